@@ -1,0 +1,75 @@
+// Account and key management shared by `npm run keys` and `npm run dev`.
+import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
+import { newId, unixSeconds } from "../src/domain/ids.ts";
+import { type D1Target, executeSql, quote } from "./d1.ts";
+
+export const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export interface CreatedKey {
+  account: string;
+  account_id: string;
+  mode: Mode;
+  key: string;
+  webhook_secret: string;
+}
+
+/** Creates the account if it is new, then a key for it. The key is only ever seen here. */
+export async function createKey(target: D1Target, name: string, mode: Mode): Promise<CreatedKey> {
+  if (!ACCOUNT_NAME.test(name)) throw new Error("account names are 1-64 letters, digits, '_', '.' or '-'");
+  const key = generateApiKey(mode);
+  const { prefix } = parseApiKey(key)!;
+  const hash = await hashApiKey(key);
+  const now = unixSeconds();
+  const account = `(SELECT id FROM accounts WHERE name = ${quote(name)} AND mode = ${quote(mode)})`;
+  const results = executeSql(
+    target,
+    [
+      `INSERT INTO accounts (id, name, mode, webhook_secret, created_at)
+         SELECT ${quote(newId("acct"))}, ${quote(name)}, ${quote(mode)}, ${quote(generateWebhookSecret())}, ${now}
+         WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE name = ${quote(name)})`,
+      `INSERT INTO api_keys (id, account_id, prefix, hash, created_at)
+         SELECT ${quote(newId("key"))}, ${account}, ${quote(prefix)}, ${quote(hash)}, ${now} WHERE ${account} IS NOT NULL`,
+      `SELECT id, mode, webhook_secret FROM accounts WHERE name = ${quote(name)}`,
+    ].join(";\n"),
+  );
+  const row = results.at(-1)![0] as { id: string; mode: Mode; webhook_secret: string };
+  if (row.mode !== mode) throw new Error(`account '${name}' is a ${row.mode}-mode account; create a ${row.mode} key or use another account name`);
+  return { account: name, account_id: row.id, mode, key, webhook_secret: row.webhook_secret };
+}
+
+export interface KeyListing {
+  prefix: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export function listKeys(target: D1Target, name: string): KeyListing[] {
+  const [rows] = executeSql(
+    target,
+    `SELECT k.prefix, k.created_at, k.revoked_at FROM api_keys k JOIN accounts a ON a.id = k.account_id
+       WHERE a.name = ${quote(name)} ORDER BY k.created_at`,
+  );
+  return rows as unknown as KeyListing[];
+}
+
+/** Revokes every active key with this prefix; returns how many. */
+export function revokeKey(target: D1Target, prefix: string): number {
+  if (!/^sk_(test|live)_v2_[0-9a-f]{8}$/.test(prefix)) throw new Error("a key prefix looks like sk_test_v2_1a2b3c4d (see `keys list`)");
+  const [, [row]] = executeSql(
+    target,
+    `UPDATE api_keys SET revoked_at = unixepoch() WHERE prefix = ${quote(prefix)} AND revoked_at IS NULL;
+     SELECT changes() AS revoked`,
+  );
+  return Number(row?.revoked ?? 0);
+}
+
+/** Whether this exact key is stored and not revoked. */
+export async function keyIsActive(target: D1Target, key: string): Promise<boolean> {
+  const parsed = parseApiKey(key);
+  if (!parsed) return false;
+  const [rows] = executeSql(
+    target,
+    `SELECT 1 AS ok FROM api_keys WHERE prefix = ${quote(parsed.prefix)} AND hash = ${quote(await hashApiKey(key))} AND revoked_at IS NULL`,
+  );
+  return rows!.length > 0;
+}

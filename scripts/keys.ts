@@ -1,0 +1,54 @@
+// npm run keys -- create --account NAME --mode test|live [--json] [--remote]
+// npm run keys -- list --account NAME [--remote]
+// npm run keys -- revoke PREFIX [--remote]
+import { parseArgs } from "node:util";
+import { createKey, listKeys, revokeKey } from "./accounts.ts";
+
+const USAGE = `usage:
+  npm run keys -- create --account NAME --mode test|live [--json] [--remote]
+  npm run keys -- list --account NAME [--remote]
+  npm run keys -- revoke PREFIX [--remote]`;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      account: { type: "string" },
+      mode: { type: "string" },
+      json: { type: "boolean", default: false },
+      remote: { type: "boolean", default: false },
+    },
+  });
+  const target = { remote: values.remote };
+  const [command, argument] = positionals;
+
+  if (command === "create" && values.account && (values.mode === "test" || values.mode === "live")) {
+    const created = await createKey(target, values.account, values.mode);
+    if (values.json) {
+      console.log(JSON.stringify({ account: created.account, key: created.key, webhook_secret: created.webhook_secret }));
+    } else {
+      console.log(`Account:        ${created.account} (${created.account_id}, ${created.mode} mode)`);
+      console.log(`API key:        ${created.key}`);
+      console.log(`Webhook secret: ${created.webhook_secret}`);
+      console.log("The key is shown only this once: store it now.");
+    }
+  } else if (command === "list" && values.account) {
+    for (const key of listKeys(target, values.account)) {
+      const created = new Date(key.created_at * 1000).toISOString();
+      const state = key.revoked_at ? `revoked ${new Date(key.revoked_at * 1000).toISOString()}` : "active";
+      console.log(`${key.prefix}...  created ${created}  ${state}`);
+    }
+  } else if (command === "revoke" && argument) {
+    const revoked = revokeKey(target, argument);
+    console.log(revoked > 0 ? `Revoked ${argument}.` : `No active key starts with ${argument}.`);
+    if (revoked === 0) process.exitCode = 1;
+  } else {
+    console.error(USAGE);
+    process.exitCode = 2;
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`keys: ${error.message}`);
+  process.exitCode = 1;
+});

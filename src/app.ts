@@ -1,0 +1,57 @@
+// The HTTP API: middleware every request passes through, then the routers.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
+import { HTTPException } from "hono/http-exception";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { authenticate } from "./http/auth.ts";
+import type { AppEnv } from "./http/context.ts";
+import { ApiError, errorResponse, errors, validationError } from "./http/errors.ts";
+
+export const MAX_BODY_BYTES = 128 * 1024;
+
+/** A router whose zod validation failures become our 400 envelope, naming the param. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+}
+
+/** Routes that are not called with an API key (each verifies its caller its own way). */
+export const PUBLIC_PATHS = ["/v1/providers/*"];
+
+export function createApp(routers: OpenAPIHono<AppEnv>[]) {
+  const app = createRouter();
+  app.use(requestId({ generator: () => `req_${crypto.randomUUID().replaceAll("-", "")}` }));
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) => errorResponse(c, errors.methodNotAllowed(c.req.method, allowed)),
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw errors.invalidRequest("body_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`, 413);
+      },
+    }),
+  );
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.use("/v1/*", except(PUBLIC_PATHS, authenticate));
+  for (const router of routers) app.route("/", router);
+
+  app.notFound((c) => errorResponse(c, errors.routeNotFound(c.req.method, c.req.path)));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(c, errors.invalidRequest("invalid_request", error.message || "The request could not be processed.", error.status));
+    }
+    console.error(JSON.stringify({ event: "unhandled_error", request_id: c.get("requestId"), path: c.req.path, error: String(error), stack: error.stack }));
+    return errorResponse(c, errors.internal());
+  });
+  return app;
+}

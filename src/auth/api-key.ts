@@ -1,0 +1,40 @@
+// API key format and hashing, shared by the Worker and the keys command.
+// A key is "sk_<mode>_v2_" + 48 hex chars (192 random bits). Only its SHA-256
+// is stored; the visible prefix (first 8 random chars) finds the stored row.
+
+export type Mode = "test" | "live";
+
+const KEY_PATTERN = /^sk_(test|live)_v2_([0-9a-f]{48})$/;
+const PREFIX_RANDOM_CHARS = 8;
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function generateApiKey(mode: Mode): string {
+  return `sk_${mode}_v2_${hex(crypto.getRandomValues(new Uint8Array(24)))}`;
+}
+
+export interface ParsedKey {
+  mode: Mode;
+  prefix: string;
+}
+
+/** Parses a presented key; null when it is not shaped like one of ours. */
+export function parseApiKey(key: string): ParsedKey | null {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return null;
+  const mode = match[1] as Mode;
+  return { mode, prefix: `sk_${mode}_v2_${match[2]!.slice(0, PREFIX_RANDOM_CHARS)}` };
+}
+
+export async function hashApiKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
+  return hex(new Uint8Array(digest));
+}
+
+/** whsec_ + base64 of 32 random bytes, the Standard Webhooks secret format. */
+export function generateWebhookSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}

@@ -1,0 +1,20 @@
+// Accounts and API keys in D1.
+import { and, eq, isNull } from "drizzle-orm";
+import type { Database } from "./client.ts";
+import { accounts, apiKeys, type AccountRow } from "./schema.ts";
+
+export interface KeyCandidate {
+  keyId: string;
+  hash: string;
+  account: AccountRow;
+}
+
+/** Unrevoked keys whose visible prefix matches, with their accounts. */
+export async function activeKeysByPrefix(db: Database, prefix: string): Promise<KeyCandidate[]> {
+  const rows = await db
+    .select({ keyId: apiKeys.id, hash: apiKeys.hash, account: accounts })
+    .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
+  return rows;
+}

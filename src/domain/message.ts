@@ -1,0 +1,109 @@
+// The message resource: what a create request may contain, and the object
+// the API returns. Shared by the routes, the consumer and the Durable Object.
+import { z } from "zod";
+import type { MessageRow } from "../db/schema.ts";
+import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
+
+export const LIMITS = {
+  smsText: 1600, // Twilio's maximum body length
+  whatsappText: 4096, // WhatsApp Cloud API text body limit
+  emailSubject: 998, // RFC 5322 line length
+  emailBody: 100_000,
+  variables: 50,
+  variableValue: 1024,
+} as const;
+
+const variableName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "variable names are 1-64 letters, digits or underscores");
+// Form-encoded bodies carry every value as a string; accept numbers in JSON so both encodings agree.
+const variableValue = z
+  .union([z.string(), z.number().finite()])
+  .transform(String)
+  .pipe(z.string().max(LIMITS.variableValue, `must be at most ${LIMITS.variableValue} characters`));
+
+export const templateContentSchema = z.strictObject({
+  template_id: z.string().regex(/^[a-z0-9_]{1,64}$/, "must be 1-64 lower-case letters, digits or underscores"),
+  variables: z
+    .record(variableName, variableValue)
+    .refine((v) => Object.keys(v).length <= LIMITS.variables, `at most ${LIMITS.variables} variables`)
+    .default({}),
+});
+
+const directContentSchemas = {
+  sms: z.strictObject({ text: z.string().min(1).max(LIMITS.smsText) }),
+  whatsapp: z.strictObject({ text: z.string().min(1).max(LIMITS.whatsappText) }),
+  email: z
+    .strictObject({
+      subject: z.string().min(1).max(LIMITS.emailSubject),
+      text: z.string().min(1).max(LIMITS.emailBody).optional(),
+      html: z.string().min(1).max(LIMITS.emailBody).optional(),
+    })
+    .refine((c) => c.text !== undefined || c.html !== undefined, {
+      message: "an email needs text, html or both",
+      path: ["text"],
+    }),
+} as const;
+
+export type MessageContent =
+  | z.output<typeof templateContentSchema>
+  | { text: string }
+  | { subject: string; text?: string; html?: string };
+
+const channelSchema = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(["sms", "whatsapp", "email"], { error: "must be one of WHATSAPP, SMS, EMAIL" }));
+
+/** The body of POST /v1/messages, normalized: channel lower-cased, phone numbers in E.164, content checked per channel. */
+export const createMessageSchema = z
+  .strictObject({
+    channel: channelSchema,
+    to: z.string().min(1).max(320),
+    from: z.string().min(1).max(320).optional(),
+    content: z.record(z.string(), z.unknown()),
+    status_callback: z.string().min(1).max(2048).optional(),
+  })
+  .transform((input, ctx) => {
+    const channel: Channel = input.channel;
+    const to = normalizeRecipient(channel, input.to);
+    if ("error" in to) ctx.addIssue({ code: "custom", path: ["to"], message: to.error });
+    const from = input.from === undefined ? undefined : normalizeSender(channel, input.from);
+    if (from && "error" in from) ctx.addIssue({ code: "custom", path: ["from"], message: from.error });
+
+    const contentSchema = "template_id" in input.content ? templateContentSchema : directContentSchemas[channel];
+    const content = contentSchema.safeParse(input.content);
+    if (!content.success) {
+      for (const issue of content.error.issues) ctx.addIssue({ ...issue, path: ["content", ...issue.path] } as never);
+    }
+    if (!("value" in to) || (from && !("value" in from)) || !content.success) return z.NEVER;
+    return {
+      channel,
+      to: to.value,
+      from: from?.value,
+      content: content.data as MessageContent,
+      statusCallback: input.status_callback,
+    };
+  });
+
+export type CreateMessageInput = z.output<typeof createMessageSchema>;
+
+export type MessageStatus = "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed";
+
+/** The message object exactly as the API returns it. */
+export function toMessageObject(row: MessageRow) {
+  return {
+    id: row.id,
+    object: "message" as const,
+    channel: row.channel,
+    to: row.to,
+    from: row.from,
+    content: row.content,
+    status: row.status as MessageStatus,
+    status_callback: row.statusCallback,
+    created_at: row.createdAt,
+    delivered_at: row.deliveredAt,
+    provider_latency_ms: row.providerLatencyMs,
+    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
+  };
+}
+
+export type MessageObject = ReturnType<typeof toMessageObject>;

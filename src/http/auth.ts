@@ -1,0 +1,60 @@
+// API key authentication: "Authorization: Basic base64(<key>:)" (curl -u key:)
+// or "Authorization: Bearer <key>". The key's hash is compared in constant time.
+import { createMiddleware } from "hono/factory";
+import { hashApiKey, parseApiKey } from "../auth/api-key.ts";
+import { activeKeysByPrefix } from "../db/accounts.ts";
+import { database } from "../db/client.ts";
+import type { AppEnv } from "./context.ts";
+import { errors } from "./errors.ts";
+
+const HOW_TO =
+  'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v2_...:) or as "Authorization: Bearer sk_test_v2_...".';
+
+/** The key from the Authorization header, or null when none is given in a form we accept. */
+export function presentedKey(header: string | undefined): string | null {
+  if (!header) return null;
+  const [scheme, credentials = ""] = header.trim().split(/\s+/, 2);
+  switch (scheme?.toLowerCase()) {
+    case "bearer":
+      return credentials || null;
+    case "basic": {
+      let decoded: string;
+      try {
+        decoded = atob(credentials);
+      } catch {
+        return null;
+      }
+      const username = decoded.split(":", 1)[0];
+      return username || null;
+    }
+    default:
+      return null;
+  }
+}
+
+function sameHash(a: string, b: string): boolean {
+  const encoder = new TextEncoder();
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
+}
+
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization");
+  const key = presentedKey(header);
+  if (key === null) {
+    throw header
+      ? errors.authentication("malformed_authorization", `The Authorization header is malformed. ${HOW_TO}`)
+      : errors.authentication("missing_api_key", `No API key provided. ${HOW_TO}`);
+  }
+  const parsed = parseApiKey(key);
+  const invalid = errors.authentication("invalid_api_key", "Invalid API key provided. Check the key, or create a new one.");
+  if (!parsed) throw invalid;
+
+  const hash = await hashApiKey(key);
+  const candidates = await activeKeysByPrefix(database(c.env.DB), parsed.prefix);
+  const match = candidates.find((candidate) => sameHash(hash, candidate.hash));
+  if (!match || match.account.mode !== parsed.mode) throw invalid;
+  c.set("account", match.account);
+  await next();
+});

@@ -1,0 +1,83 @@
+// The one error envelope of the API: { error: { type, code, message, param? } }.
+// Every failure, from validation to an unexpected exception, leaves through here.
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "rate_limit_error"
+  | "idempotency_error"
+  | "api_error";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly type: ErrorType,
+    readonly code: string,
+    message: string,
+    readonly param?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  toJSON() {
+    return {
+      error: {
+        type: this.type,
+        code: this.code,
+        message: this.message,
+        ...(this.param === undefined ? {} : { param: this.param }),
+      },
+    };
+  }
+}
+
+export const errors = {
+  invalidParam: (param: string | undefined, message: string, code = "parameter_invalid") =>
+    new ApiError(400, "invalid_request_error", code, message, param || undefined),
+  invalidRequest: (code: string, message: string, status: ContentfulStatusCode = 400) =>
+    new ApiError(status, "invalid_request_error", code, message),
+  notFound: (resource: string, id: string, param = "id") =>
+    new ApiError(404, "invalid_request_error", "resource_missing", `No such ${resource}: '${id}'`, param),
+  routeNotFound: (method: string, path: string) =>
+    new ApiError(404, "invalid_request_error", "route_not_found", `Unrecognized request URL (${method}: ${path}).`),
+  methodNotAllowed: (method: string, allowed: string[]) =>
+    new ApiError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed here; use ${allowed.join(", ")}.`, undefined, {
+      Allow: allowed.join(", "),
+    }),
+  authentication: (code: string, message: string) =>
+    new ApiError(401, "authentication_error", code, message, undefined, {
+      "WWW-Authenticate": 'Basic realm="OmniFlow"',
+    }),
+  internal: () =>
+    new ApiError(500, "api_error", "internal_error", "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."),
+};
+
+/** Stripe-style param name for a zod path: content.variables.code -> content[variables][code]. */
+export function paramName(path: ReadonlyArray<PropertyKey>): string {
+  const [head, ...rest] = path.map(String);
+  return head === undefined ? "" : head + rest.map((p) => `[${p}]`).join("");
+}
+
+/** The first zod issue as a 400 that names the param at fault. */
+export function validationError(error: ZodError): ApiError {
+  const issue = error.issues[0]!;
+  // An unknown key is reported on the object; name the key itself.
+  const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
+  const path = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
+  const param = paramName(path);
+  const message =
+    keys.length > 0
+      ? `Received unknown parameter: ${param}`
+      : param
+        ? `Invalid ${param}: ${issue.message}`
+        : issue.message;
+  return errors.invalidParam(param, message, keys.length > 0 ? "parameter_unknown" : "parameter_invalid");
+}
+
+export function errorResponse(c: Context, error: ApiError): Response {
+  return c.json(error.toJSON(), error.status, error.headers);
+}

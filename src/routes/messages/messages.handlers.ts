@@ -1,0 +1,30 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import { findMessage, listMessages as listMessageRows } from "../../db/messages.ts";
+import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
+import { validBody } from "../../http/body.ts";
+import type { AppEnv } from "../../http/context.ts";
+import { errors } from "../../http/errors.ts";
+import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
+import { createMessage as create } from "../../services/messages.ts";
+import type { createMessage, listMessages, retrieveMessage } from "./messages.routes.ts";
+
+export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
+  const input = await validBody(c.req.raw, createMessageSchema);
+  const row = await create(c.env, c.get("account"), input);
+  return c.json(toMessageObject(row), 201);
+};
+
+export const retrieveHandler: RouteHandler<typeof retrieveMessage, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const row = await findMessage(database(c.env.DB), c.get("account").id, id);
+  if (!row) throw errors.notFound("message", id);
+  return c.json(toMessageObject(row), 200);
+};
+
+export const listHandler: RouteHandler<typeof listMessages, AppEnv> = async (c) => {
+  const { limit, cursor: rawCursor } = c.req.valid("query");
+  const cursor = requestedCursor(rawCursor);
+  const page = await listMessageRows(database(c.env.DB), c.get("account").id, limit, cursor);
+  return c.json(listEnvelope(page, cursor, toMessageObject), 200);
+};

@@ -1,0 +1,141 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api, createAccount, db, messageCount, smsBody } from "../helpers.ts";
+import { messages } from "../../src/db/schema.ts";
+import { eq } from "drizzle-orm";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("POST /v1/messages", () => {
+  it("creates the reference's WhatsApp template message and answers 201 with the message object", async () => {
+    const account = await createAccount();
+    const before = Math.floor(Date.now() / 1000);
+    const res = await api("/v1/messages", {
+      key: account.key,
+      json: {
+        channel: "WHATSAPP",
+        to: "+919876543210",
+        from: "omni_verify",
+        content: { template_id: "auth_otp", variables: { code: "849201" } },
+        status_callback: "https://your-app.com/webhooks/omniflow",
+      },
+    });
+    expect(res.status).toBe(201);
+    const message = await res.json<Record<string, unknown>>();
+    expect(message).toEqual({
+      id: expect.stringMatching(/^msg_[0-9a-f]{32}$/),
+      object: "message",
+      channel: "whatsapp",
+      to: "+919876543210",
+      from: "omni_verify",
+      content: { template_id: "auth_otp", variables: { code: "849201" } },
+      status: "queued",
+      status_callback: "https://your-app.com/webhooks/omniflow",
+      created_at: expect.any(Number),
+      delivered_at: null,
+      provider_latency_ms: null,
+      error: null,
+    });
+    expect(message.created_at).toBeGreaterThanOrEqual(before);
+    expect(res.headers.get("X-Request-Id")).toMatch(/^req_/);
+  });
+
+  it("stores the message and publishes its id to the queue", async () => {
+    const account = await createAccount();
+    const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
+    const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+    const { id } = await res.json<{ id: string }>();
+    const [row] = await db().select().from(messages).where(eq(messages.id, id));
+    expect(row).toMatchObject({ accountId: account.id, channel: "sms", to: "+14155550123", status: "queued" });
+    expect(send).toHaveBeenCalledWith({ messageId: id }, { contentType: "json" });
+  });
+
+  it("still answers 201 when the queue send fails, because the stored row is re-enqueued later", async () => {
+    const account = await createAccount();
+    vi.spyOn(env.MESSAGES_QUEUE, "send").mockRejectedValue(new Error("queue unavailable"));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+    expect(res.status).toBe(201);
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("answers 500 api_error and stores nothing when D1 fails", async () => {
+    const account = await createAccount();
+    const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const prepare = env.DB.prepare.bind(env.DB);
+    vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+      if (sql.startsWith("insert into \"messages\"")) throw new Error("D1_ERROR: database is locked");
+      return prepare(sql);
+    });
+    const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+    expect(res.status).toBe(500);
+    const body = await res.json<{ error: Record<string, unknown> }>();
+    expect(body.error).toMatchObject({ type: "api_error", code: "internal_error" });
+    expect(JSON.stringify(body)).not.toContain("D1_ERROR");
+    vi.restoreAllMocks();
+    expect(await messageCount(account.id)).toBe(0);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it("stores the same message from JSON and from form encoding with bracket notation", async () => {
+    const account = await createAccount();
+    const json = await api("/v1/messages", {
+      key: account.key,
+      json: {
+        channel: "whatsapp",
+        to: "+919876543210",
+        from: "omni_verify",
+        content: { template_id: "auth_otp", variables: { code: 849201 } },
+        status_callback: "https://your-app.com/hook",
+      },
+    });
+    const form = await api("/v1/messages", {
+      key: account.key,
+      form: new URLSearchParams({
+        channel: "WHATSAPP",
+        to: "+919876543210",
+        from: "omni_verify",
+        "content[template_id]": "auth_otp",
+        "content[variables][code]": "849201",
+        status_callback: "https://your-app.com/hook",
+      }).toString(),
+    });
+    expect(json.status).toBe(201);
+    expect(form.status).toBe(201);
+    const strip = ({ id: _id, created_at: _created, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(await form.json())).toEqual(strip(await json.json()));
+  });
+
+  it("reads an unescaped '+' in a form-encoded number (sent as a space) as the '+' it was", async () => {
+    const account = await createAccount();
+    const res = await api("/v1/messages", { key: account.key, form: "channel=sms&to=+14155550123&content[text]=hi" });
+    expect(res.status).toBe(201);
+    expect((await res.json<{ to: string }>()).to).toBe("+14155550123");
+  });
+
+  it.each([
+    ["sms", "SMS", "OmniFlow"],
+    ["whatsapp", "WhatsApp", "OmniFlow"],
+    ["email", "Email", "OmniFlow <noreply@omniflow.dev>"],
+  ])("accepts channel %s in any letter case and uses the default sender when from is omitted", async (channel, given, sender) => {
+    const account = await createAccount();
+    const content = channel === "email" ? { subject: "Receipt", html: "<p>Thanks</p>" } : { text: "hi" };
+    const to = channel === "email" ? "ana@example.com" : "+447911123456";
+    const res = await api("/v1/messages", { key: account.key, json: { channel: given, to, content } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ channel, from: sender, to, content });
+  });
+
+  it("normalizes a phone number to E.164 and accepts a phone-number sender", async () => {
+    const account = await createAccount();
+    const res = await api("/v1/messages", { key: account.key, json: smsBody({ to: "+44 7911 123456", from: "+1 415 555 0199" }) });
+    expect(await res.json()).toMatchObject({ to: "+447911123456", from: "+14155550199" });
+  });
+
+  it("accepts http and localhost callbacks for test keys, for local development", async () => {
+    const account = await createAccount("test");
+    const res = await api("/v1/messages", { key: account.key, json: smsBody({ status_callback: "http://localhost:3000/hooks" }) });
+    expect(res.status).toBe(201);
+  });
+});
