@@ -26,6 +26,7 @@ CREATE TABLE `messages` (
 	`to` text NOT NULL,
 	`from` text NOT NULL,
 	`content` text NOT NULL,
+	`rendered` text,
 	`status` text DEFAULT 'queued' NOT NULL,
 	`status_callback` text,
 	`error_code` text,

@@ -2,6 +2,7 @@
 // `npm run db:generate` (drizzle-kit); never edit them by hand.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { RenderedContent } from "../domain/rendered.ts";
 
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
@@ -39,8 +40,10 @@ export const messages = sqliteTable(
     channel: text("channel", { enum: ["sms", "whatsapp", "email"] }).notNull(),
     to: text("to").notNull(),
     from: text("from").notNull(),
-    // JSON of the content as it is sent.
+    // The content as the request gave it (returned by the API)...
     content: text("content", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    // ...and as it is sent to the provider (see src/domain/rendered.ts).
+    rendered: text("rendered", { mode: "json" }).$type<RenderedContent>(),
     status: text("status").notNull().default("queued"),
     statusCallback: text("status_callback"),
     errorCode: text("error_code"),

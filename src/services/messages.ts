@@ -6,6 +6,7 @@ import type { Channel } from "../domain/address.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { CreateMessageInput } from "../domain/message.ts";
+import { renderDirect } from "../domain/rendered.ts";
 import { errors } from "../http/errors.ts";
 
 /** What the Queue carries: just the id; the consumer reads the rest from D1. */
@@ -33,6 +34,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
     to: input.to,
     from: input.from ?? defaultSender(env, input.channel),
     content: input.content,
+    rendered: renderDirect(input.channel, input.content),
     statusCallback: input.statusCallback ?? null,
     status: "queued",
     createdAt: unixSeconds(),
