@@ -16,8 +16,11 @@ export type RenderedContent =
 /** Rendering of direct (non-template) content; null for template content. */
 export function renderDirect(channel: Channel, content: MessageContent): RenderedContent | null {
   if ("template_id" in content) return null;
-  if (channel === "email" && "subject" in content) return { channel, subject: content.subject, text: content.text, html: content.html };
-  if (channel === "sms" && "text" in content) return { channel, text: content.text };
-  if (channel === "whatsapp" && "text" in content) return { channel, type: "text", text: content.text };
-  return null;
+  // createMessageSchema has already checked the content's shape for its channel.
+  if (channel === "email") {
+    const { subject, text, html } = content as { subject: string; text?: string; html?: string };
+    return { channel, subject, text, html };
+  }
+  const { text } = content as { text: string };
+  return channel === "sms" ? { channel, text } : { channel, type: "text", text };
 }
