@@ -5,4 +5,5 @@ import * as routes from "./messages.routes.ts";
 export const messagesRouter = createRouter()
   .openapi(routes.createMessage, handlers.createHandler)
   .openapi(routes.listMessages, handlers.listHandler)
-  .openapi(routes.retrieveMessage, handlers.retrieveHandler);
+  .openapi(routes.retrieveMessage, handlers.retrieveHandler)
+  .openapi(routes.listMessageEvents, handlers.eventsHandler);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
 import { commonErrors, notFoundError, paginationQuery } from "../../http/openapi-schemas.ts";
-import { MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
+import { MessageEventListSchema, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
 
 // The body is validated by validBody() (JSON and bracket-notation forms alike),
 // so the document gets the schema as plain JSON Schema rather than a zod
@@ -50,5 +50,19 @@ export const listMessages = createRoute({
   responses: {
     200: { content: { "application/json": { schema: MessageListSchema } }, description: "A page of messages, newest first" },
     ...commonErrors,
+  },
+});
+
+export const listMessageEvents = createRoute({
+  method: "get",
+  path: "/v1/messages/{id}/events",
+  tags: ["Messages"],
+  summary: "List a message's events",
+  description: "The message's event log, oldest first: status changes, provider hand-off attempts and their outcome, webhook attempts.",
+  request: { params: MessageIdParams },
+  responses: {
+    200: { content: { "application/json": { schema: MessageEventListSchema } }, description: "The event log" },
+    ...commonErrors,
+    ...notFoundError,
   },
 });

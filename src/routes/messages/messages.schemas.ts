@@ -23,3 +23,17 @@ export const MessageListSchema = listSchema(MessageSchema, "MessageList");
 export const MessageIdParams = z.object({
   id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
 });
+
+export const MessageEventSchema = z
+  .object({
+    object: z.literal("message_event"),
+    type: z.string().openapi({ description: "message.created, provider.attempt, status.changed, status.ignored, receipt.noted, webhook.attempt" }),
+    created_at: z.number().int(),
+    created_at_ms: z.number().int(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi("MessageEvent");
+
+export const MessageEventListSchema = z
+  .object({ object: z.literal("list"), data: z.array(MessageEventSchema) })
+  .openapi("MessageEventList");
