@@ -27,11 +27,15 @@ export interface DeliveryState {
   errorMessage: string | null;
 }
 
+// Event data is JSON two levels deep at most (a recursive type would defeat RPC's type mapping).
+type Scalar = string | number | boolean | null;
+export type JsonObject = { [key: string]: Scalar | { [key: string]: Scalar } };
+
 export interface StoredEvent {
   seq: number;
   at: number;
   type: string;
-  data: Record<string, unknown>;
+  data: JsonObject;
 }
 
 export interface Timer {
@@ -65,7 +69,7 @@ export class MessageStore {
     return state;
   }
 
-  addEvent(type: string, data: Record<string, unknown>, at = Date.now()): void {
+  addEvent(type: string, data: JsonObject, at = Date.now()): void {
     this.sql.exec(`INSERT INTO events (at, type, data) VALUES (?, ?, ?)`, at, type, JSON.stringify(data));
   }
 
@@ -73,7 +77,7 @@ export class MessageStore {
     return this.sql
       .exec<{ seq: number; at: number; type: string; data: string }>(`SELECT seq, at, type, data FROM events ORDER BY seq`)
       .toArray()
-      .map((row) => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> }));
+      .map((row) => ({ ...row, data: JSON.parse(row.data) as JsonObject }));
   }
 
   addTimer(kind: string, dueAt: number, payload: Record<string, unknown>): void {

@@ -2,22 +2,19 @@
 // request's signature is verified before anything in it is believed.
 import { createRouter } from "../../app.ts";
 import { timingSafeEqualStrings } from "../../domain/crypto.ts";
+import { bodyText } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { verifyResendWebhook } from "../../providers/resend.ts";
 import { twilioReceipt, twilioSignature } from "../../providers/twilio.ts";
 import { whatsappReceipts, whatsappSignature } from "../../providers/whatsapp.ts";
 import { applyReceipt } from "../../services/receipts.ts";
 
-async function rawText(request: Request): Promise<string> {
-  return new TextDecoder().decode(await request.arrayBuffer());
-}
-
 export const providersRouter = createRouter();
 
 providersRouter
   // Twilio: X-Twilio-Signature over the URL (with our ?message_id=) and the sorted form params.
   .post("/v1/providers/twilio/status", async (c) => {
-    const params = Object.fromEntries(new URLSearchParams(await rawText(c.req.raw)));
+    const params = Object.fromEntries(new URLSearchParams(await bodyText(c.req.raw)));
     const token = c.env.TWILIO_AUTH_TOKEN;
     const signature = c.req.header("x-twilio-signature") ?? "";
     if (!token || !timingSafeEqualStrings(await twilioSignature(token, c.req.url, params), signature)) throw errors.invalidSignature("Twilio");
@@ -32,7 +29,7 @@ providersRouter
     return c.text(c.req.query("hub.challenge") ?? "");
   })
   .post("/v1/providers/whatsapp/webhook", async (c) => {
-    const body = await rawText(c.req.raw);
+    const body = await bodyText(c.req.raw);
     const secret = c.env.WHATSAPP_APP_SECRET;
     const signature = c.req.header("x-hub-signature-256") ?? "";
     if (!secret || !timingSafeEqualStrings(await whatsappSignature(secret, body), signature)) throw errors.invalidSignature("WhatsApp");
@@ -47,7 +44,7 @@ providersRouter
   })
   // Resend: Svix signatures (svix-id, svix-timestamp, svix-signature).
   .post("/v1/providers/resend/webhook", async (c) => {
-    const body = await rawText(c.req.raw);
+    const body = await bodyText(c.req.raw);
     const secret = c.env.RESEND_WEBHOOK_SECRET;
     let receipt;
     try {
