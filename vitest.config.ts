@@ -13,7 +13,7 @@ export default defineConfig(async () => {
             // Test-only binding: the setup file applies these to the test D1.
             TEST_MIGRATIONS: migrations,
             // A quick sandbox, and provider endpoints and secrets that only
-            // the tests' fetch mocks answer (see test/providers/fake-providers.ts).
+            // the tests' fetch mocks answer (see test/support/fake-http.ts).
             SANDBOX_SEND_LATENCY_MS: "0",
             SANDBOX_REPORT_DELAY_MS: "100",
             PUBLIC_BASE_URL: "https://api.omniflow.test",
@@ -35,6 +35,7 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ["./test/setup/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
+      testTimeout: 20_000,
     },
   };
 });

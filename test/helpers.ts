@@ -131,3 +131,14 @@ export async function runConsumer(messageIds: string[], attempts = 1, queue = "o
 export async function storedMessage(id: string) {
   return (await db().select().from(messages).where(eq(messages.id, id)))[0]!;
 }
+
+/** Waits until `check` returns a value other than undefined/false. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<Exclude<T, false | undefined>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value as Exclude<T, false | undefined>;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,17 +1,21 @@
 // One Durable Object per message (idFromName(message id)). It owns the
 // message's delivery: it hands the message to its provider at most once,
-// serializes every status change, keeps the event log, and projects the
-// current status onto the message's D1 row.
+// serializes every status change, keeps the event log, projects the current
+// status onto the message's D1 row, and delivers the status_callback webhooks
+// in order, retrying them on its own schedule.
 import { DurableObject } from "cloudflare:workers";
+import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { messageForDelivery, writeStatus } from "../db/messages.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
-import type { MessageStatus as Status } from "../domain/message.ts";
+import { callbackUrlProblem } from "../domain/callback-url.ts";
+import { newId, unixSeconds } from "../domain/ids.ts";
+import { type MessageObject, type MessageStatus as Status, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery } from "../domain/status.ts";
-import { unixSeconds } from "../domain/ids.ts";
 import { providerFor } from "../providers/index.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
 import { type DeliveryState, MessageStore } from "./message-store.ts";
+import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 
 /** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -50,9 +54,10 @@ export class MessageStatus extends DurableObject<Env> {
     state.handoffStartedAt = now;
     this.store.saveState(state);
 
-    const provider = providerFor(this.env, state.mode, state.channel);
-    const result = state.rendered
-      ? await provider.send({ messageId: state.messageId, to: state.to, from: state.from, content: state.rendered, attempt: state.handoffAttempts })
+    const { message } = state;
+    const provider = providerFor(this.env, message.mode, message.channel);
+    const result = message.rendered
+      ? await provider.send({ messageId: message.id, to: message.to, from: message.from, content: message.rendered, attempt: state.handoffAttempts })
       : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
 
     const current = this.store.state()!;
@@ -122,18 +127,31 @@ export class MessageStatus extends DurableObject<Env> {
   }
 
   async alarm(): Promise<void> {
-    // Each timer is deleted as it is handled, and transitions are idempotent,
-    // so an alarm that fires twice changes nothing the second time.
+    // Each timer is deleted as it is handled and every handler is idempotent,
+    // so an alarm that fires twice changes nothing the second time. Failures
+    // are scheduled again by the handlers themselves, never left to the
+    // platform's alarm retries.
     for (const timer of this.store.dueTimers(Date.now())) {
       this.store.deleteTimer(timer.id);
-      if (timer.kind === "report") {
-        const report = timer.payload as unknown as ScheduledReport;
-        await this.transition(report.status, { source: "sandbox", errorCode: report.errorCode, errorMessage: report.errorMessage });
-      } else if (timer.kind === "project") {
-        await this.project();
+      try {
+        await this.runTimer(timer.kind, timer.payload);
+      } catch (error) {
+        console.error(JSON.stringify({ event: "timer_failed", kind: timer.kind, message_id: this.store.state()?.message.id, error: String(error) }));
+        this.store.addTimer(timer.kind, Date.now() + D1_RETRY_MS, timer.payload);
       }
     }
     await this.armAlarm();
+  }
+
+  private async runTimer(kind: string, payload: Record<string, unknown>): Promise<void> {
+    if (kind === "report") {
+      const report = payload as unknown as ScheduledReport;
+      await this.transition(report.status, { source: "sandbox", errorCode: report.errorCode, errorMessage: report.errorMessage });
+    } else if (kind === "project") {
+      await this.project();
+    } else if (kind === "webhook") {
+      await this.sendWebhook();
+    }
   }
 
   private async loadFromD1(messageId: string): Promise<DeliveryState | null> {
@@ -143,14 +161,7 @@ export class MessageStatus extends DurableObject<Env> {
       return null;
     }
     return this.store.initState({
-      messageId: row.id,
-      accountId: row.accountId,
-      mode: row.mode,
-      channel: row.channel,
-      to: row.to,
-      from: row.from,
-      rendered: row.rendered,
-      statusCallback: row.statusCallback,
+      message: row,
       status: row.status as Status,
       handoffAttempts: 0,
       handoffStartedAt: null,
@@ -161,11 +172,18 @@ export class MessageStatus extends DurableObject<Env> {
       providerLatencyMs: row.providerLatencyMs,
       errorCode: row.errorCode,
       errorMessage: row.errorMessage,
+      callbackGone: false,
     });
   }
 
   private scheduleReport(handedOffAt: number, report: ScheduledReport): void {
     this.store.addTimer("report", handedOffAt + report.afterMs, { ...report });
+  }
+
+  /** The message object as GET /v1/messages/:id returns it now. */
+  private messageObject(state: DeliveryState): MessageObject {
+    const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage } = state;
+    return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage });
   }
 
   /** Applies a status change if it moves the message forward; records it either way. */
@@ -189,6 +207,7 @@ export class MessageStatus extends DurableObject<Env> {
     }
     this.store.saveState(state);
     this.store.addEvent("status.changed", { ...data, ...(change.errorCode ? { error: { code: change.errorCode, message: change.errorMessage ?? "" } } : {}) }, now);
+    this.queueWebhook(state, now);
     await this.project();
     await this.armAlarm();
     return true;
@@ -199,7 +218,7 @@ export class MessageStatus extends DurableObject<Env> {
     this.projection = this.projection.then(async () => {
       const state = this.store.state()!;
       try {
-        await writeStatus(database(this.env.DB), state.messageId, {
+        await writeStatus(database(this.env.DB), state.message.id, {
           status: state.status,
           deliveredAt: state.deliveredAt,
           providerLatencyMs: state.providerLatencyMs,
@@ -207,11 +226,72 @@ export class MessageStatus extends DurableObject<Env> {
           errorMessage: state.errorMessage,
         });
       } catch (error) {
-        console.error(JSON.stringify({ event: "status_projection_failed", message_id: state.messageId, error: String(error) }));
+        console.error(JSON.stringify({ event: "status_projection_failed", message_id: state.message.id, error: String(error) }));
         this.store.addTimer("project", Date.now() + D1_RETRY_MS, {});
       }
     });
     return this.projection;
+  }
+
+  /** Adds the status change to the callback outbox; it is sent after every event before it. */
+  private queueWebhook(state: DeliveryState, now: number): void {
+    if (!state.message.statusCallback || state.callbackGone) return;
+    const eventId = newId("evt");
+    const type = `message.${state.status}`;
+    const body = JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), data: this.messageObject(state) });
+    this.store.addOutboxEvent(eventId, type, body);
+    if (!this.store.hasTimer("webhook")) this.store.addTimer("webhook", now, {});
+  }
+
+  /** One attempt at the oldest pending callback event; schedules what comes next. */
+  private async sendWebhook(): Promise<void> {
+    const state = this.store.state()!;
+    const event = this.store.outboxHead();
+    const url = state.message.statusCallback;
+    if (!event || !url) return;
+    const attempt = event.attempts + 1;
+    this.store.countOutboxAttempt(event.seq);
+    const logged = { event_id: event.eventId, event_type: event.type, attempt };
+
+    // Checked again at delivery: the rules may have tightened since the message was created.
+    const problem = callbackUrlProblem(url, state.message.mode);
+    if (problem) {
+      this.store.finishOutbox(event.seq, true);
+      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: `status_callback refused: ${problem}` });
+      return;
+    }
+    const account = await findAccount(database(this.env.DB), state.message.accountId);
+    if (!account) {
+      this.store.finishOutbox(event.seq, true);
+      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: "the account no longer exists" });
+      return;
+    }
+    const started = Date.now();
+    const result = await attemptWebhook(url, signedHeaders(signingSecrets(account), event.eventId, event.body), event.body);
+    const timing = { ...logged, http_status: result.httpStatus, duration_ms: Date.now() - started };
+
+    if (result.outcome === "delivered") {
+      this.store.finishOutbox(event.seq);
+      this.store.addEvent("webhook.attempt", { ...timing, outcome: "delivered" });
+    } else if (result.outcome === "gone") {
+      // 410: the receiver is gone for good; stop every callback of this message.
+      this.store.finishOutbox(event.seq, true);
+      this.store.saveState({ ...this.store.state()!, callbackGone: true });
+      this.store.addEvent("webhook.attempt", { ...timing, outcome: "disabled", error: "410 Gone: no further webhooks to this URL" });
+      return;
+    } else {
+      const delay = retryDelaySeconds(attempt, result.retryAfterSeconds);
+      if (delay === null) {
+        this.store.finishOutbox(event.seq);
+        this.store.addEvent("webhook.attempt", { ...timing, outcome: "abandoned", error: result.error });
+      } else {
+        const next = Date.now() + delay * 1000;
+        this.store.addTimer("webhook", next, {});
+        this.store.addEvent("webhook.attempt", { ...timing, outcome: "retry_scheduled", error: result.error, next_retry_at: unixSeconds(next) });
+        return;
+      }
+    }
+    if (this.store.outboxHead()) this.store.addTimer("webhook", Date.now(), {});
   }
 
   private async armAlarm(): Promise<void> {

@@ -5,14 +5,8 @@ import type { MessageRow } from "../db/schema.ts";
 import type { MessageStatus } from "../domain/message.ts";
 
 export interface DeliveryState {
-  messageId: string;
-  accountId: string;
-  mode: MessageRow["mode"];
-  channel: MessageRow["channel"];
-  to: string;
-  from: string;
-  rendered: MessageRow["rendered"];
-  statusCallback: string | null;
+  /** The D1 row as it was when delivery began; the fields below are what has changed since. */
+  message: MessageRow;
   status: MessageStatus;
   handoffAttempts: number;
   /** ms; set while a hand-off is in flight (a lease: a stale one means the caller died). */
@@ -25,6 +19,17 @@ export interface DeliveryState {
   providerLatencyMs: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Set when the callback URL answered 410 Gone: no more webhooks for this message. */
+  callbackGone: boolean;
+}
+
+/** A status-change event for the message's status_callback, delivered in order. */
+export interface OutboxEvent {
+  seq: number;
+  eventId: string;
+  type: string;
+  body: string;
+  attempts: number;
 }
 
 // Event data is JSON two levels deep at most (a recursive type would defeat RPC's type mapping).
@@ -50,6 +55,10 @@ export class MessageStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL)`);
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0)`,
+    );
   }
 
   state(): DeliveryState | null {
@@ -93,6 +102,34 @@ export class MessageStore {
 
   deleteTimer(id: number): void {
     this.sql.exec(`DELETE FROM timers WHERE id = ?`, id);
+  }
+
+  hasTimer(kind: string): boolean {
+    return this.sql.exec(`SELECT 1 FROM timers WHERE kind = ? LIMIT 1`, kind).toArray().length > 0;
+  }
+
+  addOutboxEvent(eventId: string, type: string, body: string): void {
+    this.sql.exec(`INSERT INTO outbox (event_id, type, body) VALUES (?, ?, ?)`, eventId, type, body);
+  }
+
+  /** The oldest event not yet delivered or abandoned: the only one that may be sent now. */
+  outboxHead(): OutboxEvent | null {
+    const row = this.sql
+      .exec<{ seq: number; event_id: string; type: string; body: string; attempts: number }>(
+        `SELECT seq, event_id, type, body, attempts FROM outbox WHERE done = 0 ORDER BY seq LIMIT 1`,
+      )
+      .toArray()[0];
+    return row ? { seq: row.seq, eventId: row.event_id, type: row.type, body: row.body, attempts: row.attempts } : null;
+  }
+
+  countOutboxAttempt(seq: number): void {
+    this.sql.exec(`UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?`, seq);
+  }
+
+  /** Marks one event (or, with all=true, every pending one) as finished: delivered or abandoned. */
+  finishOutbox(seq: number, all = false): void {
+    if (all) this.sql.exec(`UPDATE outbox SET done = 1 WHERE done = 0`);
+    else this.sql.exec(`UPDATE outbox SET done = 1 WHERE seq = ?`, seq);
   }
 
   nextTimerDue(): number | null {

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/message-status.ts";
 import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
-import { fakeProviders } from "../providers/fake-providers.ts";
+import { fakeProviders } from "../support/fake-http.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 afterEach(() => {

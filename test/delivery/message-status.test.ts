@@ -7,7 +7,7 @@ import type { MessageStatus } from "../../src/delivery/message-status.ts";
 import type { Receipt } from "../../src/providers/provider.ts";
 import { env } from "cloudflare:workers";
 import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
-import { fakeProviders } from "../providers/fake-providers.ts";
+import { fakeProviders } from "../support/fake-http.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 beforeEach(() => {

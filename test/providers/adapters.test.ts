@@ -7,7 +7,7 @@ import resendSpec from "../fixtures/provider-specs/resend-emails.openapi.json";
 import { resendProvider } from "../../src/providers/resend.ts";
 import { twilioProvider } from "../../src/providers/twilio.ts";
 import { whatsappProvider } from "../../src/providers/whatsapp.ts";
-import { fakeProviders } from "./fake-providers.ts";
+import { fakeProviders } from "../support/fake-http.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 afterEach(() => fake?.restore());

@@ -6,7 +6,7 @@ import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import { twilioSignature } from "../../src/providers/twilio.ts";
 import { whatsappSignature } from "../../src/providers/whatsapp.ts";
 import { api, createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
-import { fakeProviders } from "./fake-providers.ts";
+import { fakeProviders } from "../support/fake-http.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 beforeEach(() => {
