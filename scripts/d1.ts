@@ -4,6 +4,10 @@ import { execFileSync } from "node:child_process";
 
 export interface D1Target {
   remote: boolean;
+  /** A wrangler config other than ./wrangler.toml (the bench's generated ones). */
+  config?: string;
+  /** Local state directory, as `wrangler dev --persist-to` (default .wrangler/state). */
+  persistTo?: string;
 }
 
 interface StatementResult {
@@ -11,20 +15,35 @@ interface StatementResult {
   success: boolean;
 }
 
+function targetArgs(target: D1Target): string[] {
+  return [
+    target.remote ? "--remote" : "--local",
+    ...(target.config ? ["--config", target.config] : []),
+    ...(target.persistTo ? ["--persist-to", target.persistTo] : []),
+  ];
+}
+
 /** Executes the statements in one call and returns each statement's rows. */
 export function executeSql(target: D1Target, sql: string): Record<string, unknown>[][] {
-  const output = execFileSync(
-    "wrangler",
-    ["d1", "execute", "DB", target.remote ? "--remote" : "--local", "--json", "--command", sql],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-  );
+  let output: string;
+  try {
+    output = execFileSync("wrangler", ["d1", "execute", "DB", ...targetArgs(target), "--json", "--command", sql], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (error) {
+    // With --json, wrangler reports the SQL error on stdout: {"error": {"text": ...}}.
+    const stdout = (error as { stdout?: string }).stdout ?? "";
+    const reason = /"text":\s*"([^"]*)"/.exec(stdout)?.[1] ?? (error as Error).message;
+    throw new Error(`wrangler d1 execute failed: ${reason}`);
+  }
   const parsed = JSON.parse(output) as StatementResult[];
   return parsed.map((statement) => statement.results ?? []);
 }
 
-export function applyMigrations(target: D1Target): void {
-  execFileSync("wrangler", ["d1", "migrations", "apply", "DB", target.remote ? "--remote" : "--local"], {
-    stdio: ["ignore", "inherit", "inherit"],
+export function applyMigrations(target: D1Target, { quiet = false } = {}): void {
+  execFileSync("wrangler", ["d1", "migrations", "apply", "DB", ...targetArgs(target)], {
+    stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
     env: { ...process.env, CI: "true" },
   });
 }
