@@ -1,0 +1,153 @@
+// The OmniFlow Worker with counters around its billed operations, for the
+// bench's "cost per message" figure only: `npm run bench` starts it as the
+// entry point of a separate local instance. Nothing in src/ knows about it, so
+// production (and every other measurement) runs the Worker untouched.
+//
+// Counted, by wrapping the bindings the runtime hands in:
+// - every D1 statement executed (alone or in a batch), as a read or a write,
+//   keyed by its verb and table ("update messages");
+// - every Durable Object request: each call on a MessageStatus stub (the RPC
+//   methods) and each alarm the object runs;
+// - every statement the object runs on its own SQLite storage.
+// GET /__bench/counters answers the totals (the Worker and its Durable
+// Objects share one isolate under `wrangler dev`, so one set of counters sees both).
+import worker, { MessageStatus as CountedMessageStatus } from "../src/index.ts";
+import type { DeliveryJob } from "../src/services/messages.ts";
+
+type Tally = Record<string, number>;
+const counters = { d1Reads: {} as Tally, d1Writes: {} as Tally, durableObjectRequests: {} as Tally, durableObjectStorageWrites: {} as Tally };
+
+function add(tally: Tally, key: string): void {
+  tally[key] = (tally[key] ?? 0) + 1;
+}
+
+// Every write OmniFlow issues (through drizzle, or to the object's storage) starts with its verb.
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;
+
+/** "insert messages", "select accounts": the statement's verb and first table. */
+function statementKey(sql: string): string {
+  const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? "?";
+  const table = /\b(?:into|from|update|table)\s+["`]?(\w+)/i.exec(sql)?.[1] ?? "?";
+  return `${verb} ${table}`;
+}
+
+function recordD1(sql: string): void {
+  add(WRITE.test(sql) ? counters.d1Writes : counters.d1Reads, statementKey(sql));
+}
+
+/** Calls the native method with its own receiver (a proxy as `this` would be refused). */
+function bound<T extends object>(target: T, prop: string | symbol): unknown {
+  const value = Reflect.get(target, prop, target);
+  return typeof value === "function" ? value.bind(target) : value;
+}
+
+const statementSql = new WeakMap<object, { statement: D1PreparedStatement; sql: string }>();
+
+function countedStatement(statement: D1PreparedStatement, sql: string): D1PreparedStatement {
+  const proxy = new Proxy(statement, {
+    get(target, prop) {
+      if (prop === "bind") return (...values: unknown[]) => countedStatement(target.bind(...values), sql);
+      if (prop === "run" || prop === "all" || prop === "raw" || prop === "first") {
+        const method = bound(target, prop) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          recordD1(sql);
+          return method(...args);
+        };
+      }
+      return bound(target, prop);
+    },
+  });
+  statementSql.set(proxy, { statement, sql });
+  return proxy;
+}
+
+function countedD1(db: D1Database): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => countedStatement(target.prepare(sql), sql);
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) =>
+          target.batch(
+            statements.map((statement) => {
+              const known = statementSql.get(statement);
+              if (known) recordD1(known.sql);
+              return known?.statement ?? statement;
+            }),
+          );
+      }
+      if (prop === "exec") {
+        return (sql: string) => {
+          for (const part of sql.split(";").filter((s) => s.trim())) recordD1(part);
+          return target.exec(sql);
+        };
+      }
+      return bound(target, prop);
+    },
+  });
+}
+
+function countedStub(stub: DurableObjectStub): DurableObjectStub {
+  return new Proxy(stub, {
+    get(target, prop) {
+      // An RPC stub answers every property name with a remote method, even
+      // `bind`, so its methods are called through the stub itself.
+      const value = Reflect.get(target, prop, target);
+      if (typeof prop !== "string" || prop === "then" || typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        add(counters.durableObjectRequests, prop);
+        return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
+      };
+    },
+  });
+}
+
+function countedNamespace(namespace: DurableObjectNamespace): DurableObjectNamespace {
+  return new Proxy(namespace, {
+    get(target, prop) {
+      if (prop === "get") return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.get(id, options));
+      return bound(target, prop);
+    },
+  });
+}
+
+function countedEnv(env: Env): Env {
+  return { ...env, DB: countedD1(env.DB), MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS) as Env["MESSAGE_STATUS"] };
+}
+
+/**
+ * Counts the writes the object makes to its own SQLite storage. The runtime
+ * refuses anything but the real DurableObjectState, so its `sql` object gets a
+ * counting `exec` before the store (a field of the base class) takes hold of it.
+ */
+function countStorageWrites(ctx: DurableObjectState): void {
+  const sql = ctx.storage.sql;
+  const exec = sql.exec.bind(sql);
+  sql.exec = ((query: string, ...bindings: unknown[]) => {
+    const key = statementKey(query);
+    // Miniflare's own bookkeeping (its __miniflare_* tables) is not OmniFlow's.
+    if (WRITE.test(query) && !key.includes(" __")) add(counters.durableObjectStorageWrites, key);
+    return exec(query, ...bindings);
+  }) as SqlStorage["exec"];
+}
+
+export class MessageStatus extends CountedMessageStatus {
+  constructor(ctx: DurableObjectState, env: Env) {
+    countStorageWrites(ctx);
+    super(ctx, countedEnv(env));
+  }
+
+  override async alarm(): Promise<void> {
+    add(counters.durableObjectRequests, "alarm");
+    await super.alarm();
+  }
+}
+
+export default {
+  fetch(request, env, ctx) {
+    if (new URL(request.url).pathname === "/__bench/counters") return Response.json(counters);
+    return worker.fetch(request, countedEnv(env), ctx);
+  },
+  queue(batch, env) {
+    return worker.queue(batch, countedEnv(env));
+  },
+} satisfies ExportedHandler<Env, DeliveryJob>;

@@ -1,0 +1,86 @@
+// What `npm run bench` writes to bench/results.json, and its markdown table.
+import type { LOAD, LoadResult } from "./load.ts";
+import type { LifeCost, StageResult } from "./pipeline.ts";
+
+export interface Results {
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; loadAverage1mAtStart: number; loadAverage1mAtEnd: number; node: string };
+  load: typeof LOAD;
+  healthz: LoadResult;
+  durableAccept: LoadResult;
+  create: LoadResult;
+  reads: Record<"retrieve" | "list", { small: LoadResult; large: LoadResult }>;
+  pipeline: { stageSeconds: number; stages: StageResult[] };
+  cost: Record<string, LifeCost>;
+  runSeconds: number;
+}
+
+export const TARGETS = { createToBaselineB: 0.8, listP99LargeToSmall: 1.5, d1WritesPerMessage: 4 };
+
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : "-");
+const rps = (value: number) => value.toFixed(0);
+const ratio = (value: number) => `${value.toFixed(2)}x`;
+const met = (ok: boolean) => (ok ? "met" : "**missed**");
+const num = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+
+/** The highest steady rate whose stage kept up (0 when none did). */
+export function sustainedRate(stages: StageResult[]): number {
+  return Math.max(0, ...stages.filter((s) => s.keptUp).map((s) => s.targetPerSecond));
+}
+
+export function markdownTable(r: Results): string {
+  const { healthz: a, durableAccept: b, create, reads, pipeline, cost } = r;
+  const rows: string[][] = [];
+  const load = (label: string, result: LoadResult, note: string) =>
+    rows.push([label, rps(result.rps), ms(result.p50Ms), ms(result.p99Ms), ms(result.cpuMsPerRequest), note]);
+
+  load("1. Baseline A: `GET /healthz`", a, "");
+  load("2. Baseline B: 1 D1 insert + 1 Queue send", b, `${ratio(b.rps / a.rps)} A; CPU/req ${ratio(b.cpuMsPerRequest / a.cpuMsPerRequest)} A`);
+  const createToB = create.rps / b.rps;
+  load(
+    "3. `POST /v1/messages`",
+    create,
+    `${ratio(createToB)} B (target >= ${TARGETS.createToBaselineB}: ${met(createToB >= TARGETS.createToBaselineB)}), ${ratio(create.rps / a.rps)} A; ` +
+      `CPU/req ${ratio(create.cpuMsPerRequest / b.cpuMsPerRequest)} B`,
+  );
+  for (const [route, label] of [["retrieve", "`GET /v1/messages/:id`"], ["list", "`GET /v1/messages?limit=100`"]] as const) {
+    const { small, large } = reads[route];
+    const p99Ratio = large.p99Ms / small.p99Ms;
+    load(`4. ${label}, 1,000 stored`, small, "");
+    const target = route === "list" ? ` (target <= ${TARGETS.listP99LargeToSmall}: ${met(p99Ratio <= TARGETS.listP99LargeToSmall)})` : "";
+    load(`4. ${label}, 200,000 stored`, large, `p99 ${ratio(p99Ratio)} 1,000${target}, p50 ${ratio(large.p50Ms / small.p50Ms)}`);
+  }
+
+  const table = [
+    `Load: ${r.load.connections} connections; each route warmed up ${r.load.warmupSeconds} s, then the routes compared with each other ` +
+      `take turns for ${r.load.rounds} rounds of ${r.load.secondsPerRound} s; each figure is the median of its rounds.`,
+    "",
+    "| figure | req/s | p50 | p99 | CPU/req | ratio |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+    `5. End to end in the sandbox (SMS, ${pipeline.stageSeconds} s per steady rate; sandbox: 50 ms hand-off, delivery report 1,000 ms later):`,
+    "",
+    "| messages/s offered | created/s | 201 -> hand-off p50 / p99 | 201 -> delivered p50 / p99 | backlog growth | CPU/message | kept up |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...pipeline.stages.map(
+      (s) =>
+        `| ${s.targetPerSecond} | ${rps(s.createdPerSecond)} | ${ms(s.handoffP50Ms)} / ${ms(s.handoffP99Ms)} | ${ms(s.deliveredP50Ms)} / ${ms(s.deliveredP99Ms)} | ${ms(s.backlogGrowthMs)} | ${ms(s.cpuMsPerMessage)} | ${s.keptUp ? "yes" : "no"} |`,
+    ),
+    "",
+    `Sustained: **${sustainedRate(pipeline.stages)} messages/s** through Queue, consumer and Durable Objects without a growing backlog.`,
+    "",
+    "6. Billed operations per message over its whole life (created -> final status, every status_callback acknowledged):",
+    "",
+    "| channel (life) | D1 writes | D1 reads | Durable Object requests | DO storage writes | webhooks |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...Object.entries(cost).map(
+      ([channel, c]) =>
+        `| ${channel} (to ${c.finalEvent.replace("message.", "")}) | ${num(c.d1Writes)} (target <= ${TARGETS.d1WritesPerMessage}: ${met(c.d1Writes <= TARGETS.d1WritesPerMessage)}) | ${num(c.d1Reads)} | ${num(c.durableObjectRequests)} | ${num(c.durableObjectStorageWrites)} | ${num(c.webhooks)} |`,
+    ),
+    "",
+    `${r.date.slice(0, 10)}, ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ` +
+      `load average ${r.machine.loadAverage1mAtStart.toFixed(1)} at start / ${r.machine.loadAverage1mAtEnd.toFixed(1)} at end; run took ${r.runSeconds.toFixed(0)} s.`,
+  ];
+  return table.join("\n");
+}
