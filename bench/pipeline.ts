@@ -80,8 +80,8 @@ export interface StageResult {
 /**
  * A stage keeps up when its creates hold the rate and delivery times do not
  * climb from its start to its end. A backlog grows linearly: running 12% over
- * capacity for 8 s already adds about a second. Less than that is the Queue's
- * batching (a batch waits up to max_batch_timeout, 1 s, to fill), not a backlog.
+ * capacity for 8 s already adds about a second. Less than that can be the
+ * Queue's batching (up to max_batch_timeout) and scheduling, not a backlog.
  */
 const MIN_RATE_SHARE = 0.95;
 const MAX_BACKLOG_GROWTH_MS = 1_000;
