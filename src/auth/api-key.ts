@@ -20,11 +20,6 @@ export interface ParsedKey {
   prefix: string;
 }
 
-/** A presented key, hashed: what finds and proves its stored row. */
-export interface PresentedKey extends ParsedKey {
-  hash: string;
-}
-
 /** Parses a presented key; null when it is not shaped like one of ours. */
 export function parseApiKey(key: string): ParsedKey | null {
   const match = KEY_PATTERN.exec(key);

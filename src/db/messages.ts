@@ -1,46 +1,12 @@
 // Messages in D1. Every query is scoped to one account.
-import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { PresentedKey } from "../auth/api-key.ts";
+import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Database } from "./client.ts";
-import { accounts, apiKeys, messages, type MessageRow, type NewMessageRow } from "./schema.ts";
+import { messages, type MessageRow, type NewMessageRow } from "./schema.ts";
 
 export async function insertMessage(db: Database, row: NewMessageRow): Promise<MessageRow> {
   const [inserted] = await db.insert(messages).values(row).returning();
   return inserted!;
-}
-
-/** A value for `column` in an INSERT ... SELECT: the given one, else the column's default, as `values()` picks it. */
-function selectedValue(column: SQLiteColumn, given: unknown): SQL {
-  const value = given !== undefined ? given : column.defaultFn ? column.defaultFn() : (column.default ?? null);
-  return value instanceof SQL ? value : sql`${sql.param(value, column)}`;
-}
-
-/**
- * Inserts the message for the account of `key` in one statement, if the key
- * is unrevoked, matches (prefix and SHA-256) and its account is in the key's
- * mode: a create authenticates in the same D1 round trip as its write, and a
- * key revoked a moment ago stores nothing. The stored row, or undefined.
- */
-export async function insertMessageForKey(db: Database, key: PresentedKey, row: Omit<NewMessageRow, "accountId" | "mode">): Promise<MessageRow | undefined> {
-  const fromKey: Record<string, SQLiteColumn> = { accountId: accounts.id, mode: accounts.mode };
-  const values = row as Record<string, unknown>;
-  // Every column, in the table's order (drizzle checks it), so a column added to the schema is never left out.
-  const fields = Object.fromEntries(
-    Object.entries(getTableColumns(messages)).map(([name, column]) => [name, fromKey[name] ?? selectedValue(column, values[name])]),
-  ) as Record<keyof MessageRow, SQL | SQLiteColumn>;
-  const [inserted] = await db
-    .insert(messages)
-    .select(
-      db
-        .select(fields)
-        .from(apiKeys)
-        .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-        .where(and(eq(apiKeys.prefix, key.prefix), eq(apiKeys.hash, key.hash), isNull(apiKeys.revokedAt), eq(accounts.mode, key.mode))),
-    )
-    .returning();
-  return inserted;
 }
 
 export async function findMessage(db: Database, accountId: string, id: string): Promise<MessageRow | undefined> {

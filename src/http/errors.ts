@@ -52,7 +52,6 @@ export const errors = {
     new ApiError(401, "authentication_error", code, message, undefined, {
       "WWW-Authenticate": 'Basic realm="OmniFlow"',
     }),
-  invalidApiKey: () => errors.authentication("invalid_api_key", "Invalid API key provided. Check the key, or create a new one."),
   invalidSignature: (provider: string) =>
     new ApiError(401, "authentication_error", "invalid_signature", `The ${provider} webhook signature is missing or wrong.`),
   internal: () =>

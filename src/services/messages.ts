@@ -1,8 +1,7 @@
 // Creating a message: the one place that decides what is stored and queued.
-import type { PresentedKey } from "../auth/api-key.ts";
 import { database } from "../db/client.ts";
-import { insertMessageForKey } from "../db/messages.ts";
-import type { MessageRow } from "../db/schema.ts";
+import { insertMessage } from "../db/messages.ts";
+import type { AccountRow, MessageRow } from "../db/schema.ts";
 import type { Channel } from "../domain/address.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
@@ -19,21 +18,18 @@ function defaultSender(env: Env, channel: Channel): string {
   return { sms: env.DEFAULT_FROM_SMS, whatsapp: env.DEFAULT_FROM_WHATSAPP, email: env.DEFAULT_FROM_EMAIL }[channel];
 }
 
-/**
- * Stores the message for the account of `key` and queues it. The key is
- * checked by the insert itself: a key that is unknown, revoked or of the
- * other mode stores nothing and is a 401.
- */
-export async function createMessage(env: Env, key: PresentedKey, input: CreateMessageInput): Promise<MessageRow> {
+export async function createMessage(env: Env, account: AccountRow, input: CreateMessageInput): Promise<MessageRow> {
   if (input.statusCallback !== undefined) {
-    const problem = callbackUrlProblem(input.statusCallback, key.mode);
+    const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) throw errors.invalidParam("status_callback", `Invalid status_callback: ${problem}.`);
   }
   // The row is written before anything is queued: a 201 always means the
   // message is durably stored. If the send below fails, the row stays
   // `queued` and the reconciler re-enqueues it.
-  const row = await insertMessageForKey(database(env.DB), key, {
+  const row = await insertMessage(database(env.DB), {
     id: newId("msg"),
+    accountId: account.id,
+    mode: account.mode,
     channel: input.channel,
     to: input.to,
     from: input.from ?? defaultSender(env, input.channel),
@@ -43,7 +39,6 @@ export async function createMessage(env: Env, key: PresentedKey, input: CreateMe
     status: "queued",
     createdAt: unixSeconds(),
   });
-  if (!row) throw errors.invalidApiKey();
   try {
     await env.MESSAGES_QUEUE.send({ messageId: row.id } satisfies DeliveryJob, { contentType: "json" });
   } catch (error) {

@@ -2,7 +2,6 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import { findMessage, listMessages as listMessageRows } from "../../db/messages.ts";
 import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
-import { keyCheckedFirstOnError, presentedApiKey } from "../../http/auth.ts";
 import { validBody } from "../../http/body.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
@@ -11,11 +10,9 @@ import { createMessage as create } from "../../services/messages.ts";
 import { messageEvents } from "../../services/events.ts";
 import type { createMessage, listMessageEvents, listMessages, retrieveMessage } from "./messages.routes.ts";
 
-// Not behind the authenticate middleware (see app.ts): the key is checked by
-// the insert, in the same D1 round trip.
 export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
-  const key = await presentedApiKey(c.req.header("authorization"));
-  const row = await keyCheckedFirstOnError(c.env, key, async () => create(c.env, key, await validBody(c.req.raw, createMessageSchema)));
+  const input = await validBody(c.req.raw, createMessageSchema);
+  const row = await create(c.env, c.get("account"), input);
   return c.json(toMessageObject(row), 201);
 };
 
