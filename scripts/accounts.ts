@@ -1,6 +1,7 @@
 // Account and key management shared by `npm run keys` and `npm run dev`.
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
+import { accountLimits } from "../src/domain/limits.ts";
 import { type D1Target, executeSql, quote } from "./d1.ts";
 
 export const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -72,4 +73,46 @@ export async function keyIsActive(target: D1Target, key: string): Promise<boolea
     `SELECT 1 AS ok FROM api_keys WHERE prefix = ${quote(parsed.prefix)} AND hash = ${quote(await hashApiKey(key))} AND revoked_at IS NULL`,
   );
   return rows!.length > 0;
+}
+
+export interface LimitChanges {
+  rps?: number;
+  daily?: number;
+}
+
+export interface EffectiveLimits {
+  account: string;
+  mode: Mode;
+  requests_per_second: number;
+  burst: number;
+  daily_messages_per_channel: number | null;
+}
+
+/** Sets the account's limit overrides (when given) and returns the limits now in force. */
+export function setLimits(target: D1Target, name: string, changes: LimitChanges): EffectiveLimits {
+  for (const [option, value] of Object.entries(changes)) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 1_000_000)) {
+      throw new Error(`--${option} must be a whole number from 1 to 1000000`);
+    }
+  }
+  const updates = [
+    changes.rps === undefined ? null : `rate_limit_rps = ${changes.rps}`,
+    changes.daily === undefined ? null : `daily_message_limit = ${changes.daily}`,
+  ].filter((update) => update !== null);
+  const statements = [
+    ...(updates.length > 0 ? [`UPDATE accounts SET ${updates.join(", ")} WHERE name = ${quote(name)}`] : []),
+    `SELECT mode, rate_limit_rps, daily_message_limit FROM accounts WHERE name = ${quote(name)}`,
+  ];
+  const row = executeSql(target, statements.join(";\n")).at(-1)![0] as
+    | { mode: Mode; rate_limit_rps: number | null; daily_message_limit: number | null }
+    | undefined;
+  if (!row) throw new Error(`no account named '${name}'`);
+  const limits = accountLimits({ mode: row.mode, rateLimitRps: row.rate_limit_rps, dailyMessageLimit: row.daily_message_limit });
+  return {
+    account: name,
+    mode: row.mode,
+    requests_per_second: limits.bucket.ratePerSecond,
+    burst: limits.bucket.capacity,
+    daily_messages_per_channel: limits.dailyMessagesPerChannel,
+  };
 }

@@ -4,6 +4,13 @@ import { execFileSync } from "node:child_process";
 
 export interface D1Target {
   remote: boolean;
+  /** Local state directory other than wrangler's default (as `wrangler dev --persist-to`). */
+  persistTo?: string;
+}
+
+function targetArgs(target: D1Target): string[] {
+  if (target.remote) return ["--remote"];
+  return target.persistTo ? ["--local", "--persist-to", target.persistTo] : ["--local"];
 }
 
 interface StatementResult {
@@ -15,7 +22,7 @@ interface StatementResult {
 export function executeSql(target: D1Target, sql: string): Record<string, unknown>[][] {
   const output = execFileSync(
     "wrangler",
-    ["d1", "execute", "DB", target.remote ? "--remote" : "--local", "--json", "--command", sql],
+    ["d1", "execute", "DB", ...targetArgs(target), "--json", "--command", sql],
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
   const parsed = JSON.parse(output) as StatementResult[];
@@ -23,7 +30,7 @@ export function executeSql(target: D1Target, sql: string): Record<string, unknow
 }
 
 export function applyMigrations(target: D1Target): void {
-  execFileSync("wrangler", ["d1", "migrations", "apply", "DB", target.remote ? "--remote" : "--local"], {
+  execFileSync("wrangler", ["d1", "migrations", "apply", "DB", ...targetArgs(target)], {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, CI: "true" },
   });

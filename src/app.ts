@@ -8,6 +8,8 @@ import { requestId } from "hono/request-id";
 import { authenticate } from "./http/auth.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors, validationError } from "./http/errors.ts";
+import { idempotency } from "./http/idempotency.ts";
+import { rateLimit } from "./http/rate-limit.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
 
@@ -44,7 +46,8 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     }),
   );
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.use("/v1/*", except(PUBLIC_PATHS, authenticate));
+  // Rate limits first, so a retry storm is refused before it costs a D1 write.
+  app.use("/v1/*", except(PUBLIC_PATHS, authenticate, rateLimit, idempotency));
   for (const router of routers) app.route("/", router);
 
   app.notFound((c) => errorResponse(c, errors.routeNotFound(c.req.method, c.req.path)));

@@ -1,13 +1,16 @@
-// The Worker: the HTTP API (fetch), the delivery pipeline (queue) and the
-// per-message Durable Object, deployed together.
+// The Worker: the HTTP API (fetch), the delivery pipeline (queue), the
+// Durable Objects, and every minute the maintenance that keeps messages
+// moving (scheduled), deployed together.
 import { createApp } from "./app.ts";
 import { accountRouter } from "./routes/account/index.ts";
 import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
 import { messagesRouter } from "./routes/messages/index.ts";
 import { providersRouter } from "./routes/providers/index.ts";
+import { runMaintenance } from "./services/maintenance.ts";
 import type { DeliveryJob } from "./services/messages.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
+export { RateLimiter } from "./limits/rate-limiter.ts";
 
 const app = createApp([messagesRouter, accountRouter, providersRouter]);
 
@@ -16,5 +19,8 @@ export default {
   async queue(batch, env) {
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
     else await consumeDeliveries(batch, env);
+  },
+  async scheduled(controller, env) {
+    await runMaintenance(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, DeliveryJob>;

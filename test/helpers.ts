@@ -21,10 +21,15 @@ export interface TestAccount {
   mode: Mode;
 }
 
-export async function createAccount(mode: Mode = "test"): Promise<TestAccount> {
+export interface AccountLimits {
+  rateLimitRps?: number;
+  dailyMessageLimit?: number;
+}
+
+export async function createAccount(mode: Mode = "test", limits: AccountLimits = {}): Promise<TestAccount> {
   const id = newId("acct");
   const webhookSecret = generateWebhookSecret();
-  await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds() });
+  await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), ...limits });
   const { key, keyPrefix } = await addKey(id, mode);
   return { id, key, keyPrefix, webhookSecret, mode };
 }

@@ -1,12 +1,17 @@
-// Messages in D1. Every query is scoped to one account.
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+// Messages in D1. Every query is scoped to one account, except the
+// reconciler's scan of stuck messages, which only reads ids.
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
+import { firstIdAt } from "../domain/ids.ts";
+import type { MessageStatus } from "../domain/message.ts";
 import type { Database } from "./client.ts";
 import { messages, type MessageRow, type NewMessageRow } from "./schema.ts";
 
-export async function insertMessage(db: Database, row: NewMessageRow): Promise<MessageRow> {
-  const [inserted] = await db.insert(messages).values(row).returning();
-  return inserted!;
+/** Inserts the row and the other statements in one transaction. */
+export async function insertMessage(db: Database, row: NewMessageRow, alsoWrite: BatchItem<"sqlite">[] = []): Promise<void> {
+  await db.batch([db.insert(messages).values(row), ...alsoWrite]);
 }
 
 export async function findMessage(db: Database, accountId: string, id: string): Promise<MessageRow | undefined> {
@@ -23,23 +28,79 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
+export interface MessageFilters {
+  status?: MessageStatus;
+  channel?: Channel;
+  to?: string;
+  /** Unix seconds, inclusive. */
+  createdGte?: number;
+  createdLte?: number;
+}
+
 /**
- * One page of an account's messages, newest first, by keyset on (account_id, id)
- * (ids sort by creation time). A "prev" cursor reads newer items upwards and
- * returns them newest first like every page.
+ * The query for one page of an account's messages, newest first, by keyset on
+ * the id (ids sort by creation time). Each filter is an equality served by its
+ * (account_id, column, id) index; the created range is an id range, since
+ * created_at is the id's timestamp. A "prev" cursor reads newer items upwards.
  */
-export async function listMessages(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<MessageRow>> {
+export function messagePageQuery(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
   const towardsNewer = cursor?.dir === "prev";
   const boundary = cursor ? (towardsNewer ? gt(messages.id, cursor.id) : lt(messages.id, cursor.id)) : undefined;
-  const rows = await db
+  return db
     .select()
     .from(messages)
-    .where(and(eq(messages.accountId, accountId), boundary))
+    .where(
+      and(
+        eq(messages.accountId, accountId),
+        filters.status === undefined ? undefined : eq(messages.status, filters.status),
+        filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
+        filters.to === undefined ? undefined : eq(messages.to, filters.to),
+        filters.createdGte === undefined ? undefined : gte(messages.id, firstIdAt("msg", filters.createdGte * 1000)),
+        filters.createdLte === undefined ? undefined : lt(messages.id, firstIdAt("msg", (filters.createdLte + 1) * 1000)),
+        boundary,
+      ),
+    )
     .orderBy(towardsNewer ? asc(messages.id) : desc(messages.id))
     .limit(limit + 1);
+}
+
+export async function listMessages(
+  db: Database,
+  accountId: string,
+  filters: MessageFilters,
+  limit: number,
+  cursor: Cursor | null,
+): Promise<Page<MessageRow>> {
+  const rows = await messagePageQuery(db, accountId, filters, limit, cursor);
   const hasMore = rows.length > limit;
   const items = rows.slice(0, limit);
-  return { items: towardsNewer ? items.reverse() : items, hasMore };
+  return { items: cursor?.dir === "prev" ? items.reverse() : items, hasMore };
+}
+
+// The literal (not a bound parameter) lets SQLite use the partial index
+// messages_queued_idx, which holds only queued rows.
+const isQueued = sql`${messages.status} = 'queued'`;
+
+/** Messages still queued and untouched since `before` (Unix seconds), oldest first. */
+export function stuckQueuedMessagesQuery(db: Database, before: number, limit: number) {
+  return db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(isQueued, lte(messages.updatedAt, before)))
+    .orderBy(asc(messages.updatedAt))
+    .limit(limit);
+}
+
+export async function stuckQueuedMessageIds(db: Database, before: number, limit: number): Promise<string[]> {
+  const rows = await stuckQueuedMessagesQuery(db, before, limit);
+  return rows.map((row) => row.id);
+}
+
+/** Records that these messages were just handed to the Queue again. */
+export async function markRequeued(db: Database, ids: string[], now: number): Promise<void> {
+  // One bound parameter for the whole list: D1 caps a query at 100.
+  const idList = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+  await db.update(messages).set({ updatedAt: now }).where(and(isQueued, inArray(messages.id, idList)));
 }
 
 /** The row a delivery needs, by id alone: only the pipeline calls this, after the API scoped the id. */

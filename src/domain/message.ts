@@ -49,7 +49,7 @@ export type MessageContent =
   | { text: string }
   | { subject: string; text?: string; html?: string };
 
-const channelSchema = z
+export const channelSchema = z
   .string()
   .transform((s) => s.toLowerCase())
   .pipe(z.enum(["sms", "whatsapp", "email"], { error: "must be one of WHATSAPP, SMS, EMAIL" }));
@@ -87,7 +87,8 @@ export const createMessageSchema = z
 
 export type CreateMessageInput = z.output<typeof createMessageSchema>;
 
-export type MessageStatus = "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed";
+export const MESSAGE_STATUSES = ["queued", "sent", "delivered", "read", "undelivered", "failed"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** The message object exactly as the API returns it. */
 export function toMessageObject(row: MessageRow) {

@@ -20,7 +20,21 @@ export async function bodyText(request: Request): Promise<string> {
   return new TextDecoder().decode(await request.arrayBuffer());
 }
 
-export async function readBody(request: Request): Promise<unknown> {
+// A body can be read once; middleware (idempotency, rate limits) and the
+// handler share one parse of it per request.
+const parsedBodies = new WeakMap<Request, Promise<unknown>>();
+
+/** The parsed body (JSON or form), parsed once per request. */
+export function readBody(request: Request): Promise<unknown> {
+  let parsed = parsedBodies.get(request);
+  if (!parsed) {
+    parsed = parseBody(request);
+    parsedBodies.set(request, parsed);
+  }
+  return parsed;
+}
+
+async function parseBody(request: Request): Promise<unknown> {
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   const text = () => bodyText(request);
   if (contentType === "application/json") {

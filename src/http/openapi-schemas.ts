@@ -1,5 +1,6 @@
 // Response shapes shared by every route's OpenAPI declaration.
 import { z } from "@hono/zod-openapi";
+import { MAX_CURSOR_LENGTH } from "../domain/cursor.ts";
 
 export const ErrorSchema = z
   .object({
@@ -49,7 +50,7 @@ export const paginationQuery = {
     .openapi({ param: { name: "limit", in: "query" }, example: 2 }),
   cursor: z
     .string()
-    .max(512)
+    .max(MAX_CURSOR_LENGTH)
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "A next_cursor or prev_cursor value from a previous page" }),
 };

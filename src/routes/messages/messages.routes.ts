@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { commonErrors, notFoundError, paginationQuery } from "../../http/openapi-schemas.ts";
-import { MessageEventListSchema, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
+import { commonErrors, notFoundError } from "../../http/openapi-schemas.ts";
+import { MessageEventListSchema, MessageIdParams, MessageListQuery, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
 
 // The body is validated by validBody() (JSON and bracket-notation forms alike),
 // so the document gets the schema as plain JSON Schema rather than a zod
@@ -46,7 +46,8 @@ export const listMessages = createRoute({
   path: "/v1/messages",
   tags: ["Messages"],
   summary: "List all messages",
-  request: { query: z.strictObject(paginationQuery) },
+  description: "Newest first. Filters combine; a cursor remembers the filters of its list.",
+  request: { query: MessageListQuery },
   responses: {
     200: { content: { "application/json": { schema: MessageListSchema } }, description: "A page of messages, newest first" },
     ...commonErrors,
