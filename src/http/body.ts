@@ -25,6 +25,17 @@ export async function bodyText(request: Request): Promise<string> {
 const parsedBodies = new WeakMap<Request, Promise<unknown>>();
 
 /** The parsed body (JSON or form), parsed once per request. */
+// qs drops "__proto__" keys (so they cannot pollute prototypes); refuse them
+// instead, as JSON bodies' unknown keys are refused, rather than ignore them.
+function refusePrototypeKeys(form: string): void {
+  for (const key of new URLSearchParams(form).keys()) {
+    const segments = key.split(/[[\]]+/);
+    if (segments.includes("__proto__")) {
+      throw errors.invalidParam(key, `Received unknown parameter: ${key}`, "parameter_unknown");
+    }
+  }
+}
+
 export function readBody(request: Request): Promise<unknown> {
   let parsed = parsedBodies.get(request);
   if (!parsed) {
@@ -47,11 +58,14 @@ async function parseBody(request: Request): Promise<unknown> {
   }
   if (contentType === "application/x-www-form-urlencoded") {
     const body = await text();
+    let parsed: unknown;
     try {
-      return parseForm(body, FORM_OPTIONS);
+      parsed = parseForm(body, FORM_OPTIONS);
     } catch {
       throw errors.invalidRequest("invalid_form_body", "The form-encoded body is nested too deeply or has too many parameters.");
     }
+    refusePrototypeKeys(body);
+    return parsed;
   }
   throw errors.invalidRequest(
     "unsupported_media_type",

@@ -40,14 +40,18 @@ export function listSchema<T extends z.ZodType>(item: T, name: string) {
     .openapi(name);
 }
 
+const LIMIT_RULE = "must be a whole number from 1 to 100";
+
 export const paginationQuery = {
-  limit: z.coerce
-    .number({ error: "must be a whole number from 1 to 100" })
-    .int("must be a whole number from 1 to 100")
-    .min(1, "must be a whole number from 1 to 100")
-    .max(100, "must be a whole number from 1 to 100")
-    .default(20)
-    .openapi({ param: { name: "limit", in: "query" }, example: 2 }),
+  // Digits only: a number coerced from "1e2" or "0x10" is a typo, not a limit.
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, LIMIT_RULE)
+    .transform(Number)
+    .pipe(z.number().min(1, LIMIT_RULE).max(100, LIMIT_RULE))
+    .optional()
+    .transform((limit) => limit ?? 20)
+    .openapi({ param: { name: "limit", in: "query" }, description: "1 to 100, default 20", example: "2" }),
   cursor: z
     .string()
     .max(MAX_CURSOR_LENGTH)

@@ -61,8 +61,12 @@ const unixSecondsFilter = z
 
 export const MessageFilters = {
   status: z.enum(MESSAGE_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, example: "failed" }),
-  channel: channelSchema.optional().openapi({ param: { name: "channel", in: "query" }, example: "whatsapp" }),
-  to: recipientFilter.optional().openapi({ param: { name: "to", in: "query" }, example: "+919876543210" }),
+  channel: channelSchema
+    .optional()
+    .openapi({ param: { name: "channel", in: "query" }, description: "WHATSAPP, SMS or EMAIL (any case)", example: "WHATSAPP" }),
+  to: recipientFilter
+    .optional()
+    .openapi({ param: { name: "to", in: "query" }, description: "Recipient: E.164 phone number or email address", example: "+919876543210" }),
   "created[gte]": unixSecondsFilter
     .optional()
     .openapi({ param: { name: "created[gte]", in: "query" }, description: "Created at or after (Unix seconds)", example: "1718323200" }),
