@@ -66,7 +66,7 @@ describe("request rate limit per API key", () => {
 
   it("gives each API key its own bucket", async () => {
     const account = await createAccount("test", { rateLimitRps: 1 });
-    const second = await addKey(account.id, "test");
+    const { key: second } = await addKey(account.id, "test");
     await api("/v1/messages", { key: account.key });
     await api("/v1/messages", { key: account.key });
     expect((await api("/v1/messages", { key: account.key })).status).toBe(429);
@@ -108,7 +108,7 @@ describe("daily message cap per channel (live keys)", () => {
 
   it("counts the account's messages across all its keys", async () => {
     const account = await createAccount("live", { dailyMessageLimit: 1 });
-    const second = await addKey(account.id, "live");
+    const { key: second } = await addKey(account.id, "live");
     expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
     expect((await api("/v1/messages", { key: second, json: smsBody() })).status).toBe(429);
   });
