@@ -266,7 +266,7 @@ const retrieveCases: BadRequest[] = [
   retrieve("a unicode id", encodeURIComponent("msg_ü😀"), notFound),
 ];
 
-// ---------------------------------------------------------------- routing and auth (every endpoint)
+// ---------------------------------------------------------------- GET /v1/messages/:id/events
 
 const request = (name: string, method: string, path: string, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest => ({
   name,
@@ -276,11 +276,73 @@ const request = (name: string, method: string, path: string, expected: Expected,
   ...extra,
 });
 
+const eventsCases: BadRequest[] = [
+  request("GET events of an unknown message", "GET", `/v1/messages/${validId}/events`, notFound),
+  request("GET events of a non-id", "GET", "/v1/messages/hello/events", notFound),
+  request("GET events of an id over 64 characters", "GET", `/v1/messages/msg_${"a".repeat(80)}/events`, invalid("id")),
+  ...INJECTIONS.map((value) => request(`GET events of an injection: ${value}`, "GET", `/v1/messages/${encodeURIComponent(value)}/events`, notFound)),
+];
+
+// ---------------------------------------------------------------- /v1/account
+
+const accountCases: BadRequest[] = [
+  request("POST /v1/account/webhook_secret/roll with an empty Idempotency-Key", "POST", "/v1/account/webhook_secret/roll", { status: 400, code: "idempotency_key_invalid" }, {
+    headers: { "Idempotency-Key": "" },
+  }),
+  request("POST /v1/account/webhook_secret/roll with an overlong Idempotency-Key", "POST", "/v1/account/webhook_secret/roll", { status: 400, code: "idempotency_key_invalid" }, {
+    headers: { "Idempotency-Key": "r".repeat(256) },
+  }),
+  request("GET /v1/account/webhook_secret/roll", "GET", "/v1/account/webhook_secret/roll", { status: 405, code: "method_not_allowed" }),
+  request("PUT /v1/account", "PUT", "/v1/account", { status: 405, code: "method_not_allowed" }, { body: { json: { name: "x" } } }),
+];
+
+// ---------------------------------------------------------------- provider receipts (public, signed)
+
+const invalidSignature: Expected = { status: 401, code: "invalid_signature" };
+const twilioForm = "MessageSid=SM123&MessageStatus=delivered";
+const receiptCases: BadRequest[] = [
+  request("Twilio receipt without a signature", "POST", "/v1/providers/twilio/status?message_id=" + validId, invalidSignature, { authorization: null, body: { form: twilioForm } }),
+  request("Twilio receipt with a wrong signature", "POST", "/v1/providers/twilio/status", invalidSignature, {
+    authorization: null,
+    body: { form: twilioForm },
+    headers: { "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl" },
+  }),
+  request("Twilio receipt with an injection as body", "POST", "/v1/providers/twilio/status", invalidSignature, { authorization: null, body: { form: "' OR 1=1 --" } }),
+  request("WhatsApp handshake with a wrong token", "GET", "/v1/providers/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", invalidSignature, {
+    authorization: null,
+  }),
+  request("WhatsApp handshake with a wrong mode", "GET", "/v1/providers/whatsapp/webhook?hub.mode=unsubscribe&hub.verify_token=whatsapp-verify-token", invalidSignature, {
+    authorization: null,
+  }),
+  request("WhatsApp receipt without a signature", "POST", "/v1/providers/whatsapp/webhook", invalidSignature, { authorization: null, body: { json: { entry: [] } } }),
+  request("WhatsApp receipt with a wrong signature", "POST", "/v1/providers/whatsapp/webhook", invalidSignature, {
+    authorization: null,
+    body: { raw: "{", contentType: "application/json" },
+    headers: { "X-Hub-Signature-256": `sha256=${"0".repeat(64)}` },
+  }),
+  request("Resend receipt without Svix headers", "POST", "/v1/providers/resend/webhook", invalidSignature, { authorization: null, body: { json: { type: "email.delivered" } } }),
+  request("Resend receipt with a wrong signature", "POST", "/v1/providers/resend/webhook", invalidSignature, {
+    authorization: null,
+    body: { json: { type: "email.delivered" } },
+    headers: { "svix-id": "msg_1", "svix-timestamp": String(Math.floor(Date.now() / 1000)), "svix-signature": "v1,bm90IGEgc2lnbmF0dXJl" },
+  }),
+  request("Resend receipt with a stale timestamp", "POST", "/v1/providers/resend/webhook", invalidSignature, {
+    authorization: null,
+    body: { json: { type: "email.delivered" } },
+    headers: { "svix-id": "msg_1", "svix-timestamp": "1", "svix-signature": "v1,bm90IGEgc2lnbmF0dXJl" },
+  }),
+];
+
+// ---------------------------------------------------------------- routing and auth (every endpoint)
+
 const unauthorized = (code: string): Expected => ({ status: 401, code });
 const ENDPOINTS: [string, string, Body?][] = [
   ["POST", "/v1/messages", { json: smsBody() }],
   ["GET", "/v1/messages"],
   ["GET", `/v1/messages/${validId}`],
+  ["GET", `/v1/messages/${validId}/events`],
+  ["GET", "/v1/account"],
+  ["POST", "/v1/account/webhook_secret/roll"],
 ];
 const BAD_AUTHORIZATIONS: [string, string | null, string][] = [
   ["no Authorization header", null, "missing_api_key"],
@@ -291,7 +353,8 @@ const BAD_AUTHORIZATIONS: [string, string | null, string][] = [
   ["a key of the wrong shape", "Bearer sk_test_v2_short", "invalid_api_key"],
   ["an unknown key", `Bearer sk_test_v2_${"0".repeat(48)}`, "invalid_api_key"],
   ["an unknown live key", `Bearer sk_live_v2_${"f".repeat(48)}`, "invalid_api_key"],
-  ["an injection as the key", "Bearer ' OR 1=1 --", "invalid_api_key"],
+  ["an injection as the key", "Bearer '||(SELECT(1))--", "invalid_api_key"],
+  ["text after the key", "Bearer sk_test_v2_abc ' OR 1=1 --", "malformed_authorization"],
   ["a huge header", `Bearer ${"k".repeat(8000)}`, "invalid_api_key"],
 ];
 
@@ -320,6 +383,9 @@ export const CORPUS: BadRequest[] = [
   ...badIdempotencyKeys,
   ...listCases,
   ...retrieveCases,
+  ...eventsCases,
+  ...accountCases,
+  ...receiptCases,
   ...authCases,
   ...routingCases,
 ];
