@@ -5,9 +5,11 @@
 // creates at concurrency C. Each send has its own Idempotency-Key; a share of
 // them is retried the way clients do (two attempts at once, then one more
 // after), and 409/429/5xx answers are retried with the same key. Then it
-// polls the list until every accepted message has a final status, and prints
+// polls the list until every accepted message has a final status, reads each
+// message's event log to count its accepted provider hand-offs, and prints
 // accepted / lost / duplicated / 5xx figures. Exits 1 unless every accepted
-// message is final, none is lost or duplicated, and there was no 5xx.
+// message is final, none is lost or duplicated (two messages for one key, or
+// one message handed to a provider twice), and there was no 5xx.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +42,7 @@ const ORIGIN = `http://127.0.0.1:${options.port}`;
 // Recipients the sandbox delivers normally (no special outcome).
 const RECIPIENTS = [
   { channel: "SMS", to: "+14155550123", content: { text: "Load test" } },
-  { channel: "WHATSAPP", to: "+919876543210", content: { template_id: "auth_otp", variables: { code: "849201" } } },
+  { channel: "WHATSAPP", to: "+919876543210", content: { text: "Load test" } },
   { channel: "EMAIL", to: "ana@example.com", content: { subject: "Load test", text: "Hello" } },
 ];
 
@@ -173,13 +175,33 @@ async function waitForFinal(pool: Pool, apiKey: string, accepted: Set<string>): 
   }
 }
 
+/** Message id -> how many times the provider accepted it, from its event log (in parallel, C at a time). */
+async function handOffs(pool: Pool, apiKey: string, ids: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        const res = await pool.request({ path: `/v1/messages/${id}/events`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
+        if (res.statusCode !== 200) throw new Error(`the events of ${id} answered ${res.statusCode}: ${await res.body.text()}`);
+        const events = (await res.body.json()) as { data: { type: string; data: { outcome?: string } }[] };
+        counts.set(id, events.data.filter((event) => event.type === "provider.attempt" && event.data.outcome === "accepted").length);
+      }
+    }),
+  );
+  return counts;
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-function report(sends: Send[], stored: Map<string, string>, seconds: number): boolean {
+function report(sends: Send[], stored: Map<string, string>, accepts: Map<string, number>, seconds: number): boolean {
   const acceptedIds = new Set(sends.flatMap((s) => [...s.ids]));
   const accepted = sends.filter((s) => s.ids.size > 0).length;
   const splitKeys = sends.filter((s) => s.ids.size > 1).length;
   const unrequested = [...stored.keys()].filter((id) => !acceptedIds.has(id)).length;
+  const sentTwice = [...accepts.values()].filter((count) => count > 1).length;
+  const sentOnce = [...accepts.values()].filter((count) => count === 1).length;
   const lost = [...acceptedIds].filter((id) => !stored.has(id)).length;
   const notFinal = [...acceptedIds].filter((id) => stored.has(id) && !FINAL.has(stored.get(id)!));
   const serverErrors = [...figures.byStatus].filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);
@@ -195,11 +217,12 @@ function report(sends: Send[], stored: Map<string, string>, seconds: number): bo
   Create latency                    p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms
   Accepted                          ${accepted}${refused.length > 0 ? ` (not accepted: ${refused.length}, e.g. ${refused[0]!.failures[0]})` : ""}
   Lost (accepted, not stored)       ${lost}
-  Duplicated                        ${splitKeys + unrequested} (keys with two messages: ${splitKeys}; stored but never returned: ${unrequested})
+  Duplicated                        ${splitKeys + unrequested + sentTwice} (keys with two messages: ${splitKeys}; stored but never returned: ${unrequested}; handed to a provider twice: ${sentTwice})
   5xx                               ${serverErrors}
   Final status                      ${acceptedIds.size - notFinal.length - lost} of ${acceptedIds.size}; ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(", ")}
+  Accepted by a provider once       ${sentOnce} of ${acceptedIds.size}
 `);
-  return lost === 0 && splitKeys + unrequested === 0 && serverErrors === 0 && refused.length === 0 && notFinal.length === 0;
+  return lost === 0 && splitKeys + unrequested + sentTwice === 0 && serverErrors === 0 && refused.length === 0 && notFinal.length === 0;
 }
 
 async function main(): Promise<boolean> {
@@ -221,7 +244,8 @@ async function main(): Promise<boolean> {
     const seconds = (performance.now() - started) / 1000;
     const accepted = new Set(sends.flatMap((s) => [...s.ids]));
     const stored = await waitForFinal(pool, key, accepted);
-    return report(sends, stored, seconds);
+    const accepts = await handOffs(pool, key, [...accepted].filter((id) => stored.has(id)));
+    return report(sends, stored, accepts, seconds);
   } catch (error) {
     console.error(`loadtest: ${(error as Error).message}`);
     try {
