@@ -3,8 +3,9 @@ import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
 import { database } from "../src/db/client.ts";
-import { accounts, apiKeys, messages } from "../src/db/schema.ts";
+import { accounts, apiKeys, messages, senders, templates } from "../src/db/schema.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
+import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
 
 export const db = () => database(env.DB);
 
@@ -16,6 +17,7 @@ export interface TestAccount {
   mode: Mode;
 }
 
+/** An account with one key; a test-mode one starts with its sandbox senders, as `npm run keys` makes it. */
 export async function createAccount(mode: Mode = "test"): Promise<TestAccount> {
   const id = newId("acct");
   const key = generateApiKey(mode);
@@ -23,7 +25,14 @@ export async function createAccount(mode: Mode = "test"): Promise<TestAccount> {
   const keyPrefix = parseApiKey(key)!.prefix;
   await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds() });
   await db().insert(apiKeys).values({ id: newId("key"), accountId: id, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
+  if (mode === "test") await db().insert(senders).values(sandboxSenders(id));
   return { id, key, keyPrefix, webhookSecret, mode };
+}
+
+/** What `npm run dev` gives its account: template auth_otp and sender omni_verify (SMS, WhatsApp). */
+export async function seedExample(account: TestAccount): Promise<void> {
+  await db().insert(templates).values(exampleTemplate(account.id));
+  await db().insert(senders).values(exampleSenders(account.id));
 }
 
 export interface RequestOptions {
