@@ -1,6 +1,7 @@
 // Test helpers: accounts with real keys, and requests through the Worker's own fetch.
 import { env, exports } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
+import { expect } from "vitest";
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
 import { database } from "../src/db/client.ts";
 import { accounts, apiKeys, messages, senders, templates } from "../src/db/schema.ts";
@@ -65,8 +66,52 @@ export function api(path: string, options: RequestOptions & { key: string | null
   return exports.default.fetch(`http://api.omniflow.test${path}`, { method, headers, body });
 }
 
-export async function messageCount(accountId: string): Promise<number> {
-  return (await db().select().from(messages).where(eq(messages.accountId, accountId))).length;
+/** How many rows of the table the account has. */
+export async function rowCount(table: typeof messages | typeof templates | typeof senders, accountId: string): Promise<number> {
+  const [row] = await db().select({ n: count() }).from(table).where(eq(table.accountId, accountId));
+  return row!.n;
+}
+
+export const messageCount = (accountId: string) => rowCount(messages, accountId);
+
+/** Asserts the status and that the body is our error envelope with these fields; returns the error. */
+export async function expectError(res: Response, status: number, error: Record<string, unknown>): Promise<Record<string, unknown>> {
+  expect(res.status).toBe(status);
+  const body = await res.json<{ error: Record<string, unknown> }>();
+  expect(body.error).toMatchObject({ type: "invalid_request_error", ...error });
+  return body.error;
+}
+
+export async function createTemplate(account: TestAccount, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await api("/v1/templates", { key: account.key, json: body });
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+export interface SenderObject {
+  id: string;
+  channel: string;
+  address: string;
+  default: boolean;
+}
+
+export async function addSender(account: TestAccount, body: Record<string, unknown>): Promise<SenderObject> {
+  const res = await api("/v1/senders", { key: account.key, json: body });
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+/** Every item of a list, following next_cursor from the first page. */
+export async function listAll<T>(path: string, key: string, limit: number): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) }).toString();
+    const page: { data: T[]; next_cursor: string | null } = await (await api(`${path}?${query}`, { key })).json();
+    items.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
 }
 
 export const smsBody = (overrides: Record<string, unknown> = {}) => ({
