@@ -29,6 +29,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
     senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
   });
   const rendered = render(input, reads.template);
+  const sentFrom = sender(account, input, reads.senders);
   // The row is written before anything is queued: a 201 always means the
   // message is durably stored. If the send below fails, the row stays
   // `queued` and the reconciler re-enqueues it.
@@ -38,7 +39,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
     mode: account.mode,
     channel,
     to: input.to,
-    from: sender(account, input, reads.senders),
+    from: sentFrom,
     content: input.content,
     rendered,
     statusCallback: input.statusCallback ?? null,
