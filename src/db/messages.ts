@@ -1,8 +1,33 @@
 // Messages in D1. Every query is scoped to one account.
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Database } from "./client.ts";
-import { messages, type MessageRow, type NewMessageRow } from "./schema.ts";
+import { accountPage, type Page } from "./pagination.ts";
+import { messages, type MessageRow, type NewMessageRow, type SenderRow, type TemplateRow } from "./schema.ts";
+import { sendersQuery } from "./senders.ts";
+import { templateQuery } from "./templates.ts";
+
+export interface CreateReads {
+  templateId?: string;
+  /** The channel's sender with this address, or with address undefined its default pool. */
+  senders?: { channel: Channel; address: string | undefined };
+}
+
+/** What a create reads besides the account, in at most one D1 round trip. */
+export async function readForCreate(
+  db: Database,
+  accountId: string,
+  reads: CreateReads,
+): Promise<{ template: TemplateRow | undefined; senders: SenderRow[] }> {
+  const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
+  const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
+  if (template && pool) {
+    const [[row], rows] = await db.batch([template, pool]);
+    return { template: row, senders: rows };
+  }
+  return { template: template ? (await template)[0] : undefined, senders: pool ? await pool : [] };
+}
 
 export async function insertMessage(db: Database, row: NewMessageRow): Promise<MessageRow> {
   const [inserted] = await db.insert(messages).values(row).returning();
@@ -17,29 +42,12 @@ export async function findMessage(db: Database, accountId: string, id: string): 
     .get();
 }
 
-export interface Page<T> {
-  items: T[];
-  /** More items exist beyond this page in the direction of travel. */
-  hasMore: boolean;
-}
-
 /**
  * One page of an account's messages, newest first, by keyset on (account_id, id)
- * (ids sort by creation time). A "prev" cursor reads newer items upwards and
- * returns them newest first like every page.
+ * (ids sort by creation time).
  */
-export async function listMessages(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<MessageRow>> {
-  const towardsNewer = cursor?.dir === "prev";
-  const boundary = cursor ? (towardsNewer ? gt(messages.id, cursor.id) : lt(messages.id, cursor.id)) : undefined;
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.accountId, accountId), boundary))
-    .orderBy(towardsNewer ? asc(messages.id) : desc(messages.id))
-    .limit(limit + 1);
-  const hasMore = rows.length > limit;
-  const items = rows.slice(0, limit);
-  return { items: towardsNewer ? items.reverse() : items, hasMore };
+export function listMessages(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<MessageRow>> {
+  return accountPage(db, messages, "desc", accountId, limit, cursor);
 }
 
 /** The row a delivery needs, by id alone: only the pipeline calls this, after the API scoped the id. */

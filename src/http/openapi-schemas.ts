@@ -26,6 +26,13 @@ export const commonErrors = {
 
 export const notFoundError = { 404: errorResponse("No such resource in this account") } as const;
 
+export const conflictError = { 409: errorResponse("The account already has this resource") } as const;
+
+/** The object a DELETE answers with. */
+export function deletedSchema(object: string, name: string) {
+  return z.object({ id: z.string(), object: z.literal(object), deleted: z.literal(true) }).openapi(name);
+}
+
 /** A list page: { object: "list", data, next_cursor, prev_cursor, has_more }. */
 export function listSchema<T extends z.ZodType>(item: T, name: string) {
   return z
@@ -53,3 +60,16 @@ export const paginationQuery = {
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "A next_cursor or prev_cursor value from a previous page" }),
 };
+
+/**
+ * A request body for the document. Bodies are validated by validBody() (JSON
+ * and bracket-notation forms alike), so the document gets the schema as plain
+ * JSON Schema rather than a zod schema @hono/zod-openapi would validate again.
+ */
+export function requestBody(schema: z.ZodType) {
+  const doc = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return {
+    required: true,
+    content: { "application/json": { schema: doc }, "application/x-www-form-urlencoded": { schema: doc } },
+  };
+}

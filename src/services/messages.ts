@@ -1,12 +1,13 @@
 // Creating a message: the one place that decides what is stored and queued.
 import { database } from "../db/client.ts";
-import { insertMessage } from "../db/messages.ts";
-import type { AccountRow, MessageRow } from "../db/schema.ts";
-import type { Channel } from "../domain/address.ts";
+import { insertMessage, readForCreate } from "../db/messages.ts";
+import type { AccountRow, MessageRow, SenderRow, TemplateRow } from "../db/schema.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { CreateMessageInput } from "../domain/message.ts";
-import { renderDirect } from "../domain/rendered.ts";
+import { type RenderedContent, renderDirect } from "../domain/rendered.ts";
+import { pickSender, senderFrom, senderKey } from "../domain/sender.ts";
+import { renderTemplate } from "../domain/template.ts";
 import { errors } from "../http/errors.ts";
 
 /** What the Queue carries: just the id; the consumer reads the rest from D1. */
@@ -14,27 +15,33 @@ export interface DeliveryJob {
   messageId: string;
 }
 
-function defaultSender(env: Env, channel: Channel): string {
-  return { sms: env.DEFAULT_FROM_SMS, whatsapp: env.DEFAULT_FROM_WHATSAPP, email: env.DEFAULT_FROM_EMAIL }[channel];
-}
-
 export async function createMessage(env: Env, account: AccountRow, input: CreateMessageInput): Promise<MessageRow> {
   if (input.statusCallback !== undefined) {
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) throw errors.invalidParam("status_callback", `Invalid status_callback: ${problem}.`);
   }
+  const db = database(env.DB);
+  const { channel, from } = input;
+  // Test keys may send from any well-formed address, so only live keys look a given `from` up.
+  const needsSenders = from === undefined || account.mode === "live";
+  const reads = await readForCreate(db, account.id, {
+    templateId: "template_id" in input.content ? input.content.template_id : undefined,
+    senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
+  });
+  const rendered = render(input, reads.template);
+  const sentFrom = sender(account, input, reads.senders);
   // The row is written before anything is queued: a 201 always means the
   // message is durably stored. If the send below fails, the row stays
   // `queued` and the reconciler re-enqueues it.
-  const row = await insertMessage(database(env.DB), {
+  const row = await insertMessage(db, {
     id: newId("msg"),
     accountId: account.id,
     mode: account.mode,
-    channel: input.channel,
+    channel,
     to: input.to,
-    from: input.from ?? defaultSender(env, input.channel),
+    from: sentFrom,
     content: input.content,
-    rendered: renderDirect(input.channel, input.content),
+    rendered,
     statusCallback: input.statusCallback ?? null,
     status: "queued",
     createdAt: unixSeconds(),
@@ -45,4 +52,39 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
     console.error(JSON.stringify({ event: "enqueue_failed", message_id: row.id, error: String(error) }));
   }
   return row;
+}
+
+function render({ channel, content }: CreateMessageInput, template: TemplateRow | undefined): RenderedContent {
+  if (!("template_id" in content)) return renderDirect(channel, content)!;
+  if (!template) {
+    throw errors.invalidParam("content[template_id]", `No such template: '${content.template_id}'. Create it with POST /v1/templates.`, "resource_missing");
+  }
+  const result = renderTemplate(template, channel, content.variables);
+  if ("problem" in result) throw errors.invalidParam(result.problem.param, result.problem.message, result.problem.code);
+  return result.rendered;
+}
+
+/**
+ * The message's `from`. `senders` holds, when `from` is given (and the key is
+ * live), the channel's sender it names if there is one; without `from`, the
+ * channel's default pool, from which the recipient's sticky sender is picked.
+ */
+function sender(account: AccountRow, { channel, from, to }: CreateMessageInput, senders: SenderRow[]): string {
+  if (from !== undefined) {
+    if (account.mode === "test" || senders.length > 0) return from;
+    throw errors.invalidParam(
+      "from",
+      `'${from}' is not one of your ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}), or omit from to use your default ${channel} sender pool.`,
+      "resource_missing",
+    );
+  }
+  const picked = pickSender(senders, to);
+  if (!picked) {
+    throw errors.invalidParam(
+      "from",
+      `You have no default ${channel} sender: pass from, or add one with POST /v1/senders (channel=${channel}, address=<your number, sender id or email address>, default=true).`,
+      "no_default_sender",
+    );
+  }
+  return senderFrom(picked);
 }

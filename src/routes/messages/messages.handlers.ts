@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import { findMessage, listMessages as listMessageRows } from "../../db/messages.ts";
+import { idPattern } from "../../domain/ids.ts";
 import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
 import { validBody } from "../../http/body.ts";
 import type { AppEnv } from "../../http/context.ts";
@@ -9,6 +10,8 @@ import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import { createMessage as create } from "../../services/messages.ts";
 import { messageEvents } from "../../services/events.ts";
 import type { createMessage, listMessageEvents, listMessages, retrieveMessage } from "./messages.routes.ts";
+
+const MESSAGE_ID = idPattern("msg");
 
 export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
   const input = await validBody(c.req.raw, createMessageSchema);
@@ -34,7 +37,7 @@ export const eventsHandler: RouteHandler<typeof listMessageEvents, AppEnv> = asy
 
 export const listHandler: RouteHandler<typeof listMessages, AppEnv> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
-  const cursor = requestedCursor(rawCursor);
+  const cursor = requestedCursor(rawCursor, MESSAGE_ID);
   const page = await listMessageRows(database(c.env.DB), c.get("account").id, limit, cursor);
   return c.json(listEnvelope(page, cursor, toMessageObject), 200);
 };

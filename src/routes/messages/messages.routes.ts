@@ -1,27 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { commonErrors, notFoundError, paginationQuery } from "../../http/openapi-schemas.ts";
+import { commonErrors, notFoundError, paginationQuery, requestBody } from "../../http/openapi-schemas.ts";
 import { MessageEventListSchema, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
-
-// The body is validated by validBody() (JSON and bracket-notation forms alike),
-// so the document gets the schema as plain JSON Schema rather than a zod
-// schema that @hono/zod-openapi would try to validate a second time.
-const createBodyDoc = z.toJSONSchema(createMessageSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
 
 export const createMessage = createRoute({
   method: "post",
   path: "/v1/messages",
   tags: ["Messages"],
   summary: "Create a message",
-  request: {
-    body: {
-      required: true,
-      content: {
-        "application/json": { schema: createBodyDoc },
-        "application/x-www-form-urlencoded": { schema: createBodyDoc },
-      },
-    },
-  },
+  request: { body: requestBody(createMessageSchema) },
   responses: {
     201: { content: { "application/json": { schema: MessageSchema } }, description: "The message, queued for delivery" },
     ...commonErrors,
