@@ -1,41 +1,35 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { commonErrors, notFoundError, paginationQuery } from "../../http/openapi-schemas.ts";
-import { MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
+import { bodyErrors, commonErrors, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
+import { examples, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
 
-// The body is validated by validBody() (JSON and bracket-notation forms alike),
-// so the document gets the schema as plain JSON Schema rather than a zod
-// schema that @hono/zod-openapi would try to validate a second time.
-const createBodyDoc = z.toJSONSchema(createMessageSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
 export const createMessage = createRoute({
   method: "post",
   path: "/v1/messages",
+  operationId: "createMessage",
   tags: ["Messages"],
   summary: "Create a message",
-  request: {
-    body: {
-      required: true,
-      content: {
-        "application/json": { schema: createBodyDoc },
-        "application/x-www-form-urlencoded": { schema: createBodyDoc },
-      },
-    },
-  },
+  description: "Dispatches a new message. OmniFlow routes it based on the selected channel (WhatsApp, SMS, email).",
+  request: { body: validatedBody(createMessageSchema, examples.createRequest) },
   responses: {
-    201: { content: { "application/json": { schema: MessageSchema } }, description: "The message, queued for delivery" },
+    201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
     ...commonErrors,
+    ...bodyErrors,
   },
 });
 
 export const retrieveMessage = createRoute({
   method: "get",
   path: "/v1/messages/{id}",
+  operationId: "retrieveMessage",
   tags: ["Messages"],
   summary: "Retrieve a message",
+  description: "Retrieves the details of an existing message by the id returned on creation.",
   request: { params: MessageIdParams },
   responses: {
-    200: { content: { "application/json": { schema: MessageSchema } }, description: "The message" },
+    200: { content: json(MessageSchema, examples.delivered), description: "The message" },
     ...commonErrors,
     ...notFoundError,
   },
@@ -44,11 +38,13 @@ export const retrieveMessage = createRoute({
 export const listMessages = createRoute({
   method: "get",
   path: "/v1/messages",
+  operationId: "listMessages",
   tags: ["Messages"],
   summary: "List all messages",
+  description: "Returns your messages, most recent first, with cursor-based pagination.",
   request: { query: z.strictObject(paginationQuery) },
   responses: {
-    200: { content: { "application/json": { schema: MessageListSchema } }, description: "A page of messages, newest first" },
+    200: { content: json(MessageListSchema, examples.list), description: "A page of messages, newest first" },
     ...commonErrors,
   },
 });
