@@ -51,7 +51,7 @@ describe("GET /v1/openapi.json", () => {
 
   it("documents the X-Request-Id header on every response", async () => {
     const document = await servedDocument();
-    for (const operation of Object.values(document.paths).flatMap(Object.values)) {
+    for (const operation of Object.values(document.paths).flatMap((item) => Object.values(item))) {
       for (const response of Object.values(operation.responses)) expect(response.headers).toHaveProperty("X-Request-Id");
     }
   });
