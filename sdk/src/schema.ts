@@ -49,9 +49,48 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    messageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Message status changed
+         * @description OmniFlow POSTs this event to the message's status_callback every time its status changes. Verify the Standard Webhooks signature with your account's webhook signing secret before trusting it.
+         */
+        post: operations["messageStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /** @description The body POSTed to a message's status_callback on every status change, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). */
+        MessageEvent: {
+            /**
+             * @description Also the webhook-id header: the same on every retry of this event
+             * @example evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f
+             */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @enum {string} */
+            type: "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed";
+            /**
+             * @description Unix seconds
+             * @example 1718329484
+             */
+            created_at: number;
+            data: components["schemas"]["Message"];
+        };
         Message: {
             /** @example msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
             id: string;
@@ -74,7 +113,7 @@ export interface components {
              *       }
              *     }
              */
-            content?: {
+            content: {
                 template_id: string;
                 /** @default {} */
                 variables: {
@@ -631,6 +670,62 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    messageStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry, to de-duplicate */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>, space-separated while a secret is rolled */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f",
+                 *       "object": "event",
+                 *       "type": "message.delivered",
+                 *       "created_at": 1718329484,
+                 *       "data": {
+                 *         "id": "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
+                 *         "object": "message",
+                 *         "channel": "whatsapp",
+                 *         "to": "+919876543210",
+                 *         "from": "omni_verify",
+                 *         "content": {
+                 *           "template_id": "auth_otp",
+                 *           "variables": {
+                 *             "code": "849201"
+                 *           }
+                 *         },
+                 *         "status": "delivered",
+                 *         "status_callback": "https://your-app.com/webhooks/omniflow",
+                 *         "created_at": 1718329481,
+                 *         "delivered_at": 1718329484,
+                 *         "provider_latency_ms": 1420,
+                 *         "error": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["MessageEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else is retried later */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

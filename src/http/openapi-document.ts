@@ -74,5 +74,7 @@ export function buildDocument(app: OpenAPIHono<AppEnv>, publicPaths: string[]) {
       }
     }
   }
+  // app.route() prefixes webhook names as if they were paths ("//messageStatus").
+  document.webhooks = Object.fromEntries(Object.entries(document.webhooks ?? {}).map(([name, item]) => [name.replace(/^\/+/, ""), item]));
   return document;
 }

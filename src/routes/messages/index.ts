@@ -6,3 +6,5 @@ export const messagesRouter = createRouter()
   .openapi(routes.createMessage, handlers.createHandler)
   .openapi(routes.listMessages, handlers.listHandler)
   .openapi(routes.retrieveMessage, handlers.retrieveHandler);
+
+messagesRouter.openAPIRegistry.registerWebhook(routes.messageStatusWebhook);

@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
 import { bodyErrors, commonErrors, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
-import { examples, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
+import { examples, MessageEventSchema, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
@@ -48,3 +48,24 @@ export const listMessages = createRoute({
     ...commonErrors,
   },
 });
+
+/** Not a route: the request OmniFlow sends to a message's status_callback (documented under `webhooks`). */
+export const messageStatusWebhook = {
+  method: "post",
+  path: "messageStatus",
+  operationId: "messageStatus",
+  tags: ["Messages"],
+  summary: "Message status changed",
+  description:
+    "OmniFlow POSTs this event to the message's status_callback every time its status changes. Verify the Standard Webhooks signature with your account's webhook signing secret before trusting it.",
+  security: [],
+  request: {
+    headers: z.object({
+      "webhook-id": z.string().openapi({ description: "The event id; the same on every retry, to de-duplicate" }),
+      "webhook-timestamp": z.string().openapi({ description: "Unix seconds when this attempt was signed" }),
+      "webhook-signature": z.string().openapi({ description: "v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>, space-separated while a secret is rolled" }),
+    }),
+    body: { required: true, content: json(MessageEventSchema, examples.event) },
+  },
+  responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried later" } },
+} as const satisfies RouteConfig;

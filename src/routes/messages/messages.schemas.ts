@@ -27,6 +27,19 @@ export const MessageSchema = z
 
 export const MessageListSchema = listSchema(MessageSchema, "MessageList");
 
+export const MessageEventSchema = z
+  .object({
+    id: z.string().openapi({ description: "Also the webhook-id header: the same on every retry of this event", example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
+    object: z.literal("event"),
+    type: z.enum(["message.sent", "message.delivered", "message.read", "message.undelivered", "message.failed"]),
+    created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329484 }),
+    data: MessageSchema,
+  })
+  .openapi("MessageEvent", {
+    description:
+      "The body POSTed to a message's status_callback on every status change, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
+  });
+
 export const MessageIdParams = z.object({
   id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", example: EXAMPLE_ID }),
 });
@@ -46,6 +59,8 @@ const exampleMessage = {
   error: null,
 };
 
+const deliveredMessage = { ...exampleMessage, status: "delivered", delivered_at: 1718329484, provider_latency_ms: 1420 };
+
 export const examples = {
   createRequest: {
     channel: "WHATSAPP",
@@ -55,11 +70,18 @@ export const examples = {
     status_callback: "https://your-app.com/webhooks/omniflow",
   },
   created: exampleMessage,
-  delivered: { ...exampleMessage, status: "delivered", delivered_at: 1718329484, provider_latency_ms: 1420 },
+  delivered: deliveredMessage,
+  event: {
+    id: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f",
+    object: "event",
+    type: "message.delivered",
+    created_at: 1718329484,
+    data: deliveredMessage,
+  },
   list: {
     object: "list",
     data: [
-      { ...exampleMessage, status: "delivered", delivered_at: 1718329484, provider_latency_ms: 1420 },
+      deliveredMessage,
       {
         ...exampleMessage,
         id: "msg_019ec8f3a1b17c3d8e9f0a1b2c3d4e5f",
