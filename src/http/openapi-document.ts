@@ -34,6 +34,7 @@ const COMPONENTS = {
   headers: {
     RequestId: {
       description: "The id of this request; quote it when you contact support.",
+      required: true,
       schema: { type: "string" },
       example: "req_8f14e45fceea167a5a36dedd4bea2543",
     },

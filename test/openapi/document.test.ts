@@ -1,33 +1,18 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
 import { createApp, createRouter } from "../../src/app.ts";
 import { ErrorSchema } from "../../src/http/openapi-schemas.ts";
 import { api } from "../helpers.ts";
-
-interface Operation {
-  security?: unknown[];
-  parameters?: { $ref?: string }[];
-  requestBody?: { content: Record<string, unknown> };
-  responses: Record<string, { headers?: Record<string, unknown> }>;
-}
-type Document = {
-  openapi: string;
-  security: unknown[];
-  components: { securitySchemes: Record<string, unknown> };
-  paths: Record<string, Record<string, Operation>>;
-};
+import { type OpenApiDocument, operationsOf, servedDocument } from "./operations.ts";
 
 const IDEMPOTENCY_KEY = { $ref: "#/components/parameters/IdempotencyKey" };
 
-async function servedDocument(): Promise<Document> {
-  const res = await api("/v1/openapi.json", { key: null });
-  expect(res.status).toBe(200);
-  return res.json();
-}
-
 describe("GET /v1/openapi.json", () => {
   it("serves the OpenAPI 3.1 document without an API key, and ignores a bad one", async () => {
-    const document = await servedDocument();
+    const res = await api("/v1/openapi.json", { key: null });
+    expect(res.status).toBe(200);
+    const document = await res.json<OpenApiDocument>();
     expect(document.openapi).toBe("3.1.0");
     expect(Object.keys(document.paths)).toContain("/v1/messages/{id}");
     const withBadKey = await api("/v1/openapi.json", { key: "sk_test_v2_nope" });
@@ -50,8 +35,7 @@ describe("GET /v1/openapi.json", () => {
   });
 
   it("documents the X-Request-Id header on every response", async () => {
-    const document = await servedDocument();
-    for (const operation of Object.values(document.paths).flatMap((item) => Object.values(item))) {
+    for (const { operation } of operationsOf(await servedDocument())) {
       for (const response of Object.values(operation.responses)) expect(response.headers).toHaveProperty("X-Request-Id");
     }
   });
@@ -59,16 +43,15 @@ describe("GET /v1/openapi.json", () => {
 
 describe("the document of an app", () => {
   const ok = { 200: { content: { "application/json": { schema: ErrorSchema } }, description: "ok" } };
-  const router = createRouter()
-    .openapi(createRoute({ method: "post", path: "/v1/things", operationId: "createThing", responses: ok }), (c) => c.json({ error: { type: "api_error" as const, code: "x", message: "x" } }, 200))
-    .openapi(
-      createRoute({ method: "post", path: "/v1/providers/{provider}/status", operationId: "providerStatus", request: { params: z.object({ provider: z.string() }) }, responses: ok }),
-      (c) => c.json({ error: { type: "api_error" as const, code: "x", message: "x" } }, 200),
-    );
-  const app = createApp([router]);
+  const route = (path: string, operationId: string) =>
+    createRoute({ method: "post", path, operationId, responses: ok });
+  const answer = (c: Context) => c.json({ error: { type: "api_error" as const, code: "x", message: "x" } }, 200);
+  const app = createApp([
+    createRouter().openapi(route("/v1/things", "createThing"), answer).openapi(route("/v1/providers/{provider}/status", "providerStatus"), answer),
+  ]);
 
   it("includes whatever routes the app registers; public paths need no key and take no Idempotency-Key", async () => {
-    const document = (await (await app.request("/v1/openapi.json", {}, {} as Env)).json()) as Document;
+    const document = (await (await app.request("/v1/openapi.json", {}, {} as Env)).json()) as OpenApiDocument;
     const thing = document.paths["/v1/things"]!.post!;
     const provider = document.paths["/v1/providers/{provider}/status"]!.post!;
     expect(thing.security).toBeUndefined();
