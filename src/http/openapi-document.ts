@@ -55,7 +55,8 @@ export function buildDocument(app: OpenAPIHono<AppEnv>, publicPaths: string[]) {
     servers: [PRODUCTION_SERVER],
     security: [{ basicAuth: [] }, { bearerAuth: [] }],
   });
-  document.components = { ...document.components, ...structuredClone(COMPONENTS) };
+  const components = (document.components ??= {}) as Record<string, Record<string, unknown>>;
+  for (const [type, entries] of Object.entries(structuredClone(COMPONENTS))) components[type] = { ...components[type], ...entries };
 
   // Matched as the auth middleware matches them (hono/combine `except`).
   const publicRoutes = new TrieRouter<true>();
