@@ -9,14 +9,33 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          // Test-only binding: the setup file applies these to the test D1.
-          bindings: { TEST_MIGRATIONS: migrations },
+          bindings: {
+            // Test-only binding: the setup file applies these to the test D1.
+            TEST_MIGRATIONS: migrations,
+            // A quick sandbox, and provider endpoints and secrets that only
+            // the tests' fetch mocks answer (see test/support/fake-http.ts).
+            SANDBOX_SEND_LATENCY_MS: "0",
+            SANDBOX_REPORT_DELAY_MS: "100",
+            PUBLIC_BASE_URL: "https://api.omniflow.test",
+            TWILIO_API_BASE: "https://twilio.fake",
+            TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000001",
+            TWILIO_AUTH_TOKEN: "twilio-test-token",
+            WHATSAPP_API_BASE: "https://graph.fake/v23.0",
+            WHATSAPP_ACCESS_TOKEN: "whatsapp-test-token",
+            WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
+            WHATSAPP_APP_SECRET: "whatsapp-app-secret",
+            WHATSAPP_VERIFY_TOKEN: "whatsapp-verify-token",
+            RESEND_API_BASE: "https://resend.fake",
+            RESEND_API_KEY: "re_test_key",
+            RESEND_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+          },
         },
       }),
     ],
     test: {
       setupFiles: ["./test/setup/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
+      testTimeout: 20_000,
     },
   };
 });

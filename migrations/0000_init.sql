@@ -3,6 +3,8 @@ CREATE TABLE `accounts` (
 	`name` text NOT NULL,
 	`mode` text NOT NULL,
 	`webhook_secret` text NOT NULL,
+	`previous_webhook_secret` text,
+	`previous_webhook_secret_expires_at` integer,
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint

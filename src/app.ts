@@ -70,7 +70,9 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, errors.invalidRequest("invalid_request", error.message || "The request could not be processed.", error.status));
     }
-    console.error(JSON.stringify({ event: "unhandled_error", request_id: c.get("requestId"), path: c.req.path, error: String(error), stack: error.stack }));
+    // The cause, not the error: drizzle's wrapper quotes the query's parameters, which hold message content.
+    const cause = error.cause instanceof Error ? error.cause : error;
+    console.error(JSON.stringify({ event: "unhandled_error", request_id: c.get("requestId"), path: c.req.path, error: String(cause), stack: cause.stack }));
     return errorResponse(c, errors.internal());
   });
   return app;

@@ -1,9 +1,13 @@
 // Test helpers: accounts with real keys, and requests through the Worker's own fetch.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
 import { database } from "../src/db/client.ts";
-import { accounts, apiKeys, messages } from "../src/db/schema.ts";
+import { insertMessage } from "../src/db/messages.ts";
+import { accounts, apiKeys, messages, type NewMessageRow } from "../src/db/schema.ts";
+import worker from "../src/index.ts";
+import type { DeliveryJob } from "../src/services/messages.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
 
 export const db = () => database(env.DB);
@@ -66,3 +70,75 @@ export const smsBody = (overrides: Record<string, unknown> = {}) => ({
   content: { text: "Your code is 849201" },
   ...overrides,
 });
+
+export async function createMessage(account: TestAccount, body: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>> {
+  const res = await api("/v1/messages", { key: account.key, json: body });
+  if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Polls GET /v1/messages/:id until its status is one of `statuses` (the pipeline runs in the background). */
+export async function waitForStatus(account: TestAccount, id: string, statuses: string[], timeoutMs = 15_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const message = await (await api(`/v1/messages/${id}`, { key: account.key })).json<Record<string, unknown>>();
+    if (statuses.includes(message.status as string)) return message;
+    if (Date.now() > deadline) throw new Error(`message ${id} still ${String(message.status)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Stores a message as the API would, without queueing it: for tests that drive the consumer themselves. */
+export async function storeMessage(account: TestAccount, overrides: Partial<NewMessageRow> = {}): Promise<string> {
+  const id = newId("msg");
+  const content = { text: "Your code is 849201" };
+  await insertMessage(db(), {
+    id,
+    accountId: account.id,
+    mode: account.mode,
+    channel: "sms",
+    to: "+14155550123",
+    from: "+14155550100",
+    content,
+    rendered: { channel: "sms", text: content.text },
+    status: "queued",
+    createdAt: unixSeconds(),
+    ...overrides,
+  });
+  return id;
+}
+
+/** Runs the queue consumer on one batch of these message ids, as delivery `attempts`. */
+export async function runConsumer(messageIds: string[], attempts = 1, queue = "omniflow-messages") {
+  const batch = createMessageBatch<DeliveryJob>(
+    queue,
+    messageIds.map((messageId) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body: { messageId } })),
+  );
+  // getQueueResult() does not report retry options, so record the delays here.
+  const retryDelays: (number | undefined)[] = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options) => {
+      retryDelays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await (worker as ExportedHandler<Env, DeliveryJob>).queue!(batch, env, ctx);
+  return { ...(await getQueueResult(batch, ctx)), retryDelays };
+}
+
+export async function storedMessage(id: string) {
+  return (await db().select().from(messages).where(eq(messages.id, id)))[0]!;
+}
+
+/** Waits until `check` returns a value other than undefined/false. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<Exclude<T, false | undefined>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value as Exclude<T, false | undefined>;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

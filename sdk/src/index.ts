@@ -12,7 +12,7 @@ export { WebhookVerificationError } from "standardwebhooks";
 
 export type Message = components["schemas"]["Message"];
 export type MessageList = components["schemas"]["MessageList"];
-export type MessageEvent = components["schemas"]["MessageEvent"];
+export type WebhookEvent = components["schemas"]["WebhookEvent"];
 export type CreateMessageParams = paths["/v1/messages"]["post"]["requestBody"]["content"]["application/json"];
 export type ListMessagesParams = NonNullable<paths["/v1/messages"]["get"]["parameters"]["query"]>;
 type ErrorBody = components["schemas"]["Error"];
@@ -117,9 +117,9 @@ export class OmniFlow {
  * account's whsec_ signing secret, and returns the event. Pass the raw body
  * exactly as received. Throws WebhookVerificationError when it does not verify.
  */
-export function verifyWebhook(payload: string, headers: Headers | Record<string, string>, secret: string): MessageEvent {
+export function verifyWebhook(payload: string, headers: Headers | Record<string, string>, secret: string): WebhookEvent {
   const plain: Record<string, string> = {};
   const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
   for (const [name, value] of entries) plain[name.toLowerCase()] = value;
-  return new Webhook(secret).verify(payload, plain) as MessageEvent;
+  return new Webhook(secret).verify(payload, plain) as WebhookEvent;
 }

@@ -18,3 +18,17 @@ export async function activeKeysByPrefix(db: Database, prefix: string): Promise<
     .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
   return rows;
 }
+
+export async function findAccount(db: Database, accountId: string): Promise<AccountRow | undefined> {
+  return db.select().from(accounts).where(eq(accounts.id, accountId)).get();
+}
+
+/** Makes `secret` the signing secret; the current one keeps signing until `previousExpiresAt` (Unix seconds). */
+export async function rollWebhookSecret(db: Database, account: AccountRow, secret: string, previousExpiresAt: number): Promise<AccountRow> {
+  const [updated] = await db
+    .update(accounts)
+    .set({ webhookSecret: secret, previousWebhookSecret: account.webhookSecret, previousWebhookSecretExpiresAt: previousExpiresAt })
+    .where(eq(accounts.id, account.id))
+    .returning();
+  return updated!;
+}

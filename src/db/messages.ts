@@ -41,3 +41,18 @@ export async function listMessages(db: Database, accountId: string, limit: numbe
   const items = rows.slice(0, limit);
   return { items: towardsNewer ? items.reverse() : items, hasMore };
 }
+
+/** The row a delivery needs, by id alone: only the pipeline calls this, after the API scoped the id. */
+export async function messageForDelivery(db: Database, id: string): Promise<MessageRow | undefined> {
+  return db.select().from(messages).where(eq(messages.id, id)).get();
+}
+
+export type StatusProjection = Pick<MessageRow, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage">;
+
+/** Writes the Durable Object's current view of a message to its D1 row (one statement). */
+export async function writeStatus(db: Database, id: string, projection: StatusProjection): Promise<void> {
+  await db
+    .update(messages)
+    .set({ ...projection, updatedAt: Math.floor(Date.now() / 1000) })
+    .where(eq(messages.id, id));
+}

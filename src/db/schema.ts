@@ -9,6 +9,9 @@ export const accounts = sqliteTable("accounts", {
   name: text("name").notNull().unique(),
   mode: text("mode", { enum: ["test", "live"] }).notNull(),
   webhookSecret: text("webhook_secret").notNull(),
+  // After a roll, the old secret keeps signing (beside the new one) until it expires.
+  previousWebhookSecret: text("previous_webhook_secret"),
+  previousWebhookSecretExpiresAt: integer("previous_webhook_secret_expires_at"),
   createdAt: integer("created_at").notNull(),
 });
 

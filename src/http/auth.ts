@@ -4,6 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { hashApiKey, parseApiKey } from "../auth/api-key.ts";
 import { activeKeysByPrefix } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
+import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
 
@@ -32,13 +33,6 @@ export function presentedKey(header: string | undefined): string | null {
   }
 }
 
-function sameHash(a: string, b: string): boolean {
-  const encoder = new TextEncoder();
-  const left = encoder.encode(a);
-  const right = encoder.encode(b);
-  return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
-}
-
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   const key = presentedKey(header);
@@ -53,7 +47,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 
   const hash = await hashApiKey(key);
   const candidates = await activeKeysByPrefix(database(c.env.DB), parsed.prefix);
-  const match = candidates.find((candidate) => sameHash(hash, candidate.hash));
+  const match = candidates.find((candidate) => timingSafeEqualStrings(hash, candidate.hash));
   if (!match || match.account.mode !== parsed.mode) throw invalid;
   c.set("account", match.account);
   await next();

@@ -15,10 +15,14 @@ const FORM_OPTIONS = {
   plainObjects: true,
 } as const;
 
+/** The body as UTF-8 text. (Request.text() would log a warning for non-text media types such as forms.) */
+export async function bodyText(request: Request): Promise<string> {
+  return new TextDecoder().decode(await request.arrayBuffer());
+}
+
 export async function readBody(request: Request): Promise<unknown> {
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  // Decoded by hand: Request.text() warns on non-text media types such as forms.
-  const text = () => request.arrayBuffer().then((bytes) => new TextDecoder().decode(bytes));
+  const text = () => bodyText(request);
   if (contentType === "application/json") {
     const body = await text();
     try {

@@ -56,6 +56,8 @@ export const errors = {
     new ApiError(401, "authentication_error", code, message, undefined, {
       "WWW-Authenticate": 'Basic realm="OmniFlow"',
     }),
+  invalidSignature: (provider: string) =>
+    new ApiError(401, "authentication_error", "invalid_signature", `The ${provider} webhook signature is missing or wrong.`),
   internal: () =>
     new ApiError(500, "api_error", "internal_error", "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."),
 };

@@ -28,17 +28,22 @@ type OpenApiSchema = Exclude<MediaType["schema"], z.ZodType>;
 /** zod's JSON Schema output (draft 2020-12), typed as the OpenAPI 3.1 schema object it is. */
 export const asOpenApiSchema = (jsonSchema: object) => jsonSchema as OpenApiSchema;
 
-/** The error responses every authenticated route can give. */
-export const commonErrors = {
-  400: errorResponse(
-    "Invalid request: the error names the param at fault",
-    errors.invalidParam("limit", "Invalid limit: must be a whole number from 1 to 100"),
-  ),
+/** The errors every authenticated route can give. */
+export const authErrors = {
   401: errorResponse(
     "Missing, malformed, unknown or revoked API key",
     errors.authentication("invalid_api_key", "Invalid API key provided. Check the key, or create a new one."),
   ),
   500: errorResponse("Unexpected failure on OmniFlow's side", errors.internal()),
+} as const;
+
+/** authErrors and the 400 of a route that takes parameters (nearly every route). */
+export const commonErrors = {
+  400: errorResponse(
+    "Invalid request: the error names the param at fault",
+    errors.invalidParam("limit", "Invalid limit: must be a whole number from 1 to 100"),
+  ),
+  ...authErrors,
 } as const;
 
 export const notFoundError = {

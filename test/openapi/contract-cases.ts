@@ -36,6 +36,17 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
     400: (account) => api(`/v1/messages/msg_${"0".repeat(70)}`, { key: account.key }),
     404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef", { key: account.key }),
   },
+  "GET /v1/messages/{id}/events": {
+    200: async (account) => api(`/v1/messages/${await createdMessageId(account)}/events`, { key: account.key }),
+    400: (account) => api(`/v1/messages/msg_${"0".repeat(70)}/events`, { key: account.key }),
+    404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef/events", { key: account.key }),
+  },
+  "GET /v1/account": {
+    200: (account) => api("/v1/account", { key: account.key }),
+  },
+  "POST /v1/account/webhook_secret/roll": {
+    200: (account) => api("/v1/account/webhook_secret/roll", { key: account.key, method: "POST" }),
+  },
 };
 
 /** The path with a sample value in each {param}. */

@@ -5,6 +5,7 @@ import * as routes from "./messages.routes.ts";
 export const messagesRouter = createRouter()
   .openapi(routes.createMessage, handlers.createHandler)
   .openapi(routes.listMessages, handlers.listHandler)
-  .openapi(routes.retrieveMessage, handlers.retrieveHandler);
+  .openapi(routes.retrieveMessage, handlers.retrieveHandler)
+  .openapi(routes.listMessageEvents, handlers.eventsHandler);
 
 messagesRouter.openAPIRegistry.registerWebhook(routes.messageStatusWebhook);

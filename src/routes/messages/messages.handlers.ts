@@ -7,7 +7,8 @@ import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import { createMessage as create } from "../../services/messages.ts";
-import type { createMessage, listMessages, retrieveMessage } from "./messages.routes.ts";
+import { messageEvents } from "../../services/events.ts";
+import type { createMessage, listMessageEvents, listMessages, retrieveMessage } from "./messages.routes.ts";
 
 export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
   const input = await validBody(c.req.raw, createMessageSchema);
@@ -15,11 +16,20 @@ export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (
   return c.json(toMessageObject(row), 201);
 };
 
-export const retrieveHandler: RouteHandler<typeof retrieveMessage, AppEnv> = async (c) => {
-  const { id } = c.req.valid("param");
-  const row = await findMessage(database(c.env.DB), c.get("account").id, id);
+async function ownMessage(env: Env, accountId: string, id: string) {
+  const row = await findMessage(database(env.DB), accountId, id);
   if (!row) throw errors.notFound("message", id);
+  return row;
+}
+
+export const retrieveHandler: RouteHandler<typeof retrieveMessage, AppEnv> = async (c) => {
+  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
   return c.json(toMessageObject(row), 200);
+};
+
+export const eventsHandler: RouteHandler<typeof listMessageEvents, AppEnv> = async (c) => {
+  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  return c.json({ object: "list" as const, data: await messageEvents(c.env, row) }, 200);
 };
 
 export const listHandler: RouteHandler<typeof listMessages, AppEnv> = async (c) => {

@@ -1,7 +1,7 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
 import { bodyErrors, commonErrors, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
-import { examples, MessageEventSchema, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
+import { examples, MessageEventListSchema, MessageIdParams, MessageListSchema, MessageSchema, WebhookEventSchema } from "./messages.schemas.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
@@ -49,6 +49,21 @@ export const listMessages = createRoute({
   },
 });
 
+export const listMessageEvents = createRoute({
+  method: "get",
+  path: "/v1/messages/{id}/events",
+  operationId: "listMessageEvents",
+  tags: ["Messages"],
+  summary: "List a message's events",
+  description: "The message's event log, oldest first: status changes, provider hand-off attempts and their outcome, webhook attempts.",
+  request: { params: MessageIdParams },
+  responses: {
+    200: { content: { "application/json": { schema: MessageEventListSchema } }, description: "The event log" },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
 /** Not a route: the request OmniFlow sends to a message's status_callback (documented under `webhooks`). */
 export const messageStatusWebhook = {
   method: "post",
@@ -65,7 +80,7 @@ export const messageStatusWebhook = {
       "webhook-timestamp": z.string().openapi({ description: "Unix seconds when this attempt was signed" }),
       "webhook-signature": z.string().openapi({ description: "v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>, space-separated while a secret is rolled" }),
     }),
-    body: { required: true, content: json(MessageEventSchema, examples.event) },
+    body: { required: true, content: json(WebhookEventSchema, examples.event) },
   },
   responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried later" } },
 } as const satisfies RouteConfig;

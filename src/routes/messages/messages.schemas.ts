@@ -27,7 +27,7 @@ export const MessageSchema = z
 
 export const MessageListSchema = listSchema(MessageSchema, "MessageList");
 
-export const MessageEventSchema = z
+export const WebhookEventSchema = z
   .object({
     id: z.string().openapi({ description: "Also the webhook-id header: the same on every retry of this event", example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
     object: z.literal("event"),
@@ -35,7 +35,7 @@ export const MessageEventSchema = z
     created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329484 }),
     data: MessageSchema,
   })
-  .openapi("MessageEvent", {
+  .openapi("WebhookEvent", {
     description:
       "The body POSTed to a message's status_callback on every status change, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
   });
@@ -43,6 +43,20 @@ export const MessageEventSchema = z
 export const MessageIdParams = z.object({
   id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", example: EXAMPLE_ID }),
 });
+
+export const MessageEventSchema = z
+  .object({
+    object: z.literal("message_event"),
+    type: z.string().openapi({ description: "message.created, provider.attempt, status.changed, status.ignored, receipt.noted, webhook.attempt" }),
+    created_at: z.number().int(),
+    created_at_ms: z.number().int(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi("MessageEvent");
+
+export const MessageEventListSchema = z
+  .object({ object: z.literal("list"), data: z.array(MessageEventSchema) })
+  .openapi("MessageEventList");
 
 const exampleMessage = {
   id: EXAMPLE_ID,

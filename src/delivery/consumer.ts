@@ -1,0 +1,41 @@
+// The Queue consumer: each job is one message id, handed to the message's
+// Durable Object, and acked or retried on its own.
+import { backoffSeconds } from "../domain/backoff.ts";
+import type { DeliveryJob } from "../services/messages.ts";
+
+export function messageStatusStub(env: Env, messageId: string) {
+  return env.MESSAGE_STATUS.get(env.MESSAGE_STATUS.idFromName(messageId));
+}
+
+export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const { messageId } = message.body;
+      try {
+        const outcome = await messageStatusStub(env, messageId).deliver(messageId);
+        if (outcome.action === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
+        else message.ack();
+      } catch (error) {
+        // D1 or the Durable Object had a moment's trouble: try again later.
+        console.error(JSON.stringify({ event: "delivery_error", message_id: messageId, attempt: message.attempts, error: String(error) }));
+        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      }
+    }),
+  );
+}
+
+/** Jobs the queue gave up on: their messages fail as provider_unavailable instead of staying queued. */
+export async function consumeDeadLetters(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const { messageId } = message.body;
+      try {
+        await messageStatusStub(env, messageId).deadLettered(messageId);
+        message.ack();
+      } catch (error) {
+        console.error(JSON.stringify({ event: "dead_letter_error", message_id: messageId, error: String(error) }));
+        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      }
+    }),
+  );
+}

@@ -1,0 +1,301 @@
+// One Durable Object per message (idFromName(message id)). It owns the
+// message's delivery: it hands the message to its provider at most once,
+// serializes every status change, keeps the event log, projects the current
+// status onto the message's D1 row, and delivers the status_callback webhooks
+// in order, retrying them on its own schedule.
+import { DurableObject } from "cloudflare:workers";
+import { findAccount } from "../db/accounts.ts";
+import { database } from "../db/client.ts";
+import { messageForDelivery, writeStatus } from "../db/messages.ts";
+import { backoffSeconds } from "../domain/backoff.ts";
+import { callbackUrlProblem } from "../domain/callback-url.ts";
+import { newId, unixSeconds } from "../domain/ids.ts";
+import { type MessageObject, type MessageStatus as Status, toMessageObject } from "../domain/message.ts";
+import { canTransition, isDelivery } from "../domain/status.ts";
+import { providerFor } from "../providers/index.ts";
+import type { Receipt, ScheduledReport } from "../providers/provider.ts";
+import { type DeliveryState, MessageStore } from "./message-store.ts";
+import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
+
+/** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
+export const MAX_DELIVERY_ATTEMPTS = 8;
+/** A hand-off in flight for longer than this is taken to have died with its caller. */
+export const HANDOFF_LEASE_MS = 30_000;
+const D1_RETRY_MS = 5_000;
+
+export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
+export type ReceiptOutcome = "applied" | "ignored" | "noted" | "unknown";
+
+interface Change {
+  source: string;
+  errorCode?: string;
+  errorMessage?: string;
+  detail?: string;
+}
+
+export class MessageStatus extends DurableObject<Env> {
+  private readonly store = new MessageStore(this.ctx.storage.sql);
+  // D1 writes run one after another, each with the state current when it runs,
+  // so the last write to land always carries the newest status.
+  private projection: Promise<void> = Promise.resolve();
+
+  /** Called by the queue consumer for every delivery of the message's queue job. */
+  async deliver(messageId: string): Promise<DeliveryOutcome> {
+    const state = this.store.state() ?? (await this.loadFromD1(messageId));
+    if (!state) return { action: "ack", reason: "message_not_found" };
+    if (state.status !== "queued") return { action: "ack", reason: "already_handed_off" };
+    const now = Date.now();
+    if (state.handoffStartedAt !== null && now - state.handoffStartedAt < HANDOFF_LEASE_MS) {
+      return { action: "ack", reason: "handoff_in_flight" };
+    }
+
+    // Recorded before the call: a duplicate delivery arriving meanwhile sees it.
+    state.handoffAttempts += 1;
+    state.handoffStartedAt = now;
+    this.store.saveState(state);
+
+    const { message } = state;
+    const provider = providerFor(this.env, message.mode, message.channel);
+    const result = message.rendered
+      ? await provider.send({ messageId: message.id, to: message.to, from: message.from, content: message.rendered, attempt: state.handoffAttempts })
+      : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
+
+    const current = this.store.state()!;
+    current.handoffStartedAt = null;
+    current.provider = provider.name;
+    const attempt = { provider: provider.name, attempt: current.handoffAttempts, duration_ms: Date.now() - now };
+    if (result.ok) {
+      current.handedOffAt = now;
+      current.providerMessageId = result.providerMessageId;
+      this.store.saveState(current);
+      this.store.addEvent("provider.attempt", { ...attempt, outcome: "accepted", provider_message_id: result.providerMessageId });
+      for (const report of result.reports ?? []) this.scheduleReport(now, report);
+      await this.transition("sent", { source: provider.name });
+      return { action: "ack", reason: "handed_off" };
+    }
+
+    this.store.saveState(current);
+    this.store.addEvent("provider.attempt", {
+      ...attempt,
+      outcome: result.retryable ? "retryable_error" : "permanent_error",
+      http_status: result.httpStatus ?? null,
+      code: result.code,
+      message: result.message,
+    });
+    if (result.retryable && current.handoffAttempts < MAX_DELIVERY_ATTEMPTS) {
+      return { action: "retry", delaySeconds: backoffSeconds(current.handoffAttempts, result.retryAfterSeconds) };
+    }
+    const exhausted = result.retryable;
+    await this.transition("failed", {
+      source: provider.name,
+      errorCode: exhausted ? "provider_unavailable" : result.code,
+      errorMessage: exhausted ? `The provider was unavailable for ${current.handoffAttempts} attempts; last error: ${result.message}` : result.message,
+    });
+    return { action: "ack", reason: "failed" };
+  }
+
+  /** Called for a job that the queue gave up on: the message must not stay queued forever. */
+  async deadLettered(messageId: string): Promise<void> {
+    const state = this.store.state() ?? (await this.loadFromD1(messageId));
+    if (!state || state.status !== "queued") return;
+    await this.transition("failed", {
+      source: "dead_letter_queue",
+      errorCode: "provider_unavailable",
+      errorMessage: "Delivery was abandoned after the queue's last retry.",
+    });
+  }
+
+  /** A verified provider report. */
+  async receipt(receipt: Receipt): Promise<ReceiptOutcome> {
+    const state = this.store.state();
+    if (!state || (state.providerMessageId !== null && receipt.providerMessageId !== state.providerMessageId)) return "unknown";
+    if (receipt.status === null) {
+      this.store.addEvent("receipt.noted", { source: receipt.provider, detail: receipt.detail });
+      return "noted";
+    }
+    const applied = await this.transition(receipt.status, {
+      source: receipt.provider,
+      errorCode: receipt.errorCode,
+      errorMessage: receipt.errorMessage,
+      detail: receipt.detail,
+    });
+    return applied ? "applied" : "ignored";
+  }
+
+  events() {
+    return this.store.events();
+  }
+
+  async alarm(): Promise<void> {
+    // Each timer is deleted as it is handled and every handler is idempotent,
+    // so an alarm that fires twice changes nothing the second time. Failures
+    // are scheduled again by the handlers themselves, never left to the
+    // platform's alarm retries.
+    for (const timer of this.store.dueTimers(Date.now())) {
+      this.store.deleteTimer(timer.id);
+      try {
+        await this.runTimer(timer.kind, timer.payload);
+      } catch (error) {
+        console.error(JSON.stringify({ event: "timer_failed", kind: timer.kind, message_id: this.store.state()?.message.id, error: String(error) }));
+        this.store.addTimer(timer.kind, Date.now() + D1_RETRY_MS, timer.payload);
+      }
+    }
+    await this.armAlarm();
+  }
+
+  private async runTimer(kind: string, payload: Record<string, unknown>): Promise<void> {
+    if (kind === "report") {
+      const report = payload as unknown as ScheduledReport;
+      await this.transition(report.status, { source: "sandbox", errorCode: report.errorCode, errorMessage: report.errorMessage });
+    } else if (kind === "project") {
+      await this.project();
+    } else if (kind === "webhook") {
+      await this.sendWebhook();
+    }
+  }
+
+  private async loadFromD1(messageId: string): Promise<DeliveryState | null> {
+    const row = await messageForDelivery(database(this.env.DB), messageId);
+    if (!row) {
+      console.error(JSON.stringify({ event: "delivery_for_unknown_message", message_id: messageId }));
+      return null;
+    }
+    return this.store.initState({
+      message: row,
+      status: row.status as Status,
+      handoffAttempts: 0,
+      handoffStartedAt: null,
+      handedOffAt: null,
+      provider: null,
+      providerMessageId: null,
+      deliveredAt: row.deliveredAt,
+      providerLatencyMs: row.providerLatencyMs,
+      errorCode: row.errorCode,
+      errorMessage: row.errorMessage,
+      callbackGone: false,
+    });
+  }
+
+  private scheduleReport(handedOffAt: number, report: ScheduledReport): void {
+    this.store.addTimer("report", handedOffAt + report.afterMs, { ...report });
+  }
+
+  /** The message object as GET /v1/messages/:id returns it now. */
+  private messageObject(state: DeliveryState): MessageObject {
+    const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage } = state;
+    return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage });
+  }
+
+  /** Applies a status change if it moves the message forward; records it either way. */
+  private async transition(status: Status, change: Change): Promise<boolean> {
+    const state = this.store.state()!;
+    const data = { status, source: change.source, ...(change.detail ? { detail: change.detail } : {}) };
+    if (!canTransition(state.status, status)) {
+      this.store.addEvent("status.ignored", { ...data, current_status: state.status });
+      return false;
+    }
+    const now = Date.now();
+    state.status = status;
+    if (isDelivery(status) && state.deliveredAt === null) {
+      state.deliveredAt = unixSeconds(now);
+      const handedOffAt = state.handedOffAt ?? state.handoffStartedAt;
+      state.providerLatencyMs = handedOffAt === null ? null : now - handedOffAt;
+    }
+    if (change.errorCode) {
+      state.errorCode = change.errorCode;
+      state.errorMessage = change.errorMessage ?? null;
+    }
+    this.store.saveState(state);
+    this.store.addEvent("status.changed", { ...data, ...(change.errorCode ? { error: { code: change.errorCode, message: change.errorMessage ?? "" } } : {}) }, now);
+    this.queueWebhook(state, now);
+    await this.project();
+    await this.armAlarm();
+    return true;
+  }
+
+  /** Writes the current status to D1; if D1 fails, a timer tries again until it succeeds. */
+  private project(): Promise<void> {
+    this.projection = this.projection.then(async () => {
+      const state = this.store.state()!;
+      try {
+        await writeStatus(database(this.env.DB), state.message.id, {
+          status: state.status,
+          deliveredAt: state.deliveredAt,
+          providerLatencyMs: state.providerLatencyMs,
+          errorCode: state.errorCode,
+          errorMessage: state.errorMessage,
+        });
+      } catch (error) {
+        console.error(JSON.stringify({ event: "status_projection_failed", message_id: state.message.id, error: String(error) }));
+        this.store.addTimer("project", Date.now() + D1_RETRY_MS, {});
+      }
+    });
+    return this.projection;
+  }
+
+  /** Adds the status change to the callback outbox; it is sent after every event before it. */
+  private queueWebhook(state: DeliveryState, now: number): void {
+    if (!state.message.statusCallback || state.callbackGone) return;
+    const eventId = newId("evt");
+    const type = `message.${state.status}`;
+    const body = JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), data: this.messageObject(state) });
+    this.store.addOutboxEvent(eventId, type, body);
+    if (!this.store.hasTimer("webhook")) this.store.addTimer("webhook", now, {});
+  }
+
+  /** One attempt at the oldest pending callback event; schedules what comes next. */
+  private async sendWebhook(): Promise<void> {
+    const state = this.store.state()!;
+    const event = this.store.outboxHead();
+    const url = state.message.statusCallback;
+    if (!event || !url) return;
+    const attempt = event.attempts + 1;
+    this.store.countOutboxAttempt(event.seq);
+    const logged = { event_id: event.eventId, event_type: event.type, attempt };
+
+    // Checked again at delivery: the rules may have tightened since the message was created.
+    const problem = callbackUrlProblem(url, state.message.mode);
+    if (problem) {
+      this.store.finishOutbox(event.seq, true);
+      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: `status_callback refused: ${problem}` });
+      return;
+    }
+    const account = await findAccount(database(this.env.DB), state.message.accountId);
+    if (!account) {
+      this.store.finishOutbox(event.seq, true);
+      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: "the account no longer exists" });
+      return;
+    }
+    const started = Date.now();
+    const result = await attemptWebhook(url, signedHeaders(signingSecrets(account), event.eventId, event.body), event.body);
+    const timing = { ...logged, http_status: result.httpStatus, duration_ms: Date.now() - started };
+
+    if (result.outcome === "delivered") {
+      this.store.finishOutbox(event.seq);
+      this.store.addEvent("webhook.attempt", { ...timing, outcome: "delivered" });
+    } else if (result.outcome === "gone") {
+      // 410: the receiver is gone for good; stop every callback of this message.
+      this.store.finishOutbox(event.seq, true);
+      this.store.saveState({ ...this.store.state()!, callbackGone: true });
+      this.store.addEvent("webhook.attempt", { ...timing, outcome: "disabled", error: "410 Gone: no further webhooks to this URL" });
+      return;
+    } else {
+      const delay = retryDelaySeconds(attempt, result.retryAfterSeconds);
+      if (delay === null) {
+        this.store.finishOutbox(event.seq);
+        this.store.addEvent("webhook.attempt", { ...timing, outcome: "abandoned", error: result.error });
+      } else {
+        const next = Date.now() + delay * 1000;
+        this.store.addTimer("webhook", next, {});
+        this.store.addEvent("webhook.attempt", { ...timing, outcome: "retry_scheduled", error: result.error, next_retry_at: unixSeconds(next) });
+        return;
+      }
+    }
+    if (this.store.outboxHead()) this.store.addTimer("webhook", Date.now(), {});
+  }
+
+  private async armAlarm(): Promise<void> {
+    const due = this.store.nextTimerDue();
+    if (due !== null) await this.ctx.storage.setAlarm(due);
+  }
+}

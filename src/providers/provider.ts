@@ -1,0 +1,41 @@
+// The one interface every provider adapter implements.
+import type { RenderedContent } from "../domain/rendered.ts";
+import type { MessageStatus } from "../domain/message.ts";
+
+export interface SendRequest {
+  messageId: string;
+  to: string;
+  from: string;
+  content: RenderedContent;
+  /** 1 on the first hand-off attempt. */
+  attempt: number;
+}
+
+/** A delivery report the sandbox promises to make, as a real provider's webhook would. */
+export interface ScheduledReport {
+  afterMs: number;
+  status: MessageStatus;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export type SendResult =
+  | { ok: true; providerMessageId: string; reports?: ScheduledReport[] }
+  | { ok: false; retryable: boolean; code: string; message: string; retryAfterSeconds?: number; httpStatus?: number };
+
+export interface Provider {
+  readonly name: "twilio" | "whatsapp" | "resend" | "sandbox";
+  send(request: SendRequest): Promise<SendResult>;
+}
+
+/** A provider's report about one of our messages, once its signature has been verified. */
+export interface Receipt {
+  provider: Provider["name"];
+  messageId: string | null;
+  providerMessageId: string;
+  /** null for reports that are logged but change no status (e.g. email.delivery_delayed). */
+  status: MessageStatus | null;
+  errorCode?: string;
+  errorMessage?: string;
+  detail: string;
+}

@@ -1,0 +1,119 @@
+// WhatsApp through Meta's Cloud API: POST {base}/{phone-number-id}/messages, JSON, Bearer token.
+import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
+import type { Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
+
+export interface WhatsAppConfig {
+  apiBase: string;
+  accessToken: string;
+  /** Sends from this number unless the message's sender is itself a phone-number id. */
+  defaultPhoneNumberId: string;
+}
+
+// Graph API error codes: the ones that are Meta's momentary trouble, and the
+// ones that say something about the message.
+const RETRYABLE_ERRORS = new Set([1, 2, 4, 80007, 130429, 131000, 131048, 131056]);
+const PERMANENT_ERRORS: Record<number, string> = {
+  131026: "unreachable_destination",
+  131030: "recipient_not_allowed",
+  131047: "outside_session_window",
+  131051: "unsupported_message_type",
+  132000: "template_param_mismatch",
+  132001: "template_rejected",
+  132005: "template_rejected",
+  132007: "template_rejected",
+  132012: "template_param_mismatch",
+  133010: "invalid_number",
+};
+
+export function whatsappErrorCode(code: unknown): string {
+  return PERMANENT_ERRORS[Number(code)] ?? "provider_rejected";
+}
+
+export function whatsappMessageBody(request: SendRequest): Record<string, unknown> {
+  const content = request.content;
+  if (content.channel !== "whatsapp") throw new Error("the WhatsApp adapter sends WhatsApp messages only");
+  const common = {
+    messaging_product: "whatsapp",
+    recipient_type: "individual",
+    to: request.to.replace(/^\+/, ""),
+    // Meta echoes this back in status webhooks: it names our message.
+    biz_opaque_callback_data: request.messageId,
+  };
+  if (content.type === "text") return { ...common, type: "text", text: { body: content.text, preview_url: false } };
+  return {
+    ...common,
+    type: "template",
+    template: {
+      name: content.name,
+      language: { code: content.language },
+      components: content.bodyParams.length
+        ? [{ type: "body", parameters: content.bodyParams.map((text) => ({ type: "text", text })) }]
+        : [],
+    },
+  };
+}
+
+export function whatsappProvider(config: WhatsAppConfig): Provider {
+  return {
+    name: "whatsapp",
+    async send(request: SendRequest): Promise<SendResult> {
+      const phoneNumberId = /^\d{6,20}$/.test(request.from) ? request.from : config.defaultPhoneNumberId;
+      const response = await callProvider(`${config.apiBase}/${phoneNumberId}/messages`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${config.accessToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify(whatsappMessageBody(request)),
+      });
+      if (!(response instanceof Response)) return response;
+      const body = await readJson(response);
+      const sent = (body.messages as { id?: string }[] | undefined)?.[0]?.id;
+      if (response.ok && sent) return { ok: true, providerMessageId: sent };
+      const error = (body.error ?? {}) as { code?: number; message?: string };
+      const retryable = isRetryableStatus(response.status) || RETRYABLE_ERRORS.has(Number(error.code));
+      return {
+        ok: false,
+        retryable,
+        code: retryable ? "provider_unavailable" : whatsappErrorCode(error.code),
+        message: `WhatsApp answered ${response.status}: ${error.message ?? "no message"} (code ${error.code ?? "none"})`,
+        retryAfterSeconds: retryAfterSeconds(response),
+        httpStatus: response.status,
+      };
+    },
+  };
+}
+
+interface WhatsAppStatus {
+  id?: string;
+  status?: string;
+  biz_opaque_callback_data?: string;
+  errors?: { code?: number; title?: string; message?: string }[];
+}
+
+const STATUS_MAP: Record<string, Receipt["status"]> = { sent: "sent", delivered: "delivered", read: "read", failed: "failed" };
+
+/** Every status update in a webhook payload (entry[].changes[].value.statuses[]) as receipts. */
+export function whatsappReceipts(payload: unknown): Receipt[] {
+  const entries = (payload as { entry?: { changes?: { value?: { statuses?: WhatsAppStatus[] } }[] }[] })?.entry ?? [];
+  return entries.flatMap((entry) =>
+    (entry.changes ?? []).flatMap((change) =>
+      (change.value?.statuses ?? []).map((update): Receipt => {
+        const status = STATUS_MAP[update.status ?? ""] ?? null;
+        const error = update.errors?.[0];
+        return {
+          provider: "whatsapp",
+          messageId: update.biz_opaque_callback_data ?? null,
+          providerMessageId: update.id ?? "",
+          status,
+          ...(status === "failed" ? { errorCode: whatsappErrorCode(error?.code), errorMessage: error?.message ?? error?.title ?? "WhatsApp reported failed" } : {}),
+          detail: `status=${update.status ?? ""}`,
+        };
+      }),
+    ),
+  );
+}
+
+/** X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body, keyed with the app secret. */
+export async function whatsappSignature(appSecret: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)));
+  return `sha256=${Array.from(signature, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}

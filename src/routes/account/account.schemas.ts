@@ -1,0 +1,17 @@
+import { z } from "@hono/zod-openapi";
+
+export const AccountSchema = z
+  .object({
+    id: z.string().openapi({ example: "acct_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
+    object: z.literal("account"),
+    name: z.string(),
+    mode: z.enum(["test", "live"]),
+    webhook_signing_secret: z.string().openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }),
+    previous_webhook_signing_secret_expires_at: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "After a roll, the old secret also signs until this time (Unix seconds)" }),
+    created_at: z.number().int(),
+  })
+  .openapi("Account");

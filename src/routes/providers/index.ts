@@ -1,0 +1,58 @@
+// Delivery reports from the providers. Not called with an API key: each
+// request's signature is verified before anything in it is believed.
+import { createRouter } from "../../app.ts";
+import { timingSafeEqualStrings } from "../../domain/crypto.ts";
+import { bodyText } from "../../http/body.ts";
+import { errors } from "../../http/errors.ts";
+import { verifyResendWebhook } from "../../providers/resend.ts";
+import { twilioReceipt, twilioSignature } from "../../providers/twilio.ts";
+import { whatsappReceipts, whatsappSignature } from "../../providers/whatsapp.ts";
+import { applyReceipt } from "../../services/receipts.ts";
+
+export const providersRouter = createRouter();
+
+providersRouter
+  // Twilio: X-Twilio-Signature over the URL (with our ?message_id=) and the sorted form params.
+  .post("/v1/providers/twilio/status", async (c) => {
+    const params = Object.fromEntries(new URLSearchParams(await bodyText(c.req.raw)));
+    const token = c.env.TWILIO_AUTH_TOKEN;
+    const signature = c.req.header("x-twilio-signature") ?? "";
+    if (!token || !timingSafeEqualStrings(await twilioSignature(token, c.req.url, params), signature)) throw errors.invalidSignature("Twilio");
+    await applyReceipt(c.env, twilioReceipt(params, c.req.query("message_id") ?? null));
+    return c.body(null, 200);
+  })
+  // Meta: the subscription handshake, then X-Hub-Signature-256 over the raw body.
+  .get("/v1/providers/whatsapp/webhook", (c) => {
+    const token = c.env.WHATSAPP_VERIFY_TOKEN;
+    const given = c.req.query("hub.verify_token") ?? "";
+    if (c.req.query("hub.mode") !== "subscribe" || !token || !timingSafeEqualStrings(token, given)) throw errors.invalidSignature("WhatsApp");
+    return c.text(c.req.query("hub.challenge") ?? "");
+  })
+  .post("/v1/providers/whatsapp/webhook", async (c) => {
+    const body = await bodyText(c.req.raw);
+    const secret = c.env.WHATSAPP_APP_SECRET;
+    const signature = c.req.header("x-hub-signature-256") ?? "";
+    if (!secret || !timingSafeEqualStrings(await whatsappSignature(secret, body), signature)) throw errors.invalidSignature("WhatsApp");
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      throw errors.invalidRequest("invalid_json", "The webhook body is not valid JSON.");
+    }
+    for (const receipt of whatsappReceipts(payload)) await applyReceipt(c.env, receipt);
+    return c.body(null, 200);
+  })
+  // Resend: Svix signatures (svix-id, svix-timestamp, svix-signature).
+  .post("/v1/providers/resend/webhook", async (c) => {
+    const body = await bodyText(c.req.raw);
+    const secret = c.env.RESEND_WEBHOOK_SECRET;
+    let receipt;
+    try {
+      if (!secret) throw new Error("no secret configured");
+      receipt = verifyResendWebhook(secret, body, c.req.raw.headers);
+    } catch {
+      throw errors.invalidSignature("Resend");
+    }
+    if (receipt) await applyReceipt(c.env, receipt);
+    return c.body(null, 200);
+  });

@@ -1,0 +1,121 @@
+// The per-message Durable Object: ordering of status reports, alarms, and
+// keeping D1 in step with it.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/consumer.ts";
+import type { MessageStatus } from "../../src/delivery/message-status.ts";
+import type { Receipt } from "../../src/providers/provider.ts";
+import { env } from "cloudflare:workers";
+import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
+import { fakeProviders } from "../support/fake-http.ts";
+
+let fake: ReturnType<typeof fakeProviders>;
+beforeEach(() => {
+  fake = fakeProviders();
+});
+afterEach(() => {
+  fake.restore();
+  vi.restoreAllMocks();
+});
+
+/** A live SMS message handed off to (fake) Twilio: status sent. */
+async function handedOff() {
+  const id = await storeMessage(await createAccount("live"));
+  await runConsumer([id]);
+  const stub = messageStatusStub(env, id);
+  const attempt = (await stub.events()).find((event) => event.type === "provider.attempt")!;
+  const providerMessageId = attempt.data.provider_message_id as string;
+  const report = (status: Receipt["status"], extra: Partial<Receipt> = {}) =>
+    stub.receipt({ provider: "twilio", messageId: id, providerMessageId, status, detail: `MessageStatus=${status}`, ...extra });
+  return { id, stub, providerMessageId, report };
+}
+
+const statusChanges = async (stub: ReturnType<typeof messageStatusStub>) =>
+  (await stub.events()).filter((e) => e.type === "status.changed").map((e) => e.data.status);
+
+describe("MessageStatus Durable Object", () => {
+  it("moves sent -> delivered -> read and stamps delivered_at and provider_latency_ms once", async () => {
+    const { id, stub, report } = await handedOff();
+    expect(await report("delivered")).toBe("applied");
+    const delivered = await storedMessage(id);
+    expect(delivered).toMatchObject({ status: "delivered", deliveredAt: expect.any(Number), providerLatencyMs: expect.any(Number) });
+    expect(await report("read")).toBe("applied");
+    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: delivered.deliveredAt, providerLatencyMs: delivered.providerLatencyMs });
+    expect(await statusChanges(stub)).toEqual(["sent", "delivered", "read"]);
+  });
+
+  it("records but ignores a late 'sent' after 'delivered', and a duplicate 'delivered'", async () => {
+    const { id, stub, report } = await handedOff();
+    await report("delivered");
+    expect(await report("sent")).toBe("ignored");
+    expect(await report("delivered")).toBe("ignored");
+    expect((await storedMessage(id)).status).toBe("delivered");
+    const ignored = (await stub.events()).filter((e) => e.type === "status.ignored");
+    expect(ignored.map((e) => [e.data.status, e.data.current_status])).toEqual([
+      ["sent", "delivered"],
+      ["delivered", "delivered"],
+    ]);
+  });
+
+  it("takes 'read' arriving before 'delivered' (as Meta may send them) and sets delivered_at from it", async () => {
+    const { id, report } = await handedOff();
+    expect(await report("read")).toBe("applied");
+    expect(await report("delivered")).toBe("ignored");
+    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: expect.any(Number) });
+  });
+
+  it("keeps a failure terminal: nothing moves an undelivered message", async () => {
+    const { id, report } = await handedOff();
+    expect(await report("undelivered", { errorCode: "carrier_rejected", errorMessage: "rejected" })).toBe("applied");
+    expect(await report("delivered")).toBe("ignored");
+    expect(await report("read")).toBe("ignored");
+    expect(await storedMessage(id)).toMatchObject({ status: "undelivered", errorCode: "carrier_rejected", deliveredAt: null });
+  });
+
+  it("answers 'unknown' to a report naming another provider message id, and changes nothing", async () => {
+    const { id, report } = await handedOff();
+    expect(await report("delivered", { providerMessageId: "SMnot-ours" })).toBe("unknown");
+    expect((await storedMessage(id)).status).toBe("sent");
+  });
+
+  it("notes a report that carries no status without changing the message", async () => {
+    const { id, stub, report } = await handedOff();
+    expect(await report(null, { detail: "email.delivery_delayed" })).toBe("noted");
+    expect((await storedMessage(id)).status).toBe("sent");
+    expect((await stub.events()).at(-1)).toMatchObject({ type: "receipt.noted", data: { detail: "email.delivery_delayed" } });
+  });
+
+  it("applies the sandbox's scheduled report from its alarm, and a second alarm run changes nothing", async () => {
+    const account = await createAccount("test");
+    const id = await storeMessage(account);
+    await runConsumer([id]);
+    const stub = messageStatusStub(env, id);
+    expect((await storedMessage(id)).status).toBe("sent");
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await runDurableObjectAlarm(stub);
+    expect((await storedMessage(id)).status).toBe("delivered");
+    expect(await runDurableObjectAlarm(stub)).toBe(false);
+    expect(await statusChanges(stub)).toEqual(["sent", "delivered"]);
+  });
+
+  it("retries the D1 write from an alarm when D1 fails, so the row catches up", async () => {
+    const { id, stub, report } = await handedOff();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    await runInDurableObject(stub, (instance: MessageStatus) => {
+      const db = (instance as unknown as { env: Env }).env.DB;
+      const prepare = db.prepare.bind(db);
+      vi.spyOn(db, "prepare").mockImplementation((sql: string) => {
+        if (sql.startsWith("update")) throw new Error("D1_ERROR: overloaded");
+        return prepare(sql);
+      });
+    });
+    expect(await report("delivered")).toBe("applied");
+    expect((await storedMessage(id)).status).toBe("sent");
+    vi.restoreAllMocks();
+    // The retry is due in 5 s: move the clock instead of waiting.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 6_000 });
+    await runDurableObjectAlarm(stub);
+    vi.useRealTimers();
+    expect((await storedMessage(id)).status).toBe("delivered");
+  });
+});

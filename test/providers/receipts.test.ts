@@ -1,0 +1,179 @@
+// Provider delivery reports: believed only with a valid signature.
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/consumer.ts";
+import { twilioSignature } from "../../src/providers/twilio.ts";
+import { whatsappSignature } from "../../src/providers/whatsapp.ts";
+import { api, createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
+import { fakeProviders } from "../support/fake-http.ts";
+
+let fake: ReturnType<typeof fakeProviders>;
+beforeEach(() => {
+  fake = fakeProviders();
+});
+afterEach(() => {
+  fake.restore();
+  vi.restoreAllMocks();
+});
+
+const BASE = "http://api.omniflow.test";
+
+async function handedOff(channel: "sms" | "whatsapp" | "email") {
+  const to = { sms: "+14155550123", whatsapp: "+919876543210", email: "ana@example.com" }[channel];
+  const rendered = {
+    sms: { channel: "sms", text: "hi" },
+    whatsapp: { channel: "whatsapp", type: "text", text: "hi" },
+    email: { channel: "email", subject: "Hi", text: "hi" },
+  }[channel] as never;
+  const id = await storeMessage(await createAccount("live"), { channel, to, from: channel === "email" ? "noreply@acme.example" : "+14155550100", rendered });
+  await runConsumer([id]);
+  const attempt = (await messageStatusStub(env, id).events()).find((event) => event.type === "provider.attempt")!;
+  return { id, providerMessageId: attempt.data.provider_message_id as string };
+}
+
+describe("POST /v1/providers/twilio/status", () => {
+  async function post(id: string, params: Record<string, string>, signature?: string) {
+    const headers: Record<string, string> = {};
+    if (signature !== undefined) headers["X-Twilio-Signature"] = signature;
+    return api(`/v1/providers/twilio/status?message_id=${id}`, { key: null, form: new URLSearchParams(params).toString(), headers });
+  }
+
+  it("applies a correctly signed status callback", async () => {
+    const { id, providerMessageId } = await handedOff("sms");
+    const params = { MessageSid: providerMessageId, MessageStatus: "delivered", AccountSid: env.TWILIO_ACCOUNT_SID! };
+    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    const res = await post(id, params, signature);
+    expect(res.status).toBe(200);
+    expect((await storedMessage(id)).status).toBe("delivered");
+  });
+
+  it("maps undelivered with its Twilio error code", async () => {
+    const { id, providerMessageId } = await handedOff("sms");
+    const params = { MessageSid: providerMessageId, MessageStatus: "undelivered", ErrorCode: "30007" };
+    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    expect((await post(id, params, signature)).status).toBe(200);
+    expect(await storedMessage(id)).toMatchObject({ status: "undelivered", errorCode: "carrier_rejected" });
+  });
+
+  it.each([
+    ["wrongly signed", "c2lnbmVkIHdpdGggdGhlIHdyb25nIGtleQ=="],
+    ["unsigned", undefined],
+  ])("rejects a %s callback with 401 and changes nothing", async (_case, signature) => {
+    const { id, providerMessageId } = await handedOff("sms");
+    const res = await post(id, { MessageSid: providerMessageId, MessageStatus: "delivered" }, signature);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { type: "authentication_error", code: "invalid_signature" } });
+    expect((await storedMessage(id)).status).toBe("sent");
+  });
+
+  it("rejects a valid signature moved onto another message id", async () => {
+    const { id, providerMessageId } = await handedOff("sms");
+    const other = await handedOff("sms");
+    const params = { MessageSid: providerMessageId, MessageStatus: "delivered" };
+    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    const res = await post(other.id, params, signature);
+    expect(res.status).toBe(401);
+    expect((await storedMessage(other.id)).status).toBe("sent");
+  });
+
+  it("acknowledges a signed report about an unknown message", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const params = { MessageSid: "SMunknown", MessageStatus: "delivered" };
+    const unknown = "msg_0000000000000000000000000000dead";
+    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${unknown}`, params);
+    expect((await post(unknown, params, signature)).status).toBe(200);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("receipt_for_unknown_message"));
+  });
+});
+
+describe("/v1/providers/whatsapp/webhook", () => {
+  it("answers Meta's subscription handshake only with the right verify token", async () => {
+    const ok = await api("/v1/providers/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=whatsapp-verify-token&hub.challenge=1158201444", { key: null });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("1158201444");
+    const bad = await api("/v1/providers/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", { key: null });
+    expect(bad.status).toBe(401);
+  });
+
+  const payload = (statuses: object[]) => JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
+
+  it("applies signed statuses that arrive out of order (read before delivered)", async () => {
+    const { id, providerMessageId } = await handedOff("whatsapp");
+    const body = payload([
+      { id: providerMessageId, status: "read", timestamp: "1718329485", recipient_id: "919876543210", biz_opaque_callback_data: id },
+      { id: providerMessageId, status: "delivered", timestamp: "1718329484", recipient_id: "919876543210", biz_opaque_callback_data: id },
+    ]);
+    const res = await api("/v1/providers/whatsapp/webhook", {
+      key: null,
+      body,
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await whatsappSignature(env.WHATSAPP_APP_SECRET!, body) },
+      method: "POST",
+    });
+    expect(res.status).toBe(200);
+    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: expect.any(Number) });
+  });
+
+  it("maps a failed status with Meta's error code", async () => {
+    const { id, providerMessageId } = await handedOff("whatsapp");
+    const body = payload([{ id: providerMessageId, status: "failed", biz_opaque_callback_data: id, errors: [{ code: 131026, title: "Message undeliverable" }] }]);
+    await api("/v1/providers/whatsapp/webhook", {
+      key: null,
+      body,
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await whatsappSignature(env.WHATSAPP_APP_SECRET!, body) },
+      method: "POST",
+    });
+    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "unreachable_destination" });
+  });
+
+  it.each([
+    ["wrongly signed", "sha256=" + "0".repeat(64)],
+    ["unsigned", undefined],
+  ])("rejects a %s webhook with 401 and changes nothing", async (_case, signature) => {
+    const { id, providerMessageId } = await handedOff("whatsapp");
+    const body = payload([{ id: providerMessageId, status: "delivered", biz_opaque_callback_data: id }]);
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (signature) headers["X-Hub-Signature-256"] = signature;
+    const res = await api("/v1/providers/whatsapp/webhook", { key: null, body, headers, method: "POST" });
+    expect(res.status).toBe(401);
+    expect((await storedMessage(id)).status).toBe("sent");
+  });
+});
+
+describe("POST /v1/providers/resend/webhook", () => {
+  function svixHeaders(body: string, secret = env.RESEND_WEBHOOK_SECRET!) {
+    const id = `msg_${crypto.randomUUID()}`;
+    const timestamp = new Date();
+    const signature = new Webhook(secret).sign(id, timestamp, body);
+    return { "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature, "Content-Type": "application/json" };
+  }
+  const event = (type: string, emailId: string, messageId: string, extra: object = {}) =>
+    JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra } });
+
+  it("applies email.delivered and email.bounced, and notes email.delivery_delayed", async () => {
+    const delivered = await handedOff("email");
+    let body = event("email.delivery_delayed", delivered.providerMessageId, delivered.id);
+    expect((await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" })).status).toBe(200);
+    expect((await storedMessage(delivered.id)).status).toBe("sent");
+    body = event("email.delivered", delivered.providerMessageId, delivered.id);
+    expect((await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" })).status).toBe(200);
+    expect((await storedMessage(delivered.id)).status).toBe("delivered");
+
+    const bounced = await handedOff("email");
+    body = event("email.bounced", bounced.providerMessageId, bounced.id, { bounce: { message: "Mailbox does not exist" } });
+    await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" });
+    expect(await storedMessage(bounced.id)).toMatchObject({ status: "failed", errorCode: "email_bounced", errorMessage: "Mailbox does not exist" });
+  });
+
+  it.each([
+    ["wrongly signed", (body: string) => svixHeaders(body, "whsec_" + btoa("another secret of 32 bytes......"))],
+    ["unsigned", () => ({ "Content-Type": "application/json" })],
+    ["stale", (body: string) => ({ ...svixHeaders(body), "svix-timestamp": String(Math.floor(Date.now() / 1000) - 3600) })],
+  ])("rejects a %s webhook with 401 and changes nothing", async (_case, headers) => {
+    const { id, providerMessageId } = await handedOff("email");
+    const body = event("email.delivered", providerMessageId, id);
+    const res = await api("/v1/providers/resend/webhook", { key: null, body, headers: headers(body), method: "POST" });
+    expect(res.status).toBe(401);
+    expect((await storedMessage(id)).status).toBe("sent");
+  });
+});

@@ -1,0 +1,79 @@
+// Stand-ins for the outside world's HTTP servers: a fetch mock that records
+// every request to the given hosts and answers with the responses a test
+// queues up, else with the host's default answer. Other hosts pass through.
+import { vi } from "vitest";
+import { bodyText } from "../../src/http/body.ts";
+
+export interface RecordedRequest {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: string;
+}
+
+type Responder = (request: RecordedRequest) => Response;
+
+export interface FakeHttp {
+  requests: RecordedRequest[];
+  /**
+   * The next calls answer with these, in order. Factories, not Responses: a
+   * Response made here could not be used from a Durable Object's own request context.
+   */
+  respondWith(...responses: Responder[]): void;
+  restore(): void;
+}
+
+// One fetch spy serves every fake (vi.spyOn on an already spied fetch would
+// return the same spy): each fake registers the hosts it answers for.
+const hosts = new Map<string, (request: RecordedRequest) => Response>();
+const realFetch = globalThis.fetch;
+
+function intercept(): void {
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const handle = hosts.get(url.hostname);
+    // A receiver host no fake answers any more (a retry left over from an
+    // earlier test): it is gone, so the retry stops instead of going out.
+    if (!handle && url.hostname.endsWith(".customer.example")) return new Response(null, { status: 410 });
+    if (!handle) return realFetch(input, init);
+    return handle({ url, method: request.method, headers: request.headers, body: await bodyText(request) });
+  });
+}
+
+export function fakeHttp(defaults: Record<string, Responder>): FakeHttp {
+  const requests: RecordedRequest[] = [];
+  const queued: Responder[] = [];
+  intercept();
+  for (const [host, respond] of Object.entries(defaults)) {
+    hosts.set(host, (request) => {
+      requests.push(request);
+      return (queued.shift() ?? respond)(request);
+    });
+  }
+  return {
+    requests,
+    respondWith: (...responses) => queued.push(...responses),
+    restore: () => {
+      for (const host of Object.keys(defaults)) hosts.delete(host);
+    },
+  };
+}
+
+/** The providers' APIs at the fake hosts vitest.config.ts points the adapters to, answering as documented. */
+export function fakeProviders(): FakeHttp {
+  return fakeHttp({
+    "twilio.fake": () => Response.json({ sid: `SM${crypto.randomUUID().replaceAll("-", "")}`, status: "queued" }, { status: 201 }),
+    "graph.fake": (request) => {
+      const { to } = JSON.parse(request.body) as { to: string };
+      return Response.json({ messaging_product: "whatsapp", contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.${crypto.randomUUID()}` }] });
+    },
+    "resend.fake": () => Response.json({ id: crypto.randomUUID() }),
+  });
+}
+
+/** A customer's webhook receiver on a host of its own, answering 200 unless told otherwise. */
+export function fakeReceiver(): FakeHttp & { url: string } {
+  const host = `hooks-${crypto.randomUUID().slice(0, 8)}.customer.example`;
+  return { ...fakeHttp({ [host]: () => new Response("ok") }), url: `https://${host}/omniflow` };
+}
