@@ -31,7 +31,10 @@ export const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
 
 export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   const app = createRouter();
-  app.use(requestId({ generator: () => `req_${crypto.randomUUID().replaceAll("-", "")}` }));
+  // limitLength 0: never adopt an X-Request-Id the client sent. The id is what
+  // errors are logged under and what support looks up, so a caller must not
+  // be able to choose it (or reuse someone else's).
+  app.use(requestId({ limitLength: 0, generator: () => `req_${crypto.randomUUID().replaceAll("-", "")}` }));
   app.use(
     methodNotAllowed({
       app,

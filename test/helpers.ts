@@ -2,6 +2,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import { expect, vi } from "vitest";
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
 import { database } from "../src/db/client.ts";
 import { insertMessage } from "../src/db/messages.ts";
@@ -22,12 +23,18 @@ export interface TestAccount {
 
 export async function createAccount(mode: Mode = "test"): Promise<TestAccount> {
   const id = newId("acct");
-  const key = generateApiKey(mode);
   const webhookSecret = generateWebhookSecret();
-  const keyPrefix = parseApiKey(key)!.prefix;
   await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds() });
-  await db().insert(apiKeys).values({ id: newId("key"), accountId: id, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
+  const { key, keyPrefix } = await addKey(id, mode);
   return { id, key, keyPrefix, webhookSecret, mode };
+}
+
+/** Stores a new key of `mode` for the account (the mode need not match the account's, to test that it must). */
+export async function addKey(accountId: string, mode: Mode): Promise<{ key: string; keyPrefix: string }> {
+  const key = generateApiKey(mode);
+  const keyPrefix = parseApiKey(key)!.prefix;
+  await db().insert(apiKeys).values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
+  return { key, keyPrefix };
 }
 
 export interface RequestOptions {
@@ -141,4 +148,62 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+export interface ErrorObject {
+  type: string;
+  code: string;
+  message: string;
+  param?: string;
+}
+
+/** Asserts `res` is the error envelope with this status and these fields; returns the error object. */
+export async function expectError(res: Response, status: number, expected: Partial<ErrorObject>): Promise<ErrorObject> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const body = await res.json<{ error: ErrorObject }>();
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(body.error.message).toMatch(/\w/);
+  expect(body.error).toMatchObject(expected);
+  return body.error;
+}
+
+/** Creates `count` SMS messages one after another; returns their ids, oldest first. */
+export async function createMessages(key: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await api("/v1/messages", { key, json: smsBody({ content: { text: `message ${i}` } }) });
+    expect(res.status).toBe(201);
+    ids.push((await res.json<{ id: string }>()).id);
+  }
+  return ids;
+}
+
+export interface ListPage {
+  object: "list";
+  data: { id: string; object: string; created_at: number }[];
+  next_cursor: string | null;
+  prev_cursor: string | null;
+  has_more: boolean;
+}
+
+export async function listMessages(key: string, query: Record<string, string | number> = {}): Promise<ListPage> {
+  const params = new URLSearchParams(Object.entries(query).map(([name, value]) => [name, String(value)]));
+  const res = await api(`/v1/messages${params.size ? `?${params}` : ""}`, { key });
+  expect(res.status).toBe(200);
+  return res.json<ListPage>();
+}
+
+/**
+ * Makes every D1 statement on the messages table throw, as a D1 outage would,
+ * and silences (but records) console.error. Undo with vi.restoreAllMocks().
+ */
+export function failMessageQueries() {
+  const log = vi.spyOn(console, "error").mockImplementation(() => {});
+  const prepare = env.DB.prepare.bind(env.DB);
+  const failing = vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+    if (sql.includes('"messages"')) throw new Error("D1_ERROR: internal error; reference = 0123456789abcdef");
+    return prepare(sql);
+  });
+  return { failing, log };
 }

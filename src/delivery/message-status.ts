@@ -21,6 +21,8 @@ import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from
 export const MAX_DELIVERY_ATTEMPTS = 8;
 /** A hand-off in flight for longer than this is taken to have died with its caller. */
 export const HANDOFF_LEASE_MS = 30_000;
+/** A retry arriving this early is close enough to its time (queue delays are not exact). */
+const RETRY_TOLERANCE_MS = 1_000;
 const D1_RETRY_MS = 5_000;
 
 export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
@@ -47,6 +49,10 @@ export class MessageStatus extends DurableObject<Env> {
     const now = Date.now();
     if (state.handoffStartedAt !== null && now - state.handoffStartedAt < HANDOFF_LEASE_MS) {
       return { action: "ack", reason: "handoff_in_flight" };
+    }
+    // A second job for the message (e.g. re-enqueued by the reconciler) keeps to the backoff schedule.
+    if (state.retryNotBefore !== null && now < state.retryNotBefore - RETRY_TOLERANCE_MS) {
+      return { action: "retry", delaySeconds: Math.ceil((state.retryNotBefore - now) / 1000) };
     }
 
     // Recorded before the call: a duplicate delivery arriving meanwhile sees it.
@@ -83,7 +89,9 @@ export class MessageStatus extends DurableObject<Env> {
       message: result.message,
     });
     if (result.retryable && current.handoffAttempts < MAX_DELIVERY_ATTEMPTS) {
-      return { action: "retry", delaySeconds: backoffSeconds(current.handoffAttempts, result.retryAfterSeconds) };
+      const delaySeconds = backoffSeconds(current.handoffAttempts, result.retryAfterSeconds);
+      this.store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
+      return { action: "retry", delaySeconds };
     }
     const exhausted = result.retryable;
     await this.transition("failed", {
@@ -165,6 +173,7 @@ export class MessageStatus extends DurableObject<Env> {
       status: row.status as Status,
       handoffAttempts: 0,
       handoffStartedAt: null,
+      retryNotBefore: null,
       handedOffAt: null,
       provider: null,
       providerMessageId: null,

@@ -21,8 +21,10 @@ export function isEmail(value: string): boolean {
 
 // Alphanumeric sender ids (e.g. "omni_verify"): up to 11 characters, at least one letter.
 const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9_. -]{1,11}$/;
-// "Name <address>" as email senders are usually written.
-const NAMED_EMAIL = /^([^<>]{1,100}) <([^<>]+)>$/;
+// "Name <address>" as email senders are usually written. The name becomes part
+// of the From header, so control characters (a line break would start a new
+// header) are not allowed in it.
+const NAMED_EMAIL = /^([^<>\p{Cc}]{1,100}) <([^<>]+)>$/u;
 
 // An unescaped "+" in a form-encoded body arrives as a space ("to=+1415..." is
 // "to= 1415..."); read a leading space before digits as the "+" it was.

@@ -33,7 +33,8 @@ const directContentSchemas = {
   whatsapp: z.strictObject({ text: z.string().min(1).max(LIMITS.whatsappText) }),
   email: z
     .strictObject({
-      subject: z.string().min(1).max(LIMITS.emailSubject),
+      // The subject is a header line: a line break in it would start a new header.
+      subject: z.string().min(1).max(LIMITS.emailSubject).regex(/^[^\r\n]*$/, "must not contain line breaks"),
       text: z.string().min(1).max(LIMITS.emailBody).optional(),
       html: z.string().min(1).max(LIMITS.emailBody).optional(),
     })

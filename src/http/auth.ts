@@ -14,7 +14,11 @@ const HOW_TO =
 /** The key from the Authorization header, or null when none is given in a form we accept. */
 export function presentedKey(header: string | undefined): string | null {
   if (!header) return null;
-  const [scheme, credentials = ""] = header.trim().split(/\s+/, 2);
+  // Exactly "<scheme> <credentials>": anything after the credentials makes the
+  // header malformed rather than being silently dropped.
+  const parts = header.trim().split(/\s+/);
+  if (parts.length > 2) return null;
+  const [scheme, credentials = ""] = parts;
   switch (scheme?.toLowerCase()) {
     case "bearer":
       return credentials || null;

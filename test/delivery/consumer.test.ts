@@ -53,9 +53,13 @@ describe("queue consumer", () => {
   it(`fails a message as provider_unavailable after ${MAX_DELIVERY_ATTEMPTS} unavailable attempts`, async () => {
     fake = fakeProviders();
     const id = await storeMessage(await createAccount("live"));
+    const start = Date.now();
     for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
       fake.respondWith(unavailable);
+      // Each retry arrives after its backoff (at most 10 min).
+      vi.useFakeTimers({ toFake: ["Date"], now: start + (attempt - 1) * 601_000 });
       const result = await runConsumer([id], attempt);
+      vi.useRealTimers();
       if (attempt < MAX_DELIVERY_ATTEMPTS) expect(result.retryMessages).toHaveLength(1);
       else expect(result.explicitAcks).toHaveLength(1);
     }
@@ -109,5 +113,19 @@ describe("dead-letter queue consumer", () => {
     await runConsumer([id]);
     await runConsumer([id], 9, "omniflow-messages-dlq");
     expect(await storedMessage(id)).toMatchObject({ status: "sent", errorCode: null });
+  });
+});
+
+describe("a second job for a message in backoff", () => {
+  it("waits for the backoff instead of handing the message off early", async () => {
+    fake = fakeProviders();
+    fake.respondWith(unavailable);
+    const id = await storeMessage(await createAccount("live"));
+    const first = await runConsumer([id]);
+    const early = await runConsumer([id]);
+    expect(fake.requests).toHaveLength(1);
+    expect(early.retryMessages).toHaveLength(1);
+    expect(early.retryDelays[0]).toBeGreaterThanOrEqual(1);
+    expect(early.retryDelays[0]).toBeLessThanOrEqual(first.retryDelays[0]!);
   });
 });

@@ -1,0 +1,108 @@
+// Keys stop working the moment they are revoked, work only in their account's
+// mode, come before everything else a request could learn, and are never echoed.
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { generateApiKey } from "../../src/auth/api-key.ts";
+import { apiKeys } from "../../src/db/schema.ts";
+import { unixSeconds } from "../../src/domain/ids.ts";
+import { addKey, api, basicAuth, createAccount, db, expectError, failMessageQueries, messageCount, smsBody } from "../helpers.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+async function revoke(prefix: string) {
+  await db().update(apiKeys).set({ revokedAt: unixSeconds() }).where(eq(apiKeys.prefix, prefix));
+}
+
+/** Everything a client sees of a response, to look for a key in it. */
+async function visible(res: Response): Promise<string> {
+  return `${[...res.headers].map(([name, value]) => `${name}: ${value}`).join("\n")}\n${await res.text()}`;
+}
+
+describe("key lifecycle", () => {
+  it("stops accepting a revoked key on the very next request, while the account's other keys keep working", async () => {
+    const account = await createAccount();
+    const other = await addKey(account.id, "test");
+    expect((await api("/v1/messages", { key: account.key })).status).toBe(200);
+
+    await revoke(account.keyPrefix);
+
+    for (const auth of ["basic", "bearer"] as const) {
+      const res = await api("/v1/messages", { key: account.key, auth, json: smsBody() });
+      await expectError(res, 401, { type: "authentication_error", code: "invalid_api_key" });
+      expect(res.headers.get("WWW-Authenticate")).toBe('Basic realm="OmniFlow"');
+    }
+    expect(await messageCount(account.id)).toBe(0);
+    expect((await api("/v1/messages", { key: other.key })).status).toBe(200);
+  });
+
+  it("refuses a live-format key stored for a test account", async () => {
+    const account = await createAccount("test");
+    const live = await addKey(account.id, "live");
+    const res = await api("/v1/messages", { key: live.key, json: smsBody() });
+    await expectError(res, 401, { type: "authentication_error", code: "invalid_api_key" });
+    expect(await messageCount(account.id)).toBe(0);
+    // The account itself is fine: its test-format key works.
+    expect((await api("/v1/messages", { key: account.key })).status).toBe(200);
+  });
+
+  it("refuses a test-format key stored for a live account", async () => {
+    const account = await createAccount("live");
+    const test = await addKey(account.id, "test");
+    await expectError(await api("/v1/messages", { key: test.key }), 401, { code: "invalid_api_key" });
+    expect((await api("/v1/messages", { key: account.key })).status).toBe(200);
+  });
+});
+
+describe("what a request learns without a valid key", () => {
+  it("gets 401 before its body is validated", async () => {
+    const res = await api("/v1/messages", { key: generateApiKey("test"), json: { channel: "FAX" } });
+    await expectError(res, 401, { type: "authentication_error" });
+  });
+
+  it("gets 401, not 404, for a message id", async () => {
+    const owner = await createAccount();
+    const created = await api("/v1/messages", { key: owner.key, json: smsBody() });
+    const { id } = await created.json<{ id: string }>();
+    await expectError(await api(`/v1/messages/${id}`, { key: null }), 401, { type: "authentication_error" });
+  });
+});
+
+describe("the key is never echoed", () => {
+  it("in any 401, whatever form the key came in", async () => {
+    const account = await createAccount();
+    await revoke(account.keyPrefix);
+    const secret = account.key.slice(account.keyPrefix.length);
+    const headers = [`Bearer ${account.key}`, basicAuth(account.key), `Token ${account.key}`, `Bearer ${account.key} trailing`, `Bearer ${account.key.toUpperCase()}`];
+    for (const authorization of headers) {
+      const res = await api("/v1/messages", { key: null, headers: { Authorization: authorization } });
+      expect(res.status).toBe(401);
+      const seen = await visible(res);
+      expect(seen).not.toContain(secret);
+      expect(seen.toLowerCase()).not.toContain(secret.toLowerCase());
+    }
+  });
+
+  it("in successful and failed requests made with it", async () => {
+    const account = await createAccount();
+    const secret = account.key.slice(account.keyPrefix.length);
+    const responses = [
+      await api("/v1/messages", { key: account.key, json: smsBody() }),
+      await api("/v1/messages", { key: account.key, json: smsBody({ to: account.key }) }),
+      await api("/v1/messages", { key: account.key }),
+      await api("/v1/messages/msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f", { key: account.key }),
+    ];
+    expect(responses.map((res) => res.status)).toEqual([201, 400, 200, 404]);
+    for (const res of responses) expect(await visible(res)).not.toContain(secret);
+  });
+
+  it("in the log line of an unexpected failure", async () => {
+    const account = await createAccount();
+    const { log } = failMessageQueries();
+    const res = await api("/v1/messages", { key: account.key });
+    expect(res.status).toBe(500);
+    expect(log).toHaveBeenCalled();
+    const logged = JSON.stringify(log.mock.calls);
+    expect(logged).toContain(res.headers.get("X-Request-Id"));
+    expect(logged).not.toContain(account.key.slice(account.keyPrefix.length));
+  });
+});
