@@ -19,7 +19,7 @@ async function createdMessageId(account: TestAccount): Promise<string> {
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
 export const contractCases: Record<string, Record<number, ContractCase>> = {
   "POST /v1/messages": {
-    201: (account) => api("/v1/messages", { key: account.key, json: smsBody({ status_callback: "https://example.com/hooks" }) }),
+    201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
     400: (account) => api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) }),
   },
   "GET /v1/messages": {
