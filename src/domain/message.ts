@@ -63,16 +63,48 @@ export type MessageContent =
 export const channelSchema = z
   .string()
   .transform((s) => s.toLowerCase())
-  .pipe(z.enum(["sms", "whatsapp", "email"], { error: "must be one of WHATSAPP, SMS, EMAIL" }));
+  .pipe(z.enum(["sms", "whatsapp", "email"], { error: "must be one of WHATSAPP, SMS, EMAIL" }))
+  .meta({
+    description: "The routing channel: WHATSAPP, SMS or EMAIL (letter case is ignored).",
+    enum: ["WHATSAPP", "SMS", "EMAIL", "whatsapp", "sms", "email"],
+  });
+
+/**
+ * JSON Schemas of the content shapes, for the API document: the request
+ * accepts them as "input", the message object returns them as "output".
+ */
+export function contentShapes(io: "input" | "output") {
+  return [templateContentSchema, directContentSchemas.sms, directContentSchemas.email].map((shape) => {
+    const { $schema: _, ...jsonSchema } = z.toJSONSchema(shape, { io });
+    return jsonSchema;
+  });
+}
+
+const isPlainObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The body of POST /v1/messages, normalized: channel lower-cased, phone numbers in E.164, content checked per channel. */
 export const createMessageSchema = z
   .strictObject({
     channel: channelSchema,
-    to: z.string().min(1).max(320),
-    from: z.string().min(1).max(320).optional(),
-    content: z.record(z.string(), z.unknown()),
-    status_callback: z.string().min(1).max(2048).optional(),
+    to: z.string().min(1).max(320).meta({ description: "The destination phone number (in E.164 format) or email address." }),
+    from: z
+      .string()
+      .min(1)
+      .max(320)
+      .optional()
+      .meta({ description: "The sender ID or phone number. If omitted, OmniFlow uses your default sender for the channel." }),
+    // The transform below checks the content against its channel's shape.
+    content: z.custom<Record<string, unknown>>((value) => isPlainObject(value), "must be an object").meta({
+      description:
+        "The payload. For a template: template_id and variables. Otherwise text (SMS, WhatsApp), or subject with text and/or html (email).",
+      anyOf: contentShapes("input"),
+    }),
+    status_callback: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .meta({ description: "A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed)." }),
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;

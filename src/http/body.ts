@@ -39,11 +39,7 @@ export async function readBody(request: Request): Promise<unknown> {
       throw errors.invalidRequest("invalid_form_body", "The form-encoded body is nested too deeply or has too many parameters.");
     }
   }
-  throw errors.invalidRequest(
-    "unsupported_media_type",
-    "Send the body as application/json or application/x-www-form-urlencoded.",
-    415,
-  );
+  throw errors.unsupportedMediaType();
 }
 
 /** Reads and validates the body; a failure is a 4xx naming the param at fault. */

@@ -1,22 +1,25 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSenderSchema } from "../../domain/sender.ts";
-import { commonErrors, conflictError, notFoundError, paginationQuery, requestBody } from "../../http/openapi-schemas.ts";
+import { commonErrors, conflictError, notFoundError, paginationQuery, bodyErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { DeletedSenderSchema, SenderIdParams, SenderListSchema, SenderSchema } from "./senders.schemas.ts";
 
 export const createSender = createRoute({
+  operationId: "createSender",
   method: "post",
   path: "/v1/senders",
   tags: ["Senders"],
   summary: "Add a sender",
-  request: { body: requestBody(createSenderSchema) },
+  request: { body: validatedBody(createSenderSchema, { channel: "sms", address: "+14155550100", default: true }) },
   responses: {
     201: { content: { "application/json": { schema: SenderSchema } }, description: "The sender" },
     ...commonErrors,
+    ...bodyErrors,
     ...conflictError,
   },
 });
 
 export const retrieveSender = createRoute({
+  operationId: "retrieveSender",
   method: "get",
   path: "/v1/senders/{id}",
   tags: ["Senders"],
@@ -30,6 +33,7 @@ export const retrieveSender = createRoute({
 });
 
 export const deleteSender = createRoute({
+  operationId: "deleteSender",
   method: "delete",
   path: "/v1/senders/{id}",
   tags: ["Senders"],
@@ -44,6 +48,7 @@ export const deleteSender = createRoute({
 });
 
 export const listSenders = createRoute({
+  operationId: "listSenders",
   method: "get",
   path: "/v1/senders",
   tags: ["Senders"],

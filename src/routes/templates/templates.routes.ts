@@ -1,20 +1,29 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createTemplateSchema, updateTemplateSchema } from "../../domain/template.ts";
-import { commonErrors, conflictError, notFoundError, paginationQuery, requestBody } from "../../http/openapi-schemas.ts";
+import { commonErrors, conflictError, notFoundError, paginationQuery, bodyErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { DeletedTemplateSchema, TemplateIdParams, TemplateListSchema, TemplateSchema } from "./templates.schemas.ts";
+
+const authOtp = {
+  id: "auth_otp",
+  sms: { text: "Your verification code is {{code}}" },
+  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
+  email: { subject: "Your verification code", text: "Your code is {{code}}.", html: "<p>Your code is <strong>{{code}}</strong>.</p>" },
+};
 
 const templateResponse = (description: string) => ({ content: { "application/json": { schema: TemplateSchema } }, description });
 
 export const createTemplate = createRoute({
+  operationId: "createTemplate",
   method: "post",
   path: "/v1/templates",
   tags: ["Templates"],
   summary: "Create a template",
-  request: { body: requestBody(createTemplateSchema) },
-  responses: { 201: templateResponse("The template"), ...commonErrors, ...conflictError },
+  request: { body: validatedBody(createTemplateSchema, authOtp) },
+  responses: { 201: templateResponse("The template"), ...commonErrors, ...bodyErrors, ...conflictError },
 });
 
 export const retrieveTemplate = createRoute({
+  operationId: "retrieveTemplate",
   method: "get",
   path: "/v1/templates/{id}",
   tags: ["Templates"],
@@ -24,16 +33,18 @@ export const retrieveTemplate = createRoute({
 });
 
 export const updateTemplate = createRoute({
+  operationId: "updateTemplate",
   method: "post",
   path: "/v1/templates/{id}",
   tags: ["Templates"],
   summary: "Update a template",
   description: "Each body given replaces that channel's body; null (or an empty string in a form body) removes it. Messages already sent keep the content they were rendered with.",
-  request: { params: TemplateIdParams, body: requestBody(updateTemplateSchema) },
-  responses: { 200: templateResponse("The updated template"), ...commonErrors, ...notFoundError },
+  request: { params: TemplateIdParams, body: validatedBody(updateTemplateSchema, { sms: { text: "Your OmniFlow code: {{code}}" } }) },
+  responses: { 200: templateResponse("The updated template"), ...commonErrors, ...bodyErrors, ...notFoundError },
 });
 
 export const deleteTemplate = createRoute({
+  operationId: "deleteTemplate",
   method: "delete",
   path: "/v1/templates/{id}",
   tags: ["Templates"],
@@ -47,6 +58,7 @@ export const deleteTemplate = createRoute({
 });
 
 export const listTemplates = createRoute({
+  operationId: "listTemplates",
   method: "get",
   path: "/v1/templates",
   tags: ["Templates"],
