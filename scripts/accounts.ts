@@ -1,8 +1,10 @@
 // Account and key management shared by `npm run keys` and `npm run dev`.
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
+import { senders } from "../src/db/schema.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
 import { accountLimits } from "../src/domain/limits.ts";
-import { type D1Target, executeSql, quote } from "./d1.ts";
+import { sandboxSenders } from "../src/domain/sandbox.ts";
+import { type D1Target, executeSql, insertOrIgnore, quote } from "./d1.ts";
 
 export const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -14,7 +16,10 @@ export interface CreatedKey {
   webhook_secret: string;
 }
 
-/** Creates the account if it is new, then a key for it. The key is only ever seen here. */
+/**
+ * Creates the account if it is new (a test-mode one with its sandbox senders),
+ * then a key for it. The key is only ever seen here.
+ */
 export async function createKey(target: D1Target, name: string, mode: Mode): Promise<CreatedKey> {
   if (!ACCOUNT_NAME.test(name)) throw new Error("account names are 1-64 letters, digits, '_', '.' or '-'");
   const key = generateApiKey(mode);
@@ -22,12 +27,17 @@ export async function createKey(target: D1Target, name: string, mode: Mode): Pro
   const hash = await hashApiKey(key);
   const now = unixSeconds();
   const account = `(SELECT id FROM accounts WHERE name = ${quote(name)} AND mode = ${quote(mode)})`;
+  const newAccountId = newId("acct");
+  // Only an account this call created has the id it generated.
+  const createdHere = `WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ${quote(newAccountId)})`;
+  const starterSenders = mode === "test" ? sandboxSenders(newAccountId).map((row) => `${insertOrIgnore(senders, row)} ${createdHere}`) : [];
   const results = executeSql(
     target,
     [
       `INSERT INTO accounts (id, name, mode, webhook_secret, created_at)
-         SELECT ${quote(newId("acct"))}, ${quote(name)}, ${quote(mode)}, ${quote(generateWebhookSecret())}, ${now}
+         SELECT ${quote(newAccountId)}, ${quote(name)}, ${quote(mode)}, ${quote(generateWebhookSecret())}, ${now}
          WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE name = ${quote(name)})`,
+      ...starterSenders,
       `INSERT INTO api_keys (id, account_id, prefix, hash, created_at)
          SELECT ${quote(newId("key"))}, ${account}, ${quote(prefix)}, ${quote(hash)}, ${now} WHERE ${account} IS NOT NULL`,
       `SELECT id, mode, webhook_secret FROM accounts WHERE name = ${quote(name)}`,

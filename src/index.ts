@@ -6,13 +6,15 @@ import { accountRouter } from "./routes/account/index.ts";
 import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
 import { messagesRouter } from "./routes/messages/index.ts";
 import { providersRouter } from "./routes/providers/index.ts";
+import { sendersRouter } from "./routes/senders/index.ts";
+import { templatesRouter } from "./routes/templates/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 import type { DeliveryJob } from "./services/messages.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
 export { RateLimiter } from "./limits/rate-limiter.ts";
 
-const app = createApp([messagesRouter, accountRouter, providersRouter]);
+const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, providersRouter]);
 
 export default {
   fetch: app.fetch,

@@ -1,13 +1,15 @@
-// Idempotency-Key records in D1. A key is claimed atomically (one statement),
+// Idempotency-Key records in D1. A key is claimed atomically (one upsert),
 // so of two concurrent requests with one key exactly one runs.
 import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "./client.ts";
-import { idempotencyKeys as keys } from "./schema.ts";
+import { type IdempotencyKeyRow, idempotencyKeys as keys } from "./schema.ts";
 
 export interface ClaimRequest {
   accountId: string;
   key: string;
+  /** Random per request: only the request holding the claim completes or releases it. */
+  token: string;
   fingerprint: string;
   now: number;
   ttlSeconds: number;
@@ -16,11 +18,7 @@ export interface ClaimRequest {
 }
 
 /** Held by the one request that runs for a key; completes or releases it. */
-export interface Claim {
-  accountId: string;
-  key: string;
-  token: string;
-}
+export type Claim = Pick<ClaimRequest, "accountId" | "key" | "token">;
 
 export interface StoredResponse {
   status: number;
@@ -29,7 +27,7 @@ export interface StoredResponse {
 }
 
 export type ClaimOutcome =
-  | { kind: "claimed"; claim: Claim }
+  | { kind: "claimed" }
   | { kind: "mismatch" }
   | { kind: "in_flight" }
   | { kind: "completed"; response: StoredResponse };
@@ -37,16 +35,16 @@ export type ClaimOutcome =
 const sameKey = (accountId: string, key: string) => and(eq(keys.accountId, accountId), eq(keys.key, key));
 
 /**
- * Claims the key for this request, unless another request holds it or has
- * completed it: one round trip (the upsert claims a new, expired or abandoned
- * key; the select reads what is there when it did not).
+ * The claim, as two statements for one batch (claimOutcome reads their
+ * results): the upsert claims a new, expired or abandoned key; the select
+ * reads what is there when it did not. A batch is one round trip, so a caller
+ * can add its own reads to it.
  */
-export async function claimIdempotencyKey(db: Database, request: ClaimRequest): Promise<ClaimOutcome> {
+export function claimStatements(db: Database, request: ClaimRequest) {
   const { accountId, key, fingerprint, now } = request;
-  const token = crypto.randomUUID();
   const claim = {
     fingerprint,
-    lockToken: token,
+    lockToken: request.token,
     lockedAt: now,
     responseStatus: null,
     responseContentType: null,
@@ -54,7 +52,7 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
     createdAt: now,
     expiresAt: now + request.ttlSeconds,
   };
-  const [claimed, [existing]] = await db.batch([
+  return [
     db
       .insert(keys)
       .values({ accountId, key, ...claim })
@@ -68,14 +66,25 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
       })
       .returning({ token: keys.lockToken }),
     db.select().from(keys).where(sameKey(accountId, key)),
-  ]);
-  if (claimed.length > 0) return { kind: "claimed", claim: { accountId, key, token } };
-  if (!existing || existing.fingerprint !== fingerprint) return { kind: "mismatch" };
+  ] as const;
+}
+
+/** The results of claimStatements, in order. */
+export type ClaimResults = readonly [claimed: unknown[], existing: IdempotencyKeyRow[]];
+
+export function claimOutcome(request: ClaimRequest, [claimed, [existing]]: ClaimResults): ClaimOutcome {
+  if (claimed.length > 0) return { kind: "claimed" };
+  if (!existing || existing.fingerprint !== request.fingerprint) return { kind: "mismatch" };
   if (existing.responseStatus === null) return { kind: "in_flight" };
   return {
     kind: "completed",
     response: { status: existing.responseStatus, contentType: existing.responseContentType ?? "application/json", body: existing.responseBody ?? "" },
   };
+}
+
+/** Claims the key for this request, unless another request holds it or has completed it: one round trip. */
+export async function claimIdempotencyKey(db: Database, request: ClaimRequest): Promise<ClaimOutcome> {
+  return claimOutcome(request, await db.batch(claimStatements(db, request)));
 }
 
 /** Stores the response for replay; a statement, so it can commit in one batch with the request's own writes. */

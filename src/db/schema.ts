@@ -1,8 +1,9 @@
 // D1 schema. Migrations in migrations/ are generated from this file by
 // `npm run db:generate` (drizzle-kit); never edit them by hand.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { RenderedContent } from "../domain/rendered.ts";
+import type { EmailBody, SmsBody, WhatsappBody } from "../domain/template.ts";
 
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
@@ -101,7 +102,51 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index("idempotency_keys_expires_at_idx").on(t.expiresAt)],
 );
 
+export const templates = sqliteTable(
+  "templates",
+  {
+    accountId: text("account_id").notNull(),
+    // Chosen by the caller (e.g. "auth_otp"), unique within the account.
+    id: text("id").notNull(),
+    // One body per channel the template supports; null where it has none.
+    sms: text("sms", { mode: "json" }).$type<SmsBody>(),
+    whatsapp: text("whatsapp", { mode: "json" }).$type<WhatsappBody>(),
+    email: text("email", { mode: "json" }).$type<EmailBody>(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  // The key doubles as the index that lists an account's templates by id.
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+
+export const senders = sqliteTable(
+  "senders",
+  {
+    // snd_ + UUIDv7 (hex), like message ids.
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    channel: text("channel", { enum: ["sms", "whatsapp", "email"] }).notNull(),
+    // E.164 number or alphanumeric id (sms, whatsapp), or a lower-cased email address.
+    address: text("address").notNull(),
+    // Meta's id of the WhatsApp business number that sends for `address`.
+    phoneNumberId: text("phone_number_id"),
+    // Email display name: the message's from is "name <address>".
+    name: text("name"),
+    // Part of the channel's default pool, used when a message omits `from`.
+    isDefault: integer("is_default", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // One sender per address and channel; also how a create finds its sender or pool.
+    uniqueIndex("senders_account_channel_address_idx").on(t.accountId, t.channel, t.address),
+    index("senders_account_id_idx").on(t.accountId, t.id),
+  ],
+);
+
 export type AccountRow = typeof accounts.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+export type TemplateRow = typeof templates.$inferSelect;
+export type SenderRow = typeof senders.$inferSelect;
+export type NewSenderRow = typeof senders.$inferInsert;

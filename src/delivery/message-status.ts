@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { messageForDelivery, writeStatus } from "../db/messages.ts";
+import { providerSenderId } from "../db/senders.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
@@ -62,8 +63,9 @@ export class MessageStatus extends DurableObject<Env> {
 
     const { message } = state;
     const provider = providerFor(this.env, message.mode, message.channel);
+    const fromId = provider.name === "whatsapp" ? await providerSenderId(database(this.env.DB), message.accountId, message.channel, message.from) : undefined;
     const result = message.rendered
-      ? await provider.send({ messageId: message.id, to: message.to, from: message.from, content: message.rendered, attempt: state.handoffAttempts })
+      ? await provider.send({ messageId: message.id, to: message.to, from: message.from, fromId, content: message.rendered, attempt: state.handoffAttempts })
       : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
 
     const current = this.store.state()!;

@@ -1,22 +1,24 @@
 // Opaque pagination cursors: base64url of {"id": <boundary id>, "dir": "next"|"prev",
-// "filters"?: {...}}. "next" pages go towards older items, "prev" towards newer.
-// A cursor remembers the list filters it was issued for (as normalized query
-// values), so it continues the same list. A cursor that does not decode to
-// exactly this shape is a 400, never a 500.
+// "filters"?: {...}}. "next" pages continue in list order (for messages,
+// towards older items), "prev" go back. A cursor remembers the list filters it
+// was issued for (as normalized query values), so it continues the same list.
+// A cursor that does not decode to exactly this shape, with an id of the
+// listed resource's form, is a 400, never a 500.
 import { z } from "zod";
 
 export const MAX_CURSOR_LENGTH = 1024;
 
-const cursorSchema = z.strictObject({
-  id: z.string().regex(/^[a-z]+_[0-9a-f]{32}$/),
-  dir: z.enum(["next", "prev"]),
-  filters: z
-    .record(z.string().max(32), z.string().max(320))
-    .refine((filters) => Object.keys(filters).length <= 10)
-    .optional(),
-});
+const cursorSchema = (idPattern: RegExp) =>
+  z.strictObject({
+    id: z.string().regex(idPattern),
+    dir: z.enum(["next", "prev"]),
+    filters: z
+      .record(z.string().max(32), z.string().max(320))
+      .refine((filters) => Object.keys(filters).length <= 10)
+      .optional(),
+  });
 
-export type Cursor = z.infer<typeof cursorSchema>;
+export type Cursor = z.infer<ReturnType<typeof cursorSchema>>;
 export type CursorFilters = Record<string, string>;
 
 export function encodeCursor(cursor: Cursor): string {
@@ -25,12 +27,12 @@ export function encodeCursor(cursor: Cursor): string {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-export function decodeCursor(value: string): Cursor | null {
+export function decodeCursor(value: string, idPattern: RegExp): Cursor | null {
   if (value.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
   try {
     const binary = atob(value.replaceAll("-", "+").replaceAll("_", "/"));
     const json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-    const parsed = cursorSchema.safeParse(JSON.parse(json));
+    const parsed = cursorSchema(idPattern).safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

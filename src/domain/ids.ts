@@ -1,6 +1,6 @@
 import { uuidv7 } from "uuidv7";
 
-type IdPrefix = "msg" | "acct" | "key" | "evt";
+type IdPrefix = "msg" | "acct" | "key" | "evt" | "snd";
 
 // Public ids are a type prefix plus a UUIDv7 in hex: unique, and ordered by
 // creation time (the generator is monotonic within an isolate), so sorting
@@ -9,8 +9,12 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${uuidv7().replaceAll("-", "")}`;
 }
 
+export function idPattern(prefix: string): RegExp {
+  return new RegExp(`^${prefix}_[0-9a-f]{32}$`);
+}
+
 export function isId(prefix: string, value: string): boolean {
-  return new RegExp(`^${prefix}_[0-9a-f]{32}$`).test(value);
+  return idPattern(prefix).test(value);
 }
 
 export function unixSeconds(ms: number = Date.now()): number {

@@ -67,11 +67,7 @@ async function parseBody(request: Request): Promise<unknown> {
     refusePrototypeKeys(body);
     return parsed;
   }
-  throw errors.invalidRequest(
-    "unsupported_media_type",
-    "Send the body as application/json or application/x-www-form-urlencoded.",
-    415,
-  );
+  throw errors.unsupportedMediaType();
 }
 
 /** Reads and validates the body; a failure is a 4xx naming the param at fault. */

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import type { AccountRow } from "../db/schema.ts";
 import type { IdempotencyClaim } from "./idempotency.ts";
 
@@ -8,7 +9,12 @@ export interface AppEnv {
     requestId: string;
     account: AccountRow;
     apiKeyId: string;
-    /** Present on a POST with an Idempotency-Key, while this request holds the key. */
+    /** Present on a POST with a valid Idempotency-Key. */
     idempotencyClaim?: IdempotencyClaim;
   };
+}
+
+/** POST /v1/messages: counted against the daily cap, and it claims its Idempotency-Key with its lookups. */
+export function isMessageCreate(c: Context<AppEnv>): boolean {
+  return c.req.method === "POST" && c.req.path === "/v1/messages";
 }

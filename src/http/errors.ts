@@ -42,6 +42,13 @@ export const errors = {
     new ApiError(status, "invalid_request_error", code, message),
   notFound: (resource: string, id: string, param = "id") =>
     new ApiError(404, "invalid_request_error", "resource_missing", `No such ${resource}: '${id}'`, param),
+  /** `what` names the resource, e.g. "Template 'auth_otp'". */
+  alreadyExists: (what: string, param: string) =>
+    new ApiError(409, "invalid_request_error", "resource_already_exists", `${what} already exists in this account.`, param),
+  bodyTooLarge: (maxBytes: number) =>
+    new ApiError(413, "invalid_request_error", "body_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`),
+  unsupportedMediaType: () =>
+    new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as application/json or application/x-www-form-urlencoded."),
   routeNotFound: (method: string, path: string) =>
     new ApiError(404, "invalid_request_error", "route_not_found", `Unrecognized request URL (${method}: ${path}).`),
   methodNotAllowed: (method: string, allowed: string[]) =>

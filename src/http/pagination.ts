@@ -1,15 +1,16 @@
 // Cursors in and out of list requests, and the list envelope.
 import type { z } from "zod";
+import type { Page } from "../db/pagination.ts";
 import { type Cursor, type CursorFilters, decodeCursor, encodeCursor, sameFilters } from "../domain/cursor.ts";
-import type { Page } from "../db/messages.ts";
 import { errors } from "./errors.ts";
 
 const invalidCursor = () =>
   errors.invalidParam("cursor", "Invalid cursor: pass a next_cursor or prev_cursor value exactly as a previous page returned it.");
 
-export function requestedCursor(value: string | undefined): Cursor | null {
+/** The query's cursor, decoded; `idPattern` is the form of the listed resource's ids. */
+export function requestedCursor(value: string | undefined, idPattern: RegExp): Cursor | null {
   if (value === undefined) return null;
-  const cursor = decodeCursor(value);
+  const cursor = decodeCursor(value, idPattern);
   if (!cursor) throw invalidCursor();
   return cursor;
 }
@@ -36,8 +37,8 @@ export function pageFilters<S extends z.ZodType<CursorFilters>>(cursor: Cursor |
 }
 
 /**
- * next_cursor continues towards older items and is null on the last page;
- * prev_cursor goes back towards newer items and is null on the first page.
+ * next_cursor continues in list order (for messages, towards older items) and
+ * is null on the last page; prev_cursor goes back and is null on the first page.
  * Both remember the filters of the list.
  */
 export function listEnvelope<Row extends { id: string }, Out>(
@@ -48,15 +49,15 @@ export function listEnvelope<Row extends { id: string }, Out>(
 ) {
   const first = page.items[0];
   const last = page.items.at(-1);
-  const towardsNewer = cursor?.dir === "prev";
+  const backwards = cursor?.dir === "prev";
   // Paging one way, the other way always has at least the item we came from.
-  const moreOlder = towardsNewer ? true : page.hasMore;
-  const moreNewer = towardsNewer ? page.hasMore : cursor !== null;
+  const moreAhead = backwards ? true : page.hasMore;
+  const moreBehind = backwards ? page.hasMore : cursor !== null;
   return {
     object: "list" as const,
     data: page.items.map(toObject),
-    next_cursor: last && moreOlder ? encodeCursor({ id: last.id, dir: "next", filters }) : null,
-    prev_cursor: first && moreNewer ? encodeCursor({ id: first.id, dir: "prev", filters }) : null,
+    next_cursor: last && moreAhead ? encodeCursor({ id: last.id, dir: "next", filters }) : null,
+    prev_cursor: first && moreBehind ? encodeCursor({ id: first.id, dir: "prev", filters }) : null,
     has_more: page.hasMore,
   };
 }

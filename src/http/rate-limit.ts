@@ -7,7 +7,7 @@ import { createMiddleware } from "hono/factory";
 import { CHANNELS, type Channel } from "../domain/address.ts";
 import { accountLimits } from "../domain/limits.ts";
 import { readBody } from "./body.ts";
-import type { AppEnv } from "./context.ts";
+import { type AppEnv, isMessageCreate } from "./context.ts";
 import { errors } from "./errors.ts";
 
 /**
@@ -16,7 +16,7 @@ import { errors } from "./errors.ts";
  * that then fails creates nothing and gets its slot back.
  */
 async function dailyCappedChannel(c: Context<AppEnv>): Promise<Channel | null> {
-  if (c.req.method !== "POST" || c.req.path !== "/v1/messages") return null;
+  if (!isMessageCreate(c)) return null;
   const body = await readBody(c.req.raw).catch(() => null);
   const channel = body && typeof body === "object" && "channel" in body ? body.channel : undefined;
   const lowered = typeof channel === "string" ? channel.toLowerCase() : "";

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/message-status.ts";
-import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
+import { addSender, createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
@@ -127,5 +127,21 @@ describe("a second job for a message in backoff", () => {
     expect(early.retryMessages).toHaveLength(1);
     expect(early.retryDelays[0]).toBeGreaterThanOrEqual(1);
     expect(early.retryDelays[0]).toBeLessThanOrEqual(first.retryDelays[0]!);
+  });
+});
+
+describe("live WhatsApp hand-off", () => {
+  it("sends from the phone-number id registered with the message's sender", async () => {
+    fake = fakeProviders();
+    const account = await createAccount("live");
+    await addSender(account, { channel: "whatsapp", address: "+14155550100", phone_number_id: "109876543210987" });
+    const id = await storeMessage(account, {
+      channel: "whatsapp",
+      to: "+919876543210",
+      from: "+14155550100",
+      rendered: { channel: "whatsapp", type: "text", text: "hi" },
+    });
+    await runConsumer([id]);
+    expect(fake.requests.map((request) => request.url.pathname)).toEqual(["/v23.0/109876543210987/messages"]);
   });
 });

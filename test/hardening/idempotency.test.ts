@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { idempotencyKeys } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
-import { api, createAccount, db, messageCount, smsBody } from "../helpers.ts";
+import { api, createAccount, db, messageCount, seedExample, smsBody } from "../helpers.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -23,11 +23,14 @@ async function errorOf(res: Response) {
 }
 
 /**
- * Delays the D1 write of the next message insert by `ms`, then lets it commit
- * or fail. (A timer in the request itself: the test cannot resolve a promise
- * a request awaits, requests have their own I/O context.)
+ * Holds the D1 write of the next message insert until the test sets
+ * `released`, then lets it commit or fail; `reached` tells the write is being
+ * held (so the request holds its key). The request polls the flag: the test
+ * cannot resolve a promise a request awaits, requests have their own I/O
+ * context.
  */
-function delayNextMessageInsert(ms: number, outcome: "commit" | "fail") {
+function holdNextMessageInsert(outcome: "commit" | "fail") {
+  const hold = { reached: false, released: false };
   let armed = true;
   let insertPrepared = false;
   const prepare = env.DB.prepare.bind(env.DB);
@@ -39,16 +42,18 @@ function delayNextMessageInsert(ms: number, outcome: "commit" | "fail") {
   vi.spyOn(env.DB, "batch").mockImplementation(async (statements) => {
     if (insertPrepared) {
       insertPrepared = armed = false;
-      await scheduler.wait(ms);
+      hold.reached = true;
+      // Bounded, so a failing test cannot leave the request hanging.
+      for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
       if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
     }
     return batch(statements);
   });
+  return hold;
 }
 
-/** Waits until a request holds the key (its claim is stored, in flight). */
-async function claimed(accountId: string, key: string) {
-  while (!(await storedKey(accountId, key))) await scheduler.wait(5);
+async function until(condition: () => boolean) {
+  while (!condition()) await scheduler.wait(5);
 }
 
 describe("Idempotency-Key on POST /v1/messages", () => {
@@ -70,6 +75,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
 
   it("treats the JSON and the form encoding of the same parameters as the same request", async () => {
     const account = await createAccount();
+    await seedExample(account);
     const json = await api("/v1/messages", {
       key: account.key,
       json: { channel: "WHATSAPP", to: "+919876543210", content: { template_id: "auth_otp", variables: { code: 849201 } } },
@@ -97,15 +103,16 @@ describe("Idempotency-Key on POST /v1/messages", () => {
 
   it("answers 409 idempotency_key_in_use while the first request is still running, then replays its result", async () => {
     const account = await createAccount();
-    delayNextMessageInsert(400, "commit");
+    const hold = holdNextMessageInsert("commit");
     const first = api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-in-flight") });
-    await claimed(account.id, "k-in-flight");
+    await until(() => hold.reached);
 
     const during = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-in-flight") });
     expect(during.status).toBe(409);
     expect(during.headers.get("Retry-After")).toBe("1");
     expect(await errorOf(during)).toMatchObject({ type: "idempotency_error", code: "idempotency_key_in_use" });
 
+    hold.released = true;
     const firstResponse = await first;
     expect(firstResponse.status).toBe(201);
     const after = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-in-flight") });
@@ -208,10 +215,10 @@ describe("Idempotency-Key on POST /v1/messages", () => {
   it("lets a retry take over a claim abandoned by a request that died before writing anything", async () => {
     const account = await createAccount();
     vi.spyOn(console, "error").mockImplementation(() => {});
-    delayNextMessageInsert(400, "fail");
+    const hold = holdNextMessageInsert("fail");
     // The first request is stuck before its write; pretend it has been for two minutes.
     const first = api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-abandoned") });
-    await claimed(account.id, "k-abandoned");
+    await until(() => hold.reached);
     await db()
       .update(idempotencyKeys)
       .set({ lockedAt: unixSeconds() - 120 })
@@ -221,6 +228,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     expect(retry.status).toBe(201);
     expect(retry.headers.has("Idempotent-Replayed")).toBe(false);
     // The stuck request never writes (its Worker is gone): it fails without touching the new claim.
+    hold.released = true;
     expect((await first).status).toBe(500);
     const replay = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-abandoned") });
     expect(replay.headers.get("Idempotent-Replayed")).toBe("true");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addKey, api, createAccount, messageCount, smsBody } from "../helpers.ts";
+import { addKey, addSender, api, createAccount, messageCount, smsBody } from "../helpers.ts";
 
 async function errorOf(res: Response) {
   return (await res.json<{ error: Record<string, unknown> }>()).error;
@@ -79,6 +79,8 @@ describe("request rate limit per API key", () => {
 describe("daily message cap per channel (live keys)", () => {
   it("answers 429 daily_limit_exceeded past the cap, per channel, with Retry-After until the next UTC day", async () => {
     const account = await createAccount("live", { dailyMessageLimit: 2 });
+    await addSender(account, { channel: "sms", address: "+14155550100" });
+    await addSender(account, { channel: "whatsapp", address: "+14155550100", phone_number_id: "106540352242922" });
     for (let i = 0; i < 2; i++) expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
 
     const over = await api("/v1/messages", { key: account.key, json: smsBody() });
@@ -96,6 +98,7 @@ describe("daily message cap per channel (live keys)", () => {
 
   it("counts only messages created: invalid requests and idempotent replays do not use the cap", async () => {
     const account = await createAccount("live", { dailyMessageLimit: 2 });
+    await addSender(account, { channel: "sms", address: "+14155550100" });
     const invalid = await api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) });
     expect(invalid.status).toBe(400);
     const headers = { "Idempotency-Key": "daily-1" };
@@ -108,6 +111,7 @@ describe("daily message cap per channel (live keys)", () => {
 
   it("counts the account's messages across all its keys", async () => {
     const account = await createAccount("live", { dailyMessageLimit: 1 });
+    await addSender(account, { channel: "sms", address: "+14155550100" });
     const { key: second } = await addKey(account.id, "live");
     expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
     expect((await api("/v1/messages", { key: second, json: smsBody() })).status).toBe(429);
