@@ -11,7 +11,8 @@ import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors, validationError } from "./http/errors.ts";
 import { idempotency } from "./http/idempotency.ts";
 import { rateLimit } from "./http/rate-limit.ts";
-import { buildDocument, DOCS_PATH, OPENAPI_PATH, PRODUCTION_SERVER } from "./http/openapi-document.ts";
+import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
+import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
 

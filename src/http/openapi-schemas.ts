@@ -80,6 +80,20 @@ export function validatedBody(schema: zod.ZodType, example: Record<string, unkno
   };
 }
 
+/**
+ * The daily message cap of POST /v1/messages. The document adds the 429 every
+ * authenticated route can give (rate_limit_exceeded) to it.
+ */
+export const dailyLimitError = {
+  429: {
+    ...errorResponse(
+      "This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day",
+      errors.dailyLimitExceeded("sms", 1000, 3600),
+    ),
+    headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+  },
+} as const;
+
 export const conflictError = {
   409: errorResponse("The account already has this resource", errors.alreadyExists("Template 'auth_otp'", "id")),
 } as const;

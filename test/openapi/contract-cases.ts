@@ -1,12 +1,17 @@
 // One real request per documented route and status, for the contract test.
-// Statuses that follow from what a route is (401 and 500 for authenticated
-// routes, 413 and 415 for routes with a body) have generic cases; every other
-// documented status needs an entry in `contractCases`. The contract test fails
+// Statuses that follow from what a route is (401, 429 and 500 for
+// authenticated routes, 400 and 409 for authenticated POSTs (their
+// Idempotency-Key), 413 and 415 for routes with a body) have generic cases;
+// every other documented status needs an entry in `contractCases`. The contract test fails
 // for a documented status without a case, and for a case the document lacks.
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { vi } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/app.ts";
-import { addSender, api, createTemplate, smsBody, type TestAccount } from "../helpers.ts";
+import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
+import { unixSeconds } from "../../src/domain/ids.ts";
+import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
+import { addSender, api, createTemplate, db, smsBody, type TestAccount } from "../helpers.ts";
 import type { DocumentedOperation } from "./operations.ts";
 
 export type ContractCase = (account: TestAccount) => Promise<Response>;
@@ -134,6 +139,33 @@ export const genericCases: Record<number, GenericCase> = {
         throw new Error("D1_ERROR: simulated outage");
       });
       return api(samplePath(route.path), { key: account.key, method: route.method });
+    },
+  },
+  // One request a second with bursts of two: requests at once are soon refused.
+  429: {
+    fits: (route) => route.authenticated,
+    run: async (route, account) => {
+      await db().update(accounts).set({ rateLimitRps: 1 }).where(eq(accounts.id, account.id));
+      for (;;) {
+        const res = await api(samplePath(route.path), { key: account.key, method: route.method });
+        if (res.status === 429) return res;
+      }
+    },
+  },
+  400: {
+    fits: (route) => route.authenticated && route.method === "POST",
+    run: (route, account) => api(samplePath(route.path), { key: account.key, method: "POST", headers: { "Idempotency-Key": "k".repeat(256) } }),
+  },
+  // A request with this Idempotency-Key is still running: its claim is stored, without a response yet.
+  409: {
+    fits: (route) => route.authenticated && route.method === "POST",
+    run: async (route, account) => {
+      const path = samplePath(route.path);
+      const body = route.hasBody ? smsBody() : undefined;
+      const now = unixSeconds();
+      const fingerprint = await requestFingerprint("POST", path, body ?? {});
+      await db().insert(idempotencyKeys).values({ accountId: account.id, key: "in-flight", fingerprint, lockToken: "running", lockedAt: now, createdAt: now, expiresAt: now + 60 });
+      return api(path, { key: account.key, method: "POST", json: body, headers: { "Idempotency-Key": "in-flight" } });
     },
   },
   413: {

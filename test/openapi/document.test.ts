@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { createApp, createRouter } from "../../src/app.ts";
 import { ErrorSchema } from "../../src/http/openapi-schemas.ts";
 import { api } from "../helpers.ts";
-import { type OpenApiDocument, operationsOf, servedDocument } from "./operations.ts";
+import { type OpenApiDocument, type Operation, operationsOf, servedDocument } from "./operations.ts";
+
+interface ErrorBody {
+  error: { code: string };
+}
 
 const IDEMPOTENCY_KEY = { $ref: "#/components/parameters/IdempotencyKey" };
 
@@ -32,6 +36,33 @@ describe("GET /v1/openapi.json", () => {
     const create = (await servedDocument()).paths["/v1/messages"]!.post!;
     expect(Object.keys(create.requestBody!.content)).toEqual(["application/json", "application/x-www-form-urlencoded"]);
     expect(create.parameters).toContainEqual(IDEMPOTENCY_KEY);
+  });
+
+  it("documents the rate limit on every authenticated route, and the Idempotency-Key's errors on every authenticated POST", async () => {
+    const codes = (response: Operation["responses"][string] | undefined) => {
+      const media = (response?.content?.["application/json"] ?? {}) as { example?: ErrorBody; examples?: Record<string, { value: ErrorBody }> };
+      return [media.example, ...Object.values(media.examples ?? {}).map((example) => example.value)].flatMap((body) => (body ? [body.error.code] : []));
+    };
+    const authenticated = operationsOf(await servedDocument()).filter((route) => route.authenticated);
+    expect(authenticated.length).toBeGreaterThan(10);
+    for (const { name, method, operation } of authenticated) {
+      const success = Object.keys(operation.responses).find((status) => status.startsWith("2"))!;
+      expect(Object.keys(operation.responses[success]!.headers!), name).toEqual(expect.arrayContaining(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]));
+      expect(operation.responses["429"]?.headers, name).toHaveProperty("Retry-After");
+      expect(codes(operation.responses["429"]), name).toContain("rate_limit_exceeded");
+      if (method !== "POST") continue;
+      expect(codes(operation.responses["400"]), name).toEqual(expect.arrayContaining(["idempotency_key_invalid", "idempotency_parameters_mismatch"]));
+      expect(codes(operation.responses["409"]), name).toContain("idempotency_key_in_use");
+      expect(operation.responses["409"]?.headers, name).toHaveProperty("Retry-After");
+    }
+    const create = (await servedDocument()).paths["/v1/messages"]!.post!;
+    expect(codes(create.responses["429"])).toEqual(["daily_limit_exceeded", "rate_limit_exceeded"]);
+  });
+
+  it("documents the list filters of GET /v1/messages as query parameters", async () => {
+    const list = (await servedDocument()).paths["/v1/messages"]!.get!;
+    const names = (list.parameters as { name: string; in: string }[]).filter((parameter) => parameter.in === "query").map((parameter) => parameter.name);
+    expect(names).toEqual(["limit", "cursor", "status", "channel", "to", "created[gte]", "created[lte]"]);
   });
 
   it("documents the X-Request-Id header on every response", async () => {

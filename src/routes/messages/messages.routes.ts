@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { bodyErrors, commonErrors, notFoundError, validatedBody } from "../../http/openapi-schemas.ts";
+import { bodyErrors, commonErrors, dailyLimitError, notFoundError, validatedBody } from "../../http/openapi-schemas.ts";
 import {
   examples,
   MessageEventListSchema,
@@ -25,6 +25,7 @@ export const createMessage = createRoute({
     201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
     ...commonErrors,
     ...bodyErrors,
+    ...dailyLimitError,
   },
 });
 
