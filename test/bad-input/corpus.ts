@@ -1,6 +1,6 @@
 // The bad-input corpus: malformed requests, one table per endpoint. Each must
 // get a 4xx with the error envelope (naming `param` where one is given here),
-// store nothing, and never a 5xx. To cover a new endpoint, add a table below
+// store nothing (no message, template or sender), and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
 import { smsBody } from "../helpers.ts";
 
@@ -283,6 +283,113 @@ const eventsCases: BadRequest[] = [
   ...INJECTIONS.map((value) => request(`GET events of an injection: ${value}`, "GET", `/v1/messages/${encodeURIComponent(value)}/events`, notFound)),
 ];
 
+// ---------------------------------------------------------------- /v1/templates
+
+const templateBody = (overrides: Record<string, unknown> = {}) => ({ json: { id: "corpus_otp", sms: { text: "Your code is {{code}}" }, ...overrides } });
+const createTemplate = (name: string, body: Body, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest =>
+  request(`POST /v1/templates: ${name}`, "POST", "/v1/templates", expected, { body, ...extra });
+const updateTemplate = (name: string, id: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/templates/${id.slice(0, 40)}: ${name}`, "POST", `/v1/templates/${id}`, expected, { body });
+
+const templateCases: BadRequest[] = [
+  createTemplate("truncated JSON", { raw: '{"id":"corpus_otp","sms":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  createTemplate("a JSON array", { json: [templateBody().json] }, { status: 400, code: "invalid_body" }),
+  createTemplate("text/plain", { raw: JSON.stringify(templateBody().json), contentType: "text/plain" }, { status: 415, code: "unsupported_media_type" }),
+  createTemplate("a body over 128 KiB", templateBody({ sms: { text: "x".repeat(130 * 1024) } }), { status: 413, code: "body_too_large" }),
+  createTemplate("a form nesting bomb", { form: `id=corpus_otp&sms${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
+  createTemplate("form __proto__ key", { form: "id=corpus_otp&sms[text]=hi&sms[__proto__][x]=1" }, unknownParam("sms[__proto__][x]")),
+  createTemplate("no body for any channel", { json: { id: "corpus_otp" } }, { status: 400 }),
+  createTemplate("no id", { json: { sms: { text: "hi" } } }, invalid("id")),
+  ...[null, 42, "", "Auth_OTP", "auth-otp", "auth otp", "t".repeat(65), "ü"].map((value) =>
+    createTemplate(`id ${JSON.stringify(value).slice(0, 40)}`, templateBody({ id: value }), invalid("id")),
+  ),
+  ...[null, "", 7, "x".repeat(1601), "Hi {{first-name}}", "Code {{code", "{{}}"].map((value) =>
+    createTemplate(`sms text ${JSON.stringify(value).slice(0, 40)}`, templateBody({ sms: { text: value } }), invalid("sms[text]")),
+  ),
+  createTemplate("sms body a string", templateBody({ sms: "hi" }), invalid("sms")),
+  createTemplate("an unknown field in the sms body", templateBody({ sms: { text: "hi", media_url: "https://x.example/a.png" } }), unknownParam("sms[media_url]")),
+  createTemplate("email without subject", templateBody({ sms: undefined, email: { text: "Hi" } }), invalid("email[subject]")),
+  createTemplate("email without text or html", templateBody({ sms: undefined, email: { subject: "Hi" } }), invalid("email[text]")),
+  createTemplate("an email subject with a line break", templateBody({ sms: undefined, email: { subject: "Hi\r\nBcc: x@evil.example", text: "Hi" } }), invalid("email[subject]")),
+  createTemplate("a WhatsApp name with capitals", templateBody({ whatsapp: { name: "AuthOTP", language: "en" } }), invalid("whatsapp[name]")),
+  createTemplate("a WhatsApp language that is not a code", templateBody({ whatsapp: { name: "otp", language: "English" } }), invalid("whatsapp[language]")),
+  createTemplate("a WhatsApp parameter that is not a variable name", templateBody({ whatsapp: { name: "otp", language: "en", body_params: ["a b"] } }), invalid("whatsapp[body_params][0]")),
+  createTemplate("WhatsApp body_params not a list", templateBody({ whatsapp: { name: "otp", language: "en", body_params: "code" } }), invalid("whatsapp[body_params]")),
+  createTemplate("more than 50 variables", templateBody({ sms: { text: Array.from({ length: 51 }, (_, i) => `{{v${i}}}`).join(" ") } }), { status: 400 }),
+  createTemplate("an unknown channel body", templateBody({ push: { text: "hi" } }), unknownParam("push")),
+  ...ODD_CHARACTERS.map(([what, char]) => createTemplate(`id with ${what}`, templateBody({ id: `otp${char}` }), invalid("id"))),
+  ...INJECTIONS.flatMap((value) => [
+    createTemplate(`injection in id: ${value}`, templateBody({ id: value }), invalid("id")),
+    createTemplate(`injection in a WhatsApp name: ${value}`, templateBody({ whatsapp: { name: value, language: "en" } }), invalid("whatsapp[name]")),
+    createTemplate(`injection as a field name: ${value}`, templateBody({ [value]: "1" }), unknownParam(value)),
+  ]),
+  createTemplate("an empty Idempotency-Key", templateBody(), { status: 400, code: "idempotency_key_invalid" }, { headers: { "Idempotency-Key": "" } }),
+  request("GET /v1/templates?limit=0", "GET", "/v1/templates?limit=0", invalid("limit")),
+  request("GET /v1/templates?limit=101", "GET", "/v1/templates?limit=101", invalid("limit")),
+  request("GET /v1/templates with a garbage cursor", "GET", "/v1/templates?cursor=!!!", invalid("cursor")),
+  request("GET /v1/templates with a cursor whose id is not a template id", "GET", `/v1/templates?cursor=${b64url(JSON.stringify({ id: "Auth OTP", dir: "next" }))}`, invalid("cursor")),
+  request("GET /v1/templates with a message filter", "GET", "/v1/templates?status=failed", unknownParam("status")),
+  request("GET an unknown template", "GET", "/v1/templates/missing", notFound),
+  request("GET a template id over 64 characters", "GET", `/v1/templates/${"a".repeat(65)}`, invalid("id")),
+  ...INJECTIONS.map((value) => request(`GET a template by an injection: ${value}`, "GET", `/v1/templates/${encodeURIComponent(value)}`, notFound)),
+  updateTemplate("an unknown template", "missing", { json: { sms: { text: "hi" } } }, notFound),
+  updateTemplate("a new id", "missing", { json: { id: "renamed" } }, unknownParam("id")),
+  updateTemplate("an unclosed placeholder", "missing", { json: { sms: { text: "{{ oops" } } }, invalid("sms[text]")),
+  updateTemplate("an id over 64 characters", "a".repeat(65), { json: { sms: { text: "hi" } } }, invalid("id")),
+  updateTemplate("broken JSON", "missing", { raw: "{", contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  request("DELETE an unknown template", "DELETE", "/v1/templates/missing", notFound),
+  request("DELETE a template id over 64 characters", "DELETE", `/v1/templates/${"a".repeat(65)}`, invalid("id")),
+  create("template_id of a template the account does not have", template({ variables: { code: "1" } }), invalid("content[template_id]", "resource_missing")),
+];
+
+// ---------------------------------------------------------------- /v1/senders
+
+const senderBody = (overrides: Record<string, unknown> = {}) => ({ json: { channel: "sms", address: "+14155550100", ...overrides } });
+const createSender = (name: string, body: Body, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest =>
+  request(`POST /v1/senders: ${name}`, "POST", "/v1/senders", expected, { body, ...extra });
+const validSenderId = `snd_${"0".repeat(32)}`;
+
+const senderCases: BadRequest[] = [
+  createSender("truncated JSON", { raw: '{"channel":"sms","address":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  createSender("JSON null", { json: null }, { status: 400, code: "invalid_body" }),
+  createSender("XML", { raw: "<sender><channel>sms</channel></sender>", contentType: "application/xml" }, { status: 415, code: "unsupported_media_type" }),
+  createSender("a body over 128 KiB", senderBody({ name: "x".repeat(130 * 1024) }), { status: 413, code: "body_too_large" }),
+  createSender("form __proto__ key", { form: "channel=sms&address=%2B14155550100&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
+  createSender("an empty body", { json: {} }, invalid("channel")),
+  ...[null, 1, "", "fax", "sms ", "ＳＭＳ"].map((value) => createSender(`channel ${JSON.stringify(value)}`, senderBody({ channel: value }), invalid("channel"))),
+  ...[null, 14155550100, "", "4155550100", "+1", "omniflow_verify", "!!!", "+1 415 555 0100 ext. 9", "a".repeat(255)].map((value) =>
+    createSender(`address ${JSON.stringify(value).slice(0, 40)}`, senderBody({ address: value }), invalid("address")),
+  ),
+  ...["ana@", "Shop <hi@shop.example>", "+14155550100", `${"a".repeat(250)}@example.com`].map((value) =>
+    createSender(`email address ${value.slice(0, 40)}`, senderBody({ channel: "email", address: value }), invalid("address")),
+  ),
+  createSender("a phone_number_id on an sms sender", senderBody({ phone_number_id: "1065403" }), invalid("phone_number_id")),
+  createSender("a phone_number_id that is not numeric", senderBody({ channel: "whatsapp", phone_number_id: "abc" }), invalid("phone_number_id")),
+  createSender("a name on an sms sender", senderBody({ name: "Shop" }), invalid("name")),
+  ...["<Shop>", 'Sh"op', "Shop\r\nBcc: x@evil.example", "", "n".repeat(101)].map((value) =>
+    createSender(`email name ${JSON.stringify(value).slice(0, 40)}`, senderBody({ channel: "email", address: "hi@shop.example", name: value }), invalid("name")),
+  ),
+  ...["maybe", 1, null, "TRUE"].map((value) => createSender(`default ${JSON.stringify(value)}`, senderBody({ default: value }), invalid("default"))),
+  createSender("an unknown field", senderBody({ priority: 1 }), unknownParam("priority")),
+  createSender("an address the account already has", senderBody({ address: "+15005550006" }), { status: 409, code: "resource_already_exists", param: "address" }),
+  ...ODD_CHARACTERS.map(([what, char]) => createSender(`address with ${what}`, senderBody({ address: `omni${char}` }), invalid("address"))),
+  ...INJECTIONS.flatMap((value) => [
+    createSender(`injection in address: ${value}`, senderBody({ address: value }), invalid("address")),
+    createSender(`injection in an email address: ${value}`, senderBody({ channel: "email", address: value }), invalid("address")),
+    createSender(`injection in phone_number_id: ${value}`, senderBody({ channel: "whatsapp", phone_number_id: value }), invalid("phone_number_id")),
+  ]),
+  createSender("an Idempotency-Key with a tab", senderBody(), { status: 400, code: "idempotency_key_invalid" }, { headers: { "Idempotency-Key": "a\tb" } }),
+  request("GET /v1/senders?limit=abc", "GET", "/v1/senders?limit=abc", invalid("limit")),
+  request("GET /v1/senders with a message cursor", "GET", `/v1/senders?cursor=${b64url(JSON.stringify({ id: validId, dir: "next" }))}`, invalid("cursor")),
+  request("GET /v1/senders with a message filter", "GET", "/v1/senders?channel=sms", unknownParam("channel")),
+  request("GET an unknown sender", "GET", `/v1/senders/${validSenderId}`, notFound),
+  request("GET a sender id over 64 characters", "GET", `/v1/senders/snd_${"0".repeat(70)}`, invalid("id")),
+  ...INJECTIONS.map((value) => request(`GET a sender by an injection: ${value}`, "GET", `/v1/senders/${encodeURIComponent(value)}`, notFound)),
+  request("DELETE an unknown sender", "DELETE", `/v1/senders/${validSenderId}`, notFound),
+  request("DELETE a message id as a sender", "DELETE", `/v1/senders/${validId}`, notFound),
+  request("POST /v1/senders/:id", "POST", `/v1/senders/${validSenderId}`, { status: 405, code: "method_not_allowed" }, { body: senderBody() }),
+];
+
 // ---------------------------------------------------------------- /v1/account
 
 const accountCases: BadRequest[] = [
@@ -341,6 +448,15 @@ const ENDPOINTS: [string, string, Body?][] = [
   ["GET", "/v1/messages"],
   ["GET", `/v1/messages/${validId}`],
   ["GET", `/v1/messages/${validId}/events`],
+  ["POST", "/v1/templates", templateBody()],
+  ["GET", "/v1/templates"],
+  ["GET", "/v1/templates/auth_otp"],
+  ["POST", "/v1/templates/auth_otp", { json: { sms: { text: "hi" } } }],
+  ["DELETE", "/v1/templates/auth_otp"],
+  ["POST", "/v1/senders", senderBody()],
+  ["GET", "/v1/senders"],
+  ["GET", `/v1/senders/${validSenderId}`],
+  ["DELETE", `/v1/senders/${validSenderId}`],
   ["GET", "/v1/account"],
   ["POST", "/v1/account/webhook_secret/roll"],
 ];
@@ -364,6 +480,9 @@ const authCases: BadRequest[] = ENDPOINTS.flatMap(([method, path, body]) =>
 
 const routingCases: BadRequest[] = [
   request("DELETE /v1/messages", "DELETE", "/v1/messages", { status: 405, code: "method_not_allowed" }),
+  request("PUT /v1/templates/:id", "PUT", "/v1/templates/auth_otp", { status: 405, code: "method_not_allowed" }, { body: templateBody() }),
+  request("PATCH /v1/senders/:id", "PATCH", `/v1/senders/${validSenderId}`, { status: 405, code: "method_not_allowed" }, { body: senderBody() }),
+  request("DELETE /v1/templates", "DELETE", "/v1/templates", { status: 405, code: "method_not_allowed" }),
   request("PUT /v1/messages", "PUT", "/v1/messages", { status: 405, code: "method_not_allowed" }, { body: { json: smsBody() } }),
   request("PATCH /v1/messages/:id", "PATCH", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }, { body: { json: { status: "delivered" } } }),
   request("DELETE /v1/messages/:id", "DELETE", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }),
@@ -384,6 +503,8 @@ export const CORPUS: BadRequest[] = [
   ...listCases,
   ...retrieveCases,
   ...eventsCases,
+  ...templateCases,
+  ...senderCases,
   ...accountCases,
   ...receiptCases,
   ...authCases,
