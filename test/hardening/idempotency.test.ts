@@ -250,3 +250,45 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     expect(await storedKey(account.id, "k-live")).toBeDefined();
   });
 });
+
+/**
+ * Counts D1 round trips from here on: each batch, and each statement run on
+ * its own. (Statements are wrapped where they are made and bound.)
+ */
+function countD1RoundTrips(): () => number {
+  let trips = 0;
+  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
+    for (const method of ["run", "all", "raw", "first"] as const) {
+      const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+      Object.assign(statement, { [method]: (...args: unknown[]) => (trips++, original(...args)) });
+    }
+    const bind = statement.bind.bind(statement);
+    Object.assign(statement, { bind: (...values: unknown[]) => counted(bind(...values)) });
+    return statement;
+  };
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
+  vi.spyOn(env.DB, "batch").mockImplementation((statements) => (trips++, batch(statements)));
+  return () => trips;
+}
+
+describe("D1 round trips of POST /v1/messages", () => {
+  const templated = { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "849201" } } };
+
+  it.each([
+    ["a template, with an Idempotency-Key", templated, "k-trips-1", 3],
+    ["a template, without a key", templated, undefined, 3],
+    ["a named sender and text, with a key", smsBody({ from: "+14155550100" }), "k-trips-2", 3],
+    ["a named sender and text, without a key (a test key looks nothing up)", smsBody({ from: "+14155550100" }), undefined, 2],
+  ])("%s: API key, lookups with the key's claim, then the message with its stored response", async (_, json, key, expected) => {
+    const account = await createAccount();
+    await seedExample(account);
+    const trips = countD1RoundTrips();
+    const res = await api("/v1/messages", { key: account.key, json, headers: key ? withKey(key) : {} });
+    const counted = trips();
+    vi.restoreAllMocks();
+    expect(res.status).toBe(201);
+    expect(counted).toBe(expected);
+  });
+});
