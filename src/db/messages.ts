@@ -80,9 +80,13 @@ function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
   ];
 }
 
+function messagePage(accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
+  return { table: messages, order: "desc" as const, accountId, limit, cursor, filters: filterConditions(filters) };
+}
+
 /** The query listMessages runs (for checking its plan). */
 export function messagePageQuery(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
-  return accountPageQuery(db, messages, "desc", accountId, limit, cursor, filterConditions(filters));
+  return accountPageQuery(db, messagePage(accountId, filters, limit, cursor));
 }
 
 /** One page of an account's messages, newest first (ids sort by creation time). */
@@ -93,7 +97,7 @@ export function listMessages(
   limit: number,
   cursor: Cursor | null,
 ): Promise<Page<MessageRow>> {
-  return accountPage(db, messages, "desc", accountId, limit, cursor, filterConditions(filters));
+  return accountPage(db, messagePage(accountId, filters, limit, cursor));
 }
 
 // The literal (not a bound parameter) lets SQLite use the partial index

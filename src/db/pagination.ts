@@ -14,21 +14,23 @@ export interface Page<T> {
 
 type AccountTable = SQLiteTable & { accountId: SQLiteColumn; id: SQLiteColumn };
 
+export interface PageRequest<T extends AccountTable> {
+  table: T;
+  /** The list order of ids. */
+  order: "asc" | "desc";
+  accountId: string;
+  limit: number;
+  cursor: Cursor | null;
+  /** Conditions narrowing the list (undefined ones are left out). */
+  filters?: (SQL | undefined)[];
+}
+
 /**
- * The query for one page of an account's rows in list order (`order` of id),
- * narrowed by `filters`, with one row more than the page to tell whether more
- * follow. A "next" cursor continues in list order after its id; a "prev"
- * cursor reads back from its id.
+ * The query for one page of an account's rows in list order, with one row
+ * more than the page to tell whether more follow. A "next" cursor continues in
+ * list order after its id; a "prev" cursor reads back from its id.
  */
-export function accountPageQuery<T extends AccountTable>(
-  db: Database,
-  table: T,
-  order: "asc" | "desc",
-  accountId: string,
-  limit: number,
-  cursor: Cursor | null,
-  filters: (SQL | undefined)[] = [],
-) {
+export function accountPageQuery<T extends AccountTable>(db: Database, { table, order, accountId, limit, cursor, filters = [] }: PageRequest<T>) {
   const backwards = cursor?.dir === "prev";
   const ascending = (order === "asc") !== backwards;
   const boundary = cursor ? (ascending ? gt(table.id, cursor.id) : lt(table.id, cursor.id)) : undefined;
@@ -41,17 +43,9 @@ export function accountPageQuery<T extends AccountTable>(
 }
 
 /** One page of an account's rows (see accountPageQuery); a "prev" page too is returned in list order. */
-export async function accountPage<T extends AccountTable>(
-  db: Database,
-  table: T,
-  order: "asc" | "desc",
-  accountId: string,
-  limit: number,
-  cursor: Cursor | null,
-  filters: (SQL | undefined)[] = [],
-): Promise<Page<T["$inferSelect"]>> {
-  const rows = (await accountPageQuery(db, table, order, accountId, limit, cursor, filters)) as T["$inferSelect"][];
-  const hasMore = rows.length > limit;
-  const items = rows.slice(0, limit);
-  return { items: cursor?.dir === "prev" ? items.reverse() : items, hasMore };
+export async function accountPage<T extends AccountTable>(db: Database, request: PageRequest<T>): Promise<Page<T["$inferSelect"]>> {
+  const rows = (await accountPageQuery(db, request)) as T["$inferSelect"][];
+  const hasMore = rows.length > request.limit;
+  const items = rows.slice(0, request.limit);
+  return { items: request.cursor?.dir === "prev" ? items.reverse() : items, hasMore };
 }

@@ -39,7 +39,7 @@ export async function deleteSender(db: Database, accountId: string, id: string):
 
 /** One page of an account's senders, newest first, by keyset on (account_id, id) (ids sort by creation time). */
 export function listSenders(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<SenderRow>> {
-  return accountPage(db, senders, "desc", accountId, limit, cursor);
+  return accountPage(db, { table: senders, order: "desc", accountId, limit, cursor });
 }
 
 /** The provider's own id for an account's sender address (Meta's phone-number id, for WhatsApp), if it has one. */

@@ -47,5 +47,5 @@ export async function deleteTemplate(db: Database, accountId: string, id: string
 
 /** One page of an account's templates in order of id, by keyset on the (account_id, id) key. */
 export function listTemplates(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<TemplateRow>> {
-  return accountPage(db, templates, "asc", accountId, limit, cursor);
+  return accountPage(db, { table: templates, order: "asc", accountId, limit, cursor });
 }
