@@ -1,7 +1,10 @@
 // Account and key management shared by `npm run keys` and `npm run dev`.
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
+import { senders } from "../src/db/schema.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
-import { type D1Target, executeSql, quote } from "./d1.ts";
+import { accountLimits } from "../src/domain/limits.ts";
+import { sandboxSenders } from "../src/domain/sandbox.ts";
+import { type D1Target, executeSql, insertOrIgnore, quote } from "./d1.ts";
 
 export const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -13,7 +16,10 @@ export interface CreatedKey {
   webhook_secret: string;
 }
 
-/** Creates the account if it is new, then a key for it. The key is only ever seen here. */
+/**
+ * Creates the account if it is new (a test-mode one with its sandbox senders),
+ * then a key for it. The key is only ever seen here.
+ */
 export async function createKey(target: D1Target, name: string, mode: Mode): Promise<CreatedKey> {
   if (!ACCOUNT_NAME.test(name)) throw new Error("account names are 1-64 letters, digits, '_', '.' or '-'");
   const key = generateApiKey(mode);
@@ -21,12 +27,17 @@ export async function createKey(target: D1Target, name: string, mode: Mode): Pro
   const hash = await hashApiKey(key);
   const now = unixSeconds();
   const account = `(SELECT id FROM accounts WHERE name = ${quote(name)} AND mode = ${quote(mode)})`;
+  const newAccountId = newId("acct");
+  // Only an account this call created has the id it generated.
+  const createdHere = `WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ${quote(newAccountId)})`;
+  const starterSenders = mode === "test" ? sandboxSenders(newAccountId).map((row) => `${insertOrIgnore(senders, row)} ${createdHere}`) : [];
   const results = executeSql(
     target,
     [
       `INSERT INTO accounts (id, name, mode, webhook_secret, created_at)
-         SELECT ${quote(newId("acct"))}, ${quote(name)}, ${quote(mode)}, ${quote(generateWebhookSecret())}, ${now}
+         SELECT ${quote(newAccountId)}, ${quote(name)}, ${quote(mode)}, ${quote(generateWebhookSecret())}, ${now}
          WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE name = ${quote(name)})`,
+      ...starterSenders,
       `INSERT INTO api_keys (id, account_id, prefix, hash, created_at)
          SELECT ${quote(newId("key"))}, ${account}, ${quote(prefix)}, ${quote(hash)}, ${now} WHERE ${account} IS NOT NULL`,
       `SELECT id, mode, webhook_secret FROM accounts WHERE name = ${quote(name)}`,
@@ -72,4 +83,46 @@ export async function keyIsActive(target: D1Target, key: string): Promise<boolea
     `SELECT 1 AS ok FROM api_keys WHERE prefix = ${quote(parsed.prefix)} AND hash = ${quote(await hashApiKey(key))} AND revoked_at IS NULL`,
   );
   return rows!.length > 0;
+}
+
+export interface LimitChanges {
+  rps?: number;
+  daily?: number;
+}
+
+export interface EffectiveLimits {
+  account: string;
+  mode: Mode;
+  requests_per_second: number;
+  burst: number;
+  daily_messages_per_channel: number | null;
+}
+
+/** Sets the account's limit overrides (when given) and returns the limits now in force. */
+export function setLimits(target: D1Target, name: string, changes: LimitChanges): EffectiveLimits {
+  for (const [option, value] of Object.entries(changes)) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 1_000_000)) {
+      throw new Error(`--${option} must be a whole number from 1 to 1000000`);
+    }
+  }
+  const updates = [
+    changes.rps === undefined ? null : `rate_limit_rps = ${changes.rps}`,
+    changes.daily === undefined ? null : `daily_message_limit = ${changes.daily}`,
+  ].filter((update) => update !== null);
+  const statements = [
+    ...(updates.length > 0 ? [`UPDATE accounts SET ${updates.join(", ")} WHERE name = ${quote(name)}`] : []),
+    `SELECT mode, rate_limit_rps, daily_message_limit FROM accounts WHERE name = ${quote(name)}`,
+  ];
+  const row = executeSql(target, statements.join(";\n")).at(-1)![0] as
+    | { mode: Mode; rate_limit_rps: number | null; daily_message_limit: number | null }
+    | undefined;
+  if (!row) throw new Error(`no account named '${name}'`);
+  const limits = accountLimits({ mode: row.mode, rateLimitRps: row.rate_limit_rps, dailyMessageLimit: row.daily_message_limit });
+  return {
+    account: name,
+    mode: row.mode,
+    requests_per_second: limits.bucket.ratePerSecond,
+    burst: limits.bucket.capacity,
+    daily_messages_per_channel: limits.dailyMessagesPerChannel,
+  };
 }

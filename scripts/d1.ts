@@ -1,6 +1,8 @@
 // Runs SQL against the OmniFlow D1 database through wrangler: the local one
 // that `wrangler dev` uses, or with remote=true the deployed one.
 import { execFileSync } from "node:child_process";
+import { getTableColumns, getTableName } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 
 export interface D1Target {
   remote: boolean;
@@ -51,4 +53,23 @@ export function applyMigrations(target: D1Target, { quiet = false } = {}): void 
 /** SQL string literal; callers pass only values they have validated or generated. */
 export function quote(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+function literal(value: unknown): string {
+  if (value === null) return "NULL";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "boolean") return value ? "1" : "0";
+  if (typeof value === "string") return quote(value);
+  return quote(JSON.stringify(value)); // JSON columns
+}
+
+/**
+ * "INSERT OR IGNORE INTO <table> (...) SELECT <values>" for a row keyed like
+ * the drizzle schema; append a WHERE clause to make it conditional.
+ */
+export function insertOrIgnore<T extends SQLiteTable>(table: T, row: T["$inferInsert"]): string {
+  const columns = getTableColumns(table);
+  const entries = Object.entries(row as Record<string, unknown>).filter(([, value]) => value !== undefined);
+  const names = entries.map(([key]) => `"${columns[key]!.name}"`);
+  return `INSERT OR IGNORE INTO "${getTableName(table)}" (${names.join(", ")}) SELECT ${entries.map(([, value]) => literal(value)).join(", ")}`;
 }

@@ -1,11 +1,14 @@
 // npm run dev [-- --port N]: applies the local D1 migrations, makes sure the
-// local test-mode account "dev" has a working key, prints it, then runs
+// local test-mode account "dev" has a working key and the API reference's
+// example (template auth_otp, sender omni_verify), prints the key, then runs
 // `wrangler dev`. The key is kept in .wrangler/ (git-ignored) so restarts
 // print the same one.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { senders, templates } from "../src/db/schema.ts";
+import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
 import { type CreatedKey, createKey, keyIsActive } from "./accounts.ts";
-import { applyMigrations } from "./d1.ts";
+import { applyMigrations, executeSql, insertOrIgnore, quote } from "./d1.ts";
 
 const LOCAL = { remote: false };
 const SAVED_KEY = ".wrangler/omniflow-dev-key.json";
@@ -21,8 +24,25 @@ async function devKey(): Promise<CreatedKey> {
   return created;
 }
 
+/**
+ * Adds whatever of the example is missing (an edited template is left as it
+ * is), and a sandbox sender on any channel the account has none on (so a
+ * database from before senders existed works too).
+ */
+function seedExample(accountId: string): void {
+  const noSenderOn = (channel: string) =>
+    `WHERE NOT EXISTS (SELECT 1 FROM senders WHERE account_id = ${quote(accountId)} AND channel = ${quote(channel)})`;
+  const statements = [
+    ...sandboxSenders(accountId).map((row) => `${insertOrIgnore(senders, row)} ${noSenderOn(row.channel)}`),
+    insertOrIgnore(templates, exampleTemplate(accountId)),
+    ...exampleSenders(accountId).map((row) => insertOrIgnore(senders, row)),
+  ];
+  executeSql(LOCAL, statements.join(";\n"));
+}
+
 applyMigrations(LOCAL);
 const dev = await devKey();
+seedExample(dev.account_id);
 const args = process.argv.slice(2);
 const portIndex = args.indexOf("--port");
 const port = portIndex >= 0 ? args[portIndex + 1] : "8787";
@@ -32,7 +52,12 @@ console.log(`
   Test API key         ${dev.key}
   Webhook secret       ${dev.webhook_secret}
 
-  Try it:
+  Try it (the API reference's example; template auth_otp and sender omni_verify are set up):
+    curl http://localhost:${port}/v1/messages -u ${dev.key}: \\
+      -H "Content-Type: application/json" \\
+      -d '{"channel":"WHATSAPP","to":"+919876543210","from":"omni_verify","content":{"template_id":"auth_otp","variables":{"code":"849201"}}}'
+
+  Or without from, to see the sender your default pool picks:
     curl http://localhost:${port}/v1/messages -u ${dev.key}: \\
       -H "Content-Type: application/json" \\
       -d '{"channel":"SMS","to":"+14155550123","content":{"text":"Hello from OmniFlow"}}'

@@ -1,13 +1,18 @@
 // npm run keys -- create --account NAME --mode test|live [--json] [--remote]
 // npm run keys -- list --account NAME [--remote]
 // npm run keys -- revoke PREFIX [--remote]
+// npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
 import { parseArgs } from "node:util";
-import { createKey, listKeys, revokeKey } from "./accounts.ts";
+import { createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
 
 const USAGE = `usage:
   npm run keys -- create --account NAME --mode test|live [--json] [--remote]
   npm run keys -- list --account NAME [--remote]
-  npm run keys -- revoke PREFIX [--remote]`;
+  npm run keys -- revoke PREFIX [--remote]
+  npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
+      --rps: requests per second per API key (bursts of twice that)
+      --daily: messages per channel per UTC day (live mode)
+      without --rps or --daily: shows the limits in force`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -17,6 +22,8 @@ async function main(): Promise<void> {
       mode: { type: "string" },
       json: { type: "boolean", default: false },
       remote: { type: "boolean", default: false },
+      rps: { type: "string" },
+      daily: { type: "string" },
     },
   });
   const target = { remote: values.remote };
@@ -42,6 +49,17 @@ async function main(): Promise<void> {
     const revoked = revokeKey(target, argument);
     console.log(revoked > 0 ? `Revoked ${argument}.` : `No active key starts with ${argument}.`);
     if (revoked === 0) process.exitCode = 1;
+  } else if (command === "limits" && values.account) {
+    const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+    const limits = setLimits(target, values.account, { rps: number(values.rps), daily: number(values.daily) });
+    if (values.json) {
+      console.log(JSON.stringify(limits));
+    } else {
+      const daily = limits.daily_messages_per_channel ?? "none (test mode)";
+      console.log(`Account:         ${limits.account} (${limits.mode} mode)`);
+      console.log(`Request rate:    ${limits.requests_per_second}/s per API key, bursts up to ${limits.burst}`);
+      console.log(`Daily messages:  ${daily} per channel per UTC day`);
+    }
   } else {
     console.error(USAGE);
     process.exitCode = 2;

@@ -5,9 +5,14 @@ import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
+import { Scalar } from "@scalar/hono-api-reference";
 import { authenticate } from "./http/auth.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors, validationError } from "./http/errors.ts";
+import { idempotency } from "./http/idempotency.ts";
+import { rateLimit } from "./http/rate-limit.ts";
+import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
+import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
 
@@ -20,8 +25,12 @@ export function createRouter() {
   });
 }
 
-/** Routes that are not called with an API key (each verifies its caller its own way). */
-export const PUBLIC_PATHS = ["/v1/providers/*"];
+/**
+ * Routes under /v1 that are not called with an API key: each verifies its
+ * caller its own way, or is public like the API document. (Everything outside
+ * /v1, such as /docs and /healthz, is public anyway.)
+ */
+export const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
 
 export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   const app = createRouter();
@@ -39,13 +48,28 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw errors.invalidRequest("body_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`, 413);
+        throw errors.bodyTooLarge(MAX_BODY_BYTES);
       },
     }),
   );
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.use("/v1/*", except(PUBLIC_PATHS, authenticate));
+  // Rate limits first, so a retry storm is refused before it costs a D1 write.
+  app.use("/v1/*", except(PUBLIC_PATHS, authenticate, rateLimit, idempotency));
   for (const router of routers) app.route("/", router);
+
+  // Built on first request: the routes are all registered by then, and the
+  // document does not change while the Worker runs.
+  let document: ReturnType<typeof buildDocument> | undefined;
+  app.get(OPENAPI_PATH, (c) => c.json((document ??= buildDocument(app, PUBLIC_PATHS))));
+  app.get(
+    DOCS_PATH,
+    Scalar((c) => ({
+      url: OPENAPI_PATH,
+      pageTitle: "OmniFlow API reference",
+      // "Try it" goes to the server that serves these docs, e.g. `npm run dev`.
+      servers: [{ url: new URL(c.req.url).origin, description: "This server" }, PRODUCTION_SERVER],
+    })),
+  );
 
   app.notFound((c) => errorResponse(c, errors.routeNotFound(c.req.method, c.req.path)));
   app.onError((error, c) => {

@@ -1,20 +1,28 @@
-// The Worker: the HTTP API (fetch), the delivery pipeline (queue) and the
-// per-message Durable Object, deployed together.
+// The Worker: the HTTP API (fetch), the delivery pipeline (queue), the
+// Durable Objects, and every minute the maintenance that keeps messages
+// moving (scheduled), deployed together.
 import { createApp } from "./app.ts";
 import { accountRouter } from "./routes/account/index.ts";
 import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
 import { messagesRouter } from "./routes/messages/index.ts";
 import { providersRouter } from "./routes/providers/index.ts";
+import { sendersRouter } from "./routes/senders/index.ts";
+import { templatesRouter } from "./routes/templates/index.ts";
+import { runMaintenance } from "./services/maintenance.ts";
 import type { DeliveryJob } from "./services/messages.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
+export { RateLimiter } from "./limits/rate-limiter.ts";
 
-const app = createApp([messagesRouter, accountRouter, providersRouter]);
+const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, providersRouter]);
 
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
     else await consumeDeliveries(batch, env);
+  },
+  async scheduled(controller, env) {
+    await runMaintenance(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, DeliveryJob>;

@@ -1,15 +1,16 @@
 // Test helpers: accounts with real keys, and requests through the Worker's own fetch.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { expect, vi } from "vitest";
 import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
 import { database } from "../src/db/client.ts";
 import { insertMessage } from "../src/db/messages.ts";
-import { accounts, apiKeys, messages, type NewMessageRow } from "../src/db/schema.ts";
+import { accounts, apiKeys, messages, type NewMessageRow, senders, templates } from "../src/db/schema.ts";
 import worker from "../src/index.ts";
 import type { DeliveryJob } from "../src/services/messages.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
+import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
 
 export const db = () => database(env.DB);
 
@@ -21,11 +22,18 @@ export interface TestAccount {
   mode: Mode;
 }
 
-export async function createAccount(mode: Mode = "test"): Promise<TestAccount> {
+export interface AccountLimits {
+  rateLimitRps?: number;
+  dailyMessageLimit?: number;
+}
+
+/** An account with one key; a test-mode one starts with its sandbox senders, as `npm run keys` makes it. */
+export async function createAccount(mode: Mode = "test", limits: AccountLimits = {}): Promise<TestAccount> {
   const id = newId("acct");
   const webhookSecret = generateWebhookSecret();
-  await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds() });
+  await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), ...limits });
   const { key, keyPrefix } = await addKey(id, mode);
+  if (mode === "test") await db().insert(senders).values(sandboxSenders(id));
   return { id, key, keyPrefix, webhookSecret, mode };
 }
 
@@ -35,6 +43,12 @@ export async function addKey(accountId: string, mode: Mode): Promise<{ key: stri
   const keyPrefix = parseApiKey(key)!.prefix;
   await db().insert(apiKeys).values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
   return { key, keyPrefix };
+}
+
+/** What `npm run dev` gives its account: template auth_otp and sender omni_verify (SMS, WhatsApp). */
+export async function seedExample(account: TestAccount): Promise<void> {
+  await db().insert(templates).values(exampleTemplate(account.id));
+  await db().insert(senders).values(exampleSenders(account.id));
 }
 
 export interface RequestOptions {
@@ -67,8 +81,44 @@ export function api(path: string, options: RequestOptions & { key: string | null
   return exports.default.fetch(`http://api.omniflow.test${path}`, { method, headers, body });
 }
 
-export async function messageCount(accountId: string): Promise<number> {
-  return (await db().select().from(messages).where(eq(messages.accountId, accountId))).length;
+/** How many rows of the table the account has. */
+export async function rowCount(table: typeof messages | typeof templates | typeof senders, accountId: string): Promise<number> {
+  const [row] = await db().select({ n: count() }).from(table).where(eq(table.accountId, accountId));
+  return row!.n;
+}
+
+export const messageCount = (accountId: string) => rowCount(messages, accountId);
+
+export async function createTemplate(account: TestAccount, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await api("/v1/templates", { key: account.key, json: body });
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+export interface SenderObject {
+  id: string;
+  channel: string;
+  address: string;
+  default: boolean;
+}
+
+export async function addSender(account: TestAccount, body: Record<string, unknown>): Promise<SenderObject> {
+  const res = await api("/v1/senders", { key: account.key, json: body });
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+/** Every item of a list, following next_cursor from the first page. */
+export async function listAll<T>(path: string, key: string, limit: number): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) }).toString();
+    const page: { data: T[]; next_cursor: string | null } = await (await api(`${path}?${query}`, { key })).json();
+    items.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
 }
 
 export const smsBody = (overrides: Record<string, unknown> = {}) => ({
@@ -157,21 +207,24 @@ export interface ErrorObject {
   param?: string;
 }
 
-/** Asserts `res` is the error envelope with this status and these fields; returns the error object. */
+/**
+ * Asserts `res` is the error envelope with this status and these fields (type
+ * invalid_request_error unless given); returns the error object.
+ */
 export async function expectError(res: Response, status: number, expected: Partial<ErrorObject>): Promise<ErrorObject> {
   expect(res.status).toBe(status);
   expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
   const body = await res.json<{ error: ErrorObject }>();
   expect(Object.keys(body)).toEqual(["error"]);
   expect(body.error.message).toMatch(/\w/);
-  expect(body.error).toMatchObject(expected);
+  expect(body.error).toMatchObject({ type: "invalid_request_error", ...expected });
   return body.error;
 }
 
 /** Creates `count` SMS messages one after another; returns their ids, oldest first. */
-export async function createMessages(key: string, count: number): Promise<string[]> {
+export async function createMessages(key: string, howMany: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < howMany; i++) {
     const res = await api("/v1/messages", { key, json: smsBody({ content: { text: `message ${i}` } }) });
     expect(res.status).toBe(201);
     ids.push((await res.json<{ id: string }>()).id);

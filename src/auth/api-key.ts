@@ -2,14 +2,12 @@
 // A key is "sk_<mode>_v2_" + 48 hex chars (192 random bits). Only its SHA-256
 // is stored; the visible prefix (first 8 random chars) finds the stored row.
 
+import { hex, sha256Hex } from "../domain/hash.ts";
+
 export type Mode = "test" | "live";
 
 const KEY_PATTERN = /^sk_(test|live)_v2_([0-9a-f]{48})$/;
 const PREFIX_RANDOM_CHARS = 8;
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 export function generateApiKey(mode: Mode): string {
   return `sk_${mode}_v2_${hex(crypto.getRandomValues(new Uint8Array(24)))}`;
@@ -28,9 +26,8 @@ export function parseApiKey(key: string): ParsedKey | null {
   return { mode, prefix: `sk_${mode}_v2_${match[2]!.slice(0, PREFIX_RANDOM_CHARS)}` };
 }
 
-export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return hex(new Uint8Array(digest));
+export function hashApiKey(key: string): Promise<string> {
+  return sha256Hex(key);
 }
 
 /** whsec_ + base64 of 32 random bytes, the Standard Webhooks secret format. */

@@ -1,12 +1,51 @@
-// Messages in D1. Every query is scoped to one account.
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+// Messages in D1. Every query is scoped to one account, except the
+// reconciler's scan of stuck messages, which only reads ids.
+import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
+import { firstIdAt } from "../domain/ids.ts";
+import type { MessageStatus } from "../domain/message.ts";
 import type { Database } from "./client.ts";
-import { messages, type MessageRow, type NewMessageRow } from "./schema.ts";
+import { type ClaimOutcome, type ClaimRequest, claimOutcome, claimStatements } from "./idempotency.ts";
+import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
+import { messages, type MessageRow, type NewMessageRow, type SenderRow, type TemplateRow } from "./schema.ts";
+import { sendersQuery } from "./senders.ts";
+import { templateQuery } from "./templates.ts";
 
-export async function insertMessage(db: Database, row: NewMessageRow): Promise<MessageRow> {
-  const [inserted] = await db.insert(messages).values(row).returning();
-  return inserted!;
+export interface CreateReads {
+  templateId?: string;
+  /** The channel's sender with this address, or with address undefined its default pool. */
+  senders?: { channel: Channel; address: string | undefined };
+  /** The request's Idempotency-Key, claimed in the same round trip. */
+  claim?: ClaimRequest;
+}
+
+export interface CreateReadResults {
+  template: TemplateRow | undefined;
+  senders: SenderRow[];
+  claim: ClaimOutcome | undefined;
+}
+
+/** What a create reads besides the account, and its Idempotency-Key claim, in at most one D1 round trip. */
+export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
+  const claim = reads.claim && claimStatements(db, reads.claim);
+  const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
+  const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
+  const [first, ...rest] = [...(claim ?? []), template, pool].filter((statement) => statement !== undefined);
+  // A batch answers with each statement's result, in statement order.
+  const results: unknown[] = first ? await db.batch([first, ...rest]) : [];
+  const next = <T>() => results.shift() as T;
+  return {
+    claim: reads.claim && claimOutcome(reads.claim, [next(), next()]),
+    template: template && next<TemplateRow[]>()[0],
+    senders: pool ? next<SenderRow[]>() : [],
+  };
+}
+
+/** Inserts the row and the other statements in one transaction. */
+export async function insertMessage(db: Database, row: NewMessageRow, alsoWrite: BatchItem<"sqlite">[] = []): Promise<void> {
+  await db.batch([db.insert(messages).values(row), ...alsoWrite]);
 }
 
 export async function findMessage(db: Database, accountId: string, id: string): Promise<MessageRow | undefined> {
@@ -17,29 +56,74 @@ export async function findMessage(db: Database, accountId: string, id: string): 
     .get();
 }
 
-export interface Page<T> {
-  items: T[];
-  /** More items exist beyond this page in the direction of travel. */
-  hasMore: boolean;
+export interface MessageFilters {
+  status?: MessageStatus;
+  channel?: Channel;
+  to?: string;
+  /** Unix seconds, inclusive. */
+  createdGte?: number;
+  createdLte?: number;
 }
 
 /**
- * One page of an account's messages, newest first, by keyset on (account_id, id)
- * (ids sort by creation time). A "prev" cursor reads newer items upwards and
- * returns them newest first like every page.
+ * Each filter is an equality served by its (account_id, column, id) index,
+ * which also serves the keyset order; the created range is an id range, since
+ * created_at is the id's timestamp.
  */
-export async function listMessages(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<MessageRow>> {
-  const towardsNewer = cursor?.dir === "prev";
-  const boundary = cursor ? (towardsNewer ? gt(messages.id, cursor.id) : lt(messages.id, cursor.id)) : undefined;
-  const rows = await db
-    .select()
+function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
+  return [
+    filters.status === undefined ? undefined : eq(messages.status, filters.status),
+    filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
+    filters.to === undefined ? undefined : eq(messages.to, filters.to),
+    filters.createdGte === undefined ? undefined : gte(messages.id, firstIdAt("msg", filters.createdGte * 1000)),
+    filters.createdLte === undefined ? undefined : lt(messages.id, firstIdAt("msg", (filters.createdLte + 1) * 1000)),
+  ];
+}
+
+function messagePage(accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
+  return { table: messages, order: "desc" as const, accountId, limit, cursor, filters: filterConditions(filters) };
+}
+
+/** The query listMessages runs (for checking its plan). */
+export function messagePageQuery(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
+  return accountPageQuery(db, messagePage(accountId, filters, limit, cursor));
+}
+
+/** One page of an account's messages, newest first (ids sort by creation time). */
+export function listMessages(
+  db: Database,
+  accountId: string,
+  filters: MessageFilters,
+  limit: number,
+  cursor: Cursor | null,
+): Promise<Page<MessageRow>> {
+  return accountPage(db, messagePage(accountId, filters, limit, cursor));
+}
+
+// The literal (not a bound parameter) lets SQLite use the partial index
+// messages_queued_idx, which holds only queued rows.
+const isQueued = sql`${messages.status} = 'queued'`;
+
+/** Messages still queued and untouched since `before` (Unix seconds), oldest first. */
+export function stuckQueuedMessagesQuery(db: Database, before: number, limit: number) {
+  return db
+    .select({ id: messages.id })
     .from(messages)
-    .where(and(eq(messages.accountId, accountId), boundary))
-    .orderBy(towardsNewer ? asc(messages.id) : desc(messages.id))
-    .limit(limit + 1);
-  const hasMore = rows.length > limit;
-  const items = rows.slice(0, limit);
-  return { items: towardsNewer ? items.reverse() : items, hasMore };
+    .where(and(isQueued, lte(messages.updatedAt, before)))
+    .orderBy(asc(messages.updatedAt))
+    .limit(limit);
+}
+
+export async function stuckQueuedMessageIds(db: Database, before: number, limit: number): Promise<string[]> {
+  const rows = await stuckQueuedMessagesQuery(db, before, limit);
+  return rows.map((row) => row.id);
+}
+
+/** Records that these messages were just handed to the Queue again. */
+export async function markRequeued(db: Database, ids: string[], now: number): Promise<void> {
+  // One bound parameter for the whole list: D1 caps a query at 100.
+  const idList = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+  await db.update(messages).set({ updatedAt: now }).where(and(isQueued, inArray(messages.id, idList)));
 }
 
 /** The row a delivery needs, by id alone: only the pipeline calls this, after the API scoped the id. */

@@ -1,8 +1,9 @@
 // D1 schema. Migrations in migrations/ are generated from this file by
 // `npm run db:generate` (drizzle-kit); never edit them by hand.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { RenderedContent } from "../domain/rendered.ts";
+import type { EmailBody, SmsBody, WhatsappBody } from "../domain/template.ts";
 
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
@@ -13,6 +14,10 @@ export const accounts = sqliteTable("accounts", {
   previousWebhookSecret: text("previous_webhook_secret"),
   previousWebhookSecretExpiresAt: integer("previous_webhook_secret_expires_at"),
   createdAt: integer("created_at").notNull(),
+  // Per-account overrides of the defaults in src/domain/limits.ts (null: the
+  // default), set with `npm run keys -- limits`.
+  rateLimitRps: integer("rate_limit_rps"),
+  dailyMessageLimit: integer("daily_message_limit"),
 });
 
 export const apiKeys = sqliteTable(
@@ -36,7 +41,9 @@ export const apiKeys = sqliteTable(
 export const messages = sqliteTable(
   "messages",
   {
-    // msg_ + UUIDv7 (hex): sorting by id is sorting by creation time.
+    // msg_ + UUIDv7 (hex): sorting by id is sorting by creation time, and
+    // created_at is the id's own timestamp, so a created_at range is an id
+    // range (see listMessages).
     id: text("id").primaryKey(),
     accountId: text("account_id").notNull(),
     mode: text("mode", { enum: ["test", "live"] }).notNull(),
@@ -54,13 +61,92 @@ export const messages = sqliteTable(
     createdAt: integer("created_at").notNull(),
     deliveredAt: integer("delivered_at"),
     providerLatencyMs: integer("provider_latency_ms"),
+    // Last change of the row; for a queued message, when it was last handed
+    // to the Queue (the reconciler re-enqueues it when this gets old).
     updatedAt: integer("updated_at")
       .notNull()
       .default(sql`(unixepoch())`),
   },
-  (t) => [index("messages_account_id_idx").on(t.accountId, t.id)],
+  (t) => [
+    // Every list filter is an equality on (account_id, <column>) then the id
+    // order, so each has its index that also serves the keyset pagination.
+    index("messages_account_id_idx").on(t.accountId, t.id),
+    index("messages_account_status_idx").on(t.accountId, t.status, t.id),
+    index("messages_account_channel_idx").on(t.accountId, t.channel, t.id),
+    index("messages_account_to_idx").on(t.accountId, t.to, t.id),
+    // Only the (few) queued rows: what the reconciler scans every minute.
+    index("messages_queued_idx")
+      .on(t.updatedAt)
+      .where(sql`${t.status} = 'queued'`),
+  ],
+);
+
+// Idempotency-Key records: the first request's response, replayed on retries.
+// A row whose response_status is null is a claim still in flight.
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    // SHA-256 of the method, path and canonical parameters of the request.
+    fingerprint: text("fingerprint").notNull(),
+    // Random per claim: only the request holding the claim completes or releases it.
+    lockToken: text("lock_token"),
+    lockedAt: integer("locked_at"),
+    responseStatus: integer("response_status"),
+    responseContentType: text("response_content_type"),
+    responseBody: text("response_body"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index("idempotency_keys_expires_at_idx").on(t.expiresAt)],
+);
+
+export const templates = sqliteTable(
+  "templates",
+  {
+    accountId: text("account_id").notNull(),
+    // Chosen by the caller (e.g. "auth_otp"), unique within the account.
+    id: text("id").notNull(),
+    // One body per channel the template supports; null where it has none.
+    sms: text("sms", { mode: "json" }).$type<SmsBody>(),
+    whatsapp: text("whatsapp", { mode: "json" }).$type<WhatsappBody>(),
+    email: text("email", { mode: "json" }).$type<EmailBody>(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  // The key doubles as the index that lists an account's templates by id.
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+
+export const senders = sqliteTable(
+  "senders",
+  {
+    // snd_ + UUIDv7 (hex), like message ids.
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    channel: text("channel", { enum: ["sms", "whatsapp", "email"] }).notNull(),
+    // E.164 number or alphanumeric id (sms, whatsapp), or a lower-cased email address.
+    address: text("address").notNull(),
+    // Meta's id of the WhatsApp business number that sends for `address`.
+    phoneNumberId: text("phone_number_id"),
+    // Email display name: the message's from is "name <address>".
+    name: text("name"),
+    // Part of the channel's default pool, used when a message omits `from`.
+    isDefault: integer("is_default", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // One sender per address and channel; also how a create finds its sender or pool.
+    uniqueIndex("senders_account_channel_address_idx").on(t.accountId, t.channel, t.address),
+    index("senders_account_id_idx").on(t.accountId, t.id),
+  ],
 );
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+export type TemplateRow = typeof templates.$inferSelect;
+export type SenderRow = typeof senders.$inferSelect;
+export type NewSenderRow = typeof senders.$inferInsert;

@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { messageForDelivery, writeStatus } from "../db/messages.ts";
+import { providerSenderId } from "../db/senders.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
@@ -21,6 +22,8 @@ import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from
 export const MAX_DELIVERY_ATTEMPTS = 8;
 /** A hand-off in flight for longer than this is taken to have died with its caller. */
 export const HANDOFF_LEASE_MS = 30_000;
+/** A retry arriving this early is close enough to its time (queue delays are not exact). */
+const RETRY_TOLERANCE_MS = 1_000;
 const D1_RETRY_MS = 5_000;
 
 export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
@@ -48,6 +51,10 @@ export class MessageStatus extends DurableObject<Env> {
     if (state.handoffStartedAt !== null && now - state.handoffStartedAt < HANDOFF_LEASE_MS) {
       return { action: "ack", reason: "handoff_in_flight" };
     }
+    // A second job for the message (e.g. re-enqueued by the reconciler) keeps to the backoff schedule.
+    if (state.retryNotBefore !== null && now < state.retryNotBefore - RETRY_TOLERANCE_MS) {
+      return { action: "retry", delaySeconds: Math.ceil((state.retryNotBefore - now) / 1000) };
+    }
 
     // Recorded before the call: a duplicate delivery arriving meanwhile sees it.
     state.handoffAttempts += 1;
@@ -56,8 +63,9 @@ export class MessageStatus extends DurableObject<Env> {
 
     const { message } = state;
     const provider = providerFor(this.env, message.mode, message.channel);
+    const fromId = provider.name === "whatsapp" ? await providerSenderId(database(this.env.DB), message.accountId, message.channel, message.from) : undefined;
     const result = message.rendered
-      ? await provider.send({ messageId: message.id, to: message.to, from: message.from, content: message.rendered, attempt: state.handoffAttempts })
+      ? await provider.send({ messageId: message.id, to: message.to, from: message.from, fromId, content: message.rendered, attempt: state.handoffAttempts })
       : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
 
     const current = this.store.state()!;
@@ -83,7 +91,9 @@ export class MessageStatus extends DurableObject<Env> {
       message: result.message,
     });
     if (result.retryable && current.handoffAttempts < MAX_DELIVERY_ATTEMPTS) {
-      return { action: "retry", delaySeconds: backoffSeconds(current.handoffAttempts, result.retryAfterSeconds) };
+      const delaySeconds = backoffSeconds(current.handoffAttempts, result.retryAfterSeconds);
+      this.store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
+      return { action: "retry", delaySeconds };
     }
     const exhausted = result.retryable;
     await this.transition("failed", {
@@ -165,6 +175,7 @@ export class MessageStatus extends DurableObject<Env> {
       status: row.status as Status,
       handoffAttempts: 0,
       handoffStartedAt: null,
+      retryNotBefore: null,
       handedOffAt: null,
       provider: null,
       providerMessageId: null,

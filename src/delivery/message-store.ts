@@ -11,6 +11,8 @@ export interface DeliveryState {
   handoffAttempts: number;
   /** ms; set while a hand-off is in flight (a lease: a stale one means the caller died). */
   handoffStartedAt: number | null;
+  /** ms; after a retryable failure, no new hand-off before this (whichever queue job asks). */
+  retryNotBefore: number | null;
   /** ms; when the accepted hand-off began, the start of provider_latency_ms. */
   handedOffAt: number | null;
   provider: string | null;

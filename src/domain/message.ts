@@ -13,7 +13,11 @@ export const LIMITS = {
   variableValue: 1024,
 } as const;
 
-const variableName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "variable names are 1-64 letters, digits or underscores");
+// Shared with template placeholders ({{code}}), hence a pattern without anchors.
+export const VARIABLE_NAME = "[A-Za-z0-9_]{1,64}";
+export const variableName = z.string().regex(new RegExp(`^${VARIABLE_NAME}$`), "variable names are 1-64 letters, digits or underscores");
+export const TEMPLATE_ID = /^[a-z0-9_]{1,64}$/;
+export const templateId = z.string().regex(TEMPLATE_ID, "must be 1-64 lower-case letters, digits or underscores");
 // Form-encoded bodies carry every value as a string; accept numbers in JSON so both encodings agree.
 const variableValue = z
   .union([z.string(), z.number().finite()])
@@ -21,27 +25,34 @@ const variableValue = z
   .pipe(z.string().max(LIMITS.variableValue, `must be at most ${LIMITS.variableValue} characters`));
 
 export const templateContentSchema = z.strictObject({
-  template_id: z.string().regex(/^[a-z0-9_]{1,64}$/, "must be 1-64 lower-case letters, digits or underscores"),
+  template_id: templateId,
   variables: z
     .record(variableName, variableValue)
     .refine((v) => Object.keys(v).length <= LIMITS.variables, `at most ${LIMITS.variables} variables`)
     .default({}),
 });
 
-const directContentSchemas = {
-  sms: z.strictObject({ text: z.string().min(1).max(LIMITS.smsText) }),
-  whatsapp: z.strictObject({ text: z.string().min(1).max(LIMITS.whatsappText) }),
-  email: z
+/** An email's shape; `field` makes each text field (plain here, with placeholders in templates). */
+export function emailSchema(field: (max: number) => z.ZodString) {
+  return z
     .strictObject({
       // The subject is a header line: a line break in it would start a new header.
-      subject: z.string().min(1).max(LIMITS.emailSubject).regex(/^[^\r\n]*$/, "must not contain line breaks"),
-      text: z.string().min(1).max(LIMITS.emailBody).optional(),
-      html: z.string().min(1).max(LIMITS.emailBody).optional(),
+      subject: field(LIMITS.emailSubject).regex(/^[^\r\n]*$/, "must not contain line breaks"),
+      text: field(LIMITS.emailBody).optional(),
+      html: field(LIMITS.emailBody).optional(),
     })
     .refine((c) => c.text !== undefined || c.html !== undefined, {
       message: "an email needs text, html or both",
       path: ["text"],
-    }),
+    });
+}
+
+const plainText = (max: number) => z.string().min(1).max(max);
+
+const directContentSchemas = {
+  sms: z.strictObject({ text: plainText(LIMITS.smsText) }),
+  whatsapp: z.strictObject({ text: plainText(LIMITS.whatsappText) }),
+  email: emailSchema(plainText),
 } as const;
 
 export type MessageContent =
@@ -49,19 +60,51 @@ export type MessageContent =
   | { text: string }
   | { subject: string; text?: string; html?: string };
 
-const channelSchema = z
+export const channelSchema = z
   .string()
   .transform((s) => s.toLowerCase())
-  .pipe(z.enum(["sms", "whatsapp", "email"], { error: "must be one of WHATSAPP, SMS, EMAIL" }));
+  .pipe(z.enum(["sms", "whatsapp", "email"], { error: "must be one of WHATSAPP, SMS, EMAIL" }))
+  .meta({
+    description: "The routing channel: WHATSAPP, SMS or EMAIL (letter case is ignored).",
+    enum: ["WHATSAPP", "SMS", "EMAIL", "whatsapp", "sms", "email"],
+  });
+
+/**
+ * JSON Schemas of the content shapes, for the API document: the request
+ * accepts them as "input", the message object returns them as "output".
+ */
+export function contentShapes(io: "input" | "output") {
+  return [templateContentSchema, directContentSchemas.sms, directContentSchemas.email].map((shape) => {
+    const { $schema: _, ...jsonSchema } = z.toJSONSchema(shape, { io });
+    return jsonSchema;
+  });
+}
+
+const isPlainObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The body of POST /v1/messages, normalized: channel lower-cased, phone numbers in E.164, content checked per channel. */
 export const createMessageSchema = z
   .strictObject({
     channel: channelSchema,
-    to: z.string().min(1).max(320),
-    from: z.string().min(1).max(320).optional(),
-    content: z.record(z.string(), z.unknown()),
-    status_callback: z.string().min(1).max(2048).optional(),
+    to: z.string().min(1).max(320).meta({ description: "The destination phone number (in E.164 format) or email address." }),
+    from: z
+      .string()
+      .min(1)
+      .max(320)
+      .optional()
+      .meta({ description: "The sender ID or phone number. If omitted, OmniFlow uses your default sender for the channel." }),
+    // The transform below checks the content against its channel's shape.
+    content: z.custom<Record<string, unknown>>((value) => isPlainObject(value), "must be an object").meta({
+      description:
+        "The payload. For a template: template_id and variables. Otherwise text (SMS, WhatsApp), or subject with text and/or html (email).",
+      anyOf: contentShapes("input"),
+    }),
+    status_callback: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .meta({ description: "A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed)." }),
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;
@@ -87,7 +130,8 @@ export const createMessageSchema = z
 
 export type CreateMessageInput = z.output<typeof createMessageSchema>;
 
-export type MessageStatus = "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed";
+export const MESSAGE_STATUSES = ["queued", "sent", "delivered", "read", "undelivered", "failed"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** The message object exactly as the API returns it. */
 export function toMessageObject(row: MessageRow) {

@@ -54,5 +54,6 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const match = candidates.find((candidate) => timingSafeEqualStrings(hash, candidate.hash));
   if (!match || match.account.mode !== parsed.mode) throw invalid;
   c.set("account", match.account);
+  c.set("apiKeyId", match.keyId);
   await next();
 });

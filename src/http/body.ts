@@ -20,7 +20,32 @@ export async function bodyText(request: Request): Promise<string> {
   return new TextDecoder().decode(await request.arrayBuffer());
 }
 
-export async function readBody(request: Request): Promise<unknown> {
+// A body can be read once; middleware (idempotency, rate limits) and the
+// handler share one parse of it per request.
+const parsedBodies = new WeakMap<Request, Promise<unknown>>();
+
+/** The parsed body (JSON or form), parsed once per request. */
+// qs drops "__proto__" keys (so they cannot pollute prototypes); refuse them
+// instead, as JSON bodies' unknown keys are refused, rather than ignore them.
+function refusePrototypeKeys(form: string): void {
+  for (const key of new URLSearchParams(form).keys()) {
+    const segments = key.split(/[[\]]+/);
+    if (segments.includes("__proto__")) {
+      throw errors.invalidParam(key, `Received unknown parameter: ${key}`, "parameter_unknown");
+    }
+  }
+}
+
+export function readBody(request: Request): Promise<unknown> {
+  let parsed = parsedBodies.get(request);
+  if (!parsed) {
+    parsed = parseBody(request);
+    parsedBodies.set(request, parsed);
+  }
+  return parsed;
+}
+
+async function parseBody(request: Request): Promise<unknown> {
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   const text = () => bodyText(request);
   if (contentType === "application/json") {
@@ -33,17 +58,16 @@ export async function readBody(request: Request): Promise<unknown> {
   }
   if (contentType === "application/x-www-form-urlencoded") {
     const body = await text();
+    let parsed: unknown;
     try {
-      return parseForm(body, FORM_OPTIONS);
+      parsed = parseForm(body, FORM_OPTIONS);
     } catch {
       throw errors.invalidRequest("invalid_form_body", "The form-encoded body is nested too deeply or has too many parameters.");
     }
+    refusePrototypeKeys(body);
+    return parsed;
   }
-  throw errors.invalidRequest(
-    "unsupported_media_type",
-    "Send the body as application/json or application/x-www-form-urlencoded.",
-    415,
-  );
+  throw errors.unsupportedMediaType();
 }
 
 /** Reads and validates the body; a failure is a 4xx naming the param at fault. */

@@ -42,6 +42,13 @@ export const errors = {
     new ApiError(status, "invalid_request_error", code, message),
   notFound: (resource: string, id: string, param = "id") =>
     new ApiError(404, "invalid_request_error", "resource_missing", `No such ${resource}: '${id}'`, param),
+  /** `what` names the resource, e.g. "Template 'auth_otp'". */
+  alreadyExists: (what: string, param: string) =>
+    new ApiError(409, "invalid_request_error", "resource_already_exists", `${what} already exists in this account.`, param),
+  bodyTooLarge: (maxBytes: number) =>
+    new ApiError(413, "invalid_request_error", "body_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`),
+  unsupportedMediaType: () =>
+    new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as application/json or application/x-www-form-urlencoded."),
   routeNotFound: (method: string, path: string) =>
     new ApiError(404, "invalid_request_error", "route_not_found", `Unrecognized request URL (${method}: ${path}).`),
   methodNotAllowed: (method: string, allowed: string[]) =>
@@ -54,6 +61,42 @@ export const errors = {
     }),
   invalidSignature: (provider: string) =>
     new ApiError(401, "authentication_error", "invalid_signature", `The ${provider} webhook signature is missing or wrong.`),
+  idempotencyKeyInvalid: (maxLength: number) =>
+    new ApiError(
+      400,
+      "invalid_request_error",
+      "idempotency_key_invalid",
+      `The Idempotency-Key header must be 1-${maxLength} printable ASCII characters (a UUID is a good choice).`,
+    ),
+  idempotencyMismatch: (key: string) =>
+    new ApiError(
+      400,
+      "idempotency_error",
+      "idempotency_parameters_mismatch",
+      `Keys for idempotent requests can only be used with the same parameters they were first used with. Use a new key if you meant a different request (key: '${key}').`,
+    ),
+  idempotencyKeyInUse: (key: string) =>
+    new ApiError(
+      409,
+      "idempotency_error",
+      "idempotency_key_in_use",
+      `A request with Idempotency-Key '${key}' is still being processed; retry shortly to get its result.`,
+      undefined,
+      { "Retry-After": "1" },
+    ),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ApiError(429, "rate_limit_error", "rate_limit_exceeded", "Too many requests with this API key; slow down and retry after the Retry-After header's seconds.", undefined, {
+      "Retry-After": String(retryAfterSeconds),
+    }),
+  dailyLimitExceeded: (channel: string, limit: number, retryAfterSeconds: number) =>
+    new ApiError(
+      429,
+      "rate_limit_error",
+      "daily_limit_exceeded",
+      `This account has sent its daily limit of ${limit} ${channel} messages (UTC day). Contact support to raise it.`,
+      undefined,
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
   internal: () =>
     new ApiError(500, "api_error", "internal_error", "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."),
 };

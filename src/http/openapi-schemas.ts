@@ -1,5 +1,9 @@
-// Response shapes shared by every route's OpenAPI declaration.
-import { z } from "@hono/zod-openapi";
+// Shapes and responses shared by every route's OpenAPI declaration.
+import { type RouteConfig, z } from "@hono/zod-openapi";
+import { z as zod } from "zod";
+import { MAX_BODY_BYTES } from "../app.ts";
+import { MAX_CURSOR_LENGTH } from "../domain/cursor.ts";
+import { errors } from "./errors.ts";
 
 export const ErrorSchema = z
   .object({
@@ -7,24 +11,97 @@ export const ErrorSchema = z
       type: z.enum(["invalid_request_error", "authentication_error", "rate_limit_error", "idempotency_error", "api_error"]),
       code: z.string(),
       message: z.string(),
-      param: z.string().optional(),
+      param: z.string().optional().openapi({ description: "The request parameter at fault, in bracket notation (content[text])" }),
     }),
   })
   .openapi("Error");
 
-const errorResponse = (description: string) => ({
-  content: { "application/json": { schema: ErrorSchema } },
+/** An error response; the example is built by the same factory the handlers throw. */
+export const errorResponse = (description: string, example: { toJSON(): unknown }) => ({
+  content: { "application/json": { schema: ErrorSchema, example: example.toJSON() } },
   description,
 });
 
-/** The error responses every authenticated route can give. */
-export const commonErrors = {
-  400: errorResponse("Invalid request: the error names the param at fault"),
-  401: errorResponse("Missing, malformed, unknown or revoked API key"),
-  500: errorResponse("Unexpected failure on OmniFlow's side"),
+type RequestBody = NonNullable<NonNullable<RouteConfig["request"]>["body"]>;
+type MediaType = Extract<RequestBody["content"][string], { schema: unknown }>;
+type OpenApiSchema = Exclude<MediaType["schema"], z.ZodType>;
+
+/** zod's JSON Schema output (draft 2020-12), typed as the OpenAPI 3.1 schema object it is. */
+export const asOpenApiSchema = (jsonSchema: object) => jsonSchema as OpenApiSchema;
+
+/** The errors every authenticated route can give. */
+export const authErrors = {
+  401: errorResponse(
+    "Missing, malformed, unknown or revoked API key",
+    errors.authentication("invalid_api_key", "Invalid API key provided. Check the key, or create a new one."),
+  ),
+  500: errorResponse("Unexpected failure on OmniFlow's side", errors.internal()),
 } as const;
 
-export const notFoundError = { 404: errorResponse("No such resource in this account") } as const;
+/** authErrors and the 400 of a route that takes parameters (nearly every route). */
+export const commonErrors = {
+  400: errorResponse(
+    "Invalid request: the error names the param at fault",
+    errors.invalidParam("limit", "Invalid limit: must be a whole number from 1 to 100"),
+  ),
+  ...authErrors,
+} as const;
+
+export const notFoundError = {
+  404: errorResponse("No such resource in this account", errors.notFound("message", "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f")),
+} as const;
+
+/** The errors of a route that reads its body with validBody(), on top of commonErrors. */
+export const bodyErrors = {
+  413: errorResponse(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB`, errors.bodyTooLarge(MAX_BODY_BYTES)),
+  415: errorResponse("The body is neither JSON nor form-encoded", errors.unsupportedMediaType()),
+} as const;
+
+/**
+ * The request body of a route whose handler reads it with validBody(): JSON or
+ * form-encoded with bracket notation, one schema for both. It is documented as
+ * plain JSON Schema, which @hono/zod-openapi does not validate a second time.
+ */
+export function validatedBody(schema: zod.ZodType, example: Record<string, unknown>): RequestBody {
+  const { $schema: _, ...jsonSchema } = zod.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  const properties = (jsonSchema.properties ?? {}) as Record<string, { type?: unknown }>;
+  // Nested objects travel as content[variables][code]=849201, which OpenAPI calls deepObject.
+  const encoding = Object.fromEntries(
+    Object.entries(properties)
+      .filter(([, property]) => property.type === "object")
+      .map(([name]) => [name, { style: "deepObject", explode: true }]),
+  );
+  return {
+    required: true,
+    content: {
+      "application/json": { schema: asOpenApiSchema(jsonSchema), example },
+      "application/x-www-form-urlencoded": { schema: asOpenApiSchema(jsonSchema), encoding, example },
+    },
+  };
+}
+
+/**
+ * The daily message cap of POST /v1/messages. The document adds the 429 every
+ * authenticated route can give (rate_limit_exceeded) to it.
+ */
+export const dailyLimitError = {
+  429: {
+    ...errorResponse(
+      "This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day",
+      errors.dailyLimitExceeded("sms", 1000, 3600),
+    ),
+    headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+  },
+} as const;
+
+export const conflictError = {
+  409: errorResponse("The account already has this resource", errors.alreadyExists("Template 'auth_otp'", "id")),
+} as const;
+
+/** The object a DELETE answers with. */
+export function deletedSchema(object: string, name: string) {
+  return z.object({ id: z.string(), object: z.literal(object), deleted: z.literal(true) }).openapi(name);
+}
 
 /** A list page: { object: "list", data, next_cursor, prev_cursor, has_more }. */
 export function listSchema<T extends z.ZodType>(item: T, name: string) {
@@ -32,24 +109,38 @@ export function listSchema<T extends z.ZodType>(item: T, name: string) {
     .object({
       object: z.literal("list"),
       data: z.array(item),
-      next_cursor: z.string().nullable(),
-      prev_cursor: z.string().nullable(),
+      next_cursor: z.string().nullable().openapi({ description: "Pass as cursor for the next (older) page; null on the last page" }),
+      prev_cursor: z.string().nullable().openapi({ description: "Pass as cursor for the previous (newer) page; null on the first page" }),
       has_more: z.boolean(),
     })
     .openapi(name);
 }
 
+const LIMIT_RULE = "must be a whole number from 1 to 100";
+
 export const paginationQuery = {
-  limit: z.coerce
-    .number({ error: "must be a whole number from 1 to 100" })
-    .int("must be a whole number from 1 to 100")
-    .min(1, "must be a whole number from 1 to 100")
-    .max(100, "must be a whole number from 1 to 100")
-    .default(20)
-    .openapi({ param: { name: "limit", in: "query" }, example: 2 }),
+  // Digits only: a number coerced from "1e2" or "0x10" is a typo, not a limit.
+  // Documented as the integer it is (a query string carries every value as text).
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, LIMIT_RULE)
+    .transform(Number)
+    .pipe(z.number().min(1, LIMIT_RULE).max(100, LIMIT_RULE))
+    .optional()
+    .transform((limit) => limit ?? 20)
+    .openapi({
+      param: { name: "limit", in: "query" },
+      type: "integer",
+      pattern: undefined,
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+      description: "How many objects to return, 1 to 100",
+      example: 2,
+    }),
   cursor: z
     .string()
-    .max(512)
+    .max(MAX_CURSOR_LENGTH)
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "A next_cursor or prev_cursor value from a previous page" }),
 };

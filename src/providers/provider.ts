@@ -6,6 +6,8 @@ export interface SendRequest {
   messageId: string;
   to: string;
   from: string;
+  /** The provider's own id for the sender, where it has one (WhatsApp: the phone-number id). */
+  fromId?: string;
   content: RenderedContent;
   /** 1 on the first hand-off attempt. */
   attempt: number;

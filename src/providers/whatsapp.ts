@@ -5,7 +5,7 @@ import type { Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
 export interface WhatsAppConfig {
   apiBase: string;
   accessToken: string;
-  /** Sends from this number unless the message's sender is itself a phone-number id. */
+  /** Sends from this number when the message's sender has no phone-number id of its own. */
   defaultPhoneNumberId: string;
 }
 
@@ -57,7 +57,7 @@ export function whatsappProvider(config: WhatsAppConfig): Provider {
   return {
     name: "whatsapp",
     async send(request: SendRequest): Promise<SendResult> {
-      const phoneNumberId = /^\d{6,20}$/.test(request.from) ? request.from : config.defaultPhoneNumberId;
+      const phoneNumberId = request.fromId ?? config.defaultPhoneNumberId;
       const response = await callProvider(`${config.apiBase}/${phoneNumberId}/messages`, {
         method: "POST",
         headers: { Authorization: `Bearer ${config.accessToken}`, "Content-Type": "application/json" },

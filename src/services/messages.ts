@@ -1,12 +1,15 @@
 // Creating a message: the one place that decides what is stored and queued.
+import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client.ts";
-import { insertMessage } from "../db/messages.ts";
-import type { AccountRow, MessageRow } from "../db/schema.ts";
-import type { Channel } from "../domain/address.ts";
+import type { ClaimOutcome, ClaimRequest, StoredResponse } from "../db/idempotency.ts";
+import { insertMessage, readForCreate } from "../db/messages.ts";
+import type { AccountRow, MessageRow, SenderRow, TemplateRow } from "../db/schema.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
-import { newId, unixSeconds } from "../domain/ids.ts";
+import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
 import type { CreateMessageInput } from "../domain/message.ts";
-import { renderDirect } from "../domain/rendered.ts";
+import { type RenderedContent, renderDirect } from "../domain/rendered.ts";
+import { pickSender, senderFrom, senderKey } from "../domain/sender.ts";
+import { renderTemplate } from "../domain/template.ts";
 import { errors } from "../http/errors.ts";
 
 /** What the Queue carries: just the id; the consumer reads the rest from D1. */
@@ -14,35 +17,116 @@ export interface DeliveryJob {
   messageId: string;
 }
 
-function defaultSender(env: Env, channel: Channel): string {
-  return { sms: env.DEFAULT_FROM_SMS, whatsapp: env.DEFAULT_FROM_WHATSAPP, email: env.DEFAULT_FROM_EMAIL }[channel];
+export function deliveryJob(messageId: string): MessageSendRequest<DeliveryJob> {
+  return { body: { messageId }, contentType: "json" };
 }
 
-export async function createMessage(env: Env, account: AccountRow, input: CreateMessageInput): Promise<MessageRow> {
+/**
+ * A create's Idempotency-Key: claimed in the one D1 batch of the create's
+ * lookups, and its response stored in the same transaction as the row.
+ */
+export interface CreateIdempotency {
+  request: ClaimRequest;
+  /**
+   * Throws for a key in use or used with other parameters; the stored response
+   * of a completed key; null when this request now holds the key.
+   */
+  settle(outcome: ClaimOutcome): StoredResponse | null;
+  /** The statements storing the response to this create. */
+  storeWith(row: MessageRow): BatchItem<"sqlite">[];
+}
+
+/** The stored message, or with an Idempotency-Key already used for it, the response stored then. */
+export type CreateResult = { row: MessageRow } | { replay: StoredResponse };
+
+export async function createMessage(
+  env: Env,
+  account: AccountRow,
+  input: CreateMessageInput,
+  idempotency?: CreateIdempotency,
+): Promise<CreateResult> {
   if (input.statusCallback !== undefined) {
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) throw errors.invalidParam("status_callback", `Invalid status_callback: ${problem}.`);
   }
-  // The row is written before anything is queued: a 201 always means the
-  // message is durably stored. If the send below fails, the row stays
-  // `queued` and the reconciler re-enqueues it.
-  const row = await insertMessage(database(env.DB), {
-    id: newId("msg"),
+  const db = database(env.DB);
+  const { channel, from } = input;
+  // Test keys may send from any well-formed address, so only live keys look a given `from` up.
+  const needsSenders = from === undefined || account.mode === "live";
+  const reads = await readForCreate(db, account.id, {
+    templateId: "template_id" in input.content ? input.content.template_id : undefined,
+    senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
+    claim: idempotency?.request,
+  });
+  const replay = idempotency && reads.claim && idempotency.settle(reads.claim);
+  if (replay) return { replay };
+  const rendered = render(input, reads.template);
+  const sentFrom = sender(account, input, reads.senders);
+  const id = newId("msg");
+  const createdAt = unixSeconds(idTimestampMs(id));
+  const row: MessageRow = {
+    id,
     accountId: account.id,
     mode: account.mode,
-    channel: input.channel,
+    channel,
     to: input.to,
-    from: input.from ?? defaultSender(env, input.channel),
+    from: sentFrom,
     content: input.content,
-    rendered: renderDirect(input.channel, input.content),
+    rendered,
     statusCallback: input.statusCallback ?? null,
     status: "queued",
-    createdAt: unixSeconds(),
-  });
+    errorCode: null,
+    errorMessage: null,
+    // The id's own timestamp, so filtering on created_at is filtering on id.
+    createdAt,
+    deliveredAt: null,
+    providerLatencyMs: null,
+    updatedAt: createdAt,
+  };
+  // The row is written before anything is queued: a 201 always means the
+  // message is durably stored. If the send below fails (or the Worker dies
+  // first), the row stays `queued` and the reconciler re-enqueues it.
+  await insertMessage(db, row, idempotency?.storeWith(row));
   try {
-    await env.MESSAGES_QUEUE.send({ messageId: row.id } satisfies DeliveryJob, { contentType: "json" });
+    const job = deliveryJob(row.id);
+    await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
   } catch (error) {
     console.error(JSON.stringify({ event: "enqueue_failed", message_id: row.id, error: String(error) }));
   }
-  return row;
+  return { row };
+}
+
+function render({ channel, content }: CreateMessageInput, template: TemplateRow | undefined): RenderedContent {
+  if (!("template_id" in content)) return renderDirect(channel, content)!;
+  if (!template) {
+    throw errors.invalidParam("content[template_id]", `No such template: '${content.template_id}'. Create it with POST /v1/templates.`, "resource_missing");
+  }
+  const result = renderTemplate(template, channel, content.variables);
+  if ("problem" in result) throw errors.invalidParam(result.problem.param, result.problem.message, result.problem.code);
+  return result.rendered;
+}
+
+/**
+ * The message's `from`. `senders` holds, when `from` is given (and the key is
+ * live), the channel's sender it names if there is one; without `from`, the
+ * channel's default pool, from which the recipient's sticky sender is picked.
+ */
+function sender(account: AccountRow, { channel, from, to }: CreateMessageInput, senders: SenderRow[]): string {
+  if (from !== undefined) {
+    if (account.mode === "test" || senders.length > 0) return from;
+    throw errors.invalidParam(
+      "from",
+      `'${from}' is not one of your ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}), or omit from to use your default ${channel} sender pool.`,
+      "resource_missing",
+    );
+  }
+  const picked = pickSender(senders, to);
+  if (!picked) {
+    throw errors.invalidParam(
+      "from",
+      `You have no default ${channel} sender: pass from, or add one with POST /v1/senders (channel=${channel}, address=<your number, sender id or email address>, default=true).`,
+      "no_default_sender",
+    );
+  }
+  return senderFrom(picked);
 }

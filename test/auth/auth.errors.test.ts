@@ -53,7 +53,7 @@ describe("authentication failures", () => {
   });
 
   it("tells the caller how to pass a key", async () => {
-    const error = await expectError(await api("/v1/messages", { key: null }), 401, {});
+    const error = await expectError(await api("/v1/messages", { key: null }), 401, { type: "authentication_error" });
     expect(error.message).toContain("-u sk_test_v2_...:");
     expect(error.message).toContain("Authorization: Bearer");
   });

@@ -48,7 +48,7 @@ describe("key lifecycle", () => {
   it("refuses a test-format key stored for a live account", async () => {
     const account = await createAccount("live");
     const test = await addKey(account.id, "test");
-    await expectError(await api("/v1/messages", { key: test.key }), 401, { code: "invalid_api_key" });
+    await expectError(await api("/v1/messages", { key: test.key }), 401, { type: "authentication_error", code: "invalid_api_key" });
     expect((await api("/v1/messages", { key: account.key })).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/message-status.ts";
-import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
+import { addSender, createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
@@ -53,9 +53,13 @@ describe("queue consumer", () => {
   it(`fails a message as provider_unavailable after ${MAX_DELIVERY_ATTEMPTS} unavailable attempts`, async () => {
     fake = fakeProviders();
     const id = await storeMessage(await createAccount("live"));
+    const start = Date.now();
     for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
       fake.respondWith(unavailable);
+      // Each retry arrives after its backoff (at most 10 min).
+      vi.useFakeTimers({ toFake: ["Date"], now: start + (attempt - 1) * 601_000 });
       const result = await runConsumer([id], attempt);
+      vi.useRealTimers();
       if (attempt < MAX_DELIVERY_ATTEMPTS) expect(result.retryMessages).toHaveLength(1);
       else expect(result.explicitAcks).toHaveLength(1);
     }
@@ -109,5 +113,35 @@ describe("dead-letter queue consumer", () => {
     await runConsumer([id]);
     await runConsumer([id], 9, "omniflow-messages-dlq");
     expect(await storedMessage(id)).toMatchObject({ status: "sent", errorCode: null });
+  });
+});
+
+describe("a second job for a message in backoff", () => {
+  it("waits for the backoff instead of handing the message off early", async () => {
+    fake = fakeProviders();
+    fake.respondWith(unavailable);
+    const id = await storeMessage(await createAccount("live"));
+    const first = await runConsumer([id]);
+    const early = await runConsumer([id]);
+    expect(fake.requests).toHaveLength(1);
+    expect(early.retryMessages).toHaveLength(1);
+    expect(early.retryDelays[0]).toBeGreaterThanOrEqual(1);
+    expect(early.retryDelays[0]).toBeLessThanOrEqual(first.retryDelays[0]!);
+  });
+});
+
+describe("live WhatsApp hand-off", () => {
+  it("sends from the phone-number id registered with the message's sender", async () => {
+    fake = fakeProviders();
+    const account = await createAccount("live");
+    await addSender(account, { channel: "whatsapp", address: "+14155550100", phone_number_id: "109876543210987" });
+    const id = await storeMessage(account, {
+      channel: "whatsapp",
+      to: "+919876543210",
+      from: "+14155550100",
+      rendered: { channel: "whatsapp", type: "text", text: "hi" },
+    });
+    await runConsumer([id]);
+    expect(fake.requests.map((request) => request.url.pathname)).toEqual(["/v23.0/109876543210987/messages"]);
   });
 });

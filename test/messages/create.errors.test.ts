@@ -2,7 +2,7 @@
 // names the param at fault, and nothing stored.
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/domain/message.ts";
-import { api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
+import { api, createAccount, createTemplate, expectError, messageCount, smsBody, type TestAccount } from "../helpers.ts";
 
 const whatsapp = (content: unknown) => ({ channel: "WHATSAPP", to: "+919876543210", content });
 const email = (content: unknown, overrides: Record<string, unknown> = {}) => ({ channel: "EMAIL", to: "ana@example.com", content, ...overrides });
@@ -17,8 +17,9 @@ async function expectRejected(body: unknown, param: string, code = "parameter_in
   return error;
 }
 
-async function expectAccepted(body: unknown) {
+async function expectAccepted(body: unknown, prepare?: (account: TestAccount) => Promise<unknown>) {
   const account = await createAccount();
+  await prepare?.(account);
   const res = await api("/v1/messages", { key: account.key, json: body });
   expect(res.status).toBe(201);
   expect(await messageCount(account.id)).toBe(1);
@@ -113,16 +114,30 @@ describe("POST /v1/messages validation", () => {
   });
 
   describe("size bounds, accepted at the limit and rejected one past it", () => {
-    const bounds: [name: string, body: (size: number) => unknown, limit: number, param: string][] = [
+    // Template cases need a template that uses exactly the variables sent at the limit.
+    const smsTemplate = (id: string, text: string) => (account: TestAccount) => createTemplate(account, { id, sms: { text } });
+    const bounds: [name: string, body: (size: number) => unknown, limit: number, param: string, prepare?: (account: TestAccount) => Promise<unknown>][] = [
       ["SMS text", (n) => smsBody({ content: { text: "a".repeat(n) } }), LIMITS.smsText, "content[text]"],
       ["WhatsApp text", (n) => whatsapp({ text: "a".repeat(n) }), LIMITS.whatsappText, "content[text]"],
       ["email subject", (n) => email({ subject: "a".repeat(n), text: "hi" }), LIMITS.emailSubject, "content[subject]"],
       ["email text", (n) => email({ subject: "Hi", text: "a".repeat(n) }), LIMITS.emailBody, "content[text]"],
       ["email html", (n) => email({ subject: "Hi", html: "a".repeat(n) }), LIMITS.emailBody, "content[html]"],
-      ["variables count", (n) => template({ variables: variables(n) }), LIMITS.variables, "content[variables]"],
-      ["variable value", (n) => template({ variables: { code: "1".repeat(n) } }), LIMITS.variableValue, "content[variables][code]"],
-      ["template_id", (n) => template({ template_id: "a".repeat(n) }), 64, "content[template_id]"],
-      ["variable name", (n) => template({ variables: { ["a".repeat(n)]: "1" } }), 64, `content[variables][${"a".repeat(65)}]`],
+      [
+        "variables count",
+        (n) => template({ variables: variables(n) }),
+        LIMITS.variables,
+        "content[variables]",
+        smsTemplate("auth_otp", Object.keys(variables(LIMITS.variables)).map((name) => `{{${name}}}`).join("")),
+      ],
+      ["variable value", (n) => template({ variables: { code: "1".repeat(n) } }), LIMITS.variableValue, "content[variables][code]", smsTemplate("auth_otp", "{{code}}")],
+      ["template_id", (n) => template({ template_id: "a".repeat(n) }), 64, "content[template_id]", smsTemplate("a".repeat(64), "hi")],
+      [
+        "variable name",
+        (n) => template({ variables: { ["a".repeat(n)]: "1" } }),
+        64,
+        `content[variables][${"a".repeat(65)}]`,
+        smsTemplate("auth_otp", `{{${"a".repeat(64)}}}`),
+      ],
     ];
 
     it("uses the documented text limits: 1600 for SMS, 4096 for WhatsApp", () => {
@@ -130,8 +145,8 @@ describe("POST /v1/messages validation", () => {
       expect(LIMITS.whatsappText).toBe(4096);
     });
 
-    it.each(bounds)("%s", async (_name, body, limit, param) => {
-      await expectAccepted(body(limit));
+    it.each(bounds)("%s", async (_name, body, limit, param, prepare) => {
+      await expectAccepted(body(limit), prepare);
       await expectRejected(body(limit + 1), param);
     });
   });

@@ -3,10 +3,12 @@
 // and the developer's own machine, but never the private network or metadata.
 import { describe, expect, it } from "vitest";
 import type { Mode } from "../../src/auth/api-key.ts";
-import { api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
+import { addSender, api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
 
 async function withCallback(mode: Mode, url: unknown) {
   const account = await createAccount(mode);
+  // Live accounts start without senders (test accounts have the sandbox's).
+  if (mode === "live") await addSender(account, { channel: "sms", address: "+14155550100" });
   const res = await api("/v1/messages", { key: account.key, json: smsBody({ status_callback: url }) });
   return { account, res };
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, createAccount, db, messageCount, smsBody } from "../helpers.ts";
+import { api, createAccount, db, messageCount, seedExample, smsBody } from "../helpers.ts";
 import { messages } from "../../src/db/schema.ts";
 import { eq } from "drizzle-orm";
 
@@ -9,6 +9,7 @@ afterEach(() => vi.restoreAllMocks());
 describe("POST /v1/messages", () => {
   it("creates the reference's WhatsApp template message and answers 201 with the message object", async () => {
     const account = await createAccount();
+    await seedExample(account);
     const before = Math.floor(Date.now() / 1000);
     const res = await api("/v1/messages", {
       key: account.key,
@@ -80,6 +81,7 @@ describe("POST /v1/messages", () => {
 
   it("stores the same message from JSON and from form encoding with bracket notation", async () => {
     const account = await createAccount();
+    await seedExample(account);
     const json = await api("/v1/messages", {
       key: account.key,
       json: {
@@ -115,10 +117,10 @@ describe("POST /v1/messages", () => {
   });
 
   it.each([
-    ["sms", "SMS", "OmniFlow"],
-    ["whatsapp", "WhatsApp", "OmniFlow"],
-    ["email", "Email", "OmniFlow <noreply@omniflow.dev>"],
-  ])("accepts channel %s in any letter case and uses the default sender when from is omitted", async (channel, given, sender) => {
+    ["sms", "SMS", "+15005550006"],
+    ["whatsapp", "WhatsApp", "+15005550006"],
+    ["email", "Email", "OmniFlow Sandbox <sandbox@omniflow.dev>"],
+  ])("accepts channel %s in any letter case and uses the sandbox sender when from is omitted", async (channel, given, sender) => {
     const account = await createAccount();
     const content = channel === "email" ? { subject: "Receipt", html: "<p>Thanks</p>" } : { text: "hi" };
     const to = channel === "email" ? "ana@example.com" : "+447911123456";

@@ -1,6 +1,6 @@
 // A list only ever holds the caller's own messages, whatever cursor it is given.
 import { describe, expect, it } from "vitest";
-import { createAccount, createMessages, listMessages } from "../helpers.ts";
+import { addSender, createAccount, createMessages, listMessages } from "../helpers.ts";
 
 describe("GET /v1/messages across accounts", () => {
   it("lists each account's own messages and no one else's", async () => {
@@ -18,6 +18,7 @@ describe("GET /v1/messages across accounts", () => {
   it("keeps a test account's and a live account's messages apart", async () => {
     const test = await createAccount("test");
     const live = await createAccount("live");
+    await addSender(live, { channel: "sms", address: "+14155550100" });
     const testIds = await createMessages(test.key, 2);
     const liveIds = await createMessages(live.key, 2);
     expect((await listMessages(live.key)).data.map((m) => m.id)).toEqual([...liveIds].reverse());

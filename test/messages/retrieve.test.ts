@@ -1,6 +1,6 @@
 // GET /v1/messages/:id returns the message object exactly as created.
 import { describe, expect, it } from "vitest";
-import { api, createAccount } from "../helpers.ts";
+import { api, createAccount, seedExample } from "../helpers.ts";
 
 const MESSAGE_FIELDS = ["channel", "content", "created_at", "delivered_at", "error", "from", "id", "object", "provider_latency_ms", "status", "status_callback", "to"];
 
@@ -11,6 +11,7 @@ describe("GET /v1/messages/:id", () => {
     ["an email", { channel: "Email", to: "ana@example.com", content: { subject: "Receipt", text: "Thanks", html: "<p>Thanks</p>" } }],
   ])("returns %s with the same object the create call returned", async (_case, body) => {
     const account = await createAccount();
+    await seedExample(account);
     const created = await api("/v1/messages", { key: account.key, json: body });
     expect(created.status).toBe(201);
     const message = await created.json<{ id: string }>();

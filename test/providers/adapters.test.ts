@@ -132,12 +132,13 @@ describe("WhatsApp Cloud API adapter", () => {
     });
   });
 
-  it("sends an approved template with its language and body parameters in order, from a phone-number-id sender", async () => {
+  it("sends an approved template with its language and body parameters in order, from the sender's own phone-number id", async () => {
     fake = fakeProviders();
     await whatsapp.send({
       messageId: "msg_4",
       to: "+919876543210",
-      from: "109876543210987",
+      from: "+14155550100",
+      fromId: "109876543210987",
       content: { channel: "whatsapp", type: "template", name: "auth_otp", language: "en_US", bodyParams: ["849201", "10"] },
       attempt: 1,
     });

@@ -7,3 +7,5 @@ export const messagesRouter = createRouter()
   .openapi(routes.listMessages, handlers.listHandler)
   .openapi(routes.retrieveMessage, handlers.retrieveHandler)
   .openapi(routes.listMessageEvents, handlers.eventsHandler);
+
+messagesRouter.openAPIRegistry.registerWebhook(routes.messageStatusWebhook);

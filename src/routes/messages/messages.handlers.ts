@@ -1,19 +1,27 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { z } from "zod";
 import { database } from "../../db/client.ts";
-import { findMessage, listMessages as listMessageRows } from "../../db/messages.ts";
+import { findMessage, listMessages as listMessageRows, type MessageFilters } from "../../db/messages.ts";
+import { idPattern } from "../../domain/ids.ts";
 import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
 import { validBody } from "../../http/body.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
-import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
+import { foldedClaim, replay, storeResponseWith } from "../../http/idempotency.ts";
+import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import { createMessage as create } from "../../services/messages.ts";
 import { messageEvents } from "../../services/events.ts";
 import type { createMessage, listMessageEvents, listMessages, retrieveMessage } from "./messages.routes.ts";
+import { MessageFiltersSchema } from "./messages.schemas.ts";
+
+const MESSAGE_ID = idPattern("msg");
 
 export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
   const input = await validBody(c.req.raw, createMessageSchema);
-  const row = await create(c.env, c.get("account"), input);
-  return c.json(toMessageObject(row), 201);
+  const claim = foldedClaim(c);
+  const created = await create(c.env, c.get("account"), input, claim && { ...claim, storeWith: (row) => storeResponseWith(c, 201, toMessageObject(row)) });
+  if ("replay" in created) return replay(c, created.replay);
+  return c.json(toMessageObject(created.row), 201);
 };
 
 async function ownMessage(env: Env, accountId: string, id: string) {
@@ -32,9 +40,21 @@ export const eventsHandler: RouteHandler<typeof listMessageEvents, AppEnv> = asy
   return c.json({ object: "list" as const, data: await messageEvents(c.env, row) }, 200);
 };
 
+function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): MessageFilters {
+  const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  return {
+    status: filters.status,
+    channel: filters.channel,
+    to: filters.to,
+    createdGte: seconds(filters["created[gte]"]),
+    createdLte: seconds(filters["created[lte]"]),
+  };
+}
+
 export const listHandler: RouteHandler<typeof listMessages, AppEnv> = async (c) => {
-  const { limit, cursor: rawCursor } = c.req.valid("query");
-  const cursor = requestedCursor(rawCursor);
-  const page = await listMessageRows(database(c.env.DB), c.get("account").id, limit, cursor);
-  return c.json(listEnvelope(page, cursor, toMessageObject), 200);
+  const { limit, cursor: rawCursor, ...requested } = c.req.valid("query");
+  const cursor = requestedCursor(rawCursor, MESSAGE_ID);
+  const filters = pageFilters(cursor, requested, MessageFiltersSchema);
+  const page = await listMessageRows(database(c.env.DB), c.get("account").id, toMessageFilters(filters), limit, cursor);
+  return c.json(listEnvelope(page, cursor, toMessageObject, filters), 200);
 };

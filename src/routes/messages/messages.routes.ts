@@ -1,41 +1,44 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { commonErrors, notFoundError, paginationQuery } from "../../http/openapi-schemas.ts";
-import { MessageEventListSchema, MessageIdParams, MessageListSchema, MessageSchema } from "./messages.schemas.ts";
+import { bodyErrors, commonErrors, dailyLimitError, notFoundError, validatedBody } from "../../http/openapi-schemas.ts";
+import {
+  examples,
+  MessageEventListSchema,
+  MessageIdParams,
+  MessageListQuery,
+  MessageListSchema,
+  MessageSchema,
+  WebhookEventSchema,
+} from "./messages.schemas.ts";
 
-// The body is validated by validBody() (JSON and bracket-notation forms alike),
-// so the document gets the schema as plain JSON Schema rather than a zod
-// schema that @hono/zod-openapi would try to validate a second time.
-const createBodyDoc = z.toJSONSchema(createMessageSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
 export const createMessage = createRoute({
   method: "post",
   path: "/v1/messages",
+  operationId: "createMessage",
   tags: ["Messages"],
   summary: "Create a message",
-  request: {
-    body: {
-      required: true,
-      content: {
-        "application/json": { schema: createBodyDoc },
-        "application/x-www-form-urlencoded": { schema: createBodyDoc },
-      },
-    },
-  },
+  description: "Dispatches a new message. OmniFlow routes it based on the selected channel (WhatsApp, SMS, email).",
+  request: { body: validatedBody(createMessageSchema, examples.createRequest) },
   responses: {
-    201: { content: { "application/json": { schema: MessageSchema } }, description: "The message, queued for delivery" },
+    201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
     ...commonErrors,
+    ...bodyErrors,
+    ...dailyLimitError,
   },
 });
 
 export const retrieveMessage = createRoute({
   method: "get",
   path: "/v1/messages/{id}",
+  operationId: "retrieveMessage",
   tags: ["Messages"],
   summary: "Retrieve a message",
+  description: "Retrieves the details of an existing message by the id returned on creation.",
   request: { params: MessageIdParams },
   responses: {
-    200: { content: { "application/json": { schema: MessageSchema } }, description: "The message" },
+    200: { content: json(MessageSchema, examples.delivered), description: "The message" },
     ...commonErrors,
     ...notFoundError,
   },
@@ -44,11 +47,13 @@ export const retrieveMessage = createRoute({
 export const listMessages = createRoute({
   method: "get",
   path: "/v1/messages",
+  operationId: "listMessages",
   tags: ["Messages"],
   summary: "List all messages",
-  request: { query: z.strictObject(paginationQuery) },
+  description: "Returns your messages, most recent first, with cursor-based pagination. Filters combine; a cursor remembers the filters of its list.",
+  request: { query: MessageListQuery },
   responses: {
-    200: { content: { "application/json": { schema: MessageListSchema } }, description: "A page of messages, newest first" },
+    200: { content: json(MessageListSchema, examples.list), description: "A page of messages, newest first" },
     ...commonErrors,
   },
 });
@@ -56,6 +61,7 @@ export const listMessages = createRoute({
 export const listMessageEvents = createRoute({
   method: "get",
   path: "/v1/messages/{id}/events",
+  operationId: "listMessageEvents",
   tags: ["Messages"],
   summary: "List a message's events",
   description: "The message's event log, oldest first: status changes, provider hand-off attempts and their outcome, webhook attempts.",
@@ -66,3 +72,24 @@ export const listMessageEvents = createRoute({
     ...notFoundError,
   },
 });
+
+/** Not a route: the request OmniFlow sends to a message's status_callback (documented under `webhooks`). */
+export const messageStatusWebhook = {
+  method: "post",
+  path: "messageStatus",
+  operationId: "messageStatus",
+  tags: ["Messages"],
+  summary: "Message status changed",
+  description:
+    "OmniFlow POSTs this event to the message's status_callback every time its status changes. Verify the Standard Webhooks signature with your account's webhook signing secret before trusting it.",
+  security: [],
+  request: {
+    headers: z.object({
+      "webhook-id": z.string().openapi({ description: "The event id; the same on every retry, to de-duplicate" }),
+      "webhook-timestamp": z.string().openapi({ description: "Unix seconds when this attempt was signed" }),
+      "webhook-signature": z.string().openapi({ description: "v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>, space-separated while a secret is rolled" }),
+    }),
+    body: { required: true, content: json(WebhookEventSchema, examples.event) },
+  },
+  responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried later" } },
+} as const satisfies RouteConfig;

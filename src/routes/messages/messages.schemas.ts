@@ -1,27 +1,48 @@
 import { z } from "@hono/zod-openapi";
-import { listSchema } from "../../http/openapi-schemas.ts";
+import { normalizeRecipient } from "../../domain/address.ts";
+import { channelSchema, contentShapes, MESSAGE_STATUSES } from "../../domain/message.ts";
+import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
+
+// Examples follow the API reference, with ids and cursors in their real format.
+const EXAMPLE_ID = "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
 
 export const MessageSchema = z
   .object({
-    id: z.string().openapi({ example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
+    id: z.string().openapi({ example: EXAMPLE_ID }),
     object: z.literal("message"),
     channel: z.enum(["sms", "whatsapp", "email"]).openapi({ example: "whatsapp" }),
     to: z.string().openapi({ example: "+919876543210" }),
     from: z.string().openapi({ example: "omni_verify" }),
-    content: z.record(z.string(), z.unknown()).openapi({ example: { template_id: "auth_otp", variables: { code: "849201" } } }),
-    status: z.enum(["queued", "sent", "delivered", "read", "undelivered", "failed"]),
-    status_callback: z.string().nullable(),
-    created_at: z.number().int().openapi({ example: 1718329481 }),
-    delivered_at: z.number().int().nullable(),
-    provider_latency_ms: z.number().int().nullable(),
+    // Documented by its shapes; required (a bare custom schema would read as optional).
+    content: z
+      .custom<Record<string, unknown>>((value) => value !== undefined)
+      .openapi({ type: "object", anyOf: contentShapes("output").map(asOpenApiSchema), example: { template_id: "auth_otp", variables: { code: "849201" } } }),
+    status: z.enum(MESSAGE_STATUSES),
+    status_callback: z.string().nullable().openapi({ example: "https://your-app.com/webhooks/omniflow" }),
+    created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329481 }),
+    delivered_at: z.number().int().nullable().openapi({ description: "Unix seconds", example: 1718329484 }),
+    provider_latency_ms: z.number().int().nullable().openapi({ example: 1420 }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
   })
   .openapi("Message");
 
 export const MessageListSchema = listSchema(MessageSchema, "MessageList");
 
+export const WebhookEventSchema = z
+  .object({
+    id: z.string().openapi({ description: "Also the webhook-id header: the same on every retry of this event", example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
+    object: z.literal("event"),
+    type: z.enum(["message.sent", "message.delivered", "message.read", "message.undelivered", "message.failed"]),
+    created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329484 }),
+    data: MessageSchema,
+  })
+  .openapi("WebhookEvent", {
+    description:
+      "The body POSTed to a message's status_callback on every status change, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
+  });
+
 export const MessageIdParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
+  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", example: EXAMPLE_ID }),
 });
 
 export const MessageEventSchema = z
@@ -37,3 +58,96 @@ export const MessageEventSchema = z
 export const MessageEventListSchema = z
   .object({ object: z.literal("list"), data: z.array(MessageEventSchema) })
   .openapi("MessageEventList");
+
+// List filters. Each normalizes to the string it is stored as (so a cursor can
+// remember it and be compared with a later request's filters): channel lower
+// case, a phone number in E.164 (a "+" sent unescaped arrives as a space).
+const recipientFilter = z
+  .string()
+  .min(1)
+  .max(320)
+  .transform((value, ctx) => {
+    const normalized = normalizeRecipient(value.includes("@") ? "email" : "sms", value);
+    if ("value" in normalized) return normalized.value;
+    ctx.addIssue({ code: "custom", message: "must be a phone number in E.164 format (e.g. +14155550123) or an email address" });
+    return z.NEVER;
+  });
+
+// Documented as the integer it is (a query string carries every value as text).
+const unixSecondsFilter = z
+  .string()
+  .regex(/^[0-9]{1,11}$/, "must be a Unix timestamp in seconds")
+  .transform((value) => String(Number(value)))
+  .openapi({ type: "integer", pattern: undefined, minimum: 0 });
+
+export const MessageFilters = {
+  status: z.enum(MESSAGE_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, example: "failed" }),
+  channel: channelSchema
+    .optional()
+    .openapi({ param: { name: "channel", in: "query" }, description: "WHATSAPP, SMS or EMAIL (any case)", example: "WHATSAPP" }),
+  to: recipientFilter
+    .optional()
+    .openapi({ param: { name: "to", in: "query" }, description: "Recipient: E.164 phone number or email address", example: "+919876543210" }),
+  "created[gte]": unixSecondsFilter
+    .optional()
+    .openapi({ param: { name: "created[gte]", in: "query" }, description: "Created at or after (Unix seconds)", example: 1718323200 }),
+  "created[lte]": unixSecondsFilter
+    .optional()
+    .openapi({ param: { name: "created[lte]", in: "query" }, description: "Created at or before (Unix seconds)", example: 1718409599 }),
+};
+
+export const MessageFiltersSchema = z.strictObject(MessageFilters);
+
+export const MessageListQuery = z.strictObject({ ...paginationQuery, ...MessageFilters });
+
+const exampleMessage = {
+  id: EXAMPLE_ID,
+  object: "message",
+  channel: "whatsapp",
+  to: "+919876543210",
+  from: "omni_verify",
+  content: { template_id: "auth_otp", variables: { code: "849201" } },
+  status: "queued",
+  status_callback: "https://your-app.com/webhooks/omniflow",
+  created_at: 1718329481,
+  delivered_at: null,
+  provider_latency_ms: null,
+  error: null,
+};
+
+const deliveredMessage = { ...exampleMessage, status: "delivered", delivered_at: 1718329484, provider_latency_ms: 1420 };
+
+export const examples = {
+  createRequest: {
+    channel: "WHATSAPP",
+    to: "+919876543210",
+    from: "omni_verify",
+    content: { template_id: "auth_otp", variables: { code: "849201" } },
+    status_callback: "https://your-app.com/webhooks/omniflow",
+  },
+  created: exampleMessage,
+  delivered: deliveredMessage,
+  event: {
+    id: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f",
+    object: "event",
+    type: "message.delivered",
+    created_at: 1718329484,
+    data: deliveredMessage,
+  },
+  list: {
+    object: "list",
+    data: [
+      deliveredMessage,
+      {
+        ...exampleMessage,
+        id: "msg_019ec8f3a1b17c3d8e9f0a1b2c3d4e5f",
+        status: "failed",
+        created_at: 1718329470,
+        error: { code: "undeliverable", message: "The recipient's handset could not be reached." },
+      },
+    ],
+    next_cursor: "eyJpZCI6Im1zZ18wMTllYzhmM2ExYjE3YzNkOGU5ZjBhMWIyYzNkNGU1ZiIsImRpciI6Im5leHQifQ",
+    prev_cursor: null,
+    has_more: true,
+  },
+};

@@ -1,0 +1,31 @@
+// The reconciler: no message is lost between D1 and the Queue. A message row
+// is written before its id is sent to the Queue; if that send fails or the
+// Worker dies in between, the row stays `queued`. Every minute the Cron
+// Trigger re-enqueues the messages that have been queued, untouched, for
+// longer than the grace period. A message that was in fact enqueued (just
+// slow) may so be enqueued twice: the delivery side hands each message to a
+// provider at most once, so that is harmless.
+import { database } from "../db/client.ts";
+import { markRequeued, stuckQueuedMessageIds } from "../db/messages.ts";
+import { unixSeconds } from "../domain/ids.ts";
+import { deliveryJob } from "../services/messages.ts";
+
+export const RECONCILE = {
+  /** Long enough for a healthy Queue to have picked a message up. */
+  graceSeconds: 120,
+  /** Messages per run (one Queue.sendBatch holds at most 100). */
+  batchSize: 100,
+} as const;
+
+/** Re-enqueues up to one batch of stuck messages; returns their ids. */
+export async function reenqueueStuckMessages(env: Env, nowMs: number): Promise<string[]> {
+  const db = database(env.DB);
+  const now = unixSeconds(nowMs);
+  const ids = await stuckQueuedMessageIds(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
+  if (ids.length === 0) return ids;
+  await env.MESSAGES_QUEUE.sendBatch(ids.map(deliveryJob));
+  // Restarts their grace period, so a slow Queue does not get them every minute.
+  await markRequeued(db, ids, now);
+  console.log(JSON.stringify({ event: "messages_requeued", count: ids.length, message_ids: ids }));
+  return ids;
+}

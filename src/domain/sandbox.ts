@@ -1,0 +1,47 @@
+// What every test-mode account starts with, and the example the local dev
+// account is seeded with, so that a test key can send on every channel at once
+// and the API reference's create example works unchanged.
+import type { NewSenderRow, TemplateRow } from "../db/schema.ts";
+import { newId, unixSeconds } from "./ids.ts";
+
+type SenderSeed = Pick<NewSenderRow, "channel" | "address" | "phoneNumberId" | "name" | "isDefault">;
+
+function senderRows(accountId: string, seeds: SenderSeed[]): NewSenderRow[] {
+  const createdAt = unixSeconds();
+  return seeds.map((seed) => ({ id: newId("snd"), accountId, createdAt, ...seed }));
+}
+
+/** A default sender per channel. +15005550006 is the number Twilio's test credentials accept as a sender. */
+export function sandboxSenders(accountId: string): NewSenderRow[] {
+  return senderRows(accountId, [
+    { channel: "sms", address: "+15005550006", phoneNumberId: null, name: null, isDefault: true },
+    { channel: "whatsapp", address: "+15005550006", phoneNumberId: null, name: null, isDefault: true },
+    { channel: "email", address: "sandbox@omniflow.dev", phoneNumberId: null, name: "OmniFlow Sandbox", isDefault: true },
+  ]);
+}
+
+/** The reference's sender id, for SMS and WhatsApp; not in the default pool, so it is used when named. */
+export function exampleSenders(accountId: string): NewSenderRow[] {
+  return senderRows(accountId, [
+    { channel: "sms", address: "omni_verify", phoneNumberId: null, name: null, isDefault: false },
+    { channel: "whatsapp", address: "omni_verify", phoneNumberId: null, name: null, isDefault: false },
+  ]);
+}
+
+/** The reference's template, with a body for every channel. */
+export function exampleTemplate(accountId: string): TemplateRow {
+  const now = unixSeconds();
+  return {
+    accountId,
+    id: "auth_otp",
+    sms: { text: "Your OmniFlow verification code is {{code}}" },
+    whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
+    email: {
+      subject: "Your verification code: {{code}}",
+      text: "Your verification code is {{code}}.",
+      html: "<p>Your verification code is <strong>{{code}}</strong>.</p>",
+    },
+    createdAt: now,
+    updatedAt: now,
+  };
+}

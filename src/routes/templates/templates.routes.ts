@@ -1,0 +1,71 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createTemplateSchema, updateTemplateSchema } from "../../domain/template.ts";
+import { commonErrors, conflictError, notFoundError, paginationQuery, bodyErrors, validatedBody } from "../../http/openapi-schemas.ts";
+import { DeletedTemplateSchema, TemplateIdParams, TemplateListSchema, TemplateSchema } from "./templates.schemas.ts";
+
+const authOtp = {
+  id: "auth_otp",
+  sms: { text: "Your verification code is {{code}}" },
+  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
+  email: { subject: "Your verification code", text: "Your code is {{code}}.", html: "<p>Your code is <strong>{{code}}</strong>.</p>" },
+};
+
+const templateResponse = (description: string) => ({ content: { "application/json": { schema: TemplateSchema } }, description });
+
+export const createTemplate = createRoute({
+  operationId: "createTemplate",
+  method: "post",
+  path: "/v1/templates",
+  tags: ["Templates"],
+  summary: "Create a template",
+  request: { body: validatedBody(createTemplateSchema, authOtp) },
+  responses: { 201: templateResponse("The template"), ...commonErrors, ...bodyErrors, ...conflictError },
+});
+
+export const retrieveTemplate = createRoute({
+  operationId: "retrieveTemplate",
+  method: "get",
+  path: "/v1/templates/{id}",
+  tags: ["Templates"],
+  summary: "Retrieve a template",
+  request: { params: TemplateIdParams },
+  responses: { 200: templateResponse("The template"), ...commonErrors, ...notFoundError },
+});
+
+export const updateTemplate = createRoute({
+  operationId: "updateTemplate",
+  method: "post",
+  path: "/v1/templates/{id}",
+  tags: ["Templates"],
+  summary: "Update a template",
+  description: "Each body given replaces that channel's body; null (or an empty string in a form body) removes it. Messages already sent keep the content they were rendered with.",
+  request: { params: TemplateIdParams, body: validatedBody(updateTemplateSchema, { sms: { text: "Your OmniFlow code: {{code}}" } }) },
+  responses: { 200: templateResponse("The updated template"), ...commonErrors, ...bodyErrors, ...notFoundError },
+});
+
+export const deleteTemplate = createRoute({
+  operationId: "deleteTemplate",
+  method: "delete",
+  path: "/v1/templates/{id}",
+  tags: ["Templates"],
+  summary: "Delete a template",
+  request: { params: TemplateIdParams },
+  responses: {
+    200: { content: { "application/json": { schema: DeletedTemplateSchema } }, description: "The template is deleted" },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+export const listTemplates = createRoute({
+  operationId: "listTemplates",
+  method: "get",
+  path: "/v1/templates",
+  tags: ["Templates"],
+  summary: "List all templates",
+  request: { query: z.strictObject(paginationQuery) },
+  responses: {
+    200: { content: { "application/json": { schema: TemplateListSchema } }, description: "A page of templates, in order of id" },
+    ...commonErrors,
+  },
+});

@@ -1,0 +1,31 @@
+import { z } from "@hono/zod-openapi";
+import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
+
+const SmsBodySchema = z.object({ text: z.string() }).openapi({ example: { text: "Your OmniFlow code is {{code}}" } });
+const WhatsappBodySchema = z
+  .object({ name: z.string(), language: z.string(), body_params: z.array(z.string()) })
+  .openapi({ example: { name: "auth_otp", language: "en_US", body_params: ["code"] } });
+const EmailBodySchema = z
+  .object({ subject: z.string(), text: z.string().optional(), html: z.string().optional() })
+  .openapi({ example: { subject: "Your code is {{code}}", html: "<p>Your code is <b>{{code}}</b></p>" } });
+
+export const TemplateSchema = z
+  .object({
+    id: z.string().openapi({ example: "auth_otp" }),
+    object: z.literal("template"),
+    sms: SmsBodySchema.nullable(),
+    whatsapp: WhatsappBodySchema.nullable(),
+    email: EmailBodySchema.nullable(),
+    variables: z.array(z.string()).openapi({ description: "Every variable the bodies use", example: ["code"] }),
+    created_at: z.number().int().openapi({ example: 1718329481 }),
+    updated_at: z.number().int().openapi({ example: 1718329481 }),
+  })
+  .openapi("Template");
+
+export const TemplateListSchema = listSchema(TemplateSchema, "TemplateList");
+
+export const DeletedTemplateSchema = deletedSchema("template", "DeletedTemplate");
+
+export const TemplateIdParams = z.object({
+  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "auth_otp" }),
+});

@@ -1,0 +1,28 @@
+// What the every-minute Cron Trigger runs.
+import { database } from "../db/client.ts";
+import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
+import { unixSeconds } from "../domain/ids.ts";
+import { reenqueueStuckMessages } from "../delivery/reconcile.ts";
+
+// Expired keys are already ignored by the claim; pruning only reclaims space,
+// in bounded deletes so one run stays short however many expired at once.
+const PRUNE_CHUNK = 1000;
+const PRUNE_CHUNKS_PER_RUN = 20;
+
+export async function pruneIdempotencyKeys(env: Env, nowMs: number): Promise<number> {
+  const db = database(env.DB);
+  let pruned = 0;
+  for (let chunk = 0; chunk < PRUNE_CHUNKS_PER_RUN; chunk++) {
+    const deleted = await pruneExpiredIdempotencyKeys(db, unixSeconds(nowMs), PRUNE_CHUNK);
+    pruned += deleted;
+    if (deleted < PRUNE_CHUNK) break;
+  }
+  return pruned;
+}
+
+/** Each task runs even when the other fails; any failure fails the run (and is logged by the runtime). */
+export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
+  const results = await Promise.allSettled([reenqueueStuckMessages(env, nowMs), pruneIdempotencyKeys(env, nowMs)]);
+  const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);
+  if (failures.length > 0) throw new AggregateError(failures, "scheduled maintenance failed");
+}

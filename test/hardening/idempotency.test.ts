@@ -1,0 +1,294 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { idempotencyKeys } from "../../src/db/schema.ts";
+import { unixSeconds } from "../../src/domain/ids.ts";
+import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
+import { api, createAccount, db, messageCount, seedExample, smsBody } from "../helpers.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+const withKey = (key: string, headers: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...headers });
+
+async function storedKey(accountId: string, key: string) {
+  return db()
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)))
+    .get();
+}
+
+async function errorOf(res: Response) {
+  return (await res.json<{ error: Record<string, unknown> }>()).error;
+}
+
+/**
+ * Holds the D1 write of the next message insert until the test sets
+ * `released`, then lets it commit or fail; `reached` tells the write is being
+ * held (so the request holds its key). The request polls the flag: the test
+ * cannot resolve a promise a request awaits, requests have their own I/O
+ * context.
+ */
+function holdNextMessageInsert(outcome: "commit" | "fail") {
+  const hold = { reached: false, released: false };
+  let armed = true;
+  let insertPrepared = false;
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+    if (armed && sql.startsWith('insert into "messages"')) insertPrepared = true;
+    return prepare(sql);
+  });
+  vi.spyOn(env.DB, "batch").mockImplementation(async (statements) => {
+    if (insertPrepared) {
+      insertPrepared = armed = false;
+      hold.reached = true;
+      // Bounded, so a failing test cannot leave the request hanging.
+      for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
+      if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
+    }
+    return batch(statements);
+  });
+  return hold;
+}
+
+async function until(condition: () => boolean) {
+  while (!condition()) await scheduler.wait(5);
+}
+
+describe("Idempotency-Key on POST /v1/messages", () => {
+  it("replays the first response byte for byte, with Idempotent-Replayed, and creates one message", async () => {
+    const account = await createAccount();
+    const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
+    const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("order-1842") });
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("order-1842") });
+
+    expect(first.status).toBe(201);
+    expect(first.headers.has("Idempotent-Replayed")).toBe(false);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(retry.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+    expect(await retry.text()).toBe(await first.text());
+    expect(await messageCount(account.id)).toBe(1);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it("treats the JSON and the form encoding of the same parameters as the same request", async () => {
+    const account = await createAccount();
+    await seedExample(account);
+    const json = await api("/v1/messages", {
+      key: account.key,
+      json: { channel: "WHATSAPP", to: "+919876543210", content: { template_id: "auth_otp", variables: { code: 849201 } } },
+      headers: withKey("k-encodings"),
+    });
+    const form = await api("/v1/messages", {
+      key: account.key,
+      form: "content[variables][code]=849201&to=%2B919876543210&content[template_id]=auth_otp&channel=WHATSAPP",
+      headers: withKey("k-encodings"),
+    });
+    expect(json.status).toBe(201);
+    expect(form.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await form.text()).toBe(await json.text());
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("answers 400 idempotency_error when the key is reused with other parameters, and stores nothing", async () => {
+    const account = await createAccount();
+    await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-mismatch") });
+    const res = await api("/v1/messages", { key: account.key, json: smsBody({ to: "+14155550124" }), headers: withKey("k-mismatch") });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ type: "idempotency_error", code: "idempotency_parameters_mismatch" });
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("answers 409 idempotency_key_in_use while the first request is still running, then replays its result", async () => {
+    const account = await createAccount();
+    const hold = holdNextMessageInsert("commit");
+    const first = api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-in-flight") });
+    await until(() => hold.reached);
+
+    const during = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-in-flight") });
+    expect(during.status).toBe(409);
+    expect(during.headers.get("Retry-After")).toBe("1");
+    expect(await errorOf(during)).toMatchObject({ type: "idempotency_error", code: "idempotency_key_in_use" });
+
+    hold.released = true;
+    const firstResponse = await first;
+    expect(firstResponse.status).toBe(201);
+    const after = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-in-flight") });
+    expect(after.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await after.text()).toBe(await firstResponse.text());
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("creates exactly one message from many concurrent requests with one key", async () => {
+    const account = await createAccount();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, () => api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-race") })),
+    );
+    const statuses = responses.map((res) => res.status);
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    const created = responses.filter((res) => res.status === 201);
+    const bodies = new Set(await Promise.all(created.map((res) => res.text())));
+    expect(bodies.size).toBe(1);
+    expect(created.filter((res) => !res.headers.has("Idempotent-Replayed"))).toHaveLength(1);
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("keeps keys per account: another account's same key is a new request", async () => {
+    const a = await createAccount();
+    const b = await createAccount();
+    const first = await api("/v1/messages", { key: a.key, json: smsBody(), headers: withKey("shared-key") });
+    const other = await api("/v1/messages", { key: b.key, json: smsBody(), headers: withKey("shared-key") });
+    expect(other.status).toBe(201);
+    expect(other.headers.has("Idempotent-Replayed")).toBe(false);
+    expect((await other.json<{ id: string }>()).id).not.toBe((await first.json<{ id: string }>()).id);
+  });
+
+  it("does not store a failed request: the corrected retry with the same key creates the message", async () => {
+    const account = await createAccount();
+    const bad = await api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }), headers: withKey("k-fix") });
+    expect(bad.status).toBe(400);
+    expect(await storedKey(account.id, "k-fix")).toBeUndefined();
+    const fixed = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-fix") });
+    expect(fixed.status).toBe(201);
+    expect(fixed.headers.has("Idempotent-Replayed")).toBe(false);
+  });
+
+  it("releases the key when the D1 write fails, so the retry succeeds and only one message exists", async () => {
+    const account = await createAccount();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const prepare = env.DB.prepare.bind(env.DB);
+    vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+      if (sql.startsWith('insert into "messages"')) throw new Error("D1_ERROR: database is locked");
+      return prepare(sql);
+    });
+    const failed = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-500") });
+    expect(failed.status).toBe(500);
+    vi.restoreAllMocks();
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-500") });
+    expect(retry.status).toBe(201);
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["longer than 255 characters", "k".repeat(256)],
+    ["not printable ASCII", "tab\there"],
+  ])("refuses a key that is %s with 400 idempotency_key_invalid", async (_, key) => {
+    const account = await createAccount();
+    const res = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey(key) });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ type: "invalid_request_error", code: "idempotency_key_invalid" });
+    expect(await messageCount(account.id)).toBe(0);
+  });
+
+  it("accepts a key of exactly 255 characters", async () => {
+    const account = await createAccount();
+    const res = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k".repeat(255)) });
+    expect(res.status).toBe(201);
+  });
+
+  it("ignores the header on GET requests", async () => {
+    const account = await createAccount();
+    const res = await api("/v1/messages", { key: account.key, headers: withKey("k-get") });
+    expect(res.status).toBe(200);
+    expect(await storedKey(account.id, "k-get")).toBeUndefined();
+  });
+
+  it("keeps a key for 24 hours; once expired the key is free for a new request", async () => {
+    const account = await createAccount();
+    await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-expiry") });
+    const stored = await storedKey(account.id, "k-expiry");
+    expect(stored!.expiresAt - stored!.createdAt).toBe(24 * 60 * 60);
+
+    await db()
+      .update(idempotencyKeys)
+      .set({ expiresAt: unixSeconds() - 1 })
+      .where(eq(idempotencyKeys.key, "k-expiry"));
+    const reused = await api("/v1/messages", { key: account.key, json: smsBody({ to: "+14155550124" }), headers: withKey("k-expiry") });
+    expect(reused.status).toBe(201);
+    expect(reused.headers.has("Idempotent-Replayed")).toBe(false);
+    expect(await messageCount(account.id)).toBe(2);
+  });
+
+  it("lets a retry take over a claim abandoned by a request that died before writing anything", async () => {
+    const account = await createAccount();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const hold = holdNextMessageInsert("fail");
+    // The first request is stuck before its write; pretend it has been for two minutes.
+    const first = api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-abandoned") });
+    await until(() => hold.reached);
+    await db()
+      .update(idempotencyKeys)
+      .set({ lockedAt: unixSeconds() - 120 })
+      .where(eq(idempotencyKeys.key, "k-abandoned"));
+
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-abandoned") });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.has("Idempotent-Replayed")).toBe(false);
+    // The stuck request never writes (its Worker is gone): it fails without touching the new claim.
+    hold.released = true;
+    expect((await first).status).toBe(500);
+    const replay = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-abandoned") });
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("prunes expired keys and keeps live ones", async () => {
+    const account = await createAccount();
+    await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old") });
+    await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-live") });
+    await db()
+      .update(idempotencyKeys)
+      .set({ expiresAt: unixSeconds() - 10 })
+      .where(eq(idempotencyKeys.key, "k-old"));
+
+    // What the every-minute Cron Trigger runs (see src/services/maintenance.ts).
+    await pruneIdempotencyKeys(env, Date.now());
+    expect(await storedKey(account.id, "k-old")).toBeUndefined();
+    expect(await storedKey(account.id, "k-live")).toBeDefined();
+  });
+});
+
+/**
+ * Counts D1 round trips from here on: each batch, and each statement run on
+ * its own. (Statements are wrapped where they are made and bound.)
+ */
+function countD1RoundTrips(): () => number {
+  let trips = 0;
+  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
+    for (const method of ["run", "all", "raw", "first"] as const) {
+      const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+      Object.assign(statement, { [method]: (...args: unknown[]) => (trips++, original(...args)) });
+    }
+    const bind = statement.bind.bind(statement);
+    Object.assign(statement, { bind: (...values: unknown[]) => counted(bind(...values)) });
+    return statement;
+  };
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
+  vi.spyOn(env.DB, "batch").mockImplementation((statements) => (trips++, batch(statements)));
+  return () => trips;
+}
+
+describe("D1 round trips of POST /v1/messages", () => {
+  const templated = { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "849201" } } };
+
+  it.each([
+    ["a template, with an Idempotency-Key", templated, "k-trips-1", 3],
+    ["a template, without a key", templated, undefined, 3],
+    ["a named sender and text, with a key", smsBody({ from: "+14155550100" }), "k-trips-2", 3],
+    ["a named sender and text, without a key (a test key looks nothing up)", smsBody({ from: "+14155550100" }), undefined, 2],
+  ])("%s: API key, lookups with the key's claim, then the message with its stored response", async (_, json, key, expected) => {
+    const account = await createAccount();
+    await seedExample(account);
+    const trips = countD1RoundTrips();
+    const res = await api("/v1/messages", { key: account.key, json, headers: key ? withKey(key) : {} });
+    const counted = trips();
+    vi.restoreAllMocks();
+    expect(res.status).toBe(201);
+    expect(counted).toBe(expected);
+  });
+});

@@ -1,0 +1,181 @@
+// One real request per documented route and status, for the contract test.
+// Statuses that follow from what a route is (401, 429 and 500 for
+// authenticated routes, 400 and 409 for authenticated POSTs (their
+// Idempotency-Key), 413 and 415 for routes with a body) have generic cases;
+// every other documented status needs an entry in `contractCases`. The contract test fails
+// for a documented status without a case, and for a case the document lacks.
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { vi } from "vitest";
+import { MAX_BODY_BYTES } from "../../src/app.ts";
+import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
+import { unixSeconds } from "../../src/domain/ids.ts";
+import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
+import { addSender, api, createTemplate, db, smsBody, type TestAccount } from "../helpers.ts";
+import type { DocumentedOperation } from "./operations.ts";
+
+export type ContractCase = (account: TestAccount) => Promise<Response>;
+
+async function createdMessageId(account: TestAccount): Promise<string> {
+  const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+  return (await res.json<{ id: string }>()).id;
+}
+
+/** Keyed by "METHOD /path" as the document writes it, then by status. */
+export const contractCases: Record<string, Record<number, ContractCase>> = {
+  "POST /v1/messages": {
+    201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
+    400: (account) => api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) }),
+  },
+  "GET /v1/messages": {
+    // Two messages and a limit of one: a page with a next_cursor.
+    200: async (account) => {
+      await createdMessageId(account);
+      await createdMessageId(account);
+      return api("/v1/messages?limit=1", { key: account.key });
+    },
+    400: (account) => api("/v1/messages?limit=0", { key: account.key }),
+  },
+  "GET /v1/messages/{id}": {
+    200: async (account) => api(`/v1/messages/${await createdMessageId(account)}`, { key: account.key }),
+    400: (account) => api(`/v1/messages/msg_${"0".repeat(70)}`, { key: account.key }),
+    404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef", { key: account.key }),
+  },
+  "GET /v1/messages/{id}/events": {
+    200: async (account) => api(`/v1/messages/${await createdMessageId(account)}/events`, { key: account.key }),
+    400: (account) => api(`/v1/messages/msg_${"0".repeat(70)}/events`, { key: account.key }),
+    404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef/events", { key: account.key }),
+  },
+  "POST /v1/templates": {
+    201: (account) => api("/v1/templates", { key: account.key, json: { id: "auth_otp", sms: { text: "Code {{code}}" } } }),
+    400: (account) => api("/v1/templates", { key: account.key, json: { id: "Not Valid", sms: { text: "x" } } }),
+    409: async (account) => {
+      await createTemplate(account, { id: "auth_otp", sms: { text: "Code {{code}}" } });
+      return api("/v1/templates", { key: account.key, json: { id: "auth_otp", sms: { text: "Again {{code}}" } } });
+    },
+  },
+  "GET /v1/templates": {
+    200: async (account) => {
+      await createTemplate(account, { id: "a_first", sms: { text: "one" } });
+      await createTemplate(account, { id: "b_second", sms: { text: "two" } });
+      return api("/v1/templates?limit=1", { key: account.key });
+    },
+    400: (account) => api("/v1/templates?limit=101", { key: account.key }),
+  },
+  "GET /v1/templates/{id}": {
+    200: async (account) => {
+      await createTemplate(account, { id: "auth_otp", sms: { text: "Code {{code}}" } });
+      return api("/v1/templates/auth_otp", { key: account.key });
+    },
+    400: (account) => api(`/v1/templates/${"a".repeat(65)}`, { key: account.key }),
+    404: (account) => api("/v1/templates/missing", { key: account.key }),
+  },
+  "POST /v1/templates/{id}": {
+    200: async (account) => {
+      await createTemplate(account, { id: "auth_otp", sms: { text: "Code {{code}}" } });
+      return api("/v1/templates/auth_otp", { key: account.key, json: { sms: { text: "New code {{code}}" } } });
+    },
+    400: (account) => api("/v1/templates/auth_otp", { key: account.key, json: { fax: { text: "x" } } }),
+    404: (account) => api("/v1/templates/missing", { key: account.key, json: { sms: { text: "x" } } }),
+  },
+  "DELETE /v1/templates/{id}": {
+    200: async (account) => {
+      await createTemplate(account, { id: "auth_otp", sms: { text: "Code {{code}}" } });
+      return api("/v1/templates/auth_otp", { key: account.key, method: "DELETE" });
+    },
+    400: (account) => api(`/v1/templates/${"a".repeat(65)}`, { key: account.key, method: "DELETE" }),
+    404: (account) => api("/v1/templates/missing", { key: account.key, method: "DELETE" }),
+  },
+  "POST /v1/senders": {
+    201: (account) => api("/v1/senders", { key: account.key, json: { channel: "sms", address: "+14155550100" } }),
+    400: (account) => api("/v1/senders", { key: account.key, json: { channel: "sms", address: "not a number!" } }),
+    409: async (account) => {
+      await addSender(account, { channel: "sms", address: "+14155550100" });
+      return api("/v1/senders", { key: account.key, json: { channel: "sms", address: "+14155550100" } });
+    },
+  },
+  "GET /v1/senders": {
+    200: (account) => api("/v1/senders?limit=1", { key: account.key }),
+    400: (account) => api("/v1/senders?limit=0", { key: account.key }),
+  },
+  "GET /v1/senders/{id}": {
+    200: async (account) => api(`/v1/senders/${(await addSender(account, { channel: "sms", address: "+14155550100" })).id}`, { key: account.key }),
+    400: (account) => api(`/v1/senders/snd_${"0".repeat(70)}`, { key: account.key }),
+    404: (account) => api("/v1/senders/snd_0123456789abcdef0123456789abcdef", { key: account.key }),
+  },
+  "DELETE /v1/senders/{id}": {
+    200: async (account) =>
+      api(`/v1/senders/${(await addSender(account, { channel: "sms", address: "+14155550100" })).id}`, { key: account.key, method: "DELETE" }),
+    400: (account) => api(`/v1/senders/snd_${"0".repeat(70)}`, { key: account.key, method: "DELETE" }),
+    404: (account) => api("/v1/senders/snd_0123456789abcdef0123456789abcdef", { key: account.key, method: "DELETE" }),
+  },
+  "GET /v1/account": {
+    200: (account) => api("/v1/account", { key: account.key }),
+  },
+  "POST /v1/account/webhook_secret/roll": {
+    200: (account) => api("/v1/account/webhook_secret/roll", { key: account.key, method: "POST" }),
+  },
+};
+
+/** The path with a sample value in each {param}. */
+const samplePath = (path: string) => path.replaceAll(/\{(\w+)\}/g, "sample_$1");
+
+interface GenericCase {
+  fits: (route: DocumentedOperation) => boolean;
+  run: (route: DocumentedOperation, account: TestAccount) => Promise<Response>;
+}
+
+export const genericCases: Record<number, GenericCase> = {
+  401: {
+    fits: (route) => route.authenticated,
+    run: (route) => api(samplePath(route.path), { key: null, method: route.method }),
+  },
+  // D1 is down: the API-key lookup fails, which every authenticated route has to survive as a 500.
+  500: {
+    fits: (route) => route.authenticated,
+    run: (route, account) => {
+      vi.spyOn(console, "error").mockImplementation(() => {});
+      vi.spyOn(env.DB, "prepare").mockImplementation(() => {
+        throw new Error("D1_ERROR: simulated outage");
+      });
+      return api(samplePath(route.path), { key: account.key, method: route.method });
+    },
+  },
+  // One request a second with bursts of two: requests at once are soon refused.
+  429: {
+    fits: (route) => route.authenticated,
+    run: async (route, account) => {
+      await db().update(accounts).set({ rateLimitRps: 1 }).where(eq(accounts.id, account.id));
+      for (;;) {
+        const res = await api(samplePath(route.path), { key: account.key, method: route.method });
+        if (res.status === 429) return res;
+      }
+    },
+  },
+  400: {
+    fits: (route) => route.authenticated && route.method === "POST",
+    run: (route, account) => api(samplePath(route.path), { key: account.key, method: "POST", headers: { "Idempotency-Key": "k".repeat(256) } }),
+  },
+  // A request with this Idempotency-Key is still running: its claim is stored, without a response yet.
+  409: {
+    fits: (route) => route.authenticated && route.method === "POST",
+    run: async (route, account) => {
+      const path = samplePath(route.path);
+      const body = route.hasBody ? smsBody() : undefined;
+      const now = unixSeconds();
+      const fingerprint = await requestFingerprint("POST", path, body ?? {});
+      await db().insert(idempotencyKeys).values({ accountId: account.id, key: "in-flight", fingerprint, lockToken: "running", lockedAt: now, createdAt: now, expiresAt: now + 60 });
+      return api(path, { key: account.key, method: "POST", json: body, headers: { "Idempotency-Key": "in-flight" } });
+    },
+  },
+  413: {
+    fits: (route) => route.hasBody,
+    run: (route, account) =>
+      api(samplePath(route.path), { key: account.key, method: route.method, json: { padding: "x".repeat(MAX_BODY_BYTES) } }),
+  },
+  415: {
+    fits: (route) => route.hasBody,
+    run: (route, account) =>
+      api(samplePath(route.path), { key: account.key, method: route.method, body: "hello", headers: { "Content-Type": "text/plain" } }),
+  },
+};
