@@ -6,12 +6,12 @@
 // Counted, by wrapping the bindings the runtime hands in:
 // - every D1 statement executed (alone or in a batch), as a read or a write,
 //   keyed by its verb and table ("update messages");
-// - every Durable Object request: each call on a MessageStatus stub (the RPC
-//   methods) and each alarm the object runs;
-// - every statement the object runs on its own SQLite storage.
+// - every Durable Object request, by class: each RPC call on a MessageStatus
+//   or RateLimiter stub ("RateLimiter admit") and each alarm an object runs;
+// - every write statement an object runs on its own SQLite storage, by class.
 // GET /__bench/counters answers the totals (the Worker and its Durable
 // Objects share one isolate under `wrangler dev`, so one set of counters sees both).
-import worker, { MessageStatus as CountedMessageStatus } from "../src/index.ts";
+import worker, { MessageStatus as CountedMessageStatus, RateLimiter as CountedRateLimiter } from "../src/index.ts";
 import type { DeliveryJob } from "../src/services/messages.ts";
 
 type Tally = Record<string, number>;
@@ -86,7 +86,9 @@ function countedD1(db: D1Database): D1Database {
   });
 }
 
-function countedStub(stub: DurableObjectStub): DurableObjectStub {
+type ObjectClass = "MessageStatus" | "RateLimiter";
+
+function countedStub<S extends object>(stub: S, objectClass: ObjectClass): S {
   return new Proxy(stub, {
     get(target, prop) {
       // An RPC stub answers every property name with a remote method, even
@@ -94,24 +96,30 @@ function countedStub(stub: DurableObjectStub): DurableObjectStub {
       const value = Reflect.get(target, prop, target);
       if (typeof prop !== "string" || prop === "then" || typeof value !== "function") return value;
       return (...args: unknown[]) => {
-        add(counters.durableObjectRequests, prop);
+        add(counters.durableObjectRequests, `${objectClass} ${prop}`);
         return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
       };
     },
   });
 }
 
-function countedNamespace(namespace: DurableObjectNamespace): DurableObjectNamespace {
+function countedNamespace<T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, objectClass: ObjectClass): DurableObjectNamespace<T> {
   return new Proxy(namespace, {
     get(target, prop) {
-      if (prop === "get") return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.get(id, options));
+      if (prop === "get") return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.get(id, options), objectClass);
+      if (prop === "getByName") return (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.getByName(name, options), objectClass);
       return bound(target, prop);
     },
   });
 }
 
 function countedEnv(env: Env): Env {
-  return { ...env, DB: countedD1(env.DB), MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS) as Env["MESSAGE_STATUS"] };
+  return {
+    ...env,
+    DB: countedD1(env.DB),
+    MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus"),
+    RATE_LIMITER: countedNamespace(env.RATE_LIMITER, "RateLimiter"),
+  };
 }
 
 /**
@@ -119,26 +127,33 @@ function countedEnv(env: Env): Env {
  * refuses anything but the real DurableObjectState, so its `sql` object gets a
  * counting `exec` before the store (a field of the base class) takes hold of it.
  */
-function countStorageWrites(ctx: DurableObjectState): void {
+function countStorageWrites(ctx: DurableObjectState, objectClass: ObjectClass): void {
   const sql = ctx.storage.sql;
   const exec = sql.exec.bind(sql);
   sql.exec = ((query: string, ...bindings: unknown[]) => {
     const key = statementKey(query);
     // Miniflare's own bookkeeping (its __miniflare_* tables) is not OmniFlow's.
-    if (WRITE.test(query) && !key.includes(" __")) add(counters.durableObjectStorageWrites, key);
+    if (WRITE.test(query) && !key.includes(" __")) add(counters.durableObjectStorageWrites, `${objectClass} ${key}`);
     return exec(query, ...bindings);
   }) as SqlStorage["exec"];
 }
 
 export class MessageStatus extends CountedMessageStatus {
   constructor(ctx: DurableObjectState, env: Env) {
-    countStorageWrites(ctx);
+    countStorageWrites(ctx, "MessageStatus");
     super(ctx, countedEnv(env));
   }
 
   override async alarm(): Promise<void> {
-    add(counters.durableObjectRequests, "alarm");
+    add(counters.durableObjectRequests, "MessageStatus alarm");
     await super.alarm();
+  }
+}
+
+export class RateLimiter extends CountedRateLimiter {
+  constructor(ctx: DurableObjectState, env: Env) {
+    countStorageWrites(ctx, "RateLimiter");
+    super(ctx, env);
   }
 }
 

@@ -19,8 +19,8 @@ function headers(api: Api): Record<string, string> {
   return { authorization: `Bearer ${api.key}`, "content-type": "application/json" };
 }
 
-export async function createMessage(api: Api, body: Record<string, unknown>): Promise<Created> {
-  const response = await fetch(`${api.url}/v1/messages`, { method: "POST", headers: headers(api), body: JSON.stringify(body) });
+export async function createMessage(api: Api, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Created> {
+  const response = await fetch(`${api.url}/v1/messages`, { method: "POST", headers: { ...headers(api), ...extraHeaders }, body: JSON.stringify(body) });
   const json = (await response.json()) as { id: string };
   if (response.status !== 201) throw new Error(`POST /v1/messages answered ${response.status}: ${JSON.stringify(json)}`);
   return { id: json.id, acceptedAt: Date.now() };
@@ -166,6 +166,8 @@ export interface LifeCost {
   d1Writes: number;
   d1Reads: number;
   durableObjectRequests: number;
+  /** Durable Object requests per message by class ("MessageStatus", "RateLimiter"). */
+  durableObjectRequestsByClass: Tally;
   durableObjectStorageWrites: number;
   webhooks: number;
   breakdown: Counters;
@@ -186,15 +188,34 @@ function perMessage(after: Tally, before: Tally, messages: number): Tally {
 
 const sum = (tally: Tally) => Object.values(tally).reduce((a, b) => a + b, 0);
 
+/** Totals per first word of the counter's keys: the Durable Object class. */
+function byClass(tally: Tally): Tally {
+  const result: Tally = {};
+  for (const [key, value] of Object.entries(tally)) {
+    const objectClass = key.split(" ", 1)[0]!;
+    result[objectClass] = (result[objectClass] ?? 0) + value;
+  }
+  return result;
+}
+
 /**
  * Creates `count` messages with a status_callback, waits until each one's
  * final webhook was acknowledged and its Durable Object has gone quiet, and
  * divides what the counting Worker recorded meanwhile by `count`.
  */
-export async function lifeCost(api: Api, receiver: WebhookReceiver, body: Record<string, unknown>, finalEvent: string, count: number): Promise<LifeCost> {
+export async function lifeCost(
+  api: Api,
+  receiver: WebhookReceiver,
+  body: Record<string, unknown>,
+  finalEvent: string,
+  count: number,
+  { idempotencyKey = false } = {},
+): Promise<LifeCost> {
   const before = await counters(api.url);
   const webhooksBefore = receiver.count();
-  const created = await inParallel(Array.from({ length: count }), 4, () => createMessage(api, { ...body, status_callback: receiver.url }));
+  const created = await inParallel(Array.from({ length: count }), 4, () =>
+    createMessage(api, { ...body, status_callback: receiver.url }, idempotencyKey ? { "idempotency-key": crypto.randomUUID() } : {}),
+  );
   const ids = created.map((m) => m.id);
   if (!(await receiver.waitFor(ids, finalEvent, 30_000))) throw new Error(`not every message reached ${finalEvent} within 30 s`);
   // The object's last request (the alarm that sent the final webhook) finishes after the receiver answered.
@@ -212,6 +233,7 @@ export async function lifeCost(api: Api, receiver: WebhookReceiver, body: Record
     d1Writes: sum(breakdown.d1Writes),
     d1Reads: sum(breakdown.d1Reads),
     durableObjectRequests: sum(breakdown.durableObjectRequests),
+    durableObjectRequestsByClass: byClass(breakdown.durableObjectRequests),
     durableObjectStorageWrites: sum(breakdown.durableObjectStorageWrites),
     webhooks: (receiver.count() - webhooksBefore) / count,
     breakdown,
