@@ -4,10 +4,10 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import type { MessageStatus } from "../../src/delivery/message-status.ts";
-import type { Receipt } from "../../src/providers/provider.ts";
 import { env } from "cloudflare:workers";
 import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
 import { fakeProviders } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 beforeEach(() => {
@@ -17,18 +17,6 @@ afterEach(() => {
   fake.restore();
   vi.restoreAllMocks();
 });
-
-/** A live SMS message handed off to (fake) Twilio: status sent. */
-async function handedOff() {
-  const id = await storeMessage(await createAccount("live"));
-  await runConsumer([id]);
-  const stub = messageStatusStub(env, id);
-  const attempt = (await stub.events()).find((event) => event.type === "provider.attempt")!;
-  const providerMessageId = attempt.data.provider_message_id as string;
-  const report = (status: Receipt["status"], extra: Partial<Receipt> = {}) =>
-    stub.receipt({ provider: "twilio", messageId: id, providerMessageId, status, detail: `MessageStatus=${status}`, ...extra });
-  return { id, stub, providerMessageId, report };
-}
 
 const statusChanges = async (stub: ReturnType<typeof messageStatusStub>) =>
   (await stub.events()).filter((e) => e.type === "status.changed").map((e) => e.data.status);

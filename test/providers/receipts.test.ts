@@ -2,11 +2,11 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import { twilioSignature } from "../../src/providers/twilio.ts";
 import { whatsappSignature } from "../../src/providers/whatsapp.ts";
-import { api, createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
+import { api, storedMessage } from "../helpers.ts";
 import { fakeProviders } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 beforeEach(() => {
@@ -18,19 +18,6 @@ afterEach(() => {
 });
 
 const BASE = "http://api.omniflow.test";
-
-async function handedOff(channel: "sms" | "whatsapp" | "email") {
-  const to = { sms: "+14155550123", whatsapp: "+919876543210", email: "ana@example.com" }[channel];
-  const rendered = {
-    sms: { channel: "sms", text: "hi" },
-    whatsapp: { channel: "whatsapp", type: "text", text: "hi" },
-    email: { channel: "email", subject: "Hi", text: "hi" },
-  }[channel] as never;
-  const id = await storeMessage(await createAccount("live"), { channel, to, from: channel === "email" ? "noreply@acme.example" : "+14155550100", rendered });
-  await runConsumer([id]);
-  const attempt = (await messageStatusStub(env, id).events()).find((event) => event.type === "provider.attempt")!;
-  return { id, providerMessageId: attempt.data.provider_message_id as string };
-}
 
 describe("POST /v1/providers/twilio/status", () => {
   async function post(id: string, params: Record<string, string>, signature?: string) {

@@ -2,13 +2,13 @@
 // failures are retried. A receiver verifies every request with the
 // `standardwebhooks` package, as a customer's server would.
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import { RETRY_SCHEDULE_SECONDS } from "../../src/delivery/webhooks.ts";
-import { api, createAccount, createMessage, eventually, runConsumer, storeMessage, type TestAccount } from "../helpers.ts";
+import { api, createAccount, createMessage, eventually, type TestAccount } from "../helpers.ts";
 import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
 
 let receiver: ReturnType<typeof fakeReceiver>;
 afterEach(() => {
@@ -44,14 +44,7 @@ function verifyNow(secret: string, request: RecordedRequest) {
 /** A live SMS with a status_callback, handed off to (fake) Twilio, so its 'sent' webhook is on its way. */
 async function sentLiveMessage(callback = receiver.url) {
   fakeProviders();
-  const account = await createAccount("live");
-  const id = await storeMessage(account, { statusCallback: callback });
-  await runConsumer([id]);
-  const stub = messageStatusStub(env, id);
-  const attempt = (await stub.events()).find((event) => event.type === "provider.attempt")!;
-  const report = (status: "delivered" | "read") =>
-    stub.receipt({ provider: "twilio", messageId: id, providerMessageId: attempt.data.provider_message_id as string, status, detail: status });
-  return { account, id, stub, report };
+  return handedOff("sms", { statusCallback: callback });
 }
 
 const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
