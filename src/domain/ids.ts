@@ -13,10 +13,6 @@ export function idPattern(prefix: string): RegExp {
   return new RegExp(`^${prefix}_[0-9a-f]{32}$`);
 }
 
-export function isId(prefix: string, value: string): boolean {
-  return idPattern(prefix).test(value);
-}
-
 export function unixSeconds(ms: number = Date.now()): number {
   return Math.floor(ms / 1000);
 }

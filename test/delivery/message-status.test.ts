@@ -1,22 +1,15 @@
 // The per-message Durable Object: ordering of status reports, alarms, and
 // keeping D1 in step with it.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import type { MessageStatus } from "../../src/delivery/message-status.ts";
 import { env } from "cloudflare:workers";
 import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
-import { fakeProviders } from "../support/fake-http.ts";
+import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 
-let fake: ReturnType<typeof fakeProviders>;
-beforeEach(() => {
-  fake = fakeProviders();
-});
-afterEach(() => {
-  fake.restore();
-  vi.restoreAllMocks();
-});
+useFakeProviders();
 
 const statusChanges = async (stub: ReturnType<typeof messageStatusStub>) =>
   (await stub.events()).filter((e) => e.type === "status.changed").map((e) => e.data.status);

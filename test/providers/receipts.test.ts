@@ -1,21 +1,14 @@
 // Provider delivery reports: believed only with a valid signature.
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { twilioSignature } from "../../src/providers/twilio.ts";
 import { whatsappSignature } from "../../src/providers/whatsapp.ts";
 import { api, storedMessage } from "../helpers.ts";
-import { fakeProviders } from "../support/fake-http.ts";
+import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 
-let fake: ReturnType<typeof fakeProviders>;
-beforeEach(() => {
-  fake = fakeProviders();
-});
-afterEach(() => {
-  fake.restore();
-  vi.restoreAllMocks();
-});
+useFakeProviders();
 
 const BASE = "http://api.omniflow.test";
 

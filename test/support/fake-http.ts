@@ -1,7 +1,7 @@
 // Stand-ins for the outside world's HTTP servers: a fetch mock that records
 // every request to the given hosts and answers with the responses a test
 // queues up, else with the host's default answer. Other hosts pass through.
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { bodyText } from "../../src/http/body.ts";
 
 export interface RecordedRequest {
@@ -69,6 +69,18 @@ export function fakeProviders(): FakeHttp {
       return Response.json({ messaging_product: "whatsapp", contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.${crypto.randomUUID()}` }] });
     },
     "resend.fake": () => Response.json({ id: crypto.randomUUID() }),
+  });
+}
+
+/** Fake providers around every test of the calling file, removed (with every other mock) after each. */
+export function useFakeProviders(): void {
+  let fake: FakeHttp;
+  beforeEach(() => {
+    fake = fakeProviders();
+  });
+  afterEach(() => {
+    fake.restore();
+    vi.restoreAllMocks();
   });
 }
 
