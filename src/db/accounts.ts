@@ -1,7 +1,26 @@
 // Accounts and API keys in D1.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys, type AccountRow } from "./schema.ts";
+
+/**
+ * Whose rows a read may return: the caller's account, or, for reads that ride
+ * in the API key's own lookup (before the key is verified), the accounts of
+ * the unrevoked keys with the presented prefix. The caller of such a read
+ * keeps only the rows of the account the key then proves.
+ */
+export type AccountScope = { accountId: string } | { keyPrefix: string };
+
+/** The condition that `column` (an account_id) is in the scope. */
+export function inAccountScope(db: Database, column: SQLiteColumn, scope: AccountScope): SQL {
+  if ("accountId" in scope) return eq(column, scope.accountId);
+  const keyAccounts = db
+    .select({ accountId: apiKeys.accountId })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.prefix, scope.keyPrefix), isNull(apiKeys.revokedAt)));
+  return inArray(column, keyAccounts);
+}
 
 export interface KeyCandidate {
   keyId: string;
@@ -9,14 +28,18 @@ export interface KeyCandidate {
   account: AccountRow;
 }
 
-/** Unrevoked keys whose visible prefix matches, with their accounts. */
-export async function activeKeysByPrefix(db: Database, prefix: string): Promise<KeyCandidate[]> {
-  const rows = await db
-    .select({ keyId: apiKeys.id, hash: apiKeys.hash, account: accounts })
+/**
+ * Unrevoked keys whose visible prefix matches, with their accounts (rows of
+ * KeyCandidate). Unexecuted, so a route's own reads can share its round trip.
+ */
+export function activeKeysQuery(db: Database, prefix: string) {
+  return db
+    // Aliased: in a D1 batch, drizzle reads rows by column name, so the key's
+    // "id" would be lost under the account's.
+    .select({ keyId: sql<string>`${apiKeys.id}`.as("key_id"), hash: apiKeys.hash, account: accounts })
     .from(apiKeys)
     .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
     .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
-  return rows;
 }
 
 export async function findAccount(db: Database, accountId: string): Promise<AccountRow | undefined> {

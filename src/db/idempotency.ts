@@ -3,7 +3,7 @@
 import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "./client.ts";
-import { type IdempotencyKeyRow, idempotencyKeys as keys } from "./schema.ts";
+import { idempotencyKeys as keys } from "./schema.ts";
 
 export interface ClaimRequest {
   accountId: string;
@@ -35,12 +35,11 @@ export type ClaimOutcome =
 const sameKey = (accountId: string, key: string) => and(eq(keys.accountId, accountId), eq(keys.key, key));
 
 /**
- * The claim, as two statements for one batch (claimOutcome reads their
- * results): the upsert claims a new, expired or abandoned key; the select
- * reads what is there when it did not. A batch is one round trip, so a caller
- * can add its own reads to it.
+ * Claims the key for this request, unless another request holds it or has
+ * completed it: one round trip. The upsert claims a new, expired or abandoned
+ * key; the select reads what is there when it did not.
  */
-export function claimStatements(db: Database, request: ClaimRequest) {
+export async function claimIdempotencyKey(db: Database, request: ClaimRequest): Promise<ClaimOutcome> {
   const { accountId, key, fingerprint, now } = request;
   const claim = {
     fingerprint,
@@ -52,7 +51,7 @@ export function claimStatements(db: Database, request: ClaimRequest) {
     createdAt: now,
     expiresAt: now + request.ttlSeconds,
   };
-  return [
+  const [claimed, [existing]] = await db.batch([
     db
       .insert(keys)
       .values({ accountId, key, ...claim })
@@ -66,25 +65,14 @@ export function claimStatements(db: Database, request: ClaimRequest) {
       })
       .returning({ token: keys.lockToken }),
     db.select().from(keys).where(sameKey(accountId, key)),
-  ] as const;
-}
-
-/** The results of claimStatements, in order. */
-export type ClaimResults = readonly [claimed: unknown[], existing: IdempotencyKeyRow[]];
-
-export function claimOutcome(request: ClaimRequest, [claimed, [existing]]: ClaimResults): ClaimOutcome {
+  ]);
   if (claimed.length > 0) return { kind: "claimed" };
-  if (!existing || existing.fingerprint !== request.fingerprint) return { kind: "mismatch" };
+  if (!existing || existing.fingerprint !== fingerprint) return { kind: "mismatch" };
   if (existing.responseStatus === null) return { kind: "in_flight" };
   return {
     kind: "completed",
     response: { status: existing.responseStatus, contentType: existing.responseContentType ?? "application/json", body: existing.responseBody ?? "" },
   };
-}
-
-/** Claims the key for this request, unless another request holds it or has completed it: one round trip. */
-export async function claimIdempotencyKey(db: Database, request: ClaimRequest): Promise<ClaimOutcome> {
-  return claimOutcome(request, await db.batch(claimStatements(db, request)));
 }
 
 /** Stores the response for replay; a statement, so it can commit in one batch with the request's own writes. */

@@ -6,8 +6,8 @@ import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
 import type { MessageStatus } from "../domain/message.ts";
+import { type AccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
-import { type ClaimOutcome, type ClaimRequest, claimOutcome, claimStatements } from "./idempotency.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { messages, type MessageRow, type NewMessageRow, type SenderRow, type TemplateRow } from "./schema.ts";
 import { sendersQuery } from "./senders.ts";
@@ -17,30 +17,39 @@ export interface CreateReads {
   templateId?: string;
   /** The channel's sender with this address, or with address undefined its default pool. */
   senders?: { channel: Channel; address: string | undefined };
-  /** The request's Idempotency-Key, claimed in the same round trip. */
-  claim?: ClaimRequest;
 }
 
 export interface CreateReadResults {
   template: TemplateRow | undefined;
   senders: SenderRow[];
-  claim: ClaimOutcome | undefined;
 }
 
-/** What a create reads besides the account, and its Idempotency-Key claim, in at most one D1 round trip. */
-export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
-  const claim = reads.claim && claimStatements(db, reads.claim);
-  const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
-  const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
-  const [first, ...rest] = [...(claim ?? []), template, pool].filter((statement) => statement !== undefined);
-  // A batch answers with each statement's result, in statement order.
-  const results: unknown[] = first ? await db.batch([first, ...rest]) : [];
-  const next = <T>() => results.shift() as T;
+/**
+ * What a create reads besides the account, as statements for one D1 batch
+ * (none when it needs nothing), and how to read their results: the batch's
+ * results for these statements, in order, narrowed to the account.
+ */
+export function createReadsQuery(db: Database, scope: AccountScope, reads: CreateReads) {
+  const template = reads.templateId === undefined ? undefined : templateQuery(db, scope, reads.templateId);
+  const pool = reads.senders && sendersQuery(db, scope, reads.senders.channel, reads.senders.address);
+  const statements: BatchItem<"sqlite">[] = [];
+  if (template) statements.push(template);
+  if (pool) statements.push(pool);
   return {
-    claim: reads.claim && claimOutcome(reads.claim, [next(), next()]),
-    template: template && next<TemplateRow[]>()[0],
-    senders: pool ? next<SenderRow[]>() : [],
+    statements,
+    results(results: unknown[], accountId: string): CreateReadResults {
+      const next = [...results];
+      const own = <T extends { accountId: string }>() => (next.shift() as T[]).filter((row) => row.accountId === accountId);
+      return { template: template && own<TemplateRow>()[0], senders: pool ? own<SenderRow>() : [] };
+    },
   };
+}
+
+/** What a create reads besides the account, in at most one D1 round trip. */
+export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
+  const { statements, results } = createReadsQuery(db, { accountId }, reads);
+  const [first, ...rest] = statements;
+  return results(first ? await db.batch([first, ...rest]) : [], accountId);
 }
 
 /** Inserts the row and the other statements in one transaction. */

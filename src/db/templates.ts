@@ -2,6 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Cursor } from "../domain/cursor.ts";
 import type { TemplateBodies } from "../domain/template.ts";
+import { type AccountScope, inAccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
 import { templates, type TemplateRow } from "./schema.ts";
@@ -14,13 +15,19 @@ export async function insertTemplate(db: Database, row: TemplateRow): Promise<Te
   return inserted ?? null;
 }
 
-/** Unexecuted, so a message create can batch it with its sender lookup. */
-export function templateQuery(db: Database, accountId: string, id: string) {
-  return db.select().from(templates).where(byId(accountId, id)).limit(1);
+/**
+ * Unexecuted, so a message create can batch it with its other reads. At most
+ * one row per account in the scope (the id is unique within an account).
+ */
+export function templateQuery(db: Database, scope: AccountScope, id: string) {
+  return db
+    .select()
+    .from(templates)
+    .where(and(inAccountScope(db, templates.accountId, scope), eq(templates.id, id)));
 }
 
 export async function findTemplate(db: Database, accountId: string, id: string): Promise<TemplateRow | undefined> {
-  const [row] = await templateQuery(db, accountId, id);
+  const [row] = await templateQuery(db, { accountId }, id);
   return row;
 }
 

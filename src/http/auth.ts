@@ -1,11 +1,16 @@
 // API key authentication: "Authorization: Basic base64(<key>:)" (curl -u key:)
 // or "Authorization: Bearer <key>". The key's hash is compared in constant time.
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { hashApiKey, parseApiKey } from "../auth/api-key.ts";
-import { activeKeysByPrefix } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
+import { hashApiKey, type ParsedKey, parseApiKey } from "../auth/api-key.ts";
+import { activeKeysQuery, type KeyCandidate } from "../db/accounts.ts";
+import { database, type Database } from "../db/client.ts";
+import { createReadsQuery } from "../db/messages.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
-import type { AppEnv } from "./context.ts";
+import { createMessageSchema } from "../domain/message.ts";
+import { readsForCreate } from "../services/messages.ts";
+import { validBody } from "./body.ts";
+import { type AppEnv, isMessageCreate } from "./context.ts";
 import { errors } from "./errors.ts";
 
 const HOW_TO =
@@ -50,10 +55,28 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (!parsed) throw invalid;
 
   const hash = await hashApiKey(key);
-  const candidates = await activeKeysByPrefix(database(c.env.DB), parsed.prefix);
-  const match = candidates.find((candidate) => timingSafeEqualStrings(hash, candidate.hash));
+  const db = database(c.env.DB);
+  const alongside = await createReadsAlongside(c, db, parsed);
+  const [candidates, ...results] = await db.batch([activeKeysQuery(db, parsed.prefix), ...(alongside?.statements ?? [])]);
+  const match = (candidates as KeyCandidate[]).find((candidate) => timingSafeEqualStrings(hash, candidate.hash));
   if (!match || match.account.mode !== parsed.mode) throw invalid;
   c.set("account", match.account);
   c.set("apiKeyId", match.keyId);
+  if (alongside) c.set("createReads", alongside.results(results, match.account.id));
   await next();
 });
+
+/**
+ * A message create's own reads (its template, its sender or default pool) ride
+ * in the key lookup's D1 round trip: the hot path's one round trip fewer. They
+ * are made before the key is verified, so scoped to the accounts of the key's
+ * prefix, and narrowed to the account the key proves. A body that does not
+ * validate reads nothing: its handler answers the 400 once the key is checked.
+ */
+async function createReadsAlongside(c: Context<AppEnv>, db: Database, key: ParsedKey) {
+  if (!isMessageCreate(c)) return null;
+  const input = await validBody(c.req.raw, createMessageSchema).catch(() => null);
+  if (!input) return null;
+  const reads = createReadsQuery(db, { keyPrefix: key.prefix }, readsForCreate(input, key.mode));
+  return reads.statements.length > 0 ? reads : null;
+}

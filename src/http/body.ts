@@ -70,8 +70,20 @@ async function parseBody(request: Request): Promise<unknown> {
   throw errors.unsupportedMediaType();
 }
 
+// Validated once per request and schema: a message create's body is validated
+// with its key lookup (src/http/auth.ts), then used by its handler.
+const validatedBodies = new WeakMap<Request, Map<z.ZodType, Promise<unknown>>>();
+
 /** Reads and validates the body; a failure is a 4xx naming the param at fault. */
-export async function validBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+export function validBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  let bySchema = validatedBodies.get(request);
+  if (!bySchema) validatedBodies.set(request, (bySchema = new Map()));
+  let validated = bySchema.get(schema) as Promise<z.output<S>> | undefined;
+  if (!validated) bySchema.set(schema, (validated = validate(request, schema)));
+  return validated;
+}
+
+async function validate<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const body = await readBody(request);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw errors.invalidRequest("invalid_body", "The request body must be an object.");

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { CreateReadResults } from "../db/messages.ts";
 import type { AccountRow } from "../db/schema.ts";
 import type { IdempotencyClaim } from "./idempotency.ts";
 
@@ -11,10 +12,12 @@ export interface AppEnv {
     apiKeyId: string;
     /** Present on a POST with a valid Idempotency-Key. */
     idempotencyClaim?: IdempotencyClaim;
+    /** A message create's reads, made with the API key lookup (src/http/auth.ts). */
+    createReads?: CreateReadResults;
   };
 }
 
-/** POST /v1/messages: counted against the daily cap, and it claims its Idempotency-Key with its lookups. */
+/** POST /v1/messages: its reads ride with the key lookup, and it counts against the daily cap. */
 export function isMessageCreate(c: Context<AppEnv>): boolean {
   return c.req.method === "POST" && c.req.path === "/v1/messages";
 }

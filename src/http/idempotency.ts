@@ -15,7 +15,7 @@ import { type ClaimOutcome, type ClaimRequest, claimIdempotencyKey, completeClai
 import { unixSeconds } from "../domain/ids.ts";
 import { requestFingerprint } from "../domain/request-fingerprint.ts";
 import { readBody } from "./body.ts";
-import { type AppEnv, isMessageCreate } from "./context.ts";
+import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
 
 export const IDEMPOTENCY = {
@@ -30,8 +30,6 @@ const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${IDEMPOTENCY.maxKeyLength}}$`);
 
 export interface IdempotencyClaim {
   request: ClaimRequest;
-  /** pending: not claimed yet; held: this request runs for the key; replayed: the key's stored response was the answer. */
-  state: "pending" | "held" | "replayed";
   /** Set when the handler stored its response in its own write batch. */
   recorded: boolean;
 }
@@ -39,17 +37,15 @@ export interface IdempotencyClaim {
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** Throws for a key in use or used with other parameters; the stored response of a completed key; null when this request now holds it. */
-function settle(claim: IdempotencyClaim, outcome: ClaimOutcome): StoredResponse | null {
+function settle(key: string, outcome: ClaimOutcome): StoredResponse | null {
   switch (outcome.kind) {
     case "mismatch":
-      throw errors.idempotencyMismatch(claim.request.key);
+      throw errors.idempotencyMismatch(key);
     case "in_flight":
-      throw errors.idempotencyKeyInUse(claim.request.key);
+      throw errors.idempotencyKeyInUse(key);
     case "completed":
-      claim.state = "replayed";
       return outcome.response;
     case "claimed":
-      claim.state = "held";
       return null;
   }
 }
@@ -76,20 +72,14 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       ttlSeconds: IDEMPOTENCY.ttlSeconds,
       lockSeconds: IDEMPOTENCY.lockSeconds,
     },
-    state: "pending",
     recorded: false,
   };
+  const stored = settle(key, await claimIdempotencyKey(db, claim.request));
+  if (stored) return replayResponse(c, stored);
+  // This request now holds the key.
   c.set("idempotencyClaim", claim);
-  // A message create claims the key in the D1 batch of its template and
-  // sender lookups (foldedClaim); any other POST claims it here, before its
-  // handler runs.
-  if (!isMessageCreate(c)) {
-    const stored = settle(claim, await claimIdempotencyKey(db, claim.request));
-    if (stored) return replayResponse(c, stored);
-  }
 
   await next();
-  if (claim.state !== "held") return;
   if (!isSuccess(c.res.status)) {
     await releaseClaim(db, claim.request);
   } else if (!claim.recorded) {
@@ -97,25 +87,6 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     await db.batch([completeClaim(db, claim.request, response)]);
   }
 });
-
-/**
- * For a handler that claims the key itself, in the batch of its first reads
- * (a message create): the claim to add, and what to make of its outcome (see
- * settle). Undefined when the request has no Idempotency-Key.
- */
-export function foldedClaim(c: Context<AppEnv>) {
-  const claim = c.get("idempotencyClaim");
-  if (claim?.state !== "pending") return undefined;
-  return { request: claim.request, settle: (outcome: ClaimOutcome) => settle(claim, outcome) };
-}
-
-/**
- * A folded claim's stored response, as the handler's answer: it is the
- * response this route gave the key's first request, so it has the route's type.
- */
-export function replay<T>(c: Context<AppEnv>, stored: StoredResponse): T {
-  return replayResponse(c, stored) as T;
-}
 
 /**
  * For a handler that writes: the statement storing its JSON response with the
@@ -126,7 +97,7 @@ export function replay<T>(c: Context<AppEnv>, stored: StoredResponse): T {
  */
 export function storeResponseWith(c: Context<AppEnv>, status: ContentfulStatusCode, object: unknown): BatchItem<"sqlite">[] {
   const claim = c.get("idempotencyClaim");
-  if (claim?.state !== "held") return [];
+  if (!claim) return [];
   claim.recorded = true;
   return [completeClaim(database(c.env.DB), claim.request, { status, contentType: "application/json", body: JSON.stringify(object) })];
 }

@@ -1,8 +1,8 @@
 // Creating a message: the one place that decides what is stored and queued.
 import type { BatchItem } from "drizzle-orm/batch";
+import type { Mode } from "../auth/api-key.ts";
 import { database } from "../db/client.ts";
-import type { ClaimOutcome, ClaimRequest, StoredResponse } from "../db/idempotency.ts";
-import { insertMessage, readForCreate } from "../db/messages.ts";
+import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
 import type { AccountRow, MessageRow, SenderRow, TemplateRow } from "../db/schema.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
@@ -21,45 +21,33 @@ export function deliveryJob(messageId: string): MessageSendRequest<DeliveryJob> 
   return { body: { messageId }, contentType: "json" };
 }
 
-/**
- * A create's Idempotency-Key: claimed in the one D1 batch of the create's
- * lookups, and its response stored in the same transaction as the row.
- */
-export interface CreateIdempotency {
-  request: ClaimRequest;
-  /**
-   * Throws for a key in use or used with other parameters; the stored response
-   * of a completed key; null when this request now holds the key.
-   */
-  settle(outcome: ClaimOutcome): StoredResponse | null;
-  /** The statements storing the response to this create. */
-  storeWith(row: MessageRow): BatchItem<"sqlite">[];
+/** The reads a create of this input needs besides the account. */
+export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
+  const { channel, from } = input;
+  // Test keys may send from any well-formed address, so only live keys look a given `from` up.
+  const needsSenders = from === undefined || mode === "live";
+  return {
+    templateId: "template_id" in input.content ? input.content.template_id : undefined,
+    senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
+  };
 }
 
-/** The stored message, or with an Idempotency-Key already used for it, the response stored then. */
-export type CreateResult = { row: MessageRow } | { replay: StoredResponse };
+export interface CreateOptions {
+  /** The reads of readsForCreate, when made already (the API made them with the key lookup, see src/http/auth.ts). */
+  reads?: CreateReadResults;
+  /** Statements to commit in one transaction with the row (an Idempotency-Key's stored response). */
+  alsoWrite?: (row: MessageRow) => BatchItem<"sqlite">[];
+}
 
-export async function createMessage(
-  env: Env,
-  account: AccountRow,
-  input: CreateMessageInput,
-  idempotency?: CreateIdempotency,
-): Promise<CreateResult> {
+/** Stores the message and queues its delivery; a 4xx ApiError when the input cannot be sent as given. */
+export async function createMessage(env: Env, account: AccountRow, input: CreateMessageInput, options: CreateOptions = {}): Promise<MessageRow> {
   if (input.statusCallback !== undefined) {
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) throw errors.invalidParam("status_callback", `Invalid status_callback: ${problem}.`);
   }
   const db = database(env.DB);
-  const { channel, from } = input;
-  // Test keys may send from any well-formed address, so only live keys look a given `from` up.
-  const needsSenders = from === undefined || account.mode === "live";
-  const reads = await readForCreate(db, account.id, {
-    templateId: "template_id" in input.content ? input.content.template_id : undefined,
-    senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
-    claim: idempotency?.request,
-  });
-  const replay = idempotency && reads.claim && idempotency.settle(reads.claim);
-  if (replay) return { replay };
+  const { channel } = input;
+  const reads = options.reads ?? (await readForCreate(db, account.id, readsForCreate(input, account.mode)));
   const rendered = render(input, reads.template);
   const sentFrom = sender(account, input, reads.senders);
   const id = newId("msg");
@@ -86,14 +74,14 @@ export async function createMessage(
   // The row is written before anything is queued: a 201 always means the
   // message is durably stored. If the send below fails (or the Worker dies
   // first), the row stays `queued` and the reconciler re-enqueues it.
-  await insertMessage(db, row, idempotency?.storeWith(row));
+  await insertMessage(db, row, options.alsoWrite?.(row));
   try {
     const job = deliveryJob(row.id);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
   } catch (error) {
     console.error(JSON.stringify({ event: "enqueue_failed", message_id: row.id, error: String(error) }));
   }
-  return { row };
+  return row;
 }
 
 function render({ channel, content }: CreateMessageInput, template: TemplateRow | undefined): RenderedContent {

@@ -2,10 +2,10 @@
 // mode, come before everything else a request could learn, and are never echoed.
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { generateApiKey } from "../../src/auth/api-key.ts";
+import { generateApiKey, hashApiKey } from "../../src/auth/api-key.ts";
 import { apiKeys } from "../../src/db/schema.ts";
-import { unixSeconds } from "../../src/domain/ids.ts";
-import { addKey, api, basicAuth, createAccount, db, expectError, failMessageQueries, messageCount, smsBody } from "../helpers.ts";
+import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import { addKey, addSender, api, basicAuth, createAccount, db, expectError, failMessageQueries, messageCount, seedExample, smsBody } from "../helpers.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -64,6 +64,49 @@ describe("what a request learns without a valid key", () => {
     const created = await api("/v1/messages", { key: owner.key, json: smsBody() });
     const { id } = await created.json<{ id: string }>();
     await expectError(await api(`/v1/messages/${id}`, { key: null }), 401, { type: "authentication_error" });
+  });
+});
+
+// A message create reads its template and senders in the key lookup's round
+// trip, before the key is verified, for the accounts of every key with the
+// presented prefix (see src/http/auth.ts). Only the proven account's rows count.
+describe("reads made with the key lookup", () => {
+  /** Stores, for `other`, a key with `account`'s visible prefix but another secret. */
+  async function sharePrefix(account: { keyPrefix: string }, other: { id: string }) {
+    const lookalike = `${account.keyPrefix}${"0".repeat(40)}`;
+    await db().insert(apiKeys).values({ id: newId("key"), accountId: other.id, prefix: account.keyPrefix, hash: await hashApiKey(lookalike), createdAt: unixSeconds() });
+  }
+
+  it("never use a template of another account whose key shares the prefix", async () => {
+    const account = await createAccount();
+    const other = await createAccount();
+    await seedExample(other);
+    await sharePrefix(account, other);
+    const res = await api("/v1/messages", { key: account.key, json: { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "1" } } } });
+    await expectError(res, 400, { code: "resource_missing", param: "content[template_id]" });
+    expect(await messageCount(account.id)).toBe(0);
+    expect(await messageCount(other.id)).toBe(0);
+  });
+
+  it("never pick a sender of another account whose key shares the prefix", async () => {
+    const account = await createAccount("live");
+    const other = await createAccount("live");
+    await addSender(other, { channel: "sms", address: "+14155550100" });
+    await sharePrefix(account, other);
+    const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+    await expectError(res, 400, { code: "no_default_sender", param: "from" });
+    const named = await api("/v1/messages", { key: account.key, json: smsBody({ from: "+14155550100" }) });
+    await expectError(named, 400, { code: "resource_missing", param: "from" });
+    expect(await messageCount(account.id)).toBe(0);
+  });
+
+  it("count for nothing when the key's secret is wrong: 401, nothing stored", async () => {
+    const account = await createAccount();
+    await seedExample(account);
+    const wrongSecret = `${account.keyPrefix}${"f".repeat(40)}`;
+    const res = await api("/v1/messages", { key: wrongSecret, json: { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "1" } } } });
+    await expectError(res, 401, { type: "authentication_error", code: "invalid_api_key" });
+    expect(await messageCount(account.id)).toBe(0);
   });
 });
 

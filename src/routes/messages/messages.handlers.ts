@@ -7,7 +7,7 @@ import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
 import { validBody } from "../../http/body.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
-import { foldedClaim, replay, storeResponseWith } from "../../http/idempotency.ts";
+import { storeResponseWith } from "../../http/idempotency.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import { createMessage as create } from "../../services/messages.ts";
 import { messageEvents } from "../../services/events.ts";
@@ -18,10 +18,11 @@ const MESSAGE_ID = idPattern("msg");
 
 export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
   const input = await validBody(c.req.raw, createMessageSchema);
-  const claim = foldedClaim(c);
-  const created = await create(c.env, c.get("account"), input, claim && { ...claim, storeWith: (row) => storeResponseWith(c, 201, toMessageObject(row)) });
-  if ("replay" in created) return replay(c, created.replay);
-  return c.json(toMessageObject(created.row), 201);
+  const row = await create(c.env, c.get("account"), input, {
+    reads: c.get("createReads"),
+    alsoWrite: (created) => storeResponseWith(c, 201, toMessageObject(created)),
+  });
+  return c.json(toMessageObject(row), 201);
 };
 
 async function ownMessage(env: Env, accountId: string, id: string) {
