@@ -1,8 +1,15 @@
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema.ts";
 
-export type Database = ReturnType<typeof database>;
+export type Database = ReturnType<typeof drizzle>;
 
-export function database(d1: D1Database) {
-  return drizzle(d1, { schema });
+// One drizzle instance per D1 binding, made once per isolate: every request
+// uses the database several times. (No schema is passed: nothing uses the
+// relational query API, and extracting its config on each call cost CPU on
+// every request.)
+const instances = new WeakMap<D1Database, Database>();
+
+export function database(d1: D1Database): Database {
+  let db = instances.get(d1);
+  if (!db) instances.set(d1, (db = drizzle(d1)));
+  return db;
 }
