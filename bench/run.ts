@@ -139,7 +139,7 @@ async function main(): Promise<Results> {
   const whatsapp = { channel: "WHATSAPP", to: "+14155550123", content: { text: "Your code is 849201" } };
   const cost: Record<string, LifeCost> = {
     sms: await lifeCost(counted, receiver, SMS, "message.delivered", LIFE_MESSAGES),
-    // The same with an Idempotency-Key: its claim and stored response are D1 statements too.
+    // The same with an Idempotency-Key: its claim is a D1 write too (the message is its stored response).
     "sms, Idempotency-Key": await lifeCost(counted, receiver, SMS, "message.delivered", LIFE_MESSAGES, { idempotencyKey: true }),
     email: await lifeCost(counted, receiver, email, "message.delivered", LIFE_MESSAGES),
     // The sandbox reports WhatsApp messages read after delivered: their life ends there.

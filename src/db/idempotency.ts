@@ -1,9 +1,8 @@
 // Idempotency-Key records in D1. A key is claimed atomically (one upsert),
 // so of two concurrent requests with one key exactly one runs.
-import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { and, eq, inArray, isNull, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "./client.ts";
-import { idempotencyKeys as keys } from "./schema.ts";
+import { idempotencyKeys as keys, type MessageRow, messages } from "./schema.ts";
 
 export interface ClaimRequest {
   accountId: string;
@@ -15,6 +14,8 @@ export interface ClaimRequest {
   ttlSeconds: number;
   /** An in-flight claim older than this is taken to be abandoned (the Worker died). */
   lockSeconds: number;
+  /** POST /v1/messages: the id of the message this request will create (see idempotencyKeys.messageId). */
+  messageId?: string;
 }
 
 /** Held by the one request that runs for a key; completes or releases it. */
@@ -30,14 +31,20 @@ export type ClaimOutcome =
   | { kind: "claimed" }
   | { kind: "mismatch" }
   | { kind: "in_flight" }
-  | { kind: "completed"; response: StoredResponse };
+  | { kind: "completed"; response: StoredResponse }
+  /** A message create's key whose message exists: the response is that message as created. */
+  | { kind: "created"; message: MessageRow };
 
 const sameKey = (accountId: string, key: string) => and(eq(keys.accountId, accountId), eq(keys.key, key));
+
+/** The message the key's request created, if it did (a condition on the key's row). */
+const messageOfKey = (db: Database) => db.select({ id: messages.id }).from(messages).where(eq(messages.id, keys.messageId));
 
 /**
  * Claims the key for this request, unless another request holds it or has
  * completed it: one round trip. The upsert claims a new, expired or abandoned
- * key; the select reads what is there when it did not.
+ * key; the selects read what is there when it did not, and the message its
+ * request created, if any.
  */
 export async function claimIdempotencyKey(db: Database, request: ClaimRequest): Promise<ClaimOutcome> {
   const { accountId, key, fingerprint, now } = request;
@@ -48,44 +55,58 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
     responseStatus: null,
     responseContentType: null,
     responseBody: null,
+    messageId: request.messageId ?? null,
     createdAt: now,
     expiresAt: now + request.ttlSeconds,
   };
-  const [claimed, [existing]] = await db.batch([
+  const [claimed, [existing], [message]] = await db.batch([
     db
       .insert(keys)
       .values({ accountId, key, ...claim })
       .onConflictDoUpdate({
         target: [keys.accountId, keys.key],
         set: claim,
+        // Abandoned: still without a response long after it was claimed, and
+        // (a message create) without its message, which would be its response.
         setWhere: or(
           lte(keys.expiresAt, now),
-          and(isNull(keys.responseStatus), lte(keys.lockedAt, now - request.lockSeconds), eq(keys.fingerprint, fingerprint)),
+          and(isNull(keys.responseStatus), lte(keys.lockedAt, now - request.lockSeconds), eq(keys.fingerprint, fingerprint), notExists(messageOfKey(db))),
         ),
       })
       .returning({ token: keys.lockToken }),
     db.select().from(keys).where(sameKey(accountId, key)),
+    db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.accountId, accountId), inArray(messages.id, db.select({ id: keys.messageId }).from(keys).where(sameKey(accountId, key))))),
   ]);
   if (claimed.length > 0) return { kind: "claimed" };
   if (!existing || existing.fingerprint !== fingerprint) return { kind: "mismatch" };
-  if (existing.responseStatus === null) return { kind: "in_flight" };
-  return {
-    kind: "completed",
-    response: { status: existing.responseStatus, contentType: existing.responseContentType ?? "application/json", body: existing.responseBody ?? "" },
-  };
+  if (existing.responseStatus !== null) {
+    const { responseStatus: status, responseContentType: contentType, responseBody: body } = existing;
+    return { kind: "completed", response: { status, contentType: contentType ?? "application/json", body: body ?? "" } };
+  }
+  if (message) return { kind: "created", message };
+  return { kind: "in_flight" };
 }
 
-/** Stores the response for replay; a statement, so it can commit in one batch with the request's own writes. */
-export function completeClaim(db: Database, claim: Claim, response: StoredResponse): BatchItem<"sqlite"> {
-  return db
+/** Stores the response for replay. */
+export async function completeClaim(db: Database, claim: Claim, response: StoredResponse): Promise<void> {
+  await db
     .update(keys)
     .set({ responseStatus: response.status, responseContentType: response.contentType, responseBody: response.body, lockToken: null })
     .where(and(sameKey(claim.accountId, claim.key), eq(keys.lockToken, claim.token)));
 }
 
-/** Frees a claim whose request changed nothing, so the client can retry with the same key. */
+/**
+ * Frees a claim whose request changed nothing, so the client can retry with
+ * the same key. A message create whose insert did commit (its answer was lost)
+ * keeps its claim: its message is the key's response.
+ */
 export async function releaseClaim(db: Database, claim: Claim): Promise<void> {
-  await db.delete(keys).where(and(sameKey(claim.accountId, claim.key), eq(keys.lockToken, claim.token), isNull(keys.responseStatus)));
+  await db
+    .delete(keys)
+    .where(and(sameKey(claim.accountId, claim.key), eq(keys.lockToken, claim.token), isNull(keys.responseStatus), notExists(messageOfKey(db))));
 }
 
 /** Deletes up to `limit` expired keys; returns how many. */

@@ -52,9 +52,8 @@ export async function readForCreate(db: Database, accountId: string, reads: Crea
   return results(first ? await db.batch([first, ...rest]) : [], accountId);
 }
 
-/** Inserts the row and the other statements in one transaction. */
-export async function insertMessage(db: Database, row: NewMessageRow, alsoWrite: BatchItem<"sqlite">[] = []): Promise<void> {
-  await db.batch([db.insert(messages).values(row), ...alsoWrite]);
+export async function insertMessage(db: Database, row: NewMessageRow): Promise<void> {
+  await db.insert(messages).values(row);
 }
 
 export async function findMessage(db: Database, accountId: string, id: string): Promise<MessageRow | undefined> {

@@ -82,7 +82,8 @@ export const messages = sqliteTable(
 );
 
 // Idempotency-Key records: the first request's response, replayed on retries.
-// A row whose response_status is null is a claim still in flight.
+// A row whose response_status is null (and whose message_id, if any, names no
+// message yet) is a claim still in flight.
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
@@ -96,6 +97,10 @@ export const idempotencyKeys = sqliteTable(
     responseStatus: integer("response_status"),
     responseContentType: text("response_content_type"),
     responseBody: text("response_body"),
+    // For POST /v1/messages, the id of the message the claiming request
+    // creates: its response is that message as created, so the message row,
+    // once it exists, is the stored response (one D1 write fewer per create).
+    messageId: text("message_id"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },

@@ -152,3 +152,8 @@ export function toMessageObject(row: MessageRow) {
 }
 
 export type MessageObject = ReturnType<typeof toMessageObject>;
+
+/** The message as its create stored (and answered) it: queued, nothing delivered or failed yet. */
+export function asCreated(row: MessageRow): MessageRow {
+  return { ...row, status: "queued", deliveredAt: null, providerLatencyMs: null, errorCode: null, errorMessage: null, updatedAt: row.createdAt };
+}

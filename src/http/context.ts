@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { CreateReadResults } from "../db/messages.ts";
 import type { AccountRow } from "../db/schema.ts";
-import type { IdempotencyClaim } from "./idempotency.ts";
+import type { ClaimRequest } from "../db/idempotency.ts";
 
 /** What the Hono app carries per request. */
 export interface AppEnv {
@@ -10,8 +10,8 @@ export interface AppEnv {
     requestId: string;
     account: AccountRow;
     apiKeyId: string;
-    /** Present on a POST with a valid Idempotency-Key. */
-    idempotencyClaim?: IdempotencyClaim;
+    /** Present on a POST holding a valid Idempotency-Key. */
+    idempotencyClaim?: ClaimRequest;
     /** A message create's reads, made with the API key lookup (src/http/auth.ts). */
     createReads?: CreateReadResults;
   };

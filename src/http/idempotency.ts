@@ -6,16 +6,20 @@
 //
 // Only successful (2xx) responses are stored. Every 4xx/5xx of the API means
 // nothing was created, so the key is released and a corrected retry may reuse it.
-import type { BatchItem } from "drizzle-orm/batch";
+//
+// A message create stores no copy of its response: its key records the id of
+// the message it creates, and that message as created is the response (one D1
+// write per keyed create instead of two).
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { database } from "../db/client.ts";
 import { type ClaimOutcome, type ClaimRequest, claimIdempotencyKey, completeClaim, releaseClaim, type StoredResponse } from "../db/idempotency.ts";
-import { unixSeconds } from "../domain/ids.ts";
+import { newId, unixSeconds } from "../domain/ids.ts";
+import { asCreated, toMessageObject } from "../domain/message.ts";
 import { requestFingerprint } from "../domain/request-fingerprint.ts";
 import { readBody } from "./body.ts";
-import type { AppEnv } from "./context.ts";
+import { type AppEnv, isMessageCreate } from "./context.ts";
 import { errors } from "./errors.ts";
 
 export const IDEMPOTENCY = {
@@ -28,16 +32,10 @@ export const IDEMPOTENCY = {
 
 const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${IDEMPOTENCY.maxKeyLength}}$`);
 
-export interface IdempotencyClaim {
-  request: ClaimRequest;
-  /** Set when the handler stored its response in its own write batch. */
-  recorded: boolean;
-}
-
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
-/** Throws for a key in use or used with other parameters; the stored response of a completed key; null when this request now holds it. */
-function settle(key: string, outcome: ClaimOutcome): StoredResponse | null {
+/** The response of a completed key's first request; throws for a key in use or used with other parameters. */
+function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "claimed" }>): StoredResponse {
   switch (outcome.kind) {
     case "mismatch":
       throw errors.idempotencyMismatch(key);
@@ -45,13 +43,10 @@ function settle(key: string, outcome: ClaimOutcome): StoredResponse | null {
       throw errors.idempotencyKeyInUse(key);
     case "completed":
       return outcome.response;
-    case "claimed":
-      return null;
+    case "created":
+      // Exactly what the create answered: c.json of the message as created.
+      return { status: 201, contentType: "application/json", body: JSON.stringify(toMessageObject(asCreated(outcome.message))) };
   }
-}
-
-function replayResponse(c: Context<AppEnv>, { status, contentType, body }: StoredResponse): Response {
-  return c.body(body, status as ContentfulStatusCode, { "Content-Type": contentType, "Idempotent-Replayed": "true" });
 }
 
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
@@ -62,42 +57,34 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const db = database(c.env.DB);
   // An invalid body fails here exactly as in the handler; nothing is stored.
   const params = c.req.raw.body === null ? {} : await readBody(c.req.raw);
-  const claim: IdempotencyClaim = {
-    request: {
-      accountId: c.get("account").id,
-      key,
-      token: crypto.randomUUID(),
-      fingerprint: await requestFingerprint(c.req.method, c.req.path, params),
-      now: unixSeconds(),
-      ttlSeconds: IDEMPOTENCY.ttlSeconds,
-      lockSeconds: IDEMPOTENCY.lockSeconds,
-    },
-    recorded: false,
+  const claim: ClaimRequest = {
+    accountId: c.get("account").id,
+    key,
+    token: crypto.randomUUID(),
+    fingerprint: await requestFingerprint(c.req.method, c.req.path, params),
+    now: unixSeconds(),
+    ttlSeconds: IDEMPOTENCY.ttlSeconds,
+    lockSeconds: IDEMPOTENCY.lockSeconds,
+    messageId: isMessageCreate(c) ? newId("msg") : undefined,
   };
-  const stored = settle(key, await claimIdempotencyKey(db, claim.request));
-  if (stored) return replayResponse(c, stored);
+  const outcome = await claimIdempotencyKey(db, claim);
+  if (outcome.kind !== "claimed") {
+    const { status, contentType, body } = storedResponse(key, outcome);
+    return c.body(body, status as ContentfulStatusCode, { "Content-Type": contentType, "Idempotent-Replayed": "true" });
+  }
   // This request now holds the key.
   c.set("idempotencyClaim", claim);
 
   await next();
   if (!isSuccess(c.res.status)) {
-    await releaseClaim(db, claim.request);
-  } else if (!claim.recorded) {
+    await releaseClaim(db, claim);
+  } else if (claim.messageId === undefined) {
     const response = { status: c.res.status, contentType: c.res.headers.get("content-type") ?? "application/json", body: await c.res.clone().text() };
-    await db.batch([completeClaim(db, claim.request, response)]);
+    await completeClaim(db, claim, response);
   }
 });
 
-/**
- * For a handler that writes: the statement storing its JSON response with the
- * request's key, to commit in the same batch as its writes, so a stored
- * resource and its replayable response never exist one without the other.
- * Empty when the request does not hold a key. The handler must answer with
- * exactly `c.json(object, status)`.
- */
-export function storeResponseWith(c: Context<AppEnv>, status: ContentfulStatusCode, object: unknown): BatchItem<"sqlite">[] {
-  const claim = c.get("idempotencyClaim");
-  if (!claim) return [];
-  claim.recorded = true;
-  return [completeClaim(database(c.env.DB), claim.request, { status, contentType: "application/json", body: JSON.stringify(object) })];
+/** The id a message create must give its message: the one its Idempotency-Key recorded, if it has a key. */
+export function claimedMessageId(c: Context<AppEnv>): string | undefined {
+  return c.get("idempotencyClaim")?.messageId;
 }

@@ -1,5 +1,4 @@
 // Creating a message: the one place that decides what is stored and queued.
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Mode } from "../auth/api-key.ts";
 import { database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
@@ -35,8 +34,8 @@ export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateRea
 export interface CreateOptions {
   /** The reads of readsForCreate, when made already (the API made them with the key lookup, see src/http/auth.ts). */
   reads?: CreateReadResults;
-  /** Statements to commit in one transaction with the row (an Idempotency-Key's stored response). */
-  alsoWrite?: (row: MessageRow) => BatchItem<"sqlite">[];
+  /** The message's id, when one was reserved for it (by its Idempotency-Key); new otherwise. */
+  id?: string;
 }
 
 /** Stores the message and queues its delivery; a 4xx ApiError when the input cannot be sent as given. */
@@ -50,7 +49,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
   const reads = options.reads ?? (await readForCreate(db, account.id, readsForCreate(input, account.mode)));
   const rendered = render(input, reads.template);
   const sentFrom = sender(account, input, reads.senders);
-  const id = newId("msg");
+  const id = options.id ?? newId("msg");
   const createdAt = unixSeconds(idTimestampMs(id));
   const row: MessageRow = {
     id,
@@ -74,7 +73,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
   // The row is written before anything is queued: a 201 always means the
   // message is durably stored. If the send below fails (or the Worker dies
   // first), the row stays `queued` and the reconciler re-enqueues it.
-  await insertMessage(db, row, options.alsoWrite?.(row));
+  await insertMessage(db, row);
   try {
     const job = deliveryJob(row.id);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { idempotencyKeys } from "../../src/db/schema.ts";
+import { idempotencyKeys, messages } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
 import { api, createAccount, db, messageCount, seedExample, smsBody } from "../helpers.ts";
@@ -27,27 +27,33 @@ async function errorOf(res: Response) {
  * `released`, then lets it commit or fail; `reached` tells the write is being
  * held (so the request holds its key). The request polls the flag: the test
  * cannot resolve a promise a request awaits, requests have their own I/O
- * context.
+ * context. With "commit then fail", the row is written but the request is told
+ * the write failed (its answer was lost).
  */
-function holdNextMessageInsert(outcome: "commit" | "fail") {
+function holdNextMessageInsert(outcome: "commit" | "fail" | "commit then fail") {
   const hold = { reached: false, released: false };
   let armed = true;
-  let insertPrepared = false;
   const prepare = env.DB.prepare.bind(env.DB);
-  const batch = env.DB.batch.bind(env.DB);
+  const held = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const run = statement.run.bind(statement);
+    const bind = statement.bind.bind(statement);
+    return Object.assign(statement, {
+      bind: (...values: unknown[]) => held(bind(...values)),
+      run: async () => {
+        hold.reached = true;
+        // Bounded, so a failing test cannot leave the request hanging.
+        for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
+        if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
+        const result = await run();
+        if (outcome === "commit then fail") throw new Error("D1_ERROR: Network connection lost.");
+        return result;
+      },
+    });
+  };
   vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-    if (armed && sql.startsWith('insert into "messages"')) insertPrepared = true;
-    return prepare(sql);
-  });
-  vi.spyOn(env.DB, "batch").mockImplementation(async (statements) => {
-    if (insertPrepared) {
-      insertPrepared = armed = false;
-      hold.reached = true;
-      // Bounded, so a failing test cannot leave the request hanging.
-      for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
-      if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
-    }
-    return batch(statements);
+    if (!armed || !sql.startsWith('insert into "messages"')) return prepare(sql);
+    armed = false;
+    return held(prepare(sql));
   });
   return hold;
 }
@@ -235,6 +241,47 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     expect(await messageCount(account.id)).toBe(1);
   });
 
+  it("replays the message as created, even once it has been delivered", async () => {
+    const account = await createAccount();
+    const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-later") });
+    const { id } = await first.clone().json<{ id: string }>();
+    await db().update(messages).set({ status: "delivered", deliveredAt: unixSeconds(), providerLatencyMs: 840 }).where(eq(messages.id, id));
+
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-later") });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.text()).toBe(await first.text());
+  });
+
+  it("still replays a completed create long after its claim was made (never taken for abandoned)", async () => {
+    const account = await createAccount();
+    const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old-claim") });
+    await db()
+      .update(idempotencyKeys)
+      .set({ lockedAt: unixSeconds() - 3_600 })
+      .where(eq(idempotencyKeys.key, "k-old-claim"));
+
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old-claim") });
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.text()).toBe(await first.text());
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("keeps the key when the message was stored but the answer was lost: the retry replays it", async () => {
+    const account = await createAccount();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const hold = holdNextMessageInsert("commit then fail");
+    hold.released = true;
+    const failed = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-lost-answer") });
+    expect(failed.status).toBe(500);
+    vi.restoreAllMocks();
+
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-lost-answer") });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
   it("prunes expired keys and keeps live ones", async () => {
     const account = await createAccount();
     await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old") });
@@ -278,7 +325,7 @@ describe("D1 round trips of POST /v1/messages", () => {
 
   it.each([
     ["a template, without an Idempotency-Key: API key with the template and pool lookups, then the message", templated, undefined, 2],
-    ["a template, with a key: the same, and the key's claim between them", templated, "k-trips-1", 3],
+    ["a template, with a key: the same, and the key's claim (the message is its stored response) between them", templated, "k-trips-1", 3],
     ["a named sender and text, without a key (a test key looks nothing up): API key, then the message", smsBody({ from: "+14155550100" }), undefined, 2],
     ["a named sender and text, with a key", smsBody({ from: "+14155550100" }), "k-trips-2", 3],
   ])("%s", async (_, json, key, expected) => {

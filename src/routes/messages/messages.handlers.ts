@@ -7,7 +7,7 @@ import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
 import { validBody } from "../../http/body.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
-import { storeResponseWith } from "../../http/idempotency.ts";
+import { claimedMessageId } from "../../http/idempotency.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import { createMessage as create } from "../../services/messages.ts";
 import { messageEvents } from "../../services/events.ts";
@@ -18,10 +18,7 @@ const MESSAGE_ID = idPattern("msg");
 
 export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
   const input = await validBody(c.req.raw, createMessageSchema);
-  const row = await create(c.env, c.get("account"), input, {
-    reads: c.get("createReads"),
-    alsoWrite: (created) => storeResponseWith(c, 201, toMessageObject(created)),
-  });
+  const row = await create(c.env, c.get("account"), input, { reads: c.get("createReads"), id: claimedMessageId(c) });
   return c.json(toMessageObject(row), 201);
 };
 
