@@ -34,28 +34,39 @@ function holdNextMessageInsert(outcome: "commit" | "fail" | "commit then fail") 
   const hold = { reached: false, released: false };
   let armed = true;
   const prepare = env.DB.prepare.bind(env.DB);
-  const held = (statement: D1PreparedStatement): D1PreparedStatement => {
-    const run = statement.run.bind(statement);
-    const bind = statement.bind.bind(statement);
-    return Object.assign(statement, {
-      bind: (...values: unknown[]) => held(bind(...values)),
-      run: async () => {
-        hold.reached = true;
-        // Bounded, so a failing test cannot leave the request hanging.
-        for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
-        if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
-        const result = await run();
-        if (outcome === "commit then fail") throw new Error("D1_ERROR: Network connection lost.");
-        return result;
-      },
-    });
-  };
   vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
     if (!armed || !sql.startsWith('insert into "messages"')) return prepare(sql);
     armed = false;
-    return held(prepare(sql));
+    return aroundExecution(prepare(sql), ["run"], async (execute) => {
+      hold.reached = true;
+      // Bounded, so a failing test cannot leave the request hanging.
+      for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
+      if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
+      const result = await execute();
+      if (outcome === "commit then fail") throw new Error("D1_ERROR: Network connection lost.");
+      return result;
+    });
   });
   return hold;
+}
+
+type Execution = "run" | "all" | "raw" | "first";
+
+/**
+ * The statement with its `methods` run through `around` (which gets the
+ * original call), and so are the statements its bind() returns.
+ */
+function aroundExecution(
+  statement: D1PreparedStatement,
+  methods: readonly Execution[],
+  around: (execute: () => Promise<unknown>) => Promise<unknown>,
+): D1PreparedStatement {
+  for (const method of methods) {
+    const original = statement[method].bind(statement) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(statement, { [method]: (...args: unknown[]) => around(() => original(...args)) });
+  }
+  const bind = statement.bind.bind(statement);
+  return Object.assign(statement, { bind: (...values: unknown[]) => aroundExecution(bind(...values), methods, around) });
 }
 
 async function until(condition: () => boolean) {
@@ -304,15 +315,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
  */
 function countD1RoundTrips(): () => number {
   let trips = 0;
-  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
-    for (const method of ["run", "all", "raw", "first"] as const) {
-      const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
-      Object.assign(statement, { [method]: (...args: unknown[]) => (trips++, original(...args)) });
-    }
-    const bind = statement.bind.bind(statement);
-    Object.assign(statement, { bind: (...values: unknown[]) => counted(bind(...values)) });
-    return statement;
-  };
+  const counted = (statement: D1PreparedStatement) => aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => (trips++, execute()));
   const prepare = env.DB.prepare.bind(env.DB);
   const batch = env.DB.batch.bind(env.DB);
   vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
