@@ -3,7 +3,7 @@
 // itself (a recursive CTE), so 200,000 of them take seconds, and no API that
 // production could expose is involved.
 import { executeSql, quote, type D1Target } from "../scripts/d1.ts";
-import { renderDirect } from "../src/domain/rendered.ts";
+import { renderDirect } from "../src/domain/message.ts";
 
 export const SEEDED_CONTENT = { text: "Your code is 849201" };
 

@@ -3,7 +3,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env, exports } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { expect, vi } from "vitest";
-import { generateApiKey, generateWebhookSecret, hashApiKey, type Mode, parseApiKey } from "../src/auth/api-key.ts";
+import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../src/auth/api-key.ts";
+import type { Mode } from "../src/domain/account.ts";
 import { database } from "../src/db/client.ts";
 import { insertMessage } from "../src/db/messages.ts";
 import { accounts, apiKeys, messages, type NewMessageRow, senders, templates } from "../src/db/schema.ts";

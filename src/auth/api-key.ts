@@ -2,9 +2,8 @@
 // A key is "sk_<mode>_v2_" + 48 hex chars (192 random bits). Only its SHA-256
 // is stored; the visible prefix (first 8 random chars) finds the stored row.
 
+import type { Mode } from "../domain/account.ts";
 import { hex, sha256Hex } from "../domain/hash.ts";
-
-export type Mode = "test" | "live";
 
 const KEY_PATTERN = /^sk_(test|live)_v2_([0-9a-f]{48})$/;
 const PREFIX_RANDOM_CHARS = 8;

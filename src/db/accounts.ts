@@ -2,7 +2,8 @@
 import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client.ts";
-import { accounts, apiKeys, type AccountRow } from "./schema.ts";
+import { accounts, apiKeys } from "./schema.ts";
+import type { Account } from "../domain/account.ts";
 
 /**
  * Whose rows a read may return: the caller's account, or, for reads that ride
@@ -25,7 +26,7 @@ export function inAccountScope(db: Database, column: SQLiteColumn, scope: Accoun
 export interface KeyCandidate {
   keyId: string;
   hash: string;
-  account: AccountRow;
+  account: Account;
 }
 
 /**
@@ -42,12 +43,12 @@ export function activeKeysQuery(db: Database, prefix: string) {
     .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
 }
 
-export async function findAccount(db: Database, accountId: string): Promise<AccountRow | undefined> {
+export async function findAccount(db: Database, accountId: string): Promise<Account | undefined> {
   return db.select().from(accounts).where(eq(accounts.id, accountId)).get();
 }
 
 /** Makes `secret` the signing secret; the current one keeps signing until `previousExpiresAt` (Unix seconds). */
-export async function rollWebhookSecret(db: Database, account: AccountRow, secret: string, previousExpiresAt: number): Promise<AccountRow> {
+export async function rollWebhookSecret(db: Database, account: Account, secret: string, previousExpiresAt: number): Promise<Account> {
   const [updated] = await db
     .update(accounts)
     .set({ webhookSecret: secret, previousWebhookSecret: account.webhookSecret, previousWebhookSecretExpiresAt: previousExpiresAt })

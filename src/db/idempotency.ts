@@ -2,7 +2,8 @@
 // so of two concurrent requests with one key exactly one runs.
 import { and, eq, inArray, isNull, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "./client.ts";
-import { idempotencyKeys as keys, type MessageRow, messages } from "./schema.ts";
+import { idempotencyKeys as keys, messages } from "./schema.ts";
+import type { Message } from "../domain/message.ts";
 
 export interface ClaimRequest {
   accountId: string;
@@ -33,7 +34,7 @@ export type ClaimOutcome =
   | { kind: "in_flight" }
   | { kind: "completed"; response: StoredResponse }
   /** A message create's key whose message exists: the response is that message as created. */
-  | { kind: "created"; message: MessageRow };
+  | { kind: "created"; message: Message };
 
 const sameKey = (accountId: string, key: string) => and(eq(keys.accountId, accountId), eq(keys.key, key));
 

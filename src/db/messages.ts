@@ -5,13 +5,16 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
-import type { MessageStatus } from "../domain/message.ts";
 import { type AccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
-import { messages, type MessageRow, type NewMessageRow, type SenderRow, type TemplateRow } from "./schema.ts";
+import { messages, type NewMessageRow } from "./schema.ts";
 import { sendersQuery } from "./senders.ts";
 import { templateQuery } from "./templates.ts";
+import type { Message } from "../domain/message.ts";
+import type { Sender } from "../domain/sender.ts";
+import type { Template } from "../domain/template.ts";
+import type { Status } from "../domain/status.ts";
 
 export interface CreateReads {
   templateId?: string;
@@ -20,8 +23,8 @@ export interface CreateReads {
 }
 
 export interface CreateReadResults {
-  template: TemplateRow | undefined;
-  senders: SenderRow[];
+  template: Template | undefined;
+  senders: Sender[];
 }
 
 /**
@@ -40,7 +43,7 @@ export function createReadsQuery(db: Database, scope: AccountScope, reads: Creat
     results(results: unknown[], accountId: string): CreateReadResults {
       const next = [...results];
       const own = <T extends { accountId: string }>() => (next.shift() as T[]).filter((row) => row.accountId === accountId);
-      return { template: template && own<TemplateRow>()[0], senders: pool ? own<SenderRow>() : [] };
+      return { template: template && own<Template>()[0], senders: pool ? own<Sender>() : [] };
     },
   };
 }
@@ -56,7 +59,7 @@ export async function insertMessage(db: Database, row: NewMessageRow): Promise<v
   await db.insert(messages).values(row);
 }
 
-export async function findMessage(db: Database, accountId: string, id: string): Promise<MessageRow | undefined> {
+export async function findMessage(db: Database, accountId: string, id: string): Promise<Message | undefined> {
   return db
     .select()
     .from(messages)
@@ -65,7 +68,7 @@ export async function findMessage(db: Database, accountId: string, id: string): 
 }
 
 export interface MessageFilters {
-  status?: MessageStatus;
+  status?: Status;
   channel?: Channel;
   to?: string;
   /** Unix seconds, inclusive. */
@@ -104,7 +107,7 @@ export function listMessages(
   filters: MessageFilters,
   limit: number,
   cursor: Cursor | null,
-): Promise<Page<MessageRow>> {
+): Promise<Page<Message>> {
   return accountPage(db, messagePage(accountId, filters, limit, cursor));
 }
 
@@ -135,11 +138,11 @@ export async function markRequeued(db: Database, ids: string[], now: number): Pr
 }
 
 /** The row a delivery needs, by id alone: only the pipeline calls this, after the API scoped the id. */
-export async function messageForDelivery(db: Database, id: string): Promise<MessageRow | undefined> {
+export async function messageForDelivery(db: Database, id: string): Promise<Message | undefined> {
   return db.select().from(messages).where(eq(messages.id, id)).get();
 }
 
-export type StatusProjection = Pick<MessageRow, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage">;
+export type StatusProjection = Pick<Message, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage">;
 
 /** Writes the Durable Object's current view of a message to its D1 row (one statement). */
 export async function writeStatus(db: Database, id: string, projection: StatusProjection): Promise<void> {

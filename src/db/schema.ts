@@ -2,8 +2,12 @@
 // `npm run db:generate` (drizzle-kit); never edit them by hand.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Account } from "../domain/account.ts";
+import type { Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
-import type { EmailBody, SmsBody, WhatsappBody } from "../domain/template.ts";
+import type { Sender } from "../domain/sender.ts";
+import type { Status } from "../domain/status.ts";
+import type { EmailBody, SmsBody, Template, WhatsappBody } from "../domain/template.ts";
 
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
@@ -54,7 +58,7 @@ export const messages = sqliteTable(
     content: text("content", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
     // ...and as it is sent to the provider (see src/domain/rendered.ts).
     rendered: text("rendered", { mode: "json" }).$type<RenderedContent>(),
-    status: text("status").notNull().default("queued"),
+    status: text("status").$type<Status>().notNull().default("queued"),
     statusCallback: text("status_callback"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
@@ -148,10 +152,19 @@ export const senders = sqliteTable(
   ],
 );
 
-export type AccountRow = typeof accounts.$inferSelect;
-export type MessageRow = typeof messages.$inferSelect;
+// The tables store the domain's records exactly: a column that drifts from
+// its record (a type, a null) fails the type check here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type SchemaMatchesDomain = [
+  Same<typeof accounts.$inferSelect, Account>,
+  Same<typeof messages.$inferSelect, Message>,
+  Same<typeof templates.$inferSelect, Template>,
+  Same<typeof senders.$inferSelect, Sender>,
+] extends [true, true, true, true]
+  ? true
+  : never;
+const schemaMatchesDomain: SchemaMatchesDomain = true;
+void schemaMatchesDomain;
+
+/** A message row to insert in tests' and tools' own set-ups (status and updated_at default). */
 export type NewMessageRow = typeof messages.$inferInsert;
-export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
-export type TemplateRow = typeof templates.$inferSelect;
-export type SenderRow = typeof senders.$inferSelect;
-export type NewSenderRow = typeof senders.$inferInsert;

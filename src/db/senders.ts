@@ -5,12 +5,13 @@ import type { Cursor } from "../domain/cursor.ts";
 import { type AccountScope, inAccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
-import { type NewSenderRow, senders, type SenderRow } from "./schema.ts";
+import { senders } from "./schema.ts";
+import type { Sender } from "../domain/sender.ts";
 
 const byId = (accountId: string, id: string) => and(eq(senders.accountId, accountId), eq(senders.id, id));
 
 /** The new row, or null when the account already has this address on this channel. */
-export async function insertSender(db: Database, row: NewSenderRow): Promise<SenderRow | null> {
+export async function insertSender(db: Database, row: Sender): Promise<Sender | null> {
   const [inserted] = await db.insert(senders).values(row).onConflictDoNothing().returning();
   return inserted ?? null;
 }
@@ -29,7 +30,7 @@ export function sendersQuery(db: Database, scope: AccountScope, channel: Channel
     .orderBy(asc(senders.id));
 }
 
-export async function findSender(db: Database, accountId: string, id: string): Promise<SenderRow | undefined> {
+export async function findSender(db: Database, accountId: string, id: string): Promise<Sender | undefined> {
   return db.select().from(senders).where(byId(accountId, id)).get();
 }
 
@@ -39,7 +40,7 @@ export async function deleteSender(db: Database, accountId: string, id: string):
 }
 
 /** One page of an account's senders, newest first, by keyset on (account_id, id) (ids sort by creation time). */
-export function listSenders(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<SenderRow>> {
+export function listSenders(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<Sender>> {
   return accountPage(db, { table: senders, order: "desc", accountId, limit, cursor });
 }
 

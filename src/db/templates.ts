@@ -5,12 +5,13 @@ import type { TemplateBodies } from "../domain/template.ts";
 import { type AccountScope, inAccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
-import { templates, type TemplateRow } from "./schema.ts";
+import { templates } from "./schema.ts";
+import type { Template } from "../domain/template.ts";
 
 const byId = (accountId: string, id: string) => and(eq(templates.accountId, accountId), eq(templates.id, id));
 
 /** The new row, or null when the account already has a template with this id. */
-export async function insertTemplate(db: Database, row: TemplateRow): Promise<TemplateRow | null> {
+export async function insertTemplate(db: Database, row: Template): Promise<Template | null> {
   const [inserted] = await db.insert(templates).values(row).onConflictDoNothing().returning();
   return inserted ?? null;
 }
@@ -26,7 +27,7 @@ export function templateQuery(db: Database, scope: AccountScope, id: string) {
     .where(and(inAccountScope(db, templates.accountId, scope), eq(templates.id, id)));
 }
 
-export async function findTemplate(db: Database, accountId: string, id: string): Promise<TemplateRow | undefined> {
+export async function findTemplate(db: Database, accountId: string, id: string): Promise<Template | undefined> {
   const [row] = await templateQuery(db, { accountId }, id);
   return row;
 }
@@ -38,7 +39,7 @@ export async function updateTemplate(
   id: string,
   bodies: Partial<TemplateBodies>,
   updatedAt: number,
-): Promise<TemplateRow | undefined> {
+): Promise<Template | undefined> {
   const [row] = await db
     .update(templates)
     .set({ ...bodies, updatedAt })
@@ -53,6 +54,6 @@ export async function deleteTemplate(db: Database, accountId: string, id: string
 }
 
 /** One page of an account's templates in order of id, by keyset on the (account_id, id) key. */
-export function listTemplates(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<TemplateRow>> {
+export function listTemplates(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<Template>> {
   return accountPage(db, { table: templates, order: "asc", accountId, limit, cursor });
 }

@@ -11,12 +11,13 @@ import { providerSenderId } from "../db/senders.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
-import { type MessageObject, type MessageStatus as Status, toMessageObject } from "../domain/message.ts";
+import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery } from "../domain/status.ts";
 import { providerFor } from "../providers/index.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
 import { type DeliveryState, MessageStore } from "./message-store.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
+import type { Status } from "../domain/status.ts";
 
 /** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -172,7 +173,7 @@ export class MessageStatus extends DurableObject<Env> {
     }
     return this.store.initState({
       message: row,
-      status: row.status as Status,
+      status: row.status,
       handoffAttempts: 0,
       handoffStartedAt: null,
       retryNotBefore: null,

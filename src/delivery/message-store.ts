@@ -1,13 +1,13 @@
+import type { Message } from "../domain/message.ts";
+import type { Status } from "../domain/status.ts";
 // The per-message Durable Object's own SQLite storage: the message's delivery
 // state (one row), its event log, and its timers. All calls are synchronous,
 // so a check and the write that follows it can never interleave with another request.
-import type { MessageRow } from "../db/schema.ts";
-import type { MessageStatus } from "../domain/message.ts";
 
 export interface DeliveryState {
   /** The D1 row as it was when delivery began; the fields below are what has changed since. */
-  message: MessageRow;
-  status: MessageStatus;
+  message: Message;
+  status: Status;
   handoffAttempts: number;
   /** ms; set while a hand-off is in flight (a lease: a stale one means the caller died). */
   handoffStartedAt: number | null;

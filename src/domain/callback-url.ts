@@ -4,7 +4,7 @@
 // name is refused outright. Test mode also allows http and loopback, so a
 // developer can point callbacks at a receiver on their own machine.
 import ipaddr from "ipaddr.js";
-import type { Mode } from "../auth/api-key.ts";
+import type { Mode } from "./account.ts";
 
 const MAX_URL_LENGTH = 2048;
 const INTERNAL_SUFFIXES = [".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp"];

@@ -1,6 +1,6 @@
 // The request rate and daily message limits of an account: defaults here,
 // per-account overrides in the accounts table (`npm run keys -- limits`).
-import type { AccountRow } from "../db/schema.ts";
+import type { Account } from "./account.ts";
 import type { BucketPolicy } from "./token-bucket.ts";
 
 export const DEFAULT_LIMITS = {
@@ -18,7 +18,7 @@ export interface AccountLimits {
   dailyMessagesPerChannel: number | null;
 }
 
-export function accountLimits(account: Pick<AccountRow, "mode" | "rateLimitRps" | "dailyMessageLimit">): AccountLimits {
+export function accountLimits(account: Pick<Account, "mode" | "rateLimitRps" | "dailyMessageLimit">): AccountLimits {
   const ratePerSecond = account.rateLimitRps ?? DEFAULT_LIMITS.requestsPerSecond;
   return {
     bucket: { ratePerSecond, capacity: ratePerSecond * DEFAULT_LIMITS.burstSeconds },

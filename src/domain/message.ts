@@ -1,8 +1,10 @@
 // The message resource: what a create request may contain, and the object
 // the API returns. Shared by the routes, the consumer and the Durable Object.
 import { z } from "zod";
-import type { MessageRow } from "../db/schema.ts";
+import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
+import type { RenderedContent } from "./rendered.ts";
+import type { Status } from "./status.ts";
 
 export const LIMITS = {
   smsText: 1600, // Twilio's maximum body length
@@ -130,11 +132,42 @@ export const createMessageSchema = z
 
 export type CreateMessageInput = z.output<typeof createMessageSchema>;
 
-export const MESSAGE_STATUSES = ["queued", "sent", "delivered", "read", "undelivered", "failed"] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+/** A message as stored: what its create was given, what is sent, and where its delivery stands. */
+export interface Message {
+  id: string;
+  accountId: string;
+  mode: Mode;
+  channel: Channel;
+  to: string;
+  from: string;
+  /** The content as the request gave it (returned by the API)... */
+  content: Record<string, unknown>;
+  /** ...and as it is sent to the provider. */
+  rendered: RenderedContent | null;
+  status: Status;
+  statusCallback: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+  providerLatencyMs: number | null;
+  updatedAt: number;
+}
+
+/** Rendering of direct (non-template) content; null for template content. */
+export function renderDirect(channel: Channel, content: MessageContent): RenderedContent | null {
+  if ("template_id" in content) return null;
+  // createMessageSchema has already checked the content's shape for its channel.
+  if (channel === "email") {
+    const { subject, text, html } = content as { subject: string; text?: string; html?: string };
+    return { channel, subject, text, html };
+  }
+  const { text } = content as { text: string };
+  return channel === "sms" ? { channel, text } : { channel, type: "text", text };
+}
 
 /** The message object exactly as the API returns it. */
-export function toMessageObject(row: MessageRow) {
+export function toMessageObject(row: Message) {
   return {
     id: row.id,
     object: "message" as const,
@@ -142,7 +175,7 @@ export function toMessageObject(row: MessageRow) {
     to: row.to,
     from: row.from,
     content: row.content,
-    status: row.status as MessageStatus,
+    status: row.status,
     status_callback: row.statusCallback,
     created_at: row.createdAt,
     delivered_at: row.deliveredAt,
@@ -154,6 +187,6 @@ export function toMessageObject(row: MessageRow) {
 export type MessageObject = ReturnType<typeof toMessageObject>;
 
 /** The message as its create stored (and answered) it: queued, nothing delivered or failed yet. */
-export function asCreated(row: MessageRow): MessageRow {
+export function asCreated(row: Message): Message {
   return { ...row, status: "queued", deliveredAt: null, providerLatencyMs: null, errorCode: null, errorMessage: null, updatedAt: row.createdAt };
 }

@@ -1,18 +1,19 @@
 // What every test-mode account starts with, and the example the local dev
 // account is seeded with, so that a test key can send on every channel at once
 // and the API reference's create example works unchanged.
-import type { NewSenderRow, TemplateRow } from "../db/schema.ts";
 import { newId, unixSeconds } from "./ids.ts";
+import type { Sender } from "./sender.ts";
+import type { Template } from "./template.ts";
 
-type SenderSeed = Pick<NewSenderRow, "channel" | "address" | "phoneNumberId" | "name" | "isDefault">;
+type SenderSeed = Pick<Sender, "channel" | "address" | "phoneNumberId" | "name" | "isDefault">;
 
-function senderRows(accountId: string, seeds: SenderSeed[]): NewSenderRow[] {
+function senderRows(accountId: string, seeds: SenderSeed[]): Sender[] {
   const createdAt = unixSeconds();
   return seeds.map((seed) => ({ id: newId("snd"), accountId, createdAt, ...seed }));
 }
 
 /** A default sender per channel. +15005550006 is the number Twilio's test credentials accept as a sender. */
-export function sandboxSenders(accountId: string): NewSenderRow[] {
+export function sandboxSenders(accountId: string): Sender[] {
   return senderRows(accountId, [
     { channel: "sms", address: "+15005550006", phoneNumberId: null, name: null, isDefault: true },
     { channel: "whatsapp", address: "+15005550006", phoneNumberId: null, name: null, isDefault: true },
@@ -21,7 +22,7 @@ export function sandboxSenders(accountId: string): NewSenderRow[] {
 }
 
 /** The reference's sender id, for SMS and WhatsApp; not in the default pool, so it is used when named. */
-export function exampleSenders(accountId: string): NewSenderRow[] {
+export function exampleSenders(accountId: string): Sender[] {
   return senderRows(accountId, [
     { channel: "sms", address: "omni_verify", phoneNumberId: null, name: null, isDefault: false },
     { channel: "whatsapp", address: "omni_verify", phoneNumberId: null, name: null, isDefault: false },
@@ -29,7 +30,7 @@ export function exampleSenders(accountId: string): NewSenderRow[] {
 }
 
 /** The reference's template, with a body for every channel. */
-export function exampleTemplate(accountId: string): TemplateRow {
+export function exampleTemplate(accountId: string): Template {
   const now = unixSeconds();
   return {
     accountId,

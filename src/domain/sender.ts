@@ -1,8 +1,7 @@
 // Senders: the addresses an account sends from, per channel, and the choice of
 // one from the channel's default pool when a message omits `from`.
 import { z } from "zod";
-import type { Mode } from "../auth/api-key.ts";
-import type { SenderRow } from "../db/schema.ts";
+import type { Mode } from "./account.ts";
 import { type Channel, isEmail, normalizeSender } from "./address.ts";
 import { channelSchema } from "./message.ts";
 
@@ -39,6 +38,22 @@ export const createSenderSchema = z
 
 export type CreateSenderInput = z.output<typeof createSenderSchema>;
 
+/** A sender as stored: an address the account sends from on one channel. */
+export interface Sender {
+  id: string;
+  accountId: string;
+  channel: Channel;
+  /** E.164 number or alphanumeric id (sms, whatsapp), or a lower-cased email address. */
+  address: string;
+  /** Meta's id of the WhatsApp business number that sends for `address`. */
+  phoneNumberId: string | null;
+  /** Email display name: the message's from is "name <address>". */
+  name: string | null;
+  /** Part of the channel's default pool, used when a message omits `from`. */
+  isDefault: boolean;
+  createdAt: number;
+}
+
 function senderAddress(channel: Channel, address: string): { value: string } | { error: string } {
   if (channel !== "email") return normalizeSender(channel, address);
   // Mail providers treat addresses case-insensitively; storing them lower-cased
@@ -63,7 +78,7 @@ export function senderKey(channel: Channel, from: string): string {
 }
 
 /** What a message sent by this sender shows as its `from`. */
-export function senderFrom(sender: SenderRow): string {
+export function senderFrom(sender: Sender): string {
   return sender.name ? `${sender.name} <${sender.address}>` : sender.address;
 }
 
@@ -74,8 +89,8 @@ export function senderFrom(sender: SenderRow): string {
  * only moves the recipients that gain or lose it (a hash modulo the pool size
  * would reshuffle nearly everyone).
  */
-export function pickSender(pool: readonly SenderRow[], recipient: string): SenderRow | undefined {
-  let best: SenderRow | undefined;
+export function pickSender(pool: readonly Sender[], recipient: string): Sender | undefined {
+  let best: Sender | undefined;
   let bestScore = -1;
   for (const sender of pool) {
     const score = hash32(`${recipient}\u0000${sender.id}`);
@@ -103,7 +118,7 @@ function hash32(text: string): number {
 }
 
 /** The sender object exactly as the API returns it. */
-export function toSenderObject(row: SenderRow) {
+export function toSenderObject(row: Sender) {
   return {
     id: row.id,
     object: "sender" as const,

@@ -1,10 +1,11 @@
 // Message statuses and the rule that orders them. Providers report late, twice
 // and out of order; a report only moves a message forward.
-import type { MessageStatus } from "./message.ts";
+// A message's status. (Named Status, not MessageStatus: that is the name of
+// the Durable Object class that owns every message's transitions.)
+export const STATUSES = ["queued", "sent", "delivered", "read", "undelivered", "failed"] as const;
+export type Status = (typeof STATUSES)[number];
 
-export const FINAL_STATUSES: readonly MessageStatus[] = ["delivered", "read", "undelivered", "failed"];
-
-const RANK: Record<MessageStatus, number> = {
+const RANK: Record<Status, number> = {
   queued: 0,
   sent: 1,
   // The three outcomes share a rank: the first one reported wins.
@@ -15,12 +16,12 @@ const RANK: Record<MessageStatus, number> = {
 };
 
 /** Whether a message in `from` may move to `to`. Failures are terminal; read follows delivery. */
-export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
+export function canTransition(from: Status, to: Status): boolean {
   if (from === "undelivered" || from === "failed") return false;
   return RANK[to] > RANK[from];
 }
 
 /** Statuses that mean the recipient has the message: they stamp delivered_at. */
-export function isDelivery(status: MessageStatus): boolean {
+export function isDelivery(status: Status): boolean {
   return status === "delivered" || status === "read";
 }

@@ -1,7 +1,6 @@
 // Templates: one body per channel, with {{variable}} placeholders in text, and
 // their rendering into a message's RenderedContent when the message is created.
 import { z } from "zod";
-import type { TemplateRow } from "../db/schema.ts";
 import type { Channel } from "./address.ts";
 import { emailSchema, LIMITS, templateId, VARIABLE_NAME, variableName } from "./message.ts";
 import type { RenderedContent } from "./rendered.ts";
@@ -33,6 +32,14 @@ export type SmsBody = z.output<typeof smsBodySchema>;
 export type EmailBody = z.output<typeof emailBodySchema>;
 export type WhatsappBody = z.output<typeof whatsappBodySchema>;
 export type TemplateBodies = { sms: SmsBody | null; whatsapp: WhatsappBody | null; email: EmailBody | null };
+
+/** A template as stored: its id is the account's own choice (e.g. "auth_otp"). */
+export interface Template extends TemplateBodies {
+  accountId: string;
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
 /** Why these bodies cannot make a template, or null. */
 export function bodiesProblem(bodies: TemplateBodies): string | null {
@@ -105,7 +112,7 @@ const variableParam = (name: string) => `content[variables][${name}]`;
  * would otherwise be silently dropped), but one used only by another channel's
  * body is accepted, so one set of variables fits every channel.
  */
-export function renderTemplate(template: TemplateRow, channel: Channel, variables: Record<string, string>): Rendering {
+export function renderTemplate(template: Template, channel: Channel, variables: Record<string, string>): Rendering {
   if (!template[channel]) {
     return {
       problem: {
@@ -174,7 +181,7 @@ function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<
 }
 
 /** The template object exactly as the API returns it. */
-export function toTemplateObject(row: TemplateRow) {
+export function toTemplateObject(row: Template) {
   return {
     id: row.id,
     object: "template" as const,

@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import type { CreateReadResults } from "../db/messages.ts";
-import type { AccountRow } from "../db/schema.ts";
 import type { ClaimRequest } from "../db/idempotency.ts";
+import type { Account } from "../domain/account.ts";
 
 /** What the Hono app carries per request. */
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
-    account: AccountRow;
+    account: Account;
     apiKeyId: string;
     /** Present on a POST holding a valid Idempotency-Key. */
     idempotencyClaim?: ClaimRequest;

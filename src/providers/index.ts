@@ -1,5 +1,5 @@
 // Which provider sends a message: the sandbox for test mode, else the channel's provider.
-import type { Mode } from "../auth/api-key.ts";
+import type { Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Provider, SendResult } from "./provider.ts";
 import { resendProvider } from "./resend.ts";

@@ -1,6 +1,6 @@
 // The one interface every provider adapter implements.
 import type { RenderedContent } from "../domain/rendered.ts";
-import type { MessageStatus } from "../domain/message.ts";
+import type { Status } from "../domain/status.ts";
 
 export interface SendRequest {
   messageId: string;
@@ -16,7 +16,7 @@ export interface SendRequest {
 /** A delivery report the sandbox promises to make, as a real provider's webhook would. */
 export interface ScheduledReport {
   afterMs: number;
-  status: MessageStatus;
+  status: Status;
   errorCode?: string;
   errorMessage?: string;
 }
@@ -36,7 +36,7 @@ export interface Receipt {
   messageId: string | null;
   providerMessageId: string;
   /** null for reports that are logged but change no status (e.g. email.delivery_delayed). */
-  status: MessageStatus | null;
+  status: Status | null;
   errorCode?: string;
   errorMessage?: string;
   detail: string;

@@ -1,9 +1,9 @@
 // A message's event log as the API shows it: its creation (from D1), then
 // everything its Durable Object recorded.
 import { messageStatusStub } from "../delivery/consumer.ts";
-import type { MessageRow } from "../db/schema.ts";
+import type { Message } from "../domain/message.ts";
 
-export async function messageEvents(env: Env, message: MessageRow) {
+export async function messageEvents(env: Env, message: Message) {
   const stored = await messageStatusStub(env, message.id).events();
   const created = { at: message.createdAt * 1000, type: "message.created", data: { status: "queued", source: "api" } };
   return [created, ...stored].map((event) => ({

@@ -1,15 +1,17 @@
 // Creating a message: the one place that decides what is stored and queued.
-import type { Mode } from "../auth/api-key.ts";
+import type { Mode } from "../domain/account.ts";
 import { database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
-import type { AccountRow, MessageRow, SenderRow, TemplateRow } from "../db/schema.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
-import type { CreateMessageInput } from "../domain/message.ts";
-import { type RenderedContent, renderDirect } from "../domain/rendered.ts";
+import { type CreateMessageInput, type Message, renderDirect } from "../domain/message.ts";
+import type { RenderedContent } from "../domain/rendered.ts";
 import { pickSender, senderFrom, senderKey } from "../domain/sender.ts";
 import { renderTemplate } from "../domain/template.ts";
 import { errors } from "../http/errors.ts";
+import type { Account } from "../domain/account.ts";
+import type { Sender } from "../domain/sender.ts";
+import type { Template } from "../domain/template.ts";
 
 /** What the Queue carries: just the id; the consumer reads the rest from D1. */
 export interface DeliveryJob {
@@ -39,7 +41,7 @@ export interface CreateOptions {
 }
 
 /** Stores the message and queues its delivery; a 4xx ApiError when the input cannot be sent as given. */
-export async function createMessage(env: Env, account: AccountRow, input: CreateMessageInput, options: CreateOptions = {}): Promise<MessageRow> {
+export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Message> {
   if (input.statusCallback !== undefined) {
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) throw errors.invalidParam("status_callback", `Invalid status_callback: ${problem}.`);
@@ -51,7 +53,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
   const sentFrom = sender(account, input, reads.senders);
   const id = options.id ?? newId("msg");
   const createdAt = unixSeconds(idTimestampMs(id));
-  const row: MessageRow = {
+  const row: Message = {
     id,
     accountId: account.id,
     mode: account.mode,
@@ -83,7 +85,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
   return row;
 }
 
-function render({ channel, content }: CreateMessageInput, template: TemplateRow | undefined): RenderedContent {
+function render({ channel, content }: CreateMessageInput, template: Template | undefined): RenderedContent {
   if (!("template_id" in content)) return renderDirect(channel, content)!;
   if (!template) {
     throw errors.invalidParam("content[template_id]", `No such template: '${content.template_id}'. Create it with POST /v1/templates.`, "resource_missing");
@@ -98,7 +100,7 @@ function render({ channel, content }: CreateMessageInput, template: TemplateRow 
  * live), the channel's sender it names if there is one; without `from`, the
  * channel's default pool, from which the recipient's sticky sender is picked.
  */
-function sender(account: AccountRow, { channel, from, to }: CreateMessageInput, senders: SenderRow[]): string {
+function sender(account: Account, { channel, from, to }: CreateMessageInput, senders: Sender[]): string {
   if (from !== undefined) {
     if (account.mode === "test" || senders.length > 0) return from;
     throw errors.invalidParam(

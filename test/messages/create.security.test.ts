@@ -2,7 +2,7 @@
 // only name a public host by DNS name over https; test keys may also use http
 // and the developer's own machine, but never the private network or metadata.
 import { describe, expect, it } from "vitest";
-import type { Mode } from "../../src/auth/api-key.ts";
+import type { Mode } from "../../src/domain/account.ts";
 import { addSender, api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
 
 async function withCallback(mode: Mode, url: unknown) {

@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messagePageQuery } from "../../src/db/messages.ts";
-import { messages, type MessageRow } from "../../src/db/schema.ts";
+import { messages } from "../../src/db/schema.ts";
+import type { Message } from "../../src/domain/message.ts";
+import type { Status } from "../../src/domain/status.ts";
 import { firstIdAt, idTimestampMs } from "../../src/domain/ids.ts";
 import { api, createAccount, db, smsBody, type TestAccount } from "../helpers.ts";
 
@@ -25,10 +27,10 @@ async function seed(account: TestAccount, seeds: Seed[]): Promise<string[]> {
       to: s.to ?? (channel === "email" ? "ana@example.com" : "+14155550123"),
       from: "OmniFlow",
       content: channel === "email" ? { subject: "Hi", text: "Hello" } : { text: "Hello" },
-      status: s.status ?? "queued",
+      status: (s.status ?? "queued") as Status,
       createdAt: s.at,
       updatedAt: s.at,
-    } satisfies Partial<MessageRow>;
+    } satisfies Partial<Message>;
   });
   await db().insert(messages).values(rows);
   return rows.map((row) => row.id);

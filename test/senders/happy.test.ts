@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { SenderRow } from "../../src/db/schema.ts";
 import { pickSender } from "../../src/domain/sender.ts";
 import { addSender, api, createAccount, listAll, type SenderObject as Sender, type TestAccount } from "../helpers.ts";
 
@@ -120,7 +119,7 @@ describe("the default sender pool", () => {
   });
 
   it("picks by rendezvous hashing: an even spread, and a new sender takes only its share", () => {
-    const sender = (n: number) => ({ id: `snd_${String(n).padStart(32, "0")}` }) as SenderRow;
+    const sender = (n: number) => ({ id: `snd_${String(n).padStart(32, "0")}` }) as Parameters<typeof pickSender>[0][number];
     const pool = [sender(1), sender(2), sender(3)];
     const recipients = Array.from({ length: 3000 }, (_, i) => `+1415555${String(i).padStart(4, "0")}`);
     const picks = recipients.map((to) => pickSender(pool, to)!.id);

@@ -2,15 +2,15 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { generateWebhookSecret } from "../../auth/api-key.ts";
 import { rollWebhookSecret as roll } from "../../db/accounts.ts";
 import { database } from "../../db/client.ts";
-import type { AccountRow } from "../../db/schema.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import type { AppEnv } from "../../http/context.ts";
 import type { retrieveAccount, rollWebhookSecret } from "./account.routes.ts";
+import type { Account } from "../../domain/account.ts";
 
 /** How long the old secret keeps signing after a roll. */
 export const SECRET_OVERLAP_SECONDS = 24 * 60 * 60;
 
-function toAccountObject(account: AccountRow) {
+function toAccountObject(account: Account) {
   const overlapEnds = account.previousWebhookSecretExpiresAt;
   return {
     id: account.id,

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { normalizeRecipient } from "../../domain/address.ts";
-import { channelSchema, contentShapes, MESSAGE_STATUSES } from "../../domain/message.ts";
+import { channelSchema, contentShapes } from "../../domain/message.ts";
 import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
+import { STATUSES } from "../../domain/status.ts";
 
 // Examples follow the API reference, with ids and cursors in their real format.
 const EXAMPLE_ID = "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
@@ -17,7 +18,7 @@ export const MessageSchema = z
     content: z
       .custom<Record<string, unknown>>((value) => value !== undefined)
       .openapi({ type: "object", anyOf: contentShapes("output").map(asOpenApiSchema), example: { template_id: "auth_otp", variables: { code: "849201" } } }),
-    status: z.enum(MESSAGE_STATUSES),
+    status: z.enum(STATUSES),
     status_callback: z.string().nullable().openapi({ example: "https://your-app.com/webhooks/omniflow" }),
     created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329481 }),
     delivered_at: z.number().int().nullable().openapi({ description: "Unix seconds", example: 1718329484 }),
@@ -81,7 +82,7 @@ const unixSecondsFilter = z
   .openapi({ type: "integer", pattern: undefined, minimum: 0 });
 
 export const MessageFilters = {
-  status: z.enum(MESSAGE_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, example: "failed" }),
+  status: z.enum(STATUSES).optional().openapi({ param: { name: "status", in: "query" }, example: "failed" }),
   channel: channelSchema
     .optional()
     .openapi({ param: { name: "channel", in: "query" }, description: "WHATSAPP, SMS or EMAIL (any case)", example: "WHATSAPP" }),
