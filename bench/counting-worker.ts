@@ -12,7 +12,7 @@
 // GET /__bench/counters answers the totals (the Worker and its Durable
 // Objects share one isolate under `wrangler dev`, so one set of counters sees both).
 import worker, { MessageStatus as CountedMessageStatus, RateLimiter as CountedRateLimiter } from "../src/index.ts";
-import type { DeliveryJob } from "../src/services/messages.ts";
+import type { DeliveryJob } from "../src/delivery/job.ts";
 
 type Tally = Record<string, number>;
 const counters = { d1Reads: {} as Tally, d1Writes: {} as Tally, durableObjectRequests: {} as Tally, durableObjectStorageWrites: {} as Tally };

@@ -1,5 +1,5 @@
 // The HTTP API: middleware every request passes through, then the routers.
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
@@ -7,23 +7,14 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { Scalar } from "@scalar/hono-api-reference";
 import { authenticate } from "./http/auth.ts";
+import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
-import { ApiError, errorResponse, errors, validationError } from "./http/errors.ts";
+import { ApiError, errorResponse, errors } from "./http/errors.ts";
 import { idempotency } from "./http/idempotency.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
 import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
-
-export const MAX_BODY_BYTES = 128 * 1024;
-
-/** A router whose zod validation failures become our 400 envelope, naming the param. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error);
-    },
-  });
-}
+import { createRouter } from "./http/router.ts";
 
 /**
  * Routes under /v1 that are not called with an API key: each verifies its
@@ -52,6 +43,10 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
       },
     }),
   );
+  app.use(async (c, next) => {
+    c.set("body", bodyReader(c.req.raw));
+    await next();
+  });
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Rate limits first, so a retry storm is refused before it costs a D1 write.
   app.use("/v1/*", except(PUBLIC_PATHS, authenticate, rateLimit, idempotency));

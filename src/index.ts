@@ -9,7 +9,7 @@ import { providersRouter } from "./routes/providers/index.ts";
 import { sendersRouter } from "./routes/senders/index.ts";
 import { templatesRouter } from "./routes/templates/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
-import type { DeliveryJob } from "./services/messages.ts";
+import type { DeliveryJob } from "./delivery/job.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
 export { RateLimiter } from "./limits/rate-limiter.ts";

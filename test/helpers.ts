@@ -9,7 +9,7 @@ import { database } from "../src/db/client.ts";
 import { insertMessage } from "../src/db/messages.ts";
 import { accounts, apiKeys, messages, type NewMessageRow, senders, templates } from "../src/db/schema.ts";
 import worker from "../src/index.ts";
-import type { DeliveryJob } from "../src/services/messages.ts";
+import type { DeliveryJob } from "../src/delivery/job.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
 

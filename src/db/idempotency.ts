@@ -2,7 +2,7 @@
 // so of two concurrent requests with one key exactly one runs.
 import { and, eq, inArray, isNull, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "./client.ts";
-import { idempotencyKeys as keys, messages } from "./schema.ts";
+import { idempotencyKeys, messages } from "./schema.ts";
 import type { Message } from "../domain/message.ts";
 
 export interface ClaimRequest {
@@ -36,10 +36,10 @@ export type ClaimOutcome =
   /** A message create's key whose message exists: the response is that message as created. */
   | { kind: "created"; message: Message };
 
-const sameKey = (accountId: string, key: string) => and(eq(keys.accountId, accountId), eq(keys.key, key));
+const sameKey = (accountId: string, key: string) => and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key));
 
 /** The message the key's request created, if it did (a condition on the key's row). */
-const messageOfKey = (db: Database) => db.select({ id: messages.id }).from(messages).where(eq(messages.id, keys.messageId));
+const messageOfKey = (db: Database) => db.select({ id: messages.id }).from(messages).where(eq(messages.id, idempotencyKeys.messageId));
 
 /**
  * Claims the key for this request, unless another request holds it or has
@@ -62,24 +62,24 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
   };
   const [claimed, [existing], [message]] = await db.batch([
     db
-      .insert(keys)
+      .insert(idempotencyKeys)
       .values({ accountId, key, ...claim })
       .onConflictDoUpdate({
-        target: [keys.accountId, keys.key],
+        target: [idempotencyKeys.accountId, idempotencyKeys.key],
         set: claim,
         // Abandoned: still without a response long after it was claimed, and
         // (a message create) without its message, which would be its response.
         setWhere: or(
-          lte(keys.expiresAt, now),
-          and(isNull(keys.responseStatus), lte(keys.lockedAt, now - request.lockSeconds), eq(keys.fingerprint, fingerprint), notExists(messageOfKey(db))),
+          lte(idempotencyKeys.expiresAt, now),
+          and(isNull(idempotencyKeys.responseStatus), lte(idempotencyKeys.lockedAt, now - request.lockSeconds), eq(idempotencyKeys.fingerprint, fingerprint), notExists(messageOfKey(db))),
         ),
       })
-      .returning({ token: keys.lockToken }),
-    db.select().from(keys).where(sameKey(accountId, key)),
+      .returning({ token: idempotencyKeys.lockToken }),
+    db.select().from(idempotencyKeys).where(sameKey(accountId, key)),
     db
       .select()
       .from(messages)
-      .where(and(eq(messages.accountId, accountId), inArray(messages.id, db.select({ id: keys.messageId }).from(keys).where(sameKey(accountId, key))))),
+      .where(and(eq(messages.accountId, accountId), inArray(messages.id, db.select({ id: idempotencyKeys.messageId }).from(idempotencyKeys).where(sameKey(accountId, key))))),
   ]);
   if (claimed.length > 0) return { kind: "claimed" };
   if (!existing || existing.fingerprint !== fingerprint) return { kind: "mismatch" };
@@ -94,9 +94,9 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
 /** Stores the response for replay. */
 export async function completeClaim(db: Database, claim: Claim, response: StoredResponse): Promise<void> {
   await db
-    .update(keys)
+    .update(idempotencyKeys)
     .set({ responseStatus: response.status, responseContentType: response.contentType, responseBody: response.body, lockToken: null })
-    .where(and(sameKey(claim.accountId, claim.key), eq(keys.lockToken, claim.token)));
+    .where(and(sameKey(claim.accountId, claim.key), eq(idempotencyKeys.lockToken, claim.token)));
 }
 
 /**
@@ -106,13 +106,13 @@ export async function completeClaim(db: Database, claim: Claim, response: Stored
  */
 export async function releaseClaim(db: Database, claim: Claim): Promise<void> {
   await db
-    .delete(keys)
-    .where(and(sameKey(claim.accountId, claim.key), eq(keys.lockToken, claim.token), isNull(keys.responseStatus), notExists(messageOfKey(db))));
+    .delete(idempotencyKeys)
+    .where(and(sameKey(claim.accountId, claim.key), eq(idempotencyKeys.lockToken, claim.token), isNull(idempotencyKeys.responseStatus), notExists(messageOfKey(db))));
 }
 
 /** Deletes up to `limit` expired keys; returns how many. */
 export async function pruneExpiredIdempotencyKeys(db: Database, now: number, limit: number): Promise<number> {
-  const expired = db.select({ rowid: sql`rowid` }).from(keys).where(lte(keys.expiresAt, now)).limit(limit);
-  const result = await db.delete(keys).where(inArray(sql`rowid`, expired));
+  const expired = db.select({ rowid: sql`rowid` }).from(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now)).limit(limit);
+  const result = await db.delete(idempotencyKeys).where(inArray(sql`rowid`, expired));
   return result.meta.changes;
 }

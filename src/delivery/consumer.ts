@@ -1,11 +1,8 @@
 // The Queue consumer: each job is one message id, handed to the message's
 // Durable Object, and acked or retried on its own.
 import { backoffSeconds } from "../domain/backoff.ts";
-import type { DeliveryJob } from "../services/messages.ts";
-
-export function messageStatusStub(env: Env, messageId: string) {
-  return env.MESSAGE_STATUS.get(env.MESSAGE_STATUS.idFromName(messageId));
-}
+import type { DeliveryJob } from "./job.ts";
+import { messageStatusStub } from "./message-status.ts";
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
   await Promise.all(

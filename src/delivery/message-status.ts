@@ -12,12 +12,11 @@ import { backoffSeconds } from "../domain/backoff.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
-import { canTransition, isDelivery } from "../domain/status.ts";
+import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { providerFor } from "../providers/index.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
 import { type DeliveryState, MessageStore } from "./message-store.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
-import type { Status } from "../domain/status.ts";
 
 /** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -35,6 +34,11 @@ interface Change {
   errorCode?: string;
   errorMessage?: string;
   detail?: string;
+}
+
+/** The Durable Object of one message: one instance per message id. */
+export function messageStatusStub(env: Env, messageId: string) {
+  return env.MESSAGE_STATUS.get(env.MESSAGE_STATUS.idFromName(messageId));
 }
 
 export class MessageStatus extends DurableObject<Env> {

@@ -8,7 +8,7 @@
 import { database } from "../db/client.ts";
 import { markRequeued, stuckQueuedMessageIds } from "../db/messages.ts";
 import { unixSeconds } from "../domain/ids.ts";
-import { deliveryJob } from "../services/messages.ts";
+import { deliveryJob } from "./job.ts";
 
 export const RECONCILE = {
   /** Long enough for a healthy Queue to have picked a message up. */

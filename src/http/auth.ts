@@ -1,17 +1,13 @@
 // API key authentication: "Authorization: Basic base64(<key>:)" (curl -u key:)
 // or "Authorization: Bearer <key>". The key's hash is compared in constant time.
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { hashApiKey, type ParsedKey, parseApiKey } from "../auth/api-key.ts";
+import { hashApiKey, parseApiKey } from "../auth/api-key.ts";
 import { activeKeysQuery, type KeyCandidate } from "../db/accounts.ts";
-import { database, type Database } from "../db/client.ts";
-import { createReadsQuery } from "../db/messages.ts";
+import { database } from "../db/client.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
-import { createMessageSchema } from "../domain/message.ts";
-import { readsForCreate } from "../services/messages.ts";
-import { validBody } from "./body.ts";
-import { type AppEnv, isMessageCreate } from "./context.ts";
+import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
+import { hooksOf, setOperationState } from "./operation-hooks.ts";
 
 const HOW_TO =
   'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v2_...:) or as "Authorization: Bearer sk_test_v2_...".';
@@ -57,27 +53,17 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 
   const hash = await hashApiKey(key);
   const db = database(c.env.DB);
-  const alongside = await createReadsAlongside(c, db, parsed);
+  // The operation's own reads (a message create's template and senders) ride
+  // in the key lookup's round trip: the hot path's one round trip fewer. A
+  // body that does not validate reads nothing: its handler answers the 400.
+  const { readWithKey } = hooksOf(c);
+  const body = readWithKey ? await c.get("body")().catch(() => null) : null;
+  const alongside = readWithKey && body !== null ? await readWithKey(body, db, parsed) : null;
   const [candidates, ...results] = await db.batch([activeKeysQuery(db, parsed.prefix), ...(alongside?.statements ?? [])]);
   const match = (candidates as KeyCandidate[]).find((candidate) => timingSafeEqualStrings(hash, candidate.hash));
   if (!match || match.account.mode !== parsed.mode) throw invalid();
   c.set("account", match.account);
   c.set("apiKeyId", match.keyId);
-  if (alongside) c.set("createReads", alongside.results(results, match.account.id));
+  if (alongside) setOperationState(c, { prepared: alongside.prepared(results, match.account.id) });
   await next();
 });
-
-/**
- * A message create's own reads (its template, its sender or default pool) ride
- * in the key lookup's D1 round trip: the hot path's one round trip fewer. They
- * are made before the key is verified, so scoped to the accounts of the key's
- * prefix, and narrowed to the account the key proves. A body that does not
- * validate reads nothing: its handler answers the 400 once the key is checked.
- */
-async function createReadsAlongside(c: Context<AppEnv>, db: Database, key: ParsedKey) {
-  if (!isMessageCreate(c)) return null;
-  const input = await validBody(c.req.raw, createMessageSchema).catch(() => null);
-  if (!input) return null;
-  const reads = createReadsQuery(db, { keyPrefix: key.prefix }, readsForCreate(input, key.mode));
-  return reads.statements.length > 0 ? reads : null;
-}

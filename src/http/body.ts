@@ -1,8 +1,12 @@
 // Request bodies: JSON, or form-encoded with Stripe's bracket notation
 // (content[variables][code]=849201), validated by one zod schema either way.
-import { parse as parseForm } from "qs";
+import type { Context } from "hono";
+import { parse } from "qs";
 import type { z } from "zod";
+import type { AppEnv } from "./context.ts";
 import { errors, validationError } from "./errors.ts";
+
+export const MAX_BODY_BYTES = 128 * 1024;
 
 // Bounds on form parsing; going past any of them is a 400, not a truncation.
 const FORM_OPTIONS = {
@@ -20,11 +24,6 @@ export async function bodyText(request: Request): Promise<string> {
   return new TextDecoder().decode(await request.arrayBuffer());
 }
 
-// A body can be read once; middleware (idempotency, rate limits) and the
-// handler share one parse of it per request.
-const parsedBodies = new WeakMap<Request, Promise<unknown>>();
-
-/** The parsed body (JSON or form), parsed once per request. */
 // qs drops "__proto__" keys (so they cannot pollute prototypes); refuse them
 // instead, as JSON bodies' unknown keys are refused, rather than ignore them.
 function refusePrototypeKeys(form: string): void {
@@ -36,13 +35,10 @@ function refusePrototypeKeys(form: string): void {
   }
 }
 
-export function readBody(request: Request): Promise<unknown> {
-  let parsed = parsedBodies.get(request);
-  if (!parsed) {
-    parsed = parseBody(request);
-    parsedBodies.set(request, parsed);
-  }
-  return parsed;
+/** A reader of the request's body that parses it (JSON or form) on its first call only: a body can be read once. */
+export function bodyReader(request: Request): () => Promise<unknown> {
+  let parsed: Promise<unknown> | undefined;
+  return () => (parsed ??= parseBody(request));
 }
 
 async function parseBody(request: Request): Promise<unknown> {
@@ -60,7 +56,7 @@ async function parseBody(request: Request): Promise<unknown> {
     const body = await text();
     let parsed: unknown;
     try {
-      parsed = parseForm(body, FORM_OPTIONS);
+      parsed = parse(body, FORM_OPTIONS);
     } catch {
       throw errors.invalidRequest("invalid_form_body", "The form-encoded body is nested too deeply or has too many parameters.");
     }
@@ -70,21 +66,9 @@ async function parseBody(request: Request): Promise<unknown> {
   throw errors.unsupportedMediaType();
 }
 
-// Validated once per request and schema: a message create's body is validated
-// with its key lookup (src/http/auth.ts), then used by its handler.
-const validatedBodies = new WeakMap<Request, Map<z.ZodType, Promise<unknown>>>();
-
 /** Reads and validates the body; a failure is a 4xx naming the param at fault. */
-export function validBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  let bySchema = validatedBodies.get(request);
-  if (!bySchema) validatedBodies.set(request, (bySchema = new Map()));
-  let validated = bySchema.get(schema) as Promise<z.output<S>> | undefined;
-  if (!validated) bySchema.set(schema, (validated = validate(request, schema)));
-  return validated;
-}
-
-async function validate<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  const body = await readBody(request);
+export async function validBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  const body = await c.get("body")();
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw errors.invalidRequest("invalid_body", "The request body must be an object.");
   }

@@ -1,23 +1,17 @@
-import type { Context } from "hono";
-import type { CreateReadResults } from "../db/messages.ts";
-import type { ClaimRequest } from "../db/idempotency.ts";
 import type { Account } from "../domain/account.ts";
+import type { OperationState } from "./operation-hooks.ts";
 
 /** What the Hono app carries per request. */
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** The request's body, parsed (JSON or form) on first call: middleware and handler share one parse. */
+    body: () => Promise<unknown>;
+    /** Set by the API key check (src/http/auth.ts). */
     account: Account;
     apiKeyId: string;
-    /** Present on a POST holding a valid Idempotency-Key. */
-    idempotencyClaim?: ClaimRequest;
-    /** A message create's reads, made with the API key lookup (src/http/auth.ts). */
-    createReads?: CreateReadResults;
+    /** What the operation's hooks prepared in the guard (src/http/operation-hooks.ts). */
+    operation: OperationState;
   };
-}
-
-/** POST /v1/messages: its reads ride with the key lookup, and it counts against the daily cap. */
-export function isMessageCreate(c: Context<AppEnv>): boolean {
-  return c.req.method === "POST" && c.req.path === "/v1/messages";
 }

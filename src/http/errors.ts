@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import type { Problem } from "../domain/result.ts";
 
 export type ErrorType =
   | "invalid_request_error"
@@ -38,6 +39,8 @@ export class ApiError extends Error {
 export const errors = {
   invalidParam: (param: string | undefined, message: string, code = "parameter_invalid") =>
     new ApiError(400, "invalid_request_error", code, message, param || undefined),
+  /** A service's or a rule's problem with the input: a 400 naming the param at fault. */
+  problem: ({ param, code, message }: Problem) => new ApiError(400, "invalid_request_error", code, message, param || undefined),
   invalidRequest: (code: string, message: string, status: ContentfulStatusCode = 400) =>
     new ApiError(status, "invalid_request_error", code, message),
   notFound: (resource: string, id: string, param = "id") =>

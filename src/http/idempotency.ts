@@ -7,20 +7,18 @@
 // Only successful (2xx) responses are stored. Every 4xx/5xx of the API means
 // nothing was created, so the key is released and a corrected retry may reuse it.
 //
-// A message create stores no copy of its response: its key records the id of
-// the message it creates, and that message as created is the response (one D1
-// write per keyed create instead of two).
-import type { Context } from "hono";
+// An operation that creates a message (its hooks say so) stores no copy of its
+// response: its key records the id of the message it creates, and that message
+// is the response (one D1 write per keyed create instead of two).
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { database } from "../db/client.ts";
 import { type ClaimOutcome, type ClaimRequest, claimIdempotencyKey, completeClaim, releaseClaim, type StoredResponse } from "../db/idempotency.ts";
-import { newId, unixSeconds } from "../domain/ids.ts";
-import { asCreated, toMessageObject } from "../domain/message.ts";
+import { unixSeconds } from "../domain/ids.ts";
 import { requestFingerprint } from "../domain/request-fingerprint.ts";
-import { readBody } from "./body.ts";
-import { type AppEnv, isMessageCreate } from "./context.ts";
+import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
+import { hooksOf, type OperationHooks, setOperationState } from "./operation-hooks.ts";
 
 export const IDEMPOTENCY = {
   maxKeyLength: 255,
@@ -35,7 +33,7 @@ const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${IDEMPOTENCY.maxKeyLength}}$`);
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** The response of a completed key's first request; throws for a key in use or used with other parameters. */
-function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "claimed" }>): StoredResponse {
+function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "claimed" }>, createsMessage: OperationHooks["createsMessage"]): StoredResponse {
   switch (outcome.kind) {
     case "mismatch":
       throw errors.idempotencyMismatch(key);
@@ -44,8 +42,8 @@ function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "cla
     case "completed":
       return outcome.response;
     case "created":
-      // Exactly what the create answered: c.json of the message as created.
-      return { status: 201, contentType: "application/json", body: JSON.stringify(toMessageObject(asCreated(outcome.message))) };
+      // Exactly what the create answered (only a claim made with createsMessage records a message).
+      return { status: 201, contentType: "application/json", body: JSON.stringify(createsMessage?.response(outcome.message)) };
   }
 }
 
@@ -56,7 +54,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
 
   const db = database(c.env.DB);
   // An invalid body fails here exactly as in the handler; nothing is stored.
-  const params = c.req.raw.body === null ? {} : await readBody(c.req.raw);
+  const params = c.req.raw.body === null ? {} : await c.get("body")();
+  const { createsMessage } = hooksOf(c);
   const claim: ClaimRequest = {
     accountId: c.get("account").id,
     key,
@@ -65,15 +64,15 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     now: unixSeconds(),
     ttlSeconds: IDEMPOTENCY.ttlSeconds,
     lockSeconds: IDEMPOTENCY.lockSeconds,
-    messageId: isMessageCreate(c) ? newId("msg") : undefined,
+    messageId: createsMessage?.newId(),
   };
   const outcome = await claimIdempotencyKey(db, claim);
   if (outcome.kind !== "claimed") {
-    const { status, contentType, body } = storedResponse(key, outcome);
+    const { status, contentType, body } = storedResponse(key, outcome, createsMessage);
     return c.body(body, status as ContentfulStatusCode, { "Content-Type": contentType, "Idempotent-Replayed": "true" });
   }
   // This request now holds the key.
-  c.set("idempotencyClaim", claim);
+  if (claim.messageId !== undefined) setOperationState(c, { reservedId: claim.messageId });
 
   await next();
   if (!isSuccess(c.res.status)) {
@@ -83,8 +82,3 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     await completeClaim(db, claim, response);
   }
 });
-
-/** The id a message create must give its message: the one its Idempotency-Key recorded, if it has a key. */
-export function claimedMessageId(c: Context<AppEnv>): string | undefined {
-  return c.get("idempotencyClaim")?.messageId;
-}

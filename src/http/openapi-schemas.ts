@@ -1,8 +1,7 @@
 // Shapes and responses shared by every route's OpenAPI declaration.
 import { type RouteConfig, z } from "@hono/zod-openapi";
-import { z as zod } from "zod";
-import { MAX_BODY_BYTES } from "../app.ts";
 import { MAX_CURSOR_LENGTH } from "../domain/cursor.ts";
+import { MAX_BODY_BYTES } from "./body.ts";
 import { errors } from "./errors.ts";
 
 export const ErrorSchema = z
@@ -62,8 +61,8 @@ export const bodyErrors = {
  * form-encoded with bracket notation, one schema for both. It is documented as
  * plain JSON Schema, which @hono/zod-openapi does not validate a second time.
  */
-export function validatedBody(schema: zod.ZodType, example: Record<string, unknown>): RequestBody {
-  const { $schema: _, ...jsonSchema } = zod.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+export function validatedBody(schema: z.ZodType, example: Record<string, unknown>): RequestBody {
+  const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
   const properties = (jsonSchema.properties ?? {}) as Record<string, { type?: unknown }>;
   // Nested objects travel as content[variables][code]=849201, which OpenAPI calls deepObject.
   const encoding = Object.fromEntries(

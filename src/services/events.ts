@@ -1,6 +1,6 @@
 // A message's event log as the API shows it: its creation (from D1), then
 // everything its Durable Object recorded.
-import { messageStatusStub } from "../delivery/consumer.ts";
+import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Message } from "../domain/message.ts";
 
 export async function messageEvents(env: Env, message: Message) {

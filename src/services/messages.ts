@@ -1,26 +1,15 @@
 // Creating a message: the one place that decides what is stored and queued.
-import type { Mode } from "../domain/account.ts";
 import { database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
+import { deliveryJob } from "../delivery/job.ts";
+import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
 import { type CreateMessageInput, type Message, renderDirect } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
-import { pickSender, senderFrom, senderKey } from "../domain/sender.ts";
-import { renderTemplate } from "../domain/template.ts";
-import { errors } from "../http/errors.ts";
-import type { Account } from "../domain/account.ts";
-import type { Sender } from "../domain/sender.ts";
-import type { Template } from "../domain/template.ts";
-
-/** What the Queue carries: just the id; the consumer reads the rest from D1. */
-export interface DeliveryJob {
-  messageId: string;
-}
-
-export function deliveryJob(messageId: string): MessageSendRequest<DeliveryJob> {
-  return { body: { messageId }, contentType: "json" };
-}
+import { fail, type Result, succeed } from "../domain/result.ts";
+import { pickSender, type Sender, senderFrom, senderKey } from "../domain/sender.ts";
+import { renderTemplate, type Template } from "../domain/template.ts";
 
 /** The reads a create of this input needs besides the account. */
 export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
@@ -40,17 +29,19 @@ export interface CreateOptions {
   id?: string;
 }
 
-/** Stores the message and queues its delivery; a 4xx ApiError when the input cannot be sent as given. */
-export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Message> {
+/** Stores the message and queues its delivery; a problem naming the param at fault when the input cannot be sent as given. */
+export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Result<Message>> {
   if (input.statusCallback !== undefined) {
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
-    if (problem) throw errors.invalidParam("status_callback", `Invalid status_callback: ${problem}.`);
+    if (problem) return fail("status_callback", "parameter_invalid", `Invalid status_callback: ${problem}.`);
   }
   const db = database(env.DB);
   const { channel } = input;
   const reads = options.reads ?? (await readForCreate(db, account.id, readsForCreate(input, account.mode)));
   const rendered = render(input, reads.template);
+  if (!rendered.ok) return rendered;
   const sentFrom = sender(account, input, reads.senders);
+  if (!sentFrom.ok) return sentFrom;
   const id = options.id ?? newId("msg");
   const createdAt = unixSeconds(idTimestampMs(id));
   const row: Message = {
@@ -59,9 +50,9 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     mode: account.mode,
     channel,
     to: input.to,
-    from: sentFrom,
+    from: sentFrom.value,
     content: input.content,
-    rendered,
+    rendered: rendered.value,
     statusCallback: input.statusCallback ?? null,
     status: "queued",
     errorCode: null,
@@ -82,17 +73,16 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
   } catch (error) {
     console.error(JSON.stringify({ event: "enqueue_failed", message_id: row.id, error: String(error) }));
   }
-  return row;
+  return succeed(row);
 }
 
-function render({ channel, content }: CreateMessageInput, template: Template | undefined): RenderedContent {
-  if (!("template_id" in content)) return renderDirect(channel, content)!;
+function render({ channel, content }: CreateMessageInput, template: Template | undefined): Result<RenderedContent> {
+  if (!("template_id" in content)) return succeed(renderDirect(channel, content)!);
   if (!template) {
-    throw errors.invalidParam("content[template_id]", `No such template: '${content.template_id}'. Create it with POST /v1/templates.`, "resource_missing");
+    return fail("content[template_id]", "resource_missing", `No such template: '${content.template_id}'. Create it with POST /v1/templates.`);
   }
   const result = renderTemplate(template, channel, content.variables);
-  if ("problem" in result) throw errors.invalidParam(result.problem.param, result.problem.message, result.problem.code);
-  return result.rendered;
+  return "problem" in result ? { ok: false, problem: result.problem } : succeed(result.rendered);
 }
 
 /**
@@ -100,22 +90,22 @@ function render({ channel, content }: CreateMessageInput, template: Template | u
  * live), the channel's sender it names if there is one; without `from`, the
  * channel's default pool, from which the recipient's sticky sender is picked.
  */
-function sender(account: Account, { channel, from, to }: CreateMessageInput, senders: Sender[]): string {
+function sender(account: Account, { channel, from, to }: CreateMessageInput, senders: Sender[]): Result<string> {
   if (from !== undefined) {
-    if (account.mode === "test" || senders.length > 0) return from;
-    throw errors.invalidParam(
+    if (account.mode === "test" || senders.length > 0) return succeed(from);
+    return fail(
       "from",
-      `'${from}' is not one of your ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}), or omit from to use your default ${channel} sender pool.`,
       "resource_missing",
+      `'${from}' is not one of your ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}), or omit from to use your default ${channel} sender pool.`,
     );
   }
   const picked = pickSender(senders, to);
   if (!picked) {
-    throw errors.invalidParam(
+    return fail(
       "from",
-      `You have no default ${channel} sender: pass from, or add one with POST /v1/senders (channel=${channel}, address=<your number, sender id or email address>, default=true).`,
       "no_default_sender",
+      `You have no default ${channel} sender: pass from, or add one with POST /v1/senders (channel=${channel}, address=<your number, sender id or email address>, default=true).`,
     );
   }
-  return senderFrom(picked);
+  return succeed(senderFrom(picked));
 }

@@ -1,5 +1,5 @@
 // Routes verified provider reports to their messages' Durable Objects.
-import { messageStatusStub } from "../delivery/consumer.ts";
+import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Receipt } from "../providers/provider.ts";
 
 export async function applyReceipt(env: Env, receipt: Receipt): Promise<void> {

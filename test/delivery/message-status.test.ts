@@ -2,7 +2,7 @@
 // keeping D1 in step with it.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/consumer.ts";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { MessageStatus } from "../../src/delivery/message-status.ts";
 import { env } from "cloudflare:workers";
 import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";

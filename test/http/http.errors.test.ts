@@ -1,7 +1,7 @@
 // Requests the API cannot take: each a clear 4xx in the error envelope, with nothing stored.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/app.ts";
+import { MAX_BODY_BYTES } from "../../src/http/body.ts";
 import { api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
 
 describe("malformed JSON", () => {

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { vi } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/app.ts";
+import { MAX_BODY_BYTES } from "../../src/http/body.ts";
 import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";

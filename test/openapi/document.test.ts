@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
-import { createApp, createRouter } from "../../src/app.ts";
+import { createApp } from "../../src/app.ts";
+import { createRouter } from "../../src/http/router.ts";
 import { ErrorSchema } from "../../src/http/openapi-schemas.ts";
 import { api } from "../helpers.ts";
 import { type OpenApiDocument, type Operation, operationsOf, servedDocument } from "./operations.ts";

@@ -2,7 +2,7 @@
 // queue consumer, now `sent`. Fake providers must be registered first.
 import { env } from "cloudflare:workers";
 import type { NewMessageRow } from "../../src/db/schema.ts";
-import { messageStatusStub } from "../../src/delivery/consumer.ts";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { Receipt } from "../../src/providers/provider.ts";
 import { createAccount, runConsumer, storeMessage, type TestAccount } from "../helpers.ts";
 

@@ -4,7 +4,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/consumer.ts";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { RETRY_SCHEDULE_SECONDS } from "../../src/delivery/webhooks.ts";
 import { api, createAccount, createMessage, eventually, type TestAccount } from "../helpers.ts";
 import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";

@@ -3,7 +3,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/consumer.ts";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { signingSecrets } from "../../src/delivery/webhooks.ts";
 import { api, createAccount, eventually, runConsumer, storeMessage, type TestAccount } from "../helpers.ts";
 import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";

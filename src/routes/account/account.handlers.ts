@@ -1,10 +1,9 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { generateWebhookSecret } from "../../auth/api-key.ts";
-import { rollWebhookSecret as roll } from "../../db/accounts.ts";
+import { rollWebhookSecret } from "../../db/accounts.ts";
 import { database } from "../../db/client.ts";
 import { unixSeconds } from "../../domain/ids.ts";
-import type { AppEnv } from "../../http/context.ts";
-import type { retrieveAccount, rollWebhookSecret } from "./account.routes.ts";
+import type { AppRouteHandler } from "../../http/router.ts";
+import type * as routes from "./account.routes.ts";
 import type { Account } from "../../domain/account.ts";
 
 /** How long the old secret keeps signing after a roll. */
@@ -23,9 +22,9 @@ function toAccountObject(account: Account) {
   };
 }
 
-export const retrieveHandler: RouteHandler<typeof retrieveAccount, AppEnv> = (c) => c.json(toAccountObject(c.get("account")), 200);
+export const retrieve: AppRouteHandler<typeof routes.retrieve> = (c) => c.json(toAccountObject(c.get("account")), 200);
 
-export const rollHandler: RouteHandler<typeof rollWebhookSecret, AppEnv> = async (c) => {
-  const updated = await roll(database(c.env.DB), c.get("account"), generateWebhookSecret(), unixSeconds() + SECRET_OVERLAP_SECONDS);
+export const rollSecret: AppRouteHandler<typeof routes.rollSecret> = async (c) => {
+  const updated = await rollWebhookSecret(database(c.env.DB), c.get("account"), generateWebhookSecret(), unixSeconds() + SECRET_OVERLAP_SECONDS);
   return c.json(toAccountObject(updated), 200);
 };

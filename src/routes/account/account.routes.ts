@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { authErrors } from "../../http/openapi-schemas.ts";
 import { AccountSchema } from "./account.schemas.ts";
 
-export const retrieveAccount = createRoute({
+export const retrieve = createRoute({
   method: "get",
   path: "/v1/account",
   operationId: "retrieveAccount",
@@ -15,7 +15,7 @@ export const retrieveAccount = createRoute({
   },
 });
 
-export const rollWebhookSecret = createRoute({
+export const rollSecret = createRoute({
   method: "post",
   path: "/v1/account/webhook_secret/roll",
   operationId: "rollWebhookSecret",

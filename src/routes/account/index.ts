@@ -1,7 +1,5 @@
-import { createRouter } from "../../app.ts";
+import { createRouter } from "../../http/router.ts";
 import * as handlers from "./account.handlers.ts";
 import * as routes from "./account.routes.ts";
 
-export const accountRouter = createRouter()
-  .openapi(routes.retrieveAccount, handlers.retrieveHandler)
-  .openapi(routes.rollWebhookSecret, handlers.rollHandler);
+export const accountRouter = createRouter().openapi(routes.retrieve, handlers.retrieve).openapi(routes.rollSecret, handlers.rollSecret);

@@ -1,11 +1,11 @@
-import { createRouter } from "../../app.ts";
+import { createRouter } from "../../http/router.ts";
 import * as handlers from "./messages.handlers.ts";
 import * as routes from "./messages.routes.ts";
 
 export const messagesRouter = createRouter()
-  .openapi(routes.createMessage, handlers.createHandler)
-  .openapi(routes.listMessages, handlers.listHandler)
-  .openapi(routes.retrieveMessage, handlers.retrieveHandler)
-  .openapi(routes.listMessageEvents, handlers.eventsHandler);
+  .openapi(routes.create, handlers.create)
+  .openapi(routes.list, handlers.list)
+  .openapi(routes.retrieve, handlers.retrieve)
+  .openapi(routes.listEvents, handlers.listEvents);
 
-messagesRouter.openAPIRegistry.registerWebhook(routes.messageStatusWebhook);
+messagesRouter.openAPIRegistry.registerWebhook(routes.statusWebhook);

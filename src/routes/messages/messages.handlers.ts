@@ -1,25 +1,28 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import type { z } from "zod";
 import { database } from "../../db/client.ts";
-import { findMessage, listMessages as listMessageRows, type MessageFilters } from "../../db/messages.ts";
+import { findMessage, listMessages, type MessageFilters } from "../../db/messages.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
 import { validBody } from "../../http/body.ts";
-import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
-import { claimedMessageId } from "../../http/idempotency.ts";
+import { operationState } from "../../http/operation-hooks.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
-import { createMessage as create } from "../../services/messages.ts";
+import type { AppRouteHandler } from "../../http/router.ts";
 import { messageEvents } from "../../services/events.ts";
-import type { createMessage, listMessageEvents, listMessages, retrieveMessage } from "./messages.routes.ts";
+import { createMessage } from "../../services/messages.ts";
+import { createMessageHooks } from "./create.hooks.ts";
 import { MessageFiltersSchema } from "./messages.schemas.ts";
+import type * as routes from "./messages.routes.ts";
 
 const MESSAGE_ID = idPattern("msg");
 
-export const createHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
-  const input = await validBody(c.req.raw, createMessageSchema);
-  const row = await create(c.env, c.get("account"), input, { reads: c.get("createReads"), id: claimedMessageId(c) });
-  return c.json(toMessageObject(row), 201);
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  // The guard validated the body with the key lookup; a body it could not validate is validated here for its 400.
+  const { prepared, reservedId } = operationState(c, createMessageHooks);
+  const input = prepared?.input ?? (await validBody(c, createMessageSchema));
+  const result = await createMessage(c.env, c.get("account"), input, { reads: prepared?.reads, id: reservedId });
+  if (!result.ok) throw errors.problem(result.problem);
+  return c.json(toMessageObject(result.value), 201);
 };
 
 async function ownMessage(env: Env, accountId: string, id: string) {
@@ -28,12 +31,12 @@ async function ownMessage(env: Env, accountId: string, id: string) {
   return row;
 }
 
-export const retrieveHandler: RouteHandler<typeof retrieveMessage, AppEnv> = async (c) => {
+export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
   return c.json(toMessageObject(row), 200);
 };
 
-export const eventsHandler: RouteHandler<typeof listMessageEvents, AppEnv> = async (c) => {
+export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
   return c.json({ object: "list" as const, data: await messageEvents(c.env, row) }, 200);
 };
@@ -49,10 +52,10 @@ function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): Messa
   };
 }
 
-export const listHandler: RouteHandler<typeof listMessages, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor, ...requested } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, MESSAGE_ID);
   const filters = pageFilters(cursor, requested, MessageFiltersSchema);
-  const page = await listMessageRows(database(c.env.DB), c.get("account").id, toMessageFilters(filters), limit, cursor);
+  const page = await listMessages(database(c.env.DB), c.get("account").id, toMessageFilters(filters), limit, cursor);
   return c.json(listEnvelope(page, cursor, toMessageObject, filters), 200);
 };

@@ -1,5 +1,6 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
+import { operationHooks } from "../../http/operation-hooks.ts";
 import { bodyErrors, commonErrors, dailyLimitError, notFoundError, validatedBody } from "../../http/openapi-schemas.ts";
 import {
   examples,
@@ -10,16 +11,19 @@ import {
   MessageSchema,
   WebhookEventSchema,
 } from "./messages.schemas.ts";
+import { createMessageHooks } from "./create.hooks.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
-export const createMessage = createRoute({
+export const create = createRoute({
   method: "post",
   path: "/v1/messages",
   operationId: "createMessage",
   tags: ["Messages"],
   summary: "Create a message",
   description: "Dispatches a new message. OmniFlow routes it based on the selected channel (WhatsApp, SMS, email).",
+  // Its hooks into the API key guard: reads with the key lookup, the daily cap, the reserved id.
+  middleware: [operationHooks(createMessageHooks)],
   request: { body: validatedBody(createMessageSchema, examples.createRequest) },
   responses: {
     201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
@@ -29,7 +33,7 @@ export const createMessage = createRoute({
   },
 });
 
-export const retrieveMessage = createRoute({
+export const retrieve = createRoute({
   method: "get",
   path: "/v1/messages/{id}",
   operationId: "retrieveMessage",
@@ -44,7 +48,7 @@ export const retrieveMessage = createRoute({
   },
 });
 
-export const listMessages = createRoute({
+export const list = createRoute({
   method: "get",
   path: "/v1/messages",
   operationId: "listMessages",
@@ -58,7 +62,7 @@ export const listMessages = createRoute({
   },
 });
 
-export const listMessageEvents = createRoute({
+export const listEvents = createRoute({
   method: "get",
   path: "/v1/messages/{id}/events",
   operationId: "listMessageEvents",
@@ -74,7 +78,7 @@ export const listMessageEvents = createRoute({
 });
 
 /** Not a route: the request OmniFlow sends to a message's status_callback (documented under `webhooks`). */
-export const messageStatusWebhook = {
+export const statusWebhook = {
   method: "post",
   path: "messageStatus",
   operationId: "messageStatus",

@@ -1,6 +1,6 @@
 // Delivery reports from the providers. Not called with an API key: each
 // request's signature is verified before anything in it is believed.
-import { createRouter } from "../../app.ts";
+import { createRouter } from "../../http/router.ts";
 import { timingSafeEqualStrings } from "../../domain/crypto.ts";
 import { bodyText } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";

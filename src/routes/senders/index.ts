@@ -1,9 +1,9 @@
-import { createRouter } from "../../app.ts";
+import { createRouter } from "../../http/router.ts";
 import * as handlers from "./senders.handlers.ts";
 import * as routes from "./senders.routes.ts";
 
 export const sendersRouter = createRouter()
-  .openapi(routes.createSender, handlers.createHandler)
-  .openapi(routes.listSenders, handlers.listHandler)
-  .openapi(routes.retrieveSender, handlers.retrieveHandler)
-  .openapi(routes.deleteSender, handlers.deleteHandler);
+  .openapi(routes.create, handlers.create)
+  .openapi(routes.list, handlers.list)
+  .openapi(routes.retrieve, handlers.retrieve)
+  .openapi(routes.remove, handlers.remove);

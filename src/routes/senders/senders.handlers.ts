@@ -1,18 +1,17 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
-import { deleteSender as deleteRow, findSender, insertSender, listSenders as listRows } from "../../db/senders.ts";
+import { deleteSender, findSender, insertSender, listSenders } from "../../db/senders.ts";
 import { idPattern, newId, unixSeconds } from "../../domain/ids.ts";
 import { createSenderSchema, senderModeProblem, toSenderObject } from "../../domain/sender.ts";
 import { validBody } from "../../http/body.ts";
-import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
-import type { createSender, deleteSender, listSenders, retrieveSender } from "./senders.routes.ts";
+import type { AppRouteHandler } from "../../http/router.ts";
+import type * as routes from "./senders.routes.ts";
 
 const SENDER_ID = idPattern("snd");
 
-export const createHandler: RouteHandler<typeof createSender, AppEnv> = async (c) => {
-  const input = await validBody(c.req.raw, createSenderSchema);
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const input = await validBody(c, createSenderSchema);
   const account = c.get("account");
   const problem = senderModeProblem(input, account.mode);
   if (problem) throw errors.invalidParam(problem.param, problem.message);
@@ -21,22 +20,22 @@ export const createHandler: RouteHandler<typeof createSender, AppEnv> = async (c
   return c.json(toSenderObject(row), 201);
 };
 
-export const retrieveHandler: RouteHandler<typeof retrieveSender, AppEnv> = async (c) => {
+export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
   const row = await findSender(database(c.env.DB), c.get("account").id, id);
   if (!row) throw errors.notFound("sender", id);
   return c.json(toSenderObject(row), 200);
 };
 
-export const deleteHandler: RouteHandler<typeof deleteSender, AppEnv> = async (c) => {
+export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await deleteRow(database(c.env.DB), c.get("account").id, id))) throw errors.notFound("sender", id);
+  if (!(await deleteSender(database(c.env.DB), c.get("account").id, id))) throw errors.notFound("sender", id);
   return c.json({ id, object: "sender" as const, deleted: true as const }, 200);
 };
 
-export const listHandler: RouteHandler<typeof listSenders, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, SENDER_ID);
-  const page = await listRows(database(c.env.DB), c.get("account").id, limit, cursor);
+  const page = await listSenders(database(c.env.DB), c.get("account").id, limit, cursor);
   return c.json(listEnvelope(page, cursor, toSenderObject), 200);
 };

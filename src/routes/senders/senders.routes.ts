@@ -3,7 +3,7 @@ import { createSenderSchema } from "../../domain/sender.ts";
 import { commonErrors, conflictError, notFoundError, paginationQuery, bodyErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { DeletedSenderSchema, SenderIdParams, SenderListSchema, SenderSchema } from "./senders.schemas.ts";
 
-export const createSender = createRoute({
+export const create = createRoute({
   operationId: "createSender",
   method: "post",
   path: "/v1/senders",
@@ -18,7 +18,7 @@ export const createSender = createRoute({
   },
 });
 
-export const retrieveSender = createRoute({
+export const retrieve = createRoute({
   operationId: "retrieveSender",
   method: "get",
   path: "/v1/senders/{id}",
@@ -32,7 +32,7 @@ export const retrieveSender = createRoute({
   },
 });
 
-export const deleteSender = createRoute({
+export const remove = createRoute({
   operationId: "deleteSender",
   method: "delete",
   path: "/v1/senders/{id}",
@@ -47,7 +47,7 @@ export const deleteSender = createRoute({
   },
 });
 
-export const listSenders = createRoute({
+export const list = createRoute({
   operationId: "listSenders",
   method: "get",
   path: "/v1/senders",

@@ -1,10 +1,10 @@
-import { createRouter } from "../../app.ts";
+import { createRouter } from "../../http/router.ts";
 import * as handlers from "./templates.handlers.ts";
 import * as routes from "./templates.routes.ts";
 
 export const templatesRouter = createRouter()
-  .openapi(routes.createTemplate, handlers.createHandler)
-  .openapi(routes.listTemplates, handlers.listHandler)
-  .openapi(routes.retrieveTemplate, handlers.retrieveHandler)
-  .openapi(routes.updateTemplate, handlers.updateHandler)
-  .openapi(routes.deleteTemplate, handlers.deleteHandler);
+  .openapi(routes.create, handlers.create)
+  .openapi(routes.list, handlers.list)
+  .openapi(routes.retrieve, handlers.retrieve)
+  .openapi(routes.update, handlers.update)
+  .openapi(routes.remove, handlers.remove);

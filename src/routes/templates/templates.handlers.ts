@@ -1,17 +1,16 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
-import { deleteTemplate as deleteRow, findTemplate, insertTemplate, listTemplates as listRows, updateTemplate as updateRow } from "../../db/templates.ts";
+import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from "../../db/templates.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
 import { bodiesProblem, createTemplateSchema, toTemplateObject, updateTemplateSchema } from "../../domain/template.ts";
 import { validBody } from "../../http/body.ts";
-import type { AppEnv } from "../../http/context.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
-import type { createTemplate, deleteTemplate, listTemplates, retrieveTemplate, updateTemplate } from "./templates.routes.ts";
+import type { AppRouteHandler } from "../../http/router.ts";
+import type * as routes from "./templates.routes.ts";
 
-export const createHandler: RouteHandler<typeof createTemplate, AppEnv> = async (c) => {
-  const input = await validBody(c.req.raw, createTemplateSchema);
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
+  const input = await validBody(c, createTemplateSchema);
   const now = unixSeconds();
   const row = await insertTemplate(database(c.env.DB), {
     accountId: c.get("account").id,
@@ -26,16 +25,16 @@ export const createHandler: RouteHandler<typeof createTemplate, AppEnv> = async 
   return c.json(toTemplateObject(row), 201);
 };
 
-export const retrieveHandler: RouteHandler<typeof retrieveTemplate, AppEnv> = async (c) => {
+export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
   const row = await findTemplate(database(c.env.DB), c.get("account").id, id);
   if (!row) throw errors.notFound("template", id);
   return c.json(toTemplateObject(row), 200);
 };
 
-export const updateHandler: RouteHandler<typeof updateTemplate, AppEnv> = async (c) => {
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
-  const input = await validBody(c.req.raw, updateTemplateSchema);
+  const input = await validBody(c, updateTemplateSchema);
   const changes = Object.fromEntries(Object.entries(input).filter(([, body]) => body !== undefined));
   const db = database(c.env.DB);
   const accountId = c.get("account").id;
@@ -43,21 +42,21 @@ export const updateHandler: RouteHandler<typeof updateTemplate, AppEnv> = async 
   if (!current) throw errors.notFound("template", id);
   const problem = bodiesProblem({ ...current, ...changes });
   if (problem) throw errors.invalidRequest("parameter_invalid", problem);
-  const row = await updateRow(db, accountId, id, changes, unixSeconds());
+  const row = await updateTemplate(db, accountId, id, changes, unixSeconds());
   // Deleted between the read and the write.
   if (!row) throw errors.notFound("template", id);
   return c.json(toTemplateObject(row), 200);
 };
 
-export const deleteHandler: RouteHandler<typeof deleteTemplate, AppEnv> = async (c) => {
+export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await deleteRow(database(c.env.DB), c.get("account").id, id))) throw errors.notFound("template", id);
+  if (!(await deleteTemplate(database(c.env.DB), c.get("account").id, id))) throw errors.notFound("template", id);
   return c.json({ id, object: "template" as const, deleted: true as const }, 200);
 };
 
-export const listHandler: RouteHandler<typeof listTemplates, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, TEMPLATE_ID);
-  const page = await listRows(database(c.env.DB), c.get("account").id, limit, cursor);
+  const page = await listTemplates(database(c.env.DB), c.get("account").id, limit, cursor);
   return c.json(listEnvelope(page, cursor, toTemplateObject), 200);
 };

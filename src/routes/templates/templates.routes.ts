@@ -12,7 +12,7 @@ const authOtp = {
 
 const templateResponse = (description: string) => ({ content: { "application/json": { schema: TemplateSchema } }, description });
 
-export const createTemplate = createRoute({
+export const create = createRoute({
   operationId: "createTemplate",
   method: "post",
   path: "/v1/templates",
@@ -22,7 +22,7 @@ export const createTemplate = createRoute({
   responses: { 201: templateResponse("The template"), ...commonErrors, ...bodyErrors, ...conflictError },
 });
 
-export const retrieveTemplate = createRoute({
+export const retrieve = createRoute({
   operationId: "retrieveTemplate",
   method: "get",
   path: "/v1/templates/{id}",
@@ -32,7 +32,7 @@ export const retrieveTemplate = createRoute({
   responses: { 200: templateResponse("The template"), ...commonErrors, ...notFoundError },
 });
 
-export const updateTemplate = createRoute({
+export const update = createRoute({
   operationId: "updateTemplate",
   method: "post",
   path: "/v1/templates/{id}",
@@ -43,7 +43,7 @@ export const updateTemplate = createRoute({
   responses: { 200: templateResponse("The updated template"), ...commonErrors, ...bodyErrors, ...notFoundError },
 });
 
-export const deleteTemplate = createRoute({
+export const remove = createRoute({
   operationId: "deleteTemplate",
   method: "delete",
   path: "/v1/templates/{id}",
@@ -57,7 +57,7 @@ export const deleteTemplate = createRoute({
   },
 });
 
-export const listTemplates = createRoute({
+export const list = createRoute({
   operationId: "listTemplates",
   method: "get",
   path: "/v1/templates",

@@ -1,0 +1,40 @@
+// What POST /v1/messages adds to the API key guard (src/http/operation-hooks.ts):
+// its template and sender reads ride in the key lookup's D1 round trip, it
+// counts against the daily cap of its channel, and its Idempotency-Key
+// reserves the id of the message it creates.
+import { type CreateReadResults, createReadsQuery } from "../../db/messages.ts";
+import { CHANNELS } from "../../domain/address.ts";
+import { newId } from "../../domain/ids.ts";
+import { asCreated, type CreateMessageInput, createMessageSchema, toMessageObject } from "../../domain/message.ts";
+import type { OperationHooks } from "../../http/operation-hooks.ts";
+import { readsForCreate } from "../../services/messages.ts";
+
+/** The create's body, validated once, with its reads when they were made with the key lookup. */
+export interface CreatePlan {
+  input: CreateMessageInput;
+  reads: CreateReadResults;
+}
+
+export const createMessageHooks: OperationHooks<CreatePlan> = {
+  // Made before the key is verified, so scoped to the accounts of the key's
+  // prefix, and narrowed to the account the key proves.
+  async readWithKey(body, db, key) {
+    const parsed = await createMessageSchema.safeParseAsync(body);
+    if (!parsed.success) return null;
+    const input = parsed.data;
+    const { statements, results } = createReadsQuery(db, { keyPrefix: key.prefix }, readsForCreate(input, key.mode));
+    return { statements, prepared: (rows, accountId) => ({ input, reads: results(rows, accountId) }) };
+  },
+
+  dailyCappedChannel(body) {
+    const channel = body !== null && typeof body === "object" && "channel" in body ? body.channel : undefined;
+    const lowered = typeof channel === "string" ? channel.toLowerCase() : "";
+    return CHANNELS.find((known) => known === lowered) ?? null;
+  },
+
+  createsMessage: {
+    newId: () => newId("msg"),
+    // Exactly what the create answered: the message as created.
+    response: (message) => toMessageObject(asCreated(message)),
+  },
+};
