@@ -4,19 +4,17 @@
 // status onto the message's D1 row, and delivers the status_callback webhooks
 // in order, retrying them on its own schedule.
 import { DurableObject } from "cloudflare:workers";
-import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { messageForDelivery, writeStatus } from "../db/messages.ts";
 import { providerSenderId } from "../db/senders.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
-import { callbackUrlProblem } from "../domain/callback-url.ts";
-import { newId, unixSeconds } from "../domain/ids.ts";
+import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { providerFor } from "../providers/index.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
 import { type DeliveryState, MessageStore } from "./message-store.ts";
-import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
+import { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -43,6 +41,7 @@ export function messageStatusStub(env: Env, messageId: string) {
 
 export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
+  private readonly outbox = new WebhookOutbox(this.store, this.env);
   // D1 writes run one after another, each with the state current when it runs,
   // so the last write to land always carries the newest status.
   private projection: Promise<void> = Promise.resolve();
@@ -165,7 +164,7 @@ export class MessageStatus extends DurableObject<Env> {
     } else if (kind === "project") {
       await this.project();
     } else if (kind === "webhook") {
-      await this.sendWebhook();
+      await this.outbox.sendNext();
     }
   }
 
@@ -223,7 +222,7 @@ export class MessageStatus extends DurableObject<Env> {
     }
     this.store.saveState(state);
     this.store.addEvent("status.changed", { ...data, ...(change.errorCode ? { error: { code: change.errorCode, message: change.errorMessage ?? "" } } : {}) }, now);
-    this.queueWebhook(state, now);
+    this.outbox.add(state, this.messageObject(state), now);
     await this.project();
     await this.armAlarm();
     return true;
@@ -247,67 +246,6 @@ export class MessageStatus extends DurableObject<Env> {
       }
     });
     return this.projection;
-  }
-
-  /** Adds the status change to the callback outbox; it is sent after every event before it. */
-  private queueWebhook(state: DeliveryState, now: number): void {
-    if (!state.message.statusCallback || state.callbackGone) return;
-    const eventId = newId("evt");
-    const type = `message.${state.status}`;
-    const body = JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), data: this.messageObject(state) });
-    this.store.addOutboxEvent(eventId, type, body);
-    if (!this.store.hasTimer("webhook")) this.store.addTimer("webhook", now, {});
-  }
-
-  /** One attempt at the oldest pending callback event; schedules what comes next. */
-  private async sendWebhook(): Promise<void> {
-    const state = this.store.state()!;
-    const event = this.store.outboxHead();
-    const url = state.message.statusCallback;
-    if (!event || !url) return;
-    const attempt = event.attempts + 1;
-    this.store.countOutboxAttempt(event.seq);
-    const logged = { event_id: event.eventId, event_type: event.type, attempt };
-
-    // Checked again at delivery: the rules may have tightened since the message was created.
-    const problem = callbackUrlProblem(url, state.message.mode);
-    if (problem) {
-      this.store.finishOutbox(event.seq, true);
-      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: `status_callback refused: ${problem}` });
-      return;
-    }
-    const account = await findAccount(database(this.env.DB), state.message.accountId);
-    if (!account) {
-      this.store.finishOutbox(event.seq, true);
-      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: "the account no longer exists" });
-      return;
-    }
-    const started = Date.now();
-    const result = await attemptWebhook(url, signedHeaders(signingSecrets(account), event.eventId, event.body), event.body);
-    const timing = { ...logged, http_status: result.httpStatus, duration_ms: Date.now() - started };
-
-    if (result.outcome === "delivered") {
-      this.store.finishOutbox(event.seq);
-      this.store.addEvent("webhook.attempt", { ...timing, outcome: "delivered" });
-    } else if (result.outcome === "gone") {
-      // 410: the receiver is gone for good; stop every callback of this message.
-      this.store.finishOutbox(event.seq, true);
-      this.store.saveState({ ...this.store.state()!, callbackGone: true });
-      this.store.addEvent("webhook.attempt", { ...timing, outcome: "disabled", error: "410 Gone: no further webhooks to this URL" });
-      return;
-    } else {
-      const delay = retryDelaySeconds(attempt, result.retryAfterSeconds);
-      if (delay === null) {
-        this.store.finishOutbox(event.seq);
-        this.store.addEvent("webhook.attempt", { ...timing, outcome: "abandoned", error: result.error });
-      } else {
-        const next = Date.now() + delay * 1000;
-        this.store.addTimer("webhook", next, {});
-        this.store.addEvent("webhook.attempt", { ...timing, outcome: "retry_scheduled", error: result.error, next_retry_at: unixSeconds(next) });
-        return;
-      }
-    }
-    if (this.store.outboxHead()) this.store.addTimer("webhook", Date.now(), {});
   }
 
   private async armAlarm(): Promise<void> {
