@@ -151,7 +151,6 @@ export const senders = sqliteTable(
 export type AccountRow = typeof accounts.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
-export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 export type TemplateRow = typeof templates.$inferSelect;
 export type SenderRow = typeof senders.$inferSelect;
 export type NewSenderRow = typeof senders.$inferInsert;

@@ -2,8 +2,6 @@
 // and out of order; a report only moves a message forward.
 import type { MessageStatus } from "./message.ts";
 
-export const FINAL_STATUSES: readonly MessageStatus[] = ["delivered", "read", "undelivered", "failed"];
-
 const RANK: Record<MessageStatus, number> = {
   queued: 0,
   sent: 1,
