@@ -40,6 +40,20 @@ module.exports = {
       to: { path: "^src/(http|routes)/" },
     },
     {
+      name: "http-knows-no-route-or-service",
+      severity: "error",
+      comment: "src/http/ knows no route and calls no service: routes register hooks with it instead.",
+      from: { path: "^src/http/" },
+      to: { path: "^src/(services|routes)/" },
+    },
+    {
+      name: "app-not-from-lower-layers",
+      severity: "error",
+      comment: "src/app.ts sits on top (routes may take createRouter from it): nothing below the routes imports it.",
+      from: { path: "^src/", pathNot: "^src/(routes/|index\\.ts$)" },
+      to: { path: "^src/app\\.ts$" },
+    },
+    {
       name: "lower-layers-not-upper",
       severity: "error",
       comment: "Imports run one way: delivery, providers, db, domain (and auth, limits) never import services, http or routes.",
