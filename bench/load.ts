@@ -21,7 +21,7 @@ export interface LoadSpec {
   cpuSeconds: () => number;
 }
 
-export interface Round {
+interface Round {
   requests: number;
   rps: number;
   p50Ms: number;

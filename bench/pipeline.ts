@@ -19,7 +19,7 @@ function headers(api: Api): Record<string, string> {
   return { authorization: `Bearer ${api.key}`, "content-type": "application/json" };
 }
 
-export async function createMessage(api: Api, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Created> {
+async function createMessage(api: Api, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Created> {
   const response = await fetch(`${api.url}/v1/messages`, { method: "POST", headers: { ...headers(api), ...extraHeaders }, body: JSON.stringify(body) });
   const json = (await response.json()) as { id: string };
   if (response.status !== 201) throw new Error(`POST /v1/messages answered ${response.status}: ${JSON.stringify(json)}`);
@@ -151,8 +151,8 @@ export async function steadyStage(
   };
 }
 
-export type Tally = Record<string, number>;
-export interface Counters {
+type Tally = Record<string, number>;
+interface Counters {
   d1Reads: Tally;
   d1Writes: Tally;
   durableObjectRequests: Tally;

@@ -15,7 +15,7 @@ export interface Results {
   runSeconds: number;
 }
 
-export const TARGETS = { createToBaselineB: 0.8, listP99LargeToSmall: 1.5, d1WritesPerMessage: 4 };
+const TARGETS = { createToBaselineB: 0.8, listP99LargeToSmall: 1.5, d1WritesPerMessage: 4 };
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : "-");
 const rps = (value: number) => value.toFixed(0);
@@ -24,7 +24,7 @@ const met = (ok: boolean) => (ok ? "met" : "**missed**");
 const num = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 
 /** The highest steady rate whose stage kept up (0 when none did). */
-export function sustainedRate(stages: StageResult[]): number {
+function sustainedRate(stages: StageResult[]): number {
   return Math.max(0, ...stages.filter((s) => s.keptUp).map((s) => s.targetPerSecond));
 }
 

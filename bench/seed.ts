@@ -5,7 +5,7 @@
 import { executeSql, quote, type D1Target } from "../scripts/d1.ts";
 import { renderDirect } from "../src/domain/message.ts";
 
-export const SEEDED_CONTENT = { text: "Your code is 849201" };
+const SEEDED_CONTENT = { text: "Your code is 849201" };
 
 /**
  * The id of seeded message number `n` (0-based): msg_ + a UUIDv7-shaped hex

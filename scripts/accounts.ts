@@ -7,7 +7,7 @@ import { accountLimits } from "../src/domain/limits.ts";
 import { sandboxSenders } from "../src/domain/sandbox.ts";
 import { type D1Target, executeSql, insertOrIgnore, quote } from "./d1.ts";
 
-export const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface CreatedKey {
   account: string;

@@ -168,3 +168,9 @@ void schemaMatchesDomain;
 
 /** A message row to insert in tests' and tools' own set-ups (status and updated_at default). */
 export type NewMessageRow = typeof messages.$inferInsert;
+<<<<<<< HEAD
+=======
+export type TemplateRow = typeof templates.$inferSelect;
+export type SenderRow = typeof senders.$inferSelect;
+export type NewSenderRow = typeof senders.$inferInsert;
+>>>>>>> i12-lint

@@ -8,7 +8,7 @@ export const CHANNELS: readonly Channel[] = ["sms", "whatsapp", "email"];
 /** The E.164 form of a valid phone number, or null. Uses full metadata, so
  * numbers are checked against each country's real numbering plan. A number
  * with an extension ("ext. 9") is refused: messages cannot reach one. */
-export function e164(value: string): string | null {
+function e164(value: string): string | null {
   if (!value.startsWith("+")) return null;
   const number = parsePhoneNumberFromString(value);
   return number?.isValid() && !number.ext ? number.number : null;

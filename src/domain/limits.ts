@@ -3,7 +3,7 @@
 import type { Account } from "./account.ts";
 import type { BucketPolicy } from "./token-bucket.ts";
 
-export const DEFAULT_LIMITS = {
+const DEFAULT_LIMITS = {
   /** Sustained requests per second per API key. */
   requestsPerSecond: 100,
   /** A key may burst this many seconds' worth of requests at once. */

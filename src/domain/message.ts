@@ -26,7 +26,7 @@ const variableValue = z
   .transform(String)
   .pipe(z.string().max(LIMITS.variableValue, `must be at most ${LIMITS.variableValue} characters`));
 
-export const templateContentSchema = z.strictObject({
+const templateContentSchema = z.strictObject({
   template_id: templateId,
   variables: z
     .record(variableName, variableValue)

@@ -15,7 +15,7 @@ function formPairs(value: unknown, name: string, pairs: [string, string][]): [st
   return pairs;
 }
 
-export function canonicalParams(params: unknown): string {
+function canonicalParams(params: unknown): string {
   const pairs = formPairs(params, "", []).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(pairs);
 }

@@ -18,11 +18,11 @@ const templateText = (max: number) =>
       'has a "{{" that does not open a {{variable}} placeholder (names are 1-64 letters, digits or underscores)',
     );
 
-export const smsBodySchema = z.strictObject({ text: templateText(LIMITS.smsText) });
-export const emailBodySchema = emailSchema(templateText);
+const smsBodySchema = z.strictObject({ text: templateText(LIMITS.smsText) });
+const emailBodySchema = emailSchema(templateText);
 // WhatsApp templates are written and approved in Meta's WhatsApp Manager; the
 // body names the approved template and maps variables onto its {{1}}, {{2}}...
-export const whatsappBodySchema = z.strictObject({
+const whatsappBodySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9_]{1,512}$/, "must be the approved template's name: lower-case letters, digits or underscores"),
   language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, "must be a WhatsApp language code such as en or en_US"),
   body_params: z.array(variableName).max(LIMITS.variables).default([]),
@@ -92,11 +92,11 @@ function placeholders(text: string): string[] {
 }
 
 /** The template's declared variables: every variable any of its bodies uses. */
-export function templateVariables(bodies: TemplateBodies): string[] {
+function templateVariables(bodies: TemplateBodies): string[] {
   return [...new Set((["sms", "whatsapp", "email"] as const).flatMap((channel) => channelVariables(bodies, channel)))];
 }
 
-export interface RenderProblem {
+interface RenderProblem {
   param: string;
   code: "parameter_missing" | "parameter_unknown" | "parameter_invalid";
   message: string;

@@ -2,7 +2,7 @@
 // which failures are worth retrying.
 import type { SendResult } from "./provider.ts";
 
-export const PROVIDER_TIMEOUT_MS = 10_000;
+const PROVIDER_TIMEOUT_MS = 10_000;
 
 /** fetch with a timeout; network errors and timeouts come back as a retryable failure. */
 export async function callProvider(url: string, init: RequestInit): Promise<Response | Extract<SendResult, { ok: false }>> {

@@ -10,7 +10,7 @@ export interface ResendConfig {
 }
 
 /** The tag that carries our message id, so Resend's webhooks name it back. */
-export const MESSAGE_ID_TAG = "omniflow_message_id";
+const MESSAGE_ID_TAG = "omniflow_message_id";
 
 export function resendProvider(config: ResendConfig): Provider {
   return {

@@ -3,14 +3,14 @@
 // recipient, so integrations can be tested without provider accounts.
 import type { Provider, ScheduledReport, SendRequest, SendResult } from "./provider.ts";
 
-export const SANDBOX_NUMBERS = {
+const SANDBOX_NUMBERS = {
   invalid: "+15005550001",
   carrierRejected: "+15005550002",
   flaky: "+15005550003",
 } as const;
 
 /** How many times the flaky number answers 503 before it accepts. */
-export const SANDBOX_FLAKY_FAILURES = 2;
+const SANDBOX_FLAKY_FAILURES = 2;
 
 export interface SandboxConfig {
   /** Delay before the delivery report; a read report follows half as long again. */

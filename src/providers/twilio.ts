@@ -24,11 +24,11 @@ const PERMANENT_ERRORS: Record<number, string> = {
   30007: "carrier_rejected",
 };
 
-export function twilioErrorCode(code: unknown): string {
+function twilioErrorCode(code: unknown): string {
   return PERMANENT_ERRORS[Number(code)] ?? "provider_rejected";
 }
 
-export function twilioStatusCallback(base: string, messageId: string): string {
+function twilioStatusCallback(base: string, messageId: string): string {
   return `${base.replace(/\/$/, "")}/v1/providers/twilio/status?message_id=${messageId}`;
 }
 

@@ -25,11 +25,11 @@ const PERMANENT_ERRORS: Record<number, string> = {
   133010: "invalid_number",
 };
 
-export function whatsappErrorCode(code: unknown): string {
+function whatsappErrorCode(code: unknown): string {
   return PERMANENT_ERRORS[Number(code)] ?? "provider_rejected";
 }
 
-export function whatsappMessageBody(request: SendRequest): Record<string, unknown> {
+function whatsappMessageBody(request: SendRequest): Record<string, unknown> {
   const content = request.content;
   if (content.channel !== "whatsapp") throw new Error("the WhatsApp adapter sends WhatsApp messages only");
   const common = {
