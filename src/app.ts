@@ -21,7 +21,7 @@ import { createRouter } from "./http/router.ts";
  * caller its own way, or is public like the API document. (Everything outside
  * /v1, such as /docs and /healthz, is public anyway.)
  */
-export const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
+const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
 
 export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   const app = createRouter();

@@ -155,7 +155,7 @@ export const senders = sqliteTable(
 // The tables store the domain's records exactly: a column that drifts from
 // its record (a type, a null) fails the type check here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export type SchemaMatchesDomain = [
+type SchemaMatchesDomain = [
   Same<typeof accounts.$inferSelect, Account>,
   Same<typeof messages.$inferSelect, Message>,
   Same<typeof templates.$inferSelect, Template>,
@@ -168,9 +168,3 @@ void schemaMatchesDomain;
 
 /** A message row to insert in tests' and tools' own set-ups (status and updated_at default). */
 export type NewMessageRow = typeof messages.$inferInsert;
-<<<<<<< HEAD
-=======
-export type TemplateRow = typeof templates.$inferSelect;
-export type SenderRow = typeof senders.$inferSelect;
-export type NewSenderRow = typeof senders.$inferInsert;
->>>>>>> i12-lint

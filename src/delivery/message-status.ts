@@ -19,7 +19,7 @@ import { WebhookOutbox } from "./webhook-outbox.ts";
 /** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
 /** A hand-off in flight for longer than this is taken to have died with its caller. */
-export const HANDOFF_LEASE_MS = 30_000;
+const HANDOFF_LEASE_MS = 30_000;
 /** A retry arriving this early is close enough to its time (queue delays are not exact). */
 const RETRY_TOLERANCE_MS = 1_000;
 const D1_RETRY_MS = 5_000;

@@ -6,8 +6,8 @@ import type { Account } from "../domain/account.ts";
 
 /** Delays before each retry after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Then we give up. */
 export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000] as const;
-export const WEBHOOK_TIMEOUT_MS = 10_000;
-export const MAX_RESPONSE_BYTES = 64 * 1024;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const MAX_RESPONSE_BYTES = 64 * 1024;
 /** A Retry-After longer than this is capped to it. */
 const MAX_RETRY_AFTER_SECONDS = 36_000;
 
@@ -67,7 +67,7 @@ async function drain(response: Response): Promise<void> {
 }
 
 /** Retry-After as seconds (delta-seconds or an HTTP date), bounded. */
-export function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
+function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const seconds = /^\d+$/.test(value.trim()) ? Number(value) : (Date.parse(value) - now) / 1000;
   if (!Number.isFinite(seconds) || seconds < 0) return undefined;

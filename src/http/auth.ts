@@ -13,7 +13,7 @@ const HOW_TO =
   'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v2_...:) or as "Authorization: Bearer sk_test_v2_...".';
 
 /** The key from the Authorization header, or null when none is given in a form we accept. */
-export function presentedKey(header: string | undefined): string | null {
+function presentedKey(header: string | undefined): string | null {
   if (!header) return null;
   // Exactly "<scheme> <credentials>": anything after the credentials makes the
   // header malformed rather than being silently dropped.

@@ -1,5 +1,12 @@
 import type { Account } from "../domain/account.ts";
-import type { OperationState } from "./operation-hooks.ts";
+
+/** What the API key guard hands an operation's handler (see src/http/operation-hooks.ts). */
+export interface OperationState {
+  /** What the operation's readWithKey hook prepared with the key lookup. */
+  prepared?: unknown;
+  /** The id the request's Idempotency-Key reserved for the message it creates. */
+  reservedId?: string;
+}
 
 /** What the Hono app carries per request. */
 export interface AppEnv {

@@ -105,7 +105,7 @@ export const errors = {
 };
 
 /** Stripe-style param name for a zod path: content.variables.code -> content[variables][code]. */
-export function paramName(path: ReadonlyArray<PropertyKey>): string {
+function paramName(path: ReadonlyArray<PropertyKey>): string {
   const [head, ...rest] = path.map(String);
   return head === undefined ? "" : head + rest.map((p) => `[${p}]`).join("");
 }

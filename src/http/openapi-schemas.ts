@@ -16,7 +16,7 @@ export const ErrorSchema = z
   .openapi("Error");
 
 /** An error response; the example is built by the same factory the handlers throw. */
-export const errorResponse = (description: string, example: { toJSON(): unknown }) => ({
+const errorResponse = (description: string, example: { toJSON(): unknown }) => ({
   content: { "application/json": { schema: ErrorSchema, example: example.toJSON() } },
   description,
 });

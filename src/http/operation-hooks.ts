@@ -9,10 +9,10 @@ import type { ParsedKey } from "../auth/api-key.ts";
 import type { Database } from "../db/client.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Message } from "../domain/message.ts";
-import type { AppEnv } from "./context.ts";
+import type { AppEnv, OperationState } from "./context.ts";
 
 /** Reads that ride in the API key lookup's D1 round trip, made before the key is proven. */
-export interface KeyLookupReads<Prepared> {
+interface KeyLookupReads<Prepared> {
   statements: BatchItem<"sqlite">[];
   /** What the handler gets, from the statements' results narrowed to the account the key proved. */
   prepared(results: unknown[], accountId: string): Prepared;
@@ -33,13 +33,6 @@ export interface OperationHooks<Prepared = unknown> {
    * message, once stored, is the key's response (no copy of it is stored).
    */
   createsMessage?: { newId(): string; response(message: Message): unknown };
-}
-
-/** What the guard hands the handler: see OperationHooks. */
-export interface OperationState {
-  prepared?: unknown;
-  /** The id the request's Idempotency-Key reserved for the message it creates. */
-  reservedId?: string;
 }
 
 const HOOKS = Symbol("operation hooks");

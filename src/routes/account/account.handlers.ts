@@ -7,7 +7,7 @@ import type * as routes from "./account.routes.ts";
 import type { Account } from "../../domain/account.ts";
 
 /** How long the old secret keeps signing after a roll. */
-export const SECRET_OVERLAP_SECONDS = 24 * 60 * 60;
+const SECRET_OVERLAP_SECONDS = 24 * 60 * 60;
 
 function toAccountObject(account: Account) {
   const overlapEnds = account.previousWebhookSecretExpiresAt;

@@ -46,7 +46,7 @@ export const MessageIdParams = z.object({
   id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", example: EXAMPLE_ID }),
 });
 
-export const MessageEventSchema = z
+const MessageEventSchema = z
   .object({
     object: z.literal("message_event"),
     type: z.string().openapi({ description: "message.created, provider.attempt, status.changed, status.ignored, receipt.noted, webhook.attempt" }),
@@ -81,7 +81,7 @@ const unixSecondsFilter = z
   .transform((value) => String(Number(value)))
   .openapi({ type: "integer", pattern: undefined, minimum: 0 });
 
-export const MessageFilters = {
+const MessageFilters = {
   status: z.enum(STATUSES).optional().openapi({ param: { name: "status", in: "query" }, example: "failed" }),
   channel: channelSchema
     .optional()
