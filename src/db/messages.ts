@@ -5,7 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
-import { type AccountScope } from "./accounts.ts";
+import type { AccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { messages, type NewMessageRow } from "./schema.ts";

@@ -111,7 +111,7 @@ export class MessageStatus extends DurableObject<Env> {
   /** Called for a job that the queue gave up on: the message must not stay queued forever. */
   async deadLettered(messageId: string): Promise<void> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId));
-    if (!state || state.status !== "queued") return;
+    if (state?.status !== "queued") return;
     await this.transition("failed", {
       source: "dead_letter_queue",
       errorCode: "provider_unavailable",

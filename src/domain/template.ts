@@ -141,8 +141,8 @@ function problem(param: string, code: RenderProblem["code"], message: string): {
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
-function fill(text: string, variables: Record<string, string>, escape = (value: string) => value): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => escape(variables[name]!));
+function fill(text: string, variables: Record<string, string>, encode = (value: string) => value): string {
+  return text.replace(PLACEHOLDER, (_, name: string) => encode(variables[name]!));
 }
 
 function tooLong(what: string, max: number) {

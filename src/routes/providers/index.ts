@@ -46,7 +46,7 @@ providersRouter
   .post("/v1/providers/resend/webhook", async (c) => {
     const body = await bodyText(c.req.raw);
     const secret = c.env.RESEND_WEBHOOK_SECRET;
-    let receipt;
+    let receipt: ReturnType<typeof verifyResendWebhook>;
     try {
       if (!secret) throw new Error("no secret configured");
       receipt = verifyResendWebhook(secret, body, c.req.raw.headers);
