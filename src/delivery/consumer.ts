@@ -1,6 +1,7 @@
 // The Queue consumer: each job is one message id, handed to the message's
 // Durable Object, and acked or retried on its own.
 import { backoffSeconds } from "../domain/backoff.ts";
+import { logger } from "../log.ts";
 import type { DeliveryJob } from "../services/messages.ts";
 
 export function messageStatusStub(env: Env, messageId: string) {
@@ -17,7 +18,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: E
         else message.ack();
       } catch (error) {
         // D1 or the Durable Object had a moment's trouble: try again later.
-        console.error(JSON.stringify({ event: "delivery_error", message_id: messageId, attempt: message.attempts, error: String(error) }));
+        logger.with({ message_id: messageId }).error("delivery_error", { attempt: message.attempts, error });
         message.retry({ delaySeconds: backoffSeconds(message.attempts) });
       }
     }),
@@ -33,7 +34,7 @@ export async function consumeDeadLetters(batch: MessageBatch<DeliveryJob>, env: 
         await messageStatusStub(env, messageId).deadLettered(messageId);
         message.ack();
       } catch (error) {
-        console.error(JSON.stringify({ event: "dead_letter_error", message_id: messageId, error: String(error) }));
+        logger.with({ message_id: messageId }).error("dead_letter_error", { error });
         message.retry({ delaySeconds: backoffSeconds(message.attempts) });
       }
     }),

@@ -10,6 +10,7 @@ import { type RenderedContent, renderDirect } from "../domain/rendered.ts";
 import { pickSender, senderFrom, senderKey } from "../domain/sender.ts";
 import { renderTemplate } from "../domain/template.ts";
 import { errors } from "../http/errors.ts";
+import { logger } from "../log.ts";
 
 /** What the Queue carries: just the id; the consumer reads the rest from D1. */
 export interface DeliveryJob {
@@ -78,7 +79,7 @@ export async function createMessage(env: Env, account: AccountRow, input: Create
     const job = deliveryJob(row.id);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
   } catch (error) {
-    console.error(JSON.stringify({ event: "enqueue_failed", message_id: row.id, error: String(error) }));
+    logger.with({ message_id: row.id }).error("enqueue_failed", { error });
   }
   return row;
 }
