@@ -2,10 +2,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { Scalar } from "@scalar/hono-api-reference";
+import { loadConfig } from "./config.ts";
 import { authenticate } from "./http/auth.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors, validationError } from "./http/errors.ts";
@@ -13,6 +15,7 @@ import { idempotency } from "./http/idempotency.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
 import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
+import { logger } from "./log.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
 
@@ -53,6 +56,17 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     }),
   );
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  // A deployment missing a variable, or holding a bad one, answers 500 and logs its name (src/config.ts).
+  app.use(
+    "/v1/*",
+    except(
+      OPENAPI_PATH,
+      createMiddleware(async (c, next) => {
+        loadConfig(c.env);
+        await next();
+      }),
+    ),
+  );
   // Rate limits first, so a retry storm is refused before it costs a D1 write.
   app.use("/v1/*", except(PUBLIC_PATHS, authenticate, rateLimit, idempotency));
   for (const router of routers) app.route("/", router);
@@ -79,7 +93,7 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     }
     // The cause, not the error: drizzle's wrapper quotes the query's parameters, which hold message content.
     const cause = error.cause instanceof Error ? error.cause : error;
-    console.error(JSON.stringify({ event: "unhandled_error", request_id: c.get("requestId"), path: c.req.path, error: String(cause), stack: cause.stack }));
+    logger.with({ request_id: c.get("requestId") }).error("unhandled_error", { path: c.req.path, error: cause, stack: cause.stack });
     return errorResponse(c, errors.internal());
   });
   return app;
