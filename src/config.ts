@@ -61,7 +61,7 @@ const milliseconds = z.preprocess(
 /** A pasted secret often brings a newline along; it would then never match. */
 const secret = required.refine((value) => value.trim() === value, "has leading or trailing whitespace").optional();
 
-export const configSchema = z.object({
+const configSchema = z.object({
   TWILIO_API_BASE: apiBase,
   WHATSAPP_API_BASE: apiBase,
   RESEND_API_BASE: apiBase,
@@ -86,7 +86,7 @@ type VariableName = keyof Vars;
 const VARIABLE_NAMES = Object.keys(configSchema.shape) as VariableName[];
 
 /** A live provider's endpoint and credentials; null credentials while any is missing (`missing` names them). */
-export interface LiveProviderConfig<Credentials> {
+interface LiveProviderConfig<Credentials> {
   apiBase: string;
   credentials: Credentials | null;
   missing: VariableName[];

@@ -8,7 +8,7 @@
 // line of defence, a field whose name says it holds one of those is replaced
 // by "[redacted]" at any depth.
 
-export type LogLevel = "info" | "warn" | "error";
+type LogLevel = "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
