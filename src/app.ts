@@ -2,10 +2,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { Scalar } from "@scalar/hono-api-reference";
+import { loadConfig } from "./config.ts";
 import { authenticate } from "./http/auth.ts";
 import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
@@ -15,6 +17,7 @@ import { rateLimit } from "./http/rate-limit.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
 import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
 import { createRouter } from "./http/router.ts";
+import { logger } from "./log.ts";
 
 /**
  * Routes under /v1 that are not called with an API key: each verifies its
@@ -48,6 +51,17 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     await next();
   });
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  // A deployment missing a variable, or holding a bad one, answers 500 and logs its name (src/config.ts).
+  app.use(
+    "/v1/*",
+    except(
+      OPENAPI_PATH,
+      createMiddleware(async (c, next) => {
+        loadConfig(c.env);
+        await next();
+      }),
+    ),
+  );
   // Rate limits first, so a retry storm is refused before it costs a D1 write.
   app.use("/v1/*", except(PUBLIC_PATHS, authenticate, rateLimit, idempotency));
   for (const router of routers) app.route("/", router);
@@ -74,7 +88,7 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     }
     // The cause, not the error: drizzle's wrapper quotes the query's parameters, which hold message content.
     const cause = error.cause instanceof Error ? error.cause : error;
-    console.error(JSON.stringify({ event: "unhandled_error", request_id: c.get("requestId"), path: c.req.path, error: String(cause), stack: cause.stack }));
+    logger.with({ request_id: c.get("requestId") }).error("unhandled_error", { path: c.req.path, error: cause, stack: cause.stack });
     return errorResponse(c, errors.internal());
   });
   return app;

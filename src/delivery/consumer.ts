@@ -3,6 +3,7 @@
 import { backoffSeconds } from "../domain/backoff.ts";
 import type { DeliveryJob } from "./job.ts";
 import { messageStatusStub } from "./message-status.ts";
+import { logger } from "../log.ts";
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
   await Promise.all(
@@ -14,7 +15,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: E
         else message.ack();
       } catch (error) {
         // D1 or the Durable Object had a moment's trouble: try again later.
-        console.error(JSON.stringify({ event: "delivery_error", message_id: messageId, attempt: message.attempts, error: String(error) }));
+        logger.with({ message_id: messageId }).error("delivery_error", { attempt: message.attempts, error });
         message.retry({ delaySeconds: backoffSeconds(message.attempts) });
       }
     }),
@@ -30,7 +31,7 @@ export async function consumeDeadLetters(batch: MessageBatch<DeliveryJob>, env: 
         await messageStatusStub(env, messageId).deadLettered(messageId);
         message.ack();
       } catch (error) {
-        console.error(JSON.stringify({ event: "dead_letter_error", message_id: messageId, error: String(error) }));
+        logger.with({ message_id: messageId }).error("dead_letter_error", { error });
         message.retry({ delaySeconds: backoffSeconds(message.attempts) });
       }
     }),

@@ -11,6 +11,7 @@ import { backoffSeconds } from "../domain/backoff.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
+import { logger } from "../log.ts";
 import { providerFor } from "../providers/index.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
 import { type DeliveryState, MessageStore } from "./message-store.ts";
@@ -150,7 +151,7 @@ export class MessageStatus extends DurableObject<Env> {
       try {
         await this.runTimer(timer.kind, timer.payload);
       } catch (error) {
-        console.error(JSON.stringify({ event: "timer_failed", kind: timer.kind, message_id: this.store.state()?.message.id, error: String(error) }));
+        logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
         this.store.addTimer(timer.kind, Date.now() + D1_RETRY_MS, timer.payload);
       }
     }
@@ -171,7 +172,7 @@ export class MessageStatus extends DurableObject<Env> {
   private async loadFromD1(messageId: string): Promise<DeliveryState | null> {
     const row = await messageForDelivery(database(this.env.DB), messageId);
     if (!row) {
-      console.error(JSON.stringify({ event: "delivery_for_unknown_message", message_id: messageId }));
+      logger.with({ message_id: messageId }).error("delivery_for_unknown_message");
       return null;
     }
     return this.store.initState({
@@ -241,7 +242,7 @@ export class MessageStatus extends DurableObject<Env> {
           errorMessage: state.errorMessage,
         });
       } catch (error) {
-        console.error(JSON.stringify({ event: "status_projection_failed", message_id: state.message.id, error: String(error) }));
+        logger.with({ message_id: state.message.id }).error("status_projection_failed", { error });
         this.store.addTimer("project", Date.now() + D1_RETRY_MS, {});
       }
     });

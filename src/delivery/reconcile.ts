@@ -9,6 +9,7 @@ import { database } from "../db/client.ts";
 import { markRequeued, stuckQueuedMessageIds } from "../db/messages.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { deliveryJob } from "./job.ts";
+import { logger } from "../log.ts";
 
 export const RECONCILE = {
   /** Long enough for a healthy Queue to have picked a message up. */
@@ -26,6 +27,6 @@ export async function reenqueueStuckMessages(env: Env, nowMs: number): Promise<s
   await env.MESSAGES_QUEUE.sendBatch(ids.map(deliveryJob));
   // Restarts their grace period, so a slow Queue does not get them every minute.
   await markRequeued(db, ids, now);
-  console.log(JSON.stringify({ event: "messages_requeued", count: ids.length, message_ids: ids }));
+  logger.info("messages_requeued", { count: ids.length, message_ids: ids });
   return ids;
 }

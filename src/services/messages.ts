@@ -10,6 +10,7 @@ import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { pickSender, type Sender, senderFrom, senderKey } from "../domain/sender.ts";
 import { renderTemplate, type Template } from "../domain/template.ts";
+import { logger } from "../log.ts";
 
 /** The reads a create of this input needs besides the account. */
 export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
@@ -71,7 +72,7 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     const job = deliveryJob(row.id);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
   } catch (error) {
-    console.error(JSON.stringify({ event: "enqueue_failed", message_id: row.id, error: String(error) }));
+    logger.with({ message_id: row.id }).error("enqueue_failed", { error });
   }
   return succeed(row);
 }

@@ -1,6 +1,7 @@
 // Delivery reports from the providers. Not called with an API key: each
 // request's signature is verified before anything in it is believed.
 import { createRouter } from "../../http/router.ts";
+import { loadConfig } from "../../config.ts";
 import { timingSafeEqualStrings } from "../../domain/crypto.ts";
 import { bodyText } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
@@ -15,7 +16,7 @@ providersRouter
   // Twilio: X-Twilio-Signature over the URL (with our ?message_id=) and the sorted form params.
   .post("/v1/providers/twilio/status", async (c) => {
     const params = Object.fromEntries(new URLSearchParams(await bodyText(c.req.raw)));
-    const token = c.env.TWILIO_AUTH_TOKEN;
+    const token = loadConfig(c.env).twilio.credentials?.authToken;
     const signature = c.req.header("x-twilio-signature") ?? "";
     if (!token || !timingSafeEqualStrings(await twilioSignature(token, c.req.url, params), signature)) throw errors.invalidSignature("Twilio");
     await applyReceipt(c.env, twilioReceipt(params, c.req.query("message_id") ?? null));
@@ -23,14 +24,14 @@ providersRouter
   })
   // Meta: the subscription handshake, then X-Hub-Signature-256 over the raw body.
   .get("/v1/providers/whatsapp/webhook", (c) => {
-    const token = c.env.WHATSAPP_VERIFY_TOKEN;
+    const token = loadConfig(c.env).whatsapp.verifyToken;
     const given = c.req.query("hub.verify_token") ?? "";
     if (c.req.query("hub.mode") !== "subscribe" || !token || !timingSafeEqualStrings(token, given)) throw errors.invalidSignature("WhatsApp");
     return c.text(c.req.query("hub.challenge") ?? "");
   })
   .post("/v1/providers/whatsapp/webhook", async (c) => {
     const body = await bodyText(c.req.raw);
-    const secret = c.env.WHATSAPP_APP_SECRET;
+    const secret = loadConfig(c.env).whatsapp.appSecret;
     const signature = c.req.header("x-hub-signature-256") ?? "";
     if (!secret || !timingSafeEqualStrings(await whatsappSignature(secret, body), signature)) throw errors.invalidSignature("WhatsApp");
     let payload: unknown;
@@ -45,7 +46,7 @@ providersRouter
   // Resend: Svix signatures (svix-id, svix-timestamp, svix-signature).
   .post("/v1/providers/resend/webhook", async (c) => {
     const body = await bodyText(c.req.raw);
-    const secret = c.env.RESEND_WEBHOOK_SECRET;
+    const secret = loadConfig(c.env).resend.webhookSecret;
     let receipt: ReturnType<typeof verifyResendWebhook>;
     try {
       if (!secret) throw new Error("no secret configured");
