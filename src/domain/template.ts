@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { TemplateRow } from "../db/schema.ts";
 import type { Channel } from "./address.ts";
+import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
 import { emailSchema, LIMITS, templateId, VARIABLE_NAME, variableName } from "./message.ts";
 import type { RenderedContent } from "./rendered.ts";
 
@@ -160,10 +161,10 @@ function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<
     return text.length > LIMITS.smsText ? tooLong("SMS text", LIMITS.smsText) : { rendered: { channel, text } };
   }
   const email = bodies.email!;
-  // A line break in the subject would end the header it is sent in.
-  const broken = placeholders(email.subject).find((name) => /[\r\n]/.test(variables[name]!));
+  // The subject is a header: a variable in it obeys the subject's own rule.
+  const broken = placeholders(email.subject).find((name) => !isHeaderSafe(variables[name]!));
   if (broken !== undefined) {
-    return problem(variableParam(broken), "parameter_invalid", `Invalid ${variableParam(broken)}: it is used in the email subject, which cannot contain line breaks.`);
+    return problem(variableParam(broken), "parameter_invalid", `Invalid ${variableParam(broken)}: it is used in the email subject, so it ${HEADER_SAFE_RULE}.`);
   }
   const subject = fill(email.subject, variables);
   const text = email.text === undefined ? undefined : fill(email.text, variables);
