@@ -143,16 +143,21 @@ function tooLong(what: string, max: number) {
   return problem("content[variables]", "parameter_invalid", `With these variables the ${what} is longer than ${max} characters.`);
 }
 
-// Meta refuses body parameters that are empty, hold a new line or tab, or run
-// more than four spaces (error 132018); refusing them here gives a clear 400.
-const BAD_WHATSAPP_PARAM = /^$|[\n\t]| {5}/;
+// Meta refuses body parameters that are empty or break its rule "Param text
+// cannot have new-line/tab characters or more than 4 consecutive spaces"
+// (error 132018); refusing them here gives a clear 400 instead of a message
+// that fails after its 201. A new line is any of Unicode's: CR, LF, VT, FF,
+// U+0085, U+2028, U+2029 (with TAB and the other controls, \p{Cc} and the two
+// separators); a space is any space separator (\p{Zs}: U+0020, the
+// non-breaking U+00A0 and U+202F, the typographic ones), mixed runs included.
+const BAD_WHATSAPP_PARAM = /^$|[\p{Cc}\u2028\u2029]|\p{Zs}{5}/u;
 
 function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<string, string>): Rendering {
   if (channel === "whatsapp") {
     const { name, language, body_params } = bodies.whatsapp!;
     const bad = body_params.find((param) => BAD_WHATSAPP_PARAM.test(variables[param]!));
     if (bad !== undefined) {
-      return problem(variableParam(bad), "parameter_invalid", `Invalid ${variableParam(bad)}: a WhatsApp template parameter must be non-empty, without new lines or tabs, and without more than 4 spaces in a row.`);
+      return problem(variableParam(bad), "parameter_invalid", `Invalid ${variableParam(bad)}: a WhatsApp template parameter must be non-empty, without new lines, tabs or other control characters, and without more than 4 spaces (of any kind, non-breaking ones included) in a row.`);
     }
     return { rendered: { channel, type: "template", name, language, bodyParams: body_params.map((param) => variables[param]!) } };
   }
