@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { TemplateRow } from "../db/schema.ts";
 import type { Channel } from "./address.ts";
 import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
+import { htmlContexts, urlAttributeProblem } from "./html-context.ts";
 import { emailSchema, LIMITS, templateId, VARIABLE_NAME, variableName } from "./message.ts";
 import type { RenderedContent } from "./rendered.ts";
 
@@ -21,7 +22,12 @@ const templateText = (max: number) =>
     );
 
 export const smsBodySchema = z.strictObject({ text: templateText(LIMITS.smsText) });
-export const emailBodySchema = emailSchema(templateText);
+// A placeholder where HTML escaping cannot protect it is refused when the
+// template is saved; see html-context.ts.
+export const emailBodySchema = emailSchema(templateText).superRefine((email, ctx) => {
+  const problem = email.html === undefined ? null : htmlContexts(email.html).problem;
+  if (problem) ctx.addIssue({ code: "custom", path: ["html"], message: problem });
+});
 // WhatsApp templates are written and approved in Meta's WhatsApp Manager; the
 // body names the approved template and maps variables onto its {{1}}, {{2}}...
 export const whatsappBodySchema = z.strictObject({
@@ -170,6 +176,18 @@ function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<
   const broken = placeholders(email.subject).find((name) => !isHeaderSafe(variables[name]!));
   if (broken !== undefined) {
     return problem(variableParam(broken), "parameter_invalid", `Invalid ${variableParam(broken)}: it is used in the email subject, so it ${HEADER_SAFE_RULE}.`);
+  }
+  if (email.html !== undefined) {
+    const contexts = htmlContexts(email.html);
+    // Saved before the html rule: refused rather than rendered unsafely.
+    if (contexts.problem) {
+      return problem("content[template_id]", "parameter_invalid", `This template cannot be sent by email: in its html, ${contexts.problem}. Update its email body.`);
+    }
+    // A URL attribute's placeholder is checked here, with the value it renders to.
+    for (const attribute of contexts.urlAttributes) {
+      const bad = urlAttributeProblem(attribute, variables);
+      if (bad) return problem(variableParam(bad.variable), "parameter_invalid", `Invalid ${variableParam(bad.variable)}: ${bad.message}.`);
+    }
   }
   const subject = fill(email.subject, variables);
   const text = email.text === undefined ? undefined : fill(email.text, variables);
