@@ -7,11 +7,13 @@
 // category Cc: U+0000-U+001F, U+007F-U+009F, which includes TAB and U+0085),
 // and neither U+2028 nor U+2029.
 
-const HEADER_UNSAFE = /[\p{Cc}\u2028\u2029]/u;
+// Cc spelled as its two ranges (fixed by Unicode's stability policy), so that
+// the pattern reads the same in the API document's JSON Schema as here.
+export const HEADER_SAFE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
 
 export const HEADER_SAFE_RULE = "must not contain line breaks, line or paragraph separators, or control characters";
 
 /** Whether the value can go into a mail header as it is. */
 export function isHeaderSafe(value: string): boolean {
-  return !HEADER_UNSAFE.test(value);
+  return HEADER_SAFE.test(value);
 }

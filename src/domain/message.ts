@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { MessageRow } from "../db/schema.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
-import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
+import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 
 export const LIMITS = {
   smsText: 1600, // Twilio's maximum body length
@@ -38,7 +38,7 @@ export function emailSchema(field: (max: number) => z.ZodString) {
   return z
     .strictObject({
       // The subject is a header line: a line break in it would start a new header.
-      subject: field(LIMITS.emailSubject).refine(isHeaderSafe, HEADER_SAFE_RULE),
+      subject: field(LIMITS.emailSubject).regex(HEADER_SAFE, HEADER_SAFE_RULE),
       text: field(LIMITS.emailBody).optional(),
       html: field(LIMITS.emailBody).optional(),
     })

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Mode } from "../auth/api-key.ts";
 import type { SenderRow } from "../db/schema.ts";
 import { type Channel, isEmail, normalizeSender } from "./address.ts";
-import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
+import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import { channelSchema } from "./message.ts";
 
 // Form bodies carry booleans as "true"/"false".
@@ -19,7 +19,7 @@ export const createSenderSchema = z
     name: z
       .string()
       .regex(/^[^<>"]{1,100}$/, 'must be 1-100 characters without <, > or "')
-      .refine(isHeaderSafe, HEADER_SAFE_RULE)
+      .regex(HEADER_SAFE, HEADER_SAFE_RULE)
       .optional(),
     default: booleanParam.default(true),
   })
