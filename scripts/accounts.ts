@@ -6,6 +6,7 @@ import { newId, unixSeconds } from "../src/domain/ids.ts";
 import { accountLimits } from "../src/domain/limits.ts";
 import { sandboxSenders } from "../src/domain/sandbox.ts";
 import { type D1Target, executeSql, insertOrIgnore, quote } from "./d1.ts";
+import { KEY_ID, KEY_PREFIX, keyToRevoke, type StoredKey } from "./key-revocation.ts";
 
 const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -50,6 +51,7 @@ export async function createKey(target: D1Target, name: string, mode: Mode): Pro
 }
 
 export interface KeyListing {
+  id: string;
   prefix: string;
   created_at: number;
   revoked_at: number | null;
@@ -58,21 +60,35 @@ export interface KeyListing {
 export function listKeys(target: D1Target, name: string): KeyListing[] {
   const [rows] = executeSql(
     target,
-    `SELECT k.prefix, k.created_at, k.revoked_at FROM api_keys k JOIN accounts a ON a.id = k.account_id
+    `SELECT k.id, k.prefix, k.created_at, k.revoked_at FROM api_keys k JOIN accounts a ON a.id = k.account_id
        WHERE a.name = ${quote(name)} ORDER BY k.created_at`,
   );
   return rows as unknown as KeyListing[];
 }
 
-/** Revokes every active key with this prefix; returns how many. */
-export function revokeKey(target: D1Target, prefix: string): number {
-  if (!/^sk_(test|live)_v2_[0-9a-f]{8}$/.test(prefix)) throw new Error("a key prefix looks like sk_test_v2_1a2b3c4d (see `keys list`)");
+/**
+ * Revokes the one key that `target` names: a key id, or a key prefix (within
+ * `account` when given). Throws, revoking nothing, when it names no active key
+ * or is ambiguous (see keyToRevoke). Returns the key revoked.
+ */
+export function revokeKey(target: D1Target, keyIdOrPrefix: string, account?: string): StoredKey {
+  if (!KEY_ID.test(keyIdOrPrefix) && !KEY_PREFIX.test(keyIdOrPrefix)) {
+    throw new Error("give a key id (key_...) or a key prefix such as sk_live_v2_1a2b3c4d, as `keys list --account NAME` shows them");
+  }
+  const [rows] = executeSql(
+    target,
+    `SELECT k.id, k.prefix, a.name AS account, k.revoked_at FROM api_keys k JOIN accounts a ON a.id = k.account_id
+       WHERE k.id = ${quote(keyIdOrPrefix)} OR k.prefix = ${quote(keyIdOrPrefix)}`,
+  );
+  const choice = keyToRevoke(rows as unknown as StoredKey[], keyIdOrPrefix, account);
+  if ("error" in choice) throw new Error(choice.error);
   const [, [row]] = executeSql(
     target,
-    `UPDATE api_keys SET revoked_at = unixepoch() WHERE prefix = ${quote(prefix)} AND revoked_at IS NULL;
+    `UPDATE api_keys SET revoked_at = unixepoch() WHERE id = ${quote(choice.revoke.id)} AND revoked_at IS NULL;
      SELECT changes() AS revoked`,
   );
-  return Number(row?.revoked ?? 0);
+  if (Number(row?.revoked ?? 0) !== 1) throw new Error(`key ${choice.revoke.id} was revoked meanwhile`);
+  return choice.revoke;
 }
 
 /** Whether this exact key is stored and not revoked. */

@@ -1,6 +1,6 @@
 // npm run keys -- create --account NAME --mode test|live [--json] [--remote]
 // npm run keys -- list --account NAME [--remote]
-// npm run keys -- revoke PREFIX [--remote]
+// npm run keys -- revoke KEY_ID | PREFIX [--account NAME] [--remote]
 // npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
 import { parseArgs } from "node:util";
 import { createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
@@ -8,7 +8,9 @@ import { createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
 const USAGE = `usage:
   npm run keys -- create --account NAME --mode test|live [--json] [--remote]
   npm run keys -- list --account NAME [--remote]
-  npm run keys -- revoke PREFIX [--remote]
+  npm run keys -- revoke KEY_ID | PREFIX [--account NAME] [--remote]
+      revokes one key: by its id, or by its prefix (with --account when keys of
+      several accounts share it); 'list' shows both
   npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
       --rps: requests per second per API key (bursts of twice that)
       --daily: messages per channel per UTC day (live mode)
@@ -43,12 +45,11 @@ async function main(): Promise<void> {
     for (const key of listKeys(target, values.account)) {
       const created = new Date(key.created_at * 1000).toISOString();
       const state = key.revoked_at ? `revoked ${new Date(key.revoked_at * 1000).toISOString()}` : "active";
-      console.log(`${key.prefix}...  created ${created}  ${state}`);
+      console.log(`${key.id}  ${key.prefix}...  created ${created}  ${state}`);
     }
   } else if (command === "revoke" && argument) {
-    const revoked = revokeKey(target, argument);
-    console.log(revoked > 0 ? `Revoked ${argument}.` : `No active key starts with ${argument}.`);
-    if (revoked === 0) process.exitCode = 1;
+    const revoked = revokeKey(target, argument, values.account);
+    console.log(`Revoked ${revoked.id} (${revoked.prefix}..., account ${revoked.account}).`);
   } else if (command === "limits" && values.account) {
     const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
     const limits = setLimits(target, values.account, { rps: number(values.rps), daily: number(values.daily) });

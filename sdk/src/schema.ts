@@ -2214,7 +2214,7 @@ export interface operations {
                     channel: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
                     address: string;
                     phone_number_id?: string;
-                    name?: string;
+                    name?: string & (unknown & unknown);
                     default?: boolean | ("true" | "false");
                 };
                 /**
@@ -2232,7 +2232,7 @@ export interface operations {
                     channel: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
                     address: string;
                     phone_number_id?: string;
-                    name?: string;
+                    name?: string & (unknown & unknown);
                     default?: boolean | ("true" | "false");
                 };
             };

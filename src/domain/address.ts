@@ -1,6 +1,7 @@
 // Recipient and sender address rules per channel.
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { z } from "zod";
+import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
 
 export type Channel = "sms" | "whatsapp" | "email";
 export const CHANNELS: readonly Channel[] = ["sms", "whatsapp", "email"];
@@ -23,9 +24,8 @@ export function isEmail(value: string): boolean {
 // Alphanumeric sender ids (e.g. "omni_verify"): up to 11 characters, at least one letter.
 const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9_. -]{1,11}$/;
 // "Name <address>" as email senders are usually written. The name becomes part
-// of the From header, so control characters (a line break would start a new
-// header) are not allowed in it.
-const NAMED_EMAIL = /^([^<>\p{Cc}]{1,100}) <([^<>]+)>$/u;
+// of the From header, so it must be header-safe (see header-safe.ts).
+const NAMED_EMAIL = /^([^<>]{1,100}) <([^<>]+)>$/u;
 
 // An unescaped "+" in a form-encoded body arrives as a space ("to=+1415..." is
 // "to= 1415..."); read a leading space before digits as the "+" it was.
@@ -46,6 +46,7 @@ export function normalizeRecipient(channel: Channel, to: string): { value: strin
 export function normalizeSender(channel: Channel, from: string): { value: string } | { error: string } {
   if (channel === "email") {
     const named = NAMED_EMAIL.exec(from);
+    if (named && !isHeaderSafe(named[1]!)) return { error: `the display name ${HEADER_SAFE_RULE}` };
     if (isEmail(from) || (named && isEmail(named[2]!))) return { value: from };
     return { error: 'must be an email address or "Name <address>" for the email channel' };
   }

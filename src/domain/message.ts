@@ -5,6 +5,7 @@ import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
 import type { RenderedContent } from "./rendered.ts";
 import type { Status } from "./status.ts";
+import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 
 export const LIMITS = {
   smsText: 1600, // Twilio's maximum body length
@@ -39,7 +40,7 @@ export function emailSchema(field: (max: number) => z.ZodString) {
   return z
     .strictObject({
       // The subject is a header line: a line break in it would start a new header.
-      subject: field(LIMITS.emailSubject).regex(/^[^\r\n]*$/, "must not contain line breaks"),
+      subject: field(LIMITS.emailSubject).regex(HEADER_SAFE, HEADER_SAFE_RULE),
       text: field(LIMITS.emailBody).optional(),
       html: field(LIMITS.emailBody).optional(),
     })

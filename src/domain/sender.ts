@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Mode } from "./account.ts";
 import { type Channel, isEmail, normalizeSender } from "./address.ts";
+import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import { channelSchema } from "./message.ts";
 
 // Form bodies carry booleans as "true"/"false".
@@ -14,7 +15,11 @@ export const createSenderSchema = z
     channel: channelSchema,
     address: z.string().min(1).max(254),
     phone_number_id: z.string().regex(/^[0-9]{1,32}$/, "must be the numeric phone-number id Meta shows in WhatsApp Manager").optional(),
-    name: z.string().regex(/^[^<>"\r\n]{1,100}$/, 'must be 1-100 characters without <, >, " or line breaks').optional(),
+    name: z
+      .string()
+      .regex(/^[^<>"]{1,100}$/, 'must be 1-100 characters without <, > or "')
+      .regex(HEADER_SAFE, HEADER_SAFE_RULE)
+      .optional(),
     default: booleanParam.default(true),
   })
   .transform((input, ctx) => {

@@ -2,6 +2,8 @@
 // their rendering into a message's RenderedContent when the message is created.
 import { z } from "zod";
 import type { Channel } from "./address.ts";
+import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
+import { htmlContexts, urlAttributeProblem } from "./html-context.ts";
 import { emailSchema, LIMITS, templateId, VARIABLE_NAME, variableName } from "./message.ts";
 import type { RenderedContent } from "./rendered.ts";
 
@@ -19,7 +21,12 @@ const templateText = (max: number) =>
     );
 
 const smsBodySchema = z.strictObject({ text: templateText(LIMITS.smsText) });
-const emailBodySchema = emailSchema(templateText);
+// A placeholder where HTML escaping cannot protect it is refused when the
+// template is saved; see html-context.ts.
+const emailBodySchema = emailSchema(templateText).superRefine((email, ctx) => {
+  const problem = email.html === undefined ? null : htmlContexts(email.html).problem;
+  if (problem) ctx.addIssue({ code: "custom", path: ["html"], message: problem });
+});
 // WhatsApp templates are written and approved in Meta's WhatsApp Manager; the
 // body names the approved template and maps variables onto its {{1}}, {{2}}...
 const whatsappBodySchema = z.strictObject({
@@ -149,16 +156,21 @@ function tooLong(what: string, max: number) {
   return problem("content[variables]", "parameter_invalid", `With these variables the ${what} is longer than ${max} characters.`);
 }
 
-// Meta refuses body parameters that are empty, hold a new line or tab, or run
-// more than four spaces (error 132018); refusing them here gives a clear 400.
-const BAD_WHATSAPP_PARAM = /^$|[\n\t]| {5}/;
+// Meta refuses body parameters that are empty or break its rule "Param text
+// cannot have new-line/tab characters or more than 4 consecutive spaces"
+// (error 132018); refusing them here gives a clear 400 instead of a message
+// that fails after its 201. A new line is any of Unicode's: CR, LF, VT, FF,
+// U+0085, U+2028, U+2029 (with TAB and the other controls, \p{Cc} and the two
+// separators); a space is any space separator (\p{Zs}: U+0020, the
+// non-breaking U+00A0 and U+202F, the typographic ones), mixed runs included.
+const BAD_WHATSAPP_PARAM = /^$|[\p{Cc}\u2028\u2029]|\p{Zs}{5}/u;
 
 function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<string, string>): Rendering {
   if (channel === "whatsapp") {
     const { name, language, body_params } = bodies.whatsapp!;
     const bad = body_params.find((param) => BAD_WHATSAPP_PARAM.test(variables[param]!));
     if (bad !== undefined) {
-      return problem(variableParam(bad), "parameter_invalid", `Invalid ${variableParam(bad)}: a WhatsApp template parameter must be non-empty, without new lines or tabs, and without more than 4 spaces in a row.`);
+      return problem(variableParam(bad), "parameter_invalid", `Invalid ${variableParam(bad)}: a WhatsApp template parameter must be non-empty, without new lines, tabs or other control characters, and without more than 4 spaces (of any kind, non-breaking ones included) in a row.`);
     }
     return { rendered: { channel, type: "template", name, language, bodyParams: body_params.map((param) => variables[param]!) } };
   }
@@ -167,10 +179,22 @@ function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<
     return text.length > LIMITS.smsText ? tooLong("SMS text", LIMITS.smsText) : { rendered: { channel, text } };
   }
   const email = bodies.email!;
-  // A line break in the subject would end the header it is sent in.
-  const broken = placeholders(email.subject).find((name) => /[\r\n]/.test(variables[name]!));
+  // The subject is a header: a variable in it obeys the subject's own rule.
+  const broken = placeholders(email.subject).find((name) => !isHeaderSafe(variables[name]!));
   if (broken !== undefined) {
-    return problem(variableParam(broken), "parameter_invalid", `Invalid ${variableParam(broken)}: it is used in the email subject, which cannot contain line breaks.`);
+    return problem(variableParam(broken), "parameter_invalid", `Invalid ${variableParam(broken)}: it is used in the email subject, so it ${HEADER_SAFE_RULE}.`);
+  }
+  if (email.html !== undefined) {
+    const contexts = htmlContexts(email.html);
+    // Saved before the html rule: refused rather than rendered unsafely.
+    if (contexts.problem) {
+      return problem("content[template_id]", "parameter_invalid", `This template cannot be sent by email: in its html, ${contexts.problem}. Update its email body.`);
+    }
+    // A URL attribute's placeholder is checked here, with the value it renders to.
+    for (const attribute of contexts.urlAttributes) {
+      const bad = urlAttributeProblem(attribute, variables);
+      if (bad) return problem(variableParam(bad.variable), "parameter_invalid", `Invalid ${variableParam(bad.variable)}: ${bad.message}.`);
+    }
   }
   const subject = fill(email.subject, variables);
   const text = email.text === undefined ? undefined : fill(email.text, variables);

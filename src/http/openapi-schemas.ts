@@ -56,6 +56,17 @@ export const bodyErrors = {
   415: errorResponse("The body is neither JSON nor form-encoded", errors.unsupportedMediaType()),
 } as const;
 
+interface PropertySchema {
+  type?: unknown;
+  anyOf?: PropertySchema[];
+  oneOf?: PropertySchema[];
+}
+
+const mayBeObject = (schema: PropertySchema): boolean =>
+  schema.type === "object" ||
+  (Array.isArray(schema.type) && schema.type.includes("object")) ||
+  [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some(mayBeObject);
+
 /**
  * The request body of a route whose handler reads it with validBody(): JSON or
  * form-encoded with bracket notation, one schema for both. It is documented as
@@ -63,11 +74,12 @@ export const bodyErrors = {
  */
 export function validatedBody(schema: z.ZodType, example: Record<string, unknown>): RequestBody {
   const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
-  const properties = (jsonSchema.properties ?? {}) as Record<string, { type?: unknown }>;
-  // Nested objects travel as content[variables][code]=849201, which OpenAPI calls deepObject.
+  const properties = (jsonSchema.properties ?? {}) as Record<string, PropertySchema>;
+  // Nested objects travel as content[variables][code]=849201, which OpenAPI calls
+  // deepObject; a field is nested when any of its shapes (anyOf, nullable) is an object.
   const encoding = Object.fromEntries(
     Object.entries(properties)
-      .filter(([, property]) => property.type === "object")
+      .filter(([, property]) => mayBeObject(property))
       .map(([name]) => [name, { style: "deepObject", explode: true }]),
   );
   return {

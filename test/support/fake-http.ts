@@ -35,7 +35,7 @@ function intercept(): void {
     const handle = hosts.get(url.hostname);
     // A receiver host no fake answers any more (a retry left over from an
     // earlier test): it is gone, so the retry stops instead of going out.
-    if (!handle && url.hostname.endsWith(".customer.example")) return new Response(null, { status: 410 });
+    if (!handle && url.hostname.endsWith(".customer.example.com")) return new Response(null, { status: 410 });
     if (!handle) return realFetch(input, init);
     return handle({ url, method: request.method, headers: request.headers, body: await bodyText(request) });
   });
@@ -86,6 +86,6 @@ export function useFakeProviders(): void {
 
 /** A customer's webhook receiver on a host of its own, answering 200 unless told otherwise. */
 export function fakeReceiver(): FakeHttp & { url: string } {
-  const host = `hooks-${crypto.randomUUID().slice(0, 8)}.customer.example`;
+  const host = `hooks-${crypto.randomUUID().slice(0, 8)}.customer.example.com`;
   return { ...fakeHttp({ [host]: () => new Response("ok") }), url: `https://${host}/omniflow` };
 }

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { normalizeRecipient } from "../../domain/address.ts";
+import { idPattern } from "../../domain/ids.ts";
 import { channelSchema, contentShapes } from "../../domain/message.ts";
 import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
 import { STATUSES } from "../../domain/status.ts";
@@ -43,7 +44,7 @@ export const WebhookEventSchema = z
   });
 
 export const MessageIdParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", example: EXAMPLE_ID }),
+  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", pattern: idPattern("msg").source, example: EXAMPLE_ID }),
 });
 
 const MessageEventSchema = z

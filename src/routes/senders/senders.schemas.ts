@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { idPattern } from "../../domain/ids.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
 
 export const SenderSchema = z
@@ -22,5 +23,5 @@ export const SenderListSchema = listSchema(SenderSchema, "SenderList");
 export const DeletedSenderSchema = deletedSchema("sender", "DeletedSender");
 
 export const SenderIdParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "snd_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
+  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, pattern: idPattern("snd").source, example: "snd_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
 });

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { TEMPLATE_ID } from "../../domain/message.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
 
 const SmsBodySchema = z.object({ text: z.string() }).openapi({ example: { text: "Your OmniFlow code is {{code}}" } });
@@ -27,5 +28,5 @@ export const TemplateListSchema = listSchema(TemplateSchema, "TemplateList");
 export const DeletedTemplateSchema = deletedSchema("template", "DeletedTemplate");
 
 export const TemplateIdParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "auth_otp" }),
+  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, pattern: TEMPLATE_ID.source, example: "auth_otp" }),
 });
