@@ -1,6 +1,9 @@
 // Both ways of passing an API key that the reference documents, on reads and writes.
 import { describe, expect, it } from "vitest";
-import { api, createAccount, listMessages, messageCount, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { listMessages, smsBody } from "../support/messages.ts";
 
 describe("authentication", () => {
   it("accepts the key as the HTTP Basic username with an empty password (curl -u key:)", async () => {

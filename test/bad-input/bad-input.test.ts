@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { messages, senders, templates } from "../../src/db/schema.ts";
-import { api, createAccount, rowCount, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { rowCount } from "../support/db.ts";
 import { type BadRequest, CORPUS } from "./corpus.ts";
 
 const ERROR_TYPES = ["invalid_request_error", "authentication_error", "rate_limit_error", "idempotency_error", "api_error"];

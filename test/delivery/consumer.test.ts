@@ -3,8 +3,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/message-status.ts";
-import { addSender, createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { storedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
+import { addSender } from "../support/resources.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 afterEach(() => {

@@ -5,9 +5,11 @@ import { describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import type { MessageStatus } from "../../src/delivery/message-status.ts";
 import { env } from "cloudflare:workers";
-import { createAccount, runConsumer, storeMessage, storedMessage } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
 
 useFakeProviders();
 

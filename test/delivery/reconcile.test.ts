@@ -6,7 +6,11 @@ import { stuckQueuedMessagesQuery } from "../../src/db/messages.ts";
 import { messages } from "../../src/db/schema.ts";
 import { RECONCILE } from "../../src/delivery/reconcile.ts";
 import worker from "../../src/index.ts";
-import { api, createAccount, db, smsBody, type TestAccount, waitForStatus } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { waitForStatus } from "../support/wait.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

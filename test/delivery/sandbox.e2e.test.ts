@@ -1,6 +1,9 @@
 // Every row of the README's sandbox table, end to end: API -> Queue -> consumer -> Durable Object -> D1.
 import { describe, expect, it } from "vitest";
-import { api, createAccount, createMessage, waitForStatus } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { createMessage } from "../support/messages.ts";
+import { waitForStatus } from "../support/wait.ts";
 
 const FINAL = ["delivered", "read", "undelivered", "failed"];
 

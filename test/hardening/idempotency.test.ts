@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { idempotencyKeys, messages } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
-import { api, createAccount, db, messageCount, seedExample, smsBody } from "../helpers.ts";
+import { createAccount, seedExample } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db, messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

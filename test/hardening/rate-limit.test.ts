@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { addKey, addSender, api, createAccount, messageCount, smsBody } from "../helpers.ts";
+import { addKey, createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { addSender } from "../support/resources.ts";
 
 async function errorOf(res: Response) {
   return (await res.json<{ error: Record<string, unknown> }>()).error;

@@ -1,7 +1,9 @@
 // What every response has in common, and the unauthenticated health check.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, createAccount, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,7 +2,11 @@
 // names the param at fault, and nothing stored.
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/domain/message.ts";
-import { api, createAccount, createTemplate, expectError, messageCount, smsBody, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { createTemplate } from "../support/resources.ts";
 
 const whatsapp = (content: unknown) => ({ channel: "WHATSAPP", to: "+919876543210", content });
 const email = (content: unknown, overrides: Record<string, unknown> = {}) => ({ channel: "EMAIL", to: "ana@example.com", content, ...overrides });

@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, createAccount, db, messageCount, seedExample, smsBody } from "../helpers.ts";
+import { createAccount, seedExample } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db, messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
 import { messages } from "../../src/db/schema.ts";
 import { eq } from "drizzle-orm";
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { api, createAccount, createMessage, waitForStatus } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { createMessage } from "../support/messages.ts";
+import { waitForStatus } from "../support/wait.ts";
 
 describe("GET /v1/messages/:id/events", () => {
   it("lists the message's life oldest first: creation, the hand-off attempt, each status change", async () => {

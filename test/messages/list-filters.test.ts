@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { messagePageQuery } from "../../src/db/messages.ts";
 import { messages, type MessageRow } from "../../src/db/schema.ts";
 import { firstIdAt, idTimestampMs } from "../../src/domain/ids.ts";
-import { api, createAccount, db, smsBody, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
 
 interface Seed {
   at: number; // created_at, Unix seconds

@@ -4,7 +4,10 @@
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/schema.ts";
-import { api, createAccount, createMessages, db, type ListPage, listMessages } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db } from "../support/db.ts";
+import { createMessages, type ListPage, listMessages } from "../support/messages.ts";
 
 const MAX_PAGES = 50;
 

@@ -1,6 +1,7 @@
 // GET /v1/messages/:id returns the message object exactly as created.
 import { describe, expect, it } from "vitest";
-import { api, createAccount, seedExample } from "../helpers.ts";
+import { createAccount, seedExample } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
 
 const MESSAGE_FIELDS = ["channel", "content", "created_at", "delivered_at", "error", "from", "id", "object", "provider_latency_ms", "status", "status_callback", "to"];
 

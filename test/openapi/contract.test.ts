@@ -4,7 +4,8 @@
 // schema (where an undocumented field fails too).
 import { stringify } from "qs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, createAccount, seedExample } from "../helpers.ts";
+import { createAccount, seedExample } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
 import { contractCases, genericCases } from "./contract-cases.ts";
 import { type DocumentedOperation, operationsOf, pointerToken, schemaValidator, servedDocument } from "./operations.ts";
 

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
 import { createApp, createRouter } from "../../src/app.ts";
 import { ErrorSchema } from "../../src/http/openapi-schemas.ts";
-import { api } from "../helpers.ts";
+import { api } from "../support/api.ts";
 import { type OpenApiDocument, type Operation, operationsOf, servedDocument } from "./operations.ts";
 
 interface ErrorBody {

@@ -4,7 +4,8 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import { twilioSignature } from "../../src/providers/twilio.ts";
 import { whatsappSignature } from "../../src/providers/whatsapp.ts";
-import { api, storedMessage } from "../helpers.ts";
+import { api } from "../support/api.ts";
+import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 

@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type Message, OmniFlow, OmniFlowError, verifyWebhook, WebhookVerificationError } from "../../sdk/src/index.ts";
 import { signedHeaders } from "../../src/delivery/webhooks.ts";
-import { createAccount, seedExample } from "../helpers.ts";
+import { createAccount, seedExample } from "../support/accounts.ts";
 
 function clientFor(apiKey: string, seen: Request[] = []) {
   return new OmniFlow({

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { senders } from "../../src/db/schema.ts";
-import { addSender, api, createAccount, expectError, messageCount, rowCount } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount, rowCount } from "../support/db.ts";
+import { addSender } from "../support/resources.ts";
 
 describe("POST /v1/senders with bad input", () => {
   it.each([

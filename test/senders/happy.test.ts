@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SenderRow } from "../../src/db/schema.ts";
 import { pickSender } from "../../src/domain/sender.ts";
-import { addSender, api, createAccount, listAll, type SenderObject as Sender, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api, listAll } from "../support/api.ts";
+import { addSender, type SenderObject as Sender } from "../support/resources.ts";
 
 async function sendFrom(account: TestAccount, body: Record<string, unknown>): Promise<string> {
   const res = await api("/v1/messages", { key: account.key, json: { content: { text: "hi" }, ...body } });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { templates } from "../../src/db/schema.ts";
 import { encodeCursor } from "../../src/domain/cursor.ts";
-import { api, createAccount, createTemplate as create, expectError, messageCount, rowCount, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount, rowCount } from "../support/db.ts";
+import { createTemplate as create } from "../support/resources.ts";
 
 const otp = {
   id: "auth_otp",

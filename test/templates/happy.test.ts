@@ -1,7 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/schema.ts";
-import { api, createAccount, createTemplate as create, db, listAll, seedExample, type TestAccount } from "../helpers.ts";
+import { createAccount, seedExample, type TestAccount } from "../support/accounts.ts";
+import { api, listAll } from "../support/api.ts";
+import { db } from "../support/db.ts";
+import { createTemplate as create } from "../support/resources.ts";
 
 const otp = {
   id: "auth_otp",

@@ -6,9 +6,12 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import { RETRY_SCHEDULE_SECONDS } from "../../src/delivery/webhooks.ts";
-import { api, createAccount, createMessage, eventually, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
 import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
+import { createMessage } from "../support/messages.ts";
+import { eventually } from "../support/wait.ts";
 
 let receiver: ReturnType<typeof fakeReceiver>;
 afterEach(() => {

@@ -5,8 +5,11 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import { signingSecrets } from "../../src/delivery/webhooks.ts";
-import { api, createAccount, eventually, runConsumer, storeMessage, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
 import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
+import { eventually } from "../support/wait.ts";
 
 afterEach(() => {
   vi.useRealTimers();
