@@ -45,29 +45,6 @@ describe("Twilio adapter", () => {
     for (const field of Object.keys(form)) expect(Object.keys(formSchema.properties)).toContain(field);
     for (const field of formSchema.required) expect(form).toHaveProperty(field);
   });
-
-  it("maps a 400 with Twilio error 21211 to a permanent invalid_number failure", async () => {
-    fake = fakeProviders();
-    fake.respondWith(() => Response.json({ code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 }, { status: 400 }));
-    const result = await twilio.send({ messageId: "msg_1", to: "+14155550123", from: "+14155550100", content: { channel: "sms", text: "x" }, attempt: 1 });
-    expect(result).toMatchObject({ ok: false, retryable: false, code: "invalid_number", httpStatus: 400 });
-  });
-
-  it.each([429, 500, 503])("treats HTTP %i as retryable and honours Retry-After", async (status) => {
-    fake = fakeProviders();
-    fake.respondWith(() => new Response("busy", { status, headers: { "Retry-After": "30" } }));
-    const result = await twilio.send({ messageId: "msg_1", to: "+14155550123", from: "+14155550100", content: { channel: "sms", text: "x" }, attempt: 1 });
-    expect(result).toMatchObject({ ok: false, retryable: true, code: "provider_unavailable", retryAfterSeconds: 30 });
-  });
-
-  it("treats a network error as retryable", async () => {
-    fake = fakeProviders();
-    fake.respondWith(() => {
-      throw new TypeError("Network connection lost.");
-    });
-    const result = await twilio.send({ messageId: "msg_1", to: "+14155550123", from: "+14155550100", content: { channel: "sms", text: "x" }, attempt: 1 });
-    expect(result).toMatchObject({ ok: false, retryable: true, code: "provider_unreachable" });
-  });
 });
 
 describe("Resend adapter", () => {
@@ -103,13 +80,6 @@ describe("Resend adapter", () => {
     });
     for (const field of Object.keys(body)) expect(Object.keys(bodySchema.properties)).toContain(field);
     for (const field of bodySchema.required) expect(body).toHaveProperty(field);
-  });
-
-  it("maps a 422 validation error to a permanent failure", async () => {
-    fake = fakeProviders();
-    fake.respondWith(() => Response.json({ statusCode: 422, name: "validation_error", message: "Invalid `to` field." }, { status: 422 }));
-    const result = await resend.send({ messageId: "m", to: "a@b.co", from: "x@y.co", content: { channel: "email", subject: "s", text: "t" }, attempt: 1 });
-    expect(result).toMatchObject({ ok: false, retryable: false, code: "invalid_email" });
   });
 });
 
@@ -152,16 +122,5 @@ describe("WhatsApp Cloud API adapter", () => {
         components: [{ type: "body", parameters: [{ type: "text", text: "849201" }, { type: "text", text: "10" }] }],
       },
     });
-  });
-
-  it("maps error 132001 (template does not exist) to template_rejected, and 130429 (rate limit) to a retry", async () => {
-    fake = fakeProviders();
-    fake.respondWith(
-      () => Response.json({ error: { message: "Template name does not exist in the translation", type: "OAuthException", code: 132001 } }, { status: 404 }),
-      () => Response.json({ error: { message: "Rate limit hit", type: "OAuthException", code: 130429 } }, { status: 400 }),
-    );
-    const request = { messageId: "m", to: "+919876543210", from: "x", content: { channel: "whatsapp" as const, type: "text" as const, text: "t" }, attempt: 1 };
-    expect(await whatsapp.send(request)).toMatchObject({ ok: false, retryable: false, code: "template_rejected" });
-    expect(await whatsapp.send(request)).toMatchObject({ ok: false, retryable: true, code: "provider_unavailable" });
   });
 });

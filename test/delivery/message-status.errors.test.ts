@@ -2,31 +2,14 @@
 // keeping D1 in step with it.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/consumer.ts";
 import type { MessageStatus } from "../../src/delivery/message-status.ts";
-import { env } from "cloudflare:workers";
-import { createAccount } from "../support/accounts.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
-import { runConsumer, storeMessage } from "../support/queue.ts";
 
 useFakeProviders();
 
-const statusChanges = async (stub: ReturnType<typeof messageStatusStub>) =>
-  (await stub.events()).filter((e) => e.type === "status.changed").map((e) => e.data.status);
-
 describe("MessageStatus Durable Object", () => {
-  it("moves sent -> delivered -> read and stamps delivered_at and provider_latency_ms once", async () => {
-    const { id, stub, report } = await handedOff();
-    expect(await report("delivered")).toBe("applied");
-    const delivered = await storedMessage(id);
-    expect(delivered).toMatchObject({ status: "delivered", deliveredAt: expect.any(Number), providerLatencyMs: expect.any(Number) });
-    expect(await report("read")).toBe("applied");
-    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: delivered.deliveredAt, providerLatencyMs: delivered.providerLatencyMs });
-    expect(await statusChanges(stub)).toEqual(["sent", "delivered", "read"]);
-  });
-
   it("records but ignores a late 'sent' after 'delivered', and a duplicate 'delivered'", async () => {
     const { id, stub, report } = await handedOff();
     await report("delivered");
@@ -38,13 +21,6 @@ describe("MessageStatus Durable Object", () => {
       ["sent", "delivered"],
       ["delivered", "delivered"],
     ]);
-  });
-
-  it("takes 'read' arriving before 'delivered' (as Meta may send them) and sets delivered_at from it", async () => {
-    const { id, report } = await handedOff();
-    expect(await report("read")).toBe("applied");
-    expect(await report("delivered")).toBe("ignored");
-    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: expect.any(Number) });
   });
 
   it("keeps a failure terminal: nothing moves an undelivered message", async () => {
@@ -66,19 +42,6 @@ describe("MessageStatus Durable Object", () => {
     expect(await report(null, { detail: "email.delivery_delayed" })).toBe("noted");
     expect((await storedMessage(id)).status).toBe("sent");
     expect((await stub.events()).at(-1)).toMatchObject({ type: "receipt.noted", data: { detail: "email.delivery_delayed" } });
-  });
-
-  it("applies the sandbox's scheduled report from its alarm, and a second alarm run changes nothing", async () => {
-    const account = await createAccount("test");
-    const id = await storeMessage(account);
-    await runConsumer([id]);
-    const stub = messageStatusStub(env, id);
-    expect((await storedMessage(id)).status).toBe("sent");
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await runDurableObjectAlarm(stub);
-    expect((await storedMessage(id)).status).toBe("delivered");
-    expect(await runDurableObjectAlarm(stub)).toBe(false);
-    expect(await statusChanges(stub)).toEqual(["sent", "delivered"]);
   });
 
   it("retries the D1 write from an alarm when D1 fails, so the row catches up", async () => {

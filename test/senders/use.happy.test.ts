@@ -2,87 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { SenderRow } from "../../src/db/schema.ts";
 import { pickSender } from "../../src/domain/sender.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
-import { api, listAll } from "../support/api.ts";
-import { addSender, type SenderObject as Sender } from "../support/resources.ts";
+import { api } from "../support/api.ts";
+import { addSender } from "../support/resources.ts";
 
 async function sendFrom(account: TestAccount, body: Record<string, unknown>): Promise<string> {
   const res = await api("/v1/messages", { key: account.key, json: { content: { text: "hi" }, ...body } });
   expect(res.status).toBe(201);
   return (await res.json<{ from: string }>()).from;
 }
-
-describe("senders CRUD", () => {
-  it("gives every test-mode account a sandbox default sender per channel, and a live one none", async () => {
-    const test = await createAccount("test");
-    const senders = await listAll<Record<string, unknown>>("/v1/senders", test.key, 10);
-    expect(senders.map(({ channel, address, name, default: isDefault }) => ({ channel, address, name, default: isDefault }))).toEqual(
-      expect.arrayContaining([
-        { channel: "sms", address: "+15005550006", name: null, default: true },
-        { channel: "whatsapp", address: "+15005550006", name: null, default: true },
-        { channel: "email", address: "sandbox@omniflow.dev", name: "OmniFlow Sandbox", default: true },
-      ]),
-    );
-    expect(senders).toHaveLength(3);
-    const live = await createAccount("live");
-    expect(await listAll("/v1/senders", live.key, 10)).toEqual([]);
-  });
-
-  it("adds senders per channel, normalized, in the pool unless default is false", async () => {
-    const account = await createAccount("live");
-    expect(await addSender(account, { channel: "SMS", address: "+1 415 555 0100" })).toEqual({
-      id: expect.stringMatching(/^snd_[0-9a-f]{32}$/),
-      object: "sender",
-      channel: "sms",
-      address: "+14155550100",
-      phone_number_id: null,
-      name: null,
-      default: true,
-      created_at: expect.any(Number),
-    });
-    expect(await addSender(account, { channel: "sms", address: "omni_verify", default: false })).toMatchObject({ address: "omni_verify", default: false });
-    expect(await addSender(account, { channel: "whatsapp", address: "+14155550100", phone_number_id: "106540352242922" })).toMatchObject({
-      channel: "whatsapp",
-      phone_number_id: "106540352242922",
-    });
-    expect(await addSender(account, { channel: "email", address: "Billing@Example.com", name: "Example Billing" })).toMatchObject({
-      address: "billing@example.com",
-      name: "Example Billing",
-    });
-  });
-
-  it("adds a sender from a form-encoded body", async () => {
-    const account = await createAccount();
-    const res = await api("/v1/senders", { key: account.key, form: "channel=sms&address=+14155550100&default=false" });
-    expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ address: "+14155550100", default: false });
-  });
-
-  it("retrieves and deletes a sender", async () => {
-    const account = await createAccount();
-    const sender = await addSender(account, { channel: "sms", address: "+14155550100" });
-    expect(await (await api(`/v1/senders/${sender.id}`, { key: account.key })).json()).toEqual(sender);
-    const res = await api(`/v1/senders/${sender.id}`, { key: account.key, method: "DELETE" });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: sender.id, object: "sender", deleted: true });
-    expect((await api(`/v1/senders/${sender.id}`, { key: account.key })).status).toBe(404);
-  });
-
-  it("lists senders newest first, with cursors both ways", async () => {
-    const account = await createAccount("live");
-    const added: Sender[] = [];
-    for (let i = 0; i < 5; i++) added.push(await addSender(account, { channel: "sms", address: `+1415555010${i}` }));
-    const newestFirst = added.map((s) => s.id).reverse();
-    expect((await listAll<Sender>("/v1/senders", account.key, 2)).map((s) => s.id)).toEqual(newestFirst);
-
-    const first = await (await api("/v1/senders?limit=2", { key: account.key })).json<{ next_cursor: string; prev_cursor: null; has_more: boolean }>();
-    expect(first).toMatchObject({ prev_cursor: null, has_more: true });
-    const second = await (await api(`/v1/senders?limit=2&cursor=${first.next_cursor}`, { key: account.key })).json<{ data: Sender[]; prev_cursor: string }>();
-    expect(second.data.map((s) => s.id)).toEqual(newestFirst.slice(2, 4));
-    const back = await (await api(`/v1/senders?limit=2&cursor=${second.prev_cursor}`, { key: account.key })).json<{ data: Sender[]; prev_cursor: null }>();
-    expect(back.data.map((s) => s.id)).toEqual(newestFirst.slice(0, 2));
-    expect(back.prev_cursor).toBeNull();
-  });
-});
 
 describe("the default sender pool", () => {
   it("sends from the sandbox sender of each channel when a test key omits from, and says so in from", async () => {
