@@ -2,6 +2,19 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Answers every outbound request no test fake took: 404 with a body that says
+ * so. A status callback sees a receiver that does not know the path (and
+ * retries later, after the suite); a provider call sees a permanent error.
+ */
+function refuseOutbound(request: Request): Response {
+  const { origin, pathname } = new URL(request.url);
+  return new Response(`No fake answers ${request.method} ${origin}${pathname} in the tests (see test/support/fake-http.ts).\n`, {
+    status: 404,
+    headers: { "Content-Type": "text/plain" },
+  });
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -9,6 +22,10 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // The rest of the internet, for every fetch the Worker, its Durable
+          // Objects and the tests make that no fake in test/support/fake-http.ts
+          // answered: a clear refusal from this machine, never a DNS lookup.
+          outboundService: refuseOutbound,
           bindings: {
             // Test-only binding: the setup file applies these to the test D1.
             TEST_MIGRATIONS: migrations,

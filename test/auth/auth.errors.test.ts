@@ -2,7 +2,10 @@
 // WWW-Authenticate challenge, and nothing stored.
 import { describe, expect, it } from "vitest";
 import { generateApiKey } from "../../src/auth/api-key.ts";
-import { api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
 
 const basic = (credentials: string) => `Basic ${btoa(credentials)}`;
 

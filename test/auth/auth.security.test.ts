@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateApiKey, hashApiKey } from "../../src/auth/api-key.ts";
 import { apiKeys } from "../../src/db/schema.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
-import { addKey, addSender, api, basicAuth, createAccount, db, expectError, failMessageQueries, messageCount, seedExample, smsBody } from "../helpers.ts";
+import { addKey, createAccount, seedExample } from "../support/accounts.ts";
+import { api, basicAuth, expectError } from "../support/api.ts";
+import { db, failMessageQueries, messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { addSender } from "../support/resources.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,7 +2,7 @@
 // get a 4xx with the error envelope (naming `param` where one is given here),
 // store nothing (no message, template or sender), and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
-import { smsBody } from "../helpers.ts";
+import { smsBody } from "../support/messages.ts";
 
 export interface Expected {
   status: number;

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, MAX_SANDBOX_DELAY_MS, parseConfig } from "../.
 import worker from "../../src/index.ts";
 import { providerFor } from "../../src/providers/index.ts";
 import type { DeliveryJob } from "../../src/delivery/job.ts";
-import { expectError } from "../helpers.ts";
+import { expectError } from "../support/api.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -5,7 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { messages, senders, templates } from "../../src/db/schema.ts";
 import { isHeaderSafe } from "../../src/domain/header-safe.ts";
-import { api, createAccount, createTemplate, expectError, rowCount } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { rowCount } from "../support/db.ts";
+import { createTemplate } from "../support/resources.ts";
 
 // Each one is a line break or a control character in some reader of the header.
 const UNSAFE: [string, string][] = [

@@ -2,7 +2,10 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/http/body.ts";
-import { api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
 
 describe("malformed JSON", () => {
   it.each(['{"channel": "SMS",', "{channel: 'SMS'}", "", "\u0000"])("answers 400 invalid_json for %j and stores nothing", async (body) => {

@@ -2,7 +2,10 @@
 // failure is a bare 500 api_error (details go to the log under the request id),
 // and the request id is always ours.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, createAccount, expectError, failMessageQueries, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { failMessageQueries } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

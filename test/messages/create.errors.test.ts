@@ -1,8 +1,14 @@
 // Every validation rule of POST /v1/messages: a 400 invalid_request_error that
-// names the param at fault, and nothing stored.
-import { describe, expect, it } from "vitest";
+// names the param at fault, and nothing stored. Then what a create answers when
+// the Queue or D1 fails under it.
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { LIMITS } from "../../src/domain/message.ts";
-import { api, createAccount, createTemplate, expectError, messageCount, smsBody, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { createTemplate } from "../support/resources.ts";
 
 const whatsapp = (content: unknown) => ({ channel: "WHATSAPP", to: "+919876543210", content });
 const email = (content: unknown, overrides: Record<string, unknown> = {}) => ({ channel: "EMAIL", to: "ana@example.com", content, ...overrides });
@@ -202,5 +208,37 @@ describe("POST /v1/messages validation", () => {
       await expectError(res, 400, { type: "invalid_request_error", code: "invalid_form_body" });
       expect(await messageCount(account.id)).toBe(0);
     });
+  });
+});
+
+describe("POST /v1/messages", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("still answers 201 when the queue send fails, because the stored row is re-enqueued later", async () => {
+    const account = await createAccount();
+    vi.spyOn(env.MESSAGES_QUEUE, "send").mockRejectedValue(new Error("queue unavailable"));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+    expect(res.status).toBe(201);
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("answers 500 api_error and stores nothing when D1 fails", async () => {
+    const account = await createAccount();
+    const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const prepare = env.DB.prepare.bind(env.DB);
+    vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+      if (sql.startsWith("insert into \"messages\"")) throw new Error("D1_ERROR: database is locked");
+      return prepare(sql);
+    });
+    const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+    expect(res.status).toBe(500);
+    const body = await res.json<{ error: Record<string, unknown> }>();
+    expect(body.error).toMatchObject({ type: "api_error", code: "internal_error" });
+    expect(JSON.stringify(body)).not.toContain("D1_ERROR");
+    vi.restoreAllMocks();
+    expect(await messageCount(account.id)).toBe(0);
+    expect(send).not.toHaveBeenCalled();
   });
 });

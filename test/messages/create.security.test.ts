@@ -3,7 +3,11 @@
 // and the developer's own machine, but never the private network or metadata.
 import { describe, expect, it } from "vitest";
 import type { Mode } from "../../src/domain/account.ts";
-import { addSender, api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { addSender } from "../support/resources.ts";
 
 async function withCallback(mode: Mode, url: unknown) {
   const account = await createAccount(mode);

@@ -1,7 +1,9 @@
 // GET /v1/messages with a bad limit, a bad cursor or an unknown query param:
 // a clean 400 naming the param, never a 500 or a silently ignored value.
 import { describe, expect, it } from "vitest";
-import { api, createAccount, createMessages, expectError, listMessages } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { createMessages, listMessages } from "../support/messages.ts";
 
 const base64url = (text: string) => btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 

@@ -1,6 +1,8 @@
 // A list only ever holds the caller's own messages, whatever cursor it is given.
 import { describe, expect, it } from "vitest";
-import { addSender, createAccount, createMessages, listMessages } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { createMessages, listMessages } from "../support/messages.ts";
+import { addSender } from "../support/resources.ts";
 
 describe("GET /v1/messages across accounts", () => {
   it("lists each account's own messages and no one else's", async () => {

@@ -1,6 +1,7 @@
 // GET /v1/messages/:id for ids that do not name a message of this account.
 import { describe, expect, it } from "vitest";
-import { api, createAccount, expectError } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
 
 describe("GET /v1/messages/:id errors", () => {
   it.each([

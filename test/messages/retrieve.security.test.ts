@@ -1,7 +1,9 @@
 // A key never sees another account's messages: they answer 404, exactly as an
 // id that does not exist, so a caller cannot even learn that they exist.
 import { describe, expect, it } from "vitest";
-import { api, createAccount, expectError, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { smsBody } from "../support/messages.ts";
 
 describe("GET /v1/messages/:id across accounts", () => {
   it.each([

@@ -11,7 +11,11 @@ import { MAX_BODY_BYTES } from "../../src/http/body.ts";
 import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
-import { addSender, api, createTemplate, db, smsBody, type TestAccount } from "../helpers.ts";
+import { type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { addSender, createTemplate } from "../support/resources.ts";
 import type { DocumentedOperation } from "./operations.ts";
 
 export type ContractCase = (account: TestAccount) => Promise<Response>;

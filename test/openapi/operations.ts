@@ -1,7 +1,7 @@
 // Reading the served OpenAPI document in tests: its operations, and a JSON
 // Schema (2020-12) validator for anything it documents.
 import { Validator } from "@cfworker/json-schema";
-import { api } from "../helpers.ts";
+import { api } from "../support/api.ts";
 
 export interface Operation {
   operationId?: string;

@@ -1,6 +1,7 @@
 // Stand-ins for the outside world's HTTP servers: a fetch mock that records
 // every request to the given hosts and answers with the responses a test
-// queues up, else with the host's default answer. Other hosts pass through.
+// queues up, else with the host's default answer. Other hosts pass through to
+// the catch-all in vitest.config.ts, which refuses them without leaving the machine.
 import { afterEach, beforeEach, vi } from "vitest";
 import { bodyText } from "../../src/http/body.ts";
 

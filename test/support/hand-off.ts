@@ -4,7 +4,8 @@ import { env } from "cloudflare:workers";
 import type { NewMessageRow } from "../../src/db/schema.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { Receipt } from "../../src/providers/provider.ts";
-import { createAccount, runConsumer, storeMessage, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "./accounts.ts";
+import { runConsumer, storeMessage } from "./queue.ts";
 
 const SAMPLES = {
   sms: { to: "+14155550123", from: "+14155550100", rendered: { channel: "sms", text: "hi" } },

@@ -16,7 +16,10 @@
 import { describe, expect, it } from "vitest";
 import { templates } from "../../src/db/schema.ts";
 import { exampleTemplate } from "../../src/domain/sandbox.ts";
-import { api, createAccount, createTemplate, db, expectError, messageCount, storedMessage, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { db, messageCount, storedMessage } from "../support/db.ts";
+import { createTemplate } from "../support/resources.ts";
 
 const emailTemplate = (html: string) => ({ id: "reset", email: { subject: "Reset your password", html } });
 

@@ -5,7 +5,10 @@
 // counts as a new line or a space is Unicode's, not only ASCII's: U+2028,
 // U+2029 and U+0085 break lines, and a non-breaking space is a space.
 import { describe, expect, it } from "vitest";
-import { api, createAccount, createTemplate, expectError, messageCount, type TestAccount } from "../helpers.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { createTemplate } from "../support/resources.ts";
 
 const NBSP = "\u00a0";
 

@@ -12,7 +12,11 @@
 import { describe, expect, it } from "vitest";
 import type { Mode } from "../../src/domain/account.ts";
 import { callbackUrlProblem } from "../../src/domain/callback-url.ts";
-import { addSender, api, createAccount, expectError, messageCount, smsBody } from "../helpers.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { addSender } from "../support/resources.ts";
 
 async function create(mode: Mode, url: string) {
   const account = await createAccount(mode);

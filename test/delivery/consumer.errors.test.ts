@@ -1,0 +1,123 @@
+// The queue consumer, driven batch by batch (createMessageBatch/getQueueResult),
+// against fake provider APIs, for live-mode messages.
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/message-status.ts";
+import { createAccount } from "../support/accounts.ts";
+import { storedMessage } from "../support/db.ts";
+import { fakeProviders } from "../support/fake-http.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
+
+let fake: ReturnType<typeof fakeProviders>;
+afterEach(() => {
+  fake?.restore();
+  vi.restoreAllMocks();
+});
+
+const unavailable = () => new Response("Service Unavailable", { status: 503 });
+
+describe("queue consumer", () => {
+  it("retries a provider 503 on its own with a backoff delay and leaves the message queued", async () => {
+    fake = fakeProviders();
+    fake.respondWith(unavailable);
+    const account = await createAccount("live");
+    const failing = await storeMessage(account);
+    const fine = await storeMessage(account);
+    const result = await runConsumer([failing, fine]);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(result.retryDelays).toHaveLength(1);
+    expect(result.retryDelays[0]).toBeGreaterThanOrEqual(1);
+    expect(result.retryDelays[0]).toBeLessThanOrEqual(2);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect((await storedMessage(failing)).status).toBe("queued");
+    expect((await storedMessage(fine)).status).toBe("sent");
+  });
+
+  it("fails a message at once on a permanent provider error, with a clear code", async () => {
+    fake = fakeProviders();
+    fake.respondWith(() => Response.json({ code: 21211, message: "Invalid 'To' Phone Number", status: 400 }, { status: 400 }));
+    const id = await storeMessage(await createAccount("live"));
+    const result = await runConsumer([id]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "invalid_number", errorMessage: expect.stringContaining("Invalid 'To'") });
+  });
+
+  it(`fails a message as provider_unavailable after ${MAX_DELIVERY_ATTEMPTS} unavailable attempts`, async () => {
+    fake = fakeProviders();
+    const id = await storeMessage(await createAccount("live"));
+    const start = Date.now();
+    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+      fake.respondWith(unavailable);
+      // Each retry arrives after its backoff (at most 10 min).
+      vi.useFakeTimers({ toFake: ["Date"], now: start + (attempt - 1) * 601_000 });
+      const result = await runConsumer([id], attempt);
+      vi.useRealTimers();
+      if (attempt < MAX_DELIVERY_ATTEMPTS) expect(result.retryMessages).toHaveLength(1);
+      else expect(result.explicitAcks).toHaveLength(1);
+    }
+    expect(fake.requests).toHaveLength(MAX_DELIVERY_ATTEMPTS);
+    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "provider_unavailable" });
+  });
+
+  it("sends once when the same job is delivered twice, one after the other or at the same time", async () => {
+    fake = fakeProviders();
+    const account = await createAccount("live");
+    const sequential = await storeMessage(account);
+    await runConsumer([sequential]);
+    const again = await runConsumer([sequential]);
+    expect(again.explicitAcks).toHaveLength(1);
+
+    const concurrent = await storeMessage(account);
+    const results = await Promise.all([runConsumer([concurrent]), runConsumer([concurrent])]);
+    expect(results.flatMap((r) => r.explicitAcks)).toHaveLength(2);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests.map((r) => new URLSearchParams(r.body).get("StatusCallback"))).toEqual([
+      expect.stringContaining(sequential),
+      expect.stringContaining(concurrent),
+    ]);
+  });
+
+  it("retries the job when the message's Durable Object cannot be reached", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(env.MESSAGE_STATUS, "get").mockImplementation(() => {
+      throw new Error("Durable Object reset because its code was updated");
+    });
+    const id = await storeMessage(await createAccount("live"));
+    const result = await runConsumer([id]);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(result.retryDelays).toEqual([expect.any(Number)]);
+    vi.restoreAllMocks();
+    expect((await storedMessage(id)).status).toBe("queued");
+  });
+});
+
+describe("dead-letter queue consumer", () => {
+  it("fails a message that is still queued as provider_unavailable", async () => {
+    const id = await storeMessage(await createAccount("live"));
+    const result = await runConsumer([id], 9, "omniflow-messages-dlq");
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "provider_unavailable" });
+  });
+
+  it("leaves a message that was already handed off alone", async () => {
+    fake = fakeProviders();
+    const id = await storeMessage(await createAccount("live"));
+    await runConsumer([id]);
+    await runConsumer([id], 9, "omniflow-messages-dlq");
+    expect(await storedMessage(id)).toMatchObject({ status: "sent", errorCode: null });
+  });
+});
+
+describe("a second job for a message in backoff", () => {
+  it("waits for the backoff instead of handing the message off early", async () => {
+    fake = fakeProviders();
+    fake.respondWith(unavailable);
+    const id = await storeMessage(await createAccount("live"));
+    const first = await runConsumer([id]);
+    const early = await runConsumer([id]);
+    expect(fake.requests).toHaveLength(1);
+    expect(early.retryMessages).toHaveLength(1);
+    expect(early.retryDelays[0]).toBeGreaterThanOrEqual(1);
+    expect(early.retryDelays[0]).toBeLessThanOrEqual(first.retryDelays[0]!);
+  });
+});

@@ -1,0 +1,48 @@
+// The per-message Durable Object: ordering of status reports, alarms, and
+// keeping D1 in step with it.
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import { env } from "cloudflare:workers";
+import { createAccount } from "../support/accounts.ts";
+import { storedMessage } from "../support/db.ts";
+import { useFakeProviders } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
+
+useFakeProviders();
+
+const statusChanges = async (stub: ReturnType<typeof messageStatusStub>) =>
+  (await stub.events()).filter((e) => e.type === "status.changed").map((e) => e.data.status);
+
+describe("MessageStatus Durable Object", () => {
+  it("moves sent -> delivered -> read and stamps delivered_at and provider_latency_ms once", async () => {
+    const { id, stub, report } = await handedOff();
+    expect(await report("delivered")).toBe("applied");
+    const delivered = await storedMessage(id);
+    expect(delivered).toMatchObject({ status: "delivered", deliveredAt: expect.any(Number), providerLatencyMs: expect.any(Number) });
+    expect(await report("read")).toBe("applied");
+    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: delivered.deliveredAt, providerLatencyMs: delivered.providerLatencyMs });
+    expect(await statusChanges(stub)).toEqual(["sent", "delivered", "read"]);
+  });
+
+  it("takes 'read' arriving before 'delivered' (as Meta may send them) and sets delivered_at from it", async () => {
+    const { id, report } = await handedOff();
+    expect(await report("read")).toBe("applied");
+    expect(await report("delivered")).toBe("ignored");
+    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: expect.any(Number) });
+  });
+
+  it("applies the sandbox's scheduled report from its alarm, and a second alarm run changes nothing", async () => {
+    const account = await createAccount("test");
+    const id = await storeMessage(account);
+    await runConsumer([id]);
+    const stub = messageStatusStub(env, id);
+    expect((await storedMessage(id)).status).toBe("sent");
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await runDurableObjectAlarm(stub);
+    expect((await storedMessage(id)).status).toBe("delivered");
+    expect(await runDurableObjectAlarm(stub)).toBe(false);
+    expect(await statusChanges(stub)).toEqual(["sent", "delivered"]);
+  });
+});

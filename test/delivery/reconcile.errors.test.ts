@@ -1,0 +1,167 @@
+import { env } from "cloudflare:workers";
+import { createScheduledController } from "cloudflare:test";
+import { eq, inArray } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { stuckQueuedMessagesQuery } from "../../src/db/messages.ts";
+import { messages } from "../../src/db/schema.ts";
+import { RECONCILE } from "../../src/delivery/reconcile.ts";
+import worker from "../../src/index.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { waitForStatus } from "../support/wait.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+// The reconciler scans every account, and test files share one database. So
+// instead of moving the clock forward, each test moves its own messages back
+// to 1970 and runs the cron there: no other test's message is that old, and
+// each test goes further back than the one before, past what that one left.
+let epoch = 1_000_000;
+/** A fresh "long ago" for one test (Unix seconds). */
+const longAgo = () => (epoch -= 10_000);
+
+/** The Cron Trigger's run at `seconds` (Unix). */
+function cronRunAt(seconds: number) {
+  return worker.scheduled(createScheduledController({ scheduledTime: seconds * 1000, cron: "* * * * *" }), env);
+}
+
+async function age(ids: string[], updatedAt: number) {
+  await db().update(messages).set({ updatedAt }).where(inArray(messages.id, ids));
+}
+
+/** Creates a message whose Queue.send fails, as if the Queue were down at that moment. */
+async function messageWithFailedEnqueue(account: TestAccount): Promise<string> {
+  const send = vi.spyOn(env.MESSAGES_QUEUE, "send").mockRejectedValueOnce(new Error("queue unavailable"));
+  vi.spyOn(console, "error").mockImplementation(() => {});
+  const res = await api("/v1/messages", { key: account.key, json: smsBody() });
+  expect(res.status).toBe(201);
+  expect(send).toHaveBeenCalledTimes(1);
+  send.mockRestore();
+  return (await res.json<{ id: string }>()).id;
+}
+
+/** The message ids of every job sent with sendBatch during the test. */
+function requeuedIds(sendBatch: { mock: { calls: unknown[][] } }): string[] {
+  return sendBatch.mock.calls.flatMap(([jobs]) => (jobs as { body: { messageId: string } }[]).map((job) => job.body.messageId));
+}
+
+async function providerAttempts(account: TestAccount, id: string): Promise<number> {
+  const events = await (await api(`/v1/messages/${id}/events`, { key: account.key })).json<{ data: { type: string }[] }>();
+  return events.data.filter((event) => event.type === "provider.attempt").length;
+}
+
+describe("reconciler (Cron Trigger every minute)", () => {
+  it("re-enqueues a message whose Queue.send failed at create, after the grace period, and it is delivered once", async () => {
+    const account = await createAccount();
+    const id = await messageWithFailedEnqueue(account);
+    const queuedAt = longAgo();
+    await age([id], queuedAt);
+    const sendBatch = vi.spyOn(env.MESSAGES_QUEUE, "sendBatch");
+    vi.spyOn(console, "log").mockImplementation(() => {});
+
+    await cronRunAt(queuedAt + RECONCILE.graceSeconds - 60); // still within the grace period
+    expect(requeuedIds(sendBatch)).not.toContain(id);
+
+    await cronRunAt(queuedAt + RECONCILE.graceSeconds + 60);
+    expect(requeuedIds(sendBatch)).toEqual([id]);
+    expect(sendBatch).toHaveBeenCalledWith([{ body: { messageId: id }, contentType: "json" }]);
+
+    await waitForStatus(account, id, ["delivered"]);
+    expect(await providerAttempts(account, id)).toBe(1);
+  });
+
+  it("hands a message to the provider once when the original job turns up after the reconciler re-sent it", async () => {
+    const account = await createAccount();
+    // The create's send "succeeds" but the job is held up somewhere in the Queue.
+    vi.spyOn(env.MESSAGES_QUEUE, "send").mockResolvedValueOnce({ metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } } as never);
+    const { id } = await (await api("/v1/messages", { key: account.key, json: smsBody() })).json<{ id: string }>();
+    const queuedAt = longAgo();
+    await age([id], queuedAt);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+
+    await cronRunAt(queuedAt + RECONCILE.graceSeconds + 60);
+    await waitForStatus(account, id, ["delivered"]);
+    await env.MESSAGES_QUEUE.send({ messageId: id }, { contentType: "json" }); // the original, late
+    await scheduler.wait(500);
+    expect(await providerAttempts(account, id)).toBe(1);
+    expect((await waitForStatus(account, id, ["delivered"])).status).toBe("delivered");
+  });
+
+  it("sends it again only after another grace period, not every minute", async () => {
+    const account = await createAccount();
+    const id = await messageWithFailedEnqueue(account);
+    const queuedAt = longAgo();
+    await age([id], queuedAt);
+    // The Queue takes the jobs but nothing arrives: the message stays queued.
+    const sendBatch = vi.spyOn(env.MESSAGES_QUEUE, "sendBatch").mockResolvedValue({} as never);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const firstRun = queuedAt + RECONCILE.graceSeconds + 60;
+    await cronRunAt(firstRun);
+    await cronRunAt(firstRun + 60);
+    expect(requeuedIds(sendBatch)).toEqual([id]);
+    await cronRunAt(firstRun + RECONCILE.graceSeconds + 60);
+    expect(requeuedIds(sendBatch)).toEqual([id, id]);
+  });
+
+  it("leaves messages that have moved on from queued alone", async () => {
+    const account = await createAccount();
+    const id = await messageWithFailedEnqueue(account);
+    const queuedAt = longAgo();
+    await age([id], queuedAt);
+    await db().update(messages).set({ status: "failed" }).where(eq(messages.id, id));
+    const sendBatch = vi.spyOn(env.MESSAGES_QUEUE, "sendBatch");
+    await cronRunAt(queuedAt + RECONCILE.graceSeconds + 60);
+    expect(requeuedIds(sendBatch)).not.toContain(id);
+  });
+
+  it("keeps the message queued and retries next run when the Queue is still down", async () => {
+    const account = await createAccount();
+    const id = await messageWithFailedEnqueue(account);
+    const queuedAt = longAgo();
+    await age([id], queuedAt);
+    const sendBatch = vi.spyOn(env.MESSAGES_QUEUE, "sendBatch").mockRejectedValueOnce(new Error("queue unavailable"));
+    await expect(cronRunAt(queuedAt + RECONCILE.graceSeconds + 60)).rejects.toThrow("scheduled maintenance failed");
+    sendBatch.mockClear().mockResolvedValue({} as never);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    await cronRunAt(queuedAt + RECONCILE.graceSeconds + 120);
+    expect(requeuedIds(sendBatch)).toEqual([id]);
+  });
+
+  it("re-enqueues at most one bounded batch per run, the longest-waiting first", async () => {
+    const account = await createAccount();
+    const queuedAt = longAgo();
+    const ids = Array.from({ length: RECONCILE.batchSize + 5 }, (_, i) => `msg_${(queuedAt * 1000 + i).toString(16).padStart(12, "0")}${"0".repeat(20)}`);
+    const rows = ids.map((id, i) => ({
+      id,
+      accountId: account.id,
+      mode: "test" as const,
+      channel: "sms" as const,
+      to: "+14155550123",
+      from: "OmniFlow",
+      content: { text: "hi" },
+      createdAt: queuedAt,
+      updatedAt: queuedAt - ids.length + i,
+    }));
+    // One row per statement: D1 binds at most 100 parameters per query.
+    const [first, ...rest] = rows.map((row) => db().insert(messages).values(row));
+    await db().batch([first!, ...rest]);
+    const sendBatch = vi.spyOn(env.MESSAGES_QUEUE, "sendBatch").mockResolvedValue({} as never);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+
+    await cronRunAt(queuedAt + RECONCILE.graceSeconds);
+    expect(sendBatch).toHaveBeenCalledTimes(1);
+    expect(requeuedIds(sendBatch)).toEqual(ids.slice(0, RECONCILE.batchSize));
+    await cronRunAt(queuedAt + RECONCILE.graceSeconds + 60);
+    expect(requeuedIds(sendBatch).slice(RECONCILE.batchSize)).toEqual(ids.slice(RECONCILE.batchSize));
+  });
+
+  it("finds stuck messages through the partial index of queued rows", async () => {
+    const query = stuckQueuedMessagesQuery(db(), 0, RECONCILE.batchSize).toSQL();
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+      .bind(...query.params)
+      .all<{ detail: string }>();
+    expect(results.map((row) => row.detail).join("; ")).toContain("USING INDEX messages_queued_idx");
+  });
+});

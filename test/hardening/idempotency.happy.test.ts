@@ -1,0 +1,192 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { idempotencyKeys, messages } from "../../src/db/schema.ts";
+import { unixSeconds } from "../../src/domain/ids.ts";
+import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
+import { createAccount, seedExample } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db, messageCount } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+const withKey = (key: string, headers: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...headers });
+
+async function storedKey(accountId: string, key: string) {
+  return db()
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)))
+    .get();
+}
+
+type Execution = "run" | "all" | "raw" | "first";
+
+/**
+ * The statement with its `methods` run through `around` (which gets the
+ * original call), and so are the statements its bind() returns.
+ */
+function aroundExecution(
+  statement: D1PreparedStatement,
+  methods: readonly Execution[],
+  around: (execute: () => Promise<unknown>) => Promise<unknown>,
+): D1PreparedStatement {
+  for (const method of methods) {
+    const original = statement[method].bind(statement) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(statement, { [method]: (...args: unknown[]) => around(() => original(...args)) });
+  }
+  const bind = statement.bind.bind(statement);
+  return Object.assign(statement, { bind: (...values: unknown[]) => aroundExecution(bind(...values), methods, around) });
+}
+
+describe("Idempotency-Key on POST /v1/messages", () => {
+  it("replays the first response byte for byte, with Idempotent-Replayed, and creates one message", async () => {
+    const account = await createAccount();
+    const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
+    const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("order-1842") });
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("order-1842") });
+
+    expect(first.status).toBe(201);
+    expect(first.headers.has("Idempotent-Replayed")).toBe(false);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(retry.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+    expect(await retry.text()).toBe(await first.text());
+    expect(await messageCount(account.id)).toBe(1);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it("treats the JSON and the form encoding of the same parameters as the same request", async () => {
+    const account = await createAccount();
+    await seedExample(account);
+    const json = await api("/v1/messages", {
+      key: account.key,
+      json: { channel: "WHATSAPP", to: "+919876543210", content: { template_id: "auth_otp", variables: { code: 849201 } } },
+      headers: withKey("k-encodings"),
+    });
+    const form = await api("/v1/messages", {
+      key: account.key,
+      form: "content[variables][code]=849201&to=%2B919876543210&content[template_id]=auth_otp&channel=WHATSAPP",
+      headers: withKey("k-encodings"),
+    });
+    expect(json.status).toBe(201);
+    expect(form.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await form.text()).toBe(await json.text());
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("keeps keys per account: another account's same key is a new request", async () => {
+    const a = await createAccount();
+    const b = await createAccount();
+    const first = await api("/v1/messages", { key: a.key, json: smsBody(), headers: withKey("shared-key") });
+    const other = await api("/v1/messages", { key: b.key, json: smsBody(), headers: withKey("shared-key") });
+    expect(other.status).toBe(201);
+    expect(other.headers.has("Idempotent-Replayed")).toBe(false);
+    expect((await other.json<{ id: string }>()).id).not.toBe((await first.json<{ id: string }>()).id);
+  });
+
+  it("accepts a key of exactly 255 characters", async () => {
+    const account = await createAccount();
+    const res = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k".repeat(255)) });
+    expect(res.status).toBe(201);
+  });
+
+  it("ignores the header on GET requests", async () => {
+    const account = await createAccount();
+    const res = await api("/v1/messages", { key: account.key, headers: withKey("k-get") });
+    expect(res.status).toBe(200);
+    expect(await storedKey(account.id, "k-get")).toBeUndefined();
+  });
+
+  it("keeps a key for 24 hours; once expired the key is free for a new request", async () => {
+    const account = await createAccount();
+    await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-expiry") });
+    const stored = await storedKey(account.id, "k-expiry");
+    expect(stored!.expiresAt - stored!.createdAt).toBe(24 * 60 * 60);
+
+    await db()
+      .update(idempotencyKeys)
+      .set({ expiresAt: unixSeconds() - 1 })
+      .where(eq(idempotencyKeys.key, "k-expiry"));
+    const reused = await api("/v1/messages", { key: account.key, json: smsBody({ to: "+14155550124" }), headers: withKey("k-expiry") });
+    expect(reused.status).toBe(201);
+    expect(reused.headers.has("Idempotent-Replayed")).toBe(false);
+    expect(await messageCount(account.id)).toBe(2);
+  });
+
+  it("replays the message as created, even once it has been delivered", async () => {
+    const account = await createAccount();
+    const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-later") });
+    const { id } = await first.clone().json<{ id: string }>();
+    await db().update(messages).set({ status: "delivered", deliveredAt: unixSeconds(), providerLatencyMs: 840 }).where(eq(messages.id, id));
+
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-later") });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.text()).toBe(await first.text());
+  });
+
+  it("still replays a completed create long after its claim was made (never taken for abandoned)", async () => {
+    const account = await createAccount();
+    const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old-claim") });
+    await db()
+      .update(idempotencyKeys)
+      .set({ lockedAt: unixSeconds() - 3_600 })
+      .where(eq(idempotencyKeys.key, "k-old-claim"));
+
+    const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old-claim") });
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.text()).toBe(await first.text());
+    expect(await messageCount(account.id)).toBe(1);
+  });
+
+  it("prunes expired keys and keeps live ones", async () => {
+    const account = await createAccount();
+    await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old") });
+    await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-live") });
+    await db()
+      .update(idempotencyKeys)
+      .set({ expiresAt: unixSeconds() - 10 })
+      .where(eq(idempotencyKeys.key, "k-old"));
+
+    // What the every-minute Cron Trigger runs (see src/services/maintenance.ts).
+    await pruneIdempotencyKeys(env, Date.now());
+    expect(await storedKey(account.id, "k-old")).toBeUndefined();
+    expect(await storedKey(account.id, "k-live")).toBeDefined();
+  });
+});
+
+/**
+ * Counts D1 round trips from here on: each batch, and each statement run on
+ * its own. (Statements are wrapped where they are made and bound.)
+ */
+function countD1RoundTrips(): () => number {
+  let trips = 0;
+  const counted = (statement: D1PreparedStatement) => aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => (trips++, execute()));
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
+  vi.spyOn(env.DB, "batch").mockImplementation((statements) => (trips++, batch(statements)));
+  return () => trips;
+}
+
+describe("D1 round trips of POST /v1/messages", () => {
+  const templated = { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "849201" } } };
+
+  it.each([
+    ["a template, without an Idempotency-Key: API key with the template and pool lookups, then the message", templated, undefined, 2],
+    ["a template, with a key: the same, and the key's claim (the message is its stored response) between them", templated, "k-trips-1", 3],
+    ["a named sender and text, without a key (a test key looks nothing up): API key, then the message", smsBody({ from: "+14155550100" }), undefined, 2],
+    ["a named sender and text, with a key", smsBody({ from: "+14155550100" }), "k-trips-2", 3],
+  ])("%s", async (_, json, key, expected) => {
+    const account = await createAccount();
+    await seedExample(account);
+    const trips = countD1RoundTrips();
+    const res = await api("/v1/messages", { key: account.key, json, headers: key ? withKey(key) : {} });
+    const counted = trips();
+    vi.restoreAllMocks();
+    expect(res.status).toBe(201);
+    expect(counted).toBe(expected);
+  });
+});

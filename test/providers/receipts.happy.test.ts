@@ -1,0 +1,106 @@
+// Provider delivery reports: believed only with a valid signature.
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it, vi } from "vitest";
+import { twilioSignature } from "../../src/providers/twilio.ts";
+import { whatsappSignature } from "../../src/providers/whatsapp.ts";
+import { api } from "../support/api.ts";
+import { storedMessage } from "../support/db.ts";
+import { useFakeProviders } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
+
+useFakeProviders();
+
+const BASE = "http://api.omniflow.test";
+
+describe("POST /v1/providers/twilio/status", () => {
+  async function post(id: string, params: Record<string, string>, signature?: string) {
+    const headers: Record<string, string> = {};
+    if (signature !== undefined) headers["X-Twilio-Signature"] = signature;
+    return api(`/v1/providers/twilio/status?message_id=${id}`, { key: null, form: new URLSearchParams(params).toString(), headers });
+  }
+
+  it("applies a correctly signed status callback", async () => {
+    const { id, providerMessageId } = await handedOff("sms");
+    const params = { MessageSid: providerMessageId, MessageStatus: "delivered", AccountSid: env.TWILIO_ACCOUNT_SID! };
+    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    const res = await post(id, params, signature);
+    expect(res.status).toBe(200);
+    expect((await storedMessage(id)).status).toBe("delivered");
+  });
+
+  it("maps undelivered with its Twilio error code", async () => {
+    const { id, providerMessageId } = await handedOff("sms");
+    const params = { MessageSid: providerMessageId, MessageStatus: "undelivered", ErrorCode: "30007" };
+    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    expect((await post(id, params, signature)).status).toBe(200);
+    expect(await storedMessage(id)).toMatchObject({ status: "undelivered", errorCode: "carrier_rejected" });
+  });
+
+  it("acknowledges a signed report about an unknown message", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const params = { MessageSid: "SMunknown", MessageStatus: "delivered" };
+    const unknown = "msg_0000000000000000000000000000dead";
+    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${unknown}`, params);
+    expect((await post(unknown, params, signature)).status).toBe(200);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("receipt_for_unknown_message"));
+  });
+});
+
+describe("/v1/providers/whatsapp/webhook", () => {
+  const payload = (statuses: object[]) => JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
+
+  it("applies signed statuses that arrive out of order (read before delivered)", async () => {
+    const { id, providerMessageId } = await handedOff("whatsapp");
+    const body = payload([
+      { id: providerMessageId, status: "read", timestamp: "1718329485", recipient_id: "919876543210", biz_opaque_callback_data: id },
+      { id: providerMessageId, status: "delivered", timestamp: "1718329484", recipient_id: "919876543210", biz_opaque_callback_data: id },
+    ]);
+    const res = await api("/v1/providers/whatsapp/webhook", {
+      key: null,
+      body,
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await whatsappSignature(env.WHATSAPP_APP_SECRET!, body) },
+      method: "POST",
+    });
+    expect(res.status).toBe(200);
+    expect(await storedMessage(id)).toMatchObject({ status: "read", deliveredAt: expect.any(Number) });
+  });
+
+  it("maps a failed status with Meta's error code", async () => {
+    const { id, providerMessageId } = await handedOff("whatsapp");
+    const body = payload([{ id: providerMessageId, status: "failed", biz_opaque_callback_data: id, errors: [{ code: 131026, title: "Message undeliverable" }] }]);
+    await api("/v1/providers/whatsapp/webhook", {
+      key: null,
+      body,
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await whatsappSignature(env.WHATSAPP_APP_SECRET!, body) },
+      method: "POST",
+    });
+    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "unreachable_destination" });
+  });
+});
+
+describe("POST /v1/providers/resend/webhook", () => {
+  function svixHeaders(body: string, secret = env.RESEND_WEBHOOK_SECRET!) {
+    const id = `msg_${crypto.randomUUID()}`;
+    const timestamp = new Date();
+    const signature = new Webhook(secret).sign(id, timestamp, body);
+    return { "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature, "Content-Type": "application/json" };
+  }
+  const event = (type: string, emailId: string, messageId: string, extra: object = {}) =>
+    JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra } });
+
+  it("applies email.delivered and email.bounced, and notes email.delivery_delayed", async () => {
+    const delivered = await handedOff("email");
+    let body = event("email.delivery_delayed", delivered.providerMessageId, delivered.id);
+    expect((await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" })).status).toBe(200);
+    expect((await storedMessage(delivered.id)).status).toBe("sent");
+    body = event("email.delivered", delivered.providerMessageId, delivered.id);
+    expect((await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" })).status).toBe(200);
+    expect((await storedMessage(delivered.id)).status).toBe("delivered");
+
+    const bounced = await handedOff("email");
+    body = event("email.bounced", bounced.providerMessageId, bounced.id, { bounce: { message: "Mailbox does not exist" } });
+    await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" });
+    expect(await storedMessage(bounced.id)).toMatchObject({ status: "failed", errorCode: "email_bounced", errorMessage: "Mailbox does not exist" });
+  });
+});

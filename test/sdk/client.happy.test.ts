@@ -1,0 +1,65 @@
+// The SDK (sdk/) against the Worker: every request goes through the Worker's own fetch.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { type Message, OmniFlow } from "../../sdk/src/index.ts";
+import { createAccount, seedExample } from "../support/accounts.ts";
+
+function clientFor(apiKey: string, seen: Request[] = []) {
+  return new OmniFlow({
+    apiKey,
+    baseUrl: "http://api.omniflow.test",
+    fetch: (request) => {
+      seen.push(request.clone());
+      return exports.default.fetch(request);
+    },
+  });
+}
+
+describe("the SDK against the Worker", () => {
+  it("creates a message, then retrieves it", async () => {
+    const account = await createAccount();
+    await seedExample(account);
+    const omniflow = clientFor(account.key);
+    const created = await omniflow.messages.create({
+      channel: "WHATSAPP",
+      to: "+919876543210",
+      from: "omni_verify",
+      content: { template_id: "auth_otp", variables: { code: "849201" } },
+      status_callback: "https://your-app.com/webhooks/omniflow",
+    });
+    expect(created).toMatchObject({ object: "message", channel: "whatsapp", status: "queued", to: "+919876543210" });
+    expect(await omniflow.messages.retrieve(created.id)).toEqual(created);
+  });
+
+  it("authenticates with the key as a Bearer token and sends Idempotency-Key when given", async () => {
+    const account = await createAccount();
+    const seen: Request[] = [];
+    await clientFor(account.key, seen).messages.create(
+      { channel: "sms", to: "+14155550123", content: { text: "hi" } },
+      { idempotencyKey: "order-1234-otp" },
+    );
+    expect(seen[0]!.headers.get("authorization")).toBe(`Bearer ${account.key}`);
+    expect(seen[0]!.headers.get("idempotency-key")).toBe("order-1234-otp");
+  });
+
+  it("lists every message across pages, newest first, with auto-pagination", async () => {
+    const account = await createAccount();
+    const omniflow = clientFor(account.key);
+    const created: Message[] = [];
+    for (const text of ["one", "two", "three", "four", "five"]) {
+      created.push(await omniflow.messages.create({ channel: "sms", to: "+14155550123", content: { text } }));
+    }
+    const seen: Request[] = [];
+    const listed: Message[] = [];
+    for await (const message of clientFor(account.key, seen).messages.list({ limit: 2 })) listed.push(message);
+    expect(listed.map((m) => m.id)).toEqual(created.map((m) => m.id).reverse());
+    expect(seen).toHaveLength(3);
+  });
+
+  it("stops after an empty first page", async () => {
+    const account = await createAccount();
+    const listed: Message[] = [];
+    for await (const message of clientFor(account.key).messages.list()) listed.push(message);
+    expect(listed).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+// Accounts with real keys, made as `npm run keys` and `npm run dev` make them.
+import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../../src/auth/api-key.ts";
+import type { Mode } from "../../src/domain/account.ts";
+import { accounts, apiKeys, senders, templates } from "../../src/db/schema.ts";
+import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import { exampleSenders, exampleTemplate, sandboxSenders } from "../../src/domain/sandbox.ts";
+import { db } from "./db.ts";
+
+export interface TestAccount {
+  id: string;
+  key: string;
+  keyPrefix: string;
+  webhookSecret: string;
+  mode: Mode;
+}
+
+export interface AccountLimits {
+  rateLimitRps?: number;
+  dailyMessageLimit?: number;
+}
+
+/** An account with one key; a test-mode one starts with its sandbox senders, as `npm run keys` makes it. */
+export async function createAccount(mode: Mode = "test", limits: AccountLimits = {}): Promise<TestAccount> {
+  const id = newId("acct");
+  const webhookSecret = generateWebhookSecret();
+  await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), ...limits });
+  const { key, keyPrefix } = await addKey(id, mode);
+  if (mode === "test") await db().insert(senders).values(sandboxSenders(id));
+  return { id, key, keyPrefix, webhookSecret, mode };
+}
+
+/** Stores a new key of `mode` for the account (the mode need not match the account's, to test that it must). */
+export async function addKey(accountId: string, mode: Mode): Promise<{ key: string; keyPrefix: string }> {
+  const key = generateApiKey(mode);
+  const keyPrefix = parseApiKey(key)!.prefix;
+  await db().insert(apiKeys).values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
+  return { key, keyPrefix };
+}
+
+/** What `npm run dev` gives its account: template auth_otp and sender omni_verify (SMS, WhatsApp). */
+export async function seedExample(account: TestAccount): Promise<void> {
+  await db().insert(templates).values(exampleTemplate(account.id));
+  await db().insert(senders).values(exampleSenders(account.id));
+}

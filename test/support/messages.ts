@@ -1,0 +1,43 @@
+// Messages made and listed through the API.
+import { expect } from "vitest";
+import type { TestAccount } from "./accounts.ts";
+import { api } from "./api.ts";
+
+export const smsBody = (overrides: Record<string, unknown> = {}) => ({
+  channel: "SMS",
+  to: "+14155550123",
+  content: { text: "Your code is 849201" },
+  ...overrides,
+});
+
+export async function createMessage(account: TestAccount, body: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>> {
+  const res = await api("/v1/messages", { key: account.key, json: body });
+  if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Creates `count` SMS messages one after another; returns their ids, oldest first. */
+export async function createMessages(key: string, howMany: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < howMany; i++) {
+    const res = await api("/v1/messages", { key, json: smsBody({ content: { text: `message ${i}` } }) });
+    expect(res.status).toBe(201);
+    ids.push((await res.json<{ id: string }>()).id);
+  }
+  return ids;
+}
+
+export interface ListPage {
+  object: "list";
+  data: { id: string; object: string; created_at: number }[];
+  next_cursor: string | null;
+  prev_cursor: string | null;
+  has_more: boolean;
+}
+
+export async function listMessages(key: string, query: Record<string, string | number> = {}): Promise<ListPage> {
+  const params = new URLSearchParams(Object.entries(query).map(([name, value]) => [name, String(value)]));
+  const res = await api(`/v1/messages${params.size ? `?${params}` : ""}`, { key });
+  expect(res.status).toBe(200);
+  return res.json<ListPage>();
+}

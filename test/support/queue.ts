@@ -1,0 +1,51 @@
+// Drives the delivery pipeline by hand instead of through the real Queue:
+// messages stored without a job, and the consumer run on a batch the test makes.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { insertMessage } from "../../src/db/messages.ts";
+import type { NewMessageRow } from "../../src/db/schema.ts";
+import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import worker from "../../src/index.ts";
+import type { DeliveryJob } from "../../src/delivery/job.ts";
+import type { TestAccount } from "./accounts.ts";
+import { db } from "./db.ts";
+
+/** Stores a message as the API would, without queueing it: for tests that drive the consumer themselves. */
+export async function storeMessage(account: TestAccount, overrides: Partial<NewMessageRow> = {}): Promise<string> {
+  const id = newId("msg");
+  const content = { text: "Your code is 849201" };
+  await insertMessage(db(), {
+    id,
+    accountId: account.id,
+    mode: account.mode,
+    channel: "sms",
+    to: "+14155550123",
+    from: "+14155550100",
+    content,
+    rendered: { channel: "sms", text: content.text },
+    status: "queued",
+    createdAt: unixSeconds(),
+    ...overrides,
+  });
+  return id;
+}
+
+/** Runs the queue consumer on one batch of these message ids, as delivery `attempts`. */
+export async function runConsumer(messageIds: string[], attempts = 1, queue = "omniflow-messages") {
+  const batch = createMessageBatch<DeliveryJob>(
+    queue,
+    messageIds.map((messageId) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body: { messageId } })),
+  );
+  // getQueueResult() does not report retry options, so record the delays here.
+  const retryDelays: (number | undefined)[] = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options) => {
+      retryDelays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await (worker as ExportedHandler<Env, DeliveryJob>).queue!(batch, env, ctx);
+  return { ...(await getQueueResult(batch, ctx)), retryDelays };
+}

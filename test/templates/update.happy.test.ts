@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { createTemplate as create } from "../support/resources.ts";
+
+const otp = {
+  id: "auth_otp",
+  sms: { text: "Your code is {{code}}" },
+  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
+  email: { subject: "Code {{code}}", text: "Hi {{name}}, your code is {{ code }}.", html: "<p>Hi {{name}}, your code is <b>{{code}}</b></p>" },
+};
+
+const createTemplate = (account: TestAccount, body: Record<string, unknown> = otp) => create(account, body);
+
+describe("templates CRUD", () => {
+  it("updates: a body given replaces that channel's body, the others stay, updated_at moves", async () => {
+    const account = await createAccount();
+    await createTemplate(account);
+    const res = await api("/v1/templates/auth_otp", { key: account.key, json: { sms: { text: "Code: {{code}}. Do not share it." } } });
+    expect(res.status).toBe(200);
+    const updated = await res.json<Record<string, unknown>>();
+    expect(updated).toMatchObject({ sms: { text: "Code: {{code}}. Do not share it." }, whatsapp: otp.whatsapp, email: otp.email });
+    expect(updated.updated_at).toBeGreaterThanOrEqual(updated.created_at as number);
+    expect(await (await api("/v1/templates/auth_otp", { key: account.key })).json()).toEqual(updated);
+  });
+
+  it("updates: null in JSON, or an empty value in a form, removes a channel's body", async () => {
+    const account = await createAccount();
+    await createTemplate(account);
+    const json = await api("/v1/templates/auth_otp", { key: account.key, json: { email: null } });
+    expect(await json.json()).toMatchObject({ email: null, variables: ["code"] });
+    const form = await api("/v1/templates/auth_otp", { key: account.key, form: "whatsapp=" });
+    expect(await form.json()).toMatchObject({ sms: otp.sms, whatsapp: null, email: null });
+  });
+});

@@ -1,0 +1,153 @@
+// status_callback webhooks: what arrives, signed how, in which order, and how
+// failures are retried. A receiver verifies every request with the
+// `standardwebhooks` package, as a customer's server would.
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import { RETRY_SCHEDULE_SECONDS } from "../../src/delivery/webhooks.ts";
+import { type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
+import { eventually } from "../support/wait.ts";
+
+let receiver: ReturnType<typeof fakeReceiver>;
+afterEach(() => {
+  receiver.restore();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+async function signingSecret(account: TestAccount): Promise<string> {
+  return (await (await api("/v1/account", { key: account.key })).json<{ webhook_signing_secret: string }>()).webhook_signing_secret;
+}
+
+/** Verifies as the receiver would have when the request arrived (some tests move the clock). */
+function verify(secret: string, request: RecordedRequest) {
+  vi.useFakeTimers({ toFake: ["Date"], now: Number(request.headers.get("webhook-timestamp")) * 1000 });
+  try {
+    return verifyNow(secret, request);
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+function verifyNow(secret: string, request: RecordedRequest) {
+  return new Webhook(secret).verify(request.body, Object.fromEntries(request.headers)) as {
+    id: string;
+    object: string;
+    type: string;
+    created_at: number;
+    data: Record<string, unknown>;
+  };
+}
+
+/** A live SMS with a status_callback, handed off to (fake) Twilio, so its 'sent' webhook is on its way. */
+async function sentLiveMessage(callback = receiver.url) {
+  fakeProviders();
+  return handedOff("sms", { statusCallback: callback });
+}
+
+const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
+  (await stub.events())
+    .filter((event) => event.type === "webhook.attempt")
+    .map((event) => ({ ...event.data, at: event.at }));
+
+/** Runs the object's alarm as if `seconds` had passed since now. */
+async function afterSeconds(stub: ReturnType<typeof messageStatusStub>, seconds: number) {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + seconds * 1000 });
+  const ran = await runDurableObjectAlarm(stub);
+  vi.useRealTimers();
+  return ran;
+}
+
+describe("status callbacks", () => {
+  it("retries a failing receiver and delivers the same webhook-id on the third attempt; the next event waits", async () => {
+    receiver = fakeReceiver();
+    receiver.respondWith(
+      () => new Response("oops", { status: 500 }),
+      () => new Response("oops", { status: 500 }),
+    );
+    const { account, stub, report } = await sentLiveMessage();
+    await eventually(() => receiver.requests.length === 1);
+    await report("delivered");
+    expect(await afterSeconds(stub, 6)).toBe(true);
+    expect(receiver.requests).toHaveLength(2);
+    expect(await afterSeconds(stub, 6 + 330)).toBe(true);
+    expect(receiver.requests).toHaveLength(3);
+    // The next event was held back until now; it is due at once (in the moved clock).
+    expect(await afterSeconds(stub, 6 + 330 + 1)).toBe(true);
+    const secret = await signingSecret(account);
+    const ids = receiver.requests.map((request) => request.headers.get("webhook-id"));
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[1]).toBe(ids[2]);
+    expect(receiver.requests.map((request) => verify(secret, request).type)).toEqual(["message.sent", "message.sent", "message.sent", "message.delivered"]);
+    const attempts = await webhookAttempts(stub);
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.http_status])).toEqual([
+      [1, "retry_scheduled", 500],
+      [2, "retry_scheduled", 500],
+      [3, "delivered", 200],
+      [1, "delivered", 200],
+    ]);
+  });
+
+  it("follows the schedule 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (with jitter), then gives up and records it", async () => {
+    receiver = fakeReceiver();
+    receiver.respondWith(...Array.from({ length: 8 }, () => () => new Response("down", { status: 503 })));
+    const { stub } = await sentLiveMessage();
+    await eventually(() => receiver.requests.length === 1);
+    let elapsed = 0;
+    for (const delay of RETRY_SCHEDULE_SECONDS) {
+      elapsed += delay * 1.1 + 1;
+      expect(await afterSeconds(stub, elapsed)).toBe(true);
+    }
+    expect(receiver.requests).toHaveLength(8);
+    const attempts = await webhookAttempts(stub);
+    expect(attempts.map((a) => a.outcome)).toEqual([...Array(7).fill("retry_scheduled"), "abandoned"]);
+    attempts.slice(0, 7).forEach((attempt, i) => {
+      const delay = (attempt.next_retry_at as number) - Math.floor(attempt.at / 1000);
+      expect(delay).toBeGreaterThanOrEqual(Math.floor(RETRY_SCHEDULE_SECONDS[i]! * 0.9) - 1);
+      expect(delay).toBeLessThanOrEqual(Math.ceil(RETRY_SCHEDULE_SECONDS[i]! * 1.1) + 1);
+    });
+    expect(await afterSeconds(stub, elapsed + 100_000)).toBe(false);
+  });
+
+  it("stops every callback of the message at once on 410 Gone", async () => {
+    receiver = fakeReceiver();
+    receiver.respondWith(() => new Response("gone", { status: 410 }));
+    const { stub, report } = await sentLiveMessage();
+    await eventually(async () => (await webhookAttempts(stub)).length === 1);
+    await report("delivered");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(1);
+    expect((await webhookAttempts(stub)).map((a) => a.outcome)).toEqual(["disabled"]);
+  });
+
+  it("honours Retry-After on 429 and 503", async () => {
+    receiver = fakeReceiver();
+    receiver.respondWith(() => new Response("slow down", { status: 429, headers: { "Retry-After": "120" } }));
+    const { stub } = await sentLiveMessage();
+    await eventually(async () => (await webhookAttempts(stub)).length === 1);
+    const [attempt] = await webhookAttempts(stub);
+    expect((attempt!.next_retry_at as number) - Math.floor(attempt!.at / 1000)).toBeGreaterThanOrEqual(119);
+    await afterSeconds(stub, 60);
+    expect(receiver.requests).toHaveLength(1);
+    await afterSeconds(stub, 125);
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it("loses nothing when the object is evicted between attempts", async () => {
+    receiver = fakeReceiver();
+    receiver.respondWith(() => new Response("busy", { status: 503, headers: { "Retry-After": "3600" } }));
+    const { stub } = await sentLiveMessage();
+    await eventually(() => receiver.requests.length === 1);
+    // Eviction waits for in-flight work to drain (seconds, locally); the retry is an hour away.
+    await evictDurableObject(stub);
+    expect(receiver.requests).toHaveLength(1);
+    expect(await afterSeconds(stub, 3_700)).toBe(true);
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests[1]!.headers.get("webhook-id")).toBe(receiver.requests[0]!.headers.get("webhook-id"));
+    expect((await webhookAttempts(stub)).map((a) => a.outcome)).toEqual(["retry_scheduled", "delivered"]);
+  });
+});

@@ -1,0 +1,90 @@
+// status_callback webhooks: what arrives, signed how, in which order, and how
+// failures are retried. A receiver verifies every request with the
+// `standardwebhooks` package, as a customer's server would.
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
+import { createMessage } from "../support/messages.ts";
+import { eventually } from "../support/wait.ts";
+
+let receiver: ReturnType<typeof fakeReceiver>;
+afterEach(() => {
+  receiver.restore();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+async function signingSecret(account: TestAccount): Promise<string> {
+  return (await (await api("/v1/account", { key: account.key })).json<{ webhook_signing_secret: string }>()).webhook_signing_secret;
+}
+
+/** Verifies as the receiver would have when the request arrived (some tests move the clock). */
+function verify(secret: string, request: RecordedRequest) {
+  vi.useFakeTimers({ toFake: ["Date"], now: Number(request.headers.get("webhook-timestamp")) * 1000 });
+  try {
+    return verifyNow(secret, request);
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+function verifyNow(secret: string, request: RecordedRequest) {
+  return new Webhook(secret).verify(request.body, Object.fromEntries(request.headers)) as {
+    id: string;
+    object: string;
+    type: string;
+    created_at: number;
+    data: Record<string, unknown>;
+  };
+}
+
+/** A live SMS with a status_callback, handed off to (fake) Twilio, so its 'sent' webhook is on its way. */
+async function sentLiveMessage(callback = receiver.url) {
+  fakeProviders();
+  return handedOff("sms", { statusCallback: callback });
+}
+
+const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
+  (await stub.events())
+    .filter((event) => event.type === "webhook.attempt")
+    .map((event) => ({ ...event.data, at: event.at }));
+
+describe("status callbacks", () => {
+  it("posts one verified event per status change, in order, with the message as GET returns it", async () => {
+    receiver = fakeReceiver();
+    const account = await createAccount("test");
+    const secret = await signingSecret(account);
+    const { id } = await createMessage(account, { channel: "WHATSAPP", to: "+919876543210", content: { text: "hi" }, status_callback: receiver.url });
+    await eventually(() => receiver.requests.length >= 3, 15_000);
+    const events = receiver.requests.map((request) => verify(secret, request));
+    expect(events.map((event) => event.type)).toEqual(["message.sent", "message.delivered", "message.read"]);
+    expect(new Set(events.map((event) => event.id)).size).toBe(3);
+    for (const event of events) {
+      expect(event).toMatchObject({ id: expect.stringMatching(/^evt_[0-9a-f]{32}$/), object: "event", created_at: expect.any(Number) });
+      expect(event.data).toMatchObject({ id, object: "message", channel: "whatsapp", to: "+919876543210", status: event.type.slice("message.".length) });
+    }
+    const final = await (await api(`/v1/messages/${id}`, { key: account.key })).json();
+    expect(events[2]!.data).toEqual(final);
+    const request = receiver.requests[0]!;
+    expect(request.method).toBe("POST");
+    expect(request.headers.get("content-type")).toBe("application/json");
+    expect(request.headers.get("webhook-id")).toBe(events[0]!.id);
+    expect(request.headers.get("authorization")).toBeNull();
+    expect(request.headers.get("cookie")).toBeNull();
+  }, 20_000);
+
+  it("keeps events in status order when statuses change faster than the receiver answers", async () => {
+    receiver = fakeReceiver();
+    const { account, stub, report } = await sentLiveMessage();
+    await report("delivered");
+    await report("read");
+    await eventually(() => receiver.requests.length >= 3);
+    const secret = await signingSecret(account);
+    expect(receiver.requests.map((request) => verify(secret, request).type)).toEqual(["message.sent", "message.delivered", "message.read"]);
+    expect((await webhookAttempts(stub)).map((attempt) => attempt.outcome)).toEqual(["delivered", "delivered", "delivered"]);
+  });
+});
