@@ -11,8 +11,9 @@
 // - every write statement an object runs on its own SQLite storage, by class.
 // GET /__bench/counters answers the totals (the Worker and its Durable
 // Objects share one isolate under `wrangler dev`, so one set of counters sees both).
-import worker, { MessageStatus as CountedMessageStatus, RateLimiter as CountedRateLimiter } from "../src/index.ts";
+
 import type { DeliveryJob } from "../src/delivery/job.ts";
+import worker, { MessageStatus as CountedMessageStatus, RateLimiter as CountedRateLimiter } from "../src/index.ts";
 
 type Tally = Record<string, number>;
 const counters = { d1Reads: {} as Tally, d1Writes: {} as Tally, durableObjectRequests: {} as Tally, durableObjectStorageWrites: {} as Tally };
@@ -103,11 +104,16 @@ function countedStub<S extends object>(stub: S, objectClass: ObjectClass): S {
   });
 }
 
-function countedNamespace<T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, objectClass: ObjectClass): DurableObjectNamespace<T> {
+function countedNamespace<T extends Rpc.DurableObjectBranded | undefined>(
+  namespace: DurableObjectNamespace<T>,
+  objectClass: ObjectClass,
+): DurableObjectNamespace<T> {
   return new Proxy(namespace, {
     get(target, prop) {
-      if (prop === "get") return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.get(id, options), objectClass);
-      if (prop === "getByName") return (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.getByName(name, options), objectClass);
+      if (prop === "get")
+        return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.get(id, options), objectClass);
+      if (prop === "getByName")
+        return (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.getByName(name, options), objectClass);
       return bound(target, prop);
     },
   });

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { unstable_readConfig } from "wrangler";
-import { type D1Target, applyMigrations } from "../scripts/d1.ts";
+import { applyMigrations, type D1Target } from "../scripts/d1.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 60_000;
@@ -23,7 +23,10 @@ export function omniflowConfig(dir: string, name: string, { consumers }: { consu
     main: config.main,
     compatibility_date: config.compatibility_date,
     compatibility_flags: config.compatibility_flags,
-    d1_databases: config.d1_databases.map((db: (typeof config.d1_databases)[number]) => ({ ...db, migrations_dir: path.join(ROOT, db.migrations_dir ?? "migrations") })),
+    d1_databases: config.d1_databases.map((db: (typeof config.d1_databases)[number]) => ({
+      ...db,
+      migrations_dir: path.join(ROOT, db.migrations_dir ?? "migrations"),
+    })),
     queues: { producers: config.queues.producers, consumers: consumers ? config.queues.consumers : [] },
     durable_objects: config.durable_objects,
     migrations: config.migrations,
@@ -102,12 +105,18 @@ export async function startLocalWorker(options: StartOptions): Promise<LocalWork
   const args = [
     "dev",
     ...(options.script ? [options.script] : []),
-    "--config", options.config,
-    "--ip", "127.0.0.1",
-    "--port", String(options.port),
-    "--inspector-port", String(options.inspectorPort),
-    "--persist-to", options.persistTo,
-    "--log-level", "error",
+    "--config",
+    options.config,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(options.port),
+    "--inspector-port",
+    String(options.inspectorPort),
+    "--persist-to",
+    options.persistTo,
+    "--log-level",
+    "error",
     "--show-interactive-dev-session=false",
     ...(options.extraArgs ?? []),
   ];

@@ -118,7 +118,11 @@ export async function steadyStage(
 
   const webhookTimes = created.map((m) => (receiver.arrivedAt(m.id, "message.delivered") ?? Number.POSITIVE_INFINITY) - m.acceptedAt);
   const fifth = Math.max(1, Math.floor(created.length / 5));
-  const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+  const median = (values: number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    );
   const backlogGrowthMs = median(webhookTimes.slice(-fifth)) - median(webhookTimes.slice(0, fifth));
 
   const step = Math.max(1, Math.floor(created.length / EVENT_SAMPLE));

@@ -43,7 +43,10 @@ export function markdownTable(r: Results): string {
     `${ratio(createToB)} B (target >= ${TARGETS.createToBaselineB}: ${met(createToB >= TARGETS.createToBaselineB)}), ${ratio(create.rps / a.rps)} A; ` +
       `CPU/req ${ratio(create.cpuMsPerRequest / b.cpuMsPerRequest)} B`,
   );
-  for (const [route, label] of [["retrieve", "`GET /v1/messages/:id`"], ["list", "`GET /v1/messages?limit=100`"]] as const) {
+  for (const [route, label] of [
+    ["retrieve", "`GET /v1/messages/:id`"],
+    ["list", "`GET /v1/messages?limit=100`"],
+  ] as const) {
     const { small, large } = reads[route];
     const p99Ratio = large.p99Ms / small.p99Ms;
     load(`4. ${label}, 1,000 stored`, small, "");

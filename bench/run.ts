@@ -9,9 +9,9 @@ import { createKey, setLimits } from "../scripts/accounts.ts";
 import { encodeCursor } from "../src/domain/cursor.ts";
 import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
-import { type Api, type LifeCost, type StageResult, SMS, lifeCost, steadyStage } from "./pipeline.ts";
+import { type Api, type LifeCost, lifeCost, SMS, type StageResult, steadyStage } from "./pipeline.ts";
 import { markdownTable, type Results } from "./report.ts";
-import { seedMessages, seededId } from "./seed.ts";
+import { seededId, seedMessages } from "./seed.ts";
 import { startWebhookReceiver } from "./webhook-receiver.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8808);

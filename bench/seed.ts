@@ -2,7 +2,7 @@
 // local D1 with one SQL statement per account: SQLite generates the rows
 // itself (a recursive CTE), so 200,000 of them take seconds, and no API that
 // production could expose is involved.
-import { executeSql, quote, type D1Target } from "../scripts/d1.ts";
+import { type D1Target, executeSql, quote } from "../scripts/d1.ts";
 import { renderDirect } from "../src/domain/message.ts";
 
 const SEEDED_CONTENT = { text: "Your code is 849201" };

@@ -30,8 +30,7 @@ async function devKey(): Promise<CreatedKey> {
  * database from before senders existed works too).
  */
 function seedExample(accountId: string): void {
-  const noSenderOn = (channel: string) =>
-    `WHERE NOT EXISTS (SELECT 1 FROM senders WHERE account_id = ${quote(accountId)} AND channel = ${quote(channel)})`;
+  const noSenderOn = (channel: string) => `WHERE NOT EXISTS (SELECT 1 FROM senders WHERE account_id = ${quote(accountId)} AND channel = ${quote(channel)})`;
   const statements = [
     ...sandboxSenders(accountId).map((row) => `${insertOrIgnore(senders, row)} ${noSenderOn(row.channel)}`),
     insertOrIgnore(templates, exampleTemplate(accountId)),

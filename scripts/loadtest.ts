@@ -244,7 +244,11 @@ async function main(): Promise<boolean> {
     const seconds = (performance.now() - started) / 1000;
     const accepted = new Set(sends.flatMap((s) => [...s.ids]));
     const stored = await waitForFinal(pool, key, accepted);
-    const accepts = await handOffs(pool, key, [...accepted].filter((id) => stored.has(id)));
+    const accepts = await handOffs(
+      pool,
+      key,
+      [...accepted].filter((id) => stored.has(id)),
+    );
     return report(sends, stored, accepts, seconds);
   } catch (error) {
     console.error(`loadtest: ${(error as Error).message}`);

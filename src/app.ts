@@ -1,21 +1,21 @@
 // The HTTP API: middleware every request passes through, then the routers.
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
-import { Scalar } from "@scalar/hono-api-reference";
 import { loadConfig } from "./config.ts";
 import { authenticate } from "./http/auth.ts";
 import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors } from "./http/errors.ts";
 import { idempotency } from "./http/idempotency.ts";
-import { rateLimit } from "./http/rate-limit.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
 import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
+import { rateLimit } from "./http/rate-limit.ts";
 import { createRouter } from "./http/router.ts";
 import { logger } from "./log.ts";
 

@@ -3,14 +3,14 @@
 // moving (scheduled), deployed together.
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
-import { accountRouter } from "./routes/account/index.ts";
 import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
+import type { DeliveryJob } from "./delivery/job.ts";
+import { accountRouter } from "./routes/account/index.ts";
 import { messagesRouter } from "./routes/messages/index.ts";
 import { providersRouter } from "./routes/providers/index.ts";
 import { sendersRouter } from "./routes/senders/index.ts";
 import { templatesRouter } from "./routes/templates/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
-import type { DeliveryJob } from "./delivery/job.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
 export { RateLimiter } from "./limits/rate-limiter.ts";

@@ -7,8 +7,8 @@ import { Webhook } from "standardwebhooks";
 // ".js" is the path in the built package (dist/schema.d.ts); TypeScript maps it to schema.ts here.
 import type { components, paths } from "./schema.js";
 
-export type { components, paths };
 export { WebhookVerificationError } from "standardwebhooks";
+export type { components, paths };
 
 export type Message = components["schemas"]["Message"];
 export type MessageList = components["schemas"]["MessageList"];

@@ -1,9 +1,9 @@
 // Accounts and API keys in D1.
 import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Account } from "../domain/account.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./schema.ts";
-import type { Account } from "../domain/account.ts";
 
 /**
  * Whose rows a read may return: the caller's account, or, for reads that ride
@@ -34,13 +34,15 @@ export interface KeyCandidate {
  * KeyCandidate). Unexecuted, so a route's own reads can share its round trip.
  */
 export function activeKeysQuery(db: Database, prefix: string) {
-  return db
-    // Aliased: in a D1 batch, drizzle reads rows by column name, so the key's
-    // "id" would be lost under the account's.
-    .select({ keyId: sql<string>`${apiKeys.id}`.as("key_id"), hash: apiKeys.hash, account: accounts })
-    .from(apiKeys)
-    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-    .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
+  return (
+    db
+      // Aliased: in a D1 batch, drizzle reads rows by column name, so the key's
+      // "id" would be lost under the account's.
+      .select({ keyId: sql<string>`${apiKeys.id}`.as("key_id"), hash: apiKeys.hash, account: accounts })
+      .from(apiKeys)
+      .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+      .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)))
+  );
 }
 
 export async function findAccount(db: Database, accountId: string): Promise<Account | undefined> {

@@ -1,9 +1,9 @@
 // Idempotency-Key records in D1. A key is claimed atomically (one upsert),
 // so of two concurrent requests with one key exactly one runs.
 import { and, eq, inArray, isNull, lte, notExists, or, sql } from "drizzle-orm";
+import type { Message } from "../domain/message.ts";
 import type { Database } from "./client.ts";
 import { idempotencyKeys, messages } from "./schema.ts";
-import type { Message } from "../domain/message.ts";
 
 export interface ClaimRequest {
   accountId: string;
@@ -71,7 +71,12 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
         // (a message create) without its message, which would be its response.
         setWhere: or(
           lte(idempotencyKeys.expiresAt, now),
-          and(isNull(idempotencyKeys.responseStatus), lte(idempotencyKeys.lockedAt, now - request.lockSeconds), eq(idempotencyKeys.fingerprint, fingerprint), notExists(messageOfKey(db))),
+          and(
+            isNull(idempotencyKeys.responseStatus),
+            lte(idempotencyKeys.lockedAt, now - request.lockSeconds),
+            eq(idempotencyKeys.fingerprint, fingerprint),
+            notExists(messageOfKey(db)),
+          ),
         ),
       })
       .returning({ token: idempotencyKeys.lockToken }),
@@ -79,7 +84,12 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
     db
       .select()
       .from(messages)
-      .where(and(eq(messages.accountId, accountId), inArray(messages.id, db.select({ id: idempotencyKeys.messageId }).from(idempotencyKeys).where(sameKey(accountId, key))))),
+      .where(
+        and(
+          eq(messages.accountId, accountId),
+          inArray(messages.id, db.select({ id: idempotencyKeys.messageId }).from(idempotencyKeys).where(sameKey(accountId, key))),
+        ),
+      ),
   ]);
   if (claimed.length > 0) return { kind: "claimed" };
   if (!existing || existing.fingerprint !== fingerprint) return { kind: "mismatch" };
@@ -107,7 +117,9 @@ export async function completeClaim(db: Database, claim: Claim, response: Stored
 export async function releaseClaim(db: Database, claim: Claim): Promise<void> {
   await db
     .delete(idempotencyKeys)
-    .where(and(sameKey(claim.accountId, claim.key), eq(idempotencyKeys.lockToken, claim.token), isNull(idempotencyKeys.responseStatus), notExists(messageOfKey(db))));
+    .where(
+      and(sameKey(claim.accountId, claim.key), eq(idempotencyKeys.lockToken, claim.token), isNull(idempotencyKeys.responseStatus), notExists(messageOfKey(db))),
+    );
 }
 
 /** Deletes up to `limit` expired keys; returns how many. */

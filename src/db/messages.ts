@@ -5,16 +5,16 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
+import type { Message } from "../domain/message.ts";
+import type { Sender } from "../domain/sender.ts";
+import type { Status } from "../domain/status.ts";
+import type { Template } from "../domain/template.ts";
 import type { AccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { messages, type NewMessageRow } from "./schema.ts";
 import { sendersQuery } from "./senders.ts";
 import { templateQuery } from "./templates.ts";
-import type { Message } from "../domain/message.ts";
-import type { Sender } from "../domain/sender.ts";
-import type { Template } from "../domain/template.ts";
-import type { Status } from "../domain/status.ts";
 
 export interface CreateReads {
   templateId?: string;
@@ -101,13 +101,7 @@ export function messagePageQuery(db: Database, accountId: string, filters: Messa
 }
 
 /** One page of an account's messages, newest first (ids sort by creation time). */
-export function listMessages(
-  db: Database,
-  accountId: string,
-  filters: MessageFilters,
-  limit: number,
-  cursor: Cursor | null,
-): Promise<Page<Message>> {
+export function listMessages(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null): Promise<Page<Message>> {
   return accountPage(db, messagePage(accountId, filters, limit, cursor));
 }
 
@@ -134,7 +128,10 @@ export async function stuckQueuedMessageIds(db: Database, before: number, limit:
 export async function markRequeued(db: Database, ids: string[], now: number): Promise<void> {
   // One bound parameter for the whole list: D1 caps a query at 100.
   const idList = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
-  await db.update(messages).set({ updatedAt: now }).where(and(isQueued, inArray(messages.id, idList)));
+  await db
+    .update(messages)
+    .set({ updatedAt: now })
+    .where(and(isQueued, inArray(messages.id, idList)));
 }
 
 /** The row a delivery needs, by id alone: only the pipeline calls this, after the API scoped the id. */

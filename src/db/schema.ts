@@ -67,9 +67,7 @@ export const messages = sqliteTable(
     providerLatencyMs: integer("provider_latency_ms"),
     // Last change of the row; for a queued message, when it was last handed
     // to the Queue (the reconciler re-enqueues it when this gets old).
-    updatedAt: integer("updated_at")
-      .notNull()
-      .default(sql`(unixepoch())`),
+    updatedAt: integer("updated_at").notNull().default(sql`(unixepoch())`),
   },
   (t) => [
     // Every list filter is an equality on (account_id, <column>) then the id
@@ -79,9 +77,7 @@ export const messages = sqliteTable(
     index("messages_account_channel_idx").on(t.accountId, t.channel, t.id),
     index("messages_account_to_idx").on(t.accountId, t.to, t.id),
     // Only the (few) queued rows: what the reconciler scans every minute.
-    index("messages_queued_idx")
-      .on(t.updatedAt)
-      .where(sql`${t.status} = 'queued'`),
+    index("messages_queued_idx").on(t.updatedAt).where(sql`${t.status} = 'queued'`),
   ],
 );
 

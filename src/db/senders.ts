@@ -2,11 +2,11 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
+import type { Sender } from "../domain/sender.ts";
 import { type AccountScope, inAccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
 import { senders } from "./schema.ts";
-import type { Sender } from "../domain/sender.ts";
 
 const byId = (accountId: string, id: string) => and(eq(senders.accountId, accountId), eq(senders.id, id));
 

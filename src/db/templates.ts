@@ -1,12 +1,11 @@
 // Templates in D1. Every query is scoped to one account.
 import { and, eq } from "drizzle-orm";
 import type { Cursor } from "../domain/cursor.ts";
-import type { TemplateBodies } from "../domain/template.ts";
+import type { Template, TemplateBodies } from "../domain/template.ts";
 import { type AccountScope, inAccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
 import { templates } from "./schema.ts";
-import type { Template } from "../domain/template.ts";
 
 const byId = (accountId: string, id: string) => and(eq(templates.accountId, accountId), eq(templates.id, id));
 

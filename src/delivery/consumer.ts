@@ -1,9 +1,9 @@
 // The Queue consumer: each job is one message id, handed to the message's
 // Durable Object, and acked or retried on its own.
 import { backoffSeconds } from "../domain/backoff.ts";
+import { logger } from "../log.ts";
 import type { DeliveryJob } from "./job.ts";
 import { messageStatusStub } from "./message-status.ts";
-import { logger } from "../log.ts";
 
 export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
   await Promise.all(

@@ -222,7 +222,11 @@ export class MessageStatus extends DurableObject<Env> {
       state.errorMessage = change.errorMessage ?? null;
     }
     this.store.saveState(state);
-    this.store.addEvent("status.changed", { ...data, ...(change.errorCode ? { error: { code: change.errorCode, message: change.errorMessage ?? "" } } : {}) }, now);
+    this.store.addEvent(
+      "status.changed",
+      { ...data, ...(change.errorCode ? { error: { code: change.errorCode, message: change.errorMessage ?? "" } } : {}) },
+      now,
+    );
     this.outbox.add(state, this.messageObject(state), now);
     await this.project();
     await this.armAlarm();

@@ -97,7 +97,10 @@ export class MessageStore {
 
   dueTimers(now: number): Timer[] {
     return this.sql
-      .exec<{ id: number; kind: string; due_at: number; payload: string }>(`SELECT id, kind, due_at, payload FROM timers WHERE due_at <= ? ORDER BY due_at, id`, now)
+      .exec<{ id: number; kind: string; due_at: number; payload: string }>(
+        `SELECT id, kind, due_at, payload FROM timers WHERE due_at <= ? ORDER BY due_at, id`,
+        now,
+      )
       .toArray()
       .map((row) => ({ id: row.id, kind: row.kind, dueAt: row.due_at, payload: JSON.parse(row.payload) as Record<string, unknown> }));
   }

@@ -8,8 +8,8 @@
 import { database } from "../db/client.ts";
 import { markRequeued, stuckQueuedMessageIds } from "../db/messages.ts";
 import { unixSeconds } from "../domain/ids.ts";
-import { deliveryJob } from "./job.ts";
 import { logger } from "../log.ts";
+import { deliveryJob } from "./job.ts";
 
 export const RECONCILE = {
   /** Long enough for a healthy Queue to have picked a message up. */

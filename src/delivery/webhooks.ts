@@ -1,8 +1,8 @@
 // Status callbacks: Standard Webhooks signing, one delivery attempt, and the
 // retry schedule. The message's Durable Object decides when to call these.
 import { Webhook } from "standardwebhooks";
-import { unixSeconds } from "../domain/ids.ts";
 import type { Account } from "../domain/account.ts";
+import { unixSeconds } from "../domain/ids.ts";
 
 /** Delays before each retry after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Then we give up. */
 export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000] as const;
@@ -12,7 +12,10 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 const MAX_RETRY_AFTER_SECONDS = 36_000;
 
 /** The secrets that sign now: the current one, and the previous one during its overlap after a roll. */
-export function signingSecrets(account: Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt">, now = unixSeconds()): string[] {
+export function signingSecrets(
+  account: Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt">,
+  now = unixSeconds(),
+): string[] {
   const previousValid = account.previousWebhookSecret && (account.previousWebhookSecretExpiresAt ?? 0) > now;
   return previousValid ? [account.webhookSecret, account.previousWebhookSecret!] : [account.webhookSecret];
 }

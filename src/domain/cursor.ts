@@ -24,7 +24,10 @@ export type CursorFilters = Record<string, string>;
 export function encodeCursor(cursor: Cursor): string {
   const filters = cursor.filters && Object.keys(cursor.filters).length > 0 ? cursor.filters : undefined;
   const bytes = new TextEncoder().encode(JSON.stringify({ id: cursor.id, dir: cursor.dir, filters }));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 export function decodeCursor(value: string, idPattern: RegExp): Cursor | null {

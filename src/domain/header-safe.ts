@@ -9,6 +9,7 @@
 
 // Cc spelled as its two ranges (fixed by Unicode's stability policy), so that
 // the pattern reads the same in the API document's JSON Schema as here.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is precisely that these characters are refused.
 export const HEADER_SAFE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
 
 export const HEADER_SAFE_RULE = "must not contain line breaks, line or paragraph separators, or control characters";

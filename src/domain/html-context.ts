@@ -171,7 +171,18 @@ export function urlAttributeProblem(attribute: UrlAttribute, variables: Record<s
   return { variable: parts[1]!, message: `it fills the ${attribute.name} attribute of the email html, which must then be an absolute http or https URL` };
 }
 
-const NAMED_REFERENCES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", colon: ":", tab: "\t", newline: "\n", sol: "/", period: "." };
+const NAMED_REFERENCES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  colon: ":",
+  tab: "\t",
+  newline: "\n",
+  sol: "/",
+  period: ".",
+};
 
 function decodeCharacterReferences(text: string): string {
   return text.replace(/&(?:#[xX]([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([A-Za-z]{2,8}));?/g, (whole, hex?: string, decimal?: string, name?: string) => {

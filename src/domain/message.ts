@@ -3,9 +3,9 @@
 import { z } from "zod";
 import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
+import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import type { RenderedContent } from "./rendered.ts";
 import type { Status } from "./status.ts";
-import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 
 export const LIMITS = {
   smsText: 1600, // Twilio's maximum body length
@@ -58,10 +58,7 @@ const directContentSchemas = {
   email: emailSchema(plainText),
 } as const;
 
-export type MessageContent =
-  | z.output<typeof templateContentSchema>
-  | { text: string }
-  | { subject: string; text?: string; html?: string };
+export type MessageContent = z.output<typeof templateContentSchema> | { text: string } | { subject: string; text?: string; html?: string };
 
 export const channelSchema = z
   .string()
@@ -97,11 +94,12 @@ export const createMessageSchema = z
       .optional()
       .meta({ description: "The sender ID or phone number. If omitted, OmniFlow uses your default sender for the channel." }),
     // The transform below checks the content against its channel's shape.
-    content: z.custom<Record<string, unknown>>((value) => isPlainObject(value), "must be an object").meta({
-      description:
-        "The payload. For a template: template_id and variables. Otherwise text (SMS, WhatsApp), or subject with text and/or html (email).",
-      anyOf: contentShapes("input"),
-    }),
+    content: z
+      .custom<Record<string, unknown>>((value) => isPlainObject(value), "must be an object")
+      .meta({
+        description: "The payload. For a template: template_id and variables. Otherwise text (SMS, WhatsApp), or subject with text and/or html (email).",
+        anyOf: contentShapes("input"),
+      }),
     status_callback: z
       .string()
       .min(1)

@@ -14,7 +14,10 @@ export const createSenderSchema = z
   .strictObject({
     channel: channelSchema,
     address: z.string().min(1).max(254),
-    phone_number_id: z.string().regex(/^[0-9]{1,32}$/, "must be the numeric phone-number id Meta shows in WhatsApp Manager").optional(),
+    phone_number_id: z
+      .string()
+      .regex(/^[0-9]{1,32}$/, "must be the numeric phone-number id Meta shows in WhatsApp Manager")
+      .optional(),
     name: z
       .string()
       .regex(/^[^<>"]{1,100}$/, 'must be 1-100 characters without <, > or "')

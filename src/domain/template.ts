@@ -170,7 +170,11 @@ function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<
     const { name, language, body_params } = bodies.whatsapp!;
     const bad = body_params.find((param) => BAD_WHATSAPP_PARAM.test(variables[param]!));
     if (bad !== undefined) {
-      return problem(variableParam(bad), "parameter_invalid", `Invalid ${variableParam(bad)}: a WhatsApp template parameter must be non-empty, without new lines, tabs or other control characters, and without more than 4 spaces (of any kind, non-breaking ones included) in a row.`);
+      return problem(
+        variableParam(bad),
+        "parameter_invalid",
+        `Invalid ${variableParam(bad)}: a WhatsApp template parameter must be non-empty, without new lines, tabs or other control characters, and without more than 4 spaces (of any kind, non-breaking ones included) in a row.`,
+      );
     }
     return { rendered: { channel, type: "template", name, language, bodyParams: body_params.map((param) => variables[param]!) } };
   }
@@ -188,7 +192,11 @@ function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<
     const contexts = htmlContexts(email.html);
     // Saved before the html rule: refused rather than rendered unsafely.
     if (contexts.problem) {
-      return problem("content[template_id]", "parameter_invalid", `This template cannot be sent by email: in its html, ${contexts.problem}. Update its email body.`);
+      return problem(
+        "content[template_id]",
+        "parameter_invalid",
+        `This template cannot be sent by email: in its html, ${contexts.problem}. Update its email body.`,
+      );
     }
     // A URL attribute's placeholder is checked here, with the value it renders to.
     for (const attribute of contexts.urlAttributes) {

@@ -9,8 +9,7 @@ import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
 import { hooksOf, setOperationState } from "./operation-hooks.ts";
 
-const HOW_TO =
-  'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v2_...:) or as "Authorization: Bearer sk_test_v2_...".';
+const HOW_TO = 'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v2_...:) or as "Authorization: Bearer sk_test_v2_...".';
 
 /** The key from the Authorization header, or null when none is given in a form we accept. */
 function presentedKey(header: string | undefined): string | null {
@@ -57,7 +56,11 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   // in the key lookup's round trip: the hot path's one round trip fewer. A
   // body that does not validate reads nothing: its handler answers the 400.
   const { readWithKey } = hooksOf(c);
-  const body = readWithKey ? await c.get("body")().catch(() => null) : null;
+  const body = readWithKey
+    ? await c
+        .get("body")()
+        .catch(() => null)
+    : null;
   const alongside = readWithKey && body !== null ? await readWithKey(body, db, parsed) : null;
   const [candidates, ...results] = await db.batch([activeKeysQuery(db, parsed.prefix), ...(alongside?.statements ?? [])]);
   const match = (candidates as KeyCandidate[]).find((candidate) => timingSafeEqualStrings(hash, candidate.hash));

@@ -5,12 +5,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { Problem } from "../domain/result.ts";
 
-export type ErrorType =
-  | "invalid_request_error"
-  | "authentication_error"
-  | "rate_limit_error"
-  | "idempotency_error"
-  | "api_error";
+export type ErrorType = "invalid_request_error" | "authentication_error" | "rate_limit_error" | "idempotency_error" | "api_error";
 
 export class ApiError extends Error {
   constructor(
@@ -41,15 +36,13 @@ export const errors = {
     new ApiError(400, "invalid_request_error", code, message, param || undefined),
   /** A service's or a rule's problem with the input: a 400 naming the param at fault. */
   problem: ({ param, code, message }: Problem) => new ApiError(400, "invalid_request_error", code, message, param || undefined),
-  invalidRequest: (code: string, message: string, status: ContentfulStatusCode = 400) =>
-    new ApiError(status, "invalid_request_error", code, message),
+  invalidRequest: (code: string, message: string, status: ContentfulStatusCode = 400) => new ApiError(status, "invalid_request_error", code, message),
   notFound: (resource: string, id: string, param = "id") =>
     new ApiError(404, "invalid_request_error", "resource_missing", `No such ${resource}: '${id}'`, param),
   /** `what` names the resource, e.g. "Template 'auth_otp'". */
   alreadyExists: (what: string, param: string) =>
     new ApiError(409, "invalid_request_error", "resource_already_exists", `${what} already exists in this account.`, param),
-  bodyTooLarge: (maxBytes: number) =>
-    new ApiError(413, "invalid_request_error", "body_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`),
+  bodyTooLarge: (maxBytes: number) => new ApiError(413, "invalid_request_error", "body_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`),
   unsupportedMediaType: () =>
     new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as application/json or application/x-www-form-urlencoded."),
   routeNotFound: (method: string, path: string) =>
@@ -88,9 +81,16 @@ export const errors = {
       { "Retry-After": "1" },
     ),
   rateLimited: (retryAfterSeconds: number) =>
-    new ApiError(429, "rate_limit_error", "rate_limit_exceeded", "Too many requests with this API key; slow down and retry after the Retry-After header's seconds.", undefined, {
-      "Retry-After": String(retryAfterSeconds),
-    }),
+    new ApiError(
+      429,
+      "rate_limit_error",
+      "rate_limit_exceeded",
+      "Too many requests with this API key; slow down and retry after the Retry-After header's seconds.",
+      undefined,
+      {
+        "Retry-After": String(retryAfterSeconds),
+      },
+    ),
   dailyLimitExceeded: (channel: string, limit: number, retryAfterSeconds: number) =>
     new ApiError(
       429,
@@ -101,7 +101,12 @@ export const errors = {
       { "Retry-After": String(retryAfterSeconds) },
     ),
   internal: () =>
-    new ApiError(500, "api_error", "internal_error", "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."),
+    new ApiError(
+      500,
+      "api_error",
+      "internal_error",
+      "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support.",
+    ),
 };
 
 /** Stripe-style param name for a zod path: content.variables.code -> content[variables][code]. */
@@ -117,12 +122,7 @@ export function validationError(error: ZodError): ApiError {
   const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
   const path = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
   const param = paramName(path);
-  const message =
-    keys.length > 0
-      ? `Received unknown parameter: ${param}`
-      : param
-        ? `Invalid ${param}: ${issue.message}`
-        : issue.message;
+  const message = keys.length > 0 ? `Received unknown parameter: ${param}` : param ? `Invalid ${param}: ${issue.message}` : issue.message;
   return errors.invalidParam(param, message, keys.length > 0 ? "parameter_unknown" : "parameter_invalid");
 }
 

@@ -109,7 +109,8 @@ const IDEMPOTENCY_ERRORS: ErrorCase[] = [
   },
   {
     status: "409",
-    description: "A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result.",
+    description:
+      "A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result.",
     error: errors.idempotencyKeyInUse("3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20"),
     retryAfter: true,
   },
@@ -155,7 +156,10 @@ function addErrorCase(responses: Record<string, Response>, { status, description
   delete media.example;
   // Not on the response's other cases, so not a header it always has.
   if (retryAfter && !existing.headers?.["Retry-After"]) {
-    existing.headers = { ...existing.headers, "Retry-After": { description: `With ${error.code}: seconds to wait before retrying.`, schema: { type: "integer" } } };
+    existing.headers = {
+      ...existing.headers,
+      "Retry-After": { description: `With ${error.code}: seconds to wait before retrying.`, schema: { type: "integer" } },
+    };
   }
 }
 

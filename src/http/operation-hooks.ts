@@ -3,8 +3,9 @@
 // A route declares its hooks in its route config (`middleware:
 // operationHooks(...)`); the guard finds them on the route that matched the
 // request, so this layer never names a route or a path.
-import type { Context, MiddlewareHandler } from "hono";
+
 import type { BatchItem } from "drizzle-orm/batch";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ParsedKey } from "../auth/api-key.ts";
 import type { Database } from "../db/client.ts";
 import type { Channel } from "../domain/address.ts";

@@ -4,8 +4,7 @@ import type { Page } from "../db/pagination.ts";
 import { type Cursor, type CursorFilters, decodeCursor, encodeCursor, sameFilters } from "../domain/cursor.ts";
 import { errors } from "./errors.ts";
 
-const invalidCursor = () =>
-  errors.invalidParam("cursor", "Invalid cursor: pass a next_cursor or prev_cursor value exactly as a previous page returned it.");
+const invalidCursor = () => errors.invalidParam("cursor", "Invalid cursor: pass a next_cursor or prev_cursor value exactly as a previous page returned it.");
 
 /** The query's cursor, decoded; `idPattern` is the form of the listed resource's ids. */
 export function requestedCursor(value: string | undefined, idPattern: RegExp): Cursor | null {

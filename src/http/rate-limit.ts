@@ -17,7 +17,12 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   // Read from the body before validation: a request that then fails creates
   // nothing and gets its slot back.
   const { dailyCappedChannel } = hooksOf(c);
-  const body = dailyCappedChannel && limits.dailyMessagesPerChannel !== null ? await c.get("body")().catch(() => null) : null;
+  const body =
+    dailyCappedChannel && limits.dailyMessagesPerChannel !== null
+      ? await c
+          .get("body")()
+          .catch(() => null)
+      : null;
   const channel = dailyCappedChannel && body !== null ? dailyCappedChannel(body) : null;
   const dailyCapped = channel && limits.dailyMessagesPerChannel !== null ? { channel, limit: limits.dailyMessagesPerChannel } : null;
   const limiter = c.env.RATE_LIMITER.getByName(account.id);

@@ -1,6 +1,7 @@
 // Which provider sends a message: the sandbox for test mode, else the channel's provider.
-import type { Mode } from "../domain/account.ts";
+
 import { loadConfig } from "../config.ts";
+import type { Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import { logger } from "../log.ts";
 import type { Provider, SendResult } from "./provider.ts";

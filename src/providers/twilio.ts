@@ -79,14 +79,21 @@ export function twilioReceipt(params: Record<string, string>, messageId: string 
     messageId,
     providerMessageId: params.MessageSid ?? "",
     status,
-    ...(failed ? { errorCode: twilioErrorCode(params.ErrorCode), errorMessage: `Twilio reported ${params.MessageStatus} (error ${params.ErrorCode ?? "none"})` } : {}),
+    ...(failed
+      ? { errorCode: twilioErrorCode(params.ErrorCode), errorMessage: `Twilio reported ${params.MessageStatus} (error ${params.ErrorCode ?? "none"})` }
+      : {}),
     detail: `MessageStatus=${params.MessageStatus ?? ""}`,
   };
 }
 
 /** X-Twilio-Signature: base64 HMAC-SHA1, keyed with the auth token, of the URL followed by each POST param name and value, sorted by name. */
 export async function twilioSignature(authToken: string, url: string, params: Record<string, string>): Promise<string> {
-  const data = url + Object.keys(params).sort().map((name) => name + params[name]).join("");
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((name) => name + params[name])
+      .join("");
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
   const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data));
   return btoa(String.fromCharCode(...new Uint8Array(signature)));

@@ -46,9 +46,7 @@ function whatsappMessageBody(request: SendRequest): Record<string, unknown> {
     template: {
       name: content.name,
       language: { code: content.language },
-      components: content.bodyParams.length
-        ? [{ type: "body", parameters: content.bodyParams.map((text) => ({ type: "text", text })) }]
-        : [],
+      components: content.bodyParams.length ? [{ type: "body", parameters: content.bodyParams.map((text) => ({ type: "text", text })) }] : [],
     },
   };
 }
@@ -103,7 +101,9 @@ export function whatsappReceipts(payload: unknown): Receipt[] {
           messageId: update.biz_opaque_callback_data ?? null,
           providerMessageId: update.id ?? "",
           status,
-          ...(status === "failed" ? { errorCode: whatsappErrorCode(error?.code), errorMessage: error?.message ?? error?.title ?? "WhatsApp reported failed" } : {}),
+          ...(status === "failed"
+            ? { errorCode: whatsappErrorCode(error?.code), errorMessage: error?.message ?? error?.title ?? "WhatsApp reported failed" }
+            : {}),
           detail: `status=${update.status ?? ""}`,
         };
       }),

@@ -1,8 +1,8 @@
 // What the every-minute Cron Trigger runs.
 import { database } from "../db/client.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
-import { unixSeconds } from "../domain/ids.ts";
 import { reenqueueStuckMessages } from "../delivery/reconcile.ts";
+import { unixSeconds } from "../domain/ids.ts";
 
 // Expired keys are already ignored by the claim; pruning only reclaims space,
 // in bounded deletes so one run stays short however many expired at once.

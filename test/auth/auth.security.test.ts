@@ -78,7 +78,9 @@ describe("reads made with the key lookup", () => {
   /** Stores, for `other`, a key with `account`'s visible prefix but another secret. */
   async function sharePrefix(account: { keyPrefix: string }, other: { id: string }) {
     const lookalike = `${account.keyPrefix}${"0".repeat(40)}`;
-    await db().insert(apiKeys).values({ id: newId("key"), accountId: other.id, prefix: account.keyPrefix, hash: await hashApiKey(lookalike), createdAt: unixSeconds() });
+    await db()
+      .insert(apiKeys)
+      .values({ id: newId("key"), accountId: other.id, prefix: account.keyPrefix, hash: await hashApiKey(lookalike), createdAt: unixSeconds() });
   }
 
   it("never use a template of another account whose key shares the prefix", async () => {
@@ -86,7 +88,10 @@ describe("reads made with the key lookup", () => {
     const other = await createAccount();
     await seedExample(other);
     await sharePrefix(account, other);
-    const res = await api("/v1/messages", { key: account.key, json: { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "1" } } } });
+    const res = await api("/v1/messages", {
+      key: account.key,
+      json: { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "1" } } },
+    });
     await expectError(res, 400, { code: "resource_missing", param: "content[template_id]" });
     expect(await messageCount(account.id)).toBe(0);
     expect(await messageCount(other.id)).toBe(0);
@@ -108,7 +113,10 @@ describe("reads made with the key lookup", () => {
     const account = await createAccount();
     await seedExample(account);
     const wrongSecret = `${account.keyPrefix}${"f".repeat(40)}`;
-    const res = await api("/v1/messages", { key: wrongSecret, json: { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "1" } } } });
+    const res = await api("/v1/messages", {
+      key: wrongSecret,
+      json: { channel: "SMS", to: "+14155550123", content: { template_id: "auth_otp", variables: { code: "1" } } },
+    });
     await expectError(res, 401, { type: "authentication_error", code: "invalid_api_key" });
     expect(await messageCount(account.id)).toBe(0);
   });
@@ -119,7 +127,13 @@ describe("the key is never echoed", () => {
     const account = await createAccount();
     await revoke(account.keyPrefix);
     const secret = account.key.slice(account.keyPrefix.length);
-    const headers = [`Bearer ${account.key}`, basicAuth(account.key), `Token ${account.key}`, `Bearer ${account.key} trailing`, `Bearer ${account.key.toUpperCase()}`];
+    const headers = [
+      `Bearer ${account.key}`,
+      basicAuth(account.key),
+      `Token ${account.key}`,
+      `Bearer ${account.key} trailing`,
+      `Bearer ${account.key.toUpperCase()}`,
+    ];
     for (const authorization of headers) {
       const res = await api("/v1/messages", { key: null, headers: { Authorization: authorization } });
       expect(res.status).toBe(401);

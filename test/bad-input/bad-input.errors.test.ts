@@ -19,7 +19,13 @@ function send(account: TestAccount, bad: BadRequest): Promise<Response> {
     if (body.contentType) headers["Content-Type"] = body.contentType;
     return api(bad.path, { key, method: bad.method, headers, body: body.raw });
   }
-  return api(bad.path, { key, method: bad.method, headers, json: body && "json" in body ? body.json : undefined, form: body && "form" in body ? body.form : undefined });
+  return api(bad.path, {
+    key,
+    method: bad.method,
+    headers,
+    json: body && "json" in body ? body.json : undefined,
+    form: body && "form" in body ? body.form : undefined,
+  });
 }
 
 describe("bad-input corpus", () => {

@@ -4,14 +4,14 @@
 // and list it in CORPUS.
 import { smsBody } from "../support/messages.ts";
 
-export interface Expected {
+interface Expected {
   status: number;
   code?: string;
   /** The param the error must name; omitted when no single param is at fault. */
   param?: string;
 }
 
-export type Body = { json: unknown } | { raw: string; contentType?: string } | { form: string };
+type Body = { json: unknown } | { raw: string; contentType?: string } | { form: string };
 
 export interface BadRequest extends Expected {
   name: string;
@@ -94,38 +94,67 @@ const brokenBodies: BadRequest[] = [
   create("no content type", { raw: JSON.stringify(smsBody()), contentType: "" }, { status: 415, code: "unsupported_media_type" }),
   create("text/plain", { raw: JSON.stringify(smsBody()), contentType: "text/plain" }, { status: 415, code: "unsupported_media_type" }),
   create("XML", { raw: "<message><channel>SMS</channel></message>", contentType: "application/xml" }, { status: 415, code: "unsupported_media_type" }),
-  create("multipart", { raw: "--x\r\nContent-Disposition: form-data; name=channel\r\n\r\nSMS\r\n--x--", contentType: "multipart/form-data; boundary=x" }, {
-    status: 415,
-    code: "unsupported_media_type",
-  }),
+  create(
+    "multipart",
+    { raw: "--x\r\nContent-Disposition: form-data; name=channel\r\n\r\nSMS\r\n--x--", contentType: "multipart/form-data; boundary=x" },
+    {
+      status: 415,
+      code: "unsupported_media_type",
+    },
+  ),
   create("a body over 128 KiB", { json: smsBody({ content: { text: "x".repeat(130 * 1024) } }) }, { status: 413, code: "body_too_large" }),
   create(
     "a JSON nesting bomb",
     { raw: `{"channel":"SMS","to":"+14155550123","content":${"[".repeat(5000)}${"]".repeat(5000)}}`, contentType: "application/json" },
     invalid("content"),
   ),
-  create("a JSON object nesting bomb", { raw: `{"channel":"SMS","to":"+14155550123","content":{"text":${'{"a":'.repeat(3000)}1${"}".repeat(3000)}}}`, contentType: "application/json" }, invalid("content[text]")),
+  create(
+    "a JSON object nesting bomb",
+    { raw: `{"channel":"SMS","to":"+14155550123","content":{"text":${'{"a":'.repeat(3000)}1${"}".repeat(3000)}}}`, contentType: "application/json" },
+    invalid("content[text]"),
+  ),
   create("a form nesting bomb", { form: `channel=SMS&to=%2B14155550123&content${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
   create("a form with 300 params", { form: Array.from({ length: 300 }, (_, i) => `p${i}=1`).join("&") }, { status: 400, code: "invalid_form_body" }),
-  create("a form array over its limit", { form: `channel=SMS&to=%2B14155550123&${Array.from({ length: 30 }, (_, i) => `content[text][${i}]=a`).join("&")}` }, {
-    status: 400,
-    code: "invalid_form_body",
-  }),
+  create(
+    "a form array over its limit",
+    { form: `channel=SMS&to=%2B14155550123&${Array.from({ length: 30 }, (_, i) => `content[text][${i}]=a`).join("&")}` },
+    {
+      status: 400,
+      code: "invalid_form_body",
+    },
+  ),
   create("duplicate form keys for to", { form: "channel=SMS&to=%2B14155550123&to=%2B14155550124&content[text]=hi" }, invalid("to")),
   create("duplicate form keys for channel", { form: "channel=SMS&channel=EMAIL&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
   create("a form array for channel", { form: "channel[]=SMS&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
   create("broken percent-encoding in a form", { form: "channel=SMS&to=%ZZ&content[text]=hi" }, invalid("to")),
   create("form content as a plain string", { form: "channel=SMS&to=%2B14155550123&content=hello" }, invalid("content")),
   create("form __proto__ key", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
-  create("form nested __proto__ key", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&content[__proto__][x]=1" }, unknownParam("content[__proto__][x]")),
+  create(
+    "form nested __proto__ key",
+    { form: "channel=SMS&to=%2B14155550123&content[text]=hi&content[__proto__][x]=1" },
+    unknownParam("content[__proto__][x]"),
+  ),
 ];
 
 const wrongTypes: BadRequest[] = [
-  ...[1, true, null, [], {}, "", "FAX", "sms ", "voice"].map((value) => create(`channel ${JSON.stringify(value)}`, withField("channel", value), invalid("channel"))),
-  create("channel missing", withField("channel", undefined), invalid("channel")),
-  ...[14155550123, null, [], {}, "", "+1", "14155550123", "+999999999999999", "+1 415 555 0123 ext. 9", "+14155550123;ext=9", `+${"1".repeat(400)}`, "ana@example.com"].map((value) =>
-    create(`to ${JSON.stringify(value).slice(0, 40)}`, withField("to", value), invalid("to")),
+  ...[1, true, null, [], {}, "", "FAX", "sms ", "voice"].map((value) =>
+    create(`channel ${JSON.stringify(value)}`, withField("channel", value), invalid("channel")),
   ),
+  create("channel missing", withField("channel", undefined), invalid("channel")),
+  ...[
+    14155550123,
+    null,
+    [],
+    {},
+    "",
+    "+1",
+    "14155550123",
+    "+999999999999999",
+    "+1 415 555 0123 ext. 9",
+    "+14155550123;ext=9",
+    `+${"1".repeat(400)}`,
+    "ana@example.com",
+  ].map((value) => create(`to ${JSON.stringify(value).slice(0, 40)}`, withField("to", value), invalid("to"))),
   create("to missing", withField("to", undefined), invalid("to")),
   ...["ana@", "@example.com", "ana@exa mple.com", "ana@@example.com", "+14155550123", `${"a".repeat(250)}@example.com`].map((value) =>
     create(`email to ${value.slice(0, 40)}`, { json: { channel: "EMAIL", to: value, content: { subject: "Hi", text: "Hello" } } }, invalid("to")),
@@ -158,14 +187,31 @@ const wrongTypes: BadRequest[] = [
     template({ variables: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`v${i}`, "1"])) }),
     invalid("content[variables]"),
   ),
-  create("an infinite number variable", { raw: '{"channel":"WHATSAPP","to":"+14155550123","content":{"template_id":"otp","variables":{"code":1e400}}}', contentType: "application/json" }, invalid("content[variables][code]")),
-  create("a template with an unknown field", template({ locale: "en" }), unknownParam("content[locale]")),
-  ...["", "not a url", "ftp://files.example/hook", "javascript:alert(1)", "http://169.254.169.254/latest/meta-data", "http://10.0.0.1/hook", "https://user:pass@hooks.example/x", "http://metadata/", `https://hooks.example/${"a".repeat(2048)}`, 42].map((value) =>
-    create(`status_callback ${JSON.stringify(value).slice(0, 40)}`, withField("status_callback", value), invalid("status_callback")),
+  create(
+    "an infinite number variable",
+    { raw: '{"channel":"WHATSAPP","to":"+14155550123","content":{"template_id":"otp","variables":{"code":1e400}}}', contentType: "application/json" },
+    invalid("content[variables][code]"),
   ),
+  create("a template with an unknown field", template({ locale: "en" }), unknownParam("content[locale]")),
+  ...[
+    "",
+    "not a url",
+    "ftp://files.example/hook",
+    "javascript:alert(1)",
+    "http://169.254.169.254/latest/meta-data",
+    "http://10.0.0.1/hook",
+    "https://user:pass@hooks.example/x",
+    "http://metadata/",
+    `https://hooks.example/${"a".repeat(2048)}`,
+    42,
+  ].map((value) => create(`status_callback ${JSON.stringify(value).slice(0, 40)}`, withField("status_callback", value), invalid("status_callback"))),
   create("an unknown field", withField("priority", "high"), unknownParam("priority")),
   create("a field in the wrong case", withField("Channel", "SMS"), unknownParam("Channel")),
-  create("a __proto__ field", { raw: JSON.stringify(smsBody()).replace(/}$/, ',"__proto__":{"admin":true}}'), contentType: "application/json" }, unknownParam("__proto__")),
+  create(
+    "a __proto__ field",
+    { raw: JSON.stringify(smsBody()).replace(/}$/, ',"__proto__":{"admin":true}}'), contentType: "application/json" },
+    unknownParam("__proto__"),
+  ),
   create("a constructor field", withField("constructor", { prototype: {} }), unknownParam("constructor")),
 ];
 
@@ -193,15 +239,30 @@ const injections: BadRequest[] = INJECTIONS.flatMap((value) => [
 
 const badIdempotencyKeys: BadRequest[] = [
   create("an empty Idempotency-Key", withField("to", "+14155550123"), { status: 400, code: "idempotency_key_invalid" }, { headers: { "Idempotency-Key": "" } }),
-  create("an Idempotency-Key of 256 characters", withField("to", "+14155550123"), { status: 400, code: "idempotency_key_invalid" }, {
-    headers: { "Idempotency-Key": "k".repeat(256) },
-  }),
-  create("an Idempotency-Key with a tab", withField("to", "+14155550123"), { status: 400, code: "idempotency_key_invalid" }, {
-    headers: { "Idempotency-Key": "a\tb" },
-  }),
-  create("an Idempotency-Key and broken JSON", { raw: "{", contentType: "application/json" }, { status: 400, code: "invalid_json" }, {
-    headers: { "Idempotency-Key": "corpus-broken-json" },
-  }),
+  create(
+    "an Idempotency-Key of 256 characters",
+    withField("to", "+14155550123"),
+    { status: 400, code: "idempotency_key_invalid" },
+    {
+      headers: { "Idempotency-Key": "k".repeat(256) },
+    },
+  ),
+  create(
+    "an Idempotency-Key with a tab",
+    withField("to", "+14155550123"),
+    { status: 400, code: "idempotency_key_invalid" },
+    {
+      headers: { "Idempotency-Key": "a\tb" },
+    },
+  ),
+  create(
+    "an Idempotency-Key and broken JSON",
+    { raw: "{", contentType: "application/json" },
+    { status: 400, code: "invalid_json" },
+    {
+      headers: { "Idempotency-Key": "corpus-broken-json" },
+    },
+  ),
   create("an Idempotency-Key and an invalid body", withField("to", "nope"), invalid("to"), { headers: { "Idempotency-Key": "corpus-invalid-body" } }),
 ];
 
@@ -307,14 +368,30 @@ const templateCases: BadRequest[] = [
     createTemplate(`sms text ${JSON.stringify(value).slice(0, 40)}`, templateBody({ sms: { text: value } }), invalid("sms[text]")),
   ),
   createTemplate("sms body a string", templateBody({ sms: "hi" }), invalid("sms")),
-  createTemplate("an unknown field in the sms body", templateBody({ sms: { text: "hi", media_url: "https://x.example/a.png" } }), unknownParam("sms[media_url]")),
+  createTemplate(
+    "an unknown field in the sms body",
+    templateBody({ sms: { text: "hi", media_url: "https://x.example/a.png" } }),
+    unknownParam("sms[media_url]"),
+  ),
   createTemplate("email without subject", templateBody({ sms: undefined, email: { text: "Hi" } }), invalid("email[subject]")),
   createTemplate("email without text or html", templateBody({ sms: undefined, email: { subject: "Hi" } }), invalid("email[text]")),
-  createTemplate("an email subject with a line break", templateBody({ sms: undefined, email: { subject: "Hi\r\nBcc: x@evil.example", text: "Hi" } }), invalid("email[subject]")),
+  createTemplate(
+    "an email subject with a line break",
+    templateBody({ sms: undefined, email: { subject: "Hi\r\nBcc: x@evil.example", text: "Hi" } }),
+    invalid("email[subject]"),
+  ),
   createTemplate("a WhatsApp name with capitals", templateBody({ whatsapp: { name: "AuthOTP", language: "en" } }), invalid("whatsapp[name]")),
   createTemplate("a WhatsApp language that is not a code", templateBody({ whatsapp: { name: "otp", language: "English" } }), invalid("whatsapp[language]")),
-  createTemplate("a WhatsApp parameter that is not a variable name", templateBody({ whatsapp: { name: "otp", language: "en", body_params: ["a b"] } }), invalid("whatsapp[body_params][0]")),
-  createTemplate("WhatsApp body_params not a list", templateBody({ whatsapp: { name: "otp", language: "en", body_params: "code" } }), invalid("whatsapp[body_params]")),
+  createTemplate(
+    "a WhatsApp parameter that is not a variable name",
+    templateBody({ whatsapp: { name: "otp", language: "en", body_params: ["a b"] } }),
+    invalid("whatsapp[body_params][0]"),
+  ),
+  createTemplate(
+    "WhatsApp body_params not a list",
+    templateBody({ whatsapp: { name: "otp", language: "en", body_params: "code" } }),
+    invalid("whatsapp[body_params]"),
+  ),
   createTemplate("more than 50 variables", templateBody({ sms: { text: Array.from({ length: 51 }, (_, i) => `{{v${i}}}`).join(" ") } }), { status: 400 }),
   createTemplate("an unknown channel body", templateBody({ push: { text: "hi" } }), unknownParam("push")),
   ...ODD_CHARACTERS.map(([what, char]) => createTemplate(`id with ${what}`, templateBody({ id: `otp${char}` }), invalid("id"))),
@@ -327,7 +404,12 @@ const templateCases: BadRequest[] = [
   request("GET /v1/templates?limit=0", "GET", "/v1/templates?limit=0", invalid("limit")),
   request("GET /v1/templates?limit=101", "GET", "/v1/templates?limit=101", invalid("limit")),
   request("GET /v1/templates with a garbage cursor", "GET", "/v1/templates?cursor=!!!", invalid("cursor")),
-  request("GET /v1/templates with a cursor whose id is not a template id", "GET", `/v1/templates?cursor=${b64url(JSON.stringify({ id: "Auth OTP", dir: "next" }))}`, invalid("cursor")),
+  request(
+    "GET /v1/templates with a cursor whose id is not a template id",
+    "GET",
+    `/v1/templates?cursor=${b64url(JSON.stringify({ id: "Auth OTP", dir: "next" }))}`,
+    invalid("cursor"),
+  ),
   request("GET /v1/templates with a message filter", "GET", "/v1/templates?status=failed", unknownParam("status")),
   request("GET an unknown template", "GET", "/v1/templates/missing", notFound),
   request("GET a template id over 64 characters", "GET", `/v1/templates/${"a".repeat(65)}`, invalid("id")),
@@ -356,7 +438,9 @@ const senderCases: BadRequest[] = [
   createSender("a body over 128 KiB", senderBody({ name: "x".repeat(130 * 1024) }), { status: 413, code: "body_too_large" }),
   createSender("form __proto__ key", { form: "channel=sms&address=%2B14155550100&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
   createSender("an empty body", { json: {} }, invalid("channel")),
-  ...[null, 1, "", "fax", "sms ", "ＳＭＳ"].map((value) => createSender(`channel ${JSON.stringify(value)}`, senderBody({ channel: value }), invalid("channel"))),
+  ...[null, 1, "", "fax", "sms ", "ＳＭＳ"].map((value) =>
+    createSender(`channel ${JSON.stringify(value)}`, senderBody({ channel: value }), invalid("channel")),
+  ),
   ...[null, 14155550100, "", "4155550100", "+1", "omniflow_verify", "!!!", "+1 415 555 0100 ext. 9", "a".repeat(255)].map((value) =>
     createSender(`address ${JSON.stringify(value).slice(0, 40)}`, senderBody({ address: value }), invalid("address")),
   ),
@@ -367,11 +451,19 @@ const senderCases: BadRequest[] = [
   createSender("a phone_number_id that is not numeric", senderBody({ channel: "whatsapp", phone_number_id: "abc" }), invalid("phone_number_id")),
   createSender("a name on an sms sender", senderBody({ name: "Shop" }), invalid("name")),
   ...["<Shop>", 'Sh"op', "Shop\r\nBcc: x@evil.example", "", "n".repeat(101)].map((value) =>
-    createSender(`email name ${JSON.stringify(value).slice(0, 40)}`, senderBody({ channel: "email", address: "hi@shop.example", name: value }), invalid("name")),
+    createSender(
+      `email name ${JSON.stringify(value).slice(0, 40)}`,
+      senderBody({ channel: "email", address: "hi@shop.example", name: value }),
+      invalid("name"),
+    ),
   ),
   ...["maybe", 1, null, "TRUE"].map((value) => createSender(`default ${JSON.stringify(value)}`, senderBody({ default: value }), invalid("default"))),
   createSender("an unknown field", senderBody({ priority: 1 }), unknownParam("priority")),
-  createSender("an address the account already has", senderBody({ address: "+15005550006" }), { status: 409, code: "resource_already_exists", param: "address" }),
+  createSender("an address the account already has", senderBody({ address: "+15005550006" }), {
+    status: 409,
+    code: "resource_already_exists",
+    param: "address",
+  }),
   ...ODD_CHARACTERS.map(([what, char]) => createSender(`address with ${what}`, senderBody({ address: `omni${char}` }), invalid("address"))),
   ...INJECTIONS.flatMap((value) => [
     createSender(`injection in address: ${value}`, senderBody({ address: value }), invalid("address")),
@@ -393,12 +485,24 @@ const senderCases: BadRequest[] = [
 // ---------------------------------------------------------------- /v1/account
 
 const accountCases: BadRequest[] = [
-  request("POST /v1/account/webhook_secret/roll with an empty Idempotency-Key", "POST", "/v1/account/webhook_secret/roll", { status: 400, code: "idempotency_key_invalid" }, {
-    headers: { "Idempotency-Key": "" },
-  }),
-  request("POST /v1/account/webhook_secret/roll with an overlong Idempotency-Key", "POST", "/v1/account/webhook_secret/roll", { status: 400, code: "idempotency_key_invalid" }, {
-    headers: { "Idempotency-Key": "r".repeat(256) },
-  }),
+  request(
+    "POST /v1/account/webhook_secret/roll with an empty Idempotency-Key",
+    "POST",
+    "/v1/account/webhook_secret/roll",
+    { status: 400, code: "idempotency_key_invalid" },
+    {
+      headers: { "Idempotency-Key": "" },
+    },
+  ),
+  request(
+    "POST /v1/account/webhook_secret/roll with an overlong Idempotency-Key",
+    "POST",
+    "/v1/account/webhook_secret/roll",
+    { status: 400, code: "idempotency_key_invalid" },
+    {
+      headers: { "Idempotency-Key": "r".repeat(256) },
+    },
+  ),
   request("GET /v1/account/webhook_secret/roll", "GET", "/v1/account/webhook_secret/roll", { status: 405, code: "method_not_allowed" }),
   request("PUT /v1/account", "PUT", "/v1/account", { status: 405, code: "method_not_allowed" }, { body: { json: { name: "x" } } }),
 ];
@@ -408,26 +512,50 @@ const accountCases: BadRequest[] = [
 const invalidSignature: Expected = { status: 401, code: "invalid_signature" };
 const twilioForm = "MessageSid=SM123&MessageStatus=delivered";
 const receiptCases: BadRequest[] = [
-  request("Twilio receipt without a signature", "POST", "/v1/providers/twilio/status?message_id=" + validId, invalidSignature, { authorization: null, body: { form: twilioForm } }),
+  request("Twilio receipt without a signature", "POST", `/v1/providers/twilio/status?message_id=${validId}`, invalidSignature, {
+    authorization: null,
+    body: { form: twilioForm },
+  }),
   request("Twilio receipt with a wrong signature", "POST", "/v1/providers/twilio/status", invalidSignature, {
     authorization: null,
     body: { form: twilioForm },
     headers: { "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl" },
   }),
-  request("Twilio receipt with an injection as body", "POST", "/v1/providers/twilio/status", invalidSignature, { authorization: null, body: { form: "' OR 1=1 --" } }),
-  request("WhatsApp handshake with a wrong token", "GET", "/v1/providers/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", invalidSignature, {
+  request("Twilio receipt with an injection as body", "POST", "/v1/providers/twilio/status", invalidSignature, {
     authorization: null,
+    body: { form: "' OR 1=1 --" },
   }),
-  request("WhatsApp handshake with a wrong mode", "GET", "/v1/providers/whatsapp/webhook?hub.mode=unsubscribe&hub.verify_token=whatsapp-verify-token", invalidSignature, {
+  request(
+    "WhatsApp handshake with a wrong token",
+    "GET",
+    "/v1/providers/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1",
+    invalidSignature,
+    {
+      authorization: null,
+    },
+  ),
+  request(
+    "WhatsApp handshake with a wrong mode",
+    "GET",
+    "/v1/providers/whatsapp/webhook?hub.mode=unsubscribe&hub.verify_token=whatsapp-verify-token",
+    invalidSignature,
+    {
+      authorization: null,
+    },
+  ),
+  request("WhatsApp receipt without a signature", "POST", "/v1/providers/whatsapp/webhook", invalidSignature, {
     authorization: null,
+    body: { json: { entry: [] } },
   }),
-  request("WhatsApp receipt without a signature", "POST", "/v1/providers/whatsapp/webhook", invalidSignature, { authorization: null, body: { json: { entry: [] } } }),
   request("WhatsApp receipt with a wrong signature", "POST", "/v1/providers/whatsapp/webhook", invalidSignature, {
     authorization: null,
     body: { raw: "{", contentType: "application/json" },
     headers: { "X-Hub-Signature-256": `sha256=${"0".repeat(64)}` },
   }),
-  request("Resend receipt without Svix headers", "POST", "/v1/providers/resend/webhook", invalidSignature, { authorization: null, body: { json: { type: "email.delivered" } } }),
+  request("Resend receipt without Svix headers", "POST", "/v1/providers/resend/webhook", invalidSignature, {
+    authorization: null,
+    body: { json: { type: "email.delivered" } },
+  }),
   request("Resend receipt with a wrong signature", "POST", "/v1/providers/resend/webhook", invalidSignature, {
     authorization: null,
     body: { json: { type: "email.delivered" } },
@@ -484,7 +612,13 @@ const routingCases: BadRequest[] = [
   request("PATCH /v1/senders/:id", "PATCH", `/v1/senders/${validSenderId}`, { status: 405, code: "method_not_allowed" }, { body: senderBody() }),
   request("DELETE /v1/templates", "DELETE", "/v1/templates", { status: 405, code: "method_not_allowed" }),
   request("PUT /v1/messages", "PUT", "/v1/messages", { status: 405, code: "method_not_allowed" }, { body: { json: smsBody() } }),
-  request("PATCH /v1/messages/:id", "PATCH", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }, { body: { json: { status: "delivered" } } }),
+  request(
+    "PATCH /v1/messages/:id",
+    "PATCH",
+    `/v1/messages/${validId}`,
+    { status: 405, code: "method_not_allowed" },
+    { body: { json: { status: "delivered" } } },
+  ),
   request("DELETE /v1/messages/:id", "DELETE", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }),
   request("POST /v1/messages/:id", "POST", `/v1/messages/${validId}`, { status: 405, code: "method_not_allowed" }, { body: { json: smsBody() } }),
   request("POST /healthz", "POST", "/healthz", { status: 405, code: "method_not_allowed" }, { body: { json: {} } }),

@@ -5,9 +5,9 @@ import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig, MAX_SANDBOX_DELAY_MS, parseConfig } from "../../src/config.ts";
+import type { DeliveryJob } from "../../src/delivery/job.ts";
 import worker from "../../src/index.ts";
 import { providerFor } from "../../src/providers/index.ts";
-import type { DeliveryJob } from "../../src/delivery/job.ts";
 import { expectError } from "../support/api.ts";
 
 afterEach(() => {
@@ -44,7 +44,9 @@ describe("a valid configuration", () => {
   });
 
   it("leaves a live provider without credentials unconfigured, naming what is missing, instead of failing the deployment", () => {
-    const config = parseConfig(vars({ TWILIO_AUTH_TOKEN: undefined, RESEND_API_KEY: "", WHATSAPP_ACCESS_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined }));
+    const config = parseConfig(
+      vars({ TWILIO_AUTH_TOKEN: undefined, RESEND_API_KEY: "", WHATSAPP_ACCESS_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined }),
+    );
     expect(config.twilio).toMatchObject({ credentials: null, missing: ["TWILIO_AUTH_TOKEN"] });
     expect(config.resend).toMatchObject({ credentials: null, missing: ["RESEND_API_KEY"] });
     expect(config.whatsapp).toMatchObject({ credentials: null, missing: ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"] });
@@ -140,7 +142,12 @@ describe("where a bad configuration is met", () => {
     const provider = providerFor(vars({ TWILIO_AUTH_TOKEN: undefined }) as unknown as Env, "live", "sms");
     const result = await provider.send({ messageId: "msg_1", to: "+14155550123", from: "+14155550100", content: { channel: "sms", text: "hi" }, attempt: 1 });
     expect(result).toMatchObject({ ok: false, retryable: true, code: "provider_unavailable" });
-    expect(JSON.parse(String(log.mock.calls[0]![0]))).toMatchObject({ level: "error", event: "provider_not_configured", provider: "twilio", missing: ["TWILIO_AUTH_TOKEN"] });
+    expect(JSON.parse(String(log.mock.calls[0]![0]))).toMatchObject({
+      level: "error",
+      event: "provider_not_configured",
+      provider: "twilio",
+      missing: ["TWILIO_AUTH_TOKEN"],
+    });
     expect(JSON.stringify(log.mock.calls)).not.toContain(env.TWILIO_ACCOUNT_SID);
   });
 });

@@ -1,9 +1,9 @@
 // The per-message Durable Object: ordering of status reports, alarms, and
 // keeping D1 in step with it.
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
-import { env } from "cloudflare:workers";
 import { createAccount } from "../support/accounts.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";

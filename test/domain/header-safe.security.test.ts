@@ -77,7 +77,11 @@ describe("header-bound fields refuse line separators and control characters", ()
   it("still accepts the same characters in a variable used only in the body, and a plain one in the subject", async () => {
     const account = await createAccount("test");
     await createTemplate(account, { id: "welcome", email: { subject: "Hi {{name}}", text: "Hello {{name}},\n{{note}}" } });
-    const body = { channel: "EMAIL", to: "ada@example.com", content: { template_id: "welcome", variables: { name: "Ada Lovelace", note: "line one\nline two\u2028" } } };
+    const body = {
+      channel: "EMAIL",
+      to: "ada@example.com",
+      content: { template_id: "welcome", variables: { name: "Ada Lovelace", note: "line one\nline two\u2028" } },
+    };
     const res = await api("/v1/messages", { key: account.key, json: body });
     expect(res.status).toBe(201);
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { takeToken } from "../../src/domain/token-bucket.ts";
+import { type BucketState, takeToken } from "../../src/domain/token-bucket.ts";
 
 const policy = { ratePerSecond: 10, capacity: 20 };
 
 describe("takeToken", () => {
   it("starts full and allows a burst of the capacity", () => {
-    let state;
+    let state: BucketState | undefined;
     const results = [];
     for (let i = 0; i < 21; i++) {
       const result = takeToken(state, policy, 1_000);

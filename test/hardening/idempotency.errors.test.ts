@@ -195,4 +195,3 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     expect(await messageCount(account.id)).toBe(1);
   });
 });
-

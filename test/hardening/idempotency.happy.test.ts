@@ -163,11 +163,18 @@ describe("Idempotency-Key on POST /v1/messages", () => {
  */
 function countD1RoundTrips(): () => number {
   let trips = 0;
-  const counted = (statement: D1PreparedStatement) => aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => (trips++, execute()));
+  const counted = (statement: D1PreparedStatement) =>
+    aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => {
+      trips++;
+      return execute();
+    });
   const prepare = env.DB.prepare.bind(env.DB);
   const batch = env.DB.batch.bind(env.DB);
   vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
-  vi.spyOn(env.DB, "batch").mockImplementation((statements) => (trips++, batch(statements)));
+  vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
+    trips++;
+    return batch(statements);
+  });
   return () => trips;
 }
 

@@ -75,7 +75,7 @@ describe("body size", () => {
   // A valid email message padded with JSON whitespace to exactly `bytes`.
   const emailOfSize = (bytes: number) => {
     const json = JSON.stringify({ channel: "EMAIL", to: "ana@example.com", content: { subject: "Report", html: "a".repeat(100_000) } });
-    return json.slice(0, -1) + " ".repeat(bytes - json.length) + "}";
+    return `${json.slice(0, -1)}${" ".repeat(bytes - json.length)}}`;
   };
 
   it("accepts a body of exactly 128 KiB", async () => {

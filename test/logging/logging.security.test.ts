@@ -9,10 +9,10 @@ import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { failMessageQueries } from "../support/db.ts";
+import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
 import { runConsumer } from "../support/queue.ts";
 import { addSender } from "../support/resources.ts";
 import { eventually } from "../support/wait.ts";
-import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
 
 const LEVEL_OF_METHOD = { log: "info", warn: "warn", error: "error", info: "info", debug: "debug" } as const;
 

@@ -133,9 +133,20 @@ describe("POST /v1/messages validation", () => {
         (n) => template({ variables: variables(n) }),
         LIMITS.variables,
         "content[variables]",
-        smsTemplate("auth_otp", Object.keys(variables(LIMITS.variables)).map((name) => `{{${name}}}`).join("")),
+        smsTemplate(
+          "auth_otp",
+          Object.keys(variables(LIMITS.variables))
+            .map((name) => `{{${name}}}`)
+            .join(""),
+        ),
       ],
-      ["variable value", (n) => template({ variables: { code: "1".repeat(n) } }), LIMITS.variableValue, "content[variables][code]", smsTemplate("auth_otp", "{{code}}")],
+      [
+        "variable value",
+        (n) => template({ variables: { code: "1".repeat(n) } }),
+        LIMITS.variableValue,
+        "content[variables][code]",
+        smsTemplate("auth_otp", "{{code}}"),
+      ],
       ["template_id", (n) => template({ template_id: "a".repeat(n) }), 64, "content[template_id]", smsTemplate("a".repeat(64), "hi")],
       [
         "variable name",
@@ -229,7 +240,7 @@ describe("POST /v1/messages", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const prepare = env.DB.prepare.bind(env.DB);
     vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-      if (sql.startsWith("insert into \"messages\"")) throw new Error("D1_ERROR: database is locked");
+      if (sql.startsWith('insert into "messages"')) throw new Error("D1_ERROR: database is locked");
       return prepare(sql);
     });
     const res = await api("/v1/messages", { key: account.key, json: smsBody() });

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { messages } from "../../src/db/schema.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
-import { messages } from "../../src/db/schema.ts";
-import { eq } from "drizzle-orm";
 
 afterEach(() => vi.restoreAllMocks());
 

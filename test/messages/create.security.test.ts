@@ -85,18 +85,26 @@ describe("status_callback with a live key", () => {
 });
 
 describe("status_callback with a test key", () => {
-  it.each(["http://localhost:3000/hooks", "http://127.0.0.1:8080/hooks", "http://[::1]:3000/hooks", "http://app.localhost/hooks", "http://your-app.com/hooks", "https://your-app.com/hooks"])(
-    "accepts %s, for local development",
-    async (url) => {
-      await expectCallbackAccepted("test", url);
-    },
-  );
+  it.each([
+    "http://localhost:3000/hooks",
+    "http://127.0.0.1:8080/hooks",
+    "http://[::1]:3000/hooks",
+    "http://app.localhost/hooks",
+    "http://your-app.com/hooks",
+    "https://your-app.com/hooks",
+  ])("accepts %s, for local development", async (url) => {
+    await expectCallbackAccepted("test", url);
+  });
 
   it.each(refusedEverywhere)("still refuses %s", async (url) => {
     await expectCallbackRefused("test", url);
   });
 
-  it.each([["a number", 42], ["an object", { url: "https://your-app.com" }], ["empty", ""]])("refuses a status_callback that is %s", async (_case, url) => {
+  it.each([
+    ["a number", 42],
+    ["an object", { url: "https://your-app.com" }],
+    ["empty", ""],
+  ])("refuses a status_callback that is %s", async (_case, url) => {
     await expectCallbackRefused("test", url);
   });
 });

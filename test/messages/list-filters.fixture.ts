@@ -2,14 +2,14 @@
 // list-filters tests.
 import { expect } from "vitest";
 import { messages } from "../../src/db/schema.ts";
+import { firstIdAt } from "../../src/domain/ids.ts";
 import type { Message } from "../../src/domain/message.ts";
 import type { Status } from "../../src/domain/status.ts";
-import { firstIdAt } from "../../src/domain/ids.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
 
-export interface Seed {
+interface Seed {
   at: number; // created_at, Unix seconds
   channel?: "sms" | "whatsapp" | "email";
   status?: string;
@@ -17,7 +17,7 @@ export interface Seed {
 }
 
 /** Stores messages as the API would have created them at the given times (ids carry the time). */
-export async function seed(account: TestAccount, seeds: Seed[]): Promise<string[]> {
+async function seed(account: TestAccount, seeds: Seed[]): Promise<string[]> {
   const rows = seeds.map((s, i) => {
     const random = [...crypto.getRandomValues(new Uint8Array(10))].map((b) => b.toString(16).padStart(2, "0")).join("");
     const channel = s.channel ?? "sms";

@@ -3,11 +3,33 @@ import { describe, expect, it } from "vitest";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 
-const MESSAGE_FIELDS = ["channel", "content", "created_at", "delivered_at", "error", "from", "id", "object", "provider_latency_ms", "status", "status_callback", "to"];
+const MESSAGE_FIELDS = [
+  "channel",
+  "content",
+  "created_at",
+  "delivered_at",
+  "error",
+  "from",
+  "id",
+  "object",
+  "provider_latency_ms",
+  "status",
+  "status_callback",
+  "to",
+];
 
 describe("GET /v1/messages/:id", () => {
   it.each([
-    ["a WhatsApp template message", { channel: "WHATSAPP", to: "+919876543210", from: "omni_verify", content: { template_id: "auth_otp", variables: { code: "849201" } }, status_callback: "https://your-app.com/webhooks/omniflow" }],
+    [
+      "a WhatsApp template message",
+      {
+        channel: "WHATSAPP",
+        to: "+919876543210",
+        from: "omni_verify",
+        content: { template_id: "auth_otp", variables: { code: "849201" } },
+        status_callback: "https://your-app.com/webhooks/omniflow",
+      },
+    ],
     ["an SMS", { channel: "sms", to: "+14155550123", content: { text: "Your code is 849201" } }],
     ["an email", { channel: "Email", to: "ana@example.com", content: { subject: "Receipt", text: "Thanks", html: "<p>Thanks</p>" } }],
   ])("returns %s with the same object the create call returned", async (_case, body) => {

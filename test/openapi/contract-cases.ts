@@ -7,11 +7,11 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { vi } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/http/body.ts";
 import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
-import { type TestAccount } from "../support/accounts.ts";
+import { MAX_BODY_BYTES } from "../../src/http/body.ts";
+import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
@@ -168,18 +168,18 @@ export const genericCases: Record<number, GenericCase> = {
       const body = route.hasBody ? smsBody() : undefined;
       const now = unixSeconds();
       const fingerprint = await requestFingerprint("POST", path, body ?? {});
-      await db().insert(idempotencyKeys).values({ accountId: account.id, key: "in-flight", fingerprint, lockToken: "running", lockedAt: now, createdAt: now, expiresAt: now + 60 });
+      await db()
+        .insert(idempotencyKeys)
+        .values({ accountId: account.id, key: "in-flight", fingerprint, lockToken: "running", lockedAt: now, createdAt: now, expiresAt: now + 60 });
       return api(path, { key: account.key, method: "POST", json: body, headers: { "Idempotency-Key": "in-flight" } });
     },
   },
   413: {
     fits: (route) => route.hasBody,
-    run: (route, account) =>
-      api(samplePath(route.path), { key: account.key, method: route.method, json: { padding: "x".repeat(MAX_BODY_BYTES) } }),
+    run: (route, account) => api(samplePath(route.path), { key: account.key, method: route.method, json: { padding: "x".repeat(MAX_BODY_BYTES) } }),
   },
   415: {
     fits: (route) => route.hasBody,
-    run: (route, account) =>
-      api(samplePath(route.path), { key: account.key, method: route.method, body: "hello", headers: { "Content-Type": "text/plain" } }),
+    run: (route, account) => api(samplePath(route.path), { key: account.key, method: route.method, body: "hello", headers: { "Content-Type": "text/plain" } }),
   },
 };

@@ -2,8 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { createRouter } from "../../src/http/router.ts";
 import { ErrorSchema } from "../../src/http/openapi-schemas.ts";
+import { createRouter } from "../../src/http/router.ts";
 import { api } from "../support/api.ts";
 import { type OpenApiDocument, type Operation, operationsOf, servedDocument } from "./operations.ts";
 
@@ -48,7 +48,9 @@ describe("GET /v1/openapi.json", () => {
     expect(authenticated.length).toBeGreaterThan(10);
     for (const { name, method, operation } of authenticated) {
       const success = Object.keys(operation.responses).find((status) => status.startsWith("2"))!;
-      expect(Object.keys(operation.responses[success]!.headers!), name).toEqual(expect.arrayContaining(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]));
+      expect(Object.keys(operation.responses[success]!.headers!), name).toEqual(
+        expect.arrayContaining(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]),
+      );
       expect(operation.responses["429"]?.headers, name).toHaveProperty("Retry-After");
       expect(codes(operation.responses["429"]), name).toContain("rate_limit_exceeded");
       if (method !== "POST") continue;
@@ -75,8 +77,7 @@ describe("GET /v1/openapi.json", () => {
 
 describe("the document of an app", () => {
   const ok = { 200: { content: { "application/json": { schema: ErrorSchema } }, description: "ok" } };
-  const route = (path: string, operationId: string) =>
-    createRoute({ method: "post", path, operationId, responses: ok });
+  const route = (path: string, operationId: string) => createRoute({ method: "post", path, operationId, responses: ok });
   const answer = (c: Context) => c.json({ error: { type: "api_error" as const, code: "x", message: "x" } }, 200);
   const app = createApp([
     createRouter().openapi(route("/v1/things", "createThing"), answer).openapi(route("/v1/providers/{provider}/status", "providerStatus"), answer),

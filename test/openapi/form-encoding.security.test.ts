@@ -45,7 +45,9 @@ describe("form-encoded request bodies", () => {
   it("leaves no form body's object-valued field without deepObject encoding", async () => {
     const document = await servedDocument();
     const mayBeObject = (schema: Schema): boolean =>
-      schema.type === "object" || (Array.isArray(schema.type) && schema.type.includes("object")) || [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some(mayBeObject);
+      schema.type === "object" ||
+      (Array.isArray(schema.type) && schema.type.includes("object")) ||
+      [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some(mayBeObject);
     let checked = 0;
     for (const item of Object.values(document.paths)) {
       for (const operation of Object.values(item) as unknown as { requestBody?: { content: Record<string, Media> } }[]) {

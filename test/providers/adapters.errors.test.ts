@@ -20,7 +20,6 @@ const whatsapp = whatsappProvider({ apiBase: "https://graph.fake/v23.0", accessT
 const resend = resendProvider({ apiBase: "https://resend.fake", apiKey: "re_key" });
 
 describe("Twilio adapter", () => {
-
   it("maps a 400 with Twilio error 21211 to a permanent invalid_number failure", async () => {
     fake = fakeProviders();
     fake.respondWith(() => Response.json({ code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 }, { status: 400 }));
@@ -46,7 +45,6 @@ describe("Twilio adapter", () => {
 });
 
 describe("Resend adapter", () => {
-
   it("maps a 422 validation error to a permanent failure", async () => {
     fake = fakeProviders();
     fake.respondWith(() => Response.json({ statusCode: 422, name: "validation_error", message: "Invalid `to` field." }, { status: 422 }));

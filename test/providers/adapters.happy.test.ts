@@ -2,11 +2,11 @@
 // description (test/fixtures/provider-specs, copied from the providers' repos)
 // or, for WhatsApp, which publishes none, Meta's documented message shape.
 import { afterEach, describe, expect, it } from "vitest";
-import twilioSpec from "../fixtures/provider-specs/twilio-messages.openapi.json";
-import resendSpec from "../fixtures/provider-specs/resend-emails.openapi.json";
 import { resendProvider } from "../../src/providers/resend.ts";
 import { twilioProvider } from "../../src/providers/twilio.ts";
 import { whatsappProvider } from "../../src/providers/whatsapp.ts";
+import resendSpec from "../fixtures/provider-specs/resend-emails.openapi.json";
+import twilioSpec from "../fixtures/provider-specs/twilio-messages.openapi.json";
 import { fakeProviders } from "../support/fake-http.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
@@ -27,7 +27,13 @@ describe("Twilio adapter", () => {
 
   it("posts the documented form fields to the Messages resource with HTTP Basic auth", async () => {
     fake = fakeProviders();
-    const result = await twilio.send({ messageId: "msg_1", to: "+14155550123", from: "+14155550100", content: { channel: "sms", text: "Your code is 849201" }, attempt: 1 });
+    const result = await twilio.send({
+      messageId: "msg_1",
+      to: "+14155550123",
+      from: "+14155550100",
+      content: { channel: "sms", text: "Your code is 849201" },
+      attempt: 1,
+    });
     expect(result).toMatchObject({ ok: true, providerMessageId: expect.stringMatching(/^SM/) });
     const [request] = fake.requests;
     expect(request!.method).toBe("POST");
@@ -86,7 +92,13 @@ describe("Resend adapter", () => {
 describe("WhatsApp Cloud API adapter", () => {
   it("posts a text message to /{phone-number-id}/messages with a Bearer token", async () => {
     fake = fakeProviders();
-    const result = await whatsapp.send({ messageId: "msg_3", to: "+919876543210", from: "omni_verify", content: { channel: "whatsapp", type: "text", text: "hello" }, attempt: 1 });
+    const result = await whatsapp.send({
+      messageId: "msg_3",
+      to: "+919876543210",
+      from: "omni_verify",
+      content: { channel: "whatsapp", type: "text", text: "hello" },
+      attempt: 1,
+    });
     expect(result).toMatchObject({ ok: true, providerMessageId: expect.stringMatching(/^wamid\./) });
     const [request] = fake.requests;
     expect(request!.url.pathname).toBe("/v23.0/106540352242922/messages");
@@ -119,7 +131,15 @@ describe("WhatsApp Cloud API adapter", () => {
       template: {
         name: "auth_otp",
         language: { code: "en_US" },
-        components: [{ type: "body", parameters: [{ type: "text", text: "849201" }, { type: "text", text: "10" }] }],
+        components: [
+          {
+            type: "body",
+            parameters: [
+              { type: "text", text: "849201" },
+              { type: "text", text: "10" },
+            ],
+          },
+        ],
       },
     });
   });

@@ -48,7 +48,8 @@ describe("POST /v1/providers/twilio/status", () => {
 });
 
 describe("/v1/providers/whatsapp/webhook", () => {
-  const payload = (statuses: object[]) => JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
+  const payload = (statuses: object[]) =>
+    JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
 
   it("applies signed statuses that arrive out of order (read before delivered)", async () => {
     const { id, providerMessageId } = await handedOff("whatsapp");
@@ -68,7 +69,9 @@ describe("/v1/providers/whatsapp/webhook", () => {
 
   it("maps a failed status with Meta's error code", async () => {
     const { id, providerMessageId } = await handedOff("whatsapp");
-    const body = payload([{ id: providerMessageId, status: "failed", biz_opaque_callback_data: id, errors: [{ code: 131026, title: "Message undeliverable" }] }]);
+    const body = payload([
+      { id: providerMessageId, status: "failed", biz_opaque_callback_data: id, errors: [{ code: 131026, title: "Message undeliverable" }] },
+    ]);
     await api("/v1/providers/whatsapp/webhook", {
       key: null,
       body,
@@ -87,7 +90,11 @@ describe("POST /v1/providers/resend/webhook", () => {
     return { "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature, "Content-Type": "application/json" };
   }
   const event = (type: string, emailId: string, messageId: string, extra: object = {}) =>
-    JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra } });
+    JSON.stringify({
+      type,
+      created_at: new Date().toISOString(),
+      data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra },
+    });
 
   it("applies email.delivered and email.bounced, and notes email.delivery_delayed", async () => {
     const delivered = await handedOff("email");

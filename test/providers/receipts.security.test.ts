@@ -50,10 +50,11 @@ describe("/v1/providers/whatsapp/webhook", () => {
     expect(bad.status).toBe(401);
   });
 
-  const payload = (statuses: object[]) => JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
+  const payload = (statuses: object[]) =>
+    JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
 
   it.each([
-    ["wrongly signed", "sha256=" + "0".repeat(64)],
+    ["wrongly signed", `sha256=${"0".repeat(64)}`],
     ["unsigned", undefined],
   ])("rejects a %s webhook with 401 and changes nothing", async (_case, signature) => {
     const { id, providerMessageId } = await handedOff("whatsapp");
@@ -74,10 +75,14 @@ describe("POST /v1/providers/resend/webhook", () => {
     return { "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature, "Content-Type": "application/json" };
   }
   const event = (type: string, emailId: string, messageId: string, extra: object = {}) =>
-    JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra } });
+    JSON.stringify({
+      type,
+      created_at: new Date().toISOString(),
+      data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra },
+    });
 
   it.each([
-    ["wrongly signed", (body: string) => svixHeaders(body, "whsec_" + btoa("another secret of 32 bytes......"))],
+    ["wrongly signed", (body: string) => svixHeaders(body, `whsec_${btoa("another secret of 32 bytes......")}`)],
     ["unsigned", () => ({ "Content-Type": "application/json" })],
     ["stale", (body: string) => ({ ...svixHeaders(body), "svix-timestamp": String(Math.floor(Date.now() / 1000) - 3600) })],
   ])("rejects a %s webhook with 401 and changes nothing", async (_case, headers) => {

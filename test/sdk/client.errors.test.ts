@@ -25,9 +25,13 @@ describe("the SDK against the Worker", () => {
     expect(error).toMatchObject({ status: 400, type: "invalid_request_error", code: "parameter_invalid", param: "to" });
     expect((error as OmniFlowError).requestId).toMatch(/^req_/);
 
-    const missing = await clientFor(account.key).messages.retrieve("msg_0123456789abcdef0123456789abcdef").catch((e: unknown) => e);
+    const missing = await clientFor(account.key)
+      .messages.retrieve("msg_0123456789abcdef0123456789abcdef")
+      .catch((e: unknown) => e);
     expect(missing).toMatchObject({ status: 404, code: "resource_missing", param: "id" });
-    const unauthenticated = await clientFor("sk_test_v2_wrong").messages.listPage().catch((e: unknown) => e);
+    const unauthenticated = await clientFor("sk_test_v2_wrong")
+      .messages.listPage()
+      .catch((e: unknown) => e);
     expect(unauthenticated).toMatchObject({ status: 401, type: "authentication_error" });
   });
 });

@@ -34,10 +34,7 @@ describe("the SDK against the Worker", () => {
   it("authenticates with the key as a Bearer token and sends Idempotency-Key when given", async () => {
     const account = await createAccount();
     const seen: Request[] = [];
-    await clientFor(account.key, seen).messages.create(
-      { channel: "sms", to: "+14155550123", content: { text: "hi" } },
-      { idempotencyKey: "order-1234-otp" },
-    );
+    await clientFor(account.key, seen).messages.create({ channel: "sms", to: "+14155550123", content: { text: "hi" } }, { idempotencyKey: "order-1234-otp" });
     expect(seen[0]!.headers.get("authorization")).toBe(`Bearer ${account.key}`);
     expect(seen[0]!.headers.get("idempotency-key")).toBe("order-1234-otp");
   });

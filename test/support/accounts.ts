@@ -1,7 +1,7 @@
 // Accounts with real keys, made as `npm run keys` and `npm run dev` make them.
 import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../../src/auth/api-key.ts";
-import type { Mode } from "../../src/domain/account.ts";
 import { accounts, apiKeys, senders, templates } from "../../src/db/schema.ts";
+import type { Mode } from "../../src/domain/account.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../../src/domain/sandbox.ts";
 import { db } from "./db.ts";
@@ -23,7 +23,9 @@ export interface AccountLimits {
 export async function createAccount(mode: Mode = "test", limits: AccountLimits = {}): Promise<TestAccount> {
   const id = newId("acct");
   const webhookSecret = generateWebhookSecret();
-  await db().insert(accounts).values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), ...limits });
+  await db()
+    .insert(accounts)
+    .values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), ...limits });
   const { key, keyPrefix } = await addKey(id, mode);
   if (mode === "test") await db().insert(senders).values(sandboxSenders(id));
   return { id, key, keyPrefix, webhookSecret, mode };
@@ -33,7 +35,9 @@ export async function createAccount(mode: Mode = "test", limits: AccountLimits =
 export async function addKey(accountId: string, mode: Mode): Promise<{ key: string; keyPrefix: string }> {
   const key = generateApiKey(mode);
   const keyPrefix = parseApiKey(key)!.prefix;
-  await db().insert(apiKeys).values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
+  await db()
+    .insert(apiKeys)
+    .values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
   return { key, keyPrefix };
 }
 

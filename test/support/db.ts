@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { vi } from "vitest";
 import { database } from "../../src/db/client.ts";
-import { messages, senders, templates } from "../../src/db/schema.ts";
+import { messages, type senders, type templates } from "../../src/db/schema.ts";
 
 export const db = () => database(env.DB);
 

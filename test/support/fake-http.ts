@@ -42,7 +42,7 @@ function intercept(): void {
   });
 }
 
-export function fakeHttp(defaults: Record<string, Responder>): FakeHttp {
+function fakeHttp(defaults: Record<string, Responder>): FakeHttp {
   const requests: RecordedRequest[] = [];
   const queued: Responder[] = [];
   intercept();

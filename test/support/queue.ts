@@ -4,9 +4,9 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { insertMessage } from "../../src/db/messages.ts";
 import type { NewMessageRow } from "../../src/db/schema.ts";
+import type { DeliveryJob } from "../../src/delivery/job.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import worker from "../../src/index.ts";
-import type { DeliveryJob } from "../../src/delivery/job.ts";
 import type { TestAccount } from "./accounts.ts";
 import { db } from "./db.ts";
 

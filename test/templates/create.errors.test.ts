@@ -25,7 +25,11 @@ describe("POST /v1/templates with bad input", () => {
     ["an email without text or html", { id: "t", email: { subject: "Hi" } }, "email[text]"],
     ["a WhatsApp language that is not a code", { id: "t", whatsapp: { name: "otp", language: "English" } }, "whatsapp[language]"],
     ["a WhatsApp template name with capitals", { id: "t", whatsapp: { name: "AuthOTP", language: "en" } }, "whatsapp[name]"],
-    ["a WhatsApp parameter that is not a variable name", { id: "t", whatsapp: { name: "otp", language: "en", body_params: ["a b"] } }, "whatsapp[body_params][0]"],
+    [
+      "a WhatsApp parameter that is not a variable name",
+      { id: "t", whatsapp: { name: "otp", language: "en", body_params: ["a b"] } },
+      "whatsapp[body_params][0]",
+    ],
     ["an unknown channel body", { id: "t", push: { text: "hi" } }, "push"],
     ["an unknown field in a body", { id: "t", sms: { text: "hi", media_url: "https://x.test/a.png" } }, "sms[media_url]"],
   ])("refuses %s with a 400 naming the param, and stores nothing", async (_, body, param) => {

@@ -29,10 +29,10 @@ describe("template html with a placeholder where escaping does not protect it", 
     ["an unquoted attribute value after literal text", "<img alt=Hi_{{n}}>"],
     ["an unquoted URL attribute", "<a href={{u}}>Reset</a>"],
     ["an attribute name", '<img {{attr}} src="https://cdn.your-app.com/logo.png">'],
-    ["part of an attribute name", "<img data-{{attr}}=\"x\">"],
+    ["part of an attribute name", '<img data-{{attr}}="x">'],
     ["a tag name", "<{{tag}}>hi</p>"],
     ["an end tag name", "<p>hi</{{tag}}>"],
-    ["an event handler attribute", "<a href=\"https://your-app.com\" onclick=\"track('{{n}}')\">x</a>"],
+    ["an event handler attribute", '<a href="https://your-app.com" onclick="track(\'{{n}}\')">x</a>'],
     ["an event handler attribute in upper case", "<body ONLOAD=\"go('{{n}}')\">x</body>"],
     ["a style attribute", '<p style="color: {{color}}">x</p>'],
     ["a srcset (a list of URLs)", '<img srcset="{{u}} 2x" src="https://cdn.your-app.com/a.png">'],
@@ -132,7 +132,9 @@ describe("a message from a template with a placeholder in a URL attribute", () =
   it("refuses to render a template saved before the html rule: 400 naming content[template_id]", async () => {
     const account = await createAccount("test");
     const stored = exampleTemplate(account.id);
-    await db().insert(templates).values({ ...stored, email: { subject: "Hi", html: "<img alt={{code}}>" } });
+    await db()
+      .insert(templates)
+      .values({ ...stored, email: { subject: "Hi", html: "<img alt={{code}}>" } });
     const res = await api("/v1/messages", {
       key: account.key,
       json: { channel: "EMAIL", to: "ana@example.com", content: { template_id: "auth_otp", variables: { code: "x onerror=alert(1)" } } },

@@ -17,7 +17,11 @@ describe("templates of another account, and unknown ones", () => {
     const owner = await createAccount();
     const other = await createAccount();
     await createTemplate(owner);
-    for (const [method, json] of [["GET", undefined], ["POST", { sms: { text: "hijacked" } }], ["DELETE", undefined]] as const) {
+    for (const [method, json] of [
+      ["GET", undefined],
+      ["POST", { sms: { text: "hijacked" } }],
+      ["DELETE", undefined],
+    ] as const) {
       await expectError(await api("/v1/templates/auth_otp", { key: other.key, method, json }), 404, {
         code: "resource_missing",
         message: "No such template: 'auth_otp'",

@@ -57,27 +57,36 @@ describe("status_callback with a live key", () => {
     expect(await messageCount(account.id)).toBe(0);
   });
 
-  it.each(["https://your-app.com:6379/hook", "https://your-app.com:22/hook", "https://your-app.com:80/hook", "https://your-app.com:8080/hook", "https://your-app.com:444/hook", "https://your-app.com:1/hook"])(
-    "refuses the port of %s",
-    async (url) => {
-      const { account, res } = await create("live", url);
-      const error = await expectError(res, 400, { code: "parameter_invalid", param: "status_callback" });
-      expect(error.message).toMatch(/443/);
-      expect(await messageCount(account.id)).toBe(0);
-    },
-  );
+  it.each([
+    "https://your-app.com:6379/hook",
+    "https://your-app.com:22/hook",
+    "https://your-app.com:80/hook",
+    "https://your-app.com:8080/hook",
+    "https://your-app.com:444/hook",
+    "https://your-app.com:1/hook",
+  ])("refuses the port of %s", async (url) => {
+    const { account, res } = await create("live", url);
+    const error = await expectError(res, 400, { code: "parameter_invalid", param: "status_callback" });
+    expect(error.message).toMatch(/443/);
+    expect(await messageCount(account.id)).toBe(0);
+  });
 
-  it.each(["https://your-app.com/hook", "https://your-app.com:443/hook", "https://your-app.com:8443/hook", "https://hooks.testing-app.com/hook", "https://arpa-hooks.com/hook", "https://home.your-app.com/hook"])(
-    "accepts %s",
-    async (url) => {
-      const { account, res } = await create("live", url);
-      expect(res.status, await res.clone().text()).toBe(201);
-      expect(await messageCount(account.id)).toBe(1);
-    },
-  );
+  it.each([
+    "https://your-app.com/hook",
+    "https://your-app.com:443/hook",
+    "https://your-app.com:8443/hook",
+    "https://hooks.testing-app.com/hook",
+    "https://arpa-hooks.com/hook",
+    "https://home.your-app.com/hook",
+  ])("accepts %s", async (url) => {
+    const { account, res } = await create("live", url);
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(await messageCount(account.id)).toBe(1);
+  });
 
   it("refuses the same URLs again at delivery time", () => {
-    for (const url of [...DOTS_AND_EMPTY_LABELS, ...INTERNAL_NAMES, "https://your-app.com:6379/hook"]) expect(callbackUrlProblem(url, "live"), url).not.toBeNull();
+    for (const url of [...DOTS_AND_EMPTY_LABELS, ...INTERNAL_NAMES, "https://your-app.com:6379/hook"])
+      expect(callbackUrlProblem(url, "live"), url).not.toBeNull();
   });
 });
 

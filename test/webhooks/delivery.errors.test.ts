@@ -4,9 +4,9 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import type { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { RETRY_SCHEDULE_SECONDS } from "../../src/delivery/webhooks.ts";
-import { type TestAccount } from "../support/accounts.ts";
+import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
@@ -50,9 +50,7 @@ async function sentLiveMessage(callback = receiver.url) {
 }
 
 const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
-  (await stub.events())
-    .filter((event) => event.type === "webhook.attempt")
-    .map((event) => ({ ...event.data, at: event.at }));
+  (await stub.events()).filter((event) => event.type === "webhook.attempt").map((event) => ({ ...event.data, at: event.at }));
 
 /** Runs the object's alarm as if `seconds` had passed since now. */
 async function afterSeconds(stub: ReturnType<typeof messageStatusStub>, seconds: number) {

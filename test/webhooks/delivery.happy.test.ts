@@ -3,7 +3,7 @@
 // `standardwebhooks` package, as a customer's server would.
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import type { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
@@ -49,9 +49,7 @@ async function sentLiveMessage(callback = receiver.url) {
 }
 
 const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
-  (await stub.events())
-    .filter((event) => event.type === "webhook.attempt")
-    .map((event) => ({ ...event.data, at: event.at }));
+  (await stub.events()).filter((event) => event.type === "webhook.attempt").map((event) => ({ ...event.data, at: event.at }));
 
 describe("status callbacks", () => {
   it("posts one verified event per status change, in order, with the message as GET returns it", async () => {

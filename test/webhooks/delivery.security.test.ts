@@ -2,7 +2,7 @@
 // failures are retried. A receiver verifies every request with the
 // `standardwebhooks` package, as a customer's server would.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import type { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { eventually } from "../support/wait.ts";
@@ -21,9 +21,7 @@ async function sentLiveMessage(callback = receiver.url) {
 }
 
 const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
-  (await stub.events())
-    .filter((event) => event.type === "webhook.attempt")
-    .map((event) => ({ ...event.data, at: event.at }));
+  (await stub.events()).filter((event) => event.type === "webhook.attempt").map((event) => ({ ...event.data, at: event.at }));
 
 describe("status callbacks", () => {
   it("does not follow redirects: a 3xx is a failed attempt", async () => {
@@ -31,7 +29,9 @@ describe("status callbacks", () => {
     receiver.respondWith(() => new Response(null, { status: 302, headers: { Location: "http://169.254.169.254/latest/meta-data/" } }));
     const { stub } = await sentLiveMessage();
     await eventually(async () => (await webhookAttempts(stub)).length === 1);
-    expect(await webhookAttempts(stub)).toEqual([expect.objectContaining({ outcome: "retry_scheduled", http_status: 302, error: "redirects are not followed" })]);
+    expect(await webhookAttempts(stub)).toEqual([
+      expect.objectContaining({ outcome: "retry_scheduled", http_status: 302, error: "redirects are not followed" }),
+    ]);
     expect(receiver.requests).toHaveLength(1);
   });
 

@@ -1,10 +1,10 @@
 import { generateWebhookSecret } from "../../auth/api-key.ts";
 import { rollWebhookSecret } from "../../db/accounts.ts";
 import { database } from "../../db/client.ts";
+import type { Account } from "../../domain/account.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
 import type * as routes from "./account.routes.ts";
-import type { Account } from "../../domain/account.ts";
 
 /** How long the old secret keeps signing after a roll. */
 const SECRET_OVERLAP_SECONDS = 24 * 60 * 60;

@@ -11,8 +11,8 @@ import type { AppRouteHandler } from "../../http/router.ts";
 import { messageEvents } from "../../services/events.ts";
 import { createMessage } from "../../services/messages.ts";
 import { createMessageHooks } from "./create.hooks.ts";
-import { MessageFiltersSchema } from "./messages.schemas.ts";
 import type * as routes from "./messages.routes.ts";
+import { MessageFiltersSchema } from "./messages.schemas.ts";
 
 const MESSAGE_ID = idPattern("msg");
 

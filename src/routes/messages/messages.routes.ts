@@ -1,7 +1,8 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { operationHooks } from "../../http/operation-hooks.ts";
 import { bodyErrors, commonErrors, dailyLimitError, notFoundError, validatedBody } from "../../http/openapi-schemas.ts";
+import { operationHooks } from "../../http/operation-hooks.ts";
+import { createMessageHooks } from "./create.hooks.ts";
 import {
   examples,
   MessageEventListSchema,
@@ -11,7 +12,6 @@ import {
   MessageSchema,
   WebhookEventSchema,
 } from "./messages.schemas.ts";
-import { createMessageHooks } from "./create.hooks.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 

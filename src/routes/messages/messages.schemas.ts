@@ -2,8 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { normalizeRecipient } from "../../domain/address.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { channelSchema, contentShapes } from "../../domain/message.ts";
-import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
 import { STATUSES } from "../../domain/status.ts";
+import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
 
 // Examples follow the API reference, with ids and cursors in their real format.
 const EXAMPLE_ID = "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
@@ -32,7 +32,9 @@ export const MessageListSchema = listSchema(MessageSchema, "MessageList");
 
 export const WebhookEventSchema = z
   .object({
-    id: z.string().openapi({ description: "Also the webhook-id header: the same on every retry of this event", example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
+    id: z
+      .string()
+      .openapi({ description: "Also the webhook-id header: the same on every retry of this event", example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
     object: z.literal("event"),
     type: z.enum(["message.sent", "message.delivered", "message.read", "message.undelivered", "message.failed"]),
     created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329484 }),
@@ -44,7 +46,10 @@ export const WebhookEventSchema = z
   });
 
 export const MessageIdParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", pattern: idPattern("msg").source, example: EXAMPLE_ID }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, description: "The message id returned on creation", pattern: idPattern("msg").source, example: EXAMPLE_ID }),
 });
 
 const MessageEventSchema = z
@@ -57,9 +62,7 @@ const MessageEventSchema = z
   })
   .openapi("MessageEvent");
 
-export const MessageEventListSchema = z
-  .object({ object: z.literal("list"), data: z.array(MessageEventSchema) })
-  .openapi("MessageEventList");
+export const MessageEventListSchema = z.object({ object: z.literal("list"), data: z.array(MessageEventSchema) }).openapi("MessageEventList");
 
 // List filters. Each normalizes to the string it is stored as (so a cursor can
 // remember it and be compared with a later request's filters): channel lower
@@ -83,10 +86,11 @@ const unixSecondsFilter = z
   .openapi({ type: "integer", pattern: undefined, minimum: 0 });
 
 const MessageFilters = {
-  status: z.enum(STATUSES).optional().openapi({ param: { name: "status", in: "query" }, example: "failed" }),
-  channel: channelSchema
+  status: z
+    .enum(STATUSES)
     .optional()
-    .openapi({ param: { name: "channel", in: "query" }, description: "WHATSAPP, SMS or EMAIL (any case)", example: "WHATSAPP" }),
+    .openapi({ param: { name: "status", in: "query" }, example: "failed" }),
+  channel: channelSchema.optional().openapi({ param: { name: "channel", in: "query" }, description: "WHATSAPP, SMS or EMAIL (any case)", example: "WHATSAPP" }),
   to: recipientFilter
     .optional()
     .openapi({ param: { name: "to", in: "query" }, description: "Recipient: E.164 phone number or email address", example: "+919876543210" }),

@@ -1,10 +1,11 @@
 // Delivery reports from the providers. Not called with an API key: each
 // request's signature is verified before anything in it is believed.
-import { createRouter } from "../../http/router.ts";
+
 import { loadConfig } from "../../config.ts";
 import { timingSafeEqualStrings } from "../../domain/crypto.ts";
 import { bodyText } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
+import { createRouter } from "../../http/router.ts";
 import { verifyResendWebhook } from "../../providers/resend.ts";
 import { twilioReceipt, twilioSignature } from "../../providers/twilio.ts";
 import { whatsappReceipts, whatsappSignature } from "../../providers/whatsapp.ts";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSenderSchema } from "../../domain/sender.ts";
-import { commonErrors, conflictError, notFoundError, paginationQuery, bodyErrors, validatedBody } from "../../http/openapi-schemas.ts";
+import { bodyErrors, commonErrors, conflictError, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
 import { DeletedSenderSchema, SenderIdParams, SenderListSchema, SenderSchema } from "./senders.schemas.ts";
 
 export const create = createRoute({

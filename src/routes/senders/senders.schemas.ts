@@ -23,5 +23,8 @@ export const SenderListSchema = listSchema(SenderSchema, "SenderList");
 export const DeletedSenderSchema = deletedSchema("sender", "DeletedSender");
 
 export const SenderIdParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, pattern: idPattern("snd").source, example: "snd_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, pattern: idPattern("snd").source, example: "snd_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
 });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createTemplateSchema, updateTemplateSchema } from "../../domain/template.ts";
-import { commonErrors, conflictError, notFoundError, paginationQuery, bodyErrors, validatedBody } from "../../http/openapi-schemas.ts";
+import { bodyErrors, commonErrors, conflictError, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
 import { DeletedTemplateSchema, TemplateIdParams, TemplateListSchema, TemplateSchema } from "./templates.schemas.ts";
 
 const authOtp = {
@@ -38,7 +38,8 @@ export const update = createRoute({
   path: "/v1/templates/{id}",
   tags: ["Templates"],
   summary: "Update a template",
-  description: "Each body given replaces that channel's body; null (or an empty string in a form body) removes it. Messages already sent keep the content they were rendered with.",
+  description:
+    "Each body given replaces that channel's body; null (or an empty string in a form body) removes it. Messages already sent keep the content they were rendered with.",
   request: { params: TemplateIdParams, body: validatedBody(updateTemplateSchema, { sms: { text: "Your OmniFlow code: {{code}}" } }) },
   responses: { 200: templateResponse("The updated template"), ...commonErrors, ...bodyErrors, ...notFoundError },
 });

@@ -28,5 +28,8 @@ export const TemplateListSchema = listSchema(TemplateSchema, "TemplateList");
 export const DeletedTemplateSchema = deletedSchema("template", "DeletedTemplate");
 
 export const TemplateIdParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, pattern: TEMPLATE_ID.source, example: "auth_otp" }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, pattern: TEMPLATE_ID.source, example: "auth_otp" }),
 });
