@@ -56,8 +56,8 @@ module.exports = {
     {
       name: "lower-layers-not-upper",
       severity: "error",
-      comment: "Imports run one way: delivery, providers, db, domain (and auth, limits) never import services, http or routes.",
-      from: { path: "^src/(delivery|providers|db|domain|auth|limits)/" },
+      comment: "Imports run one way: delivery, providers, db, domain (and auth, gate) never import services, http or routes.",
+      from: { path: "^src/(delivery|providers|db|domain|auth|gate)/" },
       to: { path: "^src/(services|http|routes)/" },
     },
     {

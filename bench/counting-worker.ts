@@ -7,13 +7,13 @@
 // - every D1 statement executed (alone or in a batch), as a read or a write,
 //   keyed by its verb and table ("update messages");
 // - every Durable Object request, by class: each RPC call on a MessageStatus
-//   or RateLimiter stub ("RateLimiter admit") and each alarm an object runs;
+//   or AccountGate stub ("AccountGate admit") and each alarm an object runs;
 // - every write statement an object runs on its own SQLite storage, by class.
 // GET /__bench/counters answers the totals (the Worker and its Durable
 // Objects share one isolate under `wrangler dev`, so one set of counters sees both).
 
 import type { DeliveryJob } from "../src/delivery/job.ts";
-import worker, { MessageStatus as CountedMessageStatus, RateLimiter as CountedRateLimiter } from "../src/index.ts";
+import worker, { AccountGate as CountedAccountGate, MessageStatus as CountedMessageStatus } from "../src/index.ts";
 
 type Tally = Record<string, number>;
 const counters = { d1Reads: {} as Tally, d1Writes: {} as Tally, durableObjectRequests: {} as Tally, durableObjectStorageWrites: {} as Tally };
@@ -87,7 +87,7 @@ function countedD1(db: D1Database): D1Database {
   });
 }
 
-type ObjectClass = "MessageStatus" | "RateLimiter";
+type ObjectClass = "MessageStatus" | "AccountGate";
 
 function countedStub<S extends object>(stub: S, objectClass: ObjectClass): S {
   return new Proxy(stub, {
@@ -124,7 +124,7 @@ function countedEnv(env: Env): Env {
     ...env,
     DB: countedD1(env.DB),
     MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus"),
-    RATE_LIMITER: countedNamespace(env.RATE_LIMITER, "RateLimiter"),
+    ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate"),
   };
 }
 
@@ -156,10 +156,10 @@ export class MessageStatus extends CountedMessageStatus {
   }
 }
 
-export class RateLimiter extends CountedRateLimiter {
+export class AccountGate extends CountedAccountGate {
   constructor(ctx: DurableObjectState, env: Env) {
-    countStorageWrites(ctx, "RateLimiter");
-    super(ctx, env);
+    countStorageWrites(ctx, "AccountGate");
+    super(ctx, countedEnv(env));
   }
 }
 

@@ -170,7 +170,7 @@ export interface LifeCost {
   d1Writes: number;
   d1Reads: number;
   durableObjectRequests: number;
-  /** Durable Object requests per message by class ("MessageStatus", "RateLimiter"). */
+  /** Durable Object requests per message by class ("MessageStatus", "AccountGate"). */
   durableObjectRequestsByClass: Tally;
   durableObjectStorageWrites: number;
   webhooks: number;

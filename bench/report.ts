@@ -75,11 +75,11 @@ export function markdownTable(r: Results): string {
     "",
     "6. Billed operations per message over its whole life (created -> final status, every status_callback acknowledged):",
     "",
-    "| channel (life) | D1 writes | D1 reads | Durable Object requests: all (MessageStatus + RateLimiter) | DO storage writes | webhooks |",
+    "| channel (life) | D1 writes | D1 reads | Durable Object requests: all (MessageStatus + AccountGate) | DO storage writes | webhooks |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
     ...Object.entries(cost).map(
       ([channel, c]) =>
-        `| ${channel} (to ${c.finalEvent.replace("message.", "")}) | ${num(c.d1Writes)} (target <= ${TARGETS.d1WritesPerMessage}: ${met(c.d1Writes <= TARGETS.d1WritesPerMessage)}) | ${num(c.d1Reads)} | ${num(c.durableObjectRequests)} (${num(c.durableObjectRequestsByClass.MessageStatus ?? 0)} + ${num(c.durableObjectRequestsByClass.RateLimiter ?? 0)}) | ${num(c.durableObjectStorageWrites)} | ${num(c.webhooks)} |`,
+        `| ${channel} (to ${c.finalEvent.replace("message.", "")}) | ${num(c.d1Writes)} (target <= ${TARGETS.d1WritesPerMessage}: ${met(c.d1Writes <= TARGETS.d1WritesPerMessage)}) | ${num(c.d1Reads)} | ${num(c.durableObjectRequests)} (${num(c.durableObjectRequestsByClass.MessageStatus ?? 0)} + ${num(c.durableObjectRequestsByClass.AccountGate ?? 0)}) | ${num(c.durableObjectStorageWrites)} | ${num(c.webhooks)} |`,
     ),
     "",
     `${r.date.slice(0, 10)}, ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ` +

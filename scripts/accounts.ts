@@ -24,11 +24,7 @@ export interface CreatedKey {
  */
 export async function createKey(target: D1Target, name: string, mode: Mode): Promise<CreatedKey> {
   if (!ACCOUNT_NAME.test(name)) throw new Error("account names are 1-64 letters, digits, '_', '.' or '-'");
-  const key = generateApiKey(mode);
-  const { prefix } = parseApiKey(key)!;
-  const hash = await hashApiKey(key);
   const now = unixSeconds();
-  const account = `(SELECT id FROM accounts WHERE name = ${quote(name)} AND mode = ${quote(mode)})`;
   const newAccountId = newId("acct");
   // Only an account this call created has the id it generated.
   const createdHere = `WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ${quote(newAccountId)})`;
@@ -40,13 +36,18 @@ export async function createKey(target: D1Target, name: string, mode: Mode): Pro
          SELECT ${quote(newAccountId)}, ${quote(name)}, ${quote(mode)}, ${quote(generateWebhookSecret())}, ${now}
          WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE name = ${quote(name)})`,
       ...starterSenders,
-      `INSERT INTO api_keys (id, account_id, prefix, hash, created_at)
-         SELECT ${quote(newId("key"))}, ${account}, ${quote(prefix)}, ${quote(hash)}, ${now} WHERE ${account} IS NOT NULL`,
       `SELECT id, mode, webhook_secret FROM accounts WHERE name = ${quote(name)}`,
     ].join(";\n"),
   );
   const row = results.at(-1)![0] as { id: string; mode: Mode; webhook_secret: string };
   if (row.mode !== mode) throw new Error(`account '${name}' is a ${row.mode}-mode account; create a ${row.mode} key or use another account name`);
+  // The key carries its account's id (a v3 key), so it is made once the account is known.
+  const key = generateApiKey(mode, row.id);
+  const { prefix } = parseApiKey(key)!;
+  executeSql(
+    target,
+    `INSERT INTO api_keys (id, account_id, prefix, hash, created_at) VALUES (${quote(newId("key"))}, ${quote(row.id)}, ${quote(prefix)}, ${quote(await hashApiKey(key))}, ${now})`,
+  );
   return { account: name, account_id: row.id, mode, key, webhook_secret: row.webhook_secret };
 }
 

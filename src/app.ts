@@ -15,7 +15,6 @@ import { ApiError, errorResponse, errors } from "./http/errors.ts";
 import { idempotency } from "./http/idempotency.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
 import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
-import { rateLimit } from "./http/rate-limit.ts";
 import { createRouter } from "./http/router.ts";
 import { logger } from "./log.ts";
 
@@ -63,7 +62,7 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     ),
   );
   // Rate limits first, so a retry storm is refused before it costs a D1 write.
-  app.use("/v1/*", except(PUBLIC_PATHS, authenticate, rateLimit, idempotency));
+  app.use("/v1/*", except(PUBLIC_PATHS, authenticate, idempotency));
   for (const router of routers) app.route("/", router);
 
   // Built on first request: the routes are all registered by then, and the

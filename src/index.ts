@@ -13,7 +13,7 @@ import { templatesRouter } from "./routes/templates/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
-export { RateLimiter } from "./limits/rate-limiter.ts";
+export { AccountGate } from "./gate/account-gate.ts";
 
 const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, providersRouter]);
 

@@ -1,38 +1,10 @@
 // Accounts and API keys in D1.
-import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./schema.ts";
 
-/**
- * Whose rows a read may return: the caller's account, or, for reads that ride
- * in the API key's own lookup (before the key is verified), the accounts of
- * the unrevoked keys with the presented prefix. The caller of such a read
- * keeps only the rows of the account the key then proves.
- */
-export type AccountScope = { accountId: string } | { keyPrefix: string };
-
-/** The condition that `column` (an account_id) is in the scope. */
-export function inAccountScope(db: Database, column: SQLiteColumn, scope: AccountScope): SQL {
-  if ("accountId" in scope) return eq(column, scope.accountId);
-  const keyAccounts = db
-    .select({ accountId: apiKeys.accountId })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.prefix, scope.keyPrefix), isNull(apiKeys.revokedAt)));
-  return inArray(column, keyAccounts);
-}
-
-export interface KeyCandidate {
-  keyId: string;
-  hash: string;
-  account: Account;
-}
-
-/**
- * Unrevoked keys whose visible prefix matches, with their accounts (rows of
- * KeyCandidate). Unexecuted, so a route's own reads can share its round trip.
- */
+/** Unrevoked keys whose visible prefix matches, with their accounts: how a v2 key (which names no account) finds its own. */
 export function activeKeysQuery(db: Database, prefix: string) {
   return (
     db
@@ -43,6 +15,18 @@ export function activeKeysQuery(db: Database, prefix: string) {
       .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
       .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)))
   );
+}
+
+/** What an account's gate holds: the account and its unrevoked keys, in one round trip. */
+export async function accountWithKeys(db: Database, accountId: string): Promise<{ account: Account; keys: { id: string; hash: string }[] } | null> {
+  const [[account], keys] = await db.batch([
+    db.select().from(accounts).where(eq(accounts.id, accountId)),
+    db
+      .select({ id: apiKeys.id, hash: apiKeys.hash })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt))),
+  ]);
+  return account ? { account, keys } : null;
 }
 
 export async function findAccount(db: Database, accountId: string): Promise<Account | undefined> {

@@ -1,7 +1,6 @@
 // Messages in D1. Every query is scoped to one account, except the
 // reconciler's scan of stuck messages, which only reads ids.
 import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
@@ -9,7 +8,6 @@ import type { Message } from "../domain/message.ts";
 import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
 import type { Template } from "../domain/template.ts";
-import type { AccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { messages, type NewMessageRow } from "./schema.ts";
@@ -27,32 +25,15 @@ export interface CreateReadResults {
   senders: Sender[];
 }
 
-/**
- * What a create reads besides the account, as statements for one D1 batch
- * (none when it needs nothing), and how to read their results: the batch's
- * results for these statements, in order, narrowed to the account.
- */
-export function createReadsQuery(db: Database, scope: AccountScope, reads: CreateReads) {
-  const template = reads.templateId === undefined ? undefined : templateQuery(db, scope, reads.templateId);
-  const pool = reads.senders && sendersQuery(db, scope, reads.senders.channel, reads.senders.address);
-  const statements: BatchItem<"sqlite">[] = [];
-  if (template) statements.push(template);
-  if (pool) statements.push(pool);
-  return {
-    statements,
-    results(results: unknown[], accountId: string): CreateReadResults {
-      const next = [...results];
-      const own = <T extends { accountId: string }>() => (next.shift() as T[]).filter((row) => row.accountId === accountId);
-      return { template: template && own<Template>()[0], senders: pool ? own<Sender>() : [] };
-    },
-  };
-}
-
 /** What a create reads besides the account, in at most one D1 round trip. */
 export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
-  const { statements, results } = createReadsQuery(db, { accountId }, reads);
-  const [first, ...rest] = statements;
-  return results(first ? await db.batch([first, ...rest]) : [], accountId);
+  const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
+  const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
+  if (template && pool) {
+    const [[found], senders] = await db.batch([template, pool]);
+    return { template: found, senders };
+  }
+  return { template: template && (await template)[0], senders: pool ? await pool : [] };
 }
 
 export async function insertMessage(db: Database, row: NewMessageRow): Promise<void> {

@@ -3,7 +3,6 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Sender } from "../domain/sender.ts";
-import { type AccountScope, inAccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
 import { senders } from "./schema.ts";
@@ -21,12 +20,12 @@ export async function insertSender(db: Database, row: Sender): Promise<Sender | 
  * channel's sender with this address, or without one the channel's default
  * pool, ordered by id so that picking from it is stable.
  */
-export function sendersQuery(db: Database, scope: AccountScope, channel: Channel, address: string | undefined) {
+export function sendersQuery(db: Database, accountId: string, channel: Channel, address: string | undefined) {
   const match = address === undefined ? eq(senders.isDefault, true) : eq(senders.address, address);
   return db
     .select()
     .from(senders)
-    .where(and(inAccountScope(db, senders.accountId, scope), eq(senders.channel, channel), match))
+    .where(and(eq(senders.accountId, accountId), eq(senders.channel, channel), match))
     .orderBy(asc(senders.id));
 }
 
@@ -46,6 +45,6 @@ export function listSenders(db: Database, accountId: string, limit: number, curs
 
 /** The provider's own id for an account's sender address (Meta's phone-number id, for WhatsApp), if it has one. */
 export async function providerSenderId(db: Database, accountId: string, channel: Channel, address: string): Promise<string | undefined> {
-  const [sender] = await sendersQuery(db, { accountId }, channel, address);
+  const [sender] = await sendersQuery(db, accountId, channel, address);
   return sender?.phoneNumberId ?? undefined;
 }

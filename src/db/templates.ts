@@ -2,7 +2,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Template, TemplateBodies } from "../domain/template.ts";
-import { type AccountScope, inAccountScope } from "./accounts.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
 import { templates } from "./schema.ts";
@@ -19,15 +18,15 @@ export async function insertTemplate(db: Database, row: Template): Promise<Templ
  * Unexecuted, so a message create can batch it with its other reads. At most
  * one row per account in the scope (the id is unique within an account).
  */
-export function templateQuery(db: Database, scope: AccountScope, id: string) {
+export function templateQuery(db: Database, accountId: string, id: string) {
   return db
     .select()
     .from(templates)
-    .where(and(inAccountScope(db, templates.accountId, scope), eq(templates.id, id)));
+    .where(and(eq(templates.accountId, accountId), eq(templates.id, id)));
 }
 
 export async function findTemplate(db: Database, accountId: string, id: string): Promise<Template | undefined> {
-  const [row] = await templateQuery(db, { accountId }, id);
+  const [row] = await templateQuery(db, accountId, id);
   return row;
 }
 

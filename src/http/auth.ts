@@ -1,15 +1,21 @@
-// API key authentication: "Authorization: Basic base64(<key>:)" (curl -u key:)
-// or "Authorization: Bearer <key>". The key's hash is compared in constant time.
+// The API key guard's first step: the key, checked by the account's gate
+// (src/gate/account-gate.ts) in one call that also applies the request rate
+// and daily message limits and answers what the operation reads. Keys come as
+// "Authorization: Basic base64(<key>:)" (curl -u key:) or "Authorization:
+// Bearer <key>". Every authenticated response carries RateLimit-Limit (the
+// bucket's size), RateLimit-Remaining and RateLimit-Reset (seconds until the
+// bucket is full again).
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { hashApiKey, parseApiKey } from "../auth/api-key.ts";
-import { activeKeysQuery, type KeyCandidate } from "../db/accounts.ts";
+import { hashApiKey, type ParsedKey, parseApiKey } from "../auth/api-key.ts";
+import { activeKeysQuery } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
 import { hooksOf, setOperationState } from "./operation-hooks.ts";
 
-const HOW_TO = 'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v2_...:) or as "Authorization: Bearer sk_test_v2_...".';
+const HOW_TO = 'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v3_...:) or as "Authorization: Bearer sk_test_v3_...".';
 
 /** The key from the Authorization header, or null when none is given in a form we accept. */
 function presentedKey(header: string | undefined): string | null {
@@ -37,6 +43,9 @@ function presentedKey(header: string | undefined): string | null {
   }
 }
 
+/** Something new was stored (the daily slot is used): a 201 that is not an Idempotency-Key replay. */
+const created = (response: Response) => response.status === 201 && !response.headers.has("Idempotent-Replayed");
+
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   const key = presentedKey(header);
@@ -49,24 +58,48 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   // Made only when thrown: an error captures a stack trace, which costs CPU on every request.
   const invalid = () => errors.authentication("invalid_api_key", "Invalid API key provided. Check the key, or create a new one.");
   if (!parsed) throw invalid();
-
   const hash = await hashApiKey(key);
-  const db = database(c.env.DB);
-  // The operation's own reads (a message create's template and senders) ride
-  // in the key lookup's round trip: the hot path's one round trip fewer. A
-  // body that does not validate reads nothing: its handler answers the 400.
-  const { readWithKey } = hooksOf(c);
-  const body = readWithKey
-    ? await c
-        .get("body")()
-        .catch(() => null)
-    : null;
-  const alongside = readWithKey && body !== null ? await readWithKey(body, db, parsed) : null;
-  const [candidates, ...results] = await db.batch([activeKeysQuery(db, parsed.prefix), ...(alongside?.statements ?? [])]);
-  const match = (candidates as KeyCandidate[]).find((candidate) => timingSafeEqualStrings(hash, candidate.hash));
-  if (!match || match.account.mode !== parsed.mode) throw invalid();
-  c.set("account", match.account);
-  c.set("apiKeyId", match.keyId);
-  if (alongside) setOperationState(c, { prepared: alongside.prepared(results, match.account.id) });
+  const accountId = parsed.accountId ?? (await legacyKeyAccount(c, parsed, hash));
+  if (!accountId) throw invalid();
+
+  // What the operation reads (a message create's template and senders) comes
+  // back with the admission, from the gate's cache. A body that does not
+  // validate reads nothing: its handler answers the 400 once the key is checked.
+  const { prepare, dailyCappedChannel } = hooksOf(c);
+  const body =
+    prepare || dailyCappedChannel
+      ? await c
+          .get("body")()
+          .catch(() => null)
+      : null;
+  const plan = prepare && body !== null ? await prepare(body, parsed.mode) : null;
+  const gate = c.env.ACCOUNT_GATE.getByName(accountId);
+  const admission = await gate.admit({
+    accountId,
+    keyHash: hash,
+    mode: parsed.mode,
+    // Read from the body before validation: a request that then fails creates nothing and gets its slot back.
+    dailyCappedChannel: dailyCappedChannel && body !== null ? dailyCappedChannel(body) : null,
+    reads: plan?.reads,
+  });
+  if (admission.kind === "invalid_key") throw invalid();
+  if (admission.kind === "unavailable") throw new Error("the account's gate could not read D1");
+  c.set("account", admission.account);
+  c.set("apiKeyId", admission.keyId);
+  c.header("RateLimit-Limit", String(admission.limit));
+  c.header("RateLimit-Remaining", String(admission.remaining));
+  c.header("RateLimit-Reset", String(admission.resetSeconds));
+  if (admission.kind === "rate_limited") throw errors.rateLimited(admission.retryAfterSeconds);
+  const { daily } = admission;
+  if (admission.kind === "daily_limited" && daily) throw errors.dailyLimitExceeded(daily.channel, daily.limit, admission.retryAfterSeconds);
+  if (plan && admission.reads) setOperationState(c, { prepared: plan.prepared(admission.reads) });
+
   await next();
+  if (daily && !created(c.res)) await gate.release(daily.day, daily.channel);
 });
+
+/** The account of a v2 key (issued before keys carried their account): one D1 read by its prefix. */
+async function legacyKeyAccount(c: Context<AppEnv>, key: ParsedKey, hash: string): Promise<string | null> {
+  const candidates = await activeKeysQuery(database(c.env.DB), key.prefix);
+  return candidates.find((candidate) => timingSafeEqualStrings(hash, candidate.hash))?.account.id ?? null;
+}

@@ -1,32 +1,30 @@
-// Per-operation hooks into the API key guard (authenticate, rateLimit,
-// idempotency), which run for every authenticated route before its handler.
+// Per-operation hooks into the API key guard (authenticate through the
+// account's gate, then idempotency), which run for every authenticated route before its handler.
 // A route declares its hooks in its route config (`middleware:
 // operationHooks(...)`); the guard finds them on the route that matched the
 // request, so this layer never names a route or a path.
 
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Context, MiddlewareHandler } from "hono";
-import type { ParsedKey } from "../auth/api-key.ts";
-import type { Database } from "../db/client.ts";
+import type { CreateReadResults, CreateReads } from "../db/messages.ts";
+import type { Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Message } from "../domain/message.ts";
 import type { AppEnv, OperationState } from "./context.ts";
 
-/** Reads that ride in the API key lookup's D1 round trip, made before the key is proven. */
-interface KeyLookupReads<Prepared> {
-  statements: BatchItem<"sqlite">[];
-  /** What the handler gets, from the statements' results narrowed to the account the key proved. */
-  prepared(results: unknown[], accountId: string): Prepared;
+/** What an operation reads, asked of the account's gate with the request's admission. */
+interface GateReads<Prepared> {
+  reads: CreateReads;
+  /** What the handler gets, from the gate's answer. */
+  prepared(results: CreateReadResults): Prepared;
 }
 
 export interface OperationHooks<Prepared = unknown> {
   /**
-   * The operation's own reads, to run with the key lookup. Called before the
-   * key is verified, so every statement must be scoped to the accounts of the
-   * key's prefix; null when the body does not allow it (the handler then
-   * answers the 400 once the key is checked).
+   * The operation's body, checked before the key is (so that its reads ride
+   * with the admission), and what it reads; null when the body does not
+   * validate (the handler then answers the 400 once the key is checked).
    */
-  readWithKey?(body: unknown, db: Database, key: ParsedKey): Promise<KeyLookupReads<Prepared> | null>;
+  prepare?(body: unknown, mode: Mode): Promise<GateReads<Prepared> | null>;
   /** The channel of the message this request would create, when it counts against the daily cap; read before validation. */
   dailyCappedChannel?(body: unknown): Channel | null;
   /**

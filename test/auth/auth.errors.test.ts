@@ -2,6 +2,7 @@
 // WWW-Authenticate challenge, and nothing stored.
 import { describe, expect, it } from "vitest";
 import { generateApiKey } from "../../src/auth/api-key.ts";
+import { newId } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
@@ -26,9 +27,9 @@ const cases: [name: string, header: (key: string) => string | null, code: string
   ["a key in upper case", (key) => `Bearer ${key.toUpperCase()}`, "invalid_api_key"],
   ["a key one character short", (key) => `Bearer ${key.slice(0, -1)}`, "invalid_api_key"],
   ["a key one character long", (key) => `Bearer ${key}0`, "invalid_api_key"],
-  ["a key of another version", (key) => `Bearer ${key.replace("_v2_", "_v1_")}`, "invalid_api_key"],
+  ["a key of another version", (key) => `Bearer ${key.replace(/_v\d_/, "_v1_")}`, "invalid_api_key"],
   ["a publishable-looking key", (key) => `Bearer ${key.replace("sk_", "pk_")}`, "invalid_api_key"],
-  ["a well-shaped key that was never issued", () => `Bearer ${generateApiKey("test")}`, "invalid_api_key"],
+  ["a well-shaped key that was never issued", () => `Bearer ${generateApiKey("test", newId("acct"))}`, "invalid_api_key"],
   ["a key with a real key's visible prefix but another secret", (key) => `Bearer ${key.slice(0, -8)}00000000`, "invalid_api_key"],
 ];
 
@@ -57,7 +58,7 @@ describe("authentication failures", () => {
 
   it("tells the caller how to pass a key", async () => {
     const error = await expectError(await api("/v1/messages", { key: null }), 401, { type: "authentication_error" });
-    expect(error.message).toContain("-u sk_test_v2_...:");
+    expect(error.message).toContain("-u sk_test_v3_...:");
     expect(error.message).toContain("Authorization: Bearer");
   });
 });

@@ -40,7 +40,7 @@ describe("authentication", () => {
 
   it("accepts a live key for a live account", async () => {
     const account = await createAccount("live");
-    expect(account.key).toMatch(/^sk_live_v2_/);
+    expect(account.key).toMatch(/^sk_live_v3_/);
     expect((await listMessages(account.key)).object).toBe("list");
   });
 });

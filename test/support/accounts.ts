@@ -1,4 +1,6 @@
 // Accounts with real keys, made as `npm run keys` and `npm run dev` make them.
+
+import { env } from "cloudflare:workers";
 import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../../src/auth/api-key.ts";
 import { accounts, apiKeys, senders, templates } from "../../src/db/schema.ts";
 import type { Mode } from "../../src/domain/account.ts";
@@ -33,11 +35,13 @@ export async function createAccount(mode: Mode = "test", limits: AccountLimits =
 
 /** Stores a new key of `mode` for the account (the mode need not match the account's, to test that it must). */
 export async function addKey(accountId: string, mode: Mode): Promise<{ key: string; keyPrefix: string }> {
-  const key = generateApiKey(mode);
+  const key = generateApiKey(mode, accountId);
   const keyPrefix = parseApiKey(key)!.prefix;
   await db()
     .insert(apiKeys)
     .values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
+  // As the key API does: the account's gate learns of the key at once.
+  await env.ACCOUNT_GATE.getByName(accountId).changed({ keys: true });
   return { key, keyPrefix };
 }
 

@@ -3,6 +3,7 @@ import { rollWebhookSecret } from "../../db/accounts.ts";
 import { database } from "../../db/client.ts";
 import type { Account } from "../../domain/account.ts";
 import { unixSeconds } from "../../domain/ids.ts";
+import { tellGate } from "../../gate/account-gate.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
 import type * as routes from "./account.routes.ts";
 
@@ -26,5 +27,7 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = (c) => c.json(t
 
 export const rollSecret: AppRouteHandler<typeof routes.rollSecret> = async (c) => {
   const updated = await rollWebhookSecret(database(c.env.DB), c.get("account"), generateWebhookSecret(), unixSeconds() + SECRET_OVERLAP_SECONDS);
+  // The gate holds the account (its secret is what GET /v1/account answers).
+  await tellGate(c.env, updated.id, { account: true });
   return c.json(toAccountObject(updated), 200);
 };

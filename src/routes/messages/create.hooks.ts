@@ -1,8 +1,8 @@
 // What POST /v1/messages adds to the API key guard (src/http/operation-hooks.ts):
-// its template and sender reads ride in the key lookup's D1 round trip, it
-// counts against the daily cap of its channel, and its Idempotency-Key
-// reserves the id of the message it creates.
-import { type CreateReadResults, createReadsQuery } from "../../db/messages.ts";
+// its template and sender reads come back with the gate's admission (no D1
+// read of its own), it counts against the daily cap of its channel, and its
+// Idempotency-Key reserves the id of the message it creates.
+import type { CreateReadResults } from "../../db/messages.ts";
 import { CHANNELS } from "../../domain/address.ts";
 import { newId } from "../../domain/ids.ts";
 import { asCreated, type CreateMessageInput, createMessageSchema, toMessageObject } from "../../domain/message.ts";
@@ -16,14 +16,11 @@ export interface CreatePlan {
 }
 
 export const createMessageHooks: OperationHooks<CreatePlan> = {
-  // Made before the key is verified, so scoped to the accounts of the key's
-  // prefix, and narrowed to the account the key proves.
-  async readWithKey(body, db, key) {
+  async prepare(body, mode) {
     const parsed = await createMessageSchema.safeParseAsync(body);
     if (!parsed.success) return null;
     const input = parsed.data;
-    const { statements, results } = createReadsQuery(db, { keyPrefix: key.prefix }, readsForCreate(input, key.mode));
-    return { statements, prepared: (rows, accountId) => ({ input, reads: results(rows, accountId) }) };
+    return { reads: readsForCreate(input, mode), prepared: (reads) => ({ input, reads }) };
   },
 
   dailyCappedChannel(body) {

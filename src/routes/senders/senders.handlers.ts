@@ -1,7 +1,9 @@
 import { database } from "../../db/client.ts";
 import { deleteSender, findSender, insertSender, listSenders } from "../../db/senders.ts";
+import { CHANNELS } from "../../domain/address.ts";
 import { idPattern, newId, unixSeconds } from "../../domain/ids.ts";
 import { createSenderSchema, senderModeProblem, toSenderObject } from "../../domain/sender.ts";
+import { tellGate } from "../../gate/account-gate.ts";
 import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
@@ -17,6 +19,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   if (problem) throw errors.invalidParam(problem.param, problem.message);
   const row = await insertSender(database(c.env.DB), { id: newId("snd"), accountId: account.id, ...input, createdAt: unixSeconds() });
   if (!row) throw errors.alreadyExists(`The ${input.channel} sender '${input.address}'`, "address");
+  await tellGate(c.env, account.id, { senders: [row.channel] });
   return c.json(toSenderObject(row), 201);
 };
 
@@ -29,7 +32,9 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await deleteSender(database(c.env.DB), c.get("account").id, id))) throw errors.notFound("sender", id);
+  const accountId = c.get("account").id;
+  if (!(await deleteSender(database(c.env.DB), accountId, id))) throw errors.notFound("sender", id);
+  await tellGate(c.env, accountId, { senders: [...CHANNELS] });
   return c.json({ id, object: "sender" as const, deleted: true as const }, 200);
 };
 

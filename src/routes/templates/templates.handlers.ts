@@ -3,6 +3,7 @@ import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemp
 import { unixSeconds } from "../../domain/ids.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
 import { bodiesProblem, createTemplateSchema, toTemplateObject, updateTemplateSchema } from "../../domain/template.ts";
+import { tellGate } from "../../gate/account-gate.ts";
 import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
@@ -22,6 +23,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     updatedAt: now,
   });
   if (!row) throw errors.alreadyExists(`Template '${input.id}'`, "id");
+  await tellGate(c.env, row.accountId, { templates: [row.id] });
   return c.json(toTemplateObject(row), 201);
 };
 
@@ -45,12 +47,15 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const row = await updateTemplate(db, accountId, id, changes, unixSeconds());
   // Deleted between the read and the write.
   if (!row) throw errors.notFound("template", id);
+  await tellGate(c.env, accountId, { templates: [id] });
   return c.json(toTemplateObject(row), 200);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await deleteTemplate(database(c.env.DB), c.get("account").id, id))) throw errors.notFound("template", id);
+  const accountId = c.get("account").id;
+  if (!(await deleteTemplate(database(c.env.DB), accountId, id))) throw errors.notFound("template", id);
+  await tellGate(c.env, accountId, { templates: [id] });
   return c.json({ id, object: "template" as const, deleted: true as const }, 200);
 };
 

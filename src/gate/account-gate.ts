@@ -1,0 +1,203 @@
+// One Durable Object per account (getByName(account id)): the one call the
+// API makes before its own work. It holds the account, the hashes of its
+// active API keys and what a message create reads (templates, senders), all
+// loaded from D1 on first use and kept in memory; and the token bucket of
+// each key and the account's daily message count per channel. All of an
+// account's requests pass through this one instance, so limits are exact
+// worldwide and a revoked key fails on the next request.
+//
+// Freshness: every change made through the API (keys, templates, senders)
+// tells the gate at once (`changed`). Changes made straight in D1 (the
+// operator's `npm run keys`) are picked up by a reload that runs off the
+// request path when the cache is older than RELOAD_AFTER_MS, and a key the
+// gate does not know triggers a reload at once (a newly issued key works on
+// its first request).
+import { DurableObject } from "cloudflare:workers";
+import { accountWithKeys } from "../db/accounts.ts";
+import { database } from "../db/client.ts";
+import { type CreateReadResults, type CreateReads, readForCreate } from "../db/messages.ts";
+import type { Account, Mode } from "../domain/account.ts";
+import type { Channel } from "../domain/address.ts";
+import { timingSafeEqualStrings } from "../domain/crypto.ts";
+import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
+import type { Sender } from "../domain/sender.ts";
+import type { Template } from "../domain/template.ts";
+import { type BucketState, takeToken } from "../domain/token-bucket.ts";
+import { logger } from "../log.ts";
+import { GateStore } from "./gate-store.ts";
+
+const RELOAD_AFTER_MS = 10_000;
+/** An unknown key reloads the keys at most this often (a burst of bad keys costs one D1 read a second). */
+const UNKNOWN_KEY_RELOAD_MS = 1_000;
+/** Cached create reads per kind; past it the cache starts over (an account with endless distinct `from`s). */
+const MAX_CACHED_READS = 1_000;
+
+export interface AdmitRequest {
+  accountId: string;
+  /** SHA-256 (hex) of the presented key, and the mode its form says. */
+  keyHash: string;
+  mode: Mode;
+  /** The channel of the message this request would create: its daily cap applies (live mode). */
+  dailyCappedChannel: Channel | null;
+  /** What the request's operation reads (a message create's template and senders). */
+  reads?: CreateReads;
+}
+
+export type Admission =
+  | { kind: "invalid_key" }
+  /** D1 failed while the gate read what it lacked: the request cannot be answered now (a 500, retried by the client). */
+  | { kind: "unavailable" }
+  | {
+      kind: "admitted" | "rate_limited" | "daily_limited";
+      account: Account;
+      keyId: string;
+      limit: number;
+      remaining: number;
+      resetSeconds: number;
+      retryAfterSeconds: number;
+      /** The daily cap that applied: admitted, the slot taken (give it back with `release` if nothing was created). */
+      daily: { day: string; channel: Channel; limit: number } | null;
+      reads: CreateReadResults | null;
+    };
+
+export interface GateChange {
+  keys?: boolean;
+  account?: boolean;
+  templates?: string[];
+  senders?: Channel[];
+}
+
+interface Loaded {
+  account: Account;
+  keys: { id: string; hash: string }[];
+  at: number;
+}
+
+export class AccountGate extends DurableObject<Env> {
+  readonly #store = new GateStore(this.ctx.storage.sql);
+  // Buckets live in memory: an instance is only evicted after a quiet spell
+  // longer than any bucket takes to refill, so a fresh bucket is the same one.
+  readonly #buckets = new Map<string, BucketState>();
+  #loaded: Loaded | null = null;
+  #loading: Promise<Loaded | null> | null = null;
+  // Bumped by every change: a D1 read that started before a change must not
+  // fill the cache with what it read.
+  #generation = 0;
+  readonly #templates = new Map<string, Template>();
+  readonly #senders = new Map<string, Sender[]>();
+
+  async admit(request: AdmitRequest): Promise<Admission> {
+    // A failure is answered, not thrown: an exception leaving an object's
+    // method is reported by the runtime as uncaught, besides reaching the caller.
+    try {
+      return await this.#admit(request);
+    } catch (error) {
+      logger.error("gate_unavailable", { account_id: request.accountId, error });
+      return { kind: "unavailable" };
+    }
+  }
+
+  async #admit(request: AdmitRequest): Promise<Admission> {
+    let loaded = this.#loaded ?? (await this.#load(request.accountId));
+    let keyId = loaded && matchingKey(loaded, request.keyHash);
+    if (loaded && !keyId && Date.now() - loaded.at > UNKNOWN_KEY_RELOAD_MS) {
+      loaded = await this.#load(request.accountId);
+      keyId = loaded && matchingKey(loaded, request.keyHash);
+    } else if (loaded && Date.now() - loaded.at > RELOAD_AFTER_MS) {
+      this.ctx.waitUntil(this.#load(request.accountId).catch((error) => logger.warn("gate_reload_failed", { account_id: request.accountId, error })));
+    }
+    if (!loaded || !keyId || loaded.account.mode !== request.mode) return { kind: "invalid_key" };
+
+    const { account } = loaded;
+    const limits = accountLimits(account);
+    const now = Date.now();
+    const taken = takeToken(this.#buckets.get(keyId), limits.bucket, now);
+    this.#buckets.set(keyId, taken.state);
+    const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
+    if (!taken.allowed) return { kind: "rate_limited", account, keyId, ...rate, daily: null, reads: null };
+
+    const cap = limits.dailyMessagesPerChannel;
+    const channel = request.dailyCappedChannel;
+    const daily = cap !== null && channel !== null ? { day: utcDay(now), channel, limit: cap } : null;
+    if (daily && !this.#store.reserve(daily.day, daily.channel, daily.limit)) {
+      return { kind: "daily_limited", account, keyId, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
+    }
+    const reads = request.reads ? await this.#reads(account.id, request.reads) : null;
+    return { kind: "admitted", account, keyId, ...rate, daily, reads };
+  }
+
+  /** Gives back a daily slot whose request created no message. */
+  release(day: string, channel: Channel): void {
+    this.#store.release(day, channel);
+  }
+
+  /** Something the gate caches changed in D1: it is read again on next use. */
+  changed(change: GateChange): void {
+    this.#generation++;
+    if (change.keys || change.account) this.#loaded = null;
+    for (const id of change.templates ?? []) this.#templates.delete(id);
+    for (const channel of change.senders ?? []) {
+      for (const key of this.#senders.keys()) if (key.startsWith(`${channel}|`)) this.#senders.delete(key);
+    }
+  }
+
+  /** The account and its keys from D1 (one load at a time); a reload also drops the cached reads. */
+  #load(accountId: string): Promise<Loaded | null> {
+    const generation = this.#generation;
+    this.#loading ??= accountWithKeys(database(this.env.DB), accountId)
+      .then((row) => {
+        const loaded = row && { ...row, at: Date.now() };
+        if (generation === this.#generation) this.#loaded = loaded;
+        this.#templates.clear();
+        this.#senders.clear();
+        return loaded;
+      })
+      .finally(() => {
+        this.#loading = null;
+      });
+    return this.#loading;
+  }
+
+  /** A create's reads, from the cache or, for what it lacks, from D1 in one round trip. */
+  async #reads(accountId: string, reads: CreateReads): Promise<CreateReadResults> {
+    const { templateId } = reads;
+    const sendersKey = reads.senders && `${reads.senders.channel}|${reads.senders.address ?? ""}`;
+    const template = templateId === undefined ? undefined : this.#templates.get(templateId);
+    const senders = sendersKey === undefined ? [] : this.#senders.get(sendersKey);
+    const missing: CreateReads = {
+      templateId: templateId !== undefined && !template ? templateId : undefined,
+      senders: senders === undefined ? reads.senders : undefined,
+    };
+    if (missing.templateId === undefined && missing.senders === undefined) return { template, senders: senders ?? [] };
+    const generation = this.#generation;
+    const loaded = await readForCreate(database(this.env.DB), accountId, missing);
+    if (generation === this.#generation) {
+      if (missing.templateId !== undefined && loaded.template) cache(this.#templates, missing.templateId, loaded.template);
+      if (sendersKey !== undefined && missing.senders) cache(this.#senders, sendersKey, loaded.senders);
+    }
+    return { template: template ?? loaded.template, senders: senders ?? loaded.senders };
+  }
+}
+
+/** The id of the account's key with this hash, compared in constant time. */
+function matchingKey(loaded: Loaded, hash: string): string | undefined {
+  return loaded.keys.find((key) => timingSafeEqualStrings(hash, key.hash))?.id;
+}
+
+function cache<T>(map: Map<string, T>, key: string, value: T): void {
+  if (map.size >= MAX_CACHED_READS) map.clear();
+  map.set(key, value);
+}
+
+/**
+ * Tells the account's gate that something it caches changed in D1. Called
+ * after the write commits; if the gate cannot be reached the change still
+ * stands, and the gate's own reload picks it up within RELOAD_AFTER_MS.
+ */
+export async function tellGate(env: Env, accountId: string, change: GateChange): Promise<void> {
+  try {
+    await env.ACCOUNT_GATE.getByName(accountId).changed(change);
+  } catch (error) {
+    logger.warn("gate_change_not_delivered", { account_id: accountId, error });
+  }
+}
