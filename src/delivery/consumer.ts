@@ -10,7 +10,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: E
     batch.messages.map(async (message) => {
       const { messageId } = message.body;
       try {
-        const outcome = await messageStatusStub(env, messageId).deliver(messageId);
+        const outcome = await messageStatusStub(env, messageId).deliver(messageId, message.attempts);
         if (outcome.action === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
         else message.ack();
       } catch (error) {

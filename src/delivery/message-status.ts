@@ -24,6 +24,9 @@ const HANDOFF_LEASE_MS = 30_000;
 /** A retry arriving this early is close enough to its time (queue delays are not exact). */
 const RETRY_TOLERANCE_MS = 1_000;
 const D1_RETRY_MS = 5_000;
+/** A job whose message is not (yet) in D1 is tried this many times, this far apart, before it is dropped. */
+const MISSING_ROW_ATTEMPTS = 3;
+const MISSING_ROW_RETRY_SECONDS = 2;
 
 export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
 export type ReceiptOutcome = "applied" | "ignored" | "noted" | "unknown";
@@ -47,10 +50,16 @@ export class MessageStatus extends DurableObject<Env> {
   // so the last write to land always carries the newest status.
   private projection: Promise<void> = Promise.resolve();
 
-  /** Called by the queue consumer for every delivery of the message's queue job. */
-  async deliver(messageId: string): Promise<DeliveryOutcome> {
+  /** Called by the queue consumer for every delivery of the message's queue job (`attempt` counts from 1). */
+  async deliver(messageId: string, queueAttempt = 1): Promise<DeliveryOutcome> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId));
-    if (!state) return { action: "ack", reason: "message_not_found" };
+    if (!state) {
+      // The job is sent while its row is inserted, so it can arrive first; a
+      // job whose insert failed never finds its message and is dropped.
+      return queueAttempt < MISSING_ROW_ATTEMPTS
+        ? { action: "retry", delaySeconds: MISSING_ROW_RETRY_SECONDS }
+        : { action: "ack", reason: "message_not_found" };
+    }
     if (state.status !== "queued") return { action: "ack", reason: "already_handed_off" };
     const now = Date.now();
     if (state.handoffStartedAt !== null && now - state.handoffStartedAt < HANDOFF_LEASE_MS) {
@@ -172,7 +181,7 @@ export class MessageStatus extends DurableObject<Env> {
   private async loadFromD1(messageId: string): Promise<DeliveryState | null> {
     const row = await messageForDelivery(database(this.env.DB), messageId);
     if (!row) {
-      logger.with({ message_id: messageId }).error("delivery_for_unknown_message");
+      logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
       return null;
     }
     return this.store.initState({

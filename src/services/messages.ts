@@ -64,17 +64,26 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     providerLatencyMs: null,
     updatedAt: createdAt,
   };
-  // The row is written before anything is queued: a 201 always means the
-  // message is durably stored. If the send below fails (or the Worker dies
-  // first), the row stays `queued` and the reconciler re-enqueues it.
+  // The row and its job go out at once, and the 201 waits for both: a create
+  // costs one round trip after the gate, not two, and a Worker that dies
+  // after the insert has already sent the job. A job that arrives before its
+  // row is committed is retried by the consumer; one whose insert failed
+  // finds no message and is dropped, so nothing is sent for a failed create.
+  // If the send fails, the row stays `queued` and the reconciler re-enqueues it.
+  const queued = enqueue(env, row.id);
   await insertMessage(db, row);
+  await queued;
+  return succeed(row);
+}
+
+/** Hands the message's job to the Queue; a failure is logged, never thrown (the reconciler re-sends). */
+async function enqueue(env: Env, messageId: string): Promise<void> {
   try {
-    const job = deliveryJob(row.id);
+    const job = deliveryJob(messageId);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
   } catch (error) {
-    logger.with({ message_id: row.id }).error("enqueue_failed", { error });
+    logger.with({ message_id: messageId }).error("enqueue_failed", { error });
   }
-  return succeed(row);
 }
 
 function render({ channel, content }: CreateMessageInput, template: Template | undefined): Result<RenderedContent> {

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/message-status.ts";
+import { newId } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { storedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
@@ -17,6 +18,21 @@ afterEach(() => {
 const unavailable = () => new Response("Service Unavailable", { status: 503 });
 
 describe("queue consumer", () => {
+  // A create sends the job while it inserts the row, so the job can come first.
+  it("retries a job whose message is not in D1 yet, and hands it off once its row is there", async () => {
+    fake = fakeProviders();
+    const account = await createAccount("live");
+    const id = newId("msg");
+    const early = await runConsumer([id], 1);
+    expect(early.retryDelays).toEqual([2]);
+    expect(fake.requests).toHaveLength(0);
+    await storeMessage(account, { id });
+    const result = await runConsumer([id], 2);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect((await storedMessage(id)).status).toBe("sent");
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it("retries a provider 503 on its own with a backoff delay and leaves the message queued", async () => {
     fake = fakeProviders();
     fake.respondWith(unavailable);

@@ -3,11 +3,13 @@
 // the Queue or D1 fails under it.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { LIMITS } from "../../src/domain/message.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
+import { runConsumer } from "../support/queue.ts";
 import { createTemplate } from "../support/resources.ts";
 
 const whatsapp = (content: unknown) => ({ channel: "WHATSAPP", to: "+919876543210", content });
@@ -250,6 +252,14 @@ describe("POST /v1/messages", () => {
     expect(JSON.stringify(body)).not.toContain("D1_ERROR");
     vi.restoreAllMocks();
     expect(await messageCount(account.id)).toBe(0);
-    expect(send).not.toHaveBeenCalled();
+    // The job went out with the insert; it finds no message, so nothing is
+    // handed to a provider: retried while the row could still be committing,
+    // then dropped.
+    const jobs = send.mock.calls.map(([job]) => (job as { messageId: string }).messageId);
+    expect(jobs).toHaveLength(1);
+    expect((await runConsumer(jobs, 1)).retryDelays).toEqual([2]);
+    const last = await runConsumer(jobs, 3);
+    expect(last.explicitAcks).toEqual([expect.any(String)]);
+    expect(await messageStatusStub(env, jobs[0]!).events()).toEqual([]);
   });
 });
