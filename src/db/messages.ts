@@ -10,7 +10,7 @@ import type { Status } from "../domain/status.ts";
 import type { Template } from "../domain/template.ts";
 import type { Database } from "./client.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
-import { messages, type NewMessageRow } from "./schema.ts";
+import { accounts, messages, type NewMessageRow, senders } from "./schema.ts";
 import { sendersQuery } from "./senders.ts";
 import { templateQuery } from "./templates.ts";
 
@@ -115,17 +115,46 @@ export async function markRequeued(db: Database, ids: string[], now: number): Pr
     .where(and(isQueued, inArray(messages.id, idList)));
 }
 
-/** The row a delivery needs, by id alone: only the pipeline calls this, after the API scoped the id. */
-export async function messageForDelivery(db: Database, id: string): Promise<Message | undefined> {
-  return db.select().from(messages).where(eq(messages.id, id)).get();
+const signingColumns = {
+  webhookSecret: accounts.webhookSecret,
+  previousWebhookSecret: accounts.previousWebhookSecret,
+  previousWebhookSecretExpiresAt: accounts.previousWebhookSecretExpiresAt,
+};
+
+/**
+ * What a delivery needs, by message id alone (only the pipeline calls this,
+ * after the API scoped the id), in one read: the row, its account's webhook
+ * signing secrets, and its sender's provider id (Meta's phone-number id).
+ */
+export async function messageForDelivery(db: Database, id: string) {
+  const [row] = await db
+    .select({ message: messages, signing: signingColumns, fromId: senders.phoneNumberId })
+    .from(messages)
+    .innerJoin(accounts, eq(accounts.id, messages.accountId))
+    .leftJoin(senders, and(eq(senders.accountId, messages.accountId), eq(senders.channel, messages.channel), eq(senders.address, messages.from)))
+    .where(eq(messages.id, id))
+    .limit(1);
+  return row;
 }
 
 export type StatusProjection = Pick<Message, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage">;
 
-/** Writes the Durable Object's current view of a message to its D1 row (one statement). */
-export async function writeStatus(db: Database, id: string, projection: StatusProjection): Promise<void> {
-  await db
+const statusUpdate = (db: Database, id: string, projection: StatusProjection) =>
+  db
     .update(messages)
     .set({ ...projection, updatedAt: Math.floor(Date.now() / 1000) })
     .where(eq(messages.id, id));
+
+/** Writes the Durable Object's current view of a message to its D1 row (one statement). */
+export async function writeStatus(db: Database, id: string, projection: StatusProjection): Promise<void> {
+  await statusUpdate(db, id, projection);
+}
+
+/** The same write, and in its round trip the account's current webhook signing secrets (undefined when the account is gone). */
+export async function writeStatusReadingSecrets(db: Database, message: Pick<Message, "id" | "accountId">, projection: StatusProjection) {
+  const [, [signing]] = await db.batch([
+    statusUpdate(db, message.id, projection),
+    db.select(signingColumns).from(accounts).where(eq(accounts.id, message.accountId)),
+  ]);
+  return signing;
 }

@@ -3,18 +3,25 @@
 // serializes every status change, keeps the event log, projects the current
 // status onto the message's D1 row, and delivers the status_callback webhooks
 // in order, retrying them on its own schedule.
+//
+// A message's life is kept lean (npm run bench counts it): the row, its
+// account's signing secrets and its sender's provider id come in one D1 read;
+// each change is one state write and one event write (the event carries its
+// signed webhook, so the log is also the outbox); a webhook's first attempt
+// runs inline with its change, so an answered callback needs no alarm; the
+// sandbox's reports live in the state and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
 import { database } from "../db/client.ts";
-import { messageForDelivery, writeStatus } from "../db/messages.ts";
-import { providerSenderId } from "../db/senders.ts";
+import { messageForDelivery } from "../db/messages.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { providerFor } from "../providers/index.ts";
-import type { Receipt, ScheduledReport } from "../providers/provider.ts";
-import { type DeliveryState, MessageStore } from "./message-store.ts";
+import type { Receipt } from "../providers/provider.ts";
+import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent } from "./message-store.ts";
+import { PROJECTION_RETRY_MS, StatusProjection } from "./status-projection.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
@@ -23,10 +30,11 @@ export const MAX_DELIVERY_ATTEMPTS = 8;
 const HANDOFF_LEASE_MS = 30_000;
 /** A retry arriving this early is close enough to its time (queue delays are not exact). */
 const RETRY_TOLERANCE_MS = 1_000;
-const D1_RETRY_MS = 5_000;
 /** A job whose message is not (yet) in D1 is tried this many times, this far apart, before it is dropped. */
 const MISSING_ROW_ATTEMPTS = 3;
 const MISSING_ROW_RETRY_SECONDS = 2;
+/** An inline webhook attempt that dies with the object is picked up by the alarm after this. */
+const INLINE_SAFETY_MS = 30_000;
 
 export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
 export type ReceiptOutcome = "applied" | "ignored" | "noted" | "unknown";
@@ -46,11 +54,9 @@ export function messageStatusStub(env: Env, messageId: string) {
 export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
   private readonly outbox = new WebhookOutbox(this.store, this.env);
-  // D1 writes run one after another, each with the state current when it runs,
-  // so the last write to land always carries the newest status.
-  private projection: Promise<void> = Promise.resolve();
+  private readonly projection = new StatusProjection(this.store, this.env);
 
-  /** Called by the queue consumer for every delivery of the message's queue job (`attempt` counts from 1). */
+  /** Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1). */
   async deliver(messageId: string, queueAttempt = 1): Promise<DeliveryOutcome> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId));
     if (!state) {
@@ -77,7 +83,7 @@ export class MessageStatus extends DurableObject<Env> {
 
     const { message } = state;
     const provider = providerFor(this.env, message.mode, message.channel);
-    const fromId = provider.name === "whatsapp" ? await providerSenderId(database(this.env.DB), message.accountId, message.channel, message.from) : undefined;
+    const fromId = state.fromId ?? undefined;
     const result = message.rendered
       ? await provider.send({ messageId: message.id, to: message.to, from: message.from, fromId, content: message.rendered, attempt: state.handoffAttempts })
       : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
@@ -89,32 +95,40 @@ export class MessageStatus extends DurableObject<Env> {
     if (result.ok) {
       current.handedOffAt = now;
       current.providerMessageId = result.providerMessageId;
-      this.store.saveState(current);
-      this.store.addEvent("provider.attempt", { ...attempt, outcome: "accepted", provider_message_id: result.providerMessageId });
-      for (const report of result.reports ?? []) this.scheduleReport(now, report);
-      await this.transition("sent", { source: provider.name });
+      current.reports = (result.reports ?? []).map((report) => ({ ...report, dueAt: now + report.afterMs }));
+      const accepted = { ...attempt, outcome: "accepted", provider_message_id: result.providerMessageId };
+      await this.change(current, "sent", { source: provider.name }, [{ type: "provider.attempt", data: accepted, at: Date.now() }]);
       return { action: "ack", reason: "handed_off" };
     }
 
-    this.store.saveState(current);
-    this.store.addEvent("provider.attempt", {
-      ...attempt,
-      outcome: result.retryable ? "retryable_error" : "permanent_error",
-      http_status: result.httpStatus ?? null,
-      code: result.code,
-      message: result.message,
-    });
+    const refused: NewEvent = {
+      type: "provider.attempt",
+      data: {
+        ...attempt,
+        outcome: result.retryable ? "retryable_error" : "permanent_error",
+        http_status: result.httpStatus ?? null,
+        code: result.code,
+        message: result.message,
+      },
+      at: Date.now(),
+    };
     if (result.retryable && current.handoffAttempts < MAX_DELIVERY_ATTEMPTS) {
       const delaySeconds = backoffSeconds(current.handoffAttempts, result.retryAfterSeconds);
       this.store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
+      this.store.addEvents([refused]);
       return { action: "retry", delaySeconds };
     }
     const exhausted = result.retryable;
-    await this.transition("failed", {
-      source: provider.name,
-      errorCode: exhausted ? "provider_unavailable" : result.code,
-      errorMessage: exhausted ? `The provider was unavailable for ${current.handoffAttempts} attempts; last error: ${result.message}` : result.message,
-    });
+    await this.change(
+      current,
+      "failed",
+      {
+        source: provider.name,
+        errorCode: exhausted ? "provider_unavailable" : result.code,
+        errorMessage: exhausted ? `The provider was unavailable for ${current.handoffAttempts} attempts; last error: ${result.message}` : result.message,
+      },
+      [refused],
+    );
     return { action: "ack", reason: "failed" };
   }
 
@@ -122,7 +136,7 @@ export class MessageStatus extends DurableObject<Env> {
   async deadLettered(messageId: string): Promise<void> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId));
     if (state?.status !== "queued") return;
-    await this.transition("failed", {
+    await this.change(state, "failed", {
       source: "dead_letter_queue",
       errorCode: "provider_unavailable",
       errorMessage: "Delivery was abandoned after the queue's last retry.",
@@ -134,16 +148,11 @@ export class MessageStatus extends DurableObject<Env> {
     const state = this.store.state();
     if (!state || (state.providerMessageId !== null && receipt.providerMessageId !== state.providerMessageId)) return "unknown";
     if (receipt.status === null) {
-      this.store.addEvent("receipt.noted", { source: receipt.provider, detail: receipt.detail });
+      this.store.addEvents([{ type: "receipt.noted", data: { source: receipt.provider, detail: receipt.detail ?? null }, at: Date.now() }]);
       return "noted";
     }
-    const applied = await this.transition(receipt.status, {
-      source: receipt.provider,
-      errorCode: receipt.errorCode,
-      errorMessage: receipt.errorMessage,
-      detail: receipt.detail,
-    });
-    return applied ? "applied" : "ignored";
+    const { errorCode, errorMessage, detail } = receipt;
+    return (await this.change(state, receipt.status, { source: receipt.provider, errorCode, errorMessage, detail })) ? "applied" : "ignored";
   }
 
   events() {
@@ -151,31 +160,29 @@ export class MessageStatus extends DurableObject<Env> {
   }
 
   async alarm(): Promise<void> {
-    // Each timer is deleted as it is handled and every handler is idempotent,
-    // so an alarm that fires twice changes nothing the second time. Failures
-    // are scheduled again by the handlers themselves, never left to the
-    // platform's alarm retries.
+    // Timers and reports are removed as they are handled and every handler is
+    // idempotent, so an alarm that fires twice changes nothing the second
+    // time. Failures are scheduled again by the handlers themselves.
     for (const timer of this.store.dueTimers(Date.now())) {
       this.store.deleteTimer(timer.id);
       try {
-        await this.runTimer(timer.kind, timer.payload);
+        if (timer.kind === "project") await this.projection.write();
+        else if (timer.kind === "webhook") await this.outbox.sendNext();
       } catch (error) {
         logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
-        this.store.addTimer(timer.kind, Date.now() + D1_RETRY_MS, timer.payload);
+        this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS);
       }
     }
-    await this.armAlarm();
-  }
-
-  private async runTimer(kind: string, payload: Record<string, unknown>): Promise<void> {
-    if (kind === "report") {
-      const report = payload as unknown as ScheduledReport;
-      await this.transition(report.status, { source: "sandbox", errorCode: report.errorCode, errorMessage: report.errorMessage });
-    } else if (kind === "project") {
-      await this.project();
-    } else if (kind === "webhook") {
+    const state = this.store.state();
+    const [report, ...later] = state?.reports ?? [];
+    if (state && report && report.dueAt <= Date.now()) {
+      state.reports = later;
+      await this.change(state, report.status, { source: "sandbox", errorCode: report.errorCode, errorMessage: report.errorMessage });
+    } else if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) {
+      // An inline attempt that died with the object.
       await this.outbox.sendNext();
     }
+    await this.armAlarm();
   }
 
   private async loadFromD1(messageId: string): Promise<DeliveryState | null> {
@@ -184,25 +191,8 @@ export class MessageStatus extends DurableObject<Env> {
       logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
       return null;
     }
-    return this.store.initState({
-      message: row,
-      status: row.status,
-      handoffAttempts: 0,
-      handoffStartedAt: null,
-      retryNotBefore: null,
-      handedOffAt: null,
-      provider: null,
-      providerMessageId: null,
-      deliveredAt: row.deliveredAt,
-      providerLatencyMs: row.providerLatencyMs,
-      errorCode: row.errorCode,
-      errorMessage: row.errorMessage,
-      callbackGone: false,
-    });
-  }
-
-  private scheduleReport(handedOffAt: number, report: ScheduledReport): void {
-    this.store.addTimer("report", handedOffAt + report.afterMs, { ...report });
+    // Another request may have stored the state while this one read D1.
+    return this.store.state() ?? initialState(row.message, { ...row.signing, readAt: Date.now() }, row.fromId);
   }
 
   /** The message object as GET /v1/messages/:id returns it now. */
@@ -211,15 +201,19 @@ export class MessageStatus extends DurableObject<Env> {
     return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage });
   }
 
-  /** Applies a status change if it moves the message forward; records it either way. */
-  private async transition(status: Status, change: Change): Promise<boolean> {
-    const state = this.store.state()!;
+  /**
+   * Applies a status change if it moves the message forward, storing the
+   * state (as given, with what the caller changed) and the events that led to
+   * it in two writes; records an ignored change too.
+   */
+  private async change(state: DeliveryState, status: Status, change: Change, before: NewEvent[] = []): Promise<boolean> {
+    const now = Date.now();
     const data = { status, source: change.source, ...(change.detail ? { detail: change.detail } : {}) };
     if (!canTransition(state.status, status)) {
-      this.store.addEvent("status.ignored", { ...data, current_status: state.status });
+      this.store.saveState(state);
+      this.store.addEvents([...before, { type: "status.ignored", data: { ...data, current_status: state.status }, at: now }]);
       return false;
     }
-    const now = Date.now();
     state.status = status;
     if (isDelivery(status) && state.deliveredAt === null) {
       state.deliveredAt = unixSeconds(now);
@@ -230,40 +224,23 @@ export class MessageStatus extends DurableObject<Env> {
       state.errorCode = change.errorCode;
       state.errorMessage = change.errorMessage ?? null;
     }
+    const changed: JsonObject = { ...data };
+    if (change.errorCode) changed.error = { code: change.errorCode, message: change.errorMessage ?? "" };
+    const webhook = this.outbox.event(state, this.messageObject(state), now);
     this.store.saveState(state);
-    this.store.addEvent(
-      "status.changed",
-      { ...data, ...(change.errorCode ? { error: { code: change.errorCode, message: change.errorMessage ?? "" } } : {}) },
-      now,
-    );
-    this.outbox.add(state, this.messageObject(state), now);
-    await this.project();
+    this.store.addEvents([...before, { type: "status.changed", data: changed, at: now, webhook }]);
+    if (webhook) await this.ctx.storage.setAlarm(now + INLINE_SAFETY_MS);
+    await this.projection.write();
+    await this.outbox.sendAfterChange(webhook, this.projection.secrets(this.store.state()!));
     await this.armAlarm();
     return true;
   }
 
-  /** Writes the current status to D1; if D1 fails, a timer tries again until it succeeds. */
-  private project(): Promise<void> {
-    this.projection = this.projection.then(async () => {
-      const state = this.store.state()!;
-      try {
-        await writeStatus(database(this.env.DB), state.message.id, {
-          status: state.status,
-          deliveredAt: state.deliveredAt,
-          providerLatencyMs: state.providerLatencyMs,
-          errorCode: state.errorCode,
-          errorMessage: state.errorMessage,
-        });
-      } catch (error) {
-        logger.with({ message_id: state.message.id }).error("status_projection_failed", { error });
-        this.store.addTimer("project", Date.now() + D1_RETRY_MS, {});
-      }
-    });
-    return this.projection;
-  }
-
   private async armAlarm(): Promise<void> {
-    const due = this.store.nextTimerDue();
-    if (due !== null) await this.ctx.storage.setAlarm(due);
+    const state = this.store.state();
+    const dues = [this.store.nextTimerDue(), ...(state?.reports ?? []).map((report) => report.dueAt)].filter((due) => due !== null);
+    if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now());
+    if (dues.length > 0) await this.ctx.storage.setAlarm(Math.min(...dues));
+    else await this.ctx.storage.deleteAlarm();
   }
 }

@@ -1,8 +1,18 @@
+// The per-message Durable Object's own SQLite storage: the message's delivery
+// state (one row), its event log, and its retry timers. The event log doubles
+// as the webhook outbox: a status change that has a callback carries its
+// signed event's body, and the webhook.attempt events that follow it say
+// whether it is still pending, so no fact is written twice. All calls are
+// synchronous, so a check and the write that follows it never interleave.
+import type { Account } from "../domain/account.ts";
 import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
-// The per-message Durable Object's own SQLite storage: the message's delivery
-// state (one row), its event log, and its timers. All calls are synchronous,
-// so a check and the write that follows it can never interleave with another request.
+import type { ScheduledReport } from "../providers/provider.ts";
+
+export type SigningSecrets = Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt"> & {
+  /** ms: when they were read from D1. */
+  readAt: number;
+};
 
 export interface DeliveryState {
   /** The D1 row as it was when delivery began; the fields below are what has changed since. */
@@ -17,21 +27,40 @@ export interface DeliveryState {
   handedOffAt: number | null;
   provider: string | null;
   providerMessageId: string | null;
+  /** The provider's own id of the sender (Meta's phone-number id), read with the message. */
+  fromId: string | null;
   deliveredAt: number | null;
   providerLatencyMs: number | null;
   errorCode: string | null;
   errorMessage: string | null;
-  /** Set when the callback URL answered 410 Gone: no more webhooks for this message. */
+  /** The account's webhook signing secrets, read with the message and refreshed with later status writes. */
+  signing: SigningSecrets;
+  /** The sandbox's delivery reports still to come, each due at `dueAt` (ms). */
+  reports: (ScheduledReport & { dueAt: number })[];
+  /** Set when the callback URL answered 410 Gone or can no longer be used: no more webhooks for this message. */
   callbackGone: boolean;
 }
 
-/** A status-change event for the message's status_callback, delivered in order. */
-export interface OutboxEvent {
-  seq: number;
-  eventId: string;
-  type: string;
-  body: string;
-  attempts: number;
+/** A message's state when its object first reads it from D1 (stored with its first change). */
+export function initialState(message: Message, signing: SigningSecrets, fromId: string | null): DeliveryState {
+  return {
+    message,
+    status: message.status,
+    handoffAttempts: 0,
+    handoffStartedAt: null,
+    retryNotBefore: null,
+    handedOffAt: null,
+    provider: null,
+    providerMessageId: null,
+    fromId,
+    deliveredAt: message.deliveredAt,
+    providerLatencyMs: message.providerLatencyMs,
+    errorCode: message.errorCode,
+    errorMessage: message.errorMessage,
+    signing,
+    reports: [],
+    callbackGone: false,
+  };
 }
 
 // Event data is JSON two levels deep at most (a recursive type would defeat RPC's type mapping).
@@ -45,21 +74,39 @@ export interface StoredEvent {
   data: JsonObject;
 }
 
+/** A signed status event for the callback. */
+export interface WebhookEvent {
+  eventId: string;
+  type: string;
+  body: string;
+}
+
+export interface NewEvent {
+  type: string;
+  data: JsonObject;
+  at: number;
+  webhook?: WebhookEvent | null;
+}
+
 export interface Timer {
   id: number;
   kind: string;
   dueAt: number;
-  payload: Record<string, unknown>;
 }
+
+/** A webhook.attempt outcome after which its event is no longer pending. */
+const FINISHED = "('delivered', 'abandoned', 'disabled')";
 
 export class MessageStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL)`);
+    // Objects created before the event log doubled as the outbox gain its column.
+    const columns = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('events')`).toArray();
+    if (!columns.some((column) => column.name === "webhook")) sql.exec(`ALTER TABLE events ADD COLUMN webhook TEXT`);
+    // (payload: no longer used, kept so that objects created before keep working.)
     sql.exec(
-      `CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
-         attempts INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0)`,
+      `CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL DEFAULT '{}')`,
     );
   }
 
@@ -72,16 +119,11 @@ export class MessageStore {
     this.sql.exec(`INSERT INTO state (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json`, JSON.stringify(state));
   }
 
-  /** Saves and returns the state, or the one already stored if another request got there first. */
-  initState(state: DeliveryState): DeliveryState {
-    const existing = this.state();
-    if (existing) return existing;
-    this.saveState(state);
-    return state;
-  }
-
-  addEvent(type: string, data: JsonObject, at = Date.now()): void {
-    this.sql.exec(`INSERT INTO events (at, type, data) VALUES (?, ?, ?)`, at, type, JSON.stringify(data));
+  /** Appends events in one statement. */
+  addEvents(events: NewEvent[]): void {
+    if (events.length === 0) return;
+    const values = events.flatMap((event) => [event.at, event.type, JSON.stringify(event.data), event.webhook ? JSON.stringify(event.webhook) : null]);
+    this.sql.exec(`INSERT INTO events (at, type, data, webhook) VALUES ${events.map(() => "(?, ?, ?, ?)").join(", ")}`, ...values);
   }
 
   events(): StoredEvent[] {
@@ -91,18 +133,31 @@ export class MessageStore {
       .map((row) => ({ ...row, data: JSON.parse(row.data) as JsonObject }));
   }
 
-  addTimer(kind: string, dueAt: number, payload: Record<string, unknown>): void {
-    this.sql.exec(`INSERT INTO timers (kind, due_at, payload) VALUES (?, ?, ?)`, kind, dueAt, JSON.stringify(payload));
+  /** The oldest webhook event not yet delivered or abandoned (the only one that may be sent now), with its attempts so far. */
+  pendingWebhook(): (WebhookEvent & { attempts: number }) | null {
+    const row = this.sql
+      .exec<{ webhook: string; attempts: number }>(
+        `SELECT e.webhook,
+           (SELECT COUNT(*) FROM events a WHERE a.type = 'webhook.attempt' AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')) AS attempts
+         FROM events e
+         WHERE e.webhook IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM events a WHERE a.type = 'webhook.attempt' AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')
+             AND json_extract(a.data, '$.outcome') IN ${FINISHED})
+         ORDER BY e.seq LIMIT 1`,
+      )
+      .toArray()[0];
+    return row ? { ...(JSON.parse(row.webhook) as WebhookEvent), attempts: row.attempts } : null;
+  }
+
+  addTimer(kind: string, dueAt: number): void {
+    this.sql.exec(`INSERT INTO timers (kind, due_at, payload) VALUES (?, ?, '{}')`, kind, dueAt);
   }
 
   dueTimers(now: number): Timer[] {
     return this.sql
-      .exec<{ id: number; kind: string; due_at: number; payload: string }>(
-        `SELECT id, kind, due_at, payload FROM timers WHERE due_at <= ? ORDER BY due_at, id`,
-        now,
-      )
+      .exec<{ id: number; kind: string; due_at: number }>(`SELECT id, kind, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, id`, now)
       .toArray()
-      .map((row) => ({ id: row.id, kind: row.kind, dueAt: row.due_at, payload: JSON.parse(row.payload) as Record<string, unknown> }));
+      .map((row) => ({ id: row.id, kind: row.kind, dueAt: row.due_at }));
   }
 
   deleteTimer(id: number): void {
@@ -111,30 +166,6 @@ export class MessageStore {
 
   hasTimer(kind: string): boolean {
     return this.sql.exec(`SELECT 1 FROM timers WHERE kind = ? LIMIT 1`, kind).toArray().length > 0;
-  }
-
-  addOutboxEvent(eventId: string, type: string, body: string): void {
-    this.sql.exec(`INSERT INTO outbox (event_id, type, body) VALUES (?, ?, ?)`, eventId, type, body);
-  }
-
-  /** The oldest event not yet delivered or abandoned: the only one that may be sent now. */
-  outboxHead(): OutboxEvent | null {
-    const row = this.sql
-      .exec<{ seq: number; event_id: string; type: string; body: string; attempts: number }>(
-        `SELECT seq, event_id, type, body, attempts FROM outbox WHERE done = 0 ORDER BY seq LIMIT 1`,
-      )
-      .toArray()[0];
-    return row ? { seq: row.seq, eventId: row.event_id, type: row.type, body: row.body, attempts: row.attempts } : null;
-  }
-
-  countOutboxAttempt(seq: number): void {
-    this.sql.exec(`UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?`, seq);
-  }
-
-  /** Marks one event (or, with all=true, every pending one) as finished: delivered or abandoned. */
-  finishOutbox(seq: number, all = false): void {
-    if (all) this.sql.exec(`UPDATE outbox SET done = 1 WHERE done = 0`);
-    else this.sql.exec(`UPDATE outbox SET done = 1 WHERE seq = ?`, seq);
   }
 
   nextTimerDue(): number | null {

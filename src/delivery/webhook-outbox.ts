@@ -1,13 +1,15 @@
-// A message's status_callback outbox, kept in its Durable Object's storage:
-// every status change adds a signed event, and events are sent one at a time,
-// oldest first, each retried on the schedule in webhooks.ts until delivered
-// or abandoned. The object's alarm drives it through the "webhook" timer.
+// A message's status_callback outbox. Every status change with a callback
+// becomes a signed event, stored with the change in the event log; events are
+// sent one at a time, oldest first. The first attempt at an event runs inline
+// with the change that caused it (when nothing older is pending), so a message
+// needs no alarm for a callback that is answered; retries follow the schedule
+// in webhooks.ts on the object's "webhook" timer.
 import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
-import type { DeliveryState, MessageStore } from "./message-store.ts";
+import type { DeliveryState, MessageStore, NewEvent, SigningSecrets, WebhookEvent } from "./message-store.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 
 export class WebhookOutbox {
@@ -16,64 +18,61 @@ export class WebhookOutbox {
     private readonly env: Env,
   ) {}
 
-  /** Adds the status change to the outbox; it is sent after every event before it. */
-  add(state: DeliveryState, message: MessageObject, now: number): void {
-    if (!state.message.statusCallback || state.callbackGone) return;
+  /** The signed event for this status change, to store with it; null when the message has no callback. */
+  event(state: DeliveryState, message: MessageObject, now: number): WebhookEvent | null {
+    if (!state.message.statusCallback || state.callbackGone) return null;
     const eventId = newId("evt");
     const type = `message.${state.status}`;
-    const body = JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), data: message });
-    this.store.addOutboxEvent(eventId, type, body);
-    if (!this.store.hasTimer("webhook")) this.store.addTimer("webhook", now, {});
+    return { eventId, type, body: JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), data: message }) };
   }
 
-  /** One attempt at the oldest pending event; schedules what comes next. */
-  async sendNext(): Promise<void> {
+  /**
+   * After a change: its event's first attempt, now, signed with the secrets
+   * read with the change, unless an older event is still pending (it goes first).
+   */
+  async sendAfterChange(event: WebhookEvent | null, signing: SigningSecrets): Promise<void> {
+    if (!event || this.store.hasTimer("webhook")) return;
+    if (this.store.pendingWebhook()?.eventId !== event.eventId) return;
+    await this.sendNext(signing);
+  }
+
+  /** One attempt at the oldest pending event; schedules what comes next. A retry reads the secrets again (they may have been rolled). */
+  async sendNext(fresh?: SigningSecrets): Promise<void> {
     const state = this.store.state()!;
-    const event = this.store.outboxHead();
+    const event = this.store.pendingWebhook();
     const url = state.message.statusCallback;
-    if (!event || !url) return;
-    const attempt = event.attempts + 1;
-    this.store.countOutboxAttempt(event.seq);
-    const logged = { event_id: event.eventId, event_type: event.type, attempt };
+    if (!event || !url || state.callbackGone) return;
+    const logged = { event_id: event.eventId, event_type: event.type, attempt: event.attempts + 1 };
+    const record = (data: NewEvent["data"]) => this.store.addEvents([{ type: "webhook.attempt", data: { ...logged, ...data }, at: Date.now() }]);
+    const stop = (data: NewEvent["data"]) => {
+      this.store.saveState({ ...this.store.state()!, callbackGone: true });
+      record(data);
+    };
 
     // Checked again at delivery: the rules may have tightened since the message was created.
     const problem = callbackUrlProblem(url, state.message.mode);
-    if (problem) {
-      this.store.finishOutbox(event.seq, true);
-      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: `status_callback refused: ${problem}` });
-      return;
-    }
-    const account = await findAccount(database(this.env.DB), state.message.accountId);
-    if (!account) {
-      this.store.finishOutbox(event.seq, true);
-      this.store.addEvent("webhook.attempt", { ...logged, outcome: "abandoned", error: "the account no longer exists" });
-      return;
-    }
-    const started = Date.now();
-    const result = await attemptWebhook(url, signedHeaders(signingSecrets(account), event.eventId, event.body), event.body);
-    const timing = { ...logged, http_status: result.httpStatus, duration_ms: Date.now() - started };
+    if (problem) return stop({ outcome: "abandoned", error: `status_callback refused: ${problem}` });
+    const signing = fresh ?? (await findAccount(database(this.env.DB), state.message.accountId));
+    if (!signing) return stop({ outcome: "abandoned", error: "the account no longer exists" });
 
+    const started = Date.now();
+    const result = await attemptWebhook(url, signedHeaders(signingSecrets(signing), event.eventId, event.body), event.body);
+    const timing = { http_status: result.httpStatus, duration_ms: Date.now() - started };
     if (result.outcome === "delivered") {
-      this.store.finishOutbox(event.seq);
-      this.store.addEvent("webhook.attempt", { ...timing, outcome: "delivered" });
+      record({ ...timing, outcome: "delivered" });
     } else if (result.outcome === "gone") {
       // 410: the receiver is gone for good; stop every callback of this message.
-      this.store.finishOutbox(event.seq, true);
-      this.store.saveState({ ...this.store.state()!, callbackGone: true });
-      this.store.addEvent("webhook.attempt", { ...timing, outcome: "disabled", error: "410 Gone: no further webhooks to this URL" });
-      return;
+      return stop({ ...timing, outcome: "disabled", error: "410 Gone: no further webhooks to this URL" });
     } else {
-      const delay = retryDelaySeconds(attempt, result.retryAfterSeconds);
-      if (delay === null) {
-        this.store.finishOutbox(event.seq);
-        this.store.addEvent("webhook.attempt", { ...timing, outcome: "abandoned", error: result.error });
-      } else {
+      const delay = retryDelaySeconds(logged.attempt, result.retryAfterSeconds);
+      if (delay !== null) {
         const next = Date.now() + delay * 1000;
-        this.store.addTimer("webhook", next, {});
-        this.store.addEvent("webhook.attempt", { ...timing, outcome: "retry_scheduled", error: result.error, next_retry_at: unixSeconds(next) });
-        return;
+        this.store.addTimer("webhook", next);
+        return record({ ...timing, outcome: "retry_scheduled", error: result.error, next_retry_at: unixSeconds(next) });
       }
+      record({ ...timing, outcome: "abandoned", error: result.error });
     }
-    if (this.store.outboxHead()) this.store.addTimer("webhook", Date.now(), {});
+    // The next event waited for this one; it goes out on the next alarm.
+    if (this.store.pendingWebhook()) this.store.addTimer("webhook", Date.now());
   }
 }

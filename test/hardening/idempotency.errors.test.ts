@@ -5,7 +5,7 @@ import { idempotencyKeys } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db, messageCount } from "../support/db.ts";
+import { aroundExecution, db, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -50,25 +50,6 @@ function holdNextMessageInsert(outcome: "commit" | "fail" | "commit then fail") 
     });
   });
   return hold;
-}
-
-type Execution = "run" | "all" | "raw" | "first";
-
-/**
- * The statement with its `methods` run through `around` (which gets the
- * original call), and so are the statements its bind() returns.
- */
-function aroundExecution(
-  statement: D1PreparedStatement,
-  methods: readonly Execution[],
-  around: (execute: () => Promise<unknown>) => Promise<unknown>,
-): D1PreparedStatement {
-  for (const method of methods) {
-    const original = statement[method].bind(statement) as (...args: unknown[]) => Promise<unknown>;
-    Object.assign(statement, { [method]: (...args: unknown[]) => around(() => original(...args)) });
-  }
-  const bind = statement.bind.bind(statement);
-  return Object.assign(statement, { bind: (...values: unknown[]) => aroundExecution(bind(...values), methods, around) });
 }
 
 async function until(condition: () => boolean) {

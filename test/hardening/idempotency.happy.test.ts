@@ -6,7 +6,7 @@ import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db, messageCount } from "../support/db.ts";
+import { aroundExecution, db, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -19,25 +19,6 @@ async function storedKey(accountId: string, key: string) {
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)))
     .get();
-}
-
-type Execution = "run" | "all" | "raw" | "first";
-
-/**
- * The statement with its `methods` run through `around` (which gets the
- * original call), and so are the statements its bind() returns.
- */
-function aroundExecution(
-  statement: D1PreparedStatement,
-  methods: readonly Execution[],
-  around: (execute: () => Promise<unknown>) => Promise<unknown>,
-): D1PreparedStatement {
-  for (const method of methods) {
-    const original = statement[method].bind(statement) as (...args: unknown[]) => Promise<unknown>;
-    Object.assign(statement, { [method]: (...args: unknown[]) => around(() => original(...args)) });
-  }
-  const bind = statement.bind.bind(statement);
-  return Object.assign(statement, { bind: (...values: unknown[]) => aroundExecution(bind(...values), methods, around) });
 }
 
 describe("Idempotency-Key on POST /v1/messages", () => {

@@ -33,3 +33,49 @@ export function failMessageQueries() {
   });
   return { failing, log };
 }
+
+type Execution = "run" | "all" | "raw" | "first";
+
+/**
+ * The statement with its `methods` run through `around` (which gets the
+ * original call and the statement's SQL), and so are the statements its
+ * bind() returns.
+ */
+export function aroundExecution(
+  statement: D1PreparedStatement,
+  methods: readonly Execution[],
+  around: (execute: () => Promise<unknown>) => Promise<unknown>,
+): D1PreparedStatement {
+  for (const method of methods) {
+    const original = statement[method].bind(statement) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(statement, { [method]: (...args: unknown[]) => around(() => original(...args)) });
+  }
+  const bind = statement.bind.bind(statement);
+  return Object.assign(statement, { bind: (...values: unknown[]) => aroundExecution(bind(...values), methods, around) });
+}
+
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;
+
+/** Counts, from here on, every D1 statement run (alone or in a batch, by the Worker or an object) as a read or a write. */
+export function countD1Statements(): { reads: number; writes: number } {
+  const counts = { reads: 0, writes: 0 };
+  const tally = (sql: string) => (WRITE.test(sql) ? counts.writes++ : counts.reads++);
+  const sqlOf = new WeakMap<D1PreparedStatement, string>();
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  const counted = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
+    sqlOf.set(statement, sql);
+    const bind = statement.bind.bind(statement);
+    const wrapped = aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => {
+      tally(sql);
+      return execute();
+    });
+    return Object.assign(wrapped, { bind: (...values: unknown[]) => counted(bind(...values), sql) });
+  };
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql), sql));
+  vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
+    for (const statement of statements) tally(sqlOf.get(statement) ?? "");
+    return batch(statements);
+  });
+  return counts;
+}
