@@ -42,9 +42,3 @@ export async function deleteSender(db: Database, accountId: string, id: string):
 export function listSenders(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<Sender>> {
   return accountPage(db, { table: senders, order: "desc", accountId, limit, cursor });
 }
-
-/** The provider's own id for an account's sender address (Meta's phone-number id, for WhatsApp), if it has one. */
-export async function providerSenderId(db: Database, accountId: string, channel: Channel, address: string): Promise<string | undefined> {
-  const [sender] = await sendersQuery(db, accountId, channel, address);
-  return sender?.phoneNumberId ?? undefined;
-}
