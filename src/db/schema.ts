@@ -159,9 +159,7 @@ export const senders = sqliteTable(
     // A proven live address, and a WhatsApp number's id, belong to one account
     // at most. Pending claims are not held here: a claim must not block the
     // address's owner from proving it. (Literals, as SQLite's partial indexes need.)
-    uniqueIndex("senders_bound_address_idx")
-      .on(t.channel, t.address)
-      .where(sql`${t.status} IN ('verified', 'operator_bound')`),
+    uniqueIndex("senders_bound_address_idx").on(t.channel, t.address).where(sql`${t.status} IN ('verified', 'operator_bound')`),
     uniqueIndex("senders_bound_phone_number_id_idx")
       .on(t.phoneNumberId)
       .where(sql`${t.status} IN ('verified', 'operator_bound') AND ${t.phoneNumberId} IS NOT NULL`),

@@ -40,7 +40,14 @@ export const errors = {
    * a 503 for a dependency that may answer on a retry).
    */
   problem: ({ param, code, message }: Problem, status: 400 | 404 | 409 | 503 = 400) =>
-    new ApiError(status, status === 503 ? "api_error" : "invalid_request_error", code, message, param || undefined, status === 503 ? { "Retry-After": "30" } : {}),
+    new ApiError(
+      status,
+      status === 503 ? "api_error" : "invalid_request_error",
+      code,
+      message,
+      param || undefined,
+      status === 503 ? { "Retry-After": "30" } : {},
+    ),
   invalidRequest: (code: string, message: string, status: ContentfulStatusCode = 400) => new ApiError(status, "invalid_request_error", code, message),
   notFound: (resource: string, id: string, param = "id") =>
     new ApiError(404, "invalid_request_error", "resource_missing", `No such ${resource}: '${id}'`, param),

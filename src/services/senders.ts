@@ -133,7 +133,8 @@ async function verifyCode(env: Env, sender: Sender, code: string): Promise<Resul
   if (!counted) return current(env, sender);
   const check = await checkVerificationCode({ ...counted, verificationAttempts: counted.verificationAttempts - 1 }, code, unixSeconds());
   const renew = "Delete the sender and add it again for a new code.";
-  if (check === "exhausted") return fail("code", "verification_attempts_exceeded", `This code was tried ${MAX_CODE_ATTEMPTS} times and no longer works. ${renew}`);
+  if (check === "exhausted")
+    return fail("code", "verification_attempts_exceeded", `This code was tried ${MAX_CODE_ATTEMPTS} times and no longer works. ${renew}`);
   if (check === "expired") return fail("code", "verification_code_expired", `The code has expired. ${renew}`);
   if (check === "wrong") {
     const left = MAX_CODE_ATTEMPTS - counted.verificationAttempts;

@@ -104,7 +104,16 @@ export function fakeDns(): FakeHttp & { publishTxt(name: string, value: string):
       const records = zone.get(name);
       const answer = (records ?? []).map((value) => ({ name, type: 16, TTL: 300, data: `"${value}"` }));
       return Response.json(
-        { Status: records ? 0 : 3, TC: false, RD: true, RA: true, AD: false, CD: false, Question: [{ name, type: 16 }], ...(records ? { Answer: answer } : {}) },
+        {
+          Status: records ? 0 : 3,
+          TC: false,
+          RD: true,
+          RA: true,
+          AD: false,
+          CD: false,
+          Question: [{ name, type: 16 }],
+          ...(records ? { Answer: answer } : {}),
+        },
         { headers: { "Content-Type": "application/dns-json" } },
       );
     },
