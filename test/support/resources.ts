@@ -20,6 +20,7 @@ export interface SenderObject {
   default: boolean;
   status: string;
   phone_number_id: string | null;
+  verification: { method: string; record_name: string | null; record_value: string | null; attempts_remaining: number | null } | null;
 }
 
 /** Adds a sender through the API: usable at once in test mode, pending verification in live mode. */

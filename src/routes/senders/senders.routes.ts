@@ -39,10 +39,13 @@ export const verify = createRoute({
       "Another account proved this address (or phone_number_id) first",
       errors.problem({ param: "address", code: "sender_unavailable", message: "This address is already bound to another account." }, 409),
     ),
-    503: errorResponse(
-      "The DNS resolver could not be asked; nothing changed, retry later",
-      errors.problem({ param: "", code: "verification_unavailable", message: "Could not read the TXT record: the DNS resolver could not be reached." }, 503),
-    ),
+    503: {
+      ...errorResponse(
+        "The DNS resolver could not be asked (verification_unavailable); nothing changed, retry after Retry-After",
+        errors.problem({ param: "", code: "verification_unavailable", message: "Could not read the TXT record: the DNS resolver could not be reached." }, 503),
+      ),
+      headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+    },
   },
 });
 
