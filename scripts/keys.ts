@@ -2,8 +2,10 @@
 // npm run keys -- list --account NAME [--remote]
 // npm run keys -- revoke KEY_ID | PREFIX [--account NAME] [--remote]
 // npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
+// npm run keys -- senders add|list|remove ...
 import { parseArgs } from "node:util";
 import { createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
+import { addSender, listSenders, removeSender } from "./senders.ts";
 
 const USAGE = `usage:
   npm run keys -- create --account NAME --mode test|live [--json] [--remote]
@@ -14,7 +16,13 @@ const USAGE = `usage:
   npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
       --rps: requests per second per API key (bursts of twice that)
       --daily: messages per channel per UTC day (live mode)
-      without --rps or --daily: shows the limits in force`;
+      without --rps or --daily: shows the limits in force
+  npm run keys -- senders add --account NAME --channel sms|whatsapp|email --address ADDRESS
+                              [--phone-number-id ID] [--name NAME] [--no-default] [--remote]
+      binds a live sender to the account (operator_bound), or approves the
+      account's pending claim of it (alphanumeric sender ids need this)
+  npm run keys -- senders list --account NAME [--remote]
+  npm run keys -- senders remove SENDER_ID --account NAME [--remote]`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -26,6 +34,11 @@ async function main(): Promise<void> {
       remote: { type: "boolean", default: false },
       rps: { type: "string" },
       daily: { type: "string" },
+      channel: { type: "string" },
+      address: { type: "string" },
+      "phone-number-id": { type: "string" },
+      name: { type: "string" },
+      "no-default": { type: "boolean", default: false },
     },
   });
   const target = { remote: values.remote };
@@ -61,6 +74,37 @@ async function main(): Promise<void> {
       console.log(`Request rate:    ${limits.requests_per_second}/s per API key, bursts up to ${limits.burst}`);
       console.log(`Daily messages:  ${daily} per channel per UTC day`);
     }
+  } else if (command === "senders" && values.account) {
+    senders(argument, positionals[2], values);
+  } else {
+    console.error(USAGE);
+    process.exitCode = 2;
+  }
+}
+
+type Options = Record<string, string | boolean | undefined> & { account?: string; remote: boolean };
+
+function senders(action: string | undefined, senderId: string | undefined, values: Options): void {
+  const target = { remote: values.remote };
+  const account = values.account!;
+  if (action === "add" && typeof values.channel === "string" && typeof values.address === "string") {
+    const bound = addSender(target, {
+      account,
+      channel: values.channel,
+      address: values.address,
+      phoneNumberId: values["phone-number-id"] as string | undefined,
+      name: values.name as string | undefined,
+      isDefault: !values["no-default"],
+    });
+    console.log(`Bound ${bound.id}: ${bound.channel} ${bound.address} to account ${account} (${bound.status}).`);
+  } else if (action === "list") {
+    for (const row of listSenders(target, account)) {
+      const extra = row.phone_number_id ? `  phone_number_id ${row.phone_number_id}` : "";
+      console.log(`${row.id}  ${row.channel}  ${row.address}  ${row.status}${row.is_default ? "  default" : ""}${extra}`);
+    }
+  } else if (action === "remove" && senderId) {
+    removeSender(target, account, senderId);
+    console.log(`Removed ${senderId} from account ${account}.`);
   } else {
     console.error(USAGE);
     process.exitCode = 2;

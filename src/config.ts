@@ -13,11 +13,15 @@
 // Error messages name the variable and the rule, never the value: a value may
 // be a secret.
 import { z } from "zod";
+import { normalizeSender } from "./domain/address.ts";
 import { logger } from "./log.ts";
 import type { ResendConfig } from "./providers/resend.ts";
 import type { SandboxConfig } from "./providers/sandbox.ts";
 import type { TwilioConfig } from "./providers/twilio.ts";
 import type { WhatsAppConfig } from "./providers/whatsapp.ts";
+
+/** Cloudflare's resolver, which answers `accept: application/dns-json`. */
+const DEFAULT_DOH_URL = "https://cloudflare-dns.com/dns-query";
 
 /** The sandbox's delays are a demo's, not a schedule: an hour at most. */
 export const MAX_SANDBOX_DELAY_MS = 3_600_000;
@@ -49,6 +53,21 @@ const publicOrigin = required
   .transform((value) => parsedUrl(value)!.origin)
   .optional();
 
+/** An http(s) endpoint that query parameters are added to. */
+const endpoint = required.refine((value) => {
+  const url = parsedUrl(value);
+  return url !== null && (url.protocol === "https:" || url.protocol === "http:") && !url.hash && !url.username && !url.password;
+}, "must be an http(s) URL without fragment or credentials, e.g. https://cloudflare-dns.com/dns-query");
+
+/** Where one-time codes to live numbers come from: a sender of the platform's own Twilio account. */
+const platformSmsSender = required
+  .transform((value, ctx) => {
+    const sender = normalizeSender("sms", value);
+    if ("error" in sender) ctx.addIssue({ code: "custom", message: sender.error });
+    return "value" in sender ? sender.value : z.NEVER;
+  })
+  .optional();
+
 /** Accepts a TOML integer too (`SANDBOX_REPORT_DELAY_MS = 1000`), which reaches the Worker as a number. */
 const milliseconds = z.preprocess(
   (value) => (typeof value === "number" ? String(value) : value),
@@ -66,6 +85,8 @@ const configSchema = z.object({
   WHATSAPP_API_BASE: apiBase,
   RESEND_API_BASE: apiBase,
   PUBLIC_BASE_URL: publicOrigin,
+  DNS_OVER_HTTPS_URL: endpoint.default(DEFAULT_DOH_URL),
+  SENDER_VERIFICATION_FROM: platformSmsSender,
   SANDBOX_SEND_LATENCY_MS: milliseconds,
   SANDBOX_REPORT_DELAY_MS: milliseconds,
   TWILIO_ACCOUNT_SID: secret.refine((value) => value === undefined || /^AC[0-9a-f]{32}$/i.test(value), "must be 'AC' followed by 32 hex digits"),
@@ -96,6 +117,12 @@ export interface Config {
   /** This deployment's https origin, where Twilio posts delivery reports; null when unset. */
   publicBaseUrl: string | null;
   sandbox: SandboxConfig;
+  senderVerification: {
+    /** The DNS-over-HTTPS JSON endpoint that email domains' TXT records are read from. */
+    dohUrl: string;
+    /** The platform's SMS sender that one-time codes come from; null: live numbers are bound by the operator only. */
+    codeFrom: string | null;
+  };
   twilio: LiveProviderConfig<Pick<TwilioConfig, "accountSid" | "authToken">>;
   whatsapp: LiveProviderConfig<Pick<WhatsAppConfig, "accessToken" | "defaultPhoneNumberId">> & { appSecret?: string; verifyToken?: string };
   resend: LiveProviderConfig<Pick<ResendConfig, "apiKey">> & { webhookSecret?: string };
@@ -134,6 +161,7 @@ export function parseConfig(env: Partial<Record<string, unknown>>): Config {
   return {
     publicBaseUrl: vars.PUBLIC_BASE_URL ?? null,
     sandbox: { sendLatencyMs: vars.SANDBOX_SEND_LATENCY_MS, reportDelayMs: vars.SANDBOX_REPORT_DELAY_MS },
+    senderVerification: { dohUrl: vars.DNS_OVER_HTTPS_URL, codeFrom: vars.SENDER_VERIFICATION_FROM ?? null },
     twilio: { apiBase: vars.TWILIO_API_BASE, ...credentials(vars, { accountSid: "TWILIO_ACCOUNT_SID", authToken: "TWILIO_AUTH_TOKEN" }) },
     whatsapp: {
       apiBase: vars.WHATSAPP_API_BASE,

@@ -15,6 +15,10 @@ export type MessageList = components["schemas"]["MessageList"];
 export type WebhookEvent = components["schemas"]["WebhookEvent"];
 export type CreateMessageParams = paths["/v1/messages"]["post"]["requestBody"]["content"]["application/json"];
 export type ListMessagesParams = NonNullable<paths["/v1/messages"]["get"]["parameters"]["query"]>;
+export type Sender = components["schemas"]["Sender"];
+export type SenderList = components["schemas"]["SenderList"];
+export type CreateSenderParams = paths["/v1/senders"]["post"]["requestBody"]["content"]["application/json"];
+export type VerifySenderParams = NonNullable<paths["/v1/senders/{id}/verify"]["post"]["requestBody"]>["content"]["application/json"];
 type ErrorBody = components["schemas"]["Error"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
@@ -96,10 +100,44 @@ export class Messages {
   }
 }
 
+export class Senders {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** POST /v1/senders: a live sender comes back pending_verification, with what proves it in `verification`. */
+  async create(params: CreateSenderParams): Promise<Sender> {
+    return unwrap(await this.#client.POST("/v1/senders", { body: params }));
+  }
+
+  /** POST /v1/senders/{id}/verify: `{ code }` for a number; nothing for an email domain (its TXT record is read). */
+  async verify(id: string, params: VerifySenderParams = {}): Promise<Sender> {
+    return unwrap(await this.#client.POST("/v1/senders/{id}/verify", { params: { path: { id } }, body: params }));
+  }
+
+  /** GET /v1/senders/{id}. */
+  async retrieve(id: string): Promise<Sender> {
+    return unwrap(await this.#client.GET("/v1/senders/{id}", { params: { path: { id } } }));
+  }
+
+  /** GET /v1/senders: one page, newest first. */
+  async listPage(query: NonNullable<paths["/v1/senders"]["get"]["parameters"]["query"]> = {}): Promise<SenderList> {
+    return unwrap(await this.#client.GET("/v1/senders", { params: { query } }));
+  }
+
+  /** DELETE /v1/senders/{id}. */
+  async delete(id: string): Promise<void> {
+    unwrap(await this.#client.DELETE("/v1/senders/{id}", { params: { path: { id } } }));
+  }
+}
+
 export class OmniFlow {
   /** The typed openapi-fetch client, for any endpoint in the API document. */
   readonly client: Client<paths>;
   readonly messages: Messages;
+  readonly senders: Senders;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -108,6 +146,7 @@ export class OmniFlow {
       headers: { Authorization: `Bearer ${options.apiKey}` },
     });
     this.messages = new Messages(this.client);
+    this.senders = new Senders(this.client);
   }
 }
 

@@ -118,7 +118,10 @@ export interface paths {
         /** List all senders */
         get: operations["listSenders"];
         put?: never;
-        /** Add a sender */
+        /**
+         * Add a sender
+         * @description Test mode: a sandbox sender, usable at once. Live mode: a sender pending verification, with what proves it in `verification`: a DNS TXT record for an email domain, a code sent by SMS to a number, or the operator's approval (alphanumeric sender ids). A 409 `sender_unavailable` when another account holds the address or phone_number_id.
+         */
         post: operations["createSender"];
         delete?: never;
         options?: never;
@@ -142,6 +145,26 @@ export interface paths {
          * @description Messages already sent keep the from they were sent with.
          */
         delete: operations["deleteSender"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/senders/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a sender
+         * @description Completes a live sender's verification: for an email sender, OmniFlow reads its domain's TXT record (no body needed); for a number, give the `code` sent to it. A sender already verified is returned as it is.
+         */
+        post: operations["verifySender"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -413,6 +436,33 @@ export interface components {
             name: string | null;
             /** @description In the channel's default pool, used when a message omits from */
             default: boolean;
+            /**
+             * @description Only sandbox (test mode), verified and operator_bound senders can send; a pending_verification one is neither usable as from nor in the default pool
+             * @example verified
+             * @enum {string}
+             */
+            status: "sandbox" | "pending_verification" | "verified" | "operator_bound";
+            /**
+             * @description While pending_verification: how to prove the sender; null otherwise
+             * @example null
+             */
+            verification: {
+                /**
+                 * @description dns_txt: publish the TXT record, then verify; code: verify with the code sent by SMS; operator: only the operator can bind it
+                 * @enum {string}
+                 */
+                method: "dns_txt" | "code" | "operator";
+                /** @enum {string|null} */
+                record_type: "TXT" | null;
+                /** @example _omniflow-verification.example.com */
+                record_name: string | null;
+                /** @example omniflow-verification=3f1c0e9a6b2d4c8e9f7a1b2c3d4e5f60 */
+                record_value: string | null;
+                /** @description code: checks left before a new code is needed */
+                attempts_remaining: number | null;
+                /** @description code: when the code expires (Unix seconds) */
+                expires_at: number | null;
+            } | null;
             /** @example 1718329481 */
             created_at: number;
         };
@@ -2641,6 +2691,233 @@ export interface operations {
                      *         "type": "api_error",
                      *         "code": "internal_error",
                      *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifySender: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "849201"
+                 *     }
+                 */
+                "application/json": {
+                    code?: string;
+                };
+                /**
+                 * @example {
+                 *       "code": "849201"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    code?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The sender, verified */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sender"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another account proved this address (or phone_number_id) first. A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description With idempotency_key_in_use: seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 128 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 128 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The DNS resolver could not be asked (verification_unavailable); nothing changed, retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "verification_unavailable",
+                     *         "message": "Could not read the TXT record: the DNS resolver could not be reached."
                      *       }
                      *     }
                      */

@@ -139,12 +139,30 @@ export const senders = sqliteTable(
     name: text("name"),
     // Part of the channel's default pool, used when a message omits `from`.
     isDefault: integer("is_default", { mode: "boolean" }).notNull(),
+    // A row that says nothing is never sendable: the migration that added
+    // this column left live senders pending until proven (test ones: sandbox).
+    status: text("status", { enum: ["sandbox", "pending_verification", "verified", "operator_bound"] })
+      .notNull()
+      .default("pending_verification"),
+    // Email: the token its domain's TXT record must carry.
+    verificationToken: text("verification_token"),
+    // SMS/WhatsApp: SHA-256 of the one-time code sent to the number (never the code).
+    verificationCodeHash: text("verification_code_hash"),
+    verificationExpiresAt: integer("verification_expires_at"),
+    verificationAttempts: integer("verification_attempts").notNull().default(0),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
     // One sender per address and channel; also how a create finds its sender or pool.
     uniqueIndex("senders_account_channel_address_idx").on(t.accountId, t.channel, t.address),
     index("senders_account_id_idx").on(t.accountId, t.id),
+    // A proven live address, and a WhatsApp number's id, belong to one account
+    // at most. Pending claims are not held here: a claim must not block the
+    // address's owner from proving it. (Literals, as SQLite's partial indexes need.)
+    uniqueIndex("senders_bound_address_idx").on(t.channel, t.address).where(sql`${t.status} IN ('verified', 'operator_bound')`),
+    uniqueIndex("senders_bound_phone_number_id_idx")
+      .on(t.phoneNumberId)
+      .where(sql`${t.status} IN ('verified', 'operator_bound') AND ${t.phoneNumberId} IS NOT NULL`),
   ],
 );
 

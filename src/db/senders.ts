@@ -1,8 +1,9 @@
 // Senders in D1. Every query is scoped to one account.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Sender } from "../domain/sender.ts";
+import { BOUND_SENDER_STATUSES, USABLE_SENDER_STATUSES } from "../domain/sender-verification.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
 import { senders } from "./schema.ts";
@@ -17,16 +18,72 @@ export async function insertSender(db: Database, row: Sender): Promise<Sender | 
 
 /**
  * Unexecuted, so a message create can batch it with its template lookup: the
- * channel's sender with this address, or without one the channel's default
- * pool, ordered by id so that picking from it is stable.
+ * channel's usable sender with this address, or without one the channel's
+ * default pool of usable senders, ordered by id so that picking from it is
+ * stable. A sender pending verification is neither: the filter is in the
+ * query, so proving senders costs the create nothing.
  */
 export function sendersQuery(db: Database, accountId: string, channel: Channel, address: string | undefined) {
   const match = address === undefined ? eq(senders.isDefault, true) : eq(senders.address, address);
   return db
     .select()
     .from(senders)
-    .where(and(eq(senders.accountId, accountId), eq(senders.channel, channel), match))
+    .where(and(eq(senders.accountId, accountId), eq(senders.channel, channel), match, inArray(senders.status, [...USABLE_SENDER_STATUSES])))
     .orderBy(asc(senders.id));
+}
+
+/**
+ * Which of this live address and WhatsApp number id another account holds as
+ * a proven sender, if any. Only which: the account holding it is not the caller's business.
+ */
+export async function boundElsewhere(
+  db: Database,
+  accountId: string,
+  channel: Channel,
+  address: string,
+  phoneNumberId: string | null,
+): Promise<"address" | "phone_number_id" | null> {
+  const sameAddress = and(eq(senders.channel, channel), eq(senders.address, address));
+  const [held] = await db
+    .select({ channel: senders.channel, address: senders.address })
+    .from(senders)
+    .where(
+      and(
+        ne(senders.accountId, accountId),
+        inArray(senders.status, [...BOUND_SENDER_STATUSES]),
+        phoneNumberId === null ? sameAddress : or(sameAddress, eq(senders.phoneNumberId, phoneNumberId)),
+      ),
+    )
+    .limit(1);
+  if (!held) return null;
+  return held.channel === channel && held.address === address ? "address" : "phone_number_id";
+}
+
+/** Marks a pending sender verified; false when the unique indexes say another account proved it first. */
+export async function markVerified(db: Database, accountId: string, id: string): Promise<boolean> {
+  try {
+    await db
+      .update(senders)
+      .set({ status: "verified", verificationToken: null, verificationCodeHash: null, verificationExpiresAt: null })
+      .where(and(byId(accountId, id), eq(senders.status, "pending_verification")));
+    return true;
+  } catch (error) {
+    if (/UNIQUE constraint failed/.test(String((error as Error).cause ?? error))) return false;
+    throw error;
+  }
+}
+
+/**
+ * Counts one code check, atomically: the row with its new count, or undefined
+ * when the sender is no longer pending (deleted, or verified meanwhile).
+ */
+export async function countCodeAttempt(db: Database, accountId: string, id: string): Promise<Sender | undefined> {
+  const [row] = await db
+    .update(senders)
+    .set({ verificationAttempts: sql`${senders.verificationAttempts} + 1` })
+    .where(and(byId(accountId, id), eq(senders.status, "pending_verification")))
+    .returning();
+  return row;
 }
 
 export async function findSender(db: Database, accountId: string, id: string): Promise<Sender | undefined> {

@@ -5,6 +5,7 @@ import type { Mode } from "./account.ts";
 import { type Channel, isEmail, normalizeSender } from "./address.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import { channelSchema } from "./message.ts";
+import { MAX_CODE_ATTEMPTS, type SenderStatus, txtRecordName, txtRecordValue, verificationMethod } from "./sender-verification.ts";
 
 // Form bodies carry booleans as "true"/"false".
 const booleanParam = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
@@ -46,6 +47,14 @@ export const createSenderSchema = z
 
 export type CreateSenderInput = z.output<typeof createSenderSchema>;
 
+/** The body of POST /v1/senders/:id/verify: the code sent to a number; nothing for an email domain. */
+export const verifySenderSchema = z.strictObject({
+  code: z
+    .string()
+    .regex(/^[0-9]{6}$/, "must be the 6-digit code sent to the number")
+    .optional(),
+});
+
 /** A sender as stored: an address the account sends from on one channel. */
 export interface Sender {
   id: string;
@@ -59,6 +68,14 @@ export interface Sender {
   name: string | null;
   /** Part of the channel's default pool, used when a message omits `from`. */
   isDefault: boolean;
+  /** Whether messages may be sent from it (see sender-verification.ts). */
+  status: SenderStatus;
+  /** Email: the token its domain's TXT record must carry. */
+  verificationToken: string | null;
+  /** SMS/WhatsApp: SHA-256 of the one-time code sent to the number, its expiry and the checks made so far. */
+  verificationCodeHash: string | null;
+  verificationExpiresAt: number | null;
+  verificationAttempts: number;
   createdAt: number;
 }
 
@@ -135,6 +152,29 @@ export function toSenderObject(row: Sender) {
     phone_number_id: row.phoneNumberId,
     name: row.name,
     default: row.isDefault,
+    status: row.status,
+    verification: row.status === "pending_verification" ? verificationInstructions(row) : null,
     created_at: row.createdAt,
   };
+}
+
+/** What the account does next to prove a pending sender. */
+function verificationInstructions(row: Sender) {
+  const method = verificationMethod(row.channel, row.address);
+  if (method === "dns_txt" && row.verificationToken !== null) {
+    return {
+      method,
+      record_type: "TXT" as const,
+      record_name: txtRecordName(row.address),
+      record_value: txtRecordValue(row.verificationToken),
+      attempts_remaining: null,
+      expires_at: null,
+    };
+  }
+  if (method === "code" && row.verificationCodeHash !== null) {
+    const attemptsRemaining = Math.max(0, MAX_CODE_ATTEMPTS - row.verificationAttempts);
+    return { method, record_type: null, record_name: null, record_value: null, attempts_remaining: attemptsRemaining, expires_at: row.verificationExpiresAt };
+  }
+  // An alphanumeric id, or a number no code was sent to (a sender from before verification existed).
+  return { method: "operator" as const, record_type: null, record_name: null, record_value: null, attempts_remaining: null, expires_at: null };
 }

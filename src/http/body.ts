@@ -66,9 +66,13 @@ async function parseBody(request: Request): Promise<unknown> {
   throw errors.unsupportedMediaType();
 }
 
-/** Reads and validates the body; a failure is a 4xx naming the param at fault. */
-export async function validBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
-  const body = await c.get("body")();
+/**
+ * Reads and validates the body; a failure is a 4xx naming the param at fault.
+ * With `optional`, a request without a body (no Content-Type, nothing sent) is the empty object.
+ */
+export async function validBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S, { optional = false } = {}): Promise<z.output<S>> {
+  const absent = optional && !c.req.header("content-type") && (c.req.raw.body === null || c.req.header("content-length") === "0");
+  const body = absent ? {} : await c.get("body")();
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw errors.invalidRequest("invalid_body", "The request body must be an object.");
   }

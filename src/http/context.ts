@@ -2,7 +2,7 @@ import type { Account } from "../domain/account.ts";
 
 /** What the API key guard hands an operation's handler (see src/http/operation-hooks.ts). */
 export interface OperationState {
-  /** What the operation's readWithKey hook prepared with the key lookup. */
+  /** What the operation's prepare hook prepared, from the gate's answer. */
   prepared?: unknown;
   /** The id the request's Idempotency-Key reserved for the message it creates. */
   reservedId?: string;

@@ -34,8 +34,20 @@ export class ApiError extends Error {
 export const errors = {
   invalidParam: (param: string | undefined, message: string, code = "parameter_invalid") =>
     new ApiError(400, "invalid_request_error", code, message, param || undefined),
-  /** A service's or a rule's problem with the input: a 400 naming the param at fault. */
-  problem: ({ param, code, message }: Problem) => new ApiError(400, "invalid_request_error", code, message, param || undefined),
+  /**
+   * A service's or a rule's problem with the input: a 400 naming the param at
+   * fault, unless the route knows a better status for its code (a 409 conflict,
+   * a 503 for a dependency that may answer on a retry).
+   */
+  problem: ({ param, code, message }: Problem, status: 400 | 404 | 409 | 503 = 400) =>
+    new ApiError(
+      status,
+      status === 503 ? "api_error" : "invalid_request_error",
+      code,
+      message,
+      param || undefined,
+      status === 503 ? { "Retry-After": "30" } : {},
+    ),
   invalidRequest: (code: string, message: string, status: ContentfulStatusCode = 400) => new ApiError(status, "invalid_request_error", code, message),
   notFound: (resource: string, id: string, param = "id") =>
     new ApiError(404, "invalid_request_error", "resource_missing", `No such ${resource}: '${id}'`, param),

@@ -16,7 +16,7 @@ export const ErrorSchema = z
   .openapi("Error");
 
 /** An error response; the example is built by the same factory the handlers throw. */
-const errorResponse = (description: string, example: { toJSON(): unknown }) => ({
+export const errorResponse = (description: string, example: { toJSON(): unknown }) => ({
   content: { "application/json": { schema: ErrorSchema, example: example.toJSON() } },
   description,
 });
@@ -72,7 +72,7 @@ const mayBeObject = (schema: PropertySchema): boolean =>
  * form-encoded with bracket notation, one schema for both. It is documented as
  * plain JSON Schema, which @hono/zod-openapi does not validate a second time.
  */
-export function validatedBody(schema: z.ZodType, example: Record<string, unknown>): RequestBody {
+export function validatedBody(schema: z.ZodType, example: Record<string, unknown>, { required = true } = {}): RequestBody {
   const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
   const properties = (jsonSchema.properties ?? {}) as Record<string, PropertySchema>;
   // Nested objects travel as content[variables][code]=849201, which OpenAPI calls
@@ -83,7 +83,7 @@ export function validatedBody(schema: z.ZodType, example: Record<string, unknown
       .map(([name]) => [name, { style: "deepObject", explode: true }]),
   );
   return {
-    required: true,
+    required,
     content: {
       "application/json": { schema: asOpenApiSchema(jsonSchema), example },
       "application/x-www-form-urlencoded": { schema: asOpenApiSchema(jsonSchema), encoding, example },

@@ -106,7 +106,7 @@ function sender(account: Account, { channel, from, to }: CreateMessageInput, sen
     return fail(
       "from",
       "resource_missing",
-      `'${from}' is not one of your ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}), or omit from to use your default ${channel} sender pool.`,
+      `'${from}' is not one of your verified ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}) and verify it, or omit from to use your default ${channel} sender pool.`,
     );
   }
   const picked = pickSender(senders, to);

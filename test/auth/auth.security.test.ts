@@ -11,7 +11,7 @@ import { addKey, createAccount, seedExample, type TestAccount } from "../support
 import { api, basicAuth, expectError } from "../support/api.ts";
 import { db, failMessageQueries, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -104,11 +104,11 @@ describe("reads made with the key lookup", () => {
   it("never pick a sender of another account whose key shares the prefix", async () => {
     const account = await createAccount("live");
     const other = await createAccount("live");
-    await addSender(other, { channel: "sms", address: "+14155550100" });
+    const othersSender = await bindSender(other, "sms");
     await sharePrefix(account, other);
     const res = await api("/v1/messages", { key: account.key, json: smsBody() });
     await expectError(res, 400, { code: "no_default_sender", param: "from" });
-    const named = await api("/v1/messages", { key: account.key, json: smsBody({ from: "+14155550100" }) });
+    const named = await api("/v1/messages", { key: account.key, json: smsBody({ from: othersSender.address }) });
     await expectError(named, 400, { code: "resource_missing", param: "from" });
     expect(await messageCount(account.id)).toBe(0);
   });

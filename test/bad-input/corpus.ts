@@ -480,7 +480,25 @@ const senderCases: BadRequest[] = [
   request("DELETE an unknown sender", "DELETE", `/v1/senders/${validSenderId}`, notFound),
   request("DELETE a message id as a sender", "DELETE", `/v1/senders/${validId}`, notFound),
   request("POST /v1/senders/:id", "POST", `/v1/senders/${validSenderId}`, { status: 405, code: "method_not_allowed" }, { body: senderBody() }),
+  ...verifyCases(),
 ];
+
+function verifyCases(): BadRequest[] {
+  const path = `/v1/senders/${validSenderId}/verify`;
+  const verify = (name: string, body: Body | undefined, expected: Expected) => request(`POST ${path}: ${name}`, "POST", path, expected, body ? { body } : {});
+  return [
+    verify("an unknown sender", undefined, notFound),
+    verify("a code of five digits", { json: { code: "12345" } }, invalid("code")),
+    verify("a code as a number", { json: { code: 123456 } }, invalid("code")),
+    verify("an unknown field", { json: { token: "x" } }, unknownParam("token")),
+    verify("truncated JSON", { raw: '{"code":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+    verify("XML", { raw: "<code>123456</code>", contentType: "application/xml" }, { status: 415, code: "unsupported_media_type" }),
+    verify("a body that is not an object", { json: ["123456"] }, { status: 400, code: "invalid_body" }),
+    ...ODD_CHARACTERS.map(([what, char]) => verify(`a code with ${what}`, { json: { code: `12345${char}` } }, invalid("code"))),
+    ...INJECTIONS.map((value) => verify(`injection in code: ${value}`, { form: `code=${encodeURIComponent(value)}` }, invalid("code"))),
+    request(`GET ${path}`, "GET", path, { status: 405, code: "method_not_allowed" }),
+  ];
+}
 
 // ---------------------------------------------------------------- /v1/account
 

@@ -5,7 +5,7 @@ import { createAccount } from "../support/accounts.ts";
 import { storedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 afterEach(() => {
@@ -29,14 +29,14 @@ describe("live WhatsApp hand-off", () => {
   it("sends from the phone-number id registered with the message's sender", async () => {
     fake = fakeProviders();
     const account = await createAccount("live");
-    await addSender(account, { channel: "whatsapp", address: "+14155550100", phone_number_id: "109876543210987" });
+    const sender = await bindSender(account, "whatsapp");
     const id = await storeMessage(account, {
       channel: "whatsapp",
       to: "+919876543210",
-      from: "+14155550100",
+      from: sender.address,
       rendered: { channel: "whatsapp", type: "text", text: "hi" },
     });
     await runConsumer([id]);
-    expect(fake.requests.map((request) => request.url.pathname)).toEqual(["/v23.0/109876543210987/messages"]);
+    expect(fake.requests.map((request) => request.url.pathname)).toEqual([`/v23.0/${sender.phone_number_id}/messages`]);
   });
 });

@@ -3,7 +3,7 @@ import { addKey, createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 
 async function errorOf(res: Response) {
   return (await res.json<{ error: Record<string, unknown> }>()).error;
@@ -83,8 +83,8 @@ describe("request rate limit per API key", () => {
 describe("daily message cap per channel (live keys)", () => {
   it("answers 429 daily_limit_exceeded past the cap, per channel, with Retry-After until the next UTC day", async () => {
     const account = await createAccount("live", { dailyMessageLimit: 2 });
-    await addSender(account, { channel: "sms", address: "+14155550100" });
-    await addSender(account, { channel: "whatsapp", address: "+14155550100", phone_number_id: "106540352242922" });
+    await bindSender(account, "sms");
+    await bindSender(account, "whatsapp");
     for (let i = 0; i < 2; i++) expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
 
     const over = await api("/v1/messages", { key: account.key, json: smsBody() });
@@ -102,7 +102,7 @@ describe("daily message cap per channel (live keys)", () => {
 
   it("counts only messages created: invalid requests and idempotent replays do not use the cap", async () => {
     const account = await createAccount("live", { dailyMessageLimit: 2 });
-    await addSender(account, { channel: "sms", address: "+14155550100" });
+    await bindSender(account, "sms");
     const invalid = await api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) });
     expect(invalid.status).toBe(400);
     const headers = { "Idempotency-Key": "daily-1" };
@@ -115,7 +115,7 @@ describe("daily message cap per channel (live keys)", () => {
 
   it("counts the account's messages across all its keys", async () => {
     const account = await createAccount("live", { dailyMessageLimit: 1 });
-    await addSender(account, { channel: "sms", address: "+14155550100" });
+    await bindSender(account, "sms");
     const { key: second } = await addKey(account.id, "live");
     expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
     expect((await api("/v1/messages", { key: second, json: smsBody() })).status).toBe(429);

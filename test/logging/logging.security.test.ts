@@ -11,7 +11,7 @@ import { api } from "../support/api.ts";
 import { failMessageQueries } from "../support/db.ts";
 import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
 import { runConsumer } from "../support/queue.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 import { eventually } from "../support/wait.ts";
 
 const LEVEL_OF_METHOD = { log: "info", warn: "warn", error: "error", info: "info", debug: "debug" } as const;
@@ -38,8 +38,8 @@ describe("the log", () => {
     const receiver = fakeReceiver();
     fakes.push(providers, receiver);
     const account = await createAccount("live");
-    await addSender(account, { channel: "sms", address: "+14155550100" });
-    await addSender(account, { channel: "email", address: "noreply@acme.example" });
+    const smsFrom = (await bindSender(account, "sms")).address;
+    const emailFrom = (await bindSender(account, "email")).address;
     const smsText = `Your OmniFlow code is ${crypto.randomUUID()}`;
     const emailSubject = `Subject ${crypto.randomUUID()}`;
     const emailText = `Body ${crypto.randomUUID()}`;
@@ -48,8 +48,8 @@ describe("the log", () => {
     // deliveries below run when the test says.
     vi.spyOn(env.MESSAGES_QUEUE, "send").mockRejectedValue(new Error("queue unavailable"));
     const create = (json: Record<string, unknown>) => api("/v1/messages", { key: account.key, json });
-    const sms = await create({ channel: "sms", to: "+14155550123", from: "+14155550100", content: { text: smsText }, status_callback: receiver.url });
-    const email = await create({ channel: "email", to: "ana@example.com", from: "noreply@acme.example", content: { subject: emailSubject, text: emailText } });
+    const sms = await create({ channel: "sms", to: "+14155550123", from: smsFrom, content: { text: smsText }, status_callback: receiver.url });
+    const email = await create({ channel: "email", to: "ana@example.com", from: emailFrom, content: { subject: emailSubject, text: emailText } });
     expect([sms.status, email.status]).toEqual([201, 201]);
     const smsId = (await sms.json<{ id: string }>()).id;
     const emailId = (await email.json<{ id: string }>()).id;
@@ -71,7 +71,7 @@ describe("the log", () => {
 
     // An unexpected failure mid-request, with the key and the content in the request.
     failMessageQueries();
-    const failed = await create({ channel: "sms", to: "+14155550123", from: "+14155550100", content: { text: smsText } });
+    const failed = await create({ channel: "sms", to: "+14155550123", from: smsFrom, content: { text: smsText } });
     expect(failed.status).toBe(500);
 
     const lines = logged();

@@ -7,12 +7,12 @@ import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 
 async function withCallback(mode: Mode, url: unknown) {
   const account = await createAccount(mode);
   // Live accounts start without senders (test accounts have the sandbox's).
-  if (mode === "live") await addSender(account, { channel: "sms", address: "+14155550100" });
+  if (mode === "live") await bindSender(account, "sms");
   const res = await api("/v1/messages", { key: account.key, json: smsBody({ status_callback: url }) });
   return { account, res };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { createAccount } from "../support/accounts.ts";
 import { createMessages, listMessages } from "../support/messages.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 
 describe("GET /v1/messages across accounts", () => {
   it("lists each account's own messages and no one else's", async () => {
@@ -20,7 +20,7 @@ describe("GET /v1/messages across accounts", () => {
   it("keeps a test account's and a live account's messages apart", async () => {
     const test = await createAccount("test");
     const live = await createAccount("live");
-    await addSender(live, { channel: "sms", address: "+14155550100" });
+    await bindSender(live, "sms");
     const testIds = await createMessages(test.key, 2);
     const liveIds = await createMessages(live.key, 2);
     expect((await listMessages(live.key)).data.map((m) => m.id)).toEqual([...liveIds].reverse());

@@ -11,11 +11,12 @@ import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
 import { MAX_BODY_BYTES } from "../../src/http/body.ts";
-import type { TestAccount } from "../support/accounts.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
+import { fakeDns } from "../support/fake-http.ts";
 import { smsBody } from "../support/messages.ts";
-import { addSender, createTemplate } from "../support/resources.ts";
+import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import type { DocumentedOperation } from "./operations.ts";
 
 export type ContractCase = (account: TestAccount) => Promise<Response>;
@@ -23,6 +24,36 @@ export type ContractCase = (account: TestAccount) => Promise<Response>;
 async function createdMessageId(account: TestAccount): Promise<string> {
   const res = await api("/v1/messages", { key: account.key, json: smsBody() });
   return (await res.json<{ id: string }>()).id;
+}
+
+/** A live email sender whose address another account proved first. */
+async function verifyTakenAddress(): Promise<Response> {
+  const address = freshEmail();
+  const [first, second] = [await createAccount("live"), await createAccount("live")];
+  const claim = await addSender(second, { channel: "email", address });
+  await bindSender(first, "email", { address });
+  const dns = fakeDns();
+  dns.publishTxt(claim.verification!.record_name!, claim.verification!.record_value!);
+  try {
+    return await api(`/v1/senders/${claim.id}/verify`, { key: second.key, method: "POST" });
+  } finally {
+    dns.restore();
+  }
+}
+
+/** A live email sender verified while the DNS resolver answers 502. */
+async function verifyWithResolverDown(): Promise<Response> {
+  const live = await createAccount("live");
+  const claim = await addSender(live, { channel: "email", address: freshEmail() });
+  const dns = fakeDns();
+  dns.respondWith(() => new Response("bad gateway", { status: 502 }));
+  const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+  try {
+    return await api(`/v1/senders/${claim.id}/verify`, { key: live.key, method: "POST" });
+  } finally {
+    dns.restore();
+    warned.mockRestore();
+  }
 }
 
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
@@ -112,6 +143,15 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
       api(`/v1/senders/${(await addSender(account, { channel: "sms", address: "+14155550100" })).id}`, { key: account.key, method: "DELETE" }),
     400: (account) => api(`/v1/senders/snd_${"0".repeat(70)}`, { key: account.key, method: "DELETE" }),
     404: (account) => api("/v1/senders/snd_0123456789abcdef0123456789abcdef", { key: account.key, method: "DELETE" }),
+  },
+  "POST /v1/senders/{id}/verify": {
+    // A sandbox sender has nothing to prove: it is returned as it is.
+    200: async (account) =>
+      api(`/v1/senders/${(await addSender(account, { channel: "sms", address: "+14155550100" })).id}/verify`, { key: account.key, method: "POST" }),
+    400: (account) => api("/v1/senders/snd_0123456789abcdef0123456789abcdef/verify", { key: account.key, json: { code: "12" } }),
+    404: (account) => api("/v1/senders/snd_0123456789abcdef0123456789abcdef/verify", { key: account.key, method: "POST" }),
+    409: verifyTakenAddress,
+    503: verifyWithResolverDown,
   },
   "GET /v1/account": {
     200: (account) => api("/v1/account", { key: account.key }),

@@ -59,4 +59,16 @@ describe("the SDK against the Worker", () => {
     for await (const message of clientFor(account.key).messages.list()) listed.push(message);
     expect(listed).toEqual([]);
   });
+
+  it("adds a sender, verifies it, retrieves, lists and deletes it", async () => {
+    const account = await createAccount();
+    const omniflow = clientFor(account.key);
+    const sender = await omniflow.senders.create({ channel: "email", address: "hi@shop.example", name: "Shop", default: false });
+    expect(sender).toMatchObject({ object: "sender", address: "hi@shop.example", status: "sandbox", verification: null });
+    expect(await omniflow.senders.verify(sender.id)).toEqual(sender);
+    expect(await omniflow.senders.retrieve(sender.id)).toEqual(sender);
+    expect((await omniflow.senders.listPage({ limit: 1 })).data).toEqual([sender]);
+    await omniflow.senders.delete(sender.id);
+    await expect(omniflow.senders.retrieve(sender.id)).rejects.toMatchObject({ status: 404, code: "resource_missing" });
+  });
 });

@@ -29,6 +29,16 @@ describe("senders CRUD", () => {
       phone_number_id: null,
       name: null,
       default: true,
+      // A live number is proven by the code just sent to it (verify.happy tests the flow).
+      status: "pending_verification",
+      verification: {
+        method: "code",
+        record_type: null,
+        record_name: null,
+        record_value: null,
+        attempts_remaining: 5,
+        expires_at: expect.any(Number),
+      },
       created_at: expect.any(Number),
     });
     expect(await addSender(account, { channel: "sms", address: "omni_verify", default: false })).toMatchObject({ address: "omni_verify", default: false });

@@ -14,7 +14,7 @@ describe("POST /v1/messages without a usable sender", () => {
       param: "from",
       code: "resource_missing",
     });
-    expect(error.message).toMatch(/not one of your sms senders.*POST \/v1\/senders/);
+    expect(error.message).toMatch(/not one of your verified sms senders.*POST \/v1\/senders/);
     expect(await messageCount(account.id)).toBe(0);
   });
 

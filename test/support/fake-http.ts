@@ -90,3 +90,33 @@ export function fakeReceiver(): FakeHttp & { url: string } {
   const host = `hooks-${crypto.randomUUID().slice(0, 8)}.customer.example.com`;
   return { ...fakeHttp({ [host]: () => new Response("ok") }), url: `https://${host}/omniflow` };
 }
+
+/**
+ * A DNS-over-HTTPS resolver (the JSON dialect, as Cloudflare's answers it) at
+ * the host vitest.config.ts points DNS_OVER_HTTPS_URL to: NXDOMAIN for a name
+ * with no record published, else its TXT records, each a quoted string.
+ */
+export function fakeDns(): FakeHttp & { publishTxt(name: string, value: string): void } {
+  const zone = new Map<string, string[]>();
+  const fake = fakeHttp({
+    "doh.fake": ({ url }) => {
+      const name = url.searchParams.get("name") ?? "";
+      const records = zone.get(name);
+      const answer = (records ?? []).map((value) => ({ name, type: 16, TTL: 300, data: `"${value}"` }));
+      return Response.json(
+        {
+          Status: records ? 0 : 3,
+          TC: false,
+          RD: true,
+          RA: true,
+          AD: false,
+          CD: false,
+          Question: [{ name, type: 16 }],
+          ...(records ? { Answer: answer } : {}),
+        },
+        { headers: { "Content-Type": "application/dns-json" } },
+      );
+    },
+  });
+  return { ...fake, publishTxt: (name, value) => zone.set(name, [...(zone.get(name) ?? []), value]) };
+}

@@ -16,11 +16,11 @@ import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 
 async function create(mode: Mode, url: string) {
   const account = await createAccount(mode);
-  if (mode === "live") await addSender(account, { channel: "sms", address: "+14155550100" });
+  if (mode === "live") await bindSender(account, "sms");
   return { account, res: await api("/v1/messages", { key: account.key, json: smsBody({ status_callback: url }) }) };
 }
 

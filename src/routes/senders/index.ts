@@ -6,4 +6,5 @@ export const sendersRouter = createRouter()
   .openapi(routes.create, handlers.create)
   .openapi(routes.list, handlers.list)
   .openapi(routes.retrieve, handlers.retrieve)
+  .openapi(routes.verify, handlers.verify)
   .openapi(routes.remove, handlers.remove);

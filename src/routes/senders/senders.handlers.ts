@@ -1,26 +1,45 @@
 import { database } from "../../db/client.ts";
-import { deleteSender, findSender, insertSender, listSenders } from "../../db/senders.ts";
+import { deleteSender, findSender, listSenders } from "../../db/senders.ts";
 import { CHANNELS } from "../../domain/address.ts";
-import { idPattern, newId, unixSeconds } from "../../domain/ids.ts";
-import { createSenderSchema, senderModeProblem, toSenderObject } from "../../domain/sender.ts";
+import { idPattern } from "../../domain/ids.ts";
+import type { Problem } from "../../domain/result.ts";
+import { createSenderSchema, toSenderObject, verifySenderSchema } from "../../domain/sender.ts";
 import { tellGate } from "../../gate/account-gate.ts";
 import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
+import { createSender, verifySender } from "../../services/senders.ts";
 import type * as routes from "./senders.routes.ts";
 
 const SENDER_ID = idPattern("snd");
 
+// The service's problems that are not a 400: conflicts, the sender id not
+// found, and a DNS resolver that may answer on a retry.
+const STATUS_OF: Record<string, 404 | 409 | 503> = {
+  resource_already_exists: 409,
+  sender_unavailable: 409,
+  resource_missing: 404,
+  verification_unavailable: 503,
+};
+
+const failure = (problem: Problem) => errors.problem(problem, STATUS_OF[problem.code] ?? 400);
+
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const input = await validBody(c, createSenderSchema);
-  const account = c.get("account");
-  const problem = senderModeProblem(input, account.mode);
-  if (problem) throw errors.invalidParam(problem.param, problem.message);
-  const row = await insertSender(database(c.env.DB), { id: newId("snd"), accountId: account.id, ...input, createdAt: unixSeconds() });
-  if (!row) throw errors.alreadyExists(`The ${input.channel} sender '${input.address}'`, "address");
-  await tellGate(c.env, account.id, { senders: [row.channel] });
-  return c.json(toSenderObject(row), 201);
+  const result = await createSender(c.env, c.get("account"), await validBody(c, createSenderSchema));
+  if (!result.ok) throw failure(result.problem);
+  await tellGate(c.env, result.value.accountId, { senders: [result.value.channel] });
+  return c.json(toSenderObject(result.value), 201);
+};
+
+export const verify: AppRouteHandler<typeof routes.verify> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { code } = await validBody(c, verifySenderSchema, { optional: true });
+  const result = await verifySender(c.env, c.get("account"), id, code);
+  if (!result.ok) throw failure(result.problem);
+  // A verified sender joins what a create may use: the gate reads the channel's senders again.
+  await tellGate(c.env, result.value.accountId, { senders: [result.value.channel] });
+  return c.json(toSenderObject(result.value), 200);
 };
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
