@@ -9,6 +9,9 @@
 // - every Durable Object request, by class: each RPC call on a MessageStatus
 //   or AccountGate stub ("AccountGate admit") and each alarm an object runs;
 // - every write statement an object runs on its own SQLite storage, by class.
+// With the var BENCH_DELAY_MS set, every D1 statement or batch, Durable Object
+// call and Queue send first waits that long: a far database, as the edge sees
+// one, so the bench can show what each sequential call costs a request.
 // GET /__bench/counters answers the totals (the Worker and its Durable
 // Objects share one isolate under `wrangler dev`, so one set of counters sees both).
 
@@ -44,15 +47,20 @@ function bound<T extends object>(target: T, prop: string | symbol): unknown {
 
 const statementSql = new WeakMap<object, { statement: D1PreparedStatement; sql: string }>();
 
-function countedStatement(statement: D1PreparedStatement, sql: string): D1PreparedStatement {
+/** Runs `call` after the configured delay (none by default). */
+function delayed<T>(delayMs: number, call: () => T): T | Promise<Awaited<T>> {
+  return delayMs > 0 ? scheduler.wait(delayMs).then(() => call() as Awaited<T>) : call();
+}
+
+function countedStatement(statement: D1PreparedStatement, sql: string, delayMs: number): D1PreparedStatement {
   const proxy = new Proxy(statement, {
     get(target, prop) {
-      if (prop === "bind") return (...values: unknown[]) => countedStatement(target.bind(...values), sql);
+      if (prop === "bind") return (...values: unknown[]) => countedStatement(target.bind(...values), sql, delayMs);
       if (prop === "run" || prop === "all" || prop === "raw" || prop === "first") {
         const method = bound(target, prop) as (...args: unknown[]) => unknown;
         return (...args: unknown[]) => {
           recordD1(sql);
-          return method(...args);
+          return delayed(delayMs, () => method(...args));
         };
       }
       return bound(target, prop);
@@ -62,19 +70,19 @@ function countedStatement(statement: D1PreparedStatement, sql: string): D1Prepar
   return proxy;
 }
 
-function countedD1(db: D1Database): D1Database {
+function countedD1(db: D1Database, delayMs: number): D1Database {
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (sql: string) => countedStatement(target.prepare(sql), sql);
+      if (prop === "prepare") return (sql: string) => countedStatement(target.prepare(sql), sql, delayMs);
       if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) =>
-          target.batch(
-            statements.map((statement) => {
-              const known = statementSql.get(statement);
-              if (known) recordD1(known.sql);
-              return known?.statement ?? statement;
-            }),
-          );
+        return (statements: D1PreparedStatement[]) => {
+          const unwrapped = statements.map((statement) => {
+            const known = statementSql.get(statement);
+            if (known) recordD1(known.sql);
+            return known?.statement ?? statement;
+          });
+          return delayed(delayMs, () => target.batch(unwrapped));
+        };
       }
       if (prop === "exec") {
         return (sql: string) => {
@@ -89,7 +97,7 @@ function countedD1(db: D1Database): D1Database {
 
 type ObjectClass = "MessageStatus" | "AccountGate";
 
-function countedStub<S extends object>(stub: S, objectClass: ObjectClass): S {
+function countedStub<S extends object>(stub: S, objectClass: ObjectClass, delayMs: number): S {
   return new Proxy(stub, {
     get(target, prop) {
       // An RPC stub answers every property name with a remote method, even
@@ -98,7 +106,7 @@ function countedStub<S extends object>(stub: S, objectClass: ObjectClass): S {
       if (typeof prop !== "string" || prop === "then" || typeof value !== "function") return value;
       return (...args: unknown[]) => {
         add(counters.durableObjectRequests, `${objectClass} ${prop}`);
-        return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
+        return delayed(delayMs, () => (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args));
       };
     },
   });
@@ -107,24 +115,37 @@ function countedStub<S extends object>(stub: S, objectClass: ObjectClass): S {
 function countedNamespace<T extends Rpc.DurableObjectBranded | undefined>(
   namespace: DurableObjectNamespace<T>,
   objectClass: ObjectClass,
+  delayMs: number,
 ): DurableObjectNamespace<T> {
   return new Proxy(namespace, {
     get(target, prop) {
       if (prop === "get")
-        return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.get(id, options), objectClass);
+        return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.get(id, options), objectClass, delayMs);
       if (prop === "getByName")
-        return (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.getByName(name, options), objectClass);
+        return (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) => countedStub(target.getByName(name, options), objectClass, delayMs);
       return bound(target, prop);
     },
   });
 }
 
+function delayedQueue(queue: Queue, delayMs: number): Queue {
+  return new Proxy(queue, {
+    get(target, prop) {
+      const value = bound(target, prop);
+      if (prop !== "send" && prop !== "sendBatch") return value;
+      return (...args: unknown[]) => delayed(delayMs, () => (value as (...a: unknown[]) => unknown)(...args));
+    },
+  });
+}
+
 function countedEnv(env: Env): Env {
+  const delayMs = Number((env as unknown as { BENCH_DELAY_MS?: string }).BENCH_DELAY_MS ?? 0);
   return {
     ...env,
-    DB: countedD1(env.DB),
-    MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus"),
-    ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate"),
+    DB: countedD1(env.DB, delayMs),
+    MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus", delayMs),
+    ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate", delayMs),
+    MESSAGES_QUEUE: delayedQueue(env.MESSAGES_QUEUE, delayMs),
   };
 }
 

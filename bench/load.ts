@@ -19,6 +19,8 @@ export interface LoadSpec {
   expectStatus: number;
   /** CPU time (s) used so far by the worker that serves the route. */
   cpuSeconds: () => number;
+  /** Concurrent connections (default LOAD.connections). */
+  connections?: number;
 }
 
 interface Round {
@@ -59,7 +61,7 @@ async function run(spec: LoadSpec, seconds: number): Promise<Round> {
     const instance = autocannon(
       {
         url: spec.url,
-        connections: LOAD.connections,
+        connections: spec.connections ?? LOAD.connections,
         duration: seconds,
         method: spec.method ?? "GET",
         headers: spec.headers,

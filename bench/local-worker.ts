@@ -16,7 +16,7 @@ const READY_TIMEOUT_MS = 60_000;
  * `consumers: false` the Queue keeps its producer but has no consumer, so
  * requests measure the accept path alone while no delivery competes for the CPU.
  */
-export function omniflowConfig(dir: string, name: string, { consumers }: { consumers: boolean }): string {
+export function omniflowConfig(dir: string, name: string, { consumers, vars = {} }: { consumers: boolean; vars?: Record<string, string> }): string {
   const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") });
   const json = {
     name: config.name,
@@ -30,7 +30,7 @@ export function omniflowConfig(dir: string, name: string, { consumers }: { consu
     queues: { producers: config.queues.producers, consumers: consumers ? config.queues.consumers : [] },
     durable_objects: config.durable_objects,
     migrations: config.migrations,
-    vars: config.vars,
+    vars: { ...config.vars, ...vars },
   };
   const file = path.join(dir, `${name}.wrangler.json`);
   writeFileSync(file, JSON.stringify(json, null, 2));

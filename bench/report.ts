@@ -11,11 +11,24 @@ export interface Results {
   create: LoadResult;
   reads: Record<"retrieve" | "list", { small: LoadResult; large: LoadResult }>;
   pipeline: { stageSeconds: number; stages: StageResult[] };
+  whilePipelineRuns: { connections: number; baseline: LoadResult; create: LoadResult };
+  farDatabase: { delayMs: number; near: LoadResult; far: LoadResult; sequentialCalls: number };
   cost: Record<string, LifeCost>;
   runSeconds: number;
 }
 
-const TARGETS = { createToBaselineB: 0.8, listP99LargeToSmall: 1.5, d1WritesPerMessage: 4 };
+const TARGETS = {
+  createToBaselineB: 0.8,
+  listP99LargeToSmall: 1.5,
+  d1WritesPerMessage: 3,
+  createWhilePipelineToB: 0.35,
+  sustainedToB: 0.25,
+  cpuPerMessageToB: 3,
+  sequentialCalls: 3,
+  durableObjectRequests: 3,
+  storageWrites: 8,
+  d1Reads: 2,
+};
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : "-");
 const rps = (value: number) => value.toFixed(0);
@@ -23,13 +36,19 @@ const ratio = (value: number) => `${value.toFixed(2)}x`;
 const met = (ok: boolean) => (ok ? "met" : "**missed**");
 const num = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 
+/** CPU per message of the highest stage that kept up (NaN when none did). */
+function sustainedCpu(stages: StageResult[]): number {
+  const kept = stages.filter((s) => s.keptUp).at(-1);
+  return kept ? kept.cpuMsPerMessage : Number.NaN;
+}
+
 /** The highest steady rate whose stage kept up (0 when none did). */
 function sustainedRate(stages: StageResult[]): number {
   return Math.max(0, ...stages.filter((s) => s.keptUp).map((s) => s.targetPerSecond));
 }
 
 export function markdownTable(r: Results): string {
-  const { healthz: a, durableAccept: b, create, reads, pipeline, cost } = r;
+  const { healthz: a, durableAccept: b, create, reads, pipeline, cost, whilePipelineRuns: busy, farDatabase: far } = r;
   const rows: string[][] = [];
   const load = (label: string, result: LoadResult, note: string) =>
     rows.push([label, rps(result.rps), ms(result.p50Ms), ms(result.p99Ms), ms(result.cpuMsPerRequest), note]);
@@ -42,6 +61,20 @@ export function markdownTable(r: Results): string {
     create,
     `${ratio(createToB)} B (target >= ${TARGETS.createToBaselineB}: ${met(createToB >= TARGETS.createToBaselineB)}), ${ratio(create.rps / a.rps)} A; ` +
       `CPU/req ${ratio(create.cpuMsPerRequest / b.cpuMsPerRequest)} B`,
+  );
+  const busyToB = busy.create.rps / busy.baseline.rps;
+  load(`3b. Baseline B, ${busy.connections} connections, beside the pipeline run`, busy.baseline, "");
+  load(
+    `3b. \`POST /v1/messages\` while the pipeline runs (consumer, deliveries, callbacks; ${busy.connections} connections)`,
+    busy.create,
+    `${ratio(busyToB)} B (target >= ${TARGETS.createWhilePipelineToB}: ${met(busyToB >= TARGETS.createWhilePipelineToB)})`,
+  );
+  load("3c. `POST /v1/messages`, 1 connection (counting build)", far.near, "");
+  load(
+    `3c. The same, every D1, Durable Object and Queue call +${far.delayMs} ms`,
+    far.far,
+    `p50 +${(far.far.p50Ms - far.near.p50Ms).toFixed(1)} ms = ${far.sequentialCalls.toFixed(1)} sequential remote calls ` +
+      `(target <= ${TARGETS.sequentialCalls}: ${met(Math.round(far.sequentialCalls) <= TARGETS.sequentialCalls)}; B makes 2)`,
   );
   for (const [route, label] of [
     ["retrieve", "`GET /v1/messages/:id`"],
@@ -71,9 +104,13 @@ export function markdownTable(r: Results): string {
         `| ${s.targetPerSecond} | ${rps(s.createdPerSecond)} | ${ms(s.handoffP50Ms)} / ${ms(s.handoffP99Ms)} | ${ms(s.deliveredP50Ms)} / ${ms(s.deliveredP99Ms)} | ${ms(s.backlogGrowthMs)} | ${ms(s.cpuMsPerMessage)} | ${s.keptUp ? "yes" : "no"} |`,
     ),
     "",
-    `Sustained: **${sustainedRate(pipeline.stages)} messages/s** through Queue, consumer and Durable Objects without a growing backlog.`,
+    `Sustained: **${sustainedRate(pipeline.stages)} messages/s** through Queue, consumer and Durable Objects without a growing backlog: ` +
+      `${ratio(sustainedRate(pipeline.stages) / b.rps)} B's requests/s (target >= ${TARGETS.sustainedToB}: ${met(sustainedRate(pipeline.stages) / b.rps >= TARGETS.sustainedToB)}); ` +
+      `CPU per message at that rate ${ratio(sustainedCpu(pipeline.stages) / b.cpuMsPerRequest)} B's CPU per request (target <= ${TARGETS.cpuPerMessageToB}: ${met(sustainedCpu(pipeline.stages) / b.cpuMsPerRequest <= TARGETS.cpuPerMessageToB)}).`,
     "",
     "6. Billed operations per message over its whole life (created -> final status, every status_callback acknowledged):",
+    "",
+    `Targets per message: D1 writes <= ${TARGETS.d1WritesPerMessage}, D1 reads <= ${TARGETS.d1Reads}, Durable Object requests <= ${TARGETS.durableObjectRequests} (gate call included), storage writes <= ${TARGETS.storageWrites} (an SMS; email and WhatsApp live the same way).`,
     "",
     "| channel (life) | D1 writes | D1 reads | Durable Object requests: all (MessageStatus + AccountGate) | DO storage writes | webhooks |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",

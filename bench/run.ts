@@ -23,6 +23,10 @@ const STAGE_RATES = [10, 15, 20, 30, 45, 70, 100, 150, 220, 330];
 const STAGE_SECONDS = 8;
 const STAGE_DRAIN_MS = 15_000;
 const LIFE_MESSAGES = 20;
+/** The far-database mode's wait before every D1, Durable Object and Queue call. */
+const FAR_DELAY_MS = 20;
+/** Closed-loop connections for the create while the pipeline runs (issue 13's figure). */
+const PIPELINE_CONNECTIONS = 16;
 
 const started = Date.now();
 const loadAtStart = os.loadavg()[0]!;
@@ -85,6 +89,73 @@ async function readBenchmarks(api: LocalWorker) {
   };
 }
 
+/**
+ * `POST /v1/messages` on the normal Worker with its consumer (every create is
+ * delivered, with its callbacks, while the load runs), closed loop, beside
+ * baseline B under the same load.
+ */
+async function createWhilePipelineRuns(pipeline: LocalWorker, key: string, body: string) {
+  const baseline = await worker("baseline-2", BASELINE_CONFIG, PORTS.baseline, PORTS.baselineInspector, {
+    extraArgs: ["--compatibility-date", omniflowCompatibilityDate()],
+  });
+  const json = { "content-type": "application/json" };
+  const results = await sideBySide(
+    {
+      baseline: {
+        url: baseline.url,
+        method: "POST",
+        headers: json,
+        body,
+        expectStatus: 201,
+        cpuSeconds: baseline.cpuSeconds,
+        connections: PIPELINE_CONNECTIONS,
+      },
+      create: {
+        url: `${pipeline.url}/v1/messages`,
+        method: "POST",
+        headers: { ...json, authorization: `Bearer ${key}` },
+        body,
+        expectStatus: 201,
+        cpuSeconds: pipeline.cpuSeconds,
+        connections: PIPELINE_CONNECTIONS,
+      },
+    },
+    (round) => log(`POST /v1/messages while the pipeline runs, beside baseline B, round ${round} of ${LOAD.rounds}`),
+  );
+  await baseline.stop();
+  return { connections: PIPELINE_CONNECTIONS, ...results };
+}
+
+/**
+ * One request at a time, on the counting build with no delay and with every
+ * D1, Durable Object and Queue call made FAR_DELAY_MS slower: the create's p50
+ * grows by (its sequential remote calls) x the delay.
+ */
+async function createFromAfar(body: string) {
+  const json = { "content-type": "application/json" };
+  const measure = async (name: string, delayMs: number) => {
+    const instance = await worker(
+      name,
+      omniflowConfig(work, name, { consumers: false, vars: { BENCH_DELAY_MS: String(delayMs) } }),
+      PORTS.api,
+      PORTS.apiInspector,
+      {
+        script: "bench/counting-worker.ts",
+      },
+    );
+    const { key } = await testKey(instance, `bench-${name}`);
+    const spec = { url: `${instance.url}/v1/messages`, method: "POST" as const, headers: { ...json, authorization: `Bearer ${key}` }, body, expectStatus: 201 };
+    const { create } = await sideBySide({ create: { ...spec, cpuSeconds: instance.cpuSeconds, connections: 1 } }, (round) =>
+      log(`create, one at a time, every remote call +${delayMs} ms, round ${round} of ${LOAD.rounds}`),
+    );
+    await instance.stop();
+    return create;
+  };
+  const near = await measure("near", 0);
+  const far = await measure("far", FAR_DELAY_MS);
+  return { delayMs: FAR_DELAY_MS, near, far, sequentialCalls: (far.p50Ms - near.p50Ms) / FAR_DELAY_MS };
+}
+
 async function main(): Promise<Results> {
   log(`state and logs in ${work}`);
   // 1-4: the accept path and the reads, on an instance whose Queue has no
@@ -127,7 +198,9 @@ async function main(): Promise<Results> {
     stages.push(stage);
     if (!stage.keptUp) break;
   }
+  const whilePipelineRuns = await createWhilePipelineRuns(pipeline, e2e.key, createBody);
   await pipeline.stop();
+  const farDatabase = await createFromAfar(createBody);
 
   // 6: billed operations per message, on the counting build of the same Worker.
   const counting = await worker("counting", omniflowConfig(work, "counting", { consumers: true }), PORTS.api, PORTS.apiInspector, {
@@ -165,6 +238,8 @@ async function main(): Promise<Results> {
     create,
     reads,
     pipeline: { stageSeconds: STAGE_SECONDS, stages },
+    whilePipelineRuns,
+    farDatabase,
     cost,
     runSeconds: (Date.now() - started) / 1000,
   };
