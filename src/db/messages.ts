@@ -130,7 +130,8 @@ export async function messageForDelivery(db: Database, id: string) {
   const [row] = await db
     .select({ message: messages, signing: signingColumns, fromId: senders.phoneNumberId })
     .from(messages)
-    .innerJoin(accounts, eq(accounts.id, messages.accountId))
+    // Left: the platform's own messages (sender verification codes) belong to no account row.
+    .leftJoin(accounts, eq(accounts.id, messages.accountId))
     .leftJoin(senders, and(eq(senders.accountId, messages.accountId), eq(senders.channel, messages.channel), eq(senders.address, messages.from)))
     .where(eq(messages.id, id))
     .limit(1);

@@ -192,7 +192,9 @@ export class MessageStatus extends DurableObject<Env> {
       return null;
     }
     // Another request may have stored the state while this one read D1.
-    return this.store.state() ?? initialState(row.message, { ...row.signing, readAt: Date.now() }, row.fromId);
+    const { signing } = row;
+    const secrets = signing?.webhookSecret ? { ...signing, webhookSecret: signing.webhookSecret, readAt: Date.now() } : null;
+    return this.store.state() ?? initialState(row.message, secrets, row.fromId);
   }
 
   /** The message object as GET /v1/messages/:id returns it now. */

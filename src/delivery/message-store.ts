@@ -33,8 +33,8 @@ export interface DeliveryState {
   providerLatencyMs: number | null;
   errorCode: string | null;
   errorMessage: string | null;
-  /** The account's webhook signing secrets, read with the message and refreshed with later status writes. */
-  signing: SigningSecrets;
+  /** The account's webhook signing secrets, read with the message and refreshed with later status writes (null: no account row). */
+  signing: SigningSecrets | null;
   /** The sandbox's delivery reports still to come, each due at `dueAt` (ms). */
   reports: (ScheduledReport & { dueAt: number })[];
   /** Set when the callback URL answered 410 Gone or can no longer be used: no more webhooks for this message. */
@@ -42,7 +42,7 @@ export interface DeliveryState {
 }
 
 /** A message's state when its object first reads it from D1 (stored with its first change). */
-export function initialState(message: Message, signing: SigningSecrets, fromId: string | null): DeliveryState {
+export function initialState(message: Message, signing: SigningSecrets | null, fromId: string | null): DeliveryState {
   return {
     message,
     status: message.status,

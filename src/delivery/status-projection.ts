@@ -24,8 +24,8 @@ export class StatusProjection {
   ) {}
 
   /** The freshest signing secrets at hand: read with the last write, or with the message. */
-  secrets(state: DeliveryState): SigningSecrets {
-    return this.signing && this.signing.readAt > state.signing.readAt ? this.signing : state.signing;
+  secrets(state: DeliveryState): SigningSecrets | null {
+    return this.signing && this.signing.readAt > (state.signing?.readAt ?? 0) ? this.signing : state.signing;
   }
 
   /** Writes the current status to D1; if D1 fails, a timer tries again. */
@@ -36,7 +36,7 @@ export class StatusProjection {
       const projection = { status, deliveredAt, providerLatencyMs, errorCode, errorMessage };
       const db = database(this.env.DB);
       try {
-        if (Date.now() - this.secrets(state).readAt < SECRETS_REREAD_MS) await writeStatus(db, state.message.id, projection);
+        if (Date.now() - (this.secrets(state)?.readAt ?? 0) < SECRETS_REREAD_MS) await writeStatus(db, state.message.id, projection);
         else {
           const signing = await writeStatusReadingSecrets(db, state.message, projection);
           if (signing) this.signing = { ...signing, readAt: Date.now() };

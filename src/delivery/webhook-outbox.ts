@@ -30,10 +30,10 @@ export class WebhookOutbox {
    * After a change: its event's first attempt, now, signed with the secrets
    * read with the change, unless an older event is still pending (it goes first).
    */
-  async sendAfterChange(event: WebhookEvent | null, signing: SigningSecrets): Promise<void> {
+  async sendAfterChange(event: WebhookEvent | null, signing: SigningSecrets | null): Promise<void> {
     if (!event || this.store.hasTimer("webhook")) return;
     if (this.store.pendingWebhook()?.eventId !== event.eventId) return;
-    await this.sendNext(signing);
+    await this.sendNext(signing ?? undefined);
   }
 
   /** One attempt at the oldest pending event; schedules what comes next. A retry reads the secrets again (they may have been rolled). */

@@ -9,9 +9,9 @@
 // Freshness: every change made through the API (keys, templates, senders)
 // tells the gate at once (`changed`). Changes made straight in D1 (the
 // operator's `npm run keys`) are picked up by a reload that runs off the
-// request path when the cache is older than RELOAD_AFTER_MS, and a key the
-// gate does not know triggers a reload at once (a newly issued key works on
-// its first request).
+// request path when the cache is older than RELOAD_AFTER_MS; what the gate
+// does not hold is read at once (a newly issued key, template or sender works
+// on its first request), since it caches only what exists.
 import { DurableObject } from "cloudflare:workers";
 import { accountWithKeys } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
@@ -173,7 +173,9 @@ export class AccountGate extends DurableObject<Env> {
     const loaded = await readForCreate(database(this.env.DB), accountId, missing);
     if (generation === this.#generation) {
       if (missing.templateId !== undefined && loaded.template) cache(this.#templates, missing.templateId, loaded.template);
-      if (sendersKey !== undefined && missing.senders) cache(this.#senders, sendersKey, loaded.senders);
+      // Only what exists is cached (as for templates): a sender added straight
+      // in D1 (the operator's binding) then works on its first use.
+      if (sendersKey !== undefined && missing.senders && loaded.senders.length > 0) cache(this.#senders, sendersKey, loaded.senders);
     }
     return { template: template ?? loaded.template, senders: senders ?? loaded.senders };
   }
