@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { parse } from "qs";
 import type { z } from "zod";
+import { jsonDeeperThan, MAX_BODY_DEPTH } from "../domain/body-text.ts";
 import type { AppEnv } from "./context.ts";
 import { errors, validationError } from "./errors.ts";
 
@@ -46,6 +47,9 @@ async function parseBody(request: Request): Promise<unknown> {
   const text = () => bodyText(request);
   if (contentType === "application/json") {
     const body = await text();
+    if (jsonDeeperThan(body, MAX_BODY_DEPTH)) {
+      throw errors.invalidRequest("invalid_json", `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`);
+    }
     try {
       return JSON.parse(body);
     } catch {
