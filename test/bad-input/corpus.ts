@@ -127,6 +127,17 @@ const brokenBodies: BadRequest[] = [
   create("duplicate form keys for channel", { form: "channel=SMS&channel=EMAIL&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
   create("a form array for channel", { form: "channel[]=SMS&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
   create("broken percent-encoding in a form", { form: "channel=SMS&to=%ZZ&content[text]=hi" }, invalid("to")),
+  create("a Latin-1 percent-escape in a form value", { form: "channel=SMS&to=%2B14155550123&content[text]=caf%E9" }, invalid("content[text]")),
+  create(
+    "a lone surrogate escape in JSON text",
+    { raw: '{"channel":"SMS","to":"+14155550123","content":{"text":"lone \\ud83d"}}', contentType: "application/json" },
+    invalid("content[text]"),
+  ),
+  create(
+    "a Latin-1 charset",
+    { raw: JSON.stringify(smsBody()), contentType: "application/json; charset=iso-8859-1" },
+    { status: 415, code: "unsupported_media_type" },
+  ),
   create("form content as a plain string", { form: "channel=SMS&to=%2B14155550123&content=hello" }, invalid("content")),
   create("form __proto__ key", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
   create(

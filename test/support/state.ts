@@ -24,7 +24,7 @@ async function limiterState(accountId: string): Promise<Record<string, unknown[]
 }
 
 /** Everything the account has stored. */
-export async function accountState(accountId: string) {
+async function accountState(accountId: string) {
   const [account, keys, messageRows, templateRows, senderRows, idempotencyRows, limiter] = await Promise.all([
     db().select().from(accounts).where(eq(accounts.id, accountId)),
     db().select().from(apiKeys).where(eq(apiKeys.accountId, accountId)),
