@@ -97,6 +97,8 @@ export function bodyReader(request: Request): () => Promise<unknown> {
 async function parseBody(request: Request): Promise<unknown> {
   const [mediaType, ...params] = (request.headers.get("content-type") ?? "").split(";");
   const contentType = mediaType?.trim().toLowerCase();
+  // An empty body needs no type (curl -X POST sends none): it is no parameters, like {}.
+  if (!contentType && (await request.arrayBuffer()).byteLength === 0) return {};
   if (contentType !== "application/json" && contentType !== "application/x-www-form-urlencoded") throw errors.unsupportedMediaType();
   const charset = params.map((param) => param.trim().toLowerCase()).find((param) => param.startsWith("charset="));
   if (charset !== undefined && !UTF8_LABELS.has(charset.slice("charset=".length).replace(/^"(.*)"$/, "$1"))) throw errors.unsupportedCharset();

@@ -8,7 +8,7 @@ import { createTemplate } from "../support/resources.ts";
 import { expectNothingStored } from "../support/state.ts";
 
 // Every POST that takes a body under an API key.
-const POSTS = ["/v1/messages", "/v1/templates", "/v1/templates/body_otp", "/v1/senders"];
+const POSTS = ["/v1/messages", "/v1/templates", "/v1/templates/body_otp", "/v1/senders", "/v1/account/webhook_secret/roll"];
 const KEYED = [
   ["without", {}],
   ["with", { "Idempotency-Key": "body-check" }],
@@ -92,7 +92,7 @@ describe("text that is not UTF-8", () => {
   });
 
   it("refuses a lone surrogate escape in a JSON string, naming the field, with and without an Idempotency-Key", async () => {
-    for (const headers of [{}, { "Idempotency-Key": "lone-surrogate" }]) {
+    for (const headers of [{}, { "Idempotency-Key": "lone-surrogate" }] as Record<string, string>[]) {
       const body = '{"channel":"SMS","to":"+14155550123","content":{"text":"lone \\ud83d"}}';
       const res = await expectNothingStored(account, () => post("/v1/messages", body, headers));
       await expectError(res, 400, { code: "parameter_invalid", param: "content[text]" });
