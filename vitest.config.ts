@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { PROVIDER_SECRETS } from "./test/fixtures/signed-reports.ts";
 
 /**
  * Answers every outbound request no test fake took: 404 with a body that says
@@ -36,15 +37,15 @@ export default defineConfig(async () => {
             PUBLIC_BASE_URL: "https://api.omniflow.test",
             TWILIO_API_BASE: "https://twilio.fake",
             TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000001",
-            TWILIO_AUTH_TOKEN: "twilio-test-token",
+            TWILIO_AUTH_TOKEN: PROVIDER_SECRETS.twilioAuthToken,
             WHATSAPP_API_BASE: "https://graph.fake/v23.0",
             WHATSAPP_ACCESS_TOKEN: "whatsapp-test-token",
             WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
-            WHATSAPP_APP_SECRET: "whatsapp-app-secret",
+            WHATSAPP_APP_SECRET: PROVIDER_SECRETS.whatsappAppSecret,
             WHATSAPP_VERIFY_TOKEN: "whatsapp-verify-token",
             RESEND_API_BASE: "https://resend.fake",
             RESEND_API_KEY: "re_test_key",
-            RESEND_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            RESEND_WEBHOOK_SECRET: PROVIDER_SECRETS.resendWebhookSecret,
             // Sender verification: a DNS resolver only fakeDns answers, and the platform's code sender.
             DNS_OVER_HTTPS_URL: "https://doh.fake/dns-query",
             SENDER_VERIFICATION_FROM: "+15005550006",
@@ -54,6 +55,8 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ["./test/setup/apply-migrations.ts"],
+      // Runs in Node: provider signatures made by the providers' own code (test/fixtures/signed-reports.ts).
+      globalSetup: ["./test/setup/provider-signatures.ts"],
       include: ["test/**/*.test.ts"],
       testTimeout: 20_000,
       // One workerd per test file costs about a second each to spawn and load

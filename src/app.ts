@@ -25,6 +25,16 @@ import { logger } from "./log.ts";
  */
 const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
 
+/**
+ * Answers to API-key requests hold an account's data (GET /v1/account holds
+ * its webhook signing secret): no shared cache or browser history may keep
+ * one, errors included.
+ */
+const noStore = createMiddleware(async (c, next) => {
+  await next();
+  c.res.headers.set("Cache-Control", "no-store");
+});
+
 export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   const app = createRouter();
   // limitLength 0: never adopt an X-Request-Id the client sent. The id is what
@@ -61,6 +71,8 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
       }),
     ),
   );
+  // A layer of its own, so that it also marks the error responses of the layers below.
+  app.use("/v1/*", except(PUBLIC_PATHS, noStore));
   // Rate limits first, so a retry storm is refused before it costs a D1 write.
   app.use("/v1/*", except(PUBLIC_PATHS, authenticate, idempotency));
   for (const router of routers) app.route("/", router);

@@ -80,27 +80,35 @@ const milliseconds = z.preprocess(
 /** A pasted secret often brings a newline along; it would then never match. */
 const secret = required.refine((value) => value.trim() === value, "has leading or trailing whitespace").optional();
 
-const configSchema = z.object({
-  TWILIO_API_BASE: apiBase,
-  WHATSAPP_API_BASE: apiBase,
-  RESEND_API_BASE: apiBase,
-  PUBLIC_BASE_URL: publicOrigin,
-  DNS_OVER_HTTPS_URL: endpoint.default(DEFAULT_DOH_URL),
-  SENDER_VERIFICATION_FROM: platformSmsSender,
-  SANDBOX_SEND_LATENCY_MS: milliseconds,
-  SANDBOX_REPORT_DELAY_MS: milliseconds,
-  TWILIO_ACCOUNT_SID: secret.refine((value) => value === undefined || /^AC[0-9a-f]{32}$/i.test(value), "must be 'AC' followed by 32 hex digits"),
-  TWILIO_AUTH_TOKEN: secret,
-  WHATSAPP_ACCESS_TOKEN: secret,
-  WHATSAPP_PHONE_NUMBER_ID: secret.refine((value) => value === undefined || /^\d+$/.test(value), "must be digits only (Meta's phone-number id)"),
-  WHATSAPP_APP_SECRET: secret,
-  WHATSAPP_VERIFY_TOKEN: secret,
-  RESEND_API_KEY: secret,
-  RESEND_WEBHOOK_SECRET: secret.refine(
-    (value) => value === undefined || /^(whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(value),
-    "must be the webhook's signing secret, 'whsec_' followed by base64",
-  ),
-});
+const configSchema = z
+  .object({
+    TWILIO_API_BASE: apiBase,
+    WHATSAPP_API_BASE: apiBase,
+    RESEND_API_BASE: apiBase,
+    PUBLIC_BASE_URL: publicOrigin,
+    DNS_OVER_HTTPS_URL: endpoint.default(DEFAULT_DOH_URL),
+    SENDER_VERIFICATION_FROM: platformSmsSender,
+    SANDBOX_SEND_LATENCY_MS: milliseconds,
+    SANDBOX_REPORT_DELAY_MS: milliseconds,
+    TWILIO_ACCOUNT_SID: secret.refine((value) => value === undefined || /^AC[0-9a-f]{32}$/i.test(value), "must be 'AC' followed by 32 hex digits"),
+    TWILIO_AUTH_TOKEN: secret,
+    WHATSAPP_ACCESS_TOKEN: secret,
+    WHATSAPP_PHONE_NUMBER_ID: secret.refine((value) => value === undefined || /^\d+$/.test(value), "must be digits only (Meta's phone-number id)"),
+    WHATSAPP_APP_SECRET: secret,
+    WHATSAPP_VERIFY_TOKEN: secret,
+    RESEND_API_KEY: secret,
+    RESEND_WEBHOOK_SECRET: secret.refine(
+      (value) => value === undefined || /^(whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(value),
+      "must be the webhook's signing secret, 'whsec_' followed by base64",
+    ),
+  })
+  // Twilio reports delivery only to the StatusCallback URL, which is built on
+  // PUBLIC_BASE_URL: without it every live SMS would stay `sent` for good,
+  // silently. A deployment that can send SMS but not learn their fate is refused.
+  .refine((vars) => vars.PUBLIC_BASE_URL !== undefined || (vars.TWILIO_ACCOUNT_SID === undefined && vars.TWILIO_AUTH_TOKEN === undefined), {
+    path: ["PUBLIC_BASE_URL"],
+    message: "must be set when Twilio credentials are: Twilio posts delivery reports there, and without it no live SMS would ever leave `sent`",
+  });
 
 type Vars = z.output<typeof configSchema>;
 type VariableName = keyof Vars;

@@ -198,7 +198,7 @@ export interface paths {
         put?: never;
         /**
          * Roll the webhook signing secret
-         * @description Issues a new secret. For 24 hours webhooks are signed with both (two space-separated signatures), so receivers can switch without downtime.
+         * @description Issues a new secret. For 24 hours webhooks are signed with both (two space-separated signatures), so receivers can switch without downtime. Takes no parameters; the body may be empty. A retry with the same Idempotency-Key answers the account as it is now, with its current secret, and rolls nothing.
          */
         post: operations["rollWebhookSecret"];
         delete?: never;
@@ -3024,7 +3024,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": Record<string, never>;
+                /** @example {} */
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
         responses: {
             /** @description The account with its new secret */
             200: {
@@ -3039,7 +3046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -3088,6 +3095,47 @@ export interface operations {
                      *         "type": "idempotency_error",
                      *         "code": "idempotency_key_in_use",
                      *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 128 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 128 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
                      *       }
                      *     }
                      */

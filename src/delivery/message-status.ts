@@ -146,7 +146,10 @@ export class MessageStatus extends DurableObject<Env> {
   /** A verified provider report. */
   async receipt(receipt: Receipt): Promise<ReceiptOutcome> {
     const state = this.store.state();
-    if (!state || (state.providerMessageId !== null && receipt.providerMessageId !== state.providerMessageId)) return "unknown";
+    // A verified report proves who sent it, not what it is about: it must come from the provider the message was
+    // handed to and carry that hand-off's id. Before the hand-off is recorded there is nothing it can be about.
+    const handedTo = state && state.providerMessageId !== null ? { provider: state.provider, id: state.providerMessageId } : null;
+    if (!state || !handedTo || receipt.provider !== handedTo.provider || receipt.providerMessageId !== handedTo.id) return "unknown";
     if (receipt.status === null) {
       this.store.addEvents([{ type: "receipt.noted", data: { source: receipt.provider, detail: receipt.detail ?? null }, at: Date.now() }]);
       return "noted";

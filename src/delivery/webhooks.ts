@@ -5,7 +5,7 @@ import type { Account } from "../domain/account.ts";
 import { unixSeconds } from "../domain/ids.ts";
 
 /** Delays before each retry after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Then we give up. */
-export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000] as const;
+const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000] as const;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 /** A Retry-After longer than this is capped to it. */

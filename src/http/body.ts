@@ -3,8 +3,9 @@
 import type { Context } from "hono";
 import { parse } from "qs";
 import type { z } from "zod";
+import { jsonDeeperThan, MAX_BODY_DEPTH, malformedTextParam } from "../domain/body-text.ts";
 import type { AppEnv } from "./context.ts";
-import { errors, validationError } from "./errors.ts";
+import { ApiError, errors, validationError } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
 
@@ -22,6 +23,58 @@ const FORM_OPTIONS = {
 /** The body as UTF-8 text. (Request.text() would log a warning for non-text media types such as forms.) */
 export async function bodyText(request: Request): Promise<string> {
   return new TextDecoder().decode(await request.arrayBuffer());
+}
+
+const UTF8_LABELS = new Set(["utf-8", "utf8"]);
+
+/** Whether the bytes hold U+FFFD's UTF-8 encoding (EF BF BD). */
+function holdsReplacementCharacter(bytes: Uint8Array): boolean {
+  for (let i = 0; i + 2 < bytes.length; i++) {
+    if (bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) return true;
+  }
+  return false;
+}
+
+/**
+ * The body decoded as UTF-8, with `replaced` true when it held invalid byte
+ * sequences (each then a U+FFFD in `text`). A U+FFFD the client sent itself
+ * makes the invalid bytes impossible to place: that body is refused whole.
+ */
+async function decodedBody(request: Request): Promise<{ text: string; replaced: boolean }> {
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  try {
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text, replaced: false };
+  } catch {
+    if (holdsReplacementCharacter(bytes)) throw errors.invalidEncoding();
+    return { text, replaced: true };
+  }
+}
+
+/** Refuses the first string of the parsed body that is not well-formed text, naming its param. */
+function refuseMalformedText(parsed: unknown, replaced: boolean): void {
+  const param = malformedTextParam(parsed, replaced);
+  if (param !== null && param !== "") throw errors.invalidText(param);
+  if (param === "" || replaced) throw errors.invalidEncoding();
+}
+
+/**
+ * Form values decoded strictly: an undecodable percent-escape (caf%E9 is
+ * Latin-1, not UTF-8) is a 400 naming its field, not a value kept as typed.
+ * qs decodes each key just before its value, so the last key names the value.
+ */
+function strictFormDecoder() {
+  let lastKey = "";
+  return (encoded: string, _default: unknown, _charset: unknown, type: "key" | "value") => {
+    try {
+      const decoded = decodeURIComponent(encoded.replace(/\+/g, " "));
+      if (type === "key") lastKey = decoded;
+      return decoded;
+    } catch {
+      throw type === "key" || lastKey === "" ? errors.invalidEncoding() : errors.invalidText(lastKey);
+    }
+  };
 }
 
 // qs drops "__proto__" keys (so they cannot pollute prototypes); refuse them
@@ -42,28 +95,40 @@ export function bodyReader(request: Request): () => Promise<unknown> {
 }
 
 async function parseBody(request: Request): Promise<unknown> {
-  const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  const text = () => bodyText(request);
-  if (contentType === "application/json") {
-    const body = await text();
-    try {
-      return JSON.parse(body);
-    } catch {
-      throw errors.invalidRequest("invalid_json", "The request body is not valid JSON.");
-    }
+  const [mediaType, ...params] = (request.headers.get("content-type") ?? "").split(";");
+  const contentType = mediaType?.trim().toLowerCase();
+  // An empty body needs no type (curl -X POST sends none): it is no parameters, like {}.
+  if (!contentType && (await request.arrayBuffer()).byteLength === 0) return {};
+  if (contentType !== "application/json" && contentType !== "application/x-www-form-urlencoded") throw errors.unsupportedMediaType();
+  const charset = params.map((param) => param.trim().toLowerCase()).find((param) => param.startsWith("charset="));
+  if (charset !== undefined && !UTF8_LABELS.has(charset.slice("charset=".length).replace(/^"(.*)"$/, "$1"))) throw errors.unsupportedCharset();
+  const { text, replaced } = await decodedBody(request);
+  const parsed = contentType === "application/json" ? parseJson(text) : parseForm(text);
+  refuseMalformedText(parsed, replaced);
+  return parsed;
+}
+
+function parseJson(body: string): unknown {
+  if (jsonDeeperThan(body, MAX_BODY_DEPTH)) {
+    throw errors.invalidRequest("invalid_json", `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`);
   }
-  if (contentType === "application/x-www-form-urlencoded") {
-    const body = await text();
-    let parsed: unknown;
-    try {
-      parsed = parse(body, FORM_OPTIONS);
-    } catch {
-      throw errors.invalidRequest("invalid_form_body", "The form-encoded body is nested too deeply or has too many parameters.");
-    }
-    refusePrototypeKeys(body);
-    return parsed;
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw errors.invalidRequest("invalid_json", "The request body is not valid JSON.");
   }
-  throw errors.unsupportedMediaType();
+}
+
+function parseForm(body: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = parse(body, { ...FORM_OPTIONS, decoder: strictFormDecoder() });
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw errors.invalidRequest("invalid_form_body", "The form-encoded body is nested too deeply or has too many parameters.");
+  }
+  refusePrototypeKeys(body);
+  return parsed;
 }
 
 /**

@@ -57,6 +57,19 @@ export const errors = {
   bodyTooLarge: (maxBytes: number) => new ApiError(413, "invalid_request_error", "body_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`),
   unsupportedMediaType: () =>
     new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as application/json or application/x-www-form-urlencoded."),
+  unsupportedCharset: () =>
+    new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as UTF-8: charset=utf-8, or no charset parameter."),
+  /** Text that is not well-formed UTF-8 (or UTF-16, for a JSON escape), in a known param. */
+  invalidText: (param: string) =>
+    new ApiError(
+      400,
+      "invalid_request_error",
+      "parameter_invalid",
+      `Invalid ${param}: not valid UTF-8 text (an invalid byte sequence, an undecodable percent-escape or a lone surrogate).`,
+      param,
+    ),
+  invalidEncoding: () =>
+    new ApiError(400, "invalid_request_error", "invalid_encoding", "The request body is not valid UTF-8 text (invalid bytes or percent-escapes)."),
   routeNotFound: (method: string, path: string) =>
     new ApiError(404, "invalid_request_error", "route_not_found", `Unrecognized request URL (${method}: ${path}).`),
   methodNotAllowed: (method: string, allowed: string[]) =>

@@ -9,7 +9,9 @@
 //
 // An operation that creates a message (its hooks say so) stores no copy of its
 // response: its key records the id of the message it creates, and that message
-// is the response (one D1 write per keyed create instead of two).
+// is the response (one D1 write per keyed create instead of two). One whose
+// response holds a secret (the webhook secret roll) stores none either: its
+// replay is made from the current state.
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { database } from "../db/client.ts";
@@ -55,7 +57,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const db = database(c.env.DB);
   // An invalid body fails here exactly as in the handler; nothing is stored.
   const params = c.req.raw.body === null ? {} : await c.get("body")();
-  const { createsMessage } = hooksOf(c);
+  const { createsMessage, replaysCurrentState } = hooksOf(c);
   const claim: ClaimRequest = {
     accountId: c.get("account").id,
     key,
@@ -67,6 +69,11 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     messageId: createsMessage?.newId(),
   };
   const outcome = await claimIdempotencyKey(db, claim);
+  if (outcome.kind === "completed" && replaysCurrentState) {
+    const response = await replaysCurrentState(c);
+    response.headers.set("Idempotent-Replayed", "true");
+    return response;
+  }
   if (outcome.kind !== "claimed") {
     const { status, contentType, body } = storedResponse(key, outcome, createsMessage);
     return c.body(body, status as ContentfulStatusCode, { "Content-Type": contentType, "Idempotent-Replayed": "true" });
@@ -78,7 +85,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (!isSuccess(c.res.status)) {
     await releaseClaim(db, claim);
   } else if (claim.messageId === undefined) {
-    const response = { status: c.res.status, contentType: c.res.headers.get("content-type") ?? "application/json", body: await c.res.clone().text() };
+    const body = replaysCurrentState ? "" : await c.res.clone().text();
+    const response = { status: c.res.status, contentType: c.res.headers.get("content-type") ?? "application/json", body };
     await completeClaim(db, claim, response);
   }
 });

@@ -32,6 +32,12 @@ export interface OperationHooks<Prepared = unknown> {
    * message, once stored, is the key's response (no copy of it is stored).
    */
   createsMessage?: { newId(): string; response(message: Message): unknown };
+  /**
+   * The operation's answer holds a secret that a later request replaces (the
+   * webhook secret roll): the key stores no copy of it, and a replay is this
+   * answer, made from the current state, so it never hands out a stale secret.
+   */
+  replaysCurrentState?(c: Context<AppEnv>): Response | Promise<Response>;
 }
 
 const HOOKS = Symbol("operation hooks");

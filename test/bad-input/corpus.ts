@@ -1,6 +1,8 @@
 // The bad-input corpus: malformed requests, one table per endpoint. Each must
 // get a 4xx with the error envelope (naming `param` where one is given here),
-// store nothing (no message, template or sender), and never a 5xx. To cover a new endpoint, add a table below
+// store and change nothing (every row, Idempotency-Key record and the rate
+// limiter's durable state of the account and of another, test/support/state.ts),
+// and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
 import { smsBody } from "../support/messages.ts";
 
@@ -106,12 +108,12 @@ const brokenBodies: BadRequest[] = [
   create(
     "a JSON nesting bomb",
     { raw: `{"channel":"SMS","to":"+14155550123","content":${"[".repeat(5000)}${"]".repeat(5000)}}`, contentType: "application/json" },
-    invalid("content"),
+    { status: 400, code: "invalid_json" },
   ),
   create(
     "a JSON object nesting bomb",
     { raw: `{"channel":"SMS","to":"+14155550123","content":{"text":${'{"a":'.repeat(3000)}1${"}".repeat(3000)}}}`, contentType: "application/json" },
-    invalid("content[text]"),
+    { status: 400, code: "invalid_json" },
   ),
   create("a form nesting bomb", { form: `channel=SMS&to=%2B14155550123&content${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
   create("a form with 300 params", { form: Array.from({ length: 300 }, (_, i) => `p${i}=1`).join("&") }, { status: 400, code: "invalid_form_body" }),
@@ -127,6 +129,17 @@ const brokenBodies: BadRequest[] = [
   create("duplicate form keys for channel", { form: "channel=SMS&channel=EMAIL&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
   create("a form array for channel", { form: "channel[]=SMS&to=%2B14155550123&content[text]=hi" }, invalid("channel")),
   create("broken percent-encoding in a form", { form: "channel=SMS&to=%ZZ&content[text]=hi" }, invalid("to")),
+  create("a Latin-1 percent-escape in a form value", { form: "channel=SMS&to=%2B14155550123&content[text]=caf%E9" }, invalid("content[text]")),
+  create(
+    "a lone surrogate escape in JSON text",
+    { raw: '{"channel":"SMS","to":"+14155550123","content":{"text":"lone \\ud83d"}}', contentType: "application/json" },
+    invalid("content[text]"),
+  ),
+  create(
+    "a Latin-1 charset",
+    { raw: JSON.stringify(smsBody()), contentType: "application/json; charset=iso-8859-1" },
+    { status: 415, code: "unsupported_media_type" },
+  ),
   create("form content as a plain string", { form: "channel=SMS&to=%2B14155550123&content=hello" }, invalid("content")),
   create("form __proto__ key", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
   create(
@@ -346,6 +359,9 @@ const eventsCases: BadRequest[] = [
 
 // ---------------------------------------------------------------- /v1/templates
 
+/** A template the corpus's account has before the corpus runs, for updates that must leave it unchanged. */
+export const EXISTING_TEMPLATE = { id: "corpus_existing", sms: { text: "Your code is {{code}}" } };
+
 const templateBody = (overrides: Record<string, unknown> = {}) => ({ json: { id: "corpus_otp", sms: { text: "Your code is {{code}}" }, ...overrides } });
 const createTemplate = (name: string, body: Body, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest =>
   request(`POST /v1/templates: ${name}`, "POST", "/v1/templates", expected, { body, ...extra });
@@ -419,6 +435,22 @@ const templateCases: BadRequest[] = [
   updateTemplate("an unclosed placeholder", "missing", { json: { sms: { text: "{{ oops" } } }, invalid("sms[text]")),
   updateTemplate("an id over 64 characters", "a".repeat(65), { json: { sms: { text: "hi" } } }, invalid("id")),
   updateTemplate("broken JSON", "missing", { raw: "{", contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  // Against a template the account has (EXISTING_TEMPLATE, made before the corpus runs): its row must stay as it was.
+  ...[
+    ["a new id", { json: { id: "renamed" } }, unknownParam("id")],
+    ["an unclosed placeholder", { json: { sms: { text: "{{ oops" } } }, invalid("sms[text]")],
+    ["an unknown field", { json: { sms: { text: "hi", media_url: "https://x.example/a.png" } } }, unknownParam("sms[media_url]")],
+    ["a placeholder in an unquoted attribute", { json: { email: { subject: "Hi", html: "<img alt={{n}}>" } } }, invalid("email[html]")],
+    ["a Latin-1 percent-escape", { form: "sms[text]=caf%E9" }, invalid("sms[text]")],
+    ["JSON nested 40 levels", { raw: `{"sms":${"[".repeat(39)}${"]".repeat(39)}}`, contentType: "application/json" }, { status: 400, code: "invalid_json" }],
+  ].map(([name, body, expected]) => updateTemplate(`${name as string} (an existing template)`, EXISTING_TEMPLATE.id, body as Body, expected as Expected)),
+  ...[
+    ["an unclosed placeholder", { json: { sms: { text: "{{ oops" } } }, invalid("sms[text]")],
+    ["a new id", { json: { id: "renamed" } }, unknownParam("id")],
+  ].map(([name, body, expected]) => ({
+    ...updateTemplate(`${name as string} (an existing template, with an Idempotency-Key)`, EXISTING_TEMPLATE.id, body as Body, expected as Expected),
+    headers: { "Idempotency-Key": `corpus-update-${name as string}` },
+  })),
   request("DELETE an unknown template", "DELETE", "/v1/templates/missing", notFound),
   request("DELETE a template id over 64 characters", "DELETE", `/v1/templates/${"a".repeat(65)}`, invalid("id")),
   create("template_id of a template the account does not have", template({ variables: { code: "1" } }), invalid("content[template_id]", "resource_missing")),

@@ -37,9 +37,10 @@ describe("a valid configuration", () => {
     expect(config.whatsapp.credentials).toEqual({ accessToken: env.WHATSAPP_ACCESS_TOKEN, defaultPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID });
   });
 
-  it("takes an empty PUBLIC_BASE_URL as none, and a trailing slash as the origin", () => {
-    expect(parseConfig(vars({ PUBLIC_BASE_URL: "" })).publicBaseUrl).toBeNull();
-    expect(parseConfig(vars({ PUBLIC_BASE_URL: undefined })).publicBaseUrl).toBeNull();
+  it("takes an empty PUBLIC_BASE_URL as none (without Twilio), and a trailing slash as the origin", () => {
+    const noTwilio = { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: "" };
+    expect(parseConfig(vars({ ...noTwilio, PUBLIC_BASE_URL: "" })).publicBaseUrl).toBeNull();
+    expect(parseConfig(vars({ ...noTwilio, PUBLIC_BASE_URL: undefined })).publicBaseUrl).toBeNull();
     expect(parseConfig(vars({ PUBLIC_BASE_URL: "https://api.omniflow.example/" })).publicBaseUrl).toBe("https://api.omniflow.example");
   });
 
@@ -149,5 +150,38 @@ describe("where a bad configuration is met", () => {
       missing: ["TWILIO_AUTH_TOKEN"],
     });
     expect(JSON.stringify(log.mock.calls)).not.toContain(env.TWILIO_ACCOUNT_SID);
+  });
+});
+
+describe("a live configuration that cannot receive Twilio's reports", () => {
+  // Twilio credentials without PUBLIC_BASE_URL: no StatusCallback, so every live SMS would stay `sent` for good.
+  const cases = [
+    ["empty", { PUBLIC_BASE_URL: "" }],
+    ["unset", { PUBLIC_BASE_URL: undefined }],
+    ["unset, with only the account SID", { PUBLIC_BASE_URL: undefined, TWILIO_AUTH_TOKEN: undefined }],
+  ] as const;
+
+  it.each(cases)("is refused with PUBLIC_BASE_URL %s, in a message that says why", (_, overrides) => {
+    const error = configError(overrides);
+    expect(error.variables).toEqual(["PUBLIC_BASE_URL"]);
+    expect(error.message).toMatch(/PUBLIC_BASE_URL must be set when Twilio credentials are/);
+    expect(error.message).toMatch(/delivery reports/);
+  });
+
+  it("does not start: every API request is a 500 whose log names PUBLIC_BASE_URL, and every delivery batch fails", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const liveWithoutReports = vars({ PUBLIC_BASE_URL: "" }) as unknown as Env;
+    const res = await worker.fetch!(new Request("http://api.omniflow.test/v1/account"), liveWithoutReports, createExecutionContext());
+    await expectError(res, 500, { type: "api_error", code: "internal_error" });
+    const lines = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+    expect(lines.find((line) => line.event === "config_invalid")).toMatchObject({ invalid: ["PUBLIC_BASE_URL"] });
+    const batch = createMessageBatch<DeliveryJob>("omniflow-messages", [
+      { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: { messageId: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" } },
+    ]);
+    await expect((worker as ExportedHandler<Env, DeliveryJob>).queue!(batch, liveWithoutReports, createExecutionContext())).rejects.toThrow("PUBLIC_BASE_URL");
+  });
+
+  it("is fine without Twilio credentials (test mode and the other providers need no PUBLIC_BASE_URL)", () => {
+    expect(parseConfig(vars({ PUBLIC_BASE_URL: "", TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined })).twilio.credentials).toBeNull();
   });
 });

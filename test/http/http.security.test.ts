@@ -51,3 +51,28 @@ describe("request ids", () => {
     }
   });
 });
+
+describe("caching", () => {
+  // A shared cache or the browser's history must never keep an authenticated
+  // answer: GET /v1/account holds the webhook signing secret.
+  it.each([
+    ["the account with its secret", "GET", "/v1/account", undefined, 200],
+    ["a list", "GET", "/v1/messages", undefined, 200],
+    ["a created message", "POST", "/v1/messages", smsBody(), 201],
+    ["a roll of the secret", "POST", "/v1/account/webhook_secret/roll", undefined, 200],
+    ["a validation error", "POST", "/v1/messages", { channel: "FAX" }, 400],
+    ["another account's message, or none", "GET", "/v1/messages/msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f", undefined, 404],
+    ["an unknown route under /v1", "GET", "/v1/nothing-here", undefined, 404],
+  ])("marks %s Cache-Control: no-store", async (_case, method, path, json, status) => {
+    const account = await createAccount();
+    const res = await api(path, { key: account.key, method, json });
+    expect(res.status).toBe(status);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it("marks a refused key's 401 no-store too", async () => {
+    const res = await api("/v1/account", { key: "sk_test_v2_nope" });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+  });
+});

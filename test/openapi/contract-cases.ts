@@ -158,6 +158,7 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
   },
   "POST /v1/account/webhook_secret/roll": {
     200: (account) => api("/v1/account/webhook_secret/roll", { key: account.key, method: "POST" }),
+    400: (account) => api("/v1/account/webhook_secret/roll", { key: account.key, json: { overlap_hours: 1 } }),
   },
 };
 

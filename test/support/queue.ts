@@ -12,7 +12,7 @@ import { db } from "./db.ts";
 
 /** Stores a message as the API would, without queueing it: for tests that drive the consumer themselves. */
 export async function storeMessage(account: TestAccount, overrides: Partial<NewMessageRow> = {}): Promise<string> {
-  const id = newId("msg");
+  const id = overrides.id ?? newId("msg");
   const content = { text: "Your code is 849201" };
   await insertMessage(db(), {
     id,

@@ -1,6 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { authErrors } from "../../http/openapi-schemas.ts";
-import { AccountSchema } from "./account.schemas.ts";
+import { authErrors, bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
+import { operationHooks } from "../../http/operation-hooks.ts";
+import { toAccountObject } from "./account.object.ts";
+import { AccountSchema, RollSecretSchema } from "./account.schemas.ts";
 
 export const retrieve = createRoute({
   method: "get",
@@ -21,10 +23,14 @@ export const rollSecret = createRoute({
   operationId: "rollWebhookSecret",
   tags: ["Account"],
   summary: "Roll the webhook signing secret",
-  description: "Issues a new secret. For 24 hours webhooks are signed with both (two space-separated signatures), so receivers can switch without downtime.",
+  description:
+    "Issues a new secret. For 24 hours webhooks are signed with both (two space-separated signatures), so receivers can switch without downtime. Takes no parameters; the body may be empty. A retry with the same Idempotency-Key answers the account as it is now, with its current secret, and rolls nothing.",
+  // The answer holds the secret, which a later roll replaces: a replay is the account as it is now.
+  middleware: [operationHooks({ replaysCurrentState: (c) => c.json(toAccountObject(c.get("account")), 200) })],
+  request: { body: { ...validatedBody(RollSecretSchema, {}), required: false } },
   responses: {
     200: { content: { "application/json": { schema: AccountSchema } }, description: "The account with its new secret" },
-    // No parameters, so no 400.
-    ...authErrors,
+    ...commonErrors,
+    ...bodyErrors,
   },
 });

@@ -15,3 +15,6 @@ export const AccountSchema = z
     created_at: z.number().int(),
   })
   .openapi("Account");
+
+/** A roll takes no parameters; one sent anyway (a misspelled option, say) is refused, not ignored. */
+export const RollSecretSchema = z.object({}).strict();

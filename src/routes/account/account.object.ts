@@ -1,0 +1,16 @@
+// The account object of the API, from the account a key belongs to.
+import type { Account } from "../../domain/account.ts";
+import { unixSeconds } from "../../domain/ids.ts";
+
+export function toAccountObject(account: Account) {
+  const overlapEnds = account.previousWebhookSecretExpiresAt;
+  return {
+    id: account.id,
+    object: "account" as const,
+    name: account.name,
+    mode: account.mode,
+    webhook_signing_secret: account.webhookSecret,
+    previous_webhook_signing_secret_expires_at: overlapEnds !== null && overlapEnds > unixSeconds() ? overlapEnds : null,
+    created_at: account.createdAt,
+  };
+}

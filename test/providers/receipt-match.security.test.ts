@@ -1,0 +1,74 @@
+// A verified report only proves that a provider sent it, not that it is about
+// the message it names: it applies only when it comes from the provider the
+// message was handed to and carries that hand-off's provider message id.
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import type { Receipt } from "../../src/providers/provider.ts";
+import { createAccount } from "../support/accounts.ts";
+import { storedMessage } from "../support/db.ts";
+import { fakeProviders } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
+
+let fake: ReturnType<typeof fakeProviders>;
+afterEach(() => {
+  vi.useRealTimers();
+  fake?.restore();
+  vi.restoreAllMocks();
+});
+
+describe("a provider report's match with the hand-off", () => {
+  it("does not apply to a message that has no provider message id yet (its hand-off waits for a retry)", async () => {
+    fake = fakeProviders();
+    fake.respondWith(() => new Response("Service Unavailable", { status: 503 }));
+    const account = await createAccount("live");
+    const id = await storeMessage(account);
+    const { retryMessages } = await runConsumer([id]);
+    expect(retryMessages).toHaveLength(1);
+
+    const stub = messageStatusStub(env, id);
+    const report: Receipt = {
+      provider: "twilio",
+      messageId: id,
+      providerMessageId: "SM00000000000000000000000000000000",
+      status: "failed",
+      detail: "status=failed",
+    };
+    expect(await stub.receipt(report)).toBe("unknown");
+    expect((await storedMessage(id)).status).toBe("queued");
+    expect((await stub.events()).map((event) => event.type)).not.toContain("status.changed");
+
+    // The retry, at the time its delay asked for, still hands the message off.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 60_000);
+    await runConsumer([id], 2);
+    expect((await storedMessage(id)).status).toBe("sent");
+  });
+
+  it.each([
+    ["WhatsApp", "whatsapp"],
+    ["Resend", "resend"],
+  ] as const)("does not apply a %s report to a message handed to Twilio, even with its provider message id", async (_, provider) => {
+    fake = fakeProviders();
+    const { id, stub, providerMessageId } = await handedOff("sms");
+    expect(await stub.receipt({ provider, messageId: id, providerMessageId, status: "failed", detail: "status=failed" })).toBe("unknown");
+    expect((await storedMessage(id)).status).toBe("sent");
+  });
+
+  it("does not apply a Twilio report with another provider message id", async () => {
+    fake = fakeProviders();
+    const { id, stub } = await handedOff("sms");
+    expect(
+      await stub.receipt({ provider: "twilio", messageId: id, providerMessageId: "SMffffffffffffffffffffffffffffffff", status: "failed", detail: "x" }),
+    ).toBe("unknown");
+    expect((await storedMessage(id)).status).toBe("sent");
+  });
+
+  it("applies the report that matches both", async () => {
+    fake = fakeProviders();
+    const { id, report } = await handedOff("sms");
+    expect(await report("delivered")).toBe("applied");
+    expect((await storedMessage(id)).status).toBe("delivered");
+  });
+});

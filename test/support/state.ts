@@ -1,0 +1,52 @@
+// What an account has stored, row by row, for "a refused request stores
+// nothing" checks: its account row (webhook secret), messages, templates,
+// senders, Idempotency-Key records, and its gate's durable state (the daily
+// message counts). Comparing whole rows, not counts, also catches an
+// update that changed a row it should not have touched.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { expect } from "vitest";
+import { accounts, apiKeys, idempotencyKeys, messages, senders, templates } from "../../src/db/schema.ts";
+import type { TestAccount } from "./accounts.ts";
+import { db } from "./db.ts";
+
+/** Every table of the account's gate's SQLite storage (its daily counts), as rows. */
+async function gateState(accountId: string): Promise<Record<string, unknown[]>> {
+  return runInDurableObject(env.ACCOUNT_GATE.getByName(accountId), (_instance, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+      )
+      .toArray();
+    return Object.fromEntries(tables.map(({ name }) => [name, state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()]));
+  });
+}
+
+/** Everything the account has stored. */
+async function accountState(accountId: string) {
+  const [account, keys, messageRows, templateRows, senderRows, idempotencyRows, limiter] = await Promise.all([
+    db().select().from(accounts).where(eq(accounts.id, accountId)),
+    db().select().from(apiKeys).where(eq(apiKeys.accountId, accountId)),
+    db().select().from(messages).where(eq(messages.accountId, accountId)),
+    db().select().from(templates).where(eq(templates.accountId, accountId)),
+    db().select().from(senders).where(eq(senders.accountId, accountId)),
+    db().select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, accountId)),
+    gateState(accountId),
+  ]);
+  return { account, keys, messages: messageRows, templates: templateRows, senders: senderRows, idempotencyKeys: idempotencyRows, limiter };
+}
+
+/**
+ * Runs `action` and asserts that it stored nothing and changed nothing, for
+ * `account` and for every account in `others` (another tenant must never be
+ * touched by it either). Returns what `action` returned.
+ */
+export async function expectNothingStored<T>(accountsToCheck: TestAccount | TestAccount[], action: () => Promise<T>): Promise<T> {
+  const ids = (Array.isArray(accountsToCheck) ? accountsToCheck : [accountsToCheck]).map((account) => account.id);
+  const before = await Promise.all(ids.map(accountState));
+  const result = await action();
+  const after = await Promise.all(ids.map(accountState));
+  expect(after, "nothing stored or changed").toEqual(before);
+  return result;
+}
