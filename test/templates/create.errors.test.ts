@@ -1,24 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { templates } from "../../src/db/schema.ts";
-import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { rowCount } from "../support/db.ts";
-import { createTemplate as create } from "../support/resources.ts";
+import { plainOtp, templateCreator } from "./templates.fixture.ts";
 
-const otp = {
-  id: "auth_otp",
-  sms: { text: "Your code is {{code}}" },
-  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
-  email: { subject: "Code {{code}}", text: "Hi {{name}}, your code is {{code}}." },
-};
-
-const createTemplate = (account: TestAccount, body: Record<string, unknown> = otp) => create(account, body);
+const createTemplate = templateCreator(plainOtp);
 
 describe("POST /v1/templates with bad input", () => {
   it.each([
-    ["an id with capitals", { ...otp, id: "Auth_OTP" }, "id"],
-    ["an id longer than 64", { ...otp, id: "a".repeat(65) }, "id"],
-    ["no id", { sms: otp.sms }, "id"],
+    ["an id with capitals", { ...plainOtp, id: "Auth_OTP" }, "id"],
+    ["an id longer than 64", { ...plainOtp, id: "a".repeat(65) }, "id"],
+    ["no id", { sms: plainOtp.sms }, "id"],
     ["a placeholder with a dash", { id: "t", sms: { text: "Hi {{first-name}}" } }, "sms[text]"],
     ["an unclosed placeholder", { id: "t", email: { subject: "Code {{code", text: "x" } }, "email[subject]"],
     ["an empty sms text", { id: "t", sms: { text: "" } }, "sms[text]"],
@@ -59,7 +52,7 @@ describe("POST /v1/templates with bad input", () => {
       code: "resource_already_exists",
       param: "id",
     });
-    expect(await (await api("/v1/templates/auth_otp", { key: account.key })).json()).toMatchObject({ sms: otp.sms });
+    expect(await (await api("/v1/templates/auth_otp", { key: account.key })).json()).toMatchObject({ sms: plainOtp.sms });
   });
 
   it("lets two accounts use the same template id", async () => {

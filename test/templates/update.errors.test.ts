@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { createTemplate as create } from "../support/resources.ts";
+import { plainOtp, templateCreator } from "./templates.fixture.ts";
 
-const otp = {
-  id: "auth_otp",
-  sms: { text: "Your code is {{code}}" },
-  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
-  email: { subject: "Code {{code}}", text: "Hi {{name}}, your code is {{code}}." },
-};
-
-const createTemplate = (account: TestAccount, body: Record<string, unknown> = otp) => create(account, body);
+const createTemplate = templateCreator(plainOtp);
 
 describe("POST /v1/templates/:id with bad input", () => {
   it("refuses removing the last body, and leaves the template as it was", async () => {
@@ -29,6 +22,6 @@ describe("POST /v1/templates/:id with bad input", () => {
       param: "id",
     });
     await expectError(await api("/v1/templates/auth_otp", { key: account.key, json: { sms: { text: "{{ oops" } } }), 400, { param: "sms[text]" });
-    expect(await (await api("/v1/templates/auth_otp", { key: account.key })).json()).toMatchObject({ sms: otp.sms });
+    expect(await (await api("/v1/templates/auth_otp", { key: account.key })).json()).toMatchObject({ sms: plainOtp.sms });
   });
 });

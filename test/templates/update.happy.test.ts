@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { createTemplate as create } from "../support/resources.ts";
+import { otp, templateCreator } from "./templates.fixture.ts";
 
-const otp = {
-  id: "auth_otp",
-  sms: { text: "Your code is {{code}}" },
-  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
-  email: { subject: "Code {{code}}", text: "Hi {{name}}, your code is {{ code }}.", html: "<p>Hi {{name}}, your code is <b>{{code}}</b></p>" },
-};
-
-const createTemplate = (account: TestAccount, body: Record<string, unknown> = otp) => create(account, body);
+const createTemplate = templateCreator(otp);
 
 describe("templates CRUD", () => {
   it("updates: a body given replaces that channel's body, the others stay, updated_at moves", async () => {

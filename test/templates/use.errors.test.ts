@@ -2,16 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
-import { createTemplate as create } from "../support/resources.ts";
+import { plainOtp, templateCreator } from "./templates.fixture.ts";
 
-const otp = {
-  id: "auth_otp",
-  sms: { text: "Your code is {{code}}" },
-  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
-  email: { subject: "Code {{code}}", text: "Hi {{name}}, your code is {{code}}." },
-};
-
-const createTemplate = (account: TestAccount, body: Record<string, unknown> = otp) => create(account, body);
+const createTemplate = templateCreator(plainOtp);
 
 describe("POST /v1/messages with a template that does not fit", () => {
   const send = (account: TestAccount, channel: string, to: string, variables: Record<string, unknown>, templateId = "auth_otp") =>

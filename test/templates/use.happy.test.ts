@@ -4,16 +4,9 @@ import { messages } from "../../src/db/schema.ts";
 import { createAccount, seedExample, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
-import { createTemplate as create } from "../support/resources.ts";
+import { otp, templateCreator } from "./templates.fixture.ts";
 
-const otp = {
-  id: "auth_otp",
-  sms: { text: "Your code is {{code}}" },
-  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
-  email: { subject: "Code {{code}}", text: "Hi {{name}}, your code is {{ code }}.", html: "<p>Hi {{name}}, your code is <b>{{code}}</b></p>" },
-};
-
-const createTemplate = (account: TestAccount, body: Record<string, unknown> = otp) => create(account, body);
+const createTemplate = templateCreator(otp);
 const otpSms = (variables: Record<string, string>) => ({ channel: "sms", to: "+14155550123", content: { template_id: "auth_otp", variables } });
 
 async function send(account: TestAccount, body: Record<string, unknown>) {

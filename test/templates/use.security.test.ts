@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
-import { createTemplate as create } from "../support/resources.ts";
+import { plainOtp, templateCreator } from "./templates.fixture.ts";
 
-const otp = {
-  id: "auth_otp",
-  sms: { text: "Your code is {{code}}" },
-  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
-  email: { subject: "Code {{code}}", text: "Hi {{name}}, your code is {{code}}." },
-};
-
-const createTemplate = (account: TestAccount, body: Record<string, unknown> = otp) => create(account, body);
+const createTemplate = templateCreator(plainOtp);
 
 describe("templates of another account, and unknown ones", () => {
   it("cannot be sent from: another account's template id is an unknown template", async () => {

@@ -1,15 +1,11 @@
 // status_callback webhooks: what arrives, signed how, in which order, and how
 // failures are retried. A receiver verifies every request with the
 // `standardwebhooks` package, as a customer's server would.
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
-import { Webhook } from "standardwebhooks";
+import { evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { messageStatusStub } from "../../src/delivery/message-status.ts";
-import type { TestAccount } from "../support/accounts.ts";
-import { api } from "../support/api.ts";
-import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
-import { handedOff } from "../support/hand-off.ts";
+import { fakeReceiver } from "../support/fake-http.ts";
 import { eventually } from "../support/wait.ts";
+import { afterSeconds, sentLiveMessage, signingSecret, verify, webhookAttempts } from "./webhooks.fixture.ts";
 
 let receiver: ReturnType<typeof fakeReceiver>;
 afterEach(() => {
@@ -18,47 +14,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function signingSecret(account: TestAccount): Promise<string> {
-  return (await (await api("/v1/account", { key: account.key })).json<{ webhook_signing_secret: string }>()).webhook_signing_secret;
-}
-
-/** Verifies as the receiver would have when the request arrived (some tests move the clock). */
-function verify(secret: string, request: RecordedRequest) {
-  vi.useFakeTimers({ toFake: ["Date"], now: Number(request.headers.get("webhook-timestamp")) * 1000 });
-  try {
-    return verifyNow(secret, request);
-  } finally {
-    vi.useRealTimers();
-  }
-}
-
-function verifyNow(secret: string, request: RecordedRequest) {
-  return new Webhook(secret).verify(request.body, Object.fromEntries(request.headers)) as {
-    id: string;
-    object: string;
-    type: string;
-    created_at: number;
-    data: Record<string, unknown>;
-  };
-}
-
-/** A live SMS with a status_callback, handed off to (fake) Twilio, so its 'sent' webhook is on its way. */
-async function sentLiveMessage(callback = receiver.url) {
-  fakeProviders();
-  return handedOff("sms", { statusCallback: callback });
-}
-
-const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
-  (await stub.events()).filter((event) => event.type === "webhook.attempt").map((event) => ({ ...event.data, at: event.at }));
-
-/** Runs the object's alarm as if `seconds` had passed since now. */
-async function afterSeconds(stub: ReturnType<typeof messageStatusStub>, seconds: number) {
-  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + seconds * 1000 });
-  const ran = await runDurableObjectAlarm(stub);
-  vi.useRealTimers();
-  return ran;
-}
-
 describe("status callbacks", () => {
   it("retries a failing receiver and delivers the same webhook-id on the third attempt; the next event waits", async () => {
     receiver = fakeReceiver();
@@ -66,7 +21,7 @@ describe("status callbacks", () => {
       () => new Response("oops", { status: 500 }),
       () => new Response("oops", { status: 500 }),
     );
-    const { account, stub, report } = await sentLiveMessage();
+    const { account, stub, report } = await sentLiveMessage(receiver.url);
     await eventually(() => receiver.requests.length === 1);
     await report("delivered");
     expect(await afterSeconds(stub, 6)).toBe(true);
@@ -95,7 +50,7 @@ describe("status callbacks", () => {
   it("follows the schedule 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (with jitter), then gives up and records it", async () => {
     receiver = fakeReceiver();
     receiver.respondWith(...Array.from({ length: 8 }, () => () => new Response("down", { status: 503 })));
-    const { stub } = await sentLiveMessage();
+    const { stub } = await sentLiveMessage(receiver.url);
     await eventually(() => receiver.requests.length === 1);
     let elapsed = 0;
     for (const delay of RETRY_SCHEDULE_SECONDS) {
@@ -116,7 +71,7 @@ describe("status callbacks", () => {
   it("stops every callback of the message at once on 410 Gone", async () => {
     receiver = fakeReceiver();
     receiver.respondWith(() => new Response("gone", { status: 410 }));
-    const { stub, report } = await sentLiveMessage();
+    const { stub, report } = await sentLiveMessage(receiver.url);
     await eventually(async () => (await webhookAttempts(stub)).length === 1);
     await report("delivered");
     // Run the message's timers now, far past any retry: what would send the delivered event has then run.
@@ -128,7 +83,7 @@ describe("status callbacks", () => {
   it("honours Retry-After on 429 and 503", async () => {
     receiver = fakeReceiver();
     receiver.respondWith(() => new Response("slow down", { status: 429, headers: { "Retry-After": "120" } }));
-    const { stub } = await sentLiveMessage();
+    const { stub } = await sentLiveMessage(receiver.url);
     await eventually(async () => (await webhookAttempts(stub)).length === 1);
     const [attempt] = await webhookAttempts(stub);
     expect((attempt!.next_retry_at as number) - Math.floor(attempt!.at / 1000)).toBeGreaterThanOrEqual(119);
@@ -141,7 +96,7 @@ describe("status callbacks", () => {
   it("loses nothing when the object is evicted between attempts", async () => {
     receiver = fakeReceiver();
     receiver.respondWith(() => new Response("busy", { status: 503, headers: { "Retry-After": "3600" } }));
-    const { stub } = await sentLiveMessage();
+    const { stub } = await sentLiveMessage(receiver.url);
     await eventually(() => receiver.requests.length === 1);
     // Eviction waits for in-flight work to drain (seconds, locally); the retry is an hour away.
     await evictDurableObject(stub);

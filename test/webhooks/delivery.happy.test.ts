@@ -1,15 +1,10 @@
-// status_callback webhooks: what arrives, signed how, in which order, and how
-// failures are retried. A receiver verifies every request with the
-// `standardwebhooks` package, as a customer's server would.
-import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { messageStatusStub } from "../../src/delivery/message-status.ts";
-import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { fakeProviders, fakeReceiver, type RecordedRequest } from "../support/fake-http.ts";
-import { handedOff } from "../support/hand-off.ts";
+import { fakeReceiver } from "../support/fake-http.ts";
 import { createMessage } from "../support/messages.ts";
 import { eventually } from "../support/wait.ts";
+import { sentLiveMessage, signingSecret, verify, webhookAttempts } from "./webhooks.fixture.ts";
 
 let receiver: ReturnType<typeof fakeReceiver>;
 afterEach(() => {
@@ -17,39 +12,6 @@ afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
-
-async function signingSecret(account: TestAccount): Promise<string> {
-  return (await (await api("/v1/account", { key: account.key })).json<{ webhook_signing_secret: string }>()).webhook_signing_secret;
-}
-
-/** Verifies as the receiver would have when the request arrived (some tests move the clock). */
-function verify(secret: string, request: RecordedRequest) {
-  vi.useFakeTimers({ toFake: ["Date"], now: Number(request.headers.get("webhook-timestamp")) * 1000 });
-  try {
-    return verifyNow(secret, request);
-  } finally {
-    vi.useRealTimers();
-  }
-}
-
-function verifyNow(secret: string, request: RecordedRequest) {
-  return new Webhook(secret).verify(request.body, Object.fromEntries(request.headers)) as {
-    id: string;
-    object: string;
-    type: string;
-    created_at: number;
-    data: Record<string, unknown>;
-  };
-}
-
-/** A live SMS with a status_callback, handed off to (fake) Twilio, so its 'sent' webhook is on its way. */
-async function sentLiveMessage(callback = receiver.url) {
-  fakeProviders();
-  return handedOff("sms", { statusCallback: callback });
-}
-
-const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
-  (await stub.events()).filter((event) => event.type === "webhook.attempt").map((event) => ({ ...event.data, at: event.at }));
 
 describe("status callbacks", () => {
   it("posts one verified event per status change, in order, with the message as GET returns it", async () => {
@@ -77,7 +39,7 @@ describe("status callbacks", () => {
 
   it("keeps events in status order when statuses change faster than the receiver answers", async () => {
     receiver = fakeReceiver();
-    const { account, stub, report } = await sentLiveMessage();
+    const { account, stub, report } = await sentLiveMessage(receiver.url);
     await report("delivered");
     await report("read");
     await eventually(() => receiver.requests.length >= 3);

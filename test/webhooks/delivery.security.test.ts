@@ -2,10 +2,9 @@
 // failures are retried. A receiver verifies every request with the
 // `standardwebhooks` package, as a customer's server would.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { messageStatusStub } from "../../src/delivery/message-status.ts";
-import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
-import { handedOff } from "../support/hand-off.ts";
+import { fakeReceiver } from "../support/fake-http.ts";
 import { eventually } from "../support/wait.ts";
+import { sentLiveMessage, webhookAttempts } from "./webhooks.fixture.ts";
 
 let receiver: ReturnType<typeof fakeReceiver>;
 afterEach(() => {
@@ -14,20 +13,11 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** A live SMS with a status_callback, handed off to (fake) Twilio, so its 'sent' webhook is on its way. */
-async function sentLiveMessage(callback = receiver.url) {
-  fakeProviders();
-  return handedOff("sms", { statusCallback: callback });
-}
-
-const webhookAttempts = async (stub: ReturnType<typeof messageStatusStub>): Promise<(Record<string, unknown> & { at: number })[]> =>
-  (await stub.events()).filter((event) => event.type === "webhook.attempt").map((event) => ({ ...event.data, at: event.at }));
-
 describe("status callbacks", () => {
   it("does not follow redirects: a 3xx is a failed attempt", async () => {
     receiver = fakeReceiver();
     receiver.respondWith(() => new Response(null, { status: 302, headers: { Location: "http://169.254.169.254/latest/meta-data/" } }));
-    const { stub } = await sentLiveMessage();
+    const { stub } = await sentLiveMessage(receiver.url);
     await eventually(async () => (await webhookAttempts(stub)).length === 1);
     expect(await webhookAttempts(stub)).toEqual([
       expect.objectContaining({ outcome: "retry_scheduled", http_status: 302, error: "redirects are not followed" }),
@@ -49,7 +39,7 @@ describe("status callbacks", () => {
           }),
         ),
     );
-    const { stub } = await sentLiveMessage();
+    const { stub } = await sentLiveMessage(receiver.url);
     await eventually(async () => (await webhookAttempts(stub)).length === 1);
     expect((await webhookAttempts(stub))[0]).toMatchObject({ outcome: "delivered" });
     expect(pulled).toBeLessThanOrEqual(128 * 1024);
