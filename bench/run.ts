@@ -24,7 +24,7 @@ const STAGE_SECONDS = 8;
 const STAGE_DRAIN_MS = 15_000;
 const LIFE_MESSAGES = 20;
 /** The far-database mode's wait before every D1, Durable Object and Queue call. */
-const FAR_DELAY_MS = 20;
+const FAR_DELAY_MS = 100;
 /** Closed-loop connections for the create while the pipeline runs (issue 13's figure). */
 const PIPELINE_CONNECTIONS = 16;
 
