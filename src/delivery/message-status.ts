@@ -27,6 +27,8 @@ const D1_RETRY_MS = 5_000;
 /** A job whose message is not (yet) in D1 is tried this many times, this far apart, before it is dropped. */
 const MISSING_ROW_ATTEMPTS = 3;
 const MISSING_ROW_RETRY_SECONDS = 2;
+/** How long a redrive leaves a job that was sent after all to get here first (queue pickup takes well under a second). */
+const REDRIVE_DELAY_MS = 2_000;
 
 export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
 export type ReceiptOutcome = "applied" | "ignored" | "noted" | "unknown";
@@ -175,6 +177,8 @@ export class MessageStatus extends DurableObject<Env> {
       await this.project();
     } else if (kind === "webhook") {
       await this.outbox.sendNext();
+    } else if (kind === "redrive") {
+      await this.redriveDue(payload as { messageId: string; attempt: number });
     }
   }
 
@@ -265,5 +269,24 @@ export class MessageStatus extends DurableObject<Env> {
   private async armAlarm(): Promise<void> {
     const due = this.store.nextTimerDue();
     if (due !== null) await this.ctx.storage.setAlarm(due);
+  }
+
+  /**
+   * Called by a create whose Queue.send failed (the row is stored): this
+   * object hands the message off itself from its alarm in REDRIVE_DELAY_MS,
+   * unless a job got here first, so the message waits seconds, not the
+   * reconciler's minute. The only call a create makes here, on that path only.
+   */
+  async redrive(messageId: string): Promise<void> {
+    this.store.addTimer("redrive", Date.now() + REDRIVE_DELAY_MS, { messageId, attempt: 1 });
+    await this.armAlarm();
+  }
+
+  /** A redrive's hand-off; its retries follow the same schedule a job's would, from this object's alarm. */
+  private async redriveDue({ messageId, attempt }: { messageId: string; attempt: number }): Promise<void> {
+    // A job that got here first owns the message's retries (and duplicates would be harmless anyway).
+    if (attempt === 1 && (this.store.state()?.handoffAttempts ?? 0) > 0) return;
+    const outcome = await this.deliver(messageId, attempt);
+    if (outcome.action === "retry") this.store.addTimer("redrive", Date.now() + outcome.delaySeconds * 1000, { messageId, attempt: attempt + 1 });
   }
 }
