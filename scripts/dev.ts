@@ -1,14 +1,16 @@
 // npm run dev [-- --port N]: applies the local D1 migrations, makes sure the
 // local test-mode account "dev" has a working key and the API reference's
 // example (template auth_otp, sender omni_verify), prints the key, then runs
-// `wrangler dev`. The key is kept in .wrangler/ (git-ignored) so restarts
-// print the same one.
+// `wrangler dev`, and the every-minute maintenance on its schedule as
+// production does (wrangler dev fires no cron: scripts/local-cron.ts). The
+// key is kept in .wrangler/ (git-ignored) so restarts print the same one.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { senders, templates } from "../src/db/schema.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
 import { type CreatedKey, createKey, keyIsActive } from "./accounts.ts";
 import { applyMigrations, executeSql, insertOrIgnore, quote } from "./d1.ts";
+import { runCronsEveryMinute } from "./local-cron.ts";
 
 const LOCAL = { remote: false };
 const SAVED_KEY = ".wrangler/omniflow-dev-key.json";
@@ -50,6 +52,7 @@ console.log(`
   OmniFlow local API   http://localhost:${port}
   Test API key         ${dev.key}
   Webhook secret       ${dev.webhook_secret}
+  Maintenance          every minute, as the Cron Trigger runs it in production
 
   Try it (the API reference's example; template auth_otp and sender omni_verify are set up):
     curl http://localhost:${port}/v1/messages -u ${dev.key}: \\
@@ -65,5 +68,6 @@ console.log(`
 const wrangler = spawn("wrangler", ["dev", "--port", port, ...args.filter((_, i) => i !== portIndex && i !== portIndex + 1)], {
   stdio: "inherit",
 });
+runCronsEveryMinute(`http://localhost:${port}`);
 wrangler.on("exit", (code) => process.exit(code ?? 0));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));

@@ -10,14 +10,15 @@
 // accepted / lost / duplicated / 5xx figures. Exits 1 unless every accepted
 // message is final, none is lost or duplicated (two messages for one key, or
 // one message handed to a provider twice), and there was no 5xx.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "./accounts.ts";
 import { applyMigrations } from "./d1.ts";
+import { FINAL, handOffs, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -36,7 +37,6 @@ const RETRY_SHARE = Number(options["retry-share"]);
 const WAIT_SECONDS = Number(options.wait);
 const SEND_PHASE_SECONDS = 300;
 const MAX_TRIES = 30;
-const FINAL = new Set(["delivered", "read", "undelivered", "failed"]);
 const ORIGIN = `http://127.0.0.1:${options.port}`;
 
 // Recipients the sandbox delivers normally (no special outcome).
@@ -46,8 +46,6 @@ const RECIPIENTS = [
   { channel: "EMAIL", to: "ana@example.com", content: { subject: "Load test", text: "Hello" } },
 ];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 interface Figures {
   attempts: number;
   byStatus: Map<number, number>;
@@ -56,30 +54,6 @@ interface Figures {
 }
 
 const figures: Figures = { attempts: 0, byStatus: new Map(), networkErrors: 0, latenciesMs: [] };
-
-function startWorker(stateDir: string): ChildProcess {
-  const log = openSync(join(stateDir, "wrangler.log"), "a");
-  return spawn(
-    "wrangler",
-    ["dev", "--ip", "127.0.0.1", "--port", options.port, "--inspector-port", options["inspector-port"], "--persist-to", stateDir, "--log-level", "warn"],
-    { stdio: ["ignore", log, log], detached: true, env: { ...process.env, CI: "true" } },
-  );
-}
-
-async function waitForHealth(pool: Pool, seconds: number): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await pool.request({ path: "/healthz", method: "GET" });
-      await res.body.dump();
-      if (res.statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`the Worker did not answer /healthz within ${seconds} s`);
-}
 
 type Attempt = { id: string } | { gaveUp: string };
 
@@ -149,21 +123,6 @@ async function sendAll(pool: Pool, apiKey: string): Promise<Send[]> {
   return results;
 }
 
-/** Every message of the account: id -> status. */
-async function storedMessages(pool: Pool, apiKey: string): Promise<Map<string, string>> {
-  const statuses = new Map<string, string>();
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `limit=100&cursor=${cursor}` : "limit=100";
-    const res = await pool.request({ path: `/v1/messages?${query}`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
-    if (res.statusCode !== 200) throw new Error(`listing messages answered ${res.statusCode}: ${await res.body.text()}`);
-    const page = (await res.body.json()) as { data: { id: string; status: string }[]; next_cursor: string | null };
-    for (const message of page.data) statuses.set(message.id, message.status);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return statuses;
-}
-
 async function waitForFinal(pool: Pool, apiKey: string, accepted: Set<string>): Promise<Map<string, string>> {
   const deadline = Date.now() + WAIT_SECONDS * 1000;
   for (let round = 0; ; round++) {
@@ -173,24 +132,6 @@ async function waitForFinal(pool: Pool, apiKey: string, accepted: Set<string>): 
     if (round % 5 === 0) console.log(`  waiting for final statuses: ${pending} of ${accepted.size} not final yet`);
     await sleep(2000);
   }
-}
-
-/** Message id -> how many times the provider accepted it, from its event log (in parallel, C at a time). */
-async function handOffs(pool: Pool, apiKey: string, ids: string[]): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++]!;
-        const res = await pool.request({ path: `/v1/messages/${id}/events`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
-        if (res.statusCode !== 200) throw new Error(`the events of ${id} answered ${res.statusCode}: ${await res.body.text()}`);
-        const events = (await res.body.json()) as { data: { type: string; data: { outcome?: string } }[] };
-        counts.set(id, events.data.filter((event) => event.type === "provider.attempt" && event.data.outcome === "accepted").length);
-      }
-    }),
-  );
-  return counts;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -235,7 +176,7 @@ async function main(): Promise<boolean> {
     applyMigrations(target);
     const { key } = await createKey(target, "loadtest", "test");
     setLimits(target, "loadtest", { rps: Number(options.rps) });
-    worker = startWorker(stateDir);
+    worker = startWorker(stateDir, options.port, options["inspector-port"]);
     await waitForHealth(pool, 60);
     console.log(`  Worker up at ${ORIGIN}; sending ${SENDS} creates`);
 
@@ -248,6 +189,7 @@ async function main(): Promise<boolean> {
       pool,
       key,
       [...accepted].filter((id) => stored.has(id)),
+      CONCURRENCY,
     );
     return report(sends, stored, accepts, seconds);
   } catch (error) {
@@ -260,7 +202,7 @@ async function main(): Promise<boolean> {
     return false;
   } finally {
     await pool.close();
-    if (worker?.pid) process.kill(-worker.pid, "SIGTERM");
+    if (worker) signalGroup(worker, "SIGTERM");
     rmSync(stateDir, { recursive: true, force: true });
   }
 }

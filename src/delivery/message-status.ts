@@ -20,31 +20,21 @@ import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { providerFor } from "../providers/index.ts";
 import type { Receipt } from "../providers/provider.ts";
+import {
+  type Change,
+  type DeliveryOutcome,
+  HANDOFF_LEASE_MS,
+  INLINE_SAFETY_MS,
+  MAX_DELIVERY_ATTEMPTS,
+  MISSING_ROW_ATTEMPTS,
+  MISSING_ROW_RETRY_SECONDS,
+  REDRIVE_DELAY_MS,
+  RETRY_TOLERANCE_MS,
+  type ReceiptOutcome,
+} from "./handoff-rules.ts";
 import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent } from "./message-store.ts";
 import { PROJECTION_RETRY_MS, StatusProjection } from "./status-projection.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
-
-/** Hand-off attempts before a message fails as provider_unavailable (the queue allows one more, for crashes). */
-export const MAX_DELIVERY_ATTEMPTS = 8;
-/** A hand-off in flight for longer than this is taken to have died with its caller. */
-const HANDOFF_LEASE_MS = 30_000;
-/** A retry arriving this early is close enough to its time (queue delays are not exact). */
-const RETRY_TOLERANCE_MS = 1_000;
-/** A job whose message is not (yet) in D1 is tried this many times, this far apart, before it is dropped. */
-const MISSING_ROW_ATTEMPTS = 3;
-const MISSING_ROW_RETRY_SECONDS = 2;
-/** An inline webhook attempt that dies with the object is picked up by the alarm after this. */
-const INLINE_SAFETY_MS = 30_000;
-
-export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
-export type ReceiptOutcome = "applied" | "ignored" | "noted" | "unknown";
-
-interface Change {
-  source: string;
-  errorCode?: string;
-  errorMessage?: string;
-  detail?: string;
-}
 
 /** The Durable Object of one message: one instance per message id. */
 export function messageStatusStub(env: Env, messageId: string) {
@@ -136,6 +126,9 @@ export class MessageStatus extends DurableObject<Env> {
   async deadLettered(messageId: string): Promise<void> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId));
     if (state?.status !== "queued") return;
+    // A copy of the job (the reconciler's) ran out of retries while the
+    // message waits out a provider's backoff: its own retries still run.
+    if (state.retryNotBefore !== null && state.retryNotBefore > Date.now() && state.handoffAttempts < MAX_DELIVERY_ATTEMPTS) return;
     await this.change(state, "failed", {
       source: "dead_letter_queue",
       errorCode: "provider_unavailable",
@@ -171,9 +164,10 @@ export class MessageStatus extends DurableObject<Env> {
       try {
         if (timer.kind === "project") await this.projection.write();
         else if (timer.kind === "webhook") await this.outbox.sendNext();
+        else if (timer.kind === "redrive") await this.redriveDue(timer.payload as { messageId: string; attempt: number });
       } catch (error) {
         logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
-        this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS);
+        this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS, timer.payload);
       }
     }
     const state = this.store.state();
@@ -247,5 +241,24 @@ export class MessageStatus extends DurableObject<Env> {
     if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now());
     if (dues.length > 0) await this.ctx.storage.setAlarm(Math.min(...dues));
     else await this.ctx.storage.deleteAlarm();
+  }
+
+  /**
+   * Called by a create whose Queue.send failed (the row is stored): this
+   * object hands the message off itself from its alarm in REDRIVE_DELAY_MS,
+   * unless a job got here first, so the message waits seconds, not the
+   * reconciler's minute. The only call a create makes here, on that path only.
+   */
+  async redrive(messageId: string): Promise<void> {
+    this.store.addTimer("redrive", Date.now() + REDRIVE_DELAY_MS, { messageId, attempt: 1 });
+    await this.armAlarm();
+  }
+
+  /** A redrive's hand-off; its retries follow the same schedule a job's would, from this object's alarm. */
+  private async redriveDue({ messageId, attempt }: { messageId: string; attempt: number }): Promise<void> {
+    // A job that got here first owns the message's retries (and duplicates would be harmless anyway).
+    if (attempt === 1 && (this.store.state()?.handoffAttempts ?? 0) > 0) return;
+    const outcome = await this.deliver(messageId, attempt);
+    if (outcome.action === "retry") this.store.addTimer("redrive", Date.now() + outcome.delaySeconds * 1000, { messageId, attempt: attempt + 1 });
   }
 }

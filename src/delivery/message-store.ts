@@ -92,6 +92,7 @@ export interface Timer {
   id: number;
   kind: string;
   dueAt: number;
+  payload: Record<string, unknown>;
 }
 
 /** A webhook.attempt outcome after which its event is no longer pending. */
@@ -104,7 +105,6 @@ export class MessageStore {
     // Objects created before the event log doubled as the outbox gain its column.
     const columns = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('events')`).toArray();
     if (!columns.some((column) => column.name === "webhook")) sql.exec(`ALTER TABLE events ADD COLUMN webhook TEXT`);
-    // (payload: no longer used, kept so that objects created before keep working.)
     sql.exec(
       `CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL DEFAULT '{}')`,
     );
@@ -149,15 +149,18 @@ export class MessageStore {
     return row ? { ...(JSON.parse(row.webhook) as WebhookEvent), attempts: row.attempts } : null;
   }
 
-  addTimer(kind: string, dueAt: number): void {
-    this.sql.exec(`INSERT INTO timers (kind, due_at, payload) VALUES (?, ?, '{}')`, kind, dueAt);
+  addTimer(kind: string, dueAt: number, payload: Record<string, unknown> = {}): void {
+    this.sql.exec(`INSERT INTO timers (kind, due_at, payload) VALUES (?, ?, ?)`, kind, dueAt, JSON.stringify(payload));
   }
 
   dueTimers(now: number): Timer[] {
     return this.sql
-      .exec<{ id: number; kind: string; due_at: number }>(`SELECT id, kind, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, id`, now)
+      .exec<{ id: number; kind: string; due_at: number; payload: string }>(
+        `SELECT id, kind, due_at, payload FROM timers WHERE due_at <= ? ORDER BY due_at, id`,
+        now,
+      )
       .toArray()
-      .map((row) => ({ id: row.id, kind: row.kind, dueAt: row.due_at }));
+      .map((row) => ({ id: row.id, kind: row.kind, dueAt: row.due_at, payload: JSON.parse(row.payload) as Record<string, unknown> }));
   }
 
   deleteTimer(id: number): void {

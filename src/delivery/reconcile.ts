@@ -1,10 +1,12 @@
 // The reconciler: no message is lost between D1 and the Queue. A message row
-// is written before its id is sent to the Queue; if that send fails or the
-// Worker dies in between, the row stays `queued`. Every minute the Cron
-// Trigger re-enqueues the messages that have been queued, untouched, for
-// longer than the grace period. A message that was in fact enqueued (just
-// slow) may so be enqueued twice: the delivery side hands each message to a
-// provider at most once, so that is harmless.
+// is written while its id is sent to the Queue; a failed send is re-driven by
+// the message's Durable Object within seconds (see createMessage), but if the
+// Worker dies mid-create, or that re-drive cannot be armed either, the row
+// stays `queued`. Every minute the Cron Trigger re-enqueues the messages that
+// have been queued, untouched, for longer than the grace period. A message
+// that was in fact enqueued (just slow) may so be enqueued twice: its Durable
+// Object hands it to a provider at most once, so that is harmless, and the
+// grace can be short: it only spares a healthy Queue needless duplicates.
 import { database } from "../db/client.ts";
 import { markRequeued, stuckQueuedMessageIds } from "../db/messages.ts";
 import { unixSeconds } from "../domain/ids.ts";
@@ -12,8 +14,8 @@ import { logger } from "../log.ts";
 import { deliveryJob } from "./job.ts";
 
 export const RECONCILE = {
-  /** Long enough for a healthy Queue to have picked a message up. */
-  graceSeconds: 120,
+  /** Long enough for a healthy Queue to have picked a message up (well under a second); duplicates are harmless. */
+  graceSeconds: 15,
   /** Messages per run (one Queue.sendBatch holds at most 100). */
   batchSize: 100,
 } as const;

@@ -2,6 +2,7 @@
 import { database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
 import { deliveryJob } from "../delivery/job.ts";
+import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
@@ -69,20 +70,35 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
   // after the insert has already sent the job. A job that arrives before its
   // row is committed is retried by the consumer; one whose insert failed
   // finds no message and is dropped, so nothing is sent for a failed create.
-  // If the send fails, the row stays `queued` and the reconciler re-enqueues it.
+  // If the send fails, the message's object hands it off within seconds (redrive).
   const queued = enqueue(env, row.id);
   await insertMessage(db, row);
-  await queued;
+  if (!(await queued)) await redrive(env, row.id);
   return succeed(row);
 }
 
-/** Hands the message's job to the Queue; a failure is logged, never thrown (the reconciler re-sends). */
-async function enqueue(env: Env, messageId: string): Promise<void> {
+/** Hands the message's job to the Queue; false, logged, when the send failed. */
+async function enqueue(env: Env, messageId: string): Promise<boolean> {
   try {
     const job = deliveryJob(messageId);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
+    return true;
   } catch (error) {
     logger.with({ message_id: messageId }).error("enqueue_failed", { error });
+    return false;
+  }
+}
+
+/**
+ * Asks the message's Durable Object to hand it off itself in a moment. Only
+ * after a failed send, so the happy path makes no call for it; if this fails
+ * too, the row is still `queued` and the reconciler re-enqueues it.
+ */
+async function redrive(env: Env, messageId: string): Promise<void> {
+  try {
+    await messageStatusStub(env, messageId).redrive(messageId);
+  } catch (error) {
+    logger.with({ message_id: messageId }).error("redrive_failed", { error });
   }
 }
 

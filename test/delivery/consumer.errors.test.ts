@@ -2,7 +2,7 @@
 // against fake provider APIs, for live-mode messages.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/message-status.ts";
+import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/handoff-rules.ts";
 import { newId } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { storedMessage } from "../support/db.ts";
@@ -121,6 +121,21 @@ describe("dead-letter queue consumer", () => {
     await runConsumer([id]);
     await runConsumer([id], 9, "omniflow-messages-dlq");
     expect(await storedMessage(id)).toMatchObject({ status: "sent", errorCode: null });
+  });
+
+  // The reconciler re-sends a message that stays queued; a copy can run out of
+  // retries while the provider's backoff holds the message back.
+  it("leaves a message waiting out a provider's backoff to its own retries, and they deliver it", async () => {
+    fake = fakeProviders();
+    fake.respondWith(unavailable);
+    const id = await storeMessage(await createAccount("live"));
+    await runConsumer([id]);
+    await runConsumer([id], 9, "omniflow-messages-dlq");
+    expect(await storedMessage(id)).toMatchObject({ status: "queued", errorCode: null });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 60_000 });
+    await runConsumer([id], 2);
+    vi.useRealTimers();
+    expect((await storedMessage(id)).status).toBe("sent");
   });
 });
 

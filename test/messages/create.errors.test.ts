@@ -227,7 +227,7 @@ describe("POST /v1/messages validation", () => {
 describe("POST /v1/messages", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it("still answers 201 when the queue send fails, because the stored row is re-enqueued later", async () => {
+  it("still answers 201 when the queue send fails, because the stored row is re-driven (redrive.errors.test.ts)", async () => {
     const account = await createAccount();
     vi.spyOn(env.MESSAGES_QUEUE, "send").mockRejectedValue(new Error("queue unavailable"));
     vi.spyOn(console, "error").mockImplementation(() => {});

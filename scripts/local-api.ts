@@ -1,0 +1,78 @@
+// What the load test and the crash test share: the Worker under `wrangler dev`
+// on loopback with its own state directory, in a process group of its own (so
+// it can be stopped, or killed, whole), and the API reads they check it with.
+import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import { join } from "node:path";
+import type { Pool } from "undici";
+
+export const FINAL = new Set(["delivered", "read", "undelivered", "failed"]);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `wrangler dev` serving `stateDir` (its log in stateDir/wrangler.log), as the leader of a new process group. */
+export function startWorker(stateDir: string, port: string, inspectorPort: string): ChildProcess {
+  const log = openSync(join(stateDir, "wrangler.log"), "a");
+  return spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", inspectorPort, "--persist-to", stateDir, "--log-level", "warn"], {
+    stdio: ["ignore", log, log],
+    detached: true,
+    env: { ...process.env, CI: "true" },
+  });
+}
+
+/** Sends `signal` to the worker's whole process group (wrangler and its workerd runtimes). */
+export function signalGroup(worker: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-worker.pid!, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+export async function waitForHealth(pool: Pool, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await pool.request({ path: "/healthz", method: "GET" });
+      await res.body.dump();
+      if (res.statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`the Worker did not answer /healthz within ${seconds} s`);
+}
+
+/** Every message of the account: id -> status. */
+export async function storedMessages(pool: Pool, apiKey: string): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `limit=100&cursor=${cursor}` : "limit=100";
+    const res = await pool.request({ path: `/v1/messages?${query}`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
+    if (res.statusCode !== 200) throw new Error(`listing messages answered ${res.statusCode}: ${await res.body.text()}`);
+    const page = (await res.body.json()) as { data: { id: string; status: string }[]; next_cursor: string | null };
+    for (const message of page.data) statuses.set(message.id, message.status);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return statuses;
+}
+
+/** Message id -> how many times a provider accepted it, from its event log (`concurrency` reads at a time). */
+export async function handOffs(pool: Pool, apiKey: string, ids: string[], concurrency: number): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        const res = await pool.request({ path: `/v1/messages/${id}/events`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
+        if (res.statusCode !== 200) throw new Error(`the events of ${id} answered ${res.statusCode}: ${await res.body.text()}`);
+        const events = (await res.body.json()) as { data: { type: string; data: { outcome?: string } }[] };
+        counts.set(id, events.data.filter((event) => event.type === "provider.attempt" && event.data.outcome === "accepted").length);
+      }
+    }),
+  );
+  return counts;
+}
