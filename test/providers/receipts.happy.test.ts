@@ -2,12 +2,11 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
-import { twilioSignature } from "../../src/providers/twilio.ts";
-import { whatsappSignature } from "../../src/providers/whatsapp.ts";
 import { api } from "../support/api.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
+import { metaRequestSignature, twilioRequestSignature } from "../support/provider-signing.ts";
 
 useFakeProviders();
 
@@ -23,7 +22,7 @@ describe("POST /v1/providers/twilio/status", () => {
   it("applies a correctly signed status callback", async () => {
     const { id, providerMessageId } = await handedOff("sms");
     const params = { MessageSid: providerMessageId, MessageStatus: "delivered", AccountSid: env.TWILIO_ACCOUNT_SID! };
-    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    const signature = await twilioRequestSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
     const res = await post(id, params, signature);
     expect(res.status).toBe(200);
     expect((await storedMessage(id)).status).toBe("delivered");
@@ -32,7 +31,7 @@ describe("POST /v1/providers/twilio/status", () => {
   it("maps undelivered with its Twilio error code", async () => {
     const { id, providerMessageId } = await handedOff("sms");
     const params = { MessageSid: providerMessageId, MessageStatus: "undelivered", ErrorCode: "30007" };
-    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    const signature = await twilioRequestSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
     expect((await post(id, params, signature)).status).toBe(200);
     expect(await storedMessage(id)).toMatchObject({ status: "undelivered", errorCode: "carrier_rejected" });
   });
@@ -41,7 +40,7 @@ describe("POST /v1/providers/twilio/status", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const params = { MessageSid: "SMunknown", MessageStatus: "delivered" };
     const unknown = "msg_0000000000000000000000000000dead";
-    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${unknown}`, params);
+    const signature = await twilioRequestSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${unknown}`, params);
     expect((await post(unknown, params, signature)).status).toBe(200);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("receipt_for_unknown_message"));
   });
@@ -60,7 +59,7 @@ describe("/v1/providers/whatsapp/webhook", () => {
     const res = await api("/v1/providers/whatsapp/webhook", {
       key: null,
       body,
-      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await whatsappSignature(env.WHATSAPP_APP_SECRET!, body) },
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) },
       method: "POST",
     });
     expect(res.status).toBe(200);
@@ -75,7 +74,7 @@ describe("/v1/providers/whatsapp/webhook", () => {
     await api("/v1/providers/whatsapp/webhook", {
       key: null,
       body,
-      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await whatsappSignature(env.WHATSAPP_APP_SECRET!, body) },
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) },
       method: "POST",
     });
     expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "unreachable_destination" });

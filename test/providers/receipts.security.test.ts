@@ -2,11 +2,11 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { twilioSignature } from "../../src/providers/twilio.ts";
 import { api } from "../support/api.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
+import { twilioRequestSignature } from "../support/provider-signing.ts";
 
 useFakeProviders();
 
@@ -34,7 +34,7 @@ describe("POST /v1/providers/twilio/status", () => {
     const { id, providerMessageId } = await handedOff("sms");
     const other = await handedOff("sms");
     const params = { MessageSid: providerMessageId, MessageStatus: "delivered" };
-    const signature = await twilioSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
+    const signature = await twilioRequestSignature(env.TWILIO_AUTH_TOKEN!, `${BASE}/v1/providers/twilio/status?message_id=${id}`, params);
     const res = await post(other.id, params, signature);
     expect(res.status).toBe(401);
     expect((await storedMessage(other.id)).status).toBe("sent");
