@@ -1,7 +1,8 @@
 // Accounts and API keys in D1.
-import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Account } from "../domain/account.ts";
+import type { Permission } from "../domain/api-key.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./schema.ts";
 
@@ -19,13 +20,20 @@ export function inAccountScope(db: Database, column: SQLiteColumn, scope: Accoun
   const keyAccounts = db
     .select({ accountId: apiKeys.accountId })
     .from(apiKeys)
-    .where(and(eq(apiKeys.prefix, scope.keyPrefix), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.prefix, scope.keyPrefix), keyWorksNow()));
   return inArray(column, keyAccounts);
+}
+
+/** Not revoked, and not past the end of a roll's overlap. */
+function keyWorksNow(): SQL {
+  return and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`unixepoch()`)))!;
 }
 
 export interface KeyCandidate {
   keyId: string;
   hash: string;
+  permission: Permission;
+  lastUsedAt: number | null;
   account: Account;
 }
 
@@ -38,10 +46,16 @@ export function activeKeysQuery(db: Database, prefix: string) {
     db
       // Aliased: in a D1 batch, drizzle reads rows by column name, so the key's
       // "id" would be lost under the account's.
-      .select({ keyId: sql<string>`${apiKeys.id}`.as("key_id"), hash: apiKeys.hash, account: accounts })
+      .select({
+        keyId: sql<string>`${apiKeys.id}`.as("key_id"),
+        hash: apiKeys.hash,
+        permission: apiKeys.permission,
+        lastUsedAt: apiKeys.lastUsedAt,
+        account: accounts,
+      })
       .from(apiKeys)
       .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-      .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)))
+      .where(and(eq(apiKeys.prefix, prefix), keyWorksNow()))
   );
 }
 

@@ -137,6 +137,11 @@ export class MessageStore {
     else this.sql.exec(`UPDATE outbox SET done = 1 WHERE seq = ?`, seq);
   }
 
+  /** Puts a finished event back in the outbox with a fresh retry schedule (a resend of an abandoned callback). */
+  reopenOutbox(eventId: string): void {
+    this.sql.exec(`UPDATE outbox SET done = 0, attempts = 0 WHERE event_id = ?`, eventId);
+  }
+
   nextTimerDue(): number | null {
     const row = this.sql.exec<{ due: number | null }>(`SELECT MIN(due_at) AS due FROM timers`).toArray()[0];
     return row?.due ?? null;

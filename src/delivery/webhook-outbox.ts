@@ -26,6 +26,28 @@ export class WebhookOutbox {
     if (!this.store.hasTimer("webhook")) this.store.addTimer("webhook", now, {});
   }
 
+  /**
+   * Puts every event whose last attempt was abandoned back in the outbox, to
+   * be sent again in order on a fresh retry schedule; the event ids they carry
+   * stay the same, so a receiver that dedupes on webhook-id stays correct.
+   * How many were put back (0: none was abandoned).
+   */
+  retryAbandoned(source: string, now: number): number {
+    const state = this.store.state();
+    if (!state?.message.statusCallback || state.callbackGone) return 0;
+    const lastOutcome = new Map<string, unknown>();
+    for (const event of this.store.events()) {
+      if (event.type === "webhook.attempt") lastOutcome.set(String(event.data.event_id), event.data.outcome);
+    }
+    const abandoned = [...lastOutcome].filter(([, outcome]) => outcome === "abandoned").map(([eventId]) => eventId);
+    for (const eventId of abandoned) this.store.reopenOutbox(eventId);
+    if (abandoned.length > 0) {
+      this.store.addEvent("webhook.retry_requested", { source, events: abandoned.length }, now);
+      if (!this.store.hasTimer("webhook")) this.store.addTimer("webhook", now, {});
+    }
+    return abandoned.length;
+  }
+
   /** One attempt at the oldest pending event; schedules what comes next. */
   async sendNext(): Promise<void> {
     const state = this.store.state()!;

@@ -3,11 +3,16 @@
 import { createMiddleware } from "hono/factory";
 import { hashApiKey, parseApiKey } from "../auth/api-key.ts";
 import { activeKeysQuery, type KeyCandidate } from "../db/accounts.ts";
+import { touchApiKey } from "../db/api-keys.ts";
 import { database } from "../db/client.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
+import { unixSeconds } from "../domain/ids.ts";
 import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
 import { hooksOf, setOperationState } from "./operation-hooks.ts";
+
+/** last_used_at is kept to the minute: one D1 write a minute per key at most, never one per request. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
 
 const HOW_TO = 'Pass your API key as the HTTP Basic username with an empty password (curl -u sk_test_v2_...:) or as "Authorization: Bearer sk_test_v2_...".';
 
@@ -55,7 +60,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   // The operation's own reads (a message create's template and senders) ride
   // in the key lookup's round trip: the hot path's one round trip fewer. A
   // body that does not validate reads nothing: its handler answers the 400.
-  const { readWithKey } = hooksOf(c);
+  const { readWithKey, allowsSendingAccess } = hooksOf(c);
   const body = readWithKey
     ? await c
         .get("body")()
@@ -65,6 +70,12 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const [candidates, ...results] = await db.batch([activeKeysQuery(db, parsed.prefix), ...(alongside?.statements ?? [])]);
   const match = (candidates as KeyCandidate[]).find((candidate) => timingSafeEqualStrings(hash, candidate.hash));
   if (!match || match.account.mode !== parsed.mode) throw invalid();
+  if (match.permission !== "full_access" && !allowsSendingAccess) throw errors.permission(match.permission);
+  const now = unixSeconds();
+  if (match.lastUsedAt === null || now - match.lastUsedAt >= LAST_USED_RESOLUTION_SECONDS) {
+    // Off the response path; a lost write only makes last_used_at a minute staler.
+    c.executionCtx.waitUntil(touchApiKey(db, match.keyId, now, LAST_USED_RESOLUTION_SECONDS).catch(() => undefined));
+  }
   c.set("account", match.account);
   c.set("apiKeyId", match.keyId);
   if (alongside) setOperationState(c, { prepared: alongside.prepared(results, match.account.id) });

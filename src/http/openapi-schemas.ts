@@ -7,7 +7,7 @@ import { errors } from "./errors.ts";
 export const ErrorSchema = z
   .object({
     error: z.object({
-      type: z.enum(["invalid_request_error", "authentication_error", "rate_limit_error", "idempotency_error", "api_error"]),
+      type: z.enum(["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "idempotency_error", "api_error"]),
       code: z.string(),
       message: z.string(),
       param: z.string().optional().openapi({ description: "The request parameter at fault, in bracket notation (content[text])" }),
@@ -34,6 +34,7 @@ export const authErrors = {
     "Missing, malformed, unknown or revoked API key",
     errors.authentication("invalid_api_key", "Invalid API key provided. Check the key, or create a new one."),
   ),
+  403: errorResponse("A sending_access key, which may only create messages", errors.permission("sending_access")),
   500: errorResponse("Unexpected failure on OmniFlow's side", errors.internal()),
 } as const;
 

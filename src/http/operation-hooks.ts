@@ -34,6 +34,8 @@ export interface OperationHooks<Prepared = unknown> {
    * message, once stored, is the key's response (no copy of it is stored).
    */
   createsMessage?: { newId(): string; response(message: Message): unknown };
+  /** A sending_access key may call the operation; without this, only full_access keys may (others get a 403). */
+  allowsSendingAccess?: true;
 }
 
 const HOOKS = Symbol("operation hooks");

@@ -11,6 +11,7 @@ import {
   MessageListSchema,
   MessageSchema,
   WebhookEventSchema,
+  WebhookRetrySchema,
 } from "./messages.schemas.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
@@ -72,6 +73,22 @@ export const listEvents = createRoute({
   request: { params: MessageIdParams },
   responses: {
     200: { content: { "application/json": { schema: MessageEventListSchema } }, description: "The event log" },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+export const retryWebhook = createRoute({
+  method: "post",
+  path: "/v1/messages/{id}/webhook/retry",
+  operationId: "retryMessageWebhook",
+  tags: ["Messages"],
+  summary: "Resend abandoned status callbacks",
+  description:
+    "Puts every status callback of the message that was abandoned (its retries exhausted) back in its queue, to be sent again in order with the same event ids and a fresh retry schedule. A message with none abandoned is a 400 `webhook_not_abandoned`.",
+  request: { params: MessageIdParams },
+  responses: {
+    200: { content: { "application/json": { schema: WebhookRetrySchema } }, description: "The callbacks are queued again" },
     ...commonErrors,
     ...notFoundError,
   },
