@@ -15,6 +15,11 @@ export type MessageList = components["schemas"]["MessageList"];
 export type WebhookEvent = components["schemas"]["WebhookEvent"];
 export type CreateMessageParams = paths["/v1/messages"]["post"]["requestBody"]["content"]["application/json"];
 export type ListMessagesParams = NonNullable<paths["/v1/messages"]["get"]["parameters"]["query"]>;
+export type ApiKey = components["schemas"]["ApiKey"];
+export type IssuedApiKey = components["schemas"]["IssuedApiKey"];
+export type ApiKeyList = components["schemas"]["ApiKeyList"];
+export type CreateApiKeyParams = paths["/v1/api_keys"]["post"]["requestBody"]["content"]["application/json"];
+export type WebhookRetry = components["schemas"]["WebhookRetry"];
 type ErrorBody = components["schemas"]["Error"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
@@ -82,6 +87,11 @@ export class Messages {
     return unwrap(await this.#client.GET("/v1/messages", { params: { query } }));
   }
 
+  /** POST /v1/messages/{id}/webhook/retry: sends the message's abandoned status callbacks again. */
+  async retryWebhook(id: string): Promise<WebhookRetry> {
+    return unwrap(await this.#client.POST("/v1/messages/{id}/webhook/retry", { params: { path: { id } } }));
+  }
+
   /**
    * Every message from `query.cursor` on (or from the newest), fetching pages
    * of `query.limit` as the loop goes: `for await (const message of messages.list())`.
@@ -96,10 +106,44 @@ export class Messages {
   }
 }
 
+export class ApiKeys {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** POST /v1/api_keys: the new key, with its secret (shown this once). */
+  async create(params: CreateApiKeyParams): Promise<IssuedApiKey> {
+    return unwrap(await this.#client.POST("/v1/api_keys", { body: params }));
+  }
+
+  /** GET /v1/api_keys: one page, newest first. */
+  async listPage(query: { limit?: number; cursor?: string } = {}): Promise<ApiKeyList> {
+    return unwrap(await this.#client.GET("/v1/api_keys", { params: { query } }));
+  }
+
+  /** GET /v1/api_keys/{id}. */
+  async retrieve(id: string): Promise<ApiKey> {
+    return unwrap(await this.#client.GET("/v1/api_keys/{id}", { params: { path: { id } } }));
+  }
+
+  /** DELETE /v1/api_keys/{id}: the key stops working at once. */
+  async revoke(id: string): Promise<ApiKey> {
+    return unwrap(await this.#client.DELETE("/v1/api_keys/{id}", { params: { path: { id } } }));
+  }
+
+  /** POST /v1/api_keys/{id}/roll: a successor; the old key works for `expiresIn` more seconds (0-86400, default 0). */
+  async roll(id: string, expiresIn = 0): Promise<IssuedApiKey> {
+    return unwrap(await this.#client.POST("/v1/api_keys/{id}/roll", { params: { path: { id } }, body: { expires_in: expiresIn } }));
+  }
+}
+
 export class OmniFlow {
   /** The typed openapi-fetch client, for any endpoint in the API document. */
   readonly client: Client<paths>;
   readonly messages: Messages;
+  readonly apiKeys: ApiKeys;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -108,6 +152,7 @@ export class OmniFlow {
       headers: { Authorization: `Bearer ${options.apiKey}` },
     });
     this.messages = new Messages(this.client);
+    this.apiKeys = new ApiKeys(this.client);
   }
 }
 

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { messages, senders, templates } from "../../src/db/schema.ts";
+import { apiKeys, messages, senders, templates } from "../../src/db/schema.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { rowCount } from "../support/db.ts";
 import { type BadRequest, CORPUS } from "./corpus.ts";
 
-const ERROR_TYPES = ["invalid_request_error", "authentication_error", "rate_limit_error", "idempotency_error", "api_error"];
+const ERROR_TYPES = ["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "idempotency_error", "api_error"];
 
-/** What the account has stored: messages, templates, senders. */
-const stored = (account: TestAccount) => Promise.all([messages, templates, senders].map((table) => rowCount(table, account.id)));
+/** What the account has stored: messages, templates, senders, API keys. */
+const stored = (account: TestAccount) => Promise.all([messages, templates, senders, apiKeys].map((table) => rowCount(table, account.id)));
 
 function send(account: TestAccount, bad: BadRequest): Promise<Response> {
   const headers: Record<string, string> = { ...bad.headers };

@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { bodyErrors, commonErrors, dailyLimitError, notFoundError, validatedBody } from "../../http/openapi-schemas.ts";
+import { bodyErrors, commonErrors, dailyLimitError, notFoundError, sendingErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
 import { createMessageHooks } from "./create.hooks.ts";
 import {
@@ -28,7 +28,8 @@ export const create = createRoute({
   request: { body: validatedBody(createMessageSchema, examples.createRequest) },
   responses: {
     201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
-    ...commonErrors,
+    // sending_access keys may create messages too: no 403.
+    ...sendingErrors,
     ...bodyErrors,
     ...dailyLimitError,
   },
