@@ -49,6 +49,10 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    // wrangler.toml's [alias] and Text rule for Scalar's bundle, in Vite's words.
+    resolve: {
+      alias: { "scalar-standalone": `${path.join(import.meta.dirname, "node_modules/@scalar/api-reference/dist/browser/standalone.js")}?raw` },
+    },
     test: {
       setupFiles: ["./test/setup/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],

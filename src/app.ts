@@ -7,6 +7,7 @@ import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
+import scalarScript from "scalar-standalone";
 import { loadConfig } from "./config.ts";
 import { authenticate } from "./http/auth.ts";
 import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
@@ -25,6 +26,8 @@ import { logger } from "./log.ts";
  * /v1, such as /docs and /healthz, is public anyway.)
  */
 const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
+
+const SCALAR_SCRIPT_PATH = `${DOCS_PATH}/scalar.js`;
 
 export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   const app = createRouter();
@@ -70,10 +73,14 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   // document does not change while the Worker runs.
   let document: ReturnType<typeof buildDocument> | undefined;
   app.get(OPENAPI_PATH, (c) => c.json((document ??= buildDocument(app, PUBLIC_PATHS))));
+  // The reference page loads nothing from another origin: its script comes from here, and no web fonts.
+  app.get(SCALAR_SCRIPT_PATH, (c) => c.body(scalarScript, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=86400" }));
   app.get(
     DOCS_PATH,
     Scalar((c) => ({
       url: OPENAPI_PATH,
+      cdn: SCALAR_SCRIPT_PATH,
+      withDefaultFonts: false,
       pageTitle: "OmniFlow API reference",
       // "Try it" goes to the server that serves these docs, e.g. `npm run dev`.
       servers: [{ url: new URL(c.req.url).origin, description: "This server" }, PRODUCTION_SERVER],
