@@ -2,8 +2,9 @@
 // npm run keys -- list --account NAME [--remote]
 // npm run keys -- revoke KEY_ID | PREFIX [--account NAME] [--remote]
 // npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
+// npm run keys -- console-link --account NAME [--email E] [--url ORIGIN] [--remote]
 import { parseArgs } from "node:util";
-import { createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
+import { consoleLink, createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
 
 const USAGE = `usage:
   npm run keys -- create --account NAME --mode test|live [--json] [--remote]
@@ -14,7 +15,11 @@ const USAGE = `usage:
   npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
       --rps: requests per second per API key (bursts of twice that)
       --daily: messages per channel per UTC day (live mode)
-      without --rps or --daily: shows the limits in force`;
+      without --rps or --daily: shows the limits in force
+  npm run keys -- console-link --account NAME [--email E] [--url ORIGIN] [--remote]
+      prints a one-time Console sign-in link (15 minutes) for the account's user
+      with this email (default: NAME@localhost), adding the user if new; --url is
+      the Worker's origin (default http://localhost:8787)`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -26,6 +31,8 @@ async function main(): Promise<void> {
       remote: { type: "boolean", default: false },
       rps: { type: "string" },
       daily: { type: "string" },
+      email: { type: "string" },
+      url: { type: "string", default: "http://localhost:8787" },
     },
   });
   const target = { remote: values.remote };
@@ -61,6 +68,9 @@ async function main(): Promise<void> {
       console.log(`Request rate:    ${limits.requests_per_second}/s per API key, bursts up to ${limits.burst}`);
       console.log(`Daily messages:  ${daily} per channel per UTC day`);
     }
+  } else if (command === "console-link" && values.account) {
+    const link = await consoleLink(target, values.account, values.email ?? `${values.account}@localhost`, values.url);
+    console.log(`Console sign-in link (works once, for 15 minutes):\n${link}`);
   } else {
     console.error(USAGE);
     process.exitCode = 2;

@@ -9,6 +9,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import scalarScript from "scalar-standalone";
 import { loadConfig } from "./config.ts";
+import { consoleApp } from "./console/index.ts";
 import { authenticate } from "./http/auth.ts";
 import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
@@ -86,6 +87,8 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
       servers: [{ url: new URL(c.req.url).origin, description: "This server" }, PRODUCTION_SERVER],
     })),
   );
+
+  app.route("/console", consoleApp);
 
   app.notFound((c) => errorResponse(c, errors.routeNotFound(c.req.method, c.req.path)));
   app.onError((error, c) => {

@@ -59,6 +59,10 @@ export function activeKeysQuery(db: Database, prefix: string) {
   );
 }
 
+export async function findAccountByName(db: Database, name: string): Promise<Account | undefined> {
+  return db.select().from(accounts).where(eq(accounts.name, name)).get();
+}
+
 export async function findAccount(db: Database, accountId: string): Promise<Account | undefined> {
   return db.select().from(accounts).where(eq(accounts.id, accountId)).get();
 }

@@ -5,11 +5,11 @@ import { z } from "zod";
 import type { Mode } from "./account.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 
-export const PERMISSIONS = ["full_access", "sending_access"] as const;
+const PERMISSIONS = ["full_access", "sending_access"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** How long a rolled key may keep working beside its successor: at most a day. */
-export const MAX_ROLL_OVERLAP_SECONDS = 24 * 60 * 60;
+const MAX_ROLL_OVERLAP_SECONDS = 24 * 60 * 60;
 
 export interface ApiKey {
   id: string;
@@ -30,12 +30,6 @@ export function keyStatus(key: Pick<ApiKey, "revokedAt" | "expiresAt">, now: num
   if (key.revokedAt !== null) return "revoked";
   if (key.expiresAt === null) return "active";
   return key.expiresAt > now ? "expiring" : "expired";
-}
-
-/** Whether the key still authenticates requests at `now` (Unix seconds). */
-export function keyWorks(key: Pick<ApiKey, "revokedAt" | "expiresAt">, now: number): boolean {
-  const status = keyStatus(key, now);
-  return status === "active" || status === "expiring";
 }
 
 /** The body of POST /v1/api_keys. */
@@ -77,4 +71,3 @@ export function toApiKeyObject(key: ApiKey, mode: Mode) {
     revoked_at: key.revokedAt,
   };
 }
-export type ApiKeyObject = ReturnType<typeof toApiKeyObject>;

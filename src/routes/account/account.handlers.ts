@@ -1,13 +1,8 @@
-import { generateWebhookSecret } from "../../auth/api-key.ts";
-import { rollWebhookSecret } from "../../db/accounts.ts";
-import { database } from "../../db/client.ts";
 import type { Account } from "../../domain/account.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
+import { rollSigningSecret } from "../../services/account.ts";
 import type * as routes from "./account.routes.ts";
-
-/** How long the old secret keeps signing after a roll. */
-const SECRET_OVERLAP_SECONDS = 24 * 60 * 60;
 
 function toAccountObject(account: Account) {
   const overlapEnds = account.previousWebhookSecretExpiresAt;
@@ -25,6 +20,6 @@ function toAccountObject(account: Account) {
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = (c) => c.json(toAccountObject(c.get("account")), 200);
 
 export const rollSecret: AppRouteHandler<typeof routes.rollSecret> = async (c) => {
-  const updated = await rollWebhookSecret(database(c.env.DB), c.get("account"), generateWebhookSecret(), unixSeconds() + SECRET_OVERLAP_SECONDS);
+  const updated = await rollSigningSecret(c.env, c.get("account"));
   return c.json(toAccountObject(updated), 200);
 };
