@@ -49,13 +49,11 @@ export default defineConfig(async () => {
         },
       }),
     ],
-    // wrangler.toml's [alias] and Text rule for Scalar's bundle, in Vite's words.
-    resolve: {
-      alias: { "scalar-standalone": `${path.join(import.meta.dirname, "node_modules/@scalar/api-reference/dist/browser/standalone.js")}?raw` },
-    },
     test: {
       setupFiles: ["./test/setup/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
+      // Node, a real browser and wrangler dev: vitest.browser.config.ts.
+      exclude: ["test/browser/**"],
       testTimeout: 20_000,
       // One workerd per test file costs about a second each to spawn and load
       // (the suite took ~60 s on two cores instead of ~13 s). Files can share a

@@ -7,7 +7,6 @@ import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
-import scalarScript from "scalar-standalone";
 import { loadConfig } from "./config.ts";
 import { consoleApp } from "./console/index.ts";
 import { authenticate } from "./http/auth.ts";
@@ -75,7 +74,7 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   let document: ReturnType<typeof buildDocument> | undefined;
   app.get(OPENAPI_PATH, (c) => c.json((document ??= buildDocument(app, PUBLIC_PATHS))));
   // The reference page loads nothing from another origin: its script comes from here, and no web fonts.
-  app.get(SCALAR_SCRIPT_PATH, (c) => c.body(scalarScript, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=86400" }));
+  app.get(SCALAR_SCRIPT_PATH, (c) => c.env.ASSETS.fetch(new URL("/standalone.js", c.req.url)));
   app.get(
     DOCS_PATH,
     Scalar((c) => ({
