@@ -63,7 +63,8 @@ ${works ? html`<form class="inline" method="post" action="/console/api-keys/${ke
 }
 
 export async function createKey(c: Context<ConsoleEnv>) {
-  const parsed = createApiKeySchema.safeParse({ name: (await c.req.parseBody()).name, permission: (await c.req.parseBody()).permission });
+  const form = await c.req.parseBody();
+  const parsed = createApiKeySchema.safeParse({ name: form.name, permission: form.permission });
   if (!parsed.success) return apiKeysPage(c, { text: `Invalid name or permission: ${parsed.error.issues[0]?.message}`, error: true }, 400);
   const { key, secret } = await createApiKey(c.env, c.get("account"), parsed.data);
   return apiKeysPage(c, { text: `Created ${key.prefix}….`, secret: { name: key.name, value: secret } });
