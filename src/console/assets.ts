@@ -24,6 +24,7 @@ code, pre, .mono { font-family:ui-monospace, SFMono-Regular, Menlo, monospace; f
 pre { white-space:pre-wrap; word-break:break-word; background:#f0f2f5; padding:.75rem; border-radius:6px; margin:0; }
 form.inline { display:inline; }
 .row { display:flex; flex-wrap:wrap; gap:.5rem; align-items:end; }
+.row > div { min-width:0; max-width:100%; }
 label { display:block; font-size:.85rem; color:var(--muted); }
 input, select, textarea { font:inherit; padding:.35rem .5rem; border:1px solid #b8bfcc; border-radius:6px; background:#fff; max-width:100%; }
 textarea { width:100%; min-height:4.5rem; }
