@@ -54,7 +54,7 @@ describe("the webhook signing secret", () => {
     const account = await createAccount();
     const session = await signIn(account);
     const page = await (await consoleFetch("/console/webhooks", { cookie: session.cookie })).text();
-    expect(page).toMatch(/<details><summary>Reveal the signing secret<\/summary>[^]*?whsec_/);
+    expect(page).toMatch(/<details><summary>Reveal the signing secret<\/summary>[\s\S]*?whsec_/);
     const rolled = await post(session, "/console/webhooks/roll", {});
     expect(rolled.status).toBe(200);
     const now = await (await api("/v1/account", { key: account.key })).json<{
