@@ -67,6 +67,20 @@ module.exports = {
       from: { path: "^src/", pathNot: "^src/(routes/|app\\.ts$|index\\.ts$)" },
       to: { path: "^src/routes/" },
     },
+    {
+      name: "console-only-from-app",
+      severity: "error",
+      comment: "The Console (src/console/) is mounted by src/app.ts; nothing else imports it.",
+      from: { path: "^src/", pathNot: "^src/(console/|app\\.ts$)" },
+      to: { path: "^src/console/" },
+    },
+    {
+      name: "console-not-http-or-routes",
+      severity: "error",
+      comment: "The Console calls the services, db and domain as the routes do; it never imports the API's HTTP layer or a route.",
+      from: { path: "^src/console/" },
+      to: { path: "^src/(http|routes)/" },
+    },
   ],
   options: {
     doNotFollow: { path: ["node_modules"] },

@@ -58,6 +58,8 @@ export default defineConfig(async () => {
       // Runs in Node: provider signatures made by the providers' own code (test/fixtures/signed-reports.ts).
       globalSetup: ["./test/setup/provider-signatures.ts"],
       include: ["test/**/*.test.ts"],
+      // Node, a real browser and wrangler dev: vitest.browser.config.ts.
+      exclude: ["test/browser/**"],
       testTimeout: 20_000,
       // One workerd per test file costs about a second each to spawn and load
       // (the suite took ~60 s on two cores instead of ~13 s). Files can share a

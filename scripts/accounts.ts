@@ -1,5 +1,6 @@
 // Account and key management shared by `npm run keys` and `npm run dev`.
 import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../src/auth/api-key.ts";
+import { generateConsoleToken, hashConsoleToken, LINK_TTL_SECONDS } from "../src/auth/console-token.ts";
 import { senders } from "../src/db/schema.ts";
 import type { Mode } from "../src/domain/account.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
@@ -143,4 +144,30 @@ export function setLimits(target: D1Target, name: string, changes: LimitChanges)
     burst: limits.bucket.capacity,
     daily_messages_per_channel: limits.dailyMessagesPerChannel,
   };
+}
+
+const EMAIL = /^[^\s@'"<>]{1,64}@[^\s@'"<>]{1,255}$/;
+
+/**
+ * A one-time Console sign-in link (15 minutes) for the account's user with
+ * this email, adding the user if new. Only the token's hash is stored.
+ */
+export async function consoleLink(target: D1Target, account: string, email: string, origin: string): Promise<string> {
+  const address = email.trim().toLowerCase();
+  if (!EMAIL.test(address)) throw new Error("--email must be an email address");
+  const token = generateConsoleToken();
+  const accountId = `(SELECT id FROM accounts WHERE name = ${quote(account)})`;
+  const user = `(SELECT id FROM console_users WHERE account_id = ${accountId} AND email = ${quote(address)})`;
+  const results = executeSql(
+    target,
+    [
+      `INSERT OR IGNORE INTO console_users (id, account_id, email, created_at)
+         SELECT ${quote(newId("cu"))}, ${accountId}, ${quote(address)}, ${unixSeconds()} WHERE ${accountId} IS NOT NULL`,
+      `INSERT INTO console_links (token_hash, user_id, expires_at)
+         SELECT ${quote(await hashConsoleToken(token))}, ${user}, ${unixSeconds() + LINK_TTL_SECONDS} WHERE ${user} IS NOT NULL`,
+      "SELECT changes() AS linked",
+    ].join(";\n"),
+  );
+  if (Number(results.at(-1)![0]?.linked ?? 0) !== 1) throw new Error(`no account named '${account}'`);
+  return `${origin.replace(/\/+$/, "")}/console/auth?token=${token}`;
 }

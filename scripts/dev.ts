@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { senders, templates } from "../src/db/schema.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
-import { type CreatedKey, createKey, keyIsActive } from "./accounts.ts";
+import { type CreatedKey, consoleLink, createKey, keyIsActive } from "./accounts.ts";
 import { applyMigrations, executeSql, insertOrIgnore, quote } from "./d1.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
 
@@ -47,12 +47,16 @@ seedExample(dev.account_id);
 const args = process.argv.slice(2);
 const portIndex = args.indexOf("--port");
 const port = portIndex >= 0 ? args[portIndex + 1] : "8787";
+const signInLink = await consoleLink(LOCAL, "dev", "dev@localhost", `http://localhost:${port}`);
 
 console.log(`
   OmniFlow local API   http://localhost:${port}
   Test API key         ${dev.key}
   Webhook secret       ${dev.webhook_secret}
   Maintenance          every minute, as the Cron Trigger runs it in production
+  Console              ${signInLink}
+                       (one click signs you in; works once, for 15 minutes:
+                        npm run keys -- console-link --account dev for another)
 
   Try it (the API reference's example; template auth_otp and sender omni_verify are set up):
     curl http://localhost:${port}/v1/messages -u ${dev.key}: \\

@@ -3,8 +3,9 @@
 // npm run keys -- revoke KEY_ID | PREFIX [--account NAME] [--remote]
 // npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
 // npm run keys -- senders add|list|remove ...
+// npm run keys -- console-link --account NAME [--email E] [--url ORIGIN] [--remote]
 import { parseArgs } from "node:util";
-import { createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
+import { consoleLink, createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
 import { addSender, listSenders, removeSender } from "./senders.ts";
 
 const USAGE = `usage:
@@ -22,7 +23,11 @@ const USAGE = `usage:
       binds a live sender to the account (operator_bound), or approves the
       account's pending claim of it (alphanumeric sender ids need this)
   npm run keys -- senders list --account NAME [--remote]
-  npm run keys -- senders remove SENDER_ID --account NAME [--remote]`;
+  npm run keys -- senders remove SENDER_ID --account NAME [--remote]
+  npm run keys -- console-link --account NAME [--email E] [--url ORIGIN] [--remote]
+      prints a one-time Console sign-in link (15 minutes) for the account's user
+      with this email (default: NAME@localhost), adding the user if new; --url is
+      the Worker's origin (default http://localhost:8787)`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -39,6 +44,8 @@ async function main(): Promise<void> {
       "phone-number-id": { type: "string" },
       name: { type: "string" },
       "no-default": { type: "boolean", default: false },
+      email: { type: "string" },
+      url: { type: "string", default: "http://localhost:8787" },
     },
   });
   const target = { remote: values.remote };
@@ -74,6 +81,9 @@ async function main(): Promise<void> {
       console.log(`Request rate:    ${limits.requests_per_second}/s per API key, bursts up to ${limits.burst}`);
       console.log(`Daily messages:  ${daily} per channel per UTC day`);
     }
+  } else if (command === "console-link" && values.account) {
+    const link = await consoleLink(target, values.account, values.email ?? `${values.account}@localhost`, values.url);
+    console.log(`Console sign-in link (works once, for 15 minutes):\n${link}`);
   } else if (command === "senders" && values.account) {
     senders(argument, positionals[2], values);
   } else {

@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { loadConfig } from "./config.ts";
+import { consoleApp } from "./console/index.ts";
 import { authenticate } from "./http/auth.ts";
 import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
@@ -34,6 +35,8 @@ const noStore = createMiddleware(async (c, next) => {
   await next();
   c.res.headers.set("Cache-Control", "no-store");
 });
+
+const SCALAR_SCRIPT_PATH = `${DOCS_PATH}/scalar.js`;
 
 export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   const app = createRouter();
@@ -81,15 +84,21 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   // document does not change while the Worker runs.
   let document: ReturnType<typeof buildDocument> | undefined;
   app.get(OPENAPI_PATH, (c) => c.json((document ??= buildDocument(app, PUBLIC_PATHS))));
+  // The reference page loads nothing from another origin: its script comes from here, and no web fonts.
+  app.get(SCALAR_SCRIPT_PATH, (c) => c.env.ASSETS.fetch(new URL("/standalone.js", c.req.url)));
   app.get(
     DOCS_PATH,
     Scalar((c) => ({
       url: OPENAPI_PATH,
+      cdn: SCALAR_SCRIPT_PATH,
+      withDefaultFonts: false,
       pageTitle: "OmniFlow API reference",
       // "Try it" goes to the server that serves these docs, e.g. `npm run dev`.
       servers: [{ url: new URL(c.req.url).origin, description: "This server" }, PRODUCTION_SERVER],
     })),
   );
+
+  app.route("/console", consoleApp);
 
   app.notFound((c) => errorResponse(c, errors.routeNotFound(c.req.method, c.req.path)));
   app.onError((error, c) => {

@@ -80,8 +80,14 @@ const milliseconds = z.preprocess(
 /** A pasted secret often brings a newline along; it would then never match. */
 const secret = required.refine((value) => value.trim() === value, "has leading or trailing whitespace").optional();
 
+/** The Console's sign-in emails: from this account of the deployment's own, from this sender. */
+const consoleOperator = required.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be an account name (as `npm run keys -- create --account NAME` made it)").optional();
+const consoleSender = required.regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, "must be a plain email address such as console@omniflow.example").optional();
+
 const configSchema = z
   .object({
+    CONSOLE_OPERATOR_ACCOUNT: consoleOperator,
+    CONSOLE_EMAIL_FROM: consoleSender,
     TWILIO_API_BASE: apiBase,
     WHATSAPP_API_BASE: apiBase,
     RESEND_API_BASE: apiBase,
@@ -134,6 +140,8 @@ export interface Config {
   twilio: LiveProviderConfig<Pick<TwilioConfig, "accountSid" | "authToken">>;
   whatsapp: LiveProviderConfig<Pick<WhatsAppConfig, "accessToken" | "defaultPhoneNumberId">> & { appSecret?: string; verifyToken?: string };
   resend: LiveProviderConfig<Pick<ResendConfig, "apiKey">> & { webhookSecret?: string };
+  /** Who sends the Console's sign-in emails; with either unset, sign-in links go to the log. */
+  console: { operatorAccount: string | null; emailFrom: string | null };
 }
 
 /** The configuration is missing a variable or holds a bad one; `variables` names them. */
@@ -178,6 +186,7 @@ export function parseConfig(env: Partial<Record<string, unknown>>): Config {
       verifyToken: vars.WHATSAPP_VERIFY_TOKEN,
     },
     resend: { apiBase: vars.RESEND_API_BASE, ...credentials(vars, { apiKey: "RESEND_API_KEY" }), webhookSecret: vars.RESEND_WEBHOOK_SECRET },
+    console: { operatorAccount: vars.CONSOLE_OPERATOR_ACCOUNT ?? null, emailFrom: vars.CONSOLE_EMAIL_FROM ?? null },
   };
 }
 

@@ -19,6 +19,11 @@ export type Sender = components["schemas"]["Sender"];
 export type SenderList = components["schemas"]["SenderList"];
 export type CreateSenderParams = paths["/v1/senders"]["post"]["requestBody"]["content"]["application/json"];
 export type VerifySenderParams = NonNullable<paths["/v1/senders/{id}/verify"]["post"]["requestBody"]>["content"]["application/json"];
+export type ApiKey = components["schemas"]["ApiKey"];
+export type IssuedApiKey = components["schemas"]["IssuedApiKey"];
+export type ApiKeyList = components["schemas"]["ApiKeyList"];
+export type CreateApiKeyParams = paths["/v1/api_keys"]["post"]["requestBody"]["content"]["application/json"];
+export type WebhookRetry = components["schemas"]["WebhookRetry"];
 type ErrorBody = components["schemas"]["Error"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
@@ -98,6 +103,44 @@ export class Messages {
       cursor = page.next_cursor ?? undefined;
     } while (cursor !== undefined);
   }
+
+  /** POST /v1/messages/{id}/webhook/retry: sends the message's abandoned status callbacks again. */
+  async retryWebhook(id: string): Promise<WebhookRetry> {
+    return unwrap(await this.#client.POST("/v1/messages/{id}/webhook/retry", { params: { path: { id } } }));
+  }
+}
+
+export class ApiKeys {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** POST /v1/api_keys: the new key, with its secret (shown this once). */
+  async create(params: CreateApiKeyParams): Promise<IssuedApiKey> {
+    return unwrap(await this.#client.POST("/v1/api_keys", { body: params }));
+  }
+
+  /** GET /v1/api_keys: one page, newest first. */
+  async listPage(query: { limit?: number; cursor?: string } = {}): Promise<ApiKeyList> {
+    return unwrap(await this.#client.GET("/v1/api_keys", { params: { query } }));
+  }
+
+  /** GET /v1/api_keys/{id}. */
+  async retrieve(id: string): Promise<ApiKey> {
+    return unwrap(await this.#client.GET("/v1/api_keys/{id}", { params: { path: { id } } }));
+  }
+
+  /** DELETE /v1/api_keys/{id}: the key stops working at once. */
+  async revoke(id: string): Promise<ApiKey> {
+    return unwrap(await this.#client.DELETE("/v1/api_keys/{id}", { params: { path: { id } } }));
+  }
+
+  /** POST /v1/api_keys/{id}/roll: a successor; the old key works for `expiresIn` more seconds (0-86400, default 0). */
+  async roll(id: string, expiresIn = 0): Promise<IssuedApiKey> {
+    return unwrap(await this.#client.POST("/v1/api_keys/{id}/roll", { params: { path: { id } }, body: { expires_in: expiresIn } }));
+  }
 }
 
 export class Senders {
@@ -138,6 +181,7 @@ export class OmniFlow {
   readonly client: Client<paths>;
   readonly messages: Messages;
   readonly senders: Senders;
+  readonly apiKeys: ApiKeys;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -147,6 +191,7 @@ export class OmniFlow {
     });
     this.messages = new Messages(this.client);
     this.senders = new Senders(this.client);
+    this.apiKeys = new ApiKeys(this.client);
   }
 }
 

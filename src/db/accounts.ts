@@ -1,32 +1,58 @@
 // Accounts and API keys in D1.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
+import type { Permission } from "../domain/api-key.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./schema.ts";
 
-/** Unrevoked keys whose visible prefix matches, with their accounts: how a v2 key (which names no account) finds its own. */
+/** Not revoked, and not past the end of a roll's overlap. */
+function keyWorksNow(): SQL {
+  return and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`unixepoch()`)))!;
+}
+
+/** Working keys whose visible prefix matches, with their accounts: how a v2 key (which names no account) finds its own. */
 export function activeKeysQuery(db: Database, prefix: string) {
   return (
     db
       // Aliased: in a D1 batch, drizzle reads rows by column name, so the key's
       // "id" would be lost under the account's.
-      .select({ keyId: sql<string>`${apiKeys.id}`.as("key_id"), hash: apiKeys.hash, account: accounts })
+      .select({
+        keyId: sql<string>`${apiKeys.id}`.as("key_id"),
+        hash: apiKeys.hash,
+        permission: apiKeys.permission,
+        lastUsedAt: apiKeys.lastUsedAt,
+        account: accounts,
+      })
       .from(apiKeys)
       .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-      .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)))
+      .where(and(eq(apiKeys.prefix, prefix), keyWorksNow()))
   );
 }
 
-/** What an account's gate holds: the account and its unrevoked keys, in one round trip. */
-export async function accountWithKeys(db: Database, accountId: string): Promise<{ account: Account; keys: { id: string; hash: string }[] } | null> {
+/** A key as the account's gate holds it. */
+export interface GateKey {
+  id: string;
+  hash: string;
+  permission: Permission;
+  /** Unix seconds: the end of a roll's overlap, or null. */
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+/** What an account's gate holds: the account and its working keys, in one round trip. */
+export async function accountWithKeys(db: Database, accountId: string): Promise<{ account: Account; keys: GateKey[] } | null> {
   const [[account], keys] = await db.batch([
     db.select().from(accounts).where(eq(accounts.id, accountId)),
     db
-      .select({ id: apiKeys.id, hash: apiKeys.hash })
+      .select({ id: apiKeys.id, hash: apiKeys.hash, permission: apiKeys.permission, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
-      .where(and(eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt))),
+      .where(and(eq(apiKeys.accountId, accountId), keyWorksNow())),
   ]);
   return account ? { account, keys } : null;
+}
+
+export async function findAccountByName(db: Database, name: string): Promise<Account | undefined> {
+  return db.select().from(accounts).where(eq(accounts.name, name)).get();
 }
 
 export async function findAccount(db: Database, accountId: string): Promise<Account | undefined> {

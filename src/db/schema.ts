@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Account } from "../domain/account.ts";
+import type { ApiKey } from "../domain/api-key.ts";
 import type { Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import type { Sender } from "../domain/sender.ts";
@@ -36,11 +37,55 @@ export const apiKeys = sqliteTable(
     prefix: text("prefix").notNull(),
     // SHA-256 (hex) of the whole key; the key itself is never stored.
     hash: text("hash").notNull(),
+    // What the owner calls it in the Console ("production backend").
+    name: text("name").notNull().default(""),
+    // sending_access keys may only create messages (a leaked one cannot read or change anything).
+    permission: text("permission", { enum: ["full_access", "sending_access"] })
+      .notNull()
+      .default("full_access"),
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
+    // Written at most once a minute per key (src/http/auth.ts), never on every request.
+    lastUsedAt: integer("last_used_at"),
+    // Set by a roll: the old key keeps working until then, so callers can switch without downtime.
+    expiresAt: integer("expires_at"),
   },
-  (t) => [index("api_keys_prefix_idx").on(t.prefix)],
+  (t) => [index("api_keys_prefix_idx").on(t.prefix), index("api_keys_account_id_idx").on(t.accountId, t.id)],
 );
+
+// Console users: people who sign in to an account's Console by email.
+export const consoleUsers = sqliteTable(
+  "console_users",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    // Lower-cased: mail addresses compare case-insensitively in practice.
+    email: text("email").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("console_users_account_email_idx").on(t.accountId, t.email), index("console_users_email_idx").on(t.email)],
+);
+
+// One-time sign-in links. Only the token's SHA-256 is stored, so a database
+// read does not hand out sign-ins.
+export const consoleLinks = sqliteTable("console_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+});
+
+// Console sessions, stored by the SHA-256 of the cookie's token.
+export const consoleSessions = sqliteTable("console_sessions", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  accountId: text("account_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  // Refreshed at most once a minute; the idle expiry counts from it.
+  lastSeenAt: integer("last_seen_at").notNull(),
+});
 
 export const messages = sqliteTable(
   "messages",
@@ -174,7 +219,8 @@ type SchemaMatchesDomain = [
   Same<typeof messages.$inferSelect, Message>,
   Same<typeof templates.$inferSelect, Template>,
   Same<typeof senders.$inferSelect, Sender>,
-] extends [true, true, true, true]
+  Same<typeof apiKeys.$inferSelect, ApiKey>,
+] extends [true, true, true, true, true]
   ? true
   : never;
 const schemaMatchesDomain: SchemaMatchesDomain = true;

@@ -155,6 +155,13 @@ export class MessageStatus extends DurableObject<Env> {
     return this.store.events();
   }
 
+  /** Sends the abandoned status callbacks again (`source`: who asked); how many were re-queued. */
+  async retryWebhooks(source: string): Promise<number> {
+    const requeued = this.outbox.retryAbandoned(source, Date.now());
+    await this.armAlarm();
+    return requeued;
+  }
+
   async alarm(): Promise<void> {
     // Timers and reports are removed as they are handled and every handler is
     // idempotent, so an alarm that fires twice changes nothing the second

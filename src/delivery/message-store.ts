@@ -133,15 +133,19 @@ export class MessageStore {
       .map((row) => ({ ...row, data: JSON.parse(row.data) as JsonObject }));
   }
 
-  /** The oldest webhook event not yet delivered or abandoned (the only one that may be sent now), with its attempts so far. */
+  /**
+   * The oldest webhook event not yet delivered or abandoned (the only one that
+   * may be sent now), with its attempts so far: those logged after its row (a
+   * resent event has a row of its own).
+   */
   pendingWebhook(): (WebhookEvent & { attempts: number }) | null {
     const row = this.sql
       .exec<{ webhook: string; attempts: number }>(
         `SELECT e.webhook,
-           (SELECT COUNT(*) FROM events a WHERE a.type = 'webhook.attempt' AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')) AS attempts
+           (SELECT COUNT(*) FROM events a WHERE a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')) AS attempts
          FROM events e
          WHERE e.webhook IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM events a WHERE a.type = 'webhook.attempt' AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')
+           SELECT 1 FROM events a WHERE a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')
              AND json_extract(a.data, '$.outcome') IN ${FINISHED})
          ORDER BY e.seq LIMIT 1`,
       )
@@ -169,6 +173,14 @@ export class MessageStore {
 
   hasTimer(kind: string): boolean {
     return this.sql.exec(`SELECT 1 FROM timers WHERE kind = ? LIMIT 1`, kind).toArray().length > 0;
+  }
+
+  /** The signed event of the status change that carries this webhook event id. */
+  webhookEvent(eventId: string): WebhookEvent | null {
+    const row = this.sql
+      .exec<{ webhook: string }>(`SELECT webhook FROM events WHERE json_extract(webhook, '$.eventId') = ? ORDER BY seq LIMIT 1`, eventId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.webhook) as WebhookEvent) : null;
   }
 
   nextTimerDue(): number | null {

@@ -9,7 +9,7 @@ import { database } from "../db/client.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
-import type { DeliveryState, MessageStore, NewEvent, SigningSecrets, WebhookEvent } from "./message-store.ts";
+import type { DeliveryState, JsonObject, MessageStore, NewEvent, SigningSecrets, WebhookEvent } from "./message-store.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 
 export class WebhookOutbox {
@@ -24,6 +24,32 @@ export class WebhookOutbox {
     const eventId = newId("evt");
     const type = `message.${state.status}`;
     return { eventId, type, body: JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), data: message }) };
+  }
+
+  /**
+   * Puts every event whose last attempt was abandoned back in the outbox, to
+   * be sent again in order on a fresh retry schedule: a new row of the log
+   * carries the same signed event (same webhook-id, so a receiver that
+   * dedupes on it stays correct), and only attempts after it count for it.
+   * How many were put back (0: none was abandoned).
+   */
+  retryAbandoned(source: string, now: number): number {
+    const state = this.store.state();
+    if (!state?.message.statusCallback || state.callbackGone) return 0;
+    const lastOutcome = new Map<string, unknown>();
+    for (const event of this.store.events()) {
+      if (event.type === "webhook.attempt") lastOutcome.set(String(event.data.event_id), event.data.outcome);
+    }
+    const abandoned = [...lastOutcome].filter(([, outcome]) => outcome === "abandoned").map(([eventId]) => String(eventId));
+    const resent: NewEvent[] = abandoned.map((eventId, i) => ({
+      type: i === 0 ? "webhook.retry_requested" : "webhook.requeued",
+      data: (i === 0 ? { source, events: abandoned.length } : { source, event_id: eventId }) as JsonObject,
+      at: now,
+      webhook: this.store.webhookEvent(eventId),
+    }));
+    this.store.addEvents(resent);
+    if (resent.length > 0 && !this.store.hasTimer("webhook")) this.store.addTimer("webhook", now);
+    return resent.length;
   }
 
   /**

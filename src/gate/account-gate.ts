@@ -13,11 +13,13 @@
 // does not hold is read at once (a newly issued key, template or sender works
 // on its first request), since it caches only what exists.
 import { DurableObject } from "cloudflare:workers";
-import { accountWithKeys } from "../db/accounts.ts";
+import { accountWithKeys, type GateKey } from "../db/accounts.ts";
+import { touchApiKey } from "../db/api-keys.ts";
 import { database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, readForCreate } from "../db/messages.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
+import type { Permission } from "../domain/api-key.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
 import type { Sender } from "../domain/sender.ts";
@@ -31,6 +33,8 @@ const RELOAD_AFTER_MS = 10_000;
 const UNKNOWN_KEY_RELOAD_MS = 1_000;
 /** Cached create reads per kind; past it the cache starts over (an account with endless distinct `from`s). */
 const MAX_CACHED_READS = 1_000;
+/** A key's last_used_at is kept to the minute: at most one D1 write a minute per key, off the request path. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
 
 export interface AdmitRequest {
   accountId: string;
@@ -51,6 +55,8 @@ export type Admission =
       kind: "admitted" | "rate_limited" | "daily_limited";
       account: Account;
       keyId: string;
+      /** full_access, or sending_access (which may only create messages). */
+      permission: Permission;
       limit: number;
       remaining: number;
       resetSeconds: number;
@@ -69,7 +75,7 @@ export interface GateChange {
 
 interface Loaded {
   account: Account;
-  keys: { id: string; hash: string }[];
+  keys: GateKey[];
   at: number;
 }
 
@@ -99,31 +105,43 @@ export class AccountGate extends DurableObject<Env> {
 
   async #admit(request: AdmitRequest): Promise<Admission> {
     let loaded = this.#loaded ?? (await this.#load(request.accountId));
-    let keyId = loaded && matchingKey(loaded, request.keyHash);
-    if (loaded && !keyId && Date.now() - loaded.at > UNKNOWN_KEY_RELOAD_MS) {
+    let key = loaded && matchingKey(loaded, request.keyHash);
+    if (loaded && !key && Date.now() - loaded.at > UNKNOWN_KEY_RELOAD_MS) {
       loaded = await this.#load(request.accountId);
-      keyId = loaded && matchingKey(loaded, request.keyHash);
+      key = loaded && matchingKey(loaded, request.keyHash);
     } else if (loaded && Date.now() - loaded.at > RELOAD_AFTER_MS) {
       this.ctx.waitUntil(this.#load(request.accountId).catch((error) => logger.warn("gate_reload_failed", { account_id: request.accountId, error })));
     }
-    if (!loaded || !keyId || loaded.account.mode !== request.mode) return { kind: "invalid_key" };
+    const now = Date.now();
+    // A rolled key works until its overlap ends, to the second.
+    if (!loaded || !key || loaded.account.mode !== request.mode || (key.expiresAt !== null && key.expiresAt * 1000 <= now)) return { kind: "invalid_key" };
+    this.#touch(key, now);
 
     const { account } = loaded;
+    const { id: keyId, permission } = key;
     const limits = accountLimits(account);
-    const now = Date.now();
     const taken = takeToken(this.#buckets.get(keyId), limits.bucket, now);
     this.#buckets.set(keyId, taken.state);
     const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
-    if (!taken.allowed) return { kind: "rate_limited", account, keyId, ...rate, daily: null, reads: null };
+    if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, reads: null };
 
     const cap = limits.dailyMessagesPerChannel;
     const channel = request.dailyCappedChannel;
     const daily = cap !== null && channel !== null ? { day: utcDay(now), channel, limit: cap } : null;
     if (daily && !this.#store.reserve(daily.day, daily.channel, daily.limit)) {
-      return { kind: "daily_limited", account, keyId, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
+      return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
     const reads = request.reads ? await this.#reads(account.id, request.reads) : null;
-    return { kind: "admitted", account, keyId, ...rate, daily, reads };
+    return { kind: "admitted", account, keyId, permission, ...rate, daily, reads };
+  }
+
+  /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */
+  #touch(key: GateKey, now: number): void {
+    const seconds = Math.floor(now / 1000);
+    if (key.lastUsedAt !== null && seconds - key.lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
+    key.lastUsedAt = seconds;
+    const write = touchApiKey(database(this.env.DB), key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
+    this.ctx.waitUntil(write.catch((error) => logger.warn("last_used_not_written", { key_id: key.id, error })));
   }
 
   /** Gives back a daily slot whose request created no message. */
@@ -181,9 +199,9 @@ export class AccountGate extends DurableObject<Env> {
   }
 }
 
-/** The id of the account's key with this hash, compared in constant time. */
-function matchingKey(loaded: Loaded, hash: string): string | undefined {
-  return loaded.keys.find((key) => timingSafeEqualStrings(hash, key.hash))?.id;
+/** The account's key with this hash, compared in constant time. */
+function matchingKey(loaded: Loaded, hash: string): GateKey | undefined {
+  return loaded.keys.find((key) => timingSafeEqualStrings(hash, key.hash));
 }
 
 function cache<T>(map: Map<string, T>, key: string, value: T): void {

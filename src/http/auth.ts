@@ -65,7 +65,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   // What the operation reads (a message create's template and senders) comes
   // back with the admission, from the gate's cache. A body that does not
   // validate reads nothing: its handler answers the 400 once the key is checked.
-  const { prepare, dailyCappedChannel } = hooksOf(c);
+  const { prepare, dailyCappedChannel, allowsSendingAccess } = hooksOf(c);
   const body =
     prepare || dailyCappedChannel
       ? await c
@@ -84,6 +84,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   });
   if (admission.kind === "invalid_key") throw invalid();
   if (admission.kind === "unavailable") throw new Error("the account's gate could not read D1");
+  // sending_access keys may only create messages (routes say whether they allow it).
+  if (admission.permission !== "full_access" && !allowsSendingAccess) throw errors.permission(admission.permission);
   c.set("account", admission.account);
   c.set("apiKeyId", admission.keyId);
   c.header("RateLimit-Limit", String(admission.limit));

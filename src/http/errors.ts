@@ -5,7 +5,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { Problem } from "../domain/result.ts";
 
-export type ErrorType = "invalid_request_error" | "authentication_error" | "rate_limit_error" | "idempotency_error" | "api_error";
+export type ErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "rate_limit_error" | "idempotency_error" | "api_error";
 
 export class ApiError extends Error {
   constructor(
@@ -80,6 +80,14 @@ export const errors = {
     new ApiError(401, "authentication_error", code, message, undefined, {
       "WWW-Authenticate": 'Basic realm="OmniFlow"',
     }),
+  /** A valid key whose permission does not cover the operation (a sending_access key reading or changing anything). */
+  permission: (permission: string) =>
+    new ApiError(
+      403,
+      "permission_error",
+      "insufficient_permission",
+      `This API key has ${permission}, which only allows creating messages (POST /v1/messages). Use a full_access key for this request.`,
+    ),
   invalidSignature: (provider: string) =>
     new ApiError(401, "authentication_error", "invalid_signature", `The ${provider} webhook signature is missing or wrong.`),
   idempotencyKeyInvalid: (maxLength: number) =>

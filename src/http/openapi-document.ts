@@ -75,10 +75,10 @@ const RATE_LIMIT_HEADERS = {
   "RateLimit-Reset": header("RateLimitReset"),
 };
 
-// Answered before the rate limiter is reached (401: no key; 413: refused
+// Answered before the rate limiter is reached (401: no key; 403: a key without the permission; 413: refused
 // while the body arrives; 500: possibly before it), so not always with the
 // RateLimit headers. Every other answer to an authenticated request has them.
-const BEFORE_RATE_LIMIT = new Set(["401", "413", "500"]);
+const BEFORE_RATE_LIMIT = new Set(["401", "403", "413", "500"]);
 
 /** An error the middleware of a group of routes can answer with, documented on each of them. */
 interface ErrorCase {

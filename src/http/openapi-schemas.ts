@@ -7,7 +7,7 @@ import { errors } from "./errors.ts";
 export const ErrorSchema = z
   .object({
     error: z.object({
-      type: z.enum(["invalid_request_error", "authentication_error", "rate_limit_error", "idempotency_error", "api_error"]),
+      type: z.enum(["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "idempotency_error", "api_error"]),
       code: z.string(),
       message: z.string(),
       param: z.string().optional().openapi({ description: "The request parameter at fault, in bracket notation (content[text])" }),
@@ -28,8 +28,7 @@ type OpenApiSchema = Exclude<MediaType["schema"], z.ZodType>;
 /** zod's JSON Schema output (draft 2020-12), typed as the OpenAPI 3.1 schema object it is. */
 export const asOpenApiSchema = (jsonSchema: object) => jsonSchema as OpenApiSchema;
 
-/** The errors every authenticated route can give. */
-export const authErrors = {
+const keyErrors = {
   401: errorResponse(
     "Missing, malformed, unknown or revoked API key",
     errors.authentication("invalid_api_key", "Invalid API key provided. Check the key, or create a new one."),
@@ -37,14 +36,22 @@ export const authErrors = {
   500: errorResponse("Unexpected failure on OmniFlow's side", errors.internal()),
 } as const;
 
-/** authErrors and the 400 of a route that takes parameters (nearly every route). */
-export const commonErrors = {
-  400: errorResponse(
-    "Invalid request: the error names the param at fault",
-    errors.invalidParam("limit", "Invalid limit: must be a whole number from 1 to 100"),
-  ),
-  ...authErrors,
+/** The errors every authenticated route can give, except the one route sending_access keys may call. */
+export const authErrors = {
+  ...keyErrors,
+  403: errorResponse("A sending_access key, which may only create messages", errors.permission("sending_access")),
 } as const;
+
+const invalidParamError = errorResponse(
+  "Invalid request: the error names the param at fault",
+  errors.invalidParam("limit", "Invalid limit: must be a whole number from 1 to 100"),
+);
+
+/** authErrors and the 400 of a route that takes parameters (nearly every route). */
+export const commonErrors = { 400: invalidParamError, ...authErrors } as const;
+
+/** commonErrors of the route that sending_access keys may call too (no 403). */
+export const sendingErrors = { 400: invalidParamError, ...keyErrors } as const;
 
 export const notFoundError = {
   404: errorResponse("No such resource in this account", errors.notFound("message", "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f")),

@@ -38,6 +38,8 @@ export interface OperationHooks<Prepared = unknown> {
    * answer, made from the current state, so it never hands out a stale secret.
    */
   replaysCurrentState?(c: Context<AppEnv>): Response | Promise<Response>;
+  /** A sending_access key may call the operation; without this, only full_access keys may (others get a 403). */
+  allowsSendingAccess?: true;
 }
 
 const HOOKS = Symbol("operation hooks");

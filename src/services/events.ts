@@ -2,6 +2,7 @@
 // everything its Durable Object recorded.
 import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Message } from "../domain/message.ts";
+import { fail, type Result, succeed } from "../domain/result.ts";
 
 export async function messageEvents(env: Env, message: Message) {
   const stored = await messageStatusStub(env, message.id).events();
@@ -13,4 +14,18 @@ export async function messageEvents(env: Env, message: Message) {
     created_at_ms: event.at,
     data: event.data,
   }));
+}
+
+/** Re-queues the message's abandoned status callbacks; a problem when there is none to resend. */
+export async function retryWebhooks(env: Env, message: Message, source: string): Promise<Result<number>> {
+  if (!message.statusCallback) return fail("id", "webhook_not_abandoned", "This message has no status_callback, so there is no webhook to resend.");
+  const requeued = await messageStatusStub(env, message.id).retryWebhooks(source);
+  if (requeued === 0) {
+    return fail(
+      "id",
+      "webhook_not_abandoned",
+      "No status callback of this message was abandoned: each was delivered, is still being retried, or was refused with 410 Gone.",
+    );
+  }
+  return succeed(requeued);
 }

@@ -1,5 +1,7 @@
 // What the every-minute Cron Trigger runs.
+import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from "../auth/console-token.ts";
 import { database } from "../db/client.ts";
+import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
 import { reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
@@ -22,7 +24,11 @@ export async function pruneIdempotencyKeys(env: Env, nowMs: number): Promise<num
 
 /** Each task runs even when the other fails; any failure fails the run (and is logged by the runtime). */
 export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
-  const results = await Promise.allSettled([reenqueueStuckMessages(env, nowMs), pruneIdempotencyKeys(env, nowMs)]);
+  const results = await Promise.allSettled([
+    reenqueueStuckMessages(env, nowMs),
+    pruneIdempotencyKeys(env, nowMs),
+    pruneConsoleAuth(database(env.DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
+  ]);
   const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);
   if (failures.length > 0) throw new AggregateError(failures, "scheduled maintenance failed");
 }

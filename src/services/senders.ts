@@ -19,6 +19,7 @@ import {
   txtRecordValue,
   verificationMethod,
 } from "../domain/sender-verification.ts";
+import { tellGate } from "../gate/account-gate.ts";
 import { logger } from "../log.ts";
 import { lookupTxt } from "../providers/doh.ts";
 import { createMessage } from "./messages.ts";
@@ -71,6 +72,8 @@ export async function createSender(env: Env, account: Account, input: CreateSend
   const inserted = await insertSender(db, row);
   if (!inserted) return fail("address", "resource_already_exists", `The ${input.channel} sender '${input.address}' already exists in this account.`);
   if (code !== undefined) await sendCode(env, inserted, code);
+  // What a create may send from changed: the account's gate reads the channel's senders again.
+  await tellGate(env, account.id, { senders: [inserted.channel] });
   return succeed(inserted);
 }
 

@@ -5,7 +5,7 @@ import { createTemplate } from "../support/resources.ts";
 import { expectNothingStored } from "../support/state.ts";
 import { type BadRequest, CORPUS, EXISTING_TEMPLATE } from "./corpus.ts";
 
-const ERROR_TYPES = ["invalid_request_error", "authentication_error", "rate_limit_error", "idempotency_error", "api_error"];
+const ERROR_TYPES = ["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "idempotency_error", "api_error"];
 
 function send(account: TestAccount, bad: BadRequest): Promise<Response> {
   const headers: Record<string, string> = { ...bad.headers };

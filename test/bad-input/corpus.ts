@@ -557,6 +557,42 @@ const accountCases: BadRequest[] = [
   request("PUT /v1/account", "PUT", "/v1/account", { status: 405, code: "method_not_allowed" }, { body: { json: { name: "x" } } }),
 ];
 
+// ---------------------------------------------------------------- /v1/api_keys
+
+const validKeyId = `key_${"0".repeat(32)}`;
+const createKey = (name: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/api_keys: ${name}`, "POST", "/v1/api_keys", expected, { body });
+const rollKey = (name: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/api_keys/:id/roll: ${name}`, "POST", `/v1/api_keys/${validKeyId}/roll`, expected, { body });
+
+const apiKeyCases: BadRequest[] = [
+  createKey("no name", { json: {} }, invalid("name")),
+  createKey("an empty name", { json: { name: "  " } }, invalid("name")),
+  createKey("a name over 100 characters", { json: { name: "n".repeat(101) } }, invalid("name")),
+  createKey("a name with a line break", { json: { name: "a\r\nb" } }, invalid("name")),
+  createKey("a name that is a number", { json: { name: 7 } }, invalid("name")),
+  createKey("an unknown permission", { json: { name: "k", permission: "admin" } }, invalid("permission")),
+  createKey("a chosen secret", { json: { name: "k", secret: "sk_test_v2_mine" } }, unknownParam("secret")),
+  createKey("a chosen mode", { form: "name=k&mode=live" }, unknownParam("mode")),
+  ...INJECTIONS.map((value) => createKey(`an injection as permission: ${value}`, { json: { name: "k", permission: value } }, invalid("permission"))),
+  rollKey("an overlap over a day", { json: { expires_in: 86_401 } }, invalid("expires_in")),
+  rollKey("a negative overlap", { json: { expires_in: -1 } }, invalid("expires_in")),
+  rollKey("a fractional overlap", { json: { expires_in: 0.5 } }, invalid("expires_in")),
+  rollKey("an overlap in words", { form: "expires_in=1h" }, invalid("expires_in")),
+  rollKey("an unknown field", { json: { expires_at: 1 } }, unknownParam("expires_at")),
+  rollKey("an unknown key", { json: {} }, notFound),
+  request("GET /v1/api_keys?limit=0", "GET", "/v1/api_keys?limit=0", invalid("limit")),
+  request("GET /v1/api_keys with a message cursor", "GET", `/v1/api_keys?cursor=${b64url(JSON.stringify({ id: validId, dir: "next" }))}`, invalid("cursor")),
+  request("GET an unknown key", "GET", `/v1/api_keys/${validKeyId}`, notFound),
+  request("GET a key id over 64 characters", "GET", `/v1/api_keys/key_${"0".repeat(70)}`, invalid("id")),
+  ...INJECTIONS.map((value) => request(`GET a key by an injection: ${value}`, "GET", `/v1/api_keys/${encodeURIComponent(value)}`, notFound)),
+  request("DELETE an unknown key", "DELETE", `/v1/api_keys/${validKeyId}`, notFound),
+  request("DELETE /v1/api_keys", "DELETE", "/v1/api_keys", { status: 405, code: "method_not_allowed" }),
+  request("PATCH /v1/api_keys/:id", "PATCH", `/v1/api_keys/${validKeyId}`, { status: 405, code: "method_not_allowed" }, { body: { json: { name: "x" } } }),
+  request("POST /v1/messages/:id/webhook/retry for an unknown message", "POST", `/v1/messages/${validId}/webhook/retry`, notFound),
+  request("GET /v1/messages/:id/webhook/retry", "GET", `/v1/messages/${validId}/webhook/retry`, { status: 405, code: "method_not_allowed" }),
+];
+
 // ---------------------------------------------------------------- provider receipts (public, signed)
 
 const invalidSignature: Expected = { status: 401, code: "invalid_signature" };
@@ -637,6 +673,12 @@ const ENDPOINTS: [string, string, Body?][] = [
   ["DELETE", `/v1/senders/${validSenderId}`],
   ["GET", "/v1/account"],
   ["POST", "/v1/account/webhook_secret/roll"],
+  ["POST", "/v1/api_keys", { json: { name: "k" } }],
+  ["GET", "/v1/api_keys"],
+  ["GET", `/v1/api_keys/${validKeyId}`],
+  ["DELETE", `/v1/api_keys/${validKeyId}`],
+  ["POST", `/v1/api_keys/${validKeyId}/roll`, { json: {} }],
+  ["POST", `/v1/messages/${validId}/webhook/retry`],
 ];
 const BAD_AUTHORIZATIONS: [string, string | null, string][] = [
   ["no Authorization header", null, "missing_api_key"],
@@ -690,6 +732,7 @@ export const CORPUS: BadRequest[] = [
   ...templateCases,
   ...senderCases,
   ...accountCases,
+  ...apiKeyCases,
   ...receiptCases,
   ...authCases,
   ...routingCases,

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { idempotencyKeys, messages } from "../../src/db/schema.ts";
+import { apiKeys, idempotencyKeys, messages } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
@@ -175,6 +175,8 @@ describe("D1 round trips of POST /v1/messages", () => {
   ])("%s", async (_, json, key, expected) => {
     const account = await createAccount();
     await seedExample(account);
+    // A key used within the last minute: its last_used_at is not written again (the gate writes it once a minute, off the request path).
+    await db().update(apiKeys).set({ lastUsedAt: unixSeconds() }).where(eq(apiKeys.accountId, account.id));
     expect((await api("/v1/messages", { key: account.key, json })).status).toBe(201);
     const trips = countD1RoundTrips();
     const res = await api("/v1/messages", { key: account.key, json, headers: key ? withKey(key) : {} });
@@ -190,6 +192,8 @@ describe("D1 round trips of POST /v1/messages", () => {
   ])("%s", async (_, json, expected) => {
     const account = await createAccount();
     await seedExample(account);
+    // A key used within the last minute: its last_used_at is not written again (the gate writes it once a minute, off the request path).
+    await db().update(apiKeys).set({ lastUsedAt: unixSeconds() }).where(eq(apiKeys.accountId, account.id));
     const trips = countD1RoundTrips();
     const res = await api("/v1/messages", { key: account.key, json });
     const counted = trips();

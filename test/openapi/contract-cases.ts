@@ -4,20 +4,26 @@
 // Idempotency-Key), 413 and 415 for routes with a body) have generic cases;
 // every other documented status needs an entry in `contractCases`. The contract test fails
 // for a documented status without a case, and for a case the document lacks.
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { vi } from "vitest";
 import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
+import type { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
 import { MAX_BODY_BYTES } from "../../src/http/body.ts";
-import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { addKey, createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
-import { fakeDns } from "../support/fake-http.ts";
+import { fakeDns, fakeReceiver } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
 import { smsBody } from "../support/messages.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import type { DocumentedOperation } from "./operations.ts";
+
+/** The documented retry schedule (README): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
 
 export type ContractCase = (account: TestAccount) => Promise<Response>;
 
@@ -53,6 +59,23 @@ async function verifyWithResolverDown(): Promise<Response> {
   } finally {
     dns.restore();
     warned.mockRestore();
+  }
+}
+
+async function createdKeyId(account: TestAccount): Promise<string> {
+  const res = await api("/v1/api_keys", { key: account.key, json: { name: "contract" } });
+  return (await res.json<{ id: string }>()).id;
+}
+
+/** Runs the message's object through every webhook retry, so its callback is abandoned. */
+async function abandonWebhooks(stub: ReturnType<typeof messageStatusStub>): Promise<void> {
+  let elapsed = 0;
+  await runDurableObjectAlarm(stub);
+  for (const delay of RETRY_SCHEDULE_SECONDS) {
+    elapsed += delay * 1.1 + 1;
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + elapsed * 1000 });
+    await runDurableObjectAlarm(stub);
+    vi.useRealTimers();
   }
 }
 
@@ -153,6 +176,41 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
     409: verifyTakenAddress,
     503: verifyWithResolverDown,
   },
+  "POST /v1/messages/{id}/webhook/retry": {
+    200: async (account) => {
+      const receiver = fakeReceiver();
+      receiver.respondWith(...Array.from({ length: 8 }, () => () => new Response("down", { status: 503 })));
+      const { id, stub } = await handedOff("sms", { statusCallback: receiver.url }, account);
+      await abandonWebhooks(stub);
+      receiver.restore();
+      return api(`/v1/messages/${id}/webhook/retry`, { key: account.key, method: "POST" });
+    },
+    400: async (account) => api(`/v1/messages/${await createdMessageId(account)}/webhook/retry`, { key: account.key, method: "POST" }),
+    404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef/webhook/retry", { key: account.key, method: "POST" }),
+  },
+  "POST /v1/api_keys": {
+    201: (account) => api("/v1/api_keys", { key: account.key, json: { name: "backend" } }),
+    400: (account) => api("/v1/api_keys", { key: account.key, json: { name: "" } }),
+  },
+  "GET /v1/api_keys": {
+    200: (account) => api("/v1/api_keys?limit=1", { key: account.key }),
+    400: (account) => api("/v1/api_keys?limit=0", { key: account.key }),
+  },
+  "GET /v1/api_keys/{id}": {
+    200: async (account) => api(`/v1/api_keys/${await createdKeyId(account)}`, { key: account.key }),
+    400: (account) => api(`/v1/api_keys/key_${"0".repeat(70)}`, { key: account.key }),
+    404: (account) => api("/v1/api_keys/key_0123456789abcdef0123456789abcdef", { key: account.key }),
+  },
+  "DELETE /v1/api_keys/{id}": {
+    200: async (account) => api(`/v1/api_keys/${await createdKeyId(account)}`, { key: account.key, method: "DELETE" }),
+    400: (account) => api(`/v1/api_keys/key_${"0".repeat(70)}`, { key: account.key, method: "DELETE" }),
+    404: (account) => api("/v1/api_keys/key_0123456789abcdef0123456789abcdef", { key: account.key, method: "DELETE" }),
+  },
+  "POST /v1/api_keys/{id}/roll": {
+    200: async (account) => api(`/v1/api_keys/${await createdKeyId(account)}/roll`, { key: account.key, json: { expires_in: 60 } }),
+    400: async (account) => api(`/v1/api_keys/${await createdKeyId(account)}/roll`, { key: account.key, json: { expires_in: 86_401 } }),
+    404: (account) => api("/v1/api_keys/key_0123456789abcdef0123456789abcdef/roll", { key: account.key, json: {} }),
+  },
   "GET /v1/account": {
     200: (account) => api("/v1/account", { key: account.key }),
   },
@@ -171,6 +229,14 @@ interface GenericCase {
 }
 
 export const genericCases: Record<number, GenericCase> = {
+  // A sending_access key, on every route but the create it is for.
+  403: {
+    fits: (route) => route.authenticated && !(route.method === "POST" && route.path === "/v1/messages"),
+    run: async (route, account) => {
+      const { key } = await addKey(account.id, account.mode, "sending_access");
+      return api(samplePath(route.path), { key, method: route.method });
+    },
+  },
   401: {
     fits: (route) => route.authenticated,
     run: (route) => api(samplePath(route.path), { key: null, method: route.method }),

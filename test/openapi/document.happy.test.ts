@@ -103,4 +103,17 @@ describe("GET /docs", () => {
     expect(html).toContain("/v1/openapi.json");
     expect(html).toContain("http://api.omniflow.test");
   });
+
+  it("loads its script from this server, and nothing from another origin", async () => {
+    const html = await (await api("/docs", { key: null })).text();
+    const sources = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(sources).toContain("/docs/scalar.js");
+    expect(sources.filter((source) => /^(https?:)?\/\//.test(source))).toEqual([]);
+    expect(html).not.toMatch(/jsdelivr|fonts\.scalar\.com|unpkg/);
+    const script = await api("/docs/scalar.js", { key: null });
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+    // Scalar's standalone bundle mounts itself on the page's data-url element.
+    expect((await script.text()).length).toBeGreaterThan(1_000_000);
+  });
 });

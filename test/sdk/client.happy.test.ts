@@ -31,6 +31,20 @@ describe("the SDK against the Worker", () => {
     expect(await omniflow.messages.retrieve(created.id)).toEqual(created);
   });
 
+  it("creates, rolls and revokes API keys; the rolled and revoked keys stop working", async () => {
+    const account = await createAccount();
+    const omniflow = clientFor(account.key);
+    const created = await omniflow.apiKeys.create({ name: "ci", permission: "full_access" });
+    expect(created).toMatchObject({ object: "api_key", name: "ci", mode: "test", revoked_at: null });
+    const rolled = await omniflow.apiKeys.roll(created.id);
+    await expect(clientFor(created.secret).apiKeys.retrieve(rolled.id)).rejects.toMatchObject({ status: 401, code: "invalid_api_key" });
+    expect((await clientFor(rolled.secret).apiKeys.retrieve(rolled.id)).name).toBe("ci");
+    expect((await omniflow.apiKeys.revoke(rolled.id)).revoked_at).not.toBeNull();
+    await expect(clientFor(rolled.secret).apiKeys.listPage()).rejects.toMatchObject({ status: 401 });
+    const page = await omniflow.apiKeys.listPage({ limit: 10 });
+    expect(page.data.map((key) => key.id)).toEqual([rolled.id, created.id, expect.stringMatching(/^key_/)]);
+  });
+
   it("authenticates with the key as a Bearer token and sends Idempotency-Key when given", async () => {
     const account = await createAccount();
     const seen: Request[] = [];

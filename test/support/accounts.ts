@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../../src/auth/api-key.ts";
 import { accounts, apiKeys, senders, templates } from "../../src/db/schema.ts";
 import type { Mode } from "../../src/domain/account.ts";
+import type { Permission } from "../../src/domain/api-key.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../../src/domain/sandbox.ts";
 import { db } from "./db.ts";
@@ -34,12 +35,12 @@ export async function createAccount(mode: Mode = "test", limits: AccountLimits =
 }
 
 /** Stores a new key of `mode` for the account (the mode need not match the account's, to test that it must). */
-export async function addKey(accountId: string, mode: Mode): Promise<{ key: string; keyPrefix: string }> {
+export async function addKey(accountId: string, mode: Mode, permission: Permission = "full_access"): Promise<{ key: string; keyPrefix: string }> {
   const key = generateApiKey(mode, accountId);
   const keyPrefix = parseApiKey(key)!.prefix;
   await db()
     .insert(apiKeys)
-    .values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), createdAt: unixSeconds() });
+    .values({ id: newId("key"), accountId, prefix: keyPrefix, hash: await hashApiKey(key), permission, createdAt: unixSeconds() });
   // As the key API does: the account's gate learns of the key at once.
   await env.ACCOUNT_GATE.getByName(accountId).changed({ keys: true });
   return { key, keyPrefix };

@@ -4,12 +4,12 @@ import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { vi } from "vitest";
 import { database } from "../../src/db/client.ts";
-import { messages, type senders, type templates } from "../../src/db/schema.ts";
+import { type apiKeys, messages, type senders, type templates } from "../../src/db/schema.ts";
 
 export const db = () => database(env.DB);
 
 /** How many rows of the table the account has. */
-export async function rowCount(table: typeof messages | typeof templates | typeof senders, accountId: string): Promise<number> {
+export async function rowCount(table: typeof messages | typeof templates | typeof senders | typeof apiKeys, accountId: string): Promise<number> {
   const [row] = await db().select({ n: count() }).from(table).where(eq(table.accountId, accountId));
   return row!.n;
 }

@@ -29,6 +29,9 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
     return CHANNELS.find((known) => known === lowered) ?? null;
   },
 
+  // What sending_access keys are for.
+  allowsSendingAccess: true,
+
   createsMessage: {
     newId: () => newId("msg"),
     // Exactly what the create answered: the message as created.

@@ -6,6 +6,7 @@ export const messagesRouter = createRouter()
   .openapi(routes.create, handlers.create)
   .openapi(routes.list, handlers.list)
   .openapi(routes.retrieve, handlers.retrieve)
-  .openapi(routes.listEvents, handlers.listEvents);
+  .openapi(routes.listEvents, handlers.listEvents)
+  .openapi(routes.retryWebhook, handlers.retryWebhook);
 
 messagesRouter.openAPIRegistry.registerWebhook(routes.statusWebhook);

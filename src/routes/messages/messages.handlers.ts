@@ -8,7 +8,7 @@ import { errors } from "../../http/errors.ts";
 import { operationState } from "../../http/operation-hooks.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
-import { messageEvents } from "../../services/events.ts";
+import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { createMessage } from "../../services/messages.ts";
 import { createMessageHooks } from "./create.hooks.ts";
 import type * as routes from "./messages.routes.ts";
@@ -39,6 +39,13 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
 export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
   return c.json({ object: "list" as const, data: await messageEvents(c.env, row) }, 200);
+};
+
+export const retryWebhook: AppRouteHandler<typeof routes.retryWebhook> = async (c) => {
+  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const result = await retryWebhooks(c.env, row, "api");
+  if (!result.ok) throw errors.problem(result.problem);
+  return c.json({ object: "webhook_retry" as const, message_id: row.id, events_requeued: result.value }, 200);
 };
 
 function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): MessageFilters {

@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { bodyErrors, commonErrors, dailyLimitError, notFoundError, validatedBody } from "../../http/openapi-schemas.ts";
+import { bodyErrors, commonErrors, dailyLimitError, notFoundError, sendingErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
 import { createMessageHooks } from "./create.hooks.ts";
 import {
@@ -11,6 +11,7 @@ import {
   MessageListSchema,
   MessageSchema,
   WebhookEventSchema,
+  WebhookRetrySchema,
 } from "./messages.schemas.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
@@ -27,7 +28,8 @@ export const create = createRoute({
   request: { body: validatedBody(createMessageSchema, examples.createRequest) },
   responses: {
     201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
-    ...commonErrors,
+    // sending_access keys may create messages too: no 403.
+    ...sendingErrors,
     ...bodyErrors,
     ...dailyLimitError,
   },
@@ -72,6 +74,22 @@ export const listEvents = createRoute({
   request: { params: MessageIdParams },
   responses: {
     200: { content: { "application/json": { schema: MessageEventListSchema } }, description: "The event log" },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+export const retryWebhook = createRoute({
+  method: "post",
+  path: "/v1/messages/{id}/webhook/retry",
+  operationId: "retryMessageWebhook",
+  tags: ["Messages"],
+  summary: "Resend abandoned status callbacks",
+  description:
+    "Puts every status callback of the message that was abandoned (its retries exhausted) back in its queue, to be sent again in order with the same event ids and a fresh retry schedule. A message with none abandoned is a 400 `webhook_not_abandoned`.",
+  request: { params: MessageIdParams },
+  responses: {
+    200: { content: { "application/json": { schema: WebhookRetrySchema } }, description: "The callbacks are queued again" },
     ...commonErrors,
     ...notFoundError,
   },

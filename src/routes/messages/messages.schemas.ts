@@ -64,6 +64,14 @@ const MessageEventSchema = z
 
 export const MessageEventListSchema = z.object({ object: z.literal("list"), data: z.array(MessageEventSchema) }).openapi("MessageEventList");
 
+export const WebhookRetrySchema = z
+  .object({
+    object: z.literal("webhook_retry"),
+    message_id: z.string().openapi({ example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
+    events_requeued: z.number().int().openapi({ description: "How many abandoned callbacks are queued again", example: 1 }),
+  })
+  .openapi("WebhookRetry");
+
 // List filters. Each normalizes to the string it is stored as (so a cursor can
 // remember it and be compared with a later request's filters): channel lower
 // case, a phone number in E.164 (a "+" sent unescaped arrives as a space).

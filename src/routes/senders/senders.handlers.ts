@@ -28,7 +28,6 @@ const failure = (problem: Problem) => errors.problem(problem, STATUS_OF[problem.
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const result = await createSender(c.env, c.get("account"), await validBody(c, createSenderSchema));
   if (!result.ok) throw failure(result.problem);
-  await tellGate(c.env, result.value.accountId, { senders: [result.value.channel] });
   return c.json(toSenderObject(result.value), 201);
 };
 
