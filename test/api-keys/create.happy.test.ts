@@ -36,14 +36,14 @@ describe("creating an API key", () => {
       id: expect.stringMatching(/^key_[0-9a-f]{32}$/),
       object: "api_key",
       name: "Production backend",
-      prefix: created.secret!.slice(0, "sk_test_v2_".length + 8),
+      prefix: created.secret!.slice(0, "sk_test_v3_".length + 8),
       mode: "test",
       permission: "full_access",
       created_at: expect.any(Number),
       last_used_at: null,
       expires_at: null,
       revoked_at: null,
-      secret: expect.stringMatching(/^sk_test_v2_[0-9a-f]{48}$/),
+      secret: expect.stringMatching(/^sk_test_v3_[0-9a-f]{80}$/),
     });
     expect(created.created_at).toBeGreaterThanOrEqual(before);
     expect((await api("/v1/account", { key: created.secret! })).status).toBe(200);

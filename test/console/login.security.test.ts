@@ -9,14 +9,14 @@ import { requestSignIn } from "../../src/services/console-auth.ts";
 import { createAccount } from "../support/accounts.ts";
 import { linkToken, openLink } from "../support/console.ts";
 import { db } from "../support/db.ts";
-import { addSender } from "../support/resources.ts";
+import { bindSender } from "../support/resources.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("sign-in links on a deployment", () => {
   it("are emailed from the operator account and its sender, and never logged", async () => {
     const operator = await createAccount("live");
-    await addSender(operator, { channel: "email", address: "console@omniflow.test", name: "OmniFlow Console" });
+    await bindSender(operator, "email", { address: "console@omniflow.test", name: "OmniFlow Console" });
     const customer = await createAccount();
     const email = `${crypto.randomUUID()}@example.com`;
     await linkToken(customer, 900, email);

@@ -27,7 +27,19 @@ async function gateState(accountId: string): Promise<Record<string, unknown[]>> 
 async function accountState(accountId: string) {
   const [account, keys, messageRows, templateRows, senderRows, idempotencyRows, limiter] = await Promise.all([
     db().select().from(accounts).where(eq(accounts.id, accountId)),
-    db().select().from(apiKeys).where(eq(apiKeys.accountId, accountId)),
+    // A key's last_used_at records that it was used, refused request or not (as the key API shows it).
+    db()
+      .select({
+        id: apiKeys.id,
+        prefix: apiKeys.prefix,
+        hash: apiKeys.hash,
+        name: apiKeys.name,
+        permission: apiKeys.permission,
+        revokedAt: apiKeys.revokedAt,
+        expiresAt: apiKeys.expiresAt,
+      })
+      .from(apiKeys)
+      .where(eq(apiKeys.accountId, accountId)),
     db().select().from(messages).where(eq(messages.accountId, accountId)),
     db().select().from(templates).where(eq(templates.accountId, accountId)),
     db().select().from(senders).where(eq(senders.accountId, accountId)),

@@ -47,7 +47,10 @@ export async function addSender(c: Context<ConsoleEnv>) {
     return sendersPage(c, { text: `Invalid ${issue.path.join(".")}: ${issue.message}`, error: true }, 400);
   }
   const result = await createSender(c.env, c.get("account"), parsed.data);
-  if (!result.ok) return sendersPage(c, { text: result.problem.message, error: true }, 400);
+  if (!result.ok) {
+    const conflict = result.problem.code === "resource_already_exists" || result.problem.code === "sender_unavailable";
+    return sendersPage(c, { text: result.problem.message, error: true }, conflict ? 409 : 400);
+  }
   const row = result.value;
   return sendersPage(c, { text: `Added ${row.address} (${row.channel}).` });
 }
