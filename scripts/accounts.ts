@@ -75,7 +75,7 @@ export function listKeys(target: D1Target, name: string): KeyListing[] {
  */
 export function revokeKey(target: D1Target, keyIdOrPrefix: string, account?: string): StoredKey {
   if (!KEY_ID.test(keyIdOrPrefix) && !KEY_PREFIX.test(keyIdOrPrefix)) {
-    throw new Error("give a key id (key_...) or a key prefix such as sk_live_v2_1a2b3c4d, as `keys list --account NAME` shows them");
+    throw new Error("give a key id (key_...) or a key prefix such as sk_live_v3_1a2b3c4d, as `keys list --account NAME` shows them");
   }
   const [rows] = executeSql(
     target,

@@ -1,6 +1,6 @@
 // Which key `npm run keys -- revoke` revokes. Pure (no D1, no Node), so it is
 // tested on its own: the script reads the candidate rows, this picks one.
-// A prefix (sk_live_v2_ + 8 hex digits, what `keys list` shows) is only 32
+// A prefix (sk_live_v3_ + 8 hex digits, what `keys list` shows) is only 32
 // bits: keys of different accounts can share one, and revoking "every key
 // with this prefix" once revoked other tenants' keys. So exactly one key is
 // revoked, named by its id, or by its prefix within one account; a prefix that
@@ -15,7 +15,7 @@ export interface StoredKey {
 }
 
 export const KEY_ID = /^key_[0-9a-f]{32}$/;
-export const KEY_PREFIX = /^sk_(test|live)_v2_[0-9a-f]{8}$/;
+export const KEY_PREFIX = /^sk_(test|live)_v[23]_[0-9a-f]{8}$/;
 
 export type Revocation = { revoke: StoredKey } | { error: string };
 
@@ -33,7 +33,7 @@ export function keyToRevoke(keys: readonly StoredKey[], target: string, account?
     return { revoke: key };
   }
   if (!KEY_PREFIX.test(target)) {
-    return { error: "Give a key id (key_...) or a key prefix such as sk_live_v2_1a2b3c4d, as `keys list --account NAME` shows them." };
+    return { error: "Give a key id (key_...) or a key prefix such as sk_live_v3_1a2b3c4d, as `keys list --account NAME` shows them." };
   }
   const matching = keys.filter(
     (candidate) => candidate.prefix === target && candidate.revoked_at === null && (account === undefined || candidate.account === account),

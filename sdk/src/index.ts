@@ -29,7 +29,7 @@ type ErrorBody = components["schemas"]["Error"];
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
 
 export interface OmniFlowOptions {
-  /** Your secret API key (sk_test_v2_... or sk_live_v2_...). */
+  /** Your secret API key (sk_test_v3_... or sk_live_v3_...). */
   apiKey: string;
   /** Defaults to https://api.omniflow.com; e.g. http://localhost:8787 against `npm run dev`. */
   baseUrl?: string;

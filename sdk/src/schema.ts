@@ -602,7 +602,7 @@ export interface components {
             name: string;
             /**
              * @description The visible start of the key
-             * @example sk_test_v2_1a2b3c4d
+             * @example sk_test_v3_1a2b3c4d
              */
             prefix: string;
             /** @enum {string} */
@@ -621,7 +621,7 @@ export interface components {
             revoked_at: number | null;
             /**
              * @description The key itself: shown only in this response, never again
-             * @example sk_test_v2_1a2b3c4d...
+             * @example sk_test_v3_1a2b3c4d...
              */
             secret: string;
         };
@@ -644,7 +644,7 @@ export interface components {
             name: string;
             /**
              * @description The visible start of the key
-             * @example sk_test_v2_1a2b3c4d
+             * @example sk_test_v3_1a2b3c4d
              */
             prefix: string;
             /** @enum {string} */

@@ -32,7 +32,7 @@ export const apiKeys = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id),
-    // The visible start of the key (e.g. "sk_test_v2_1a2b3c4d"): what lists
+    // The visible start of the key (e.g. "sk_test_v3_1a2b3c4d"): what lists
     // and revocations show, and how a presented key finds its row.
     prefix: text("prefix").notNull(),
     // SHA-256 (hex) of the whole key; the key itself is never stored.

@@ -18,9 +18,9 @@ const COMPONENTS = {
     basicAuth: {
       type: "http",
       scheme: "basic",
-      description: "Your API key as the username, with an empty password: curl -u sk_test_v2_...:",
+      description: "Your API key as the username, with an empty password: curl -u sk_test_v3_...:",
     },
-    bearerAuth: { type: "http", scheme: "bearer", description: "Your API key as a bearer token: Authorization: Bearer sk_test_v2_..." },
+    bearerAuth: { type: "http", scheme: "bearer", description: "Your API key as a bearer token: Authorization: Bearer sk_test_v3_..." },
   },
   parameters: {
     IdempotencyKey: {

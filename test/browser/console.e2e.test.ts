@@ -75,7 +75,7 @@ describe("the Console in a browser", () => {
     await page.type("#key-name", "browser key");
     await Promise.all([page.waitForNavigation(), page.click("form[action='/console/api-keys'] button[type=submit]")]);
     const secret = (await text("#secret-value")).trim();
-    expect(secret).toMatch(/^sk_test_v2_[0-9a-f]{48}$/);
+    expect(secret).toMatch(/^sk_test_v3_[0-9a-f]{80}$/);
     expect((await api("/v1/account", secret)).status).toBe(200);
 
     const row = `tr[data-key-id]:has(code)`;

@@ -8,7 +8,7 @@ const apiKeyFields = {
   id: z.string().openapi({ example: EXAMPLE_ID }),
   object: z.literal("api_key"),
   name: z.string().openapi({ example: "Production backend" }),
-  prefix: z.string().openapi({ description: "The visible start of the key", example: "sk_test_v2_1a2b3c4d" }),
+  prefix: z.string().openapi({ description: "The visible start of the key", example: "sk_test_v3_1a2b3c4d" }),
   mode: z.enum(["test", "live"]),
   permission: z
     .enum(["full_access", "sending_access"])
@@ -25,7 +25,7 @@ export const ApiKeySchema = z.object(apiKeyFields).openapi("ApiKey");
 export const IssuedApiKeySchema = z
   .object({
     ...apiKeyFields,
-    secret: z.string().openapi({ description: "The key itself: shown only in this response, never again", example: "sk_test_v2_1a2b3c4d..." }),
+    secret: z.string().openapi({ description: "The key itself: shown only in this response, never again", example: "sk_test_v3_1a2b3c4d..." }),
   })
   .openapi("IssuedApiKey");
 
