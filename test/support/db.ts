@@ -56,25 +56,41 @@ export function aroundExecution(
 
 const WRITE = /^\s*(insert|update|delete|replace)\b/i;
 
-/** Counts, from here on, every D1 statement run (alone or in a batch, by the Worker or an object) as a read or a write. */
-export function countD1Statements(): { reads: number; writes: number } {
+/**
+ * Counts, from here on, every D1 statement run (alone or in a batch, by the
+ * Worker or an object) as a read or a write; with `about`, only statements
+ * bound to one of these values (an account's id, say), since other test files
+ * share the runtime and its D1. A message id bound beside one of them joins
+ * `about`, so the message's own statements count from then on.
+ */
+export function countD1Statements(about?: string[]): { reads: number; writes: number } {
   const counts = { reads: 0, writes: 0 };
-  const tally = (sql: string) => (WRITE.test(sql) ? counts.writes++ : counts.reads++);
-  const sqlOf = new WeakMap<D1PreparedStatement, string>();
+  const tally = (sql: string, values: unknown[]) => {
+    if (about) {
+      if (!values.some((value) => about.includes(value as string))) return;
+      for (const value of values) if (typeof value === "string" && value.startsWith("msg_") && !about.includes(value)) about.push(value);
+    }
+    if (WRITE.test(sql)) counts.writes++;
+    else counts.reads++;
+  };
+  const known = new WeakMap<D1PreparedStatement, { sql: string; values: unknown[] }>();
   const prepare = env.DB.prepare.bind(env.DB);
   const batch = env.DB.batch.bind(env.DB);
-  const counted = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
-    sqlOf.set(statement, sql);
+  const counted = (statement: D1PreparedStatement, sql: string, values: unknown[]): D1PreparedStatement => {
+    known.set(statement, { sql, values });
     const bind = statement.bind.bind(statement);
     const wrapped = aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => {
-      tally(sql);
+      tally(sql, values);
       return execute();
     });
-    return Object.assign(wrapped, { bind: (...values: unknown[]) => counted(bind(...values), sql) });
+    return Object.assign(wrapped, { bind: (...bound: unknown[]) => counted(bind(...bound), sql, bound) });
   };
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql), sql));
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql), sql, []));
   vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
-    for (const statement of statements) tally(sqlOf.get(statement) ?? "");
+    for (const statement of statements) {
+      const { sql, values } = known.get(statement) ?? { sql: "", values: [] };
+      tally(sql, values);
+    }
     return batch(statements);
   });
   return counts;
