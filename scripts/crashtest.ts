@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "./accounts.ts";
 import { applyMigrations } from "./d1.ts";
-import { FINAL, handOffs, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
+import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
 
 const { values: options } = parseArgs({
@@ -73,24 +73,13 @@ async function crash(at: string): Promise<void> {
 async function create(apiKey: string, key: string, body: string): Promise<string | undefined> {
   const deadline = Date.now() + CLIENT_PATIENCE_MS;
   while (Date.now() < deadline) {
-    let status: number;
-    let text: string;
-    let retryAfter: string | undefined;
-    try {
-      const res = await pool.request({
-        path: "/v1/messages",
-        method: "POST",
-        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "idempotency-key": key },
-        body,
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-      retryAfter = res.headers["retry-after"] as string | undefined;
-    } catch {
+    const answer = await postMessage(pool, apiKey, key, body);
+    if (!answer) {
       counts.connectionErrors++;
       await sleep(250);
       continue;
     }
+    const { status, text, retryAfter } = answer;
     counts.attempts++;
     counts.byStatus.set(status, (counts.byStatus.get(status) ?? 0) + 1);
     if (status === 201) return (JSON.parse(text) as { id: string }).id;

@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "./accounts.ts";
 import { applyMigrations } from "./d1.ts";
-import { FINAL, handOffs, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
+import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -61,24 +61,13 @@ type Attempt = { id: string } | { gaveUp: string };
 async function create(pool: Pool, apiKey: string, idempotencyKey: string, body: string): Promise<Attempt> {
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     const started = performance.now();
-    let status: number;
-    let text: string;
-    let retryAfter: string | undefined;
-    try {
-      const res = await pool.request({
-        path: "/v1/messages",
-        method: "POST",
-        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
-        body,
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-      retryAfter = res.headers["retry-after"] as string | undefined;
-    } catch {
+    const answer = await postMessage(pool, apiKey, idempotencyKey, body);
+    if (!answer) {
       figures.networkErrors++;
       await sleep(100);
       continue;
     }
+    const { status, text, retryAfter } = answer;
     figures.attempts++;
     figures.latenciesMs.push(performance.now() - started);
     figures.byStatus.set(status, (figures.byStatus.get(status) ?? 0) + 1);

@@ -29,6 +29,26 @@ export function signalGroup(worker: ChildProcess, signal: NodeJS.Signals): void 
   }
 }
 
+/** One POST /v1/messages under an Idempotency-Key, as a client sends it; null when the connection failed. */
+export async function postMessage(
+  pool: Pool,
+  apiKey: string,
+  idempotencyKey: string,
+  body: string,
+): Promise<{ status: number; text: string; retryAfter: string | undefined } | null> {
+  try {
+    const res = await pool.request({
+      path: "/v1/messages",
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "idempotency-key": idempotencyKey },
+      body,
+    });
+    return { status: res.statusCode, text: await res.body.text(), retryAfter: res.headers["retry-after"] as string | undefined };
+  } catch {
+    return null;
+  }
+}
+
 export async function waitForHealth(pool: Pool, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {

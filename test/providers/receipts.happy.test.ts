@@ -1,12 +1,11 @@
 // Provider delivery reports: believed only with a valid signature.
 import { env } from "cloudflare:workers";
-import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import { api } from "../support/api.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
-import { metaRequestSignature, twilioRequestSignature } from "../support/provider-signing.ts";
+import { metaRequestSignature, resendEvent, svixHeaders, twilioRequestSignature } from "../support/provider-signing.ts";
 
 useFakeProviders();
 
@@ -82,30 +81,17 @@ describe("/v1/providers/whatsapp/webhook", () => {
 });
 
 describe("POST /v1/providers/resend/webhook", () => {
-  function svixHeaders(body: string, secret = env.RESEND_WEBHOOK_SECRET!) {
-    const id = `msg_${crypto.randomUUID()}`;
-    const timestamp = new Date();
-    const signature = new Webhook(secret).sign(id, timestamp, body);
-    return { "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature, "Content-Type": "application/json" };
-  }
-  const event = (type: string, emailId: string, messageId: string, extra: object = {}) =>
-    JSON.stringify({
-      type,
-      created_at: new Date().toISOString(),
-      data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra },
-    });
-
   it("applies email.delivered and email.bounced, and notes email.delivery_delayed", async () => {
     const delivered = await handedOff("email");
-    let body = event("email.delivery_delayed", delivered.providerMessageId, delivered.id);
+    let body = resendEvent("email.delivery_delayed", delivered.providerMessageId, delivered.id);
     expect((await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" })).status).toBe(200);
     expect((await storedMessage(delivered.id)).status).toBe("sent");
-    body = event("email.delivered", delivered.providerMessageId, delivered.id);
+    body = resendEvent("email.delivered", delivered.providerMessageId, delivered.id);
     expect((await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" })).status).toBe(200);
     expect((await storedMessage(delivered.id)).status).toBe("delivered");
 
     const bounced = await handedOff("email");
-    body = event("email.bounced", bounced.providerMessageId, bounced.id, { bounce: { message: "Mailbox does not exist" } });
+    body = resendEvent("email.bounced", bounced.providerMessageId, bounced.id, { bounce: { message: "Mailbox does not exist" } });
     await api("/v1/providers/resend/webhook", { key: null, body, headers: svixHeaders(body), method: "POST" });
     expect(await storedMessage(bounced.id)).toMatchObject({ status: "failed", errorCode: "email_bounced", errorMessage: "Mailbox does not exist" });
   });

@@ -1,12 +1,11 @@
 // Provider delivery reports: believed only with a valid signature.
 import { env } from "cloudflare:workers";
-import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { api } from "../support/api.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
-import { twilioRequestSignature } from "../support/provider-signing.ts";
+import { resendEvent, svixHeaders, twilioRequestSignature } from "../support/provider-signing.ts";
 
 useFakeProviders();
 
@@ -68,26 +67,13 @@ describe("/v1/providers/whatsapp/webhook", () => {
 });
 
 describe("POST /v1/providers/resend/webhook", () => {
-  function svixHeaders(body: string, secret = env.RESEND_WEBHOOK_SECRET!) {
-    const id = `msg_${crypto.randomUUID()}`;
-    const timestamp = new Date();
-    const signature = new Webhook(secret).sign(id, timestamp, body);
-    return { "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature, "Content-Type": "application/json" };
-  }
-  const event = (type: string, emailId: string, messageId: string, extra: object = {}) =>
-    JSON.stringify({
-      type,
-      created_at: new Date().toISOString(),
-      data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra },
-    });
-
   it.each([
     ["wrongly signed", (body: string) => svixHeaders(body, `whsec_${btoa("another secret of 32 bytes......")}`)],
     ["unsigned", () => ({ "Content-Type": "application/json" })],
     ["stale", (body: string) => ({ ...svixHeaders(body), "svix-timestamp": String(Math.floor(Date.now() / 1000) - 3600) })],
   ])("rejects a %s webhook with 401 and changes nothing", async (_case, headers) => {
     const { id, providerMessageId } = await handedOff("email");
-    const body = event("email.delivered", providerMessageId, id);
+    const body = resendEvent("email.delivered", providerMessageId, id);
     const res = await api("/v1/providers/resend/webhook", { key: null, body, headers: headers(body), method: "POST" });
     expect(res.status).toBe(401);
     expect((await storedMessage(id)).status).toBe("sent");

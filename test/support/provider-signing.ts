@@ -2,6 +2,9 @@
 // apart from src/ so that a receipt test never signs with the code it tests
 // (test/providers/signatures.security.test.ts pins these rules to the
 // providers' own libraries).
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+
 const encoder = new TextEncoder();
 
 async function hmac(hash: "SHA-1" | "SHA-256", secret: string, data: string): Promise<Uint8Array> {
@@ -21,3 +24,19 @@ export async function twilioRequestSignature(authToken: string, url: string, par
 export async function metaRequestSignature(appSecret: string, body: string): Promise<string> {
   return `sha256=${[...(await hmac("SHA-256", appSecret, body))].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }
+
+/** Resend (Svix): the Standard Webhooks signature over `{id}.{timestamp}.{body}`, in svix-* headers. */
+export function svixHeaders(body: string, secret = env.RESEND_WEBHOOK_SECRET!) {
+  const id = `msg_${crypto.randomUUID()}`;
+  const timestamp = new Date();
+  const signature = new Webhook(secret).sign(id, timestamp, body);
+  return { "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signature, "Content-Type": "application/json" };
+}
+
+/** A Resend webhook event about an email OmniFlow tagged with its message id. */
+export const resendEvent = (type: string, emailId: string, messageId: string, extra: object = {}) =>
+  JSON.stringify({
+    type,
+    created_at: new Date().toISOString(),
+    data: { email_id: emailId, to: ["ana@example.com"], tags: { omniflow_message_id: messageId }, ...extra },
+  });
