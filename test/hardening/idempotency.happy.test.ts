@@ -6,7 +6,7 @@ import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { aroundExecution, db, messageCount } from "../support/db.ts";
+import { countD1Statements, db, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -138,27 +138,6 @@ describe("Idempotency-Key on POST /v1/messages", () => {
   });
 });
 
-/**
- * Counts D1 round trips from here on: each batch, and each statement run on
- * its own. (Statements are wrapped where they are made and bound.)
- */
-function countD1RoundTrips(): () => number {
-  let trips = 0;
-  const counted = (statement: D1PreparedStatement) =>
-    aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => {
-      trips++;
-      return execute();
-    });
-  const prepare = env.DB.prepare.bind(env.DB);
-  const batch = env.DB.batch.bind(env.DB);
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
-  vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
-    trips++;
-    return batch(statements);
-  });
-  return () => trips;
-}
-
 // The account's gate (src/gate/account-gate.ts) holds the account, its keys
 // and what a create reads; it reads D1 only on its first use (cold) and when
 // told of a change. A create then writes its message, and with an
@@ -178,9 +157,10 @@ describe("D1 round trips of POST /v1/messages", () => {
     // A key used within the last minute: its last_used_at is not written again (the gate writes it once a minute, off the request path).
     await db().update(apiKeys).set({ lastUsedAt: unixSeconds() }).where(eq(apiKeys.accountId, account.id));
     expect((await api("/v1/messages", { key: account.key, json })).status).toBe(201);
-    const trips = countD1RoundTrips();
+    // Only this account's: other files' background deliveries share the runtime's D1.
+    const d1 = countD1Statements([account.id]);
     const res = await api("/v1/messages", { key: account.key, json, headers: key ? withKey(key) : {} });
-    const counted = trips();
+    const counted = d1.roundTrips;
     vi.restoreAllMocks();
     expect(res.status).toBe(201);
     expect(counted).toBe(expected);
@@ -194,9 +174,9 @@ describe("D1 round trips of POST /v1/messages", () => {
     await seedExample(account);
     // A key used within the last minute: its last_used_at is not written again (the gate writes it once a minute, off the request path).
     await db().update(apiKeys).set({ lastUsedAt: unixSeconds() }).where(eq(apiKeys.accountId, account.id));
-    const trips = countD1RoundTrips();
+    const d1 = countD1Statements([account.id]);
     const res = await api("/v1/messages", { key: account.key, json });
-    const counted = trips();
+    const counted = d1.roundTrips;
     vi.restoreAllMocks();
     expect(res.status).toBe(201);
     expect(counted).toBe(expected);

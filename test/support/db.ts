@@ -63,15 +63,17 @@ const WRITE = /^\s*(insert|update|delete|replace)\b/i;
  * share the runtime and its D1. A message id bound beside one of them joins
  * `about`, so the message's own statements count from then on.
  */
-export function countD1Statements(about?: string[]): { reads: number; writes: number } {
-  const counts = { reads: 0, writes: 0 };
-  const tally = (sql: string, values: unknown[]) => {
+export function countD1Statements(about?: string[]): { reads: number; writes: number; roundTrips: number } {
+  const counts = { reads: 0, writes: 0, roundTrips: 0 };
+  /** Counts the statement if it is about `about`; says whether it was. */
+  const tally = (sql: string, values: unknown[]): boolean => {
     if (about) {
-      if (!values.some((value) => about.includes(value as string))) return;
+      if (!values.some((value) => about.includes(value as string))) return false;
       for (const value of values) if (typeof value === "string" && value.startsWith("msg_") && !about.includes(value)) about.push(value);
     }
     if (WRITE.test(sql)) counts.writes++;
     else counts.reads++;
+    return true;
   };
   const known = new WeakMap<D1PreparedStatement, { sql: string; values: unknown[] }>();
   const prepare = env.DB.prepare.bind(env.DB);
@@ -80,17 +82,19 @@ export function countD1Statements(about?: string[]): { reads: number; writes: nu
     known.set(statement, { sql, values });
     const bind = statement.bind.bind(statement);
     const wrapped = aroundExecution(statement, ["run", "all", "raw", "first"], (execute) => {
-      tally(sql, values);
+      if (tally(sql, values)) counts.roundTrips++;
       return execute();
     });
     return Object.assign(wrapped, { bind: (...bound: unknown[]) => counted(bind(...bound), sql, bound) });
   };
   vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql), sql, []));
   vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
+    let counted = false;
     for (const statement of statements) {
       const { sql, values } = known.get(statement) ?? { sql: "", values: [] };
-      tally(sql, values);
+      if (tally(sql, values)) counted = true;
     }
+    if (counted) counts.roundTrips++;
     return batch(statements);
   });
   return counts;
