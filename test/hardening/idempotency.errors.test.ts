@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { idempotencyKeys } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
@@ -7,18 +7,9 @@ import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { aroundExecution, db, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
+import { storedKey, withKey } from "./idempotency.fixture.ts";
 
 afterEach(() => vi.restoreAllMocks());
-
-const withKey = (key: string, headers: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...headers });
-
-async function storedKey(accountId: string, key: string) {
-  return db()
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)))
-    .get();
-}
 
 async function errorOf(res: Response) {
   return (await res.json<{ error: Record<string, unknown> }>()).error;

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiKeys, idempotencyKeys, messages } from "../../src/db/schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
@@ -8,18 +8,9 @@ import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { countD1Statements, db, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
+import { storedKey, withKey } from "./idempotency.fixture.ts";
 
 afterEach(() => vi.restoreAllMocks());
-
-const withKey = (key: string, headers: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...headers });
-
-async function storedKey(accountId: string, key: string) {
-  return db()
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)))
-    .get();
-}
 
 describe("Idempotency-Key on POST /v1/messages", () => {
   it("replays the first response byte for byte, with Idempotent-Replayed, and creates one message", async () => {

@@ -2,22 +2,11 @@
 // description (test/fixtures/provider-specs, copied from the providers' repos)
 // or, for WhatsApp, which publishes none, Meta's documented message shape.
 import { afterEach, describe, expect, it } from "vitest";
-import { resendProvider } from "../../src/providers/resend.ts";
-import { twilioProvider } from "../../src/providers/twilio.ts";
-import { whatsappProvider } from "../../src/providers/whatsapp.ts";
 import { fakeProviders } from "../support/fake-http.ts";
+import { resend, twilio, whatsapp } from "./adapters.fixture.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
 afterEach(() => fake?.restore());
-
-const twilio = twilioProvider({
-  apiBase: "https://twilio.fake",
-  accountSid: "AC00000000000000000000000000000001",
-  authToken: "token",
-  statusCallbackBase: "https://api.omniflow.test",
-});
-const whatsapp = whatsappProvider({ apiBase: "https://graph.fake/v23.0", accessToken: "wa-token", defaultPhoneNumberId: "106540352242922" });
-const resend = resendProvider({ apiBase: "https://resend.fake", apiKey: "re_key" });
 
 describe("Twilio adapter", () => {
   it("maps a 400 with Twilio error 21211 to a permanent invalid_number failure", async () => {

@@ -1,19 +1,7 @@
-// The SDK (sdk/) against the Worker: every request goes through the Worker's own fetch.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type Message, OmniFlow } from "../../sdk/src/index.ts";
+import type { Message } from "../../sdk/src/index.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
-
-function clientFor(apiKey: string, seen: Request[] = []) {
-  return new OmniFlow({
-    apiKey,
-    baseUrl: "http://api.omniflow.test",
-    fetch: (request) => {
-      seen.push(request.clone());
-      return exports.default.fetch(request);
-    },
-  });
-}
+import { clientFor } from "./sdk.fixture.ts";
 
 describe("the SDK against the Worker", () => {
   it("creates a message, then retrieves it", async () => {

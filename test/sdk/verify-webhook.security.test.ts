@@ -1,20 +1,8 @@
-// The SDK (sdk/) against the Worker: every request goes through the Worker's own fetch.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { OmniFlow, verifyWebhook, WebhookVerificationError } from "../../sdk/src/index.ts";
+import { type OmniFlow, verifyWebhook, WebhookVerificationError } from "../../sdk/src/index.ts";
 import { signedHeaders } from "../../src/delivery/webhooks.ts";
 import { createAccount } from "../support/accounts.ts";
-
-function clientFor(apiKey: string, seen: Request[] = []) {
-  return new OmniFlow({
-    apiKey,
-    baseUrl: "http://api.omniflow.test",
-    fetch: (request) => {
-      seen.push(request.clone());
-      return exports.default.fetch(request);
-    },
-  });
-}
+import { clientFor } from "./sdk.fixture.ts";
 
 describe("verifyWebhook", () => {
   const event = {
