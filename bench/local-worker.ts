@@ -6,6 +6,7 @@ import { openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { unstable_readConfig } from "wrangler";
 import { applyMigrations, type D1Target } from "../scripts/d1.ts";
+import { signalGroup, untilServing } from "../scripts/local-api.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 60_000;
@@ -84,17 +85,9 @@ export interface StartOptions {
 
 const running = new Set<ChildProcess>();
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
 // A bench interrupted half way must not leave its workers behind.
 process.on("exit", () => {
-  for (const child of running) killGroup(child, "SIGKILL");
+  for (const child of running) signalGroup(child, "SIGKILL");
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
@@ -126,30 +119,15 @@ export async function startLocalWorker(options: StartOptions): Promise<LocalWork
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${options.port}`;
 
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early (${child.exitCode}); see ${options.logFile}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      await response.arrayBuffer();
-      if (response.ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      killGroup(child, "SIGKILL");
-      throw new Error(`wrangler dev did not answer within ${READY_TIMEOUT_MS / 1000} s; see ${options.logFile}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await untilServing(child, url, options.logFile, READY_TIMEOUT_MS);
 
   return {
     url,
     d1,
     cpuSeconds: () => groupCpuSeconds(child.pid!),
     async stop() {
-      killGroup(child, "SIGTERM");
-      const killed = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
+      signalGroup(child, "SIGTERM");
+      const killed = setTimeout(() => signalGroup(child, "SIGKILL"), 5_000);
       await exited;
       clearTimeout(killed);
       running.delete(child);

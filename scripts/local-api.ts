@@ -29,6 +29,26 @@ export function signalGroup(worker: ChildProcess, signal: NodeJS.Signals): void 
   }
 }
 
+/** Waits until the wrangler dev process answers GET /healthz; stops it and throws if it exits or takes longer than `timeoutMs`. */
+export async function untilServing(child: ChildProcess, url: string, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early (${child.exitCode}); see ${logFile}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      signalGroup(child, "SIGKILL");
+      throw new Error(`wrangler dev did not answer within ${timeoutMs / 1000} s; see ${logFile}`);
+    }
+    await sleep(250);
+  }
+}
+
 /** One POST /v1/messages under an Idempotency-Key, as a client sends it; null when the connection failed. */
 export async function postMessage(
   pool: Pool,

@@ -1,12 +1,13 @@
 // The Worker under `wrangler dev` with a state directory of its own, a
 // test-mode account and a Console sign-in link: what the browser tests and
 // `npm run screenshots` drive. stop() ends its process group.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { consoleLink, createKey } from "./accounts.ts";
 import { applyMigrations, type D1Target } from "./d1.ts";
+import { signalGroup, untilServing } from "./local-api.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 90_000;
@@ -18,14 +19,6 @@ export interface LocalConsole {
   signInLink(): Promise<string>;
   logFile: string;
   stop(): Promise<void>;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 export async function startLocalConsole(port: number, account = "console-e2e"): Promise<LocalConsole> {
@@ -41,32 +34,17 @@ export async function startLocalConsole(port: number, account = "console-e2e"): 
     stdio: ["ignore", openSync(logFile, "a"), openSync(logFile, "a")],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  process.once("exit", () => killGroup(child, "SIGKILL"));
+  process.once("exit", () => signalGroup(child, "SIGKILL"));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early (${child.exitCode}); see ${logFile}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      await response.arrayBuffer();
-      if (response.ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      killGroup(child, "SIGKILL");
-      throw new Error(`wrangler dev did not answer within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await untilServing(child, url, logFile, READY_TIMEOUT_MS);
   return {
     url,
     key,
     logFile,
     signInLink: () => consoleLink(d1, account, `${account}@example.com`, url),
     async stop() {
-      killGroup(child, "SIGTERM");
-      const killed = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
+      signalGroup(child, "SIGTERM");
+      const killed = setTimeout(() => signalGroup(child, "SIGKILL"), 5_000);
       await exited;
       clearTimeout(killed);
       rmSync(state, { recursive: true, force: true });
