@@ -237,7 +237,7 @@ export class MessageStatus extends DurableObject<Env> {
     this.store.addEvents([...before, { type: "status.changed", data: changed, at: now, webhook }]);
     if (webhook) await this.ctx.storage.setAlarm(now + INLINE_SAFETY_MS);
     await this.projection.write();
-    await this.outbox.sendAfterChange(webhook, this.projection.secrets(this.store.state()!));
+    await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
     await this.armAlarm();
     return true;
   }

@@ -58,16 +58,21 @@ export class WebhookOutbox {
    */
   async sendAfterChange(event: WebhookEvent | null, signing: SigningSecrets | null): Promise<void> {
     if (!event || this.store.hasTimer("webhook")) return;
-    if (this.store.pendingWebhook()?.eventId !== event.eventId) return;
-    await this.sendNext(signing ?? undefined);
+    const pending = this.store.pendingWebhook();
+    if (pending?.eventId === event.eventId) await this.attempt(pending, signing ?? undefined);
   }
 
-  /** One attempt at the oldest pending event; schedules what comes next. A retry reads the secrets again (they may have been rolled). */
-  async sendNext(fresh?: SigningSecrets): Promise<void> {
+  /** One attempt at the oldest pending event (a retry, from the object's timer). */
+  async sendNext(): Promise<void> {
+    const pending = this.store.pendingWebhook();
+    if (pending) await this.attempt(pending);
+  }
+
+  /** One attempt at `event`; schedules what comes next. Without `fresh` secrets (a retry) they are read again: they may have been rolled. */
+  private async attempt(event: WebhookEvent & { attempts: number }, fresh?: SigningSecrets): Promise<void> {
     const state = this.store.state()!;
-    const event = this.store.pendingWebhook();
     const url = state.message.statusCallback;
-    if (!event || !url || state.callbackGone) return;
+    if (!url || state.callbackGone) return;
     const logged = { event_id: event.eventId, event_type: event.type, attempt: event.attempts + 1 };
     const record = (data: NewEvent["data"]) => this.store.addEvents([{ type: "webhook.attempt", data: { ...logged, ...data }, at: Date.now() }]);
     const stop = (data: NewEvent["data"]) => {
