@@ -85,7 +85,7 @@ export class AccountGate extends DurableObject<Env> {
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
   #loaded: Loaded | null = null;
-  #loading: Promise<Loaded | null> | null = null;
+  #loading: { generation: number; promise: Promise<Loaded | null> } | null = null;
   // Bumped by every change: a D1 read that started before a change must not
   // fill the cache with what it read.
   #generation = 0;
@@ -159,10 +159,15 @@ export class AccountGate extends DurableObject<Env> {
     }
   }
 
-  /** The account and its keys from D1 (one load at a time); a reload also drops the cached reads. */
+  /**
+   * The account and its keys from D1, one load at a time; a reload also drops
+   * the cached reads. A load that began before a change is not shared with a
+   * request that came after it: that request reads again.
+   */
   #load(accountId: string): Promise<Loaded | null> {
     const generation = this.#generation;
-    this.#loading ??= accountWithKeys(database(this.env.DB), accountId)
+    if (this.#loading?.generation === generation) return this.#loading.promise;
+    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.DB), accountId)
       .then((row) => {
         const loaded = row && { ...row, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
@@ -171,9 +176,10 @@ export class AccountGate extends DurableObject<Env> {
         return loaded;
       })
       .finally(() => {
-        this.#loading = null;
+        if (this.#loading?.promise === promise) this.#loading = null;
       });
-    return this.#loading;
+    this.#loading = { generation, promise };
+    return promise;
   }
 
   /** A create's reads, from the cache or, for what it lacks, from D1 in one round trip. */
