@@ -1,8 +1,9 @@
 // The HTTP API: middleware every request passes through, then the routers.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { except } from "hono/combine";
+import { every } from "hono/combine";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
@@ -27,6 +28,27 @@ import { logger } from "./log.ts";
 const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
 
 /**
+ * Whether a path is one of `patterns` (exact, or a prefix ending in "/*").
+ * A string test rather than hono's `except`, which matches a router of its
+ * own on every request: `npm run profile` put those matches at a seventh of
+ * a create's JavaScript time.
+ */
+function pathIn(patterns: string[]): (path: string) => boolean {
+  const exact = new Set(patterns.filter((pattern) => !pattern.endsWith("/*")));
+  const prefixes = patterns.filter((pattern) => pattern.endsWith("/*")).map((pattern) => pattern.slice(0, -1));
+  return (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix) || path === prefix.slice(0, -1));
+}
+
+/** The middleware, in turn, except on the paths `skipped` picks. */
+function unless(skipped: (path: string) => boolean, ...middleware: MiddlewareHandler<AppEnv>[]): MiddlewareHandler<AppEnv> {
+  const all = every(...middleware);
+  return async (c, next) => {
+    if (skipped(c.req.path)) return next();
+    await all(c, next);
+  };
+}
+
+/**
  * Answers to API-key requests hold an account's data (GET /v1/account holds
  * its webhook signing secret): no shared cache or browser history may keep
  * one, errors included.
@@ -37,6 +59,8 @@ const noStore = createMiddleware(async (c, next) => {
 });
 
 const SCALAR_SCRIPT_PATH = `${DOCS_PATH}/scalar.js`;
+
+const isPublic = pathIn(PUBLIC_PATHS);
 
 export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   const app = createRouter();
@@ -66,8 +90,8 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   // A deployment missing a variable, or holding a bad one, answers 500 and logs its name (src/config.ts).
   app.use(
     "/v1/*",
-    except(
-      OPENAPI_PATH,
+    unless(
+      pathIn([OPENAPI_PATH]),
       createMiddleware(async (c, next) => {
         loadConfig(c.env);
         await next();
@@ -75,9 +99,9 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
     ),
   );
   // A layer of its own, so that it also marks the error responses of the layers below.
-  app.use("/v1/*", except(PUBLIC_PATHS, noStore));
+  app.use("/v1/*", unless(isPublic, noStore));
   // Rate limits first, so a retry storm is refused before it costs a D1 write.
-  app.use("/v1/*", except(PUBLIC_PATHS, authenticate, idempotency));
+  app.use("/v1/*", unless(isPublic, authenticate, idempotency));
   for (const router of routers) app.route("/", router);
 
   // Built on first request: the routes are all registered by then, and the
