@@ -5,18 +5,13 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
 import type { DeliveryJob } from "./delivery/job.ts";
-import { accountRouter } from "./routes/account/index.ts";
-import { apiKeysRouter } from "./routes/api-keys/index.ts";
-import { messagesRouter } from "./routes/messages/index.ts";
-import { providersRouter } from "./routes/providers/index.ts";
-import { sendersRouter } from "./routes/senders/index.ts";
-import { templatesRouter } from "./routes/templates/index.ts";
+import { apiRouters } from "./routes/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
 export { AccountGate } from "./gate/account-gate.ts";
 
-const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, providersRouter]);
+const app = createApp(apiRouters);
 
 export default {
   fetch: app.fetch,

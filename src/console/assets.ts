@@ -66,7 +66,7 @@ export const CONSOLE_JS = `
     if (list) query.set("after", list.dataset.liveList);
     if (list) for (const [name, value] of new URLSearchParams(location.search)) if (name !== "cursor") query.set("filter_" + name, value);
     try {
-      const res = await fetch("/console/messages/live?" + query, { headers: { Accept: "application/json" } });
+      const res = await fetch("/console/statuses?" + query, { headers: { Accept: "application/json" } });
       if (res.ok) {
         const live = await res.json();
         if (list && live.rows) {

@@ -24,8 +24,10 @@ const pages = new Hono<ConsoleEnv>()
   .use(requireSession)
   .get("/", overviewPage)
   .get("/messages", messagesPage)
-  .get("/messages/live", liveMessages)
-  .get("/messages/go", (c) => {
+  // Not under /messages/: a static path beside /messages/:id would put the
+  // whole Worker on hono's slower trie router (its RegExpRouter refuses them).
+  .get("/statuses", liveMessages)
+  .get("/find", (c) => {
     const id = (c.req.query("id") ?? "").trim();
     return c.redirect(/^msg_[0-9a-f]{32}$/.test(id) ? `/console/messages/${id}` : `/console/messages?missing=${encodeURIComponent(id)}`, 303);
   })

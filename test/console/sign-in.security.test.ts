@@ -122,7 +122,7 @@ describe("another account's data", () => {
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain(smsBody().to);
     expect((await post(session, `/console/messages/${created.id}/webhook/retry`, {})).status).toBe(404);
-    const live = await (await consoleFetch(`/console/messages/live?ids=${created.id}`, { cookie: session.cookie })).json<{ statuses: object }>();
+    const live = await (await consoleFetch(`/console/statuses?ids=${created.id}`, { cookie: session.cookie })).json<{ statuses: object }>();
     expect(live.statuses).toEqual({});
     const list = await (await consoleFetch("/console/messages", { cookie: session.cookie })).text();
     expect(list).not.toContain(created.id);

@@ -63,7 +63,7 @@ export async function messagesPage(c: Context<ConsoleEnv>) {
     "Messages",
     html`<h1>Messages</h1>
 ${notice(query.missing ? `No message ${query.missing} in this account.` : null, "error")}
-<form class="card row" method="get" action="/console/messages/go" role="search">
+<form class="card row" method="get" action="/console/find" role="search">
   <div><label for="go-id">Go to a message by id</label><input id="go-id" name="id" placeholder="msg_..." size="38" required class="mono"></div>
   <button type="submit" class="secondary">Open</button>
 </form>

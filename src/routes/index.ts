@@ -1,0 +1,9 @@
+// Every router of the API, in the order the app mounts them.
+import { accountRouter } from "./account/index.ts";
+import { apiKeysRouter } from "./api-keys/index.ts";
+import { messagesRouter } from "./messages/index.ts";
+import { providersRouter } from "./providers/index.ts";
+import { sendersRouter } from "./senders/index.ts";
+import { templatesRouter } from "./templates/index.ts";
+
+export const apiRouters = [messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, providersRouter];
