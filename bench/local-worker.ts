@@ -24,6 +24,7 @@ export function omniflowConfig(dir: string, name: string, { consumers, vars = {}
     main: config.main,
     compatibility_date: config.compatibility_date,
     compatibility_flags: config.compatibility_flags,
+    keep_names: config.keep_names,
     d1_databases: config.d1_databases.map((db: (typeof config.d1_databases)[number]) => ({
       ...db,
       migrations_dir: path.join(ROOT, db.migrations_dir ?? "migrations"),
