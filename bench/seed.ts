@@ -19,15 +19,17 @@ export function seededId(startMs: number, n: number): string {
 
 /** Inserts `count` delivered SMS messages for the account, one millisecond apart from `startMs` on. */
 export function seedMessages(target: D1Target, accountId: string, count: number, startMs: number): void {
+  executeSql(target, seedMessagesSql(accountId, count, startMs));
+}
+
+/** The one statement seedMessages runs (npm run capacity runs it on a plain SQLite copy of the schema). */
+export function seedMessagesSql(accountId: string, count: number, startMs: number): string {
   const createdAt = `(${startMs} + n) / 1000`;
-  executeSql(
-    target,
-    `WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ${count})
+  return `WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ${count})
      INSERT INTO messages (id, account_id, mode, channel, "to", "from", content, rendered, status, status_callback,
                            created_at, delivered_at, provider_latency_ms, updated_at)
      SELECT printf('msg_%012x7000%04x%012x', ${startMs} + n, 32768 + n % 16384, n), ${quote(accountId)}, 'test', 'sms',
             '+14155550123', 'OmniFlow', ${quote(JSON.stringify(SEEDED_CONTENT))}, ${quote(JSON.stringify(renderDirect("sms", SEEDED_CONTENT)))},
             'delivered', NULL, ${createdAt}, ${createdAt} + 1, 1000, ${createdAt} + 1
-     FROM seq`,
-  );
+     FROM seq`;
 }
