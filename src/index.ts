@@ -10,13 +10,14 @@ import { apiKeysRouter } from "./routes/api-keys/index.ts";
 import { messagesRouter } from "./routes/messages/index.ts";
 import { providersRouter } from "./routes/providers/index.ts";
 import { sendersRouter } from "./routes/senders/index.ts";
+import { suppressionsRouter } from "./routes/suppressions/index.ts";
 import { templatesRouter } from "./routes/templates/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
 export { AccountGate } from "./gate/account-gate.ts";
 
-const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, providersRouter]);
+const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, suppressionsRouter, providersRouter]);
 
 export default {
   fetch: app.fetch,

@@ -12,28 +12,38 @@ import type { Database } from "./client.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { accounts, messages, type NewMessageRow, senders } from "./schema.ts";
 import { sendersQuery } from "./senders.ts";
+import { suppressionQuery } from "./suppressions.ts";
 import { templateQuery } from "./templates.ts";
 
 export interface CreateReads {
   templateId?: string;
   /** The channel's sender with this address, or with address undefined its default pool. */
   senders?: { channel: Channel; address: string | undefined };
+  /** The recipient whose suppression is looked up (address as suppressionKey gives it). */
+  recipient?: { channel: Channel; address: string };
 }
 
 export interface CreateReadResults {
   template: Template | undefined;
   senders: Sender[];
+  /** Whether the recipient is suppressed (false when it was not asked). */
+  suppressed: boolean;
 }
 
 /** What a create reads besides the account, in at most one D1 round trip. */
 export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
+  const none = db.select({ id: sql<string>`NULL` }).from(accounts).where(sql`0`);
   const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
   const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
-  if (template && pool) {
-    const [[found], senders] = await db.batch([template, pool]);
-    return { template: found, senders };
-  }
-  return { template: template && (await template)[0], senders: pool ? await pool : [] };
+  const suppression = reads.recipient && suppressionQuery(db, accountId, reads.recipient.channel, reads.recipient.address);
+  if (!template && !pool && !suppression) return { template: undefined, senders: [], suppressed: false };
+  // A batch of what is asked; the placeholders (which read nothing) keep each result at its index.
+  const [found, senders, suppressed] = await db.batch([template ?? none, pool ?? none, suppression ?? none] as const);
+  return {
+    template: template ? (found as Template[])[0] : undefined,
+    senders: pool ? (senders as Sender[]) : [],
+    suppressed: suppression ? suppressed.length > 0 : false,
+  };
 }
 
 export async function insertMessage(db: Database, row: NewMessageRow): Promise<void> {

@@ -33,6 +33,7 @@ import {
   type ReceiptOutcome,
 } from "./handoff-rules.ts";
 import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent } from "./message-store.ts";
+import { suppressFromOutcome } from "./suppression-feed.ts";
 import { PROJECTION_RETRY_MS, StatusProjection } from "./status-projection.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
@@ -144,6 +145,7 @@ export class MessageStatus extends DurableObject<Env> {
     const handedTo = state && state.providerMessageId !== null ? { provider: state.provider, id: state.providerMessageId } : null;
     if (!state || !handedTo || receipt.provider !== handedTo.provider || receipt.providerMessageId !== handedTo.id) return "unknown";
     if (receipt.status === null) {
+      await suppressFromOutcome(this.env, state.message, undefined, receipt.detail);
       this.store.addEvents([{ type: "receipt.noted", data: { source: receipt.provider, detail: receipt.detail ?? null }, at: Date.now() }]);
       return "noted";
     }
@@ -237,6 +239,7 @@ export class MessageStatus extends DurableObject<Env> {
     this.store.addEvents([...before, { type: "status.changed", data: changed, at: now, webhook }]);
     if (webhook) await this.ctx.storage.setAlarm(now + INLINE_SAFETY_MS);
     await this.projection.write();
+    await suppressFromOutcome(this.env, state.message, change.errorCode);
     await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
     await this.armAlarm();
     return true;

@@ -15,7 +15,8 @@ export interface TwilioConfig {
 const PERMANENT_ERRORS: Record<number, string> = {
   21211: "invalid_number",
   21614: "invalid_number",
-  21610: "recipient_opted_out",
+  // The recipient replied STOP to this sender: the message object suppresses them too.
+  21610: "recipient_suppressed",
   21408: "region_not_enabled",
   21612: "unreachable_destination",
   30003: "unreachable_destination",
