@@ -12,12 +12,13 @@ import { providersRouter } from "./routes/providers/index.ts";
 import { sendersRouter } from "./routes/senders/index.ts";
 import { suppressionsRouter } from "./routes/suppressions/index.ts";
 import { templatesRouter } from "./routes/templates/index.ts";
+import { testHelpersRouter } from "./routes/test-helpers/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
 export { AccountGate } from "./gate/account-gate.ts";
 
-const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, suppressionsRouter, providersRouter]);
+const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, suppressionsRouter, testHelpersRouter, providersRouter]);
 
 export default {
   fetch: app.fetch,

@@ -4,7 +4,7 @@ import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm"
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
-import type { Message } from "../domain/message.ts";
+import type { Direction, Message } from "../domain/message.ts";
 import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
 import type { Template } from "../domain/template.ts";
@@ -60,6 +60,7 @@ export async function findMessage(db: Database, accountId: string, id: string): 
 
 export interface MessageFilters {
   status?: Status;
+  direction?: Direction;
   channel?: Channel;
   to?: string;
   /** Unix seconds, inclusive. */
@@ -75,6 +76,7 @@ export interface MessageFilters {
 function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
   return [
     filters.status === undefined ? undefined : eq(messages.status, filters.status),
+    filters.direction === undefined ? undefined : eq(messages.direction, filters.direction),
     filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
     filters.to === undefined ? undefined : eq(messages.to, filters.to),
     filters.createdGte === undefined ? undefined : gte(messages.id, firstIdAt("msg", filters.createdGte * 1000)),

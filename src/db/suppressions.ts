@@ -16,14 +16,22 @@ const byAddress = (accountId: string, channel: Channel, address: string) =>
  * reads: the recipient's suppression, if any (at most one row).
  */
 export function suppressionQuery(db: Database, accountId: string, channel: Channel, address: string) {
-  return db.select({ id: suppressions.id }).from(suppressions).where(byAddress(accountId, channel, address)).limit(1);
+  return db
+    .select({ id: suppressions.id })
+    .from(suppressions)
+    .where(byAddress(accountId, channel, address))
+    .limit(1);
 }
 
 /** The new row, or the one the account already has for this recipient (unchanged). */
 export async function insertSuppression(db: Database, row: Suppression): Promise<{ suppression: Suppression; created: boolean }> {
   const [inserted] = await db.insert(suppressions).values(row).onConflictDoNothing().returning();
   if (inserted) return { suppression: inserted, created: true };
-  const existing = await db.select().from(suppressions).where(byAddress(row.accountId, row.channel, row.address)).get();
+  const existing = await db
+    .select()
+    .from(suppressions)
+    .where(byAddress(row.accountId, row.channel, row.address))
+    .get();
   // Deleted between the two statements: the insert wins on a retry, so say so.
   if (!existing) return insertSuppression(db, row);
   return { suppression: existing, created: false };
@@ -62,6 +70,12 @@ function filterConditions(filters: SuppressionFilters): (SQL | undefined)[] {
 }
 
 /** One page of an account's suppressions, newest first, by keyset on (account_id, id). */
-export function listSuppressions(db: Database, accountId: string, filters: SuppressionFilters, limit: number, cursor: Cursor | null): Promise<Page<Suppression>> {
+export function listSuppressions(
+  db: Database,
+  accountId: string,
+  filters: SuppressionFilters,
+  limit: number,
+  cursor: Cursor | null,
+): Promise<Page<Suppression>> {
   return accountPage(db, { table: suppressions, order: "desc", accountId, limit, cursor, filters: filterConditions(filters) });
 }

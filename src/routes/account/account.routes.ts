@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { authErrors, bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
 import { toAccountObject } from "./account.object.ts";
-import { AccountSchema, RollSecretSchema } from "./account.schemas.ts";
+import { AccountSchema, RollSecretSchema, UpdateAccountSchema } from "./account.schemas.ts";
 
 export const retrieve = createRoute({
   method: "get",
@@ -30,6 +30,21 @@ export const rollSecret = createRoute({
   request: { body: { ...validatedBody(RollSecretSchema, {}), required: false } },
   responses: {
     200: { content: { "application/json": { schema: AccountSchema } }, description: "The account with its new secret" },
+    ...commonErrors,
+    ...bodyErrors,
+  },
+});
+
+export const update = createRoute({
+  method: "post",
+  path: "/v1/account",
+  operationId: "updateAccount",
+  tags: ["Account"],
+  summary: "Update your account",
+  description: "Sets `inbound_callback`, where inbound messages are posted as `message.received` events. Parameters left out are left as they are.",
+  request: { body: validatedBody(UpdateAccountSchema, { inbound_callback: "https://your-app.com/webhooks/omniflow/inbound" }) },
+  responses: {
+    200: { content: { "application/json": { schema: AccountSchema } }, description: "The account, updated" },
     ...commonErrors,
     ...bodyErrors,
   },

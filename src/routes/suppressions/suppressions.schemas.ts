@@ -19,7 +19,10 @@ export const SuppressionSchema = z
     source_message_id: z
       .string()
       .nullable()
-      .openapi({ description: "The message that caused it (the STOP reply, the bounced email); null for manual ones", example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
+      .openapi({
+        description: "The message that caused it (the STOP reply, the bounced email); null for manual ones",
+        example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
+      }),
     created_at: z.number().int().openapi({ example: 1718329481 }),
   })
   .openapi("Suppression");
