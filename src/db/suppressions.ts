@@ -23,6 +23,15 @@ export function suppressionQuery(db: Database, accountId: string, channel: Chann
     .limit(1);
 }
 
+/** Unexecuted, for the gate's load: the account's suppressed recipients, at most `limit`. */
+export function suppressedRecipientsQuery(db: Database, accountId: string, limit: number) {
+  return db
+    .select({ channel: suppressions.channel, address: suppressions.address })
+    .from(suppressions)
+    .where(eq(suppressions.accountId, accountId))
+    .limit(limit);
+}
+
 /** The new row, or the one the account already has for this recipient (unchanged). */
 export async function insertSuppression(db: Database, row: Suppression): Promise<{ suppression: Suppression; created: boolean }> {
   const [inserted] = await db.insert(suppressions).values(row).onConflictDoNothing().returning();

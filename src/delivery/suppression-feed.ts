@@ -24,13 +24,13 @@ export interface NewSuppression {
 export async function suppress(env: Env, input: NewSuppression): Promise<{ suppression: Suppression; created: boolean }> {
   const row: Suppression = { id: newId("sup"), ...input, createdAt: unixSeconds() };
   const result = await insertSuppression(database(env.DB), row);
-  if (result.created) await tellGate(env, input.accountId, { suppressions: [{ channel: input.channel, address: input.address }] });
+  if (result.created) await tellGate(env, input.accountId, { suppressions: [{ channel: input.channel, address: input.address, suppressed: true }] });
   return result;
 }
 
 /** Tells the gate that a suppression was removed (by id or by a START reply). */
 export async function suppressionLifted(env: Env, accountId: string, channel: Channel, address: string): Promise<void> {
-  await tellGate(env, accountId, { suppressions: [{ channel, address }] });
+  await tellGate(env, accountId, { suppressions: [{ channel, address, suppressed: false }] });
 }
 
 /** A START reply: lifts the recipient's opt-out (not a bounce, a complaint or a manual suppression). */

@@ -28,7 +28,7 @@ import type { Template } from "../domain/template.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { GateStore } from "./gate-store.ts";
-import { type Recipient, SuppressionCache } from "./suppression-cache.ts";
+import { MAX_PRELOADED, SuppressionCache, type SuppressionChange } from "./suppression-cache.ts";
 
 const RELOAD_AFTER_MS = 10_000;
 /** An unknown key reloads the keys at most this often (a burst of bad keys costs one D1 read a second). */
@@ -74,7 +74,7 @@ export interface GateChange {
   templates?: string[];
   senders?: Channel[];
   /** Recipients suppressed or no longer suppressed. */
-  suppressions?: Recipient[];
+  suppressions?: SuppressionChange[];
 }
 
 interface Loaded {
@@ -162,7 +162,7 @@ export class AccountGate extends DurableObject<Env> {
     for (const channel of change.senders ?? []) {
       for (const key of this.#senders.keys()) if (key.startsWith(`${channel}|`)) this.#senders.delete(key);
     }
-    this.#suppressions.forget(change.suppressions ?? []);
+    this.#suppressions.apply(change.suppressions ?? []);
   }
 
   /**
@@ -173,13 +173,14 @@ export class AccountGate extends DurableObject<Env> {
   #load(accountId: string): Promise<Loaded | null> {
     const generation = this.#generation;
     if (this.#loading?.generation === generation) return this.#loading.promise;
-    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.DB), accountId)
+    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.DB), accountId, MAX_PRELOADED)
       .then((row) => {
-        const loaded = row && { ...row, at: Date.now() };
+        const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
         this.#templates.clear();
         this.#senders.clear();
-        this.#suppressions.clear();
+        if (row && generation === this.#generation) this.#suppressions.load(row.suppressions);
+        else this.#suppressions.clear();
         return loaded;
       })
       .finally(() => {

@@ -16,13 +16,10 @@ export const SuppressionSchema = z
       description: "opt_out: a STOP reply or the provider's opted-out error; hard_bounce; complaint (marked as spam); manual: added through the API",
       example: "opt_out",
     }),
-    source_message_id: z
-      .string()
-      .nullable()
-      .openapi({
-        description: "The message that caused it (the STOP reply, the bounced email); null for manual ones",
-        example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
-      }),
+    source_message_id: z.string().nullable().openapi({
+      description: "The message that caused it (the STOP reply, the bounced email); null for manual ones",
+      example: "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
+    }),
     created_at: z.number().int().openapi({ example: 1718329481 }),
   })
   .openapi("Suppression");
