@@ -32,17 +32,18 @@ export interface CreateReadResults {
 
 /** What a create reads besides the account, in at most one D1 round trip. */
 export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
-  const none = db.select({ id: sql<string>`NULL` }).from(accounts).where(sql`0`);
   const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
   const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
   const suppression = reads.recipient && suppressionQuery(db, accountId, reads.recipient.channel, reads.recipient.address);
-  if (!template && !pool && !suppression) return { template: undefined, senders: [], suppressed: false };
-  // A batch of what is asked; the placeholders (which read nothing) keep each result at its index.
-  const [found, senders, suppressed] = await db.batch([template ?? none, pool ?? none, suppression ?? none] as const);
+  // Only what is asked: one statement alone, or several in one batch.
+  const asked = [template, pool, suppression].filter((query) => query !== undefined);
+  const [first, ...rest] = asked;
+  const results: unknown[][] = first === undefined ? [] : rest.length === 0 ? [await first] : await db.batch([first, ...rest]);
+  const resultOf = (query: (typeof asked)[number] | undefined) => (query === undefined ? [] : results[asked.indexOf(query)]!);
   return {
-    template: template ? (found as Template[])[0] : undefined,
-    senders: pool ? (senders as Sender[]) : [],
-    suppressed: suppression ? suppressed.length > 0 : false,
+    template: (resultOf(template) as Template[])[0],
+    senders: resultOf(pool) as Sender[],
+    suppressed: resultOf(suppression).length > 0,
   };
 }
 

@@ -1,6 +1,7 @@
 // Suppressions through the API: added, found, listed, deleted; and what they
 // are for: a create to a suppressed recipient is refused before anything is
 // stored, at no D1 round trip of its own.
+import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { apiKeys } from "../../src/db/schema.ts";
@@ -92,6 +93,37 @@ describe("a create to a suppressed recipient", () => {
     // Suppressed: nothing at all (the refusal is the gate's answer); otherwise the insert alone.
     expect(res.status).toBe(suppressed ? 400 : 201);
     expect(counted.roundTrips).toBe(suppressed ? 0 : 1);
+  });
+});
+
+describe("an account with more suppressions than its gate loads whole (10,000)", () => {
+  it("still has its creates refused: each recipient read with the create's other reads, the answer kept, and changes told", async () => {
+    const account = await createAccount();
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
+       INSERT INTO suppressions (id, account_id, channel, address, reason, created_at)
+       SELECT 'sup_' || lower(hex(randomblob(16))), ?, 'email', 'user' || i || '@example.com', 'manual', 0 FROM n`,
+    )
+      .bind(account.id)
+      .run();
+    await db().update(apiKeys).set({ lastUsedAt: unixSeconds() }).where(eq(apiKeys.accountId, account.id));
+    const email = (to: string) => ({ channel: "EMAIL", to, content: { subject: "Hi", text: "Hello" } });
+    await expectError(await api("/v1/messages", { key: account.key, json: email("user10001@example.com") }), 400, { code: "recipient_suppressed" });
+    expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
+
+    // Both answers are kept: the same recipients again cost the insert alone, or nothing.
+    const d1 = countD1Statements([account.id]);
+    await expectError(await api("/v1/messages", { key: account.key, json: email("user10001@example.com") }), 400, { code: "recipient_suppressed" });
+    expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
+    const counted = { ...d1 };
+    vi.restoreAllMocks();
+    expect(counted.roundTrips).toBe(1);
+
+    // A suppression added and deleted through the API is told to the gate.
+    const { body } = await suppress(account, { channel: "sms", address: "+14155550123" });
+    await expectError(await api("/v1/messages", { key: account.key, json: smsBody() }), 400, { code: "recipient_suppressed" });
+    await api(`/v1/suppressions/${body.id}`, { key: account.key, method: "DELETE" });
+    expect((await api("/v1/messages", { key: account.key, json: smsBody() })).status).toBe(201);
   });
 });
 
