@@ -27,7 +27,7 @@ export interface Suppression {
  * `to` (so "+1 415 555 0123" and "+14155550123" are one recipient), and email
  * addresses lower-cased, as mail providers compare them.
  */
-export function suppressionAddress(channel: Channel, address: string): { value: string } | { error: string } {
+function suppressionAddress(channel: Channel, address: string): { value: string } | { error: string } {
   const normalized = normalizeRecipient(channel, address);
   if ("error" in normalized) return normalized;
   return { value: channel === "email" ? normalized.value.toLowerCase() : normalized.value };

@@ -76,7 +76,7 @@ export const WebhookRetrySchema = z
 // List filters. Each normalizes to the string it is stored as (so a cursor can
 // remember it and be compared with a later request's filters): channel lower
 // case, a phone number in E.164 (a "+" sent unescaped arrives as a space).
-const recipientFilter = z
+export const recipientFilter = z
   .string()
   .min(1)
   .max(320)

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { idPattern } from "../../domain/ids.ts";
 import { channelSchema } from "../../domain/message.ts";
-import { SUPPRESSION_REASONS, suppressionAddress } from "../../domain/suppression.ts";
+import { SUPPRESSION_REASONS } from "../../domain/suppression.ts";
 import { deletedSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
+import { recipientFilter } from "../messages/messages.schemas.ts";
 
 const EXAMPLE_ID = "sup_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
 
@@ -35,17 +36,8 @@ export const SuppressionIdParams = z.object({
     .openapi({ param: { name: "id", in: "path" }, pattern: idPattern("sup").source, example: EXAMPLE_ID }),
 });
 
-// Filters normalize to the string they are stored as, so a cursor can remember them.
-const addressFilter = z
-  .string()
-  .min(1)
-  .max(320)
-  .transform((value, ctx) => {
-    const normalized = suppressionAddress(value.includes("@") ? "email" : "sms", value);
-    if ("value" in normalized) return normalized.value;
-    ctx.addIssue({ code: "custom", message: "must be a phone number in E.164 format (e.g. +14155550123) or an email address" });
-    return z.NEVER;
-  });
+// The message list's `to` filter (E.164, or an email address), with email lower-cased as suppressions store it.
+const addressFilter = recipientFilter.transform((address) => (address.includes("@") ? address.toLowerCase() : address));
 
 const SuppressionFilters = {
   channel: channelSchema.optional().openapi({ param: { name: "channel", in: "query" }, description: "WHATSAPP, SMS or EMAIL (any case)", example: "SMS" }),
