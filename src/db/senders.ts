@@ -102,19 +102,25 @@ export function listSenders(db: Database, accountId: string, limit: number, curs
 }
 
 /**
- * The account that a number receiving a reply belongs to: the one holding it
- * as a proven sender (verified or operator-bound, so at most one), found by
- * address or, for WhatsApp, by Meta's phone-number id.
+ * The account that a number receiving a reply belongs to, with the number as
+ * its sender has it: the account holding it as a proven sender (verified or
+ * operator-bound, so at most one), found by address or, for WhatsApp, by
+ * Meta's phone-number id.
  */
-export async function accountOfNumber(db: Database, channel: Channel, address: string, phoneNumberId?: string): Promise<Account | undefined> {
+export async function accountOfNumber(
+  db: Database,
+  channel: Channel,
+  address: string,
+  phoneNumberId?: string,
+): Promise<{ account: Account; address: string } | undefined> {
   const number = phoneNumberId === undefined ? eq(senders.address, address) : or(eq(senders.address, address), eq(senders.phoneNumberId, phoneNumberId));
   const [row] = await db
-    .select({ account: accounts })
+    .select({ account: accounts, address: senders.address })
     .from(senders)
     .innerJoin(accounts, eq(accounts.id, senders.accountId))
     .where(and(eq(senders.channel, channel), inArray(senders.status, [...BOUND_SENDER_STATUSES]), number))
     .limit(1);
-  return row?.account;
+  return row;
 }
 
 /** The account's sender on the channel with this address, whatever its status. */

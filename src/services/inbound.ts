@@ -37,13 +37,12 @@ async function receive(env: Env, account: Account, input: InboundInput): Promise
  */
 export async function receiveFromProvider(env: Env, report: InboundReport): Promise<Message | null> {
   const channel = report.provider === "twilio" ? "sms" : "whatsapp";
-  const to = inboundNumber(channel, report.to);
-  const account = await accountOfNumber(database(env.DB), channel, to, report.phoneNumberId);
-  if (!account) {
+  const number = await accountOfNumber(database(env.DB), channel, inboundNumber(channel, report.to), report.phoneNumberId);
+  if (!number) {
     logger.warn("inbound_for_unknown_number", { provider: report.provider, provider_message_id: report.providerMessageId });
     return null;
   }
-  return receive(env, account, { channel, to, from: inboundNumber(channel, report.from), text: report.text });
+  return receive(env, number.account, { channel, to: number.address, from: inboundNumber(channel, report.from), text: report.text });
 }
 
 /** A reply simulated with a test key: to one of the account's own senders, through the same path. */

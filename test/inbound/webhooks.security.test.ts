@@ -157,6 +157,14 @@ describe("WhatsApp messages notifications", () => {
     expect(await suppressionsOf(account)).toEqual([]);
   });
 
+  it("finds the number by its phone_number_id alone, and stores it as the sender's address", async () => {
+    const { account, number, phoneNumberId } = await liveWithNumber("whatsapp");
+    const body = whatsappPayload("+15550783881", phoneNumberId, "+919876543210", "hello");
+    expect((await postWhatsapp(body, await metaRequestSignature(PROVIDER_SECRETS.whatsappAppSecret, body))).status).toBe(200);
+    const [inbound] = (await listMessages(account.key, { direction: "inbound" })).data as unknown as Record<string, unknown>[];
+    expect(inbound).toMatchObject({ to: number, content: { text: "hello" } });
+  });
+
   it.each([
     ["without a signature", undefined],
     ["with a wrong signature", `sha256=${"0".repeat(64)}`],
