@@ -383,6 +383,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    messageReceived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inbound message received
+         * @description OmniFlow POSTs this event (type message.received, data: the inbound message) to the account's inbound_callback (POST /v1/account) for every reply to one of its numbers, signed and retried exactly as status callbacks are.
+         */
+        post: operations["messageReceived"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -5994,6 +6014,28 @@ export interface operations {
                  *       }
                  *     }
                  */
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else is retried later */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    messageReceived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
                 "application/json": components["schemas"]["WebhookEvent"];
             };
         };

@@ -1,6 +1,7 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { authErrors, bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
+import { WebhookEventSchema } from "../messages/messages.schemas.ts";
 import { toAccountObject } from "./account.object.ts";
 import { AccountSchema, RollSecretSchema, UpdateAccountSchema } from "./account.schemas.ts";
 
@@ -49,3 +50,17 @@ export const update = createRoute({
     ...bodyErrors,
   },
 });
+
+/** Not a route: the request OmniFlow sends to the account's inbound_callback for every reply (documented under `webhooks`). */
+export const inboundWebhook = {
+  method: "post",
+  path: "messageReceived",
+  operationId: "messageReceived",
+  tags: ["Messages"],
+  summary: "Inbound message received",
+  description:
+    "OmniFlow POSTs this event (type message.received, data: the inbound message) to the account's inbound_callback (POST /v1/account) for every reply to one of its numbers, signed and retried exactly as status callbacks are.",
+  security: [],
+  request: { body: { required: true, content: { "application/json": { schema: WebhookEventSchema } } } },
+  responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried later" } },
+} as const satisfies RouteConfig;

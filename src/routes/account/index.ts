@@ -6,3 +6,5 @@ export const accountRouter = createRouter()
   .openapi(routes.retrieve, handlers.retrieve)
   .openapi(routes.rollSecret, handlers.rollSecret)
   .openapi(routes.update, handlers.update);
+
+accountRouter.openAPIRegistry.registerWebhook(routes.inboundWebhook);
