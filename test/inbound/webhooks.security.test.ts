@@ -3,15 +3,17 @@
 // (X-Hub-Signature-256). Signed ones are stored for the account that holds
 // the receiving number and apply STOP and START; unsigned or wrongly signed
 // ones are a 401 and store nothing; a number nobody holds is acknowledged and dropped.
+import { Webhook } from "standardwebhooks";
 import { describe, expect, inject, it, vi } from "vitest";
 import { PROVIDER_SECRETS, SIGNED_TWILIO_INBOUND } from "../fixtures/signed-reports.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
+import { fakeReceiver } from "../support/fake-http.ts";
 import { listMessages } from "../support/messages.ts";
 import { metaRequestSignature, twilioRequestSignature } from "../support/provider-signing.ts";
 import { bindSender, freshNumber, freshPhoneNumberId } from "../support/resources.ts";
 import { expectNothingStored } from "../support/state.ts";
-import { suppressionsOf } from "./inbound.fixture.ts";
+import { setInboundCallback, suppressionsOf } from "./inbound.fixture.ts";
 
 const TWILIO_INBOUND_PATH = "/v1/providers/twilio/inbound";
 const signatures = inject("providerSignatures");
@@ -104,6 +106,31 @@ describe("Twilio's incoming-message webhook", () => {
     expect((await signedTwilio(twilioReply(number, "+14155550123", "start"))).status).toBe(200);
     expect((await send()).status).toBe(201);
     expect((await listMessages(account.key, { direction: "inbound" })).data).toHaveLength(2);
+  });
+
+  it("posts the reply to the live account's inbound_callback as message.received, signed with its secret", async () => {
+    const { account, number } = await liveWithNumber("sms");
+    const receiver = fakeReceiver();
+    try {
+      await setInboundCallback(account, receiver.url);
+      expect((await signedTwilio(twilioReply(number, "+14155550123", "Is my order shipped?"))).status).toBe(200);
+      expect(receiver.requests).toHaveLength(1);
+      const [request] = receiver.requests;
+      const event = new Webhook(account.webhookSecret).verify(request!.body, Object.fromEntries(request!.headers)) as {
+        type: string;
+        data: Record<string, unknown>;
+      };
+      expect(event.type).toBe("message.received");
+      expect(event.data).toMatchObject({
+        object: "message",
+        direction: "inbound",
+        to: number,
+        from: "+14155550123",
+        content: { text: "Is my order shipped?" },
+      });
+    } finally {
+      receiver.restore();
+    }
   });
 
   it.each([
