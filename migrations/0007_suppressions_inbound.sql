@@ -1,3 +1,11 @@
+CREATE TABLE `inbound_receipts` (
+	`provider` text NOT NULL,
+	`provider_message_id` text NOT NULL,
+	`message_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`provider`, `provider_message_id`)
+);
+--> statement-breakpoint
 CREATE TABLE `suppressions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`account_id` text NOT NULL,

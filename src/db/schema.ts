@@ -243,6 +243,20 @@ export const suppressions = sqliteTable(
   ],
 );
 
+// Replies already stored, by the provider's id of the message: a provider
+// that retries its webhook (Meta does, for days) must not store a reply twice.
+export const inboundReceipts = sqliteTable(
+  "inbound_receipts",
+  {
+    provider: text("provider", { enum: ["twilio", "whatsapp"] }).notNull(),
+    providerMessageId: text("provider_message_id").notNull(),
+    // The inbound message the reply is stored as.
+    messageId: text("message_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerMessageId] })],
+);
+
 // The tables store the domain's records exactly: a column that drifts from
 // its record (a type, a null) fails the type check here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -3,7 +3,8 @@
 // suppression list when it is a stop or start word, and announced to the
 // account's inbound_callback by the message's own Durable Object.
 import { database } from "../db/client.ts";
-import { insertMessage } from "../db/messages.ts";
+import { claimInboundReceipt } from "../db/inbound-receipts.ts";
+import { findMessage, insertMessage } from "../db/messages.ts";
 import { accountOfNumber, findSenderByAddress } from "../db/senders.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { liftOptOut, suppress } from "../delivery/suppression-feed.ts";
@@ -16,18 +17,37 @@ import { consentKeyword, suppressionKey } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
 import type { InboundReport } from "../providers/provider.ts";
 
-/** Stores the reply, applies STOP/START, and hands its message.received callback to its object. */
-async function receive(env: Env, account: Account, input: InboundInput): Promise<Message> {
-  const id = newId("msg");
-  const row = inboundMessage(account, id, unixSeconds(idTimestampMs(id)), input);
-  await insertMessage(database(env.DB), row);
-  const keyword = consentKeyword(input.text);
-  const address = suppressionKey(input.channel, input.from);
-  if (keyword === "stop") await suppress(env, { accountId: account.id, channel: input.channel, address, reason: "opt_out", sourceMessageId: id });
-  if (keyword === "start") await liftOptOut(env, account.id, input.channel, address);
+/**
+ * Stores the reply, applies STOP/START, and hands its message.received
+ * callback to its object. A provider's report is claimed by its message id
+ * first: a retried webhook gets the reply stored the first time, and applies
+ * no keyword again (a replayed START must not lift a STOP sent after it).
+ */
+async function receive(env: Env, account: Account, input: InboundInput, report?: InboundReport): Promise<Message> {
+  const db = database(env.DB);
+  let id = newId("msg");
+  let firstReport = true;
+  if (report) {
+    const claimed = await claimInboundReceipt(db, report.provider, report.providerMessageId, id, unixSeconds());
+    firstReport = claimed === id;
+    id = claimed;
+  }
+  const stored = firstReport ? undefined : await findMessage(db, account.id, id);
+  // An earlier report's request may have died before storing the row: this one stores it under the claimed id.
+  const row = stored ?? inboundMessage(account, id, unixSeconds(idTimestampMs(id)), input);
+  if (!stored) await insertMessage(db, row);
+  if (firstReport) await applyKeyword(env, account, row);
   const { webhookSecret, previousWebhookSecret, previousWebhookSecretExpiresAt } = account;
+  // Once per message: the object keeps the event it made the first time.
   await messageStatusStub(env, id).received(row, { webhookSecret, previousWebhookSecret, previousWebhookSecretExpiresAt, readAt: Date.now() });
   return row;
+}
+
+async function applyKeyword(env: Env, account: Account, reply: Message): Promise<void> {
+  const keyword = consentKeyword(String(reply.content.text ?? ""));
+  const address = suppressionKey(reply.channel, reply.from);
+  if (keyword === "stop") await suppress(env, { accountId: account.id, channel: reply.channel, address, reason: "opt_out", sourceMessageId: reply.id });
+  if (keyword === "start") await liftOptOut(env, account.id, reply.channel, address);
 }
 
 /**
@@ -42,7 +62,7 @@ export async function receiveFromProvider(env: Env, report: InboundReport): Prom
     logger.warn("inbound_for_unknown_number", { provider: report.provider, provider_message_id: report.providerMessageId });
     return null;
   }
-  return receive(env, number.account, { channel, to: number.address, from: inboundNumber(channel, report.from), text: report.text });
+  return receive(env, number.account, { channel, to: number.address, from: inboundNumber(channel, report.from), text: report.text }, report);
 }
 
 /** A reply simulated with a test key: to one of the account's own senders, through the same path. */

@@ -133,6 +133,19 @@ describe("Twilio's incoming-message webhook", () => {
     }
   });
 
+  it("stores a retried report once, and does not apply its keyword again (a replayed STOP after START stays lifted)", async () => {
+    const { account, number } = await liveWithNumber("sms");
+    const stop = twilioReply(number, "+14155550123", "STOP");
+    expect((await signedTwilio(stop)).status).toBe(200);
+    expect((await signedTwilio(stop)).status).toBe(200);
+    expect((await listMessages(account.key, { direction: "inbound" })).data).toHaveLength(1);
+    expect(await suppressionsOf(account)).toHaveLength(1);
+    await signedTwilio(twilioReply(number, "+14155550123", "START"));
+    expect((await signedTwilio(stop)).status).toBe(200);
+    expect(await suppressionsOf(account)).toEqual([]);
+    expect((await listMessages(account.key, { direction: "inbound" })).data).toHaveLength(2);
+  });
+
   it.each([
     ["without a signature", undefined],
     ["with a wrong signature", "bm90IGEgc2lnbmF0dXJl"],
