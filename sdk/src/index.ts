@@ -24,6 +24,11 @@ export type IssuedApiKey = components["schemas"]["IssuedApiKey"];
 export type ApiKeyList = components["schemas"]["ApiKeyList"];
 export type CreateApiKeyParams = paths["/v1/api_keys"]["post"]["requestBody"]["content"]["application/json"];
 export type WebhookRetry = components["schemas"]["WebhookRetry"];
+export type Suppression = components["schemas"]["Suppression"];
+export type SuppressionList = components["schemas"]["SuppressionList"];
+export type CreateSuppressionParams = paths["/v1/suppressions"]["post"]["requestBody"]["content"]["application/json"];
+export type ListSuppressionsParams = NonNullable<paths["/v1/suppressions"]["get"]["parameters"]["query"]>;
+export type SimulateInboundParams = paths["/v1/test_helpers/inbound_messages"]["post"]["requestBody"]["content"]["application/json"];
 type ErrorBody = components["schemas"]["Error"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
@@ -176,12 +181,55 @@ export class Senders {
   }
 }
 
+export class Suppressions {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** POST /v1/suppressions: the recipient's suppression (the existing one, unchanged, if it had one). */
+  async create(params: CreateSuppressionParams): Promise<Suppression> {
+    return unwrap(await this.#client.POST("/v1/suppressions", { body: params }));
+  }
+
+  /** GET /v1/suppressions/{id}. */
+  async retrieve(id: string): Promise<Suppression> {
+    return unwrap(await this.#client.GET("/v1/suppressions/{id}", { params: { path: { id } } }));
+  }
+
+  /** GET /v1/suppressions: one page, newest first, filtered by channel, address, reason. */
+  async listPage(query: ListSuppressionsParams = {}): Promise<SuppressionList> {
+    return unwrap(await this.#client.GET("/v1/suppressions", { params: { query } }));
+  }
+
+  /** DELETE /v1/suppressions/{id}: the recipient can be messaged again. */
+  async delete(id: string): Promise<void> {
+    unwrap(await this.#client.DELETE("/v1/suppressions/{id}", { params: { path: { id } } }));
+  }
+}
+
+export class TestHelpers {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** POST /v1/test_helpers/inbound_messages (test keys): a reply to one of your numbers, handled as a real one. */
+  async simulateInbound(params: SimulateInboundParams): Promise<Message> {
+    return unwrap(await this.#client.POST("/v1/test_helpers/inbound_messages", { body: params }));
+  }
+}
+
 export class OmniFlow {
   /** The typed openapi-fetch client, for any endpoint in the API document. */
   readonly client: Client<paths>;
   readonly messages: Messages;
   readonly senders: Senders;
   readonly apiKeys: ApiKeys;
+  readonly suppressions: Suppressions;
+  readonly testHelpers: TestHelpers;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -192,6 +240,8 @@ export class OmniFlow {
     this.messages = new Messages(this.client);
     this.senders = new Senders(this.client);
     this.apiKeys = new ApiKeys(this.client);
+    this.suppressions = new Suppressions(this.client);
+    this.testHelpers = new TestHelpers(this.client);
   }
 }
 

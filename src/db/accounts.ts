@@ -1,9 +1,11 @@
 // Accounts and API keys in D1.
 import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
+import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./schema.ts";
+import { suppressedRecipientsQuery } from "./suppressions.ts";
 
 /** Not revoked, and not past the end of a roll's overlap. */
 function keyWorksNow(): SQL {
@@ -39,16 +41,24 @@ export interface GateKey {
   lastUsedAt: number | null;
 }
 
-/** What an account's gate holds: the account and its working keys, in one round trip. */
-export async function accountWithKeys(db: Database, accountId: string): Promise<{ account: Account; keys: GateKey[] } | null> {
-  const [[account], keys] = await db.batch([
+/**
+ * What an account's gate holds: the account, its working keys and (up to
+ * `suppressionLimit` + 1 of) its suppressed recipients, in one round trip.
+ */
+export async function accountWithKeys(
+  db: Database,
+  accountId: string,
+  suppressionLimit: number,
+): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[] } | null> {
+  const [[account], keys, suppressed] = await db.batch([
     db.select().from(accounts).where(eq(accounts.id, accountId)),
     db
       .select({ id: apiKeys.id, hash: apiKeys.hash, permission: apiKeys.permission, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
       .where(and(eq(apiKeys.accountId, accountId), keyWorksNow())),
+    suppressedRecipientsQuery(db, accountId, suppressionLimit + 1),
   ]);
-  return account ? { account, keys } : null;
+  return account ? { account, keys, suppressions: suppressed } : null;
 }
 
 export async function findAccountByName(db: Database, name: string): Promise<Account | undefined> {
@@ -66,5 +76,11 @@ export async function rollWebhookSecret(db: Database, account: Account, secret: 
     .set({ webhookSecret: secret, previousWebhookSecret: account.webhookSecret, previousWebhookSecretExpiresAt: previousExpiresAt })
     .where(eq(accounts.id, account.id))
     .returning();
+  return updated!;
+}
+
+/** Sets (or with null clears) where the account's inbound messages are posted. */
+export async function setInboundCallback(db: Database, accountId: string, url: string | null): Promise<Account> {
+  const [updated] = await db.update(accounts).set({ inboundCallback: url }).where(eq(accounts.id, accountId)).returning();
   return updated!;
 }

@@ -4,7 +4,7 @@ import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm"
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
-import type { Message } from "../domain/message.ts";
+import type { Direction, Message } from "../domain/message.ts";
 import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
 import type { Template } from "../domain/template.ts";
@@ -12,28 +12,39 @@ import type { Database } from "./client.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { accounts, messages, type NewMessageRow, senders } from "./schema.ts";
 import { sendersQuery } from "./senders.ts";
+import { suppressionQuery } from "./suppressions.ts";
 import { templateQuery } from "./templates.ts";
 
 export interface CreateReads {
   templateId?: string;
   /** The channel's sender with this address, or with address undefined its default pool. */
   senders?: { channel: Channel; address: string | undefined };
+  /** The recipient whose suppression is looked up (address as suppressionKey gives it). */
+  recipient?: { channel: Channel; address: string };
 }
 
 export interface CreateReadResults {
   template: Template | undefined;
   senders: Sender[];
+  /** Whether the recipient is suppressed (false when it was not asked). */
+  suppressed: boolean;
 }
 
 /** What a create reads besides the account, in at most one D1 round trip. */
 export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
   const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
   const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
-  if (template && pool) {
-    const [[found], senders] = await db.batch([template, pool]);
-    return { template: found, senders };
-  }
-  return { template: template && (await template)[0], senders: pool ? await pool : [] };
+  const suppression = reads.recipient && suppressionQuery(db, accountId, reads.recipient.channel, reads.recipient.address);
+  // Only what is asked: one statement alone, or several in one batch.
+  const asked = [template, pool, suppression].filter((query) => query !== undefined);
+  const [first, ...rest] = asked;
+  const results: unknown[][] = first === undefined ? [] : rest.length === 0 ? [await first] : await db.batch([first, ...rest]);
+  const resultOf = (query: (typeof asked)[number] | undefined) => (query === undefined ? [] : results[asked.indexOf(query)]!);
+  return {
+    template: (resultOf(template) as Template[])[0],
+    senders: resultOf(pool) as Sender[],
+    suppressed: resultOf(suppression).length > 0,
+  };
 }
 
 export async function insertMessage(db: Database, row: NewMessageRow): Promise<void> {
@@ -50,6 +61,7 @@ export async function findMessage(db: Database, accountId: string, id: string): 
 
 export interface MessageFilters {
   status?: Status;
+  direction?: Direction;
   channel?: Channel;
   to?: string;
   /** Unix seconds, inclusive. */
@@ -65,6 +77,7 @@ export interface MessageFilters {
 function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
   return [
     filters.status === undefined ? undefined : eq(messages.status, filters.status),
+    filters.direction === undefined ? undefined : eq(messages.direction, filters.direction),
     filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
     filters.to === undefined ? undefined : eq(messages.to, filters.to),
     filters.createdGte === undefined ? undefined : gte(messages.id, firstIdAt("msg", filters.createdGte * 1000)),

@@ -8,6 +8,7 @@ import type { Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
+import type { Suppression } from "../domain/suppression.ts";
 import type { EmailBody, SmsBody, Template, WhatsappBody } from "../domain/template.ts";
 
 export const accounts = sqliteTable("accounts", {
@@ -23,6 +24,8 @@ export const accounts = sqliteTable("accounts", {
   // default), set with `npm run keys -- limits`.
   rateLimitRps: integer("rate_limit_rps"),
   dailyMessageLimit: integer("daily_message_limit"),
+  // Where inbound messages are posted as message.received (POST /v1/account).
+  inboundCallback: text("inbound_callback"),
 });
 
 export const apiKeys = sqliteTable(
@@ -96,6 +99,10 @@ export const messages = sqliteTable(
     id: text("id").primaryKey(),
     accountId: text("account_id").notNull(),
     mode: text("mode", { enum: ["test", "live"] }).notNull(),
+    // Rows from before inbound messages existed were all sent by the API.
+    direction: text("direction", { enum: ["outbound", "inbound"] })
+      .notNull()
+      .default("outbound"),
     channel: text("channel", { enum: ["sms", "whatsapp", "email"] }).notNull(),
     to: text("to").notNull(),
     from: text("from").notNull(),
@@ -121,6 +128,7 @@ export const messages = sqliteTable(
     index("messages_account_status_idx").on(t.accountId, t.status, t.id),
     index("messages_account_channel_idx").on(t.accountId, t.channel, t.id),
     index("messages_account_to_idx").on(t.accountId, t.to, t.id),
+    index("messages_account_direction_idx").on(t.accountId, t.direction, t.id),
     // Only the (few) queued rows: what the reconciler scans every minute.
     index("messages_queued_idx").on(t.updatedAt).where(sql`${t.status} = 'queued'`),
   ],
@@ -211,6 +219,44 @@ export const senders = sqliteTable(
   ],
 );
 
+// Recipients an account must not message (src/domain/suppression.ts).
+export const suppressions = sqliteTable(
+  "suppressions",
+  {
+    // sup_ + UUIDv7 (hex).
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    channel: text("channel", { enum: ["sms", "whatsapp", "email"] }).notNull(),
+    // E.164, or a lower-cased email address.
+    address: text("address").notNull(),
+    reason: text("reason", { enum: ["opt_out", "hard_bounce", "complaint", "manual"] }).notNull(),
+    sourceMessageId: text("source_message_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // One per recipient; also how a create's check finds it.
+    uniqueIndex("suppressions_account_channel_address_idx").on(t.accountId, t.channel, t.address),
+    // The list, and its filters, by keyset on the id.
+    index("suppressions_account_id_idx").on(t.accountId, t.id),
+    index("suppressions_account_reason_idx").on(t.accountId, t.reason, t.id),
+    index("suppressions_account_address_idx").on(t.accountId, t.address, t.id),
+  ],
+);
+
+// Replies already stored, by the provider's id of the message: a provider
+// that retries its webhook (Meta does, for days) must not store a reply twice.
+export const inboundReceipts = sqliteTable(
+  "inbound_receipts",
+  {
+    provider: text("provider", { enum: ["twilio", "whatsapp"] }).notNull(),
+    providerMessageId: text("provider_message_id").notNull(),
+    // The inbound message the reply is stored as.
+    messageId: text("message_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerMessageId] })],
+);
+
 // The tables store the domain's records exactly: a column that drifts from
 // its record (a type, a null) fails the type check here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -220,7 +266,8 @@ type SchemaMatchesDomain = [
   Same<typeof templates.$inferSelect, Template>,
   Same<typeof senders.$inferSelect, Sender>,
   Same<typeof apiKeys.$inferSelect, ApiKey>,
-] extends [true, true, true, true, true]
+  Same<typeof suppressions.$inferSelect, Suppression>,
+] extends [true, true, true, true, true, true]
   ? true
   : never;
 const schemaMatchesDomain: SchemaMatchesDomain = true;

@@ -1,12 +1,13 @@
 // Senders in D1. Every query is scoped to one account.
 import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import type { Account } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Sender } from "../domain/sender.ts";
 import { BOUND_SENDER_STATUSES, USABLE_SENDER_STATUSES } from "../domain/sender-verification.ts";
 import type { Database } from "./client.ts";
 import { accountPage, type Page } from "./pagination.ts";
-import { senders } from "./schema.ts";
+import { accounts, senders } from "./schema.ts";
 
 const byId = (accountId: string, id: string) => and(eq(senders.accountId, accountId), eq(senders.id, id));
 
@@ -98,4 +99,35 @@ export async function deleteSender(db: Database, accountId: string, id: string):
 /** One page of an account's senders, newest first, by keyset on (account_id, id) (ids sort by creation time). */
 export function listSenders(db: Database, accountId: string, limit: number, cursor: Cursor | null): Promise<Page<Sender>> {
   return accountPage(db, { table: senders, order: "desc", accountId, limit, cursor });
+}
+
+/**
+ * The account that a number receiving a reply belongs to, with the number as
+ * its sender has it: the account holding it as a proven sender (verified or
+ * operator-bound, so at most one), found by address or, for WhatsApp, by
+ * Meta's phone-number id.
+ */
+export async function accountOfNumber(
+  db: Database,
+  channel: Channel,
+  address: string,
+  phoneNumberId?: string,
+): Promise<{ account: Account; address: string } | undefined> {
+  const number = phoneNumberId === undefined ? eq(senders.address, address) : or(eq(senders.address, address), eq(senders.phoneNumberId, phoneNumberId));
+  const [row] = await db
+    .select({ account: accounts, address: senders.address })
+    .from(senders)
+    .innerJoin(accounts, eq(accounts.id, senders.accountId))
+    .where(and(eq(senders.channel, channel), inArray(senders.status, [...BOUND_SENDER_STATUSES]), number))
+    .limit(1);
+  return row;
+}
+
+/** The account's sender on the channel with this address, whatever its status. */
+export async function findSenderByAddress(db: Database, accountId: string, channel: Channel, address: string): Promise<Sender | undefined> {
+  return db
+    .select()
+    .from(senders)
+    .where(and(eq(senders.accountId, accountId), eq(senders.channel, channel), eq(senders.address, address)))
+    .get();
 }

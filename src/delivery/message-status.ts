@@ -15,7 +15,7 @@ import { database } from "../db/client.ts";
 import { messageForDelivery } from "../db/messages.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { unixSeconds } from "../domain/ids.ts";
-import { type MessageObject, toMessageObject } from "../domain/message.ts";
+import { type Message, type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { providerFor } from "../providers/index.ts";
@@ -32,8 +32,10 @@ import {
   RETRY_TOLERANCE_MS,
   type ReceiptOutcome,
 } from "./handoff-rules.ts";
-import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent } from "./message-store.ts";
+import { announceReceived } from "./inbound-arrival.ts";
+import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent, type SigningSecrets } from "./message-store.ts";
 import { PROJECTION_RETRY_MS, StatusProjection } from "./status-projection.ts";
+import { suppressFromOutcome } from "./suppression-feed.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** The Durable Object of one message: one instance per message id. */
@@ -144,11 +146,18 @@ export class MessageStatus extends DurableObject<Env> {
     const handedTo = state && state.providerMessageId !== null ? { provider: state.provider, id: state.providerMessageId } : null;
     if (!state || !handedTo || receipt.provider !== handedTo.provider || receipt.providerMessageId !== handedTo.id) return "unknown";
     if (receipt.status === null) {
+      await suppressFromOutcome(this.env, state.message, undefined, receipt.detail);
       this.store.addEvents([{ type: "receipt.noted", data: { source: receipt.provider, detail: receipt.detail ?? null }, at: Date.now() }]);
       return "noted";
     }
     const { errorCode, errorMessage, detail } = receipt;
     return (await this.change(state, receipt.status, { source: receipt.provider, errorCode, errorMessage, detail })) ? "applied" : "ignored";
+  }
+
+  /** An inbound message, just stored (src/services/inbound.ts): its message.received callback goes out. */
+  async received(message: Message, signing: SigningSecrets | null): Promise<void> {
+    await announceReceived(this.store, this.outbox, this.ctx.storage, message, signing);
+    await this.armAlarm();
   }
 
   events() {
@@ -237,6 +246,7 @@ export class MessageStatus extends DurableObject<Env> {
     this.store.addEvents([...before, { type: "status.changed", data: changed, at: now, webhook }]);
     if (webhook) await this.ctx.storage.setAlarm(now + INLINE_SAFETY_MS);
     await this.projection.write();
+    await suppressFromOutcome(this.env, state.message, change.errorCode);
     await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
     await this.armAlarm();
     return true;

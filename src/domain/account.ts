@@ -16,4 +16,6 @@ export interface Account {
   /** Overrides of the defaults in limits.ts (null: the default). */
   rateLimitRps: number | null;
   dailyMessageLimit: number | null;
+  /** Where inbound messages are posted (message.received), or null. */
+  inboundCallback: string | null;
 }

@@ -131,11 +131,15 @@ export const createMessageSchema = z
 
 export type CreateMessageInput = z.output<typeof createMessageSchema>;
 
+/** outbound: created through the API; inbound: a reply received from a provider (or the test helper). */
+export type Direction = "outbound" | "inbound";
+
 /** A message as stored: what its create was given, what is sent, and where its delivery stands. */
 export interface Message {
   id: string;
   accountId: string;
   mode: Mode;
+  direction: Direction;
   channel: Channel;
   to: string;
   from: string;
@@ -170,6 +174,7 @@ export function toMessageObject(row: Message) {
   return {
     id: row.id,
     object: "message" as const,
+    direction: row.direction,
     channel: row.channel,
     to: row.to,
     from: row.from,

@@ -2,7 +2,8 @@
 // and out of order; a report only moves a message forward.
 // A message's status. (Named Status, not MessageStatus: that is the name of
 // the Durable Object class that owns every message's transitions.)
-export const STATUSES = ["queued", "sent", "delivered", "read", "undelivered", "failed"] as const;
+// `received` is an inbound message's only status.
+export const STATUSES = ["queued", "sent", "delivered", "read", "undelivered", "failed", "received"] as const;
 export type Status = (typeof STATUSES)[number];
 
 const RANK: Record<Status, number> = {
@@ -13,11 +14,12 @@ const RANK: Record<Status, number> = {
   undelivered: 2,
   failed: 2,
   read: 3,
+  received: 0,
 };
 
 /** Whether a message in `from` may move to `to`. Failures are terminal; read follows delivery. */
 export function canTransition(from: Status, to: Status): boolean {
-  if (from === "undelivered" || from === "failed") return false;
+  if (from === "undelivered" || from === "failed" || from === "received" || to === "received") return false;
   return RANK[to] > RANK[from];
 }
 

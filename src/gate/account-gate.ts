@@ -1,6 +1,7 @@
 // One Durable Object per account (getByName(account id)): the one call the
 // API makes before its own work. It holds the account, the hashes of its
-// active API keys and what a message create reads (templates, senders), all
+// active API keys and what a message create reads (templates, senders,
+// suppressions: src/gate/suppression-cache.ts), all
 // loaded from D1 on first use and kept in memory; and the token bucket of
 // each key and the account's daily message count per channel. All of an
 // account's requests pass through this one instance, so limits are exact
@@ -27,6 +28,7 @@ import type { Template } from "../domain/template.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { GateStore } from "./gate-store.ts";
+import { MAX_PRELOADED, SuppressionCache, type SuppressionChange } from "./suppression-cache.ts";
 
 const RELOAD_AFTER_MS = 10_000;
 /** An unknown key reloads the keys at most this often (a burst of bad keys costs one D1 read a second). */
@@ -71,6 +73,8 @@ export interface GateChange {
   account?: boolean;
   templates?: string[];
   senders?: Channel[];
+  /** Recipients suppressed or no longer suppressed. */
+  suppressions?: SuppressionChange[];
 }
 
 interface Loaded {
@@ -91,6 +95,7 @@ export class AccountGate extends DurableObject<Env> {
   #generation = 0;
   readonly #templates = new Map<string, Template>();
   readonly #senders = new Map<string, Sender[]>();
+  readonly #suppressions = new SuppressionCache();
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -157,6 +162,7 @@ export class AccountGate extends DurableObject<Env> {
     for (const channel of change.senders ?? []) {
       for (const key of this.#senders.keys()) if (key.startsWith(`${channel}|`)) this.#senders.delete(key);
     }
+    this.#suppressions.apply(change.suppressions ?? []);
   }
 
   /**
@@ -167,12 +173,14 @@ export class AccountGate extends DurableObject<Env> {
   #load(accountId: string): Promise<Loaded | null> {
     const generation = this.#generation;
     if (this.#loading?.generation === generation) return this.#loading.promise;
-    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.DB), accountId)
+    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.DB), accountId, MAX_PRELOADED)
       .then((row) => {
-        const loaded = row && { ...row, at: Date.now() };
+        const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
         this.#templates.clear();
         this.#senders.clear();
+        if (row && generation === this.#generation) this.#suppressions.load(row.suppressions);
+        else this.#suppressions.clear();
         return loaded;
       })
       .finally(() => {
@@ -188,11 +196,15 @@ export class AccountGate extends DurableObject<Env> {
     const sendersKey = reads.senders && `${reads.senders.channel}|${reads.senders.address ?? ""}`;
     const template = templateId === undefined ? undefined : this.#templates.get(templateId);
     const senders = sendersKey === undefined ? [] : this.#senders.get(sendersKey);
+    const suppressed = this.#suppressions.lookup(reads.recipient);
     const missing: CreateReads = {
       templateId: templateId !== undefined && !template ? templateId : undefined,
       senders: senders === undefined ? reads.senders : undefined,
+      recipient: suppressed === undefined ? reads.recipient : undefined,
     };
-    if (missing.templateId === undefined && missing.senders === undefined) return { template, senders: senders ?? [] };
+    if (missing.templateId === undefined && missing.senders === undefined && missing.recipient === undefined) {
+      return { template, senders: senders ?? [], suppressed: suppressed ?? false };
+    }
     const generation = this.#generation;
     const loaded = await readForCreate(database(this.env.DB), accountId, missing);
     if (generation === this.#generation) {
@@ -200,8 +212,9 @@ export class AccountGate extends DurableObject<Env> {
       // Only what exists is cached (as for templates): a sender added straight
       // in D1 (the operator's binding) then works on its first use.
       if (sendersKey !== undefined && missing.senders && loaded.senders.length > 0) cache(this.#senders, sendersKey, loaded.senders);
+      if (missing.recipient) this.#suppressions.remember(missing.recipient, loaded.suppressed);
     }
-    return { template: template ?? loaded.template, senders: senders ?? loaded.senders };
+    return { template: template ?? loaded.template, senders: senders ?? loaded.senders, suppressed: suppressed ?? loaded.suppressed };
   }
 }
 

@@ -41,3 +41,15 @@ export interface Receipt {
   errorMessage?: string;
   detail: string;
 }
+
+/** An incoming message as a provider's webhook reports it (Twilio's incoming-message webhook, WhatsApp `messages`). */
+export interface InboundReport {
+  provider: "twilio" | "whatsapp";
+  /** Our number that received it (E.164 as the provider writes it), and for WhatsApp Meta's id of that number. */
+  to: string;
+  phoneNumberId?: string;
+  /** The sender, E.164. */
+  from: string;
+  text: string;
+  providerMessageId: string;
+}

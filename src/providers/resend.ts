@@ -56,6 +56,8 @@ const EVENT_STATUS: Record<string, Pick<Receipt, "status" | "errorCode">> = {
   "email.bounced": { status: "failed", errorCode: "email_bounced" },
   "email.failed": { status: "failed", errorCode: "provider_rejected" },
   "email.delivery_delayed": { status: null },
+  // The recipient marked it as spam: no status change, but a suppression (src/delivery/suppression-feed.ts).
+  "email.complained": { status: null },
 };
 
 interface ResendEvent {

@@ -1,7 +1,7 @@
 // SMS through Twilio Programmable Messaging:
 // POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, HTTP Basic (SID:token).
 import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
-import type { Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
+import type { InboundReport, Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
 
 export interface TwilioConfig {
   apiBase: string;
@@ -15,7 +15,8 @@ export interface TwilioConfig {
 const PERMANENT_ERRORS: Record<number, string> = {
   21211: "invalid_number",
   21614: "invalid_number",
-  21610: "recipient_opted_out",
+  // The recipient replied STOP to this sender: the message object suppresses them too.
+  21610: "recipient_suppressed",
   21408: "region_not_enabled",
   21612: "unreachable_destination",
   30003: "unreachable_destination",
@@ -97,4 +98,11 @@ export async function twilioSignature(authToken: string, url: string, params: Re
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
   const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data));
   return btoa(String.fromCharCode(...new Uint8Array(signature)));
+}
+
+/** Twilio's incoming-message webhook (form fields From, To, Body, MessageSid); null when it is not a message we can read. */
+export function twilioInbound(params: Record<string, string>): InboundReport | null {
+  const { From: from, To: to, Body: text, MessageSid: sid } = params;
+  if (!from || !to || text === undefined || !sid) return null;
+  return { provider: "twilio", to, from, text, providerMessageId: sid };
 }

@@ -1,6 +1,6 @@
 // WhatsApp through Meta's Cloud API: POST {base}/{phone-number-id}/messages, JSON, Bearer token.
 import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
-import type { Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
+import type { InboundReport, Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
 
 export interface WhatsAppConfig {
   apiBase: string;
@@ -107,6 +107,44 @@ export function whatsappReceipts(payload: unknown): Receipt[] {
           detail: `status=${update.status ?? ""}`,
         };
       }),
+    ),
+  );
+}
+
+interface WhatsAppInbound {
+  from?: string;
+  id?: string;
+  type?: string;
+  text?: { body?: string };
+}
+
+interface WhatsAppValue {
+  metadata?: { display_phone_number?: string; phone_number_id?: string };
+  messages?: WhatsAppInbound[];
+}
+
+/**
+ * Every text message in a webhook payload (entry[].changes[].value.messages[]),
+ * with the number that received it. Other types (images, reactions, buttons)
+ * carry no text a stop word could be, and are not stored.
+ */
+export function whatsappInbound(payload: unknown): InboundReport[] {
+  const entries = (payload as { entry?: { changes?: { value?: WhatsAppValue }[] }[] })?.entry ?? [];
+  return entries.flatMap((entry) =>
+    (entry.changes ?? []).flatMap(({ value }) =>
+      (value?.messages ?? [])
+        .filter((message) => message.type === "text" && typeof message.text?.body === "string" && message.from && message.id)
+        .map(
+          (message): InboundReport => ({
+            provider: "whatsapp",
+            // Meta writes numbers without the "+".
+            to: `+${value?.metadata?.display_phone_number ?? ""}`,
+            phoneNumberId: value?.metadata?.phone_number_id,
+            from: `+${message.from}`,
+            text: message.text!.body!,
+            providerMessageId: message.id!,
+          }),
+        ),
     ),
   );
 }

@@ -4,6 +4,17 @@ import { apiKeysRouter } from "./api-keys/index.ts";
 import { messagesRouter } from "./messages/index.ts";
 import { providersRouter } from "./providers/index.ts";
 import { sendersRouter } from "./senders/index.ts";
+import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
+import { testHelpersRouter } from "./test-helpers/index.ts";
 
-export const apiRouters = [messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, providersRouter];
+export const apiRouters = [
+  messagesRouter,
+  templatesRouter,
+  sendersRouter,
+  accountRouter,
+  apiKeysRouter,
+  suppressionsRouter,
+  testHelpersRouter,
+  providersRouter,
+];

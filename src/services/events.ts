@@ -6,8 +6,9 @@ import { fail, type Result, succeed } from "../domain/result.ts";
 
 export async function messageEvents(env: Env, message: Message) {
   const stored = await messageStatusStub(env, message.id).events();
-  const created = { at: message.createdAt * 1000, type: "message.created", data: { status: "queued", source: "api" } };
-  return [created, ...stored].map((event) => ({
+  // An inbound message's object logs its arrival itself (message.received).
+  const created = message.direction === "inbound" ? [] : [{ at: message.createdAt * 1000, type: "message.created", data: { status: "queued", source: "api" } }];
+  return [...created, ...stored].map((event) => ({
     object: "message_event" as const,
     type: event.type,
     created_at: Math.floor(event.at / 1000),

@@ -10,6 +10,7 @@ import { type CreateMessageInput, type Message, renderDirect } from "../domain/m
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { pickSender, type Sender, senderFrom, senderKey } from "../domain/sender.ts";
+import { suppressionKey } from "../domain/suppression.ts";
 import { renderTemplate, type Template } from "../domain/template.ts";
 import { logger } from "../log.ts";
 
@@ -21,6 +22,7 @@ export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateRea
   return {
     templateId: "template_id" in input.content ? input.content.template_id : undefined,
     senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
+    recipient: { channel, address: suppressionKey(channel, input.to) },
   };
 }
 
@@ -40,6 +42,7 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
   const db = database(env.DB);
   const { channel } = input;
   const reads = options.reads ?? (await readForCreate(db, account.id, readsForCreate(input, account.mode)));
+  if (reads.suppressed) return suppressedRecipient(input);
   const rendered = render(input, reads.template);
   if (!rendered.ok) return rendered;
   const sentFrom = sender(account, input, reads.senders);
@@ -50,6 +53,7 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     id,
     accountId: account.id,
     mode: account.mode,
+    direction: "outbound",
     channel,
     to: input.to,
     from: sentFrom.value,
@@ -100,6 +104,14 @@ async function redrive(env: Env, messageId: string): Promise<void> {
   } catch (error) {
     logger.with({ message_id: messageId }).error("redrive_failed", { error });
   }
+}
+
+function suppressedRecipient({ channel, to }: CreateMessageInput): Result<never> {
+  return fail(
+    "to",
+    "recipient_suppressed",
+    `${to} is on your ${channel} suppression list (it opted out, bounced, complained or was added by you): see GET /v1/suppressions?channel=${channel}. Delete the suppression only if the recipient asked to hear from you again.`,
+  );
 }
 
 function render({ channel, content }: CreateMessageInput, template: Template | undefined): Result<RenderedContent> {

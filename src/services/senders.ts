@@ -39,6 +39,7 @@ const PLATFORM_ACCOUNT: Account = {
   createdAt: 0,
   rateLimitRps: null,
   dailyMessageLimit: null,
+  inboundCallback: null,
 };
 
 const unproven = { verificationToken: null, verificationCodeHash: null, verificationExpiresAt: null, verificationAttempts: 0 };
@@ -87,7 +88,7 @@ async function sendCode(env: Env, sender: Sender, code: string): Promise<void> {
   });
   // The platform's own sender, so the create needs no lookup of it.
   const platformSender: Sender = { ...sender, accountId: PLATFORM_ACCOUNT.id, address: input.from!, status: "operator_bound" };
-  const message = await createMessage(env, PLATFORM_ACCOUNT, input, { reads: { template: undefined, senders: [platformSender] } });
+  const message = await createMessage(env, PLATFORM_ACCOUNT, input, { reads: { template: undefined, senders: [platformSender], suppressed: false } });
   logger.with({ sender_id: sender.id }).info("sender_code_sent", message.ok ? { message_id: message.value.id } : { problem: message.problem.code });
 }
 

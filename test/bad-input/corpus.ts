@@ -312,6 +312,8 @@ const listCases: BadRequest[] = [
   list("starting_after (not ours)", `starting_after=${validId}`, unknownParam("starting_after")),
   list("bad status", "status=sending", invalid("status")),
   list("bad channel", "channel=fax", invalid("channel")),
+  list("bad direction", "direction=sideways", invalid("direction")),
+  list("direction in upper case", "direction=INBOUND", invalid("direction")),
   list("bad to", "to=abc", invalid("to")),
   list("bad created[gte]", "created[gte]=yesterday", invalid("created[gte]")),
   list("negative created[lte]", "created[lte]=-5", invalid("created[lte]")),
@@ -654,6 +656,105 @@ const receiptCases: BadRequest[] = [
   }),
 ];
 
+// ---------------------------------------------------------------- suppressions, inbound replies, inbound_callback
+
+const suppressionBody = (overrides: Record<string, unknown> = {}) => ({ json: { channel: "sms", address: "+14155550123", ...overrides } });
+const createSuppression = (name: string, body: Body, expected: Expected, extra: Partial<BadRequest> = {}): BadRequest =>
+  request(`POST /v1/suppressions: ${name}`, "POST", "/v1/suppressions", expected, { body, ...extra });
+const validSuppressionId = `sup_${"0".repeat(32)}`;
+const replyBody = (overrides: Record<string, unknown> = {}) => ({
+  json: { channel: "sms", from: "+14155550123", to: "+15005550006", text: "STOP", ...overrides },
+});
+const reply = (name: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/test_helpers/inbound_messages: ${name}`, "POST", "/v1/test_helpers/inbound_messages", expected, { body });
+const updateAccount = (name: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/account: ${name}`, "POST", "/v1/account", expected, { body });
+
+const consentCases: BadRequest[] = [
+  createSuppression("truncated JSON", { raw: '{"channel":"sms","address":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  createSuppression("JSON null", { json: null }, { status: 400, code: "invalid_body" }),
+  createSuppression("XML", { raw: "<s><channel>sms</channel></s>", contentType: "application/xml" }, { status: 415, code: "unsupported_media_type" }),
+  createSuppression("an empty body", { json: {} }, invalid("channel")),
+  createSuppression("form __proto__ key", { form: "channel=sms&address=%2B14155550123&__proto__[admin]=1" }, unknownParam("__proto__[admin]")),
+  ...[null, 1, "", "fax", "ＳＭＳ"].map((value) =>
+    createSuppression(`channel ${JSON.stringify(value)}`, suppressionBody({ channel: value }), invalid("channel")),
+  ),
+  ...[null, 14155550123, "", "4155550123", "+1", "omni_verify", "+1 415 555 0123 ext. 9", "a".repeat(321)].map((value) =>
+    createSuppression(`address ${JSON.stringify(value).slice(0, 40)}`, suppressionBody({ address: value }), invalid("address")),
+  ),
+  ...["ana@", "+14155550123", "Ana <ana@example.com>"].map((value) =>
+    createSuppression(`email address ${value}`, suppressionBody({ channel: "email", address: value }), invalid("address")),
+  ),
+  ...[null, "", "bounce", "OPT_OUT", "unsubscribed"].map((value) =>
+    createSuppression(`reason ${JSON.stringify(value)}`, suppressionBody({ reason: value }), invalid("reason")),
+  ),
+  createSuppression("source_message_id (set by OmniFlow only)", suppressionBody({ source_message_id: validId }), unknownParam("source_message_id")),
+  ...ODD_CHARACTERS.map(([what, char]) => createSuppression(`address with ${what}`, suppressionBody({ address: `+1415555${char}0123` }), invalid("address"))),
+  ...INJECTIONS.map((value) => createSuppression(`injection in address: ${value}`, suppressionBody({ address: value }), invalid("address"))),
+  request("GET /v1/suppressions with a bad reason", "GET", "/v1/suppressions?reason=bounce", invalid("reason")),
+  request("GET /v1/suppressions with a bad channel", "GET", "/v1/suppressions?channel=fax", invalid("channel")),
+  request("GET /v1/suppressions with a bad address", "GET", "/v1/suppressions?address=abc", invalid("address")),
+  request(
+    "GET /v1/suppressions with a message cursor",
+    "GET",
+    `/v1/suppressions?cursor=${b64url(JSON.stringify({ id: validId, dir: "next" }))}`,
+    invalid("cursor"),
+  ),
+  request("GET /v1/suppressions with a message filter", "GET", "/v1/suppressions?status=queued", unknownParam("status")),
+  request("GET an unknown suppression", "GET", `/v1/suppressions/${validSuppressionId}`, notFound),
+  request("GET a suppression id over 64 characters", "GET", `/v1/suppressions/sup_${"0".repeat(70)}`, invalid("id")),
+  request("DELETE an unknown suppression", "DELETE", `/v1/suppressions/${validSuppressionId}`, notFound),
+  request("DELETE a message id as a suppression", "DELETE", `/v1/suppressions/${validId}`, notFound),
+  request(
+    "PATCH /v1/suppressions/:id",
+    "PATCH",
+    `/v1/suppressions/${validSuppressionId}`,
+    { status: 405, code: "method_not_allowed" },
+    { body: suppressionBody() },
+  ),
+  ...INJECTIONS.map((value) => request(`GET a suppression by an injection: ${value}`, "GET", `/v1/suppressions/${encodeURIComponent(value)}`, notFound)),
+
+  reply("an empty body", { json: {} }, invalid("channel")),
+  reply("channel email", replyBody({ channel: "email" }), invalid("channel")),
+  reply("from not a number", replyBody({ from: "ana@example.com" }), invalid("from")),
+  reply("to not a number", replyBody({ to: "omni_verify" }), invalid("to")),
+  reply("to not one of the account's senders", replyBody({ to: "+14155550100" }), { status: 400, code: "resource_missing", param: "to" }),
+  reply("empty text", replyBody({ text: "" }), invalid("text")),
+  reply("sms text over 1,600 characters", replyBody({ text: "x".repeat(1601) }), invalid("text")),
+  reply("text as a number", replyBody({ text: 5 }), invalid("text")),
+  reply("an unknown field", replyBody({ media_url: "https://x.example/a.png" }), unknownParam("media_url")),
+  ...ODD_CHARACTERS.map(([what, char]) => reply(`from with ${what}`, replyBody({ from: `+1415555${char}0123` }), invalid("from"))),
+  ...INJECTIONS.map((value) => reply(`injection in from: ${value}`, replyBody({ from: value }), invalid("from"))),
+
+  updateAccount("an unknown field", { json: { name: "renamed" } }, unknownParam("name")),
+  updateAccount("inbound_callback not a URL", { json: { inbound_callback: "your-app.com/inbound" } }, invalid("inbound_callback")),
+  updateAccount(
+    "inbound_callback to a metadata address",
+    { json: { inbound_callback: "http://169.254.169.254/latest/meta-data" } },
+    invalid("inbound_callback"),
+  ),
+  updateAccount("inbound_callback to a private address", { json: { inbound_callback: "http://10.0.0.1/inbound" } }, invalid("inbound_callback")),
+  updateAccount("inbound_callback to an internal name", { json: { inbound_callback: "http://inbound.internal/x" } }, invalid("inbound_callback")),
+  updateAccount("inbound_callback with credentials", { json: { inbound_callback: "https://user:pass@your-app.com/x" } }, invalid("inbound_callback")),
+  updateAccount("inbound_callback as a number", { json: { inbound_callback: 1 } }, invalid("inbound_callback")),
+  updateAccount(
+    "inbound_callback over 2,048 characters",
+    { json: { inbound_callback: `https://your-app.com/${"a".repeat(2048)}` } },
+    invalid("inbound_callback"),
+  ),
+  ...INJECTIONS.map((value) => updateAccount(`injection in inbound_callback: ${value}`, { json: { inbound_callback: value } }, invalid("inbound_callback"))),
+
+  request("Twilio inbound message without a signature", "POST", "/v1/providers/twilio/inbound", invalidSignature, {
+    authorization: null,
+    body: { form: "From=%2B14155550123&To=%2B15005550006&Body=STOP&MessageSid=SM1" },
+  }),
+  request("Twilio inbound message with a wrong signature", "POST", "/v1/providers/twilio/inbound", invalidSignature, {
+    authorization: null,
+    body: { form: "From=%2B14155550123&To=%2B15005550006&Body=STOP&MessageSid=SM1" },
+    headers: { "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl" },
+  }),
+];
+
 // ---------------------------------------------------------------- routing and auth (every endpoint)
 
 const unauthorized = (code: string): Expected => ({ status: 401, code });
@@ -679,6 +780,12 @@ const ENDPOINTS: [string, string, Body?][] = [
   ["DELETE", `/v1/api_keys/${validKeyId}`],
   ["POST", `/v1/api_keys/${validKeyId}/roll`, { json: {} }],
   ["POST", `/v1/messages/${validId}/webhook/retry`],
+  ["POST", "/v1/suppressions", suppressionBody()],
+  ["GET", "/v1/suppressions"],
+  ["GET", `/v1/suppressions/${validSuppressionId}`],
+  ["DELETE", `/v1/suppressions/${validSuppressionId}`],
+  ["POST", "/v1/account", { json: { inbound_callback: "https://your-app.com/inbound" } }],
+  ["POST", "/v1/test_helpers/inbound_messages", replyBody()],
 ];
 const BAD_AUTHORIZATIONS: [string, string | null, string][] = [
   ["no Authorization header", null, "missing_api_key"],
@@ -734,6 +841,7 @@ export const CORPUS: BadRequest[] = [
   ...accountCases,
   ...apiKeyCases,
   ...receiptCases,
+  ...consentCases,
   ...authCases,
   ...routingCases,
 ];

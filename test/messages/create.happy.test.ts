@@ -29,6 +29,7 @@ describe("POST /v1/messages", () => {
     expect(message).toEqual({
       id: expect.stringMatching(/^msg_[0-9a-f]{32}$/),
       object: "message",
+      direction: "outbound",
       channel: "whatsapp",
       to: "+919876543210",
       from: "omni_verify",

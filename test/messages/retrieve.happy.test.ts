@@ -8,6 +8,7 @@ const MESSAGE_FIELDS = [
   "content",
   "created_at",
   "delivered_at",
+  "direction",
   "error",
   "from",
   "id",

@@ -62,6 +62,11 @@ async function verifyWithResolverDown(): Promise<Response> {
   }
 }
 
+async function createdSuppressionId(account: TestAccount): Promise<string> {
+  const res = await api("/v1/suppressions", { key: account.key, json: { channel: "sms", address: "+14155550123" } });
+  return (await res.json<{ id: string }>()).id;
+}
+
 async function createdKeyId(account: TestAccount): Promise<string> {
   const res = await api("/v1/api_keys", { key: account.key, json: { name: "contract" } });
   return (await res.json<{ id: string }>()).id;
@@ -213,6 +218,40 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
   },
   "GET /v1/account": {
     200: (account) => api("/v1/account", { key: account.key }),
+  },
+  "POST /v1/account": {
+    200: (account) => api("/v1/account", { key: account.key, json: { inbound_callback: "https://your-app.com/inbound" } }),
+    400: (account) => api("/v1/account", { key: account.key, json: { inbound_callback: "ftp://your-app.com/inbound" } }),
+  },
+  "POST /v1/suppressions": {
+    201: (account) => api("/v1/suppressions", { key: account.key, json: { channel: "sms", address: "+14155550123" } }),
+    200: async (account) => {
+      await createdSuppressionId(account);
+      return api("/v1/suppressions", { key: account.key, json: { channel: "sms", address: "+14155550123" } });
+    },
+    400: (account) => api("/v1/suppressions", { key: account.key, json: { channel: "sms", address: "ana@example.com" } }),
+  },
+  "GET /v1/suppressions": {
+    200: async (account) => {
+      await createdSuppressionId(account);
+      return api("/v1/suppressions?limit=1&reason=manual", { key: account.key });
+    },
+    400: (account) => api("/v1/suppressions?reason=bounced", { key: account.key }),
+  },
+  "GET /v1/suppressions/{id}": {
+    200: async (account) => api(`/v1/suppressions/${await createdSuppressionId(account)}`, { key: account.key }),
+    400: (account) => api(`/v1/suppressions/sup_${"0".repeat(70)}`, { key: account.key }),
+    404: (account) => api("/v1/suppressions/sup_0123456789abcdef0123456789abcdef", { key: account.key }),
+  },
+  "DELETE /v1/suppressions/{id}": {
+    200: async (account) => api(`/v1/suppressions/${await createdSuppressionId(account)}`, { key: account.key, method: "DELETE" }),
+    400: (account) => api(`/v1/suppressions/sup_${"0".repeat(70)}`, { key: account.key, method: "DELETE" }),
+    404: (account) => api("/v1/suppressions/sup_0123456789abcdef0123456789abcdef", { key: account.key, method: "DELETE" }),
+  },
+  "POST /v1/test_helpers/inbound_messages": {
+    201: (account) =>
+      api("/v1/test_helpers/inbound_messages", { key: account.key, json: { channel: "sms", from: "+14155550123", to: "+15005550006", text: "Thanks" } }),
+    400: (account) => api("/v1/test_helpers/inbound_messages", { key: account.key, json: { channel: "email", from: "a@b.co", to: "c@d.co", text: "x" } }),
   },
   "POST /v1/account/webhook_secret/roll": {
     200: (account) => api("/v1/account/webhook_secret/roll", { key: account.key, method: "POST" }),

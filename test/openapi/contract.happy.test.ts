@@ -69,7 +69,8 @@ describe("every documented request body example", () => {
     if (route.path !== "/v1/templates") await seedExample(account);
     const body = mediaType === "application/json" ? JSON.stringify(example) : stringify(example);
     const res = await api(route.path, { key: account.key, method: route.method, body, headers: { "Content-Type": mediaType } });
-    const success = Object.keys(route.operation.responses).find((status) => status.startsWith("2"))!;
-    await expectDocumented(route, success, res);
+    // An example on a fresh account makes something new: the route's 201 if it documents one (POST /v1/suppressions also documents the 200 of a repeat).
+    const successes = Object.keys(route.operation.responses).filter((status) => status.startsWith("2"));
+    await expectDocumented(route, successes.includes("201") ? "201" : successes[0]!, res);
   });
 });

@@ -4,7 +4,7 @@
 import { createHmac } from "node:crypto";
 import twilio from "twilio";
 import type { TestProject } from "vitest/node";
-import { PROVIDER_SECRETS, type ProviderSignatures, SIGNED_TWILIO, SIGNED_WHATSAPP } from "../fixtures/signed-reports.ts";
+import { PROVIDER_SECRETS, type ProviderSignatures, SIGNED_TWILIO, SIGNED_TWILIO_INBOUND, SIGNED_WHATSAPP } from "../fixtures/signed-reports.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,5 +20,10 @@ export default function setup(project: TestProject): void {
   }
   // Meta: X-Hub-Signature-256 is "sha256=" + the hex HMAC-SHA256 of the raw body, keyed with the whole app secret.
   const whatsappSignature = `sha256=${createHmac("sha256", PROVIDER_SECRETS.whatsappAppSecret).update(SIGNED_WHATSAPP.body).digest("hex")}`;
-  project.provide("providerSignatures", { twilio: twilioSignature, whatsapp: whatsappSignature });
+  const inbound = SIGNED_TWILIO_INBOUND;
+  const twilioInbound = twilio.getExpectedTwilioSignature(PROVIDER_SECRETS.twilioAuthToken, inbound.url, { ...inbound.params });
+  if (!twilio.validateRequest(PROVIDER_SECRETS.twilioAuthToken, twilioInbound, inbound.url, { ...inbound.params })) {
+    throw new Error("twilio.validateRequest refused its own signature of the inbound message");
+  }
+  project.provide("providerSignatures", { twilio: twilioSignature, whatsapp: whatsappSignature, twilioInbound });
 }

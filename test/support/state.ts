@@ -1,13 +1,13 @@
 // What an account has stored, row by row, for "a refused request stores
 // nothing" checks: its account row (webhook secret), messages, templates,
-// senders, Idempotency-Key records, and its gate's durable state (the daily
+// senders, suppressions, Idempotency-Key records, and its gate's durable state (the daily
 // message counts). Comparing whole rows, not counts, also catches an
 // update that changed a row it should not have touched.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { accounts, apiKeys, idempotencyKeys, messages, senders, templates } from "../../src/db/schema.ts";
+import { accounts, apiKeys, idempotencyKeys, messages, senders, suppressions, templates } from "../../src/db/schema.ts";
 import type { TestAccount } from "./accounts.ts";
 import { db } from "./db.ts";
 
@@ -25,7 +25,7 @@ async function gateState(accountId: string): Promise<Record<string, unknown[]>> 
 
 /** Everything the account has stored. */
 async function accountState(accountId: string) {
-  const [account, keys, messageRows, templateRows, senderRows, idempotencyRows, limiter] = await Promise.all([
+  const [account, keys, messageRows, templateRows, senderRows, idempotencyRows, limiter, suppressionRows] = await Promise.all([
     db().select().from(accounts).where(eq(accounts.id, accountId)),
     // A key's last_used_at records that it was used, refused request or not (as the key API shows it).
     db()
@@ -45,8 +45,18 @@ async function accountState(accountId: string) {
     db().select().from(senders).where(eq(senders.accountId, accountId)),
     db().select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, accountId)),
     gateState(accountId),
+    db().select().from(suppressions).where(eq(suppressions.accountId, accountId)),
   ]);
-  return { account, keys, messages: messageRows, templates: templateRows, senders: senderRows, idempotencyKeys: idempotencyRows, limiter };
+  return {
+    account,
+    keys,
+    messages: messageRows,
+    templates: templateRows,
+    senders: senderRows,
+    idempotencyKeys: idempotencyRows,
+    limiter,
+    suppressions: suppressionRows,
+  };
 }
 
 /**

@@ -44,6 +44,7 @@ describe("GET /v1/account", () => {
       mode: "live",
       webhook_signing_secret: test.webhookSecret,
       previous_webhook_signing_secret_expires_at: null,
+      inbound_callback: null,
       created_at: expect.any(Number),
     });
     expect(atob(test.webhookSecret.slice("whsec_".length))).toHaveLength(32);

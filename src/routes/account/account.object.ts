@@ -11,6 +11,7 @@ export function toAccountObject(account: Account) {
     mode: account.mode,
     webhook_signing_secret: account.webhookSecret,
     previous_webhook_signing_secret_expires_at: overlapEnds !== null && overlapEnds > unixSeconds() ? overlapEnds : null,
+    inbound_callback: account.inboundCallback,
     created_at: account.createdAt,
   };
 }

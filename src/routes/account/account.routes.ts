@@ -1,8 +1,9 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { authErrors, bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
+import { WebhookEventSchema } from "../messages/messages.schemas.ts";
 import { toAccountObject } from "./account.object.ts";
-import { AccountSchema, RollSecretSchema } from "./account.schemas.ts";
+import { AccountSchema, RollSecretSchema, UpdateAccountSchema } from "./account.schemas.ts";
 
 export const retrieve = createRoute({
   method: "get",
@@ -34,3 +35,32 @@ export const rollSecret = createRoute({
     ...bodyErrors,
   },
 });
+
+export const update = createRoute({
+  method: "post",
+  path: "/v1/account",
+  operationId: "updateAccount",
+  tags: ["Account"],
+  summary: "Update your account",
+  description: "Sets `inbound_callback`, where inbound messages are posted as `message.received` events. Parameters left out are left as they are.",
+  request: { body: validatedBody(UpdateAccountSchema, { inbound_callback: "https://your-app.com/webhooks/omniflow/inbound" }) },
+  responses: {
+    200: { content: { "application/json": { schema: AccountSchema } }, description: "The account, updated" },
+    ...commonErrors,
+    ...bodyErrors,
+  },
+});
+
+/** Not a route: the request OmniFlow sends to the account's inbound_callback for every reply (documented under `webhooks`). */
+export const inboundWebhook = {
+  method: "post",
+  path: "messageReceived",
+  operationId: "messageReceived",
+  tags: ["Messages"],
+  summary: "Inbound message received",
+  description:
+    "OmniFlow POSTs this event (type message.received, data: the inbound message) to the account's inbound_callback (POST /v1/account) for every reply to one of its numbers, signed and retried exactly as status callbacks are.",
+  security: [],
+  request: { body: { required: true, content: { "application/json": { schema: WebhookEventSchema } } } },
+  responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried later" } },
+} as const satisfies RouteConfig;

@@ -52,6 +52,7 @@ function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): Messa
   const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
   return {
     status: filters.status,
+    direction: filters.direction,
     channel: filters.channel,
     to: filters.to,
     createdGte: seconds(filters["created[gte]"]),

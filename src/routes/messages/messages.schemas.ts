@@ -12,6 +12,7 @@ export const MessageSchema = z
   .object({
     id: z.string().openapi({ example: EXAMPLE_ID }),
     object: z.literal("message"),
+    direction: z.enum(["outbound", "inbound"]).openapi({ description: "outbound: created through the API; inbound: a reply to one of your numbers" }),
     channel: z.enum(["sms", "whatsapp", "email"]).openapi({ example: "whatsapp" }),
     to: z.string().openapi({ example: "+919876543210" }),
     from: z.string().openapi({ example: "omni_verify" }),
@@ -36,13 +37,13 @@ export const WebhookEventSchema = z
       .string()
       .openapi({ description: "Also the webhook-id header: the same on every retry of this event", example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
     object: z.literal("event"),
-    type: z.enum(["message.sent", "message.delivered", "message.read", "message.undelivered", "message.failed"]),
+    type: z.enum(["message.sent", "message.delivered", "message.read", "message.undelivered", "message.failed", "message.received"]),
     created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329484 }),
     data: MessageSchema,
   })
   .openapi("WebhookEvent", {
     description:
-      "The body POSTed to a message's status_callback on every status change, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
+      "The body POSTed to a message's status_callback on every status change (and, as message.received, to the account's inbound_callback for every inbound message), signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
   });
 
 export const MessageIdParams = z.object({
@@ -75,7 +76,7 @@ export const WebhookRetrySchema = z
 // List filters. Each normalizes to the string it is stored as (so a cursor can
 // remember it and be compared with a later request's filters): channel lower
 // case, a phone number in E.164 (a "+" sent unescaped arrives as a space).
-const recipientFilter = z
+export const recipientFilter = z
   .string()
   .min(1)
   .max(320)
@@ -98,6 +99,10 @@ const MessageFilters = {
     .enum(STATUSES)
     .optional()
     .openapi({ param: { name: "status", in: "query" }, example: "failed" }),
+  direction: z
+    .enum(["outbound", "inbound"])
+    .optional()
+    .openapi({ param: { name: "direction", in: "query" }, description: "inbound: the replies to your numbers", example: "inbound" }),
   channel: channelSchema.optional().openapi({ param: { name: "channel", in: "query" }, description: "WHATSAPP, SMS or EMAIL (any case)", example: "WHATSAPP" }),
   to: recipientFilter
     .optional()
@@ -117,6 +122,7 @@ export const MessageListQuery = z.strictObject({ ...paginationQuery, ...MessageF
 const exampleMessage = {
   id: EXAMPLE_ID,
   object: "message",
+  direction: "outbound",
   channel: "whatsapp",
   to: "+919876543210",
   from: "omni_verify",

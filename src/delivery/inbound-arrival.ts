@@ -1,0 +1,29 @@
+// An inbound message's own Durable Object announces it: the message.received
+// event goes to the account's inbound_callback (stored as the message's
+// status_callback) through the same outbox as status callbacks, so it is
+// signed, retried on the same schedule, listed in the message's events and
+// resendable with POST /v1/messages/:id/webhook/retry.
+import { type Message, toMessageObject } from "../domain/message.ts";
+import { INLINE_SAFETY_MS } from "./handoff-rules.ts";
+import { initialState, type MessageStore, type SigningSecrets } from "./message-store.ts";
+import type { WebhookOutbox } from "./webhook-outbox.ts";
+
+/** Stores the message's state and its message.received event, and makes the callback's first attempt. Once per message. */
+export async function announceReceived(
+  store: MessageStore,
+  outbox: WebhookOutbox,
+  storage: DurableObjectStorage,
+  message: Message,
+  signing: SigningSecrets | null,
+): Promise<void> {
+  // A retried call finds the state stored: the event exists already.
+  if (store.state()) return;
+  const state = initialState(message, signing, null);
+  const now = Date.now();
+  const webhook = outbox.event(state, toMessageObject(message), now);
+  store.saveState(state);
+  store.addEvents([{ type: "message.received", data: { status: "received", source: "inbound" }, at: now, webhook }]);
+  // The alarm picks the attempt up if this object dies during it.
+  if (webhook) await storage.setAlarm(now + INLINE_SAFETY_MS);
+  await outbox.sendAfterChange(webhook, signing);
+}

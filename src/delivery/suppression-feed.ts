@@ -1,0 +1,57 @@
+// Adding and lifting suppressions, for every path that does: the API, STOP
+// and START replies, and the message objects (a bounce, a complaint, a
+// provider's opted-out error). Each change is told to the account's gate,
+// which answers a create's suppression check from its cache.
+import { database } from "../db/client.ts";
+import { deleteSuppressionWithReason, insertSuppression } from "../db/suppressions.ts";
+import type { Channel } from "../domain/address.ts";
+import { newId, unixSeconds } from "../domain/ids.ts";
+import type { Message } from "../domain/message.ts";
+import { type Suppression, type SuppressionReason, suppressionKey, suppressionReasonFor } from "../domain/suppression.ts";
+import { tellGate } from "../gate/account-gate.ts";
+import { logger } from "../log.ts";
+
+export interface NewSuppression {
+  accountId: string;
+  channel: Channel;
+  /** Normalized (suppressionAddress or suppressionKey). */
+  address: string;
+  reason: SuppressionReason;
+  sourceMessageId: string | null;
+}
+
+/** Suppresses the recipient: the new suppression, or the one it already had (unchanged). */
+export async function suppress(env: Env, input: NewSuppression): Promise<{ suppression: Suppression; created: boolean }> {
+  const row: Suppression = { id: newId("sup"), ...input, createdAt: unixSeconds() };
+  const result = await insertSuppression(database(env.DB), row);
+  if (result.created) await tellGate(env, input.accountId, { suppressions: [{ channel: input.channel, address: input.address, suppressed: true }] });
+  return result;
+}
+
+/** Tells the gate that a suppression was removed (by id or by a START reply). */
+export async function suppressionLifted(env: Env, accountId: string, channel: Channel, address: string): Promise<void> {
+  await tellGate(env, accountId, { suppressions: [{ channel, address, suppressed: false }] });
+}
+
+/** A START reply: lifts the recipient's opt-out (not a bounce, a complaint or a manual suppression). */
+export async function liftOptOut(env: Env, accountId: string, channel: Channel, address: string): Promise<boolean> {
+  const lifted = await deleteSuppressionWithReason(database(env.DB), accountId, channel, address, "opt_out");
+  if (lifted) await suppressionLifted(env, accountId, channel, address);
+  return lifted;
+}
+
+/**
+ * What a message's failure or report says about its recipient: a hard bounce,
+ * a complaint, the provider's "opted out" (Twilio 21610). Never throws: a
+ * suppression that could not be written is logged, and the delivery goes on.
+ */
+export async function suppressFromOutcome(env: Env, message: Message, errorCode: string | undefined, detail?: string): Promise<void> {
+  const reason = suppressionReasonFor(errorCode, detail);
+  if (!reason || message.direction === "inbound") return;
+  try {
+    const address = suppressionKey(message.channel, message.to);
+    await suppress(env, { accountId: message.accountId, channel: message.channel, address, reason, sourceMessageId: message.id });
+  } catch (error) {
+    logger.with({ message_id: message.id }).error("suppression_not_recorded", { reason, error });
+  }
+}
