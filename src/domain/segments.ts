@@ -69,7 +69,7 @@ export const maxSegmentsSchema = z
   ])
   .pipe(z.number().int(MAX_SEGMENTS_RULE).min(1, MAX_SEGMENTS_RULE).max(MAX_SEGMENTS_LIMIT, MAX_SEGMENTS_RULE))
   .meta({
-    description: `SMS only: the most segments the rendered text may take (1 to ${MAX_SEGMENTS_LIMIT}); a longer text is a 400 max_segments_exceeded and nothing is sent.`,
+    description: `The most segments the SMS text, as rendered, may take (1 to ${MAX_SEGMENTS_LIMIT}): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments.`,
   });
 
 /** The size of the content as sent, for SMS; null on the other channels, which are not sent in segments. */
