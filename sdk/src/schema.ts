@@ -600,8 +600,18 @@ export interface components {
                 encoding: "gsm7" | "ucs2";
                 segments: number;
             } | null;
-            whatsapp: components["schemas"]["RenderedContent"];
-            email: components["schemas"]["RenderedContent"];
+            whatsapp: {
+                text: string;
+            } | {
+                name: string;
+                language: string;
+                parameters: string[];
+            } | null;
+            email: {
+                subject: string;
+                text: string | null;
+                html: string | null;
+            } | null;
         };
         DeletedTemplate: {
             id: string;

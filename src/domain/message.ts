@@ -186,8 +186,9 @@ export function toMessageObject(row: Message) {
     delivered_at: row.deliveredAt,
     provider_latency_ms: row.providerLatencyMs,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
-    encoding: row.encoding,
-    segments: row.segments,
+    // A message its Durable Object took in before these fields existed holds neither.
+    encoding: row.encoding ?? null,
+    segments: row.segments ?? null,
   };
 }
 

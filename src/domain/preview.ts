@@ -9,15 +9,22 @@ import { fail, type Result, succeed } from "./result.ts";
 import { type SmsSize, smsSize } from "./segments.ts";
 import { renderTemplate, type Template } from "./template.ts";
 
+type Rendered<C extends Channel> = Extract<RenderedContent, { channel: C }>;
+
+const whatsappObject = (rendered: Rendered<"whatsapp">) =>
+  rendered.type === "text" ? { text: rendered.text } : { name: rendered.name, language: rendered.language, parameters: rendered.bodyParams };
+
+const emailObject = (rendered: Rendered<"email">) => ({ subject: rendered.subject, text: rendered.text ?? null, html: rendered.html ?? null });
+
 /** Rendered content as the API shows it: the text sent, or a WhatsApp template's name, language and parameter values. */
 function toRenderedObject(rendered: RenderedContent) {
   switch (rendered.channel) {
     case "sms":
       return { text: rendered.text };
     case "whatsapp":
-      return rendered.type === "text" ? { text: rendered.text } : { name: rendered.name, language: rendered.language, parameters: rendered.bodyParams };
+      return whatsappObject(rendered);
     case "email":
-      return { subject: rendered.subject, text: rendered.text ?? null, html: rendered.html ?? null };
+      return emailObject(rendered);
   }
 }
 
@@ -49,13 +56,11 @@ const previewParam = (param: string) => (param === "content[template_id]" ? "id"
 
 const CHANNELS = ["sms", "whatsapp", "email"] as const;
 
-type RenderedObject = ReturnType<typeof toRenderedObject>;
-
-/** A template's bodies rendered: the SMS text with its size, the others as toRenderedObject shows them. */
+/** A template's bodies rendered: the SMS text with its size, the others as the API shows rendered content. */
 export interface TemplatePreview {
   sms: ({ text: string } & SmsSize) | null;
-  whatsapp: RenderedObject | null;
-  email: RenderedObject | null;
+  whatsapp: ReturnType<typeof whatsappObject> | null;
+  email: ReturnType<typeof emailObject> | null;
 }
 
 /**
@@ -80,7 +85,7 @@ export function previewTemplate(template: Template, input: TemplatePreviewInput)
   const { sms, whatsapp, email } = rendered;
   return succeed({
     sms: sms?.channel === "sms" ? { text: sms.text, ...smsSize(sms.text) } : null,
-    whatsapp: whatsapp ? toRenderedObject(whatsapp) : null,
-    email: email ? toRenderedObject(email) : null,
+    whatsapp: whatsapp?.channel === "whatsapp" ? whatsappObject(whatsapp) : null,
+    email: email?.channel === "email" ? emailObject(email) : null,
   });
 }

@@ -40,15 +40,17 @@ export const MessageSchema = z
 
 export const MessageListSchema = listSchema(MessageSchema, "MessageList");
 
-/** Content as rendered for the provider (src/domain/preview.ts toRenderedObject). */
-export const RenderedContentSchema = z
-  .union([
-    z.object({ text: z.string() }).openapi({ description: "SMS, or a WhatsApp text message" }),
-    z
-      .object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
-      .openapi({ description: "A WhatsApp template: its name and language, and the values that fill its {{1}}, {{2}}, ... in order" }),
-    z.object({ subject: z.string(), text: z.string().nullable(), html: z.string().nullable() }).openapi({ description: "An email" }),
-  ])
+// Content as rendered for the provider (src/domain/preview.ts toRenderedObject), per channel.
+const whatsappTemplateContent = z
+  .object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
+  .openapi({ description: "A WhatsApp template: its name and language, and the values that fill its {{1}}, {{2}}, ... in order" });
+export const renderedShapes = {
+  whatsapp: z.union([z.object({ text: z.string() }), whatsappTemplateContent]),
+  email: z.object({ subject: z.string(), text: z.string().nullable(), html: z.string().nullable() }),
+};
+
+const RenderedContentSchema = z
+  .union([z.object({ text: z.string() }).openapi({ description: "SMS, or a WhatsApp text message" }), whatsappTemplateContent, renderedShapes.email])
   .openapi("RenderedContent");
 
 export const MessagePreviewSchema = z

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { TEMPLATE_ID } from "../../domain/message.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
-import { RenderedContentSchema, smsSizeFields } from "../messages/messages.schemas.ts";
+import { renderedShapes, smsSizeFields } from "../messages/messages.schemas.ts";
 
 const SmsBodySchema = z.object({ text: z.string() }).openapi({ example: { text: "Your OmniFlow code is {{code}}" } });
 const WhatsappBodySchema = z
@@ -35,8 +35,8 @@ export const TemplatePreviewSchema = z
     id: z.string().openapi({ example: "auth_otp" }),
     object: z.literal("template_preview"),
     sms: SmsPreviewSchema.nullable(),
-    whatsapp: RenderedContentSchema.nullable(),
-    email: RenderedContentSchema.nullable(),
+    whatsapp: renderedShapes.whatsapp.nullable(),
+    email: renderedShapes.email.nullable(),
   })
   .openapi("TemplatePreview", { description: "Each body rendered; null for a channel the template has no body for, or that was not asked." });
 
