@@ -3,12 +3,16 @@
 // the other channels. Counts follow GSM 03.38 (160 septets alone, 153 per
 // part) and UCS-2 (70 code units alone, 67 per part); the rule itself is
 // checked against independent calculators in test/domain/segments.happy.test.ts.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAccount, seedExample, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { storedMessage } from "../support/db.ts";
+import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
+import { handedOff } from "../support/hand-off.ts";
 import { createMessage, listMessages, smsBody } from "../support/messages.ts";
 import { createTemplate } from "../support/resources.ts";
+import { eventually } from "../support/wait.ts";
+import { signingSecret, verify } from "../webhooks/webhooks.fixture.ts";
 
 /** The message as created, as retrieved and as listed: the same encoding and segments each time. */
 async function sizeEverywhere(account: TestAccount, body: Record<string, unknown>) {
@@ -53,6 +57,28 @@ describe("POST /v1/messages: encoding and segments", () => {
     const account = await createAccount();
     await seedExample(account);
     expect(await sizeEverywhere(account, body)).toMatchObject({ encoding: null, segments: null });
+  });
+});
+
+describe("status callbacks", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("carry the SMS's encoding and segments in the message they send", async () => {
+    fakeProviders();
+    const receiver = fakeReceiver();
+    try {
+      const { account, id } = await handedOff("sms", {
+        statusCallback: receiver.url,
+        rendered: { channel: "sms", text: "Ж".repeat(71) },
+        encoding: "ucs2",
+        segments: 2,
+      });
+      await eventually(() => receiver.requests.length >= 1);
+      const event = verify(await signingSecret(account), receiver.requests[0]!);
+      expect(event.data).toMatchObject({ id, status: "sent", encoding: "ucs2", segments: 2 });
+    } finally {
+      receiver.restore();
+    }
   });
 });
 
