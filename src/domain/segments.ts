@@ -6,9 +6,9 @@
 // across parts: an extension-table character's escape and its code, and a
 // surrogate pair's two halves, travel in the same part, so a part may hold
 // one unit fewer than its room.
-import { z } from "zod";
 import type { RenderedContent } from "./rendered.ts";
 import type { Problem } from "./result.ts";
+import { wholeNumber } from "./whole-number.ts";
 
 export type SmsEncoding = "gsm7" | "ucs2";
 
@@ -56,21 +56,10 @@ export function smsSize(text: string): SmsSize {
   return { encoding, segments };
 }
 
-const MAX_SEGMENTS_RULE = `must be a whole number from 1 to ${MAX_SEGMENTS_LIMIT}`;
-
-/** The create's `max_segments`; form bodies carry the number as text. */
-export const maxSegmentsSchema = z
-  .union([
-    z.number(),
-    z
-      .string()
-      .regex(/^[0-9]{1,2}$/, MAX_SEGMENTS_RULE)
-      .transform(Number),
-  ])
-  .pipe(z.number().int(MAX_SEGMENTS_RULE).min(1, MAX_SEGMENTS_RULE).max(MAX_SEGMENTS_LIMIT, MAX_SEGMENTS_RULE))
-  .meta({
-    description: `The most segments the SMS text, as rendered, may take (1 to ${MAX_SEGMENTS_LIMIT}): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments.`,
-  });
+/** The create's `max_segments`. */
+export const maxSegmentsSchema = wholeNumber(1, MAX_SEGMENTS_LIMIT).meta({
+  description: `The most segments the SMS text, as rendered, may take (1 to ${MAX_SEGMENTS_LIMIT}): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments.`,
+});
 
 /** The size of the content as sent, for SMS; null on the other channels, which are not sent in segments. */
 export function renderedSize(rendered: RenderedContent): SmsSize | null {
