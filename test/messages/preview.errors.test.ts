@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { api, type ErrorObject, expectError } from "../support/api.ts";
 import { smsBody } from "../support/messages.ts";
+import { bindSender } from "../support/resources.ts";
 import { expectNothingStored } from "../support/state.ts";
 
 const otp = (variables: Record<string, unknown>) => ({ template_id: "auth_otp", variables });
@@ -41,6 +42,16 @@ describe("POST /v1/messages/preview: the create's errors", () => {
     const previewed = await errorOf("/v1/messages/preview");
     expect(previewed).toMatchObject({ code: "no_default_sender", param: "from" });
     expect(previewed).toEqual(await errorOf("/v1/messages"));
+  });
+
+  it("refuses a live key's from that is not one of the account's proven senders, as the create does", async () => {
+    const account = await createAccount("live");
+    await bindSender(account, "sms");
+    const body = smsBody({ from: "+14155550177" });
+    const previewed = await expectNothingStored(account, async () =>
+      expectError(await api("/v1/messages/preview", { key: account.key, json: body }), 400, { code: "resource_missing", param: "from" }),
+    );
+    expect(previewed).toEqual(await expectError(await api("/v1/messages", { key: account.key, json: body }), 400, {}));
   });
 
   it("refuses a malformed body and a missing key as any POST does", async () => {
