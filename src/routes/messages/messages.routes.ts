@@ -9,11 +9,11 @@ import {
   MessageIdParams,
   MessageListQuery,
   MessageListSchema,
-  MessagePreviewSchema,
   MessageSchema,
   WebhookEventSchema,
   WebhookRetrySchema,
 } from "./messages.schemas.ts";
+import { MessagePreviewSchema, messagePreviewExample } from "./preview.schemas.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
@@ -47,7 +47,7 @@ export const preview = createRoute({
   middleware: [operationHooks(previewMessageHooks)],
   request: { body: validatedBody(createMessageSchema, examples.createRequest) },
   responses: {
-    200: { content: json(MessagePreviewSchema, examples.preview), description: "What the message would be sent as" },
+    200: { content: json(MessagePreviewSchema, messagePreviewExample), description: "What the message would be sent as" },
     ...commonErrors,
     ...bodyErrors,
   },

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { TEMPLATE_ID } from "../../domain/message.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
-import { renderedShapes, smsSizeFields } from "../messages/messages.schemas.ts";
+import { renderedShapes, smsSizeFields } from "../messages/preview.schemas.ts";
 
 const SmsBodySchema = z.object({ text: z.string() }).openapi({ example: { text: "Your OmniFlow code is {{code}}" } });
 const WhatsappBodySchema = z
