@@ -35,7 +35,7 @@ describe("POST /v1/messages/preview", () => {
       to: "+14155550199",
       from: expect.toBeOneOf(pool),
       content: { text: "Hi Ana, your table is booked for 19:30 🍽" },
-      // The emoji is outside GSM-7: 42 UTF-16 units, one UCS-2 segment.
+      // The emoji is outside GSM-7: 41 UTF-16 units (the emoji is a surrogate pair), one UCS-2 segment.
       encoding: "ucs2",
       segments: 1,
     });
