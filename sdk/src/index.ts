@@ -14,6 +14,9 @@ export type Message = components["schemas"]["Message"];
 export type MessageList = components["schemas"]["MessageList"];
 export type WebhookEvent = components["schemas"]["WebhookEvent"];
 export type CreateMessageParams = paths["/v1/messages"]["post"]["requestBody"]["content"]["application/json"];
+export type MessagePreview = components["schemas"]["MessagePreview"];
+export type TemplatePreview = components["schemas"]["TemplatePreview"];
+export type PreviewTemplateParams = paths["/v1/templates/{id}/preview"]["post"]["requestBody"]["content"]["application/json"];
 export type ListMessagesParams = NonNullable<paths["/v1/messages"]["get"]["parameters"]["query"]>;
 export type Sender = components["schemas"]["Sender"];
 export type SenderList = components["schemas"]["SenderList"];
@@ -84,6 +87,11 @@ export class Messages {
   async create(params: CreateMessageParams, options: CreateOptions = {}): Promise<Message> {
     const header = options.idempotencyKey === undefined ? undefined : { "Idempotency-Key": options.idempotencyKey };
     return unwrap(await this.#client.POST("/v1/messages", { body: params, params: { header } }));
+  }
+
+  /** POST /v1/messages/preview: what `create` would send (rendered content, sender, SMS encoding and segments); stores and sends nothing. */
+  async preview(params: CreateMessageParams): Promise<MessagePreview> {
+    return unwrap(await this.#client.POST("/v1/messages/preview", { body: params }));
   }
 
   /** GET /v1/messages/{id}. */
@@ -222,11 +230,25 @@ export class TestHelpers {
   }
 }
 
+export class Templates {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** POST /v1/templates/{id}/preview: each body rendered with these variables, the SMS with its encoding and segments. */
+  async preview(id: string, params: PreviewTemplateParams): Promise<TemplatePreview> {
+    return unwrap(await this.#client.POST("/v1/templates/{id}/preview", { params: { path: { id } }, body: params }));
+  }
+}
+
 export class OmniFlow {
   /** The typed openapi-fetch client, for any endpoint in the API document. */
   readonly client: Client<paths>;
   readonly messages: Messages;
   readonly senders: Senders;
+  readonly templates: Templates;
   readonly apiKeys: ApiKeys;
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
@@ -239,6 +261,7 @@ export class OmniFlow {
     });
     this.messages = new Messages(this.client);
     this.senders = new Senders(this.client);
+    this.templates = new Templates(this.client);
     this.apiKeys = new ApiKeys(this.client);
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);

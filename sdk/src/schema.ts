@@ -28,6 +28,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a message
+         * @description Takes the body of a create, checked exactly as the create checks it, and answers what the create would send: the rendered content, the sender the default pool would pick, and for SMS the encoding and segment count. Stores nothing, sends nothing, and does not count against the daily cap.
+         */
+        post: operations["previewMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{id}": {
         parameters: {
             query?: never;
@@ -123,6 +143,26 @@ export interface paths {
         post: operations["updateTemplate"];
         /** Delete a template */
         delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a template
+         * @description Renders the template's bodies with these variables, as a create would render them (the same missing and unknown variable errors, named variables[...]), with the SMS text's encoding and segment count. Stores and sends nothing.
+         */
+        post: operations["previewTemplate"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -484,6 +524,17 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /**
+             * @description SMS: gsm7 when every character is in the GSM 03.38 alphabet, else ucs2; null on other channels
+             * @example null
+             * @enum {string|null}
+             */
+            encoding: "gsm7" | "ucs2" | null;
+            /**
+             * @description SMS: how many segments (billed parts) the text takes; null on other channels
+             * @example null
+             */
+            segments: number | null;
         };
         Error: {
             error: {
@@ -494,6 +545,45 @@ export interface components {
                 /** @description The request parameter at fault, in bracket notation (content[text]) */
                 param?: string;
             };
+        };
+        MessagePreview: {
+            /** @enum {string} */
+            object: "message_preview";
+            /**
+             * @example sms
+             * @enum {string}
+             */
+            channel: "sms" | "whatsapp" | "email";
+            /** @example +14155550123 */
+            to: string;
+            /**
+             * @description The sender given, or the one the default pool picks for this recipient
+             * @example +15005550006
+             */
+            from: string;
+            content: components["schemas"]["RenderedContent"];
+            /**
+             * @description SMS: gsm7 when every character is in the GSM 03.38 alphabet, else ucs2; null on other channels
+             * @example null
+             * @enum {string|null}
+             */
+            encoding: "gsm7" | "ucs2" | null;
+            /**
+             * @description SMS: how many segments (billed parts) the text takes; null on other channels
+             * @example null
+             */
+            segments: number | null;
+        };
+        RenderedContent: {
+            text: string;
+        } | {
+            name: string;
+            language: string;
+            parameters: string[];
+        } | {
+            subject: string;
+            text: string | null;
+            html: string | null;
         };
         MessageList: {
             /** @enum {string} */
@@ -591,6 +681,31 @@ export interface components {
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
             has_more: boolean;
+        };
+        /** @description Each body rendered; null for a channel the template has no body for, or that was not asked. */
+        TemplatePreview: {
+            /** @example auth_otp */
+            id: string;
+            /** @enum {string} */
+            object: "template_preview";
+            sms: {
+                text: string;
+                /** @enum {string} */
+                encoding: "gsm7" | "ucs2";
+                segments: number;
+            } | null;
+            whatsapp: {
+                text: string;
+            } | {
+                name: string;
+                language: string;
+                parameters: string[];
+            } | null;
+            email: {
+                subject: string;
+                text: string | null;
+                html: string | null;
+            } | null;
         };
         DeletedTemplate: {
             id: string;
@@ -905,7 +1020,9 @@ export interface operations {
                      *           "created_at": 1718329481,
                      *           "delivered_at": 1718329484,
                      *           "provider_latency_ms": 1420,
-                     *           "error": null
+                     *           "error": null,
+                     *           "encoding": null,
+                     *           "segments": null
                      *         },
                      *         {
                      *           "id": "msg_019ec8f3a1b17c3d8e9f0a1b2c3d4e5f",
@@ -928,7 +1045,9 @@ export interface operations {
                      *           "error": {
                      *             "code": "undeliverable",
                      *             "message": "The recipient's handset could not be reached."
-                     *           }
+                     *           },
+                     *           "encoding": null,
+                     *           "segments": null
                      *         }
                      *       ],
                      *       "next_cursor": "eyJpZCI6Im1zZ18wMTllYzhmM2ExYjE3YzNkOGU5ZjBhMWIyYzNkNGU1ZiIsImRpciI6Im5leHQifQ",
@@ -1098,6 +1217,8 @@ export interface operations {
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
+                    /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
+                    max_segments?: number | string;
                 };
                 /**
                  * @example {
@@ -1138,6 +1259,8 @@ export interface operations {
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
+                    /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
+                    max_segments?: number | string;
                 };
             };
         };
@@ -1171,7 +1294,9 @@ export interface operations {
                      *       "created_at": 1718329481,
                      *       "delivered_at": null,
                      *       "provider_latency_ms": null,
-                     *       "error": null
+                     *       "error": null,
+                     *       "encoding": null,
+                     *       "segments": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -1308,6 +1433,293 @@ export interface operations {
             };
         };
     };
+    previewMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "WHATSAPP",
+                 *       "to": "+919876543210",
+                 *       "from": "omni_verify",
+                 *       "content": {
+                 *         "template_id": "auth_otp",
+                 *         "variables": {
+                 *           "code": "849201"
+                 *         }
+                 *       },
+                 *       "status_callback": "https://your-app.com/webhooks/omniflow"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The routing channel: WHATSAPP, SMS or EMAIL (letter case is ignored).
+                     * @enum {string}
+                     */
+                    channel: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
+                    /** @description The destination phone number (in E.164 format) or email address. */
+                    to: string;
+                    /** @description The sender ID or phone number. If omitted, OmniFlow uses your default sender for the channel. */
+                    from?: string;
+                    /** @description The payload. For a template: template_id and variables. Otherwise text (SMS, WhatsApp), or subject with text and/or html (email). */
+                    content: {
+                        template_id: string;
+                        variables?: {
+                            [key: string]: string | number;
+                        };
+                    } | {
+                        text: string;
+                    } | {
+                        subject: string;
+                        text?: string;
+                        html?: string;
+                    };
+                    /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
+                    status_callback?: string;
+                    /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
+                    max_segments?: number | string;
+                };
+                /**
+                 * @example {
+                 *       "channel": "WHATSAPP",
+                 *       "to": "+919876543210",
+                 *       "from": "omni_verify",
+                 *       "content": {
+                 *         "template_id": "auth_otp",
+                 *         "variables": {
+                 *           "code": "849201"
+                 *         }
+                 *       },
+                 *       "status_callback": "https://your-app.com/webhooks/omniflow"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description The routing channel: WHATSAPP, SMS or EMAIL (letter case is ignored).
+                     * @enum {string}
+                     */
+                    channel: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
+                    /** @description The destination phone number (in E.164 format) or email address. */
+                    to: string;
+                    /** @description The sender ID or phone number. If omitted, OmniFlow uses your default sender for the channel. */
+                    from?: string;
+                    /** @description The payload. For a template: template_id and variables. Otherwise text (SMS, WhatsApp), or subject with text and/or html (email). */
+                    content: {
+                        template_id: string;
+                        variables?: {
+                            [key: string]: string | number;
+                        };
+                    } | {
+                        text: string;
+                    } | {
+                        subject: string;
+                        text?: string;
+                        html?: string;
+                    };
+                    /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
+                    status_callback?: string;
+                    /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
+                    max_segments?: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the message would be sent as */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "message_preview",
+                     *       "channel": "sms",
+                     *       "to": "+14155550123",
+                     *       "from": "+15005550006",
+                     *       "content": {
+                     *         "text": "Your code is 849201"
+                     *       },
+                     *       "encoding": "gsm7",
+                     *       "segments": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MessagePreview"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "idempotency_error",
+                     *         "code": "idempotency_key_in_use",
+                     *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 128 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 128 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     retrieveMessage: {
         parameters: {
             query?: never;
@@ -1349,7 +1761,9 @@ export interface operations {
                      *       "created_at": 1718329481,
                      *       "delivered_at": 1718329484,
                      *       "provider_latency_ms": 1420,
-                     *       "error": null
+                     *       "error": null,
+                     *       "encoding": null,
+                     *       "segments": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -2711,6 +3125,280 @@ export interface operations {
                      *         "code": "resource_missing",
                      *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
                      *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "variables": {
+                 *         "code": "849201"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The values of the template's variables, as a create gives them in content[variables]. */
+                    variables?: {
+                        [key: string]: string | number;
+                    };
+                    /**
+                     * @description Preview only this channel's body; omitted, every body the template has (which then needs every variable they use).
+                     * @enum {string}
+                     */
+                    channel?: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
+                };
+                /**
+                 * @example {
+                 *       "variables": {
+                 *         "code": "849201"
+                 *       }
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /** @description The values of the template's variables, as a create gives them in content[variables]. */
+                    variables?: {
+                        [key: string]: string | number;
+                    };
+                    /**
+                     * @description Preview only this channel's body; omitted, every body the template has (which then needs every variable they use).
+                     * @enum {string}
+                     */
+                    channel?: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
+                };
+            };
+        };
+        responses: {
+            /** @description The rendered bodies */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "auth_otp",
+                     *       "object": "template_preview",
+                     *       "sms": {
+                     *         "text": "Your verification code is 849201",
+                     *         "encoding": "gsm7",
+                     *         "segments": 1
+                     *       },
+                     *       "whatsapp": {
+                     *         "name": "auth_otp",
+                     *         "language": "en_US",
+                     *         "parameters": [
+                     *           "849201"
+                     *         ]
+                     *       },
+                     *       "email": {
+                     *         "subject": "Your verification code",
+                     *         "text": "Your code is 849201.",
+                     *         "html": "<p>Your code is <strong>849201</strong>.</p>"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TemplatePreview"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "idempotency_error",
+                     *         "code": "idempotency_key_in_use",
+                     *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 128 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 128 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
                      *       }
                      *     }
                      */
@@ -6010,7 +6698,9 @@ export interface operations {
                  *         "created_at": 1718329481,
                  *         "delivered_at": 1718329484,
                  *         "provider_latency_ms": 1420,
-                 *         "error": null
+                 *         "error": null,
+                 *         "encoding": null,
+                 *         "segments": null
                  *       }
                  *     }
                  */

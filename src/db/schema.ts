@@ -120,6 +120,9 @@ export const messages = sqliteTable(
     // Last change of the row; for a queued message, when it was last handed
     // to the Queue (the reconciler re-enqueues it when this gets old).
     updatedAt: integer("updated_at").notNull().default(sql`(unixepoch())`),
+    // SMS: the rendered text's encoding and segment count, computed at create; null on other channels.
+    encoding: text("encoding", { enum: ["gsm7", "ucs2"] }),
+    segments: integer("segments"),
   },
   (t) => [
     // Every list filter is an equality on (account_id, <column>) then the id

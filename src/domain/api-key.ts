@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Mode } from "./account.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
+import { wholeNumber } from "./whole-number.ts";
 
 const PERMISSIONS = ["full_access", "sending_access"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -39,20 +40,9 @@ export const createApiKeySchema = z.strictObject({
 });
 export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;
 
-const OVERLAP_RULE = `must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS}`;
-
-/** The body of POST /v1/api_keys/:id/roll; form bodies carry the number as text. */
+/** The body of POST /v1/api_keys/:id/roll. */
 export const rollApiKeySchema = z.strictObject({
-  expires_in: z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^[0-9]{1,6}$/, OVERLAP_RULE)
-        .transform(Number),
-    ])
-    .pipe(z.number().int(OVERLAP_RULE).min(0, OVERLAP_RULE).max(MAX_ROLL_OVERLAP_SECONDS, OVERLAP_RULE))
-    .default(0),
+  expires_in: wholeNumber(0, MAX_ROLL_OVERLAP_SECONDS, `must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS}`).default(0),
 });
 export type RollApiKeyInput = z.output<typeof rollApiKeySchema>;
 

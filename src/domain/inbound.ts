@@ -59,6 +59,9 @@ export function inboundMessage(account: Account, id: string, createdAt: number, 
     content: { text: input.text },
     // Nothing is sent for it.
     rendered: null,
+    // Segments are what an outbound SMS is billed by; a reply is not.
+    encoding: null,
+    segments: null,
     status: "received",
     statusCallback: account.inboundCallback,
     errorCode: null,

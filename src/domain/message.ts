@@ -5,6 +5,7 @@ import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import type { RenderedContent } from "./rendered.ts";
+import { maxSegmentsSchema, type SmsEncoding } from "./segments.ts";
 import type { Status } from "./status.ts";
 
 export const LIMITS = {
@@ -27,13 +28,13 @@ const variableValue = z
   .transform(String)
   .pipe(z.string().max(LIMITS.variableValue, `must be at most ${LIMITS.variableValue} characters`));
 
-const templateContentSchema = z.strictObject({
-  template_id: templateId,
-  variables: z
-    .record(variableName, variableValue)
-    .refine((v) => Object.keys(v).length <= LIMITS.variables, `at most ${LIMITS.variables} variables`)
-    .default({}),
-});
+/** A template's variables, as a create (and a template preview) gives them. */
+export const variablesSchema = z
+  .record(variableName, variableValue)
+  .refine((v) => Object.keys(v).length <= LIMITS.variables, `at most ${LIMITS.variables} variables`)
+  .default({});
+
+const templateContentSchema = z.strictObject({ template_id: templateId, variables: variablesSchema });
 
 /** An email's shape; `field` makes each text field (plain here, with placeholders in templates). */
 export function emailSchema(field: (max: number) => z.ZodString) {
@@ -106,6 +107,7 @@ export const createMessageSchema = z
       .max(2048)
       .optional()
       .meta({ description: "A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed)." }),
+    max_segments: maxSegmentsSchema.optional(),
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;
@@ -126,6 +128,7 @@ export const createMessageSchema = z
       from: from?.value,
       content: content.data as MessageContent,
       statusCallback: input.status_callback,
+      maxSegments: input.max_segments,
     };
   });
 
@@ -155,6 +158,9 @@ export interface Message {
   deliveredAt: number | null;
   providerLatencyMs: number | null;
   updatedAt: number;
+  /** SMS: how the rendered text is encoded and how many segments it takes; null on other channels. */
+  encoding: SmsEncoding | null;
+  segments: number | null;
 }
 
 /** Rendering of direct (non-template) content; null for template content. */
@@ -185,6 +191,9 @@ export function toMessageObject(row: Message) {
     delivered_at: row.deliveredAt,
     provider_latency_ms: row.providerLatencyMs,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
+    // A message its Durable Object took in before these fields existed holds neither.
+    encoding: row.encoding ?? null,
+    segments: row.segments ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
 import { type CreateMessageInput, type Message, renderDirect } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
+import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
 import { pickSender, type Sender, senderFrom, senderKey } from "../domain/sender.ts";
 import { suppressionKey } from "../domain/suppression.ts";
 import { renderTemplate, type Template } from "../domain/template.ts";
@@ -33,33 +34,55 @@ export interface CreateOptions {
   id?: string;
 }
 
-/** Stores the message and queues its delivery; a problem naming the param at fault when the input cannot be sent as given. */
-export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Result<Message>> {
+/** What a create decides before anything is stored: the message as it would be sent. */
+export type PreparedMessage = Pick<Message, "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments"> & {
+  rendered: RenderedContent;
+};
+
+/**
+ * The first half of a create, which a preview runs alone: checks what the
+ * schema cannot, renders the content and picks the sender. Reads (no writes);
+ * a problem naming the param at fault when the input cannot be sent as given.
+ */
+export async function prepareMessage(env: Env, account: Account, input: CreateMessageInput, reads?: CreateReadResults): Promise<Result<PreparedMessage>> {
   if (input.statusCallback !== undefined) {
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) return fail("status_callback", "parameter_invalid", `Invalid status_callback: ${problem}.`);
   }
-  const db = database(env.DB);
   const { channel } = input;
-  const reads = options.reads ?? (await readForCreate(db, account.id, readsForCreate(input, account.mode)));
-  if (reads.suppressed) return suppressedRecipient(input);
-  const rendered = render(input, reads.template);
+  const found = reads ?? (await readForCreate(database(env.DB), account.id, readsForCreate(input, account.mode)));
+  if (found.suppressed) return suppressedRecipient(input);
+  const rendered = render(input, found.template);
   if (!rendered.ok) return rendered;
-  const sentFrom = sender(account, input, reads.senders);
+  const size = renderedSize(rendered.value);
+  const tooLong = segmentLimitProblem(size, input.maxSegments);
+  if (tooLong) return { ok: false, problem: tooLong };
+  const sentFrom = sender(account, input, found.senders);
   if (!sentFrom.ok) return sentFrom;
-  const id = options.id ?? newId("msg");
-  const createdAt = unixSeconds(idTimestampMs(id));
-  const row: Message = {
-    id,
-    accountId: account.id,
-    mode: account.mode,
-    direction: "outbound",
+  return succeed({
     channel,
     to: input.to,
     from: sentFrom.value,
     content: input.content,
     rendered: rendered.value,
     statusCallback: input.statusCallback ?? null,
+    encoding: size?.encoding ?? null,
+    segments: size?.segments ?? null,
+  });
+}
+
+/** Stores the message and queues its delivery; a problem naming the param at fault when the input cannot be sent as given. */
+export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Result<Message>> {
+  const prepared = await prepareMessage(env, account, input, options.reads);
+  if (!prepared.ok) return prepared;
+  const id = options.id ?? newId("msg");
+  const createdAt = unixSeconds(idTimestampMs(id));
+  const row: Message = {
+    ...prepared.value,
+    id,
+    accountId: account.id,
+    mode: account.mode,
+    direction: "outbound",
     status: "queued",
     errorCode: null,
     errorMessage: null,
@@ -76,7 +99,7 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
   // finds no message and is dropped, so nothing is sent for a failed create.
   // If the send fails, the message's object hands it off within seconds (redrive).
   const queued = enqueue(env, row.id);
-  await insertMessage(db, row);
+  await insertMessage(database(env.DB), row);
   if (!(await queued)) await redrive(env, row.id);
   return succeed(row);
 }

@@ -755,11 +755,67 @@ const consentCases: BadRequest[] = [
   }),
 ];
 
+// ---------------------------------------------------------------- max_segments and previews
+
+const maxSegmentsCases: BadRequest[] = [
+  ...[0, 11, -1, 1.5, 1e9, "0", "11", "two", "", " 2", "1e1", "0x2", null, true, [], [2], {}, ...INJECTIONS].map((value) =>
+    create(`max_segments ${JSON.stringify(value).slice(0, 40)}`, withField("max_segments", value), invalid("max_segments")),
+  ),
+  create("max_segments=0 in a form", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&max_segments=0" }, invalid("max_segments")),
+  create("max_segments[]=1 in a form", { form: "channel=SMS&to=%2B14155550123&content[text]=hi&max_segments[]=1" }, invalid("max_segments")),
+  create("161 GSM-7 characters under max_segments 1", withContent({ text: "a".repeat(161) }, { max_segments: 1 }), invalid("content", "max_segments_exceeded")),
+  create("71 UCS-2 characters under max_segments 1", withContent({ text: "Ж".repeat(71) }, { max_segments: 1 }), invalid("content", "max_segments_exceeded")),
+  create("1,600 characters under max_segments 10", withContent({ text: "a".repeat(1600) }, { max_segments: 10 }), invalid("content", "max_segments_exceeded")),
+];
+
+const previewMessage = (name: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/messages/preview: ${name}`, "POST", "/v1/messages/preview", expected, { body });
+const previewTemplate = (name: string, id: string, body: Body, expected: Expected): BadRequest =>
+  request(`POST /v1/templates/${id.slice(0, 40)}/preview: ${name}`, "POST", `/v1/templates/${id}/preview`, expected, { body });
+const existingPreview = (name: string, body: Body, expected: Expected) => previewTemplate(name, EXISTING_TEMPLATE.id, body, expected);
+
+const previewCases: BadRequest[] = [
+  previewMessage("truncated JSON", { raw: '{"channel":"SMS","to":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  previewMessage("text/plain", { raw: JSON.stringify(smsBody()), contentType: "text/plain" }, { status: 415, code: "unsupported_media_type" }),
+  previewMessage("a body over 128 KiB", withContent({ text: "x".repeat(130 * 1024) }), { status: 413, code: "body_too_large" }),
+  previewMessage("a form nesting bomb", { form: `channel=SMS&content${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
+  previewMessage("no channel", withField("channel", undefined), invalid("channel")),
+  previewMessage("to not a number", withField("to", "not-a-number"), invalid("to")),
+  previewMessage("an unknown field", withField("send_at", 1), unknownParam("send_at")),
+  previewMessage("an unknown content field", withContent({ text: "hi", foo: 1 }), unknownParam("content[foo]")),
+  previewMessage("a template that does not exist", withContent({ template_id: "nope", variables: {} }), invalid("content[template_id]", "resource_missing")),
+  previewMessage("a private status_callback", withField("status_callback", "http://169.254.169.254/latest"), invalid("status_callback")),
+  previewMessage("max_segments 0", withField("max_segments", 0), invalid("max_segments")),
+  previewMessage("a text longer than max_segments", withContent({ text: "a".repeat(161) }, { max_segments: 1 }), invalid("content", "max_segments_exceeded")),
+  ...INJECTIONS.map((value) => previewMessage(`to ${value}`, withField("to", value), invalid("to"))),
+  request("DELETE /v1/messages/preview", "DELETE", "/v1/messages/preview", { status: 405, code: "method_not_allowed" }),
+
+  previewTemplate("an unknown template", "nope", { json: { variables: {} } }, notFound),
+  previewTemplate("an id over 64 characters", "t".repeat(65), { json: { variables: {} } }, invalid("id")),
+  ...INJECTIONS.map((value) => previewTemplate("an injection as the id", encodeURIComponent(value), { json: { variables: {} } }, { status: 404 })),
+  existingPreview("truncated JSON", { raw: '{"variables":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
+  existingPreview("text/plain", { raw: '{"variables":{}}', contentType: "text/plain" }, { status: 415, code: "unsupported_media_type" }),
+  existingPreview("a form nesting bomb", { form: `variables${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
+  existingPreview("a missing variable", { json: { variables: {} } }, invalid("variables[code]", "parameter_missing")),
+  existingPreview("a variable no body uses", { json: { variables: { code: "1", coed: "2" } } }, unknownParam("variables[coed]")),
+  existingPreview("an unknown field", { json: { variables: { code: "1" }, to: "+14155550123" } }, unknownParam("to")),
+  existingPreview("a channel without a body", { json: { variables: { code: "1" }, channel: "EMAIL" } }, invalid("channel")),
+  ...[null, 42, "", "FAX", ["SMS"]].map((value) =>
+    existingPreview(`channel ${JSON.stringify(value)}`, { json: { variables: { code: "1" }, channel: value } }, invalid("channel")),
+  ),
+  ...[null, 42, "code=1", ["1"]].map((value) => existingPreview(`variables ${JSON.stringify(value)}`, { json: { variables: value } }, invalid("variables"))),
+  existingPreview("a variable over 1,024 characters", { json: { variables: { code: "1".repeat(1025) } } }, invalid("variables[code]")),
+  existingPreview("a variable that is an object", { json: { variables: { code: { a: 1 } } } }, invalid("variables[code]")),
+  existingPreview("51 variables", { json: { variables: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`v${i}`, "x"])) } }, invalid("variables")),
+];
+
 // ---------------------------------------------------------------- routing and auth (every endpoint)
 
 const unauthorized = (code: string): Expected => ({ status: 401, code });
 const ENDPOINTS: [string, string, Body?][] = [
   ["POST", "/v1/messages", { json: smsBody() }],
+  ["POST", "/v1/messages/preview", { json: smsBody() }],
+  ["POST", "/v1/templates/auth_otp/preview", { json: { variables: {} } }],
   ["GET", "/v1/messages"],
   ["GET", `/v1/messages/${validId}`],
   ["GET", `/v1/messages/${validId}/events`],
@@ -842,6 +898,8 @@ export const CORPUS: BadRequest[] = [
   ...apiKeyCases,
   ...receiptCases,
   ...consentCases,
+  ...maxSegmentsCases,
+  ...previewCases,
   ...authCases,
   ...routingCases,
 ];

@@ -1,8 +1,6 @@
 // What every response has in common, and the unauthenticated health check.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createApp } from "../../src/app.ts";
-import { apiRouters } from "../../src/routes/index.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { smsBody } from "../support/messages.ts";
@@ -56,18 +54,5 @@ describe("X-Request-Id", () => {
     const ids = responses.map((res) => res.headers.get("X-Request-Id"));
     for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
     expect(new Set(ids).size).toBe(ids.length);
-  });
-});
-
-describe("routing", () => {
-  // Hono falls back to its trie router, matched segment by segment on every
-  // request, when one route defeats its RegExpRouter (a static path beside a
-  // parameter, e.g. /messages/live beside /messages/:id): `npm run profile`
-  // measured that fallback and the path matching of `except` at a fifth of a
-  // create's JavaScript time.
-  it("matches every route of the API and the Console with hono's RegExpRouter", async () => {
-    const app = createApp(apiRouters);
-    expect((await app.request("/healthz", {}, env)).status).toBe(200);
-    expect(app.router.name).toBe("SmartRouter + RegExpRouter");
   });
 });

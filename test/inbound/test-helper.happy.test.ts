@@ -33,6 +33,8 @@ describe("a simulated reply", () => {
       delivered_at: null,
       provider_latency_ms: null,
       error: null,
+      encoding: null,
+      segments: null,
     });
     expect((await api(`/v1/messages/${inbound.id}`, { key: account.key })).status).toBe(200);
     expect((await listMessages(account.key, { direction: "inbound" })).data.map((m) => m.id)).toEqual([inbound.id]);

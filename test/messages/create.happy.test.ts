@@ -40,6 +40,8 @@ describe("POST /v1/messages", () => {
       delivered_at: null,
       provider_latency_ms: null,
       error: null,
+      encoding: null,
+      segments: null,
     });
     expect(message.created_at).toBeGreaterThanOrEqual(before);
     expect(res.headers.get("X-Request-Id")).toMatch(/^req_/);

@@ -90,6 +90,10 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
     201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
     400: (account) => api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) }),
   },
+  "POST /v1/messages/preview": {
+    200: (account) => api("/v1/messages/preview", { key: account.key, json: smsBody({ max_segments: 1 }) }),
+    400: (account) => api("/v1/messages/preview", { key: account.key, json: smsBody({ content: { text: "a".repeat(161) }, max_segments: 1 }) }),
+  },
   "GET /v1/messages": {
     // Two messages and a limit of one: a page with a next_cursor.
     200: async (account) => {
@@ -140,6 +144,17 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
     },
     400: (account) => api("/v1/templates/auth_otp", { key: account.key, json: { fax: { text: "x" } } }),
     404: (account) => api("/v1/templates/missing", { key: account.key, json: { sms: { text: "x" } } }),
+  },
+  "POST /v1/templates/{id}/preview": {
+    200: async (account) => {
+      await createTemplate(account, { id: "auth_otp", sms: { text: "Code {{code}}" }, email: { subject: "Code", text: "Code {{code}}" } });
+      return api("/v1/templates/auth_otp/preview", { key: account.key, json: { variables: { code: "849201" } } });
+    },
+    400: async (account) => {
+      await createTemplate(account, { id: "auth_otp", sms: { text: "Code {{code}}" } });
+      return api("/v1/templates/auth_otp/preview", { key: account.key, json: { variables: {} } });
+    },
+    404: (account) => api("/v1/templates/missing/preview", { key: account.key, json: { variables: {} } }),
   },
   "DELETE /v1/templates/{id}": {
     200: async (account) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../sdk/src/index.ts";
+import type { CreateMessageParams, Message } from "../../sdk/src/index.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { clientFor } from "./sdk.fixture.ts";
 
@@ -17,6 +17,24 @@ describe("the SDK against the Worker", () => {
     });
     expect(created).toMatchObject({ object: "message", channel: "whatsapp", status: "queued", to: "+919876543210" });
     expect(await omniflow.messages.retrieve(created.id)).toEqual(created);
+  });
+
+  it("previews a message and a template; the create then sends what the preview said", async () => {
+    const account = await createAccount();
+    await seedExample(account);
+    const omniflow = clientFor(account.key);
+    const body: CreateMessageParams = {
+      channel: "SMS",
+      to: "+14155550123",
+      content: { template_id: "auth_otp", variables: { code: "849201" } },
+      max_segments: 1,
+    };
+    const preview = await omniflow.messages.preview(body);
+    expect(preview).toMatchObject({ object: "message_preview", content: { text: "Your OmniFlow verification code is 849201" }, encoding: "gsm7", segments: 1 });
+    expect(await omniflow.messages.create(body)).toMatchObject({ from: preview.from, encoding: "gsm7", segments: 1 });
+    const template = await omniflow.templates.preview("auth_otp", { variables: { code: "849201" }, channel: "sms" });
+    expect(template.sms).toEqual({ text: "Your OmniFlow verification code is 849201", encoding: "gsm7", segments: 1 });
+    await expect(omniflow.templates.preview("missing", { variables: {} })).rejects.toMatchObject({ status: 404, code: "resource_missing" });
   });
 
   it("creates, rolls and revokes API keys; the rolled and revoked keys stop working", async () => {

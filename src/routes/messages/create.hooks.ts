@@ -38,3 +38,8 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
     response: (message) => toMessageObject(asCreated(message)),
   },
 };
+
+// A preview is the create's first half: the same body and the same reads with
+// the admission, but nothing created, so no daily cap and no reserved id. Not
+// for sending_access keys: it shows a template's rendered text, which they may not read.
+export const previewMessageHooks: OperationHooks<CreatePlan> = { prepare: createMessageHooks.prepare };

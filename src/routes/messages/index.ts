@@ -4,6 +4,8 @@ import * as routes from "./messages.routes.ts";
 
 export const messagesRouter = createRouter()
   .openapi(routes.create, handlers.create)
+  // Before /v1/messages/{id}, which would otherwise take "preview" for an id.
+  .openapi(routes.preview, handlers.preview)
   .openapi(routes.list, handlers.list)
   .openapi(routes.retrieve, handlers.retrieve)
   .openapi(routes.listEvents, handlers.listEvents)

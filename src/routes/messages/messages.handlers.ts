@@ -3,14 +3,15 @@ import { database } from "../../db/client.ts";
 import { findMessage, listMessages, type MessageFilters } from "../../db/messages.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
+import { toMessagePreviewObject } from "../../domain/preview.ts";
 import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { operationState } from "../../http/operation-hooks.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
-import { createMessage } from "../../services/messages.ts";
-import { createMessageHooks } from "./create.hooks.ts";
+import { createMessage, prepareMessage } from "../../services/messages.ts";
+import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
 import type * as routes from "./messages.routes.ts";
 import { MessageFiltersSchema } from "./messages.schemas.ts";
 
@@ -23,6 +24,15 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const result = await createMessage(c.env, c.get("account"), input, { reads: prepared?.reads, id: reservedId });
   if (!result.ok) throw errors.problem(result.problem);
   return c.json(toMessageObject(result.value), 201);
+};
+
+export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
+  // As the create: the guard validated the body with the key lookup, or it is validated here for its 400.
+  const { prepared } = operationState(c, previewMessageHooks);
+  const input = prepared?.input ?? (await validBody(c, createMessageSchema));
+  const result = await prepareMessage(c.env, c.get("account"), input, prepared?.reads);
+  if (!result.ok) throw errors.problem(result.problem);
+  return c.json(toMessagePreviewObject(result.value), 200);
 };
 
 async function ownMessage(env: Env, accountId: string, id: string) {

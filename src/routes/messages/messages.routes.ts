@@ -2,7 +2,7 @@ import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
 import { bodyErrors, commonErrors, dailyLimitError, notFoundError, sendingErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
-import { createMessageHooks } from "./create.hooks.ts";
+import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
 import {
   examples,
   MessageEventListSchema,
@@ -13,6 +13,7 @@ import {
   WebhookEventSchema,
   WebhookRetrySchema,
 } from "./messages.schemas.ts";
+import { MessagePreviewSchema, messagePreviewExample } from "./preview.schemas.ts";
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
@@ -32,6 +33,23 @@ export const create = createRoute({
     ...sendingErrors,
     ...bodyErrors,
     ...dailyLimitError,
+  },
+});
+
+export const preview = createRoute({
+  method: "post",
+  path: "/v1/messages/preview",
+  operationId: "previewMessage",
+  tags: ["Messages"],
+  summary: "Preview a message",
+  description:
+    "Takes the body of a create, checked exactly as the create checks it, and answers what the create would send: the rendered content, the sender the default pool would pick, and for SMS the encoding and segment count. Stores nothing, sends nothing, and does not count against the daily cap.",
+  middleware: [operationHooks(previewMessageHooks)],
+  request: { body: validatedBody(createMessageSchema, examples.createRequest) },
+  responses: {
+    200: { content: json(MessagePreviewSchema, messagePreviewExample), description: "What the message would be sent as" },
+    ...commonErrors,
+    ...bodyErrors,
   },
 });
 

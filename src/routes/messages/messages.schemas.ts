@@ -4,6 +4,7 @@ import { idPattern } from "../../domain/ids.ts";
 import { channelSchema, contentShapes } from "../../domain/message.ts";
 import { STATUSES } from "../../domain/status.ts";
 import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
+import { smsSizeFields } from "./preview.schemas.ts";
 
 // Examples follow the API reference, with ids and cursors in their real format.
 const EXAMPLE_ID = "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
@@ -26,6 +27,7 @@ export const MessageSchema = z
     delivered_at: z.number().int().nullable().openapi({ description: "Unix seconds", example: 1718329484 }),
     provider_latency_ms: z.number().int().nullable().openapi({ example: 1420 }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    ...smsSizeFields,
   })
   .openapi("Message");
 
@@ -133,6 +135,8 @@ const exampleMessage = {
   delivered_at: null,
   provider_latency_ms: null,
   error: null,
+  encoding: null,
+  segments: null,
 };
 
 const deliveredMessage = { ...exampleMessage, status: "delivered", delivered_at: 1718329484, provider_latency_ms: 1420 };

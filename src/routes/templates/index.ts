@@ -7,4 +7,5 @@ export const templatesRouter = createRouter()
   .openapi(routes.list, handlers.list)
   .openapi(routes.retrieve, handlers.retrieve)
   .openapi(routes.update, handlers.update)
+  .openapi(routes.preview, handlers.preview)
   .openapi(routes.remove, handlers.remove);

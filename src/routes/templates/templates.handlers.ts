@@ -2,6 +2,7 @@ import { database } from "../../db/client.ts";
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from "../../db/templates.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
+import { previewTemplate, templatePreviewSchema } from "../../domain/preview.ts";
 import { bodiesProblem, createTemplateSchema, toTemplateObject, updateTemplateSchema } from "../../domain/template.ts";
 import { tellGate } from "../../gate/account-gate.ts";
 import { validBody } from "../../http/body.ts";
@@ -49,6 +50,16 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   if (!row) throw errors.notFound("template", id);
   await tellGate(c.env, accountId, { templates: [id] });
   return c.json(toTemplateObject(row), 200);
+};
+
+export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
+  const { id } = c.req.valid("param");
+  const input = await validBody(c, templatePreviewSchema);
+  const row = await findTemplate(database(c.env.DB), c.get("account").id, id);
+  if (!row) throw errors.notFound("template", id);
+  const result = previewTemplate(row, input);
+  if (!result.ok) throw errors.problem(result.problem);
+  return c.json({ id, object: "template_preview" as const, ...result.value }, 200);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {

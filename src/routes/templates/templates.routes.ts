@@ -1,7 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { templatePreviewSchema } from "../../domain/preview.ts";
 import { createTemplateSchema, updateTemplateSchema } from "../../domain/template.ts";
 import { bodyErrors, commonErrors, conflictError, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
-import { DeletedTemplateSchema, TemplateIdParams, TemplateListSchema, TemplateSchema } from "./templates.schemas.ts";
+import {
+  DeletedTemplateSchema,
+  TemplateIdParams,
+  TemplateListSchema,
+  TemplatePreviewSchema,
+  TemplateSchema,
+  templatePreviewExample,
+} from "./templates.schemas.ts";
 
 const authOtp = {
   id: "auth_otp",
@@ -42,6 +50,23 @@ export const update = createRoute({
     "Each body given replaces that channel's body; null (or an empty string in a form body) removes it. Messages already sent keep the content they were rendered with.",
   request: { params: TemplateIdParams, body: validatedBody(updateTemplateSchema, { sms: { text: "Your OmniFlow code: {{code}}" } }) },
   responses: { 200: templateResponse("The updated template"), ...commonErrors, ...bodyErrors, ...notFoundError },
+});
+
+export const preview = createRoute({
+  operationId: "previewTemplate",
+  method: "post",
+  path: "/v1/templates/{id}/preview",
+  tags: ["Templates"],
+  summary: "Preview a template",
+  description:
+    "Renders the template's bodies with these variables, as a create would render them (the same missing and unknown variable errors, named variables[...]), with the SMS text's encoding and segment count. Stores and sends nothing.",
+  request: { params: TemplateIdParams, body: validatedBody(templatePreviewSchema, { variables: { code: "849201" } }) },
+  responses: {
+    200: { content: { "application/json": { schema: TemplatePreviewSchema, example: templatePreviewExample } }, description: "The rendered bodies" },
+    ...commonErrors,
+    ...bodyErrors,
+    ...notFoundError,
+  },
 });
 
 export const remove = createRoute({

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { TEMPLATE_ID } from "../../domain/message.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
+import { renderedShapes, smsSizeFields } from "../messages/preview.schemas.ts";
 
 const SmsBodySchema = z.object({ text: z.string() }).openapi({ example: { text: "Your OmniFlow code is {{code}}" } });
 const WhatsappBodySchema = z
@@ -26,6 +27,26 @@ export const TemplateSchema = z
 export const TemplateListSchema = listSchema(TemplateSchema, "TemplateList");
 
 export const DeletedTemplateSchema = deletedSchema("template", "DeletedTemplate");
+
+const SmsPreviewSchema = z.object({ text: z.string(), encoding: smsSizeFields.encoding.unwrap(), segments: smsSizeFields.segments.unwrap() });
+
+export const TemplatePreviewSchema = z
+  .object({
+    id: z.string().openapi({ example: "auth_otp" }),
+    object: z.literal("template_preview"),
+    sms: SmsPreviewSchema.nullable(),
+    whatsapp: renderedShapes.whatsapp.nullable(),
+    email: renderedShapes.email.nullable(),
+  })
+  .openapi("TemplatePreview", { description: "Each body rendered; null for a channel the template has no body for, or that was not asked." });
+
+export const templatePreviewExample = {
+  id: "auth_otp",
+  object: "template_preview",
+  sms: { text: "Your verification code is 849201", encoding: "gsm7", segments: 1 },
+  whatsapp: { name: "auth_otp", language: "en_US", parameters: ["849201"] },
+  email: { subject: "Your verification code", text: "Your code is 849201.", html: "<p>Your code is <strong>849201</strong>.</p>" },
+};
 
 export const TemplateIdParams = z.object({
   id: z

@@ -1,0 +1,2 @@
+ALTER TABLE `messages` ADD `encoding` text;--> statement-breakpoint
+ALTER TABLE `messages` ADD `segments` integer;
