@@ -14,26 +14,46 @@ import { accounts, messages, type NewMessageRow, senders } from "./schema.ts";
 import { sendersQuery } from "./senders.ts";
 import { templateQuery } from "./templates.ts";
 
+export interface SenderRead {
+  channel: Channel;
+  /** The channel's sender with this address, or with address undefined its default pool. */
+  address: string | undefined;
+}
+
 export interface CreateReads {
   templateId?: string;
-  /** The channel's sender with this address, or with address undefined its default pool. */
-  senders?: { channel: Channel; address: string | undefined };
+  senders?: SenderRead;
+  /** The same for each fallback step, in order (undefined: the step needs none). */
+  stepSenders?: (SenderRead | undefined)[];
 }
 
 export interface CreateReadResults {
   template: Template | undefined;
   senders: Sender[];
+  /** Per fallback step, when the create has steps. */
+  stepSenders?: Sender[][];
 }
 
 /** What a create reads besides the account, in at most one D1 round trip. */
 export async function readForCreate(db: Database, accountId: string, reads: CreateReads): Promise<CreateReadResults> {
   const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
   const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
-  if (template && pool) {
-    const [[found], senders] = await db.batch([template, pool]);
-    return { template: found, senders };
+  if (!reads.stepSenders) {
+    if (template && pool) {
+      const [[found], senders] = await db.batch([template, pool]);
+      return { template: found, senders };
+    }
+    return { template: template && (await template)[0], senders: pool ? await pool : [] };
   }
-  return { template: template && (await template)[0], senders: pool ? await pool : [] };
+  // With fallback steps: every read that is needed, in one batch.
+  const stepPools = reads.stepSenders.map((read) => read && sendersQuery(db, accountId, read.channel, read.address));
+  const queries = [template, pool, ...stepPools].filter((query) => query !== undefined);
+  const [first, ...rest] = queries;
+  const results = first ? ((await db.batch([first, ...rest])) as unknown[]) : [];
+  const next = <T>(query: unknown, none: T): T => (query === undefined ? none : (results.shift() as T));
+  const found = next<Template[]>(template, [])[0];
+  const senders = next<Sender[]>(pool, []);
+  return { template: found, senders, stepSenders: stepPools.map((query) => next<Sender[]>(query, [])) };
 }
 
 export async function insertMessage(db: Database, row: NewMessageRow): Promise<void> {
@@ -138,7 +158,7 @@ export async function messageForDelivery(db: Database, id: string) {
   return row;
 }
 
-export type StatusProjection = Pick<Message, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage">;
+export type StatusProjection = Pick<Message, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage" | "attempts" | "deliveredChannel">;
 
 const statusUpdate = (db: Database, id: string, projection: StatusProjection) =>
   db

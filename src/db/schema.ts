@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Account } from "../domain/account.ts";
 import type { ApiKey } from "../domain/api-key.ts";
+import type { Attempt, FallbackStep } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import type { Sender } from "../domain/sender.ts";
@@ -113,6 +114,14 @@ export const messages = sqliteTable(
     // Last change of the row; for a queued message, when it was last handed
     // to the Queue (the reconciler re-enqueues it when this gets old).
     updatedAt: integer("updated_at").notNull().default(sql`(unixepoch())`),
+    // Delivery controls (src/domain/delivery-controls.ts); null when the create asked for none.
+    fallback: text("fallback", { mode: "json" }).$type<FallbackStep[]>(),
+    fallbackAfter: integer("fallback_after"),
+    sendAt: integer("send_at"),
+    expiresAt: integer("expires_at"),
+    // Projected by the message's Durable Object with its status.
+    attempts: text("attempts", { mode: "json" }).$type<Attempt[]>(),
+    deliveredChannel: text("delivered_channel", { enum: ["sms", "whatsapp", "email"] }),
   },
   (t) => [
     // Every list filter is an equality on (account_id, <column>) then the id

@@ -185,23 +185,36 @@ export class AccountGate extends DurableObject<Env> {
   /** A create's reads, from the cache or, for what it lacks, from D1 in one round trip. */
   async #reads(accountId: string, reads: CreateReads): Promise<CreateReadResults> {
     const { templateId } = reads;
-    const sendersKey = reads.senders && `${reads.senders.channel}|${reads.senders.address ?? ""}`;
     const template = templateId === undefined ? undefined : this.#templates.get(templateId);
-    const senders = sendersKey === undefined ? [] : this.#senders.get(sendersKey);
+    // The message's senders and each fallback step's, alike.
+    const senderReads = [reads.senders, ...(reads.stepSenders ?? [])];
+    const keys = senderReads.map((read) => read && `${read.channel}|${read.address ?? ""}`);
+    const cached = keys.map((key) => (key === undefined ? [] : this.#senders.get(key)));
+    const lacking = (i: number) => (cached[i] === undefined ? senderReads[i] : undefined);
     const missing: CreateReads = {
       templateId: templateId !== undefined && !template ? templateId : undefined,
-      senders: senders === undefined ? reads.senders : undefined,
+      senders: lacking(0),
+      ...(reads.stepSenders ? { stepSenders: reads.stepSenders.map((_, i) => lacking(i + 1)) } : {}),
     };
-    if (missing.templateId === undefined && missing.senders === undefined) return { template, senders: senders ?? [] };
+    const answer = (found: (Sender[] | undefined)[], loadedTemplate?: Template): CreateReadResults => ({
+      template: template ?? loadedTemplate,
+      senders: found[0] ?? [],
+      ...(reads.stepSenders ? { stepSenders: found.slice(1).map((pool) => pool ?? []) } : {}),
+    });
+    if (missing.templateId === undefined && cached.every((pool) => pool !== undefined)) return answer(cached);
     const generation = this.#generation;
     const loaded = await readForCreate(database(this.env.DB), accountId, missing);
+    const loadedPools = [loaded.senders, ...(loaded.stepSenders ?? [])];
+    const found = cached.map((pool, i) => pool ?? loadedPools[i] ?? []);
     if (generation === this.#generation) {
       if (missing.templateId !== undefined && loaded.template) cache(this.#templates, missing.templateId, loaded.template);
       // Only what exists is cached (as for templates): a sender added straight
       // in D1 (the operator's binding) then works on its first use.
-      if (sendersKey !== undefined && missing.senders && loaded.senders.length > 0) cache(this.#senders, sendersKey, loaded.senders);
+      keys.forEach((key, i) => {
+        if (key !== undefined && cached[i] === undefined && found[i]!.length > 0) cache(this.#senders, key, found[i]!);
+      });
     }
-    return { template: template ?? loaded.template, senders: senders ?? loaded.senders };
+    return answer(found, loaded.template);
   }
 }
 

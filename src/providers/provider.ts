@@ -11,6 +11,8 @@ export interface SendRequest {
   content: RenderedContent;
   /** 1 on the first hand-off attempt. */
   attempt: number;
+  /** Seconds left of the message's validity_period, for providers that can drop a message they could not send in time. */
+  validitySeconds?: number;
 }
 
 /** A delivery report the sandbox promises to make, as a real provider's webhook would. */

@@ -6,21 +6,19 @@ import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
-import { type CreateMessageInput, type Message, renderDirect } from "../domain/message.ts";
-import type { RenderedContent } from "../domain/rendered.ts";
+import type { CreateMessageInput, Message } from "../domain/message.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
-import { pickSender, type Sender, senderFrom, senderKey } from "../domain/sender.ts";
-import { renderTemplate, type Template } from "../domain/template.ts";
 import { logger } from "../log.ts";
+import { createTemplateId, resolveSteps, senderRead, stepSenderReads } from "./fallback-steps.ts";
+import { render, sender } from "./message-parts.ts";
 
 /** The reads a create of this input needs besides the account. */
 export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
-  const { channel, from } = input;
-  // Test keys may send from any well-formed address, so only live keys look a given `from` up.
-  const needsSenders = from === undefined || mode === "live";
+  const stepSenders = stepSenderReads(input, mode);
   return {
-    templateId: "template_id" in input.content ? input.content.template_id : undefined,
-    senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
+    templateId: createTemplateId(input),
+    senders: senderRead(input.channel, input.from, mode),
+    ...(stepSenders ? { stepSenders } : {}),
   };
 }
 
@@ -44,19 +42,24 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
   if (!rendered.ok) return rendered;
   const sentFrom = sender(account, input, reads.senders);
   if (!sentFrom.ok) return sentFrom;
+  const steps = resolveSteps(account, input, reads);
+  if (!steps.ok) return steps;
   const id = options.id ?? newId("msg");
   const createdAt = unixSeconds(idTimestampMs(id));
+  const sendAt = input.sendAt ?? null;
+  // Validity counts from the send time of a scheduled message.
+  const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
   const row: Message = {
     id,
     accountId: account.id,
     mode: account.mode,
     channel,
     to: input.to,
-    from: sentFrom.value,
+    from: sentFrom.value.from,
     content: input.content,
     rendered: rendered.value,
     statusCallback: input.statusCallback ?? null,
-    status: "queued",
+    status: sendAt === null ? "queued" : "scheduled",
     errorCode: null,
     errorMessage: null,
     // The id's own timestamp, so filtering on created_at is filtering on id.
@@ -64,7 +67,14 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     deliveredAt: null,
     providerLatencyMs: null,
     updatedAt: createdAt,
+    fallback: steps.value,
+    fallbackAfter: input.fallbackAfter ?? null,
+    sendAt,
+    expiresAt,
+    attempts: null,
+    deliveredChannel: null,
   };
+  if (sendAt !== null) return schedule(env, db, row, sendAt);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
   // after the insert has already sent the job. A job that arrives before its
@@ -74,6 +84,17 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
   const queued = enqueue(env, row.id);
   await insertMessage(db, row);
   if (!(await queued)) await redrive(env, row.id);
+  return succeed(row);
+}
+
+/**
+ * A scheduled message: its object arms its alarm for the send time instead of
+ * a Queue job (one call, as the job would be), with the row inserted at the
+ * same time. An alarm that finds no row waits for it a moment and then drops it.
+ */
+async function schedule(env: Env, db: ReturnType<typeof database>, row: Message, sendAt: number): Promise<Result<Message>> {
+  const armed = messageStatusStub(env, row.id).schedule(row.id, sendAt * 1000);
+  await Promise.all([insertMessage(db, row), armed]);
   return succeed(row);
 }
 
@@ -100,38 +121,4 @@ async function redrive(env: Env, messageId: string): Promise<void> {
   } catch (error) {
     logger.with({ message_id: messageId }).error("redrive_failed", { error });
   }
-}
-
-function render({ channel, content }: CreateMessageInput, template: Template | undefined): Result<RenderedContent> {
-  if (!("template_id" in content)) return succeed(renderDirect(channel, content)!);
-  if (!template) {
-    return fail("content[template_id]", "resource_missing", `No such template: '${content.template_id}'. Create it with POST /v1/templates.`);
-  }
-  const result = renderTemplate(template, channel, content.variables);
-  return "problem" in result ? { ok: false, problem: result.problem } : succeed(result.rendered);
-}
-
-/**
- * The message's `from`. `senders` holds, when `from` is given (and the key is
- * live), the channel's sender it names if there is one; without `from`, the
- * channel's default pool, from which the recipient's sticky sender is picked.
- */
-function sender(account: Account, { channel, from, to }: CreateMessageInput, senders: Sender[]): Result<string> {
-  if (from !== undefined) {
-    if (account.mode === "test" || senders.length > 0) return succeed(from);
-    return fail(
-      "from",
-      "resource_missing",
-      `'${from}' is not one of your verified ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}) and verify it, or omit from to use your default ${channel} sender pool.`,
-    );
-  }
-  const picked = pickSender(senders, to);
-  if (!picked) {
-    return fail(
-      "from",
-      "no_default_sender",
-      `You have no default ${channel} sender: pass from, or add one with POST /v1/senders (channel=${channel}, address=<your number, sender id or email address>, default=true).`,
-    );
-  }
-  return succeed(senderFrom(picked));
 }
