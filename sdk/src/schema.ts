@@ -88,6 +88,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a scheduled message
+         * @description Cancels a message that is still `scheduled` (created with `send_at`): it ends `canceled`, with its status callback. Canceling a canceled message answers it again (no second callback); any other status is a 409 `message_not_cancelable`.
+         */
+        post: operations["cancelMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -326,13 +346,25 @@ export interface components {
             id: string;
             /** @enum {string} */
             object: "event";
-            /** @enum {string} */
-            type: "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed";
+            /**
+             * @description message.<status> when the message's status changed; message.attempt.<status> when only a step's did (the next step starts)
+             * @enum {string}
+             */
+            type: "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired";
             /**
              * @description Unix seconds
              * @example 1718329484
              */
             created_at: number;
+            /** @description The attempt (0: the message itself, then each fallback step) the change is about; null for a change of the message alone */
+            attempt: {
+                index: number;
+                /** @enum {string} */
+                channel: "sms" | "whatsapp" | "email";
+                to: string;
+                /** @enum {string} */
+                status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired";
+            } | null;
             data: components["schemas"]["Message"];
         };
         Message: {
@@ -371,7 +403,7 @@ export interface components {
                 html?: string;
             };
             /** @enum {string} */
-            status: "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed";
+            status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired";
             /** @example https://your-app.com/webhooks/omniflow */
             status_callback: string | null;
             /**
@@ -390,6 +422,43 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The fallback steps, in order; content null: the message's own */
+            fallback: {
+                /** @enum {string} */
+                channel: "sms" | "whatsapp" | "email";
+                to: string;
+                from: string;
+                content: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+            /** @description Seconds a step may stay undelivered before the next one starts */
+            fallback_after: number | null;
+            /** @description Unix seconds: when a scheduled message is sent */
+            send_at: number | null;
+            /** @description Unix seconds: the end of the validity_period */
+            expires_at: number | null;
+            /** @description Each step tried so far: the message's own first, then its fallback steps */
+            attempts: {
+                /** @enum {string} */
+                channel: "sms" | "whatsapp" | "email";
+                to: string;
+                from: string;
+                /** @enum {string} */
+                status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired";
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+                provider_latency_ms: number | null;
+                /** @description Unix seconds: when the step started */
+                created_at: number;
+            }[];
+            /**
+             * @description The channel of the step that was delivered
+             * @enum {string|null}
+             */
+            delivered_channel: "sms" | "whatsapp" | "email" | null;
         };
         Error: {
             error: {
@@ -710,7 +779,7 @@ export interface operations {
                 limit?: number;
                 /** @description A next_cursor or prev_cursor value from a previous page */
                 cursor?: string;
-                status?: "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed";
+                status?: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired";
                 /** @description WHATSAPP, SMS or EMAIL (any case) */
                 channel?: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
                 /** @description Recipient: E.164 phone number or email address */
@@ -757,7 +826,23 @@ export interface operations {
                      *           "created_at": 1718329481,
                      *           "delivered_at": 1718329484,
                      *           "provider_latency_ms": 1420,
-                     *           "error": null
+                     *           "error": null,
+                     *           "fallback": [],
+                     *           "fallback_after": null,
+                     *           "send_at": null,
+                     *           "expires_at": null,
+                     *           "attempts": [
+                     *             {
+                     *               "channel": "whatsapp",
+                     *               "to": "+919876543210",
+                     *               "from": "omni_verify",
+                     *               "status": "delivered",
+                     *               "error": null,
+                     *               "provider_latency_ms": 1420,
+                     *               "created_at": 1718329482
+                     *             }
+                     *           ],
+                     *           "delivered_channel": "whatsapp"
                      *         },
                      *         {
                      *           "id": "msg_019ec8f3a1b17c3d8e9f0a1b2c3d4e5f",
@@ -779,7 +864,13 @@ export interface operations {
                      *           "error": {
                      *             "code": "undeliverable",
                      *             "message": "The recipient's handset could not be reached."
-                     *           }
+                     *           },
+                     *           "fallback": [],
+                     *           "fallback_after": null,
+                     *           "send_at": null,
+                     *           "expires_at": null,
+                     *           "attempts": [],
+                     *           "delivered_channel": null
                      *         }
                      *       ],
                      *       "next_cursor": "eyJpZCI6Im1zZ18wMTllYzhmM2ExYjE3YzNkOGU5ZjBhMWIyYzNkNGU1ZiIsImRpciI6Im5leHQifQ",
@@ -949,6 +1040,19 @@ export interface operations {
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
+                    /** @description Up to 2 steps tried in order when the message (or the step before) ends failed or undelivered: { channel, to?, from?, content? }. `to` defaults to the message's where the channel takes the same kind of address; `content` to the message's own (its template rendered for the step's channel, or its text). */
+                    fallback?: {
+                        channel: string;
+                        to?: string;
+                        from?: string;
+                        content?: unknown;
+                    }[];
+                    /** @description Seconds (30-86400): a step not delivered by then gives way to the next one. The recipient may then get the message twice. */
+                    fallback_after?: number | string;
+                    /** @description Seconds (5-259200), counted from creation or from send_at: a message not handed off by then ends expired. */
+                    validity_period?: number | string;
+                    /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
+                    send_at?: number | string;
                 };
                 /**
                  * @example {
@@ -989,6 +1093,19 @@ export interface operations {
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
+                    /** @description Up to 2 steps tried in order when the message (or the step before) ends failed or undelivered: { channel, to?, from?, content? }. `to` defaults to the message's where the channel takes the same kind of address; `content` to the message's own (its template rendered for the step's channel, or its text). */
+                    fallback?: {
+                        channel: string;
+                        to?: string;
+                        from?: string;
+                        content?: unknown;
+                    }[];
+                    /** @description Seconds (30-86400): a step not delivered by then gives way to the next one. The recipient may then get the message twice. */
+                    fallback_after?: number | string;
+                    /** @description Seconds (5-259200), counted from creation or from send_at: a message not handed off by then ends expired. */
+                    validity_period?: number | string;
+                    /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
+                    send_at?: number | string;
                 };
             };
         };
@@ -1021,7 +1138,13 @@ export interface operations {
                      *       "created_at": 1718329481,
                      *       "delivered_at": null,
                      *       "provider_latency_ms": null,
-                     *       "error": null
+                     *       "error": null,
+                     *       "fallback": [],
+                     *       "fallback_after": null,
+                     *       "send_at": null,
+                     *       "expires_at": null,
+                     *       "attempts": [],
+                     *       "delivered_channel": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -1198,7 +1321,23 @@ export interface operations {
                      *       "created_at": 1718329481,
                      *       "delivered_at": 1718329484,
                      *       "provider_latency_ms": 1420,
-                     *       "error": null
+                     *       "error": null,
+                     *       "fallback": [],
+                     *       "fallback_after": null,
+                     *       "send_at": null,
+                     *       "expires_at": null,
+                     *       "attempts": [
+                     *         {
+                     *           "channel": "whatsapp",
+                     *           "to": "+919876543210",
+                     *           "from": "omni_verify",
+                     *           "status": "delivered",
+                     *           "error": null,
+                     *           "provider_latency_ms": 1420,
+                     *           "created_at": 1718329482
+                     *         }
+                     *       ],
+                     *       "delivered_channel": "whatsapp"
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -1610,6 +1749,197 @@ export interface operations {
                      *       }
                      *     }
                      */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The message id returned on creation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled message */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
+                     *       "object": "message",
+                     *       "channel": "whatsapp",
+                     *       "to": "+919876543210",
+                     *       "from": "omni_verify",
+                     *       "content": {
+                     *         "template_id": "auth_otp",
+                     *         "variables": {
+                     *           "code": "849201"
+                     *         }
+                     *       },
+                     *       "status": "canceled",
+                     *       "status_callback": "https://your-app.com/webhooks/omniflow",
+                     *       "created_at": 1718329481,
+                     *       "delivered_at": null,
+                     *       "provider_latency_ms": null,
+                     *       "error": null,
+                     *       "fallback": [],
+                     *       "fallback_after": null,
+                     *       "send_at": 1718415881,
+                     *       "expires_at": null,
+                     *       "attempts": [],
+                     *       "delivered_channel": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The message is no longer scheduled (message_not_cancelable). A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description With idempotency_key_in_use: seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4715,6 +5045,12 @@ export interface operations {
                  *       "object": "event",
                  *       "type": "message.delivered",
                  *       "created_at": 1718329484,
+                 *       "attempt": {
+                 *         "index": 0,
+                 *         "channel": "whatsapp",
+                 *         "to": "+919876543210",
+                 *         "status": "delivered"
+                 *       },
                  *       "data": {
                  *         "id": "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
                  *         "object": "message",
@@ -4732,7 +5068,23 @@ export interface operations {
                  *         "created_at": 1718329481,
                  *         "delivered_at": 1718329484,
                  *         "provider_latency_ms": 1420,
-                 *         "error": null
+                 *         "error": null,
+                 *         "fallback": [],
+                 *         "fallback_after": null,
+                 *         "send_at": null,
+                 *         "expires_at": null,
+                 *         "attempts": [
+                 *           {
+                 *             "channel": "whatsapp",
+                 *             "to": "+919876543210",
+                 *             "from": "omni_verify",
+                 *             "status": "delivered",
+                 *             "error": null,
+                 *             "provider_latency_ms": 1420,
+                 *             "created_at": 1718329482
+                 *           }
+                 *         ],
+                 *         "delivered_channel": "whatsapp"
                  *       }
                  *     }
                  */

@@ -39,6 +39,12 @@ describe("POST /v1/messages", () => {
       delivered_at: null,
       provider_latency_ms: null,
       error: null,
+      fallback: [],
+      fallback_after: null,
+      send_at: null,
+      expires_at: null,
+      attempts: [],
+      delivered_channel: null,
     });
     expect(message.created_at).toBeGreaterThanOrEqual(before);
     expect(res.headers.get("X-Request-Id")).toMatch(/^req_/);

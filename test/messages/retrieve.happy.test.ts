@@ -4,15 +4,21 @@ import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 
 const MESSAGE_FIELDS = [
+  "attempts",
   "channel",
   "content",
   "created_at",
   "delivered_at",
+  "delivered_channel",
   "error",
+  "expires_at",
+  "fallback",
+  "fallback_after",
   "from",
   "id",
   "object",
   "provider_latency_ms",
+  "send_at",
   "status",
   "status_callback",
   "to",
