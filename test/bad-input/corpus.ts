@@ -5,6 +5,7 @@
 // and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
 import { smsBody } from "../support/messages.ts";
+import { deliveryControlCases } from "./delivery-controls.ts";
 
 interface Expected {
   status: number;
@@ -726,6 +727,7 @@ export const CORPUS: BadRequest[] = [
   ...oddStrings,
   ...injections,
   ...badIdempotencyKeys,
+  ...deliveryControlCases,
   ...listCases,
   ...retrieveCases,
   ...eventsCases,
