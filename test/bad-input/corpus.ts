@@ -5,26 +5,10 @@
 // and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
 import { smsBody } from "../support/messages.ts";
+import type { BadRequest, Body, Expected } from "./bad-request.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 
-interface Expected {
-  status: number;
-  code?: string;
-  /** The param the error must name; omitted when no single param is at fault. */
-  param?: string;
-}
-
-type Body = { json: unknown } | { raw: string; contentType?: string } | { form: string };
-
-export interface BadRequest extends Expected {
-  name: string;
-  method: string;
-  path: string;
-  body?: Body;
-  /** Replaces the valid API key header; null sends none. */
-  authorization?: string | null;
-  headers?: Record<string, string>;
-}
+export type { BadRequest };
 
 const invalid = (param: string, code = "parameter_invalid"): Expected => ({ status: 400, code, param });
 const unknownParam = (param: string): Expected => invalid(param, "parameter_unknown");

@@ -2,9 +2,7 @@
 // (fallback, fallback_after, validity_period, send_at) and for
 // POST /v1/messages/:id/cancel, in JSON and form bodies. Listed in CORPUS.
 import { smsBody } from "../support/messages.ts";
-import type { BadRequest } from "./corpus.ts";
-
-type Body = NonNullable<BadRequest["body"]>;
+import type { BadRequest, Body } from "./bad-request.ts";
 
 const create = (name: string, body: Body, param: string, code = "parameter_invalid"): BadRequest => ({
   name: `POST /v1/messages: ${name}`,
