@@ -93,7 +93,12 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
 async function schedule(env: Env, db: ReturnType<typeof database>, row: Message, sendAt: number): Promise<Result<Message>> {
-  const armed = messageStatusStub(env, row.id).schedule(row.id, sendAt * 1000);
+  // One more try on a fresh stub if the first call fails: without its alarm a scheduled message would never go out.
+  const arm = () => messageStatusStub(env, row.id).schedule(row.id, sendAt * 1000);
+  const armed = arm().catch((error: unknown) => {
+    logger.with({ message_id: row.id }).warn("schedule_retried", { error });
+    return arm();
+  });
   await Promise.all([insertMessage(db, row), armed]);
   return succeed(row);
 }
