@@ -16,7 +16,17 @@ import { DurableObject } from "cloudflare:workers";
 import { database } from "../db/client.ts";
 import { messageForDelivery } from "../db/messages.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
-import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep, remainingValiditySeconds, startedAttempt, stepTarget } from "../domain/failover.ts";
+import {
+  type CancelDecision,
+  cancelDecision,
+  EXPIRED,
+  handOffKey,
+  isExpired,
+  lastStep,
+  remainingValiditySeconds,
+  startedAttempt,
+  stepTarget,
+} from "../domain/failover.ts";
 import type { MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
 import { logger } from "../log.ts";
@@ -91,7 +101,14 @@ export class MessageStatus extends DurableObject<Env> {
     this.store.saveState(state);
 
     const provider = providerFor(this.env, message.mode, target.channel);
-    const request = { messageId: message.id, to: target.to, from: target.from, fromId: target.fromId ?? undefined, attempt: state.handoffAttempts };
+    const request = {
+      messageId: message.id,
+      idempotencyKey: handOffKey(message.id, step),
+      to: target.to,
+      from: target.from,
+      fromId: target.fromId ?? undefined,
+      attempt: state.handoffAttempts,
+    };
     const validitySeconds = remainingValiditySeconds(message.expiresAt, now);
     const result = target.rendered
       ? await provider.send({ ...request, content: target.rendered, ...(validitySeconds === undefined ? {} : { validitySeconds }) })

@@ -23,6 +23,16 @@ export function stepTarget(message: Message, step: number, messageFromId: string
   return { channel: fallback.channel, to: fallback.to, from: fallback.from, fromId: fallback.fromId, rendered: fallback.rendered };
 }
 
+/**
+ * The key that makes a step's hand-off idempotent at its provider: the
+ * message id for the message itself (as before fallback existed), and one of
+ * its own for each fallback step, so an email step after an email is not
+ * taken by Resend for a repeat of the first.
+ */
+export function handOffKey(messageId: string, step: number): string {
+  return step === 0 ? messageId : `${messageId}-${step}`;
+}
+
 /** The index of the message's last step. */
 export function lastStep(message: Message): number {
   return message.fallback?.length ?? 0;

@@ -4,6 +4,8 @@ import type { Status } from "../domain/status.ts";
 
 export interface SendRequest {
   messageId: string;
+  /** What makes a repeated hand-off of this step idempotent at the provider (Resend's Idempotency-Key); the message id when omitted. */
+  idempotencyKey?: string;
   to: string;
   from: string;
   /** The provider's own id for the sender, where it has one (WhatsApp: the phone-number id). */

@@ -83,3 +83,29 @@ describe("fallback_after and late reports", () => {
     });
   });
 });
+
+describe("a step on the same provider", () => {
+  it("is handed off under an Idempotency-Key of its own, so Resend does not take it for a repeat of the first", async () => {
+    const providers = fakeProviders();
+    // Resend refuses the first address for good (422), so the email step to another address starts.
+    providers.respondWith(() => Response.json({ name: "validation_error", message: "Invalid `to` field." }, { status: 422 }));
+    const account = await createAccount("live");
+    const { id, stub } = await storedWithControls(account, {
+      channel: "email",
+      to: "old@example.com",
+      from: "noreply@acme.example",
+      rendered: { channel: "email", subject: "Your code", text: "849201" },
+      fallback: [emailStep],
+    });
+    await runConsumer([id]);
+    expect(await afterSeconds(stub, 1)).toBe(true);
+    expect(providers.requests.map((request) => [JSON.parse(request.body).to[0], request.headers.get("idempotency-key")])).toEqual([
+      ["old@example.com", id],
+      ["ana@example.com", `${id}-1`],
+    ]);
+    expect(await getMessage(account, id)).toMatchObject({
+      status: "sent",
+      attempts: [expect.objectContaining({ status: "failed" }), expect.objectContaining({ status: "sent" })],
+    });
+  });
+});
