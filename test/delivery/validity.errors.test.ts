@@ -9,7 +9,7 @@ import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import twilioSpec from "../fixtures/provider-specs/twilio-messages.openapi.json";
 import { createAccount } from "../support/accounts.ts";
 import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
-import { createMessage, smsBody } from "../support/messages.ts";
+import { createMessage, listMessages, smsBody } from "../support/messages.ts";
 import { runConsumer } from "../support/queue.ts";
 import { afterSeconds, callbacks, emailStep, getMessage, handOffs, storedWithControls } from "./delivery-controls.fixture.ts";
 
@@ -53,6 +53,7 @@ describe("validity_period", () => {
     // The alarm for the send time runs only after the window has closed.
     expect(await afterSeconds(stub, 70)).toBe(true);
     expect(await getMessage(account, created.id)).toMatchObject(EXPIRED);
+    expect((await listMessages(account.key, { status: "expired" })).data.map((message) => message.id)).toEqual([created.id]);
     expect(await handOffs(stub)).toEqual([]);
     expect(callbacks(receiver).map((event) => event.type)).toEqual(["message.expired"]);
   });
