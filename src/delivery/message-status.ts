@@ -13,23 +13,10 @@
 // runs inline with its change, so an answered callback needs no alarm; the
 // sandbox's reports live in the state and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
-import { database } from "../db/client.ts";
-import { messageForDelivery } from "../db/messages.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
-import {
-  type CancelDecision,
-  cancelDecision,
-  EXPIRED,
-  handOffKey,
-  isExpired,
-  lastStep,
-  remainingValiditySeconds,
-  startedAttempt,
-  stepTarget,
-} from "../domain/failover.ts";
+import { type CancelDecision, cancelDecision, EXPIRED, handOffKey, isExpired, lastStep, remainingValiditySeconds } from "../domain/failover.ts";
 import type { MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
-import { logger } from "../log.ts";
 import { providerFor } from "../providers/index.ts";
 import type { Receipt } from "../providers/provider.ts";
 import {
@@ -43,8 +30,9 @@ import {
   type ReceiptOutcome,
 } from "./handoff-rules.ts";
 import { MessageAlarm } from "./message-alarm.ts";
-import { type DeliveryState, initialState, MessageStore, type NewEvent } from "./message-store.ts";
-import { StatusChanges } from "./status-change.ts";
+import { loadState } from "./message-load.ts";
+import { type DeliveryState, MessageStore, type NewEvent } from "./message-store.ts";
+import { StatusChanges, startAttempt } from "./status-change.ts";
 import { StatusProjection } from "./status-projection.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
@@ -90,8 +78,7 @@ export class MessageStatus extends DurableObject<Env> {
 
     // Recorded before the call: a duplicate delivery arriving meanwhile sees it.
     const { step, message } = state;
-    const target = stepTarget(message, step, state.fromId);
-    state.attempts[step] ??= { ...startedAttempt(target, now), provider: null, provider_message_id: null, handed_off_at: null };
+    const target = startAttempt(state, now);
     if (state.handoffAttempts === 0 && message.fallbackAfter !== null && step < lastStep(message)) {
       // The step has this long to be delivered before the next one starts.
       this.store.addTimer("fallback", now + message.fallbackAfter * 1000, { step });
@@ -169,12 +156,7 @@ export class MessageStatus extends DurableObject<Env> {
     // A copy of the job (the reconciler's) ran out of retries while the
     // message waits out a provider's backoff: its own retries still run.
     if (state.retryNotBefore !== null && state.retryNotBefore > Date.now() && state.handoffAttempts < MAX_DELIVERY_ATTEMPTS) return;
-    state.attempts[state.step] ??= {
-      ...startedAttempt(stepTarget(state.message, state.step, state.fromId), Date.now()),
-      provider: null,
-      provider_message_id: null,
-      handed_off_at: null,
-    };
+    startAttempt(state, Date.now());
     await this.changes.step(state, state.step, "failed", {
       source: "dead_letter_queue",
       errorCode: "provider_unavailable",
@@ -234,16 +216,8 @@ export class MessageStatus extends DurableObject<Env> {
     return { outcome, message: this.changes.messageObject(this.store.state() ?? state) };
   }
 
-  private async loadFromD1(messageId: string): Promise<DeliveryState | null> {
-    const row = await messageForDelivery(database(this.env.DB), messageId);
-    if (!row) {
-      logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
-      return null;
-    }
-    // Another request may have stored the state while this one read D1.
-    const { signing } = row;
-    const secrets = signing?.webhookSecret ? { ...signing, webhookSecret: signing.webhookSecret, readAt: Date.now() } : null;
-    return this.store.state() ?? initialState(row.message, secrets, row.fromId);
+  private loadFromD1(messageId: string): Promise<DeliveryState | null> {
+    return loadState(this.env, this.store, messageId);
   }
 
   /**

@@ -6,7 +6,7 @@
 // which names the attempt it is about; the D1 projection and the callback's
 // first attempt follow at once, and the object's alarm is set for what is due.
 
-import { EXPIRED, isExpired, lastStep, startedAttempt, stepOutcome, stepTarget, webhookType } from "../domain/failover.ts";
+import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutcome, stepTarget, webhookType } from "../domain/failover.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
@@ -107,8 +107,7 @@ export class StatusChanges {
   private startNextStep(state: DeliveryState, now: number): NewEvent {
     state.step += 1;
     Object.assign(state, { handoffAttempts: 0, handoffStartedAt: null, retryNotBefore: null, handedOffAt: null, provider: null, providerMessageId: null });
-    const target = stepTarget(state.message, state.step, state.fromId);
-    state.attempts.push({ ...startedAttempt(target, now), provider: null, provider_message_id: null, handed_off_at: null });
+    const target = startAttempt(state, now);
     this.store.addTimer("redrive", now, { messageId: state.message.id, attempt: 1 });
     return { type: "fallback.started", data: { step: state.step, channel: target.channel, to: target.to }, at: now };
   }
@@ -153,6 +152,13 @@ export class StatusChanges {
     if (dues.length > 0) await this.storage.setAlarm(Math.min(...dues));
     else await this.storage.deleteAlarm();
   }
+}
+
+/** The current step's attempt, recorded as it starts (once); where the step goes. */
+export function startAttempt(state: DeliveryState, now: number): StepTarget {
+  const target = stepTarget(state.message, state.step, state.fromId);
+  state.attempts[state.step] ??= { ...startedAttempt(target, now), provider: null, provider_message_id: null, handed_off_at: null };
+  return target;
 }
 
 /** The message is not handed off (scheduled, queued or retrying, or its next step not yet started): its validity can end it. */
