@@ -3,13 +3,17 @@
 // step never moves the message backwards. Live messages to the fake providers,
 // driven by hand: the consumer for the first hand-off, the object's alarm for
 // what comes after.
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAccount } from "../support/accounts.ts";
 import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
 import { runConsumer } from "../support/queue.ts";
 import { afterSeconds, callbacks, emailStep, getMessage, handOffs, storedWithControls } from "./delivery-controls.fixture.ts";
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 /** A live SMS with an email step after 30 s, handed to (fake) Twilio, then past its fallback_after: the email is handed to (fake) Resend. */
 async function secondStepStarted() {
@@ -107,5 +111,32 @@ describe("a step on the same provider", () => {
       status: "sent",
       attempts: [expect.objectContaining({ status: "failed" }), expect.objectContaining({ status: "sent" })],
     });
+  });
+});
+
+describe("a step whose provider stays unavailable", () => {
+  it("gives way to the next step once its hand-off retries run out (+15005550005)", async () => {
+    const account = await createAccount();
+    const { id, stub } = await storedWithControls(account, { to: "+15005550005", fallback: [{ ...emailStep, from: "sandbox@omniflow.dev" }] });
+    let now = Date.now();
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      vi.useFakeTimers({ toFake: ["Date"], now });
+      const result = await runConsumer([id], attempt);
+      vi.useRealTimers();
+      now += (result.retryDelays[0] ?? 0) * 1000;
+    }
+    expect((await handOffs(stub)).map((attempt) => attempt.http_status)).toEqual(Array(8).fill(503));
+    // The email step is handed off by the object's own alarm.
+    vi.useFakeTimers({ toFake: ["Date"], now: now + 1_000 });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    vi.useRealTimers();
+    const message = await getMessage(account, id);
+    expect(
+      (message.attempts as { channel: string; status: string; error: { code: string } | null }[]).map((a) => [a.channel, a.status, a.error?.code ?? null]),
+    ).toEqual([
+      ["sms", "failed", "provider_unavailable"],
+      ["email", "sent", null],
+    ]);
+    expect(message).toMatchObject({ status: "sent", error: null });
   });
 });
