@@ -108,6 +108,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a scheduled message
+         * @description Cancels a message that is still `scheduled` (created with `send_at`): it ends `canceled`, with its status callback. Canceling a canceled message answers it again (no second callback); any other status is a 409 `message_not_cancelable`.
+         */
+        post: operations["cancelMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -455,13 +475,25 @@ export interface components {
             id: string;
             /** @enum {string} */
             object: "event";
-            /** @enum {string} */
-            type: "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.received";
+            /**
+             * @description message.<status> when the message's status changed; message.attempt.<status> when only a step's did (the next step starts)
+             * @enum {string}
+             */
+            type: "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired" | "message.received";
             /**
              * @description Unix seconds
              * @example 1718329484
              */
             created_at: number;
+            /** @description The attempt (0: the message itself, then each fallback step) the change is about; null for a change of the message alone */
+            attempt: {
+                index: number;
+                /** @enum {string} */
+                channel: "sms" | "whatsapp" | "email";
+                to: string;
+                /** @enum {string} */
+                status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired" | "received";
+            } | null;
             data: components["schemas"]["Message"];
         };
         Message: {
@@ -505,7 +537,7 @@ export interface components {
                 html?: string;
             };
             /** @enum {string} */
-            status: "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "received";
+            status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired" | "received";
             /** @example https://your-app.com/webhooks/omniflow */
             status_callback: string | null;
             /**
@@ -535,6 +567,43 @@ export interface components {
              * @example null
              */
             segments: number | null;
+            /** @description The fallback steps, in order; content null: the message's own */
+            fallback: {
+                /** @enum {string} */
+                channel: "sms" | "whatsapp" | "email";
+                to: string;
+                from: string;
+                content: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+            /** @description Seconds a step may stay undelivered before the next one starts */
+            fallback_after: number | null;
+            /** @description Unix seconds: when a scheduled message is sent */
+            send_at: number | null;
+            /** @description Unix seconds: the end of the validity_period */
+            expires_at: number | null;
+            /** @description Each step tried so far: the message's own first, then its fallback steps */
+            attempts: {
+                /** @enum {string} */
+                channel: "sms" | "whatsapp" | "email";
+                to: string;
+                from: string;
+                /** @enum {string} */
+                status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired" | "received";
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+                provider_latency_ms: number | null;
+                /** @description Unix seconds: when the step started */
+                created_at: number;
+            }[];
+            /**
+             * @description The channel of the step that was delivered
+             * @enum {string|null}
+             */
+            delivered_channel: "sms" | "whatsapp" | "email" | null;
         };
         Error: {
             error: {
@@ -970,7 +1039,7 @@ export interface operations {
                 limit?: number;
                 /** @description A next_cursor or prev_cursor value from a previous page */
                 cursor?: string;
-                status?: "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "received";
+                status?: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired" | "received";
                 /** @description inbound: the replies to your numbers */
                 direction?: "outbound" | "inbound";
                 /** @description WHATSAPP, SMS or EMAIL (any case) */
@@ -1022,7 +1091,23 @@ export interface operations {
                      *           "provider_latency_ms": 1420,
                      *           "error": null,
                      *           "encoding": null,
-                     *           "segments": null
+                     *           "segments": null,
+                     *           "fallback": [],
+                     *           "fallback_after": null,
+                     *           "send_at": null,
+                     *           "expires_at": null,
+                     *           "attempts": [
+                     *             {
+                     *               "channel": "whatsapp",
+                     *               "to": "+919876543210",
+                     *               "from": "omni_verify",
+                     *               "status": "delivered",
+                     *               "error": null,
+                     *               "provider_latency_ms": 1420,
+                     *               "created_at": 1718329482
+                     *             }
+                     *           ],
+                     *           "delivered_channel": "whatsapp"
                      *         },
                      *         {
                      *           "id": "msg_019ec8f3a1b17c3d8e9f0a1b2c3d4e5f",
@@ -1047,7 +1132,13 @@ export interface operations {
                      *             "message": "The recipient's handset could not be reached."
                      *           },
                      *           "encoding": null,
-                     *           "segments": null
+                     *           "segments": null,
+                     *           "fallback": [],
+                     *           "fallback_after": null,
+                     *           "send_at": null,
+                     *           "expires_at": null,
+                     *           "attempts": [],
+                     *           "delivered_channel": null
                      *         }
                      *       ],
                      *       "next_cursor": "eyJpZCI6Im1zZ18wMTllYzhmM2ExYjE3YzNkOGU5ZjBhMWIyYzNkNGU1ZiIsImRpciI6Im5leHQifQ",
@@ -1219,6 +1310,19 @@ export interface operations {
                     status_callback?: string;
                     /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
                     max_segments?: number | string;
+                    /** @description Up to 2 steps tried in order when the message (or the step before) ends failed or undelivered: { channel, to?, from?, content? }. `to` defaults to the message's where the channel takes the same kind of address; `content` to the message's own (its template rendered for the step's channel, or its text). */
+                    fallback?: {
+                        channel: string;
+                        to?: string;
+                        from?: string;
+                        content?: unknown;
+                    }[];
+                    /** @description Seconds (30-86400): a step not delivered by then gives way to the next one. The recipient may then get the message twice. */
+                    fallback_after?: number | string;
+                    /** @description Seconds (5-259200), counted from creation or from send_at: a message not handed off by then ends expired. */
+                    validity_period?: number | string;
+                    /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
+                    send_at?: number | string;
                 };
                 /**
                  * @example {
@@ -1261,6 +1365,19 @@ export interface operations {
                     status_callback?: string;
                     /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
                     max_segments?: number | string;
+                    /** @description Up to 2 steps tried in order when the message (or the step before) ends failed or undelivered: { channel, to?, from?, content? }. `to` defaults to the message's where the channel takes the same kind of address; `content` to the message's own (its template rendered for the step's channel, or its text). */
+                    fallback?: {
+                        channel: string;
+                        to?: string;
+                        from?: string;
+                        content?: unknown;
+                    }[];
+                    /** @description Seconds (30-86400): a step not delivered by then gives way to the next one. The recipient may then get the message twice. */
+                    fallback_after?: number | string;
+                    /** @description Seconds (5-259200), counted from creation or from send_at: a message not handed off by then ends expired. */
+                    validity_period?: number | string;
+                    /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
+                    send_at?: number | string;
                 };
             };
         };
@@ -1296,7 +1413,13 @@ export interface operations {
                      *       "provider_latency_ms": null,
                      *       "error": null,
                      *       "encoding": null,
-                     *       "segments": null
+                     *       "segments": null,
+                     *       "fallback": [],
+                     *       "fallback_after": null,
+                     *       "send_at": null,
+                     *       "expires_at": null,
+                     *       "attempts": [],
+                     *       "delivered_channel": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -1489,6 +1612,19 @@ export interface operations {
                     status_callback?: string;
                     /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
                     max_segments?: number | string;
+                    /** @description Up to 2 steps tried in order when the message (or the step before) ends failed or undelivered: { channel, to?, from?, content? }. `to` defaults to the message's where the channel takes the same kind of address; `content` to the message's own (its template rendered for the step's channel, or its text). */
+                    fallback?: {
+                        channel: string;
+                        to?: string;
+                        from?: string;
+                        content?: unknown;
+                    }[];
+                    /** @description Seconds (30-86400): a step not delivered by then gives way to the next one. The recipient may then get the message twice. */
+                    fallback_after?: number | string;
+                    /** @description Seconds (5-259200), counted from creation or from send_at: a message not handed off by then ends expired. */
+                    validity_period?: number | string;
+                    /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
+                    send_at?: number | string;
                 };
                 /**
                  * @example {
@@ -1531,6 +1667,19 @@ export interface operations {
                     status_callback?: string;
                     /** @description The most segments the SMS text, as rendered, may take (1 to 10): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments. */
                     max_segments?: number | string;
+                    /** @description Up to 2 steps tried in order when the message (or the step before) ends failed or undelivered: { channel, to?, from?, content? }. `to` defaults to the message's where the channel takes the same kind of address; `content` to the message's own (its template rendered for the step's channel, or its text). */
+                    fallback?: {
+                        channel: string;
+                        to?: string;
+                        from?: string;
+                        content?: unknown;
+                    }[];
+                    /** @description Seconds (30-86400): a step not delivered by then gives way to the next one. The recipient may then get the message twice. */
+                    fallback_after?: number | string;
+                    /** @description Seconds (5-259200), counted from creation or from send_at: a message not handed off by then ends expired. */
+                    validity_period?: number | string;
+                    /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
+                    send_at?: number | string;
                 };
             };
         };
@@ -1763,7 +1912,23 @@ export interface operations {
                      *       "provider_latency_ms": 1420,
                      *       "error": null,
                      *       "encoding": null,
-                     *       "segments": null
+                     *       "segments": null,
+                     *       "fallback": [],
+                     *       "fallback_after": null,
+                     *       "send_at": null,
+                     *       "expires_at": null,
+                     *       "attempts": [
+                     *         {
+                     *           "channel": "whatsapp",
+                     *           "to": "+919876543210",
+                     *           "from": "omni_verify",
+                     *           "status": "delivered",
+                     *           "error": null,
+                     *           "provider_latency_ms": 1420,
+                     *           "created_at": 1718329482
+                     *         }
+                     *       ],
+                     *       "delivered_channel": "whatsapp"
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -2175,6 +2340,200 @@ export interface operations {
                      *       }
                      *     }
                      */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The message id returned on creation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled message */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
+                     *       "object": "message",
+                     *       "direction": "outbound",
+                     *       "channel": "whatsapp",
+                     *       "to": "+919876543210",
+                     *       "from": "omni_verify",
+                     *       "content": {
+                     *         "template_id": "auth_otp",
+                     *         "variables": {
+                     *           "code": "849201"
+                     *         }
+                     *       },
+                     *       "status": "canceled",
+                     *       "status_callback": "https://your-app.com/webhooks/omniflow",
+                     *       "created_at": 1718329481,
+                     *       "delivered_at": null,
+                     *       "provider_latency_ms": null,
+                     *       "error": null,
+                     *       "encoding": null,
+                     *       "segments": null,
+                     *       "fallback": [],
+                     *       "fallback_after": null,
+                     *       "send_at": 1718415881,
+                     *       "expires_at": null,
+                     *       "attempts": [],
+                     *       "delivered_channel": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The message is no longer scheduled (message_not_cancelable). A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description With idempotency_key_in_use: seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -6680,6 +7039,12 @@ export interface operations {
                  *       "object": "event",
                  *       "type": "message.delivered",
                  *       "created_at": 1718329484,
+                 *       "attempt": {
+                 *         "index": 0,
+                 *         "channel": "whatsapp",
+                 *         "to": "+919876543210",
+                 *         "status": "delivered"
+                 *       },
                  *       "data": {
                  *         "id": "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
                  *         "object": "message",
@@ -6700,7 +7065,23 @@ export interface operations {
                  *         "provider_latency_ms": 1420,
                  *         "error": null,
                  *         "encoding": null,
-                 *         "segments": null
+                 *         "segments": null,
+                 *         "fallback": [],
+                 *         "fallback_after": null,
+                 *         "send_at": null,
+                 *         "expires_at": null,
+                 *         "attempts": [
+                 *           {
+                 *             "channel": "whatsapp",
+                 *             "to": "+919876543210",
+                 *             "from": "omni_verify",
+                 *             "status": "delivered",
+                 *             "error": null,
+                 *             "provider_latency_ms": 1420,
+                 *             "created_at": 1718329482
+                 *           }
+                 *         ],
+                 *         "delivered_channel": "whatsapp"
                  *       }
                  *     }
                  */

@@ -15,12 +15,26 @@ import { sendersQuery } from "./senders.ts";
 import { suppressionQuery } from "./suppressions.ts";
 import { templateQuery } from "./templates.ts";
 
+/** A recipient whose suppression a create looks up (address as suppressionKey gives it). */
+export interface Recipient {
+  channel: Channel;
+  address: string;
+}
+
+export interface SenderRead {
+  channel: Channel;
+  /** The channel's sender with this address, or with address undefined its default pool. */
+  address: string | undefined;
+}
+
 export interface CreateReads {
   templateId?: string;
-  /** The channel's sender with this address, or with address undefined its default pool. */
-  senders?: { channel: Channel; address: string | undefined };
+  senders?: SenderRead;
   /** The recipient whose suppression is looked up (address as suppressionKey gives it). */
-  recipient?: { channel: Channel; address: string };
+  recipient?: Recipient;
+  /** The same for each fallback step, in order (undefined: the step needs none). */
+  stepSenders?: (SenderRead | undefined)[];
+  stepRecipients?: Recipient[];
 }
 
 export interface CreateReadResults {
@@ -28,6 +42,9 @@ export interface CreateReadResults {
   senders: Sender[];
   /** Whether the recipient is suppressed (false when it was not asked). */
   suppressed: boolean;
+  /** Per fallback step, when the create has steps. */
+  stepSenders?: Sender[][];
+  stepSuppressed?: boolean[];
 }
 
 /** What a create reads besides the account, in at most one D1 round trip. */
@@ -35,8 +52,10 @@ export async function readForCreate(db: Database, accountId: string, reads: Crea
   const template = reads.templateId === undefined ? undefined : templateQuery(db, accountId, reads.templateId);
   const pool = reads.senders && sendersQuery(db, accountId, reads.senders.channel, reads.senders.address);
   const suppression = reads.recipient && suppressionQuery(db, accountId, reads.recipient.channel, reads.recipient.address);
+  const stepPools = (reads.stepSenders ?? []).map((read) => read && sendersQuery(db, accountId, read.channel, read.address));
+  const stepSuppressions = (reads.stepRecipients ?? []).map((recipient) => suppressionQuery(db, accountId, recipient.channel, recipient.address));
   // Only what is asked: one statement alone, or several in one batch.
-  const asked = [template, pool, suppression].filter((query) => query !== undefined);
+  const asked = [template, pool, suppression, ...stepPools, ...stepSuppressions].filter((query) => query !== undefined);
   const [first, ...rest] = asked;
   const results: unknown[][] = first === undefined ? [] : rest.length === 0 ? [await first] : await db.batch([first, ...rest]);
   const resultOf = (query: (typeof asked)[number] | undefined) => (query === undefined ? [] : results[asked.indexOf(query)]!);
@@ -44,6 +63,8 @@ export async function readForCreate(db: Database, accountId: string, reads: Crea
     template: (resultOf(template) as Template[])[0],
     senders: resultOf(pool) as Sender[],
     suppressed: resultOf(suppression).length > 0,
+    ...(reads.stepSenders ? { stepSenders: stepPools.map((query) => resultOf(query) as Sender[]) } : {}),
+    ...(reads.stepRecipients ? { stepSuppressed: stepSuppressions.map((query) => resultOf(query).length > 0) } : {}),
   };
 }
 
@@ -151,7 +172,7 @@ export async function messageForDelivery(db: Database, id: string) {
   return row;
 }
 
-export type StatusProjection = Pick<Message, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage">;
+export type StatusProjection = Pick<Message, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage" | "attempts" | "deliveredChannel">;
 
 const statusUpdate = (db: Database, id: string, projection: StatusProjection) =>
   db

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Account } from "../domain/account.ts";
 import type { ApiKey } from "../domain/api-key.ts";
+import type { Attempt, FallbackStep } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import type { Sender } from "../domain/sender.ts";
@@ -123,6 +124,14 @@ export const messages = sqliteTable(
     // SMS: the rendered text's encoding and segment count, computed at create; null on other channels.
     encoding: text("encoding", { enum: ["gsm7", "ucs2"] }),
     segments: integer("segments"),
+    // Delivery controls (src/domain/delivery-controls.ts); null when the create asked for none.
+    fallback: text("fallback", { mode: "json" }).$type<FallbackStep[]>(),
+    fallbackAfter: integer("fallback_after"),
+    sendAt: integer("send_at"),
+    expiresAt: integer("expires_at"),
+    // Projected by the message's Durable Object with its status.
+    attempts: text("attempts", { mode: "json" }).$type<Attempt[]>(),
+    deliveredChannel: text("delivered_channel", { enum: ["sms", "whatsapp", "email"] }),
   },
   (t) => [
     // Every list filter is an equality on (account_id, <column>) then the id

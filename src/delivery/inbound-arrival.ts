@@ -20,7 +20,7 @@ export async function announceReceived(
   if (store.state()) return;
   const state = initialState(message, signing, null);
   const now = Date.now();
-  const webhook = outbox.event(state, toMessageObject(message), now);
+  const webhook = outbox.event(state, toMessageObject(message), now, "message.received", null);
   store.saveState(state);
   store.addEvents([{ type: "message.received", data: { status: "received", source: "inbound" }, at: now, webhook }]);
   // The alarm picks the attempt up if this object dies during it.

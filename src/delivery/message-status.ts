@@ -1,8 +1,10 @@
 // One Durable Object per message (idFromName(message id)). It owns the
-// message's delivery: it hands the message to its provider at most once,
-// serializes every status change, keeps the event log, projects the current
-// status onto the message's D1 row, and delivers the status_callback webhooks
-// in order, retrying them on its own schedule.
+// message's delivery: it hands the message to its provider at most once per
+// step, serializes every status change, keeps the event log, projects the
+// current status onto the message's D1 row, and delivers the status_callback
+// webhooks in order, retrying them on its own schedule. Its delivery controls
+// (fallback steps, validity, scheduled send and cancel) follow the rules of
+// src/domain/failover.ts; its alarm runs what is due (message-alarm.ts).
 //
 // A message's life is kept lean (npm run bench counts it): the row, its
 // account's signing secrets and its sender's provider id come in one D1 read;
@@ -11,20 +13,15 @@
 // runs inline with its change, so an answered callback needs no alarm; the
 // sandbox's reports live in the state and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
-import { database } from "../db/client.ts";
-import { messageForDelivery } from "../db/messages.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
-import { unixSeconds } from "../domain/ids.ts";
-import { type Message, type MessageObject, toMessageObject } from "../domain/message.ts";
-import { canTransition, isDelivery, type Status } from "../domain/status.ts";
-import { logger } from "../log.ts";
+import { type CancelDecision, cancelDecision, EXPIRED, handOffKey, isExpired, lastStep, remainingValiditySeconds } from "../domain/failover.ts";
+import type { Message, MessageObject } from "../domain/message.ts";
+import { isTerminal } from "../domain/status.ts";
 import { providerFor } from "../providers/index.ts";
-import type { Receipt } from "../providers/provider.ts";
+import type { Receipt, SendResult } from "../providers/provider.ts";
 import {
-  type Change,
   type DeliveryOutcome,
   HANDOFF_LEASE_MS,
-  INLINE_SAFETY_MS,
   MAX_DELIVERY_ATTEMPTS,
   MISSING_ROW_ATTEMPTS,
   MISSING_ROW_RETRY_SECONDS,
@@ -33,10 +30,21 @@ import {
   type ReceiptOutcome,
 } from "./handoff-rules.ts";
 import { announceReceived } from "./inbound-arrival.ts";
-import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent, type SigningSecrets } from "./message-store.ts";
-import { PROJECTION_RETRY_MS, StatusProjection } from "./status-projection.ts";
+import { MessageAlarm } from "./message-alarm.ts";
+import { loadState } from "./message-load.ts";
+import { type DeliveryState, MessageStore, type NewEvent, type SigningSecrets } from "./message-store.ts";
+import { StatusChanges, startAttempt } from "./status-change.ts";
+import { StatusProjection } from "./status-projection.ts";
 import { suppressFromOutcome } from "./suppression-feed.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
+
+/** A fallback step whose recipient was suppressed at create: skipped, recorded as a failed attempt. */
+const SUPPRESSED_STEP: SendResult = {
+  ok: false,
+  retryable: false,
+  code: "recipient_suppressed",
+  message: "The step's recipient is on your suppression list: skipped.",
+};
 
 /** The Durable Object of one message: one instance per message id. */
 export function messageStatusStub(env: Env, messageId: string) {
@@ -47,6 +55,11 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
   private readonly outbox = new WebhookOutbox(this.store, this.env);
   private readonly projection = new StatusProjection(this.store, this.env);
+  private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection);
+  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, {
+    deliver: (messageId, attempt) => this.deliver(messageId, attempt),
+    load: (messageId) => this.loadFromD1(messageId),
+  });
 
   /** Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1). */
   async deliver(messageId: string, queueAttempt = 1): Promise<DeliveryOutcome> {
@@ -58,7 +71,8 @@ export class MessageStatus extends DurableObject<Env> {
         ? { action: "retry", delaySeconds: MISSING_ROW_RETRY_SECONDS }
         : { action: "ack", reason: "message_not_found" };
     }
-    if (state.status !== "queued") return { action: "ack", reason: "already_handed_off" };
+    // Each step is handed off once; a scheduled message waits for its alarm.
+    if (isTerminal(state.status) || state.status === "scheduled" || state.providerMessageId !== null) return { action: "ack", reason: "already_handed_off" };
     const now = Date.now();
     if (state.handoffStartedAt !== null && now - state.handoffStartedAt < HANDOFF_LEASE_MS) {
       return { action: "ack", reason: "handoff_in_flight" };
@@ -67,29 +81,49 @@ export class MessageStatus extends DurableObject<Env> {
     if (state.retryNotBefore !== null && now < state.retryNotBefore - RETRY_TOLERANCE_MS) {
       return { action: "retry", delaySeconds: Math.ceil((state.retryNotBefore - now) / 1000) };
     }
+    if (isExpired(state.message.expiresAt, now)) {
+      await this.changes.message(state, "expired", { source: "validity_period", ...EXPIRED });
+      return { action: "ack", reason: "expired" };
+    }
 
     // Recorded before the call: a duplicate delivery arriving meanwhile sees it.
+    const { step, message } = state;
+    const target = startAttempt(state, now);
+    if (state.handoffAttempts === 0 && message.fallbackAfter !== null && step < lastStep(message)) {
+      // The step has this long to be delivered before the next one starts.
+      this.store.addTimer("fallback", now + message.fallbackAfter * 1000, { step });
+    }
     state.handoffAttempts += 1;
     state.handoffStartedAt = now;
     this.store.saveState(state);
 
-    const { message } = state;
-    const provider = providerFor(this.env, message.mode, message.channel);
-    const fromId = state.fromId ?? undefined;
-    const result = message.rendered
-      ? await provider.send({ messageId: message.id, to: message.to, from: message.from, fromId, content: message.rendered, attempt: state.handoffAttempts })
-      : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
+    const provider = providerFor(this.env, message.mode, target.channel);
+    const request = {
+      messageId: message.id,
+      idempotencyKey: handOffKey(message.id, step),
+      to: target.to,
+      from: target.from,
+      fromId: target.fromId ?? undefined,
+      attempt: state.handoffAttempts,
+    };
+    const validitySeconds = remainingValiditySeconds(message.expiresAt, now);
+    const result = target.suppressed
+      ? SUPPRESSED_STEP
+      : target.rendered
+        ? await provider.send({ ...request, content: target.rendered, ...(validitySeconds === undefined ? {} : { validitySeconds }) })
+        : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
 
     const current = this.store.state()!;
     current.handoffStartedAt = null;
     current.provider = provider.name;
-    const attempt = { provider: provider.name, attempt: current.handoffAttempts, duration_ms: Date.now() - now };
+    const attempt = { provider: provider.name, attempt: current.handoffAttempts, duration_ms: Date.now() - now, ...(step > 0 ? { step } : {}) };
     if (result.ok) {
       current.handedOffAt = now;
       current.providerMessageId = result.providerMessageId;
-      current.reports = (result.reports ?? []).map((report) => ({ ...report, dueAt: now + report.afterMs }));
+      Object.assign(current.attempts[step]!, { provider: provider.name, provider_message_id: result.providerMessageId, handed_off_at: now });
+      current.reports = (result.reports ?? []).map((report) => ({ ...report, dueAt: now + report.afterMs, step }));
       const accepted = { ...attempt, outcome: "accepted", provider_message_id: result.providerMessageId };
-      await this.change(current, "sent", { source: provider.name }, [{ type: "provider.attempt", data: accepted, at: Date.now() }]);
+      await this.changes.step(current, step, "sent", { source: provider.name }, [{ type: "provider.attempt", data: accepted, at: Date.now() }]);
       return { action: "ack", reason: "handed_off" };
     }
 
@@ -108,11 +142,14 @@ export class MessageStatus extends DurableObject<Env> {
       const delaySeconds = backoffSeconds(current.handoffAttempts, result.retryAfterSeconds);
       this.store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
       this.store.addEvents([refused]);
+      // Its validity may end before the retry comes.
+      if (message.expiresAt !== null) await this.changes.armAlarm();
       return { action: "retry", delaySeconds };
     }
     const exhausted = result.retryable;
-    await this.change(
+    await this.changes.step(
       current,
+      step,
       "failed",
       {
         source: provider.name,
@@ -127,37 +164,39 @@ export class MessageStatus extends DurableObject<Env> {
   /** Called for a job that the queue gave up on: the message must not stay queued forever. */
   async deadLettered(messageId: string): Promise<void> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId));
-    if (state?.status !== "queued") return;
+    if (!state || isTerminal(state.status) || state.status === "scheduled" || state.providerMessageId !== null) return;
     // A copy of the job (the reconciler's) ran out of retries while the
     // message waits out a provider's backoff: its own retries still run.
     if (state.retryNotBefore !== null && state.retryNotBefore > Date.now() && state.handoffAttempts < MAX_DELIVERY_ATTEMPTS) return;
-    await this.change(state, "failed", {
+    startAttempt(state, Date.now());
+    await this.changes.step(state, state.step, "failed", {
       source: "dead_letter_queue",
       errorCode: "provider_unavailable",
       errorMessage: "Delivery was abandoned after the queue's last retry.",
     });
   }
 
-  /** A verified provider report. */
+  /** A verified provider report, about the hand-off of any of the message's steps. */
   async receipt(receipt: Receipt): Promise<ReceiptOutcome> {
     const state = this.store.state();
-    // A verified report proves who sent it, not what it is about: it must come from the provider the message was
-    // handed to and carry that hand-off's id. Before the hand-off is recorded there is nothing it can be about.
-    const handedTo = state && state.providerMessageId !== null ? { provider: state.provider, id: state.providerMessageId } : null;
-    if (!state || !handedTo || receipt.provider !== handedTo.provider || receipt.providerMessageId !== handedTo.id) return "unknown";
+    // A verified report proves who sent it, not what it is about: it must come from the provider a step was
+    // handed to and carry that hand-off's id. Before a hand-off is recorded there is nothing it can be about.
+    const step = state ? state.attempts.findIndex((a) => a.provider === receipt.provider && a.provider_message_id === receipt.providerMessageId) : -1;
+    if (!state || step < 0 || !receipt.providerMessageId) return "unknown";
     if (receipt.status === null) {
-      await suppressFromOutcome(this.env, state.message, undefined, receipt.detail);
+      const { channel, to } = state.attempts[step]!;
+      await suppressFromOutcome(this.env, state.message, undefined, receipt.detail, { channel, to });
       this.store.addEvents([{ type: "receipt.noted", data: { source: receipt.provider, detail: receipt.detail ?? null }, at: Date.now() }]);
       return "noted";
     }
     const { errorCode, errorMessage, detail } = receipt;
-    return (await this.change(state, receipt.status, { source: receipt.provider, errorCode, errorMessage, detail })) ? "applied" : "ignored";
+    return (await this.changes.step(state, step, receipt.status, { source: receipt.provider, errorCode, errorMessage, detail })) ? "applied" : "ignored";
   }
 
   /** An inbound message, just stored (src/services/inbound.ts): its message.received callback goes out. */
   async received(message: Message, signing: SigningSecrets | null): Promise<void> {
     await announceReceived(this.store, this.outbox, this.ctx.storage, message, signing);
-    await this.armAlarm();
+    await this.changes.armAlarm();
   }
 
   events() {
@@ -167,97 +206,38 @@ export class MessageStatus extends DurableObject<Env> {
   /** Sends the abandoned status callbacks again (`source`: who asked); how many were re-queued. */
   async retryWebhooks(source: string): Promise<number> {
     const requeued = this.outbox.retryAbandoned(source, Date.now());
-    await this.armAlarm();
+    await this.changes.armAlarm();
     return requeued;
   }
 
   async alarm(): Promise<void> {
-    // Timers and reports are removed as they are handled and every handler is
-    // idempotent, so an alarm that fires twice changes nothing the second
-    // time. Failures are scheduled again by the handlers themselves.
-    for (const timer of this.store.dueTimers(Date.now())) {
-      this.store.deleteTimer(timer.id);
-      try {
-        if (timer.kind === "project") await this.projection.write();
-        else if (timer.kind === "webhook") await this.outbox.sendNext();
-        else if (timer.kind === "redrive") await this.redriveDue(timer.payload as { messageId: string; attempt: number });
-      } catch (error) {
-        logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
-        this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS, timer.payload);
-      }
-    }
-    const state = this.store.state();
-    const [report, ...later] = state?.reports ?? [];
-    if (state && report && report.dueAt <= Date.now()) {
-      state.reports = later;
-      await this.change(state, report.status, { source: "sandbox", errorCode: report.errorCode, errorMessage: report.errorMessage });
-    } else if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) {
-      // An inline attempt that died with the object.
-      await this.outbox.sendNext();
-    }
-    await this.armAlarm();
+    await this.timers.run();
   }
 
-  private async loadFromD1(messageId: string): Promise<DeliveryState | null> {
-    const row = await messageForDelivery(database(this.env.DB), messageId);
-    if (!row) {
-      logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
-      return null;
-    }
-    // Another request may have stored the state while this one read D1.
-    const { signing } = row;
-    const secrets = signing?.webhookSecret ? { ...signing, webhookSecret: signing.webhookSecret, readAt: Date.now() } : null;
-    return this.store.state() ?? initialState(row.message, secrets, row.fromId);
-  }
-
-  /** The message object as GET /v1/messages/:id returns it now. */
-  private messageObject(state: DeliveryState): MessageObject {
-    const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage } = state;
-    return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage });
+  /** A scheduled message's create: its hand-off waits for this object's alarm at `sendAtMs`. */
+  async schedule(messageId: string, sendAtMs: number): Promise<void> {
+    this.store.addTimer("send", sendAtMs, { messageId, attempt: 1 });
+    await this.changes.armAlarm();
   }
 
   /**
-   * Applies a status change if it moves the message forward, storing the
-   * state (as given, with what the caller changed) and the events that led to
-   * it in two writes; records an ignored change too.
+   * Cancels a scheduled message. The check and the change happen with no
+   * await between them, so a cancel racing the send alarm has one outcome.
    */
-  private async change(state: DeliveryState, status: Status, change: Change, before: NewEvent[] = []): Promise<boolean> {
-    const now = Date.now();
-    const data = { status, source: change.source, ...(change.detail ? { detail: change.detail } : {}) };
-    if (!canTransition(state.status, status)) {
-      this.store.saveState(state);
-      this.store.addEvents([...before, { type: "status.ignored", data: { ...data, current_status: state.status }, at: now }]);
-      return false;
+  async cancel(messageId: string): Promise<{ outcome: CancelDecision; message: MessageObject | null }> {
+    const loaded = this.store.state() ?? (await this.loadFromD1(messageId));
+    if (!loaded) return { outcome: "not_cancelable", message: null };
+    const state = this.store.state() ?? loaded;
+    const outcome = cancelDecision(state.status);
+    if (outcome === "cancel") {
+      this.store.deleteTimers("send");
+      await this.changes.message(state, "canceled", { source: "api" });
     }
-    state.status = status;
-    if (isDelivery(status) && state.deliveredAt === null) {
-      state.deliveredAt = unixSeconds(now);
-      const handedOffAt = state.handedOffAt ?? state.handoffStartedAt;
-      state.providerLatencyMs = handedOffAt === null ? null : now - handedOffAt;
-    }
-    if (change.errorCode) {
-      state.errorCode = change.errorCode;
-      state.errorMessage = change.errorMessage ?? null;
-    }
-    const changed: JsonObject = { ...data };
-    if (change.errorCode) changed.error = { code: change.errorCode, message: change.errorMessage ?? "" };
-    const webhook = this.outbox.event(state, this.messageObject(state), now);
-    this.store.saveState(state);
-    this.store.addEvents([...before, { type: "status.changed", data: changed, at: now, webhook }]);
-    if (webhook) await this.ctx.storage.setAlarm(now + INLINE_SAFETY_MS);
-    await this.projection.write();
-    await suppressFromOutcome(this.env, state.message, change.errorCode);
-    await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
-    await this.armAlarm();
-    return true;
+    return { outcome, message: this.changes.messageObject(this.store.state() ?? state) };
   }
 
-  private async armAlarm(): Promise<void> {
-    const state = this.store.state();
-    const dues = [this.store.nextTimerDue(), ...(state?.reports ?? []).map((report) => report.dueAt)].filter((due) => due !== null);
-    if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now());
-    if (dues.length > 0) await this.ctx.storage.setAlarm(Math.min(...dues));
-    else await this.ctx.storage.deleteAlarm();
+  private loadFromD1(messageId: string): Promise<DeliveryState | null> {
+    return loadState(this.env, this.store, messageId);
   }
 
   /**
@@ -268,14 +248,6 @@ export class MessageStatus extends DurableObject<Env> {
    */
   async redrive(messageId: string): Promise<void> {
     this.store.addTimer("redrive", Date.now() + REDRIVE_DELAY_MS, { messageId, attempt: 1 });
-    await this.armAlarm();
-  }
-
-  /** A redrive's hand-off; its retries follow the same schedule a job's would, from this object's alarm. */
-  private async redriveDue({ messageId, attempt }: { messageId: string; attempt: number }): Promise<void> {
-    // A job that got here first owns the message's retries (and duplicates would be harmless anyway).
-    if (attempt === 1 && (this.store.state()?.handoffAttempts ?? 0) > 0) return;
-    const outcome = await this.deliver(messageId, attempt);
-    if (outcome.action === "retry") this.store.addTimer("redrive", Date.now() + outcome.delaySeconds * 1000, { messageId, attempt: attempt + 1 });
+    await this.changes.armAlarm();
   }
 }

@@ -5,6 +5,8 @@
 // whether it is still pending, so no fact is written twice. All calls are
 // synchronous, so a check and the write that follows it never interleave.
 import type { Account } from "../domain/account.ts";
+import type { Channel } from "../domain/address.ts";
+import type { Attempt } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
 import type { ScheduledReport } from "../providers/provider.ts";
@@ -35,10 +37,22 @@ export interface DeliveryState {
   errorMessage: string | null;
   /** The account's webhook signing secrets, read with the message and refreshed with later status writes (null: no account row). */
   signing: SigningSecrets | null;
-  /** The sandbox's delivery reports still to come, each due at `dueAt` (ms). */
-  reports: (ScheduledReport & { dueAt: number })[];
+  /** The sandbox's delivery reports still to come, each due at `dueAt` (ms), about the hand-off of step `step`. */
+  reports: (ScheduledReport & { dueAt: number; step?: number })[];
   /** Set when the callback URL answered 410 Gone or can no longer be used: no more webhooks for this message. */
   callbackGone: boolean;
+  /** The step being tried: 0 is the message itself, then each fallback step (src/domain/failover.ts). */
+  step: number;
+  /** One per step started, with its hand-off: a late report of an earlier step finds its attempt by the provider's id. */
+  attempts: AttemptRecord[];
+  deliveredChannel: Channel | null;
+}
+
+export type AttemptRecord = Attempt & { provider: string | null; provider_message_id: string | null; handed_off_at: number | null };
+
+/** The attempts as the message object shows them. */
+export function publicAttempts(records: AttemptRecord[]): Attempt[] {
+  return records.map(({ provider: _, provider_message_id: __, handed_off_at: ___, ...attempt }) => attempt);
 }
 
 /** A message's state when its object first reads it from D1 (stored with its first change). */
@@ -60,7 +74,27 @@ export function initialState(message: Message, signing: SigningSecrets | null, f
     signing,
     reports: [],
     callbackGone: false,
+    step: 0,
+    attempts: [],
+    deliveredChannel: message.deliveredChannel,
   };
+}
+
+/** A state stored before delivery controls, given their fields: a hand-off on record is step 0's attempt. */
+function withControls(state: DeliveryState): DeliveryState {
+  if (state.attempts) return state;
+  const { message, status, provider, providerMessageId, handedOffAt } = state;
+  const attempt = {
+    channel: message.channel,
+    to: message.to,
+    from: message.from,
+    status,
+    error: null,
+    provider_latency_ms: null,
+    created_at: message.createdAt,
+  };
+  const attempts = providerMessageId === null ? [] : [{ ...attempt, provider, provider_message_id: providerMessageId, handed_off_at: handedOffAt }];
+  return { ...state, step: 0, attempts, deliveredChannel: null };
 }
 
 // Event data is JSON two levels deep at most (a recursive type would defeat RPC's type mapping).
@@ -112,7 +146,7 @@ export class MessageStore {
 
   state(): DeliveryState | null {
     const row = this.sql.exec<{ json: string }>(`SELECT json FROM state WHERE id = 1`).toArray()[0];
-    return row ? (JSON.parse(row.json) as DeliveryState) : null;
+    return row ? withControls(JSON.parse(row.json) as DeliveryState) : null;
   }
 
   saveState(state: DeliveryState): void {
@@ -169,6 +203,10 @@ export class MessageStore {
 
   deleteTimer(id: number): void {
     this.sql.exec(`DELETE FROM timers WHERE id = ?`, id);
+  }
+
+  deleteTimers(kind: string): void {
+    this.sql.exec(`DELETE FROM timers WHERE kind = ?`, kind);
   }
 
   hasTimer(kind: string): boolean {

@@ -8,7 +8,7 @@
 import { database } from "../db/client.ts";
 import { writeStatus, writeStatusReadingSecrets } from "../db/messages.ts";
 import { logger } from "../log.ts";
-import type { DeliveryState, MessageStore, SigningSecrets } from "./message-store.ts";
+import { type DeliveryState, type MessageStore, publicAttempts, type SigningSecrets } from "./message-store.ts";
 
 const SECRETS_REREAD_MS = 1_000;
 /** A failed write is tried again this much later, by the object's "project" timer. */
@@ -32,8 +32,10 @@ export class StatusProjection {
   write(): Promise<void> {
     this.queue = this.queue.then(async () => {
       const state = this.store.state()!;
-      const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage } = state;
-      const projection = { status, deliveredAt, providerLatencyMs, errorCode, errorMessage };
+      const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
+      // A message that never started a step keeps its attempts null (the create's own row, unchanged).
+      const attempts = state.attempts.length > 0 ? publicAttempts(state.attempts) : null;
+      const projection = { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel };
       const db = database(this.env.DB);
       try {
         if (Date.now() - (this.secrets(state)?.readAt ?? 0) < SECRETS_REREAD_MS) await writeStatus(db, state.message.id, projection);

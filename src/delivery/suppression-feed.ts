@@ -45,12 +45,19 @@ export async function liftOptOut(env: Env, accountId: string, channel: Channel, 
  * a complaint, the provider's "opted out" (Twilio 21610). Never throws: a
  * suppression that could not be written is logged, and the delivery goes on.
  */
-export async function suppressFromOutcome(env: Env, message: Message, errorCode: string | undefined, detail?: string): Promise<void> {
+export async function suppressFromOutcome(
+  env: Env,
+  message: Message,
+  errorCode: string | undefined,
+  detail?: string,
+  // The step the outcome is about: the message's own, or a fallback step's channel and address.
+  recipient: { channel: Channel; to: string } = message,
+): Promise<void> {
   const reason = suppressionReasonFor(errorCode, detail);
   if (!reason || message.direction === "inbound") return;
   try {
-    const address = suppressionKey(message.channel, message.to);
-    await suppress(env, { accountId: message.accountId, channel: message.channel, address, reason, sourceMessageId: message.id });
+    const address = suppressionKey(recipient.channel, recipient.to);
+    await suppress(env, { accountId: message.accountId, channel: recipient.channel, address, reason, sourceMessageId: message.id });
   } catch (error) {
     logger.with({ message_id: message.id }).error("suppression_not_recorded", { reason, error });
   }

@@ -18,12 +18,14 @@ export class WebhookOutbox {
     private readonly env: Env,
   ) {}
 
-  /** The signed event for this status change, to store with it; null when the message has no callback. */
-  event(state: DeliveryState, message: MessageObject, now: number): WebhookEvent | null {
+  /**
+   * The signed event for this status change, to store with it; null when the
+   * message has no callback. `attempt` names the step the change is about.
+   */
+  event(state: DeliveryState, message: MessageObject, now: number, type: string, attempt: JsonObject | null): WebhookEvent | null {
     if (!state.message.statusCallback || state.callbackGone) return null;
     const eventId = newId("evt");
-    const type = `message.${state.status}`;
-    return { eventId, type, body: JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), data: message }) };
+    return { eventId, type, body: JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), attempt, data: message }) };
   }
 
   /**

@@ -70,5 +70,12 @@ export function inboundMessage(account: Account, id: string, createdAt: number, 
     deliveredAt: null,
     providerLatencyMs: null,
     updatedAt: createdAt,
+    // A reply is not delivered by OmniFlow: no delivery controls.
+    fallback: null,
+    fallbackAfter: null,
+    sendAt: null,
+    expiresAt: null,
+    attempts: null,
+    deliveredChannel: null,
   };
 }

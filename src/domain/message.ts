@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
+import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { maxSegmentsSchema, type SmsEncoding } from "./segments.ts";
@@ -108,28 +109,34 @@ export const createMessageSchema = z
       .optional()
       .meta({ description: "A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed)." }),
     max_segments: maxSegmentsSchema.optional(),
+    ...deliveryControlFields,
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;
-    const to = normalizeRecipient(channel, input.to);
-    if ("error" in to) ctx.addIssue({ code: "custom", path: ["to"], message: to.error });
-    const from = input.from === undefined ? undefined : normalizeSender(channel, input.from);
-    if (from && "error" in from) ctx.addIssue({ code: "custom", path: ["from"], message: from.error });
-
-    const contentSchema = "template_id" in input.content ? templateContentSchema : directContentSchemas[channel];
-    const content = contentSchema.safeParse(input.content);
-    if (!content.success) {
-      for (const issue of content.error.issues) ctx.addIssue({ ...issue, path: ["content", ...issue.path] } as never);
-    }
-    if (!("value" in to) || (from && !("value" in from)) || !content.success) return z.NEVER;
-    return {
-      channel,
-      to: to.value,
-      from: from?.value,
-      content: content.data as MessageContent,
-      statusCallback: input.status_callback,
-      maxSegments: input.max_segments,
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    // The message's own rules for an address and content, applied to the message and to each fallback step.
+    const check = (stepChannel: Channel, rawTo: string, rawFrom: string | undefined, rawContent: unknown, path: (string | number)[]) => {
+      const to = normalizeRecipient(stepChannel, rawTo);
+      if ("error" in to) issue([...path, "to"], to.error);
+      const from = rawFrom === undefined ? undefined : normalizeSender(stepChannel, rawFrom);
+      if (from && "error" in from) issue([...path, "from"], from.error);
+      if (!isPlainObject(rawContent)) {
+        issue([...path, "content"], "must be an object");
+        return null;
+      }
+      const contentSchema = "template_id" in (rawContent as object) ? templateContentSchema : directContentSchemas[stepChannel];
+      const content = contentSchema.safeParse(rawContent);
+      if (!content.success) {
+        for (const found of content.error.issues) ctx.addIssue({ ...found, path: [...path, "content", ...found.path] } as never);
+      }
+      if (!("value" in to) || (from && !("value" in from)) || !content.success) return null;
+      return { to: to.value, from: from?.value, content: content.data as MessageContent };
     };
+    const own = check(channel, input.to, input.from, input.content, []);
+    const channelOf = (value: string) => channelSchema.safeParse(value).data ?? null;
+    const controls = resolveControls(input, { channel, to: own?.to ?? input.to, content: input.content, channelOf }, check, issue);
+    if (!own || !controls) return z.NEVER;
+    return { channel, ...own, statusCallback: input.status_callback, maxSegments: input.max_segments, ...controls };
   });
 
 export type CreateMessageInput = z.output<typeof createMessageSchema>;
@@ -161,6 +168,15 @@ export interface Message {
   /** SMS: how the rendered text is encoded and how many segments it takes; null on other channels. */
   encoding: SmsEncoding | null;
   segments: number | null;
+  /** Delivery controls (delivery-controls.ts): the steps after the message's own, ... */
+  fallback: FallbackStep[] | null;
+  /** ...seconds a step may stay undelivered before the next starts, and Unix seconds of the send and the expiry. */
+  fallbackAfter: number | null;
+  sendAt: number | null;
+  expiresAt: number | null;
+  /** Each step tried so far, and the channel of the step that was delivered. */
+  attempts: Attempt[] | null;
+  deliveredChannel: Channel | null;
 }
 
 /** Rendering of direct (non-template) content; null for template content. */
@@ -194,12 +210,20 @@ export function toMessageObject(row: Message) {
     // A message its Durable Object took in before these fields existed holds neither.
     encoding: row.encoding ?? null,
     segments: row.segments ?? null,
+    fallback: (row.fallback ?? []).map(({ channel, to, from, content }) => ({ channel, to, from, content })),
+    fallback_after: row.fallbackAfter,
+    send_at: row.sendAt,
+    expires_at: row.expiresAt,
+    attempts: row.attempts ?? [],
+    delivered_channel: row.deliveredChannel,
   };
 }
 
 export type MessageObject = ReturnType<typeof toMessageObject>;
 
-/** The message as its create stored (and answered) it: queued, nothing delivered or failed yet. */
+/** The message as its create stored (and answered) it: queued (or scheduled), nothing delivered or failed yet. */
 export function asCreated(row: Message): Message {
-  return { ...row, status: "queued", deliveredAt: null, providerLatencyMs: null, errorCode: null, errorMessage: null, updatedAt: row.createdAt };
+  const status = row.sendAt === null ? "queued" : "scheduled";
+  const untouched = { deliveredAt: null, providerLatencyMs: null, errorCode: null, errorMessage: null, attempts: null, deliveredChannel: null };
+  return { ...row, status, ...untouched, updatedAt: row.createdAt };
 }

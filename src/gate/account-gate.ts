@@ -17,7 +17,7 @@ import { DurableObject } from "cloudflare:workers";
 import { accountWithKeys, type GateKey } from "../db/accounts.ts";
 import { touchApiKey } from "../db/api-keys.ts";
 import { database } from "../db/client.ts";
-import { type CreateReadResults, type CreateReads, readForCreate } from "../db/messages.ts";
+import { type CreateReadResults, type CreateReads, type Recipient, readForCreate } from "../db/messages.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
@@ -193,28 +193,48 @@ export class AccountGate extends DurableObject<Env> {
   /** A create's reads, from the cache or, for what it lacks, from D1 in one round trip. */
   async #reads(accountId: string, reads: CreateReads): Promise<CreateReadResults> {
     const { templateId } = reads;
-    const sendersKey = reads.senders && `${reads.senders.channel}|${reads.senders.address ?? ""}`;
     const template = templateId === undefined ? undefined : this.#templates.get(templateId);
-    const senders = sendersKey === undefined ? [] : this.#senders.get(sendersKey);
-    const suppressed = this.#suppressions.lookup(reads.recipient);
+    // The message's senders and recipient and each fallback step's, alike.
+    const senderReads = [reads.senders, ...(reads.stepSenders ?? [])];
+    const keys = senderReads.map((read) => read && `${read.channel}|${read.address ?? ""}`);
+    const cached = keys.map((key) => (key === undefined ? [] : this.#senders.get(key)));
+    const recipients = [reads.recipient, ...(reads.stepRecipients ?? [])];
+    const known = recipients.map((recipient) => (recipient ? this.#suppressions.lookup(recipient) : false));
+    const lacking = (i: number) => (cached[i] === undefined ? senderReads[i] : undefined);
+    const unknown = recipients.filter((recipient, i) => recipient && known[i] === undefined) as Recipient[];
     const missing: CreateReads = {
       templateId: templateId !== undefined && !template ? templateId : undefined,
-      senders: senders === undefined ? reads.senders : undefined,
-      recipient: suppressed === undefined ? reads.recipient : undefined,
+      senders: lacking(0),
+      recipient: unknown[0] === reads.recipient ? reads.recipient : undefined,
+      ...(reads.stepSenders ? { stepSenders: reads.stepSenders.map((_, i) => lacking(i + 1)) } : {}),
+      stepRecipients: unknown.filter((recipient) => recipient !== reads.recipient),
     };
-    if (missing.templateId === undefined && missing.senders === undefined && missing.recipient === undefined) {
-      return { template, senders: senders ?? [], suppressed: suppressed ?? false };
-    }
+    const answer = (found: (Sender[] | undefined)[], suppressed: (boolean | undefined)[], loadedTemplate?: Template): CreateReadResults => ({
+      template: template ?? loadedTemplate,
+      senders: found[0] ?? [],
+      suppressed: suppressed[0] ?? false,
+      ...(reads.stepSenders ? { stepSenders: found.slice(1).map((pool) => pool ?? []) } : {}),
+      ...(reads.stepRecipients ? { stepSuppressed: suppressed.slice(1).map((answer) => answer ?? false) } : {}),
+    });
+    if (missing.templateId === undefined && cached.every((pool) => pool !== undefined) && unknown.length === 0) return answer(cached, known);
     const generation = this.#generation;
     const loaded = await readForCreate(database(this.env.DB), accountId, missing);
+    const loadedPools = [loaded.senders, ...(loaded.stepSenders ?? [])];
+    const found = cached.map((pool, i) => pool ?? loadedPools[i] ?? []);
+    const loadedAnswers = new Map<Recipient, boolean>();
+    if (missing.recipient) loadedAnswers.set(missing.recipient, loaded.suppressed);
+    for (const [i, recipient] of (missing.stepRecipients ?? []).entries()) loadedAnswers.set(recipient, loaded.stepSuppressed?.[i] ?? false);
+    const suppressed = recipients.map((recipient, i) => known[i] ?? (recipient ? loadedAnswers.get(recipient) : false));
     if (generation === this.#generation) {
       if (missing.templateId !== undefined && loaded.template) cache(this.#templates, missing.templateId, loaded.template);
       // Only what exists is cached (as for templates): a sender added straight
       // in D1 (the operator's binding) then works on its first use.
-      if (sendersKey !== undefined && missing.senders && loaded.senders.length > 0) cache(this.#senders, sendersKey, loaded.senders);
-      if (missing.recipient) this.#suppressions.remember(missing.recipient, loaded.suppressed);
+      keys.forEach((key, i) => {
+        if (key !== undefined && cached[i] === undefined && found[i]!.length > 0) cache(this.#senders, key, found[i]!);
+      });
+      for (const [recipient, answer] of loadedAnswers) this.#suppressions.remember(recipient, answer);
     }
-    return { template: template ?? loaded.template, senders: senders ?? loaded.senders, suppressed: suppressed ?? loaded.suppressed };
+    return answer(found, suppressed, loaded.template);
   }
 }
 

@@ -6,14 +6,14 @@
 // each answer is kept. Answers may be kept because every path that adds or
 // removes a suppression (the API, STOP and START replies, bounces,
 // complaints, a provider's opted-out error) tells the gate with tellGate.
-import type { CreateReads } from "../db/messages.ts";
+import type { Recipient } from "../db/messages.ts";
 
 /** Longest list loaded whole (also what the load reads at most, plus one to tell it is longer). */
 export const MAX_PRELOADED = 10_000;
 /** Answers kept per recipient for a longer list; past it the cache starts over. */
 const MAX_CACHED_RECIPIENTS = 10_000;
 
-export type Recipient = NonNullable<CreateReads["recipient"]>;
+export type { Recipient };
 /** A suppression added (true) or removed (false), as told to the gate. */
 export type SuppressionChange = Recipient & { suppressed: boolean };
 

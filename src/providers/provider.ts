@@ -4,6 +4,8 @@ import type { Status } from "../domain/status.ts";
 
 export interface SendRequest {
   messageId: string;
+  /** What makes a repeated hand-off of this step idempotent at the provider (Resend's Idempotency-Key); the message id when omitted. */
+  idempotencyKey?: string;
   to: string;
   from: string;
   /** The provider's own id for the sender, where it has one (WhatsApp: the phone-number id). */
@@ -11,6 +13,8 @@ export interface SendRequest {
   content: RenderedContent;
   /** 1 on the first hand-off attempt. */
   attempt: number;
+  /** Seconds left of the message's validity_period, for providers that can drop a message they could not send in time. */
+  validitySeconds?: number;
 }
 
 /** A delivery report the sandbox promises to make, as a real provider's webhook would. */

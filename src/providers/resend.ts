@@ -23,7 +23,7 @@ export function resendProvider(config: ResendConfig): Provider {
         headers: {
           Authorization: `Bearer ${config.apiKey}`,
           "Content-Type": "application/json",
-          "Idempotency-Key": request.messageId,
+          "Idempotency-Key": request.idempotencyKey ?? request.messageId,
         },
         body: JSON.stringify({
           from: request.from,

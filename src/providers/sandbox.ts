@@ -7,6 +7,9 @@ const SANDBOX_NUMBERS = {
   invalid: "+15005550001",
   carrierRejected: "+15005550002",
   flaky: "+15005550003",
+  notOnWhatsapp: "+15005550004",
+  unavailable: "+15005550005",
+  noReport: "+15005550008",
 } as const;
 
 /** How many times the flaky number answers 503 before it accepts. */
@@ -23,12 +26,24 @@ function outcome(request: SendRequest, delay: number): SendResult {
   if (to === SANDBOX_NUMBERS.invalid) {
     return { ok: false, retryable: false, code: "invalid_number", message: "The sandbox refuses +15005550001 as an invalid number.", httpStatus: 400 };
   }
-  if (to === SANDBOX_NUMBERS.flaky && request.attempt <= SANDBOX_FLAKY_FAILURES) {
+  if (to === SANDBOX_NUMBERS.notOnWhatsapp && channel === "whatsapp") {
+    return {
+      ok: false,
+      retryable: false,
+      code: "recipient_not_on_channel",
+      message: "The sandbox says +15005550004 has no WhatsApp account.",
+      httpStatus: 400,
+    };
+  }
+  if (to === SANDBOX_NUMBERS.unavailable || (to === SANDBOX_NUMBERS.flaky && request.attempt <= SANDBOX_FLAKY_FAILURES)) {
     return { ok: false, retryable: true, code: "provider_unavailable", message: "The sandbox answered 503 Service Unavailable.", httpStatus: 503 };
   }
   const providerMessageId = `sbx_${crypto.randomUUID().replaceAll("-", "")}`;
   let reports: ScheduledReport[];
-  if (to === SANDBOX_NUMBERS.carrierRejected) {
+  if (to === SANDBOX_NUMBERS.noReport) {
+    // Accepted, and never heard of again: what fallback_after is for.
+    reports = [];
+  } else if (to === SANDBOX_NUMBERS.carrierRejected) {
     reports = [{ afterMs: delay, status: "undelivered", errorCode: "carrier_rejected", errorMessage: "The carrier rejected the message (sandbox)." }];
   } else if (channel === "email" && to.toLowerCase().startsWith("bounce@")) {
     reports = [{ afterMs: delay, status: "failed", errorCode: "email_bounced", errorMessage: "The recipient's mail server bounced the email (sandbox)." }];

@@ -6,24 +6,25 @@ import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
-import { type CreateMessageInput, type Message, renderDirect } from "../domain/message.ts";
+import type { CreateMessageInput, Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
-import { pickSender, type Sender, senderFrom, senderKey } from "../domain/sender.ts";
 import { suppressionKey } from "../domain/suppression.ts";
-import { renderTemplate, type Template } from "../domain/template.ts";
 import { logger } from "../log.ts";
+import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
+import { render, sender } from "./message-parts.ts";
 
 /** The reads a create of this input needs besides the account. */
 export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
-  const { channel, from } = input;
-  // Test keys may send from any well-formed address, so only live keys look a given `from` up.
-  const needsSenders = from === undefined || mode === "live";
+  const stepSenders = stepSenderReads(input, mode);
+  const recipients = stepRecipients(input);
   return {
-    templateId: "template_id" in input.content ? input.content.template_id : undefined,
-    senders: needsSenders ? { channel, address: from === undefined ? undefined : senderKey(channel, from) } : undefined,
-    recipient: { channel, address: suppressionKey(channel, input.to) },
+    templateId: createTemplateId(input),
+    senders: senderRead(input.channel, input.from, mode),
+    recipient: { channel: input.channel, address: suppressionKey(input.channel, input.to) },
+    ...(stepSenders ? { stepSenders } : {}),
+    ...(recipients ? { stepRecipients: recipients } : {}),
   };
 }
 
@@ -35,14 +36,15 @@ export interface CreateOptions {
 }
 
 /** What a create decides before anything is stored: the message as it would be sent. */
-export type PreparedMessage = Pick<Message, "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments"> & {
+export type PreparedMessage = Pick<Message, "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback"> & {
   rendered: RenderedContent;
 };
 
 /**
  * The first half of a create, which a preview runs alone: checks what the
- * schema cannot, renders the content and picks the sender. Reads (no writes);
- * a problem naming the param at fault when the input cannot be sent as given.
+ * schema cannot, renders the content, picks the sender and resolves the
+ * fallback steps. Reads (no writes); a problem naming the param at fault when
+ * the input cannot be sent as given.
  */
 export async function prepareMessage(env: Env, account: Account, input: CreateMessageInput, reads?: CreateReadResults): Promise<Result<PreparedMessage>> {
   if (input.statusCallback !== undefined) {
@@ -59,31 +61,38 @@ export async function prepareMessage(env: Env, account: Account, input: CreateMe
   if (tooLong) return { ok: false, problem: tooLong };
   const sentFrom = sender(account, input, found.senders);
   if (!sentFrom.ok) return sentFrom;
+  const steps = resolveSteps(account, input, found);
+  if (!steps.ok) return steps;
   return succeed({
     channel,
     to: input.to,
-    from: sentFrom.value,
+    from: sentFrom.value.from,
     content: input.content,
     rendered: rendered.value,
     statusCallback: input.statusCallback ?? null,
     encoding: size?.encoding ?? null,
     segments: size?.segments ?? null,
+    fallback: steps.value,
   });
 }
 
-/** Stores the message and queues its delivery; a problem naming the param at fault when the input cannot be sent as given. */
+/** Stores the message and queues its delivery (or arms its send time); a problem naming the param at fault when the input cannot be sent as given. */
 export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Result<Message>> {
   const prepared = await prepareMessage(env, account, input, options.reads);
   if (!prepared.ok) return prepared;
+  const db = database(env.DB);
   const id = options.id ?? newId("msg");
   const createdAt = unixSeconds(idTimestampMs(id));
+  const sendAt = input.sendAt ?? null;
+  // Validity counts from the send time of a scheduled message.
+  const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
   const row: Message = {
     ...prepared.value,
     id,
     accountId: account.id,
     mode: account.mode,
     direction: "outbound",
-    status: "queued",
+    status: sendAt === null ? "queued" : "scheduled",
     errorCode: null,
     errorMessage: null,
     // The id's own timestamp, so filtering on created_at is filtering on id.
@@ -91,7 +100,13 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     deliveredAt: null,
     providerLatencyMs: null,
     updatedAt: createdAt,
+    fallbackAfter: input.fallbackAfter ?? null,
+    sendAt,
+    expiresAt,
+    attempts: null,
+    deliveredChannel: null,
   };
+  if (sendAt !== null) return schedule(env, db, row, sendAt);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
   // after the insert has already sent the job. A job that arrives before its
@@ -99,8 +114,24 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
   // finds no message and is dropped, so nothing is sent for a failed create.
   // If the send fails, the message's object hands it off within seconds (redrive).
   const queued = enqueue(env, row.id);
-  await insertMessage(database(env.DB), row);
+  await insertMessage(db, row);
   if (!(await queued)) await redrive(env, row.id);
+  return succeed(row);
+}
+
+/**
+ * A scheduled message: its object arms its alarm for the send time instead of
+ * a Queue job (one call, as the job would be), with the row inserted at the
+ * same time. An alarm that finds no row waits for it a moment and then drops it.
+ */
+async function schedule(env: Env, db: ReturnType<typeof database>, row: Message, sendAt: number): Promise<Result<Message>> {
+  // One more try on a fresh stub if the first call fails: without its alarm a scheduled message would never go out.
+  const arm = () => messageStatusStub(env, row.id).schedule(row.id, sendAt * 1000);
+  const armed = arm().catch((error: unknown) => {
+    logger.with({ message_id: row.id }).warn("schedule_retried", { error });
+    return arm();
+  });
+  await Promise.all([insertMessage(db, row), armed]);
   return succeed(row);
 }
 
@@ -135,38 +166,4 @@ function suppressedRecipient({ channel, to }: CreateMessageInput): Result<never>
     "recipient_suppressed",
     `${to} is on your ${channel} suppression list (it opted out, bounced, complained or was added by you): see GET /v1/suppressions?channel=${channel}. Delete the suppression only if the recipient asked to hear from you again.`,
   );
-}
-
-function render({ channel, content }: CreateMessageInput, template: Template | undefined): Result<RenderedContent> {
-  if (!("template_id" in content)) return succeed(renderDirect(channel, content)!);
-  if (!template) {
-    return fail("content[template_id]", "resource_missing", `No such template: '${content.template_id}'. Create it with POST /v1/templates.`);
-  }
-  const result = renderTemplate(template, channel, content.variables);
-  return "problem" in result ? { ok: false, problem: result.problem } : succeed(result.rendered);
-}
-
-/**
- * The message's `from`. `senders` holds, when `from` is given (and the key is
- * live), the channel's sender it names if there is one; without `from`, the
- * channel's default pool, from which the recipient's sticky sender is picked.
- */
-function sender(account: Account, { channel, from, to }: CreateMessageInput, senders: Sender[]): Result<string> {
-  if (from !== undefined) {
-    if (account.mode === "test" || senders.length > 0) return succeed(from);
-    return fail(
-      "from",
-      "resource_missing",
-      `'${from}' is not one of your verified ${channel} senders. Add it with POST /v1/senders (channel=${channel}, address=${senderKey(channel, from)}) and verify it, or omit from to use your default ${channel} sender pool.`,
-    );
-  }
-  const picked = pickSender(senders, to);
-  if (!picked) {
-    return fail(
-      "from",
-      "no_default_sender",
-      `You have no default ${channel} sender: pass from, or add one with POST /v1/senders (channel=${channel}, address=<your number, sender id or email address>, default=true).`,
-    );
-  }
-  return succeed(senderFrom(picked));
 }

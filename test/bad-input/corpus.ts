@@ -5,25 +5,10 @@
 // and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
 import { smsBody } from "../support/messages.ts";
+import type { BadRequest, Body, Expected } from "./bad-request.ts";
+import { deliveryControlCases } from "./delivery-controls.ts";
 
-interface Expected {
-  status: number;
-  code?: string;
-  /** The param the error must name; omitted when no single param is at fault. */
-  param?: string;
-}
-
-type Body = { json: unknown } | { raw: string; contentType?: string } | { form: string };
-
-export interface BadRequest extends Expected {
-  name: string;
-  method: string;
-  path: string;
-  body?: Body;
-  /** Replaces the valid API key header; null sends none. */
-  authorization?: string | null;
-  headers?: Record<string, string>;
-}
+export type { BadRequest };
 
 const invalid = (param: string, code = "parameter_invalid"): Expected => ({ status: 400, code, param });
 const unknownParam = (param: string): Expected => invalid(param, "parameter_unknown");
@@ -781,7 +766,7 @@ const previewCases: BadRequest[] = [
   previewMessage("a form nesting bomb", { form: `channel=SMS&content${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
   previewMessage("no channel", withField("channel", undefined), invalid("channel")),
   previewMessage("to not a number", withField("to", "not-a-number"), invalid("to")),
-  previewMessage("an unknown field", withField("send_at", 1), unknownParam("send_at")),
+  previewMessage("an unknown field", withField("priority", "high"), unknownParam("priority")),
   previewMessage("an unknown content field", withContent({ text: "hi", foo: 1 }), unknownParam("content[foo]")),
   previewMessage("a template that does not exist", withContent({ template_id: "nope", variables: {} }), invalid("content[template_id]", "resource_missing")),
   previewMessage("a private status_callback", withField("status_callback", "http://169.254.169.254/latest"), invalid("status_callback")),
@@ -889,6 +874,7 @@ export const CORPUS: BadRequest[] = [
   ...oddStrings,
   ...injections,
   ...badIdempotencyKeys,
+  ...deliveryControlCases,
   ...listCases,
   ...retrieveCases,
   ...eventsCases,

@@ -35,6 +35,12 @@ describe("a simulated reply", () => {
       error: null,
       encoding: null,
       segments: null,
+      fallback: [],
+      fallback_after: null,
+      send_at: null,
+      expires_at: null,
+      attempts: [],
+      delivered_channel: null,
     });
     expect((await api(`/v1/messages/${inbound.id}`, { key: account.key })).status).toBe(200);
     expect((await listMessages(account.key, { direction: "inbound" })).data.map((m) => m.id)).toEqual([inbound.id]);
@@ -91,6 +97,8 @@ describe("a simulated reply", () => {
         object: "event",
         type: "message.received",
         created_at: expect.any(Number),
+        // About the message itself, not one of its delivery attempts.
+        attempt: null,
         data: expect.objectContaining({ id: inbound.id, direction: "inbound", status: "received", content: { text: "Where is my order?" } }),
       });
       const events = await (await api(`/v1/messages/${inbound.id}/events`, { key: account.key })).json<{

@@ -42,6 +42,12 @@ describe("POST /v1/messages", () => {
       error: null,
       encoding: null,
       segments: null,
+      fallback: [],
+      fallback_after: null,
+      send_at: null,
+      expires_at: null,
+      attempts: [],
+      delivered_channel: null,
     });
     expect(message.created_at).toBeGreaterThanOrEqual(before);
     expect(res.headers.get("X-Request-Id")).toMatch(/^req_/);

@@ -208,6 +208,14 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
     400: async (account) => api(`/v1/messages/${await createdMessageId(account)}/webhook/retry`, { key: account.key, method: "POST" }),
     404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef/webhook/retry", { key: account.key, method: "POST" }),
   },
+  "POST /v1/messages/{id}/cancel": {
+    200: async (account) => {
+      const res = await api("/v1/messages", { key: account.key, json: smsBody({ send_at: Math.floor(Date.now() / 1000) + 3600 }) });
+      return api(`/v1/messages/${(await res.json<{ id: string }>()).id}/cancel`, { key: account.key, method: "POST" });
+    },
+    404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef/cancel", { key: account.key, method: "POST" }),
+    409: async (account) => api(`/v1/messages/${await createdMessageId(account)}/cancel`, { key: account.key, method: "POST" }),
+  },
   "POST /v1/api_keys": {
     201: (account) => api("/v1/api_keys", { key: account.key, json: { name: "backend" } }),
     400: (account) => api("/v1/api_keys", { key: account.key, json: { name: "" } }),

@@ -9,6 +9,7 @@ import { errors } from "../../http/errors.ts";
 import { operationState } from "../../http/operation-hooks.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
+import { cancelMessage } from "../../services/cancel.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { createMessage, prepareMessage } from "../../services/messages.ts";
 import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
@@ -56,6 +57,13 @@ export const retryWebhook: AppRouteHandler<typeof routes.retryWebhook> = async (
   const result = await retryWebhooks(c.env, row, "api");
   if (!result.ok) throw errors.problem(result.problem);
   return c.json({ object: "webhook_retry" as const, message_id: row.id, events_requeued: result.value }, 200);
+};
+
+export const cancel: AppRouteHandler<typeof routes.cancel> = async (c) => {
+  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const result = await cancelMessage(c.env, row);
+  if (!result.ok) throw errors.problem(result.problem, 409);
+  return c.json(result.value, 200);
 };
 
 function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): MessageFilters {

@@ -1,6 +1,7 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
-import { bodyErrors, commonErrors, dailyLimitError, notFoundError, sendingErrors, validatedBody } from "../../http/openapi-schemas.ts";
+import { errors } from "../../http/errors.ts";
+import { bodyErrors, commonErrors, dailyLimitError, errorResponse, notFoundError, sendingErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
 import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
 import {
@@ -110,6 +111,26 @@ export const retryWebhook = createRoute({
     200: { content: { "application/json": { schema: WebhookRetrySchema } }, description: "The callbacks are queued again" },
     ...commonErrors,
     ...notFoundError,
+  },
+});
+
+export const cancel = createRoute({
+  method: "post",
+  path: "/v1/messages/{id}/cancel",
+  operationId: "cancelMessage",
+  tags: ["Messages"],
+  summary: "Cancel a scheduled message",
+  description:
+    "Cancels a message that is still `scheduled` (created with `send_at`): it ends `canceled`, with its status callback. Canceling a canceled message answers it again (no second callback); any other status is a 409 `message_not_cancelable`.",
+  request: { params: MessageIdParams },
+  responses: {
+    200: { content: json(MessageSchema, examples.canceled), description: "The canceled message" },
+    ...commonErrors,
+    ...notFoundError,
+    409: errorResponse(
+      "The message is no longer scheduled (message_not_cancelable)",
+      errors.problem({ param: "id", code: "message_not_cancelable", message: "Only a scheduled message can be canceled; this one is sent." }, 409),
+    ),
   },
 });
 

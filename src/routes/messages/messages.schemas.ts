@@ -28,8 +28,32 @@ export const MessageSchema = z
     provider_latency_ms: z.number().int().nullable().openapi({ example: 1420 }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     ...smsSizeFields,
+    fallback: z
+      .array(
+        z.object({ channel: z.enum(["sms", "whatsapp", "email"]), to: z.string(), from: z.string(), content: z.record(z.string(), z.unknown()).nullable() }),
+      )
+      .openapi({ description: "The fallback steps, in order; content null: the message's own" }),
+    fallback_after: z.number().int().nullable().openapi({ description: "Seconds a step may stay undelivered before the next one starts" }),
+    send_at: z.number().int().nullable().openapi({ description: "Unix seconds: when a scheduled message is sent" }),
+    expires_at: z.number().int().nullable().openapi({ description: "Unix seconds: the end of the validity_period" }),
+    attempts: z
+      .array(
+        z.object({
+          channel: z.enum(["sms", "whatsapp", "email"]),
+          to: z.string(),
+          from: z.string(),
+          status: z.enum(STATUSES),
+          error: z.object({ code: z.string(), message: z.string() }).nullable(),
+          provider_latency_ms: z.number().int().nullable(),
+          created_at: z.number().int().openapi({ description: "Unix seconds: when the step started" }),
+        }),
+      )
+      .openapi({ description: "Each step tried so far: the message's own first, then its fallback steps" }),
+    delivered_channel: z.enum(["sms", "whatsapp", "email"]).nullable().openapi({ description: "The channel of the step that was delivered" }),
   })
   .openapi("Message");
+
+const ATTEMPT_STATUSES = ["sent", "delivered", "read", "undelivered", "failed", "expired"] as const;
 
 export const MessageListSchema = listSchema(MessageSchema, "MessageList");
 
@@ -39,8 +63,18 @@ export const WebhookEventSchema = z
       .string()
       .openapi({ description: "Also the webhook-id header: the same on every retry of this event", example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
     object: z.literal("event"),
-    type: z.enum(["message.sent", "message.delivered", "message.read", "message.undelivered", "message.failed", "message.received"]),
+    type: z
+      .enum([
+        ...(["sent", "delivered", "read", "undelivered", "failed", "canceled", "expired"] as const).map((status) => `message.${status}` as const),
+        ...ATTEMPT_STATUSES.map((status) => `message.attempt.${status}` as const),
+        "message.received",
+      ])
+      .openapi({ description: "message.<status> when the message's status changed; message.attempt.<status> when only a step's did (the next step starts)" }),
     created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329484 }),
+    attempt: z
+      .object({ index: z.number().int(), channel: z.enum(["sms", "whatsapp", "email"]), to: z.string(), status: z.enum(STATUSES) })
+      .nullable()
+      .openapi({ description: "The attempt (0: the message itself, then each fallback step) the change is about; null for a change of the message alone" }),
     data: MessageSchema,
   })
   .openapi("WebhookEvent", {
@@ -137,9 +171,31 @@ const exampleMessage = {
   error: null,
   encoding: null,
   segments: null,
+  fallback: [],
+  fallback_after: null,
+  send_at: null,
+  expires_at: null,
+  attempts: [],
+  delivered_channel: null,
 };
 
-const deliveredMessage = { ...exampleMessage, status: "delivered", delivered_at: 1718329484, provider_latency_ms: 1420 };
+const deliveredAttempt = {
+  channel: "whatsapp",
+  to: "+919876543210",
+  from: "omni_verify",
+  status: "delivered",
+  error: null,
+  provider_latency_ms: 1420,
+  created_at: 1718329482,
+};
+const deliveredMessage = {
+  ...exampleMessage,
+  status: "delivered",
+  delivered_at: 1718329484,
+  provider_latency_ms: 1420,
+  attempts: [deliveredAttempt],
+  delivered_channel: "whatsapp",
+};
 
 export const examples = {
   createRequest: {
@@ -150,12 +206,14 @@ export const examples = {
     status_callback: "https://your-app.com/webhooks/omniflow",
   },
   created: exampleMessage,
+  canceled: { ...exampleMessage, status: "canceled", send_at: 1718415881 },
   delivered: deliveredMessage,
   event: {
     id: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f",
     object: "event",
     type: "message.delivered",
     created_at: 1718329484,
+    attempt: { index: 0, channel: "whatsapp", to: "+919876543210", status: "delivered" },
     data: deliveredMessage,
   },
   list: {

@@ -1,0 +1,172 @@
+// How the message's Durable Object applies a status change: to the attempt
+// of one step (a hand-off's outcome, a provider's report) and through it to
+// the message's overall status (src/domain/failover.ts), or to the message
+// alone (expired, canceled, a scheduled message's turn). Each change is one
+// state write and one event write; the event carries its signed callback,
+// which names the attempt it is about; the D1 projection and the callback's
+// first attempt follow at once, and the object's alarm is set for what is due.
+
+import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutcome, stepTarget, webhookType } from "../domain/failover.ts";
+import { unixSeconds } from "../domain/ids.ts";
+import { type MessageObject, toMessageObject } from "../domain/message.ts";
+import { canTransition, isDelivery, type Status } from "../domain/status.ts";
+import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
+import { type DeliveryState, type JsonObject, type MessageStore, type NewEvent, publicAttempts } from "./message-store.ts";
+import type { StatusProjection } from "./status-projection.ts";
+import { suppressFromOutcome } from "./suppression-feed.ts";
+import type { WebhookOutbox } from "./webhook-outbox.ts";
+
+interface Commit {
+  /** The message's new overall status, or null: only the attempt changed. */
+  overall: Status | null;
+  change: Change;
+  /** The step whose attempt changed, and its new status; null for a change of the message alone. */
+  step: number | null;
+  status: Status;
+  before: NewEvent[];
+  /** False for a change no callback is made for (a scheduled message's turn to be queued). */
+  callback?: boolean;
+}
+
+export class StatusChanges {
+  constructor(
+    private readonly env: Env,
+    private readonly storage: DurableObjectStorage,
+    private readonly store: MessageStore,
+    private readonly outbox: WebhookOutbox,
+    private readonly projection: StatusProjection,
+  ) {}
+
+  /** The message object as GET /v1/messages/:id returns it now. */
+  messageObject(state: DeliveryState): MessageObject {
+    const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
+    const attempts = publicAttempts(state.attempts);
+    return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel });
+  }
+
+  /**
+   * Step `step` reached `status`: applies it to that attempt if it moves the
+   * attempt forward, and to the message as the failover rules say (starting
+   * the next step, or ending the message expired when the next step would
+   * start past its validity). Records an ignored change too.
+   */
+  async step(state: DeliveryState, step: number, status: Status, change: Change, before: NewEvent[] = []): Promise<boolean> {
+    const attempt = state.attempts[step];
+    const now = Date.now();
+    if (!attempt || !canTransition(attempt.status, status)) {
+      const data = {
+        status,
+        source: change.source,
+        step,
+        current_status: attempt?.status ?? state.status,
+        ...(change.detail ? { detail: change.detail } : {}),
+      };
+      this.store.saveState(state);
+      this.store.addEvents([...before, { type: "status.ignored", data, at: now }]);
+      return false;
+    }
+    attempt.status = status;
+    if (isDelivery(status) && attempt.provider_latency_ms === null) {
+      const handedOffAt = attempt.handed_off_at ?? state.handoffStartedAt;
+      attempt.provider_latency_ms = handedOffAt === null ? null : now - handedOffAt;
+    }
+    if (change.errorCode) attempt.error = { code: change.errorCode, message: change.errorMessage ?? "" };
+    const outcome = stepOutcome(state.status, state.step, lastStep(state.message), step, status);
+    if (outcome.failover && isExpired(state.message.expiresAt, now)) {
+      return this.commit(state, { overall: "expired", change: { source: change.source, ...EXPIRED }, step, status, before });
+    }
+    const events = outcome.failover ? [...before, this.startNextStep(state, now)] : before;
+    return this.commit(state, { overall: outcome.overall, change, step, status, before: events });
+  }
+
+  /** A change of the message alone (expired, canceled, queued at its send time), if it moves the message forward. */
+  async message(state: DeliveryState, status: Status, change: Change, options: { callback?: boolean } = {}): Promise<boolean> {
+    if (!canTransition(state.status, status)) return false;
+    // A step still waiting for its hand-off ends with the message.
+    const waiting = state.attempts[state.step];
+    if (waiting?.status === "queued" && state.providerMessageId === null && status !== "queued") {
+      waiting.status = status;
+      if (change.errorCode) waiting.error = { code: change.errorCode, message: change.errorMessage ?? "" };
+    }
+    return this.commit(state, { overall: status, change, step: null, status, before: [], callback: options.callback });
+  }
+
+  /** The current step's fallback_after passed: the next step starts, or past its validity the message expires. */
+  async fallBack(state: DeliveryState): Promise<void> {
+    const now = Date.now();
+    if (isExpired(state.message.expiresAt, now)) {
+      await this.message(state, "expired", { source: "fallback_after", ...EXPIRED });
+      return;
+    }
+    const started = this.startNextStep(state, now);
+    this.store.saveState(state);
+    this.store.addEvents([started]);
+    await this.projection.write();
+    await this.armAlarm();
+  }
+
+  /** Moves the message to its next step: a fresh hand-off, made by this object's alarm (a "redrive" timer). */
+  private startNextStep(state: DeliveryState, now: number): NewEvent {
+    state.step += 1;
+    Object.assign(state, { handoffAttempts: 0, handoffStartedAt: null, retryNotBefore: null, handedOffAt: null, provider: null, providerMessageId: null });
+    const target = startAttempt(state, now);
+    this.store.addTimer("redrive", now, { messageId: state.message.id, attempt: 1 });
+    return { type: "fallback.started", data: { step: state.step, channel: target.channel, to: target.to }, at: now };
+  }
+
+  private async commit(state: DeliveryState, commit: Commit): Promise<boolean> {
+    const now = Date.now();
+    const { overall, change, step, status } = commit;
+    const attempt = step === null ? undefined : state.attempts[step];
+    if (overall) {
+      state.status = overall;
+      if (isDelivery(overall) && state.deliveredAt === null) {
+        state.deliveredAt = unixSeconds(now);
+        const handedOffAt = state.handedOffAt ?? state.handoffStartedAt;
+        state.providerLatencyMs = attempt ? attempt.provider_latency_ms : handedOffAt === null ? null : now - handedOffAt;
+        state.deliveredChannel = attempt?.channel ?? state.message.channel;
+      }
+      if (change.errorCode) {
+        state.errorCode = change.errorCode;
+        state.errorMessage = change.errorMessage ?? null;
+      }
+    }
+    const data: JsonObject = { status, source: change.source, ...(change.detail ? { detail: change.detail } : {}) };
+    if (step !== null) Object.assign(data, { step, ...(overall && overall !== status ? { message_status: overall } : {}) });
+    if (change.errorCode) data.error = { code: change.errorCode, message: change.errorMessage ?? "" };
+    const about = attempt && step !== null ? { index: step, channel: attempt.channel, to: attempt.to, status: attempt.status } : null;
+    const webhook = commit.callback === false ? null : this.outbox.event(state, this.messageObject(state), now, webhookType(overall, status), about);
+    this.store.saveState(state);
+    this.store.addEvents([...commit.before, { type: "status.changed", data, at: now, webhook }]);
+    if (webhook) await this.storage.setAlarm(now + INLINE_SAFETY_MS);
+    await this.projection.write();
+    // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient.
+    await suppressFromOutcome(this.env, state.message, change.errorCode, undefined, attempt ?? state.message);
+    await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
+    await this.armAlarm();
+    return true;
+  }
+
+  /** Sets the object's alarm for what is due next: timers, sandbox reports, a pending callback, the validity's end. */
+  async armAlarm(): Promise<void> {
+    const state = this.store.state();
+    const dues = [this.store.nextTimerDue(), ...(state?.reports ?? []).map((report) => report.dueAt)].filter((due) => due !== null);
+    if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now());
+    if (state && waitsForHandOff(state) && state.message.expiresAt !== null) dues.push(state.message.expiresAt * 1000);
+    if (dues.length > 0) await this.storage.setAlarm(Math.min(...dues));
+    else await this.storage.deleteAlarm();
+  }
+}
+
+/** The current step's attempt, recorded as it starts (once); where the step goes. */
+export function startAttempt(state: DeliveryState, now: number): StepTarget {
+  const target = stepTarget(state.message, state.step, state.fromId);
+  state.attempts[state.step] ??= { ...startedAttempt(target, now), provider: null, provider_message_id: null, handed_off_at: null };
+  return target;
+}
+
+/** The message is not handed off (scheduled, queued or retrying, or its next step not yet started): its validity can end it. */
+export function waitsForHandOff(state: DeliveryState): boolean {
+  if (state.status === "scheduled") return true;
+  return (state.status === "queued" || state.status === "sent") && state.providerMessageId === null && state.handoffStartedAt === null;
+}
