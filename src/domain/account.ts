@@ -1,5 +1,6 @@
 // The account: whose keys, messages, templates and senders they are, in which
 // mode, with which webhook signing secret and limits.
+import type { BlockableNumberType, GeoOverrides } from "./geo.ts";
 
 /** Test accounts send through the sandbox; live accounts through the providers. */
 export type Mode = "test" | "live";
@@ -16,4 +17,11 @@ export interface Account {
   /** Overrides of the defaults in limits.ts (null: the default). */
   rateLimitRps: number | null;
   dailyMessageLimit: number | null;
+  /** Country permissions that differ from the defaults (geo.ts), and number types the operator allowed. */
+  geoPermissions: GeoOverrides | null;
+  allowedNumberTypes: BlockableNumberType[] | null;
+  /** Messages per recipient per hour (null: no limit). */
+  recipientLimitPerHour: number | null;
+  /** Days messages are kept (null: the default in retention.ts). */
+  retentionDays: number | null;
 }

@@ -5,6 +5,7 @@ import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import type { RenderedContent } from "./rendered.ts";
+import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 import type { Status } from "./status.ts";
 
 export const LIMITS = {
@@ -106,6 +107,9 @@ export const createMessageSchema = z
       .max(2048)
       .optional()
       .meta({ description: "A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed)." }),
+    content_retention: contentRetentionSchema.optional().meta({
+      description: "discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.",
+    }),
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;
@@ -126,6 +130,7 @@ export const createMessageSchema = z
       from: from?.value,
       content: content.data as MessageContent,
       statusCallback: input.status_callback,
+      contentRetention: input.content_retention,
     };
   });
 
@@ -150,6 +155,9 @@ export interface Message {
   createdAt: number;
   deliveredAt: number | null;
   providerLatencyMs: number | null;
+  /** discard: content and rendered are emptied once the message is final, at redactedAt (Unix seconds). */
+  contentRetention: ContentRetention;
+  redactedAt: number | null;
   updatedAt: number;
 }
 
@@ -173,7 +181,11 @@ export function toMessageObject(row: Message) {
     channel: row.channel,
     to: row.to,
     from: row.from,
-    content: row.content,
+    // Redacted: nothing of the content is left to show. (Falsy checks: a
+    // message object's state stored before these fields existed lacks them.)
+    content: row.redactedAt ? null : row.content,
+    content_retention: row.contentRetention || "retain",
+    redacted_at: row.redactedAt || null,
     status: row.status,
     status_callback: row.statusCallback,
     created_at: row.createdAt,

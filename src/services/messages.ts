@@ -5,6 +5,7 @@ import { deliveryJob } from "../delivery/job.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
+import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
 import { type CreateMessageInput, type Message, renderDirect } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
@@ -37,6 +38,9 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) return fail("status_callback", "parameter_invalid", `Invalid status_callback: ${problem}.`);
   }
+  // From the account the gate holds: no read of its own.
+  const blocked = destinationProblem(account, input.channel, input.to);
+  if (blocked) return { ok: false, problem: blocked };
   const db = database(env.DB);
   const { channel } = input;
   const reads = options.reads ?? (await readForCreate(db, account.id, readsForCreate(input, account.mode)));
@@ -63,6 +67,9 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     createdAt,
     deliveredAt: null,
     providerLatencyMs: null,
+    // The create's own choice wins over its template's default.
+    contentRetention: input.contentRetention ?? reads.template?.contentRetention ?? "retain",
+    redactedAt: null,
     updatedAt: createdAt,
   };
   // The row and its job go out at once, and the 201 waits for both: a create
