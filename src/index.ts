@@ -7,6 +7,7 @@ import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
 import type { DeliveryJob } from "./delivery/job.ts";
 import { accountRouter } from "./routes/account/index.ts";
 import { apiKeysRouter } from "./routes/api-keys/index.ts";
+import { geoPermissionsRouter } from "./routes/geo-permissions/index.ts";
 import { messagesRouter } from "./routes/messages/index.ts";
 import { providersRouter } from "./routes/providers/index.ts";
 import { sendersRouter } from "./routes/senders/index.ts";
@@ -16,7 +17,7 @@ import { runMaintenance } from "./services/maintenance.ts";
 export { MessageStatus } from "./delivery/message-status.ts";
 export { AccountGate } from "./gate/account-gate.ts";
 
-const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, providersRouter]);
+const app = createApp([messagesRouter, templatesRouter, sendersRouter, accountRouter, apiKeysRouter, geoPermissionsRouter, providersRouter]);
 
 export default {
   fetch: app.fetch,

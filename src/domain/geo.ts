@@ -4,6 +4,7 @@
 // the operator allowed them for the account). Against SMS pumping: bots that
 // request one-time codes to numbers whose operator shares the termination fee.
 import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { z } from "zod";
 import type { Channel } from "./address.ts";
 import type { Problem } from "./result.ts";
 
@@ -83,9 +84,7 @@ export function geoCountries(policy: Pick<GeoPolicy, "geoPermissions">) {
  * default is dropped (null), so a later change of the defaults reaches it.
  */
 export function overridePatch(changes: GeoOverrides): Record<string, GeoSetting | null> {
-  return Object.fromEntries(
-    Object.entries(changes).map(([code, setting]) => [code, (setting === "blocked") === highRisk.has(code) ? null : setting]),
-  );
+  return Object.fromEntries(Object.entries(changes).map(([code, setting]) => [code, (setting === "blocked") === highRisk.has(code) ? null : setting]));
 }
 
 function numberType(e164: string): BlockableNumberType | null {
@@ -119,4 +118,21 @@ export function destinationProblem(policy: GeoPolicy, channel: Channel, to: stri
     };
   }
   return null;
+}
+
+/** The body of POST /v1/geo_permissions: `countries[NG]=allowed`, or JSON `{ "countries": { "NG": "allowed" } }`. */
+export const updateGeoPermissionsSchema = z.strictObject({
+  countries: z
+    .record(
+      z.string().refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code in upper case (e.g. NG), as GET /v1/geo_permissions lists them"),
+      z.enum(GEO_SETTINGS, { error: "must be allowed or blocked" }),
+    )
+    .refine((countries) => Object.keys(countries).length > 0, "name at least one country, e.g. countries[NG]=allowed")
+    .meta({ description: "Country codes (ISO 3166-1 alpha-2) with allowed or blocked", example: { NG: "allowed", RU: "blocked" } }),
+});
+
+/** The account's number types as the API shows them: each allowed (by the operator) or blocked. */
+export function numberTypeSettings(policy: Pick<GeoPolicy, "allowedNumberTypes">): Record<BlockableNumberType, GeoSetting> {
+  const allowed = new Set(policy.allowedNumberTypes ?? []);
+  return Object.fromEntries(BLOCKABLE_NUMBER_TYPES.map((type) => [type, allowed.has(type) ? "allowed" : "blocked"])) as Record<BlockableNumberType, GeoSetting>;
 }

@@ -27,6 +27,7 @@ import type { Template } from "../domain/template.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { GateStore } from "./gate-store.ts";
+import { RecipientLimits } from "./recipient-limits.ts";
 
 const RELOAD_AFTER_MS = 10_000;
 /** An unknown key reloads the keys at most this often (a burst of bad keys costs one D1 read a second). */
@@ -45,6 +46,8 @@ export interface AdmitRequest {
   dailyCappedChannel: Channel | null;
   /** What the request's operation reads (a message create's template and senders). */
   reads?: CreateReads;
+  /** The recipient of the message this request would create: the account's per-recipient limit applies. */
+  recipient?: string;
 }
 
 export type Admission =
@@ -52,7 +55,7 @@ export type Admission =
   /** D1 failed while the gate read what it lacked: the request cannot be answered now (a 500, retried by the client). */
   | { kind: "unavailable" }
   | {
-      kind: "admitted" | "rate_limited" | "daily_limited";
+      kind: "admitted" | "rate_limited" | "daily_limited" | "recipient_limited";
       account: Account;
       keyId: string;
       /** full_access, or sending_access (which may only create messages). */
@@ -63,6 +66,8 @@ export type Admission =
       retryAfterSeconds: number;
       /** The daily cap that applied: admitted, the slot taken (give it back with `release` if nothing was created). */
       daily: { day: string; channel: Channel; limit: number } | null;
+      /** The recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
+      recipient: string | null;
       reads: CreateReadResults | null;
     };
 
@@ -81,6 +86,7 @@ interface Loaded {
 
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
+  readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
@@ -123,16 +129,41 @@ export class AccountGate extends DurableObject<Env> {
     const taken = takeToken(this.#buckets.get(keyId), limits.bucket, now);
     this.#buckets.set(keyId, taken.state);
     const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
-    if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, reads: null };
+    if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, recipient: null, reads: null };
+    const recipient = this.#recipients.take(account, request.recipient, now);
+    if (!recipient.allowed) {
+      return {
+        kind: "recipient_limited",
+        account,
+        keyId,
+        permission,
+        ...rate,
+        retryAfterSeconds: recipient.retryAfterSeconds,
+        daily: null,
+        recipient: null,
+        reads: null,
+      };
+    }
 
     const cap = limits.dailyMessagesPerChannel;
     const channel = request.dailyCappedChannel;
     const daily = cap !== null && channel !== null ? { day: utcDay(now), channel, limit: cap } : null;
     if (daily && !this.#store.reserve(daily.day, daily.channel, daily.limit)) {
-      return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
+      if (recipient.taken) this.#recipients.release(recipient.taken);
+      return {
+        kind: "daily_limited",
+        account,
+        keyId,
+        permission,
+        ...rate,
+        retryAfterSeconds: secondsUntilNextUtcDay(now),
+        daily,
+        recipient: null,
+        reads: null,
+      };
     }
     const reads = request.reads ? await this.#reads(account.id, request.reads) : null;
-    return { kind: "admitted", account, keyId, permission, ...rate, daily, reads };
+    return { kind: "admitted", account, keyId, permission, ...rate, daily, recipient: recipient.taken, reads };
   }
 
   /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */
@@ -147,6 +178,11 @@ export class AccountGate extends DurableObject<Env> {
   /** Gives back a daily slot whose request created no message. */
   release(day: string, channel: Channel): void {
     this.#store.release(day, channel);
+  }
+
+  /** Gives back a per-recipient token whose request created no message. */
+  releaseRecipient(recipient: string): void {
+    this.#recipients.release(recipient);
   }
 
   /** Something the gate caches changed in D1: it is read again on next use. */

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { authErrors, bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
 import { operationHooks } from "../../http/operation-hooks.ts";
 import { toAccountObject } from "./account.object.ts";
-import { AccountSchema, RollSecretSchema } from "./account.schemas.ts";
+import { AccountSchema, RollSecretSchema, UpdateAccountSchema } from "./account.schemas.ts";
 
 export const retrieve = createRoute({
   method: "get",
@@ -30,6 +30,22 @@ export const rollSecret = createRoute({
   request: { body: { ...validatedBody(RollSecretSchema, {}), required: false } },
   responses: {
     200: { content: { "application/json": { schema: AccountSchema } }, description: "The account with its new secret" },
+    ...commonErrors,
+    ...bodyErrors,
+  },
+});
+
+export const update = createRoute({
+  method: "post",
+  path: "/v1/account",
+  operationId: "updateAccount",
+  tags: ["Account"],
+  summary: "Update your account's settings",
+  description:
+    "Sets the settings given; the others keep their value. `recipient_limits[per_hour]`: past it, a create to that recipient is a 429 `recipient_rate_limited` with Retry-After. `retention_days`: older messages are deleted by the maintenance run.",
+  request: { body: validatedBody(UpdateAccountSchema, { recipient_limits: { per_hour: 10 }, retention_days: 30 }) },
+  responses: {
+    200: { content: { "application/json": { schema: AccountSchema } }, description: "The account, changed" },
     ...commonErrors,
     ...bodyErrors,
   },

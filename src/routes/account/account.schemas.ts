@@ -1,4 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { RETENTION_DAYS } from "../../domain/retention.ts";
+
+/** A per-recipient limit above this would not limit anything a pumping attack needs. */
+const RECIPIENT_LIMIT_MAX = 10_000;
 
 export const AccountSchema = z
   .object({
@@ -13,8 +17,33 @@ export const AccountSchema = z
       .nullable()
       .openapi({ description: "After a roll, the old secret also signs until this time (Unix seconds)" }),
     created_at: z.number().int(),
+    recipient_limits: z.object({
+      per_hour: z.number().int().nullable().openapi({ description: "Messages per recipient per hour; null: no limit", example: 10 }),
+    }),
+    retention_days: z.number().int().openapi({ description: "Messages older than this are deleted with their content and events", example: 400 }),
   })
   .openapi("Account");
 
 /** A roll takes no parameters; one sent anyway (a misspelled option, say) is refused, not ignored. */
 export const RollSecretSchema = z.object({}).strict();
+
+// Form bodies carry numbers as text; JSON may send either.
+const wholeNumber = (min: number, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && /^[0-9]{1,9}$/.test(value) ? Number(value) : value),
+    z.number({ error: "must be a whole number" }).int().min(min).max(max),
+  );
+
+/** The body of POST /v1/account: the settings given change, the others stay. */
+export const UpdateAccountSchema = z.strictObject({
+  recipient_limits: z
+    .strictObject({
+      // null (or "" in a form body, which cannot say null) turns the limit off.
+      per_hour: z.preprocess((value) => (value === "" ? null : value), wholeNumber(1, RECIPIENT_LIMIT_MAX).nullable()),
+    })
+    .optional()
+    .openapi({ description: "Messages per recipient (phone number or email address) per hour; null turns the limit off (the default)" }),
+  retention_days: wholeNumber(RETENTION_DAYS.min, RETENTION_DAYS.max)
+    .optional()
+    .openapi({ description: `Days messages are kept (${RETENTION_DAYS.min}-${RETENTION_DAYS.max}, default ${RETENTION_DAYS.default})` }),
+});
