@@ -33,6 +33,7 @@ import {
   type ReceiptOutcome,
 } from "./handoff-rules.ts";
 import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent } from "./message-store.ts";
+import { Redaction, type RedactOutcome } from "./redaction.ts";
 import { PROJECTION_RETRY_MS, StatusProjection } from "./status-projection.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
@@ -45,6 +46,7 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
   private readonly outbox = new WebhookOutbox(this.store, this.env);
   private readonly projection = new StatusProjection(this.store, this.env);
+  private readonly redaction = new Redaction(this.store, this.env);
 
   /** Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1). */
   async deliver(messageId: string, queueAttempt = 1): Promise<DeliveryOutcome> {
@@ -155,6 +157,22 @@ export class MessageStatus extends DurableObject<Env> {
     return this.store.events();
   }
 
+  /** POST /v1/messages/:id/redact: the content of a final message removed (redaction.ts). */
+  redact(): Promise<RedactOutcome> {
+    return this.redaction.redact(Date.now());
+  }
+
+  /**
+   * Retention: the message is deleted from D1, and its object's storage with
+   * it. The empty tables are made again so that a late call to this instance
+   * finds no message instead of failing.
+   */
+  async forget(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    new MessageStore(this.ctx.storage.sql);
+  }
+
   /** Sends the abandoned status callbacks again (`source`: who asked); how many were re-queued. */
   async retryWebhooks(source: string): Promise<number> {
     const requeued = this.outbox.retryAbandoned(source, Date.now());
@@ -172,6 +190,7 @@ export class MessageStatus extends DurableObject<Env> {
         if (timer.kind === "project") await this.projection.write();
         else if (timer.kind === "webhook") await this.outbox.sendNext();
         else if (timer.kind === "redrive") await this.redriveDue(timer.payload as { messageId: string; attempt: number });
+        else if (timer.kind === "redact") await this.redaction.writeRow();
       } catch (error) {
         logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
         this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS, timer.payload);
@@ -232,10 +251,13 @@ export class MessageStatus extends DurableObject<Env> {
     }
     const changed: JsonObject = { ...data };
     if (change.errorCode) changed.error = { code: change.errorCode, message: change.errorMessage ?? "" };
+    const redacted = this.redaction.onChange(state, now);
     const webhook = this.outbox.event(state, this.messageObject(state), now);
     this.store.saveState(state);
     this.store.addEvents([...before, { type: "status.changed", data: changed, at: now, webhook }]);
     if (webhook) await this.ctx.storage.setAlarm(now + INLINE_SAFETY_MS);
+    // Before the status reaches D1: a final status there already comes without content.
+    if (redacted) await this.redaction.finish();
     await this.projection.write();
     await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
     await this.armAlarm();

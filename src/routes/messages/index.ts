@@ -7,6 +7,7 @@ export const messagesRouter = createRouter()
   .openapi(routes.list, handlers.list)
   .openapi(routes.retrieve, handlers.retrieve)
   .openapi(routes.listEvents, handlers.listEvents)
-  .openapi(routes.retryWebhook, handlers.retryWebhook);
+  .openapi(routes.retryWebhook, handlers.retryWebhook)
+  .openapi(routes.redact, handlers.redact);
 
 messagesRouter.openAPIRegistry.registerWebhook(routes.statusWebhook);

@@ -10,6 +10,7 @@ import { listEnvelope, pageFilters, requestedCursor } from "../../http/paginatio
 import type { AppRouteHandler } from "../../http/router.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { createMessage } from "../../services/messages.ts";
+import { redactMessage } from "../../services/retention.ts";
 import { createMessageHooks } from "./create.hooks.ts";
 import type * as routes from "./messages.routes.ts";
 import { MessageFiltersSchema } from "./messages.schemas.ts";
@@ -46,6 +47,13 @@ export const retryWebhook: AppRouteHandler<typeof routes.retryWebhook> = async (
   const result = await retryWebhooks(c.env, row, "api");
   if (!result.ok) throw errors.problem(result.problem);
   return c.json({ object: "webhook_retry" as const, message_id: row.id, events_requeued: result.value }, 200);
+};
+
+export const redact: AppRouteHandler<typeof routes.redact> = async (c) => {
+  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const result = await redactMessage(c.env, row);
+  if (!result.ok) throw errors.problem(result.problem, 409);
+  return c.json(toMessageObject(result.value), 200);
 };
 
 function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): MessageFilters {
