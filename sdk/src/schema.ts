@@ -88,6 +88,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/redact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a message's content
+         * @description Removes the content, variables and rendered text of a final (delivered, undelivered or failed) message from storage and from its event log's callbacks; `content` becomes null and `redacted_at` is set. Status, timestamps and error stay. A message not final yet is a 409 `message_not_final`. Redacting a redacted message changes nothing.
+         */
+        post: operations["redactMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -200,7 +220,11 @@ export interface paths {
         /** Retrieve your account and its webhook signing secret */
         get: operations["retrieveAccount"];
         put?: never;
-        post?: never;
+        /**
+         * Update your account's settings
+         * @description Sets the settings given; the others keep their value. `recipient_limits[per_hour]`: past it, a create to that recipient is a 429 `recipient_rate_limited` with Retry-After. `retention_days`: older messages are deleted by the maintenance run.
+         */
+        post: operations["updateAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -292,6 +316,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/geo_permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the countries the account may message
+         * @description Every country with its calling code, whether SMS and WhatsApp messages to it may be created, and whether it is on the high-risk list (blocked until allowed); and the number types the account may message.
+         */
+        get: operations["retrieveGeoPermissions"];
+        put?: never;
+        /**
+         * Allow or block countries
+         * @description Sets the countries given (`countries[NG]=allowed`, `countries[RU]=blocked`); the others keep their setting. A create to a blocked country is a 400 `destination_country_blocked`. Number types are changed by the operator only.
+         */
+        post: operations["updateGeoPermissions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     messageStatus: {
@@ -350,6 +398,7 @@ export interface components {
             /** @example omni_verify */
             from: string;
             /**
+             * @description The content as given; null once the message is redacted (content_retention discard, or POST /v1/messages/:id/redact)
              * @example {
              *       "template_id": "auth_otp",
              *       "variables": {
@@ -357,7 +406,7 @@ export interface components {
              *       }
              *     }
              */
-            content: {
+            content: (({
                 template_id: string;
                 /** @default {} */
                 variables: {
@@ -369,7 +418,29 @@ export interface components {
                 subject: string;
                 text?: string;
                 html?: string;
-            };
+            } | null) | null) | {
+                template_id: string;
+                /** @default {} */
+                variables: {
+                    [key: string]: string;
+                };
+            } | {
+                text: string;
+            } | {
+                subject: string;
+                text?: string;
+                html?: string;
+            } | null;
+            /**
+             * @description discard: the content is removed once the message is final
+             * @enum {string}
+             */
+            content_retention: "retain" | "discard";
+            /**
+             * @description Unix seconds: when the content was removed
+             * @example null
+             */
+            redacted_at: number | null;
             /** @enum {string} */
             status: "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed";
             /** @example https://your-app.com/webhooks/omniflow */
@@ -483,6 +554,12 @@ export interface components {
              *     ]
              */
             variables: string[];
+            /**
+             * @description The content_retention of messages sent with this template that do not give their own
+             * @example discard
+             * @enum {string}
+             */
+            content_retention: "retain" | "discard";
             /** @example 1718329481 */
             created_at: number;
             /** @example 1718329481 */
@@ -592,6 +669,18 @@ export interface components {
             /** @description After a roll, the old secret also signs until this time (Unix seconds) */
             previous_webhook_signing_secret_expires_at: number | null;
             created_at: number;
+            recipient_limits: {
+                /**
+                 * @description Messages per recipient per hour; null: no limit
+                 * @example 10
+                 */
+                per_hour: number | null;
+            };
+            /**
+             * @description Messages older than this are deleted with their content and events
+             * @example 400
+             */
+            retention_days: number;
         };
         IssuedApiKey: {
             /** @example key_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
@@ -661,6 +750,43 @@ export interface components {
             /** @description After a roll: when this key stops working (Unix seconds) */
             expires_at: number | null;
             revoked_at: number | null;
+        };
+        GeoPermissions: {
+            /** @enum {string} */
+            object: "geo_permissions";
+            /** @description Every country, in order of code */
+            countries: components["schemas"]["GeoPermissionCountry"][];
+            /**
+             * @description Number types refused unless the operator allowed them for the account (international_network: +881, +882, +883)
+             * @example {
+             *       "premium_rate": "blocked",
+             *       "shared_cost": "blocked",
+             *       "international_network": "blocked"
+             *     }
+             */
+            number_types: {
+                /** @enum {string} */
+                premium_rate?: "allowed" | "blocked";
+                /** @enum {string} */
+                shared_cost?: "allowed" | "blocked";
+                /** @enum {string} */
+                international_network?: "allowed" | "blocked";
+            };
+        };
+        GeoPermissionCountry: {
+            /**
+             * @description ISO 3166-1 alpha-2 code
+             * @example NG
+             */
+            country: string;
+            /** @example Nigeria */
+            name: string;
+            /** @example +234 */
+            calling_code: string;
+            /** @description SMS and WhatsApp messages to this country may be created */
+            allowed: boolean;
+            /** @description On OmniFlow's high-risk list: blocked until the account allows it */
+            high_risk: boolean;
         };
     };
     responses: never;
@@ -752,6 +878,8 @@ export interface operations {
                      *               "code": "849201"
                      *             }
                      *           },
+                     *           "content_retention": "retain",
+                     *           "redacted_at": null,
                      *           "status": "delivered",
                      *           "status_callback": "https://your-app.com/webhooks/omniflow",
                      *           "created_at": 1718329481,
@@ -771,6 +899,8 @@ export interface operations {
                      *               "code": "849201"
                      *             }
                      *           },
+                     *           "content_retention": "retain",
+                     *           "redacted_at": null,
                      *           "status": "failed",
                      *           "status_callback": "https://your-app.com/webhooks/omniflow",
                      *           "created_at": 1718329470,
@@ -949,6 +1079,11 @@ export interface operations {
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
+                    /**
+                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @enum {string}
+                     */
+                    content_retention?: "retain" | "discard";
                 };
                 /**
                  * @example {
@@ -989,6 +1124,11 @@ export interface operations {
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
+                    /**
+                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @enum {string}
+                     */
+                    content_retention?: "retain" | "discard";
                 };
             };
         };
@@ -1016,6 +1156,8 @@ export interface operations {
                      *           "code": "849201"
                      *         }
                      *       },
+                     *       "content_retention": "retain",
+                     *       "redacted_at": null,
                      *       "status": "queued",
                      *       "status_callback": "https://your-app.com/webhooks/omniflow",
                      *       "created_at": 1718329481,
@@ -1193,6 +1335,8 @@ export interface operations {
                      *           "code": "849201"
                      *         }
                      *       },
+                     *       "content_retention": "retain",
+                     *       "redacted_at": null,
                      *       "status": "delivered",
                      *       "status_callback": "https://your-app.com/webhooks/omniflow",
                      *       "created_at": 1718329481,
@@ -1657,6 +1801,188 @@ export interface operations {
             };
         };
     };
+    redactMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The message id returned on creation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, redacted */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
+                     *       "object": "message",
+                     *       "channel": "whatsapp",
+                     *       "to": "+919876543210",
+                     *       "from": "omni_verify",
+                     *       "content": null,
+                     *       "content_retention": "discard",
+                     *       "redacted_at": 1718329484,
+                     *       "status": "delivered",
+                     *       "status_callback": "https://your-app.com/webhooks/omniflow",
+                     *       "created_at": 1718329481,
+                     *       "delivered_at": 1718329484,
+                     *       "provider_latency_ms": 1420,
+                     *       "error": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The message is not final yet (message_not_final). A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description With idempotency_key_in_use: seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTemplates: {
         parameters: {
             query?: {
@@ -1840,6 +2166,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     };
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
                 /**
                  * @example {
@@ -1877,6 +2205,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     };
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
             };
         };
@@ -2236,6 +2566,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     } | null;
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
                 /**
                  * @example {
@@ -2259,6 +2591,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     } | null;
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
             };
         };
@@ -3614,6 +3948,224 @@ export interface operations {
             };
         };
     };
+    updateAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "recipient_limits": {
+                 *         "per_hour": 10
+                 *       },
+                 *       "retention_days": 30
+                 *     }
+                 */
+                "application/json": {
+                    recipient_limits?: {
+                        per_hour?: number | null;
+                    };
+                    retention_days?: number;
+                };
+                /**
+                 * @example {
+                 *       "recipient_limits": {
+                 *         "per_hour": 10
+                 *       },
+                 *       "retention_days": 30
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    recipient_limits?: {
+                        per_hour?: number | null;
+                    };
+                    retention_days?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The account, changed */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "idempotency_error",
+                     *         "code": "idempotency_key_in_use",
+                     *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 128 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 128 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     rollWebhookSecret: {
         parameters: {
             query?: never;
@@ -4693,6 +5245,338 @@ export interface operations {
             };
         };
     };
+    retrieveGeoPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's geo permissions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoPermissions"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateGeoPermissions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "countries": {
+                 *         "NG": "allowed"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Country codes (ISO 3166-1 alpha-2) with allowed or blocked
+                     * @example {
+                     *       "NG": "allowed",
+                     *       "RU": "blocked"
+                     *     }
+                     */
+                    countries: {
+                        [key: string]: "allowed" | "blocked";
+                    };
+                };
+                /**
+                 * @example {
+                 *       "countries": {
+                 *         "NG": "allowed"
+                 *       }
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description Country codes (ISO 3166-1 alpha-2) with allowed or blocked
+                     * @example {
+                     *       "NG": "allowed",
+                     *       "RU": "blocked"
+                     *     }
+                     */
+                    countries: {
+                        [key: string]: "allowed" | "blocked";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The account's geo permissions, changed */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoPermissions"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "idempotency_error",
+                     *         "code": "idempotency_key_in_use",
+                     *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 128 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 128 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     messageStatus: {
         parameters: {
             query?: never;
@@ -4727,6 +5611,8 @@ export interface operations {
                  *             "code": "849201"
                  *           }
                  *         },
+                 *         "content_retention": "retain",
+                 *         "redacted_at": null,
                  *         "status": "delivered",
                  *         "status_callback": "https://your-app.com/webhooks/omniflow",
                  *         "created_at": 1718329481,

@@ -21,7 +21,7 @@ export type GeoOverrides = Record<string, GeoSetting>;
  * share of each message's fee is paid out. A judgment from those public
  * lists, not a copy of any one of them; see the README.
  */
-export const HIGH_RISK_COUNTRIES: readonly string[] = [
+const HIGH_RISK_COUNTRIES: readonly string[] = [
   "AZ", // Azerbaijan
   "CK", // Cook Islands
   "CU", // Cuba
@@ -54,7 +54,7 @@ const KNOWN_COUNTRIES = new Set(COUNTRY_CODES);
 const highRisk = new Set(HIGH_RISK_COUNTRIES);
 const countryNames = new Intl.DisplayNames(["en"], { type: "region" });
 
-export function isCountryCode(code: string): boolean {
+function isCountryCode(code: string): boolean {
   return KNOWN_COUNTRIES.has(code);
 }
 
@@ -63,7 +63,7 @@ interface GeoPolicy {
   allowedNumberTypes: BlockableNumberType[] | null;
 }
 
-export function isCountryAllowed(policy: Pick<GeoPolicy, "geoPermissions">, country: string): boolean {
+function isCountryAllowed(policy: Pick<GeoPolicy, "geoPermissions">, country: string): boolean {
   const setting = policy.geoPermissions?.[country] ?? (highRisk.has(country) ? "blocked" : "allowed");
   return setting === "allowed";
 }

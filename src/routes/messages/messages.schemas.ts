@@ -17,12 +17,13 @@ export const MessageSchema = z
     to: z.string().openapi({ example: "+919876543210" }),
     from: z.string().openapi({ example: "omni_verify" }),
     // Documented by its shapes; required (a bare custom schema would read as optional).
+    // null once redacted; typed for the document by hand (a custom schema has no type of its own).
     content: z
       .custom<Record<string, unknown> | null>((value) => value !== undefined)
       .openapi({
         type: ["object", "null"],
-        description: "null once the message is redacted (content_retention discard, or POST /v1/messages/:id/redact)",
-        anyOf: contentShapes("output").map(asOpenApiSchema),
+        anyOf: [...contentShapes("output").map(asOpenApiSchema), { type: "null" }],
+        description: "The content as given; null once the message is redacted (content_retention discard, or POST /v1/messages/:id/redact)",
         example: { template_id: "auth_otp", variables: { code: "849201" } },
       }),
     content_retention: z.enum(CONTENT_RETENTIONS).openapi({ description: "discard: the content is removed once the message is final" }),
