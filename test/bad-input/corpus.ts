@@ -5,6 +5,7 @@
 // and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
 import { smsBody } from "../support/messages.ts";
+import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 
 interface Expected {
   status: number;
@@ -679,6 +680,10 @@ const ENDPOINTS: [string, string, Body?][] = [
   ["DELETE", `/v1/api_keys/${validKeyId}`],
   ["POST", `/v1/api_keys/${validKeyId}/roll`, { json: {} }],
   ["POST", `/v1/messages/${validId}/webhook/retry`],
+  ["POST", `/v1/messages/${validId}/redact`],
+  ["GET", "/v1/geo_permissions"],
+  ["POST", "/v1/geo_permissions", { json: { countries: { NG: "allowed" } } }],
+  ["POST", "/v1/account", { json: { retention_days: 30 } }],
 ];
 const BAD_AUTHORIZATIONS: [string, string | null, string][] = [
   ["no Authorization header", null, "missing_api_key"],
@@ -736,4 +741,5 @@ export const CORPUS: BadRequest[] = [
   ...receiptCases,
   ...authCases,
   ...routingCases,
+  ...GEO_RETENTION_CORPUS,
 ];
