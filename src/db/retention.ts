@@ -18,7 +18,8 @@ export async function redactMessageRow(db: Database, messageId: string, redacted
  */
 export async function expiredMessageIds(db: Database, nowSeconds: number, limit: number): Promise<string[]> {
   const days = sql`coalesce(${accounts.retentionDays}, ${RETENTION_DAYS.default})`;
-  const cutoffId = sql`printf('msg_%012x', (${nowSeconds} - ${days} * 86400) * 1000)`;
+  // Clamped at 0: printf would write a negative cut-off as a huge hex number, past every id.
+  const cutoffId = sql`printf('msg_%012x', max(0, (${nowSeconds} - ${days} * 86400) * 1000))`;
   const rows = await db
     .select({ id: messages.id })
     .from(accounts)

@@ -78,3 +78,12 @@ describe("retention_days", () => {
     expect(await messageCount(more.id)).toBe(0);
   });
 });
+
+describe("retention_days at the start of time", () => {
+  it("deletes nothing when the cut-off would fall before 1970 (a run with a clock near the epoch)", async () => {
+    const account = await createAccount();
+    await oldMessages(account, 0, 1);
+    expect(await deleteExpiredMessages(env, 1_000_000_000, 50, 1)).toBe(0);
+    expect(await messageCount(account.id)).toBe(1);
+  });
+});

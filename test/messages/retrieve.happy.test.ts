@@ -6,6 +6,7 @@ import { api } from "../support/api.ts";
 const MESSAGE_FIELDS = [
   "channel",
   "content",
+  "content_retention",
   "created_at",
   "delivered_at",
   "error",
@@ -13,6 +14,7 @@ const MESSAGE_FIELDS = [
   "id",
   "object",
   "provider_latency_ms",
+  "redacted_at",
   "status",
   "status_callback",
   "to",

@@ -45,6 +45,8 @@ describe("GET /v1/account", () => {
       webhook_signing_secret: test.webhookSecret,
       previous_webhook_signing_secret_expires_at: null,
       created_at: expect.any(Number),
+      recipient_limits: { per_hour: null },
+      retention_days: 400,
     });
     expect(atob(test.webhookSecret.slice("whsec_".length))).toHaveLength(32);
   });
