@@ -1265,7 +1265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            /** @description This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day; or its hourly limit of messages to this recipient (recipient_rate_limited, when the account set recipient_limits[per_hour]): Retry-After is the time until one more is allowed. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
