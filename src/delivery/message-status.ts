@@ -33,7 +33,7 @@ import {
   type ReceiptOutcome,
 } from "./handoff-rules.ts";
 import { type DeliveryState, initialState, type JsonObject, MessageStore, type NewEvent } from "./message-store.ts";
-import { Redaction, type RedactOutcome } from "./redaction.ts";
+import { emptyStorage, Redaction, type RedactOutcome } from "./redaction.ts";
 import { PROJECTION_RETRY_MS, StatusProjection } from "./status-projection.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
@@ -162,15 +162,9 @@ export class MessageStatus extends DurableObject<Env> {
     return this.redaction.redact(Date.now());
   }
 
-  /**
-   * Retention: the message is deleted from D1, and its object's storage with
-   * it. The empty tables are made again so that a late call to this instance
-   * finds no message instead of failing.
-   */
-  async forget(): Promise<void> {
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    new MessageStore(this.ctx.storage.sql);
+  /** Retention: the message is deleted from D1, and its object's storage with it. */
+  forget(): Promise<void> {
+    return emptyStorage(this.ctx.storage);
   }
 
   /** Sends the abandoned status callbacks again (`source`: who asked); how many were re-queued. */

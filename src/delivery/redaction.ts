@@ -4,7 +4,8 @@
 // its D1 row; POST /v1/messages/:id/redact does the same on demand for any
 // final message. Status, timestamps and error stay. The change that makes the
 // message final is stored already redacted, so its own callback carries no
-// content either.
+// content either. At the end of the account's retention_days the object's
+// whole storage goes (emptyStorage).
 import { database } from "../db/client.ts";
 import { redactMessageRow } from "../db/retention.ts";
 import { unixSeconds } from "../domain/ids.ts";
@@ -12,7 +13,7 @@ import type { Message } from "../domain/message.ts";
 import { isFinal } from "../domain/retention.ts";
 import type { Status } from "../domain/status.ts";
 import { logger } from "../log.ts";
-import type { DeliveryState, MessageStore } from "./message-store.ts";
+import { type DeliveryState, MessageStore } from "./message-store.ts";
 
 /** A failed D1 write is tried again this much later, by the object's "redact" timer. */
 const REDACT_RETRY_MS = 5_000;
@@ -73,4 +74,15 @@ export class Redaction {
       this.store.addTimer("redact", Date.now() + REDACT_RETRY_MS);
     }
   }
+}
+
+/**
+ * Everything the object stores, gone (message retention: the row is deleted
+ * too). The empty tables are made again so that a late call to the same
+ * instance finds no message instead of failing.
+ */
+export async function emptyStorage(storage: DurableObjectStorage): Promise<void> {
+  await storage.deleteAlarm();
+  await storage.deleteAll();
+  new MessageStore(storage.sql);
 }
