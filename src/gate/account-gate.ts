@@ -66,8 +66,8 @@ export type Admission =
       retryAfterSeconds: number;
       /** The daily cap that applied: admitted, the slot taken (give it back with `release` if nothing was created). */
       daily: { day: string; channel: Channel; limit: number } | null;
-      /** The recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
-      recipient: string | null;
+      /** Admitted, the recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
+      recipient?: string;
       reads: CreateReadResults | null;
     };
 
@@ -129,41 +129,19 @@ export class AccountGate extends DurableObject<Env> {
     const taken = takeToken(this.#buckets.get(keyId), limits.bucket, now);
     this.#buckets.set(keyId, taken.state);
     const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
-    if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, recipient: null, reads: null };
+    if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, reads: null };
     const recipient = this.#recipients.take(account, request.recipient, now);
-    if (!recipient.allowed) {
-      return {
-        kind: "recipient_limited",
-        account,
-        keyId,
-        permission,
-        ...rate,
-        retryAfterSeconds: recipient.retryAfterSeconds,
-        daily: null,
-        recipient: null,
-        reads: null,
-      };
-    }
+    if (recipient.retryAfterSeconds) return { kind: "recipient_limited", account, keyId, permission, ...rate, ...recipient, daily: null, reads: null };
 
     const cap = limits.dailyMessagesPerChannel;
     const channel = request.dailyCappedChannel;
     const daily = cap !== null && channel !== null ? { day: utcDay(now), channel, limit: cap } : null;
     if (daily && !this.#store.reserve(daily.day, daily.channel, daily.limit)) {
-      if (recipient.taken) this.#recipients.release(recipient.taken);
-      return {
-        kind: "daily_limited",
-        account,
-        keyId,
-        permission,
-        ...rate,
-        retryAfterSeconds: secondsUntilNextUtcDay(now),
-        daily,
-        recipient: null,
-        reads: null,
-      };
+      this.#recipients.release(recipient.recipient);
+      return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
     const reads = request.reads ? await this.#reads(account.id, request.reads) : null;
-    return { kind: "admitted", account, keyId, permission, ...rate, daily, recipient: recipient.taken, reads };
+    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
   }
 
   /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */

@@ -11,7 +11,8 @@ const HOUR_MS = 3_600_000;
 /** Rows untouched for an hour hold full buckets, the same as no row: dropped at most this often. */
 const PRUNE_EVERY_MS = 60_000;
 
-export type RecipientAdmission = { allowed: true; taken: string | null } | { allowed: false; retryAfterSeconds: number };
+/** Taken: the recipient whose token it was (none without a limit); refused: when to retry. */
+export type RecipientAdmission = { recipient?: string; retryAfterSeconds?: undefined } | { recipient?: undefined; retryAfterSeconds: number };
 
 export class RecipientLimits {
   #prunedAt = 0;
@@ -20,21 +21,21 @@ export class RecipientLimits {
     sql.exec("CREATE TABLE IF NOT EXISTS recipient_buckets (recipient TEXT PRIMARY KEY, tokens REAL NOT NULL, at_ms INTEGER NOT NULL)");
   }
 
-  /** Takes one of the recipient's tokens when the account has a limit; `taken` names it, to give back if nothing is created. */
+  /** Takes one of the recipient's tokens when the account has a limit (to give back with `release` if nothing is created). */
   take(account: Pick<Account, "recipientLimitPerHour">, recipient: string | undefined, now: number): RecipientAdmission {
     const perHour = account.recipientLimitPerHour;
-    if (perHour === null || recipient === undefined) return { allowed: true, taken: null };
+    if (perHour === null || recipient === undefined) return {};
     this.#prune(now);
     const policy = { capacity: perHour, ratePerSecond: perHour / 3600 };
     const taken = takeToken(this.#bucket(recipient), policy, now);
-    if (!taken.allowed) return { allowed: false, retryAfterSeconds: taken.retryAfterSeconds };
+    if (!taken.allowed) return { retryAfterSeconds: taken.retryAfterSeconds };
     this.#save(recipient, taken.state);
-    return { allowed: true, taken: recipient };
+    return { recipient };
   }
 
-  /** Gives back a token whose request created no message. */
-  release(recipient: string): void {
-    this.sql.exec("UPDATE recipient_buckets SET tokens = tokens + 1 WHERE recipient = ?", recipient);
+  /** Gives back a token whose request created no message (nothing when none was taken). */
+  release(recipient: string | undefined): void {
+    if (recipient !== undefined) this.sql.exec("UPDATE recipient_buckets SET tokens = tokens + 1 WHERE recipient = ?", recipient);
   }
 
   #bucket(recipient: string): BucketState | undefined {
