@@ -1,9 +1,12 @@
 // recipient_limits[per_hour]: past it, a create to that recipient is a 429
 // recipient_rate_limited with Retry-After, counted exactly in the account's gate.
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { accounts } from "../../src/db/schema.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { messageCount } from "../support/db.ts";
+import { db, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { bindSender } from "../support/resources.ts";
 
@@ -61,6 +64,19 @@ describe("the per-recipient limit", () => {
     await bindSender(account, "sms");
     expect((await send(account, "+14155550127")).status).toBe(201);
     await expectError(await send(account, "+14155550127"), 429, { type: "rate_limit_error", code: "recipient_rate_limited" });
+  });
+
+  it("gives the recipient's slot back when the daily cap refuses the create", async () => {
+    const account = await createAccount("live", { dailyMessageLimit: 1 });
+    await bindSender(account, "sms");
+    await api("/v1/account", { key: account.key, json: { recipient_limits: { per_hour: 2 } } });
+    expect((await send(account, "+14155550129")).status).toBe(201);
+    await expectError(await send(account, "+14155550129"), 429, { type: "rate_limit_error", code: "daily_limit_exceeded" });
+    // The operator raises the cap (the gate reloads the account within 10 s; told at once here).
+    await db().update(accounts).set({ dailyMessageLimit: 10 }).where(eq(accounts.id, account.id));
+    await env.ACCOUNT_GATE.getByName(account.id).changed({ account: true });
+    expect((await send(account, "+14155550129")).status).toBe(201);
+    await expectError(await send(account, "+14155550129"), 429, { type: "rate_limit_error", code: "recipient_rate_limited" });
   });
 
   it("is one account's: another account's limit never applies", async () => {
