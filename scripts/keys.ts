@@ -2,10 +2,12 @@
 // npm run keys -- list --account NAME [--remote]
 // npm run keys -- revoke KEY_ID | PREFIX [--account NAME] [--remote]
 // npm run keys -- limits --account NAME [--rps N] [--daily N] [--remote]
+// npm run keys -- number-types --account NAME [--allow T,...] [--block T,...] [--remote]
 // npm run keys -- senders add|list|remove ...
 // npm run keys -- console-link --account NAME [--email E] [--url ORIGIN] [--remote]
 import { parseArgs } from "node:util";
 import { consoleLink, createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
+import { setNumberTypes } from "./number-types.ts";
 import { addSender, listSenders, removeSender } from "./senders.ts";
 
 const USAGE = `usage:
@@ -18,6 +20,9 @@ const USAGE = `usage:
       --rps: requests per second per API key (bursts of twice that)
       --daily: messages per channel per UTC day (live mode)
       without --rps or --daily: shows the limits in force
+  npm run keys -- number-types --account NAME [--allow T,...] [--block T,...] [--remote]
+      number types the account may message: premium_rate, shared_cost,
+      international_network (+881, +882, +883); all blocked by default
   npm run keys -- senders add --account NAME --channel sms|whatsapp|email --address ADDRESS
                               [--phone-number-id ID] [--name NAME] [--no-default] [--remote]
       binds a live sender to the account (operator_bound), or approves the
@@ -39,6 +44,8 @@ async function main(): Promise<void> {
       remote: { type: "boolean", default: false },
       rps: { type: "string" },
       daily: { type: "string" },
+      allow: { type: "string" },
+      block: { type: "string" },
       channel: { type: "string" },
       address: { type: "string" },
       "phone-number-id": { type: "string" },
@@ -81,6 +88,15 @@ async function main(): Promise<void> {
       console.log(`Request rate:    ${limits.requests_per_second}/s per API key, bursts up to ${limits.burst}`);
       console.log(`Daily messages:  ${daily} per channel per UTC day`);
     }
+  } else if (command === "number-types" && values.account) {
+    const settings = setNumberTypes(target, values.account, values.allow, values.block);
+    console.log(
+      values.json
+        ? JSON.stringify(settings)
+        : Object.entries(settings.number_types)
+            .map(([type, setting]) => `${type}: ${setting}`)
+            .join("\n"),
+    );
   } else if (command === "console-link" && values.account) {
     const link = await consoleLink(target, values.account, values.email ?? `${values.account}@localhost`, values.url);
     console.log(`Console sign-in link (works once, for 15 minutes):\n${link}`);

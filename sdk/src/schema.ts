@@ -128,6 +128,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/redact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a message's content
+         * @description Removes the content, variables and rendered text of a final (delivered, undelivered or failed) message from storage and from its event log's callbacks; `content` becomes null and `redacted_at` is set. Status, timestamps and error stay. A message not final yet is a 409 `message_not_final`. Redacting a redacted message changes nothing.
+         */
+        post: operations["redactMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -261,8 +281,8 @@ export interface paths {
         get: operations["retrieveAccount"];
         put?: never;
         /**
-         * Update your account
-         * @description Sets `inbound_callback`, where inbound messages are posted as `message.received` events. Parameters left out are left as they are.
+         * Update your account's settings
+         * @description Sets the settings given; the others keep their value. `inbound_callback`: where inbound messages are posted as `message.received` events. `recipient_limits[per_hour]`: past it, a create to that recipient is a 429 `recipient_rate_limited` with Retry-After. `retention_days`: older messages are deleted by the maintenance run.
          */
         post: operations["updateAccount"];
         delete?: never;
@@ -350,6 +370,30 @@ export interface paths {
          * @description Issues a new key with the same name and permission. The old key keeps working for `expires_in` seconds (0, the default, stops it now; at most 86400), so callers can switch without downtime. Only an active key that was not rolled already can be rolled (400 `api_key_not_active`).
          */
         post: operations["rollApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/geo_permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the countries the account may message
+         * @description Every country with its calling code, whether SMS and WhatsApp messages to it may be created, and whether it is on the high-risk list (blocked until allowed); and the number types the account may message.
+         */
+        get: operations["retrieveGeoPermissions"];
+        put?: never;
+        /**
+         * Allow or block countries
+         * @description Sets the countries given (`countries[NG]=allowed`, `countries[RU]=blocked`); the others keep their setting. A create to a blocked country is a 400 `destination_country_blocked`. Number types are changed by the operator only.
+         */
+        post: operations["updateGeoPermissions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -516,6 +560,7 @@ export interface components {
             /** @example omni_verify */
             from: string;
             /**
+             * @description The content as given; null once the message is redacted (content_retention discard, or POST /v1/messages/:id/redact)
              * @example {
              *       "template_id": "auth_otp",
              *       "variables": {
@@ -523,7 +568,7 @@ export interface components {
              *       }
              *     }
              */
-            content: {
+            content: (({
                 template_id: string;
                 /** @default {} */
                 variables: {
@@ -535,7 +580,29 @@ export interface components {
                 subject: string;
                 text?: string;
                 html?: string;
-            };
+            } | null) | null) | {
+                template_id: string;
+                /** @default {} */
+                variables: {
+                    [key: string]: string;
+                };
+            } | {
+                text: string;
+            } | {
+                subject: string;
+                text?: string;
+                html?: string;
+            } | null;
+            /**
+             * @description discard: the content is removed once the message is final
+             * @enum {string}
+             */
+            content_retention: "retain" | "discard";
+            /**
+             * @description Unix seconds: when the content was removed
+             * @example null
+             */
+            redacted_at: number | null;
             /** @enum {string} */
             status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired" | "received";
             /** @example https://your-app.com/webhooks/omniflow */
@@ -736,6 +803,12 @@ export interface components {
              *     ]
              */
             variables: string[];
+            /**
+             * @description The content_retention of messages sent with this template that do not give their own
+             * @example discard
+             * @enum {string}
+             */
+            content_retention: "retain" | "discard";
             /** @example 1718329481 */
             created_at: number;
             /** @example 1718329481 */
@@ -875,6 +948,18 @@ export interface components {
              */
             inbound_callback: string | null;
             created_at: number;
+            recipient_limits: {
+                /**
+                 * @description Messages per recipient per hour; null: no limit
+                 * @example 10
+                 */
+                per_hour: number | null;
+            };
+            /**
+             * @description Messages older than this are deleted with their content and events
+             * @example 400
+             */
+            retention_days: number;
         };
         IssuedApiKey: {
             /** @example key_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
@@ -944,6 +1029,43 @@ export interface components {
             /** @description After a roll: when this key stops working (Unix seconds) */
             expires_at: number | null;
             revoked_at: number | null;
+        };
+        GeoPermissions: {
+            /** @enum {string} */
+            object: "geo_permissions";
+            /** @description Every country, in order of code */
+            countries: components["schemas"]["GeoPermissionCountry"][];
+            /**
+             * @description Number types refused unless the operator allowed them for the account (international_network: +881, +882, +883)
+             * @example {
+             *       "premium_rate": "blocked",
+             *       "shared_cost": "blocked",
+             *       "international_network": "blocked"
+             *     }
+             */
+            number_types: {
+                /** @enum {string} */
+                premium_rate?: "allowed" | "blocked";
+                /** @enum {string} */
+                shared_cost?: "allowed" | "blocked";
+                /** @enum {string} */
+                international_network?: "allowed" | "blocked";
+            };
+        };
+        GeoPermissionCountry: {
+            /**
+             * @description ISO 3166-1 alpha-2 code
+             * @example NG
+             */
+            country: string;
+            /** @example Nigeria */
+            name: string;
+            /** @example +234 */
+            calling_code: string;
+            /** @description SMS and WhatsApp messages to this country may be created */
+            allowed: boolean;
+            /** @description On OmniFlow's high-risk list: blocked until the account allows it */
+            high_risk: boolean;
         };
         Suppression: {
             /** @example sup_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
@@ -1084,6 +1206,8 @@ export interface operations {
                      *               "code": "849201"
                      *             }
                      *           },
+                     *           "content_retention": "retain",
+                     *           "redacted_at": null,
                      *           "status": "delivered",
                      *           "status_callback": "https://your-app.com/webhooks/omniflow",
                      *           "created_at": 1718329481,
@@ -1122,6 +1246,8 @@ export interface operations {
                      *               "code": "849201"
                      *             }
                      *           },
+                     *           "content_retention": "retain",
+                     *           "redacted_at": null,
                      *           "status": "failed",
                      *           "status_callback": "https://your-app.com/webhooks/omniflow",
                      *           "created_at": 1718329470,
@@ -1323,6 +1449,11 @@ export interface operations {
                     validity_period?: number | string;
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
+                    /**
+                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @enum {string}
+                     */
+                    content_retention?: "retain" | "discard";
                 };
                 /**
                  * @example {
@@ -1378,6 +1509,11 @@ export interface operations {
                     validity_period?: number | string;
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
+                    /**
+                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @enum {string}
+                     */
+                    content_retention?: "retain" | "discard";
                 };
             };
         };
@@ -1406,6 +1542,8 @@ export interface operations {
                      *           "code": "849201"
                      *         }
                      *       },
+                     *       "content_retention": "retain",
+                     *       "redacted_at": null,
                      *       "status": "queued",
                      *       "status_callback": "https://your-app.com/webhooks/omniflow",
                      *       "created_at": 1718329481,
@@ -1521,7 +1659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            /** @description This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day; or its hourly limit of messages to this recipient (recipient_rate_limited, when the account set recipient_limits[per_hour]): Retry-After is the time until one more is allowed. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1625,6 +1763,11 @@ export interface operations {
                     validity_period?: number | string;
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
+                    /**
+                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @enum {string}
+                     */
+                    content_retention?: "retain" | "discard";
                 };
                 /**
                  * @example {
@@ -1680,6 +1823,11 @@ export interface operations {
                     validity_period?: number | string;
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
+                    /**
+                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @enum {string}
+                     */
+                    content_retention?: "retain" | "discard";
                 };
             };
         };
@@ -1905,6 +2053,8 @@ export interface operations {
                      *           "code": "849201"
                      *         }
                      *       },
+                     *       "content_retention": "retain",
+                     *       "redacted_at": null,
                      *       "status": "delivered",
                      *       "status_callback": "https://your-app.com/webhooks/omniflow",
                      *       "created_at": 1718329481,
@@ -2429,6 +2579,8 @@ export interface operations {
                      *           "code": "849201"
                      *         }
                      *       },
+                     *       "content_retention": "retain",
+                     *       "redacted_at": null,
                      *       "status": "canceled",
                      *       "status_callback": "https://your-app.com/webhooks/omniflow",
                      *       "created_at": 1718329481,
@@ -2523,6 +2675,207 @@ export interface operations {
                 };
             };
             /** @description The message is no longer scheduled (message_not_cancelable). A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description With idempotency_key_in_use: seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redactMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The message id returned on creation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, redacted */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f",
+                     *       "object": "message",
+                     *       "direction": "outbound",
+                     *       "channel": "whatsapp",
+                     *       "to": "+919876543210",
+                     *       "from": "omni_verify",
+                     *       "content": null,
+                     *       "content_retention": "discard",
+                     *       "redacted_at": 1718329484,
+                     *       "status": "delivered",
+                     *       "status_callback": "https://your-app.com/webhooks/omniflow",
+                     *       "created_at": 1718329481,
+                     *       "delivered_at": 1718329484,
+                     *       "provider_latency_ms": 1420,
+                     *       "error": null,
+                     *       "encoding": null,
+                     *       "segments": null,
+                     *       "fallback": [],
+                     *       "fallback_after": null,
+                     *       "send_at": null,
+                     *       "expires_at": null,
+                     *       "attempts": [
+                     *         {
+                     *           "channel": "whatsapp",
+                     *           "to": "+919876543210",
+                     *           "from": "omni_verify",
+                     *           "status": "delivered",
+                     *           "error": null,
+                     *           "provider_latency_ms": 1420,
+                     *           "created_at": 1718329482
+                     *         }
+                     *       ],
+                     *       "delivered_channel": "whatsapp"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The message is not final yet (message_not_final). A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2764,6 +3117,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     };
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
                 /**
                  * @example {
@@ -2801,6 +3156,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     };
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
             };
         };
@@ -3160,6 +3517,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     } | null;
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
                 /**
                  * @example {
@@ -3183,6 +3542,8 @@ export interface operations {
                         text?: string;
                         html?: string;
                     } | null;
+                    /** @enum {string} */
+                    content_retention?: "retain" | "discard";
                 };
             };
         };
@@ -4829,24 +5190,40 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "inbound_callback": "https://your-app.com/webhooks/omniflow/inbound"
+                 *       "inbound_callback": "https://your-app.com/webhooks/omniflow/inbound",
+                 *       "recipient_limits": {
+                 *         "per_hour": 10
+                 *       },
+                 *       "retention_days": 30
                  *     }
                  */
                 "application/json": {
                     inbound_callback?: string;
+                    recipient_limits?: {
+                        per_hour: (number | string) | null;
+                    };
+                    retention_days?: number | string;
                 };
                 /**
                  * @example {
-                 *       "inbound_callback": "https://your-app.com/webhooks/omniflow/inbound"
+                 *       "inbound_callback": "https://your-app.com/webhooks/omniflow/inbound",
+                 *       "recipient_limits": {
+                 *         "per_hour": 10
+                 *       },
+                 *       "retention_days": 30
                  *     }
                  */
                 "application/x-www-form-urlencoded": {
                     inbound_callback?: string;
+                    recipient_limits?: {
+                        per_hour: (number | string) | null;
+                    };
+                    retention_days?: number | string;
                 };
             };
         };
         responses: {
-            /** @description The account, updated */
+            /** @description The account, changed */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -6097,6 +6474,338 @@ export interface operations {
             };
         };
     };
+    retrieveGeoPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's geo permissions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoPermissions"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateGeoPermissions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "countries": {
+                 *         "NG": "allowed"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Country codes (ISO 3166-1 alpha-2) with allowed or blocked
+                     * @example {
+                     *       "NG": "allowed",
+                     *       "RU": "blocked"
+                     *     }
+                     */
+                    countries: {
+                        [key: string]: "allowed" | "blocked";
+                    };
+                };
+                /**
+                 * @example {
+                 *       "countries": {
+                 *         "NG": "allowed"
+                 *       }
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description Country codes (ISO 3166-1 alpha-2) with allowed or blocked
+                     * @example {
+                     *       "NG": "allowed",
+                     *       "RU": "blocked"
+                     *     }
+                     */
+                    countries: {
+                        [key: string]: "allowed" | "blocked";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The account's geo permissions, changed */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoPermissions"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "idempotency_error",
+                     *         "code": "idempotency_key_in_use",
+                     *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 128 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 128 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listSuppressions: {
         parameters: {
             query?: {
@@ -7058,6 +7767,8 @@ export interface operations {
                  *             "code": "849201"
                  *           }
                  *         },
+                 *         "content_retention": "retain",
+                 *         "redacted_at": null,
                  *         "status": "delivered",
                  *         "status_callback": "https://your-app.com/webhooks/omniflow",
                  *         "created_at": 1718329481,

@@ -5,8 +5,10 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import type { Account } from "../domain/account.ts";
 import type { ApiKey } from "../domain/api-key.ts";
 import type { Attempt, FallbackStep } from "../domain/delivery-controls.ts";
+import type { BlockableNumberType, GeoOverrides } from "../domain/geo.ts";
 import type { Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
+import { CONTENT_RETENTIONS } from "../domain/retention.ts";
 import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
 import type { Suppression } from "../domain/suppression.ts";
@@ -27,6 +29,13 @@ export const accounts = sqliteTable("accounts", {
   dailyMessageLimit: integer("daily_message_limit"),
   // Where inbound messages are posted as message.received (POST /v1/account).
   inboundCallback: text("inbound_callback"),
+  // Country permissions that differ from the defaults (src/domain/geo.ts), set with POST /v1/geo_permissions.
+  geoPermissions: text("geo_permissions", { mode: "json" }).$type<GeoOverrides>(),
+  // Number types the operator allowed for this account (`npm run keys -- number-types`); null: none.
+  allowedNumberTypes: text("allowed_number_types", { mode: "json" }).$type<BlockableNumberType[]>(),
+  // POST /v1/account: messages per recipient per hour (null: no limit), and days messages are kept (null: the default).
+  recipientLimitPerHour: integer("recipient_limit_per_hour"),
+  retentionDays: integer("retention_days"),
 });
 
 export const apiKeys = sqliteTable(
@@ -118,6 +127,9 @@ export const messages = sqliteTable(
     createdAt: integer("created_at").notNull(),
     deliveredAt: integer("delivered_at"),
     providerLatencyMs: integer("provider_latency_ms"),
+    // discard: content and rendered are emptied once the message is final (src/delivery/redaction.ts).
+    contentRetention: text("content_retention", { enum: CONTENT_RETENTIONS }).notNull().default("retain"),
+    redactedAt: integer("redacted_at"),
     // Last change of the row; for a queued message, when it was last handed
     // to the Queue (the reconciler re-enqueues it when this gets old).
     updatedAt: integer("updated_at").notNull().default(sql`(unixepoch())`),
@@ -182,6 +194,8 @@ export const templates = sqliteTable(
     sms: text("sms", { mode: "json" }).$type<SmsBody>(),
     whatsapp: text("whatsapp", { mode: "json" }).$type<WhatsappBody>(),
     email: text("email", { mode: "json" }).$type<EmailBody>(),
+    // The content_retention of messages sent with it that do not say their own.
+    contentRetention: text("content_retention", { enum: CONTENT_RETENTIONS }).notNull().default("retain"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -35,7 +35,7 @@ export async function updateTemplate(
   db: Database,
   accountId: string,
   id: string,
-  bodies: Partial<TemplateBodies>,
+  bodies: Partial<TemplateBodies & Pick<Template, "contentRetention">>,
   updatedAt: number,
 ): Promise<Template | undefined> {
   const [row] = await db

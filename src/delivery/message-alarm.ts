@@ -8,6 +8,7 @@ import { isDelivery, isTerminal } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { type DeliveryOutcome, HANDOFF_LEASE_MS, MISSING_ROW_ATTEMPTS, MISSING_ROW_RETRY_SECONDS } from "./handoff-rules.ts";
 import type { DeliveryState, MessageStore } from "./message-store.ts";
+import type { Redaction } from "./redaction.ts";
 import { type StatusChanges, waitsForHandOff } from "./status-change.ts";
 import { PROJECTION_RETRY_MS, type StatusProjection } from "./status-projection.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
@@ -26,6 +27,7 @@ export class MessageAlarm {
     private readonly changes: StatusChanges,
     private readonly outbox: WebhookOutbox,
     private readonly projection: StatusProjection,
+    private readonly redaction: Redaction,
     private readonly host: Host,
   ) {}
 
@@ -41,6 +43,7 @@ export class MessageAlarm {
         else if (timer.kind === "redrive") await this.redriveDue(timer.payload as Attempted);
         else if (timer.kind === "send") await this.sendDue(timer.payload as Attempted);
         else if (timer.kind === "fallback") await this.fallbackDue(timer.payload as { step: number });
+        else if (timer.kind === "redact") await this.redaction.writeRow();
       } catch (error) {
         logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
         this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS, timer.payload);

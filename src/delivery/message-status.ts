@@ -33,6 +33,7 @@ import { announceReceived } from "./inbound-arrival.ts";
 import { MessageAlarm } from "./message-alarm.ts";
 import { loadState } from "./message-load.ts";
 import { type DeliveryState, MessageStore, type NewEvent, type SigningSecrets } from "./message-store.ts";
+import { emptyStorage, Redaction, type RedactOutcome } from "./redaction.ts";
 import { StatusChanges, startAttempt } from "./status-change.ts";
 import { StatusProjection } from "./status-projection.ts";
 import { suppressFromOutcome } from "./suppression-feed.ts";
@@ -55,8 +56,9 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
   private readonly outbox = new WebhookOutbox(this.store, this.env);
   private readonly projection = new StatusProjection(this.store, this.env);
-  private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection);
-  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, {
+  private readonly redaction = new Redaction(this.store, this.env);
+  private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
+  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.redaction, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
     load: (messageId) => this.loadFromD1(messageId),
   });
@@ -201,6 +203,15 @@ export class MessageStatus extends DurableObject<Env> {
 
   events() {
     return this.store.events();
+  }
+  /** POST /v1/messages/:id/redact: the content of a final message removed (redaction.ts). */
+  redact(): Promise<RedactOutcome> {
+    return this.redaction.redact(Date.now());
+  }
+
+  /** Retention: the message is deleted from D1, and its object's storage with it. */
+  forget(): Promise<void> {
+    return emptyStorage(this.ctx.storage);
   }
 
   /** Sends the abandoned status callbacks again (`source`: who asked); how many were re-queued. */

@@ -221,6 +221,15 @@ export class MessageStore {
     return row ? (JSON.parse(row.webhook) as WebhookEvent) : null;
   }
 
+  /** Rewrites every stored callback's body in place (redaction): the events keep their order and ids. */
+  rewriteWebhookBodies(rewrite: (body: string) => string): void {
+    const rows = this.sql.exec<{ seq: number; webhook: string }>(`SELECT seq, webhook FROM events WHERE webhook IS NOT NULL`).toArray();
+    for (const row of rows) {
+      const webhook = JSON.parse(row.webhook) as WebhookEvent;
+      this.sql.exec(`UPDATE events SET webhook = ? WHERE seq = ?`, JSON.stringify({ ...webhook, body: rewrite(webhook.body) }), row.seq);
+    }
+  }
+
   nextTimerDue(): number | null {
     const row = this.sql.exec<{ due: number | null }>(`SELECT MIN(due_at) AS due FROM timers`).toArray()[0];
     return row?.due ?? null;

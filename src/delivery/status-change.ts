@@ -12,6 +12,7 @@ import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { type DeliveryState, type JsonObject, type MessageStore, type NewEvent, publicAttempts } from "./message-store.ts";
+import type { Redaction } from "./redaction.ts";
 import type { StatusProjection } from "./status-projection.ts";
 import { suppressFromOutcome } from "./suppression-feed.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
@@ -35,6 +36,7 @@ export class StatusChanges {
     private readonly store: MessageStore,
     private readonly outbox: WebhookOutbox,
     private readonly projection: StatusProjection,
+    private readonly redaction: Redaction,
   ) {}
 
   /** The message object as GET /v1/messages/:id returns it now. */
@@ -135,10 +137,14 @@ export class StatusChanges {
     if (step !== null) Object.assign(data, { step, ...(overall && overall !== status ? { message_status: overall } : {}) });
     if (change.errorCode) data.error = { code: change.errorCode, message: change.errorMessage ?? "" };
     const about = attempt && step !== null ? { index: step, channel: attempt.channel, to: attempt.to, status: attempt.status } : null;
+    // A discard message that this change makes final is stored, and called back, without its content.
+    const redacted = this.redaction.onChange(state, now);
     const webhook = commit.callback === false ? null : this.outbox.event(state, this.messageObject(state), now, webhookType(overall, status), about);
     this.store.saveState(state);
     this.store.addEvents([...commit.before, { type: "status.changed", data, at: now, webhook }]);
     if (webhook) await this.storage.setAlarm(now + INLINE_SAFETY_MS);
+    // Before the status reaches D1: a final status there already comes without content.
+    if (redacted) await this.redaction.finish();
     await this.projection.write();
     // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient.
     await suppressFromOutcome(this.env, state.message, change.errorCode, undefined, attempt ?? state.message);

@@ -1,5 +1,6 @@
 // The account: whose keys, messages, templates and senders they are, in which
 // mode, with which webhook signing secret and limits.
+import type { BlockableNumberType, GeoOverrides } from "./geo.ts";
 
 /** Test accounts send through the sandbox; live accounts through the providers. */
 export type Mode = "test" | "live";
@@ -18,4 +19,11 @@ export interface Account {
   dailyMessageLimit: number | null;
   /** Where inbound messages are posted (message.received), or null. */
   inboundCallback: string | null;
+  /** Country permissions that differ from the defaults (geo.ts), and number types the operator allowed. */
+  geoPermissions: GeoOverrides | null;
+  allowedNumberTypes: BlockableNumberType[] | null;
+  /** Messages per recipient per hour (null: no limit). */
+  recipientLimitPerHour: number | null;
+  /** Days messages are kept (null: the default in retention.ts). */
+  retentionDays: number | null;
 }

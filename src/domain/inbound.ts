@@ -77,5 +77,8 @@ export function inboundMessage(account: Account, id: string, createdAt: number, 
     expiresAt: null,
     attempts: null,
     deliveredChannel: null,
+    // A reply's text is kept as any message's (POST /v1/messages/:id/redact removes it on demand).
+    contentRetention: "retain",
+    redactedAt: null,
   };
 }

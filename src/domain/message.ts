@@ -6,6 +6,7 @@ import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts"
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import type { RenderedContent } from "./rendered.ts";
+import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 import { maxSegmentsSchema, type SmsEncoding } from "./segments.ts";
 import type { Status } from "./status.ts";
 
@@ -110,6 +111,9 @@ export const createMessageSchema = z
       .meta({ description: "A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed)." }),
     max_segments: maxSegmentsSchema.optional(),
     ...deliveryControlFields,
+    content_retention: contentRetentionSchema.optional().meta({
+      description: "discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.",
+    }),
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;
@@ -136,7 +140,14 @@ export const createMessageSchema = z
     const channelOf = (value: string) => channelSchema.safeParse(value).data ?? null;
     const controls = resolveControls(input, { channel, to: own?.to ?? input.to, content: input.content, channelOf }, check, issue);
     if (!own || !controls) return z.NEVER;
-    return { channel, ...own, statusCallback: input.status_callback, maxSegments: input.max_segments, ...controls };
+    return {
+      channel,
+      ...own,
+      statusCallback: input.status_callback,
+      maxSegments: input.max_segments,
+      contentRetention: input.content_retention,
+      ...controls,
+    };
   });
 
 export type CreateMessageInput = z.output<typeof createMessageSchema>;
@@ -164,6 +175,9 @@ export interface Message {
   createdAt: number;
   deliveredAt: number | null;
   providerLatencyMs: number | null;
+  /** discard: content and rendered are emptied once the message is final, at redactedAt (Unix seconds). */
+  contentRetention: ContentRetention;
+  redactedAt: number | null;
   updatedAt: number;
   /** SMS: how the rendered text is encoded and how many segments it takes; null on other channels. */
   encoding: SmsEncoding | null;
@@ -200,7 +214,11 @@ export function toMessageObject(row: Message) {
     channel: row.channel,
     to: row.to,
     from: row.from,
-    content: row.content,
+    // Redacted: nothing of the content is left to show. (Falsy checks: a
+    // message object's state stored before these fields existed lacks them.)
+    content: row.redactedAt ? null : row.content,
+    content_retention: row.contentRetention || "retain",
+    redacted_at: row.redactedAt || null,
     status: row.status,
     status_callback: row.statusCallback,
     created_at: row.createdAt,

@@ -44,6 +44,7 @@ export function exampleTemplate(accountId: string): Template {
       text: "Your verification code is {{code}}.",
       html: "<p>Your verification code is <strong>{{code}}</strong>.</p>",
     },
+    contentRetention: "retain",
     createdAt: now,
     updatedAt: now,
   };

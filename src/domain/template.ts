@@ -6,6 +6,7 @@ import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
 import { htmlContexts, urlAttributeProblem } from "./html-context.ts";
 import { emailSchema, LIMITS, templateId, VARIABLE_NAME, variableName } from "./message.ts";
 import type { RenderedContent } from "./rendered.ts";
+import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 
 const PLACEHOLDER = new RegExp(String.raw`\{\{\s*(${VARIABLE_NAME})\s*\}\}`, "g");
 
@@ -44,6 +45,8 @@ export type TemplateBodies = { sms: SmsBody | null; whatsapp: WhatsappBody | nul
 export interface Template extends TemplateBodies {
   accountId: string;
   id: string;
+  /** Of the messages sent with it that do not say their own. */
+  contentRetention: ContentRetention;
   createdAt: number;
   updatedAt: number;
 }
@@ -68,6 +71,7 @@ export const createTemplateSchema = z
     sms: smsBodySchema.optional(),
     whatsapp: whatsappBodySchema.optional(),
     email: emailBodySchema.optional(),
+    content_retention: contentRetentionSchema.optional(),
   })
   .superRefine(refineBodies);
 
@@ -80,6 +84,7 @@ export const updateTemplateSchema = z.strictObject({
   sms: replaceable(smsBodySchema),
   whatsapp: replaceable(whatsappBodySchema),
   email: replaceable(emailBodySchema),
+  content_retention: contentRetentionSchema.optional(),
 });
 
 function channelTexts(bodies: TemplateBodies, channel: Channel): string[] {
@@ -221,6 +226,7 @@ export function toTemplateObject(row: Template) {
     whatsapp: row.whatsapp,
     email: row.email,
     variables: templateVariables(row),
+    content_retention: row.contentRetention,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

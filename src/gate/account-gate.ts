@@ -28,6 +28,7 @@ import type { Template } from "../domain/template.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { GateStore } from "./gate-store.ts";
+import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, SuppressionCache, type SuppressionChange } from "./suppression-cache.ts";
 
 const RELOAD_AFTER_MS = 10_000;
@@ -47,6 +48,8 @@ export interface AdmitRequest {
   dailyCappedChannel: Channel | null;
   /** What the request's operation reads (a message create's template and senders). */
   reads?: CreateReads;
+  /** The recipient of the message this request would create: the account's per-recipient limit applies. */
+  recipient?: string;
 }
 
 export type Admission =
@@ -54,7 +57,7 @@ export type Admission =
   /** D1 failed while the gate read what it lacked: the request cannot be answered now (a 500, retried by the client). */
   | { kind: "unavailable" }
   | {
-      kind: "admitted" | "rate_limited" | "daily_limited";
+      kind: "admitted" | "rate_limited" | "daily_limited" | "recipient_limited";
       account: Account;
       keyId: string;
       /** full_access, or sending_access (which may only create messages). */
@@ -65,6 +68,8 @@ export type Admission =
       retryAfterSeconds: number;
       /** The daily cap that applied: admitted, the slot taken (give it back with `release` if nothing was created). */
       daily: { day: string; channel: Channel; limit: number } | null;
+      /** Admitted, the recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
+      recipient?: string;
       reads: CreateReadResults | null;
     };
 
@@ -85,6 +90,7 @@ interface Loaded {
 
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
+  readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
@@ -129,15 +135,18 @@ export class AccountGate extends DurableObject<Env> {
     this.#buckets.set(keyId, taken.state);
     const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
     if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, reads: null };
+    const recipient = this.#recipients.take(account, request.recipient, now);
+    if (recipient.retryAfterSeconds) return { kind: "recipient_limited", account, keyId, permission, ...rate, ...recipient, daily: null, reads: null };
 
     const cap = limits.dailyMessagesPerChannel;
     const channel = request.dailyCappedChannel;
     const daily = cap !== null && channel !== null ? { day: utcDay(now), channel, limit: cap } : null;
     if (daily && !this.#store.reserve(daily.day, daily.channel, daily.limit)) {
+      this.#recipients.release(recipient.recipient);
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
     const reads = request.reads ? await this.#reads(account.id, request.reads) : null;
-    return { kind: "admitted", account, keyId, permission, ...rate, daily, reads };
+    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
   }
 
   /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */
@@ -152,6 +161,11 @@ export class AccountGate extends DurableObject<Env> {
   /** Gives back a daily slot whose request created no message. */
   release(day: string, channel: Channel): void {
     this.#store.release(day, channel);
+  }
+
+  /** Gives back a per-recipient token whose request created no message. */
+  releaseRecipient(recipient: string): void {
+    this.#recipients.release(recipient);
   }
 
   /** Something the gate caches changed in D1: it is read again on next use. */

@@ -81,6 +81,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     // Read from the body before validation: a request that then fails creates nothing and gets its slot back.
     dailyCappedChannel: dailyCappedChannel && body !== null ? dailyCappedChannel(body) : null,
     reads: plan?.reads,
+    recipient: plan?.recipient,
   });
   if (admission.kind === "invalid_key") throw invalid();
   if (admission.kind === "unavailable") throw new Error("the account's gate could not read D1");
@@ -94,10 +95,12 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (admission.kind === "rate_limited") throw errors.rateLimited(admission.retryAfterSeconds);
   const { daily } = admission;
   if (admission.kind === "daily_limited" && daily) throw errors.dailyLimitExceeded(daily.channel, daily.limit, admission.retryAfterSeconds);
+  if (admission.kind === "recipient_limited") throw errors.recipientRateLimited(admission.retryAfterSeconds);
   if (plan && admission.reads) setOperationState(c, { prepared: plan.prepared(admission.reads) });
 
   await next();
   if (daily && !created(c.res)) await gate.release(daily.day, daily.channel);
+  if (admission.recipient && !created(c.res)) await gate.releaseRecipient(admission.recipient);
 });
 
 /** The account of a v2 key (issued before keys carried their account): one D1 read by its prefix. */

@@ -133,6 +133,15 @@ export const errors = {
       undefined,
       { "Retry-After": String(retryAfterSeconds) },
     ),
+  recipientRateLimited: (retryAfterSeconds: number) =>
+    new ApiError(
+      429,
+      "rate_limit_error",
+      "recipient_rate_limited",
+      "This account has sent its hourly limit of messages to this recipient (recipient_limits[per_hour]); retry after the Retry-After header's seconds.",
+      undefined,
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
   internal: () =>
     new ApiError(
       500,

@@ -99,13 +99,13 @@ export function validatedBody(schema: z.ZodType, example: Record<string, unknown
 }
 
 /**
- * The daily message cap of POST /v1/messages. The document adds the 429 every
+ * The daily message cap and the per-recipient limit of POST /v1/messages. The document adds the 429 every
  * authenticated route can give (rate_limit_exceeded) to it.
  */
 export const dailyLimitError = {
   429: {
     ...errorResponse(
-      "This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day",
+      "This live account has sent its daily limit of messages on this channel (daily_limit_exceeded): Retry-After is the time until the next UTC day; or its hourly limit of messages to this recipient (recipient_rate_limited, when the account set recipient_limits[per_hour]): Retry-After is the time until one more is allowed",
       errors.dailyLimitExceeded("sms", 1000, 3600),
     ),
     headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },

@@ -14,6 +14,8 @@ import type { AppEnv, OperationState } from "./context.ts";
 /** What an operation reads, asked of the account's gate with the request's admission. */
 interface GateReads<Prepared> {
   reads: CreateReads;
+  /** The recipient of the message the operation would create, for the account's per-recipient limit. */
+  recipient?: string;
   /** What the handler gets, from the gate's answer. */
   prepared(results: CreateReadResults): Prepared;
 }

@@ -1,6 +1,7 @@
 // Every router of the API, in the order the app mounts them.
 import { accountRouter } from "./account/index.ts";
 import { apiKeysRouter } from "./api-keys/index.ts";
+import { geoPermissionsRouter } from "./geo-permissions/index.ts";
 import { messagesRouter } from "./messages/index.ts";
 import { providersRouter } from "./providers/index.ts";
 import { sendersRouter } from "./senders/index.ts";
@@ -14,6 +15,7 @@ export const apiRouters = [
   sendersRouter,
   accountRouter,
   apiKeysRouter,
+  geoPermissionsRouter,
   suppressionsRouter,
   testHelpersRouter,
   providersRouter,

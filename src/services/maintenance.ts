@@ -5,6 +5,7 @@ import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
 import { reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
+import { deleteExpiredMessages } from "./retention.ts";
 
 // Expired keys are already ignored by the claim; pruning only reclaims space,
 // in bounded deletes so one run stays short however many expired at once.
@@ -28,6 +29,7 @@ export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
     reenqueueStuckMessages(env, nowMs),
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(database(env.DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
+    deleteExpiredMessages(env, nowMs),
   ]);
   const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);
   if (failures.length > 0) throw new AggregateError(failures, "scheduled maintenance failed");

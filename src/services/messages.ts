@@ -5,10 +5,11 @@ import { deliveryJob } from "../delivery/job.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
+import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
 import type { CreateMessageInput, Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
-import { fail, type Result, succeed } from "../domain/result.ts";
+import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
 import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
 import { suppressionKey } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
@@ -36,7 +37,10 @@ export interface CreateOptions {
 }
 
 /** What a create decides before anything is stored: the message as it would be sent. */
-export type PreparedMessage = Pick<Message, "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback"> & {
+export type PreparedMessage = Pick<
+  Message,
+  "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention"
+> & {
   rendered: RenderedContent;
 };
 
@@ -51,6 +55,9 @@ export async function prepareMessage(env: Env, account: Account, input: CreateMe
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) return fail("status_callback", "parameter_invalid", `Invalid status_callback: ${problem}.`);
   }
+  // Country and number-type rules, from the account the gate holds: no read of their own.
+  const blocked = destinationProblem(account, input.channel, input.to) ?? stepDestinationProblem(account, input);
+  if (blocked) return { ok: false, problem: blocked };
   const { channel } = input;
   const found = reads ?? (await readForCreate(database(env.DB), account.id, readsForCreate(input, account.mode)));
   if (found.suppressed) return suppressedRecipient(input);
@@ -73,7 +80,23 @@ export async function prepareMessage(env: Env, account: Account, input: CreateMe
     encoding: size?.encoding ?? null,
     segments: size?.segments ?? null,
     fallback: steps.value,
+    // The create's own choice wins over its template's default.
+    contentRetention: input.contentRetention ?? found.template?.contentRetention ?? "retain",
   });
+}
+
+/**
+ * A fallback step to a blocked country or number type is refused like the
+ * message's own recipient, naming the step: it could never be sent. (A
+ * suppressed step is different: the recipient's choice, which may change, so
+ * it is kept and skipped at its turn.)
+ */
+function stepDestinationProblem(account: Account, input: CreateMessageInput): Problem | null {
+  for (const [i, step] of (input.fallback ?? []).entries()) {
+    const problem = destinationProblem(account, step.channel, step.to);
+    if (problem) return { ...problem, param: `fallback[${i}][to]` };
+  }
+  return null;
 }
 
 /** Stores the message and queues its delivery (or arms its send time); a problem naming the param at fault when the input cannot be sent as given. */
@@ -99,6 +122,7 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
     createdAt,
     deliveredAt: null,
     providerLatencyMs: null,
+    redactedAt: null,
     updatedAt: createdAt,
     fallbackAfter: input.fallbackAfter ?? null,
     sendAt,

@@ -40,6 +40,10 @@ const PLATFORM_ACCOUNT: Account = {
   rateLimitRps: null,
   dailyMessageLimit: null,
   inboundCallback: null,
+  geoPermissions: null,
+  allowedNumberTypes: null,
+  recipientLimitPerHour: null,
+  retentionDays: null,
 };
 
 const unproven = { verificationToken: null, verificationCodeHash: null, verificationExpiresAt: null, verificationAttempts: 0 };
@@ -85,6 +89,8 @@ async function sendCode(env: Env, sender: Sender, code: string): Promise<void> {
     to: sender.address,
     from: loadConfig(env).senderVerification.codeFrom,
     content: { text: `Your OmniFlow sender verification code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.` },
+    // A secret: once delivered it is not kept.
+    content_retention: "discard",
   });
   // The platform's own sender, so the create needs no lookup of it.
   const platformSender: Sender = { ...sender, accountId: PLATFORM_ACCOUNT.id, address: input.from!, status: "operator_bound" };

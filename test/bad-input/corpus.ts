@@ -7,6 +7,7 @@
 import { smsBody } from "../support/messages.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
+import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 
 export type { BadRequest };
 
@@ -827,6 +828,9 @@ const ENDPOINTS: [string, string, Body?][] = [
   ["DELETE", `/v1/suppressions/${validSuppressionId}`],
   ["POST", "/v1/account", { json: { inbound_callback: "https://your-app.com/inbound" } }],
   ["POST", "/v1/test_helpers/inbound_messages", replyBody()],
+  ["POST", `/v1/messages/${validId}/redact`],
+  ["GET", "/v1/geo_permissions"],
+  ["POST", "/v1/geo_permissions", { json: { countries: { NG: "allowed" } } }],
 ];
 const BAD_AUTHORIZATIONS: [string, string | null, string][] = [
   ["no Authorization header", null, "missing_api_key"],
@@ -888,4 +892,5 @@ export const CORPUS: BadRequest[] = [
   ...previewCases,
   ...authCases,
   ...routingCases,
+  ...GEO_RETENTION_CORPUS,
 ];

@@ -41,6 +41,8 @@ describe("a simulated reply", () => {
       expires_at: null,
       attempts: [],
       delivered_channel: null,
+      content_retention: "retain",
+      redacted_at: null,
     });
     expect((await api(`/v1/messages/${inbound.id}`, { key: account.key })).status).toBe(200);
     expect((await listMessages(account.key, { direction: "inbound" })).data.map((m) => m.id)).toEqual([inbound.id]);

@@ -34,6 +34,8 @@ describe("POST /v1/messages", () => {
       to: "+919876543210",
       from: "omni_verify",
       content: { template_id: "auth_otp", variables: { code: "849201" } },
+      content_retention: "retain",
+      redacted_at: null,
       status: "queued",
       status_callback: "https://your-app.com/webhooks/omniflow",
       created_at: expect.any(Number),

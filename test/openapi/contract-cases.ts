@@ -19,6 +19,7 @@ import { db } from "../support/db.ts";
 import { fakeDns, fakeReceiver } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { smsBody } from "../support/messages.ts";
+import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import type { DocumentedOperation } from "./operations.ts";
 
@@ -216,6 +217,28 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
     404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef/cancel", { key: account.key, method: "POST" }),
     409: async (account) => api(`/v1/messages/${await createdMessageId(account)}/cancel`, { key: account.key, method: "POST" }),
   },
+  "POST /v1/messages/{id}/redact": {
+    200: async (account) => api(`/v1/messages/${await storeMessage(account, { status: "delivered" })}/redact`, { key: account.key, method: "POST" }),
+    400: (account) => api(`/v1/messages/msg_${"0".repeat(70)}/redact`, { key: account.key, method: "POST" }),
+    404: (account) => api("/v1/messages/msg_0123456789abcdef0123456789abcdef/redact", { key: account.key, method: "POST" }),
+    // Stored without a job: queued for as long as the test needs.
+    409: async (account) => api(`/v1/messages/${await storeMessage(account)}/redact`, { key: account.key, method: "POST" }),
+  },
+  "GET /v1/geo_permissions": {
+    200: (account) => api("/v1/geo_permissions", { key: account.key }),
+  },
+  "POST /v1/geo_permissions": {
+    200: (account) => api("/v1/geo_permissions", { key: account.key, json: { countries: { NG: "allowed" } } }),
+    400: (account) => api("/v1/geo_permissions", { key: account.key, json: { countries: { XX: "allowed" } } }),
+  },
+  "POST /v1/account": {
+    200: (account) =>
+      api("/v1/account", {
+        key: account.key,
+        json: { inbound_callback: "https://your-app.com/inbound", recipient_limits: { per_hour: 10 }, retention_days: 30 },
+      }),
+    400: (account) => api("/v1/account", { key: account.key, json: { retention_days: 401 } }),
+  },
   "POST /v1/api_keys": {
     201: (account) => api("/v1/api_keys", { key: account.key, json: { name: "backend" } }),
     400: (account) => api("/v1/api_keys", { key: account.key, json: { name: "" } }),
@@ -241,10 +264,6 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
   },
   "GET /v1/account": {
     200: (account) => api("/v1/account", { key: account.key }),
-  },
-  "POST /v1/account": {
-    200: (account) => api("/v1/account", { key: account.key, json: { inbound_callback: "https://your-app.com/inbound" } }),
-    400: (account) => api("/v1/account", { key: account.key, json: { inbound_callback: "ftp://your-app.com/inbound" } }),
   },
   "POST /v1/suppressions": {
     201: (account) => api("/v1/suppressions", { key: account.key, json: { channel: "sms", address: "+14155550123" } }),

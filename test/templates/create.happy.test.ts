@@ -14,6 +14,7 @@ describe("templates CRUD", () => {
       ...otp,
       object: "template",
       variables: ["code", "name"],
+      content_retention: "retain",
       created_at: expect.any(Number),
       updated_at: template.created_at,
     });

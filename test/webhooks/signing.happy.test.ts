@@ -46,6 +46,8 @@ describe("GET /v1/account", () => {
       previous_webhook_signing_secret_expires_at: null,
       inbound_callback: null,
       created_at: expect.any(Number),
+      recipient_limits: { per_hour: null },
+      retention_days: 400,
     });
     expect(atob(test.webhookSecret.slice("whsec_".length))).toHaveLength(32);
   });

@@ -71,7 +71,7 @@ function variablesOf(text: string): Record<string, string> {
 function preview(form: Form) {
   const parsed = createTemplateSchema.safeParse(bodyOf(form));
   if (!parsed.success) return html`<p class="notice error" role="alert">${problemOf(parsed.error)}</p>`;
-  const template: Template = { accountId: "", createdAt: 0, updatedAt: 0, sms: null, whatsapp: null, email: null, ...parsed.data };
+  const template: Template = { accountId: "", createdAt: 0, updatedAt: 0, sms: null, whatsapp: null, email: null, contentRetention: "retain", ...parsed.data };
   const variables = variablesOf(form.variables ?? "");
   return (["sms", "whatsapp", "email"] as const)
     .filter((channel) => template[channel])
@@ -148,7 +148,14 @@ export async function saveTemplate(c: Context<ConsoleEnv>) {
   const problem = bodiesProblem(bodies);
   if (problem) return again(problem);
   if (pathId === undefined) {
-    const row = await insertTemplate(db, { accountId, id: parsed.data.id, ...bodies, createdAt: now, updatedAt: now });
+    const row = await insertTemplate(db, {
+      accountId,
+      id: parsed.data.id,
+      ...bodies,
+      contentRetention: parsed.data.content_retention ?? "retain",
+      createdAt: now,
+      updatedAt: now,
+    });
     if (!row) return again(`Template '${parsed.data.id}' already exists in this account.`, 409);
   } else if (!(await updateTemplate(db, accountId, pathId, bodies, now))) return again("No such template in this account.", 404);
   return templatesPage(c, `Saved template ${parsed.data.id}.`);

@@ -1,6 +1,7 @@
 // The account object of the API, from the account a key belongs to.
 import type { Account } from "../../domain/account.ts";
 import { unixSeconds } from "../../domain/ids.ts";
+import { retentionDays } from "../../domain/retention.ts";
 
 export function toAccountObject(account: Account) {
   const overlapEnds = account.previousWebhookSecretExpiresAt;
@@ -13,5 +14,7 @@ export function toAccountObject(account: Account) {
     previous_webhook_signing_secret_expires_at: overlapEnds !== null && overlapEnds > unixSeconds() ? overlapEnds : null,
     inbound_callback: account.inboundCallback,
     created_at: account.createdAt,
+    recipient_limits: { per_hour: account.recipientLimitPerHour },
+    retention_days: retentionDays(account),
   };
 }

@@ -41,11 +41,18 @@ export const update = createRoute({
   path: "/v1/account",
   operationId: "updateAccount",
   tags: ["Account"],
-  summary: "Update your account",
-  description: "Sets `inbound_callback`, where inbound messages are posted as `message.received` events. Parameters left out are left as they are.",
-  request: { body: validatedBody(UpdateAccountSchema, { inbound_callback: "https://your-app.com/webhooks/omniflow/inbound" }) },
+  summary: "Update your account's settings",
+  description:
+    "Sets the settings given; the others keep their value. `inbound_callback`: where inbound messages are posted as `message.received` events. `recipient_limits[per_hour]`: past it, a create to that recipient is a 429 `recipient_rate_limited` with Retry-After. `retention_days`: older messages are deleted by the maintenance run.",
+  request: {
+    body: validatedBody(UpdateAccountSchema, {
+      inbound_callback: "https://your-app.com/webhooks/omniflow/inbound",
+      recipient_limits: { per_hour: 10 },
+      retention_days: 30,
+    }),
+  },
   responses: {
-    200: { content: { "application/json": { schema: AccountSchema } }, description: "The account, updated" },
+    200: { content: { "application/json": { schema: AccountSchema } }, description: "The account, changed" },
     ...commonErrors,
     ...bodyErrors,
   },

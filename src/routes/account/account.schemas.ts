@@ -1,4 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { RETENTION_DAYS } from "../../domain/retention.ts";
+import { wholeNumber } from "../../domain/whole-number.ts";
+
+/** A per-recipient limit above this would not limit anything a pumping attack needs. */
+const RECIPIENT_LIMIT_MAX = 10_000;
 
 export const AccountSchema = z
   .object({
@@ -17,20 +22,31 @@ export const AccountSchema = z
       .nullable()
       .openapi({ description: "Where inbound messages are posted as message.received events (set with POST /v1/account)", example: null }),
     created_at: z.number().int(),
+    recipient_limits: z.object({
+      per_hour: z.number().int().nullable().openapi({ description: "Messages per recipient per hour; null: no limit", example: 10 }),
+    }),
+    retention_days: z.number().int().openapi({ description: "Messages older than this are deleted with their content and events", example: 400 }),
   })
   .openapi("Account");
 
 /** A roll takes no parameters; one sent anyway (a misspelled option, say) is refused, not ignored. */
 export const RollSecretSchema = z.object({}).strict();
 
-/** POST /v1/account: what an account may change about itself. */
-export const UpdateAccountSchema = z
-  .object({
-    inbound_callback: z.string().max(2048).openapi({
-      description:
-        "Where inbound messages are posted (message.received, signed like status callbacks); the same URL rules as status_callback. An empty string removes it.",
-      example: "https://your-app.com/webhooks/omniflow/inbound",
-    }),
-  })
-  .partial()
-  .strict();
+/** The body of POST /v1/account: the settings given change, the others stay. */
+export const UpdateAccountSchema = z.strictObject({
+  inbound_callback: z.string().max(2048).optional().openapi({
+    description:
+      "Where inbound messages are posted (message.received, signed like status callbacks); the same URL rules as status_callback. An empty string removes it.",
+    example: "https://your-app.com/webhooks/omniflow/inbound",
+  }),
+  recipient_limits: z
+    .strictObject({
+      // null (or "" in a form body, which cannot say null) turns the limit off.
+      per_hour: z.preprocess((value) => (value === "" ? null : value), wholeNumber(1, RECIPIENT_LIMIT_MAX).nullable()),
+    })
+    .optional()
+    .openapi({ description: "Messages per recipient (phone number or email address) per hour; null turns the limit off (the default)" }),
+  retention_days: wholeNumber(RETENTION_DAYS.min, RETENTION_DAYS.max)
+    .optional()
+    .openapi({ description: `Days messages are kept (${RETENTION_DAYS.min}-${RETENTION_DAYS.max}, default ${RETENTION_DAYS.default})` }),
+});

@@ -20,7 +20,7 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
     const parsed = await createMessageSchema.safeParseAsync(body);
     if (!parsed.success) return null;
     const input = parsed.data;
-    return { reads: readsForCreate(input, mode), prepared: (reads) => ({ input, reads }) };
+    return { reads: readsForCreate(input, mode), recipient: input.to, prepared: (reads) => ({ input, reads }) };
   },
 
   dailyCappedChannel(body) {

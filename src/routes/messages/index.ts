@@ -10,6 +10,7 @@ export const messagesRouter = createRouter()
   .openapi(routes.retrieve, handlers.retrieve)
   .openapi(routes.listEvents, handlers.listEvents)
   .openapi(routes.retryWebhook, handlers.retryWebhook)
-  .openapi(routes.cancel, handlers.cancel);
+  .openapi(routes.cancel, handlers.cancel)
+  .openapi(routes.redact, handlers.redact);
 
 messagesRouter.openAPIRegistry.registerWebhook(routes.statusWebhook);

@@ -12,6 +12,7 @@ import type { AppRouteHandler } from "../../http/router.ts";
 import { cancelMessage } from "../../services/cancel.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { createMessage, prepareMessage } from "../../services/messages.ts";
+import { redactMessage } from "../../services/retention.ts";
 import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
 import type * as routes from "./messages.routes.ts";
 import { MessageFiltersSchema } from "./messages.schemas.ts";
@@ -64,6 +65,13 @@ export const cancel: AppRouteHandler<typeof routes.cancel> = async (c) => {
   const result = await cancelMessage(c.env, row);
   if (!result.ok) throw errors.problem(result.problem, 409);
   return c.json(result.value, 200);
+};
+
+export const redact: AppRouteHandler<typeof routes.redact> = async (c) => {
+  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const result = await redactMessage(c.env, row);
+  if (!result.ok) throw errors.problem(result.problem, 409);
+  return c.json(toMessageObject(result.value), 200);
 };
 
 function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): MessageFilters {

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { normalizeRecipient } from "../../domain/address.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { channelSchema, contentShapes } from "../../domain/message.ts";
+import { CONTENT_RETENTIONS } from "../../domain/retention.ts";
 import { STATUSES } from "../../domain/status.ts";
 import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
 import { smsSizeFields } from "./preview.schemas.ts";
@@ -18,9 +19,17 @@ export const MessageSchema = z
     to: z.string().openapi({ example: "+919876543210" }),
     from: z.string().openapi({ example: "omni_verify" }),
     // Documented by its shapes; required (a bare custom schema would read as optional).
+    // null once redacted; typed for the document by hand (a custom schema has no type of its own).
     content: z
-      .custom<Record<string, unknown>>((value) => value !== undefined)
-      .openapi({ type: "object", anyOf: contentShapes("output").map(asOpenApiSchema), example: { template_id: "auth_otp", variables: { code: "849201" } } }),
+      .custom<Record<string, unknown> | null>((value) => value !== undefined)
+      .openapi({
+        type: ["object", "null"],
+        anyOf: [...contentShapes("output").map(asOpenApiSchema), { type: "null" }],
+        description: "The content as given; null once the message is redacted (content_retention discard, or POST /v1/messages/:id/redact)",
+        example: { template_id: "auth_otp", variables: { code: "849201" } },
+      }),
+    content_retention: z.enum(CONTENT_RETENTIONS).openapi({ description: "discard: the content is removed once the message is final" }),
+    redacted_at: z.number().int().nullable().openapi({ description: "Unix seconds: when the content was removed", example: null }),
     status: z.enum(STATUSES),
     status_callback: z.string().nullable().openapi({ example: "https://your-app.com/webhooks/omniflow" }),
     created_at: z.number().int().openapi({ description: "Unix seconds", example: 1718329481 }),
@@ -163,6 +172,8 @@ const exampleMessage = {
   to: "+919876543210",
   from: "omni_verify",
   content: { template_id: "auth_otp", variables: { code: "849201" } },
+  content_retention: "retain",
+  redacted_at: null,
   status: "queued",
   status_callback: "https://your-app.com/webhooks/omniflow",
   created_at: 1718329481,
@@ -208,6 +219,7 @@ export const examples = {
   created: exampleMessage,
   canceled: { ...exampleMessage, status: "canceled", send_at: 1718415881 },
   delivered: deliveredMessage,
+  redacted: { ...deliveredMessage, content: null, content_retention: "discard", redacted_at: 1718329484 },
   event: {
     id: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f",
     object: "event",

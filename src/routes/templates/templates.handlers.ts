@@ -20,6 +20,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
     sms: input.sms ?? null,
     whatsapp: input.whatsapp ?? null,
     email: input.email ?? null,
+    contentRetention: input.content_retention ?? "retain",
     createdAt: now,
     updatedAt: now,
   });
@@ -37,15 +38,15 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
-  const input = await validBody(c, updateTemplateSchema);
-  const changes = Object.fromEntries(Object.entries(input).filter(([, body]) => body !== undefined));
+  const { content_retention: contentRetention, ...bodies } = await validBody(c, updateTemplateSchema);
+  const changes = Object.fromEntries(Object.entries(bodies).filter(([, body]) => body !== undefined));
   const db = database(c.env.DB);
   const accountId = c.get("account").id;
   const current = await findTemplate(db, accountId, id);
   if (!current) throw errors.notFound("template", id);
   const problem = bodiesProblem({ ...current, ...changes });
   if (problem) throw errors.invalidRequest("parameter_invalid", problem);
-  const row = await updateTemplate(db, accountId, id, changes, unixSeconds());
+  const row = await updateTemplate(db, accountId, id, { ...changes, ...(contentRetention ? { contentRetention } : {}) }, unixSeconds());
   // Deleted between the read and the write.
   if (!row) throw errors.notFound("template", id);
   await tellGate(c.env, accountId, { templates: [id] });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { TEMPLATE_ID } from "../../domain/message.ts";
+import { CONTENT_RETENTIONS } from "../../domain/retention.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
 import { renderedShapes, smsSizeFields } from "../messages/preview.schemas.ts";
 
@@ -19,6 +20,9 @@ export const TemplateSchema = z
     whatsapp: WhatsappBodySchema.nullable(),
     email: EmailBodySchema.nullable(),
     variables: z.array(z.string()).openapi({ description: "Every variable the bodies use", example: ["code"] }),
+    content_retention: z
+      .enum(CONTENT_RETENTIONS)
+      .openapi({ description: "The content_retention of messages sent with this template that do not give their own", example: "discard" }),
     created_at: z.number().int().openapi({ example: 1718329481 }),
     updated_at: z.number().int().openapi({ example: 1718329481 }),
   })

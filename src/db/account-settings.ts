@@ -1,0 +1,29 @@
+// What an account changes of its own settings through the API: its country
+// permissions, its per-recipient limit and its retention. Each write returns
+// the account as stored, for the answer and for its gate.
+import { eq, sql } from "drizzle-orm";
+import type { Account } from "../domain/account.ts";
+import type { GeoSetting } from "../domain/geo.ts";
+import type { Database } from "./client.ts";
+import { accounts } from "./schema.ts";
+
+/**
+ * Merges the changes into the stored overrides in one statement (JSON merge
+ * patch: a null drops the country's override), so concurrent changes of
+ * different countries both land.
+ */
+export async function patchGeoPermissions(db: Database, accountId: string, patch: Record<string, GeoSetting | null>): Promise<Account | undefined> {
+  const [row] = await db
+    .update(accounts)
+    .set({ geoPermissions: sql`json_patch(coalesce(${accounts.geoPermissions}, '{}'), ${JSON.stringify(patch)})` })
+    .where(eq(accounts.id, accountId))
+    .returning();
+  return row;
+}
+
+export type AccountSettings = Partial<Pick<Account, "recipientLimitPerHour" | "retentionDays">>;
+
+export async function updateAccountSettings(db: Database, accountId: string, settings: AccountSettings): Promise<Account | undefined> {
+  const [row] = await db.update(accounts).set(settings).where(eq(accounts.id, accountId)).returning();
+  return row;
+}

@@ -1,0 +1,38 @@
+// D1 side of content retention and message retention: a redacted row, and the
+// messages past their account's retention_days.
+import { eq, inArray, sql } from "drizzle-orm";
+import { RETENTION_DAYS } from "../domain/retention.ts";
+import type { Database } from "./client.ts";
+import { accounts, messages } from "./schema.ts";
+
+/** Empties the row's content (the API then shows null) and stamps when. */
+export async function redactMessageRow(db: Database, messageId: string, redactedAt: number): Promise<void> {
+  // A fallback step's own content and rendering go too; its channel, address and sender stay.
+  const fallback = sql`(SELECT json_group_array(json_set(value, '$.content', json('null'), '$.rendered', json('null'))) FROM json_each(${messages.fallback}))`;
+  await db
+    .update(messages)
+    .set({ content: {}, rendered: null, fallback: sql`CASE WHEN ${messages.fallback} IS NULL THEN NULL ELSE ${fallback} END`, redactedAt })
+    .where(eq(messages.id, messageId));
+}
+
+/**
+ * Up to `limit` messages older than their account's retention_days. Ids are msg_ + a UUIDv7 whose first 12 hex digits are its
+ * creation time in ms, so "created before the cut-off" is an id range on the
+ * (account_id, id) index: each account's expired messages are found without
+ * scanning its others. printf builds the cut-off id (as firstIdAt does).
+ */
+export async function expiredMessageIds(db: Database, nowSeconds: number, limit: number): Promise<string[]> {
+  const days = sql`coalesce(${accounts.retentionDays}, ${RETENTION_DAYS.default})`;
+  // Clamped at 0: printf would write a negative cut-off as a huge hex number, past every id.
+  const cutoffId = sql`printf('msg_%012x', max(0, (${nowSeconds} - ${days} * 86400) * 1000))`;
+  const rows = await db
+    .select({ id: messages.id })
+    .from(accounts)
+    .innerJoin(messages, sql`${messages.accountId} = ${accounts.id} AND ${messages.id} < ${cutoffId}`)
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+export async function deleteMessages(db: Database, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.delete(messages).where(inArray(messages.id, ids));
+}

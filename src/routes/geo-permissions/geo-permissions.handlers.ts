@@ -1,0 +1,17 @@
+import type { Account } from "../../domain/account.ts";
+import { geoCountries, numberTypeSettings, updateGeoPermissionsSchema } from "../../domain/geo.ts";
+import { validBody } from "../../http/body.ts";
+import type { AppRouteHandler } from "../../http/router.ts";
+import { changeGeoPermissions } from "../../services/account-settings.ts";
+import type * as routes from "./geo-permissions.routes.ts";
+
+function toGeoPermissions(account: Account) {
+  return { object: "geo_permissions" as const, countries: geoCountries(account), number_types: numberTypeSettings(account) };
+}
+
+export const retrieve: AppRouteHandler<typeof routes.retrieve> = (c) => c.json(toGeoPermissions(c.get("account")), 200);
+
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
+  const { countries } = await validBody(c, updateGeoPermissionsSchema);
+  return c.json(toGeoPermissions(await changeGeoPermissions(c.env, c.get("account"), countries)), 200);
+};

@@ -1,0 +1,62 @@
+// Content retention on demand (POST /v1/messages/:id/redact), and the
+// maintenance run's deletion of messages past their account's retention_days.
+import { database } from "../db/client.ts";
+import { deleteMessages, expiredMessageIds, redactMessageRow } from "../db/retention.ts";
+import { messageStatusStub } from "../delivery/message-status.ts";
+import { unixSeconds } from "../domain/ids.ts";
+import type { Message } from "../domain/message.ts";
+import { fail, type Result, succeed } from "../domain/result.ts";
+import { isFinal } from "../domain/retention.ts";
+import { logger } from "../log.ts";
+
+/** The message with its content removed; a problem when it is not final yet (its content is still needed to send it). */
+export async function redactMessage(env: Env, row: Message): Promise<Result<Message>> {
+  if (row.redactedAt) return succeed(row);
+  const outcome = await messageStatusStub(env, row.id).redact();
+  const status = outcome.kind === "no_state" ? row.status : outcome.status;
+  if (outcome.kind === "not_final" || !isFinal(status)) {
+    return fail("", "message_not_final", `Message ${row.id} is ${status}: only a delivered, undelivered or failed message can be redacted.`);
+  }
+  let redactedAt: number;
+  if (outcome.kind === "redacted") redactedAt = outcome.redactedAt;
+  else {
+    // Final in D1 without an object's state (nothing to redact there): the row alone.
+    redactedAt = unixSeconds();
+    await redactMessageRow(database(env.DB), row.id, redactedAt);
+  }
+  return succeed({ ...row, status, content: {}, rendered: null, redactedAt });
+}
+
+/**
+ * Messages deleted per chunk: one D1 statement binds at most 100 parameters
+ * (the DELETE binds every id), and each message's object is called at once,
+ * so a chunk is 50 Durable Object calls and two short D1 statements.
+ */
+const DELETE_CHUNK = 50;
+/**
+ * Chunks per run of the every-minute cron: 500 messages a minute (720,000 a
+ * day) stays far below a Worker invocation's 1,000 subrequests, and each D1
+ * statement is short, so the API's own queries never wait long behind it.
+ */
+const DELETE_CHUNKS_PER_RUN = 10;
+
+/** Deletes messages past their account's retention_days, with their objects' storage, in bounded chunks; how many. */
+export async function deleteExpiredMessages(env: Env, nowMs: number, chunk = DELETE_CHUNK, chunks = DELETE_CHUNKS_PER_RUN): Promise<number> {
+  const db = database(env.DB);
+  let deleted = 0;
+  for (let i = 0; i < chunks; i++) {
+    const ids = await expiredMessageIds(db, unixSeconds(nowMs), chunk);
+    if (ids.length === 0) break;
+    // The objects first: a message whose object could not be emptied keeps its row, and the next run tries again.
+    const forgotten = await Promise.allSettled(ids.map((id) => messageStatusStub(env, id).forget()));
+    const done = ids.filter((_, index) => forgotten[index]!.status === "fulfilled");
+    await deleteMessages(db, done);
+    deleted += done.length;
+    if (done.length < ids.length) {
+      logger.warn("retention_objects_not_emptied", { count: ids.length - done.length });
+      break;
+    }
+    if (ids.length < chunk) break;
+  }
+  return deleted;
+}
