@@ -14,11 +14,10 @@
 // sandbox's reports live in the state and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
 import { backoffSeconds } from "../domain/backoff.ts";
-import { type CancelDecision, cancelDecision, EXPIRED, handOffKey, isExpired, lastStep, remainingValiditySeconds } from "../domain/failover.ts";
+import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
 import type { Message, MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
-import { providerFor } from "../providers/index.ts";
-import type { Receipt, SendResult } from "../providers/provider.ts";
+import type { Receipt } from "../providers/provider.ts";
 import {
   type DeliveryOutcome,
   HANDOFF_LEASE_MS,
@@ -36,16 +35,9 @@ import { type DeliveryState, MessageStore, type NewEvent, type SigningSecrets } 
 import { emptyStorage, Redaction, type RedactOutcome } from "./redaction.ts";
 import { StatusChanges, startAttempt } from "./status-change.ts";
 import { StatusProjection } from "./status-projection.ts";
+import { sendStep } from "./step-send.ts";
 import { suppressFromOutcome } from "./suppression-feed.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
-
-/** A fallback step whose recipient was suppressed at create: skipped, recorded as a failed attempt. */
-const SUPPRESSED_STEP: SendResult = {
-  ok: false,
-  retryable: false,
-  code: "recipient_suppressed",
-  message: "The step's recipient is on your suppression list: skipped.",
-};
 
 /** The Durable Object of one message: one instance per message id. */
 export function messageStatusStub(env: Env, messageId: string) {
@@ -99,21 +91,7 @@ export class MessageStatus extends DurableObject<Env> {
     state.handoffStartedAt = now;
     this.store.saveState(state);
 
-    const provider = providerFor(this.env, message.mode, target.channel);
-    const request = {
-      messageId: message.id,
-      idempotencyKey: handOffKey(message.id, step),
-      to: target.to,
-      from: target.from,
-      fromId: target.fromId ?? undefined,
-      attempt: state.handoffAttempts,
-    };
-    const validitySeconds = remainingValiditySeconds(message.expiresAt, now);
-    const result = target.suppressed
-      ? SUPPRESSED_STEP
-      : target.rendered
-        ? await provider.send({ ...request, content: target.rendered, ...(validitySeconds === undefined ? {} : { validitySeconds }) })
-        : { ok: false as const, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
+    const { provider, result } = await sendStep(this.env, message, step, target, state.handoffAttempts, now);
 
     const current = this.store.state()!;
     current.handoffStartedAt = null;

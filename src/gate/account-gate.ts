@@ -17,25 +17,22 @@ import { DurableObject } from "cloudflare:workers";
 import { accountWithKeys, type GateKey } from "../db/accounts.ts";
 import { touchApiKey } from "../db/api-keys.ts";
 import { database } from "../db/client.ts";
-import { type CreateReadResults, type CreateReads, type Recipient, readForCreate } from "../db/messages.ts";
+import type { CreateReadResults, CreateReads } from "../db/messages.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
-import type { Sender } from "../domain/sender.ts";
-import type { Template } from "../domain/template.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
+import { CreateReadsCache } from "./create-reads.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
-import { MAX_PRELOADED, SuppressionCache, type SuppressionChange } from "./suppression-cache.ts";
+import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
 
 const RELOAD_AFTER_MS = 10_000;
 /** An unknown key reloads the keys at most this often (a burst of bad keys costs one D1 read a second). */
 const UNKNOWN_KEY_RELOAD_MS = 1_000;
-/** Cached create reads per kind; past it the cache starts over (an account with endless distinct `from`s). */
-const MAX_CACHED_READS = 1_000;
 /** A key's last_used_at is kept to the minute: at most one D1 write a minute per key, off the request path. */
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
@@ -99,9 +96,7 @@ export class AccountGate extends DurableObject<Env> {
   // Bumped by every change: a D1 read that started before a change must not
   // fill the cache with what it read.
   #generation = 0;
-  readonly #templates = new Map<string, Template>();
-  readonly #senders = new Map<string, Sender[]>();
-  readonly #suppressions = new SuppressionCache();
+  readonly #creates = new CreateReadsCache(this.env, () => this.#generation);
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -145,7 +140,7 @@ export class AccountGate extends DurableObject<Env> {
       this.#recipients.release(recipient.recipient);
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
-    const reads = request.reads ? await this.#reads(account.id, request.reads) : null;
+    const reads = request.reads ? await this.#creates.read(account.id, request.reads) : null;
     return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
   }
 
@@ -172,11 +167,7 @@ export class AccountGate extends DurableObject<Env> {
   changed(change: GateChange): void {
     this.#generation++;
     if (change.keys || change.account) this.#loaded = null;
-    for (const id of change.templates ?? []) this.#templates.delete(id);
-    for (const channel of change.senders ?? []) {
-      for (const key of this.#senders.keys()) if (key.startsWith(`${channel}|`)) this.#senders.delete(key);
-    }
-    this.#suppressions.apply(change.suppressions ?? []);
+    this.#creates.changed(change);
   }
 
   /**
@@ -191,10 +182,7 @@ export class AccountGate extends DurableObject<Env> {
       .then((row) => {
         const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
-        this.#templates.clear();
-        this.#senders.clear();
-        if (row && generation === this.#generation) this.#suppressions.load(row.suppressions);
-        else this.#suppressions.clear();
+        this.#creates.reset(row && generation === this.#generation ? row.suppressions : null);
         return loaded;
       })
       .finally(() => {
@@ -203,63 +191,11 @@ export class AccountGate extends DurableObject<Env> {
     this.#loading = { generation, promise };
     return promise;
   }
-
-  /** A create's reads, from the cache or, for what it lacks, from D1 in one round trip. */
-  async #reads(accountId: string, reads: CreateReads): Promise<CreateReadResults> {
-    const { templateId } = reads;
-    const template = templateId === undefined ? undefined : this.#templates.get(templateId);
-    // The message's senders and recipient and each fallback step's, alike.
-    const senderReads = [reads.senders, ...(reads.stepSenders ?? [])];
-    const keys = senderReads.map((read) => read && `${read.channel}|${read.address ?? ""}`);
-    const cached = keys.map((key) => (key === undefined ? [] : this.#senders.get(key)));
-    const recipients = [reads.recipient, ...(reads.stepRecipients ?? [])];
-    const known = recipients.map((recipient) => (recipient ? this.#suppressions.lookup(recipient) : false));
-    const lacking = (i: number) => (cached[i] === undefined ? senderReads[i] : undefined);
-    const unknown = recipients.filter((recipient, i) => recipient && known[i] === undefined) as Recipient[];
-    const missing: CreateReads = {
-      templateId: templateId !== undefined && !template ? templateId : undefined,
-      senders: lacking(0),
-      recipient: unknown[0] === reads.recipient ? reads.recipient : undefined,
-      ...(reads.stepSenders ? { stepSenders: reads.stepSenders.map((_, i) => lacking(i + 1)) } : {}),
-      stepRecipients: unknown.filter((recipient) => recipient !== reads.recipient),
-    };
-    const answer = (found: (Sender[] | undefined)[], suppressed: (boolean | undefined)[], loadedTemplate?: Template): CreateReadResults => ({
-      template: template ?? loadedTemplate,
-      senders: found[0] ?? [],
-      suppressed: suppressed[0] ?? false,
-      ...(reads.stepSenders ? { stepSenders: found.slice(1).map((pool) => pool ?? []) } : {}),
-      ...(reads.stepRecipients ? { stepSuppressed: suppressed.slice(1).map((answer) => answer ?? false) } : {}),
-    });
-    if (missing.templateId === undefined && cached.every((pool) => pool !== undefined) && unknown.length === 0) return answer(cached, known);
-    const generation = this.#generation;
-    const loaded = await readForCreate(database(this.env.DB), accountId, missing);
-    const loadedPools = [loaded.senders, ...(loaded.stepSenders ?? [])];
-    const found = cached.map((pool, i) => pool ?? loadedPools[i] ?? []);
-    const loadedAnswers = new Map<Recipient, boolean>();
-    if (missing.recipient) loadedAnswers.set(missing.recipient, loaded.suppressed);
-    for (const [i, recipient] of (missing.stepRecipients ?? []).entries()) loadedAnswers.set(recipient, loaded.stepSuppressed?.[i] ?? false);
-    const suppressed = recipients.map((recipient, i) => known[i] ?? (recipient ? loadedAnswers.get(recipient) : false));
-    if (generation === this.#generation) {
-      if (missing.templateId !== undefined && loaded.template) cache(this.#templates, missing.templateId, loaded.template);
-      // Only what exists is cached (as for templates): a sender added straight
-      // in D1 (the operator's binding) then works on its first use.
-      keys.forEach((key, i) => {
-        if (key !== undefined && cached[i] === undefined && found[i]!.length > 0) cache(this.#senders, key, found[i]!);
-      });
-      for (const [recipient, answer] of loadedAnswers) this.#suppressions.remember(recipient, answer);
-    }
-    return answer(found, suppressed, loaded.template);
-  }
 }
 
 /** The account's key with this hash, compared in constant time. */
 function matchingKey(loaded: Loaded, hash: string): GateKey | undefined {
   return loaded.keys.find((key) => timingSafeEqualStrings(hash, key.hash));
-}
-
-function cache<T>(map: Map<string, T>, key: string, value: T): void {
-  if (map.size >= MAX_CACHED_READS) map.clear();
-  map.set(key, value);
 }
 
 /**

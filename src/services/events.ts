@@ -7,7 +7,10 @@ import { fail, type Result, succeed } from "../domain/result.ts";
 export async function messageEvents(env: Env, message: Message) {
   const stored = await messageStatusStub(env, message.id).events();
   // An inbound message's object logs its arrival itself (message.received).
-  const created = message.direction === "inbound" ? [] : [{ at: message.createdAt * 1000, type: "message.created", data: { status: "queued", source: "api" } }];
+  const created =
+    message.direction === "inbound"
+      ? []
+      : [{ at: message.createdAt * 1000, type: "message.created", data: { status: message.sendAt === null ? "queued" : "scheduled", source: "api" } }];
   return [...created, ...stored].map((event) => ({
     object: "message_event" as const,
     type: event.type,

@@ -28,6 +28,9 @@ describe("scheduled messages", () => {
     const created = await createMessage(account, smsBody({ send_at: sendAt, status_callback: receiver.url }));
     expect(created).toMatchObject({ status: "scheduled", send_at: sendAt, expires_at: null });
     expect(await getMessage(account, created.id)).toMatchObject({ status: "scheduled" });
+    // Its event log starts where the message did: scheduled.
+    const events = await (await api(`/v1/messages/${created.id}/events`, { key: account.key })).json<{ data: { type: string; data: object }[] }>();
+    expect(events.data[0]).toMatchObject({ type: "message.created", data: { status: "scheduled" } });
     const stub = messageStatusStub(env, created.id);
     expect(await handOffs(stub)).toEqual([]);
 

@@ -1,0 +1,34 @@
+// One hand-off attempt of one step of a message: the provider call, with the
+// step's own idempotency key and the message's remaining validity. A step
+// whose recipient was suppressed at create is not sent: it fails as skipped.
+import { handOffKey, remainingValiditySeconds, type StepTarget } from "../domain/failover.ts";
+import type { Message } from "../domain/message.ts";
+import { providerFor } from "../providers/index.ts";
+import type { SendResult } from "../providers/provider.ts";
+
+const SUPPRESSED_STEP: SendResult = {
+  ok: false,
+  retryable: false,
+  code: "recipient_suppressed",
+  message: "The step's recipient is on your suppression list: skipped.",
+};
+
+const NO_CONTENT: SendResult = { ok: false, retryable: false, code: "template_not_found", message: "The message has no content its provider can send." };
+
+export async function sendStep(env: Env, message: Message, step: number, target: StepTarget, attempt: number, now: number) {
+  const provider = providerFor(env, message.mode, target.channel);
+  if (target.suppressed) return { provider, result: SUPPRESSED_STEP };
+  if (!target.rendered) return { provider, result: NO_CONTENT };
+  const validitySeconds = remainingValiditySeconds(message.expiresAt, now);
+  const result = await provider.send({
+    messageId: message.id,
+    idempotencyKey: handOffKey(message.id, step),
+    to: target.to,
+    from: target.from,
+    fromId: target.fromId ?? undefined,
+    attempt,
+    content: target.rendered,
+    ...(validitySeconds === undefined ? {} : { validitySeconds }),
+  });
+  return { provider, result };
+}
