@@ -25,6 +25,8 @@ const STAGE_DRAIN_MS = 15_000;
 const LIFE_MESSAGES = 20;
 /** The far-database mode's wait before every D1, Durable Object and Queue call. */
 const FAR_DELAY_MS = 100;
+/** A message whose first step fails at hand-off and whose one fallback step is delivered. */
+const WHATSAPP_TO_SMS = { channel: "WHATSAPP", to: "+15005550004", content: { text: "Your code is 849201" }, fallback: [{ channel: "SMS" }] };
 /** Closed-loop connections for the create while the pipeline runs (issue 13's figure). */
 const PIPELINE_CONNECTIONS = 16;
 
@@ -217,6 +219,8 @@ async function main(): Promise<Results> {
     email: await lifeCost(counted, receiver, email, "message.delivered", LIFE_MESSAGES),
     // The sandbox reports WhatsApp messages read after delivered: their life ends there.
     whatsapp: await lifeCost(counted, receiver, whatsapp, "message.read", LIFE_MESSAGES),
+    // Issue 15: WhatsApp to the sandbox's "not on WhatsApp" number, failing over to SMS, which is delivered.
+    "whatsapp -> sms fallback": await lifeCost(counted, receiver, WHATSAPP_TO_SMS, "message.delivered", LIFE_MESSAGES),
   };
   await counting.stop();
   await receiver.close();

@@ -139,7 +139,7 @@ export interface paths {
         put?: never;
         /**
          * Remove a message's content
-         * @description Removes the content, variables and rendered text of a final (delivered, undelivered or failed) message from storage and from its event log's callbacks; `content` becomes null and `redacted_at` is set. Status, timestamps and error stay. A message not final yet is a 409 `message_not_final`. Redacting a redacted message changes nothing.
+         * @description Removes the content, variables and rendered text of a final (delivered, read, undelivered, failed, canceled or expired) message from storage and from its event log's callbacks; `content` becomes null and `redacted_at` is set. Status, timestamps and error stay. A message not final yet is a 409 `message_not_final`. Redacting a redacted message changes nothing.
          */
         post: operations["redactMessage"];
         delete?: never;
@@ -1450,7 +1450,7 @@ export interface operations {
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
                     /**
-                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @description discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
@@ -1510,7 +1510,7 @@ export interface operations {
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
                     /**
-                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @description discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
@@ -1764,7 +1764,7 @@ export interface operations {
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
                     /**
-                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @description discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
@@ -1824,7 +1824,7 @@ export interface operations {
                     /** @description When to send: Unix seconds or ISO 8601, from now to 35 days ahead. Until then the message is scheduled and can be canceled. */
                     send_at?: number | string;
                     /**
-                     * @description discard: the content is removed once the message is final (delivered, undelivered or failed). Default: the template's, else retain.
+                     * @description discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";

@@ -141,7 +141,7 @@ export const redact = createRoute({
   tags: ["Messages"],
   summary: "Remove a message's content",
   description:
-    "Removes the content, variables and rendered text of a final (delivered, undelivered or failed) message from storage and from its event log's callbacks; `content` becomes null and `redacted_at` is set. Status, timestamps and error stay. A message not final yet is a 409 `message_not_final`. Redacting a redacted message changes nothing.",
+    "Removes the content, variables and rendered text of a final (delivered, read, undelivered, failed, canceled or expired) message from storage and from its event log's callbacks; `content` becomes null and `redacted_at` is set. Status, timestamps and error stay. A message not final yet is a 409 `message_not_final`. Redacting a redacted message changes nothing.",
   request: { params: MessageIdParams },
   responses: {
     200: { content: json(MessageSchema, examples.redacted), description: "The message, redacted" },
@@ -150,7 +150,7 @@ export const redact = createRoute({
     409: errorResponse(
       "The message is not final yet (message_not_final)",
       errors.problem(
-        { param: "", code: "message_not_final", message: "Message msg_... is queued: only a delivered, undelivered or failed message can be redacted." },
+        { param: "", code: "message_not_final", message: "Message msg_... is queued: only a final message (delivered, read, undelivered, failed, canceled or expired) can be redacted." },
         409,
       ),
     ),
