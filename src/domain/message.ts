@@ -112,7 +112,8 @@ export const createMessageSchema = z
     max_segments: maxSegmentsSchema.optional(),
     ...deliveryControlFields,
     content_retention: contentRetentionSchema.optional().meta({
-      description: "discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.",
+      description:
+        "discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.",
     }),
   })
   .transform((input, ctx) => {

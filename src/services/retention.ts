@@ -15,7 +15,11 @@ export async function redactMessage(env: Env, row: Message): Promise<Result<Mess
   const outcome = await messageStatusStub(env, row.id).redact();
   const status = outcome.kind === "no_state" ? row.status : outcome.status;
   if (outcome.kind === "not_final" || !isFinal(status)) {
-    return fail("", "message_not_final", `Message ${row.id} is ${status}: only a final message (delivered, read, undelivered, failed, canceled or expired) can be redacted.`);
+    return fail(
+      "",
+      "message_not_final",
+      `Message ${row.id} is ${status}: only a final message (delivered, read, undelivered, failed, canceled or expired) can be redacted.`,
+    );
   }
   let redactedAt: number;
   if (outcome.kind === "redacted") redactedAt = outcome.redactedAt;

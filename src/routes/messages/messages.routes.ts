@@ -150,7 +150,11 @@ export const redact = createRoute({
     409: errorResponse(
       "The message is not final yet (message_not_final)",
       errors.problem(
-        { param: "", code: "message_not_final", message: "Message msg_... is queued: only a final message (delivered, read, undelivered, failed, canceled or expired) can be redacted." },
+        {
+          param: "",
+          code: "message_not_final",
+          message: "Message msg_... is queued: only a final message (delivered, read, undelivered, failed, canceled or expired) can be redacted.",
+        },
         409,
       ),
     ),
