@@ -139,14 +139,28 @@ export async function stuckQueuedMessageIds(db: Database, before: number, limit:
   return rows.map((row) => row.id);
 }
 
-/** Records that these messages were just handed to the Queue again. */
+// The same for scheduled rows (messages_scheduled_idx).
+const isScheduled = sql`${messages.status} = 'scheduled'`;
+
+/** Scheduled messages whose send time passed before `before` (Unix seconds), untouched since, oldest first. */
+export async function overdueScheduledMessages(db: Database, before: number, limit: number): Promise<{ id: string; sendAt: number }[]> {
+  const rows = await db
+    .select({ id: messages.id, sendAt: messages.sendAt })
+    .from(messages)
+    .where(and(isScheduled, lte(messages.sendAt, before), lte(messages.updatedAt, before)))
+    .orderBy(asc(messages.sendAt))
+    .limit(limit);
+  return rows.map((row) => ({ id: row.id, sendAt: row.sendAt ?? 0 }));
+}
+
+/** Records that these queued (or scheduled) messages were just driven again: their grace period starts over. */
 export async function markRequeued(db: Database, ids: string[], now: number): Promise<void> {
   // One bound parameter for the whole list: D1 caps a query at 100.
   const idList = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
   await db
     .update(messages)
     .set({ updatedAt: now })
-    .where(and(isQueued, inArray(messages.id, idList)));
+    .where(and(sql`${messages.status} IN ('queued', 'scheduled')`, inArray(messages.id, idList)));
 }
 
 const signingColumns = {

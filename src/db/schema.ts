@@ -155,6 +155,8 @@ export const messages = sqliteTable(
     index("messages_account_direction_idx").on(t.accountId, t.direction, t.id),
     // Only the (few) queued rows: what the reconciler scans every minute.
     index("messages_queued_idx").on(t.updatedAt).where(sql`${t.status} = 'queued'`),
+    // Only the scheduled rows: the reconciler's look for a send time that passed without its alarm.
+    index("messages_scheduled_idx").on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
   ],
 );
 

@@ -7,11 +7,16 @@
 // that was in fact enqueued (just slow) may so be enqueued twice: its Durable
 // Object hands it to a provider at most once, so that is harmless, and the
 // grace can be short: it only spares a healthy Queue needless duplicates.
+// A scheduled message waits for its object's alarm instead of a job: one whose
+// send time passed while its row still says `scheduled` (the create could not
+// arm the alarm after its insert) has the alarm armed again; an object that
+// already sent or canceled it ignores that.
 import { database } from "../db/client.ts";
-import { markRequeued, stuckQueuedMessageIds } from "../db/messages.ts";
+import { markRequeued, overdueScheduledMessages, stuckQueuedMessageIds } from "../db/messages.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { logger } from "../log.ts";
 import { deliveryJob } from "./job.ts";
+import { messageStatusStub } from "./message-status.ts";
 
 export const RECONCILE = {
   /** Long enough for a healthy Queue to have picked a message up (well under a second); duplicates are harmless. */
@@ -30,5 +35,18 @@ export async function reenqueueStuckMessages(env: Env, nowMs: number): Promise<s
   // Restarts their grace period, so a slow Queue does not get them every minute.
   await markRequeued(db, ids, now);
   logger.info("messages_requeued", { count: ids.length, message_ids: ids });
+  return ids;
+}
+
+/** Re-arms the send alarm of up to one batch of scheduled messages whose time passed unseen; returns their ids. */
+export async function rearmOverdueScheduled(env: Env, nowMs: number): Promise<string[]> {
+  const db = database(env.DB);
+  const now = unixSeconds(nowMs);
+  const due = await overdueScheduledMessages(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
+  if (due.length === 0) return [];
+  await Promise.all(due.map(({ id, sendAt }) => messageStatusStub(env, id).schedule(id, sendAt * 1000)));
+  const ids = due.map((message) => message.id);
+  await markRequeued(db, ids, now);
+  logger.info("scheduled_rearmed", { count: ids.length, message_ids: ids });
   return ids;
 }

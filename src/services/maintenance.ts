@@ -3,7 +3,7 @@ import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from "../auth/console-token
 import { database } from "../db/client.ts";
 import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
-import { reenqueueStuckMessages } from "../delivery/reconcile.ts";
+import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { deleteExpiredMessages } from "./retention.ts";
 
@@ -27,6 +27,7 @@ export async function pruneIdempotencyKeys(env: Env, nowMs: number): Promise<num
 export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
   const results = await Promise.allSettled([
     reenqueueStuckMessages(env, nowMs),
+    rearmOverdueScheduled(env, nowMs),
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(database(env.DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, nowMs),

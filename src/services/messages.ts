@@ -149,12 +149,17 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
 async function schedule(env: Env, db: ReturnType<typeof database>, row: Message, sendAt: number): Promise<Result<Message>> {
-  // One more try on a fresh stub if the first call fails: without its alarm a scheduled message would never go out.
+  // One more try on a fresh stub if the first call fails. If that fails too,
+  // the stored message is still answered 201: the reconciler arms its alarm
+  // once the send time has passed (rearmOverdueScheduled), as it re-enqueues
+  // a queued message whose job was lost.
   const arm = () => messageStatusStub(env, row.id).schedule(row.id, sendAt * 1000);
-  const armed = arm().catch((error: unknown) => {
-    logger.with({ message_id: row.id }).warn("schedule_retried", { error });
-    return arm();
-  });
+  const armed = arm()
+    .catch((error: unknown) => {
+      logger.with({ message_id: row.id }).warn("schedule_retried", { error });
+      return arm();
+    })
+    .catch((error: unknown) => logger.with({ message_id: row.id }).error("schedule_failed", { error }));
   await Promise.all([insertMessage(db, row), armed]);
   return succeed(row);
 }

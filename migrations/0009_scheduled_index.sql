@@ -1,0 +1,1 @@
+CREATE INDEX `messages_scheduled_idx` ON `messages` (`send_at`) WHERE "messages"."status" = 'scheduled';

@@ -1,0 +1,73 @@
+// A scheduled message waits for its Durable Object's alarm, not for a Queue
+// job. If the create could not arm that alarm (its object unreachable twice),
+// the message is still answered 201 and stored `scheduled`; once its send time
+// has passed by the grace period, the reconciler (the every-minute cron) arms
+// it, and it is handed off once. Like the queued-message tests
+// (reconcile.errors), each test runs the cron at a moment of its own in 1970,
+// so no other test's rows are that old.
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { messages } from "../../src/db/schema.ts";
+import { RECONCILE } from "../../src/delivery/reconcile.ts";
+import worker from "../../src/index.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db, storedMessage } from "../support/db.ts";
+import { smsBody } from "../support/messages.ts";
+import { waitForStatus } from "../support/wait.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+let epoch = 900_000;
+const longAgo = () => (epoch -= 10_000);
+
+function cronRunAt(seconds: number) {
+  return worker.scheduled(createScheduledController({ scheduledTime: seconds * 1000, cron: "* * * * *" }), env);
+}
+
+async function handOffs(key: string, id: string): Promise<number> {
+  const events = await (await api(`/v1/messages/${id}/events`, { key })).json<{ data: { type: string; data: { outcome?: string } }[] }>();
+  return events.data.filter((event) => event.type === "provider.attempt" && event.data.outcome === "accepted").length;
+}
+
+describe("a scheduled message whose alarm the create could not arm", () => {
+  it("is answered 201 and stored, then armed by the reconciler once its time has passed, and handed off once", async () => {
+    const account = await createAccount();
+    const unreachable = { schedule: () => Promise.reject(new Error("object unavailable")) } as never;
+    vi.spyOn(env.MESSAGE_STATUS, "get").mockReturnValueOnce(unreachable).mockReturnValueOnce(unreachable);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const res = await api("/v1/messages", { key: account.key, json: smsBody({ send_at: Math.floor(Date.now() / 1000) + 3600 }) });
+    expect(res.status).toBe(201);
+    const { id } = await res.json<{ id: string }>();
+    expect(await storedMessage(id)).toMatchObject({ status: "scheduled" });
+    expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)).event)).toContain("schedule_failed");
+    vi.mocked(env.MESSAGE_STATUS.get).mockRestore();
+
+    // Its send time, moved to long ago; the cron within the grace leaves it, past it arms it.
+    const sendAt = longAgo();
+    await db().update(messages).set({ sendAt, updatedAt: sendAt }).where(eq(messages.id, id));
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    await cronRunAt(sendAt + RECONCILE.graceSeconds - 1);
+    expect(await storedMessage(id)).toMatchObject({ status: "scheduled", updatedAt: sendAt });
+    await cronRunAt(sendAt + RECONCILE.graceSeconds + 1);
+    await waitForStatus(account, id, ["delivered"]);
+    expect(await handOffs(account.key, id)).toBe(1);
+  });
+
+  it("is not sent twice when its object had armed it after all: the second arming finds it sent", async () => {
+    const account = await createAccount();
+    const sendAt = Math.floor(Date.now() / 1000) + 1;
+    const { id } = await (await api("/v1/messages", { key: account.key, json: smsBody({ send_at: sendAt }) })).json<{ id: string }>();
+    await waitForStatus(account, id, ["delivered"], 10_000);
+    // As if the row had lagged behind as scheduled: the reconciler arms it again.
+    const past = longAgo();
+    await db().update(messages).set({ status: "scheduled", sendAt: past, updatedAt: past }).where(eq(messages.id, id));
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    await cronRunAt(past + RECONCILE.graceSeconds + 1);
+    await scheduler.wait(300);
+    expect(await handOffs(account.key, id)).toBe(1);
+  });
+});
