@@ -5,7 +5,7 @@
 // ones are a 401 and store nothing; a number nobody holds is acknowledged and dropped.
 import { Webhook } from "standardwebhooks";
 import { describe, expect, inject, it, vi } from "vitest";
-import { PROVIDER_SECRETS, SIGNED_TWILIO_INBOUND } from "../fixtures/signed-reports.ts";
+import { PROVIDER_SECRETS, SIGNED_TWILIO_INBOUND, whatsappNotification } from "../fixtures/signed-reports.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { fakeReceiver } from "../support/fake-http.ts";
@@ -40,24 +40,11 @@ const twilioReply = (to: string, from: string, body: string) => ({
 });
 
 function whatsappPayload(number: string, phoneNumberId: string, from: string, text: string) {
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: number.slice(1), phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: "Ana" }, wa_id: from.slice(1) }],
-              messages: [{ from: from.slice(1), id: `wamid.${crypto.randomUUID()}`, timestamp: "1750263773", type: "text", text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
+  return whatsappNotification({
+    messaging_product: "whatsapp",
+    metadata: { display_phone_number: number.slice(1), phone_number_id: phoneNumberId },
+    contacts: [{ profile: { name: "Ana" }, wa_id: from.slice(1) }],
+    messages: [{ from: from.slice(1), id: `wamid.${crypto.randomUUID()}`, timestamp: "1750263773", type: "text", text: { body: text } }],
   });
 }
 

@@ -1,6 +1,7 @@
 // Provider delivery reports: believed only with a valid signature.
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { whatsappNotification } from "../fixtures/signed-reports.ts";
 import { api } from "../support/api.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
@@ -46,8 +47,7 @@ describe("POST /v1/providers/twilio/status", () => {
 });
 
 describe("/v1/providers/whatsapp/webhook", () => {
-  const payload = (statuses: object[]) =>
-    JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
+  const payload = (statuses: object[]) => whatsappNotification({ statuses }, "WABA");
 
   it("applies signed statuses that arrive out of order (read before delivered)", async () => {
     const { id, providerMessageId } = await handedOff("whatsapp");

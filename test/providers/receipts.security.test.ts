@@ -1,6 +1,7 @@
 // Provider delivery reports: believed only with a valid signature.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { whatsappNotification } from "../fixtures/signed-reports.ts";
 import { api } from "../support/api.ts";
 import { storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
@@ -49,8 +50,7 @@ describe("/v1/providers/whatsapp/webhook", () => {
     expect(bad.status).toBe(401);
   });
 
-  const payload = (statuses: object[]) =>
-    JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA", changes: [{ field: "messages", value: { statuses } }] }] });
+  const payload = (statuses: object[]) => whatsappNotification({ statuses }, "WABA");
 
   it.each([
     ["wrongly signed", `sha256=${"0".repeat(64)}`],
