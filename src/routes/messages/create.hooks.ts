@@ -40,6 +40,12 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
 };
 
 // A preview is the create's first half: the same body and the same reads with
-// the admission, but nothing created, so no daily cap and no reserved id. Not
-// for sending_access keys: it shows a template's rendered text, which they may not read.
-export const previewMessageHooks: OperationHooks<CreatePlan> = { prepare: createMessageHooks.prepare };
+// the admission, but nothing created, so no daily cap, no per-recipient limit
+// and no reserved id. Not for sending_access keys: it shows a template's
+// rendered text, which they may not read.
+export const previewMessageHooks: OperationHooks<CreatePlan> = {
+  async prepare(body, mode) {
+    const plan = await createMessageHooks.prepare!(body, mode);
+    return plan && { reads: plan.reads, prepared: plan.prepared };
+  },
+};
