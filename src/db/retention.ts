@@ -25,10 +25,13 @@ export async function expiredMessageIds(db: Database, nowSeconds: number, limit:
   const days = sql`coalesce(${accounts.retentionDays}, ${RETENTION_DAYS.default})`;
   // Clamped at 0: printf would write a negative cut-off as a huge hex number, past every id.
   const cutoffId = sql`printf('msg_%012x', max(0, (${nowSeconds} - ${days} * 86400) * 1000))`;
+  // A scheduled message (send_at up to 35 days ahead) is kept from its send time, not its creation: one
+  // deleted before it is sent would never be (its row and its object's send alarm gone).
+  const sentInTime = sql`(${messages.sendAt} IS NULL OR ${messages.sendAt} < ${nowSeconds} - ${days} * 86400)`;
   const rows = await db
     .select({ id: messages.id })
     .from(accounts)
-    .innerJoin(messages, sql`${messages.accountId} = ${accounts.id} AND ${messages.id} < ${cutoffId}`)
+    .innerJoin(messages, sql`${messages.accountId} = ${accounts.id} AND ${messages.id} < ${cutoffId} AND ${sentInTime}`)
     .limit(limit);
   return rows.map((row) => row.id);
 }
