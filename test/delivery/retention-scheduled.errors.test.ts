@@ -8,7 +8,8 @@ import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { storeMessage } from "../support/queue.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
+import { emailStep } from "./delivery-controls.fixture.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -29,4 +30,21 @@ it("keeps a scheduled message whose send time is still ahead, however old its cr
   const res = await api(`/v1/messages/${id}`, { key: account.key });
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ status: "scheduled" });
+});
+
+it("keeps a message whose fallback chain is still under way past retention_days", async () => {
+  const account = await createAccount();
+  expect((await api("/v1/account", { key: account.key, json: { retention_days: 1 } })).status).toBe(200);
+  // Created 25 hours ago; its first step was handed off, the email step starts after fallback_after (a day).
+  const createdMs = Date.now() - 25 * 3_600_000;
+  const id = await storeMessage(account, {
+    id: idAt(createdMs),
+    createdAt: Math.floor(createdMs / 1000),
+    fallback: [emailStep],
+    fallbackAfter: 86_400,
+  });
+  await runConsumer([id]);
+  expect(await (await api(`/v1/messages/${id}`, { key: account.key })).json()).toMatchObject({ status: "sent" });
+  while ((await deleteExpiredMessages(env, Date.now(), 50, 1)) > 0);
+  expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(200);
 });
