@@ -6,6 +6,7 @@ import type { CreateReadResults } from "../../db/messages.ts";
 import { CHANNELS } from "../../domain/address.ts";
 import { newId } from "../../domain/ids.ts";
 import { asCreated, type CreateMessageInput, createMessageSchema, toMessageObject } from "../../domain/message.ts";
+import { suppressionKey } from "../../domain/suppression.ts";
 import type { OperationHooks } from "../../http/operation-hooks.ts";
 import { readsForCreate } from "../../services/messages.ts";
 
@@ -20,7 +21,8 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
     const parsed = await createMessageSchema.safeParseAsync(body);
     if (!parsed.success) return null;
     const input = parsed.data;
-    return { reads: readsForCreate(input, mode), recipient: input.to, prepared: (reads) => ({ input, reads }) };
+    // The per-recipient limit counts the recipient as the suppression list keys it (an email address in any case is one).
+    return { reads: readsForCreate(input, mode), recipient: suppressionKey(input.channel, input.to), prepared: (reads) => ({ input, reads }) };
   },
 
   dailyCappedChannel(body) {
