@@ -1,9 +1,13 @@
 // D1 side of content retention and message retention: a redacted row, and the
 // messages past their account's retention_days.
 import { eq, inArray, sql } from "drizzle-orm";
-import { RETENTION_DAYS } from "../domain/retention.ts";
+import { isFinal, RETENTION_DAYS } from "../domain/retention.ts";
+import { STATUSES } from "../domain/status.ts";
 import type { Database } from "./client.ts";
 import { accounts, messages } from "./schema.ts";
+
+/** Longer than any message stays under way (send_at 35 days ahead, then validity and fallback steps). */
+const UNDER_WAY_DAYS = 40;
 
 /** Empties the row's content (the API then shows null) and stamps when. */
 export async function redactMessageRow(db: Database, messageId: string, redactedAt: number): Promise<void> {
@@ -25,10 +29,18 @@ export async function expiredMessageIds(db: Database, nowSeconds: number, limit:
   const days = sql`coalesce(${accounts.retentionDays}, ${RETENTION_DAYS.default})`;
   // Clamped at 0: printf would write a negative cut-off as a huge hex number, past every id.
   const cutoffId = sql`printf('msg_%012x', max(0, (${nowSeconds} - ${days} * 86400) * 1000))`;
+  // A message still under way past the cut-off is kept until it is final: one scheduled up to 35 days ahead
+  // (until its send time has passed the cut-off), or one with fallback steps (fallback_after up to a day a
+  // step). Deleted before then, its row and its object's alarm would go and it would never be sent. One that
+  // never becomes final goes UNDER_WAY_DAYS later.
+  const lateCutoffId = sql`printf('msg_%012x', max(0, (${nowSeconds} - (${days} + ${UNDER_WAY_DAYS}) * 86400) * 1000))`;
+  const final = sql.raw(`'${STATUSES.filter(isFinal).join("', '")}'`);
+  const plain = sql`${messages.fallback} IS NULL AND (${messages.sendAt} IS NULL OR ${messages.sendAt} < ${nowSeconds} - ${days} * 86400)`;
+  const done = sql`(${messages.status} IN (${final}) OR (${plain}) OR ${messages.id} < ${lateCutoffId})`;
   const rows = await db
     .select({ id: messages.id })
     .from(accounts)
-    .innerJoin(messages, sql`${messages.accountId} = ${accounts.id} AND ${messages.id} < ${cutoffId}`)
+    .innerJoin(messages, sql`${messages.accountId} = ${accounts.id} AND ${messages.id} < ${cutoffId} AND ${done}`)
     .limit(limit);
   return rows.map((row) => row.id);
 }

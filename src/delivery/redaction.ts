@@ -20,7 +20,7 @@ const REDACT_RETRY_MS = 5_000;
 
 export type RedactOutcome = { kind: "redacted"; redactedAt: number; status: Status } | { kind: "not_final"; status: Status } | { kind: "no_state" };
 
-function redactedMessage(message: Message, at: number): Message {
+export function redactedMessage(message: Message, at: number): Message {
   // Fallback steps carry content of their own (their text, or the template rendered for their channel).
   const fallback = message.fallback?.map((step) => ({ ...step, content: null, rendered: null })) ?? null;
   return { ...message, content: {}, rendered: null, fallback, redactedAt: at };
@@ -61,7 +61,9 @@ export class Redaction {
     const redactedAt = this.store.state()!.message.redactedAt!;
     this.store.rewriteWebhookBodies((body) => {
       const event = JSON.parse(body) as { data: Record<string, unknown> };
-      return JSON.stringify({ ...event, data: { ...event.data, content: null, redacted_at: redactedAt } });
+      // The message object shows each fallback step's own content too.
+      const steps = Array.isArray(event.data.fallback) ? { fallback: (event.data.fallback as object[]).map((step) => ({ ...step, content: null })) } : {};
+      return JSON.stringify({ ...event, data: { ...event.data, ...steps, content: null, redacted_at: redactedAt } });
     });
     await this.writeRow();
   }

@@ -146,8 +146,10 @@ export class StatusChanges {
     // Before the status reaches D1: a final status there already comes without content.
     if (redacted) await this.redaction.finish();
     await this.projection.write();
-    // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient.
-    await suppressFromOutcome(this.env, state.message, change.errorCode, undefined, attempt ?? state.message);
+    // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient; a step skipped
+    // because it was suppressed at create (its recipient_suppressed is ours, not a provider's) suppresses nothing.
+    const skipped = step !== null && stepTarget(state.message, step, null).suppressed;
+    if (!skipped) await suppressFromOutcome(this.env, state.message, change.errorCode, undefined, attempt ?? state.message);
     await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
     await this.armAlarm();
     return true;

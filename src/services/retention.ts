@@ -3,6 +3,7 @@
 import { database } from "../db/client.ts";
 import { deleteMessages, expiredMessageIds, redactMessageRow } from "../db/retention.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
+import { redactedMessage } from "../delivery/redaction.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
@@ -28,7 +29,8 @@ export async function redactMessage(env: Env, row: Message): Promise<Result<Mess
     redactedAt = unixSeconds();
     await redactMessageRow(database(env.DB), row.id, redactedAt);
   }
-  return succeed({ ...row, status, content: {}, rendered: null, redactedAt });
+  // Its fallback steps' content goes too (as the row's and the object's).
+  return succeed({ ...redactedMessage(row, redactedAt), status });
 }
 
 /**

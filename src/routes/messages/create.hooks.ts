@@ -6,6 +6,7 @@ import type { CreateReadResults } from "../../db/messages.ts";
 import { CHANNELS } from "../../domain/address.ts";
 import { newId } from "../../domain/ids.ts";
 import { asCreated, type CreateMessageInput, createMessageSchema, toMessageObject } from "../../domain/message.ts";
+import { suppressionKey } from "../../domain/suppression.ts";
 import type { OperationHooks } from "../../http/operation-hooks.ts";
 import { readsForCreate } from "../../services/messages.ts";
 
@@ -20,7 +21,8 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
     const parsed = await createMessageSchema.safeParseAsync(body);
     if (!parsed.success) return null;
     const input = parsed.data;
-    return { reads: readsForCreate(input, mode), recipient: input.to, prepared: (reads) => ({ input, reads }) };
+    // The per-recipient limit counts the recipient as the suppression list keys it (an email address in any case is one).
+    return { reads: readsForCreate(input, mode), recipient: suppressionKey(input.channel, input.to), prepared: (reads) => ({ input, reads }) };
   },
 
   dailyCappedChannel(body) {
@@ -40,6 +42,12 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
 };
 
 // A preview is the create's first half: the same body and the same reads with
-// the admission, but nothing created, so no daily cap and no reserved id. Not
-// for sending_access keys: it shows a template's rendered text, which they may not read.
-export const previewMessageHooks: OperationHooks<CreatePlan> = { prepare: createMessageHooks.prepare };
+// the admission, but nothing created, so no daily cap, no per-recipient limit
+// and no reserved id. Not for sending_access keys: it shows a template's
+// rendered text, which they may not read.
+export const previewMessageHooks: OperationHooks<CreatePlan> = {
+  async prepare(body, mode) {
+    const plan = await createMessageHooks.prepare!(body, mode);
+    return plan && { reads: plan.reads, prepared: plan.prepared };
+  },
+};
