@@ -8,6 +8,7 @@ import type { Channel } from "../domain/address.ts";
 import type { FallbackStep, StepInput } from "../domain/delivery-controls.ts";
 import type { CreateMessageInput, MessageContent } from "../domain/message.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
+import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
 import { senderKey } from "../domain/sender.ts";
 import { suppressionKey } from "../domain/suppression.ts";
 import { render, sender } from "./message-parts.ts";
@@ -43,13 +44,22 @@ const inStep = (i: number, problem: Problem): { ok: false; problem: Problem } =>
   return { ok: false, problem: { ...problem, param } };
 };
 
-function resolveStep(account: Account, step: StepInput<MessageContent>, i: number, reads: CreateReadResults): Result<FallbackStep> {
+function resolveStep(
+  account: Account,
+  step: StepInput<MessageContent>,
+  i: number,
+  reads: CreateReadResults,
+  maxSegments: number | undefined,
+): Result<FallbackStep> {
   const stepTemplate = templateIdOf(step.sends);
   if (stepTemplate !== undefined && stepTemplate !== reads.template?.id && reads.template !== undefined) {
     return fail(`fallback[${i}][content][template_id]`, "parameter_invalid", "A step's template must be the message's own template (or the first step's).");
   }
   const rendered = render({ channel: step.channel, content: step.sends }, reads.template);
   if (!rendered.ok) return inStep(i, rendered.problem);
+  // max_segments holds for an SMS step's text as for the message's own.
+  const tooLong = segmentLimitProblem(renderedSize(rendered.value), maxSegments);
+  if (tooLong) return inStep(i, tooLong);
   const sentFrom = sender(account, step, reads.stepSenders?.[i] ?? []);
   if (!sentFrom.ok) return inStep(i, sentFrom.problem);
   const { from, fromId } = sentFrom.value;
@@ -63,7 +73,7 @@ export function resolveSteps(account: Account, input: CreateMessageInput, reads:
   if (!input.fallback) return succeed(null);
   const steps: FallbackStep[] = [];
   for (const [i, step] of input.fallback.entries()) {
-    const resolved = resolveStep(account, step, i, reads);
+    const resolved = resolveStep(account, step, i, reads, input.maxSegments);
     if (!resolved.ok) return resolved;
     steps.push(resolved.value);
   }

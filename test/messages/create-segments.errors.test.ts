@@ -81,3 +81,22 @@ describe("POST /v1/messages: max_segments itself", () => {
     await expectError(await api("/v1/messages", { key: account.key, form }), 400, { param: "max_segments" });
   });
 });
+
+describe("POST /v1/messages: max_segments and an SMS fallback step", () => {
+  it("refuses an SMS step whose text takes more segments, naming the step's content, and stores nothing", async () => {
+    const account = await createAccount();
+    const body = {
+      channel: "WHATSAPP",
+      to: "+14155550123",
+      content: { text: "a".repeat(300) },
+      max_segments: 1,
+      fallback: [{ channel: "SMS", content: { text: "a".repeat(161) } }],
+    };
+    await expectNothingStored(account, async () =>
+      expectError(await api("/v1/messages", { key: account.key, json: body }), 400, { code: "max_segments_exceeded", param: "fallback[0][content]" }),
+    );
+    // The WhatsApp text itself has no segments, and a step within the limit passes.
+    const within = { ...body, fallback: [{ channel: "SMS", content: { text: "a".repeat(160) } }] };
+    expect((await api("/v1/messages", { key: account.key, json: within })).status).toBe(201);
+  });
+});
