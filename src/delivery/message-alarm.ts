@@ -4,6 +4,7 @@
 // the sandbox's delivery reports, and the end of a waiting message's
 // validity; then the alarm is set for what comes next.
 import { EXPIRED, isExpired } from "../domain/failover.ts";
+import type { Message } from "../domain/message.ts";
 import { isDelivery, isTerminal } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { type DeliveryOutcome, HANDOFF_LEASE_MS, MISSING_ROW_ATTEMPTS, MISSING_ROW_RETRY_SECONDS } from "./handoff-rules.ts";
@@ -11,12 +12,15 @@ import type { DeliveryState, MessageStore } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
 import { type StatusChanges, waitsForHandOff } from "./status-change.ts";
 import { PROJECTION_RETRY_MS, type StatusProjection } from "./status-projection.ts";
+import { RECIPIENT_SUPPRESSED, SUPPRESSION_LIST } from "./suppression-feed.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** What the alarm needs of the object itself. */
 interface Host {
   deliver(messageId: string, attempt: number): Promise<DeliveryOutcome>;
   load(messageId: string): Promise<DeliveryState | null>;
+  /** Whether the message's recipient, then each fallback step's, is suppressed now (the account's gate). */
+  suppressed(message: Message): Promise<boolean[]>;
 }
 
 type Attempted = { messageId: string; attempt: number };
@@ -88,6 +92,16 @@ export class MessageAlarm {
     if (isExpired(state.message.expiresAt, Date.now())) {
       await this.changes.message(state, "expired", { source: "validity_period", ...EXPIRED });
       return;
+    }
+    // A STOP (or a bounce) may have come since the create: checked again now, as the create checked it.
+    const [own, ...steps] = await this.host.suppressed(state.message);
+    if (own) {
+      await this.changes.message(state, "failed", { source: SUPPRESSION_LIST, ...RECIPIENT_SUPPRESSED });
+      return;
+    }
+    for (const [i, suppressed] of steps.entries()) {
+      const step = state.message.fallback?.[i];
+      if (step && suppressed) step.suppressed = true;
     }
     await this.changes.message(state, "queued", { source: "send_at" }, { callback: false });
     await this.redriveDue({ messageId, attempt: 1 });

@@ -14,7 +14,7 @@ import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { type DeliveryState, type JsonObject, type MessageStore, type NewEvent, publicAttempts } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
 import type { StatusProjection } from "./status-projection.ts";
-import { suppressFromOutcome } from "./suppression-feed.ts";
+import { SUPPRESSION_LIST, suppressFromOutcome } from "./suppression-feed.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
 
 interface Commit {
@@ -148,7 +148,7 @@ export class StatusChanges {
     await this.projection.write();
     // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient; a step skipped
     // because it was suppressed at create (its recipient_suppressed is ours, not a provider's) suppresses nothing.
-    const skipped = step !== null && stepTarget(state.message, step, null).suppressed;
+    const skipped = change.source === SUPPRESSION_LIST || (step !== null && stepTarget(state.message, step, null).suppressed);
     if (!skipped) await suppressFromOutcome(this.env, state.message, change.errorCode, undefined, attempt ?? state.message);
     await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
     await this.armAlarm();

@@ -11,6 +11,13 @@ import { type Suppression, type SuppressionReason, suppressionKey, suppressionRe
 import { tellGate } from "../gate/account-gate.ts";
 import { logger } from "../log.ts";
 
+/** The source of a change made because the recipient is on the list (it must not add to the list again). */
+export const SUPPRESSION_LIST = "suppression_list";
+export const RECIPIENT_SUPPRESSED = {
+  errorCode: "recipient_suppressed",
+  errorMessage: "The recipient is on your suppression list (it opted out, bounced or complained since the message was created).",
+};
+
 export interface NewSuppression {
   accountId: string;
   channel: Channel;

@@ -17,7 +17,7 @@ import { DurableObject } from "cloudflare:workers";
 import { accountWithKeys, type GateKey } from "../db/accounts.ts";
 import { touchApiKey } from "../db/api-keys.ts";
 import { database } from "../db/client.ts";
-import type { CreateReadResults, CreateReads } from "../db/messages.ts";
+import type { CreateReadResults, CreateReads, Recipient } from "../db/messages.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
@@ -156,6 +156,18 @@ export class AccountGate extends DurableObject<Env> {
   /** Gives back a daily slot whose request created no message. */
   release(day: string, channel: Channel): void {
     this.#store.release(day, channel);
+  }
+
+  /**
+   * Whether each recipient is on the account's suppression list now: asked by
+   * a scheduled message's object at its send time (a STOP may have come after
+   * the create), answered from the same cache as a create's check.
+   */
+  async suppressed(accountId: string, recipients: Recipient[]): Promise<boolean[]> {
+    if (recipients.length === 0) return [];
+    const [recipient, ...stepRecipients] = recipients;
+    const answer = await this.#creates.read(accountId, { recipient, stepRecipients });
+    return [answer.suppressed, ...(answer.stepSuppressed ?? [])];
   }
 
   /** Gives back a per-recipient token whose request created no message. */
