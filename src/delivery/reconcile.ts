@@ -44,9 +44,12 @@ export async function rearmOverdueScheduled(env: Env, nowMs: number): Promise<st
   const now = unixSeconds(nowMs);
   const due = await overdueScheduledMessages(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
   if (due.length === 0) return [];
-  await Promise.all(due.map(({ id, sendAt }) => messageStatusStub(env, id).schedule(id, sendAt * 1000)));
-  const ids = due.map((message) => message.id);
-  await markRequeued(db, ids, now);
+  const armed = await Promise.allSettled(due.map(({ id, sendAt }) => messageStatusStub(env, id).schedule(id, sendAt * 1000)));
+  // Only the armed ones start their grace over; an object that could not be reached is tried again next run.
+  const ids = due.filter((_, i) => armed[i]!.status === "fulfilled").map((message) => message.id);
+  const failed = due.length - ids.length;
+  if (failed > 0) logger.error("scheduled_rearm_failed", { count: failed });
+  if (ids.length > 0) await markRequeued(db, ids, now);
   logger.info("scheduled_rearmed", { count: ids.length, message_ids: ids });
   return ids;
 }

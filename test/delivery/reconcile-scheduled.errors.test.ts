@@ -10,6 +10,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "../../src/db/schema.ts";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { RECONCILE } from "../../src/delivery/reconcile.ts";
 import worker from "../../src/index.ts";
 import { createAccount } from "../support/accounts.ts";
@@ -69,5 +70,35 @@ describe("a scheduled message whose alarm the create could not arm", () => {
     await cronRunAt(past + RECONCILE.graceSeconds + 1);
     await scheduler.wait(300);
     expect(await handOffs(account.key, id)).toBe(1);
+  });
+
+  it("arms the others when one object cannot be reached, and that one on the next run", async () => {
+    const account = await createAccount();
+    const sendAt = longAgo();
+    const ids: string[] = [];
+    for (const offset of [0, 1]) {
+      const { id } = await (await api("/v1/messages", { key: account.key, json: smsBody({ send_at: Math.floor(Date.now() / 1000) + 3600 }) })).json<{
+        id: string;
+      }>();
+      await db()
+        .update(messages)
+        .set({ sendAt: sendAt + offset, updatedAt: sendAt })
+        .where(eq(messages.id, id));
+      ids.push(id);
+    }
+    // The objects armed at create would send them in an hour; emptied, they know nothing of them, as after a failed arming.
+    for (const id of ids) await messageStatusStub(env, id).forget();
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(env.MESSAGE_STATUS, "get").mockReturnValueOnce({ schedule: () => Promise.reject(new Error("object unavailable")) } as never);
+    await cronRunAt(sendAt + RECONCILE.graceSeconds + 1);
+    vi.mocked(env.MESSAGE_STATUS.get).mockRestore();
+    await waitForStatus(account, ids[1]!, ["delivered"]);
+    expect(await storedMessage(ids[0]!)).toMatchObject({ status: "scheduled", updatedAt: sendAt });
+
+    await cronRunAt(sendAt + RECONCILE.graceSeconds + 61);
+    await waitForStatus(account, ids[0]!, ["delivered"]);
+    expect(await handOffs(account.key, ids[0]!)).toBe(1);
+    expect(await handOffs(account.key, ids[1]!)).toBe(1);
   });
 });
