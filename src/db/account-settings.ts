@@ -1,5 +1,5 @@
 // What an account changes of its own settings through the API: its country
-// permissions, its per-recipient limit and its retention. Each write returns
+// permissions, its inbound_callback, its per-recipient limit and its retention. Each write returns
 // the account as stored, for the answer and for its gate.
 import { eq, sql } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
@@ -21,7 +21,7 @@ export async function patchGeoPermissions(db: Database, accountId: string, patch
   return row;
 }
 
-export type AccountSettings = Partial<Pick<Account, "recipientLimitPerHour" | "retentionDays">>;
+export type AccountSettings = Partial<Pick<Account, "inboundCallback" | "recipientLimitPerHour" | "retentionDays">>;
 
 export async function updateAccountSettings(db: Database, accountId: string, settings: AccountSettings): Promise<Account | undefined> {
   const [row] = await db.update(accounts).set(settings).where(eq(accounts.id, accountId)).returning();

@@ -78,9 +78,3 @@ export async function rollWebhookSecret(db: Database, account: Account, secret: 
     .returning();
   return updated!;
 }
-
-/** Sets (or with null clears) where the account's inbound messages are posted. */
-export async function setInboundCallback(db: Database, accountId: string, url: string | null): Promise<Account> {
-  const [updated] = await db.update(accounts).set({ inboundCallback: url }).where(eq(accounts.id, accountId)).returning();
-  return updated!;
-}

@@ -3,7 +3,9 @@
 import { type AccountSettings, patchGeoPermissions, updateAccountSettings } from "../db/account-settings.ts";
 import { database } from "../db/client.ts";
 import type { Account } from "../domain/account.ts";
+import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { type GeoOverrides, overridePatch } from "../domain/geo.ts";
+import { fail, type Result, succeed } from "../domain/result.ts";
 import { tellGate } from "../gate/account-gate.ts";
 
 export async function changeGeoPermissions(env: Env, account: Account, changes: GeoOverrides): Promise<Account> {
@@ -13,9 +15,18 @@ export async function changeGeoPermissions(env: Env, account: Account, changes: 
   return updated ?? account;
 }
 
-export async function changeAccountSettings(env: Env, account: Account, settings: AccountSettings): Promise<Account> {
-  if (Object.keys(settings).length === 0) return account;
-  const updated = await updateAccountSettings(database(env.DB), account.id, settings);
+/**
+ * Changes the settings given, in one write ("" as inbound_callback removes
+ * it); the inbound_callback URL rules are status_callback's, for the
+ * account's mode.
+ */
+export async function changeAccountSettings(env: Env, account: Account, settings: AccountSettings): Promise<Result<Account>> {
+  const url = settings.inboundCallback;
+  const problem = url ? callbackUrlProblem(url, account.mode) : null;
+  if (problem) return fail("inbound_callback", "parameter_invalid", `Invalid inbound_callback: ${problem}.`);
+  if (Object.keys(settings).length === 0) return succeed(account);
+  const updated = await updateAccountSettings(database(env.DB), account.id, { ...settings, ...(url === "" ? { inboundCallback: null } : {}) });
+  // The gate holds the account: a create's checks and inbound messages read it there.
   await tellGate(env, account.id, { account: true });
-  return updated ?? account;
+  return succeed(updated ?? account);
 }
