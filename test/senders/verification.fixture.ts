@@ -1,9 +1,27 @@
-// What the sender verification tests share: the code SMS as the (fake) Twilio
-// received it, and a message sent from a given sender.
+// What the sender verification tests share: fresh fake providers and DNS for
+// each test, the code SMS as the (fake) Twilio received it, and a message sent
+// from a given sender.
+import { afterEach, beforeEach, vi } from "vitest";
 import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import type { FakeHttp } from "../support/fake-http.ts";
+import { type FakeHttp, fakeDns, fakeProviders } from "../support/fake-http.ts";
 import { eventually } from "../support/wait.ts";
+
+/** Fresh fake providers and DNS resolver for each test of the file, restored after it: `fakes.providers`, `fakes.dns`. */
+export function useVerificationFakes() {
+  const fakes = {} as { providers: FakeHttp; dns: ReturnType<typeof fakeDns> };
+  beforeEach(() => {
+    fakes.providers = fakeProviders();
+    fakes.dns = fakeDns();
+  });
+  afterEach(() => {
+    fakes.providers.restore();
+    fakes.dns.restore();
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  return fakes;
+}
 
 /** The form fields of the SMS that reached Twilio for this number (the code message goes through the Queue). */
 export async function codeSentTo(twilio: FakeHttp, number: string): Promise<URLSearchParams> {

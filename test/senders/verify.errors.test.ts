@@ -1,22 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { type FakeHttp, fakeDns, fakeProviders } from "../support/fake-http.ts";
 import { freshEmail, freshNumber, type SenderObject } from "../support/resources.ts";
-import { codeIn, codeSentTo, sendFrom } from "./verification.fixture.ts";
+import { codeIn, codeSentTo, sendFrom, useVerificationFakes } from "./verification.fixture.ts";
 
-let providers: FakeHttp;
-let dns: ReturnType<typeof fakeDns>;
-beforeEach(() => {
-  providers = fakeProviders();
-  dns = fakeDns();
-});
-afterEach(() => {
-  providers.restore();
-  dns.restore();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const fakes = useVerificationFakes();
 
 type Pending = SenderObject & { verification: { record_name: string; record_value: string; attempts_remaining: number } };
 
@@ -48,7 +36,7 @@ describe("DNS TXT verification that fails", () => {
   it("says the record carries another token when it does", async () => {
     const account = await createAccount("live");
     const sender = await addPending(account, { channel: "email", address: freshEmail() });
-    dns.publishTxt(sender.verification.record_name, `omniflow-verification=${"0".repeat(32)}`);
+    fakes.dns.publishTxt(sender.verification.record_name, `omniflow-verification=${"0".repeat(32)}`);
     const error = await expectError(await verify(account, sender.id), 400, { code: "verification_failed" });
     expect(error.message).toMatch(/carries another token/);
     await expectStillPending(account, sender);
@@ -67,8 +55,8 @@ describe("DNS TXT verification that fails", () => {
   ])("is a 503 that says to retry when the resolver %s, and a retry succeeds once it answers", async (_, outage) => {
     const account = await createAccount("live");
     const sender = await addPending(account, { channel: "email", address: freshEmail() });
-    dns.publishTxt(sender.verification.record_name, sender.verification.record_value);
-    dns.respondWith(outage);
+    fakes.dns.publishTxt(sender.verification.record_name, sender.verification.record_value);
+    fakes.dns.respondWith(outage);
     const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
     const res = await verify(account, sender.id);
     expect(warned.mock.calls.map(([line]) => JSON.parse(String(line)).event)).toEqual(["sender_dns_lookup_failed"]);
@@ -83,7 +71,7 @@ describe("DNS TXT verification that fails", () => {
 describe("code verification that fails", () => {
   async function numberSender(account: TestAccount) {
     const sender = await addPending(account, { channel: "sms", address: freshNumber() });
-    return { sender, code: codeIn(await codeSentTo(providers, sender.address)) };
+    return { sender, code: codeIn(await codeSentTo(fakes.providers, sender.address)) };
   }
   const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 
@@ -141,7 +129,7 @@ describe("code verification that fails", () => {
     const account = await createAccount("live");
     const sender = await addPending(account, { channel: "email", address: freshEmail() });
     await expectError(await verify(account, sender.id, { code: "123456" }), 400, { param: "code", code: "parameter_unknown" });
-    expect(dns.requests).toEqual([]);
+    expect(fakes.dns.requests).toEqual([]);
   });
 
   it("answers 404 for a sender id the account does not have", async () => {

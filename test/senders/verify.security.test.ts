@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { senders } from "../../src/db/schema.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount, rowCount } from "../support/db.ts";
-import { type FakeHttp, fakeDns, fakeProviders } from "../support/fake-http.ts";
 import { bindSender, freshEmail, freshNumber, freshPhoneNumberId, type SenderObject } from "../support/resources.ts";
-import { codeIn, codeSentTo, sendFrom } from "./verification.fixture.ts";
+import { codeIn, codeSentTo, sendFrom, useVerificationFakes } from "./verification.fixture.ts";
 
-let providers: FakeHttp;
-let dns: ReturnType<typeof fakeDns>;
-beforeEach(() => {
-  providers = fakeProviders();
-  dns = fakeDns();
-});
-afterEach(() => {
-  providers.restore();
-  dns.restore();
-  vi.restoreAllMocks();
-});
+const fakes = useVerificationFakes();
 
 const addSender = (account: TestAccount, json: Record<string, unknown>) => api("/v1/senders", { key: account.key, json });
 
@@ -37,7 +26,7 @@ describe("a live address belongs to one account", () => {
     const written = channel === "email" ? held.address.toUpperCase() : held.address.replace(/^\+1(\d{3})/, "+1 ($1) ");
     await expectTaken(await addSender(other, { channel, address: written, ...extra }), "address", holder);
     expect(await rowCount(senders, other.id)).toBe(0);
-    expect(providers.requests).toEqual([]);
+    expect(fakes.providers.requests).toEqual([]);
     // And it cannot send from it.
     expect(await sendFrom(other, channel, held.address)).toBe(400);
     expect(await messageCount(other.id)).toBe(0);
@@ -62,7 +51,7 @@ describe("a live address belongs to one account", () => {
       claims.push(await res.json());
     }
     // Both tokens published (the domain's owner let both try).
-    for (const claim of claims) dns.publishTxt(claim.verification.record_name, claim.verification.record_value);
+    for (const claim of claims) fakes.dns.publishTxt(claim.verification.record_name, claim.verification.record_value);
     expect((await api(`/v1/senders/${claims[0]!.id}/verify`, { key: first.key, method: "POST" })).status).toBe(200);
     await expectTaken(await api(`/v1/senders/${claims[1]!.id}/verify`, { key: second.key, method: "POST" }), "address", first);
     const after = await (await api(`/v1/senders/${claims[1]!.id}`, { key: second.key })).json<SenderObject>();
@@ -75,7 +64,7 @@ describe("a live address belongs to one account", () => {
     const [owner, intruder] = [await createAccount("live"), await createAccount("live")];
     const res = await addSender(owner, { channel: "sms", address: freshNumber() });
     const sender = await res.json<SenderObject>();
-    const code = codeIn(await codeSentTo(providers, sender.address));
+    const code = codeIn(await codeSentTo(fakes.providers, sender.address));
     await expectError(await api(`/v1/senders/${sender.id}/verify`, { key: intruder.key, json: { code } }), 404, { code: "resource_missing" });
     expect((await api(`/v1/senders/${sender.id}`, { key: owner.key })).status).toBe(200);
   });
