@@ -17,7 +17,7 @@ import { backoffSeconds } from "../domain/backoff.ts";
 import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
 import type { Message, MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
-import { suppressionKey } from "../domain/suppression.ts";
+import { suppressionRecipient } from "../domain/suppression.ts";
 import type { Receipt } from "../providers/provider.ts";
 import {
   type DeliveryOutcome,
@@ -40,12 +40,6 @@ import { sendStep } from "./step-send.ts";
 import { suppressFromOutcome } from "./suppression-feed.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
-/** The message's recipient, then each fallback step's, as the suppression list keys them. */
-function recipientsOf(message: Message) {
-  const steps = message.fallback ?? [];
-  return [message, ...steps].map(({ channel, to }) => ({ channel, address: suppressionKey(channel, to) }));
-}
-
 /** The Durable Object of one message: one instance per message id. */
 export function messageStatusStub(env: Env, messageId: string) {
   return env.MESSAGE_STATUS.get(env.MESSAGE_STATUS.idFromName(messageId));
@@ -60,7 +54,8 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.redaction, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
     load: (messageId) => this.loadFromD1(messageId),
-    suppressed: (message) => this.env.ACCOUNT_GATE.getByName(message.accountId).suppressed(message.accountId, recipientsOf(message)),
+    suppressed: (message) =>
+      this.env.ACCOUNT_GATE.getByName(message.accountId).suppressed(message.accountId, [message, ...(message.fallback ?? [])].map(suppressionRecipient)),
   });
 
   /** Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1). */

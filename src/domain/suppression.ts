@@ -38,6 +38,11 @@ export function suppressionKey(channel: Channel, to: string): string {
   return channel === "email" ? to.toLowerCase() : to;
 }
 
+/** A message's (or a fallback step's) recipient as the suppression list looks it up. */
+export function suppressionRecipient({ channel, to }: { channel: Channel; to: string }): { channel: Channel; address: string } {
+  return { channel, address: suppressionKey(channel, to) };
+}
+
 /** The body of POST /v1/suppressions, normalized. */
 export const createSuppressionSchema = z
   .strictObject({

@@ -10,7 +10,7 @@ import type { CreateMessageInput, MessageContent } from "../domain/message.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
 import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
 import { senderKey } from "../domain/sender.ts";
-import { suppressionKey } from "../domain/suppression.ts";
+import { suppressionRecipient } from "../domain/suppression.ts";
 import { render, sender } from "./message-parts.ts";
 
 /** The sender read of a message or step: its named sender (live keys only) or its channel's default pool. */
@@ -34,7 +34,7 @@ export function stepSenderReads(input: CreateMessageInput, mode: Mode): (SenderR
 
 /** Each step's recipient, whose suppression the gate answers with the message's own. */
 export function stepRecipients(input: CreateMessageInput): Recipient[] | undefined {
-  return input.fallback?.map((step) => ({ channel: step.channel, address: suppressionKey(step.channel, step.to) }));
+  return input.fallback?.map(suppressionRecipient);
 }
 
 /** A problem of a step's part, named as the step's param (content[template_id] -> fallback[0][content][template_id]). */

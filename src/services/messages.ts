@@ -11,7 +11,7 @@ import type { CreateMessageInput, Message } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
 import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
-import { suppressionKey } from "../domain/suppression.ts";
+import { suppressionRecipient } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
 import { render, sender } from "./message-parts.ts";
@@ -23,7 +23,7 @@ export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateRea
   return {
     templateId: createTemplateId(input),
     senders: senderRead(input.channel, input.from, mode),
-    recipient: { channel: input.channel, address: suppressionKey(input.channel, input.to) },
+    recipient: suppressionRecipient(input),
     ...(stepSenders ? { stepSenders } : {}),
     ...(recipients ? { stepRecipients: recipients } : {}),
   };

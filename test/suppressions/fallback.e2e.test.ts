@@ -16,17 +16,20 @@ async function suppress(key: string, channel: string, address: string) {
   expect((await api("/v1/suppressions", { key, json: { channel, address } })).status).toBe(201);
 }
 
+/** WhatsApp to the sandbox's "not on WhatsApp" number, whose SMS is suppressed, then these steps; its final state. */
+async function failingOverToSuppressedSms(steps: Record<string, unknown>[]) {
+  const account = await createAccount();
+  await suppress(account.key, "sms", "+15005550004");
+  const { id } = await createMessage(account, { channel: "WHATSAPP", to: "+15005550004", content: { text: "Your code is 849201" }, fallback: steps });
+  return waitForStatus(account, id, FINAL, 10_000);
+}
+
 describe("a suppressed recipient in a fallback chain", () => {
   it("skips the suppressed step, records it as failed, and delivers by the next", async () => {
-    const account = await createAccount();
-    await suppress(account.key, "sms", "+15005550004");
-    const { id } = await createMessage(account, {
-      channel: "WHATSAPP",
-      to: "+15005550004",
-      content: { text: "Your code is 849201" },
-      fallback: [{ channel: "SMS" }, { channel: "EMAIL", to: "ana@example.com", content: { subject: "Your code", text: "849201" } }],
-    });
-    const message = await waitForStatus(account, id, FINAL, 10_000);
+    const message = await failingOverToSuppressedSms([
+      { channel: "SMS" },
+      { channel: "EMAIL", to: "ana@example.com", content: { subject: "Your code", text: "849201" } },
+    ]);
     expect(message).toMatchObject({ status: "delivered", delivered_channel: "email" });
     expect(message.attempts).toEqual([
       expect.objectContaining({ channel: "whatsapp", status: "failed", error: expect.objectContaining({ code: "recipient_not_on_channel" }) }),
@@ -36,15 +39,7 @@ describe("a suppressed recipient in a fallback chain", () => {
   });
 
   it("ends the message failed with recipient_suppressed when the suppressed step is the last", async () => {
-    const account = await createAccount();
-    await suppress(account.key, "sms", "+15005550004");
-    const { id } = await createMessage(account, {
-      channel: "WHATSAPP",
-      to: "+15005550004",
-      content: { text: "Your code is 849201" },
-      fallback: [{ channel: "SMS" }],
-    });
-    const message = await waitForStatus(account, id, FINAL, 10_000);
+    const message = await failingOverToSuppressedSms([{ channel: "SMS" }]);
     expect(message).toMatchObject({ status: "failed", error: expect.objectContaining({ code: "recipient_suppressed" }), delivered_channel: null });
     expect(message.attempts).toHaveLength(2);
   });
