@@ -17,7 +17,7 @@ function refuseOutbound(request: Request): Response {
 }
 
 export default defineConfig(async () => {
-  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const migrations = (kind: string) => readD1Migrations(path.join(import.meta.dirname, "migrations", kind));
   return {
     plugins: [
       cloudflareTest({
@@ -28,8 +28,10 @@ export default defineConfig(async () => {
           // answered: a clear refusal from this machine, never a DNS lookup.
           outboundService: refuseOutbound,
           bindings: {
-            // Test-only binding: the setup file applies these to the test D1.
-            TEST_MIGRATIONS: migrations,
+            // Test-only bindings: the setup file applies these to the control
+            // database and to each message database (two shards, as wrangler.toml declares).
+            TEST_CONTROL_MIGRATIONS: await migrations("control"),
+            TEST_MESSAGE_MIGRATIONS: await migrations("messages"),
             // A quick sandbox, and provider endpoints and secrets that only
             // the tests' fetch mocks answer (see test/support/fake-http.ts).
             SANDBOX_SEND_LATENCY_MS: "0",

@@ -142,7 +142,9 @@ function countedEnv(env: Env): Env {
   const delayMs = Number((env as unknown as { BENCH_DELAY_MS?: string }).BENCH_DELAY_MS ?? 0);
   return {
     ...env,
-    DB: countedD1(env.DB, delayMs),
+    CONTROL_DB: countedD1(env.CONTROL_DB, delayMs),
+    MESSAGES_DB_0: countedD1(env.MESSAGES_DB_0, delayMs),
+    MESSAGES_DB_1: countedD1(env.MESSAGES_DB_1, delayMs),
     MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus", delayMs),
     ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate", delayMs),
     MESSAGES_QUEUE: delayedQueue(env.MESSAGES_QUEUE, delayMs),

@@ -1,7 +1,7 @@
 // Account and key management shared by `npm run keys` and `npm run dev`.
 import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../src/auth/api-key.ts";
 import { generateConsoleToken, hashConsoleToken, LINK_TTL_SECONDS } from "../src/auth/console-token.ts";
-import { senders } from "../src/db/schema.ts";
+import { senders } from "../src/db/control-schema.ts";
 import type { Mode } from "../src/domain/account.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
 import { accountLimits } from "../src/domain/limits.ts";

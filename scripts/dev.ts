@@ -6,7 +6,7 @@
 // key is kept in .wrangler/ (git-ignored) so restarts print the same one.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { senders, templates } from "../src/db/schema.ts";
+import { senders, templates } from "../src/db/control-schema.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
 import { type CreatedKey, consoleLink, createKey, keyIsActive } from "./accounts.ts";
 import { applyMigrations, executeSql, insertOrIgnore, quote } from "./d1.ts";

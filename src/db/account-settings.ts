@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
 import type { GeoSetting } from "../domain/geo.ts";
 import type { Database } from "./client.ts";
-import { accounts } from "./schema.ts";
+import { accounts } from "./control-schema.ts";
 
 /**
  * Merges the changes into the stored overrides in one statement (JSON merge

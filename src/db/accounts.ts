@@ -4,7 +4,7 @@ import type { Account } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
 import type { Database } from "./client.ts";
-import { accounts, apiKeys } from "./schema.ts";
+import { accounts, apiKeys } from "./control-schema.ts";
 import { suppressedRecipientsQuery } from "./suppressions.ts";
 
 /** Not revoked, and not past the end of a roll's overlap. */

@@ -3,8 +3,8 @@ import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { ApiKey } from "../domain/api-key.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Database } from "./client.ts";
+import { apiKeys } from "./control-schema.ts";
 import { accountPage, type Page } from "./pagination.ts";
-import { apiKeys } from "./schema.ts";
 
 const byId = (accountId: string, id: string) => and(eq(apiKeys.accountId, accountId), eq(apiKeys.id, id));
 

@@ -5,7 +5,7 @@ import type { Channel } from "../domain/address.ts";
 import { firstIdAt } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
 import type { Database } from "./client.ts";
-import { messages } from "./schema.ts";
+import { messages } from "./message-schema.ts";
 
 export interface ChannelFigures {
   channel: Channel;

@@ -2,7 +2,7 @@
 import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
 import type { Database } from "./client.ts";
-import { accounts, consoleLinks, consoleSessions, consoleUsers } from "./schema.ts";
+import { accounts, consoleLinks, consoleSessions, consoleUsers } from "./control-schema.ts";
 
 export interface ConsoleUser {
   id: string;

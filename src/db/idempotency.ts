@@ -3,7 +3,7 @@
 import { and, eq, inArray, isNull, lte, notExists, or, sql } from "drizzle-orm";
 import type { Message } from "../domain/message.ts";
 import type { Database } from "./client.ts";
-import { idempotencyKeys, messages } from "./schema.ts";
+import { idempotencyKeys, messages } from "./message-schema.ts";
 
 export interface ClaimRequest {
   accountId: string;

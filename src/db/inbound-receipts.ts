@@ -2,7 +2,7 @@
 // finds the reply it already stored.
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./client.ts";
-import { inboundReceipts } from "./schema.ts";
+import { inboundReceipts } from "./control-schema.ts";
 
 /**
  * Claims the provider's message for `messageId`, in one round trip: the id of

@@ -4,7 +4,8 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { isFinal, RETENTION_DAYS } from "../domain/retention.ts";
 import { STATUSES } from "../domain/status.ts";
 import type { Database } from "./client.ts";
-import { accounts, messages } from "./schema.ts";
+import { accounts } from "./control-schema.ts";
+import { messages } from "./message-schema.ts";
 
 /** Longer than any message stays under way (send_at 35 days ahead, then validity and fallback steps). */
 const UNDER_WAY_DAYS = 40;

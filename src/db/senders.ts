@@ -6,8 +6,8 @@ import type { Cursor } from "../domain/cursor.ts";
 import type { Sender } from "../domain/sender.ts";
 import { BOUND_SENDER_STATUSES, USABLE_SENDER_STATUSES } from "../domain/sender-verification.ts";
 import type { Database } from "./client.ts";
+import { accounts, senders } from "./control-schema.ts";
 import { accountPage, type Page } from "./pagination.ts";
-import { accounts, senders } from "./schema.ts";
 
 const byId = (accountId: string, id: string) => and(eq(senders.accountId, accountId), eq(senders.id, id));
 

@@ -4,8 +4,8 @@ import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Suppression, SuppressionReason } from "../domain/suppression.ts";
 import type { Database } from "./client.ts";
+import { suppressions } from "./control-schema.ts";
 import { accountPage, type Page } from "./pagination.ts";
-import { suppressions } from "./schema.ts";
 
 const byId = (accountId: string, id: string) => and(eq(suppressions.accountId, accountId), eq(suppressions.id, id));
 const byAddress = (accountId: string, channel: Channel, address: string) =>

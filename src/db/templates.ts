@@ -3,8 +3,8 @@ import { and, eq } from "drizzle-orm";
 import type { Cursor } from "../domain/cursor.ts";
 import type { Template, TemplateBodies } from "../domain/template.ts";
 import type { Database } from "./client.ts";
+import { templates } from "./control-schema.ts";
 import { accountPage, type Page } from "./pagination.ts";
-import { templates } from "./schema.ts";
 
 const byId = (accountId: string, id: string) => and(eq(templates.accountId, accountId), eq(templates.id, id));
 

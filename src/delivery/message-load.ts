@@ -8,7 +8,7 @@ import { type DeliveryState, initialState, type MessageStore } from "./message-s
 
 /** The state stored already, or the one read from D1 (not stored: the first change stores it); null without a row. */
 export async function loadState(env: Env, store: MessageStore, messageId: string): Promise<DeliveryState | null> {
-  const row = await messageForDelivery(database(env.DB), messageId);
+  const row = await messageForDelivery(database(env.CONTROL_DB), messageId);
   if (!row) {
     logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
     return null;

@@ -27,7 +27,7 @@ export const RECONCILE = {
 
 /** Re-enqueues up to one batch of stuck messages; returns their ids. */
 export async function reenqueueStuckMessages(env: Env, nowMs: number): Promise<string[]> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const now = unixSeconds(nowMs);
   const ids = await stuckQueuedMessageIds(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
   if (ids.length === 0) return ids;
@@ -40,7 +40,7 @@ export async function reenqueueStuckMessages(env: Env, nowMs: number): Promise<s
 
 /** Re-arms the send alarm of up to one batch of scheduled messages whose time passed unseen; returns their ids. */
 export async function rearmOverdueScheduled(env: Env, nowMs: number): Promise<string[]> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const now = unixSeconds(nowMs);
   const due = await overdueScheduledMessages(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
   if (due.length === 0) return [];

@@ -72,7 +72,7 @@ export class Redaction {
   async writeRow(): Promise<void> {
     const { message } = this.store.state()!;
     try {
-      await redactMessageRow(database(this.env.DB), message.id, message.redactedAt!);
+      await redactMessageRow(database(this.env.CONTROL_DB), message.id, message.redactedAt!);
     } catch (error) {
       logger.with({ message_id: message.id }).error("redaction_not_written", { error });
       this.store.addTimer("redact", Date.now() + REDACT_RETRY_MS);

@@ -36,7 +36,7 @@ export class StatusProjection {
       // A message that never started a step keeps its attempts null (the create's own row, unchanged).
       const attempts = state.attempts.length > 0 ? publicAttempts(state.attempts) : null;
       const projection = { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel };
-      const db = database(this.env.DB);
+      const db = database(this.env.CONTROL_DB);
       try {
         if (Date.now() - (this.secrets(state)?.readAt ?? 0) < SECRETS_REREAD_MS) await writeStatus(db, state.message.id, projection);
         else {

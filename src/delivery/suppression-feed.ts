@@ -30,7 +30,7 @@ export interface NewSuppression {
 /** Suppresses the recipient: the new suppression, or the one it already had (unchanged). */
 export async function suppress(env: Env, input: NewSuppression): Promise<{ suppression: Suppression; created: boolean }> {
   const row: Suppression = { id: newId("sup"), ...input, createdAt: unixSeconds() };
-  const result = await insertSuppression(database(env.DB), row);
+  const result = await insertSuppression(database(env.CONTROL_DB), row);
   if (result.created) await tellGate(env, input.accountId, { suppressions: [{ channel: input.channel, address: input.address, suppressed: true }] });
   return result;
 }
@@ -42,7 +42,7 @@ export async function suppressionLifted(env: Env, accountId: string, channel: Ch
 
 /** A START reply: lifts the recipient's opt-out (not a bounce, a complaint or a manual suppression). */
 export async function liftOptOut(env: Env, accountId: string, channel: Channel, address: string): Promise<boolean> {
-  const lifted = await deleteSuppressionWithReason(database(env.DB), accountId, channel, address, "opt_out");
+  const lifted = await deleteSuppressionWithReason(database(env.CONTROL_DB), accountId, channel, address, "opt_out");
   if (lifted) await suppressionLifted(env, accountId, channel, address);
   return lifted;
 }

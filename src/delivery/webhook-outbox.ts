@@ -85,7 +85,7 @@ export class WebhookOutbox {
     // Checked again at delivery: the rules may have tightened since the message was created.
     const problem = callbackUrlProblem(url, state.message.mode);
     if (problem) return stop({ outcome: "abandoned", error: `status_callback refused: ${problem}` });
-    const signing = fresh ?? (await findAccount(database(this.env.DB), state.message.accountId));
+    const signing = fresh ?? (await findAccount(database(this.env.CONTROL_DB), state.message.accountId));
     if (!signing) return stop({ outcome: "abandoned", error: "the account no longer exists" });
 
     const started = Date.now();

@@ -1,6 +1,7 @@
 // The account: whose keys, messages, templates and senders they are, in which
 // mode, with which webhook signing secret and limits.
 import type { BlockableNumberType, GeoOverrides } from "./geo.ts";
+import type { Placement } from "./placement.ts";
 
 /** Test accounts send through the sandbox; live accounts through the providers. */
 export type Mode = "test" | "live";
@@ -26,4 +27,6 @@ export interface Account {
   recipientLimitPerHour: number | null;
   /** Days messages are kept (null: the default in retention.ts). */
   retentionDays: number | null;
+  /** The message databases that hold and take its messages (null: shard 0 alone). */
+  placement: Placement | null;
 }

@@ -9,6 +9,23 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${uuidv7().replaceAll("-", "")}`;
 }
 
+// A message id's last four hex digits are the shard it was created on: the
+// UUIDv7's timestamp and counter lead, so ids still sort by creation time,
+// and 16 of its 32 random bits remain.
+const SHARD_HEX_DIGITS = 4;
+export const MAX_SHARD = 0xffff;
+
+/** A new message id on `shard` (see newId). */
+export function newMessageId(shard: number): string {
+  if (!Number.isInteger(shard) || shard < 0 || shard > MAX_SHARD) throw new RangeError(`shard ${shard} is outside 0-${MAX_SHARD}`);
+  return newId("msg").slice(0, -SHARD_HEX_DIGITS) + shard.toString(16).padStart(SHARD_HEX_DIGITS, "0");
+}
+
+/** The shard a message id was created on. */
+export function shardOfMessageId(id: string): number {
+  return Number.parseInt(id.slice(-SHARD_HEX_DIGITS), 16);
+}
+
 export function idPattern(prefix: string): RegExp {
   return new RegExp(`^${prefix}_[0-9a-f]{32}$`);
 }

@@ -149,7 +149,7 @@ export class AccountGate extends DurableObject<Env> {
     const seconds = Math.floor(now / 1000);
     if (key.lastUsedAt !== null && seconds - key.lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
     key.lastUsedAt = seconds;
-    const write = touchApiKey(database(this.env.DB), key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
+    const write = touchApiKey(database(this.env.CONTROL_DB), key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
     this.ctx.waitUntil(write.catch((error) => logger.warn("last_used_not_written", { key_id: key.id, error })));
   }
 
@@ -190,7 +190,7 @@ export class AccountGate extends DurableObject<Env> {
   #load(accountId: string): Promise<Loaded | null> {
     const generation = this.#generation;
     if (this.#loading?.generation === generation) return this.#loading.promise;
-    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.DB), accountId, MAX_PRELOADED)
+    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.CONTROL_DB), accountId, MAX_PRELOADED)
       .then((row) => {
         const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;

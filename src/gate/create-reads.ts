@@ -71,7 +71,7 @@ export class CreateReadsCache {
     });
     if (missing.templateId === undefined && cached.every((pool) => pool !== undefined) && unknown.length === 0) return answer(cached, known);
     const generation = this.generation();
-    const loaded = await readForCreate(database(this.env.DB), accountId, missing);
+    const loaded = await readForCreate(database(this.env.CONTROL_DB), accountId, missing);
     const loadedPools = [loaded.senders, ...(loaded.stepSenders ?? [])];
     const found = cached.map((pool, i) => pool ?? loadedPools[i] ?? []);
     const loadedAnswers = new Map<Recipient, boolean>();

@@ -105,6 +105,6 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 
 /** The account of a v2 key (issued before keys carried their account): one D1 read by its prefix. */
 async function legacyKeyAccount(c: Context<AppEnv>, key: ParsedKey, hash: string): Promise<string | null> {
-  const candidates = await activeKeysQuery(database(c.env.DB), key.prefix);
+  const candidates = await activeKeysQuery(database(c.env.CONTROL_DB), key.prefix);
   return candidates.find((candidate) => timingSafeEqualStrings(hash, candidate.hash))?.account.id ?? null;
 }

@@ -14,9 +14,10 @@
 // replay is made from the current state.
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { database } from "../db/client.ts";
 import { type ClaimOutcome, type ClaimRequest, claimIdempotencyKey, completeClaim, releaseClaim, type StoredResponse } from "../db/idempotency.ts";
+import { shardDatabase } from "../db/shards.ts";
 import { unixSeconds } from "../domain/ids.ts";
+import { placementOf } from "../domain/placement.ts";
 import { requestFingerprint } from "../domain/request-fingerprint.ts";
 import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
@@ -54,19 +55,22 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== "POST" || key === undefined) return next();
   if (!VALID_KEY.test(key)) throw errors.idempotencyKeyInvalid(IDEMPOTENCY.maxKeyLength);
 
-  const db = database(c.env.DB);
+  // The account's keys live on its home shard, with the messages their creates made (one atomic claim).
+  const account = c.get("account");
+  const home = placementOf(account).home;
+  const db = shardDatabase(c.env, home);
   // An invalid body fails here exactly as in the handler; nothing is stored.
   const params = c.req.raw.body === null ? {} : await c.get("body")();
   const { createsMessage, replaysCurrentState } = hooksOf(c);
   const claim: ClaimRequest = {
-    accountId: c.get("account").id,
+    accountId: account.id,
     key,
     token: crypto.randomUUID(),
     fingerprint: await requestFingerprint(c.req.method, c.req.path, params),
     now: unixSeconds(),
     ttlSeconds: IDEMPOTENCY.ttlSeconds,
     lockSeconds: IDEMPOTENCY.lockSeconds,
-    messageId: createsMessage?.newId(),
+    messageId: createsMessage?.newId(home),
   };
   const outcome = await claimIdempotencyKey(db, claim);
   if (outcome.kind === "completed" && replaysCurrentState) {

@@ -33,7 +33,8 @@ export interface OperationHooks<Prepared = unknown> {
    * The operation creates a message whose id its Idempotency-Key reserves: the
    * message, once stored, is the key's response (no copy of it is stored).
    */
-  createsMessage?: { newId(): string; response(message: Message): unknown };
+  /** newId: the id of the message a keyed create makes, on the shard its key is stored on (the home). */
+  createsMessage?: { newId(shard: number): string; response(message: Message): unknown };
   /**
    * The operation's answer holds a secret that a later request replaces (the
    * webhook secret roll): the key stores no copy of it, and a replay is this

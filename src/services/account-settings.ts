@@ -9,7 +9,7 @@ import { fail, type Result, succeed } from "../domain/result.ts";
 import { tellGate } from "../gate/account-gate.ts";
 
 export async function changeGeoPermissions(env: Env, account: Account, changes: GeoOverrides): Promise<Account> {
-  const updated = await patchGeoPermissions(database(env.DB), account.id, overridePatch(changes));
+  const updated = await patchGeoPermissions(database(env.CONTROL_DB), account.id, overridePatch(changes));
   await tellGate(env, account.id, { account: true });
   // The account is the key's: it exists (a deleted one would have failed the key check).
   return updated ?? account;
@@ -25,7 +25,7 @@ export async function changeAccountSettings(env: Env, account: Account, settings
   const problem = url ? callbackUrlProblem(url, account.mode) : null;
   if (problem) return fail("inbound_callback", "parameter_invalid", `Invalid inbound_callback: ${problem}.`);
   if (Object.keys(settings).length === 0) return succeed(account);
-  const updated = await updateAccountSettings(database(env.DB), account.id, { ...settings, ...(url === "" ? { inboundCallback: null } : {}) });
+  const updated = await updateAccountSettings(database(env.CONTROL_DB), account.id, { ...settings, ...(url === "" ? { inboundCallback: null } : {}) });
   // The gate holds the account: a create's checks and inbound messages read it there.
   await tellGate(env, account.id, { account: true });
   return succeed(updated ?? account);

@@ -10,7 +10,7 @@ import { tellGate } from "../gate/account-gate.ts";
 const SECRET_OVERLAP_SECONDS = 24 * 60 * 60;
 
 export async function rollSigningSecret(env: Env, account: Account): Promise<Account> {
-  const updated = await rollWebhookSecret(database(env.DB), account, generateWebhookSecret(), unixSeconds() + SECRET_OVERLAP_SECONDS);
+  const updated = await rollWebhookSecret(database(env.CONTROL_DB), account, generateWebhookSecret(), unixSeconds() + SECRET_OVERLAP_SECONDS);
   // The gate holds the account (its secret is what GET /v1/account answers).
   await tellGate(env, updated.id, { account: true });
   return updated;

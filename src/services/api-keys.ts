@@ -38,23 +38,23 @@ const missing = (id: string) => fail("id", "resource_missing", `No such api_key:
 
 export async function createApiKey(env: Env, account: Account, input: CreateApiKeyInput): Promise<IssuedKey> {
   const issued = await issue(account, input.name, input.permission);
-  const key = await insertApiKey(database(env.DB), issued.key);
+  const key = await insertApiKey(database(env.CONTROL_DB), issued.key);
   await tellGate(env, account.id, { keys: true });
   return { key, secret: issued.secret };
 }
 
 export async function findApiKey(env: Env, account: Account, id: string): Promise<Result<ApiKey>> {
-  const key = await findApiKeyRow(database(env.DB), account.id, id);
+  const key = await findApiKeyRow(database(env.CONTROL_DB), account.id, id);
   return key ? succeed(key) : missing(id);
 }
 
 export function listApiKeys(env: Env, account: Account, limit: number, cursor: Cursor | null): Promise<Page<ApiKey>> {
-  return listApiKeyRows(database(env.DB), account.id, limit, cursor);
+  return listApiKeyRows(database(env.CONTROL_DB), account.id, limit, cursor);
 }
 
 /** Stops the key at once; revoking a revoked key changes nothing and answers it as it is. */
 export async function revokeApiKey(env: Env, account: Account, id: string): Promise<Result<ApiKey>> {
-  const key = await revokeApiKeyRow(database(env.DB), account.id, id, unixSeconds());
+  const key = await revokeApiKeyRow(database(env.CONTROL_DB), account.id, id, unixSeconds());
   if (!key) return missing(id);
   // The gate holds the account's keys: it drops them now, so the key fails on the very next request.
   await tellGate(env, account.id, { keys: true });
@@ -67,7 +67,7 @@ export async function revokeApiKey(env: Env, account: Account, id: string): Prom
  * was not rolled before can be rolled: roll its successor instead.
  */
 export async function rollApiKey(env: Env, account: Account, id: string, input: RollApiKeyInput): Promise<Result<IssuedKey>> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const old = await findApiKeyRow(db, account.id, id);
   if (!old) return missing(id);
   const now = unixSeconds();

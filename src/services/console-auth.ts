@@ -22,7 +22,7 @@ const consoleLinkPath = (token: string) => `/console/auth?token=${token}`;
  * `local`: the request came to localhost, where no mail can be meant.
  */
 export async function requestSignIn(env: Env, config: Config, email: string, origin: string, local: boolean): Promise<void> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const users = await usersByEmail(db, email.trim().toLowerCase());
   const operator = config.console.operatorAccount && !local ? await findAccountByName(db, config.console.operatorAccount) : undefined;
   for (const user of users) {
@@ -52,7 +52,7 @@ async function emailLink(env: Env, operator: Account, from: string, to: string, 
 
 /** Opens a session for a link that is unused and unexpired (and uses the link up); the session's token, or null. */
 export async function signIn(env: Env, linkToken: string): Promise<string | null> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const now = unixSeconds();
   const user = await consumeLink(db, await hashConsoleToken(linkToken), now);
   if (!user) return null;
@@ -70,7 +70,7 @@ export interface ConsoleSession {
 }
 
 export async function sessionFor(env: Env, sessionToken: string): Promise<ConsoleSession | null> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const now = unixSeconds();
   const hash = await hashConsoleToken(sessionToken);
   const row = await liveSession(db, hash, now, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS);
@@ -80,5 +80,5 @@ export async function sessionFor(env: Env, sessionToken: string): Promise<Consol
 }
 
 export async function signOut(env: Env, sessionToken: string): Promise<void> {
-  await deleteSession(database(env.DB), await hashConsoleToken(sessionToken));
+  await deleteSession(database(env.CONTROL_DB), await hashConsoleToken(sessionToken));
 }

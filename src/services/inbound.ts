@@ -24,7 +24,7 @@ import type { InboundReport } from "../providers/provider.ts";
  * no keyword again (a replayed START must not lift a STOP sent after it).
  */
 async function receive(env: Env, account: Account, input: InboundInput, report?: InboundReport): Promise<Message> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   let id = newId("msg");
   let firstReport = true;
   if (report) {
@@ -57,7 +57,7 @@ async function applyKeyword(env: Env, account: Account, reply: Message): Promise
  */
 export async function receiveFromProvider(env: Env, report: InboundReport): Promise<Message | null> {
   const channel = report.provider === "twilio" ? "sms" : "whatsapp";
-  const number = await accountOfNumber(database(env.DB), channel, inboundNumber(channel, report.to), report.phoneNumberId);
+  const number = await accountOfNumber(database(env.CONTROL_DB), channel, inboundNumber(channel, report.to), report.phoneNumberId);
   if (!number) {
     logger.warn("inbound_for_unknown_number", { provider: report.provider, provider_message_id: report.providerMessageId });
     return null;
@@ -67,7 +67,7 @@ export async function receiveFromProvider(env: Env, report: InboundReport): Prom
 
 /** A reply simulated with a test key: to one of the account's own senders, through the same path. */
 export async function simulateInbound(env: Env, account: Account, input: SimulateInboundInput): Promise<Result<Message>> {
-  const sender = await findSenderByAddress(database(env.DB), account.id, input.channel, input.to);
+  const sender = await findSenderByAddress(database(env.CONTROL_DB), account.id, input.channel, input.to);
   if (!sender) {
     return fail(
       "to",

@@ -13,7 +13,7 @@ const PRUNE_CHUNK = 1000;
 const PRUNE_CHUNKS_PER_RUN = 20;
 
 export async function pruneIdempotencyKeys(env: Env, nowMs: number): Promise<number> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   let pruned = 0;
   for (let chunk = 0; chunk < PRUNE_CHUNKS_PER_RUN; chunk++) {
     const deleted = await pruneExpiredIdempotencyKeys(db, unixSeconds(nowMs), PRUNE_CHUNK);
@@ -29,7 +29,7 @@ export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
     reenqueueStuckMessages(env, nowMs),
     rearmOverdueScheduled(env, nowMs),
     pruneIdempotencyKeys(env, nowMs),
-    pruneConsoleAuth(database(env.DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
+    pruneConsoleAuth(database(env.CONTROL_DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, nowMs),
   ]);
   const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);

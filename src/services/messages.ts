@@ -1,13 +1,15 @@
 // Creating a message: the one place that decides what is stored and queued.
-import { database } from "../db/client.ts";
+import { type Database, database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
+import { shardDatabase } from "../db/shards.ts";
 import { deliveryJob } from "../delivery/job.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
-import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
+import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import type { CreateMessageInput, Message } from "../domain/message.ts";
+import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
 import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
@@ -32,7 +34,7 @@ export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateRea
 export interface CreateOptions {
   /** The reads of readsForCreate, when made already (the API made them with the key lookup, see src/http/auth.ts). */
   reads?: CreateReadResults;
-  /** The message's id, when one was reserved for it (by its Idempotency-Key); new otherwise. */
+  /** The message's id, when one was reserved for it (by its Idempotency-Key, on the account's home shard); new otherwise. */
   id?: string;
 }
 
@@ -42,6 +44,8 @@ export type PreparedMessage = Pick<
   "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention"
 > & {
   rendered: RenderedContent;
+  /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
+  fromId: string | null;
 };
 
 /**
@@ -59,7 +63,7 @@ export async function prepareMessage(env: Env, account: Account, input: CreateMe
   const blocked = destinationProblem(account, input.channel, input.to) ?? stepDestinationProblem(account, input);
   if (blocked) return { ok: false, problem: blocked };
   const { channel } = input;
-  const found = reads ?? (await readForCreate(database(env.DB), account.id, readsForCreate(input, account.mode)));
+  const found = reads ?? (await readForCreate(database(env.CONTROL_DB), account.id, readsForCreate(input, account.mode)));
   if (found.suppressed) return suppressedRecipient(input);
   const rendered = render(input, found.template);
   if (!rendered.ok) return rendered;
@@ -74,6 +78,7 @@ export async function prepareMessage(env: Env, account: Account, input: CreateMe
     channel,
     to: input.to,
     from: sentFrom.value.from,
+    fromId: sentFrom.value.fromId,
     content: input.content,
     rendered: rendered.value,
     statusCallback: input.statusCallback ?? null,
@@ -103,13 +108,14 @@ function stepDestinationProblem(account: Account, input: CreateMessageInput): Pr
 export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Result<Message>> {
   const prepared = await prepareMessage(env, account, input, options.reads);
   if (!prepared.ok) return prepared;
-  const db = database(env.DB);
-  const id = options.id ?? newId("msg");
+  // A new message goes to one of the account's write shards; its id says which.
+  const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
+  const db = shardDatabase(env, shardOfMessageId(id));
   const createdAt = unixSeconds(idTimestampMs(id));
   const sendAt = input.sendAt ?? null;
   // Validity counts from the send time of a scheduled message.
   const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
-  const row: Message = {
+  const row: Message & { fromId: string | null } = {
     ...prepared.value,
     id,
     accountId: account.id,
@@ -148,7 +154,7 @@ export async function createMessage(env: Env, account: Account, input: CreateMes
  * a Queue job (one call, as the job would be), with the row inserted at the
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
-async function schedule(env: Env, db: ReturnType<typeof database>, row: Message, sendAt: number): Promise<Result<Message>> {
+async function schedule(env: Env, db: Database, row: Message, sendAt: number): Promise<Result<Message>> {
   // One more try on a fresh stub if the first call fails. If that fails too,
   // the stored message is still answered 201: the reconciler arms its alarm
   // once the send time has passed (rearmOverdueScheduled), as it re-enqueues

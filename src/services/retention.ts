@@ -27,7 +27,7 @@ export async function redactMessage(env: Env, row: Message): Promise<Result<Mess
   else {
     // Final in D1 without an object's state (nothing to redact there): the row alone.
     redactedAt = unixSeconds();
-    await redactMessageRow(database(env.DB), row.id, redactedAt);
+    await redactMessageRow(database(env.CONTROL_DB), row.id, redactedAt);
   }
   // Its fallback steps' content goes too (as the row's and the object's).
   return succeed({ ...redactedMessage(row, redactedAt), status });
@@ -48,7 +48,7 @@ const DELETE_CHUNKS_PER_RUN = 10;
 
 /** Deletes messages past their account's retention_days, with their objects' storage, in bounded chunks; how many. */
 export async function deleteExpiredMessages(env: Env, nowMs: number, chunk = DELETE_CHUNK, chunks = DELETE_CHUNKS_PER_RUN): Promise<number> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   let deleted = 0;
   for (let i = 0; i < chunks; i++) {
     const ids = await expiredMessageIds(db, unixSeconds(nowMs), chunk);

@@ -44,6 +44,7 @@ const PLATFORM_ACCOUNT: Account = {
   allowedNumberTypes: null,
   recipientLimitPerHour: null,
   retentionDays: null,
+  placement: null,
 };
 
 const unproven = { verificationToken: null, verificationCodeHash: null, verificationExpiresAt: null, verificationAttempts: 0 };
@@ -57,7 +58,7 @@ function addressTaken(param: "address" | "phone_number_id"): { ok: false; proble
 export async function createSender(env: Env, account: Account, input: CreateSenderInput): Promise<Result<Sender>> {
   const problem = senderModeProblem(input, account.mode);
   if (problem) return fail(problem.param, "parameter_invalid", problem.message);
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const id = newId("snd");
   const now = unixSeconds();
   let row: Sender = { id, accountId: account.id, ...input, status: "sandbox", ...unproven, createdAt: now };
@@ -100,7 +101,7 @@ async function sendCode(env: Env, sender: Sender, code: string): Promise<void> {
 
 /** Completes a pending sender's proof: its domain's TXT record, or the code sent to its number. A proven sender is returned as it is. */
 export async function verifySender(env: Env, account: Account, id: string, code: string | undefined): Promise<Result<Sender>> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   const sender = await findSender(db, account.id, id);
   if (!sender) return fail("id", "resource_missing", `No such sender: '${id}'`);
   if (sender.status !== "pending_verification") return succeed(sender);
@@ -137,7 +138,7 @@ async function verifyDomain(env: Env, sender: Sender, token: string): Promise<Re
 }
 
 async function verifyCode(env: Env, sender: Sender, code: string): Promise<Result<Sender>> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   // Counted before it is checked, atomically: concurrent guesses cannot exceed the limit.
   const counted = await countCodeAttempt(db, sender.accountId, sender.id);
   if (!counted) return current(env, sender);
@@ -154,7 +155,7 @@ async function verifyCode(env: Env, sender: Sender, code: string): Promise<Resul
 }
 
 async function markProven(env: Env, sender: Sender): Promise<Result<Sender>> {
-  const db = database(env.DB);
+  const db = database(env.CONTROL_DB);
   if (!(await markVerified(db, sender.accountId, sender.id))) {
     // The unique indexes refused: another account proved it since this one claimed it.
     return addressTaken((await boundElsewhere(db, sender.accountId, sender.channel, sender.address, sender.phoneNumberId)) ?? "address");
@@ -164,6 +165,6 @@ async function markProven(env: Env, sender: Sender): Promise<Result<Sender>> {
 
 /** The sender as it is now (deleted meanwhile: not found). */
 async function current(env: Env, sender: Sender): Promise<Result<Sender>> {
-  const now = await findSender(database(env.DB), sender.accountId, sender.id);
+  const now = await findSender(database(env.CONTROL_DB), sender.accountId, sender.id);
   return now ? succeed(now) : fail("id", "resource_missing", `No such sender: '${sender.id}'`);
 }

@@ -19,7 +19,7 @@ export async function createSuppression(
 
 /** Removes a suppression: the recipient may be messaged again. */
 export async function removeSuppression(env: Env, account: Account, id: string): Promise<Result<Suppression>> {
-  const deleted = await deleteSuppression(database(env.DB), account.id, id);
+  const deleted = await deleteSuppression(database(env.CONTROL_DB), account.id, id);
   if (!deleted) return fail("id", "resource_missing", `No such suppression: '${id}'`);
   await suppressionLifted(env, account.id, deleted.channel, deleted.address);
   return succeed(deleted);

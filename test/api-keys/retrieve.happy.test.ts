@@ -14,8 +14,8 @@ afterEach(() => {
 /** Counts the statements that write api_keys.last_used_at from here on. */
 function countTouches(): () => number {
   let touches = 0;
-  const prepare = env.DB.prepare.bind(env.DB);
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+  const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
+  vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((sql: string) => {
     if (/^update "api_keys" set "last_used_at"/i.test(sql)) touches++;
     return prepare(sql);
   });

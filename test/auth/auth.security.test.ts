@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateApiKey, hashApiKey } from "../../src/auth/api-key.ts";
-import { apiKeys } from "../../src/db/schema.ts";
+import { apiKeys } from "../../src/db/control-schema.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import { addKey, createAccount, seedExample, type TestAccount } from "../support/accounts.ts";
 import { api, basicAuth, expectError } from "../support/api.ts";

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../src/config.ts";
-import { messages } from "../../src/db/schema.ts";
+import { messages } from "../../src/db/message-schema.ts";
 import { requestSignIn } from "../../src/services/console-auth.ts";
 import { createAccount } from "../support/accounts.ts";
 import { linkToken, openLink } from "../support/console.ts";

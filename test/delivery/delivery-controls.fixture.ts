@@ -2,7 +2,7 @@
 // and validity (no Queue job: the tests drive the consumer and the alarm),
 // the object's alarm run at a later time, and a receiver's callbacks read.
 import { env } from "cloudflare:workers";
-import type { NewMessageRow } from "../../src/db/schema.ts";
+import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { FallbackStep } from "../../src/domain/delivery-controls.ts";
 import type { TestAccount } from "../support/accounts.ts";

@@ -48,7 +48,7 @@ describe("MessageStatus Durable Object", () => {
     const { id, stub, report } = await handedOff();
     vi.spyOn(console, "error").mockImplementation(() => {});
     await runInDurableObject(stub, (instance: MessageStatus) => {
-      const db = (instance as unknown as { env: Env }).env.DB;
+      const db = (instance as unknown as { env: Env }).env.CONTROL_DB;
       const prepare = db.prepare.bind(db);
       vi.spyOn(db, "prepare").mockImplementation((sql: string) => {
         if (sql.startsWith("update")) throw new Error("D1_ERROR: overloaded");

@@ -9,7 +9,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { messages } from "../../src/db/schema.ts";
+import { messages } from "../../src/db/message-schema.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { RECONCILE } from "../../src/delivery/reconcile.ts";
 import worker from "../../src/index.ts";

@@ -2,8 +2,8 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { messages } from "../../src/db/message-schema.ts";
 import { stuckQueuedMessagesQuery } from "../../src/db/messages.ts";
-import { messages } from "../../src/db/schema.ts";
 import { RECONCILE } from "../../src/delivery/reconcile.ts";
 import worker from "../../src/index.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
@@ -157,7 +157,7 @@ describe("reconciler (Cron Trigger every minute)", () => {
 
   it("finds stuck messages through the partial index of queued rows", async () => {
     const query = stuckQueuedMessagesQuery(db(), 0, RECONCILE.batchSize).toSQL();
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+    const { results } = await env.CONTROL_DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
       .bind(...query.params)
       .all<{ detail: string }>();
     expect(results.map((row) => row.detail).join("; ")).toContain("USING INDEX messages_queued_idx");

@@ -3,11 +3,11 @@
 // U+0085 NEXT LINE), and neither U+2028 LINE SEPARATOR nor U+2029 PARAGRAPH
 // SEPARATOR, which some mail software and JavaScript treat as line breaks.
 import { describe, expect, it } from "vitest";
-import { messages, senders, templates } from "../../src/db/schema.ts";
+import { senders, templates } from "../../src/db/control-schema.ts";
 import { isHeaderSafe } from "../../src/domain/header-safe.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { rowCount } from "../support/db.ts";
+import { messageCount, rowCount } from "../support/db.ts";
 import { createTemplate } from "../support/resources.ts";
 
 // Each one is a line break or a control character in some reader of the header.
@@ -42,7 +42,7 @@ describe("header-bound fields refuse line separators and control characters", ()
     const account = await createAccount("test");
     const body = { channel: "EMAIL", to: "ada@example.com", from: `Shop${char}Bcc <hi@shop.example>`, content: { subject: "Hi", text: "Hello" } };
     await expectError(await api("/v1/messages", { key: account.key, json: body }), 400, { code: "parameter_invalid", param: "from" });
-    expect(await rowCount(messages, account.id)).toBe(0);
+    expect(await messageCount(account.id)).toBe(0);
   });
 
   it.each(UNSAFE)("a sender name with %s: 400 naming name", async (_, char) => {
@@ -56,7 +56,7 @@ describe("header-bound fields refuse line separators and control characters", ()
     const account = await createAccount("test");
     const body = { channel: "EMAIL", to: "ada@example.com", content: { subject: `Hi${char}Bcc: x@y.example`, text: "Hello" } };
     await expectError(await api("/v1/messages", { key: account.key, json: body }), 400, { code: "parameter_invalid", param: "content[subject]" });
-    expect(await rowCount(messages, account.id)).toBe(0);
+    expect(await messageCount(account.id)).toBe(0);
   });
 
   it.each(UNSAFE)("a template's email subject with %s: 400 naming email[subject]", async (_, char) => {
@@ -71,7 +71,7 @@ describe("header-bound fields refuse line separators and control characters", ()
     await createTemplate(account, { id: "welcome", email: { subject: "Hi {{name}}", text: "Hello {{name}}" } });
     const body = { channel: "EMAIL", to: "ada@example.com", content: { template_id: "welcome", variables: { name: `Ada${char}Bcc: x@y.example` } } };
     await expectError(await api("/v1/messages", { key: account.key, json: body }), 400, { code: "parameter_invalid", param: "content[variables][name]" });
-    expect(await rowCount(messages, account.id)).toBe(0);
+    expect(await messageCount(account.id)).toBe(0);
   });
 
   it("still accepts the same characters in a variable used only in the body, and a plain one in the subject", async () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { idempotencyKeys } from "../../src/db/schema.ts";
+import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -26,8 +26,8 @@ async function errorOf(res: Response) {
 function holdNextMessageInsert(outcome: "commit" | "fail" | "commit then fail") {
   const hold = { reached: false, released: false };
   let armed = true;
-  const prepare = env.DB.prepare.bind(env.DB);
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+  const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
+  vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((sql: string) => {
     if (!armed || !sql.startsWith('insert into "messages"')) return prepare(sql);
     armed = false;
     return aroundExecution(prepare(sql), ["run"], async (execute) => {
@@ -104,8 +104,8 @@ describe("Idempotency-Key on POST /v1/messages", () => {
   it("releases the key when the D1 write fails, so the retry succeeds and only one message exists", async () => {
     const account = await createAccount();
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const prepare = env.DB.prepare.bind(env.DB);
-    vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+    const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
+    vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((sql: string) => {
       if (sql.startsWith('insert into "messages"')) throw new Error("D1_ERROR: database is locked");
       return prepare(sql);
     });

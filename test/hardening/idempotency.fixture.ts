@@ -1,6 +1,6 @@
 // What the Idempotency-Key tests share: the header, and the key's stored record.
 import { and, eq } from "drizzle-orm";
-import { idempotencyKeys } from "../../src/db/schema.ts";
+import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { db } from "../support/db.ts";
 
 export const withKey = (key: string, headers: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...headers });

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { apiKeys, idempotencyKeys, messages } from "../../src/db/schema.ts";
+import { apiKeys } from "../../src/db/control-schema.ts";
+import { idempotencyKeys, messages } from "../../src/db/message-schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";

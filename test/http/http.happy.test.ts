@@ -9,7 +9,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("GET /healthz", () => {
   it("answers 200 without an API key and without touching storage", async () => {
-    const prepare = vi.spyOn(env.DB, "prepare");
+    const prepare = vi.spyOn(env.CONTROL_DB, "prepare");
     const res = await exports.default.fetch("http://api.omniflow.test/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });

@@ -240,8 +240,8 @@ describe("POST /v1/messages", () => {
     const account = await createAccount();
     const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const prepare = env.DB.prepare.bind(env.DB);
-    vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+    const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
+    vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((sql: string) => {
       if (sql.startsWith('insert into "messages"')) throw new Error("D1_ERROR: database is locked");
       return prepare(sql);
     });

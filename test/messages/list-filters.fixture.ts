@@ -1,7 +1,7 @@
 // Messages stored at chosen times, and the list request, shared by the
 // list-filters tests.
 import { expect } from "vitest";
-import { messages } from "../../src/db/schema.ts";
+import { messages } from "../../src/db/message-schema.ts";
 import { firstIdAt } from "../../src/domain/ids.ts";
 import type { Message } from "../../src/domain/message.ts";
 import type { Status } from "../../src/domain/status.ts";

@@ -75,7 +75,7 @@ describe("GET /v1/messages filters", () => {
 describe("list queries are index-backed", () => {
   async function plan(filters: Parameters<typeof messagePageQuery>[2], cursor = false): Promise<string> {
     const query = messagePageQuery(db(), "acct_x", filters, 20, cursor ? { id: `msg_${"0".repeat(32)}`, dir: "next" } : null).toSQL();
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+    const { results } = await env.CONTROL_DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
       .bind(...query.params)
       .all<{ detail: string }>();
     return results.map((row) => row.detail).join("; ");

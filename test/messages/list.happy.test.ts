@@ -3,7 +3,7 @@
 // share a created_at second.
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { messages } from "../../src/db/schema.ts";
+import { messages } from "../../src/db/message-schema.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";

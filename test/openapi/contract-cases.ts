@@ -8,7 +8,8 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { vi } from "vitest";
-import { accounts, idempotencyKeys } from "../../src/db/schema.ts";
+import { accounts } from "../../src/db/control-schema.ts";
+import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import type { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
@@ -327,7 +328,7 @@ export const genericCases: Record<number, GenericCase> = {
     fits: (route) => route.authenticated,
     run: (route, account) => {
       vi.spyOn(console, "error").mockImplementation(() => {});
-      vi.spyOn(env.DB, "prepare").mockImplementation(() => {
+      vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation(() => {
         throw new Error("D1_ERROR: simulated outage");
       });
       return api(samplePath(route.path), { key: account.key, method: route.method });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { senders } from "../../src/db/schema.ts";
+import { senders } from "../../src/db/control-schema.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount, rowCount } from "../support/db.ts";

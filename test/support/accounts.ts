@@ -2,7 +2,7 @@
 
 import { env } from "cloudflare:workers";
 import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../../src/auth/api-key.ts";
-import { accounts, apiKeys, senders, templates } from "../../src/db/schema.ts";
+import { accounts, apiKeys, senders, templates } from "../../src/db/control-schema.ts";
 import type { Mode } from "../../src/domain/account.ts";
 import type { Permission } from "../../src/domain/api-key.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";

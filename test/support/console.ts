@@ -2,7 +2,7 @@
 // `npm run keys -- console-link` stores them, and requests with the session cookie.
 import { exports } from "cloudflare:workers";
 import { generateConsoleToken, hashConsoleToken } from "../../src/auth/console-token.ts";
-import { consoleLinks, consoleUsers } from "../../src/db/schema.ts";
+import { consoleLinks, consoleUsers } from "../../src/db/control-schema.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import type { TestAccount } from "./accounts.ts";
 import { db } from "./db.ts";

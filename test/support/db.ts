@@ -1,23 +1,42 @@
-// The test D1 read and written directly: row counts, a message's stored row,
-// and a simulated outage of the messages table.
+// The test D1 databases read and written directly: row counts, a message's
+// stored row (on the shard its id names), and a simulated outage of the
+// messages table. Two message databases run here, as wrangler.toml declares.
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { vi } from "vitest";
 import { database } from "../../src/db/client.ts";
-import { type apiKeys, messages, type senders, type templates } from "../../src/db/schema.ts";
+import type { apiKeys, senders, templates } from "../../src/db/control-schema.ts";
+import { messages } from "../../src/db/message-schema.ts";
+import { messageShards, shardBinding, shardDatabase } from "../../src/db/shards.ts";
+import { shardOfMessageId } from "../../src/domain/ids.ts";
 
-export const db = () => database(env.DB);
+/** The control database. */
+export const db = () => database(env.CONTROL_DB);
+
+/** The message database a message id names. */
+export const messageDb = (id: string) => shardDatabase(env, shardOfMessageId(id));
+
+/** Every message database's D1 binding. */
+export const messageBindings = () => messageShards(env).map((shard) => shardBinding(env, shard));
 
 /** How many rows of the table the account has. */
-export async function rowCount(table: typeof messages | typeof templates | typeof senders | typeof apiKeys, accountId: string): Promise<number> {
+export async function rowCount(table: typeof templates | typeof senders | typeof apiKeys, accountId: string): Promise<number> {
   const [row] = await db().select({ n: count() }).from(table).where(eq(table.accountId, accountId));
   return row!.n;
 }
 
-export const messageCount = (accountId: string) => rowCount(messages, accountId);
+/** How many messages the account has, over every shard. */
+export async function messageCount(accountId: string): Promise<number> {
+  const counts = await Promise.all(
+    messageShards(env).map(
+      async (shard) => (await shardDatabase(env, shard).select({ n: count() }).from(messages).where(eq(messages.accountId, accountId)))[0]!.n,
+    ),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
+}
 
 export async function storedMessage(id: string) {
-  return (await db().select().from(messages).where(eq(messages.id, id)))[0]!;
+  return (await messageDb(id).select().from(messages).where(eq(messages.id, id)))[0]!;
 }
 
 /**
@@ -26,10 +45,12 @@ export async function storedMessage(id: string) {
  */
 export function failMessageQueries() {
   const log = vi.spyOn(console, "error").mockImplementation(() => {});
-  const prepare = env.DB.prepare.bind(env.DB);
-  const failing = vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-    if (sql.includes('"messages"')) throw new Error("D1_ERROR: internal error; reference = 0123456789abcdef");
-    return prepare(sql);
+  const failing = messageBindings().map((binding) => {
+    const prepare = binding.prepare.bind(binding);
+    return vi.spyOn(binding, "prepare").mockImplementation((sql: string) => {
+      if (sql.includes('"messages"')) throw new Error("D1_ERROR: internal error; reference = 0123456789abcdef");
+      return prepare(sql);
+    });
   });
   return { failing, log };
 }
@@ -76,8 +97,18 @@ export function countD1Statements(about?: string[]): { reads: number; writes: nu
     return true;
   };
   const known = new WeakMap<D1PreparedStatement, { sql: string; values: unknown[] }>();
-  const prepare = env.DB.prepare.bind(env.DB);
-  const batch = env.DB.batch.bind(env.DB);
+  for (const binding of [env.CONTROL_DB, ...messageBindings()]) countOn(binding, known, tally, counts);
+  return counts;
+}
+
+function countOn(
+  binding: D1Database,
+  known: WeakMap<D1PreparedStatement, { sql: string; values: unknown[] }>,
+  tally: (sql: string, values: unknown[]) => boolean,
+  counts: { roundTrips: number },
+): void {
+  const prepare = binding.prepare.bind(binding);
+  const batch = binding.batch.bind(binding);
   const counted = (statement: D1PreparedStatement, sql: string, values: unknown[]): D1PreparedStatement => {
     known.set(statement, { sql, values });
     const bind = statement.bind.bind(statement);
@@ -87,8 +118,8 @@ export function countD1Statements(about?: string[]): { reads: number; writes: nu
     });
     return Object.assign(wrapped, { bind: (...bound: unknown[]) => counted(bind(...bound), sql, bound) });
   };
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql), sql, []));
-  vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
+  vi.spyOn(binding, "prepare").mockImplementation((sql: string) => counted(prepare(sql), sql, []));
+  vi.spyOn(binding, "batch").mockImplementation((statements) => {
     let counted = false;
     for (const statement of statements) {
       const { sql, values } = known.get(statement) ?? { sql: "", values: [] };
@@ -97,5 +128,4 @@ export function countD1Statements(about?: string[]): { reads: number; writes: nu
     if (counted) counts.roundTrips++;
     return batch(statements);
   });
-  return counts;
 }

@@ -1,7 +1,7 @@
 // A live message handed off to its (fake) provider: stored, run through the
 // queue consumer, now `sent`. Fake providers must be registered first.
 import { env } from "cloudflare:workers";
-import type { NewMessageRow } from "../../src/db/schema.ts";
+import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { Receipt } from "../../src/providers/provider.ts";
 import { createAccount, type TestAccount } from "./accounts.ts";

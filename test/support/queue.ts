@@ -2,8 +2,8 @@
 // messages stored without a job, and the consumer run on a batch the test makes.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { insertMessage } from "../../src/db/messages.ts";
-import type { NewMessageRow } from "../../src/db/schema.ts";
 import type { DeliveryJob } from "../../src/delivery/job.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import worker from "../../src/index.ts";

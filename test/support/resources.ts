@@ -38,7 +38,7 @@ export const freshPhoneNumberId = () => `1${digits(14)}`;
 export const freshEmail = () => `noreply@${crypto.randomUUID().slice(0, 8)}.acme.example`;
 
 async function run(statements: Statement[]): Promise<Record<string, unknown>[][]> {
-  const results = await env.DB.batch(statements.map(({ sql, params }) => env.DB.prepare(sql).bind(...params)));
+  const results = await env.CONTROL_DB.batch(statements.map(({ sql, params }) => env.CONTROL_DB.prepare(sql).bind(...params)));
   return results.map((result) => result.results as Record<string, unknown>[]);
 }
 

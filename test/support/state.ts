@@ -7,7 +7,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { accounts, apiKeys, idempotencyKeys, messages, senders, suppressions, templates } from "../../src/db/schema.ts";
+import { accounts, apiKeys, senders, suppressions, templates } from "../../src/db/control-schema.ts";
+import { idempotencyKeys, messages } from "../../src/db/message-schema.ts";
 import type { TestAccount } from "./accounts.ts";
 import { db } from "./db.ts";
 

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { apiKeys } from "../../src/db/schema.ts";
+import { apiKeys } from "../../src/db/control-schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
@@ -99,7 +99,7 @@ describe("a create to a suppressed recipient", () => {
 describe("an account with more suppressions than its gate loads whole (10,000)", () => {
   it("still has its creates refused: each recipient read with the create's other reads, the answer kept, and changes told", async () => {
     const account = await createAccount();
-    await env.DB.prepare(
+    await env.CONTROL_DB.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
        INSERT INTO suppressions (id, account_id, channel, address, reason, created_at)
        SELECT 'sup_' || lower(hex(randomblob(16))), ?, 'email', 'user' || i || '@example.com', 'manual', 0 FROM n`,

@@ -14,7 +14,7 @@
 // from the template: the value it renders to must be an http(s) URL, else a
 // 400 naming the variable.
 import { describe, expect, it } from "vitest";
-import { templates } from "../../src/db/schema.ts";
+import { templates } from "../../src/db/control-schema.ts";
 import { exampleTemplate } from "../../src/domain/sandbox.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";

@@ -49,7 +49,7 @@ describe("POST /v1/account/webhook_secret/roll with an Idempotency-Key", () => {
     const account = await createAccount();
     const res = await api(ROLL, { key: account.key, method: "POST", headers: { "Idempotency-Key": "roll-secret" } });
     const { webhook_signing_secret: secret } = await res.json<AccountObject>();
-    const rows = await env.DB.prepare("SELECT * FROM idempotency_keys WHERE account_id = ?").bind(account.id).all();
+    const rows = await env.CONTROL_DB.prepare("SELECT * FROM idempotency_keys WHERE account_id = ?").bind(account.id).all();
     expect(rows.results).toHaveLength(1);
     expect(JSON.stringify(rows.results)).not.toContain(secret.slice("whsec_".length));
   });

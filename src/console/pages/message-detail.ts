@@ -22,7 +22,7 @@ const MESSAGE_ID = idPattern("msg");
 async function ownMessage(c: Context<ConsoleEnv>): Promise<Message | null> {
   const id = c.req.param("id") ?? "";
   if (!MESSAGE_ID.test(id)) return null;
-  return (await findMessage(database(c.env.DB), c.get("account").id, id)) ?? null;
+  return (await findMessage(database(c.env.CONTROL_DB), c.get("account").id, id)) ?? null;
 }
 
 function rendered(content: RenderedContent | null) {

@@ -49,7 +49,7 @@ export async function messagesPage(c: Context<ConsoleEnv>) {
   const query = c.req.query();
   const { filters, form } = filtersOf(query);
   const cursor: Cursor | null = query.cursor ? decodeCursor(query.cursor, MESSAGE_ID) : null;
-  const result = await listMessages(database(c.env.DB), c.get("account").id, filters, PAGE_SIZE, cursor);
+  const result = await listMessages(database(c.env.CONTROL_DB), c.get("account").id, filters, PAGE_SIZE, cursor);
   const backwards = cursor?.dir === "prev";
   const first = result.items[0];
   const last = result.items.at(-1);
@@ -90,7 +90,7 @@ ${result.items.length === 0 ? html`<p class="muted">No messages${Object.keys(for
 export async function liveMessages(c: Context<ConsoleEnv>) {
   const query = c.req.query();
   const accountId = c.get("account").id;
-  const db = database(c.env.DB);
+  const db = database(c.env.CONTROL_DB);
   const ids = (query.ids ?? "")
     .split(",")
     .filter((id) => MESSAGE_ID.test(id))

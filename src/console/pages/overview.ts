@@ -59,7 +59,7 @@ ${chart(title, figures)}
 }
 
 export async function overviewPage(c: Context<ConsoleEnv>) {
-  const db = database(c.env.DB);
+  const db = database(c.env.CONTROL_DB);
   const accountId = c.get("account").id;
   const now = unixSeconds();
   const [day, week, failures] = await Promise.all([

@@ -15,7 +15,7 @@ import { csrfField, notice, page } from "../layout.ts";
 const SENDER_ID = idPattern("snd");
 
 export async function sendersPage(c: Context<ConsoleEnv>, flash: { text: string; error?: boolean } | null = null, status: 200 | 400 | 409 = 200) {
-  const list = await listSenders(database(c.env.DB), c.get("account").id, 100, null);
+  const list = await listSenders(database(c.env.CONTROL_DB), c.get("account").id, 100, null);
   return page(
     c,
     "Senders",
@@ -57,7 +57,7 @@ export async function addSender(c: Context<ConsoleEnv>) {
 
 export async function removeSender(c: Context<ConsoleEnv>) {
   const id = c.req.param("id") ?? "";
-  const deleted = SENDER_ID.test(id) && (await deleteSender(database(c.env.DB), c.get("account").id, id));
+  const deleted = SENDER_ID.test(id) && (await deleteSender(database(c.env.CONTROL_DB), c.get("account").id, id));
   if (deleted) await tellGate(c.env, c.get("account").id, { senders: [...CHANNELS] });
   return sendersPage(c, deleted ? { text: "Sender deleted." } : { text: "No such sender in this account.", error: true });
 }

@@ -109,7 +109,7 @@ ${showPreview ? html`<section aria-live="polite">${preview(form)}</section>` : "
 }
 
 export async function templatesPage(c: Context<ConsoleEnv>, flash: string | null = null) {
-  const list = await listTemplates(database(c.env.DB), c.get("account").id, 100, null);
+  const list = await listTemplates(database(c.env.CONTROL_DB), c.get("account").id, 100, null);
   return page(
     c,
     "Templates",
@@ -125,7 +125,7 @@ ${list.items.map(
 
 export async function templateEditPage(c: Context<ConsoleEnv>) {
   const id = c.req.param("id") ?? "";
-  const template = TEMPLATE_ID.test(id) ? await findTemplate(database(c.env.DB), c.get("account").id, id) : undefined;
+  const template = TEMPLATE_ID.test(id) ? await findTemplate(database(c.env.CONTROL_DB), c.get("account").id, id) : undefined;
   if (!template) return page(c, "Not found", html`<h1>Template not found</h1><p><a href="/console/templates">All templates</a></p>`, 404);
   return page(c, `Template ${id}`, html`<h1>Template <code>${id}</code></h1>${editor(c, formOf(template), true, false)}`);
 }
@@ -141,7 +141,7 @@ export async function saveTemplate(c: Context<ConsoleEnv>) {
   if (form.action === "preview") return again(null, 200);
   const parsed = createTemplateSchema.safeParse(bodyOf(form));
   if (!parsed.success) return again(problemOf(parsed.error));
-  const db = database(c.env.DB);
+  const db = database(c.env.CONTROL_DB);
   const accountId = c.get("account").id;
   const now = unixSeconds();
   const bodies = { sms: parsed.data.sms ?? null, whatsapp: parsed.data.whatsapp ?? null, email: parsed.data.email ?? null };
@@ -163,6 +163,6 @@ export async function saveTemplate(c: Context<ConsoleEnv>) {
 
 export async function removeTemplate(c: Context<ConsoleEnv>) {
   const id = c.req.param("id") ?? "";
-  const deleted = TEMPLATE_ID.test(id) && (await deleteTemplate(database(c.env.DB), c.get("account").id, id));
+  const deleted = TEMPLATE_ID.test(id) && (await deleteTemplate(database(c.env.CONTROL_DB), c.get("account").id, id));
   return templatesPage(c, deleted ? `Deleted template ${id}.` : "No such template in this account.");
 }

@@ -14,7 +14,7 @@ import { csrfField, notice, page, time } from "../layout.ts";
 const MESSAGES_READ = 20;
 
 async function latestAttempts(c: Context<ConsoleEnv>) {
-  const messages = await messagesWithCallbacks(database(c.env.DB), c.get("account").id, MESSAGES_READ);
+  const messages = await messagesWithCallbacks(database(c.env.CONTROL_DB), c.get("account").id, MESSAGES_READ);
   const perMessage = await Promise.all(
     messages.map(async (message) =>
       (await messageEvents(c.env, message)).filter((event) => event.type === "webhook.attempt").map((event) => ({ message, event })),

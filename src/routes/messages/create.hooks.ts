@@ -4,7 +4,7 @@
 // Idempotency-Key reserves the id of the message it creates.
 import type { CreateReadResults } from "../../db/messages.ts";
 import { CHANNELS } from "../../domain/address.ts";
-import { newId } from "../../domain/ids.ts";
+import { newMessageId } from "../../domain/ids.ts";
 import { asCreated, type CreateMessageInput, createMessageSchema, toMessageObject } from "../../domain/message.ts";
 import { suppressionKey } from "../../domain/suppression.ts";
 import type { OperationHooks } from "../../http/operation-hooks.ts";
@@ -35,7 +35,7 @@ export const createMessageHooks: OperationHooks<CreatePlan> = {
   allowsSendingAccess: true,
 
   createsMessage: {
-    newId: () => newId("msg"),
+    newId: newMessageId,
     // Exactly what the create answered: the message as created.
     response: (message) => toMessageObject(asCreated(message)),
   },

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { database } from "../../db/client.ts";
-import { findMessage, listMessages, type MessageFilters } from "../../db/messages.ts";
+import type { MessageFilters } from "../../db/messages.ts";
+import type { Account } from "../../domain/account.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
 import { toMessagePreviewObject } from "../../domain/preview.ts";
@@ -11,6 +11,7 @@ import { listEnvelope, pageFilters, requestedCursor } from "../../http/paginatio
 import type { AppRouteHandler } from "../../http/router.ts";
 import { cancelMessage } from "../../services/cancel.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
+import { findAccountMessage, listAccountMessages } from "../../services/message-reads.ts";
 import { createMessage, prepareMessage } from "../../services/messages.ts";
 import { redactMessage } from "../../services/retention.ts";
 import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
@@ -37,38 +38,38 @@ export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
   return c.json(toMessagePreviewObject(result.value), 200);
 };
 
-async function ownMessage(env: Env, accountId: string, id: string) {
-  const row = await findMessage(database(env.DB), accountId, id);
+async function ownMessage(env: Env, account: Account, id: string) {
+  const row = await findAccountMessage(env, account, id);
   if (!row) throw errors.notFound("message", id);
   return row;
 }
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
-  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const row = await ownMessage(c.env, c.get("account"), c.req.valid("param").id);
   return c.json(toMessageObject(row), 200);
 };
 
 export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
-  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const row = await ownMessage(c.env, c.get("account"), c.req.valid("param").id);
   return c.json({ object: "list" as const, data: await messageEvents(c.env, row) }, 200);
 };
 
 export const retryWebhook: AppRouteHandler<typeof routes.retryWebhook> = async (c) => {
-  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const row = await ownMessage(c.env, c.get("account"), c.req.valid("param").id);
   const result = await retryWebhooks(c.env, row, "api");
   if (!result.ok) throw errors.problem(result.problem);
   return c.json({ object: "webhook_retry" as const, message_id: row.id, events_requeued: result.value }, 200);
 };
 
 export const cancel: AppRouteHandler<typeof routes.cancel> = async (c) => {
-  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const row = await ownMessage(c.env, c.get("account"), c.req.valid("param").id);
   const result = await cancelMessage(c.env, row);
   if (!result.ok) throw errors.problem(result.problem, 409);
   return c.json(result.value, 200);
 };
 
 export const redact: AppRouteHandler<typeof routes.redact> = async (c) => {
-  const row = await ownMessage(c.env, c.get("account").id, c.req.valid("param").id);
+  const row = await ownMessage(c.env, c.get("account"), c.req.valid("param").id);
   const result = await redactMessage(c.env, row);
   if (!result.ok) throw errors.problem(result.problem, 409);
   return c.json(toMessageObject(result.value), 200);
@@ -90,6 +91,6 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor, ...requested } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, MESSAGE_ID);
   const filters = pageFilters(cursor, requested, MessageFiltersSchema);
-  const page = await listMessages(database(c.env.DB), c.get("account").id, toMessageFilters(filters), limit, cursor);
+  const page = await listAccountMessages(c.env, c.get("account"), toMessageFilters(filters), limit, cursor);
   return c.json(listEnvelope(page, cursor, toMessageObject, filters), 200);
 };

@@ -43,7 +43,7 @@ export const verify: AppRouteHandler<typeof routes.verify> = async (c) => {
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await findSender(database(c.env.DB), c.get("account").id, id);
+  const row = await findSender(database(c.env.CONTROL_DB), c.get("account").id, id);
   if (!row) throw errors.notFound("sender", id);
   return c.json(toSenderObject(row), 200);
 };
@@ -51,7 +51,7 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
   const accountId = c.get("account").id;
-  if (!(await deleteSender(database(c.env.DB), accountId, id))) throw errors.notFound("sender", id);
+  if (!(await deleteSender(database(c.env.CONTROL_DB), accountId, id))) throw errors.notFound("sender", id);
   await tellGate(c.env, accountId, { senders: [...CHANNELS] });
   return c.json({ id, object: "sender" as const, deleted: true as const }, 200);
 };
@@ -59,6 +59,6 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, SENDER_ID);
-  const page = await listSenders(database(c.env.DB), c.get("account").id, limit, cursor);
+  const page = await listSenders(database(c.env.CONTROL_DB), c.get("account").id, limit, cursor);
   return c.json(listEnvelope(page, cursor, toSenderObject), 200);
 };

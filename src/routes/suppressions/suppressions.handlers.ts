@@ -22,7 +22,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await findSuppression(database(c.env.DB), c.get("account").id, id);
+  const row = await findSuppression(database(c.env.CONTROL_DB), c.get("account").id, id);
   if (!row) throw errors.notFound("suppression", id);
   return c.json(toSuppressionObject(row), 200);
 };
@@ -38,6 +38,6 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor, ...requested } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, SUPPRESSION_ID);
   const filters: z.output<typeof SuppressionFiltersSchema> = pageFilters(cursor, requested, SuppressionFiltersSchema);
-  const page = await listSuppressions(database(c.env.DB), c.get("account").id, filters, limit, cursor);
+  const page = await listSuppressions(database(c.env.CONTROL_DB), c.get("account").id, filters, limit, cursor);
   return c.json(listEnvelope(page, cursor, toSuppressionObject, filters), 200);
 };

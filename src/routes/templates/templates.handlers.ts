@@ -14,7 +14,7 @@ import type * as routes from "./templates.routes.ts";
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const input = await validBody(c, createTemplateSchema);
   const now = unixSeconds();
-  const row = await insertTemplate(database(c.env.DB), {
+  const row = await insertTemplate(database(c.env.CONTROL_DB), {
     accountId: c.get("account").id,
     id: input.id,
     sms: input.sms ?? null,
@@ -31,7 +31,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await findTemplate(database(c.env.DB), c.get("account").id, id);
+  const row = await findTemplate(database(c.env.CONTROL_DB), c.get("account").id, id);
   if (!row) throw errors.notFound("template", id);
   return c.json(toTemplateObject(row), 200);
 };
@@ -40,7 +40,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
   const { content_retention: contentRetention, ...bodies } = await validBody(c, updateTemplateSchema);
   const changes = Object.fromEntries(Object.entries(bodies).filter(([, body]) => body !== undefined));
-  const db = database(c.env.DB);
+  const db = database(c.env.CONTROL_DB);
   const accountId = c.get("account").id;
   const current = await findTemplate(db, accountId, id);
   if (!current) throw errors.notFound("template", id);
@@ -56,7 +56,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
   const { id } = c.req.valid("param");
   const input = await validBody(c, templatePreviewSchema);
-  const row = await findTemplate(database(c.env.DB), c.get("account").id, id);
+  const row = await findTemplate(database(c.env.CONTROL_DB), c.get("account").id, id);
   if (!row) throw errors.notFound("template", id);
   const result = previewTemplate(row, input);
   if (!result.ok) throw errors.problem(result.problem);
@@ -66,7 +66,7 @@ export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
   const accountId = c.get("account").id;
-  if (!(await deleteTemplate(database(c.env.DB), accountId, id))) throw errors.notFound("template", id);
+  if (!(await deleteTemplate(database(c.env.CONTROL_DB), accountId, id))) throw errors.notFound("template", id);
   await tellGate(c.env, accountId, { templates: [id] });
   return c.json({ id, object: "template" as const, deleted: true as const }, 200);
 };
@@ -74,6 +74,6 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, TEMPLATE_ID);
-  const page = await listTemplates(database(c.env.DB), c.get("account").id, limit, cursor);
+  const page = await listTemplates(database(c.env.CONTROL_DB), c.get("account").id, limit, cursor);
   return c.json(listEnvelope(page, cursor, toTemplateObject), 200);
 };

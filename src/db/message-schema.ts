@@ -1,0 +1,115 @@
+// A message database's schema (every MESSAGES_DB_N): the messages and the
+// Idempotency-Key records of the accounts homed there. Migrations in
+// migrations/messages are generated from this file by `npm run db:generate`
+// (drizzle-kit) and applied to every message database by `npm run db:migrate`.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Attempt, FallbackStep } from "../domain/delivery-controls.ts";
+import type { Message } from "../domain/message.ts";
+import type { RenderedContent } from "../domain/rendered.ts";
+import { CONTENT_RETENTIONS } from "../domain/retention.ts";
+import type { Status } from "../domain/status.ts";
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    // msg_ + UUIDv7 (hex): sorting by id is sorting by creation time, and
+    // created_at is the id's own timestamp, so a created_at range is an id
+    // range (see listMessages).
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    mode: text("mode", { enum: ["test", "live"] }).notNull(),
+    // Rows from before inbound messages existed were all sent by the API.
+    direction: text("direction", { enum: ["outbound", "inbound"] })
+      .notNull()
+      .default("outbound"),
+    channel: text("channel", { enum: ["sms", "whatsapp", "email"] }).notNull(),
+    to: text("to").notNull(),
+    from: text("from").notNull(),
+    // The content as the request gave it (returned by the API)...
+    content: text("content", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    // ...and as it is sent to the provider (see src/domain/rendered.ts).
+    rendered: text("rendered", { mode: "json" }).$type<RenderedContent>(),
+    status: text("status").$type<Status>().notNull().default("queued"),
+    statusCallback: text("status_callback"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    createdAt: integer("created_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+    providerLatencyMs: integer("provider_latency_ms"),
+    // discard: content and rendered are emptied once the message is final (src/delivery/redaction.ts).
+    contentRetention: text("content_retention", { enum: CONTENT_RETENTIONS }).notNull().default("retain"),
+    redactedAt: integer("redacted_at"),
+    // Last change of the row; for a queued message, when it was last handed
+    // to the Queue (the reconciler re-enqueues it when this gets old).
+    updatedAt: integer("updated_at").notNull().default(sql`(unixepoch())`),
+    // SMS: the rendered text's encoding and segment count, computed at create; null on other channels.
+    encoding: text("encoding", { enum: ["gsm7", "ucs2"] }),
+    segments: integer("segments"),
+    // Delivery controls (src/domain/delivery-controls.ts); null when the create asked for none.
+    fallback: text("fallback", { mode: "json" }).$type<FallbackStep[]>(),
+    fallbackAfter: integer("fallback_after"),
+    sendAt: integer("send_at"),
+    expiresAt: integer("expires_at"),
+    // Projected by the message's Durable Object with its status.
+    attempts: text("attempts", { mode: "json" }).$type<Attempt[]>(),
+    deliveredChannel: text("delivered_channel", { enum: ["sms", "whatsapp", "email"] }),
+    // The sender's provider id (Meta's phone-number id), as the create picked
+    // it: the delivery reads the message's own database alone.
+    fromId: text("from_id"),
+    // The message object's count of its projections: a projection applies only
+    // over an older one (the projection queue delivers out of order and twice).
+    projectionSeq: integer("projection_seq").notNull().default(0),
+  },
+  (t) => [
+    // Every list filter is an equality on (account_id, <column>) then the id
+    // order, so each has its index that also serves the keyset pagination.
+    index("messages_account_id_idx").on(t.accountId, t.id),
+    index("messages_account_status_idx").on(t.accountId, t.status, t.id),
+    index("messages_account_channel_idx").on(t.accountId, t.channel, t.id),
+    index("messages_account_to_idx").on(t.accountId, t.to, t.id),
+    index("messages_account_direction_idx").on(t.accountId, t.direction, t.id),
+    // Only the (few) queued rows: what the reconciler scans every minute.
+    index("messages_queued_idx").on(t.updatedAt).where(sql`${t.status} = 'queued'`),
+    // Only the scheduled rows: the reconciler's look for a send time that passed without its alarm.
+    index("messages_scheduled_idx").on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+  ],
+);
+
+// Idempotency-Key records: the first request's response, replayed on retries.
+// A row whose response_status is null (and whose message_id, if any, names no
+// message yet) is a claim still in flight.
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    // SHA-256 of the method, path and canonical parameters of the request.
+    fingerprint: text("fingerprint").notNull(),
+    // Random per claim: only the request holding the claim completes or releases it.
+    lockToken: text("lock_token"),
+    lockedAt: integer("locked_at"),
+    responseStatus: integer("response_status"),
+    responseContentType: text("response_content_type"),
+    responseBody: text("response_body"),
+    // For POST /v1/messages, the id of the message the claiming request
+    // creates: its response is that message as created, so the message row,
+    // once it exists, is the stored response (one D1 write fewer per create).
+    messageId: text("message_id"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index("idempotency_keys_expires_at_idx").on(t.expiresAt)],
+);
+
+/** Columns the pipeline keeps for itself, beside the message the API shows. */
+type StorageOnly = "fromId" | "projectionSeq";
+
+// The table stores the domain's record exactly: a column that drifts from it
+// (a type, a null) fails the type check here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesDomain: Same<Omit<typeof messages.$inferSelect, StorageOnly>, Message> = true;
+void schemaMatchesDomain;
+
+/** A message row to insert in tests' and tools' own set-ups (status and updated_at default). */
+export type NewMessageRow = typeof messages.$inferInsert;
