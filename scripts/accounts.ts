@@ -6,7 +6,8 @@ import type { Mode } from "../src/domain/account.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
 import { accountLimits } from "../src/domain/limits.ts";
 import { sandboxSenders } from "../src/domain/sandbox.ts";
-import { type D1Target, executeSql, insertOrIgnore, quote } from "./d1.ts";
+import { newAccountStatement } from "./account-creation.ts";
+import { type D1Target, executeSql, inline, insertOrIgnore, quote } from "./d1.ts";
 import { KEY_ID, KEY_PREFIX, keyToRevoke, type StoredKey } from "./key-revocation.ts";
 
 const ACCOUNT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -33,14 +34,13 @@ export async function createKey(target: D1Target, name: string, mode: Mode): Pro
   const results = executeSql(
     target,
     [
-      `INSERT INTO accounts (id, name, mode, webhook_secret, created_at)
-         SELECT ${quote(newAccountId)}, ${quote(name)}, ${quote(mode)}, ${quote(generateWebhookSecret())}, ${now}
-         WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE name = ${quote(name)})`,
+      inline([newAccountStatement({ id: newAccountId, name, mode, webhookSecret: generateWebhookSecret(), createdAt: now })]),
       ...starterSenders,
       `SELECT id, mode, webhook_secret FROM accounts WHERE name = ${quote(name)}`,
     ].join(";\n"),
   );
-  const row = results.at(-1)![0] as { id: string; mode: Mode; webhook_secret: string };
+  const row = results.at(-1)![0] as { id: string; mode: Mode; webhook_secret: string } | undefined;
+  if (!row) throw new Error('no message database is open for new accounts: open one with `npm run shards -- open N` (README, "Adding a message database")');
   if (row.mode !== mode) throw new Error(`account '${name}' is a ${row.mode}-mode account; create a ${row.mode} key or use another account name`);
   // The key carries its account's id (a v3 key), so it is made once the account is known.
   const key = generateApiKey(mode, row.id);

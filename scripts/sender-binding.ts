@@ -3,11 +3,7 @@
 // them through wrangler and the tests run the very same ones on their D1.
 import { createSenderSchema, senderModeProblem } from "../src/domain/sender.ts";
 import { BOUND_SENDER_STATUSES } from "../src/domain/sender-verification.ts";
-
-export interface Statement {
-  sql: string;
-  params: (string | number | null)[];
-}
+import type { Statement } from "./statement.ts";
 
 export interface BindingRequest {
   account: string;

@@ -1,20 +1,8 @@
 // npm run keys -- senders add|list|remove: the operator's side of the senders
 // (README, "Senders: how live addresses are proven").
 import { newId, unixSeconds } from "../src/domain/ids.ts";
-import { type D1Target, executeSql, quote } from "./d1.ts";
-import { type BindingRequest, bindingChecks, bindingInput, bindingRefusal, bindingStatements, type Statement } from "./sender-binding.ts";
-
-/** The statements as one SQL text for `wrangler d1 execute --command`, which takes no parameters. */
-function inline(statements: Statement[]): string {
-  const literal = (value: string | number | null) => (value === null ? "NULL" : typeof value === "number" ? String(value) : quote(value));
-  return statements
-    .map(({ sql, params }) => {
-      const parts = sql.split("?");
-      if (parts.length !== params.length + 1) throw new Error("statement and parameters do not match");
-      return parts.map((part, i) => (i < params.length ? part + literal(params[i]!) : part)).join("");
-    })
-    .join(";\n");
-}
+import { type D1Target, executeSql, inline, quote } from "./d1.ts";
+import { type BindingRequest, bindingChecks, bindingInput, bindingRefusal, bindingStatements } from "./sender-binding.ts";
 
 /** Binds a live sender to the account (or approves its pending claim); returns the sender row. */
 export function addSender(target: D1Target, request: BindingRequest): Record<string, unknown> {

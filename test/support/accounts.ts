@@ -6,6 +6,7 @@ import { accounts, apiKeys, senders, templates } from "../../src/db/control-sche
 import type { Mode } from "../../src/domain/account.ts";
 import type { Permission } from "../../src/domain/api-key.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import { homedOn, type Placement } from "../../src/domain/placement.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../../src/domain/sandbox.ts";
 import { db } from "./db.ts";
 
@@ -20,15 +21,22 @@ export interface TestAccount {
 export interface AccountLimits {
   rateLimitRps?: number;
   dailyMessageLimit?: number;
+  /** Where its messages live; by default the next of PLACEMENTS. */
+  placement?: Placement;
 }
 
+// The sharded path is the one every test runs: accounts are made in turn on
+// shard 0, on shard 1, and spread over both (lists merged from two databases).
+const PLACEMENTS: Placement[] = [homedOn(0), homedOn(1), { home: 1, write: [0, 1], read: [0, 1] }];
+let made = 0;
+
 /** An account with one key; a test-mode one starts with its sandbox senders, as `npm run keys` makes it. */
-export async function createAccount(mode: Mode = "test", limits: AccountLimits = {}): Promise<TestAccount> {
+export async function createAccount(mode: Mode = "test", { placement, ...limits }: AccountLimits = {}): Promise<TestAccount> {
   const id = newId("acct");
   const webhookSecret = generateWebhookSecret();
   await db()
     .insert(accounts)
-    .values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), ...limits });
+    .values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), placement: placement ?? PLACEMENTS[made++ % PLACEMENTS.length]!, ...limits });
   const { key, keyPrefix } = await addKey(id, mode);
   if (mode === "test") await db().insert(senders).values(sandboxSenders(id));
   return { id, key, keyPrefix, webhookSecret, mode };

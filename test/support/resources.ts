@@ -2,7 +2,8 @@
 // operator binds them), for tests about what uses them.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { bindingChecks, bindingInput, bindingRefusal, bindingStatements, type Statement } from "../../scripts/sender-binding.ts";
+import { bindingChecks, bindingInput, bindingRefusal, bindingStatements } from "../../scripts/sender-binding.ts";
+import type { Statement } from "../../scripts/statement.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import type { TestAccount } from "./accounts.ts";
 import { api } from "./api.ts";
