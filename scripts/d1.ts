@@ -53,13 +53,13 @@ export function executeSql(target: D1Target, sql: string): Record<string, unknow
 }
 
 /** Every D1 binding of the target's wrangler config, in its order. */
-export function d1Bindings(target: D1Target): string[] {
+function d1Bindings(target: D1Target): string[] {
   const config = unstable_readConfig({ config: target.config ?? path.resolve(import.meta.dirname, "..", "wrangler.toml") });
   return config.d1_databases.map((db: { binding: string }) => db.binding);
 }
 
 /** The message databases (shards) of the target's wrangler config. */
-export function shardBindings(target: D1Target): { shard: number; binding: string }[] {
+function shardBindings(target: D1Target): { shard: number; binding: string }[] {
   return d1Bindings(target).flatMap((binding) => {
     const match = SHARD_BINDING.exec(binding);
     return match ? [{ shard: Number(match[1]), binding }] : [];

@@ -1,4 +1,5 @@
-// The Console's own reads of an account's messages: the overview's figures,
+// The Console's own reads of an account's messages on one message database
+// (src/services/console-figures.ts combines the shards): the overview's figures,
 // recent failures, live statuses, and the messages that have status callbacks.
 import { and, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Channel } from "../domain/address.ts";
@@ -7,20 +8,22 @@ import type { Message } from "../domain/message.ts";
 import type { Database } from "./client.ts";
 import { messages } from "./message-schema.ts";
 
-export interface ChannelFigures {
+/** Per channel, one message database's messages created in a window: counts, and how many took each number of seconds to be delivered. */
+export interface ChannelCounts {
   channel: Channel;
   sent: number;
   delivered: number;
   failed: number;
-  /** Median seconds from creation to delivery of the delivered ones; null with none. */
-  medianSecondsToDelivered: number | null;
+  /** Seconds from creation to delivery, with how many delivered messages took that long (shards' counts add up; a median is read off the sum). */
+  secondsToDelivered: { seconds: number; count: number }[];
 }
 
-/** Per channel, the messages created since `sinceSeconds`: how many, delivered (or read), failed (or undelivered), median time to delivered. */
-export async function channelFigures(db: Database, accountId: string, sinceSeconds: number): Promise<ChannelFigures[]> {
+/** Per channel, the account's messages created since `sinceSeconds` on this database: how many, delivered (or read), failed (or undelivered), times to delivered. */
+export async function channelCounts(db: Database, accountId: string, sinceSeconds: number): Promise<ChannelCounts[]> {
   // The window is an id range (ids start with their creation time), served by (account_id, id).
   const inWindow = and(eq(messages.accountId, accountId), gte(messages.id, firstIdAt("msg", sinceSeconds * 1000)));
-  const [counts, medians] = await Promise.all([
+  const seconds = sql<number>`${messages.deliveredAt} - ${messages.createdAt}`;
+  const [counts, times] = await db.batch([
     db
       .select({
         channel: messages.channel,
@@ -30,18 +33,13 @@ export async function channelFigures(db: Database, accountId: string, sinceSecon
       })
       .from(messages)
       .where(inWindow)
-      .groupBy(messages.channel)
-      .all(),
-    // The median by ranking: the middle row (the lower middle for an even count) of each channel.
-    db.all<{ channel: Channel; seconds: number }>(sql`
-      SELECT channel, seconds FROM (
-        SELECT channel, delivered_at - created_at AS seconds,
-               row_number() OVER (PARTITION BY channel ORDER BY delivered_at - created_at) AS rank,
-               count(*) OVER (PARTITION BY channel) AS total
-        FROM messages WHERE account_id = ${accountId} AND id >= ${firstIdAt("msg", sinceSeconds * 1000)} AND delivered_at IS NOT NULL
-      ) WHERE rank = (total + 1) / 2`),
+      .groupBy(messages.channel),
+    db
+      .select({ channel: messages.channel, seconds, count: sql<number>`count(*)` })
+      .from(messages)
+      .where(and(inWindow, isNotNull(messages.deliveredAt)))
+      .groupBy(messages.channel, seconds),
   ]);
-  const median = new Map((medians as { channel: Channel; seconds: number }[]).map((row) => [row.channel, row.seconds]));
   return (["sms", "whatsapp", "email"] as const).map((channel) => {
     const row = counts.find((count) => count.channel === channel);
     return {
@@ -49,7 +47,7 @@ export async function channelFigures(db: Database, accountId: string, sinceSecon
       sent: row?.sent ?? 0,
       delivered: row?.delivered ?? 0,
       failed: row?.failed ?? 0,
-      medianSecondsToDelivered: median.get(channel) ?? null,
+      secondsToDelivered: times.filter((time) => time.channel === channel).map(({ seconds, count }) => ({ seconds, count })),
     };
   });
 }

@@ -1,6 +1,6 @@
 // D1 side of content retention and message retention: a redacted row, and the
 // messages past their account's retention_days.
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import { isFinal, RETENTION_DAYS } from "../domain/retention.ts";
 import { STATUSES } from "../domain/status.ts";
 import type { Database } from "./client.ts";
@@ -20,30 +20,52 @@ export async function redactMessageRow(db: Database, messageId: string, redacted
     .where(eq(messages.id, messageId));
 }
 
+/** An account whose retention_days is not the default. */
+export interface RetentionOverride {
+  accountId: string;
+  days: number;
+}
+
+/** Every account with its own retention_days (the control database). */
+export async function retentionOverrides(db: Database): Promise<RetentionOverride[]> {
+  const rows = await db.select({ accountId: accounts.id, days: accounts.retentionDays }).from(accounts).where(sql`${accounts.retentionDays} IS NOT NULL`);
+  return rows.map(({ accountId, days }) => ({ accountId, days: days! }));
+}
+
 /**
- * Up to `limit` messages older than their account's retention_days. Ids are msg_ + a UUIDv7 whose first 12 hex digits are its
- * creation time in ms, so "created before the cut-off" is an id range on the
- * (account_id, id) index: each account's expired messages are found without
- * scanning its others. printf builds the cut-off id (as firstIdAt does).
+ * Up to `limit` messages of one message database older than their account's
+ * retention_days: those of accounts on the default by the id range alone (ids
+ * are msg_ + a UUIDv7 whose first 12 hex digits are its creation time in ms,
+ * so "created before the cut-off" is an id range on the primary key), and
+ * those of `overrides` by their own cut-off on the (account_id, id) index.
+ * The overrides travel as one JSON parameter (D1 binds at most 100).
  */
-export async function expiredMessageIds(db: Database, nowSeconds: number, limit: number): Promise<string[]> {
-  const days = sql`coalesce(${accounts.retentionDays}, ${RETENTION_DAYS.default})`;
-  // Clamped at 0: printf would write a negative cut-off as a huge hex number, past every id.
-  const cutoffId = sql`printf('msg_%012x', max(0, (${nowSeconds} - ${days} * 86400) * 1000))`;
-  // A message still under way past the cut-off is kept until it is final: one scheduled up to 35 days ahead
-  // (until its send time has passed the cut-off), or one with fallback steps (fallback_after up to a day a
-  // step). Deleted before then, its row and its object's alarm would go and it would never be sent. One that
-  // never becomes final goes UNDER_WAY_DAYS later.
-  const lateCutoffId = sql`printf('msg_%012x', max(0, (${nowSeconds} - (${days} + ${UNDER_WAY_DAYS}) * 86400) * 1000))`;
+export async function expiredMessageIds(db: Database, overrides: RetentionOverride[], nowSeconds: number, limit: number): Promise<string[]> {
+  const list = sql`(SELECT json_extract(value, '$.accountId') AS account_id, json_extract(value, '$.days') AS days FROM json_each(${JSON.stringify(overrides)}))`;
+  const byDefault = sql`SELECT ${messages.id} AS id FROM ${messages} WHERE ${messages.id} < ${cutoffId(nowSeconds, sql`${RETENTION_DAYS.default}`)}
+    AND ${messages.accountId} NOT IN (SELECT account_id FROM ${list}) AND ${done(nowSeconds, sql`${RETENTION_DAYS.default}`)}`;
+  const own = sql`SELECT ${messages.id} AS id FROM ${list} AS own JOIN ${messages} ON ${messages.accountId} = own.account_id
+    AND ${messages.id} < ${cutoffId(nowSeconds, sql`own.days`)} AND ${done(nowSeconds, sql`own.days`)}`;
+  const rows = await db.all<{ id: string }>(sql`${byDefault} UNION ALL ${own} LIMIT ${limit}`);
+  return rows.map((row) => row.id);
+}
+
+/** The smallest id created `days` before now: printf builds it as firstIdAt does, clamped at 0 (a negative cut-off would print past every id). */
+function cutoffId(nowSeconds: number, days: SQL) {
+  return sql`printf('msg_%012x', max(0, (${nowSeconds} - ${days} * 86400) * 1000))`;
+}
+
+/**
+ * Whether a message past the cut-off may go. One still under way is kept
+ * until it is final: one scheduled up to 35 days ahead (until its send time
+ * has passed the cut-off), or one with fallback steps (fallback_after up to a
+ * day a step). Deleted before then, its row and its object's alarm would go
+ * and it would never be sent. One that never becomes final goes UNDER_WAY_DAYS later.
+ */
+function done(nowSeconds: number, days: SQL) {
   const final = sql.raw(`'${STATUSES.filter(isFinal).join("', '")}'`);
   const plain = sql`${messages.fallback} IS NULL AND (${messages.sendAt} IS NULL OR ${messages.sendAt} < ${nowSeconds} - ${days} * 86400)`;
-  const done = sql`(${messages.status} IN (${final}) OR (${plain}) OR ${messages.id} < ${lateCutoffId})`;
-  const rows = await db
-    .select({ id: messages.id })
-    .from(accounts)
-    .innerJoin(messages, sql`${messages.accountId} = ${accounts.id} AND ${messages.id} < ${cutoffId} AND ${done}`)
-    .limit(limit);
-  return rows.map((row) => row.id);
+  return sql`(${messages.status} IN (${final}) OR (${plain}) OR ${messages.id} < ${cutoffId(nowSeconds, sql`(${days} + ${UNDER_WAY_DAYS})`)})`;
 }
 
 export async function deleteMessages(db: Database, ids: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 // The message databases this Worker is bound to: shard N is the D1 binding
 // MESSAGES_DB_N (wrangler.toml). Which shards an account uses is its
 // placement (src/domain/placement.ts); which shard a message is on, its id.
+import { sql } from "drizzle-orm";
 import { shardOfMessageId } from "../domain/ids.ts";
 import { type Placement, shardHolding, shardsWriting } from "../domain/placement.ts";
 import { type Database, database } from "./client.ts";
@@ -52,4 +53,10 @@ export function messageDatabase(env: Env, placement: Placement, messageId: strin
 /** The databases a change to the message is written to (two during a move of its shard). */
 export function messageWriteDatabases(env: Env, placement: Placement, messageId: string): Database[] {
   return shardsWriting(placement, shardOfMessageId(messageId)).map((shard) => shardDatabase(env, shard));
+}
+
+/** The database's size in bytes, as D1 reports it with every query (size_after). */
+export async function databaseSize(db: Database): Promise<number> {
+  const result = await db.run(sql`SELECT 1`);
+  return result.meta.size_after ?? 0;
 }

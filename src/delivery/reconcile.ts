@@ -11,8 +11,9 @@
 // send time passed while its row still says `scheduled` (the create could not
 // arm the alarm after its insert) has the alarm armed again; an object that
 // already sent or canceled it ignores that.
-import { database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { markRequeued, overdueScheduledMessages, stuckQueuedMessageIds } from "../db/messages.ts";
+import { messageShards, shardDatabase } from "../db/shards.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { logger } from "../log.ts";
 import { deliveryJob } from "./job.ts";
@@ -25,9 +26,19 @@ export const RECONCILE = {
   batchSize: 100,
 } as const;
 
-/** Re-enqueues up to one batch of stuck messages; returns their ids. */
-export async function reenqueueStuckMessages(env: Env, nowMs: number): Promise<string[]> {
-  const db = database(env.CONTROL_DB);
+/** Each message database in turn, the ids its run handled, together. */
+async function onEveryShard(env: Env, run: (db: Database) => Promise<string[]>): Promise<string[]> {
+  const ids: string[] = [];
+  for (const shard of messageShards(env)) ids.push(...(await run(shardDatabase(env, shard))));
+  return ids;
+}
+
+/** Re-enqueues up to one batch of stuck messages per message database; returns their ids. */
+export function reenqueueStuckMessages(env: Env, nowMs: number): Promise<string[]> {
+  return onEveryShard(env, (db) => reenqueueStuckOn(env, db, nowMs));
+}
+
+async function reenqueueStuckOn(env: Env, db: Database, nowMs: number): Promise<string[]> {
   const now = unixSeconds(nowMs);
   const ids = await stuckQueuedMessageIds(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
   if (ids.length === 0) return ids;
@@ -38,9 +49,12 @@ export async function reenqueueStuckMessages(env: Env, nowMs: number): Promise<s
   return ids;
 }
 
-/** Re-arms the send alarm of up to one batch of scheduled messages whose time passed unseen; returns their ids. */
-export async function rearmOverdueScheduled(env: Env, nowMs: number): Promise<string[]> {
-  const db = database(env.CONTROL_DB);
+/** Re-arms the send alarm of up to one batch per message database of scheduled messages whose time passed unseen; returns their ids. */
+export function rearmOverdueScheduled(env: Env, nowMs: number): Promise<string[]> {
+  return onEveryShard(env, (db) => rearmOverdueOn(env, db, nowMs));
+}
+
+async function rearmOverdueOn(env: Env, db: Database, nowMs: number): Promise<string[]> {
   const now = unixSeconds(nowMs);
   const due = await overdueScheduledMessages(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
   if (due.length === 0) return [];

@@ -13,7 +13,7 @@ export function newId(prefix: IdPrefix): string {
 // UUIDv7's timestamp and counter lead, so ids still sort by creation time,
 // and 16 of its 32 random bits remain.
 const SHARD_HEX_DIGITS = 4;
-export const MAX_SHARD = 0xffff;
+const MAX_SHARD = 0xffff;
 
 /** A new message id on `shard` (see newId). */
 export function newMessageId(shard: number): string {

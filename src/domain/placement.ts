@@ -18,7 +18,7 @@ export interface Placement {
 }
 
 /** Accounts from before sharding, and the platform's own messages: shard 0 alone. */
-export const SINGLE_SHARD: Placement = { home: 0, write: [0], read: [0] };
+const SINGLE_SHARD: Placement = { home: 0, write: [0], read: [0] };
 
 export function placementOf(account: { placement: Placement | null }): Placement {
   return account.placement ?? SINGLE_SHARD;

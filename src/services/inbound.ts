@@ -6,12 +6,14 @@ import { database } from "../db/client.ts";
 import { claimInboundReceipt } from "../db/inbound-receipts.ts";
 import { findMessage, insertMessage } from "../db/messages.ts";
 import { accountOfNumber, findSenderByAddress } from "../db/senders.ts";
+import { messageDatabase } from "../db/shards.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { liftOptOut, suppress } from "../delivery/suppression-feed.ts";
 import type { Account } from "../domain/account.ts";
-import { idTimestampMs, newId, unixSeconds } from "../domain/ids.ts";
+import { idTimestampMs, newMessageId, unixSeconds } from "../domain/ids.ts";
 import { type InboundInput, inboundMessage, inboundNumber, type SimulateInboundInput } from "../domain/inbound.ts";
 import type { Message } from "../domain/message.ts";
+import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { consentKeyword, suppressionKey } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
@@ -24,14 +26,16 @@ import type { InboundReport } from "../providers/provider.ts";
  * no keyword again (a replayed START must not lift a STOP sent after it).
  */
 async function receive(env: Env, account: Account, input: InboundInput, report?: InboundReport): Promise<Message> {
-  const db = database(env.CONTROL_DB);
-  let id = newId("msg");
+  // Receipts are in the control database; the reply goes to one of the account's write shards, as a create's message.
+  const placement = placementOf(account);
+  let id = newMessageId(shardForNewMessage(placement, false));
   let firstReport = true;
   if (report) {
-    const claimed = await claimInboundReceipt(db, report.provider, report.providerMessageId, id, unixSeconds());
+    const claimed = await claimInboundReceipt(database(env.CONTROL_DB), report.provider, report.providerMessageId, id, unixSeconds());
     firstReport = claimed === id;
     id = claimed;
   }
+  const db = messageDatabase(env, placement, id);
   const stored = firstReport ? undefined : await findMessage(db, account.id, id);
   // An earlier report's request may have died before storing the row: this one stores it under the claimed id.
   const row = stored ?? inboundMessage(account, id, unixSeconds(idTimestampMs(id)), input);

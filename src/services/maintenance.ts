@@ -3,22 +3,27 @@ import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from "../auth/console-token
 import { database } from "../db/client.ts";
 import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
+import { messageShards, shardDatabase } from "../db/shards.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { deleteExpiredMessages } from "./retention.ts";
+import { measureShards } from "./shard-sizes.ts";
 
 // Expired keys are already ignored by the claim; pruning only reclaims space,
 // in bounded deletes so one run stays short however many expired at once.
 const PRUNE_CHUNK = 1000;
 const PRUNE_CHUNKS_PER_RUN = 20;
 
+/** Expired Idempotency-Key records, pruned on each message database (where the keys live); how many. */
 export async function pruneIdempotencyKeys(env: Env, nowMs: number): Promise<number> {
-  const db = database(env.CONTROL_DB);
   let pruned = 0;
-  for (let chunk = 0; chunk < PRUNE_CHUNKS_PER_RUN; chunk++) {
-    const deleted = await pruneExpiredIdempotencyKeys(db, unixSeconds(nowMs), PRUNE_CHUNK);
-    pruned += deleted;
-    if (deleted < PRUNE_CHUNK) break;
+  for (const shard of messageShards(env)) {
+    const db = shardDatabase(env, shard);
+    for (let chunk = 0; chunk < PRUNE_CHUNKS_PER_RUN; chunk++) {
+      const deleted = await pruneExpiredIdempotencyKeys(db, unixSeconds(nowMs), PRUNE_CHUNK);
+      pruned += deleted;
+      if (deleted < PRUNE_CHUNK) break;
+    }
   }
   return pruned;
 }
@@ -31,6 +36,7 @@ export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(database(env.CONTROL_DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, nowMs),
+    measureShards(env, nowMs),
   ]);
   const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);
   if (failures.length > 0) throw new AggregateError(failures, "scheduled maintenance failed");

@@ -1,17 +1,20 @@
 // Content retention on demand (POST /v1/messages/:id/redact), and the
 // maintenance run's deletion of messages past their account's retention_days.
-import { database } from "../db/client.ts";
-import { deleteMessages, expiredMessageIds, redactMessageRow } from "../db/retention.ts";
+import { type Database, database } from "../db/client.ts";
+import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
+import { messageDatabase, messageShards, shardDatabase } from "../db/shards.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { redactedMessage } from "../delivery/redaction.ts";
+import type { Account } from "../domain/account.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
+import { placementOf } from "../domain/placement.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { isFinal } from "../domain/retention.ts";
 import { logger } from "../log.ts";
 
 /** The message with its content removed; a problem when it is not final yet (its content is still needed to send it). */
-export async function redactMessage(env: Env, row: Message): Promise<Result<Message>> {
+export async function redactMessage(env: Env, account: Account, row: Message): Promise<Result<Message>> {
   if (row.redactedAt) return succeed(row);
   const outcome = await messageStatusStub(env, row.id).redact();
   const status = outcome.kind === "no_state" ? row.status : outcome.status;
@@ -27,7 +30,7 @@ export async function redactMessage(env: Env, row: Message): Promise<Result<Mess
   else {
     // Final in D1 without an object's state (nothing to redact there): the row alone.
     redactedAt = unixSeconds();
-    await redactMessageRow(database(env.CONTROL_DB), row.id, redactedAt);
+    await redactMessageRow(messageDatabase(env, placementOf(account), row.id), row.id, redactedAt);
   }
   // Its fallback steps' content goes too (as the row's and the object's).
   return succeed({ ...redactedMessage(row, redactedAt), status });
@@ -46,12 +49,21 @@ const DELETE_CHUNK = 50;
  */
 const DELETE_CHUNKS_PER_RUN = 10;
 
-/** Deletes messages past their account's retention_days, with their objects' storage, in bounded chunks; how many. */
+/**
+ * Deletes messages past their account's retention_days, with their objects'
+ * storage, in bounded chunks on each message database in turn; how many.
+ */
 export async function deleteExpiredMessages(env: Env, nowMs: number, chunk = DELETE_CHUNK, chunks = DELETE_CHUNKS_PER_RUN): Promise<number> {
-  const db = database(env.CONTROL_DB);
+  const overrides = await retentionOverrides(database(env.CONTROL_DB));
+  let deleted = 0;
+  for (const shard of messageShards(env)) deleted += await deleteExpiredOn(env, shardDatabase(env, shard), overrides, nowMs, chunk, chunks);
+  return deleted;
+}
+
+async function deleteExpiredOn(env: Env, db: Database, overrides: RetentionOverride[], nowMs: number, chunk: number, chunks: number): Promise<number> {
   let deleted = 0;
   for (let i = 0; i < chunks; i++) {
-    const ids = await expiredMessageIds(db, unixSeconds(nowMs), chunk);
+    const ids = await expiredMessageIds(db, overrides, unixSeconds(nowMs), chunk);
     if (ids.length === 0) break;
     // The objects first: a message whose object could not be emptied keeps its row, and the next run tries again.
     const forgotten = await Promise.allSettled(ids.map((id) => messageStatusStub(env, id).forget()));

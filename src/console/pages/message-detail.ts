@@ -4,12 +4,11 @@
 // with HTTP status and next retry); resending abandoned callbacks.
 import type { Context } from "hono";
 import { html } from "hono/html";
-import { database } from "../../db/client.ts";
-import { findMessage } from "../../db/messages.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { type Message, toMessageObject } from "../../domain/message.ts";
 import type { RenderedContent } from "../../domain/rendered.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
+import { findAccountMessage } from "../../services/message-reads.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { csrfField, notice, page, statusBadge, time } from "../layout.ts";
 
@@ -22,7 +21,7 @@ const MESSAGE_ID = idPattern("msg");
 async function ownMessage(c: Context<ConsoleEnv>): Promise<Message | null> {
   const id = c.req.param("id") ?? "";
   if (!MESSAGE_ID.test(id)) return null;
-  return (await findMessage(database(c.env.CONTROL_DB), c.get("account").id, id)) ?? null;
+  return (await findAccountMessage(c.env, c.get("account"), id)) ?? null;
 }
 
 function rendered(content: RenderedContent | null) {

@@ -3,14 +3,14 @@
 // open; and going to a message by its id.
 import type { Context } from "hono";
 import { html } from "hono/html";
-import { database } from "../../db/client.ts";
-import { statusesOf } from "../../db/console-reads.ts";
-import { listMessages, type MessageFilters } from "../../db/messages.ts";
+import type { MessageFilters } from "../../db/messages.ts";
 import { CHANNELS, type Channel } from "../../domain/address.ts";
 import { type Cursor, decodeCursor, encodeCursor } from "../../domain/cursor.ts";
 import { idPattern } from "../../domain/ids.ts";
 import type { Message } from "../../domain/message.ts";
 import { STATUSES, type Status } from "../../domain/status.ts";
+import { accountStatuses } from "../../services/console-figures.ts";
+import { listAccountMessages } from "../../services/message-reads.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { notice, page, statusBadge, time } from "../layout.ts";
 
@@ -49,7 +49,7 @@ export async function messagesPage(c: Context<ConsoleEnv>) {
   const query = c.req.query();
   const { filters, form } = filtersOf(query);
   const cursor: Cursor | null = query.cursor ? decodeCursor(query.cursor, MESSAGE_ID) : null;
-  const result = await listMessages(database(c.env.CONTROL_DB), c.get("account").id, filters, PAGE_SIZE, cursor);
+  const result = await listAccountMessages(c.env, c.get("account"), filters, PAGE_SIZE, cursor);
   const backwards = cursor?.dir === "prev";
   const first = result.items[0];
   const last = result.items.at(-1);
@@ -89,17 +89,16 @@ ${result.items.length === 0 ? html`<p class="muted">No messages${Object.keys(for
 /** For the page's script: the current statuses of `ids`, and the rows of messages newer than `after` that match the filters. */
 export async function liveMessages(c: Context<ConsoleEnv>) {
   const query = c.req.query();
-  const accountId = c.get("account").id;
-  const db = database(c.env.CONTROL_DB);
+  const account = c.get("account");
   const ids = (query.ids ?? "")
     .split(",")
     .filter((id) => MESSAGE_ID.test(id))
     .slice(0, 100);
-  const statuses = await statusesOf(db, accountId, ids);
+  const statuses = await accountStatuses(c.env, account, ids);
   const after = query.after === "msg_" ? "msg_0" : query.after;
   if (!after || !/^msg_[0-9a-f]{0,32}$/.test(after)) return c.json({ statuses, rows: "", newest: null });
   const { filters } = filtersOf(query, "filter_");
-  const newer = await listMessages(db, accountId, filters, 50, { id: after, dir: "prev" });
+  const newer = await listAccountMessages(c.env, account, filters, 50, { id: after, dir: "prev" });
   const rows = (await Promise.all(newer.items.map(messageRow))).join("");
   return c.json({ statuses, rows, newest: newer.items[0]?.id ?? after });
 }

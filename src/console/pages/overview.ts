@@ -3,9 +3,8 @@
 // recent failures with their error codes.
 import type { Context } from "hono";
 import { html } from "hono/html";
-import { database } from "../../db/client.ts";
-import { type ChannelFigures, channelFigures, recentFailures } from "../../db/console-reads.ts";
 import { unixSeconds } from "../../domain/ids.ts";
+import { accountRecentFailures, type ChannelFigures, channelFigures } from "../../services/console-figures.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { page, time } from "../layout.ts";
 
@@ -59,13 +58,12 @@ ${chart(title, figures)}
 }
 
 export async function overviewPage(c: Context<ConsoleEnv>) {
-  const db = database(c.env.CONTROL_DB);
-  const accountId = c.get("account").id;
+  const account = c.get("account");
   const now = unixSeconds();
   const [day, week, failures] = await Promise.all([
-    channelFigures(db, accountId, now - 24 * 3600),
-    channelFigures(db, accountId, now - 7 * 24 * 3600),
-    recentFailures(db, accountId, 10),
+    channelFigures(c.env, account, now - 24 * 3600),
+    channelFigures(c.env, account, now - 7 * 24 * 3600),
+    accountRecentFailures(c.env, account, 10),
   ]);
   return page(
     c,

@@ -2,10 +2,9 @@
 // latest status callback attempts across the account's messages.
 import type { Context } from "hono";
 import { html } from "hono/html";
-import { database } from "../../db/client.ts";
-import { messagesWithCallbacks } from "../../db/console-reads.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import { rollSigningSecret } from "../../services/account.ts";
+import { accountMessagesWithCallbacks } from "../../services/console-figures.ts";
 import { messageEvents } from "../../services/events.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { csrfField, notice, page, time } from "../layout.ts";
@@ -14,7 +13,7 @@ import { csrfField, notice, page, time } from "../layout.ts";
 const MESSAGES_READ = 20;
 
 async function latestAttempts(c: Context<ConsoleEnv>) {
-  const messages = await messagesWithCallbacks(database(c.env.CONTROL_DB), c.get("account").id, MESSAGES_READ);
+  const messages = await accountMessagesWithCallbacks(c.env, c.get("account"), MESSAGES_READ);
   const perMessage = await Promise.all(
     messages.map(async (message) =>
       (await messageEvents(c.env, message)).filter((event) => event.type === "webhook.attempt").map((event) => ({ message, event })),

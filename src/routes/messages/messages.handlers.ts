@@ -70,7 +70,7 @@ export const cancel: AppRouteHandler<typeof routes.cancel> = async (c) => {
 
 export const redact: AppRouteHandler<typeof routes.redact> = async (c) => {
   const row = await ownMessage(c.env, c.get("account"), c.req.valid("param").id);
-  const result = await redactMessage(c.env, row);
+  const result = await redactMessage(c.env, c.get("account"), row);
   if (!result.ok) throw errors.problem(result.problem, 409);
   return c.json(toMessageObject(result.value), 200);
 };
