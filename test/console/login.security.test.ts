@@ -1,14 +1,12 @@
 // On a deployment with an operator account, the sign-in link goes out as an
 // OmniFlow email from that account and never to the log.
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../src/config.ts";
-import { messages } from "../../src/db/message-schema.ts";
 import { requestSignIn } from "../../src/services/console-auth.ts";
 import { createAccount } from "../support/accounts.ts";
 import { linkToken, openLink } from "../support/console.ts";
-import { db } from "../support/db.ts";
+import { accountMessageRows } from "../support/db.ts";
 import { bindSender } from "../support/resources.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -26,7 +24,7 @@ describe("sign-in links on a deployment", () => {
 
     await requestSignIn(env, config, email, "https://api.omniflow.test", false);
 
-    const [sent] = await db().select().from(messages).where(eq(messages.accountId, operator.id));
+    const [sent] = await accountMessageRows(operator.id);
     expect(sent).toMatchObject({ channel: "email", to: email, from: "console@omniflow.test", mode: "live" });
     const link = /https:\/\/api\.omniflow\.test\/console\/auth\?token=([0-9a-f]{64})/.exec((sent!.content as { text: string }).text);
     expect(link).not.toBeNull();

@@ -15,7 +15,7 @@ import { RECONCILE } from "../../src/delivery/reconcile.ts";
 import worker from "../../src/index.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db, storedMessage } from "../support/db.ts";
+import { messageDb, storedMessage } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { waitForStatus } from "../support/wait.ts";
 
@@ -49,7 +49,7 @@ describe("a scheduled message whose alarm the create could not arm", () => {
 
     // Its send time, moved to long ago; the cron within the grace leaves it, past it arms it.
     const sendAt = longAgo();
-    await db().update(messages).set({ sendAt, updatedAt: sendAt }).where(eq(messages.id, id));
+    await messageDb(id).update(messages).set({ sendAt, updatedAt: sendAt }).where(eq(messages.id, id));
     vi.spyOn(console, "log").mockImplementation(() => {});
     await cronRunAt(sendAt + RECONCILE.graceSeconds - 1);
     expect(await storedMessage(id)).toMatchObject({ status: "scheduled", updatedAt: sendAt });
@@ -65,7 +65,7 @@ describe("a scheduled message whose alarm the create could not arm", () => {
     await waitForStatus(account, id, ["delivered"], 10_000);
     // As if the row had lagged behind as scheduled: the reconciler arms it again.
     const past = longAgo();
-    await db().update(messages).set({ status: "scheduled", sendAt: past, updatedAt: past }).where(eq(messages.id, id));
+    await messageDb(id).update(messages).set({ status: "scheduled", sendAt: past, updatedAt: past }).where(eq(messages.id, id));
     vi.spyOn(console, "log").mockImplementation(() => {});
     await cronRunAt(past + RECONCILE.graceSeconds + 1);
     await scheduler.wait(300);
@@ -80,7 +80,7 @@ describe("a scheduled message whose alarm the create could not arm", () => {
       const { id } = await (await api("/v1/messages", { key: account.key, json: smsBody({ send_at: Math.floor(Date.now() / 1000) + 3600 }) })).json<{
         id: string;
       }>();
-      await db()
+      await messageDb(id)
         .update(messages)
         .set({ sendAt: sendAt + offset, updatedAt: sendAt })
         .where(eq(messages.id, id));

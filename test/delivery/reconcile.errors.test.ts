@@ -1,14 +1,15 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
 import { stuckQueuedMessagesQuery } from "../../src/db/messages.ts";
+import { shardDatabase } from "../../src/db/shards.ts";
 import { RECONCILE } from "../../src/delivery/reconcile.ts";
 import worker from "../../src/index.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
+import { messageDb } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
 import { waitForStatus } from "../support/wait.ts";
@@ -29,7 +30,7 @@ function cronRunAt(seconds: number) {
 }
 
 async function age(ids: string[], updatedAt: number) {
-  await db().update(messages).set({ updatedAt }).where(inArray(messages.id, ids));
+  await Promise.all(ids.map((id) => messageDb(id).update(messages).set({ updatedAt }).where(eq(messages.id, id))));
 }
 
 /**
@@ -107,7 +108,7 @@ describe("reconciler (Cron Trigger every minute)", () => {
     const id = await strandedMessage(account);
     const queuedAt = longAgo();
     await age([id], queuedAt);
-    await db().update(messages).set({ status: "failed" }).where(eq(messages.id, id));
+    await messageDb(id).update(messages).set({ status: "failed" }).where(eq(messages.id, id));
     const sendBatch = vi.spyOn(env.MESSAGES_QUEUE, "sendBatch");
     await cronRunAt(queuedAt + RECONCILE.graceSeconds + 60);
     expect(requeuedIds(sendBatch)).not.toContain(id);
@@ -141,9 +142,10 @@ describe("reconciler (Cron Trigger every minute)", () => {
       createdAt: queuedAt,
       updatedAt: queuedAt - ids.length + i,
     }));
-    // One row per statement: D1 binds at most 100 parameters per query.
-    const [first, ...rest] = rows.map((row) => db().insert(messages).values(row));
-    await db().batch([first!, ...rest]);
+    // One row per statement: D1 binds at most 100 parameters per query. (The ids end in 0000: all on shard 0.)
+    const shard0 = messageDb(ids[0]!);
+    const [first, ...rest] = rows.map((row) => shard0.insert(messages).values(row));
+    await shard0.batch([first!, ...rest]);
     const sendBatch = vi.spyOn(env.MESSAGES_QUEUE, "sendBatch").mockResolvedValue({} as never);
     vi.spyOn(console, "log").mockImplementation(() => {});
 
@@ -156,8 +158,8 @@ describe("reconciler (Cron Trigger every minute)", () => {
   });
 
   it("finds stuck messages through the partial index of queued rows", async () => {
-    const query = stuckQueuedMessagesQuery(db(), 0, RECONCILE.batchSize).toSQL();
-    const { results } = await env.CONTROL_DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+    const query = stuckQueuedMessagesQuery(shardDatabase(env, 0), 0, RECONCILE.batchSize).toSQL();
+    const { results } = await env.MESSAGES_DB_0.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
       .bind(...query.params)
       .all<{ detail: string }>();
     expect(results.map((row) => row.detail).join("; ")).toContain("USING INDEX messages_queued_idx");

@@ -5,7 +5,7 @@ import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { aroundExecution, db, messageCount } from "../support/db.ts";
+import { aroundExecution, homeDb, messageBindings, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { storedKey, withKey } from "./idempotency.fixture.ts";
 
@@ -26,20 +26,22 @@ async function errorOf(res: Response) {
 function holdNextMessageInsert(outcome: "commit" | "fail" | "commit then fail") {
   const hold = { reached: false, released: false };
   let armed = true;
-  const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
-  vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((sql: string) => {
-    if (!armed || !sql.startsWith('insert into "messages"')) return prepare(sql);
-    armed = false;
-    return aroundExecution(prepare(sql), ["run"], async (execute) => {
-      hold.reached = true;
-      // Bounded, so a failing test cannot leave the request hanging.
-      for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
-      if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
-      const result = await execute();
-      if (outcome === "commit then fail") throw new Error("D1_ERROR: Network connection lost.");
-      return result;
+  for (const binding of messageBindings()) {
+    const prepare = binding.prepare.bind(binding);
+    vi.spyOn(binding, "prepare").mockImplementation((sql: string) => {
+      if (!armed || !sql.startsWith('insert into "messages"')) return prepare(sql);
+      armed = false;
+      return aroundExecution(prepare(sql), ["run"], async (execute) => {
+        hold.reached = true;
+        // Bounded, so a failing test cannot leave the request hanging.
+        for (let waited = 0; !hold.released && waited < 10_000; waited += 5) await scheduler.wait(5);
+        if (outcome === "fail") throw new Error("D1_ERROR: the Worker died");
+        const result = await execute();
+        if (outcome === "commit then fail") throw new Error("D1_ERROR: Network connection lost.");
+        return result;
+      });
     });
-  });
+  }
   return hold;
 }
 
@@ -95,7 +97,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     const account = await createAccount();
     const bad = await api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }), headers: withKey("k-fix") });
     expect(bad.status).toBe(400);
-    expect(await storedKey(account.id, "k-fix")).toBeUndefined();
+    expect(await storedKey(account, "k-fix")).toBeUndefined();
     const fixed = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-fix") });
     expect(fixed.status).toBe(201);
     expect(fixed.headers.has("Idempotent-Replayed")).toBe(false);
@@ -136,7 +138,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     // The first request is stuck before its write; pretend it has been for two minutes.
     const first = api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-abandoned") });
     await until(() => hold.reached);
-    await db()
+    await homeDb(account)
       .update(idempotencyKeys)
       .set({ lockedAt: unixSeconds() - 120 })
       .where(eq(idempotencyKeys.key, "k-abandoned"));

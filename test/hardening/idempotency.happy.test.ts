@@ -7,7 +7,7 @@ import { unixSeconds } from "../../src/domain/ids.ts";
 import { pruneIdempotencyKeys } from "../../src/services/maintenance.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { countD1Statements, db, messageCount } from "../support/db.ts";
+import { countD1Statements, db, homeDb, messageCount, messageDb } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { storedKey, withKey } from "./idempotency.fixture.ts";
 
@@ -69,16 +69,16 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     const account = await createAccount();
     const res = await api("/v1/messages", { key: account.key, headers: withKey("k-get") });
     expect(res.status).toBe(200);
-    expect(await storedKey(account.id, "k-get")).toBeUndefined();
+    expect(await storedKey(account, "k-get")).toBeUndefined();
   });
 
   it("keeps a key for 24 hours; once expired the key is free for a new request", async () => {
     const account = await createAccount();
     await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-expiry") });
-    const stored = await storedKey(account.id, "k-expiry");
+    const stored = await storedKey(account, "k-expiry");
     expect(stored!.expiresAt - stored!.createdAt).toBe(24 * 60 * 60);
 
-    await db()
+    await homeDb(account)
       .update(idempotencyKeys)
       .set({ expiresAt: unixSeconds() - 1 })
       .where(eq(idempotencyKeys.key, "k-expiry"));
@@ -92,7 +92,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     const account = await createAccount();
     const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-later") });
     const { id } = await first.clone().json<{ id: string }>();
-    await db().update(messages).set({ status: "delivered", deliveredAt: unixSeconds(), providerLatencyMs: 840 }).where(eq(messages.id, id));
+    await messageDb(id).update(messages).set({ status: "delivered", deliveredAt: unixSeconds(), providerLatencyMs: 840 }).where(eq(messages.id, id));
 
     const retry = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-later") });
     expect(retry.status).toBe(201);
@@ -103,7 +103,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
   it("still replays a completed create long after its claim was made (never taken for abandoned)", async () => {
     const account = await createAccount();
     const first = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old-claim") });
-    await db()
+    await homeDb(account)
       .update(idempotencyKeys)
       .set({ lockedAt: unixSeconds() - 3_600 })
       .where(eq(idempotencyKeys.key, "k-old-claim"));
@@ -118,15 +118,15 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     const account = await createAccount();
     await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-old") });
     await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-live") });
-    await db()
+    await homeDb(account)
       .update(idempotencyKeys)
       .set({ expiresAt: unixSeconds() - 10 })
       .where(eq(idempotencyKeys.key, "k-old"));
 
     // What the every-minute Cron Trigger runs (see src/services/maintenance.ts).
     await pruneIdempotencyKeys(env, Date.now());
-    expect(await storedKey(account.id, "k-old")).toBeUndefined();
-    expect(await storedKey(account.id, "k-live")).toBeDefined();
+    expect(await storedKey(account, "k-old")).toBeUndefined();
+    expect(await storedKey(account, "k-live")).toBeDefined();
   });
 });
 

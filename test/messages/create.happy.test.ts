@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
 import { createAccount, seedExample } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
+import { messageDb } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -60,7 +60,7 @@ describe("POST /v1/messages", () => {
     const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
     const res = await api("/v1/messages", { key: account.key, json: smsBody() });
     const { id } = await res.json<{ id: string }>();
-    const [row] = await db().select().from(messages).where(eq(messages.id, id));
+    const [row] = await messageDb(id).select().from(messages).where(eq(messages.id, id));
     expect(row).toMatchObject({ accountId: account.id, channel: "sms", to: "+14155550123", status: "queued" });
     expect(send).toHaveBeenCalledWith({ messageId: id }, { contentType: "json" });
   });

@@ -7,7 +7,7 @@ import type { Message } from "../../src/domain/message.ts";
 import type { Status } from "../../src/domain/status.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
+import { messageDb } from "../support/db.ts";
 
 interface Seed {
   at: number; // created_at, Unix seconds
@@ -19,10 +19,12 @@ interface Seed {
 /** Stores messages as the API would have created them at the given times (ids carry the time). */
 async function seed(account: TestAccount, seeds: Seed[]): Promise<string[]> {
   const rows = seeds.map((s, i) => {
-    const random = [...crypto.getRandomValues(new Uint8Array(10))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const random = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    // Spread over the account's shards in turn, as creates spread them; the id's last four digits name its shard.
+    const shard = account.placement.write[i % account.placement.write.length]!;
     const channel = s.channel ?? "sms";
     return {
-      id: `${firstIdAt("msg", s.at * 1000 + i)}${random}`,
+      id: `${firstIdAt("msg", s.at * 1000 + i)}${random}${shard.toString(16).padStart(4, "0")}`,
       accountId: account.id,
       mode: account.mode,
       channel,
@@ -34,7 +36,7 @@ async function seed(account: TestAccount, seeds: Seed[]): Promise<string[]> {
       updatedAt: s.at,
     } satisfies Partial<Message>;
   });
-  await db().insert(messages).values(rows);
+  await Promise.all(rows.map((row) => messageDb(row.id).insert(messages).values(row)));
   return rows.map((row) => row.id);
 }
 
@@ -54,7 +56,8 @@ export async function list(account: TestAccount, query: string): Promise<ListBod
 export const T = 1_750_000_000;
 
 export async function fixture() {
-  const account = await createAccount();
+  // Spread over both shards: every filter is answered from two databases merged.
+  const account = await createAccount("test", { placement: { home: 0, write: [0, 1], read: [0, 1] } });
   const ids = await seed(account, [
     { at: T, channel: "sms", status: "delivered", to: "+14155550123" },
     { at: T + 10, channel: "whatsapp", status: "failed", to: "+919876543210" },

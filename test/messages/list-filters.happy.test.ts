@@ -4,7 +4,7 @@ import { messagePageQuery } from "../../src/db/messages.ts";
 import { idTimestampMs } from "../../src/domain/ids.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
+import { messageDb } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { fixture, list, T } from "./list-filters.fixture.ts";
 
@@ -74,8 +74,14 @@ describe("GET /v1/messages filters", () => {
 
 describe("list queries are index-backed", () => {
   async function plan(filters: Parameters<typeof messagePageQuery>[2], cursor = false): Promise<string> {
-    const query = messagePageQuery(db(), "acct_x", filters, 20, cursor ? { id: `msg_${"0".repeat(32)}`, dir: "next" } : null).toSQL();
-    const { results } = await env.CONTROL_DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+    const query = messagePageQuery(
+      messageDb(`msg_${"0".repeat(32)}`),
+      "acct_x",
+      filters,
+      20,
+      cursor ? { id: `msg_${"0".repeat(32)}`, dir: "next" } : null,
+    ).toSQL();
+    const { results } = await env.MESSAGES_DB_0.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
       .bind(...query.params)
       .all<{ detail: string }>();
     return results.map((row) => row.detail).join("; ");

@@ -1,41 +1,15 @@
 // GET /v1/messages: newest first, keyset pagination that walks every message
-// exactly once in both directions, also while messages arrive and when several
-// share a created_at second.
-import { inArray } from "drizzle-orm";
+// exactly once in both directions, also while messages arrive, when several
+// share a created_at second, and when the account's messages are on two shards.
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
+import { shardOfMessageId } from "../../src/domain/ids.ts";
+import { homedOn, type Placement } from "../../src/domain/placement.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
-import { createMessages, type ListPage, listMessages } from "../support/messages.ts";
-
-const MAX_PAGES = 50;
-
-/** Follows next_cursor from the first page to the last; `between` runs after each page. */
-async function walkForward(key: string, limit: number, between: (page: number) => Promise<void> = async () => {}): Promise<ListPage[]> {
-  const pages = [await listMessages(key, { limit })];
-  while (pages.at(-1)!.next_cursor !== null) {
-    expect(pages.length).toBeLessThan(MAX_PAGES);
-    await between(pages.length);
-    pages.push(await listMessages(key, { limit, cursor: pages.at(-1)!.next_cursor! }));
-  }
-  return pages;
-}
-
-/** Follows prev_cursor from `start` back to the first page; returns the pages visited after `start`. */
-async function walkBackward(key: string, limit: number, start: ListPage, between: (page: number) => Promise<void> = async () => {}): Promise<ListPage[]> {
-  const pages: ListPage[] = [];
-  let page = start;
-  while (page.prev_cursor !== null) {
-    expect(pages.length).toBeLessThan(MAX_PAGES);
-    await between(pages.length);
-    page = await listMessages(key, { limit, cursor: page.prev_cursor });
-    pages.push(page);
-  }
-  return pages;
-}
-
-const ids = (pages: ListPage[]) => pages.flatMap((page) => page.data.map((message) => message.id));
+import { messageDb } from "../support/db.ts";
+import { createMessages, listMessages, pageIds, walkBackward, walkForward } from "../support/messages.ts";
 
 describe("GET /v1/messages", () => {
   it("answers an empty list for an account without messages", async () => {
@@ -68,7 +42,7 @@ describe("GET /v1/messages", () => {
     const account = await createAccount();
     const created = await createMessages(account.key, 21);
     const page = await listMessages(account.key);
-    expect(ids([page])).toEqual(created.slice(1).reverse());
+    expect(pageIds([page])).toEqual(created.slice(1).reverse());
     expect(page.has_more).toBe(true);
     expect(page.next_cursor).not.toBeNull();
   });
@@ -80,19 +54,26 @@ describe("GET /v1/messages", () => {
     const account = await createAccount();
     const created = await createMessages(account.key, 21);
     const page = await listMessages(account.key, { limit });
-    expect(ids([page])).toEqual([...created].reverse().slice(0, returned));
+    expect(pageIds([page])).toEqual([...created].reverse().slice(0, returned));
     expect(page.has_more).toBe(hasMore);
     expect(page.next_cursor === null).toBe(!hasMore);
   });
 
-  describe("pagination over 25 messages, 7 per page", () => {
+  // One database, or two merged: the pages must be the same.
+  describe.each([
+    ["on shard 0", homedOn(0)],
+    ["on shard 1", homedOn(1)],
+    ["spread over two shards", { home: 0, write: [0, 1], read: [0, 1] }],
+  ])("pagination over 25 messages, 7 per page, of an account %s", (_where, placement: Placement) => {
     it("walks forward through every message exactly once, newest first", async () => {
-      const account = await createAccount();
+      const account = await createAccount("test", { placement });
       const created = await createMessages(account.key, 25);
+      // Each shard the account writes to took some: the list below is really merged from them.
+      expect(new Set(created.map(shardOfMessageId))).toEqual(new Set(placement.write));
       const pages = await walkForward(account.key, 7);
 
       expect(pages.map((page) => page.data.length)).toEqual([7, 7, 7, 4]);
-      expect(ids(pages)).toEqual([...created].reverse());
+      expect(pageIds(pages)).toEqual([...created].reverse());
       expect(pages[0]!.prev_cursor).toBeNull();
       expect(pages.slice(1).every((page) => page.prev_cursor !== null)).toBe(true);
       expect(pages.at(-1)!.next_cursor).toBeNull();
@@ -100,14 +81,14 @@ describe("GET /v1/messages", () => {
     });
 
     it("walks back from the last page via prev_cursor through every message exactly once, in order", async () => {
-      const account = await createAccount();
+      const account = await createAccount("test", { placement });
       const created = await createMessages(account.key, 25);
       const forward = await walkForward(account.key, 7);
       const backward = await walkBackward(account.key, 7, forward.at(-1)!);
 
       expect(backward).toHaveLength(3);
       // Read top to bottom, the pages visited backwards plus the last page are the whole list.
-      expect(ids([...backward].reverse().concat(forward.at(-1)!))).toEqual([...created].reverse());
+      expect(pageIds([...backward].reverse().concat(forward.at(-1)!))).toEqual([...created].reverse());
       // has_more looks in the direction of travel: towards newer messages when following prev_cursor.
       for (const page of backward) {
         expect(page.has_more).toBe(page.prev_cursor !== null);
@@ -120,7 +101,7 @@ describe("GET /v1/messages", () => {
     });
 
     it("neither repeats nor skips a message when new ones arrive during the walks", async () => {
-      const account = await createAccount();
+      const account = await createAccount("test", { placement });
       const created = await createMessages(account.key, 25);
       const arrived: string[] = [];
       const arrive = async () => {
@@ -130,10 +111,10 @@ describe("GET /v1/messages", () => {
       const forward = await walkForward(account.key, 7, arrive);
       expect(arrived).toHaveLength(6);
       // Messages newer than the walk's start are not on its later pages.
-      expect(ids(forward)).toEqual([...created].reverse());
+      expect(pageIds(forward)).toEqual([...created].reverse());
 
       const backward = await walkBackward(account.key, 7, forward.at(-1)!, arrive);
-      const seen = ids([...backward].reverse().concat(forward.at(-1)!));
+      const seen = pageIds([...backward].reverse().concat(forward.at(-1)!));
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.filter((id) => created.includes(id))).toEqual([...created].reverse());
       // Walking back until prev_cursor is null reaches every message that arrived meanwhile, in order.
@@ -146,12 +127,12 @@ describe("GET /v1/messages", () => {
     const account = await createAccount();
     const created = await createMessages(account.key, 12);
     const second = 1718329481;
-    await db().update(messages).set({ createdAt: second }).where(inArray(messages.id, created));
+    await Promise.all(created.map((id) => messageDb(id).update(messages).set({ createdAt: second }).where(eq(messages.id, id))));
 
     const forward = await walkForward(account.key, 5);
     expect(forward.flatMap((page) => page.data.map((message) => message.created_at))).toEqual(Array(12).fill(second));
-    expect(ids(forward)).toEqual([...created].reverse());
+    expect(pageIds(forward)).toEqual([...created].reverse());
     const backward = await walkBackward(account.key, 5, forward.at(-1)!);
-    expect(ids([...backward].reverse().concat(forward.at(-1)!))).toEqual([...created].reverse());
+    expect(pageIds([...backward].reverse().concat(forward.at(-1)!))).toEqual([...created].reverse());
   });
 });

@@ -16,7 +16,7 @@ import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
 import { MAX_BODY_BYTES } from "../../src/http/body.ts";
 import { addKey, createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
+import { db, homeDb } from "../support/db.ts";
 import { fakeDns, fakeReceiver } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { smsBody } from "../support/messages.ts";
@@ -357,7 +357,7 @@ export const genericCases: Record<number, GenericCase> = {
       const body = route.hasBody ? smsBody() : undefined;
       const now = unixSeconds();
       const fingerprint = await requestFingerprint("POST", path, body ?? {});
-      await db()
+      await homeDb(account)
         .insert(idempotencyKeys)
         .values({ accountId: account.id, key: "in-flight", fingerprint, lockToken: "running", lockedAt: now, createdAt: now, expiresAt: now + 60 });
       return api(path, { key: account.key, method: "POST", json: body, headers: { "Idempotency-Key": "in-flight" } });

@@ -16,6 +16,8 @@ export interface TestAccount {
   keyPrefix: string;
   webhookSecret: string;
   mode: Mode;
+  /** Where its messages live (test accounts are made on shard 0, shard 1, or spread over both). */
+  placement: Placement;
 }
 
 export interface AccountLimits {
@@ -34,12 +36,13 @@ let made = 0;
 export async function createAccount(mode: Mode = "test", { placement, ...limits }: AccountLimits = {}): Promise<TestAccount> {
   const id = newId("acct");
   const webhookSecret = generateWebhookSecret();
+  const chosen = placement ?? PLACEMENTS[made++ % PLACEMENTS.length]!;
   await db()
     .insert(accounts)
-    .values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), placement: placement ?? PLACEMENTS[made++ % PLACEMENTS.length]!, ...limits });
+    .values({ id, name: id, mode, webhookSecret, createdAt: unixSeconds(), placement: chosen, ...limits });
   const { key, keyPrefix } = await addKey(id, mode);
   if (mode === "test") await db().insert(senders).values(sandboxSenders(id));
-  return { id, key, keyPrefix, webhookSecret, mode };
+  return { id, key, keyPrefix, webhookSecret, mode, placement: chosen };
 }
 
 /** Stores a new key of `mode` for the account (the mode need not match the account's, to test that it must). */

@@ -4,17 +4,21 @@
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { vi } from "vitest";
-import { database } from "../../src/db/client.ts";
+import { type Database, database } from "../../src/db/client.ts";
 import type { apiKeys, senders, templates } from "../../src/db/control-schema.ts";
 import { messages } from "../../src/db/message-schema.ts";
 import { messageShards, shardBinding, shardDatabase } from "../../src/db/shards.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
+import type { Placement } from "../../src/domain/placement.ts";
 
 /** The control database. */
 export const db = () => database(env.CONTROL_DB);
 
 /** The message database a message id names. */
 export const messageDb = (id: string) => shardDatabase(env, shardOfMessageId(id));
+
+/** The account's home shard: where its Idempotency-Key records live. */
+export const homeDb = (account: { placement: Placement }) => shardDatabase(env, account.placement.home);
 
 /** Every message database's D1 binding. */
 export const messageBindings = () => messageShards(env).map((shard) => shardBinding(env, shard));
@@ -24,6 +28,14 @@ export async function rowCount(table: typeof templates | typeof senders | typeof
   const [row] = await db().select({ n: count() }).from(table).where(eq(table.accountId, accountId));
   return row!.n;
 }
+
+/** Runs a read on every message database; the rows of all, together. */
+export async function onEveryShard<T>(read: (shardDb: Database) => Promise<T[]>): Promise<T[]> {
+  return (await Promise.all(messageShards(env).map((shard) => read(shardDatabase(env, shard))))).flat();
+}
+
+/** The account's message rows, from every shard. */
+export const accountMessageRows = (accountId: string) => onEveryShard((shardDb) => shardDb.select().from(messages).where(eq(messages.accountId, accountId)));
 
 /** How many messages the account has, over every shard. */
 export async function messageCount(accountId: string): Promise<number> {

@@ -41,3 +41,37 @@ export async function listMessages(key: string, query: Record<string, string | n
   expect(res.status).toBe(200);
   return res.json<ListPage>();
 }
+
+const MAX_PAGES = 50;
+
+/** Follows next_cursor from the first page to the last; `between` runs after each page. */
+export async function walkForward(key: string, limit: number, between: (page: number) => Promise<void> = async () => {}): Promise<ListPage[]> {
+  const pages = [await listMessages(key, { limit })];
+  while (pages.at(-1)!.next_cursor !== null) {
+    expect(pages.length).toBeLessThan(MAX_PAGES);
+    await between(pages.length);
+    pages.push(await listMessages(key, { limit, cursor: pages.at(-1)!.next_cursor! }));
+  }
+  return pages;
+}
+
+/** Follows prev_cursor from `start` back to the first page; returns the pages visited after `start`. */
+export async function walkBackward(
+  key: string,
+  limit: number,
+  start: ListPage,
+  between: (page: number) => Promise<void> = async () => {},
+): Promise<ListPage[]> {
+  const pages: ListPage[] = [];
+  let page = start;
+  while (page.prev_cursor !== null) {
+    expect(pages.length).toBeLessThan(MAX_PAGES);
+    await between(pages.length);
+    page = await listMessages(key, { limit, cursor: page.prev_cursor });
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** The ids of the pages' messages, in order. */
+export const pageIds = (pages: ListPage[]) => pages.flatMap((page) => page.data.map((message) => message.id));

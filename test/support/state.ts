@@ -8,9 +8,9 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { accounts, apiKeys, senders, suppressions, templates } from "../../src/db/control-schema.ts";
-import { idempotencyKeys, messages } from "../../src/db/message-schema.ts";
+import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import type { TestAccount } from "./accounts.ts";
-import { db } from "./db.ts";
+import { accountMessageRows, db, onEveryShard } from "./db.ts";
 
 /** Every table of the account's gate's SQLite storage (its daily counts), as rows. */
 async function gateState(accountId: string): Promise<Record<string, unknown[]>> {
@@ -41,10 +41,10 @@ async function accountState(accountId: string) {
       })
       .from(apiKeys)
       .where(eq(apiKeys.accountId, accountId)),
-    db().select().from(messages).where(eq(messages.accountId, accountId)),
+    accountMessageRows(accountId),
     db().select().from(templates).where(eq(templates.accountId, accountId)),
     db().select().from(senders).where(eq(senders.accountId, accountId)),
-    db().select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, accountId)),
+    onEveryShard((shardDb) => shardDb.select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, accountId))),
     gateState(accountId),
     db().select().from(suppressions).where(eq(suppressions.accountId, accountId)),
   ]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
 import { createAccount, seedExample, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
+import { messageDb } from "../support/db.ts";
 import { otp, templateCreator } from "./templates.fixture.ts";
 
 const createTemplate = templateCreator(otp);
@@ -13,7 +13,7 @@ async function send(account: TestAccount, body: Record<string, unknown>) {
   const res = await api("/v1/messages", { key: account.key, json: body });
   expect(res.status).toBe(201);
   const message = await res.json<{ id: string; content: unknown }>();
-  const [row] = await db().select().from(messages).where(eq(messages.id, message.id));
+  const [row] = await messageDb(message.id).select().from(messages).where(eq(messages.id, message.id));
   return { message, rendered: row!.rendered };
 }
 
@@ -73,7 +73,7 @@ describe("POST /v1/messages with a template", () => {
     expect(after.rendered).toEqual({ channel: "sms", text: "New wording 1" });
     await api("/v1/templates/auth_otp", { key: account.key, method: "DELETE" });
 
-    const [row] = await db().select().from(messages).where(eq(messages.id, message.id));
+    const [row] = await messageDb(message.id).select().from(messages).where(eq(messages.id, message.id));
     expect(row!.rendered).toEqual(rendered);
     expect(await (await api(`/v1/messages/${message.id}`, { key: account.key })).json()).toMatchObject({ content: message.content });
   });
