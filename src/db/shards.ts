@@ -50,6 +50,12 @@ export function messageDatabase(env: Env, placement: Placement, messageId: strin
   return shardDatabase(env, shardHolding(placement, shardOfMessageId(messageId)));
 }
 
+/** The same, or null when the id names a shard this Worker has no database for: no such message (a made-up id). */
+export function existingMessageDatabase(env: Env, placement: Placement, messageId: string): Database | null {
+  const shard = shardHolding(placement, shardOfMessageId(messageId));
+  return messageShards(env).includes(shard) ? shardDatabase(env, shard) : null;
+}
+
 /** The databases a change to the message is written to (two during a move of its shard). */
 export function messageWriteDatabases(env: Env, placement: Placement, messageId: string): Database[] {
   return shardsWriting(placement, shardOfMessageId(messageId)).map((shard) => shardDatabase(env, shard));

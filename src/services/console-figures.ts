@@ -3,7 +3,7 @@
 
 import type { Database } from "../db/client.ts";
 import { channelCounts, messagesWithCallbacks, recentFailures, statusesOf } from "../db/console-reads.ts";
-import { messageDatabase, shardDatabase } from "../db/shards.ts";
+import { existingMessageDatabase, shardDatabase } from "../db/shards.ts";
 import type { Account } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import { medianOfCounts } from "../domain/median.ts";
@@ -53,8 +53,8 @@ export async function accountStatuses(env: Env, account: Account, ids: string[])
   const placement = placementOf(account);
   const byDatabase = new Map<Database, string[]>();
   for (const id of ids) {
-    const db = messageDatabase(env, placement, id);
-    byDatabase.set(db, [...(byDatabase.get(db) ?? []), id]);
+    const db = existingMessageDatabase(env, placement, id);
+    if (db) byDatabase.set(db, [...(byDatabase.get(db) ?? []), id]);
   }
   const found = await Promise.all([...byDatabase].map(([db, some]) => statusesOf(db, account.id, some)));
   return Object.assign({}, ...found);
