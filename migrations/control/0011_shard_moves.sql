@@ -3,6 +3,7 @@ CREATE TABLE `shard_moves` (
 	`account_id` text NOT NULL,
 	`from_shard` integer NOT NULL,
 	`to_shard` integer NOT NULL,
+	`born_on` text,
 	`phase` text DEFAULT 'requested' NOT NULL,
 	`cursor` text,
 	`pass` integer DEFAULT 0 NOT NULL,

@@ -233,7 +233,19 @@ export const messageShards = sqliteTable("message_shards", {
 // another (`npm run shards -- move`), carried out in bounded steps by the
 // every-minute maintenance (src/services/shard-move.ts). Each phase is
 // persisted with its keyset cursor, so a step repeated after a crash resumes.
-export const SHARD_MOVE_PHASES = ["requested", "started", "copying", "verifying", "flipped", "finishing", "deleting", "done", "failed"] as const;
+export const SHARD_MOVE_PHASES = [
+  "requested",
+  "started",
+  "copying_keys",
+  "copying",
+  "verifying",
+  "flipped",
+  "recopying_keys",
+  "recopying",
+  "deleting",
+  "done",
+  "failed",
+] as const;
 export type ShardMovePhase = (typeof SHARD_MOVE_PHASES)[number];
 
 export const shardMoves = sqliteTable(
@@ -243,6 +255,9 @@ export const shardMoves = sqliteTable(
     accountId: text("account_id").notNull(),
     fromShard: integer("from_shard").notNull(),
     toShard: integer("to_shard").notNull(),
+    // The shards whose messages the move carries (from's own, and those moved
+    // onto from before): fixed at the start, as the flip changes the placement.
+    bornOn: text("born_on", { mode: "json" }).$type<number[]>(),
     phase: text("phase", { enum: SHARD_MOVE_PHASES }).notNull().default("requested"),
     // The last message id (or, copying keys, idempotency key) the phase has done.
     cursor: text("cursor"),

@@ -6,6 +6,7 @@ import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { deleteExpiredMessages } from "./retention.ts";
+import { advanceShardMoves } from "./shard-move.ts";
 
 // Expired keys are already ignored by the claim; pruning only reclaims space,
 // in bounded deletes so one run stays short however many expired at once.
@@ -31,6 +32,8 @@ export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(database(env.CONTROL_DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, nowMs),
+    // Operator's moves of accounts between message databases, a bounded part each minute.
+    advanceShardMoves(env, nowMs),
   ]);
   const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);
   if (failures.length > 0) throw new AggregateError(failures, "scheduled maintenance failed");
