@@ -1,0 +1,112 @@
+// Moving an account from message database 0 to 1 (`npm run shards -- move`):
+// afterwards every message answers by its old id, lists exactly once in both
+// directions and is gone from shard 0; while it runs, creates, reads and
+// status projections go on, none lost or doubled. The move's steps are driven
+// here one by one with a zero grace.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { requestMove } from "../../src/services/shard-move.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { createMessages, listMessages } from "../support/messages.ts";
+import { idsOnShard, placementNow, project, runMove, storeOnShard } from "../support/shards.ts";
+
+async function startMove(account: TestAccount, to: number) {
+  const requested = await requestMove(env, account.id, to);
+  if (!requested.ok) throw new Error(requested.problem.message);
+  return requested.value;
+}
+
+/** Every id of the account's list walked forward with `limit`, then back from the last page: [forward, backward]. */
+async function walk(account: TestAccount, limit: number): Promise<[string[], string[]]> {
+  const pages = [await listMessages(account.key, { limit })];
+  while (pages.at(-1)!.next_cursor !== null) pages.push(await listMessages(account.key, { limit, cursor: pages.at(-1)!.next_cursor! }));
+  const forward = pages.flatMap((page) => page.data.map(({ id }) => id));
+  const backward = [...pages.at(-1)!.data.map(({ id }) => id)];
+  let page = pages.at(-1)!;
+  while (page.prev_cursor !== null) {
+    page = await listMessages(account.key, { limit, cursor: page.prev_cursor });
+    backward.unshift(...page.data.map(({ id }) => id));
+  }
+  return [forward, backward];
+}
+
+/** Newest first, as the list answers. */
+const newestFirst = (ids: string[]) => [...ids].sort().reverse();
+
+async function retrieve(account: TestAccount, id: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await api(`/v1/messages/${id}`, { key: account.key });
+  return { status: res.status, body: await res.json() };
+}
+
+describe("moving an account to another shard", () => {
+  it("leaves every message retrievable by its id, listed once forward and back, and none on the old shard", async () => {
+    const account = await createAccount();
+    const neighbour = await createAccount();
+    const ids = await storeOnShard(account, 0, 7);
+    const theirs = await storeOnShard(neighbour, 0, 2);
+
+    const done = await runMove(await startMove(account, 1));
+
+    expect(done.phase).toBe("done");
+    expect(await placementNow(account.id)).toEqual({ home: 1, write: [1], read: [1], moved: { "0": 1 } });
+    for (const id of ids) expect((await retrieve(account, id)).body).toMatchObject({ id, status: "sent" });
+    const [forward, backward] = await walk(account, 2);
+    expect(forward).toEqual(newestFirst(ids));
+    expect(backward).toEqual(newestFirst(ids));
+    expect(await idsOnShard(account.id, 0)).toEqual([]);
+    expect(await idsOnShard(account.id, 1)).toEqual(ids);
+    // Another account on the same shard is not touched.
+    expect(await idsOnShard(neighbour.id, 0)).toEqual(theirs);
+    expect(await placementNow(neighbour.id)).toEqual({ home: 0, write: [0], read: [0] });
+  });
+
+  it("loses and doubles nothing created, read or projected during each phase", async () => {
+    const account = await createAccount();
+    const ids = await storeOnShard(account, 0, 5);
+    const phasesSeen = new Set<string>();
+    let seq = 0;
+    const expectedStatus = new Map<string, string>();
+
+    await runMove(await startMove(account, 1), async (phase) => {
+      phasesSeen.add(phase);
+      // Creates go on: a message through the API in every phase.
+      ids.push(...(await createMessages(account.key, 1)));
+      // Status projections go on: one to the oldest message, which the move carries.
+      seq++;
+      const status = seq % 2 === 0 ? "delivered" : "undelivered";
+      await project(account.id, ids[0]!, status, seq);
+      expectedStatus.set(ids[0]!, status);
+      // Reads go on: the whole list, and the projected message, mid-move.
+      const [forward, backward] = await walk(account, 3);
+      expect(forward).toEqual(newestFirst(ids));
+      expect(backward).toEqual(newestFirst(ids));
+      expect((await retrieve(account, ids[0]!)).body.status).toBe(status);
+    });
+
+    expect([...phasesSeen]).toEqual(expect.arrayContaining(["started", "copying", "verifying", "flipped", "recopying", "deleting", "done"]));
+    for (const id of ids) expect((await retrieve(account, id)).status).toBe(200);
+    expect((await retrieve(account, ids[0]!)).body.status).toBe(expectedStatus.get(ids[0]!));
+    const [forward, backward] = await walk(account, 4);
+    expect(forward).toEqual(newestFirst(ids));
+    expect(backward).toEqual(newestFirst(ids));
+    expect(await idsOnShard(account.id, 0)).toEqual([]);
+  });
+
+  it("answers an Idempotency-Key used before the move with the same message after it", async () => {
+    const account = await createAccount();
+    const body = { channel: "SMS", to: "+14155550123", content: { text: "keyed" } };
+    const headers = { "Idempotency-Key": "move-key-1" };
+    const first = await api("/v1/messages", { key: account.key, json: body, headers });
+    expect(first.status).toBe(201);
+    const { id } = await first.json<{ id: string }>();
+
+    await runMove(await startMove(account, 1));
+
+    const again = await api("/v1/messages", { key: account.key, json: body, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await again.json<{ id: string }>()).id).toBe(id);
+    expect(await idsOnShard(account.id, 0)).toEqual([]);
+  });
+});
