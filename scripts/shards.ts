@@ -30,7 +30,13 @@ function run(command: ShardsCommand): void {
 try {
   let command: ShardsCommand;
   try {
-    const options = { account: { type: "string" }, to: { type: "string" }, from: { type: "string" }, shard: { type: "string" }, remote: { type: "boolean" } } as const;
+    const options = {
+      account: { type: "string" },
+      to: { type: "string" },
+      from: { type: "string" },
+      shard: { type: "string" },
+      remote: { type: "boolean" },
+    } as const;
     command = shardsCommand(parseArgs({ args: process.argv.slice(2), allowPositionals: true, options }));
   } catch (error) {
     console.error(`shards: ${(error as Error).message}\n${USAGE}`);

@@ -233,7 +233,7 @@ export const messageShards = sqliteTable("message_shards", {
 // another (`npm run shards -- move`), carried out in bounded steps by the
 // every-minute maintenance (src/services/shard-move.ts). Each phase is
 // persisted with its keyset cursor, so a step repeated after a crash resumes.
-export const SHARD_MOVE_PHASES = [
+const SHARD_MOVE_PHASES = [
   "requested",
   "started",
   "copying_keys",
@@ -246,7 +246,6 @@ export const SHARD_MOVE_PHASES = [
   "done",
   "failed",
 ] as const;
-export type ShardMovePhase = (typeof SHARD_MOVE_PHASES)[number];
 
 export const shardMoves = sqliteTable(
   "shard_moves",

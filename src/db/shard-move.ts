@@ -55,11 +55,7 @@ export function versionsBetween(
     .select({ id: messages.id, projectionSeq: messages.projectionSeq })
     .from(messages)
     .where(
-      and(
-        heldFor(accountId, bornOn),
-        afterId === null ? undefined : gt(messages.id, afterId),
-        throughId === null ? undefined : lte(messages.id, throughId),
-      ),
+      and(heldFor(accountId, bornOn), afterId === null ? undefined : gt(messages.id, afterId), throughId === null ? undefined : lte(messages.id, throughId)),
     )
     .orderBy(asc(messages.id));
   return limit === undefined ? query : query.limit(limit);

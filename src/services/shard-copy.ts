@@ -44,12 +44,7 @@ export async function copyMessagesStep(env: Env, move: MoveShards, cursor: strin
  * first, so a projection written to both in between only makes the target
  * look newer, never older. How many rows it repaired.
  */
-export async function verifyStep(
-  env: Env,
-  move: MoveShards,
-  cursor: string | null,
-  batchSize: number,
-): Promise<{ cursor: string | null; repaired: number }> {
+export async function verifyStep(env: Env, move: MoveShards, cursor: string | null, batchSize: number): Promise<{ cursor: string | null; repaired: number }> {
   const source = shardDatabase(env, move.from);
   const target = shardDatabase(env, move.to);
   const sourceVersions = await versionsBetween(source, move.accountId, move.bornOn, cursor, null, batchSize);

@@ -3,7 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { shardsCommand } from "../../scripts/shard-commands.ts";
 
-const command = (positionals: string[], values: Record<string, string> = {}) => () => shardsCommand({ values, positionals });
+const command =
+  (positionals: string[], values: Record<string, string> = {}) =>
+  () =>
+    shardsCommand({ values, positionals });
 
 describe("shardsCommand refuses", () => {
   it("a missing or unknown command", () => {

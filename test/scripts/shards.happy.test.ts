@@ -19,7 +19,12 @@ describe("shardsCommand", () => {
       from: 1,
       remote: false,
     });
-    expect(shardsCommand({ values: { account: "acme", shard: "1" }, positionals: ["add"] })).toEqual({ command: "add", account: "acme", shard: 1, remote: false });
+    expect(shardsCommand({ values: { account: "acme", shard: "1" }, positionals: ["add"] })).toEqual({
+      command: "add",
+      account: "acme",
+      shard: 1,
+      remote: false,
+    });
     expect(shardsCommand({ values: {}, positionals: ["close", "3"] })).toEqual({ command: "close", shard: 3, remote: false });
     expect(shardsCommand({ values: { remote: true }, positionals: ["open", "3"] })).toEqual({ command: "open", shard: 3, remote: true });
   });

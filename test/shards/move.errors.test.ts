@@ -28,7 +28,10 @@ describe("a move that cannot be done", () => {
   it("is refused to a shard this Worker has no database for, naming the bound ones", async () => {
     const account = await createAccount();
     const result = await requestMove(env, account.id, 7);
-    expect(result).toMatchObject({ ok: false, problem: { param: "to", message: expect.stringMatching(/shard 7 is not a bound message database \(bound: 0, 1\)/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      problem: { param: "to", message: expect.stringMatching(/shard 7 is not a bound message database \(bound: 0, 1\)/) },
+    });
   });
 
   it("is refused while another move of the account is in progress", async () => {
