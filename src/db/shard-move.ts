@@ -100,9 +100,28 @@ export function keysAfter(db: Database, accountId: string, afterKey: string | nu
     .limit(limit);
 }
 
-/** Stores the keys, keeping any the database already has (a key claimed there is the newer record). */
+/**
+ * Stores the keys, keeping any the database already has (a key claimed there
+ * is the newer record), except that a claim copied while in flight takes the
+ * response its request completed with at the source (same claim: same
+ * fingerprint and lock time), so a retry replays it instead of waiting out
+ * the lock and running again.
+ */
 export async function insertKeysKeepingExisting(db: Database, rows: KeyRow[]): Promise<void> {
-  const [first, ...rest] = rows.map((row) => db.insert(idempotencyKeys).values(row).onConflictDoNothing());
+  const completes = sql`${idempotencyKeys.responseStatus} IS NULL AND excluded.response_status IS NOT NULL
+    AND ${idempotencyKeys.fingerprint} = excluded.fingerprint AND ${idempotencyKeys.lockedAt} IS excluded.locked_at`;
+  const set = {
+    responseStatus: sql.raw("excluded.response_status"),
+    responseContentType: sql.raw("excluded.response_content_type"),
+    responseBody: sql.raw("excluded.response_body"),
+    lockToken: sql.raw("excluded.lock_token"),
+  };
+  const [first, ...rest] = rows.map((row) =>
+    db
+      .insert(idempotencyKeys)
+      .values(row)
+      .onConflictDoUpdate({ target: [idempotencyKeys.accountId, idempotencyKeys.key], set, setWhere: completes }),
+  );
   if (first) await db.batch([first, ...rest]);
 }
 

@@ -132,15 +132,23 @@ export async function advanceShardMoves(env: Env, nowMs: number, options: Partia
   const db = database(env.CONTROL_DB);
   const started = Date.now();
   let steps = 0;
+  const failures: unknown[] = [];
   for (const candidate of await activeMoves(db)) {
     let move = await leaseMove(db, candidate.id, unixSeconds(nowMs), unixSeconds(nowMs) + LEASE_SECONDS);
-    while (move && move.phase !== "done" && move.phase !== "failed" && Date.now() - started < RUN_BUDGET_MS) {
-      const outcome = await advanceMove(env, move, nowMs + (Date.now() - started), options);
-      steps++;
-      if (outcome.waiting) break;
-      move = outcome.move;
+    try {
+      while (move && move.phase !== "done" && move.phase !== "failed" && Date.now() - started < RUN_BUDGET_MS) {
+        const outcome = await advanceMove(env, move, nowMs + (Date.now() - started), options);
+        steps++;
+        if (outcome.waiting) break;
+        move = outcome.move;
+      }
+      if (move) await saveMove(db, move.id, { leaseUntil: null });
+    } catch (error) {
+      // The lease runs out and a later run repeats the step; the other moves go on meanwhile.
+      logger.error("shard_move_step_failed", { move_id: candidate.id, account_id: candidate.accountId, phase: move?.phase, error });
+      failures.push(error);
     }
-    if (move) await saveMove(db, move.id, { leaseUntil: null });
   }
+  if (failures.length > 0) throw new AggregateError(failures, "shard move steps failed");
   return steps;
 }

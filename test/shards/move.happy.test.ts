@@ -4,7 +4,11 @@
 // status projections go on, none lost or doubled. The move's steps are driven
 // here one by one with a zero grace.
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { completeClaim } from "../../src/db/idempotency.ts";
+import { idempotencyKeys } from "../../src/db/message-schema.ts";
+import { shardDatabase } from "../../src/db/shards.ts";
 import { requestMove } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -108,5 +112,36 @@ describe("moving an account to another shard", () => {
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
     expect((await again.json<{ id: string }>()).id).toBe(id);
     expect(await idsOnShard(account.id, 0)).toEqual([]);
+  });
+
+  it("carries idempotency keys claimed on the old home until its last grace, and the responses of claims copied in flight", async () => {
+    const account = await createAccount();
+    const claim = { accountId: account.id, key: "in-flight", token: "token-1" };
+    const key = (name: string, lockToken: string | null) => ({
+      accountId: account.id,
+      key: name,
+      fingerprint: `fp-${name}`,
+      lockToken,
+      lockedAt: 1_700_000_000,
+      createdAt: 1_700_000_000,
+      expiresAt: 4_000_000_000,
+    });
+    await shardDatabase(env, 0).insert(idempotencyKeys).values(key("in-flight", "token-1"));
+
+    await runMove(await startMove(account, 1), async (phase) => {
+      if (phase !== "flipped") return;
+      // A request that held the old placement completes its claim, and another claims a key, on the old home.
+      await completeClaim(shardDatabase(env, 0), claim, { status: 200, contentType: "application/json", body: '{"ok":true}' });
+      await shardDatabase(env, 0)
+        .insert(idempotencyKeys)
+        .values({ ...key("late", null), responseStatus: 201, responseContentType: "application/json", responseBody: "{}" });
+    });
+
+    const moved = await shardDatabase(env, 1).select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, account.id)).orderBy(idempotencyKeys.key);
+    expect(moved).toMatchObject([
+      { key: "in-flight", responseStatus: 200, responseBody: '{"ok":true}', lockToken: null },
+      { key: "late", responseStatus: 201 },
+    ]);
+    expect(await shardDatabase(env, 0).select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, account.id))).toEqual([]);
   });
 });
