@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { completeClaim } from "../../src/db/idempotency.ts";
 import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
-import { requestMove } from "../../src/services/shard-move.ts";
+import { advanceMove, requestMove } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { createMessages, listMessages } from "../support/messages.ts";
@@ -143,5 +143,24 @@ describe("moving an account to another shard", () => {
       { key: "late", responseStatus: 201 },
     ]);
     expect(await shardDatabase(env, 0).select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, account.id))).toEqual([]);
+  });
+
+  it("waits the grace after each placement change before it copies, and again before it deletes", async () => {
+    const account = await createAccount();
+    const ids = await storeOnShard(account, 0, 2);
+    const options = { graceSeconds: 60, batchSize: 100 };
+    const start = Date.now();
+    let move = (await advanceMove(env, await startMove(account, 1), start, options)).move;
+    expect(move.phase).toBe("started");
+
+    expect(await advanceMove(env, move, start + 59_000, options)).toMatchObject({ waiting: true, move: { phase: "started" } });
+    expect(await idsOnShard(account.id, 1)).toEqual([]);
+    while (move.phase !== "flipped") move = (await advanceMove(env, move, start + 61_000, options)).move;
+    expect(await idsOnShard(account.id, 1)).toEqual(ids);
+
+    expect(await advanceMove(env, move, start + 61_000 + 59_000, options)).toMatchObject({ waiting: true, move: { phase: "flipped" } });
+    expect(await idsOnShard(account.id, 0)).toEqual(ids);
+    while (move.phase !== "done") move = (await advanceMove(env, move, start + 61_000 + 61_000, options)).move;
+    expect(await idsOnShard(account.id, 0)).toEqual([]);
   });
 });
