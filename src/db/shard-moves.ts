@@ -37,10 +37,32 @@ export async function leaseMove(db: Database, id: number, now: number, leaseUnti
   return leased;
 }
 
-/** Persists a step's progress. */
+/** Changes the move's record (its lease, or a test's set-up). */
 export async function saveMove(db: Database, id: number, change: ShardMoveChange): Promise<ShardMove> {
   const [saved] = await db.update(shardMoves).set(change).where(eq(shardMoves.id, id)).returning();
   return saved!;
+}
+
+/**
+ * Persists a step's progress only if the record is still as the step read it:
+ * a run that stalled past its lease must not set back a move another run has
+ * taken further (a verify resumed after the source was emptied would delete
+ * the target's rows). Undefined when the record had moved on.
+ */
+export async function saveStep(db: Database, read: ShardMove, change: ShardMoveChange): Promise<ShardMove | undefined> {
+  const [saved] = await db
+    .update(shardMoves)
+    .set(change)
+    .where(
+      and(
+        eq(shardMoves.id, read.id),
+        eq(shardMoves.phase, read.phase),
+        read.cursor === null ? isNull(shardMoves.cursor) : eq(shardMoves.cursor, read.cursor),
+        eq(shardMoves.pass, read.pass),
+      ),
+    )
+    .returning();
+  return saved;
 }
 
 export async function findMove(db: Database, id: number): Promise<ShardMove | undefined> {

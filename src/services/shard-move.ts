@@ -6,7 +6,7 @@
 // makes the next run do the step again.
 import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
-import { activeMoves, insertMove, leaseMove, type ShardMove, type ShardMoveChange, saveMove, setPlacement } from "../db/shard-moves.ts";
+import { activeMoves, findMove, insertMove, leaseMove, type ShardMove, type ShardMoveChange, saveMove, saveStep, setPlacement } from "../db/shard-moves.ts";
 import { messageShards } from "../db/shards.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { flippedMove, moveProblem, placementOf, shardsHeldOn, startedMove } from "../domain/placement.ts";
@@ -54,7 +54,11 @@ export async function advanceMove(env: Env, move: ShardMove, nowMs: number, opti
   const { graceSeconds, batchSize } = { ...DEFAULTS, ...options };
   const db = database(env.CONTROL_DB);
   const now = unixSeconds(nowMs);
-  const save = async (change: ShardMoveChange) => ({ move: await saveMove(db, move.id, change), waiting: false });
+  const save = async (change: ShardMoveChange): Promise<StepOutcome> => {
+    const saved = await saveStep(db, move, change);
+    // Another run took the move further meanwhile: this one stops, and reads it afresh next time.
+    return saved ? { move: saved, waiting: false } : { move: (await findMove(db, move.id)) ?? move, waiting: true };
+  };
   const next = (phase: ShardMove["phase"], change: ShardMoveChange = {}) => save({ phase, cursor: null, phaseStartedAt: now, ...change });
   const graceOver = now - move.phaseStartedAt >= graceSeconds;
   const bornOn = move.bornOn ?? [move.fromShard];

@@ -122,4 +122,22 @@ describe("a move interrupted or disturbed", () => {
     expect((await moveRecord(move.id)).phase).toBe("done");
     expect(await idsOnShard(account.id, 0)).toEqual([]);
   });
+
+  it("is not set back by a run that stalled past its lease and wakes with an old record", async () => {
+    const account = await createAccount();
+    const ids = await storeOnShard(account, 0, 5);
+    let move = await requested(account.id, 1);
+    while (move.phase !== "copying") move = (await advanceMove(env, move, Date.now(), FAST)).move;
+    const stalled = move;
+    while (move.phase !== "deleting") move = (await advanceMove(env, move, Date.now(), FAST)).move;
+    move = (await advanceMove(env, move, Date.now(), FAST)).move; // one batch deleted from shard 0
+
+    const woke = await advanceMove(env, stalled, Date.now(), FAST);
+
+    expect(woke).toMatchObject({ waiting: true, move: { phase: "deleting" } });
+    expect((await moveRecord(move.id)).phase).toBe("deleting");
+    expect((await runMove(move)).phase).toBe("done");
+    expect(await idsOnShard(account.id, 1)).toEqual(ids);
+    expect(await idsOnShard(account.id, 0)).toEqual([]);
+  });
 });
