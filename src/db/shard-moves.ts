@@ -37,7 +37,15 @@ export async function leaseMove(db: Database, id: number, now: number, leaseUnti
   return leased;
 }
 
-/** Changes the move's record (its lease, or a test's set-up). */
+/** Ends this run's lease (unless another run has taken the move since). */
+export async function releaseMove(db: Database, id: number, leaseUntil: number): Promise<void> {
+  await db
+    .update(shardMoves)
+    .set({ leaseUntil: null })
+    .where(and(eq(shardMoves.id, id), eq(shardMoves.leaseUntil, leaseUntil)));
+}
+
+/** Changes the move's record as given. */
 export async function saveMove(db: Database, id: number, change: ShardMoveChange): Promise<ShardMove> {
   const [saved] = await db.update(shardMoves).set(change).where(eq(shardMoves.id, id)).returning();
   return saved!;

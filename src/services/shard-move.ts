@@ -1,16 +1,16 @@
 // Moving an account's messages from one message database to another
 // (`npm run shards -- move`, README "Moving an account"). The script only
-// records the request; the every-minute maintenance carries it out here, one
+// records the request (a shard_moves row); the every-minute maintenance
+// checks it at its start and carries it out here, one
 // bounded step at a time, each phase persisted with its cursor, and every
 // step safe to repeat: a crash between a step's write and its record only
 // makes the next run do the step again.
 import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
-import { activeMoves, findMove, insertMove, leaseMove, type ShardMove, type ShardMoveChange, saveMove, saveStep, setPlacement } from "../db/shard-moves.ts";
+import { activeMoves, findMove, leaseMove, releaseMove, type ShardMove, type ShardMoveChange, saveStep, setPlacement } from "../db/shard-moves.ts";
 import { messageShards } from "../db/shards.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { flippedMove, moveProblem, placementOf, shardsHeldOn, startedMove } from "../domain/placement.ts";
-import { fail, type Result, succeed } from "../domain/result.ts";
 import { tellGate } from "../gate/account-gate.ts";
 import { logger } from "../log.ts";
 import { copyKeysStep, copyMessagesStep, deleteStep, verifyStep } from "./shard-copy.ts";
@@ -31,20 +31,6 @@ const DEFAULTS: MoveOptions = { graceSeconds: 60, batchSize: 100 };
 
 /** Verify passes before the flip when every pass keeps finding rows to repair (only keyed creates made during the move can cause that). */
 const MAX_VERIFY_PASSES = 3;
-
-/** Records a request to move the account's messages held on `from` (default: its home) to `to`. */
-export async function requestMove(env: Env, accountId: string, to: number, from?: number, nowMs = Date.now()): Promise<Result<ShardMove>> {
-  const db = database(env.CONTROL_DB);
-  const account = await findAccount(db, accountId);
-  if (!account) return fail("account", "resource_missing", `No account ${accountId}.`);
-  const placement = placementOf(account);
-  const source = from ?? placement.home;
-  const problem = moveProblem(placement, source, to, messageShards(env));
-  if (problem) return fail("to", "parameter_invalid", `Cannot move the account from shard ${source} to ${to}: ${problem}.`);
-  const move = await insertMove(db, { accountId, from: source, to, now: unixSeconds(nowMs) });
-  if (!move) return fail("account", "move_in_progress", "The account already has a move in progress.");
-  return succeed(move);
-}
 
 /** Where a step leaves the move: changed (and what it is now), or waiting for its grace to pass. */
 export type StepOutcome = { move: ShardMove; waiting: boolean };
@@ -138,7 +124,8 @@ export async function advanceShardMoves(env: Env, nowMs: number, options: Partia
   let steps = 0;
   const failures: unknown[] = [];
   for (const candidate of await activeMoves(db)) {
-    let move = await leaseMove(db, candidate.id, unixSeconds(nowMs), unixSeconds(nowMs) + LEASE_SECONDS);
+    const leaseUntil = unixSeconds(nowMs) + LEASE_SECONDS;
+    let move = await leaseMove(db, candidate.id, unixSeconds(nowMs), leaseUntil);
     try {
       while (move && move.phase !== "done" && move.phase !== "failed" && Date.now() - started < RUN_BUDGET_MS) {
         const outcome = await advanceMove(env, move, nowMs + (Date.now() - started), options);
@@ -146,7 +133,7 @@ export async function advanceShardMoves(env: Env, nowMs: number, options: Partia
         if (outcome.waiting) break;
         move = outcome.move;
       }
-      if (move) await saveMove(db, move.id, { leaseUntil: null });
+      await releaseMove(db, candidate.id, leaseUntil);
     } catch (error) {
       // The lease runs out and a later run repeats the step; the other moves go on meanwhile.
       logger.error("shard_move_step_failed", { move_id: candidate.id, account_id: candidate.accountId, phase: move?.phase, error });

@@ -5,12 +5,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { setPlacement } from "../../src/db/shard-moves.ts";
 import { withShard } from "../../src/domain/placement.ts";
-import { requestMove } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
 import { createMessages, listMessages } from "../support/messages.ts";
-import { idsOnShard, placementNow, runMove, storeOnShard } from "../support/shards.ts";
+import { idsOnShard, placementNow, recordMove, runMove, storeOnShard } from "../support/shards.ts";
 
 /** What the script does: the placement written, and the account's gate (which holds it) told. */
 async function addShard(account: TestAccount, shard: number): Promise<void> {
@@ -56,10 +55,7 @@ describe("adding a shard to an account", () => {
     const ids = await storeOnShard(account, 0, 4);
     await addShard(account, 1);
     ids.push(...(await storeOnShard(account, 1, 4)));
-    const requested = await requestMove(env, account.id, 1);
-    if (!requested.ok) throw new Error(requested.problem.message);
-
-    await runMove(requested.value);
+    await runMove(await recordMove(account.id, 1));
 
     expect(await placementNow(account.id)).toEqual({ home: 1, write: [1], read: [1], moved: { "0": 1 } });
     expect(await idsOnShard(account.id, 1)).toEqual([...ids].sort());

@@ -9,17 +9,13 @@ import { describe, expect, it } from "vitest";
 import { completeClaim } from "../../src/db/idempotency.ts";
 import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
-import { advanceMove, requestMove } from "../../src/services/shard-move.ts";
+import { advanceMove } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { createMessages, listMessages } from "../support/messages.ts";
-import { idsOnShard, placementNow, project, runMove, storeOnShard } from "../support/shards.ts";
+import { idsOnShard, placementNow, project, recordMove, runMove, storeOnShard } from "../support/shards.ts";
 
-async function startMove(account: TestAccount, to: number) {
-  const requested = await requestMove(env, account.id, to);
-  if (!requested.ok) throw new Error(requested.problem.message);
-  return requested.value;
-}
+const startMove = (account: TestAccount, to: number) => recordMove(account.id, to);
 
 /** Every id of the account's list walked forward with `limit`, then back from the last page: [forward, backward]. */
 async function walk(account: TestAccount, limit: number): Promise<[string[], string[]]> {

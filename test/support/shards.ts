@@ -5,7 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { accounts } from "../../src/db/control-schema.ts";
 import { messages } from "../../src/db/message-schema.ts";
 import { insertMessage } from "../../src/db/messages.ts";
-import { findMove, type ShardMove } from "../../src/db/shard-moves.ts";
+import { findMove, insertMove, type ShardMove } from "../../src/db/shard-moves.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { newMessageId, shardOfMessageId, unixSeconds } from "../../src/domain/ids.ts";
 import { type Placement, placementOf, shardsWriting } from "../../src/domain/placement.ts";
@@ -77,6 +77,14 @@ export async function runMove(move: ShardMove, between: (phase: ShardMove["phase
     await between(current.phase);
   }
   throw new Error(`move ${move.id} did not finish in 500 steps (phase ${current.phase})`);
+}
+
+/** Records a move as `npm run shards -- move` does (a shard_moves row, from the account's home unless `from` is given). */
+export async function recordMove(accountId: string, to: number, from?: number): Promise<ShardMove> {
+  const source = from ?? (await placementNow(accountId)).home;
+  const move = await insertMove(db(), { accountId, from: source, to, now: unixSeconds() });
+  if (!move) throw new Error(`account ${accountId} already has a move in progress`);
+  return move;
 }
 
 export async function moveRecord(id: number): Promise<ShardMove> {
