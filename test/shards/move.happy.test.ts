@@ -3,17 +3,19 @@
 // directions and is gone from shard 0; while it runs, creates, reads and
 // status projections go on, none lost or doubled. The move's steps are driven
 // here one by one with a zero grace.
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { completeClaim } from "../../src/db/idempotency.ts";
 import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
+import worker from "../../src/index.ts";
 import { advanceMove } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { createMessages, listMessages } from "../support/messages.ts";
-import { idsOnShard, placementNow, project, recordMove, runMove, storeOnShard } from "../support/shards.ts";
+import { idsOnShard, moveRecord, placementNow, project, recordMove, runMove, storeOnShard } from "../support/shards.ts";
 
 const startMove = (account: TestAccount, to: number) => recordMove(account.id, to);
 
@@ -157,6 +159,24 @@ describe("moving an account to another shard", () => {
     expect(await advanceMove(env, move, start + 61_000 + 59_000, options)).toMatchObject({ waiting: true, move: { phase: "flipped" } });
     expect(await idsOnShard(account.id, 0)).toEqual(ids);
     while (move.phase !== "done") move = (await advanceMove(env, move, start + 61_000 + 61_000, options)).move;
+    expect(await idsOnShard(account.id, 0)).toEqual([]);
+  });
+
+  it("is carried out by the every-minute Cron Trigger, waiting its 60 s grace twice", async () => {
+    const account = await createAccount();
+    const ids = await storeOnShard(account, 0, 3);
+    const move = await recordMove(account.id, 1);
+    // Only the move's progress is asserted: the maintenance's other tasks (each run even when another fails) have their own tests.
+    const cron = (ms: number) => worker.scheduled(createScheduledController({ scheduledTime: ms, cron: "* * * * *" }), env).catch(() => undefined);
+    const start = Date.now();
+
+    await cron(start);
+    expect(await moveRecord(move.id)).toMatchObject({ phase: "started", leaseUntil: null });
+    await cron(start + 60_000);
+    expect((await moveRecord(move.id)).phase).toBe("flipped");
+    expect(await idsOnShard(account.id, 1)).toEqual(ids);
+    await cron(start + 120_000);
+    expect((await moveRecord(move.id)).phase).toBe("done");
     expect(await idsOnShard(account.id, 0)).toEqual([]);
   });
 });
