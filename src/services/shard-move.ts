@@ -1,10 +1,10 @@
 // Moving an account's messages from one message database to another
 // (`npm run shards -- move`, README "Moving an account"). The script only
 // records the request (a shard_moves row); the every-minute maintenance
-// checks it at its start and carries it out here, one
-// bounded step at a time, each phase persisted with its cursor, and every
-// step safe to repeat: a crash between a step's write and its record only
-// makes the next run do the step again.
+// checks it at its start and carries it out here, one bounded step at a
+// time, each phase persisted with its cursor, and every step safe to repeat:
+// a crash between a step's write and its record only makes the next run do
+// the step again.
 import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { activeMoves, findMove, leaseMove, releaseMove, type ShardMove, type ShardMoveChange, saveStep, setPlacement } from "../db/shard-moves.ts";
@@ -29,7 +29,11 @@ export interface MoveOptions {
 
 const DEFAULTS: MoveOptions = { graceSeconds: 60, batchSize: 100 };
 
-/** Verify passes before the flip when every pass keeps finding rows to repair (only keyed creates made during the move can cause that). */
+/**
+ * Verify passes before the flip when every pass keeps finding rows to repair
+ * (keyed creates on the source's home, retention deleting there): the flip's
+ * second copy and the grace cover what the last pass could not settle.
+ */
 const MAX_VERIFY_PASSES = 3;
 
 /** Where a step leaves the move: changed (and what it is now), or waiting for its grace to pass. */
