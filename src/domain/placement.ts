@@ -56,3 +56,61 @@ export function shardsToRead(placement: Placement): number[] {
   const from = placement.moving?.from;
   return from === undefined ? placement.read : [from, ...placement.read.filter((shard) => shard !== from)];
 }
+
+/** The shards whose messages are held on `shard`: its own, and those of every shard moved onto it. */
+export function shardsHeldOn(placement: Placement, shard: number): number[] {
+  const movedHere = Object.entries(placement.moved ?? {})
+    .filter(([, onto]) => onto === shard)
+    .map(([bornOn]) => Number(bornOn));
+  return [shard, ...movedHere.filter((bornOn) => bornOn !== shard)];
+}
+
+/**
+ * Why the account's messages on `from` cannot move to `to`, or null. A shard
+ * it was moved off is never given back: its id still points at where its
+ * messages went (moved), so new messages born there would be looked for there.
+ */
+export function moveProblem(placement: Placement, from: number, to: number, bound: readonly number[]): string | null {
+  if (!bound.includes(to)) return `shard ${to} is not a bound message database (bound: ${bound.join(", ")})`;
+  if (from === to) return `the account's messages are already on shard ${to}`;
+  if (!placement.read.includes(from)) return `the account has no messages on shard ${from} (it reads ${placement.read.join(", ")})`;
+  if (placement.moving) return `a move from shard ${placement.moving.from} to ${placement.moving.to} is in progress`;
+  if (placement.moved?.[to] !== undefined) return `the account was moved off shard ${to}; a shard it left is not given back`;
+  return null;
+}
+
+/** A move's start: new messages go to `to` instead of `from`, a list reads both, changes to `from`'s messages are written to both. */
+export function startedMove(placement: Placement, from: number, to: number): Placement {
+  if (placement.moving?.from === from && placement.moving.to === to) return placement;
+  const write = [...new Set(placement.write.map((shard) => (shard === from ? to : shard)))];
+  const read = placement.read.includes(to) ? placement.read : [...placement.read, to];
+  return { ...placement, write, read, moving: { from, to } };
+}
+
+/** A move's flip: `from`'s messages (and those moved onto it) are now at `to`, the home with them. Idempotent. */
+export function flippedMove(placement: Placement, from: number, to: number): Placement {
+  if (placement.moving?.from !== from || placement.moving.to !== to) return placement;
+  const moved: Record<string, number> = {};
+  for (const [bornOn, onto] of Object.entries(placement.moved ?? {})) moved[bornOn] = onto === from ? to : onto;
+  moved[from] = to;
+  const { moving: _done, ...rest } = placement;
+  return { ...rest, home: placement.home === from ? to : placement.home, read: placement.read.filter((shard) => shard !== from), moved };
+}
+
+/** Why `shard` cannot be added to the account's shards, or null. */
+export function addProblem(placement: Placement, shard: number, bound: readonly number[]): string | null {
+  if (!bound.includes(shard)) return `shard ${shard} is not a bound message database (bound: ${bound.join(", ")})`;
+  if (placement.write.includes(shard)) return `the account already writes to shard ${shard}`;
+  if (placement.moved?.[shard] !== undefined) return `the account was moved off shard ${shard}; a shard it left is not given back`;
+  if (placement.moving) return `a move from shard ${placement.moving.from} to ${placement.moving.to} is in progress`;
+  return null;
+}
+
+/** The account's new messages spread over one more shard, and its list reads it. */
+export function withShard(placement: Placement, shard: number): Placement {
+  return {
+    ...placement,
+    write: placement.write.includes(shard) ? placement.write : [...placement.write, shard],
+    read: placement.read.includes(shard) ? placement.read : [...placement.read, shard],
+  };
+}

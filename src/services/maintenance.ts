@@ -7,6 +7,7 @@ import { messageShards, shardDatabase } from "../db/shards.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { deleteExpiredMessages } from "./retention.ts";
+import { advanceShardMoves } from "./shard-move.ts";
 import { measureShards } from "./shard-sizes.ts";
 
 // Expired keys are already ignored by the claim; pruning only reclaims space,
@@ -37,6 +38,8 @@ export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
     pruneConsoleAuth(database(env.CONTROL_DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, nowMs),
     measureShards(env, nowMs),
+    // Operator's moves of accounts between message databases, a bounded part each minute.
+    advanceShardMoves(env, nowMs),
   ]);
   const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);
   if (failures.length > 0) throw new AggregateError(failures, "scheduled maintenance failed");

@@ -1,0 +1,136 @@
+// The message-database side of moving an account between shards: its rows
+// read in keyset batches by id, copied as upserts that never overwrite a newer
+// row, compared by (id, projection_seq), and deleted in bounded batches.
+// A move copies only the messages held on the source for the shards it
+// leaves (their ids' shards: `bornOn`), never the account's other messages
+// there or the ones created on the target meanwhile.
+import { and, asc, eq, getTableColumns, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
+import type { Database } from "./client.ts";
+import { idempotencyKeys, messages } from "./message-schema.ts";
+
+type MessageRow = typeof messages.$inferSelect;
+type KeyRow = typeof idempotencyKeys.$inferSelect;
+
+/** The account's messages whose ids name one of `bornOn` (a message id's last 4 hex digits are its shard). */
+function heldFor(accountId: string, bornOn: readonly number[]): SQL {
+  const hexes = bornOn.map((shard) => shard.toString(16).padStart(4, "0"));
+  return and(eq(messages.accountId, accountId), inArray(sql`substr(${messages.id}, -4)`, hexes))!;
+}
+
+/** Up to `limit` of those messages after `afterId`, in id order. */
+export function messagesAfter(db: Database, accountId: string, bornOn: readonly number[], afterId: string | null, limit: number): Promise<MessageRow[]> {
+  const after = afterId === null ? undefined : gt(messages.id, afterId);
+  return db
+    .select()
+    .from(messages)
+    .where(and(heldFor(accountId, bornOn), after))
+    .orderBy(asc(messages.id))
+    .limit(limit);
+}
+
+/** The messages with these ids (of the account). */
+export function messagesWithIds(db: Database, accountId: string, ids: string[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.accountId, accountId), inArray(messages.id, ids)));
+}
+
+export interface Versioned {
+  id: string;
+  projectionSeq: number;
+}
+
+/** The (id, projection_seq) of those messages in (afterId, throughId], or after afterId with no upper end. */
+export function versionsBetween(
+  db: Database,
+  accountId: string,
+  bornOn: readonly number[],
+  afterId: string | null,
+  throughId: string | null,
+  limit?: number,
+): Promise<Versioned[]> {
+  const query = db
+    .select({ id: messages.id, projectionSeq: messages.projectionSeq })
+    .from(messages)
+    .where(
+      and(heldFor(accountId, bornOn), afterId === null ? undefined : gt(messages.id, afterId), throughId === null ? undefined : lte(messages.id, throughId)),
+    )
+    .orderBy(asc(messages.id));
+  return limit === undefined ? query : query.limit(limit);
+}
+
+// Every column taken from the copy when it is newer.
+const fromExcluded = Object.fromEntries(Object.entries(getTableColumns(messages)).map(([key, column]) => [key, sql.raw(`excluded."${column.name}"`)]));
+
+/**
+ * Writes the rows, one statement each in one batch (a row's ~30 values stay
+ * under D1's 100 bound parameters), replacing a stored row only when the copy
+ * carries a later projection: a projection written meanwhile is never undone.
+ */
+export async function upsertMessages(db: Database, rows: MessageRow[]): Promise<void> {
+  const [first, ...rest] = rows.map((row) =>
+    db
+      .insert(messages)
+      .values(row)
+      .onConflictDoUpdate({ target: messages.id, set: fromExcluded, setWhere: sql`excluded.projection_seq > ${messages.projectionSeq}` }),
+  );
+  if (first) await db.batch([first, ...rest]);
+}
+
+export async function deleteMessagesWithIds(db: Database, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.delete(messages).where(inArray(messages.id, ids));
+}
+
+/** Deletes up to `limit` of the account's messages held for `bornOn`; how many it deleted. */
+export async function deleteHeldMessages(db: Database, accountId: string, bornOn: readonly number[], limit: number): Promise<number> {
+  const chunk = db.select({ id: messages.id }).from(messages).where(heldFor(accountId, bornOn)).limit(limit);
+  const deleted = await db.delete(messages).where(inArray(messages.id, chunk)).returning({ id: messages.id });
+  return deleted.length;
+}
+
+/** Up to `limit` of the account's idempotency keys after `afterKey`, in key order. */
+export function keysAfter(db: Database, accountId: string, afterKey: string | null, limit: number): Promise<KeyRow[]> {
+  return db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.accountId, accountId), afterKey === null ? undefined : gt(idempotencyKeys.key, afterKey)))
+    .orderBy(asc(idempotencyKeys.key))
+    .limit(limit);
+}
+
+/**
+ * Stores the keys, keeping any the database already has (a key claimed there
+ * is the newer record), except that a claim copied while in flight takes the
+ * response its request completed with at the source (same claim: same
+ * fingerprint and lock time), so a retry replays it instead of waiting out
+ * the lock and running again.
+ */
+export async function insertKeysKeepingExisting(db: Database, rows: KeyRow[]): Promise<void> {
+  const completes = sql`${idempotencyKeys.responseStatus} IS NULL AND excluded.response_status IS NOT NULL
+    AND ${idempotencyKeys.fingerprint} = excluded.fingerprint AND ${idempotencyKeys.lockedAt} IS excluded.locked_at`;
+  const set = {
+    responseStatus: sql.raw("excluded.response_status"),
+    responseContentType: sql.raw("excluded.response_content_type"),
+    responseBody: sql.raw("excluded.response_body"),
+    lockToken: sql.raw("excluded.lock_token"),
+  };
+  const [first, ...rest] = rows.map((row) =>
+    db
+      .insert(idempotencyKeys)
+      .values(row)
+      .onConflictDoUpdate({ target: [idempotencyKeys.accountId, idempotencyKeys.key], set, setWhere: completes }),
+  );
+  if (first) await db.batch([first, ...rest]);
+}
+
+/** Deletes up to `limit` of the account's idempotency keys; how many it deleted. */
+export async function deleteAccountKeys(db: Database, accountId: string, limit: number): Promise<number> {
+  const chunk = db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.accountId, accountId)).limit(limit);
+  const deleted = await db
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.accountId, accountId), inArray(idempotencyKeys.key, chunk)))
+    .returning({ key: idempotencyKeys.key });
+  return deleted.length;
+}

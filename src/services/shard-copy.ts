@@ -1,0 +1,68 @@
+// The bounded steps of a shard move that touch message databases: copy the
+// account's idempotency keys and messages from the source to the target,
+// compare the two, delete the source's. Each returns where it got to (a
+// keyset cursor, null when the phase is through) and is safe to repeat.
+import {
+  deleteAccountKeys,
+  deleteHeldMessages,
+  deleteMessagesWithIds,
+  insertKeysKeepingExisting,
+  keysAfter,
+  messagesAfter,
+  messagesWithIds,
+  upsertMessages,
+  versionsBetween,
+} from "../db/shard-move.ts";
+import { shardDatabase } from "../db/shards.ts";
+
+export interface MoveShards {
+  accountId: string;
+  from: number;
+  to: number;
+  /** The shards whose messages (by their ids) the move carries. */
+  bornOn: number[];
+}
+
+/** Copies a batch of the account's keys, keeping any the target holds (claimed there after the flip, so newer). */
+export async function copyKeysStep(env: Env, move: MoveShards, cursor: string | null, batchSize: number): Promise<string | null> {
+  const keys = await keysAfter(shardDatabase(env, move.from), move.accountId, cursor, batchSize);
+  await insertKeysKeepingExisting(shardDatabase(env, move.to), keys);
+  return keys.length < batchSize ? null : keys.at(-1)!.key;
+}
+
+/** Copies a batch of the messages; a target row with a later projection is kept. */
+export async function copyMessagesStep(env: Env, move: MoveShards, cursor: string | null, batchSize: number): Promise<string | null> {
+  const rows = await messagesAfter(shardDatabase(env, move.from), move.accountId, move.bornOn, cursor, batchSize);
+  await upsertMessages(shardDatabase(env, move.to), rows);
+  return rows.length < batchSize ? null : rows.at(-1)!.id;
+}
+
+/**
+ * Compares a batch of ids on both sides: a row missing at the target or with
+ * an older projection there is copied again; a target row the source no
+ * longer has (retention deleted it meanwhile) is deleted. The source is read
+ * first, so a projection written to both in between only makes the target
+ * look newer, never older. How many rows it repaired.
+ */
+export async function verifyStep(env: Env, move: MoveShards, cursor: string | null, batchSize: number): Promise<{ cursor: string | null; repaired: number }> {
+  const source = shardDatabase(env, move.from);
+  const target = shardDatabase(env, move.to);
+  const sourceVersions = await versionsBetween(source, move.accountId, move.bornOn, cursor, null, batchSize);
+  const last = sourceVersions.length < batchSize ? null : sourceVersions.at(-1)!.id;
+  // Past the source's last row, the target's rows are read a batch at a time too; any left over make the pass repair again.
+  const targetVersions = await versionsBetween(target, move.accountId, move.bornOn, cursor, last, batchSize);
+  const atTarget = new Map(targetVersions.map(({ id, projectionSeq }) => [id, projectionSeq]));
+  const atSource = new Set(sourceVersions.map(({ id }) => id));
+  const stale = sourceVersions.filter(({ id, projectionSeq }) => (atTarget.get(id) ?? -1) < projectionSeq).map(({ id }) => id);
+  const gone = targetVersions.filter(({ id }) => !atSource.has(id)).map(({ id }) => id);
+  await upsertMessages(target, await messagesWithIds(source, move.accountId, stale));
+  await deleteMessagesWithIds(target, gone);
+  return { cursor: last, repaired: stale.length + gone.length };
+}
+
+/** Deletes a batch of the account's moved messages from the source, then its keys there; true when none are left. */
+export async function deleteStep(env: Env, move: MoveShards, batchSize: number): Promise<boolean> {
+  const source = shardDatabase(env, move.from);
+  if ((await deleteHeldMessages(source, move.accountId, move.bornOn, batchSize)) === batchSize) return false;
+  return (await deleteAccountKeys(source, move.accountId, batchSize)) < batchSize;
+}

@@ -1,0 +1,149 @@
+// Moving an account's messages from one message database to another
+// (`npm run shards -- move`, README "Moving an account"). The script only
+// records the request (a shard_moves row); the every-minute maintenance
+// checks it at its start and carries it out here, one bounded step at a
+// time, each phase persisted with its cursor, and every step safe to repeat:
+// a crash between a step's write and its record only makes the next run do
+// the step again.
+import { findAccount } from "../db/accounts.ts";
+import { database } from "../db/client.ts";
+import { activeMoves, findMove, leaseMove, releaseMove, type ShardMove, type ShardMoveChange, saveStep, setPlacement } from "../db/shard-moves.ts";
+import { messageShards } from "../db/shards.ts";
+import { unixSeconds } from "../domain/ids.ts";
+import { flippedMove, moveProblem, placementOf, shardsHeldOn, startedMove } from "../domain/placement.ts";
+import { tellGate } from "../gate/account-gate.ts";
+import { logger } from "../log.ts";
+import { copyKeysStep, copyMessagesStep, deleteStep, verifyStep } from "./shard-copy.ts";
+
+export interface MoveOptions {
+  /**
+   * Seconds between a placement change and the next phase: longer than any
+   * request or projection batch runs, so that none still uses the old
+   * placement (the account's gate is told at once, and reloads within 10 s
+   * if it could not be told).
+   */
+  graceSeconds: number;
+  /** Rows per batch (one read and one batched write per step). */
+  batchSize: number;
+}
+
+const DEFAULTS: MoveOptions = { graceSeconds: 60, batchSize: 100 };
+
+/**
+ * Verify passes before the flip when every pass keeps finding rows to repair
+ * (keyed creates on the source's home, retention deleting there): the flip's
+ * second copy and the grace cover what the last pass could not settle.
+ */
+const MAX_VERIFY_PASSES = 3;
+
+/** Where a step leaves the move: changed (and what it is now), or waiting for its grace to pass. */
+export type StepOutcome = { move: ShardMove; waiting: boolean };
+
+/** Carries the move one bounded step further. */
+export async function advanceMove(env: Env, move: ShardMove, nowMs: number, options: Partial<MoveOptions> = {}): Promise<StepOutcome> {
+  const { graceSeconds, batchSize } = { ...DEFAULTS, ...options };
+  const db = database(env.CONTROL_DB);
+  const now = unixSeconds(nowMs);
+  const save = async (change: ShardMoveChange): Promise<StepOutcome> => {
+    const saved = await saveStep(db, move, change);
+    // Another run took the move further meanwhile: this one stops, and reads it afresh next time.
+    return saved ? { move: saved, waiting: false } : { move: (await findMove(db, move.id)) ?? move, waiting: true };
+  };
+  const next = (phase: ShardMove["phase"], change: ShardMoveChange = {}) => save({ phase, cursor: null, phaseStartedAt: now, ...change });
+  const graceOver = now - move.phaseStartedAt >= graceSeconds;
+  const bornOn = move.bornOn ?? [move.fromShard];
+  const shards = { from: move.fromShard, to: move.toShard, bornOn, accountId: move.accountId };
+
+  switch (move.phase) {
+    case "requested":
+      return start(env, move, now, save);
+    case "started":
+    case "flipped":
+      if (!graceOver) return { move, waiting: true };
+      return next(move.phase === "started" ? "copying_keys" : "recopying_keys");
+    case "copying_keys":
+    case "recopying_keys": {
+      const cursor = await copyKeysStep(env, shards, move.cursor, batchSize);
+      if (cursor !== null) return save({ cursor });
+      return next(move.phase === "copying_keys" ? "copying" : "recopying");
+    }
+    case "copying":
+    case "recopying": {
+      const cursor = await copyMessagesStep(env, shards, move.cursor, batchSize);
+      if (cursor !== null) return save({ cursor });
+      return move.phase === "copying" ? next("verifying", { pass: 1, repaired: 0 }) : next("deleting");
+    }
+    case "verifying": {
+      const { cursor, repaired } = await verifyStep(env, shards, move.cursor, batchSize);
+      const total = move.repaired + repaired;
+      if (cursor !== null) return save({ cursor, repaired: total });
+      if (total > 0 && move.pass < MAX_VERIFY_PASSES) return save({ cursor: null, pass: move.pass + 1, repaired: 0 });
+      return flip(env, move, now, save);
+    }
+    case "deleting": {
+      const finished = await deleteStep(env, shards, batchSize);
+      return finished ? next("done", { finishedAt: now }) : { move, waiting: false };
+    }
+    default:
+      return { move, waiting: true };
+  }
+}
+
+type Save = (change: ShardMoveChange) => Promise<StepOutcome>;
+
+/** Phase a: new messages go to the target, changes to the source's messages are written to both. */
+async function start(env: Env, move: ShardMove, now: number, save: Save): Promise<StepOutcome> {
+  const db = database(env.CONTROL_DB);
+  const account = await findAccount(db, move.accountId);
+  const placement = account ? placementOf(account) : null;
+  const resumed = placement?.moving?.from === move.fromShard && placement.moving.to === move.toShard;
+  const problem = !placement ? "the account no longer exists" : resumed ? null : moveProblem(placement, move.fromShard, move.toShard, messageShards(env));
+  if (problem || !placement) {
+    logger.warn("shard_move_refused", { move_id: move.id, account_id: move.accountId, reason: problem });
+    return save({ phase: "failed", error: problem, finishedAt: now });
+  }
+  const bornOn = shardsHeldOn(placement, move.fromShard);
+  await setPlacement(db, move.accountId, startedMove(placement, move.fromShard, move.toShard));
+  await tellGate(env, move.accountId, { account: true });
+  return save({ phase: "started", bornOn, phaseStartedAt: now });
+}
+
+/** Phase d: the source's messages are now read at the target, and the home with them. */
+async function flip(env: Env, move: ShardMove, now: number, save: Save): Promise<StepOutcome> {
+  const db = database(env.CONTROL_DB);
+  const account = await findAccount(db, move.accountId);
+  if (account) await setPlacement(db, move.accountId, flippedMove(placementOf(account), move.fromShard, move.toShard));
+  await tellGate(env, move.accountId, { account: true });
+  return save({ phase: "flipped", cursor: null, phaseStartedAt: now });
+}
+
+// A run stops stepping a move after this long, well inside the minute between runs.
+const RUN_BUDGET_MS = 20_000;
+const LEASE_SECONDS = 50;
+
+/** The maintenance's part: every move in progress advanced as far as one run allows. */
+export async function advanceShardMoves(env: Env, nowMs: number, options: Partial<MoveOptions> = {}): Promise<number> {
+  const db = database(env.CONTROL_DB);
+  const started = Date.now();
+  let steps = 0;
+  const failures: unknown[] = [];
+  for (const candidate of await activeMoves(db)) {
+    const leaseUntil = unixSeconds(nowMs) + LEASE_SECONDS;
+    let move = await leaseMove(db, candidate.id, unixSeconds(nowMs), leaseUntil);
+    try {
+      while (move && move.phase !== "done" && move.phase !== "failed" && Date.now() - started < RUN_BUDGET_MS) {
+        const outcome = await advanceMove(env, move, nowMs + (Date.now() - started), options);
+        steps++;
+        if (outcome.waiting) break;
+        move = outcome.move;
+      }
+      await releaseMove(db, candidate.id, leaseUntil);
+    } catch (error) {
+      // The lease runs out and a later run repeats the step; the other moves go on meanwhile.
+      logger.error("shard_move_step_failed", { move_id: candidate.id, account_id: candidate.accountId, phase: move?.phase, error });
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, "shard move steps failed");
+  return steps;
+}
