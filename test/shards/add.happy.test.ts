@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { setPlacement } from "../../src/db/shard-moves.ts";
-import { withShard } from "../../src/domain/placement.ts";
+import { homedOn, withShard } from "../../src/domain/placement.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
@@ -33,7 +33,7 @@ const newestFirst = (ids: string[]) => [...ids].sort().reverse();
 
 describe("adding a shard to an account", () => {
   it("spreads its new messages over both shards and lists them all once, forward and back", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const before = await storeOnShard(account, 0, 3);
 
     await addShard(account, 1);
@@ -51,7 +51,7 @@ describe("adding a shard to an account", () => {
   });
 
   it("can later be moved back onto one shard, keeping every message", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 4);
     await addShard(account, 1);
     ids.push(...(await storeOnShard(account, 1, 4)));

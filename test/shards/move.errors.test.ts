@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
 import { saveMove } from "../../src/db/shard-moves.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
+import { homedOn } from "../../src/domain/placement.ts";
 import { advanceMove, advanceShardMoves } from "../../src/services/shard-move.ts";
 import { createAccount } from "../support/accounts.ts";
 import { db } from "../support/db.ts";
@@ -20,7 +21,7 @@ const requested = recordMove;
 // recorded regardless (an older shard map, a script run twice at once).
 describe("a move that cannot be done", () => {
   it("fails at its start, naming the reason and changing nothing, to the shard the account is on", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 2);
 
     const ended = await runMove(await recordMove(account.id, 0));
@@ -31,7 +32,7 @@ describe("a move that cannot be done", () => {
   });
 
   it("fails at its start to a shard this Worker has no database for, naming the bound ones; the next move is not blocked", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 2);
 
     const ended = await runMove(await recordMove(account.id, 9));
@@ -43,13 +44,13 @@ describe("a move that cannot be done", () => {
   });
 
   it("is not recorded while another move of the account is in progress", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     await recordMove(account.id, 1);
     await expect(recordMove(account.id, 1)).rejects.toThrow(/already has a move in progress/);
   });
 
   it("fails at its start when the account left the target shard before (its ids would be looked for elsewhere)", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     await storeOnShard(account, 0, 1);
     await runMove(await recordMove(account.id, 1));
 
@@ -62,7 +63,7 @@ describe("a move that cannot be done", () => {
 
 describe("a move interrupted or disturbed", () => {
   it("does each step again harmlessly when the crash came before the step's progress was recorded", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 7);
     let move = await requested(account.id, 1);
     const phases: string[] = [];
@@ -81,7 +82,7 @@ describe("a move interrupted or disturbed", () => {
   });
 
   it("repairs at verify a row projected at the source alone and drops one retention deleted there", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const [kept, changed, expired] = await storeOnShard(account, 0, 3);
     let move = await requested(account.id, 1);
     while (move.phase !== "verifying") move = (await advanceMove(env, move, Date.now(), FAST)).move;
@@ -98,7 +99,7 @@ describe("a move interrupted or disturbed", () => {
   });
 
   it("never lets a copy overwrite a row the target already holds with a later projection", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const [id] = await storeOnShard(account, 0, 1);
     let move = await requested(account.id, 1);
     while (move.phase !== "verifying") move = (await advanceMove(env, move, Date.now(), FAST)).move;
@@ -112,7 +113,7 @@ describe("a move interrupted or disturbed", () => {
   });
 
   it("is stepped by one maintenance run at a time: a run finds a move another holds and leaves it", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     await storeOnShard(account, 0, 2);
     const move = await requested(account.id, 1);
     const now = Date.now();
@@ -128,7 +129,7 @@ describe("a move interrupted or disturbed", () => {
   });
 
   it("is not set back by a run that stalled past its lease and wakes with an old record", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 5);
     let move = await requested(account.id, 1);
     while (move.phase !== "copying") move = (await advanceMove(env, move, Date.now(), FAST)).move;

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { completeClaim } from "../../src/db/idempotency.ts";
 import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
+import { homedOn } from "../../src/domain/placement.ts";
 import worker from "../../src/index.ts";
 import { advanceMove } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
@@ -43,8 +44,8 @@ async function retrieve(account: TestAccount, id: string): Promise<{ status: num
 
 describe("moving an account to another shard", () => {
   it("leaves every message retrievable by its id, listed once forward and back, and none on the old shard", async () => {
-    const account = await createAccount();
-    const neighbour = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
+    const neighbour = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 7);
     const theirs = await storeOnShard(neighbour, 0, 2);
 
@@ -64,7 +65,7 @@ describe("moving an account to another shard", () => {
   });
 
   it("loses and doubles nothing created, read or projected during each phase", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 5);
     const phasesSeen = new Set<string>();
     let seq = 0;
@@ -96,7 +97,7 @@ describe("moving an account to another shard", () => {
   });
 
   it("answers an Idempotency-Key used before the move with the same message after it", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const body = { channel: "SMS", to: "+14155550123", content: { text: "keyed" } };
     const headers = { "Idempotency-Key": "move-key-1" };
     const first = await api("/v1/messages", { key: account.key, json: body, headers });
@@ -113,7 +114,7 @@ describe("moving an account to another shard", () => {
   });
 
   it("carries idempotency keys claimed on the old home until its last grace, and the responses of claims copied in flight", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const claim = { accountId: account.id, key: "in-flight", token: "token-1" };
     const key = (name: string, lockToken: string | null) => ({
       accountId: account.id,
@@ -144,7 +145,7 @@ describe("moving an account to another shard", () => {
   });
 
   it("waits the grace after each placement change before it copies, and again before it deletes", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 2);
     const options = { graceSeconds: 60, batchSize: 100 };
     const start = Date.now();
@@ -163,7 +164,7 @@ describe("moving an account to another shard", () => {
   });
 
   it("is carried out by the every-minute Cron Trigger, waiting its 60 s grace twice", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 3);
     const move = await recordMove(account.id, 1);
     // Only the move's progress is asserted: the maintenance's other tasks (each run even when another fails) have their own tests.
