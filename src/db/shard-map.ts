@@ -2,7 +2,8 @@
 // full each is, and where a new account goes.
 import { asc, sql } from "drizzle-orm";
 import type { Database } from "./client.ts";
-import { accounts, messageShards } from "./control-schema.ts";
+import { accounts } from "./control-schema.ts";
+import { messageShards } from "./shard-schema.ts";
 
 /** Adds shards the map does not know yet (open, empty); known ones are left as they are. */
 export async function registerShards(db: Database, shards: number[]): Promise<void> {

@@ -3,7 +3,8 @@
 import { and, eq, isNull, lt, notInArray, or } from "drizzle-orm";
 import type { Placement } from "../domain/placement.ts";
 import type { Database } from "./client.ts";
-import { accounts, shardMoves } from "./control-schema.ts";
+import { accounts } from "./control-schema.ts";
+import { shardMoves } from "./shard-schema.ts";
 
 export type ShardMove = typeof shardMoves.$inferSelect;
 export type ShardMoveChange = Partial<
