@@ -1,13 +1,14 @@
 // One Durable Object per message (idFromName(message id)). It owns the
 // message's delivery: it hands the message to its provider at most once per
 // step, serializes every status change, keeps the event log, projects the
-// current status onto the message's D1 row, and delivers the status_callback
+// current status onto the message's D1 row (through the projection queue:
+// it writes no D1 itself), and delivers the status_callback
 // webhooks in order, retrying them on its own schedule. Its delivery controls
 // (fallback steps, validity, scheduled send and cancel) follow the rules of
 // src/domain/failover.ts; its alarm runs what is due (message-alarm.ts).
 //
-// A message's life is kept lean (npm run bench counts it): the row, its
-// account's signing secrets and its sender's provider id come in one D1 read;
+// A message's life is kept lean (npm run bench counts it): the row (with its
+// sender's provider id) comes in one D1 read from its own shard;
 // each change is one state write and one event write (the event carries its
 // signed webhook, so the log is also the outbox); a webhook's first attempt
 // runs inline with its change, so an answered callback needs no alarm; the
@@ -49,9 +50,9 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
   private readonly outbox = new WebhookOutbox(this.store, this.env);
   private readonly projection = new StatusProjection(this.store, this.env);
-  private readonly redaction = new Redaction(this.store, this.env);
+  private readonly redaction = new Redaction(this.store, this.projection);
   private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
-  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.redaction, {
+  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
     load: (messageId) => this.loadFromD1(messageId),
     suppressed: (message) =>
@@ -186,8 +187,11 @@ export class MessageStatus extends DurableObject<Env> {
     return this.store.events();
   }
   /** POST /v1/messages/:id/redact: the content of a final message removed (redaction.ts). */
-  redact(): Promise<RedactOutcome> {
-    return this.redaction.redact(Date.now());
+  async redact(): Promise<RedactOutcome> {
+    const outcome = await this.redaction.redact(Date.now());
+    // A failed projection's retry timer.
+    await this.changes.armAlarm();
+    return outcome;
   }
 
   /** Retention: the message is deleted from D1, and its object's storage with it. */
