@@ -50,7 +50,11 @@ export function projection(account: TestAccount, messageId: string, seq: number,
   return { messageId, accountId: account.id, seq, status: "sent", ...untouched, ...fields };
 }
 
-/** Runs the projection consumer on one batch of these projections, in this order. */
+/**
+ * Runs the projection consumer on one batch of these projections, in this
+ * order: the message ids acked and retried (as id@seq when a message has
+ * several projections in the batch).
+ */
 export async function runProjections(projections: Projection[]) {
   const batch = createMessageBatch<Projection>(
     "omniflow-projections",
@@ -59,6 +63,7 @@ export async function runProjections(projections: Projection[]) {
   const ctx = createExecutionContext();
   await (worker as ExportedHandler<Env, Projection>).queue!(batch, env, ctx);
   const result = await getQueueResult(batch, ctx);
-  const idOf = new Map(batch.messages.map((message) => [message.id, message.body.messageId]));
+  const several = (id: string) => projections.filter((body) => body.messageId === id).length > 1;
+  const idOf = new Map(batch.messages.map(({ id, body }) => [id, several(body.messageId) ? `${body.messageId}@${body.seq}` : body.messageId]));
   return { acked: result.explicitAcks.map((id) => idOf.get(id)), retried: result.retryMessages.map((retry) => idOf.get(retry.msgId)), result };
 }

@@ -5,16 +5,17 @@ import { env } from "cloudflare:workers";
 import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { insertMessage } from "../../src/db/messages.ts";
 import type { DeliveryJob } from "../../src/delivery/job.ts";
-import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import { newMessageId, unixSeconds } from "../../src/domain/ids.ts";
 import worker from "../../src/index.ts";
 import type { TestAccount } from "./accounts.ts";
-import { db } from "./db.ts";
+import { messageDb } from "./db.ts";
 
 /** Stores a message as the API would, without queueing it: for tests that drive the consumer themselves. */
 export async function storeMessage(account: TestAccount, overrides: Partial<NewMessageRow> = {}): Promise<string> {
-  const id = overrides.id ?? newId("msg");
+  // Shard 0: where an account without a placement keeps its messages.
+  const id = overrides.id ?? newMessageId(0);
   const content = { text: "Your code is 849201" };
-  await insertMessage(db(), {
+  await insertMessage(messageDb(id), {
     id,
     accountId: account.id,
     mode: account.mode,
