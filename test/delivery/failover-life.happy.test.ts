@@ -1,8 +1,8 @@
 // What a message with one fallback step costs over its whole life, counted as
 // message-life.happy.test.ts counts a plain one: a sandbox WhatsApp message to
 // the number that is not on WhatsApp (+15005550004), falling back to SMS,
-// with a status_callback. Each change costs what any change does (one D1
-// projection, one state and one event write, one callback); the step's
+// with a status_callback. Each change costs what any change does (at most one
+// D1 projection, one state and one event write, one callback); the step's
 // hand-off is one more alarm of the message's own object, not a Queue job.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
