@@ -9,9 +9,9 @@
 //
 // A message's life is kept lean (npm run bench counts it): the row (with its
 // sender's provider id) comes in one D1 read from its own shard; each change
-// is one state write and one event write, and one Queue send of its
-// projection (many messages' projections share a D1 batch) (the event carries its
-// signed webhook, so the log is also the outbox); a webhook's first attempt
+// is one state write and one event write (the event carries its signed
+// webhook, so the log is also the outbox) and one Queue send of its
+// projection (many messages' projections share a D1 batch); a webhook's first attempt
 // runs inline with its change, so an answered callback needs no alarm; the
 // sandbox's reports live in the state and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
