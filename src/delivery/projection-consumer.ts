@@ -4,10 +4,11 @@
 // newest projection of each message, and writes each shard's projections in
 // one D1 batch: a shard's write round trips per message approach one (the
 // insert) plus a share of a batch. A shard whose batch failed has its
-// messages retried; the others are acked.
+// messages retried, with backoff; the others are acked.
 import { database } from "../db/client.ts";
 import { accountPlacements, type Projection, writeProjections } from "../db/projections.ts";
 import { shardDatabase } from "../db/shards.ts";
+import { backoffSeconds } from "../domain/backoff.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import { type Placement, placementOf, shardsWriting } from "../domain/placement.ts";
 import { logger } from "../log.ts";
@@ -25,7 +26,7 @@ export async function consumeProjections(batch: MessageBatch<Projection>, env: E
     placements = await accountPlacements(database(env.CONTROL_DB), [...new Set(batch.messages.map((message) => message.body.accountId))]);
   } catch (error) {
     logger.error("projection_placements_failed", { count: batch.messages.length, error });
-    batch.retryAll();
+    batch.retryAll({ delaySeconds: backoffSeconds(Math.max(...batch.messages.map((message) => message.attempts))) });
     return;
   }
 
@@ -53,7 +54,8 @@ export async function consumeProjections(batch: MessageBatch<Projection>, env: E
 
   for (const message of batch.messages) {
     const { messageId } = message.body;
-    if (newest.get(messageId) === message && failed.has(messageId)) message.retry();
+    // With backoff: the queue's retries (max_retries) then span a shard's outage of many minutes, not a few seconds.
+    if (newest.get(messageId) === message && failed.has(messageId)) message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     else message.ack();
   }
 }

@@ -1,5 +1,5 @@
 // The projection consumer when D1 fails: a shard whose batch failed has its
-// messages retried and the other shards' acked; the control database failing
+// messages retried (with backoff) and the other shards' acked; the control database failing
 // retries the whole batch; an older projection of a retried message is acked,
 // since the newest carries everything it did.
 import { env } from "cloudflare:workers";
@@ -27,10 +27,14 @@ describe("projection consumer, when D1 fails", () => {
     const onOne = await storeOn(1, account);
     failBatchesOn(1);
 
-    const { acked, retried } = await runProjections([projection(account, onZero, 5, delivered), projection(account, onOne, 5, delivered)]);
+    const { acked, retried, retryDelays } = await runProjections([projection(account, onZero, 5, delivered), projection(account, onOne, 5, delivered)]);
 
     expect(acked).toEqual([onZero]);
     expect(retried).toEqual([onOne]);
+    // After a backoff (the first: 1 to 2 s), so the queue's retries outlast a short outage.
+    expect(retryDelays).toEqual([expect.any(Number)]);
+    expect(retryDelays[0]).toBeGreaterThanOrEqual(1);
+    expect(retryDelays[0]).toBeLessThanOrEqual(2);
     expect(await rowOn(0, onZero)).toMatchObject({ status: "delivered" });
     expect(await rowOn(1, onOne)).toMatchObject({ status: "queued", projectionSeq: 0 });
 

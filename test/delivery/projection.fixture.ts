@@ -60,10 +60,19 @@ export async function runProjections(projections: Projection[]) {
     "omniflow-projections",
     projections.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
   );
+  // getQueueResult() does not report retry options, so record the delays here.
+  const retryDelays: (number | undefined)[] = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options) => {
+      retryDelays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
   const ctx = createExecutionContext();
   await (worker as ExportedHandler<Env, Projection>).queue!(batch, env, ctx);
   const result = await getQueueResult(batch, ctx);
   const several = (id: string) => projections.filter((body) => body.messageId === id).length > 1;
   const idOf = new Map(batch.messages.map(({ id, body }) => [id, several(body.messageId) ? `${body.messageId}@${body.seq}` : body.messageId]));
-  return { acked: result.explicitAcks.map((id) => idOf.get(id)), retried: result.retryMessages.map((retry) => idOf.get(retry.msgId)), result };
+  return { acked: result.explicitAcks.map((id) => idOf.get(id)), retried: result.retryMessages.map((retry) => idOf.get(retry.msgId)), retryDelays, result };
 }
