@@ -4,7 +4,8 @@
 // alone (expired, canceled, a scheduled message's turn). Each change is one
 // state write and one event write; the event carries its signed callback,
 // which names the attempt it is about; the projection (to the projection
-// queue, then D1) and the callback's first attempt follow at once, and the object's alarm is set for what is due.
+// queue, then D1) and the callback's first attempt follow at once, and the
+// object's alarm is set for what is due.
 
 import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutcome, stepTarget, webhookType } from "../domain/failover.ts";
 import { unixSeconds } from "../domain/ids.ts";
