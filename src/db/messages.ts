@@ -183,9 +183,8 @@ export async function messageForDelivery(db: Database, id: string): Promise<{ me
  * condition on `$.moved` lets a partial index of moved accounts serve it.
  */
 export async function shardsMovedFrom(db: Database, shard: number): Promise<number[]> {
-  const moved = sql`json_extract(${accounts.placement}, '$.moved')`;
-  const rows = await db.all<{ to: number }>(
-    sql`SELECT DISTINCT json_each.value AS "to" FROM ${accounts}, json_each(${accounts.placement}, '$.moved') WHERE ${moved} IS NOT NULL AND json_each.key = ${String(shard)}`,
-  );
+  const moves = sql`${accounts}, json_each(${accounts.placement}, '$.moved')`;
+  const movedOff = sql`json_extract(${accounts.placement}, '$.moved') IS NOT NULL AND json_each.key = ${String(shard)}`;
+  const rows = await db.all<{ to: number }>(sql`SELECT DISTINCT json_each.value AS "to" FROM ${moves} WHERE ${movedOff}`);
   return rows.map((row) => Number(row.to));
 }
