@@ -1,19 +1,17 @@
 // One Durable Object per message (idFromName(message id)). It owns the
 // message's delivery: it hands the message to its provider at most once per
 // step, serializes every status change, keeps the event log, projects the
-// current status onto the message's D1 row (through the projection queue:
-// it writes no D1 itself), and delivers the status_callback
-// webhooks in order, retrying them on its own schedule. Its delivery controls
-// (fallback steps, validity, scheduled send and cancel) follow the rules of
-// src/domain/failover.ts; its alarm runs what is due (message-alarm.ts).
+// current status onto the message's D1 row (through the projection queue),
+// and delivers the status_callback webhooks in order, retrying them on its
+// own schedule. Its delivery controls (fallback steps, validity, scheduled
+// send and cancel) follow src/domain/failover.ts; its alarm runs what is due.
 //
-// A message's life is kept lean (npm run bench counts it): the row (with its
-// sender's provider id) comes in one D1 read from its own shard; each change
-// is one state write and one event write (the event carries its signed
-// webhook, so the log is also the outbox) and one Queue send of its
-// projection (many messages' projections share a D1 batch); a webhook's first attempt
-// runs inline with its change, so an answered callback needs no alarm; the
-// sandbox's reports live in the state and come due on the object's alarm.
+// A message's life is kept lean (npm run bench counts it): one D1 read of its
+// row, from its own shard; per change one state write, one event write (which
+// carries its signed webhook: the log is also the outbox) and one Queue send
+// of its projection; a webhook's first attempt runs inline with its change, so
+// an answered callback needs no alarm; the sandbox's reports live in the state
+// and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
@@ -71,7 +69,11 @@ export class MessageStatus extends DurableObject<Env> {
         : { action: "ack", reason: "message_not_found" };
     }
     // Each step is handed off once; a scheduled message waits for its alarm.
-    if (isTerminal(state.status) || state.status === "scheduled" || state.providerMessageId !== null) return { action: "ack", reason: "already_handed_off" };
+    if (isTerminal(state.status) || state.status === "scheduled" || state.providerMessageId !== null) {
+      // A job for a message under way (the reconciler's, for a row still queued): a row a lost projection left behind catches up.
+      if (state.status !== "scheduled" && this.store.state()) await this.projection.write();
+      return { action: "ack", reason: "already_handed_off" };
+    }
     const now = Date.now();
     if (state.handoffStartedAt !== null && now - state.handoffStartedAt < HANDOFF_LEASE_MS) {
       return { action: "ack", reason: "handoff_in_flight" };
@@ -190,8 +192,7 @@ export class MessageStatus extends DurableObject<Env> {
   /** POST /v1/messages/:id/redact: the content of a final message removed (redaction.ts). */
   async redact(): Promise<RedactOutcome> {
     const outcome = await this.redaction.redact(Date.now());
-    // A failed projection's retry timer.
-    await this.changes.armAlarm();
+    await this.changes.armAlarm(); // a failed projection's retry timer
     return outcome;
   }
 
