@@ -3,8 +3,10 @@
 // moving (scheduled), deployed together.
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import type { Projection } from "./db/projections.ts";
 import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
 import type { DeliveryJob } from "./delivery/job.ts";
+import { consumeProjections } from "./delivery/projection-consumer.ts";
 import { apiRouters } from "./routes/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
@@ -13,17 +15,21 @@ export { AccountGate } from "./gate/account-gate.ts";
 
 const app = createApp(apiRouters);
 
+/** The status projections' queue (wrangler.toml); every other queue carries delivery jobs. */
+const PROJECTIONS_QUEUE = "omniflow-projections";
+
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+    if (batch.queue === PROJECTIONS_QUEUE) await consumeProjections(batch as MessageBatch<Projection>, env);
+    else if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch as MessageBatch<DeliveryJob>, env);
     else {
       // Bad configuration: nothing is handed off; the batch is retried, naming the variable, until it is fixed.
       loadConfig(env);
-      await consumeDeliveries(batch, env);
+      await consumeDeliveries(batch as MessageBatch<DeliveryJob>, env);
     }
   },
   async scheduled(controller, env) {
     await runMaintenance(env, controller.scheduledTime);
   },
-} satisfies ExportedHandler<Env, DeliveryJob>;
+} satisfies ExportedHandler<Env, DeliveryJob | Projection>;

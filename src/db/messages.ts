@@ -9,7 +9,7 @@ import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
 import type { Template } from "../domain/template.ts";
 import type { Database } from "./client.ts";
-import { accounts, senders } from "./control-schema.ts";
+import { accounts } from "./control-schema.ts";
 import { messages, type NewMessageRow } from "./message-schema.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { sendersQuery } from "./senders.ts";
@@ -164,47 +164,27 @@ export async function markRequeued(db: Database, ids: string[], now: number): Pr
     .where(and(sql`${messages.status} IN ('queued', 'scheduled')`, inArray(messages.id, idList)));
 }
 
-const signingColumns = {
-  webhookSecret: accounts.webhookSecret,
-  previousWebhookSecret: accounts.previousWebhookSecret,
-  previousWebhookSecretExpiresAt: accounts.previousWebhookSecretExpiresAt,
-};
+/**
+ * A message as its delivery first reads it, by id alone (only the pipeline
+ * calls this, after the API scoped the id), from one message database: the
+ * row alone (its sender's provider id is on it), without the storage-only
+ * projection counter.
+ */
+export async function messageForDelivery(db: Database, id: string): Promise<{ message: Message; fromId: string | null } | undefined> {
+  const row = await db.select().from(messages).where(eq(messages.id, id)).get();
+  if (!row) return undefined;
+  const { fromId, projectionSeq: _, ...message } = row;
+  return { message, fromId };
+}
 
 /**
- * What a delivery needs, by message id alone (only the pipeline calls this,
- * after the API scoped the id), in one read: the row, its account's webhook
- * signing secrets, and its sender's provider id (Meta's phone-number id).
+ * The shards that the messages of `shard` were moved to, for some account
+ * (control database). Read only when a row is missing where its id says; the
+ * condition on `$.moved` lets a partial index of moved accounts serve it.
  */
-export async function messageForDelivery(db: Database, id: string) {
-  const [row] = await db
-    .select({ message: messages, signing: signingColumns, fromId: senders.phoneNumberId })
-    .from(messages)
-    // Left: the platform's own messages (sender verification codes) belong to no account row.
-    .leftJoin(accounts, eq(accounts.id, messages.accountId))
-    .leftJoin(senders, and(eq(senders.accountId, messages.accountId), eq(senders.channel, messages.channel), eq(senders.address, messages.from)))
-    .where(eq(messages.id, id))
-    .limit(1);
-  return row;
-}
-
-export type StatusProjection = Pick<Message, "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage" | "attempts" | "deliveredChannel">;
-
-const statusUpdate = (db: Database, id: string, projection: StatusProjection) =>
-  db
-    .update(messages)
-    .set({ ...projection, updatedAt: Math.floor(Date.now() / 1000) })
-    .where(eq(messages.id, id));
-
-/** Writes the Durable Object's current view of a message to its D1 row (one statement). */
-export async function writeStatus(db: Database, id: string, projection: StatusProjection): Promise<void> {
-  await statusUpdate(db, id, projection);
-}
-
-/** The same write, and in its round trip the account's current webhook signing secrets (undefined when the account is gone). */
-export async function writeStatusReadingSecrets(db: Database, message: Pick<Message, "id" | "accountId">, projection: StatusProjection) {
-  const [, [signing]] = await db.batch([
-    statusUpdate(db, message.id, projection),
-    db.select(signingColumns).from(accounts).where(eq(accounts.id, message.accountId)),
-  ]);
-  return signing;
+export async function shardsMovedFrom(db: Database, shard: number): Promise<number[]> {
+  const moves = sql`${accounts}, json_each(${accounts.placement}, '$.moved')`;
+  const movedOff = sql`json_extract(${accounts.placement}, '$.moved') IS NOT NULL AND json_each.key = ${String(shard)}`;
+  const rows = await db.all<{ to: number }>(sql`SELECT DISTINCT json_each.value AS "to" FROM ${moves} WHERE ${movedOff}`);
+  return rows.map((row) => Number(row.to));
 }

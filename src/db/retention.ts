@@ -10,14 +10,16 @@ import { messages } from "./message-schema.ts";
 /** Longer than any message stays under way (send_at 35 days ahead, then validity and fallback steps). */
 const UNDER_WAY_DAYS = 40;
 
-/** Empties the row's content (the API then shows null) and stamps when. */
-export async function redactMessageRow(db: Database, messageId: string, redactedAt: number): Promise<void> {
+/** The columns of a redacted row: its content (the API then shows null) emptied, and when. */
+export function redactedColumns(redactedAt: number) {
   // A fallback step's own content and rendering go too; its channel, address and sender stay.
   const fallback = sql`(SELECT json_group_array(json_set(value, '$.content', json('null'), '$.rendered', json('null'))) FROM json_each(${messages.fallback}))`;
-  await db
-    .update(messages)
-    .set({ content: {}, rendered: null, fallback: sql`CASE WHEN ${messages.fallback} IS NULL THEN NULL ELSE ${fallback} END`, redactedAt })
-    .where(eq(messages.id, messageId));
+  return { content: {}, rendered: null, fallback: sql`CASE WHEN ${messages.fallback} IS NULL THEN NULL ELSE ${fallback} END`, redactedAt };
+}
+
+/** Empties the row's content and stamps when (a final row that no object holds; an object projects it instead). */
+export async function redactMessageRow(db: Database, messageId: string, redactedAt: number): Promise<void> {
+  await db.update(messages).set(redactedColumns(redactedAt)).where(eq(messages.id, messageId));
 }
 
 /** An account whose retention_days is not the default. */

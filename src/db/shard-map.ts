@@ -29,7 +29,7 @@ const homedAccounts = sql<number>`(SELECT count(*) FROM ${accounts} WHERE coales
 /**
  * The open shard a new account is homed on: the one holding the fewest bytes,
  * then the fewest accounts (shards measure alike until the maintenance has
- * measured them), then the lowest number. Null when no shard is open.
+ * measured them), then the lowest number. None when no shard is open.
  */
 export function leastFilledShardQuery(db: Database) {
   return db
@@ -38,9 +38,4 @@ export function leastFilledShardQuery(db: Database) {
     .where(sql`${messageShards.open} = 1`)
     .orderBy(asc(messageShards.sizeBytes), asc(homedAccounts), asc(messageShards.shard))
     .limit(1);
-}
-
-export async function leastFilledShard(db: Database): Promise<number | null> {
-  const [row] = await leastFilledShardQuery(db);
-  return row?.shard ?? null;
 }

@@ -3,13 +3,13 @@
 // placement (src/domain/placement.ts); which shard a message is on, its id.
 import { sql } from "drizzle-orm";
 import { shardOfMessageId } from "../domain/ids.ts";
-import { type Placement, shardHolding, shardsWriting } from "../domain/placement.ts";
+import { type Placement, shardHolding } from "../domain/placement.ts";
 import { type Database, database } from "./client.ts";
 
 const SHARD_BINDING = /^MESSAGES_DB_(\d+)$/;
 
 /** A placement names a shard this Worker has no binding for: wrangler.toml and the shard map disagree. */
-export class ShardNotBound extends Error {
+class ShardNotBound extends Error {
   override readonly name = "ShardNotBound";
   constructor(readonly shard: number) {
     super(`Message database ${shard} is not bound: add MESSAGES_DB_${shard} to wrangler.toml (README, "Adding a message database").`);
@@ -54,11 +54,6 @@ export function messageDatabase(env: Env, placement: Placement, messageId: strin
 export function existingMessageDatabase(env: Env, placement: Placement, messageId: string): Database | null {
   const shard = shardHolding(placement, shardOfMessageId(messageId));
   return messageShards(env).includes(shard) ? shardDatabase(env, shard) : null;
-}
-
-/** The databases a change to the message is written to (two during a move of its shard). */
-export function messageWriteDatabases(env: Env, placement: Placement, messageId: string): Database[] {
-  return shardsWriting(placement, shardOfMessageId(messageId)).map((shard) => shardDatabase(env, shard));
 }
 
 /** The database's size in bytes, as D1 reports it with every query (size_after). */

@@ -18,7 +18,7 @@ export async function announceReceived(
 ): Promise<void> {
   // A retried call finds the state stored: the event exists already.
   if (store.state()) return;
-  const state = initialState(message, signing, null);
+  const state = initialState(message, null);
   const now = Date.now();
   const webhook = outbox.event(state, toMessageObject(message), now, "message.received", null);
   store.saveState(state);

@@ -1,5 +1,5 @@
 // What the message's Durable Object does when its alarm rings: every timer
-// that is due (a D1 projection or a webhook to retry, a hand-off the object
+// that is due (a projection or a webhook to retry, a hand-off the object
 // makes itself, a scheduled message's send time, a fallback step's deadline),
 // the sandbox's delivery reports, and the end of a waiting message's
 // validity; then the alarm is set for what comes next.
@@ -9,7 +9,6 @@ import { isDelivery, isTerminal } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { type DeliveryOutcome, HANDOFF_LEASE_MS, MISSING_ROW_ATTEMPTS, MISSING_ROW_RETRY_SECONDS } from "./handoff-rules.ts";
 import type { DeliveryState, MessageStore } from "./message-store.ts";
-import type { Redaction } from "./redaction.ts";
 import { type StatusChanges, waitsForHandOff } from "./status-change.ts";
 import { PROJECTION_RETRY_MS, type StatusProjection } from "./status-projection.ts";
 import { RECIPIENT_SUPPRESSED, SUPPRESSION_LIST } from "./suppression-feed.ts";
@@ -31,7 +30,6 @@ export class MessageAlarm {
     private readonly changes: StatusChanges,
     private readonly outbox: WebhookOutbox,
     private readonly projection: StatusProjection,
-    private readonly redaction: Redaction,
     private readonly host: Host,
   ) {}
 
@@ -42,12 +40,12 @@ export class MessageAlarm {
     for (const timer of this.store.dueTimers(Date.now())) {
       this.store.deleteTimer(timer.id);
       try {
-        if (timer.kind === "project") await this.projection.write();
+        // "redact": a row redaction stored before redactions were projected; the projection carries it now.
+        if (timer.kind === "project" || timer.kind === "redact") await this.projection.write();
         else if (timer.kind === "webhook") await this.outbox.sendNext();
         else if (timer.kind === "redrive") await this.redriveDue(timer.payload as Attempted);
         else if (timer.kind === "send") await this.sendDue(timer.payload as Attempted);
         else if (timer.kind === "fallback") await this.fallbackDue(timer.payload as { step: number });
-        else if (timer.kind === "redact") await this.redaction.writeRow();
       } catch (error) {
         logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
         this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS, timer.payload);

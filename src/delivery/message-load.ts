@@ -1,20 +1,32 @@
 // A message's delivery state as its Durable Object first reads it from D1:
-// the row, its account's webhook signing secrets and its sender's provider
-// id, in one read.
+// the row alone (its sender's provider id is on it), from the shard its id
+// names. Only when the row is not there is the control database asked where
+// that shard's messages were moved (an account moved off it), and read there.
 import { database } from "../db/client.ts";
-import { messageForDelivery } from "../db/messages.ts";
+import { messageForDelivery, shardsMovedFrom } from "../db/messages.ts";
+import { shardDatabase } from "../db/shards.ts";
+import { shardOfMessageId } from "../domain/ids.ts";
 import { logger } from "../log.ts";
 import { type DeliveryState, initialState, type MessageStore } from "./message-store.ts";
 
 /** The state stored already, or the one read from D1 (not stored: the first change stores it); null without a row. */
 export async function loadState(env: Env, store: MessageStore, messageId: string): Promise<DeliveryState | null> {
-  const row = await messageForDelivery(database(env.CONTROL_DB), messageId);
+  const row = await readRow(env, messageId);
   if (!row) {
     logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
     return null;
   }
   // Another request may have stored the state while this one read D1.
-  const { signing } = row;
-  const secrets = signing?.webhookSecret ? { ...signing, webhookSecret: signing.webhookSecret, readAt: Date.now() } : null;
-  return store.state() ?? initialState(row.message, secrets, row.fromId);
+  return store.state() ?? initialState(row.message, row.fromId);
+}
+
+async function readRow(env: Env, messageId: string) {
+  const bornOn = shardOfMessageId(messageId);
+  const row = await messageForDelivery(shardDatabase(env, bornOn), messageId);
+  if (row) return row;
+  for (const shard of await shardsMovedFrom(database(env.CONTROL_DB), bornOn)) {
+    const moved = await messageForDelivery(shardDatabase(env, shard), messageId);
+    if (moved) return moved;
+  }
+  return undefined;
 }

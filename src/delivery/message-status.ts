@@ -1,17 +1,17 @@
 // One Durable Object per message (idFromName(message id)). It owns the
 // message's delivery: it hands the message to its provider at most once per
 // step, serializes every status change, keeps the event log, projects the
-// current status onto the message's D1 row, and delivers the status_callback
-// webhooks in order, retrying them on its own schedule. Its delivery controls
-// (fallback steps, validity, scheduled send and cancel) follow the rules of
-// src/domain/failover.ts; its alarm runs what is due (message-alarm.ts).
+// current status onto the message's D1 row (through the projection queue),
+// and delivers the status_callback webhooks in order, retrying them on its
+// own schedule. Its delivery controls (fallback steps, validity, scheduled
+// send and cancel) follow src/domain/failover.ts; its alarm runs what is due.
 //
-// A message's life is kept lean (npm run bench counts it): the row, its
-// account's signing secrets and its sender's provider id come in one D1 read;
-// each change is one state write and one event write (the event carries its
-// signed webhook, so the log is also the outbox); a webhook's first attempt
-// runs inline with its change, so an answered callback needs no alarm; the
-// sandbox's reports live in the state and come due on the object's alarm.
+// A message's life is kept lean (npm run bench counts it): one D1 read of its
+// row, from its own shard; per change one state write, one event write (which
+// carries its signed webhook: the log is also the outbox) and one Queue send
+// of its projection; a webhook's first attempt runs inline with its change, so
+// an answered callback needs no alarm; the sandbox's reports live in the state
+// and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
@@ -49,9 +49,9 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
   private readonly outbox = new WebhookOutbox(this.store, this.env);
   private readonly projection = new StatusProjection(this.store, this.env);
-  private readonly redaction = new Redaction(this.store, this.env);
+  private readonly redaction = new Redaction(this.store, this.projection);
   private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
-  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.redaction, {
+  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
     load: (messageId) => this.loadFromD1(messageId),
     suppressed: (message) =>
@@ -69,7 +69,11 @@ export class MessageStatus extends DurableObject<Env> {
         : { action: "ack", reason: "message_not_found" };
     }
     // Each step is handed off once; a scheduled message waits for its alarm.
-    if (isTerminal(state.status) || state.status === "scheduled" || state.providerMessageId !== null) return { action: "ack", reason: "already_handed_off" };
+    if (isTerminal(state.status) || state.status === "scheduled" || state.providerMessageId !== null) {
+      // A job for a message under way (the reconciler's, for a row still queued): a row a lost projection left behind catches up.
+      if (state.status !== "scheduled" && this.store.state()) await this.projection.write();
+      return { action: "ack", reason: "already_handed_off" };
+    }
     const now = Date.now();
     if (state.handoffStartedAt !== null && now - state.handoffStartedAt < HANDOFF_LEASE_MS) {
       return { action: "ack", reason: "handoff_in_flight" };
@@ -186,8 +190,10 @@ export class MessageStatus extends DurableObject<Env> {
     return this.store.events();
   }
   /** POST /v1/messages/:id/redact: the content of a final message removed (redaction.ts). */
-  redact(): Promise<RedactOutcome> {
-    return this.redaction.redact(Date.now());
+  async redact(): Promise<RedactOutcome> {
+    const outcome = await this.redaction.redact(Date.now());
+    await this.changes.armAlarm(); // a failed projection's retry timer
+    return outcome;
   }
 
   /** Retention: the message is deleted from D1, and its object's storage with it. */

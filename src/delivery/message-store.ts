@@ -11,6 +11,7 @@ import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
 import type { ScheduledReport } from "../providers/provider.ts";
 
+/** An account's webhook signing secrets, as the outbox holds them in memory (never in storage). */
 export type SigningSecrets = Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt"> & {
   /** ms: when they were read from D1. */
   readAt: number;
@@ -29,14 +30,12 @@ export interface DeliveryState {
   handedOffAt: number | null;
   provider: string | null;
   providerMessageId: string | null;
-  /** The provider's own id of the sender (Meta's phone-number id), read with the message. */
+  /** The provider's own id of the sender (Meta's phone-number id), from the message's row. */
   fromId: string | null;
   deliveredAt: number | null;
   providerLatencyMs: number | null;
   errorCode: string | null;
   errorMessage: string | null;
-  /** The account's webhook signing secrets, read with the message and refreshed with later status writes (null: no account row). */
-  signing: SigningSecrets | null;
   /** The sandbox's delivery reports still to come, each due at `dueAt` (ms), about the hand-off of step `step`. */
   reports: (ScheduledReport & { dueAt: number; step?: number })[];
   /** Set when the callback URL answered 410 Gone or can no longer be used: no more webhooks for this message. */
@@ -56,7 +55,7 @@ export function publicAttempts(records: AttemptRecord[]): Attempt[] {
 }
 
 /** A message's state when its object first reads it from D1 (stored with its first change). */
-export function initialState(message: Message, signing: SigningSecrets | null, fromId: string | null): DeliveryState {
+export function initialState(message: Message, fromId: string | null): DeliveryState {
   return {
     message,
     status: message.status,
@@ -71,7 +70,6 @@ export function initialState(message: Message, signing: SigningSecrets | null, f
     providerLatencyMs: message.providerLatencyMs,
     errorCode: message.errorCode,
     errorMessage: message.errorMessage,
-    signing,
     reports: [],
     callbackGone: false,
     step: 0,

@@ -3,8 +3,9 @@
 // the message's overall status (src/domain/failover.ts), or to the message
 // alone (expired, canceled, a scheduled message's turn). Each change is one
 // state write and one event write; the event carries its signed callback,
-// which names the attempt it is about; the D1 projection and the callback's
-// first attempt follow at once, and the object's alarm is set for what is due.
+// which names the attempt it is about; the projection (to the projection
+// queue, then D1) and the callback's first attempt follow at once, and the
+// object's alarm is set for what is due.
 
 import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutcome, stepTarget, webhookType } from "../domain/failover.ts";
 import { unixSeconds } from "../domain/ids.ts";
@@ -143,14 +144,14 @@ export class StatusChanges {
     this.store.saveState(state);
     this.store.addEvents([...commit.before, { type: "status.changed", data, at: now, webhook }]);
     if (webhook) await this.storage.setAlarm(now + INLINE_SAFETY_MS);
-    // Before the status reaches D1: a final status there already comes without content.
-    if (redacted) await this.redaction.finish();
+    // The projection carries the redaction: a final status reaches D1 already without content.
+    if (redacted) this.redaction.finish();
     await this.projection.write();
     // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient; a step skipped
     // because it was suppressed at create (its recipient_suppressed is ours, not a provider's) suppresses nothing.
     const skipped = change.source === SUPPRESSION_LIST || (step !== null && stepTarget(state.message, step, null).suppressed);
     if (!skipped) await suppressFromOutcome(this.env, state.message, change.errorCode, undefined, attempt ?? state.message);
-    await this.outbox.sendAfterChange(webhook, this.projection.secrets(state));
+    await this.outbox.sendAfterChange(webhook);
     await this.armAlarm();
     return true;
   }

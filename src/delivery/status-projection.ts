@@ -1,51 +1,53 @@
-// The message's status, projected from its Durable Object onto its D1 row (what
-// GET /v1/messages/:id reads). Writes run one after another, each with the
-// state current when it runs, so the last to land carries the newest status.
-// A write also reads the account's webhook signing secrets in its round trip
-// when the held ones are older than a second (a roll shows in the next
-// callback at no extra round trip); they are kept in memory, since storing
-// them would cost a storage write per change.
-import { database } from "../db/client.ts";
-import { writeStatus, writeStatusReadingSecrets } from "../db/messages.ts";
+// The message's status, projected from its Durable Object onto its D1 row
+// (what GET /v1/messages/:id reads): the object sends its whole current view
+// to the projection queue, whose consumer writes many messages' views to each
+// shard in one D1 batch (projection-consumer.ts). The object itself writes no
+// D1. Sends run one after another, each with the state current when it runs;
+// `seq` orders them, since the Queue delivers at least once and in any order.
+import type { Projection } from "../db/projections.ts";
 import { logger } from "../log.ts";
-import { type DeliveryState, type MessageStore, publicAttempts, type SigningSecrets } from "./message-store.ts";
+import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
 
-const SECRETS_REREAD_MS = 1_000;
-/** A failed write is tried again this much later, by the object's "project" timer. */
+/** A failed send is tried again this much later, by the object's "project" timer. */
 export const PROJECTION_RETRY_MS = 5_000;
+
+/** The projection of a state: everything the row shows that the object changes. */
+function projectionOf(state: DeliveryState, seq: number): Projection {
+  const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
+  const { id, accountId, redactedAt } = state.message;
+  // A message that never started a step keeps its attempts null (the create's own row, unchanged).
+  const attempts = state.attempts.length > 0 ? publicAttempts(state.attempts) : null;
+  return { messageId: id, accountId, seq, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt };
+}
 
 export class StatusProjection {
   private queue: Promise<void> = Promise.resolve();
-  private signing: SigningSecrets | null = null;
+  private lastSeq = 0;
 
   constructor(
     private readonly store: MessageStore,
     private readonly env: Env,
   ) {}
 
-  /** The freshest signing secrets at hand: read with the last write, or with the message. */
-  secrets(state: DeliveryState): SigningSecrets | null {
-    return this.signing && this.signing.readAt > (state.signing?.readAt ?? 0) ? this.signing : state.signing;
+  /**
+   * A ms clock made monotonic. Sends are a Queue round trip apart, so the
+   * sequence keeps to the clock, and a new instance of the object (after an
+   * eviction, which takes far longer than a ms) starts past the old one's.
+   */
+  private nextSeq(): number {
+    this.lastSeq = Math.max(Date.now(), this.lastSeq + 1);
+    return this.lastSeq;
   }
 
-  /** Writes the current status to D1; if D1 fails, a timer tries again. */
+  /** Sends the current state to the projection queue; if the send fails, a timer sends the then current state. */
   write(): Promise<void> {
     this.queue = this.queue.then(async () => {
       const state = this.store.state()!;
-      const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
-      // A message that never started a step keeps its attempts null (the create's own row, unchanged).
-      const attempts = state.attempts.length > 0 ? publicAttempts(state.attempts) : null;
-      const projection = { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel };
-      const db = database(this.env.CONTROL_DB);
       try {
-        if (Date.now() - (this.secrets(state)?.readAt ?? 0) < SECRETS_REREAD_MS) await writeStatus(db, state.message.id, projection);
-        else {
-          const signing = await writeStatusReadingSecrets(db, state.message, projection);
-          if (signing) this.signing = { ...signing, readAt: Date.now() };
-        }
+        await this.env.PROJECTIONS_QUEUE.send(projectionOf(state, this.nextSeq()), { contentType: "json" });
       } catch (error) {
         logger.with({ message_id: state.message.id }).error("status_projection_failed", { error });
-        this.store.addTimer("project", Date.now() + PROJECTION_RETRY_MS);
+        if (!this.store.hasTimer("project")) this.store.addTimer("project", Date.now() + PROJECTION_RETRY_MS);
       }
     });
     return this.queue;

@@ -3,7 +3,10 @@
 // sent one at a time, oldest first. The first attempt at an event runs inline
 // with the change that caused it (when nothing older is pending), so a message
 // needs no alarm for a callback that is answered; retries follow the schedule
-// in webhooks.ts on the object's "webhook" timer.
+// in webhooks.ts on the object's "webhook" timer. The account's signing
+// secrets are read from the control database when an attempt needs them and
+// the ones held are older than a second (a roll shows in the next callback);
+// they stay in memory, never in the object's storage.
 import { findAccount } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
@@ -12,7 +15,12 @@ import type { MessageObject } from "../domain/message.ts";
 import type { DeliveryState, JsonObject, MessageStore, NewEvent, SigningSecrets, WebhookEvent } from "./message-store.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 
+/** Held signing secrets older than this are read again before they sign. */
+const SECRETS_REREAD_MS = 1_000;
+
 export class WebhookOutbox {
+  private signing: SigningSecrets | null = null;
+
   constructor(
     private readonly store: MessageStore,
     private readonly env: Env,
@@ -55,13 +63,15 @@ export class WebhookOutbox {
   }
 
   /**
-   * After a change: its event's first attempt, now, signed with the secrets
-   * read with the change, unless an older event is still pending (it goes first).
+   * After a change: its event's first attempt, now, unless an older event is
+   * still pending (it goes first). `signing`: secrets the caller has just read
+   * (an inbound message's), held as if the outbox had read them.
    */
-  async sendAfterChange(event: WebhookEvent | null, signing: SigningSecrets | null): Promise<void> {
+  async sendAfterChange(event: WebhookEvent | null, signing?: SigningSecrets | null): Promise<void> {
+    if (signing) this.signing = signing;
     if (!event || this.store.hasTimer("webhook")) return;
     const pending = this.store.pendingWebhook();
-    if (pending?.eventId === event.eventId) await this.attempt(pending, signing ?? undefined);
+    if (pending?.eventId === event.eventId) await this.attempt(pending);
   }
 
   /** One attempt at the oldest pending event (a retry, from the object's timer). */
@@ -70,8 +80,18 @@ export class WebhookOutbox {
     if (pending) await this.attempt(pending);
   }
 
-  /** One attempt at `event`; schedules what comes next. Without `fresh` secrets (a retry) they are read again: they may have been rolled. */
-  private async attempt(event: WebhookEvent & { attempts: number }, fresh?: SigningSecrets): Promise<void> {
+  /** The account's signing secrets: the held ones while fresh, else read again (they may have been rolled); null without an account. */
+  private async secrets(accountId: string): Promise<SigningSecrets | null> {
+    if (this.signing && Date.now() - this.signing.readAt < SECRETS_REREAD_MS) return this.signing;
+    const account = await findAccount(database(this.env.CONTROL_DB), accountId);
+    if (!account) return null;
+    const { webhookSecret, previousWebhookSecret, previousWebhookSecretExpiresAt } = account;
+    this.signing = { webhookSecret, previousWebhookSecret, previousWebhookSecretExpiresAt, readAt: Date.now() };
+    return this.signing;
+  }
+
+  /** One attempt at `event`; schedules what comes next. */
+  private async attempt(event: WebhookEvent & { attempts: number }): Promise<void> {
     const state = this.store.state()!;
     const url = state.message.statusCallback;
     if (!url || state.callbackGone) return;
@@ -85,7 +105,7 @@ export class WebhookOutbox {
     // Checked again at delivery: the rules may have tightened since the message was created.
     const problem = callbackUrlProblem(url, state.message.mode);
     if (problem) return stop({ outcome: "abandoned", error: `status_callback refused: ${problem}` });
-    const signing = fresh ?? (await findAccount(database(this.env.CONTROL_DB), state.message.accountId));
+    const signing = await this.secrets(state.message.accountId);
     if (!signing) return stop({ outcome: "abandoned", error: "the account no longer exists" });
 
     const started = Date.now();

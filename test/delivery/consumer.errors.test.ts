@@ -3,9 +3,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/handoff-rules.ts";
-import { newId } from "../../src/domain/ids.ts";
+import { newMessageId } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
-import { storedMessage } from "../support/db.ts";
+import { projectedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
 
@@ -22,14 +22,14 @@ describe("queue consumer", () => {
   it("retries a job whose message is not in D1 yet, and hands it off once its row is there", async () => {
     fake = fakeProviders();
     const account = await createAccount("live");
-    const id = newId("msg");
+    const id = newMessageId(0);
     const early = await runConsumer([id], 1);
     expect(early.retryDelays).toEqual([2]);
     expect(fake.requests).toHaveLength(0);
     await storeMessage(account, { id });
     const result = await runConsumer([id], 2);
     expect(result.explicitAcks).toHaveLength(1);
-    expect((await storedMessage(id)).status).toBe("sent");
+    await projectedMessage(id).toMatchObject({ status: "sent" });
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -45,8 +45,8 @@ describe("queue consumer", () => {
     expect(result.retryDelays[0]).toBeGreaterThanOrEqual(1);
     expect(result.retryDelays[0]).toBeLessThanOrEqual(2);
     expect(result.explicitAcks).toHaveLength(1);
-    expect((await storedMessage(failing)).status).toBe("queued");
-    expect((await storedMessage(fine)).status).toBe("sent");
+    await projectedMessage(failing).toMatchObject({ status: "queued" });
+    await projectedMessage(fine).toMatchObject({ status: "sent" });
   });
 
   it("fails a message at once on a permanent provider error, with a clear code", async () => {
@@ -55,7 +55,7 @@ describe("queue consumer", () => {
     const id = await storeMessage(await createAccount("live"));
     const result = await runConsumer([id]);
     expect(result.explicitAcks).toHaveLength(1);
-    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "invalid_number", errorMessage: expect.stringContaining("Invalid 'To'") });
+    await projectedMessage(id).toMatchObject({ status: "failed", errorCode: "invalid_number", errorMessage: expect.stringContaining("Invalid 'To'") });
   });
 
   it(`fails a message as provider_unavailable after ${MAX_DELIVERY_ATTEMPTS} unavailable attempts`, async () => {
@@ -72,7 +72,7 @@ describe("queue consumer", () => {
       else expect(result.explicitAcks).toHaveLength(1);
     }
     expect(fake.requests).toHaveLength(MAX_DELIVERY_ATTEMPTS);
-    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "provider_unavailable" });
+    await projectedMessage(id).toMatchObject({ status: "failed", errorCode: "provider_unavailable" });
   });
 
   it("sends once when the same job is delivered twice, one after the other or at the same time", async () => {
@@ -103,7 +103,7 @@ describe("queue consumer", () => {
     expect(result.retryMessages).toHaveLength(1);
     expect(result.retryDelays).toEqual([expect.any(Number)]);
     vi.restoreAllMocks();
-    expect((await storedMessage(id)).status).toBe("queued");
+    await projectedMessage(id).toMatchObject({ status: "queued" });
   });
 });
 
@@ -112,7 +112,7 @@ describe("dead-letter queue consumer", () => {
     const id = await storeMessage(await createAccount("live"));
     const result = await runConsumer([id], 9, "omniflow-messages-dlq");
     expect(result.explicitAcks).toHaveLength(1);
-    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "provider_unavailable" });
+    await projectedMessage(id).toMatchObject({ status: "failed", errorCode: "provider_unavailable" });
   });
 
   it("leaves a message that was already handed off alone", async () => {
@@ -120,7 +120,7 @@ describe("dead-letter queue consumer", () => {
     const id = await storeMessage(await createAccount("live"));
     await runConsumer([id]);
     await runConsumer([id], 9, "omniflow-messages-dlq");
-    expect(await storedMessage(id)).toMatchObject({ status: "sent", errorCode: null });
+    await projectedMessage(id).toMatchObject({ status: "sent", errorCode: null });
   });
 
   // The reconciler re-sends a message that stays queued; a copy can run out of
@@ -131,11 +131,11 @@ describe("dead-letter queue consumer", () => {
     const id = await storeMessage(await createAccount("live"));
     await runConsumer([id]);
     await runConsumer([id], 9, "omniflow-messages-dlq");
-    expect(await storedMessage(id)).toMatchObject({ status: "queued", errorCode: null });
+    await projectedMessage(id).toMatchObject({ status: "queued", errorCode: null });
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 60_000 });
     await runConsumer([id], 2);
     vi.useRealTimers();
-    expect((await storedMessage(id)).status).toBe("sent");
+    await projectedMessage(id).toMatchObject({ status: "sent" });
   });
 });
 

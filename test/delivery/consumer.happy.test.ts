@@ -2,7 +2,7 @@
 // against fake provider APIs, for live-mode messages.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAccount } from "../support/accounts.ts";
-import { storedMessage } from "../support/db.ts";
+import { projectedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
 import { bindSender } from "../support/resources.ts";
@@ -21,12 +21,12 @@ describe("queue consumer", () => {
     expect(result.explicitAcks).toHaveLength(1);
     expect(result.retryMessages).toEqual([]);
     expect(fake.requests).toHaveLength(1);
-    expect(await storedMessage(id)).toMatchObject({ status: "sent", errorCode: null });
+    await projectedMessage(id).toMatchObject({ status: "sent", errorCode: null });
   });
 });
 
 describe("live WhatsApp hand-off", () => {
-  it("sends from the phone-number id registered with the message's sender", async () => {
+  it("sends from the phone-number id the create stored with the message's sender", async () => {
     fake = fakeProviders();
     const account = await createAccount("live");
     const sender = await bindSender(account, "whatsapp");
@@ -34,6 +34,8 @@ describe("live WhatsApp hand-off", () => {
       channel: "whatsapp",
       to: "+919876543210",
       from: sender.address,
+      // As the create stores it: the delivery reads the message's own row alone.
+      fromId: sender.phone_number_id,
       rendered: { channel: "whatsapp", type: "text", text: "hi" },
     });
     await runConsumer([id]);

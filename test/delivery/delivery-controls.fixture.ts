@@ -2,6 +2,7 @@
 // and validity (no Queue job: the tests drive the consumer and the alarm),
 // the object's alarm run at a later time, and a receiver's callbacks read.
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { FallbackStep } from "../../src/domain/delivery-controls.ts";
@@ -39,6 +40,14 @@ export const callbacks = (receiver: FakeHttp): Callback[] => receiver.requests.m
 
 export async function getMessage(account: TestAccount, id: string): Promise<Record<string, unknown>> {
   return (await api(`/v1/messages/${id}`, { key: account.key })).json();
+}
+
+/**
+ * GET /v1/messages/:id polled until it matches (`await shownMessage(account, id).toMatchObject(...)`):
+ * a change reaches the row through the projection queue (README, "Status projections").
+ */
+export function shownMessage(account: TestAccount, id: string) {
+  return expect.poll(() => getMessage(account, id), { timeout: 5_000, interval: 50 });
 }
 
 /** The provider hand-off attempts the object logged, in order. */

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
-import { afterSeconds, callbacks, getMessage, handOffs } from "../delivery/delivery-controls.fixture.ts";
+import { afterSeconds, callbacks, getMessage, handOffs, shownMessage } from "../delivery/delivery-controls.fixture.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { fakeReceiver } from "../support/fake-http.ts";
@@ -35,7 +35,7 @@ describe("scheduled messages", () => {
     expect(await handOffs(stub)).toEqual([]);
 
     expect(await afterSeconds(stub, 121)).toBe(true);
-    expect(await getMessage(account, created.id)).toMatchObject({ status: "sent" });
+    await shownMessage(account, created.id).toMatchObject({ status: "sent" });
     expect(await handOffs(stub)).toHaveLength(1);
     expect(callbacks(receiver).map((event) => event.type)).toEqual(["message.sent"]);
   });
@@ -61,7 +61,8 @@ describe("scheduled messages", () => {
     expect(res.status).toBe(200);
     const canceled = await res.json<Record<string, unknown>>();
     expect(canceled).toMatchObject({ id, object: "message", status: "canceled", error: null });
-    expect(await getMessage(account, id)).toEqual(canceled);
+    // GET shows it once the projection queue has written the row (README, "Status projections").
+    await shownMessage(account, id).toEqual(canceled);
     expect(callbacks(receiver).map((event) => [event.type, event.data.status])).toEqual([["message.canceled", "canceled"]]);
     expect((await listMessages(account.key, { status: "canceled" })).data.map((m) => m.id)).toEqual([id]);
     expect((await listMessages(account.key, { status: "scheduled" })).data).toEqual([]);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { storedMessage } from "../support/db.ts";
+import { projectedMessage, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { createMessage } from "../support/messages.ts";
@@ -30,7 +30,10 @@ describe("POST /v1/messages/:id/redact", () => {
       content: null,
       redacted_at: expect.any(Number),
     });
-    expect(await (await api(`/v1/messages/${created.id}`, { key: account.key })).json()).toMatchObject({ content: null, redacted_at: redacted.redacted_at });
+    // GET shows it once the projection queue has written the row (README, "Status projections").
+    await expect
+      .poll(async () => (await api(`/v1/messages/${created.id}`, { key: account.key })).json(), { timeout: 5_000, interval: 50 })
+      .toMatchObject({ content: null, redacted_at: redacted.redacted_at });
     expect(JSON.stringify(await storedMessage(created.id))).not.toContain(SECRET);
     expect(await objectStorageDump(created.id)).not.toContain(SECRET);
     // Again: the same answer, nothing changed.
@@ -41,14 +44,14 @@ describe("POST /v1/messages/:id/redact", () => {
     const account = await createAccount();
     const id = await storeMessage(account, { content: { text: SECRET }, rendered: { channel: "sms", text: SECRET } });
     await expectError(await redact(account.key, id), 409, { code: "message_not_final" });
-    expect(await storedMessage(id)).toMatchObject({ status: "queued", content: { text: SECRET }, redactedAt: null });
+    await projectedMessage(id).toMatchObject({ status: "queued", content: { text: SECRET }, redactedAt: null });
   });
 
   it("refuses a sent message (its delivery report is still to come)", async () => {
     const { account, id } = await handedOff("sms", { content: { text: SECRET }, rendered: { channel: "sms", text: SECRET } });
     const error = await expectError(await redact(account.key, id), 409, { code: "message_not_final" });
     expect(error.message).toContain("sent");
-    expect(await storedMessage(id)).toMatchObject({ content: { text: SECRET } });
+    await projectedMessage(id).toMatchObject({ content: { text: SECRET } });
   });
 
   it("answers 404 for another account's message and redacts nothing", async () => {
@@ -56,6 +59,6 @@ describe("POST /v1/messages/:id/redact", () => {
     await report("delivered");
     const stranger = await createAccount("live");
     await expectError(await redact(stranger.key, id), 404, { code: "resource_missing" });
-    expect(await storedMessage(id)).toMatchObject({ content: { text: SECRET }, redactedAt: null });
+    await projectedMessage(id).toMatchObject({ content: { text: SECRET }, redactedAt: null });
   });
 });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { Receipt } from "../../src/providers/provider.ts";
 import { createAccount } from "../support/accounts.ts";
-import { storedMessage } from "../support/db.ts";
+import { projectedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
@@ -36,14 +36,14 @@ describe("a provider report's match with the hand-off", () => {
       detail: "status=failed",
     };
     expect(await stub.receipt(report)).toBe("unknown");
-    expect((await storedMessage(id)).status).toBe("queued");
+    await projectedMessage(id).toMatchObject({ status: "queued" });
     expect((await stub.events()).map((event) => event.type)).not.toContain("status.changed");
 
     // The retry, at the time its delay asked for, still hands the message off.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 60_000);
     await runConsumer([id], 2);
-    expect((await storedMessage(id)).status).toBe("sent");
+    await projectedMessage(id).toMatchObject({ status: "sent" });
   });
 
   it.each([
@@ -53,7 +53,7 @@ describe("a provider report's match with the hand-off", () => {
     fake = fakeProviders();
     const { id, stub, providerMessageId } = await handedOff("sms");
     expect(await stub.receipt({ provider, messageId: id, providerMessageId, status: "failed", detail: "status=failed" })).toBe("unknown");
-    expect((await storedMessage(id)).status).toBe("sent");
+    await projectedMessage(id).toMatchObject({ status: "sent" });
   });
 
   it("does not apply a Twilio report with another provider message id", async () => {
@@ -62,13 +62,13 @@ describe("a provider report's match with the hand-off", () => {
     expect(
       await stub.receipt({ provider: "twilio", messageId: id, providerMessageId: "SMffffffffffffffffffffffffffffffff", status: "failed", detail: "x" }),
     ).toBe("unknown");
-    expect((await storedMessage(id)).status).toBe("sent");
+    await projectedMessage(id).toMatchObject({ status: "sent" });
   });
 
   it("applies the report that matches both", async () => {
     fake = fakeProviders();
     const { id, report } = await handedOff("sms");
     expect(await report("delivered")).toBe("applied");
-    expect((await storedMessage(id)).status).toBe("delivered");
+    await projectedMessage(id).toMatchObject({ status: "delivered" });
   });
 });

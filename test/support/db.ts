@@ -3,7 +3,7 @@
 // messages table. Two message databases run here, as wrangler.toml declares.
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import { type Database, database } from "../../src/db/client.ts";
 import type { apiKeys, senders, templates } from "../../src/db/control-schema.ts";
 import { messages } from "../../src/db/message-schema.ts";
@@ -49,6 +49,15 @@ export async function messageCount(accountId: string): Promise<number> {
 
 export async function storedMessage(id: string) {
   return (await messageDb(id).select().from(messages).where(eq(messages.id, id)))[0]!;
+}
+
+/**
+ * The message's row, polled: a status change reaches it through the
+ * projection queue (batch timeout 1 s, README "Status projections"), so
+ * assert on it as `await projectedMessage(id).toMatchObject({ status: "sent" })`.
+ */
+export function projectedMessage(id: string) {
+  return expect.poll(() => storedMessage(id), { timeout: 5_000, interval: 50 });
 }
 
 /**

@@ -4,7 +4,7 @@
 // customer lifted the suppression between the create and the step's turn,
 // the skip re-created it (reason opt_out, naming this message).
 import { afterEach, expect, it, vi } from "vitest";
-import { afterSeconds, emailStep, getMessage, handOffs, storedWithControls } from "../delivery/delivery-controls.fixture.ts";
+import { afterSeconds, emailStep, handOffs, shownMessage, storedWithControls } from "../delivery/delivery-controls.fixture.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { fakeProviders } from "../support/fake-http.ts";
@@ -32,8 +32,7 @@ it("a skipped suppressed step does not suppress its recipient again once the sup
     }),
   ).toBe("applied");
   expect(await afterSeconds(stub, 1)).toBe(true); // the email step's turn: skipped
-  const message = await getMessage(account, id);
-  expect(message).toMatchObject({ status: "failed", error: expect.objectContaining({ code: "recipient_suppressed" }) });
+  await shownMessage(account, id).toMatchObject({ status: "failed", error: expect.objectContaining({ code: "recipient_suppressed" }) });
   const list = await (await api("/v1/suppressions", { key: account.key })).json<{ data: unknown[] }>();
   expect(list.data).toEqual([]);
 });

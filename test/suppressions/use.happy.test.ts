@@ -10,7 +10,7 @@ import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { suppressionsOf } from "../inbound/inbound.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { storedMessage } from "../support/db.ts";
+import { projectedMessage } from "../support/db.ts";
 import { fakeProviders, useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { resendEvent, svixHeaders } from "../support/provider-signing.ts";
@@ -43,7 +43,7 @@ describe("a hard bounce", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_000 });
     expect(await runDurableObjectAlarm(messageStatusStub(env, id))).toBe(true);
     vi.useRealTimers();
-    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "email_bounced" });
+    await projectedMessage(id).toMatchObject({ status: "failed", errorCode: "email_bounced" });
     expect(await suppressionsOf(account)).toEqual([
       expect.objectContaining({ channel: "email", address: "bounce@example.com", reason: "hard_bounce", source_message_id: id }),
     ]);
@@ -62,7 +62,7 @@ describe("a complaint", () => {
     const { account, id, providerMessageId } = await handedOff("email", { to: "ana@example.com" });
     expect((await postResend("email.delivered", providerMessageId, id)).status).toBe(200);
     expect((await postResend("email.complained", providerMessageId, id)).status).toBe(200);
-    expect((await storedMessage(id)).status).toBe("delivered");
+    await projectedMessage(id).toMatchObject({ status: "delivered" });
     expect(await suppressionsOf(account)).toEqual([expect.objectContaining({ address: "ana@example.com", reason: "complaint", source_message_id: id })]);
   });
 });
@@ -79,7 +79,7 @@ describe("Twilio error 21610 on send", () => {
     const account = await createAccount("live");
     const id = await storeMessage(account, { channel: "sms", to: "+14155550123", from: "+14155550100", rendered: { channel: "sms", text: "hi" } });
     await runConsumer([id]);
-    expect(await storedMessage(id)).toMatchObject({ status: "failed", errorCode: "recipient_suppressed" });
+    await projectedMessage(id).toMatchObject({ status: "failed", errorCode: "recipient_suppressed" });
     expect(await suppressionsOf(account)).toEqual([
       expect.objectContaining({ channel: "sms", address: "+14155550123", reason: "opt_out", source_message_id: id }),
     ]);

@@ -90,6 +90,32 @@ describe("POST /v1/account/webhook_secret/roll", () => {
     receiver.restore();
   });
 
+  it("signs a message's next callback with a secret rolled after its first, once a second has passed", async () => {
+    const test = await createAccount("live");
+    const receiver = fakeReceiver();
+    fakeProviders();
+    const id = await storeMessage(test, { statusCallback: receiver.url });
+    await runConsumer([id]);
+    await eventually(() => receiver.requests.length === 1);
+    expect(verifies(test.webhookSecret, receiver.requests[0]!)).toBe(true);
+
+    const rolled = await (await api("/v1/account/webhook_secret/roll", { key: test.key, method: "POST" })).json<{ webhook_signing_secret: string }>();
+    const fresh = rolled.webhook_signing_secret;
+    expect(verifies(fresh, receiver.requests[0]!)).toBe(false);
+    // The message's object holds the secrets it read for a second; the next callback after that reads them again.
+    const stub = messageStatusStub(env, id);
+    const attempt = (await stub.events()).find((event) => event.type === "provider.attempt")!;
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
+    await stub.receipt({ provider: "twilio", messageId: id, providerMessageId: attempt.data.provider_message_id as string, status: "delivered", detail: "" });
+    vi.useRealTimers();
+    await eventually(() => receiver.requests.length === 2);
+    const next = receiver.requests[1]!;
+    expect(verifies(fresh, next)).toBe(true);
+    // The old secret signs beside it until the overlap ends.
+    expect(verifies(test.webhookSecret, next)).toBe(true);
+    receiver.restore();
+  });
+
   it("keeps only the current secret once the overlap has passed", () => {
     const now = 1_800_000_000;
     const account = { webhookSecret: "whsec_new", previousWebhookSecret: "whsec_old", previousWebhookSecretExpiresAt: now + 10 };
