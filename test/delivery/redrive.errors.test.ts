@@ -8,7 +8,7 @@ import { stuckQueuedMessageIds } from "../../src/db/messages.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db, projectedMessage, storedMessage } from "../support/db.ts";
+import { messageDb, projectedMessage, storedMessage } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { runConsumer } from "../support/queue.ts";
 import { waitForStatus } from "../support/wait.ts";
@@ -103,6 +103,6 @@ describe("re-drive of a create whose Queue.send failed", () => {
     const message = await storedMessage(id);
     expect(message.status).toBe("queued");
     // Its next run 15 s on (the README's grace) picks it up.
-    expect(await stuckQueuedMessageIds(db(), message.updatedAt + 15, 10_000)).toContain(id);
+    expect(await stuckQueuedMessageIds(messageDb(id), message.updatedAt + 15, 10_000)).toContain(id);
   });
 });

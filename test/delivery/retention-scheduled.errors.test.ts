@@ -8,15 +8,10 @@ import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { runConsumer, storeMessage } from "../support/queue.ts";
+import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
 import { emailStep } from "./delivery-controls.fixture.ts";
 
 const DAY_MS = 86_400_000;
-
-function idAt(ms: number): string {
-  const random = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `msg_${ms.toString(16).padStart(12, "0")}${random}`;
-}
 
 it("keeps a scheduled message whose send time is still ahead, however old its creation", async () => {
   const account = await createAccount();
@@ -24,7 +19,7 @@ it("keeps a scheduled message whose send time is still ahead, however old its cr
   // Created two days ago, to be sent a day from now.
   const createdMs = Date.now() - 2 * DAY_MS;
   const sendAt = Math.floor((Date.now() + DAY_MS) / 1000);
-  const id = await storeMessage(account, { id: idAt(createdMs), createdAt: Math.floor(createdMs / 1000), status: "scheduled", sendAt });
+  const id = await storeMessage(account, { id: idCreatedAt(account, createdMs), createdAt: Math.floor(createdMs / 1000), status: "scheduled", sendAt });
   await messageStatusStub(env, id).schedule(id, sendAt * 1000);
   while ((await deleteExpiredMessages(env, Date.now(), 50, 1)) > 0);
   const res = await api(`/v1/messages/${id}`, { key: account.key });
@@ -38,13 +33,14 @@ it("keeps a message whose fallback chain is still under way past retention_days"
   // Created 25 hours ago; its first step was handed off, the email step starts after fallback_after (a day).
   const createdMs = Date.now() - 25 * 3_600_000;
   const id = await storeMessage(account, {
-    id: idAt(createdMs),
+    id: idCreatedAt(account, createdMs),
     createdAt: Math.floor(createdMs / 1000),
     fallback: [emailStep],
     fallbackAfter: 86_400,
   });
   await runConsumer([id]);
-  expect(await (await api(`/v1/messages/${id}`, { key: account.key })).json()).toMatchObject({ status: "sent" });
+  // The status reaches the row through the projection queue: within about a second.
+  await waitForStatus(account, id, ["sent"]);
   while ((await deleteExpiredMessages(env, Date.now(), 50, 1)) > 0);
   expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(200);
 });

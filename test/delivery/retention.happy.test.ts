@@ -8,15 +8,9 @@ import { objectRowCount } from "../messages/redact.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
-import { runConsumer, storeMessage } from "../support/queue.ts";
+import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
 
 const DAY_MS = 86_400_000;
-
-/** A message id created at `ms`: a UUIDv7's first 48 bits are its creation time in ms. */
-function idAt(ms: number): string {
-  const random = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `msg_${ms.toString(16).padStart(12, "0")}${random}`;
-}
 
 async function withRetention(days: number): Promise<TestAccount> {
   const account = await createAccount();
@@ -28,7 +22,7 @@ async function withRetention(days: number): Promise<TestAccount> {
 async function oldMessages(account: TestAccount, ageDays: number, howMany: number): Promise<string[]> {
   const at = Date.now() - ageDays * DAY_MS;
   const ids = [];
-  for (let i = 0; i < howMany; i++) ids.push(await storeMessage(account, { id: idAt(at + i), createdAt: Math.floor((at + i) / 1000) }));
+  for (let i = 0; i < howMany; i++) ids.push(await storeMessage(account, { id: idCreatedAt(account, at + i), createdAt: Math.floor((at + i) / 1000) }));
   await runConsumer(ids);
   return ids;
 }

@@ -1,11 +1,10 @@
-import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { aroundExecution, homeDb, messageBindings, messageCount } from "../support/db.ts";
+import { aroundExecution, failMessageInserts, homeDb, messageBindings, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { storedKey, withKey } from "./idempotency.fixture.ts";
 
@@ -106,11 +105,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
   it("releases the key when the D1 write fails, so the retry succeeds and only one message exists", async () => {
     const account = await createAccount();
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
-    vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((sql: string) => {
-      if (sql.startsWith('insert into "messages"')) throw new Error("D1_ERROR: database is locked");
-      return prepare(sql);
-    });
+    failMessageInserts();
     const failed = await api("/v1/messages", { key: account.key, json: smsBody(), headers: withKey("k-500") });
     expect(failed.status).toBe(500);
     vi.restoreAllMocks();

@@ -7,7 +7,7 @@ import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { LIMITS } from "../../src/domain/message.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { messageCount } from "../support/db.ts";
+import { failMessageInserts, messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { runConsumer } from "../support/queue.ts";
 import { createTemplate } from "../support/resources.ts";
@@ -240,11 +240,7 @@ describe("POST /v1/messages", () => {
     const account = await createAccount();
     const send = vi.spyOn(env.MESSAGES_QUEUE, "send");
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
-    vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((sql: string) => {
-      if (sql.startsWith('insert into "messages"')) throw new Error("D1_ERROR: database is locked");
-      return prepare(sql);
-    });
+    failMessageInserts();
     const res = await api("/v1/messages", { key: account.key, json: smsBody() });
     expect(res.status).toBe(500);
     const body = await res.json<{ error: Record<string, unknown> }>();

@@ -76,6 +76,17 @@ export function failMessageQueries() {
   return { failing, log };
 }
 
+/** Makes every insert into messages throw, on every message database, as a D1 failure would. Undo with vi.restoreAllMocks(). */
+export function failMessageInserts(): void {
+  for (const binding of messageBindings()) {
+    const prepare = binding.prepare.bind(binding);
+    vi.spyOn(binding, "prepare").mockImplementation((sql: string) => {
+      if (sql.startsWith('insert into "messages"')) throw new Error("D1_ERROR: database is locked");
+      return prepare(sql);
+    });
+  }
+}
+
 type Execution = "run" | "all" | "raw" | "first";
 
 /**

@@ -10,6 +10,15 @@ import worker from "../../src/index.ts";
 import type { TestAccount } from "./accounts.ts";
 import { messageDb } from "./db.ts";
 
+let spread = 0;
+
+/** An id of a message of `account` created at `ms` (a UUIDv7's first 48 bits are its creation time), on one of its write shards in turn (its last four hex digits). */
+export function idCreatedAt(account: TestAccount, ms: number): string {
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const shard = account.placement.write[spread++ % account.placement.write.length]!;
+  return `msg_${ms.toString(16).padStart(12, "0")}${random}${shard.toString(16).padStart(4, "0")}`;
+}
+
 /** Stores a message as the API would, without queueing it: for tests that drive the consumer themselves. */
 export async function storeMessage(account: TestAccount, overrides: Partial<NewMessageRow> = {}): Promise<string> {
   const id = overrides.id ?? newMessageId(account.placement.home);

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { shardBinding } from "../../src/db/shards.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { expectNothingStored } from "../support/state.ts";
@@ -49,7 +50,7 @@ describe("POST /v1/account/webhook_secret/roll with an Idempotency-Key", () => {
     const account = await createAccount();
     const res = await api(ROLL, { key: account.key, method: "POST", headers: { "Idempotency-Key": "roll-secret" } });
     const { webhook_signing_secret: secret } = await res.json<AccountObject>();
-    const rows = await env.CONTROL_DB.prepare("SELECT * FROM idempotency_keys WHERE account_id = ?").bind(account.id).all();
+    const rows = await shardBinding(env, account.placement.home).prepare("SELECT * FROM idempotency_keys WHERE account_id = ?").bind(account.id).all();
     expect(rows.results).toHaveLength(1);
     expect(JSON.stringify(rows.results)).not.toContain(secret.slice("whsec_".length));
   });
