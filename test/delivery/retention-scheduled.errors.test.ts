@@ -9,6 +9,7 @@ import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
+import { waitForStatus } from "../support/wait.ts";
 import { emailStep } from "./delivery-controls.fixture.ts";
 
 const DAY_MS = 86_400_000;
