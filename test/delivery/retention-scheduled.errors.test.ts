@@ -33,8 +33,10 @@ it("keeps a message whose fallback chain is still under way past retention_days"
   expect((await api("/v1/account", { key: account.key, json: { retention_days: 1 } })).status).toBe(200);
   // Created 25 hours ago; its first step was handed off, the email step starts after fallback_after (a day).
   const createdMs = Date.now() - 25 * 3_600_000;
+  // +15005550008: the sandbox accepts it and its report never comes, so the step stays sent until fallback_after.
   const id = await storeMessage(account, {
     id: idCreatedAt(account, createdMs),
+    to: "+15005550008",
     createdAt: Math.floor(createdMs / 1000),
     fallback: [emailStep],
     fallbackAfter: 86_400,
