@@ -5,8 +5,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { unstable_readConfig } from "wrangler";
-import { applyMigrations, type D1Target } from "../scripts/d1.ts";
+import type { D1Target } from "../scripts/d1.ts";
 import { signalGroup, untilServing } from "../scripts/local-api.ts";
+import { applyMigrations } from "../scripts/migrations.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 60_000;

@@ -19,9 +19,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "./accounts.ts";
-import { applyMigrations } from "./d1.ts";
 import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
+import { applyMigrations } from "./migrations.ts";
 
 const { values: options } = parseArgs({
   options: {

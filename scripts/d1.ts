@@ -2,10 +2,8 @@
 // that `wrangler dev` uses, or with remote=true the deployed ones. The control
 // database (CONTROL_DB) unless a target names a message database's binding.
 import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { getTableColumns, getTableName } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { unstable_readConfig } from "wrangler";
 import type { Statement } from "./statement.ts";
 
 export interface D1Target {
@@ -18,15 +16,14 @@ export interface D1Target {
   binding?: string;
 }
 
-const CONTROL = "CONTROL_DB";
-const SHARD_BINDING = /^MESSAGES_DB_(\d+)$/;
+export const CONTROL = "CONTROL_DB";
 
 interface StatementResult {
   results: Record<string, unknown>[];
   success: boolean;
 }
 
-function targetArgs(target: D1Target): string[] {
+export function targetArgs(target: D1Target): string[] {
   return [
     target.remote ? "--remote" : "--local",
     ...(target.config ? ["--config", target.config] : []),
@@ -50,39 +47,6 @@ export function executeSql(target: D1Target, sql: string): Record<string, unknow
   }
   const parsed = JSON.parse(output) as StatementResult[];
   return parsed.map((statement) => statement.results ?? []);
-}
-
-/** Every D1 binding of the target's wrangler config, in its order. */
-function d1Bindings(target: D1Target): string[] {
-  const config = unstable_readConfig({ config: target.config ?? path.resolve(import.meta.dirname, "..", "wrangler.toml") });
-  return config.d1_databases.map((db: { binding: string }) => db.binding);
-}
-
-/** The message databases (shards) of the target's wrangler config. */
-function shardBindings(target: D1Target): { shard: number; binding: string }[] {
-  return d1Bindings(target).flatMap((binding) => {
-    const match = SHARD_BINDING.exec(binding);
-    return match ? [{ shard: Number(match[1]), binding }] : [];
-  });
-}
-
-/**
- * Applies the migrations of every database the config declares (the control
- * database's and, to each message database, the messages'), then registers
- * every message database in the shard map: `npm run db:migrate`.
- */
-export function applyMigrations(target: D1Target, { quiet = false } = {}): void {
-  const bindings = d1Bindings(target);
-  for (const binding of bindings) {
-    execFileSync("wrangler", ["d1", "migrations", "apply", binding, ...targetArgs(target)], {
-      stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
-      env: { ...process.env, CI: "true" },
-    });
-  }
-  const shards = shardBindings(target);
-  if (bindings.includes(CONTROL) && shards.length > 0) {
-    executeSql({ ...target, binding: CONTROL }, `INSERT OR IGNORE INTO message_shards (shard) VALUES ${shards.map(({ shard }) => `(${shard})`).join(", ")}`);
-  }
 }
 
 /** SQL string literal; callers pass only values they have validated or generated. */

@@ -9,8 +9,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { senders, templates } from "../src/db/control-schema.ts";
 import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
 import { type CreatedKey, consoleLink, createKey, keyIsActive } from "./accounts.ts";
-import { applyMigrations, executeSql, insertOrIgnore, quote } from "./d1.ts";
+import { executeSql, insertOrIgnore, quote } from "./d1.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
+import { applyMigrations } from "./migrations.ts";
 
 const LOCAL = { remote: false };
 const SAVED_KEY = ".wrangler/omniflow-dev-key.json";

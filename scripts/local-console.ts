@@ -6,8 +6,9 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { consoleLink, createKey } from "./accounts.ts";
-import { applyMigrations, type D1Target } from "./d1.ts";
+import type { D1Target } from "./d1.ts";
 import { signalGroup, untilServing } from "./local-api.ts";
+import { applyMigrations } from "./migrations.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 90_000;

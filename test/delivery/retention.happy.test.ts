@@ -3,6 +3,7 @@
 
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Placement } from "../../src/domain/placement.ts";
 import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { objectRowCount } from "../messages/redact.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
@@ -12,8 +13,8 @@ import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
 
 const DAY_MS = 86_400_000;
 
-async function withRetention(days: number): Promise<TestAccount> {
-  const account = await createAccount();
+async function withRetention(days: number, placement?: Placement): Promise<TestAccount> {
+  const account = await createAccount("test", { placement });
   expect((await api("/v1/account", { key: account.key, json: { retention_days: days } })).status).toBe(200);
   return account;
 }
@@ -60,15 +61,16 @@ describe("retention_days", () => {
     expect((await api(`/v1/messages/${ancient[0]}`, { key: standard.key })).status).toBe(404);
   });
 
-  it("deletes at most chunk x chunks messages per run", async () => {
+  it("deletes at most chunk x chunks messages per message database per run", async () => {
     const account = await withRetention(1);
     await oldMessages(account, 5, 7);
     await deleteAll();
-    const more = await withRetention(1);
-    await oldMessages(more, 5, 7);
-    expect(await deleteExpiredMessages(env, Date.now(), 2, 3)).toBe(6);
-    expect(await messageCount(more.id)).toBe(1);
-    expect(await deleteExpiredMessages(env, Date.now(), 2, 3)).toBe(1);
+    // Seven on each shard: each database gives up six this run, the last one next run.
+    const more = await withRetention(1, { home: 0, write: [0, 1], read: [0, 1] });
+    await oldMessages(more, 5, 14);
+    expect(await deleteExpiredMessages(env, Date.now(), 2, 3)).toBe(12);
+    expect(await messageCount(more.id)).toBe(2);
+    expect(await deleteExpiredMessages(env, Date.now(), 2, 3)).toBe(2);
     expect(await messageCount(more.id)).toBe(0);
   });
 });
