@@ -5,7 +5,8 @@ import { encodeCursor } from "../src/domain/cursor.ts";
 import { benchAccount, ONE_SHARD, TWO_SHARDS } from "./accounts.ts";
 import { LOAD, type LoadResult, sideBySide } from "./load.ts";
 import type { LocalWorker } from "./local-worker.ts";
-import { type Seeding, seededId, seedMessages } from "./seed.ts";
+import { seedMessages } from "./seed.ts";
+import { type Seeding, seededId } from "./seed-sql.ts";
 
 const SMALL = 1_000;
 const LARGE = 200_000;
