@@ -1,4 +1,5 @@
 // What `npm run bench` writes to bench/results.json, and its markdown table.
+import os from "node:os";
 import type { LifeCost, OperationCost } from "./life-cost.ts";
 import type { LOAD, LoadResult } from "./load.ts";
 import type { StageResult } from "./pipeline.ts";
@@ -21,6 +22,18 @@ export interface Results {
   /** Figure 7: D1 per database, for an account over two shards: its creates alone, and (with deliveries) whole lives. */
   perShard: { accept: OperationCost; life?: LifeCost };
   runSeconds: number;
+}
+
+/** This machine, and the other work on it during the run: the figures are only as quiet as it was. */
+export function machine(loadAverage1mAtStart: number): Results["machine"] {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage1mAtStart,
+    loadAverage1mAtEnd: os.loadavg()[0]!,
+    node: process.version,
+  };
 }
 
 const TARGETS = {

@@ -11,7 +11,7 @@ import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
 import { type Api, SMS, type StageResult, steadyStage } from "./pipeline.ts";
 import { readBenchmarks } from "./reads.ts";
-import { markdownTable, type Results, sustainedRate } from "./report.ts";
+import { machine, markdownTable, type Results, sustainedRate } from "./report.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8808);
@@ -216,15 +216,7 @@ async function main(): Promise<Results> {
 
   return {
     date: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? "unknown",
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      // Other work on the machine during the run: the figures are only as quiet as it was.
-      loadAverage1mAtStart: loadAtStart,
-      loadAverage1mAtEnd: os.loadavg()[0]!,
-      node: process.version,
-    },
+    machine: machine(loadAtStart),
     load: LOAD,
     healthz,
     durableAccept,

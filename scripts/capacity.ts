@@ -7,16 +7,12 @@
 // limits and prices (capacity-published.ts). docs/scale.md explains the model.
 //   npm run capacity -- --rate 10000 --retention-days 30
 //   npm run capacity -- --record    # after npm run bench: keep its figures in bench/recorded-results.json
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import type { DatabaseCost, OperationCost } from "../bench/life-cost.ts";
-import type { Results } from "../bench/report.ts";
 import { PUBLISHED } from "./capacity-published.ts";
+import { benchResults, record, type Used } from "./capacity-results.ts";
 import { measureSchema, SAMPLE_ROWS } from "./capacity-schema.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const RECORDED = path.join(ROOT, "bench/recorded-results.json");
 const { values: options } = parseArgs({
   options: {
     rate: { type: "string", default: "10000" },
@@ -32,38 +28,6 @@ const UTILIZATION = 0.5;
 const FILL = 0.8;
 /** What the projection consumer's batch holds at most: the model's batching when the bench has not measured it, and the bound it tends to at high rates. */
 const MODELLED_PROJECTION_BATCH = 100;
-
-/** The part of a bench run this script plans with (recorded-results.json holds exactly this). */
-type Used = Pick<Results, "date" | "durableAccept" | "pipeline" | "cost"> & { perShard?: Results["perShard"]; note?: string };
-
-function benchResults(): { source: string; results: Used } {
-  const candidates = [options.results, path.join(ROOT, "bench/results.json"), RECORDED];
-  const file = candidates.find((candidate) => candidate !== undefined && existsSync(candidate))!;
-  return { source: path.relative(ROOT, file), results: JSON.parse(readFileSync(file, "utf8")) };
-}
-
-/** Without the per-statement breakdowns, which only the full results need. */
-function lean<T extends OperationCost | undefined>(cost: T): T {
-  if (!cost) return cost;
-  const { breakdown: _breakdown, ...rest } = cost;
-  return rest as T;
-}
-
-/** `--record`: bench/results.json's figures that this script uses, into bench/recorded-results.json (committed). */
-function record(): void {
-  const { source, results } = benchResults();
-  if (!results.cost || !results.perShard?.life) throw new Error(`${source} is a --no-delivery run: record a full npm run bench`);
-  const used: Used = {
-    note: "The figures npm run capacity uses when bench/results.json is absent: the subset of the npm run bench run recorded in the README (Latest results).",
-    date: results.date,
-    durableAccept: { ...results.durableAccept, rounds: [] },
-    pipeline: results.pipeline && { ...results.pipeline, stages: results.pipeline.stages.filter((stage) => stage.keptUp) },
-    cost: { sms: lean(results.cost.sms!) },
-    perShard: { accept: lean(results.perShard.accept), life: lean(results.perShard.life) },
-  };
-  writeFileSync(RECORDED, `${JSON.stringify(used, null, 2)}\n`);
-  console.log(`recorded ${source} (${results.date.slice(0, 10)}) in ${path.relative(ROOT, RECORDED)}`);
-}
 
 /** The message databases' figures, weighted by the messages each holds. */
 function shardAverage(cost: OperationCost): DatabaseCost {
@@ -123,7 +87,7 @@ const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 
 function main() {
-  const { source, results } = benchResults();
+  const { source, results } = benchResults(options.results);
   const kept = results.pipeline?.stages.filter((stage) => stage.keptUp).at(-1);
   const schema = measureSchema();
   const p = PUBLISHED;
@@ -255,5 +219,5 @@ function main() {
   );
 }
 
-if (options.record) record();
+if (options.record) record(options.results);
 else main();
