@@ -36,7 +36,7 @@ export function perShardRows({ accept, life }: { accept: OperationCost; life?: O
   const lines = [
     "7. D1 per database, an account over two shards (its creates spread at random): per message stored on a shard, and per message for the control database:",
     "",
-    "| messages | database | messages | D1 write statements per message per shard | D1 calls (batches) per message per shard (of which write) | D1 read statements per message |",
+    "| what | database | messages | D1 write statements per message per shard | D1 calls (batches) per message per shard (of which write) | D1 read statements per message |",
     "| --- | --- | ---: | ---: | ---: | ---: |",
     ...rows("create alone (no consumer)", accept),
     ...(life ? rows(lifeLabel, life) : []),
