@@ -5,7 +5,10 @@
 //
 // Counted, by wrapping the bindings the runtime hands in:
 // - every D1 statement executed (alone or in a batch), as a read or a write,
-//   keyed by its verb and table ("update messages");
+//   keyed by its verb and table ("update messages"), and per database
+//   (CONTROL_DB, MESSAGES_DB_N): its read and write statements and its calls,
+//   a batch being one call (one round trip, however many statements);
+// - every message sent to a Queue, per binding;
 // - every Durable Object request, by class: each RPC call on a MessageStatus
 //   or AccountGate stub ("AccountGate admit") and each alarm an object runs;
 // - every write statement an object runs on its own SQLite storage, by class.
@@ -15,11 +18,21 @@
 // GET /__bench/counters answers the totals (the Worker and its Durable
 // Objects share one isolate under `wrangler dev`, so one set of counters sees both).
 
-import type { DeliveryJob } from "../src/delivery/job.ts";
 import worker, { AccountGate as CountedAccountGate, MessageStatus as CountedMessageStatus } from "../src/index.ts";
 
+/** What the Worker's queue handler takes: delivery jobs, and status projections once they are queued. */
+type QueueJob = Parameters<typeof worker.queue>[0] extends MessageBatch<infer Job> ? Job : never;
+
 type Tally = Record<string, number>;
-const counters = { d1Reads: {} as Tally, d1Writes: {} as Tally, durableObjectRequests: {} as Tally, durableObjectStorageWrites: {} as Tally };
+const counters = {
+  d1Reads: {} as Tally,
+  d1Writes: {} as Tally,
+  /** Per D1 binding: "<binding> reads" and "<binding> writes" (statements), "<binding> calls" (round trips) and "<binding> writeCalls". */
+  d1ByDatabase: {} as Tally,
+  queueMessages: {} as Tally,
+  durableObjectRequests: {} as Tally,
+  durableObjectStorageWrites: {} as Tally,
+};
 
 function add(tally: Tally, key: string): void {
   tally[key] = (tally[key] ?? 0) + 1;
@@ -35,8 +48,16 @@ function statementKey(sql: string): string {
   return `${verb} ${table}`;
 }
 
-function recordD1(sql: string): void {
-  add(WRITE.test(sql) ? counters.d1Writes : counters.d1Reads, statementKey(sql));
+function recordD1(binding: string, sql: string): void {
+  const write = WRITE.test(sql);
+  add(write ? counters.d1Writes : counters.d1Reads, statementKey(sql));
+  add(counters.d1ByDatabase, `${binding} ${write ? "writes" : "reads"}`);
+}
+
+/** One round trip to the database; a write call when any of its statements writes. */
+function recordCall(binding: string, sqls: string[]): void {
+  add(counters.d1ByDatabase, `${binding} calls`);
+  if (sqls.some((sql) => WRITE.test(sql))) add(counters.d1ByDatabase, `${binding} writeCalls`);
 }
 
 /** Calls the native method with its own receiver (a proxy as `this` would be refused). */
@@ -52,14 +73,15 @@ function delayed<T>(delayMs: number, call: () => T): T | Promise<Awaited<T>> {
   return delayMs > 0 ? scheduler.wait(delayMs).then(() => call() as Awaited<T>) : call();
 }
 
-function countedStatement(statement: D1PreparedStatement, sql: string, delayMs: number): D1PreparedStatement {
+function countedStatement(statement: D1PreparedStatement, sql: string, binding: string, delayMs: number): D1PreparedStatement {
   const proxy = new Proxy(statement, {
     get(target, prop) {
-      if (prop === "bind") return (...values: unknown[]) => countedStatement(target.bind(...values), sql, delayMs);
+      if (prop === "bind") return (...values: unknown[]) => countedStatement(target.bind(...values), sql, binding, delayMs);
       if (prop === "run" || prop === "all" || prop === "raw" || prop === "first") {
         const method = bound(target, prop) as (...args: unknown[]) => unknown;
         return (...args: unknown[]) => {
-          recordD1(sql);
+          recordD1(binding, sql);
+          recordCall(binding, [sql]);
           return delayed(delayMs, () => method(...args));
         };
       }
@@ -70,23 +92,30 @@ function countedStatement(statement: D1PreparedStatement, sql: string, delayMs: 
   return proxy;
 }
 
-function countedD1(db: D1Database, delayMs: number): D1Database {
+function countedD1(db: D1Database, binding: string, delayMs: number): D1Database {
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (sql: string) => countedStatement(target.prepare(sql), sql, delayMs);
+      if (prop === "prepare") return (sql: string) => countedStatement(target.prepare(sql), sql, binding, delayMs);
       if (prop === "batch") {
         return (statements: D1PreparedStatement[]) => {
+          const sqls: string[] = [];
           const unwrapped = statements.map((statement) => {
             const known = statementSql.get(statement);
-            if (known) recordD1(known.sql);
+            if (known) {
+              recordD1(binding, known.sql);
+              sqls.push(known.sql);
+            }
             return known?.statement ?? statement;
           });
+          recordCall(binding, sqls);
           return delayed(delayMs, () => target.batch(unwrapped));
         };
       }
       if (prop === "exec") {
         return (sql: string) => {
-          for (const part of sql.split(";").filter((s) => s.trim())) recordD1(part);
+          const parts = sql.split(";").filter((s) => s.trim());
+          for (const part of parts) recordD1(binding, part);
+          recordCall(binding, parts);
           return target.exec(sql);
         };
       }
@@ -128,26 +157,35 @@ function countedNamespace<T extends Rpc.DurableObjectBranded | undefined>(
   });
 }
 
-function delayedQueue(queue: Queue, delayMs: number): Queue {
+function countedQueue(queue: Queue, binding: string, delayMs: number): Queue {
   return new Proxy(queue, {
     get(target, prop) {
       const value = bound(target, prop);
       if (prop !== "send" && prop !== "sendBatch") return value;
-      return (...args: unknown[]) => delayed(delayMs, () => (value as (...a: unknown[]) => unknown)(...args));
+      return (...args: unknown[]) => {
+        const sent = prop === "send" ? 1 : (args[0] as unknown[]).length;
+        counters.queueMessages[binding] = (counters.queueMessages[binding] ?? 0) + sent;
+        return delayed(delayMs, () => (value as (...a: unknown[]) => unknown)(...args));
+      };
     },
   });
 }
 
+// Every database wrangler.toml declares (the control database and each shard), and every Queue producer.
+const D1_BINDING = /^(CONTROL_DB|MESSAGES_DB_\d+)$/;
+const QUEUE_BINDING = /_QUEUE$/;
+
 function countedEnv(env: Env): Env {
   const delayMs = Number((env as unknown as { BENCH_DELAY_MS?: string }).BENCH_DELAY_MS ?? 0);
+  const wrapped: Record<string, unknown> = { ...env };
+  for (const [name, value] of Object.entries(env)) {
+    if (D1_BINDING.test(name)) wrapped[name] = countedD1(value as D1Database, name, delayMs);
+    else if (QUEUE_BINDING.test(name)) wrapped[name] = countedQueue(value as Queue, name, delayMs);
+  }
   return {
-    ...env,
-    CONTROL_DB: countedD1(env.CONTROL_DB, delayMs),
-    MESSAGES_DB_0: countedD1(env.MESSAGES_DB_0, delayMs),
-    MESSAGES_DB_1: countedD1(env.MESSAGES_DB_1, delayMs),
+    ...(wrapped as unknown as Env),
     MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus", delayMs),
     ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate", delayMs),
-    MESSAGES_QUEUE: delayedQueue(env.MESSAGES_QUEUE, delayMs),
   };
 }
 
@@ -191,7 +229,8 @@ export default {
     if (new URL(request.url).pathname === "/__bench/counters") return Response.json(counters);
     return worker.fetch(request, countedEnv(env), ctx);
   },
+  // Every queue's consumer (deliveries, dead letters, status projections), as the Worker routes them.
   queue(batch, env) {
     return worker.queue(batch, countedEnv(env));
   },
-} satisfies ExportedHandler<Env, DeliveryJob>;
+} satisfies ExportedHandler<Env, QueueJob>;

@@ -15,11 +15,17 @@ const READY_TIMEOUT_MS = 60_000;
 /**
  * Writes OmniFlow's wrangler.toml, as wrangler reads it, to a JSON config in
  * `dir`: the same bindings, vars and Durable Object migrations. With
- * `consumers: false` the Queue keeps its producer but has no consumer, so
- * requests measure the accept path alone while no delivery competes for the CPU.
+ * `consumers: false` every Queue keeps its producer but none has a consumer,
+ * so requests measure the accept path alone while no delivery competes for
+ * the CPU. With `consumers: true` every consumer runs: the deliveries' and the
+ * status projections' (whose batches are part of what the pipeline costs).
  */
 export function omniflowConfig(dir: string, name: string, { consumers, vars = {} }: { consumers: boolean; vars?: Record<string, string> }): string {
   const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") });
+  const consumed = new Set(config.queues.consumers.map((consumer: { queue: string }) => consumer.queue));
+  const unconsumed = config.queues.producers.filter((producer: { queue: string }) => !consumed.has(producer.queue));
+  // A producer without a consumer would measure a pipeline whose queued work (status projections, say) is never done.
+  if (consumers && unconsumed.length > 0) throw new Error(`wrangler.toml has no consumer for ${unconsumed.map((p: { queue: string }) => p.queue).join(", ")}`);
   const json = {
     name: config.name,
     main: config.main,

@@ -1,6 +1,5 @@
 // End to end through the sandbox: messages created at a steady (open-loop)
-// rate, followed through Queue, consumer and Durable Object to `delivered`,
-// and the billed operations each message costs over its whole life.
+// rate, followed through Queue, consumer and Durable Object to `delivered`.
 import { percentile } from "./load.ts";
 import type { WebhookReceiver } from "./webhook-receiver.ts";
 
@@ -9,7 +8,7 @@ export interface Api {
   key: string;
 }
 
-interface Created {
+export interface Created {
   id: string;
   /** When the 201 arrived (ms). */
   acceptedAt: number;
@@ -19,7 +18,7 @@ function headers(api: Api): Record<string, string> {
   return { authorization: `Bearer ${api.key}`, "content-type": "application/json" };
 }
 
-async function createMessage(api: Api, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Created> {
+export async function createMessage(api: Api, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Created> {
   const response = await fetch(`${api.url}/v1/messages`, { method: "POST", headers: { ...headers(api), ...extraHeaders }, body: JSON.stringify(body) });
   const json = (await response.json()) as { id: string };
   if (response.status !== 201) throw new Error(`POST /v1/messages answered ${response.status}: ${JSON.stringify(json)}`);
@@ -39,7 +38,7 @@ async function events(api: Api, id: string): Promise<MessageEvent[]> {
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight. */
-async function inParallel<T, R>(items: T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(items: T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -53,7 +52,25 @@ async function inParallel<T, R>(items: T[], concurrency: number, task: (item: T)
   return results;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Creates `total` messages, `perSecond` a second whatever the answers' latency (open loop). */
+export async function createAtRate(
+  api: Api,
+  body: Record<string, unknown>,
+  perSecond: number,
+  total: number,
+  extraHeaders: () => Record<string, string> = () => ({}),
+): Promise<Created[]> {
+  const pending: Promise<Created>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / perSecond - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(createMessage(api, body, extraHeaders()));
+  }
+  return Promise.all(pending);
+}
 
 export const SMS = { channel: "SMS", to: "+14155550123", content: { text: "Your code is 849201" } };
 
@@ -96,17 +113,9 @@ export async function steadyStage(
   drainMs: number,
   cpuSeconds: () => number,
 ): Promise<StageResult> {
-  const total = perSecond * seconds;
   const cpuBefore = cpuSeconds();
-  const pending: Promise<Created>[] = [];
   const start = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / perSecond;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    pending.push(createMessage(api, { ...SMS, status_callback: receiver.url }));
-  }
-  const created = await Promise.all(pending);
+  const created = await createAtRate(api, { ...SMS, status_callback: receiver.url }, perSecond, perSecond * seconds);
   const elapsedS = (performance.now() - start) / 1000;
   const allDelivered = await receiver.waitFor(
     created.map((m) => m.id),
@@ -152,94 +161,5 @@ export async function steadyStage(
     backlogGrowthMs,
     cpuMsPerMessage,
     keptUp: allDelivered && createdPerSecond >= MIN_RATE_SHARE * perSecond && backlogGrowthMs <= MAX_BACKLOG_GROWTH_MS,
-  };
-}
-
-type Tally = Record<string, number>;
-interface Counters {
-  d1Reads: Tally;
-  d1Writes: Tally;
-  durableObjectRequests: Tally;
-  durableObjectStorageWrites: Tally;
-}
-
-export interface LifeCost {
-  messages: number;
-  finalEvent: string;
-  /** Per message, each counter's total and its breakdown. */
-  d1Writes: number;
-  d1Reads: number;
-  durableObjectRequests: number;
-  /** Durable Object requests per message by class ("MessageStatus", "AccountGate"). */
-  durableObjectRequestsByClass: Tally;
-  durableObjectStorageWrites: number;
-  webhooks: number;
-  breakdown: Counters;
-}
-
-async function counters(url: string): Promise<Counters> {
-  return (await (await fetch(`${url}/__bench/counters`)).json()) as Counters;
-}
-
-function perMessage(after: Tally, before: Tally, messages: number): Tally {
-  const result: Tally = {};
-  for (const [key, value] of Object.entries(after)) {
-    const delta = value - (before[key] ?? 0);
-    if (delta > 0) result[key] = delta / messages;
-  }
-  return result;
-}
-
-const sum = (tally: Tally) => Object.values(tally).reduce((a, b) => a + b, 0);
-
-/** Totals per first word of the counter's keys: the Durable Object class. */
-function byClass(tally: Tally): Tally {
-  const result: Tally = {};
-  for (const [key, value] of Object.entries(tally)) {
-    const objectClass = key.split(" ", 1)[0]!;
-    result[objectClass] = (result[objectClass] ?? 0) + value;
-  }
-  return result;
-}
-
-/**
- * Creates `count` messages with a status_callback, waits until each one's
- * final webhook was acknowledged and its Durable Object has gone quiet, and
- * divides what the counting Worker recorded meanwhile by `count`.
- */
-export async function lifeCost(
-  api: Api,
-  receiver: WebhookReceiver,
-  body: Record<string, unknown>,
-  finalEvent: string,
-  count: number,
-  { idempotencyKey = false } = {},
-): Promise<LifeCost> {
-  const before = await counters(api.url);
-  const webhooksBefore = receiver.count();
-  const created = await inParallel(Array.from({ length: count }), 4, () =>
-    createMessage(api, { ...body, status_callback: receiver.url }, idempotencyKey ? { "idempotency-key": crypto.randomUUID() } : {}),
-  );
-  const ids = created.map((m) => m.id);
-  if (!(await receiver.waitFor(ids, finalEvent, 30_000))) throw new Error(`not every message reached ${finalEvent} within 30 s`);
-  // The object's last request (the alarm that sent the final webhook) finishes after the receiver answered.
-  await sleep(1_000);
-  const after = await counters(api.url);
-  const breakdown = {
-    d1Reads: perMessage(after.d1Reads, before.d1Reads, count),
-    d1Writes: perMessage(after.d1Writes, before.d1Writes, count),
-    durableObjectRequests: perMessage(after.durableObjectRequests, before.durableObjectRequests, count),
-    durableObjectStorageWrites: perMessage(after.durableObjectStorageWrites, before.durableObjectStorageWrites, count),
-  };
-  return {
-    messages: count,
-    finalEvent,
-    d1Writes: sum(breakdown.d1Writes),
-    d1Reads: sum(breakdown.d1Reads),
-    durableObjectRequests: sum(breakdown.durableObjectRequests),
-    durableObjectRequestsByClass: byClass(breakdown.durableObjectRequests),
-    durableObjectStorageWrites: sum(breakdown.durableObjectStorageWrites),
-    webhooks: (receiver.count() - webhooksBefore) / count,
-    breakdown,
   };
 }

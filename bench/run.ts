@@ -5,19 +5,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createKey, setLimits } from "../scripts/accounts.ts";
-import { encodeCursor } from "../src/domain/cursor.ts";
+import { benchAccount, ONE_SHARD, TWO_SHARDS } from "./accounts.ts";
+import { acceptCost, type LifeCost, lifeCost } from "./life-cost.ts";
 import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
-import { type Api, type LifeCost, lifeCost, SMS, type StageResult, steadyStage } from "./pipeline.ts";
-import { markdownTable, type Results } from "./report.ts";
-import { seededId, seedMessages } from "./seed.ts";
-import { startWebhookReceiver } from "./webhook-receiver.ts";
+import { type Api, SMS, type StageResult, steadyStage } from "./pipeline.ts";
+import { readBenchmarks } from "./reads.ts";
+import { machine, markdownTable, type Results, sustainedRate } from "./report.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8808);
 const PORTS = { api: PORT, apiInspector: PORT + 1, baseline: PORT + 2, baselineInspector: PORT + 3, webhooks: PORT + 4 };
-const SMALL = 1_000;
-const LARGE = 200_000;
 /** Steady-rate stages, messages/s, each for STAGE_SECONDS; the run stops at the first that falls behind. */
 const STAGE_RATES = [10, 15, 20, 30, 45, 70, 100, 150, 220, 330];
 const STAGE_SECONDS = 8;
@@ -29,6 +27,17 @@ const FAR_DELAY_MS = 100;
 const WHATSAPP_TO_SMS = { channel: "WHATSAPP", to: "+15005550004", content: { text: "Your code is 849201" }, fallback: [{ channel: "SMS" }] };
 /** Closed-loop connections for the create while the pipeline runs (issue 13's figure). */
 const PIPELINE_CONNECTIONS = 16;
+/** Creates counted for the accept path's cost per message database. */
+const ACCEPT_MESSAGES = 200;
+/** The per-shard life cost: messages created at a steady rate (the pipeline's sustained one, at least this) for this long. */
+const SHARD_LIFE_MIN_RATE = 10;
+const SHARD_LIFE_SECONDS = 10;
+/**
+ * `npm run bench -- --no-delivery`: only what needs no delivery (figures 1-4
+ * and 3c, the accept path's cost per database), for a branch whose pipeline
+ * does not run.
+ */
+const NO_DELIVERY = process.argv.includes("--no-delivery");
 
 const started = Date.now();
 const loadAtStart = os.loadavg()[0]!;
@@ -37,58 +46,6 @@ const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 
 
 function worker(name: string, config: string, port: number, inspectorPort: number, options: { script?: string; extraArgs?: string[] } = {}) {
   return startLocalWorker({ config, port, inspectorPort, persistTo: path.join(work, name), logFile: path.join(work, `${name}.log`), ...options });
-}
-
-/**
- * The bench's load far exceeds the default 100 requests/s per key: each bench
- * account gets the highest override `npm run keys -- limits` allows, so the
- * rate limiter still runs on every request but never answers 429.
- */
-const BENCH_RPS = 1_000_000;
-
-async function testKey(instance: LocalWorker, account: string) {
-  const created = await createKey(instance.d1, account, "test");
-  setLimits(instance.d1, account, { rps: BENCH_RPS });
-  return { ...created, headers: { authorization: `Bearer ${created.key}` } };
-}
-
-/** Request paths for one account's seeded messages: single messages, and list pages at random depths. */
-function readPaths(startMs: number, count: number) {
-  const pick = () => Math.floor(Math.random() * count);
-  return {
-    retrieve: Array.from({ length: 1_000 }, () => `/v1/messages/${seededId(startMs, pick())}`),
-    // One request in ten reads the first page; the others continue from a random message's cursor.
-    list: Array.from({ length: 1_000 }, (_, i) =>
-      i % 10 === 0 ? "/v1/messages?limit=100" : `/v1/messages?limit=100&cursor=${encodeCursor({ id: seededId(startMs, pick()), dir: "next" })}`,
-    ),
-  };
-}
-
-async function readBenchmarks(api: LocalWorker) {
-  // A day apart, so the two accounts' seeded ids never meet.
-  const smallStart = Date.now() - 86_400_000;
-  const largeStart = smallStart - 86_400_000;
-  const small = await testKey(api, "bench-1k");
-  const large = await testKey(api, "bench-200k");
-  log(`seeding ${SMALL.toLocaleString("en")} and ${LARGE.toLocaleString("en")} messages`);
-  seedMessages(api.d1, small.account_id, SMALL, smallStart);
-  seedMessages(api.d1, large.account_id, LARGE, largeStart);
-  const smallPaths = readPaths(smallStart, SMALL);
-  const largePaths = readPaths(largeStart, LARGE);
-  const spec = (headers: Record<string, string>, paths: string[]) => ({ url: api.url, headers, paths, expectStatus: 200, cpuSeconds: api.cpuSeconds });
-  const results = await sideBySide(
-    {
-      retrieveSmall: spec(small.headers, smallPaths.retrieve),
-      retrieveLarge: spec(large.headers, largePaths.retrieve),
-      listSmall: spec(small.headers, smallPaths.list),
-      listLarge: spec(large.headers, largePaths.list),
-    },
-    (round) => log(`reads with 1,000 and 200,000 stored, round ${round} of ${LOAD.rounds}`),
-  );
-  return {
-    retrieve: { small: results.retrieveSmall, large: results.retrieveLarge },
-    list: { small: results.listSmall, large: results.listLarge },
-  };
 }
 
 /**
@@ -131,7 +88,8 @@ async function createWhilePipelineRuns(pipeline: LocalWorker, key: string, body:
 /**
  * One request at a time, on the counting build with no delay and with every
  * D1, Durable Object and Queue call made FAR_DELAY_MS slower: the create's p50
- * grows by (its sequential remote calls) x the delay.
+ * grows by (its sequential remote calls) x the delay. Without the delay it
+ * also counts what a create costs each database, for an account over two shards.
  */
 async function createFromAfar(body: string) {
   const json = { "content-type": "application/json" };
@@ -145,31 +103,33 @@ async function createFromAfar(body: string) {
         script: "bench/counting-worker.ts",
       },
     );
-    const { key } = await testKey(instance, `bench-${name}`);
+    const { key } = await benchAccount(instance, `bench-${name}`, ONE_SHARD);
     const spec = { url: `${instance.url}/v1/messages`, method: "POST" as const, headers: { ...json, authorization: `Bearer ${key}` }, body, expectStatus: 201 };
     const { create } = await sideBySide({ create: { ...spec, cpuSeconds: instance.cpuSeconds, connections: 1 } }, (round) =>
       log(`create, one at a time, every remote call +${delayMs} ms, round ${round} of ${LOAD.rounds}`),
     );
+    let cost: Awaited<ReturnType<typeof acceptCost>> | undefined;
+    if (delayMs === 0) {
+      log(`accept path's cost per database: ${ACCEPT_MESSAGES} creates for an account over two shards`);
+      cost = await acceptCost({ url: instance.url, key: (await benchAccount(instance, "bench-accept-spread", TWO_SHARDS)).key }, SMS, ACCEPT_MESSAGES);
+    }
     await instance.stop();
-    return create;
+    return { create, cost };
   };
   const near = await measure("near", 0);
   const far = await measure("far", FAR_DELAY_MS);
-  return { delayMs: FAR_DELAY_MS, near, far, sequentialCalls: (far.p50Ms - near.p50Ms) / FAR_DELAY_MS };
+  const farDatabase = { delayMs: FAR_DELAY_MS, near: near.create, far: far.create, sequentialCalls: (far.create.p50Ms - near.create.p50Ms) / FAR_DELAY_MS };
+  return { farDatabase, acceptCost: near.cost! };
 }
 
-async function main(): Promise<Results> {
-  log(`state and logs in ${work}`);
-  // 1-4: the accept path and the reads, on an instance whose Queue has no
-  // consumer (deliveries would compete for the CPU), beside baseline B.
+/** Figures 1-4: the accept path beside the baselines, and the reads, on an instance without consumers (no delivery competes for the CPU). */
+async function acceptAndReads(createBody: string) {
   const [api, baseline] = await Promise.all([
     worker("api", omniflowConfig(work, "api", { consumers: false }), PORTS.api, PORTS.apiInspector),
     worker("baseline", BASELINE_CONFIG, PORTS.baseline, PORTS.baselineInspector, { extraArgs: ["--compatibility-date", omniflowCompatibilityDate()] }),
   ]);
-  const sender = await testKey(api, "bench-create");
-  const createBody = JSON.stringify(SMS);
+  const sender = await benchAccount(api, "bench-create");
   const json = { "content-type": "application/json" };
-
   const { healthz, durableAccept, create } = await sideBySide(
     {
       healthz: { url: `${api.url}/healthz`, expectStatus: 200, cpuSeconds: api.cpuSeconds },
@@ -186,13 +146,15 @@ async function main(): Promise<Results> {
     (round) => log(`GET /healthz, baseline B and POST /v1/messages, round ${round} of ${LOAD.rounds}`),
   );
   await baseline.stop();
-  const reads = await readBenchmarks(api);
+  const reads = await readBenchmarks(api, log);
   await api.stop();
+  return { healthz, durableAccept, create, reads };
+}
 
-  // 5: the whole pipeline, unmodified, with its consumer.
-  const receiver = await startWebhookReceiver(PORTS.webhooks);
+/** Figures 5 and 3b: the whole pipeline, unmodified, with every consumer (deliveries and status projections). */
+async function endToEnd(receiver: WebhookReceiver, createBody: string) {
   const pipeline = await worker("pipeline", omniflowConfig(work, "pipeline", { consumers: true }), PORTS.api, PORTS.apiInspector);
-  const e2e: Api = { url: pipeline.url, key: (await testKey(pipeline, "bench-e2e")).key };
+  const e2e: Api = { url: pipeline.url, key: (await benchAccount(pipeline, "bench-e2e")).key };
   const stages: StageResult[] = [];
   for (const rate of STAGE_RATES) {
     log(`end to end: ${rate} messages/s for ${STAGE_SECONDS} s`);
@@ -202,13 +164,20 @@ async function main(): Promise<Results> {
   }
   const whilePipelineRuns = await createWhilePipelineRuns(pipeline, e2e.key, createBody);
   await pipeline.stop();
-  const farDatabase = await createFromAfar(createBody);
+  return { pipeline: { stageSeconds: STAGE_SECONDS, stages }, whilePipelineRuns };
+}
 
-  // 6: billed operations per message, on the counting build of the same Worker.
+/**
+ * Figure 6, billed operations per message on the counting build of the same
+ * Worker with every consumer; and the life cost per message database, for an
+ * account over two shards sending at `perSecond` (status projections batch
+ * more as the rate grows: this is what they do at that rate).
+ */
+async function lifeCosts(receiver: WebhookReceiver, perSecond: number) {
   const counting = await worker("counting", omniflowConfig(work, "counting", { consumers: true }), PORTS.api, PORTS.apiInspector, {
     script: "bench/counting-worker.ts",
   });
-  const counted: Api = { url: counting.url, key: (await testKey(counting, "bench-cost")).key };
+  const counted: Api = { url: counting.url, key: (await benchAccount(counting, "bench-cost")).key };
   log(`cost per message: ${LIFE_MESSAGES} messages per channel`);
   const email = { channel: "EMAIL", to: "ada@example.com", content: { subject: "Your code", text: "849201" } };
   const whatsapp = { channel: "WHATSAPP", to: "+14155550123", content: { text: "Your code is 849201" } };
@@ -222,29 +191,40 @@ async function main(): Promise<Results> {
     // Issue 15: WhatsApp to the sandbox's "not on WhatsApp" number, failing over to SMS, which is delivered.
     "whatsapp -> sms fallback": await lifeCost(counted, receiver, WHATSAPP_TO_SMS, "message.delivered", LIFE_MESSAGES),
   };
+  log(`cost per message database: SMS at ${perSecond}/s for ${SHARD_LIFE_SECONDS} s from an account over two shards`);
+  const spread: Api = { url: counting.url, key: (await benchAccount(counting, "bench-cost-spread", TWO_SHARDS)).key };
+  const shardLife = await lifeCost(spread, receiver, SMS, "message.delivered", perSecond * SHARD_LIFE_SECONDS, { perSecond });
   await counting.stop();
-  await receiver.close();
+  return { cost, shardLife };
+}
+
+async function main(): Promise<Results> {
+  log(`state and logs in ${work}${NO_DELIVERY ? "; --no-delivery: figures 5, 3b and 6 are skipped" : ""}`);
+  const createBody = JSON.stringify(SMS);
+  const { healthz, durableAccept, create, reads } = await acceptAndReads(createBody);
+  let delivery: Pick<Results, "pipeline" | "whilePipelineRuns" | "cost"> = {};
+  let shardLife: LifeCost | undefined;
+  if (!NO_DELIVERY) {
+    const receiver = await startWebhookReceiver(PORTS.webhooks);
+    const { pipeline, whilePipelineRuns } = await endToEnd(receiver, createBody);
+    const costs = await lifeCosts(receiver, Math.max(SHARD_LIFE_MIN_RATE, sustainedRate(pipeline.stages)));
+    await receiver.close();
+    delivery = { pipeline, whilePipelineRuns, cost: costs.cost };
+    shardLife = costs.shardLife;
+  }
+  const { farDatabase, acceptCost: accept } = await createFromAfar(createBody);
 
   return {
     date: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? "unknown",
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      // Other work on the machine during the run: the figures are only as quiet as it was.
-      loadAverage1mAtStart: loadAtStart,
-      loadAverage1mAtEnd: os.loadavg()[0]!,
-      node: process.version,
-    },
+    machine: machine(loadAtStart),
     load: LOAD,
     healthz,
     durableAccept,
     create,
     reads,
-    pipeline: { stageSeconds: STAGE_SECONDS, stages },
-    whilePipelineRuns,
+    ...delivery,
     farDatabase,
-    cost,
+    perShard: { accept, life: shardLife },
     runSeconds: (Date.now() - started) / 1000,
   };
 }

@@ -2,83 +2,84 @@
 // needs for a given rate and retention, and what a million messages costs at
 // Cloudflare's list prices. Figures measured here come from the last
 // `npm run bench` (bench/results.json, else the run recorded in
-// bench/recorded-results.json) and from this schema itself (bytes and rows
-// written per message, SQLite's time per statement: measured now on a plain
-// SQLite copy of the migrations); the rest are Cloudflare's published limits
-// and prices (src below). docs/scale.md explains the model.
+// bench/recorded-results.json) and from the message schema itself
+// (capacity-schema.ts, measured now); the rest are Cloudflare's published
+// limits and prices (capacity-published.ts). docs/scale.md explains the model.
 //   npm run capacity -- --rate 10000 --retention-days 30
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { DatabaseSync } from "node:sqlite";
+//   npm run capacity -- --record    # after npm run bench: keep its figures in bench/recorded-results.json
 import { parseArgs } from "node:util";
-import type { Results } from "../bench/report.ts";
-import { seedMessagesSql } from "../bench/seed.ts";
+import type { DatabaseCost, OperationCost } from "../bench/life-cost.ts";
 import { PUBLISHED } from "./capacity-published.ts";
+import { benchResults, record, type Used } from "./capacity-results.ts";
+import { measureSchema, SAMPLE_ROWS } from "./capacity-schema.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const { values: options } = parseArgs({
-  options: { rate: { type: "string", default: "10000" }, "retention-days": { type: "string", default: "30" }, results: { type: "string" } },
+  options: {
+    rate: { type: "string", default: "10000" },
+    "retention-days": { type: "string", default: "30" },
+    results: { type: "string" },
+    record: { type: "boolean", default: false },
+  },
 });
 const RATE = Number(options.rate);
 const RETENTION_DAYS = Number(options["retention-days"]);
 /** Headroom: plan each piece to run at half its published limit, and fill a database to 80%. */
 const UTILIZATION = 0.5;
 const FILL = 0.8;
-/** Status projections grouped per D1 batch through the projection queue (issue 18's design). */
-const PROJECTION_BATCH = 100;
-const SAMPLE_ROWS = 20_000;
+/** What the projection consumer's batch holds at most: the model's batching when the bench has not measured it, and the bound it tends to at high rates. */
+const MODELLED_PROJECTION_BATCH = 100;
 
-function benchResults(): { source: string; results: Pick<Results, "date" | "cost" | "pipeline" | "durableAccept"> } {
-  const candidates = [options.results, path.join(ROOT, "bench/results.json"), path.join(ROOT, "bench/recorded-results.json")];
-  const file = candidates.find((candidate) => candidate !== undefined && existsSync(candidate))!;
-  return { source: path.relative(ROOT, file), results: JSON.parse(readFileSync(file, "utf8")) };
+/** The message databases' figures, weighted by the messages each holds. */
+function shardAverage(cost: OperationCost): DatabaseCost {
+  const shards = Object.entries(cost.d1ByDatabase).filter(([binding]) => binding.startsWith("MESSAGES_DB_"));
+  const messages = shards.reduce((total, [, c]) => total + c.messages, 0);
+  const weighted = (pick: (c: DatabaseCost) => number) => shards.reduce((total, [, c]) => total + pick(c) * c.messages, 0) / messages;
+  return {
+    messages,
+    readStatements: weighted((c) => c.readStatements),
+    writeStatements: weighted((c) => c.writeStatements),
+    calls: weighted((c) => c.calls),
+    writeCalls: weighted((c) => c.writeCalls),
+  };
 }
 
-/** The schema as the migrations build it, in a plain SQLite file: what one message costs to store and to project. */
-function measureSchema() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "omniflow-capacity-"));
-  const db = new DatabaseSync(path.join(dir, "messages.sqlite"));
-  // Statement time without this disk's fsync: D1's durability is in its published per-call time.
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF");
-  try {
-    const migrations = readdirSync(path.join(ROOT, "migrations"))
-      .filter((file) => file.endsWith(".sql"))
-      .sort();
-    for (const file of migrations) db.exec(readFileSync(path.join(ROOT, "migrations", file), "utf8").replaceAll("--> statement-breakpoint", ""));
-    const size = () => {
-      const { page_count } = db.prepare("PRAGMA page_count").get() as { page_count: number };
-      const { page_size } = db.prepare("PRAGMA page_size").get() as { page_size: number };
-      return page_count * page_size;
-    };
-    const empty = size();
-    db.exec(seedMessagesSql("acct_capacity", SAMPLE_ROWS, Date.UTC(2026, 0, 1)));
-    const bytesPerMessage = (size() - empty) / SAMPLE_ROWS;
+const NO_DATABASE: DatabaseCost = { messages: 0, readStatements: 0, writeStatements: 0, calls: 0, writeCalls: 0 };
 
-    // D1 bills a written row per index entry changed too: the insert touches every index, a status projection those holding status.
-    const indexes = (db.prepare("PRAGMA index_list(messages)").all() as { name: string; partial: number }[]).map(({ name, partial }) => {
-      const columns = (db.prepare(`PRAGMA index_info(${JSON.stringify(name)})`).all() as { name: string }[]).map((column) => column.name);
-      const { sql } = db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(name) as { sql: string | null };
-      return { columns, statusDependent: columns.includes("status") || columns.includes("updated_at") || (partial === 1 && /status/.test(sql ?? "")) };
-    });
-    const rowsPerInsert = 1 + indexes.length;
-    const rowsPerProjection = 1 + indexes.filter((index) => index.statusDependent).length;
-
-    // SQLite's own time per statement, on this machine (D1 runs SQLite; its per-call overhead is published, below).
-    const timed = (count: number, statement: (i: number) => void) => {
-      const start = performance.now();
-      for (let i = 0; i < count; i++) statement(i);
-      return (performance.now() - start) / count;
+/**
+ * Per SMS over its life, per message database and for the control database:
+ * measured by the bench's figure 7 when the run had deliveries; else the
+ * single-database life of figure 6 with projections modelled in full batches.
+ */
+function perMessage(results: Used) {
+  const life = results.perShard?.life;
+  if (life) {
+    const date = results.date.slice(0, 10);
+    return {
+      measured: true,
+      kind: `measured (npm run bench, figure 7, ${date}: SMS at ${life.perSecond}/s, account over two shards)`,
+      life,
+      shard: shardAverage(life),
+      control: life.d1ByDatabase.CONTROL_DB ?? NO_DATABASE,
+      queueMessages: Object.values(life.queueMessages).reduce((a, b) => a + b, 0),
     };
-    const insertMs = timed(2_000, (i) => db.exec(seedMessagesSql("acct_capacity_2", 1, Date.UTC(2026, 1, 1) + i)));
-    const ids = (db.prepare("SELECT id FROM messages WHERE account_id = 'acct_capacity' LIMIT 2000").all() as { id: string }[]).map((row) => row.id);
-    const update = db.prepare("UPDATE messages SET status = 'read', updated_at = ? WHERE id = ? AND account_id = 'acct_capacity'");
-    const projectionMs = timed(ids.length, (i) => update.run(1_800_000_000 + i, ids[i]!));
-    return { bytesPerMessage, rowsPerInsert, rowsPerProjection, insertMs, projectionMs, indexes: indexes.length };
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
   }
+  const sms = results.cost!.sms!;
+  const projections = Math.max(0, sms.d1Writes - 1);
+  return {
+    measured: false,
+    kind: `modelled: ${results.date.slice(0, 10)}'s one-database life (figure 6), its projections ${MODELLED_PROJECTION_BATCH} to a batch`,
+    life: sms,
+    // The insert, the projections' share of batches, and the object's read of its row on its shard; the other reads on the control database.
+    shard: {
+      ...NO_DATABASE,
+      writeStatements: sms.d1Writes,
+      readStatements: 1,
+      calls: 2 + projections / MODELLED_PROJECTION_BATCH,
+      writeCalls: 1 + projections / MODELLED_PROJECTION_BATCH,
+    },
+    control: { ...NO_DATABASE, readStatements: sms.d1Reads - 1, calls: sms.d1Reads - 1 },
+    queueMessages: 1 + projections,
+  };
 }
 
 const fmt = (value: number, digits = 2) => value.toLocaleString("en", { maximumFractionDigits: digits });
@@ -86,61 +87,89 @@ const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 
 function main() {
-  const { source, results } = benchResults();
-  const sms = results.cost.sms!;
-  const kept = results.pipeline.stages.filter((stage) => stage.keptUp).at(-1);
+  const { source, results } = benchResults(options.results);
+  const kept = results.pipeline?.stages.filter((stage) => stage.keptUp).at(-1);
   const schema = measureSchema();
   const p = PUBLISHED;
+  const m = perMessage(results);
+  const accept = results.perShard?.accept;
 
   // Per message (an SMS, created -> delivered, both callbacks acknowledged).
-  const projections = Math.max(0, sms.d1Writes - 1);
-  const d1RowsWritten = schema.rowsPerInsert + projections * schema.rowsPerProjection;
-  const queueOps = 3 * (1 + projections); // write + read + delete, for the delivery job and each queued projection
+  const projections = Math.max(0, m.shard.writeStatements - 1);
+  const d1RowsWritten = schema.rowsPerInsert + projections * schema.rowsPerProjection + m.control.writeStatements;
+  const queueOps = 3 * m.queueMessages; // write + read + delete, for the delivery job and each queued projection
   const workersRequests = 1 + 2 + 1 / 10; // the create, two provider receipts, a share of a consumer batch
   const cpuMs = kept?.cpuMsPerMessage ?? Number.NaN;
 
-  // One message database's time per message: the insert as its own call, projections in batches.
-  const dbMsPerMessage = p.d1.callMs + schema.insertMs + projections * (p.d1.callMs / PROJECTION_BATCH + schema.projectionMs);
+  // One message database's time per message: each call's published overhead, plus SQLite's time for the statements.
+  const dbMsPerMessage = m.shard.calls * p.d1.callMs + schema.insertMs + projections * schema.projectionMs;
   const perDatabaseRate = (UTILIZATION * 1000) / dbMsPerMessage;
+  // The measured calls carry the batching of the rate they were measured at: with full batches, the projections' share shrinks to this.
+  const fullBatchCalls = m.shard.calls - (m.shard.writeCalls - 1) + projections / MODELLED_PROJECTION_BATCH;
+  const fullBatchRate = (UTILIZATION * 1000) / (fullBatchCalls * p.d1.callMs + schema.insertMs + projections * schema.projectionMs);
+  // The control database is one: its calls per message, at the whole rate, against what one database takes.
+  const controlCallsPerSecond = RATE * m.control.calls;
+  const controlLoad = controlCallsPerSecond / ((UTILIZATION * 1000) / p.d1.callMs);
   const stored = RATE * 86_400 * RETENTION_DAYS;
   const storedBytes = stored * schema.bytesPerMessage;
   const forStorage = Math.ceil(storedBytes / (p.d1.databaseBytes * FILL));
   const forWrites = Math.ceil(RATE / perDatabaseRate);
   const databases = Math.max(forStorage, forWrites);
   const deliveryQueues = Math.ceil(RATE / (p.queues.messagesPerSecond * UTILIZATION));
-  const projectionQueues = Math.ceil((RATE * projections) / (p.queues.messagesPerSecond * UTILIZATION));
+  const projectionsQueued = RATE * Math.max(0, m.queueMessages - 1);
+  const projectionQueues = Math.ceil(projectionsQueued / (p.queues.messagesPerSecond * UTILIZATION));
   const gateObjects = Math.ceil(RATE / (p.durableObjects.requestsPerSecond * UTILIZATION));
 
   const perMillion = {
     "Workers requests": workersRequests * p.prices.workersRequest,
     "Workers CPU": cpuMs * p.prices.workersCpuMs,
     "D1 rows written": d1RowsWritten * p.prices.d1RowWritten,
-    "D1 rows read": sms.d1Reads * p.prices.d1RowRead,
-    "Durable Object requests": sms.durableObjectRequests * p.prices.durableObjectRequest,
-    "Durable Object storage rows written": sms.durableObjectStorageWrites * p.prices.durableObjectRowWritten,
+    "D1 rows read": (m.shard.readStatements + m.control.readStatements) * p.prices.d1RowRead,
+    "Durable Object requests": m.life.durableObjectRequests * p.prices.durableObjectRequest,
+    "Durable Object storage rows written": m.life.durableObjectStorageWrites * p.prices.durableObjectRowWritten,
     "Queue operations": queueOps * p.prices.queueOperation,
   };
   const perMillionTotal = Object.values(perMillion).reduce((a, b) => a + b, 0);
   const monthlyMessages = RATE * 86_400 * 30;
   const storageMonthly = (storedBytes / 1e9) * p.prices.d1GbMonth;
 
+  const acceptDate = `measured (npm run bench, figure 7, ${results.date.slice(0, 10)}: creates alone, account over two shards)`;
+  const acceptShard = accept ? shardAverage(accept) : undefined;
+  const acceptControl = accept?.d1ByDatabase.CONTROL_DB ?? NO_DATABASE;
   console.log(`# Capacity for ${fmt(RATE)} messages/s, ${RETENTION_DAYS} days kept\n`);
-  console.log(`Measured: ${source} (${results.date.slice(0, 10)}), and this schema now (${SAMPLE_ROWS.toLocaleString("en")} rows in SQLite).\n`);
+  console.log(`Measured: ${source} (${results.date.slice(0, 10)}), and the message schema now (${SAMPLE_ROWS.toLocaleString("en")} rows in SQLite).\n`);
   console.log(
     table(
       ["input", "value", "kind"],
       [
-        ["D1 write statements per SMS (insert + status projections)", fmt(sms.d1Writes), "measured (npm run bench, figure 6)"],
+        ["D1 write statements per message per shard (insert + status projections)", fmt(m.shard.writeStatements), m.kind],
+        ["D1 calls (batches) per message per shard (of which write)", `${fmt(m.shard.calls)} (${fmt(m.shard.writeCalls)})`, m.kind],
+        ["D1 read statements per message per shard", fmt(m.shard.readStatements), m.kind],
+        [
+          "Control database per message: read statements / write statements / calls",
+          `${fmt(m.control.readStatements)} / ${fmt(m.control.writeStatements)} / ${fmt(m.control.calls)}`,
+          m.kind,
+        ],
+        ...(acceptShard
+          ? [
+              ["A create alone: D1 write statements / calls on its shard", `${fmt(acceptShard.writeStatements)} / ${fmt(acceptShard.calls)}`, acceptDate],
+              [
+                "A create alone: control database reads / writes (the gate answers from its cache; a reload every 10 s per busy account)",
+                `${fmt(acceptControl.readStatements, 3)} / ${fmt(acceptControl.writeStatements, 3)}`,
+                acceptDate,
+              ],
+            ]
+          : []),
         [
           "D1 rows written per SMS (index entries included)",
           `${fmt(d1RowsWritten)} (${schema.rowsPerInsert} per insert, ${schema.rowsPerProjection} per projection; ${schema.indexes} indexes)`,
           "measured (schema)",
         ],
-        ["D1 reads per SMS", fmt(sms.d1Reads), "measured (npm run bench, figure 6)"],
+        ["Queue messages per SMS (delivery job + projections)", fmt(m.queueMessages), m.kind],
         [
           "Durable Object requests / storage writes per SMS",
-          `${fmt(sms.durableObjectRequests)} / ${fmt(sms.durableObjectStorageWrites)}`,
-          "measured (npm run bench, figure 6)",
+          `${fmt(m.life.durableObjectRequests)} / ${fmt(m.life.durableObjectStorageWrites)}`,
+          m.measured ? m.kind : "measured (npm run bench, figure 6)",
         ],
         [
           "CPU per message, end to end",
@@ -164,10 +193,15 @@ function main() {
         [
           "message databases (D1)",
           fmt(databases),
-          `${fmt(forStorage)} to hold ${fmt(stored / 1e9)} billion messages (${fmt(storedBytes / 1e12)} TB); ${fmt(forWrites)} for the writes (${fmt(perDatabaseRate, 0)} messages/s each: ${fmt(dbMsPerMessage, 3)} ms of database time per message)`,
+          `${fmt(forStorage)} to hold ${fmt(stored / 1e9)} billion messages (${fmt(storedBytes / 1e12)} TB); ${fmt(forWrites)} for the writes (${fmt(perDatabaseRate, 0)} messages/s each: ${fmt(dbMsPerMessage, 3)} ms of database time per message${m.measured ? `; with projection batches full, ${fmt(fullBatchCalls)} calls a message and ${fmt(Math.ceil(RATE / fullBatchRate))} databases` : ""})`,
+        ],
+        [
+          "control database (D1)",
+          "1",
+          `${fmt(controlCallsPerSecond, 0)} calls/s at this rate: ${fmt(controlLoad * 100, 0)}% of what one database takes at ${UTILIZATION * 100}%${controlLoad > 1 ? " (**over**: see docs/scale.md)" : ""}`,
         ],
         ["delivery queues", fmt(deliveryQueues), `${fmt(RATE)} jobs/s`],
-        ["projection queues", fmt(projectionQueues), `${fmt(RATE * projections)} status projections/s, written ${PROJECTION_BATCH} per D1 batch`],
+        ["projection queues", fmt(projectionQueues), `${fmt(projectionsQueued)} status projections/s`],
         ["account gates for one account sending it all", fmt(gateObjects), "one create = one gate request"],
         ["message objects", `${fmt(RATE)} new per second`, "one per message: each sees a few requests in its life"],
       ],
@@ -185,4 +219,5 @@ function main() {
   );
 }
 
-main();
+if (options.record) record(options.results);
+else main();
