@@ -102,6 +102,20 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index("idempotency_keys_expires_at_idx").on(t.expiresAt)],
 );
 
+// A copy of each account's webhook signing secrets on every message database
+// its messages are created on, so that signing a status callback reads the
+// message's own database, not the one control database every message shares.
+// Written when a roll happens and on a miss (read through from the control
+// database); a copy older than COPY_TRUST_SECONDS (src/delivery/signing-secrets.ts)
+// is read through again, which bounds a copy a failed roll left stale.
+export const accountSecrets = sqliteTable("account_secrets", {
+  accountId: text("account_id").primaryKey(),
+  webhookSecret: text("webhook_secret").notNull(),
+  previousWebhookSecret: text("previous_webhook_secret"),
+  previousWebhookSecretExpiresAt: integer("previous_webhook_secret_expires_at"),
+  copiedAt: integer("copied_at").notNull(),
+});
+
 /** Columns the pipeline keeps for itself, beside the message the API shows. */
 type StorageOnly = "fromId" | "projectionSeq";
 

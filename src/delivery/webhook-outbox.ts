@@ -7,12 +7,12 @@
 // secrets are read from the control database when an attempt needs them and
 // the ones held are older than a second (a roll shows in the next callback);
 // they stay in memory, never in the object's storage.
-import { findAccount } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
+
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
 import type { DeliveryState, JsonObject, MessageStore, NewEvent, SigningSecrets, WebhookEvent } from "./message-store.ts";
+import { readSigningSecrets } from "./signing-secrets.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 
 /** Held signing secrets older than this are read again before they sign. */
@@ -81,12 +81,9 @@ export class WebhookOutbox {
   }
 
   /** The account's signing secrets: the held ones while fresh, else read again (they may have been rolled); null without an account. */
-  private async secrets(accountId: string): Promise<SigningSecrets | null> {
+  private async secrets(accountId: string, messageId: string): Promise<SigningSecrets | null> {
     if (this.signing && Date.now() - this.signing.readAt < SECRETS_REREAD_MS) return this.signing;
-    const account = await findAccount(database(this.env.CONTROL_DB), accountId);
-    if (!account) return null;
-    const { webhookSecret, previousWebhookSecret, previousWebhookSecretExpiresAt } = account;
-    this.signing = { webhookSecret, previousWebhookSecret, previousWebhookSecretExpiresAt, readAt: Date.now() };
+    this.signing = await readSigningSecrets(this.env, accountId, messageId);
     return this.signing;
   }
 
@@ -105,7 +102,7 @@ export class WebhookOutbox {
     // Checked again at delivery: the rules may have tightened since the message was created.
     const problem = callbackUrlProblem(url, state.message.mode);
     if (problem) return stop({ outcome: "abandoned", error: `status_callback refused: ${problem}` });
-    const signing = await this.secrets(state.message.accountId);
+    const signing = await this.secrets(state.message.accountId, state.message.id);
     if (!signing) return stop({ outcome: "abandoned", error: "the account no longer exists" });
 
     const started = Date.now();

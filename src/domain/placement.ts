@@ -114,3 +114,10 @@ export function withShard(placement: Placement, shard: number): Placement {
     read: placement.read.includes(shard) ? placement.read : [...placement.read, shard],
   };
 }
+
+/** Every shard the account's messages were created on: where its signing secrets are copied (src/delivery/signing-secrets.ts). */
+export function shardsBornOn(placement: Placement): number[] {
+  const moved = Object.keys(placement.moved ?? {}).map(Number);
+  const moving = placement.moving ? [placement.moving.from, placement.moving.to] : [];
+  return [...new Set([...placement.write, ...placement.read, ...moved, ...moving])].sort((a, b) => a - b);
+}
