@@ -12,13 +12,14 @@ afterEach(() => vi.restoreAllMocks());
 describe("unexpected failures", () => {
   it.each([
     ["listing", "GET", "/v1/messages"],
-    ["retrieving", "GET", "/v1/messages/msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f"],
+    ["retrieving", "GET", "/v1/messages/msg_019ec8f3a1b27c3d8e9f0a1b2c3d0001"],
     ["creating", "POST", "/v1/messages"],
   ])("answer 500 api_error with no internals when %s fails", async (_case, method, path) => {
     const account = await createAccount();
     const { failing } = failMessageQueries();
     const res = await api(path, { key: account.key, method, ...(method === "POST" ? { json: smsBody() } : {}) });
-    expect(failing).toHaveBeenCalled();
+    // The failure is D1's: a message database refused a query.
+    expect(failing.some((prepare) => prepare.mock.calls.length > 0)).toBe(true);
     const requestId = res.headers.get("X-Request-Id");
     expect(requestId).toMatch(/^req_/);
     const text = await res.clone().text();
