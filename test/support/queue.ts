@@ -4,6 +4,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { insertMessage } from "../../src/db/messages.ts";
+import { shardDatabase } from "../../src/db/shards.ts";
 import type { DeliveryJob } from "../../src/delivery/job.ts";
 import { newMessageId, unixSeconds } from "../../src/domain/ids.ts";
 import worker from "../../src/index.ts";
@@ -19,11 +20,15 @@ export function idCreatedAt(account: TestAccount, ms: number): string {
   return `msg_${ms.toString(16).padStart(12, "0")}${random}${shard.toString(16).padStart(4, "0")}`;
 }
 
-/** Stores a message as the API would, without queueing it: for tests that drive the consumer themselves. */
-export async function storeMessage(account: TestAccount, overrides: Partial<NewMessageRow> = {}): Promise<string> {
+/**
+ * Stores a message as the API would, without queueing it: for tests that drive
+ * the consumer themselves. On the shard its id names, or on `onShard` (a row
+ * an account's move has carried off the shard it was created on).
+ */
+export async function storeMessage(account: TestAccount, overrides: Partial<NewMessageRow> = {}, onShard?: number): Promise<string> {
   const id = overrides.id ?? newMessageId(account.placement.home);
   const content = { text: "Your code is 849201" };
-  await insertMessage(messageDb(id), {
+  await insertMessage(onShard === undefined ? messageDb(id) : shardDatabase(env, onShard), {
     id,
     accountId: account.id,
     mode: account.mode,
@@ -39,11 +44,11 @@ export async function storeMessage(account: TestAccount, overrides: Partial<NewM
   return id;
 }
 
-/** Runs the queue consumer on one batch of these message ids, as delivery `attempts`. */
-export async function runConsumer(messageIds: string[], attempts = 1, queue = "omniflow-messages") {
-  const batch = createMessageBatch<DeliveryJob>(
+/** Runs the Worker's queue handler on one batch of these bodies of `queue`, delivered for the `attempts`th time; its result and the retries' delays. */
+export async function runQueueBatch<Body>(queue: string, bodies: Body[], attempts = 1) {
+  const batch = createMessageBatch<Body>(
     queue,
-    messageIds.map((messageId) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body: { messageId } })),
+    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body })),
   );
   // getQueueResult() does not report retry options, so record the delays here.
   const retryDelays: (number | undefined)[] = [];
@@ -55,6 +60,15 @@ export async function runConsumer(messageIds: string[], attempts = 1, queue = "o
     };
   }
   const ctx = createExecutionContext();
-  await (worker as ExportedHandler<Env, DeliveryJob>).queue!(batch, env, ctx);
-  return { ...(await getQueueResult(batch, ctx)), retryDelays };
+  await (worker as ExportedHandler<Env, Body>).queue!(batch, env, ctx);
+  return { ...(await getQueueResult(batch, ctx)), retryDelays, batch };
+}
+
+/** Runs the queue consumer on one batch of these message ids, as delivery `attempts`. */
+export function runConsumer(messageIds: string[], attempts = 1, queue = "omniflow-messages") {
+  return runQueueBatch<DeliveryJob>(
+    queue,
+    messageIds.map((messageId) => ({ messageId })),
+    attempts,
+  );
 }

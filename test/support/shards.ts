@@ -4,7 +4,6 @@ import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
 import { accounts } from "../../src/db/control-schema.ts";
 import { messages } from "../../src/db/message-schema.ts";
-import { insertMessage } from "../../src/db/messages.ts";
 import { findMove, insertMove, type ShardMove } from "../../src/db/shard-moves.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { newMessageId, shardOfMessageId, unixSeconds } from "../../src/domain/ids.ts";
@@ -12,26 +11,14 @@ import { type Placement, placementOf, shardsWriting } from "../../src/domain/pla
 import { advanceMove } from "../../src/services/shard-move.ts";
 import type { TestAccount } from "./accounts.ts";
 import { db } from "./db.ts";
+import { storeMessage } from "./queue.ts";
 
 /** Stores `howMany` messages of the account created on `shard` (no Queue job: nothing changes them behind the test's back); ids oldest first. */
 export async function storeOnShard(account: TestAccount, shard: number, howMany: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < howMany; i++) {
-    const id = newMessageId(shard);
     const content = { text: `message ${i}` };
-    await insertMessage(shardDatabase(env, shard), {
-      id,
-      accountId: account.id,
-      mode: account.mode,
-      channel: "sms",
-      to: "+14155550123",
-      from: "+14155550100",
-      content,
-      rendered: { channel: "sms", text: content.text },
-      status: "sent",
-      createdAt: unixSeconds(),
-    });
-    ids.push(id);
+    ids.push(await storeMessage(account, { id: newMessageId(shard), content, rendered: { channel: "sms", text: content.text }, status: "sent" }));
   }
   return ids;
 }
