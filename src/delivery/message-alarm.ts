@@ -37,7 +37,8 @@ export class MessageAlarm {
     // Timers and reports are removed as they are handled and every handler is
     // idempotent, so an alarm that fires twice changes nothing the second
     // time. Failures are scheduled again by the handlers themselves.
-    for (const timer of this.store.dueTimers(Date.now())) {
+    const due = this.store.dueTimers(Date.now());
+    for (const timer of due) {
       this.store.deleteTimer(timer.id);
       try {
         // "redact": a row redaction stored before redactions were projected; the projection carries it now.
@@ -60,6 +61,9 @@ export class MessageAlarm {
     } else if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) {
       // An inline attempt that died with the object.
       await this.outbox.sendNext();
+    } else if (state && due.length === 0) {
+      // Nothing was due: the safety ring of a projection whose send may have died with the object (PROJECTION_SAFETY_MS).
+      await this.projection.write();
     }
     const now = this.store.state();
     if (now && waitsForHandOff(now) && isExpired(now.message.expiresAt, Date.now())) {

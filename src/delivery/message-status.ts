@@ -48,7 +48,7 @@ export function messageStatusStub(env: Env, messageId: string) {
 export class MessageStatus extends DurableObject<Env> {
   private readonly store = new MessageStore(this.ctx.storage.sql);
   private readonly outbox = new WebhookOutbox(this.store, this.env);
-  private readonly projection = new StatusProjection(this.store, this.env);
+  private readonly projection = new StatusProjection(this.store, this.ctx.storage, this.env);
   private readonly redaction = new Redaction(this.store, this.projection);
   private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
   private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, {
@@ -71,7 +71,10 @@ export class MessageStatus extends DurableObject<Env> {
     // Each step is handed off once; a scheduled message waits for its alarm.
     if (isTerminal(state.status) || state.status === "scheduled" || state.providerMessageId !== null) {
       // A job for a message under way (the reconciler's, for a row still queued): a row a lost projection left behind catches up.
-      if (state.status !== "scheduled" && this.store.state()) await this.projection.write();
+      if (state.status !== "scheduled" && this.store.state()) {
+        await this.projection.write();
+        await this.changes.armAlarm(); // the send's safety ring, replaced by what is really due
+      }
       return { action: "ack", reason: "already_handed_off" };
     }
     const now = Date.now();

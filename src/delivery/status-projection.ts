@@ -11,6 +11,15 @@ import { type DeliveryState, type MessageStore, publicAttempts } from "./message
 /** A failed send is tried again this much later, by the object's "project" timer. */
 export const PROJECTION_RETRY_MS = 5_000;
 
+/**
+ * Before each send the object's alarm is set this far ahead, unless it rings
+ * sooner anyway: the state is stored before the send goes out, and if the
+ * object dies between the two, that alarm sends the projection again
+ * (MessageAlarm.run re-sends on a ring that finds nothing else due). After a
+ * send that went out, the caller sets the alarm for what is really due.
+ */
+export const PROJECTION_SAFETY_MS = 10_000;
+
 /** The projection of a state: everything the row shows that the object changes. */
 function projectionOf(state: DeliveryState, seq: number): Projection {
   const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
@@ -26,6 +35,7 @@ export class StatusProjection {
 
   constructor(
     private readonly store: MessageStore,
+    private readonly storage: DurableObjectStorage,
     private readonly env: Env,
   ) {}
 
@@ -43,6 +53,9 @@ export class StatusProjection {
   write(): Promise<void> {
     this.queue = this.queue.then(async () => {
       const state = this.store.state()!;
+      const safety = Date.now() + PROJECTION_SAFETY_MS;
+      const alarm = await this.storage.getAlarm();
+      if (alarm === null || alarm > safety) await this.storage.setAlarm(safety);
       try {
         await this.env.PROJECTIONS_QUEUE.send(projectionOf(state, this.nextSeq()), { contentType: "json" });
       } catch (error) {
