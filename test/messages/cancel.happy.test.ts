@@ -73,9 +73,11 @@ describe("scheduled messages", () => {
     expect(await again.json()).toEqual(canceled);
     expect(receiver.requests).toHaveLength(1);
 
-    // No alarm is left to send it.
+    // No alarm sends it: the one left re-sends its final status to the row (FINAL_REPROJECTION_MS), and then none is left.
     const stub = messageStatusStub(env, id);
-    expect(await afterSeconds(stub, 3601)).toBe(false);
+    await afterSeconds(stub, 3601);
+    expect(await afterSeconds(stub, 3602)).toBe(false);
     expect(await handOffs(stub)).toEqual([]);
+    await shownMessage(account, id).toEqual(canceled);
   });
 });
