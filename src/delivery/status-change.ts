@@ -10,12 +10,11 @@
 import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutcome, stepTarget, webhookType } from "../domain/failover.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
-import { isFinal } from "../domain/retention.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { type DeliveryState, type JsonObject, type MessageStore, type NewEvent, publicAttempts } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
-import { FINAL_REPROJECTION_MS, type StatusProjection } from "./status-projection.ts";
+import type { StatusProjection } from "./status-projection.ts";
 import { SUPPRESSION_LIST, suppressFromOutcome } from "./suppression-feed.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
 
@@ -147,9 +146,6 @@ export class StatusChanges {
     if (webhook) await this.storage.setAlarm(now + INLINE_SAFETY_MS);
     // The projection carries the redaction: a final status reaches D1 already without content.
     if (redacted) this.redaction.finish();
-    // A final status is sent to the row once more a little later: the row must not stay behind a final message if
-    // that projection was lost on its way (a Queue that dropped it; the local one keeps its messages in memory only).
-    if (overall && isFinal(overall) && !this.store.hasTimer("project")) this.store.addTimer("project", now + FINAL_REPROJECTION_MS);
     await this.projection.write();
     // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient; a step skipped
     // because it was suppressed at create (its recipient_suppressed is ours, not a provider's) suppresses nothing.

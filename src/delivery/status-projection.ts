@@ -18,10 +18,7 @@ export const PROJECTION_RETRY_MS = 5_000;
  * (MessageAlarm.run re-sends on a ring that finds nothing else due). After a
  * send that went out, the caller sets the alarm for what is really due.
  */
-const PROJECTION_SAFETY_MS = 10_000;
-
-/** A final status's projection is sent once more this long after it was (see StatusChanges.commit). */
-export const FINAL_REPROJECTION_MS = 10_000;
+export const PROJECTION_SAFETY_MS = 10_000;
 
 /** The projection of a state: everything the row shows that the object changes. */
 function projectionOf(state: DeliveryState, seq: number): Projection {
