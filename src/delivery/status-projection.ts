@@ -18,7 +18,7 @@ export const PROJECTION_RETRY_MS = 5_000;
  * (MessageAlarm.run re-sends on a ring that finds nothing else due). After a
  * send that went out, the caller sets the alarm for what is really due.
  */
-export const PROJECTION_SAFETY_MS = 10_000;
+const PROJECTION_SAFETY_MS = 10_000;
 
 /** The projection of a state: everything the row shows that the object changes. */
 function projectionOf(state: DeliveryState, seq: number): Projection {
