@@ -33,6 +33,11 @@ export function messageShards(env: Env): number[] {
   return shards;
 }
 
+/** The drizzle client of every bound shard, in shard order: what the maintenance runs on each database in turn. */
+export function messageDatabases(env: Env): Database[] {
+  return messageShards(env).map((shard) => shardDatabase(env, shard));
+}
+
 /** The D1 binding of a shard. */
 export function shardBinding(env: Env, shard: number): D1Database {
   const binding = (env as unknown as Record<string, D1Database | undefined>)[`MESSAGES_DB_${shard}`];

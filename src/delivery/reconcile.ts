@@ -13,7 +13,7 @@
 // already sent or canceled it ignores that.
 import type { Database } from "../db/client.ts";
 import { markRequeued, overdueScheduledMessages, stuckQueuedMessageIds } from "../db/messages.ts";
-import { messageShards, shardDatabase } from "../db/shards.ts";
+import { messageDatabases } from "../db/shards.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { logger } from "../log.ts";
 import { deliveryJob } from "./job.ts";
@@ -29,7 +29,7 @@ export const RECONCILE = {
 /** Each message database in turn, the ids its run handled, together. */
 async function onEveryShard(env: Env, run: (db: Database) => Promise<string[]>): Promise<string[]> {
   const ids: string[] = [];
-  for (const shard of messageShards(env)) ids.push(...(await run(shardDatabase(env, shard))));
+  for (const db of messageDatabases(env)) ids.push(...(await run(db)));
   return ids;
 }
 

@@ -3,7 +3,7 @@ import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from "../auth/console-token
 import { database } from "../db/client.ts";
 import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
-import { messageShards, shardDatabase } from "../db/shards.ts";
+import { messageDatabases } from "../db/shards.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { deleteExpiredMessages } from "./retention.ts";
@@ -18,8 +18,7 @@ const PRUNE_CHUNKS_PER_RUN = 20;
 /** Expired Idempotency-Key records, pruned on each message database (where the keys live); how many. */
 export async function pruneIdempotencyKeys(env: Env, nowMs: number): Promise<number> {
   let pruned = 0;
-  for (const shard of messageShards(env)) {
-    const db = shardDatabase(env, shard);
+  for (const db of messageDatabases(env)) {
     for (let chunk = 0; chunk < PRUNE_CHUNKS_PER_RUN; chunk++) {
       const deleted = await pruneExpiredIdempotencyKeys(db, unixSeconds(nowMs), PRUNE_CHUNK);
       pruned += deleted;

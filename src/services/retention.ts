@@ -2,7 +2,7 @@
 // maintenance run's deletion of messages past their account's retention_days.
 import { type Database, database } from "../db/client.ts";
 import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
-import { messageDatabase, messageShards, shardDatabase } from "../db/shards.ts";
+import { messageDatabase, messageDatabases } from "../db/shards.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { redactedMessage } from "../delivery/redaction.ts";
 import type { Account } from "../domain/account.ts";
@@ -56,7 +56,7 @@ const DELETE_CHUNKS_PER_RUN = 10;
 export async function deleteExpiredMessages(env: Env, nowMs: number, chunk = DELETE_CHUNK, chunks = DELETE_CHUNKS_PER_RUN): Promise<number> {
   const overrides = await retentionOverrides(database(env.CONTROL_DB));
   let deleted = 0;
-  for (const shard of messageShards(env)) deleted += await deleteExpiredOn(env, shardDatabase(env, shard), overrides, nowMs, chunk, chunks);
+  for (const db of messageDatabases(env)) deleted += await deleteExpiredOn(env, db, overrides, nowMs, chunk, chunks);
   return deleted;
 }
 

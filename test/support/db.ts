@@ -7,7 +7,7 @@ import { expect, vi } from "vitest";
 import { type Database, database } from "../../src/db/client.ts";
 import type { apiKeys, senders, templates } from "../../src/db/control-schema.ts";
 import { messages } from "../../src/db/message-schema.ts";
-import { messageShards, shardBinding, shardDatabase } from "../../src/db/shards.ts";
+import { messageDatabases, messageShards, shardBinding, shardDatabase } from "../../src/db/shards.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
 import type { Placement } from "../../src/domain/placement.ts";
 
@@ -31,7 +31,7 @@ export async function rowCount(table: typeof templates | typeof senders | typeof
 
 /** Runs a read on every message database; the rows of all, together. */
 export async function onEveryShard<T>(read: (shardDb: Database) => Promise<T[]>): Promise<T[]> {
-  return (await Promise.all(messageShards(env).map((shard) => read(shardDatabase(env, shard))))).flat();
+  return (await Promise.all(messageDatabases(env).map(read))).flat();
 }
 
 /** The account's message rows, from every shard. */
@@ -39,12 +39,8 @@ export const accountMessageRows = (accountId: string) => onEveryShard((shardDb) 
 
 /** How many messages the account has, over every shard. */
 export async function messageCount(accountId: string): Promise<number> {
-  const counts = await Promise.all(
-    messageShards(env).map(
-      async (shard) => (await shardDatabase(env, shard).select({ n: count() }).from(messages).where(eq(messages.accountId, accountId)))[0]!.n,
-    ),
-  );
-  return counts.reduce((sum, n) => sum + n, 0);
+  const counts = await onEveryShard((shardDb) => shardDb.select({ n: count() }).from(messages).where(eq(messages.accountId, accountId)));
+  return counts.reduce((sum, { n }) => sum + n, 0);
 }
 
 export async function storedMessage(id: string) {
