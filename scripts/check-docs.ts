@@ -1,6 +1,7 @@
 // npm run docs:check (part of npm run check): every relative link in the README and docs/ must name a file of the
 // repository, and a link with a #fragment a heading of that file, as GitHub renders it; the prose names no issue
-// number (a newcomer cannot read the tracker). Fails with one line per broken link.
+// number (a newcomer cannot read the tracker); test/README.md names every folder of test/, every support module and
+// every fixture. Fails with one line per problem.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -68,6 +69,21 @@ function problemsIn(file: string): string[] {
   return problems;
 }
 
-const problems = FILES.flatMap(problemsIn);
+/** Each folder of test/, module of test/support/ and *.fixture.ts that test/README.md does not name in backticks. */
+function unnamedInTestReadme(): string[] {
+  const readme = readFileSync(path.join(ROOT, "test/README.md"), "utf8");
+  const named = new Set([...readme.matchAll(/`([^`]+)`/g)].map((match) => match[1]!.replace(/^test\//, "").replace(/\/$/, "")));
+  const test = path.join(ROOT, "test");
+  const folders = readdirSync(test).filter((name) => statSync(path.join(test, name)).isDirectory());
+  const support = readdirSync(path.join(test, "support")).filter((name) => name.endsWith(".ts"));
+  const fixtures = folders.flatMap((folder) =>
+    readdirSync(path.join(test, folder))
+      .filter((name) => name.endsWith(".fixture.ts"))
+      .map((name) => `${folder}/${name}`),
+  );
+  return [...folders, ...support, ...fixtures].filter((name) => !named.has(name)).map((name) => `test/README.md: does not name \`${name}\``);
+}
+
+const problems = [...FILES.flatMap(problemsIn), ...unnamedInTestReadme()];
 for (const problem of problems) console.error(problem);
 if (problems.length > 0) process.exit(1);
