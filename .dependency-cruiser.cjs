@@ -1,5 +1,6 @@
-// Import rules for src/ (issue 12): no cycles, type-only imports included, and one-way layers:
+// Import rules: no cycles, type-only imports included; one-way layers in src/:
 //   routes -> http, services -> delivery, providers, db -> domain
+// and scripts/ grouped by who runs it (operator/, development/, the shared lib/), bench/ sharing only scripts/lib/.
 // Run by `npm run deps:check` (and so by `npm test`).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -80,6 +81,34 @@ module.exports = {
       comment: "The Console calls the services, db and domain as the routes do; it never imports the API's HTTP layer or a route.",
       from: { path: "^src/console/" },
       to: { path: "^src/(http|routes)/" },
+    },
+    {
+      name: "scripts-not-bench",
+      severity: "error",
+      comment: "scripts/ (operator commands, development commands, their shared library) never imports bench/.",
+      from: { path: "^scripts/" },
+      to: { path: "^bench/" },
+    },
+    {
+      name: "bench-only-scripts-lib",
+      severity: "error",
+      comment: "bench/ shares only scripts/lib/ (D1 through wrangler, accounts, migrations, a local Worker); never an operator or development command.",
+      from: { path: "^bench/" },
+      to: { path: "^scripts/", pathNot: "^scripts/lib/" },
+    },
+    {
+      name: "scripts-lib-imports-no-command",
+      severity: "error",
+      comment: "scripts/lib/ is the library the commands share: it imports no operator or development command.",
+      from: { path: "^scripts/lib/" },
+      to: { path: "^scripts/(operator|development)/" },
+    },
+    {
+      name: "operator-and-development-apart",
+      severity: "error",
+      comment: "Operator commands (scripts/operator/) and development commands (scripts/development/) share code only through scripts/lib/.",
+      from: { path: "^scripts/(operator|development)/" },
+      to: { path: "^scripts/(operator|development)/", pathNot: "^scripts/$1/" },
     },
   ],
   options: {

@@ -1,8 +1,8 @@
 // The bench's accounts: test-mode, made as `npm run keys -- create` makes
 // them, with no effective rate limit, and placed on the message databases a
 // figure needs.
-import { createKey } from "../scripts/accounts.ts";
-import { executeSql, quote } from "../scripts/d1.ts";
+import { createKey } from "../scripts/lib/accounts.ts";
+import { executeSql, quote } from "../scripts/lib/d1.ts";
 import type { Placement } from "../src/domain/placement.ts";
 import type { LocalWorker } from "./local-worker.ts";
 

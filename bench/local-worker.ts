@@ -5,9 +5,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { unstable_readConfig } from "wrangler";
-import type { D1Target } from "../scripts/d1.ts";
-import { signalGroup, untilServing } from "../scripts/local-api.ts";
-import { applyMigrations } from "../scripts/migrations.ts";
+import { applyMigrations } from "../scripts/lib/apply-migrations.ts";
+import type { D1Target } from "../scripts/lib/d1.ts";
+import { signalGroup, untilServing } from "../scripts/lib/local-api.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 60_000;

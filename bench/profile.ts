@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "undici";
-import { createKey, setLimits } from "../scripts/accounts.ts";
+import { createKey, setLimits } from "../scripts/lib/accounts.ts";
 import { type LoadResult, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
 import { SMS } from "./pipeline.ts";

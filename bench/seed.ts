@@ -2,7 +2,7 @@
 // local message databases with one SQL statement per account and shard
 // (seed-sql.ts): SQLite generates the rows itself, so 200,000 of them take
 // seconds, and no API that production could expose is involved.
-import { type D1Target, executeSql } from "../scripts/d1.ts";
+import { type D1Target, executeSql } from "../scripts/lib/d1.ts";
 import { type Seeding, seedMessagesSql } from "./seed-sql.ts";
 
 /** Inserts the account's delivered SMS messages, each into the message database (MESSAGES_DB_N) its id names. */

@@ -6,7 +6,7 @@
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalConsole, startLocalConsole } from "../../scripts/local-console.ts";
+import { type LocalConsole, startLocalConsole } from "../../scripts/development/local-console.ts";
 
 let worker: LocalConsole;
 let browser: Browser;

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { changedNumberTypes } from "../../scripts/number-types.ts";
+import { changedNumberTypes } from "../../scripts/operator/number-types.ts";
 import { accounts } from "../../src/db/control-schema.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";

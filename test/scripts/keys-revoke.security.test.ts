@@ -5,7 +5,7 @@
 // The script reads the candidate rows and lets keyToRevoke choose; this tests
 // the choice (scripts run under Node against wrangler's D1, outside workerd).
 import { describe, expect, it } from "vitest";
-import { keyToRevoke, type StoredKey } from "../../scripts/key-revocation.ts";
+import { keyToRevoke, type StoredKey } from "../../scripts/lib/key-revocation.ts";
 
 const PREFIX = "sk_live_v2_1a2b3c4d";
 const acme: StoredKey = { id: `key_${"a".repeat(32)}`, prefix: PREFIX, account: "acme", revoked_at: null };

@@ -1,7 +1,7 @@
 // `npm run keys -- number-types`: what the operator's --allow and --block make
 // of an account's allowed number types (the script writes the result to D1).
 import { describe, expect, it } from "vitest";
-import { changedNumberTypes } from "../../scripts/number-types.ts";
+import { changedNumberTypes } from "../../scripts/operator/number-types.ts";
 
 describe("changedNumberTypes", () => {
   it("adds allowed types and removes blocked ones, in a stable order", () => {

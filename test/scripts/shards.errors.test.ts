@@ -1,7 +1,7 @@
 // `npm run shards` with arguments that ask for nothing it can do: each refused
 // with the reason (the script prints it with the usage and exits 2).
 import { describe, expect, it } from "vitest";
-import { shardsCommand } from "../../scripts/shard-commands.ts";
+import { shardsCommand } from "../../scripts/operator/shard-commands.ts";
 
 const command =
   (positionals: string[], values: Record<string, string> = {}) =>

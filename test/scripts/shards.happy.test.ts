@@ -1,7 +1,7 @@
 // `npm run shards`: the commands its arguments ask for (the script then runs
 // them against D1 through wrangler).
 import { describe, expect, it } from "vitest";
-import { shardsCommand } from "../../scripts/shard-commands.ts";
+import { shardsCommand } from "../../scripts/operator/shard-commands.ts";
 
 describe("shardsCommand", () => {
   it("reads each command with its options", () => {

@@ -3,7 +3,7 @@
 // test's control database in one batch (a transaction) with the sizes it sees.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newAccountStatement } from "../../scripts/account-creation.ts";
+import { newAccountStatement } from "../../scripts/lib/account-creation.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 
 /** Creates an account while shard 0 holds `sizes[0]` bytes and shard 1 `sizes[1]` (and `closed` take none); its placement, or null when none was made. */

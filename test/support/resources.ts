@@ -2,8 +2,8 @@
 // operator binds them), for tests about what uses them.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { bindingChecks, bindingInput, bindingRefusal, bindingStatements } from "../../scripts/sender-binding.ts";
-import type { Statement } from "../../scripts/statement.ts";
+import type { Statement } from "../../scripts/lib/statement.ts";
+import { bindingChecks, bindingInput, bindingRefusal, bindingStatements } from "../../scripts/operator/sender-binding.ts";
 import { newId, unixSeconds } from "../../src/domain/ids.ts";
 import type { TestAccount } from "./accounts.ts";
 import { api } from "./api.ts";
@@ -52,7 +52,7 @@ export interface LiveSenderOptions {
 
 /**
  * Binds a live sender to the account with the operator's own statements
- * (`npm run keys -- senders add`, scripts/sender-binding.ts): usable at once.
+ * (`npm run keys -- senders add`, scripts/operator/sender-binding.ts): usable at once.
  * Without an address (or WhatsApp phone_number_id) a fresh one is made up.
  */
 export async function bindSender(account: TestAccount, channel: "sms" | "whatsapp" | "email", options: LiveSenderOptions = {}): Promise<SenderObject> {

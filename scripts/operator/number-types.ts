@@ -3,8 +3,8 @@
 // (+881, +882, +883). Accounts cannot change these themselves: a leaked key
 // must not be able to open the ranges SMS pumping pays out on. The account's
 // gate reloads the account within 10 s (README, "The account's gate").
-import { BLOCKABLE_NUMBER_TYPES, type BlockableNumberType, numberTypeSettings } from "../src/domain/geo.ts";
-import { type D1Target, executeSql, quote } from "./d1.ts";
+import { BLOCKABLE_NUMBER_TYPES, type BlockableNumberType, numberTypeSettings } from "../../src/domain/geo.ts";
+import { type D1Target, executeSql, quote } from "../lib/d1.ts";
 
 function numberTypes(option: string, list: string | undefined): BlockableNumberType[] {
   const types = (list ?? "").split(",").filter((type) => type !== "");

@@ -2,7 +2,7 @@
 //
 // Does a crash strand or duplicate a message? Starts the Worker with `wrangler
 // dev` on loopback with its own state in a temporary directory, its crons run
-// every minute as in production (scripts/local-cron.ts), and creates N test-mode
+// every minute as in production (scripts/development/local-cron.ts), and creates N test-mode
 // messages at concurrency C, each with its own Idempotency-Key; a client
 // retries on the same key after a connection error, a 409, a 429 or a 5xx.
 // The server's whole process group is killed with SIGKILL twice: once a third
@@ -18,10 +18,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
-import { createKey, setLimits } from "./accounts.ts";
-import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
+import { createKey, setLimits } from "../lib/accounts.ts";
+import { applyMigrations } from "../lib/apply-migrations.ts";
+import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "../lib/local-api.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
-import { applyMigrations } from "./migrations.ts";
 
 const { values: options } = parseArgs({
   options: {

@@ -2,8 +2,8 @@
 // (README, "Moving an account"). A move is only recorded here: the Worker's
 // every-minute maintenance carries it out (src/services/shard-move.ts), so it
 // runs in bounded, resumable steps next to the traffic, locally as deployed.
-import { addProblem, moveProblem, type Placement, placementOf, withShard } from "../src/domain/placement.ts";
-import { type D1Target, executeSql, quote } from "./d1.ts";
+import { addProblem, moveProblem, type Placement, placementOf, withShard } from "../../src/domain/placement.ts";
+import { type D1Target, executeSql, quote } from "../lib/d1.ts";
 
 export const USAGE = `usage:
   npm run shards -- list [--remote]
@@ -27,7 +27,7 @@ function shardNumber(name: string, value: string | undefined): number {
   return Number(value);
 }
 
-/** The options as node:util parseArgs reads them (in scripts/shards.ts: workerd, where the tests run, has no parseArgs). */
+/** The options as node:util parseArgs reads them (in scripts/operator/shards.ts: workerd, where the tests run, has no parseArgs). */
 export interface ShardsArguments {
   values: { account?: string; to?: string; from?: string; shard?: string; remote?: boolean };
   positionals: string[];

@@ -3,8 +3,8 @@
 // statement that creates it. With ? parameters, so that the command runs it
 // through wrangler and the tests run the very same one on their D1.
 import { drizzle } from "drizzle-orm/d1";
-import { leastFilledShardQuery } from "../src/db/shard-map.ts";
-import type { Mode } from "../src/domain/account.ts";
+import { leastFilledShardQuery } from "../../src/db/shard-map.ts";
+import type { Mode } from "../../src/domain/account.ts";
 import type { Statement } from "./statement.ts";
 
 export interface NewAccount {

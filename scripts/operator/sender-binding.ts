@@ -1,9 +1,9 @@
 // The operator's binding of a live sender to an account (`npm run keys --
 // senders add`): the statements, with ? parameters, so that the command runs
 // them through wrangler and the tests run the very same ones on their D1.
-import { createSenderSchema, senderModeProblem } from "../src/domain/sender.ts";
-import { BOUND_SENDER_STATUSES } from "../src/domain/sender-verification.ts";
-import type { Statement } from "./statement.ts";
+import { createSenderSchema, senderModeProblem } from "../../src/domain/sender.ts";
+import { BOUND_SENDER_STATUSES } from "../../src/domain/sender-verification.ts";
+import type { Statement } from "../lib/statement.ts";
 
 export interface BindingRequest {
   account: string;

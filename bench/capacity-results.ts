@@ -3,8 +3,8 @@
 // which `npm run capacity -- --record` writes from a full run.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { OperationCost } from "../bench/life-cost.ts";
-import type { Results } from "../bench/report.ts";
+import type { OperationCost } from "./life-cost.ts";
+import type { Results } from "./report.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const RECORDED = path.join(ROOT, "bench/recorded-results.json");

@@ -6,7 +6,7 @@
 // npm run keys -- senders add|list|remove ...
 // npm run keys -- console-link --account NAME [--email E] [--url ORIGIN] [--remote]
 import { parseArgs } from "node:util";
-import { consoleLink, createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
+import { consoleLink, createKey, listKeys, revokeKey, setLimits } from "../lib/accounts.ts";
 import { setNumberTypes } from "./number-types.ts";
 import { addSender, listSenders, removeSender } from "./senders.ts";
 

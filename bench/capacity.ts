@@ -8,10 +8,10 @@
 //   npm run capacity -- --rate 10000 --retention-days 30
 //   npm run capacity -- --record    # after npm run bench: keep its figures in bench/recorded-results.json
 import { parseArgs } from "node:util";
-import type { DatabaseCost, OperationCost } from "../bench/life-cost.ts";
 import { PUBLISHED } from "./capacity-published.ts";
 import { benchResults, record, type Used } from "./capacity-results.ts";
 import { measureSchema, SAMPLE_ROWS } from "./capacity-schema.ts";
+import type { DatabaseCost, OperationCost } from "./life-cost.ts";
 
 const { values: options } = parseArgs({
   options: {

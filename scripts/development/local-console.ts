@@ -5,12 +5,12 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { consoleLink, createKey } from "./accounts.ts";
-import type { D1Target } from "./d1.ts";
-import { signalGroup, untilServing } from "./local-api.ts";
-import { applyMigrations } from "./migrations.ts";
+import { consoleLink, createKey } from "../lib/accounts.ts";
+import { applyMigrations } from "../lib/apply-migrations.ts";
+import type { D1Target } from "../lib/d1.ts";
+import { signalGroup, untilServing } from "../lib/local-api.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+const ROOT = path.resolve(import.meta.dirname, "../..");
 const READY_TIMEOUT_MS = 90_000;
 
 export interface LocalConsole {

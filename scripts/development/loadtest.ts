@@ -16,9 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
-import { createKey, setLimits } from "./accounts.ts";
-import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "./local-api.ts";
-import { applyMigrations } from "./migrations.ts";
+import { createKey, setLimits } from "../lib/accounts.ts";
+import { applyMigrations } from "../lib/apply-migrations.ts";
+import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "../lib/local-api.ts";
 
 const { values: options } = parseArgs({
   options: {

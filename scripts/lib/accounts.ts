@@ -1,11 +1,11 @@
 // Account and key management shared by `npm run keys` and `npm run dev`.
-import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../src/auth/api-key.ts";
-import { generateConsoleToken, hashConsoleToken, LINK_TTL_SECONDS } from "../src/auth/console-token.ts";
-import { senders } from "../src/db/control-schema.ts";
-import type { Mode } from "../src/domain/account.ts";
-import { newId, unixSeconds } from "../src/domain/ids.ts";
-import { accountLimits } from "../src/domain/limits.ts";
-import { sandboxSenders } from "../src/domain/sandbox.ts";
+import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../../src/auth/api-key.ts";
+import { generateConsoleToken, hashConsoleToken, LINK_TTL_SECONDS } from "../../src/auth/console-token.ts";
+import { senders } from "../../src/db/control-schema.ts";
+import type { Mode } from "../../src/domain/account.ts";
+import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import { accountLimits } from "../../src/domain/limits.ts";
+import { sandboxSenders } from "../../src/domain/sandbox.ts";
 import { newAccountStatement } from "./account-creation.ts";
 import { type D1Target, executeSql, inline, insertOrIgnore, quote } from "./d1.ts";
 import { KEY_ID, KEY_PREFIX, keyToRevoke, type StoredKey } from "./key-revocation.ts";

@@ -1,6 +1,6 @@
 // `npm run db:migrate` and the scripts that start a local Worker: every D1
 // database of a wrangler config migrated, and its message databases in the
-// shard map. Apart from scripts/d1.ts because it loads wrangler's config
+// shard map. Apart from scripts/lib/d1.ts because it loads wrangler's config
 // reader, which the light scripts (and the tests that import them) need not.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -11,7 +11,7 @@ const SHARD_BINDING = /^MESSAGES_DB_(\d+)$/;
 
 /** Every D1 binding of the target's wrangler config, in its order. */
 function d1Bindings(target: D1Target): string[] {
-  const config = unstable_readConfig({ config: target.config ?? path.resolve(import.meta.dirname, "..", "wrangler.toml") });
+  const config = unstable_readConfig({ config: target.config ?? path.resolve(import.meta.dirname, "../..", "wrangler.toml") });
   return config.d1_databases.map((db: { binding: string }) => db.binding);
 }
 

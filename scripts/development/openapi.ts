@@ -5,7 +5,7 @@
 // npm run openapi:check: fails instead when openapi.json is out of date.
 import { readFileSync, writeFileSync } from "node:fs";
 import { unstable_startWorker } from "wrangler";
-import { OPENAPI_PATH } from "../src/http/openapi-paths.ts";
+import { OPENAPI_PATH } from "../../src/http/openapi-paths.ts";
 
 const FILE = "openapi.json";
 const check = process.argv.includes("--check");

@@ -1,7 +1,7 @@
 // npm run keys -- senders add|list|remove: the operator's side of the senders
 // (README, "Senders: how live addresses are proven").
-import { newId, unixSeconds } from "../src/domain/ids.ts";
-import { type D1Target, executeSql, inline, quote } from "./d1.ts";
+import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import { type D1Target, executeSql, inline, quote } from "../lib/d1.ts";
 import { type BindingRequest, bindingChecks, bindingInput, bindingRefusal, bindingStatements } from "./sender-binding.ts";
 
 /** Binds a live sender to the account (or approves its pending claim); returns the sender row. */

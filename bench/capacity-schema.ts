@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { seedMessagesSql } from "../bench/seed-sql.ts";
+import { seedMessagesSql } from "./seed-sql.ts";
 
 const MIGRATIONS = path.resolve(import.meta.dirname, "..", "migrations/messages");
 export const SAMPLE_ROWS = 20_000;

@@ -8,7 +8,7 @@ import chromium from "@sparticuz/chromium";
 import puppeteer from "puppeteer-core";
 import { startLocalConsole } from "./local-console.ts";
 
-const DOCS = path.resolve(import.meta.dirname, "../docs");
+const DOCS = path.resolve(import.meta.dirname, "../../docs");
 
 const MESSAGES = [
   { channel: "sms", to: "+14155550123", content: { text: "Your code is 849201" } },

@@ -2,16 +2,16 @@
 // local test-mode account "dev" has a working key and the API reference's
 // example (template auth_otp, sender omni_verify), prints the key, then runs
 // `wrangler dev`, and the every-minute maintenance on its schedule as
-// production does (wrangler dev fires no cron: scripts/local-cron.ts). The
+// production does (wrangler dev fires no cron: scripts/development/local-cron.ts). The
 // key is kept in .wrangler/ (git-ignored) so restarts print the same one.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { senders, templates } from "../src/db/control-schema.ts";
-import { exampleSenders, exampleTemplate, sandboxSenders } from "../src/domain/sandbox.ts";
-import { type CreatedKey, consoleLink, createKey, keyIsActive } from "./accounts.ts";
-import { executeSql, insertOrIgnore, quote } from "./d1.ts";
+import { senders, templates } from "../../src/db/control-schema.ts";
+import { exampleSenders, exampleTemplate, sandboxSenders } from "../../src/domain/sandbox.ts";
+import { type CreatedKey, consoleLink, createKey, keyIsActive } from "../lib/accounts.ts";
+import { applyMigrations } from "../lib/apply-migrations.ts";
+import { executeSql, insertOrIgnore, quote } from "../lib/d1.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
-import { applyMigrations } from "./migrations.ts";
 
 const LOCAL = { remote: false };
 const SAVED_KEY = ".wrangler/omniflow-dev-key.json";

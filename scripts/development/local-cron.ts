@@ -7,7 +7,7 @@
 import path from "node:path";
 import { unstable_readConfig } from "wrangler";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+const ROOT = path.resolve(import.meta.dirname, "../..");
 const EVERY_MINUTE = "* * * * *";
 const MINUTE_MS = 60_000;
 
@@ -15,7 +15,7 @@ const MINUTE_MS = 60_000;
 function configuredCrons(): string[] {
   const crons: string[] = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") }).triggers.crons ?? [];
   const other = crons.find((cron) => cron !== EVERY_MINUTE);
-  if (other) throw new Error(`scripts/local-cron.ts runs every-minute crons only; wrangler.toml has '${other}'`);
+  if (other) throw new Error(`scripts/development/local-cron.ts runs every-minute crons only; wrangler.toml has '${other}'`);
   return crons;
 }
 
