@@ -30,7 +30,7 @@ export function record(given?: string): void {
   const { source, results } = benchResults(given);
   if (!results.cost || !results.perShard?.life) throw new Error(`${source} is a --no-delivery run: record a full npm run bench`);
   const used: Used = {
-    note: "The figures npm run capacity uses when bench/results.json is absent: the subset of the npm run bench run recorded in the README (Latest results).",
+    note: "The figures npm run capacity uses when bench/results.json is absent: the subset of the npm run bench run recorded in docs/benchmarks.md (Latest results).",
     date: results.date,
     durableAccept: { ...results.durableAccept, rounds: [] },
     pipeline: results.pipeline && { ...results.pipeline, stages: results.pipeline.stages.filter((stage) => stage.keptUp) },

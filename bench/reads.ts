@@ -1,6 +1,6 @@
 // Figure 4: retrieves and list pages over seeded messages, for an account with
 // few messages, one with many on one message database, and one with as many
-// spread over two (issue 18: its list p99 at most 1.5x the one-shard account's).
+// spread over two (target: its list p99 at most 1.5x the one-shard account's).
 import { encodeCursor } from "../src/domain/cursor.ts";
 import { benchAccount, ONE_SHARD, TWO_SHARDS } from "./accounts.ts";
 import { LOAD, type LoadResult, sideBySide } from "./load.ts";

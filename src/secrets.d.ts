@@ -1,4 +1,4 @@
-// Secrets are set with `wrangler secret put NAME` (see README, "Providers"),
+// Secrets are set with `wrangler secret put NAME` (see docs/operations.md, "Providers"),
 // so `wrangler types` cannot see them; they are declared here. Each is
 // optional: test mode needs none of them.
 interface OmniFlowSecrets {

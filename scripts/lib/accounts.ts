@@ -40,7 +40,7 @@ export async function createKey(target: D1Target, name: string, mode: Mode): Pro
     ].join(";\n"),
   );
   const row = results.at(-1)![0] as { id: string; mode: Mode; webhook_secret: string } | undefined;
-  if (!row) throw new Error('no message database is open for new accounts: open one with `npm run shards -- open N` (README, "Adding a message database")');
+  if (!row) throw new Error("no message database is open for new accounts: open one with `npm run shards -- open N` (docs/operations.md)");
   if (row.mode !== mode) throw new Error(`account '${name}' is a ${row.mode}-mode account; create a ${row.mode} key or use another account name`);
   // The key carries its account's id (a v3 key), so it is made once the account is known.
   const key = generateApiKey(mode, row.id);

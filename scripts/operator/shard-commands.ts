@@ -1,5 +1,5 @@
 // `npm run shards`: the operator's view and changes of the message databases
-// (README, "Moving an account"). A move is only recorded here: the Worker's
+// (docs/operations.md, "Moving an account"). A move is only recorded here: the Worker's
 // every-minute maintenance carries it out (src/services/shard-move.ts), so it
 // runs in bounded, resumable steps next to the traffic, locally as deployed.
 import { addProblem, moveProblem, type Placement, placementOf, withShard } from "../../src/domain/placement.ts";

@@ -12,7 +12,7 @@ const SHARD_BINDING = /^MESSAGES_DB_(\d+)$/;
 class ShardNotBound extends Error {
   override readonly name = "ShardNotBound";
   constructor(readonly shard: number) {
-    super(`Message database ${shard} is not bound: add MESSAGES_DB_${shard} to wrangler.toml (README, "Adding a message database").`);
+    super(`Message database ${shard} is not bound: add MESSAGES_DB_${shard} to wrangler.toml (docs/operations.md, "Adding a message database").`);
   }
 }
 

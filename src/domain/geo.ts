@@ -19,7 +19,7 @@ export type GeoOverrides = Record<string, GeoSetting>;
  * acknowledgement, AWS End User Messaging country rules, Braze's "High Fraud
  * Risk" tags): small networks with high termination rates, where a premium
  * share of each message's fee is paid out. A judgment from those public
- * lists, not a copy of any one of them; see the README.
+ * lists, not a copy of any one of them; see docs/api-guide.md, "Country permissions".
  */
 const HIGH_RISK_COUNTRIES: readonly string[] = [
   "AZ", // Azerbaijan

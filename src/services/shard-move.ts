@@ -1,5 +1,5 @@
 // Moving an account's messages from one message database to another
-// (`npm run shards -- move`, README "Moving an account"). The script only
+// (`npm run shards -- move`, docs/operations.md "Moving an account"). The script only
 // records the request (a shard_moves row); the every-minute maintenance
 // checks it at its start and carries it out here, one bounded step at a
 // time, each phase persisted with its cursor, and every step safe to repeat:
