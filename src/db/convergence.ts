@@ -10,12 +10,13 @@ import { convergeCursors, messages } from "./message-schema.ts";
 import { type Projection, projectionUpdate } from "./projections.ts";
 
 /**
- * `sent` (a delivery report may have come since), or final while still
- * holding the content of a `discard` message (its redaction may be lost).
- * Queued and scheduled rows have the reconciler (src/delivery/reconcile.ts).
+ * `sent` (a delivery report may have come since), `scheduled` (it may have
+ * been canceled, or queued at its time), or final while still holding the
+ * content of a `discard` message (its redaction may be lost). A queued row
+ * has the reconciler, whose job makes an object under way project again.
  */
 const unsettled = sql.raw(
-  `("status" = 'sent' OR ("content_retention" = 'discard' AND "redacted_at" IS NULL AND "status" IN (${STATUSES.filter(isFinal)
+  `("status" IN ('scheduled', 'sent') OR ("content_retention" = 'discard' AND "redacted_at" IS NULL AND "status" IN (${STATUSES.filter(isFinal)
     .map((status) => `'${status}'`)
     .join(", ")})))`,
 );

@@ -1,6 +1,6 @@
 // The convergence pass: every D1 row reaches its object's view, whatever
 // projection was lost on the way. Each minute (the maintenance cron), on each
-// message database, the rows that may lag (`sent`, or final with the content
+// message database, the rows that may lag (`sent`, `scheduled`, or final with the content
 // of a `discard` message still on them: db/convergence.ts) are compared with
 // their objects' views when they are CONVERGE.checkAges old, and a view that
 // differs is written at once, in one D1 batch with the cursors. A check age
