@@ -31,7 +31,8 @@ export interface Slice {
 /** What a row shows of its object's view, to compare with it. */
 export type RowView = Omit<Projection, "seq">;
 
-function sliceQuery(db: Database, { after, before, limit }: Slice) {
+/** One slice's query (for checking its plan). */
+export function sliceQuery(db: Database, { after, before, limit }: Slice) {
   const { id, accountId, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt } = messages;
   return db
     .select({ messageId: id, accountId, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt })

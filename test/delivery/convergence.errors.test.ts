@@ -7,10 +7,12 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { sliceQuery } from "../../src/db/convergence.ts";
 import { messages } from "../../src/db/message-schema.ts";
+import { shardDatabase } from "../../src/db/shards.ts";
 import { CONVERGE, convergeRows } from "../../src/delivery/convergence.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
-import { idTimestampMs } from "../../src/domain/ids.ts";
+import { firstIdAt, idTimestampMs } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -173,4 +175,12 @@ describe("the convergence pass, on rows it cannot repair", () => {
     expect(await convergeRows(env, at + MINUTE, options)).toBe(1);
     expect(await statuses()).toEqual(["delivered", "delivered", "sent", "sent"]);
   });
+});
+
+it("reads each check age's slice by a range of the primary key, so a run reads the rows of its slice only", async () => {
+  const query = sliceQuery(shardDatabase(env, 0), { after: firstIdAt("msg", 0), before: firstIdAt("msg", 60_000), limit: CONVERGE.rowsPerRun }).toSQL();
+  const { results } = await env.MESSAGES_DB_0.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+    .bind(...query.params)
+    .all<{ detail: string }>();
+  expect(results.map((row) => row.detail).join("; ")).toMatch(/SEARCH messages USING INDEX sqlite_autoindex_messages_1 \(id>\? AND id<\?\)/);
 });
