@@ -11,7 +11,7 @@ import type { StatusChanges } from "./status-change.ts";
 import { suppressFromOutcome } from "./suppression-feed.ts";
 
 /** At most this many early reports are kept per hand-off (a provider sends a few per message: queued, sent, delivered, read). */
-export const MAX_HELD_REPORTS = 10;
+const MAX_HELD_REPORTS = 10;
 
 export class ProviderReports {
   constructor(
