@@ -9,9 +9,10 @@ import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { AccountGate } from "../../src/gate/account-gate.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { fakeReceiver } from "../support/fake-http.ts";
+import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
 import { type Hold, hold } from "../support/hold.ts";
 import { createMessage, smsBody } from "../support/messages.ts";
+import { storeMessage } from "../support/queue.ts";
 import { callbacks, handOffs, shownMessage } from "./delivery-controls.fixture.ts";
 
 let receiver: ReturnType<typeof fakeReceiver>;
@@ -84,5 +85,37 @@ describe("the send alarm of a scheduled message", () => {
     expect(await statusChanges(message.stub)).toEqual(["canceled"]);
     expect(await handOffs(message.stub)).toEqual([]);
     expect(callbacks(receiver).map((event) => event.type)).toEqual(["message.canceled"]);
+  });
+
+  it.each([
+    ["sent", () => Response.json({ sid: `SM${"0".repeat(32)}`, status: "queued" }, { status: 201 }), "sent"],
+    ["queued, its hand-off waiting for a retry", () => new Response("Service Unavailable", { status: 503 }), "queued"],
+  ])("changes nothing when re-armed for a message already %s, even with its recipient suppressed since", async (_, answer, status) => {
+    receiver = fakeReceiver();
+    const fake = fakeProviders();
+    fake.respondWith(answer);
+    const account = await createAccount("live");
+    const sendAt = Math.floor(Date.now() / 1000) + 60;
+    // Stored as the create stores a scheduled message, and armed as it arms it.
+    const id = await storeMessage(account, { status: "scheduled", sendAt, statusCallback: receiver.url });
+    const stub = messageStatusStub(env, id);
+    await stub.schedule(id, sendAt * 1000);
+    vi.useFakeTimers({ toFake: ["Date"], now: sendAt * 1000 + 1_000 });
+    await runDurableObjectAlarm(stub);
+    await shownMessage(account, id).toMatchObject({ status });
+    const before = { events: await stub.events(), callbacks: callbacks(receiver).length };
+    expect(await handOffs(stub)).toHaveLength(1);
+
+    // The reconciler re-arms a row still scheduled in D1 (its projection was late), after a STOP came in.
+    vi.spyOn(AccountGate.prototype, "suppressed").mockResolvedValue([true]);
+    await stub.schedule(id, Date.now());
+    await runDurableObjectAlarm(stub);
+    vi.useRealTimers();
+    const after = await stub.events();
+    expect(after.filter((event) => event.type === "status.changed")).toEqual(before.events.filter((event) => event.type === "status.changed"));
+    expect(await handOffs(stub)).toHaveLength(1);
+    await shownMessage(account, id).toMatchObject({ status, error: null });
+    expect(callbacks(receiver)).toHaveLength(before.callbacks);
+    expect(fake.requests).toHaveLength(1);
   });
 });
