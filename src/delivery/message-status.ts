@@ -166,6 +166,8 @@ export class MessageStatus extends DurableObject<Env> {
     // A copy of the job (the reconciler's) ran out of retries while the
     // message waits out a provider's backoff: its own retries still run.
     if (state.retryNotBefore !== null && state.retryNotBefore > Date.now() && state.handoffAttempts < MAX_DELIVERY_ATTEMPTS) return;
+    // A copy ran out while another job's hand-off is under way: that hand-off's answer decides.
+    if (state.handoffStartedAt !== null && Date.now() - state.handoffStartedAt < HANDOFF_LEASE_MS) return;
     startAttempt(state, Date.now());
     await this.changes.step(state, state.step, "failed", {
       source: "dead_letter_queue",
