@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import { MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
 import { AccountGate } from "../../src/gate/account-gate.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -41,8 +41,8 @@ async function scheduled() {
   return { account, id, stub: messageStatusStub(env, id) };
 }
 
-/** Runs the send alarm at its time; the cancel request is made while the alarm waits for the gate. */
-async function cancelWhileGateAnswers(gate: Hold, { account, id, stub }: Awaited<ReturnType<typeof scheduled>>) {
+/** Runs the send alarm at its time; the cancel request is made while the alarm waits for what `gate` holds. */
+async function cancelWhileHeld(gate: Hold, { account, id, stub }: Awaited<ReturnType<typeof scheduled>>) {
   vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 61_000 });
   const alarm = runDurableObjectAlarm(stub);
   await gate.reached();
@@ -62,7 +62,7 @@ describe("the send alarm of a scheduled message", () => {
   it("hands nothing off when a cancel lands while it waits for the gate's suppression check: canceled, one callback", async () => {
     const message = await scheduled();
     const gate = holdGateAnswer();
-    const res = await cancelWhileGateAnswers(gate, message);
+    const res = await cancelWhileHeld(gate, message);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: message.id, status: "canceled" });
     await shownMessage(message.account, message.id).toMatchObject({ status: "canceled" });
@@ -79,9 +79,26 @@ describe("the send alarm of a scheduled message", () => {
   it("does not turn a cancel that landed during the check into failed when the gate answers suppressed", async () => {
     const message = await scheduled();
     const gate = holdGateAnswer([true]);
-    const res = await cancelWhileGateAnswers(gate, message);
+    const res = await cancelWhileHeld(gate, message);
     expect(res.status).toBe(200);
     await shownMessage(message.account, message.id).toMatchObject({ status: "canceled", error: null });
+    expect(await statusChanges(message.stub)).toEqual(["canceled"]);
+    expect(await handOffs(message.stub)).toEqual([]);
+    expect(callbacks(receiver).map((event) => event.type)).toEqual(["message.canceled"]);
+  });
+
+  it("hands nothing off when the cancel lands while it reads the message from D1 (the object has stored nothing yet)", async () => {
+    const message = await scheduled();
+    const read = hold();
+    const load = Reflect.get(MessageStatus.prototype, "loadFromD1") as (this: MessageStatus, id: string) => Promise<unknown>;
+    // The alarm's read is held; the cancel's own read, which comes next, is not.
+    vi.spyOn(MessageStatus.prototype as unknown as { loadFromD1: typeof load }, "loadFromD1").mockImplementationOnce(async function (this: MessageStatus, id) {
+      await read.wait();
+      return load.call(this, id);
+    });
+    const res = await cancelWhileHeld(read, message);
+    expect(res.status).toBe(200);
+    await shownMessage(message.account, message.id).toMatchObject({ status: "canceled" });
     expect(await statusChanges(message.stub)).toEqual(["canceled"]);
     expect(await handOffs(message.stub)).toEqual([]);
     expect(callbacks(receiver).map((event) => event.type)).toEqual(["message.canceled"]);
