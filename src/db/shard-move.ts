@@ -120,7 +120,9 @@ export async function sealKeys(db: Database, accountId: string, now: number): Pr
 }
 
 // Every column of a key taken from the source's row.
-const keyFromExcluded = Object.fromEntries(Object.entries(getTableColumns(idempotencyKeys)).map(([key, column]) => [key, sql.raw(`excluded."${column.name}"`)]));
+const keyFromExcluded = Object.fromEntries(
+  Object.entries(getTableColumns(idempotencyKeys)).map(([key, column]) => [key, sql.raw(`excluded."${column.name}"`)]),
+);
 
 /**
  * Copies the keys before the flip: a key whose request has no response yet
