@@ -4,7 +4,8 @@
 // A move copies only the messages held on the source for the shards it
 // leaves (their ids' shards: `bornOn`), never the account's other messages
 // there or the ones created on the target meanwhile.
-import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, sql } from "drizzle-orm";
+import { bornOnOneOf } from "./born-on.ts";
 import type { Database } from "./client.ts";
 import { COPIED_CLAIM, SEAL_KEY } from "./idempotency.ts";
 import { idempotencyKeys, messages } from "./message-schema.ts";
@@ -12,19 +13,13 @@ import { idempotencyKeys, messages } from "./message-schema.ts";
 type MessageRow = typeof messages.$inferSelect;
 type KeyRow = typeof idempotencyKeys.$inferSelect;
 
-/** The account's messages whose ids name one of `bornOn` (a message id's last 4 hex digits are its shard). */
-function heldFor(accountId: string, bornOn: readonly number[]): SQL {
-  const hexes = bornOn.map((shard) => shard.toString(16).padStart(4, "0"));
-  return and(eq(messages.accountId, accountId), inArray(sql`substr(${messages.id}, -4)`, hexes))!;
-}
-
-/** Up to `limit` of those messages after `afterId`, in id order. */
+/** Up to `limit` of the account's messages created on `bornOn` after `afterId`, in id order. */
 export function messagesAfter(db: Database, accountId: string, bornOn: readonly number[], afterId: string | null, limit: number): Promise<MessageRow[]> {
   const after = afterId === null ? undefined : gt(messages.id, afterId);
   return db
     .select()
     .from(messages)
-    .where(and(heldFor(accountId, bornOn), after))
+    .where(and(bornOnOneOf(accountId, bornOn), after))
     .orderBy(asc(messages.id))
     .limit(limit);
 }
@@ -56,7 +51,11 @@ export function versionsBetween(
     .select({ id: messages.id, projectionSeq: messages.projectionSeq })
     .from(messages)
     .where(
-      and(heldFor(accountId, bornOn), afterId === null ? undefined : gt(messages.id, afterId), throughId === null ? undefined : lte(messages.id, throughId)),
+      and(
+        bornOnOneOf(accountId, bornOn),
+        afterId === null ? undefined : gt(messages.id, afterId),
+        throughId === null ? undefined : lte(messages.id, throughId),
+      ),
     )
     .orderBy(asc(messages.id));
   return limit === undefined ? query : query.limit(limit);
@@ -86,7 +85,7 @@ export async function deleteMessagesWithIds(db: Database, ids: string[]): Promis
 
 /** Deletes up to `limit` of the account's messages held for `bornOn`; how many it deleted. */
 export async function deleteHeldMessages(db: Database, accountId: string, bornOn: readonly number[], limit: number): Promise<number> {
-  const chunk = db.select({ id: messages.id }).from(messages).where(heldFor(accountId, bornOn)).limit(limit);
+  const chunk = db.select({ id: messages.id }).from(messages).where(bornOnOneOf(accountId, bornOn)).limit(limit);
   const deleted = await db.delete(messages).where(inArray(messages.id, chunk)).returning({ id: messages.id });
   return deleted.length;
 }
