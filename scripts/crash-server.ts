@@ -10,12 +10,16 @@ export class CrashableWorker {
   /** Each kill: when, and how long the restart took. */
   readonly kills: { at: string; restartSeconds: number }[] = [];
 
-  constructor(
-    private readonly stateDir: string,
-    private readonly port: string,
-    private readonly inspectorPort: string,
-    private readonly pool: Pool,
-  ) {
+  private readonly stateDir: string;
+  private readonly port: string;
+  private readonly inspectorPort: string;
+  private readonly pool: Pool;
+
+  constructor(stateDir: string, port: string, inspectorPort: string, pool: Pool) {
+    this.stateDir = stateDir;
+    this.port = port;
+    this.inspectorPort = inspectorPort;
+    this.pool = pool;
     // Interrupted half way, the script must not leave a server behind.
     process.on("exit", () => this.worker && signalGroup(this.worker, "SIGKILL"));
   }

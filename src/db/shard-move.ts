@@ -136,7 +136,7 @@ export async function copyKeys(db: Database, rows: KeyRow[]): Promise<void> {
       .values(row.responseStatus === null ? { ...row, lockToken: COPIED_CLAIM } : row)
       .onConflictDoUpdate({
         target: [idempotencyKeys.accountId, idempotencyKeys.key],
-        set: { ...keyFromExcluded, lockToken: sql`CASE WHEN excluded.response_status IS NULL THEN ${COPIED_CLAIM} ELSE excluded.lock_token END` },
+        set: keyFromExcluded,
         setWhere: sql`${idempotencyKeys.lockToken} IS ${COPIED_CLAIM}`,
       }),
   );

@@ -152,7 +152,9 @@ export async function advanceShardMoves(env: Env, nowMs: number, options: Partia
     const leaseUntil = unixSeconds(nowMs) + LEASE_SECONDS;
     let move = await leaseMove(db, candidate.id, unixSeconds(nowMs), leaseUntil);
     try {
-      while (move && move.phase !== "done" && move.phase !== "failed" && Date.now() - started < RUN_BUDGET_MS) {
+      // A sealed move is carried to its flip in the same run, past the budget if need be (a bounded number of
+      // steps: the keys claimed during the key copy), so new keys wait out the seal for steps, not for the next run.
+      while (move && move.phase !== "done" && move.phase !== "failed" && (Date.now() - started < RUN_BUDGET_MS || move.phase === "sealing_keys")) {
         const outcome = await advanceMove(env, move, nowMs + (Date.now() - started), options);
         steps++;
         if (outcome.waiting) break;
