@@ -5,19 +5,19 @@
 // still holds the old placement after the flip claims nothing at the old home.
 // The move is driven step by step with a zero grace.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { claimIdempotencyKey } from "../../src/db/idempotency.ts";
 import type { ShardMove } from "../../src/db/shard-moves.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { newMessageId, unixSeconds } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
-import { advanceMove } from "../../src/services/shard-move.ts";
+import { advanceMove, advanceShardMoves } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, listAll } from "../support/api.ts";
 import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
-import { FAST, idsOnShard, recordMove, runMove, storeOnShard } from "../support/shards.ts";
+import { FAST, idsOnShard, moveRecord, recordMove, runMove, storeOnShard } from "../support/shards.ts";
 import { waitForStatus } from "../support/wait.ts";
 
 const BODY = smsBody({ content: { text: "keyed across a move" } });
@@ -63,6 +63,10 @@ async function claimAtOldHome(account: TestAccount, key: string, ageSeconds: num
 }
 
 describe("an Idempotency-Key across a shard move", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it("claimed in any phase, answers with its one message at every retry, during the move and after it, and the message is handed off once", async () => {
     // Every retry of every key is a request: a rate limit that never answers 429 here.
     const account = await createAccount("test", { placement: homedOn(0), rateLimitRps: 10_000 });
@@ -179,5 +183,38 @@ describe("an Idempotency-Key across a shard move", () => {
 
     expect(await answer(account, "late")).toEqual({ status: 201, id: retried.id, replayed: true });
     expect((await allIds(account)).sort()).toEqual([...stored, retried.id].sort());
+  });
+
+  it("is refused at the old home for no longer than the sealing steps: a maintenance run carries a sealed move to its flip past its time budget", async () => {
+    const account = await createAccount("test", { placement: homedOn(0) });
+    await storeOnShard(account, 0, 2);
+    const move = await stepUntil(await recordMove(account.id, 1), "copying_keys");
+    for (const key of ["a", "b", "c", "d"]) expect((await answer(account, key)).status).toBe(201);
+    await stepUntil(move, "sealing_keys");
+    expect((await answer(account, "new")).status).toBe(409);
+
+    // The run's 20 s are spent by its first look at the clock.
+    const start = Date.now();
+    let looks = 0;
+    vi.spyOn(Date, "now").mockImplementation(() => start + (looks++ === 0 ? 0 : 25_000));
+    await advanceShardMoves(env, start, FAST);
+    vi.restoreAllMocks();
+
+    expect((await moveRecord(move.id)).phase).toBe("flipped");
+    expect(await answer(account, "new")).toMatchObject({ status: 201, replayed: false });
+  });
+
+  it("carries a full batch of keyed creates made since the key copy at the seal, messages and all (D1 binds at most 100 parameters)", async () => {
+    const account = await createAccount("test", { placement: homedOn(0) });
+    let move = await stepUntil(await recordMove(account.id, 1), "copying_keys");
+    const made: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const { messageId } = await claimAtOldHome(account, `full-${i}`, 0);
+      made.push(await storeMessage(account, { id: messageId }, 0));
+    }
+    while (move.phase !== "flipped") move = (await advanceMove(env, move, Date.now(), { graceSeconds: 0, batchSize: 100 })).move;
+
+    expect(await idsOnShard(account.id, 1)).toEqual(made.sort());
+    expect(await answer(account, "full-99")).toEqual({ status: 201, id: made.at(-1), replayed: true });
   });
 });
