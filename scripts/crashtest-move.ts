@@ -8,9 +8,10 @@
 // local scheduled endpoint. Keyed creates go on throughout (R new keys a
 // second; each key sent until answered, then again; an earlier key re-sent
 // with every new one), retried after connection errors, 409s, 429s and 5xx.
-// The server's whole process group is killed with SIGKILL twice, in a
-// maintenance run while the move copies and again after its flip, and each
-// time restarted on the same state. When the move is done, every key is sent
+// The server's whole process group is killed with SIGKILL twice, inside the
+// maintenance run that copies (after the first grace) and inside the one that
+// recopies and deletes (after the flip's grace), and each time restarted on
+// the same state (the killed run's lease then holds the move for 50 s). When the move is done, every key is sent
 // once more; then it waits until every message is final and checks from the
 // API: every key answered with one message, each listed once and readable by
 // id, none stored that no key was answered with, every one final and handed
@@ -26,7 +27,7 @@ import { keyedCreate, listedIds, newCounts, readableById, tally } from "./crash-
 import { CrashableWorker } from "./crash-server.ts";
 import { FINAL, handOffs, sleep } from "./local-api.ts";
 import { applyMigrations } from "./migrations.ts";
-import { movePhase, recordMoveOffHome, startMaintenance } from "./move-driver.ts";
+import { type MoveState, moveState, recordMoveOffHome, startMaintenance } from "./move-driver.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -47,11 +48,10 @@ const CLIENT_PATIENCE_MS = 180_000;
 /** How often the maintenance is started while the move runs (production: once a minute; a run that finds the move leased leaves it). */
 const MAINTENANCE_EVERY_MS = 3_000;
 const MOVE_DEADLINE_MS = 600_000;
-/** Where the two kills fall: the first phase of each set the move is seen in. */
-const KILL_IN = [
-  ["copying", "verifying", "copying_keys", "sealing_keys"],
-  ["flipped", "recopying", "recopying_keys", "deleting"],
-];
+/** The move's grace (src/services/shard-move.ts): the run after it does a phase's work, all of it within a second or two here. */
+const GRACE_SECONDS = 60;
+/** How far into that run the server is killed: inside the copy (after `started`) and inside the recopy or delete (after `flipped`). */
+const KILL_AFTER_MS = 400;
 const RECIPIENTS = [
   { channel: "SMS", to: "+14155550123", content: { text: "Crash during a move" } },
   { channel: "WHATSAPP", to: "+919876543210", content: { text: "Crash during a move" } },
@@ -107,21 +107,32 @@ async function sendDuring(apiKey: string, runId: string, done: () => boolean): P
   );
 }
 
-/** Runs the maintenance until the move is done or failed, killing the server at each kill point; seconds it took. */
+/**
+ * Runs the maintenance until the move is done or failed. The run that ends
+ * each grace (started, flipped) is the one that does that phase's work: it is
+ * started on time and the server killed KILL_AFTER_MS into it. Seconds it took.
+ */
 async function driveMove(moveId: number): Promise<number> {
   const started = performance.now();
-  const kills = [...KILL_IN];
+  const target = { remote: false, persistTo: stateDir };
+  const killIn = new Set(["started", "flipped"]);
   const deadline = Date.now() + MOVE_DEADLINE_MS;
+  let state: MoveState = { phase, phaseStartedAt: 0 };
   while (phase !== "done" && phase !== "failed" && Date.now() < deadline) {
-    startMaintenance(ORIGIN);
-    if (kills[0]?.includes(phase)) {
-      kills.shift();
-      // Inside the run just started, most likely mid-step.
-      await sleep(300);
-      await server.crash(`in a maintenance run, the move in ${phase}`);
+    const graceLeftMs = (state.phaseStartedAt + GRACE_SECONDS + 1) * 1000 - Date.now();
+    if (killIn.has(phase) && graceLeftMs < MAINTENANCE_EVERY_MS) {
+      killIn.delete(phase);
+      await sleep(Math.max(0, graceLeftMs));
+      startMaintenance(ORIGIN);
+      await sleep(KILL_AFTER_MS);
+      await server.crash(`${KILL_AFTER_MS} ms into the maintenance run that ends the '${phase}' grace`);
+      console.log(`  the move's record after the kill: ${(await moveState(target, moveId)).phase}`);
+    } else {
+      startMaintenance(ORIGIN);
+      await sleep(MAINTENANCE_EVERY_MS);
     }
-    await sleep(MAINTENANCE_EVERY_MS);
-    phase = await movePhase({ remote: false, persistTo: stateDir }, moveId);
+    state = await moveState(target, moveId);
+    phase = state.phase;
   }
   return (performance.now() - started) / 1000;
 }

@@ -21,12 +21,19 @@ export function recordMoveOffHome(target: D1Target, account: string): { id: numb
   return { id: move.id, from: move.from, to };
 }
 
-/** The move's phase now. */
-export async function movePhase(target: D1Target, moveId: number): Promise<string> {
-  const command = `SELECT phase FROM shard_moves WHERE id = ${moveId}`;
+export interface MoveState {
+  phase: string;
+  /** Unix seconds. */
+  phaseStartedAt: number;
+}
+
+/** The move's phase now, and since when. */
+export async function moveState(target: D1Target, moveId: number): Promise<MoveState> {
+  const command = `SELECT phase, phase_started_at FROM shard_moves WHERE id = ${moveId}`;
   const { stdout } = await execFileAsync("wrangler", ["d1", "execute", CONTROL, ...targetArgs(target), "--json", "--command", command]);
-  const [statement] = JSON.parse(stdout) as { results: { phase: string }[] }[];
-  return statement!.results[0]!.phase;
+  const [statement] = JSON.parse(stdout) as { results: { phase: string; phase_started_at: number }[] }[];
+  const row = statement!.results[0]!;
+  return { phase: row.phase, phaseStartedAt: row.phase_started_at };
 }
 
 /** Starts one maintenance run now (as the every-minute cron does), without waiting for it. */
