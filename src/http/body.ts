@@ -1,11 +1,8 @@
 // Request bodies: JSON, or form-encoded with Stripe's bracket notation
 // (content[variables][code]=849201), validated by one zod schema either way.
-import type { Context } from "hono";
 import { parse } from "qs";
-import type { z } from "zod";
 import { jsonDeeperThan, MAX_BODY_DEPTH, malformedTextParam } from "../domain/body-text.ts";
-import type { AppEnv } from "./context.ts";
-import { ApiError, errors, validationError } from "./errors.ts";
+import { ApiError, errors } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
 
@@ -131,19 +128,4 @@ function parseForm(body: string): unknown {
   }
   refusePrototypeKeys(body);
   return parsed;
-}
-
-/**
- * Reads and validates the body; a failure is a 4xx naming the param at fault.
- * With `optional`, a request without a body (no Content-Type, nothing sent) is the empty object.
- */
-export async function validBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S, { optional = false } = {}): Promise<z.output<S>> {
-  const absent = optional && !c.req.header("content-type") && (c.req.raw.body === null || c.req.header("content-length") === "0");
-  const body = absent ? {} : await c.get("body")();
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw errors.invalidRequest("invalid_body", "The request body must be an object.");
-  }
-  const result = await schema.safeParseAsync(body);
-  if (!result.success) throw validationError(result.error);
-  return result.data;
 }
