@@ -59,14 +59,14 @@ export interface InboundReport {
 }
 
 /** A webhook request from a provider, as it arrived: its full URL, its headers and its raw body. */
-export interface WebhookRequest {
+interface WebhookRequest {
   url: string;
   headers: Headers;
   body: string;
 }
 
 /** What a webhook request reports once its signature is verified, or why nothing in it can be believed. */
-export type WebhookReading = { ok: true; receipts: Receipt[]; inbound: InboundReport[] } | { ok: false; problem: "invalid_signature" | "invalid_json" };
+type WebhookReading = { ok: true; receipts: Receipt[]; inbound: InboundReport[] } | { ok: false; problem: "invalid_signature" | "invalid_json" };
 
 /**
  * A provider's side of its webhooks: it verifies a request's signature (each
