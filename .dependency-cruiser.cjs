@@ -104,11 +104,12 @@ module.exports = {
       to: { path: "^scripts/(operator|development)/" },
     },
     {
-      name: "operator-and-development-apart",
+      name: "operator-not-development",
       severity: "error",
-      comment: "Operator commands (scripts/operator/) and development commands (scripts/development/) share code only through scripts/lib/.",
-      from: { path: "^scripts/(operator|development)/" },
-      to: { path: "^scripts/(operator|development)/", pathNot: "^scripts/$1/" },
+      comment:
+        "Operator commands never import a development command; a development tool may drive an operator one (crashtest:move records its move as npm run shards does).",
+      from: { path: "^scripts/operator/" },
+      to: { path: "^scripts/development/" },
     },
   ],
   options: {

@@ -2,17 +2,16 @@ import { database } from "../../db/client.ts";
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from "../../db/templates.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
-import { previewTemplate, templatePreviewSchema } from "../../domain/preview.ts";
-import { bodiesProblem, createTemplateSchema, toTemplateObject, updateTemplateSchema } from "../../domain/template.ts";
+import { previewTemplate } from "../../domain/preview.ts";
+import { bodiesProblem, toTemplateObject } from "../../domain/template.ts";
 import { tellGate } from "../../gate/account-gate.ts";
-import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
 import type * as routes from "./templates.routes.ts";
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const input = await validBody(c, createTemplateSchema);
+  const input = c.req.valid("json");
   const now = unixSeconds();
   const row = await insertTemplate(database(c.env.CONTROL_DB), {
     accountId: c.get("account").id,
@@ -38,7 +37,7 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
-  const { content_retention: contentRetention, ...bodies } = await validBody(c, updateTemplateSchema);
+  const { content_retention: contentRetention, ...bodies } = c.req.valid("json");
   const changes = Object.fromEntries(Object.entries(bodies).filter(([, body]) => body !== undefined));
   const db = database(c.env.CONTROL_DB);
   const accountId = c.get("account").id;
@@ -55,7 +54,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
 
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
   const { id } = c.req.valid("param");
-  const input = await validBody(c, templatePreviewSchema);
+  const input = c.req.valid("json");
   const row = await findTemplate(database(c.env.CONTROL_DB), c.get("account").id, id);
   if (!row) throw errors.notFound("template", id);
   const result = previewTemplate(row, input);
