@@ -10,7 +10,7 @@ import { messageDetailPage, resendWebhook } from "./pages/message-detail.ts";
 import { liveMessages, messagesPage } from "./pages/messages.ts";
 import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
-import { addSender, removeSender, sendersPage } from "./pages/senders.ts";
+import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
 import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
 import { securityHeaders } from "./security.ts";
@@ -45,8 +45,8 @@ const pages = new Hono<ConsoleEnv>()
   .post("/templates/:id", saveTemplateForm)
   .post("/templates/:id/delete", deleteTemplateForm)
   .get("/senders", (c) => sendersPage(c))
-  .post("/senders", addSender)
-  .post("/senders/:id/delete", removeSender)
+  .post("/senders", addSenderForm)
+  .post("/senders/:id/delete", deleteSenderForm)
   .get("/send", (c) => sendTestPage(c))
   .post("/send", sendTest);
 
