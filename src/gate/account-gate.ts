@@ -91,12 +91,13 @@ export class AccountGate extends DurableObject<Env> {
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
+  readonly #db = database(this.env.CONTROL_DB);
   #loaded: Loaded | null = null;
   #loading: { generation: number; promise: Promise<Loaded | null> } | null = null;
   // Bumped by every change: a D1 read that started before a change must not
   // fill the cache with what it read.
   #generation = 0;
-  readonly #creates = new CreateReadsCache(this.env, () => this.#generation);
+  readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -149,7 +150,7 @@ export class AccountGate extends DurableObject<Env> {
     const seconds = Math.floor(now / 1000);
     if (key.lastUsedAt !== null && seconds - key.lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
     key.lastUsedAt = seconds;
-    const write = touchApiKey(database(this.env.CONTROL_DB), key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
+    const write = touchApiKey(this.#db, key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
     this.ctx.waitUntil(write.catch((error) => logger.warn("last_used_not_written", { key_id: key.id, error })));
   }
 
@@ -190,7 +191,7 @@ export class AccountGate extends DurableObject<Env> {
   #load(accountId: string): Promise<Loaded | null> {
     const generation = this.#generation;
     if (this.#loading?.generation === generation) return this.#loading.promise;
-    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.CONTROL_DB), accountId, MAX_PRELOADED)
+    const promise: Promise<Loaded | null> = accountWithKeys(this.#db, accountId, MAX_PRELOADED)
       .then((row) => {
         const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
