@@ -12,7 +12,18 @@ export interface Control {
   tellGate(accountId: string, change: GateChange): Promise<void>;
 }
 
-/** The Worker's: its CONTROL_DB binding, and the AccountGate namespace. */
+/**
+ * The Worker's: its CONTROL_DB binding, and the AccountGate namespace. The
+ * client is made on first use: a request that writes nothing (the API
+ * document, an asset) needs no binding.
+ */
 export function workerControl(env: Env): Control {
-  return { db: database(env.CONTROL_DB), tellGate: (accountId, change) => tellGate(env, accountId, change) };
+  let db: Database | undefined;
+  return {
+    get db() {
+      db ??= database(env.CONTROL_DB);
+      return db;
+    },
+    tellGate: (accountId, change) => tellGate(env, accountId, change),
+  };
 }

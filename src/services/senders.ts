@@ -1,11 +1,9 @@
-// Adding and proving senders. Test-mode senders are sandbox senders, usable at
+// Adding and proving senders (reading, removing and the operator's binding:
+// sender-pool.ts). Test-mode senders are sandbox senders, usable at
 // once; a live one is pending until proven (src/domain/sender-verification.ts).
 import { loadConfig } from "../config.ts";
-import type { Page } from "../db/pagination.ts";
-import { boundElsewhere, countCodeAttempt, deleteSender, findSender, insertSender, listSenders, markVerified } from "../db/senders.ts";
+import { boundElsewhere, countCodeAttempt, findSender, insertSender, markVerified } from "../db/senders.ts";
 import type { Account } from "../domain/account.ts";
-import { CHANNELS } from "../domain/address.ts";
-import type { Cursor } from "../domain/cursor.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import { createMessageSchema } from "../domain/message.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
@@ -25,6 +23,7 @@ import { logger } from "../log.ts";
 import { lookupTxt } from "../providers/doh.ts";
 import type { Control } from "./control.ts";
 import { createMessage } from "./messages.ts";
+import { senderMissing } from "./sender-pool.ts";
 
 /**
  * The owner of the one-time-code messages: no API key belongs to it, so no
@@ -85,25 +84,6 @@ export async function createSender(env: Env, control: Control, account: Account,
   return succeed(inserted);
 }
 
-const missing = (id: string) => fail("id", "resource_missing", `No such sender: '${id}'`);
-
-/** Removes the sender: a create no longer sends from it. */
-export async function removeSender(control: Control, account: Account, id: string): Promise<Result<{ id: string }>> {
-  if (!(await deleteSender(control.db, account.id, id))) return missing(id);
-  // Which channel's pool it left is not read back: every channel's pool is read again.
-  await control.tellGate(account.id, { senders: [...CHANNELS] });
-  return succeed({ id });
-}
-
-export async function findAccountSender(control: Control, account: Account, id: string): Promise<Result<Sender>> {
-  const row = await findSender(control.db, account.id, id);
-  return row ? succeed(row) : missing(id);
-}
-
-export function listAccountSenders(control: Control, account: Account, limit: number, cursor: Cursor | null): Promise<Page<Sender>> {
-  return listSenders(control.db, account.id, limit, cursor);
-}
-
 /** The code goes by SMS, for WhatsApp numbers too: Meta itself verifies a number that way, and no template is needed. */
 async function sendCode(env: Env, sender: Sender, code: string): Promise<void> {
   const input = createMessageSchema.parse({
@@ -133,7 +113,7 @@ export async function verifySender(env: Env, control: Control, account: Account,
 
 async function proveSender(env: Env, control: Control, account: Account, id: string, code: string | undefined): Promise<Result<Sender>> {
   const sender = await findSender(control.db, account.id, id);
-  if (!sender) return missing(id);
+  if (!sender) return senderMissing(id);
   if (sender.status !== "pending_verification") return succeed(sender);
   const method = verificationMethod(sender.channel, sender.address);
   if (code !== undefined && (method !== "code" || sender.verificationCodeHash === null)) {
@@ -195,5 +175,5 @@ async function markProven(control: Control, sender: Sender): Promise<Result<Send
 /** The sender as it is now (deleted meanwhile: not found). */
 async function current(control: Control, sender: Sender): Promise<Result<Sender>> {
   const now = await findSender(control.db, sender.accountId, sender.id);
-  return now ? succeed(now) : missing(sender.id);
+  return now ? succeed(now) : senderMissing(sender.id);
 }

@@ -4,7 +4,8 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import { idPattern } from "../../domain/ids.ts";
 import { createSenderSchema } from "../../domain/sender.ts";
-import { createSender, listAccountSenders, removeSender } from "../../services/senders.ts";
+import { listAccountSenders, removeSender } from "../../services/sender-pool.ts";
+import { createSender } from "../../services/senders.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { csrfField, notice, page } from "../layout.ts";
 

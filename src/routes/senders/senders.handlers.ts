@@ -5,7 +5,8 @@ import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
-import { createSender, findAccountSender, listAccountSenders, removeSender, verifySender } from "../../services/senders.ts";
+import { findAccountSender, listAccountSenders, removeSender } from "../../services/sender-pool.ts";
+import { createSender, verifySender } from "../../services/senders.ts";
 import type * as routes from "./senders.routes.ts";
 
 const SENDER_ID = idPattern("snd");
