@@ -44,23 +44,22 @@ class WranglerStatement {
   }
 }
 
-class WranglerD1 {
-  readonly #target: D1Target;
+/** Runs statements in order, in one call: `wrangler d1 execute` for the scripts, the test D1 for the tests. */
+type Execute = (statements: Statement[]) => Promise<StatementResult[]>;
 
-  constructor(target: D1Target) {
-    this.#target = target;
+class WranglerD1 {
+  readonly #execute: Execute;
+
+  constructor(execute: Execute) {
+    this.#execute = execute;
   }
 
   prepare(sql: string): WranglerStatement {
     return new WranglerStatement(this, sql);
   }
 
-  /** The statements in one `wrangler d1 execute` call, in order. */
-  async batch(statements: WranglerStatement[]): Promise<StatementResult[]> {
-    return executeStatements(
-      this.#target,
-      statements.map((statement) => statement.statement),
-    );
+  batch(statements: WranglerStatement[]): Promise<StatementResult[]> {
+    return this.#execute(statements.map((statement) => statement.statement));
   }
 }
 
@@ -74,7 +73,12 @@ class WranglerD1 {
  * RELOAD_AFTER_MS (10 s, src/gate/account-gate.ts), and the scripts say so.
  */
 export function scriptControl(target: D1Target): Control {
+  return statementControl(async (statements) => executeStatements(target, statements));
+}
+
+/** The same on any way of running statements: the tests run them, inlined as wrangler gets them, on their own D1. */
+export function statementControl(execute: Execute): Control {
   // drizzle calls only prepare, bind, all, raw, run and batch (drizzle-orm/d1's session).
-  const d1 = new WranglerD1(target) as unknown as D1Database;
+  const d1 = new WranglerD1(execute) as unknown as D1Database;
   return { db: database(d1), tellGate: () => Promise.resolve() };
 }
