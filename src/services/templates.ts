@@ -7,18 +7,15 @@ import type { Account } from "../domain/account.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
-import { bodiesProblem, type Template, type TemplateBodies } from "../domain/template.ts";
+import { bodiesProblem, type CreateTemplateInput, type Template, type TemplateBodies } from "../domain/template.ts";
 import type { Control } from "./control.ts";
-
-/** A template as created: bodies already checked (createTemplateSchema). */
-export type NewTemplate = Pick<Template, "id"> & Partial<TemplateBodies & Pick<Template, "contentRetention">>;
 
 /** The bodies to replace (null removes one) and the retention to set; what is not given stays. */
 export type TemplateChanges = Partial<TemplateBodies & Pick<Template, "contentRetention">>;
 
 const missing = (id: string) => fail("id", "resource_missing", `No such template: '${id}'`);
 
-export async function createTemplate(control: Control, account: Account, input: NewTemplate): Promise<Result<Template>> {
+export async function createTemplate(control: Control, account: Account, input: CreateTemplateInput): Promise<Result<Template>> {
   const now = unixSeconds();
   const row = await insertTemplate(control.db, {
     accountId: account.id,
@@ -26,7 +23,7 @@ export async function createTemplate(control: Control, account: Account, input: 
     sms: input.sms ?? null,
     whatsapp: input.whatsapp ?? null,
     email: input.email ?? null,
-    contentRetention: input.contentRetention ?? "retain",
+    contentRetention: input.content_retention ?? "retain",
     createdAt: now,
     updatedAt: now,
   });

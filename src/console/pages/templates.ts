@@ -140,12 +140,12 @@ export async function saveTemplateForm(c: Context<ConsoleEnv>) {
   const parsed = createTemplateSchema.safeParse(bodyOf(form));
   if (!parsed.success) return again(problemOf(parsed.error));
   const account = c.get("account");
-  // The editor shows every body: one left empty is removed.
-  const bodies = { sms: parsed.data.sms ?? null, whatsapp: parsed.data.whatsapp ?? null, email: parsed.data.email ?? null };
+  const { sms = null, whatsapp = null, email = null } = parsed.data;
   const saved =
     pathId === undefined
-      ? await createTemplate(c.var.control, account, { id: parsed.data.id, ...bodies })
-      : await editTemplate(c.var.control, account, pathId, bodies);
+      ? await createTemplate(c.var.control, account, parsed.data)
+      : // The editor shows every body: one left empty is removed.
+        await editTemplate(c.var.control, account, pathId, { sms, whatsapp, email });
   if (!saved.ok) {
     const { code, message } = saved.problem;
     if (code === "resource_already_exists") return again(message, 409);

@@ -15,8 +15,8 @@ const STATUS_OF: Record<string, 404 | 409> = { resource_already_exists: 409, res
 const failure = (problem: Problem) => errors.problem(problem, STATUS_OF[problem.code] ?? 400);
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const { content_retention: contentRetention, ...input } = await validBody(c, createTemplateSchema);
-  const result = await createTemplate(c.var.control, c.get("account"), { ...input, contentRetention });
+  const input = await validBody(c, createTemplateSchema);
+  const result = await createTemplate(c.var.control, c.get("account"), input);
   if (!result.ok) throw failure(result.problem);
   return c.json(toTemplateObject(result.value), 201);
 };
