@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   } else if (command === "revoke" && argument) {
     const revoked = await revokeKey(target, argument, values.account);
     console.log(`Revoked ${revoked.id} (${revoked.prefix}..., account ${revoked.account}).`);
+    console.log("It stops working within 10 s, when the account's gate reloads its keys (revoke through the API for at once).");
   } else if (command === "limits" && values.account) {
     const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
     const limits = await setLimits(target, values.account, { rps: number(values.rps), daily: number(values.daily) });

@@ -5,7 +5,7 @@
 // D1, what the services write and read through it must match what the
 // Worker's own binding reads.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { statementControl } from "../../scripts/control.ts";
 import { inline } from "../../scripts/d1.ts";
 import type { Account } from "../../src/domain/account.ts";
@@ -14,6 +14,7 @@ import { workerControl } from "../../src/services/control.ts";
 import { changeOperatorSettings, findAccountNamed } from "../../src/services/operator.ts";
 import { bindLiveSender, findAccountSender, listAccountSenders, removeSender } from "../../src/services/sender-pool.ts";
 import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
 import { freshEmail, freshNumber } from "../support/resources.ts";
 
 const inlined = statementControl(async (statements) => {
@@ -67,5 +68,32 @@ describe("the scripts' D1 binding", () => {
     const revoked = await revokeApiKey(inlined, account, key!.id);
     expect(revoked.ok && revoked.value.revokedAt).toBeGreaterThan(0);
     expect((await listApiKeys(worker, account, 10, null)).items[0]).toEqual(revoked.ok && revoked.value);
+  });
+});
+
+describe("a change the scripts make", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("reaches the account's gate with the gate's own reload, within 10 s, since a script cannot tell it", async () => {
+    const { id, key } = await createAccount();
+    const account = await named(id);
+    const status = async () => (await api("/v1/account", { key })).status;
+    // The gate holds the account's keys from here on.
+    expect(await status()).toBe(200);
+    const [stored] = (await listApiKeys(worker, account, 10, null)).items;
+    expect((await revokeApiKey(inlined, account, stored!.id)).ok).toBe(true);
+    // Not told: the gate answers from its copy, at most 10 s old.
+    expect(await status()).toBe(200);
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10_001 });
+    // The first request past 10 s reloads the copy off its own path; the requests after the reload are refused.
+    let answered = await status();
+    for (let i = 0; i < 200 && answered !== 401; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      answered = await status();
+    }
+    expect(answered).toBe(401);
   });
 });
