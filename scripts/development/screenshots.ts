@@ -1,7 +1,7 @@
 // npm run screenshots: starts the Worker under wrangler dev with a fresh
 // state, sends a few test messages (some that the sandbox fails), and saves
 // screenshots of the Console's Overview, Messages and Message detail pages to
-// docs/, so the README's pictures show the Console as it is.
+// docs/, so docs/console.md's pictures show the Console as it is.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import chromium from "@sparticuz/chromium";
