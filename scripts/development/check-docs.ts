@@ -1,7 +1,7 @@
 // npm run docs:check (part of npm run check): every relative link in the README and docs/ must name a file of the
 // repository, and a link with a #fragment a heading of that file, as GitHub renders it; the prose names no issue
 // number (a newcomer cannot read the tracker); test/README.md names every folder of test/, every support module and
-// every fixture. Fails with one line per problem.
+// every fixture; a path the docs name in backticks (`src/...`, `scripts/...`) exists. Fails with one line per problem.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -14,6 +14,13 @@ const FILES = [
     .filter((name) => name.endsWith(".md"))
     .map((name) => `docs/${name}`),
 ];
+
+/** Files a command writes that git ignores (.gitignore's plain paths): named in the docs, absent from a clone. */
+const GENERATED = new Set(
+  readFileSync(path.join(ROOT, ".gitignore"), "utf8")
+    .split("\n")
+    .filter((line) => /^[\w./-]+\.\w+$/.test(line)),
+);
 
 /** The text outside fenced code blocks, line by line (fenced lines become empty, so line numbers hold). */
 function proseLines(markdown: string): string[] {
@@ -51,6 +58,11 @@ function problemsIn(file: string): string[] {
   const problems: string[] = [];
   proseLines(markdown).forEach((line, index) => {
     const where = `${file}:${index + 1}`;
+    for (const [, name] of line.matchAll(/`((?:src|scripts|bench|test|docs|migrations|sdk)\/[\w./-]+\.\w+)`/g)) {
+      if (!GENERATED.has(name!) && !existsSync(path.join(ROOT, name!)) && !existsSync(path.join(ROOT, path.dirname(file), name!))) {
+        problems.push(`${where}: names ${name}, which is not in the repository`);
+      }
+    }
     const prose = line.replace(/`[^`]*`/g, "");
     if (/\bissues? \d/i.test(prose)) problems.push(`${where}: names an issue number; say what changed instead`);
     for (const match of prose.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
