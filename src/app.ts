@@ -18,6 +18,18 @@ import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
 import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
 import { createRouter } from "./http/router.ts";
 import { logger } from "./log.ts";
+import { type Control, workerControl } from "./services/control.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /**
+     * The control database and the account gates, built once per request for
+     * the services that write through them (src/services/control.ts): API
+     * handlers and Console pages alike read it as `c.var.control`.
+     */
+    control: Control;
+  }
+}
 
 /**
  * Routes under /v1 that are not called with an API key: each verifies its
@@ -67,6 +79,10 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   // errors are logged under and what support looks up, so a caller must not
   // be able to choose it (or reuse someone else's).
   app.use(requestId({ limitLength: 0, generator: () => `req_${crypto.randomUUID().replaceAll("-", "")}` }));
+  app.use(async (c, next) => {
+    c.set("control", workerControl(c.env));
+    await next();
+  });
   app.use(
     methodNotAllowed({
       app,

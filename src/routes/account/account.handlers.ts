@@ -9,13 +9,13 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = (c) => c.json(t
 
 export const rollSecret: AppRouteHandler<typeof routes.rollSecret> = async (c) => {
   // Its body takes no parameters: the router has refused any it held.
-  const updated = await rollSigningSecret(c.env, c.get("account"));
+  const updated = await rollSigningSecret(c.env, c.var.control, c.get("account"));
   return c.json(toAccountObject(updated), 200);
 };
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const input = c.req.valid("json");
-  const result = await changeAccountSettings(c.env, c.get("account"), {
+  const result = await changeAccountSettings(c.var.control, c.get("account"), {
     ...(input.inbound_callback === undefined ? {} : { inboundCallback: input.inbound_callback }),
     ...(input.recipient_limits ? { recipientLimitPerHour: input.recipient_limits.per_hour } : {}),
     ...(input.retention_days === undefined ? {} : { retentionDays: input.retention_days }),

@@ -12,5 +12,5 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = (c) => c.json(t
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { countries } = c.req.valid("json");
-  return c.json(toGeoPermissions(await changeGeoPermissions(c.env, c.get("account"), countries)), 200);
+  return c.json(toGeoPermissions(await changeGeoPermissions(c.var.control, c.get("account"), countries)), 200);
 };
