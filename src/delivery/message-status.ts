@@ -13,6 +13,7 @@
 // an answered callback needs no alarm; the sandbox's reports live in the state
 // and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
+import type { Projection } from "../db/projections.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
 import type { Message, MessageObject } from "../domain/message.ts";
@@ -213,10 +214,26 @@ export class MessageStatus extends DurableObject<Env> {
     await this.timers.run();
   }
 
-  /** A scheduled message's create: its hand-off waits for this object's alarm at `sendAtMs`. */
+  /**
+   * A scheduled message's create: its hand-off waits for this object's alarm
+   * at `sendAtMs`. Called again by the reconciler for a row still `scheduled`
+   * past its time: a message already queued, sent or canceled here has only
+   * its view projected again (the row was left behind by a lost projection).
+   */
   async schedule(messageId: string, sendAtMs: number): Promise<void> {
+    const state = this.store.state();
+    if (state && state.status !== "scheduled") {
+      await this.projection.write();
+      await this.changes.armAlarm(); // the send's safety ring, replaced by what is really due
+      return;
+    }
     this.store.addTimer("send", sendAtMs, { messageId, attempt: 1 });
     await this.changes.armAlarm();
+  }
+
+  /** This object's view of its message with a fresh seq, for a repair of its row (null: it holds no state). */
+  view(): Projection | null {
+    return this.projection.current();
   }
 
   /**
