@@ -18,7 +18,7 @@ import { homedOn } from "../../src/domain/placement.ts";
 import worker from "../../src/index.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { messageDb, projectedMessage, storedMessage } from "../support/db.ts";
+import { messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
 import { eventually, waitForStatus } from "../support/wait.ts";
@@ -115,7 +115,7 @@ describe("a scheduled message whose alarm the create could not arm", () => {
 
     await cronRunAt(sendAt + RECONCILE.graceSeconds + 1);
 
-    await projectedMessage(id!).toMatchObject({ status: "canceled" });
+    await rowFromQueue(id!).toMatchObject({ status: "canceled" });
   });
 
   it("puts rows re-armed every run behind one never armed: 101 rows still behind cannot keep it from being sent", async () => {
