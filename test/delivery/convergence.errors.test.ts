@@ -16,7 +16,7 @@ import { firstIdAt, idTimestampMs } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { messageDb, projectedMessage, storedMessage } from "../support/db.ts";
+import { messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { smsBody } from "../support/messages.ts";
@@ -35,7 +35,7 @@ type Sent = Awaited<ReturnType<typeof handedOff>>;
 async function sentMessages(howMany: number, overrides: (i: number) => Parameters<typeof handedOff>[1], account?: TestAccount): Promise<Sent[]> {
   const sent: Sent[] = [];
   for (let i = 0; i < howMany; i++) sent.push(await handedOff("sms", overrides(i), account));
-  for (const { id } of sent) await projectedMessage(id).toMatchObject({ status: "sent" });
+  for (const { id } of sent) await rowFromQueue(id).toMatchObject({ status: "sent" });
   return sent;
 }
 

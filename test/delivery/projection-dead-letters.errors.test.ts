@@ -8,7 +8,7 @@ import { shardBinding } from "../../src/db/shards.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
 import wranglerToml from "../../wrangler.toml?raw";
 import { createAccount } from "../support/accounts.ts";
-import { projectedMessage, storedMessage } from "../support/db.ts";
+import { rowFromQueue, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { runQueueBatch, storeMessage } from "../support/queue.ts";
@@ -23,7 +23,7 @@ const DLQ = "omniflow-projections-dlq";
 /** A handed-off SMS, delivered since, whose row still says `sent`: the projection of its delivery is the one dead-lettered. */
 async function deliveredBehind() {
   const message = await handedOff();
-  await projectedMessage(message.id).toMatchObject({ status: "sent" });
+  await rowFromQueue(message.id).toMatchObject({ status: "sent" });
   loseProjections();
   await message.report("delivered");
   vi.restoreAllMocks();
