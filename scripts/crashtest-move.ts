@@ -23,9 +23,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "./accounts.ts";
-import { keyedCreate, listedIds, newCounts, readableById, tally } from "./crash-client.ts";
+import { eventLogs, keyedCreate, listedIds, newCounts, readableById, tally } from "./crash-client.ts";
 import { CrashableWorker } from "./crash-server.ts";
-import { FINAL, handOffs, sleep } from "./local-api.ts";
+import { FINAL, sleep } from "./local-api.ts";
 import { applyMigrations } from "./migrations.ts";
 import { type MoveState, moveState, recordMoveOffHome, startMaintenance } from "./move-driver.ts";
 
@@ -183,12 +183,13 @@ async function main(): Promise<boolean> {
     const listedOnce = new Set(listed.map(({ id }) => id));
     const status = new Map(listed.map(({ id, status }) => [id, status]));
     const readable = await readableById(pool, apiKey, [...accepted], CONCURRENCY);
-    const handed = await handOffs(
+    const logs = await eventLogs(
       pool,
       apiKey,
       [...accepted].filter((id) => listedOnce.has(id)),
       CONCURRENCY,
     );
+    const notFinalIds = [...accepted].filter((id) => listedOnce.has(id) && !FINAL.has(status.get(id)!));
     const entries = [...answers.values()];
     const failures = {
       unanswered: entries.filter(({ ids }) => ids.size === 0).length,
@@ -197,8 +198,8 @@ async function main(): Promise<boolean> {
       neverAnswered: [...listedOnce].filter((id) => !accepted.has(id)).length,
       lost: [...accepted].filter((id) => !listedOnce.has(id)).length,
       unreadable: accepted.size - readable,
-      notFinal: [...accepted].filter((id) => listedOnce.has(id) && !FINAL.has(status.get(id)!)).length,
-      notOnce: [...handed.values()].filter((n) => n !== 1).length,
+      notFinal: notFinalIds.length,
+      notOnce: [...logs.values()].filter(({ handOffs }) => handOffs !== 1).length,
       moveNotDone: phase === "done" ? 0 : 1,
     };
     console.log(`
@@ -210,7 +211,8 @@ async function main(): Promise<boolean> {
   Keys answered with two messages          ${failures.twoMessages}; stored but never answered: ${failures.neverAnswered}; lost: ${failures.lost}
   Listed                                   ${listed.length} rows, ${failures.listedTwice} listed twice; readable by id: ${readable} of ${accepted.size}
   Final                                    ${accepted.size - failures.notFinal - failures.lost} of ${accepted.size}, ${finalSeconds.toFixed(1)} s after the move (${tally([...accepted].map((id) => status.get(id) ?? "missing"))})
-  Provider hand-offs per message           ${tally([...handed.values()].map((n) => `${n}x`))}
+  Not final in D1                          ${notFinalIds.length}; their objects' event logs say: ${tally(notFinalIds.map((id) => logs.get(id)?.status ?? "no status change"))}
+  Provider hand-offs per message           ${tally([...logs.values()].map(({ handOffs }) => `${handOffs}x`))}
 `);
     return Object.values(failures).every((n) => n === 0);
   } finally {
