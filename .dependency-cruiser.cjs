@@ -81,6 +81,14 @@ module.exports = {
       from: { path: "^src/console/" },
       to: { path: "^src/(http|routes)/" },
     },
+    {
+      name: "routes-and-console-db-types-only",
+      severity: "error",
+      comment:
+        "Route handlers and Console pages reach D1 only through the services (one door per resource, each telling the account's gate what it caches): they import src/db/ for its types alone (`import type`).",
+      from: { path: "^src/(routes|console)/" },
+      to: { path: "^src/db/", dependencyTypesNot: ["type-only"] },
+    },
   ],
   options: {
     doNotFollow: { path: ["node_modules"] },

@@ -146,7 +146,7 @@ async function main() {
   const baseline = await start("baseline", BASELINE_CONFIG, PORT + 2, ["--compatibility-date", omniflowCompatibilityDate()]);
   try {
     const created = await createKey(api.d1, "profile", "test");
-    setLimits(api.d1, "profile", { rps: 1_000_000 });
+    await setLimits(api.d1, "profile", { rps: 1_000_000 });
     const json = { "content-type": "application/json" };
     const body = JSON.stringify(SMS);
     const create = await profiled(PORT + 1, async () => {

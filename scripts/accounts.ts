@@ -1,12 +1,16 @@
-// Account and key management shared by `npm run keys` and `npm run dev`.
-import { generateApiKey, generateWebhookSecret, hashApiKey, parseApiKey } from "../src/auth/api-key.ts";
+// Account and key management shared by `npm run keys` and `npm run dev`. Keys
+// and limits change through the Worker's own services (scripts/control.ts).
+import { generateWebhookSecret, hashApiKey, parseApiKey } from "../src/auth/api-key.ts";
 import { generateConsoleToken, hashConsoleToken, LINK_TTL_SECONDS } from "../src/auth/console-token.ts";
 import { senders } from "../src/db/control-schema.ts";
 import type { Mode } from "../src/domain/account.ts";
 import { newId, unixSeconds } from "../src/domain/ids.ts";
 import { accountLimits } from "../src/domain/limits.ts";
 import { sandboxSenders } from "../src/domain/sandbox.ts";
+import { createApiKey, revokeApiKey } from "../src/services/api-keys.ts";
+import { changeOperatorSettings, findAccountNamed } from "../src/services/operator.ts";
 import { newAccountStatement } from "./account-creation.ts";
+import { scriptControl } from "./control.ts";
 import { type D1Target, executeSql, inline, insertOrIgnore, quote } from "./d1.ts";
 import { KEY_ID, KEY_PREFIX, keyToRevoke, type StoredKey } from "./key-revocation.ts";
 
@@ -31,25 +35,19 @@ export async function createKey(target: D1Target, name: string, mode: Mode): Pro
   // Only an account this call created has the id it generated.
   const createdHere = `WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ${quote(newAccountId)})`;
   const starterSenders = mode === "test" ? sandboxSenders(newAccountId).map((row) => `${insertOrIgnore(senders, row)} ${createdHere}`) : [];
-  const results = executeSql(
-    target,
-    [
-      inline([newAccountStatement({ id: newAccountId, name, mode, webhookSecret: generateWebhookSecret(), createdAt: now })]),
-      ...starterSenders,
-      `SELECT id, mode, webhook_secret FROM accounts WHERE name = ${quote(name)}`,
-    ].join(";\n"),
-  );
-  const row = results.at(-1)![0] as { id: string; mode: Mode; webhook_secret: string } | undefined;
-  if (!row) throw new Error('no message database is open for new accounts: open one with `npm run shards -- open N` (README, "Adding a message database")');
-  if (row.mode !== mode) throw new Error(`account '${name}' is a ${row.mode}-mode account; create a ${row.mode} key or use another account name`);
-  // The key carries its account's id (a v3 key), so it is made once the account is known.
-  const key = generateApiKey(mode, row.id);
-  const { prefix } = parseApiKey(key)!;
   executeSql(
     target,
-    `INSERT INTO api_keys (id, account_id, prefix, hash, created_at) VALUES (${quote(newId("key"))}, ${quote(row.id)}, ${quote(prefix)}, ${quote(await hashApiKey(key))}, ${now})`,
+    [inline([newAccountStatement({ id: newAccountId, name, mode, webhookSecret: generateWebhookSecret(), createdAt: now })]), ...starterSenders].join(";\n"),
   );
-  return { account: name, account_id: row.id, mode, key, webhook_secret: row.webhook_secret };
+  const control = scriptControl(target);
+  const found = await findAccountNamed(control, name);
+  if (!found.ok)
+    throw new Error('no message database is open for new accounts: open one with `npm run shards -- open N` (README, "Adding a message database")');
+  const account = found.value;
+  if (account.mode !== mode) throw new Error(`account '${name}' is a ${account.mode}-mode account; create a ${account.mode} key or use another account name`);
+  // The key carries its account's id (a v3 key), so it is made once the account is known.
+  const { secret } = await createApiKey(control, account, { name: "", permission: "full_access" });
+  return { account: name, account_id: account.id, mode, key: secret, webhook_secret: account.webhookSecret };
 }
 
 export interface KeyListing {
@@ -73,7 +71,7 @@ export function listKeys(target: D1Target, name: string): KeyListing[] {
  * `account` when given). Throws, revoking nothing, when it names no active key
  * or is ambiguous (see keyToRevoke). Returns the key revoked.
  */
-export function revokeKey(target: D1Target, keyIdOrPrefix: string, account?: string): StoredKey {
+export async function revokeKey(target: D1Target, keyIdOrPrefix: string, account?: string): Promise<StoredKey> {
   if (!KEY_ID.test(keyIdOrPrefix) && !KEY_PREFIX.test(keyIdOrPrefix)) {
     throw new Error("give a key id (key_...) or a key prefix such as sk_live_v3_1a2b3c4d, as `keys list --account NAME` shows them");
   }
@@ -84,12 +82,11 @@ export function revokeKey(target: D1Target, keyIdOrPrefix: string, account?: str
   );
   const choice = keyToRevoke(rows as unknown as StoredKey[], keyIdOrPrefix, account);
   if ("error" in choice) throw new Error(choice.error);
-  const [, [row]] = executeSql(
-    target,
-    `UPDATE api_keys SET revoked_at = unixepoch() WHERE id = ${quote(choice.revoke.id)} AND revoked_at IS NULL;
-     SELECT changes() AS revoked`,
-  );
-  if (Number(row?.revoked ?? 0) !== 1) throw new Error(`key ${choice.revoke.id} was revoked meanwhile`);
+  const control = scriptControl(target);
+  const owner = await findAccountNamed(control, choice.revoke.account);
+  if (!owner.ok) throw new Error(owner.problem.message);
+  const revoked = await revokeApiKey(control, owner.value, choice.revoke.id);
+  if (!revoked.ok) throw new Error(`key ${choice.revoke.id} was deleted meanwhile`);
   return choice.revoke;
 }
 
@@ -118,28 +115,23 @@ export interface EffectiveLimits {
 }
 
 /** Sets the account's limit overrides (when given) and returns the limits now in force. */
-export function setLimits(target: D1Target, name: string, changes: LimitChanges): EffectiveLimits {
+export async function setLimits(target: D1Target, name: string, changes: LimitChanges): Promise<EffectiveLimits> {
   for (const [option, value] of Object.entries(changes)) {
     if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 1_000_000)) {
       throw new Error(`--${option} must be a whole number from 1 to 1000000`);
     }
   }
-  const updates = [
-    changes.rps === undefined ? null : `rate_limit_rps = ${changes.rps}`,
-    changes.daily === undefined ? null : `daily_message_limit = ${changes.daily}`,
-  ].filter((update) => update !== null);
-  const statements = [
-    ...(updates.length > 0 ? [`UPDATE accounts SET ${updates.join(", ")} WHERE name = ${quote(name)}`] : []),
-    `SELECT mode, rate_limit_rps, daily_message_limit FROM accounts WHERE name = ${quote(name)}`,
-  ];
-  const row = executeSql(target, statements.join(";\n")).at(-1)![0] as
-    | { mode: Mode; rate_limit_rps: number | null; daily_message_limit: number | null }
-    | undefined;
-  if (!row) throw new Error(`no account named '${name}'`);
-  const limits = accountLimits({ mode: row.mode, rateLimitRps: row.rate_limit_rps, dailyMessageLimit: row.daily_message_limit });
+  const control = scriptControl(target);
+  const found = await findAccountNamed(control, name);
+  if (!found.ok) throw new Error(found.problem.message);
+  const account = await changeOperatorSettings(control, found.value, {
+    ...(changes.rps === undefined ? {} : { rateLimitRps: changes.rps }),
+    ...(changes.daily === undefined ? {} : { dailyMessageLimit: changes.daily }),
+  });
+  const limits = accountLimits(account);
   return {
     account: name,
-    mode: row.mode,
+    mode: account.mode,
     requests_per_second: limits.bucket.ratePerSecond,
     burst: limits.bucket.capacity,
     daily_messages_per_channel: limits.dailyMessagesPerChannel,

@@ -18,9 +18,11 @@ export interface D1Target {
 
 export const CONTROL = "CONTROL_DB";
 
-interface StatementResult {
+/** One statement's answer, as `wrangler d1 execute --json` gives it (locally, meta holds little more than the duration). */
+export interface StatementResult {
   results: Record<string, unknown>[];
   success: boolean;
+  meta: Record<string, unknown>;
 }
 
 export function targetArgs(target: D1Target): string[] {
@@ -33,6 +35,15 @@ export function targetArgs(target: D1Target): string[] {
 
 /** Executes the statements in one call and returns each statement's rows. */
 export function executeSql(target: D1Target, sql: string): Record<string, unknown>[][] {
+  return execute(target, sql).map((statement) => statement.results ?? []);
+}
+
+/** Executes the statements, their parameters inlined, in one call; each statement's answer. */
+export function executeStatements(target: D1Target, statements: Statement[]): StatementResult[] {
+  return execute(target, inline(statements));
+}
+
+function execute(target: D1Target, sql: string): StatementResult[] {
   let output: string;
   try {
     output = execFileSync("wrangler", ["d1", "execute", target.binding ?? CONTROL, ...targetArgs(target), "--json", "--command", sql], {
@@ -45,8 +56,7 @@ export function executeSql(target: D1Target, sql: string): Record<string, unknow
     const reason = /"text":\s*"([^"]*)"/.exec(stdout)?.[1] ?? (error as Error).message;
     throw new Error(`wrangler d1 execute failed: ${reason}`);
   }
-  const parsed = JSON.parse(output) as StatementResult[];
-  return parsed.map((statement) => statement.results ?? []);
+  return JSON.parse(output) as StatementResult[];
 }
 
 /** SQL string literal; callers pass only values they have validated or generated. */

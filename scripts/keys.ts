@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { consoleLink, createKey, listKeys, revokeKey, setLimits } from "./accounts.ts";
 import { setNumberTypes } from "./number-types.ts";
-import { addSender, listSenders, removeSender } from "./senders.ts";
+import { bindNamedSender, listNamedSenders, removeNamedSender } from "./senders.ts";
 
 const USAGE = `usage:
   npm run keys -- create --account NAME --mode test|live [--json] [--remote]
@@ -75,11 +75,12 @@ async function main(): Promise<void> {
       console.log(`${key.id}  ${key.prefix}...  created ${created}  ${state}`);
     }
   } else if (command === "revoke" && argument) {
-    const revoked = revokeKey(target, argument, values.account);
+    const revoked = await revokeKey(target, argument, values.account);
     console.log(`Revoked ${revoked.id} (${revoked.prefix}..., account ${revoked.account}).`);
+    console.log("It stops working within 10 s, when the account's gate reloads its keys (revoke through the API for at once).");
   } else if (command === "limits" && values.account) {
     const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-    const limits = setLimits(target, values.account, { rps: number(values.rps), daily: number(values.daily) });
+    const limits = await setLimits(target, values.account, { rps: number(values.rps), daily: number(values.daily) });
     if (values.json) {
       console.log(JSON.stringify(limits));
     } else {
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       console.log(`Daily messages:  ${daily} per channel per UTC day`);
     }
   } else if (command === "number-types" && values.account) {
-    const settings = setNumberTypes(target, values.account, values.allow, values.block);
+    const settings = await setNumberTypes(target, values.account, values.allow, values.block);
     console.log(
       values.json
         ? JSON.stringify(settings)
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     const link = await consoleLink(target, values.account, values.email ?? `${values.account}@localhost`, values.url);
     console.log(`Console sign-in link (works once, for 15 minutes):\n${link}`);
   } else if (command === "senders" && values.account) {
-    senders(argument, positionals[2], values);
+    await senders(argument, positionals[2], values);
   } else {
     console.error(USAGE);
     process.exitCode = 2;
@@ -110,11 +111,11 @@ async function main(): Promise<void> {
 
 type Options = Record<string, string | boolean | undefined> & { account?: string; remote: boolean };
 
-function senders(action: string | undefined, senderId: string | undefined, values: Options): void {
+async function senders(action: string | undefined, senderId: string | undefined, values: Options): Promise<void> {
   const target = { remote: values.remote };
   const account = values.account!;
   if (action === "add" && typeof values.channel === "string" && typeof values.address === "string") {
-    const bound = addSender(target, {
+    const bound = await bindNamedSender(target, {
       account,
       channel: values.channel,
       address: values.address,
@@ -124,12 +125,12 @@ function senders(action: string | undefined, senderId: string | undefined, value
     });
     console.log(`Bound ${bound.id}: ${bound.channel} ${bound.address} to account ${account} (${bound.status}).`);
   } else if (action === "list") {
-    for (const row of listSenders(target, account)) {
-      const extra = row.phone_number_id ? `  phone_number_id ${row.phone_number_id}` : "";
-      console.log(`${row.id}  ${row.channel}  ${row.address}  ${row.status}${row.is_default ? "  default" : ""}${extra}`);
+    for (const row of await listNamedSenders(target, account)) {
+      const extra = row.phoneNumberId ? `  phone_number_id ${row.phoneNumberId}` : "";
+      console.log(`${row.id}  ${row.channel}  ${row.address}  ${row.status}${row.isDefault ? "  default" : ""}${extra}`);
     }
   } else if (action === "remove" && senderId) {
-    removeSender(target, account, senderId);
+    await removeNamedSender(target, account, senderId);
     console.log(`Removed ${senderId} from account ${account}.`);
   } else {
     console.error(USAGE);

@@ -164,7 +164,7 @@ async function main(): Promise<boolean> {
     console.log(`  Local state in ${stateDir}`);
     applyMigrations(target);
     const { key } = await createKey(target, "loadtest", "test");
-    setLimits(target, "loadtest", { rps: Number(options.rps) });
+    await setLimits(target, "loadtest", { rps: Number(options.rps) });
     worker = startWorker(stateDir, options.port, options["inspector-port"]);
     await waitForHealth(pool, 60);
     console.log(`  Worker up at ${ORIGIN}; sending ${SENDS} creates`);

@@ -1,10 +1,13 @@
 // `npm run keys -- number-types`: the operator allows (or blocks again) number
 // types for one account: premium_rate, shared_cost, international_network
 // (+881, +882, +883). Accounts cannot change these themselves: a leaked key
-// must not be able to open the ranges SMS pumping pays out on. The account's
-// gate reloads the account within 10 s (README, "The account's gate").
+// must not be able to open the ranges SMS pumping pays out on. Written through
+// the operator's service (src/services/operator.ts); the account's gate reloads
+// the account within 10 s (scripts/control.ts says why it cannot be told).
 import { BLOCKABLE_NUMBER_TYPES, type BlockableNumberType, numberTypeSettings } from "../src/domain/geo.ts";
-import { type D1Target, executeSql, quote } from "./d1.ts";
+import { changeOperatorSettings, findAccountNamed } from "../src/services/operator.ts";
+import { scriptControl } from "./control.ts";
+import type { D1Target } from "./d1.ts";
 
 function numberTypes(option: string, list: string | undefined): BlockableNumberType[] {
   const types = (list ?? "").split(",").filter((type) => type !== "");
@@ -21,15 +24,14 @@ export function changedNumberTypes(current: readonly BlockableNumberType[], allo
 }
 
 /** Applies the changes (when given) and returns each type's setting now in force. */
-export function setNumberTypes(target: D1Target, name: string, allow?: string, block?: string) {
-  const select = `SELECT allowed_number_types FROM accounts WHERE name = ${quote(name)}`;
-  const [row] = executeSql(target, select)[0] as { allowed_number_types: string | null }[];
-  if (!row) throw new Error(`no account named '${name}'`);
-  let allowed = JSON.parse(row.allowed_number_types ?? "[]") as BlockableNumberType[];
+export async function setNumberTypes(target: D1Target, name: string, allow?: string, block?: string) {
+  const control = scriptControl(target);
+  const found = await findAccountNamed(control, name);
+  if (!found.ok) throw new Error(found.problem.message);
+  let allowed = found.value.allowedNumberTypes ?? [];
   if (allow !== undefined || block !== undefined) {
     allowed = changedNumberTypes(allowed, allow, block);
-    const stored = allowed.length > 0 ? quote(JSON.stringify(allowed)) : "NULL";
-    executeSql(target, `UPDATE accounts SET allowed_number_types = ${stored} WHERE name = ${quote(name)}`);
+    await changeOperatorSettings(control, found.value, { allowedNumberTypes: allowed.length > 0 ? allowed : null });
   }
   return { account: name, number_types: numberTypeSettings({ allowedNumberTypes: allowed }) };
 }

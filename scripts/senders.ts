@@ -1,33 +1,43 @@
 // npm run keys -- senders add|list|remove: the operator's side of the senders
-// (README, "Senders: how live addresses are proven").
-import { newId, unixSeconds } from "../src/domain/ids.ts";
-import { type D1Target, executeSql, inline, quote } from "./d1.ts";
-import { type BindingRequest, bindingChecks, bindingInput, bindingRefusal, bindingStatements } from "./sender-binding.ts";
+// (README, "Senders: how live addresses are proven"), through the services
+// the API and the Console use (src/services/sender-pool.ts).
+import type { Account } from "../src/domain/account.ts";
+import type { Cursor } from "../src/domain/cursor.ts";
+import type { Sender } from "../src/domain/sender.ts";
+import { findAccountNamed } from "../src/services/operator.ts";
+import { bindLiveSender, listAccountSenders, removeSender } from "../src/services/sender-pool.ts";
+import { scriptControl } from "./control.ts";
+import type { D1Target } from "./d1.ts";
+import { type BindingRequest, bindingInput } from "./sender-binding.ts";
 
-/** Binds a live sender to the account (or approves its pending claim); returns the sender row. */
-export function addSender(target: D1Target, request: BindingRequest): Record<string, unknown> {
+async function namedAccount(target: D1Target, name: string): Promise<Account> {
+  const found = await findAccountNamed(scriptControl(target), name);
+  if (!found.ok) throw new Error(found.problem.message);
+  return found.value;
+}
+
+/** Binds a live sender to the account (or approves its pending claim); returns the sender. */
+export async function bindNamedSender(target: D1Target, request: BindingRequest): Promise<Sender> {
   const input = bindingInput(request);
-  const [accountRows, holderRows] = executeSql(target, inline(bindingChecks(request, input)));
-  const refusal = bindingRefusal(request, accountRows!, holderRows!);
-  if (refusal) throw new Error(refusal);
-  const results = executeSql(target, inline(bindingStatements(request, input, newId("snd"), unixSeconds())));
-  return results.at(-1)![0]!;
+  const bound = await bindLiveSender(scriptControl(target), await namedAccount(target, request.account), input);
+  if (!bound.ok) throw new Error(`account '${request.account}': ${bound.problem.message}`);
+  return bound.value;
 }
 
-export function listSenders(target: D1Target, account: string): Record<string, unknown>[] {
-  const [rows] = executeSql(
-    target,
-    `SELECT s.id, s.channel, s.address, s.phone_number_id, s.status, s.is_default FROM senders s JOIN accounts a ON a.id = s.account_id
-       WHERE a.name = ${quote(account)} ORDER BY s.channel, s.address`,
-  );
-  return rows!;
+/** Every sender of the account, by channel and address. */
+export async function listNamedSenders(target: D1Target, name: string): Promise<Sender[]> {
+  const account = await namedAccount(target, name);
+  const all: Sender[] = [];
+  let cursor: Cursor | null = null;
+  do {
+    const page = await listAccountSenders(scriptControl(target), account, 100, cursor);
+    all.push(...page.items);
+    cursor = page.hasMore ? { id: page.items.at(-1)!.id, dir: "next" } : null;
+  } while (cursor);
+  return all.sort((a, b) => a.channel.localeCompare(b.channel) || a.address.localeCompare(b.address));
 }
 
-export function removeSender(target: D1Target, account: string, senderId: string): void {
-  const [, [row]] = executeSql(
-    target,
-    `DELETE FROM senders WHERE id = ${quote(senderId)} AND account_id = (SELECT id FROM accounts WHERE name = ${quote(account)});
-     SELECT changes() AS removed`,
-  );
-  if (Number(row?.removed ?? 0) !== 1) throw new Error(`account '${account}' has no sender ${senderId}`);
+export async function removeNamedSender(target: D1Target, name: string, senderId: string): Promise<void> {
+  const removed = await removeSender(scriptControl(target), await namedAccount(target, name), senderId);
+  if (!removed.ok) throw new Error(`account '${name}' has no sender ${senderId}`);
 }

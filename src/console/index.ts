@@ -10,8 +10,8 @@ import { messageDetailPage, resendWebhook } from "./pages/message-detail.ts";
 import { liveMessages, messagesPage } from "./pages/messages.ts";
 import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
-import { addSender, removeSender, sendersPage } from "./pages/senders.ts";
-import { removeTemplate, saveTemplate, templateEditPage, templatesPage } from "./pages/templates.ts";
+import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
+import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
 import { securityHeaders } from "./security.ts";
 import { requireSession } from "./session.ts";
@@ -40,13 +40,13 @@ const pages = new Hono<ConsoleEnv>()
   .get("/webhooks", (c) => webhooksPage(c))
   .post("/webhooks/roll", rollSecret)
   .get("/templates", (c) => templatesPage(c))
-  .post("/templates", saveTemplate)
+  .post("/templates", saveTemplateForm)
   .get("/templates/:id", templateEditPage)
-  .post("/templates/:id", saveTemplate)
-  .post("/templates/:id/delete", removeTemplate)
+  .post("/templates/:id", saveTemplateForm)
+  .post("/templates/:id/delete", deleteTemplateForm)
   .get("/senders", (c) => sendersPage(c))
-  .post("/senders", addSender)
-  .post("/senders/:id/delete", removeSender)
+  .post("/senders", addSenderForm)
+  .post("/senders/:id/delete", deleteSenderForm)
   .get("/send", (c) => sendTestPage(c))
   .post("/send", sendTest);
 

@@ -36,7 +36,7 @@ function crossSite(c: Context<ConsoleEnv>): boolean {
 /** Signed-in pages: without a live session, GETs go to the sign-in page and anything else is a 401. */
 export const requireSession = createMiddleware<ConsoleEnv>(async (c, next) => {
   const token = sessionToken(c);
-  const session = token ? await sessionFor(c.env, token) : null;
+  const session = token ? await sessionFor(c.var.control, token) : null;
   if (!session || !token) {
     if (c.req.method === "GET") return c.redirect("/console/login", 303);
     return c.text("Your Console session has ended: sign in again.", 401);

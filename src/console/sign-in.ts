@@ -50,7 +50,7 @@ signInRoutes.post("/login", async (c) => {
       400,
     );
   }
-  await requestSignIn(c.env, loadConfig(c.env), email, new URL(c.req.url).origin, isLocalhost(c.req.url));
+  await requestSignIn(c.env, c.var.control, loadConfig(c.env), email, new URL(c.req.url).origin, isLocalhost(c.req.url));
   return publicPage(
     c,
     "Check your email",
@@ -61,14 +61,14 @@ signInRoutes.post("/login", async (c) => {
 // Opening the link signs in (that is what a newcomer clicking the printed link expects).
 signInRoutes.get("/auth", async (c) => {
   const token = c.req.query("token") ?? "";
-  const session = /^[0-9a-f]{64}$/.test(token) ? await signIn(c.env, token) : null;
+  const session = /^[0-9a-f]{64}$/.test(token) ? await signIn(c.var.control, token) : null;
   if (!session) return c.redirect("/console/login?link=invalid", 303);
   setSessionCookie(c, session);
   return c.redirect("/console", 303);
 });
 
 signInRoutes.post("/logout", requireSession, async (c) => {
-  await signOut(c.env, c.get("sessionToken"));
+  await signOut(c.var.control, c.get("sessionToken"));
   clearSessionCookie(c);
   return c.redirect("/console/login", 303);
 });

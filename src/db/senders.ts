@@ -18,6 +18,31 @@ export async function insertSender(db: Database, row: Sender): Promise<Sender | 
 }
 
 /**
+ * The operator's binding (`npm run keys -- senders add`): the row new, or the
+ * account's own row for the address (a pending claim, an alphanumeric id
+ * awaiting approval) made operator_bound, its proof dropped, its number id
+ * and name kept unless new ones are given. The row as stored.
+ */
+export async function bindSenderRow(db: Database, row: Sender): Promise<Sender> {
+  const [bound] = await db
+    .insert(senders)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [senders.accountId, senders.channel, senders.address],
+      set: {
+        status: "operator_bound",
+        phoneNumberId: sql`coalesce(excluded.phone_number_id, ${senders.phoneNumberId})`,
+        name: sql`coalesce(excluded.name, ${senders.name})`,
+        verificationToken: null,
+        verificationCodeHash: null,
+        verificationExpiresAt: null,
+      },
+    })
+    .returning();
+  return bound!;
+}
+
+/**
  * Unexecuted, so a message create can batch it with its template lookup: the
  * channel's usable sender with this address, or without one the channel's
  * default pool of usable senders, ordered by id so that picking from it is

@@ -74,6 +74,7 @@ export const createTemplateSchema = z
     content_retention: contentRetentionSchema.optional(),
   })
   .superRefine(refineBodies);
+export type CreateTemplateInput = z.output<typeof createTemplateSchema>;
 
 // A body given on update replaces that channel's body; null (or "" in a form
 // body, which cannot say null) removes it.

@@ -7,12 +7,13 @@
 // account's requests pass through this one instance, so limits are exact
 // worldwide and a revoked key fails on the next request.
 //
-// Freshness: every change made through the API (keys, templates, senders)
-// tells the gate at once (`changed`). Changes made straight in D1 (the
-// operator's `npm run keys`) are picked up by a reload that runs off the
-// request path when the cache is older than RELOAD_AFTER_MS; what the gate
-// does not hold is read at once (a newly issued key, template or sender works
-// on its first request), since it caches only what exists.
+// Freshness: every change written in the Worker (the API, the Console, the
+// message objects' suppressions, a shard move's steps) goes through one
+// service that tells the gate at once (`changed`). What the gate does not hold
+// is read at once (a newly issued key, template or sender works on its first
+// request), since it caches only what exists. What it holds is also reloaded
+// off the request path once it is older than RELOAD_AFTER_MS, for the changes
+// nothing can tell it of (see there).
 import { DurableObject } from "cloudflare:workers";
 import { accountWithKeys, type GateKey } from "../db/accounts.ts";
 import { touchApiKey } from "../db/api-keys.ts";
@@ -30,6 +31,19 @@ import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
 
+/**
+ * The bound on how stale the gate's copy can be. Two kinds of change never
+ * reach `changed`, so this reload stays:
+ * - the operator's scripts (`npm run keys -- revoke | limits | number-types |
+ *   senders` through the same services as the API, `npm run shards -- add`
+ *   with its own statement) run under Node and reach D1 through wrangler (locally its SQLite files,
+ *   remotely Cloudflare's D1 HTTP API): a Durable Object answers only a
+ *   Worker bound to its namespace, and wrangler's remote bindings do not
+ *   reach Durable Objects (scripts/control.ts);
+ * - a notice that fails after its write committed (tellGate below: the gate
+ *   restarting in a deploy, an overloaded object): the write stands, and only
+ *   this reload brings the gate to it.
+ */
 const RELOAD_AFTER_MS = 10_000;
 /** An unknown key reloads the keys at most this often (a burst of bad keys costs one D1 read a second). */
 const UNKNOWN_KEY_RELOAD_MS = 1_000;
@@ -91,12 +105,13 @@ export class AccountGate extends DurableObject<Env> {
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
+  readonly #db = database(this.env.CONTROL_DB);
   #loaded: Loaded | null = null;
   #loading: { generation: number; promise: Promise<Loaded | null> } | null = null;
   // Bumped by every change: a D1 read that started before a change must not
   // fill the cache with what it read.
   #generation = 0;
-  readonly #creates = new CreateReadsCache(this.env, () => this.#generation);
+  readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -149,7 +164,7 @@ export class AccountGate extends DurableObject<Env> {
     const seconds = Math.floor(now / 1000);
     if (key.lastUsedAt !== null && seconds - key.lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
     key.lastUsedAt = seconds;
-    const write = touchApiKey(database(this.env.CONTROL_DB), key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
+    const write = touchApiKey(this.#db, key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
     this.ctx.waitUntil(write.catch((error) => logger.warn("last_used_not_written", { key_id: key.id, error })));
   }
 
@@ -190,7 +205,7 @@ export class AccountGate extends DurableObject<Env> {
   #load(accountId: string): Promise<Loaded | null> {
     const generation = this.#generation;
     if (this.#loading?.generation === generation) return this.#loading.promise;
-    const promise: Promise<Loaded | null> = accountWithKeys(database(this.env.CONTROL_DB), accountId, MAX_PRELOADED)
+    const promise: Promise<Loaded | null> = accountWithKeys(this.#db, accountId, MAX_PRELOADED)
       .then((row) => {
         const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;

@@ -5,7 +5,7 @@
 // straight in D1 works on its first use. Every change made through the API is
 // told to the gate (GateChange), and a load that began before a change is
 // not cached after it (the gate's generation counter).
-import { database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, type Recipient, readForCreate } from "../db/messages.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Sender } from "../domain/sender.ts";
@@ -21,7 +21,7 @@ export class CreateReadsCache {
   readonly #suppressions = new SuppressionCache();
 
   constructor(
-    private readonly env: Env,
+    private readonly db: Database,
     /** The gate's count of changes: a read that began before one is not cached. */
     private readonly generation: () => number,
   ) {}
@@ -71,7 +71,7 @@ export class CreateReadsCache {
     });
     if (missing.templateId === undefined && cached.every((pool) => pool !== undefined) && unknown.length === 0) return answer(cached, known);
     const generation = this.generation();
-    const loaded = await readForCreate(database(this.env.CONTROL_DB), accountId, missing);
+    const loaded = await readForCreate(this.db, accountId, missing);
     const loadedPools = [loaded.senders, ...(loaded.stepSenders ?? [])];
     const found = cached.map((pool, i) => pool ?? loadedPools[i] ?? []);
     const loadedAnswers = new Map<Recipient, boolean>();

@@ -3,12 +3,12 @@
 import { csrfTokenFor, generateConsoleToken, hashConsoleToken, LINK_TTL_SECONDS, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from "../auth/console-token.ts";
 import type { Config } from "../config.ts";
 import { findAccountByName } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
 import { consumeLink, deleteSession, insertLink, insertSession, liveSession, touchSession, usersByEmail } from "../db/console.ts";
 import type { Account } from "../domain/account.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { createMessageSchema } from "../domain/message.ts";
 import { logger } from "../log.ts";
+import type { Control } from "./control.ts";
 import { createMessage } from "./messages.ts";
 
 /** A session's lastSeenAt is refreshed at most once a minute: no D1 write per page view. */
@@ -21,8 +21,7 @@ const consoleLinkPath = (token: string) => `/console/auth?token=${token}`;
  * about whether there is one, so the form cannot be used to find users out.
  * `local`: the request came to localhost, where no mail can be meant.
  */
-export async function requestSignIn(env: Env, config: Config, email: string, origin: string, local: boolean): Promise<void> {
-  const db = database(env.CONTROL_DB);
+export async function requestSignIn(env: Env, { db }: Control, config: Config, email: string, origin: string, local: boolean): Promise<void> {
   const users = await usersByEmail(db, email.trim().toLowerCase());
   const operator = config.console.operatorAccount && !local ? await findAccountByName(db, config.console.operatorAccount) : undefined;
   for (const user of users) {
@@ -51,8 +50,7 @@ async function emailLink(env: Env, operator: Account, from: string, to: string, 
 }
 
 /** Opens a session for a link that is unused and unexpired (and uses the link up); the session's token, or null. */
-export async function signIn(env: Env, linkToken: string): Promise<string | null> {
-  const db = database(env.CONTROL_DB);
+export async function signIn({ db }: Control, linkToken: string): Promise<string | null> {
   const now = unixSeconds();
   const user = await consumeLink(db, await hashConsoleToken(linkToken), now);
   if (!user) return null;
@@ -69,8 +67,7 @@ export interface ConsoleSession {
   touch: Promise<void> | null;
 }
 
-export async function sessionFor(env: Env, sessionToken: string): Promise<ConsoleSession | null> {
-  const db = database(env.CONTROL_DB);
+export async function sessionFor({ db }: Control, sessionToken: string): Promise<ConsoleSession | null> {
   const now = unixSeconds();
   const hash = await hashConsoleToken(sessionToken);
   const row = await liveSession(db, hash, now, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS);
@@ -79,6 +76,6 @@ export async function sessionFor(env: Env, sessionToken: string): Promise<Consol
   return { account: row.account, userId: row.userId, csrfToken: await csrfTokenFor(sessionToken), touch };
 }
 
-export async function signOut(env: Env, sessionToken: string): Promise<void> {
-  await deleteSession(database(env.CONTROL_DB), await hashConsoleToken(sessionToken));
+export async function signOut({ db }: Control, sessionToken: string): Promise<void> {
+  await deleteSession(db, await hashConsoleToken(sessionToken));
 }

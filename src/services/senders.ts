@@ -1,7 +1,7 @@
-// Adding and proving senders. Test-mode senders are sandbox senders, usable at
+// Adding and proving senders (reading, removing and the operator's binding:
+// sender-pool.ts). Test-mode senders are sandbox senders, usable at
 // once; a live one is pending until proven (src/domain/sender-verification.ts).
 import { loadConfig } from "../config.ts";
-import { database } from "../db/client.ts";
 import { boundElsewhere, countCodeAttempt, findSender, insertSender, markVerified } from "../db/senders.ts";
 import type { Account } from "../domain/account.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
@@ -19,10 +19,11 @@ import {
   txtRecordValue,
   verificationMethod,
 } from "../domain/sender-verification.ts";
-import { tellGate } from "../gate/account-gate.ts";
 import { logger } from "../log.ts";
 import { lookupTxt } from "../providers/doh.ts";
+import type { Control } from "./control.ts";
 import { createMessage } from "./messages.ts";
+import { senderMissing } from "./sender-pool.ts";
 
 /**
  * The owner of the one-time-code messages: no API key belongs to it, so no
@@ -55,10 +56,10 @@ function addressTaken(param: "address" | "phone_number_id"): { ok: false; proble
 }
 
 /** Adds the sender: a sandbox one in test mode; in live mode a pending one, with its proof started (a code sent, a token issued). */
-export async function createSender(env: Env, account: Account, input: CreateSenderInput): Promise<Result<Sender>> {
+export async function createSender(env: Env, control: Control, account: Account, input: CreateSenderInput): Promise<Result<Sender>> {
   const problem = senderModeProblem(input, account.mode);
   if (problem) return fail(problem.param, "parameter_invalid", problem.message);
-  const db = database(env.CONTROL_DB);
+  const { db } = control;
   const id = newId("snd");
   const now = unixSeconds();
   let row: Sender = { id, accountId: account.id, ...input, status: "sandbox", ...unproven, createdAt: now };
@@ -79,7 +80,7 @@ export async function createSender(env: Env, account: Account, input: CreateSend
   if (!inserted) return fail("address", "resource_already_exists", `The ${input.channel} sender '${input.address}' already exists in this account.`);
   if (code !== undefined) await sendCode(env, inserted, code);
   // What a create may send from changed: the account's gate reads the channel's senders again.
-  await tellGate(env, account.id, { senders: [inserted.channel] });
+  await control.tellGate(account.id, { senders: [inserted.channel] });
   return succeed(inserted);
 }
 
@@ -99,20 +100,29 @@ async function sendCode(env: Env, sender: Sender, code: string): Promise<void> {
   logger.with({ sender_id: sender.id }).info("sender_code_sent", message.ok ? { message_id: message.value.id } : { problem: message.problem.code });
 }
 
-/** Completes a pending sender's proof: its domain's TXT record, or the code sent to its number. A proven sender is returned as it is. */
-export async function verifySender(env: Env, account: Account, id: string, code: string | undefined): Promise<Result<Sender>> {
-  const db = database(env.CONTROL_DB);
-  const sender = await findSender(db, account.id, id);
-  if (!sender) return fail("id", "resource_missing", `No such sender: '${id}'`);
+/**
+ * Completes a pending sender's proof: its domain's TXT record, or the code
+ * sent to its number. A proven sender is returned as it is. Either way it is
+ * one a create may use: the gate reads the channel's senders again.
+ */
+export async function verifySender(env: Env, control: Control, account: Account, id: string, code: string | undefined): Promise<Result<Sender>> {
+  const result = await proveSender(env, control, account, id, code);
+  if (result.ok) await control.tellGate(account.id, { senders: [result.value.channel] });
+  return result;
+}
+
+async function proveSender(env: Env, control: Control, account: Account, id: string, code: string | undefined): Promise<Result<Sender>> {
+  const sender = await findSender(control.db, account.id, id);
+  if (!sender) return senderMissing(id);
   if (sender.status !== "pending_verification") return succeed(sender);
   const method = verificationMethod(sender.channel, sender.address);
   if (code !== undefined && (method !== "code" || sender.verificationCodeHash === null)) {
     return fail("code", "parameter_unknown", "code is only for a number that a verification code was sent to.");
   }
-  if (method === "dns_txt" && sender.verificationToken !== null) return verifyDomain(env, sender, sender.verificationToken);
+  if (method === "dns_txt" && sender.verificationToken !== null) return verifyDomain(env, control, sender, sender.verificationToken);
   if (method === "code" && sender.verificationCodeHash !== null) {
     if (code === undefined) return fail("code", "parameter_missing", "Give the code that was sent to the number by SMS.");
-    return verifyCode(env, sender, code);
+    return verifyCode(control, sender, code);
   }
   return fail(
     "id",
@@ -121,7 +131,7 @@ export async function verifySender(env: Env, account: Account, id: string, code:
   );
 }
 
-async function verifyDomain(env: Env, sender: Sender, token: string): Promise<Result<Sender>> {
+async function verifyDomain(env: Env, control: Control, sender: Sender, token: string): Promise<Result<Sender>> {
   const name = txtRecordName(sender.address);
   const value = txtRecordValue(token);
   const answer = await lookupTxt(loadConfig(env).senderVerification.dohUrl, name);
@@ -134,14 +144,13 @@ async function verifyDomain(env: Env, sender: Sender, token: string): Promise<Re
     const why = found ? `The TXT record at ${name} carries another token` : `No TXT record was found at ${name}`;
     return fail("", "verification_failed", `${why}. Publish a TXT record ${name} with the value ${value}, then retry (DNS changes can take a while to show).`);
   }
-  return markProven(env, sender);
+  return markProven(control, sender);
 }
 
-async function verifyCode(env: Env, sender: Sender, code: string): Promise<Result<Sender>> {
-  const db = database(env.CONTROL_DB);
+async function verifyCode(control: Control, sender: Sender, code: string): Promise<Result<Sender>> {
   // Counted before it is checked, atomically: concurrent guesses cannot exceed the limit.
-  const counted = await countCodeAttempt(db, sender.accountId, sender.id);
-  if (!counted) return current(env, sender);
+  const counted = await countCodeAttempt(control.db, sender.accountId, sender.id);
+  if (!counted) return current(control, sender);
   const check = await checkVerificationCode({ ...counted, verificationAttempts: counted.verificationAttempts - 1 }, code, unixSeconds());
   const renew = "Delete the sender and add it again for a new code.";
   if (check === "exhausted")
@@ -151,20 +160,20 @@ async function verifyCode(env: Env, sender: Sender, code: string): Promise<Resul
     const left = MAX_CODE_ATTEMPTS - counted.verificationAttempts;
     return fail("code", "verification_code_invalid", `The code is wrong; ${left} attempt${left === 1 ? "" : "s"} left.`);
   }
-  return markProven(env, sender);
+  return markProven(control, sender);
 }
 
-async function markProven(env: Env, sender: Sender): Promise<Result<Sender>> {
-  const db = database(env.CONTROL_DB);
+async function markProven(control: Control, sender: Sender): Promise<Result<Sender>> {
+  const { db } = control;
   if (!(await markVerified(db, sender.accountId, sender.id))) {
     // The unique indexes refused: another account proved it since this one claimed it.
     return addressTaken((await boundElsewhere(db, sender.accountId, sender.channel, sender.address, sender.phoneNumberId)) ?? "address");
   }
-  return current(env, sender);
+  return current(control, sender);
 }
 
 /** The sender as it is now (deleted meanwhile: not found). */
-async function current(env: Env, sender: Sender): Promise<Result<Sender>> {
-  const now = await findSender(database(env.CONTROL_DB), sender.accountId, sender.id);
-  return now ? succeed(now) : fail("id", "resource_missing", `No such sender: '${sender.id}'`);
+async function current(control: Control, sender: Sender): Promise<Result<Sender>> {
+  const now = await findSender(control.db, sender.accountId, sender.id);
+  return now ? succeed(now) : senderMissing(sender.id);
 }

@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../src/config.ts";
 import { requestSignIn } from "../../src/services/console-auth.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
 import { linkToken, openLink } from "../support/console.ts";
 import { accountMessageRows } from "../support/db.ts";
@@ -22,7 +23,7 @@ describe("sign-in links on a deployment", () => {
     const lines: string[] = [];
     for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((line: string) => void lines.push(String(line)));
 
-    await requestSignIn(env, config, email, "https://api.omniflow.test", false);
+    await requestSignIn(env, workerControl(env), config, email, "https://api.omniflow.test", false);
 
     const [sent] = await accountMessageRows(operator.id);
     expect(sent).toMatchObject({ channel: "email", to: email, from: "console@omniflow.test", mode: "live" });

@@ -2,9 +2,10 @@
 // operator binds them), for tests about what uses them.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { bindingChecks, bindingInput, bindingRefusal, bindingStatements } from "../../scripts/sender-binding.ts";
-import type { Statement } from "../../scripts/statement.ts";
-import { newId, unixSeconds } from "../../src/domain/ids.ts";
+import { bindingInput } from "../../scripts/sender-binding.ts";
+import { workerControl } from "../../src/services/control.ts";
+import { findAccountNamed } from "../../src/services/operator.ts";
+import { bindLiveSender } from "../../src/services/sender-pool.ts";
 import type { TestAccount } from "./accounts.ts";
 import { api } from "./api.ts";
 
@@ -38,11 +39,6 @@ export const freshNumber = () => `+1415${2 + (crypto.getRandomValues(new Uint8Ar
 export const freshPhoneNumberId = () => `1${digits(14)}`;
 export const freshEmail = () => `noreply@${crypto.randomUUID().slice(0, 8)}.acme.example`;
 
-async function run(statements: Statement[]): Promise<Record<string, unknown>[][]> {
-  const results = await env.CONTROL_DB.batch(statements.map(({ sql, params }) => env.CONTROL_DB.prepare(sql).bind(...params)));
-  return results.map((result) => result.results as Record<string, unknown>[]);
-}
-
 export interface LiveSenderOptions {
   address?: string;
   phone_number_id?: string;
@@ -51,8 +47,8 @@ export interface LiveSenderOptions {
 }
 
 /**
- * Binds a live sender to the account with the operator's own statements
- * (`npm run keys -- senders add`, scripts/sender-binding.ts): usable at once.
+ * Binds a live sender to the account as the operator does (`npm run keys --
+ * senders add`: its options, then the same service): usable at once.
  * Without an address (or WhatsApp phone_number_id) a fresh one is made up.
  */
 export async function bindSender(account: TestAccount, channel: "sms" | "whatsapp" | "email", options: LiveSenderOptions = {}): Promise<SenderObject> {
@@ -65,11 +61,12 @@ export async function bindSender(account: TestAccount, channel: "sms" | "whatsap
     isDefault: options.default ?? true,
   };
   const input = bindingInput(request);
-  const [accountRows, holderRows] = await run(bindingChecks(request, input));
-  const refusal = bindingRefusal(request, accountRows!, holderRows!);
-  if (refusal) throw new Error(refusal);
-  const rows = (await run(bindingStatements(request, input, newId("snd"), unixSeconds()))).at(-1)!;
-  const res = await api(`/v1/senders/${rows[0]!.id}`, { key: account.key });
+  const control = workerControl(env);
+  const owner = await findAccountNamed(control, request.account);
+  if (!owner.ok) throw new Error(owner.problem.message);
+  const bound = await bindLiveSender(control, owner.value, input);
+  if (!bound.ok) throw new Error(bound.problem.message);
+  const res = await api(`/v1/senders/${bound.value.id}`, { key: account.key });
   expect(res.status).toBe(200);
   return res.json();
 }

@@ -21,7 +21,7 @@ type Flash = { text: string; error?: boolean; secret?: { name: string; value: st
 
 export async function apiKeysPage(c: Context<ConsoleEnv>, flash: Flash | null = null, status: 200 | 400 | 404 = 200) {
   const account = c.get("account");
-  const keys = await listApiKeys(c.env, account, 100, null);
+  const keys = await listApiKeys(c.var.control, account, 100, null);
   const now = unixSeconds();
   const secret = flash?.secret;
   return page(
@@ -66,21 +66,21 @@ export async function createKey(c: Context<ConsoleEnv>) {
   const form = await c.req.parseBody();
   const parsed = createApiKeySchema.safeParse({ name: form.name, permission: form.permission });
   if (!parsed.success) return apiKeysPage(c, { text: `Invalid name or permission: ${parsed.error.issues[0]?.message}`, error: true }, 400);
-  const { key, secret } = await createApiKey(c.env, c.get("account"), parsed.data);
+  const { key, secret } = await createApiKey(c.var.control, c.get("account"), parsed.data);
   return apiKeysPage(c, { text: `Created ${key.prefix}….`, secret: { name: key.name, value: secret } });
 }
 
 export async function rollKey(c: Context<ConsoleEnv>) {
   const parsed = rollApiKeySchema.safeParse({ expires_in: (await c.req.parseBody()).expires_in });
   if (!parsed.success) return apiKeysPage(c, { text: "Choose how long the old key keeps working.", error: true }, 400);
-  const rolled = await rollApiKey(c.env, c.get("account"), c.req.param("id") ?? "", parsed.data);
+  const rolled = await rollApiKey(c.var.control, c.get("account"), c.req.param("id") ?? "", parsed.data);
   if (!rolled.ok) return apiKeysPage(c, { text: rolled.problem.message, error: true }, rolled.problem.code === "resource_missing" ? 404 : 400);
   const { key, secret } = rolled.value;
   return apiKeysPage(c, { text: `Rolled: ${key.prefix}… replaces the old key.`, secret: { name: key.name, value: secret } });
 }
 
 export async function revokeKey(c: Context<ConsoleEnv>) {
-  const revoked = await revokeApiKey(c.env, c.get("account"), c.req.param("id") ?? "");
+  const revoked = await revokeApiKey(c.var.control, c.get("account"), c.req.param("id") ?? "");
   if (!revoked.ok) return apiKeysPage(c, { text: revoked.problem.message, error: true }, 404);
   return apiKeysPage(c, { text: `Revoked ${revoked.value.prefix}…: it stopped working.` });
 }

@@ -2,12 +2,9 @@
 // phone_number_id, email display name), delete.
 import type { Context } from "hono";
 import { html } from "hono/html";
-import { database } from "../../db/client.ts";
-import { deleteSender, listSenders } from "../../db/senders.ts";
-import { CHANNELS } from "../../domain/address.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { createSenderSchema } from "../../domain/sender.ts";
-import { tellGate } from "../../gate/account-gate.ts";
+import { listAccountSenders, removeSender } from "../../services/sender-pool.ts";
 import { createSender } from "../../services/senders.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { csrfField, notice, page } from "../layout.ts";
@@ -15,7 +12,7 @@ import { csrfField, notice, page } from "../layout.ts";
 const SENDER_ID = idPattern("snd");
 
 export async function sendersPage(c: Context<ConsoleEnv>, flash: { text: string; error?: boolean } | null = null, status: 200 | 400 | 409 = 200) {
-  const list = await listSenders(database(c.env.CONTROL_DB), c.get("account").id, 100, null);
+  const list = await listAccountSenders(c.var.control, c.get("account"), 100, null);
   return page(
     c,
     "Senders",
@@ -38,7 +35,7 @@ ${list.items.map(
   );
 }
 
-export async function addSender(c: Context<ConsoleEnv>) {
+export async function addSenderForm(c: Context<ConsoleEnv>) {
   const form = await c.req.parseBody();
   const body = Object.fromEntries(Object.entries(form).filter(([name, value]) => name !== "_csrf" && typeof value === "string" && value !== ""));
   const parsed = createSenderSchema.safeParse(body);
@@ -46,7 +43,7 @@ export async function addSender(c: Context<ConsoleEnv>) {
     const issue = parsed.error.issues[0]!;
     return sendersPage(c, { text: `Invalid ${issue.path.join(".")}: ${issue.message}`, error: true }, 400);
   }
-  const result = await createSender(c.env, c.get("account"), parsed.data);
+  const result = await createSender(c.env, c.var.control, c.get("account"), parsed.data);
   if (!result.ok) {
     const conflict = result.problem.code === "resource_already_exists" || result.problem.code === "sender_unavailable";
     return sendersPage(c, { text: result.problem.message, error: true }, conflict ? 409 : 400);
@@ -55,9 +52,8 @@ export async function addSender(c: Context<ConsoleEnv>) {
   return sendersPage(c, { text: `Added ${row.address} (${row.channel}).` });
 }
 
-export async function removeSender(c: Context<ConsoleEnv>) {
+export async function deleteSenderForm(c: Context<ConsoleEnv>) {
   const id = c.req.param("id") ?? "";
-  const deleted = SENDER_ID.test(id) && (await deleteSender(database(c.env.CONTROL_DB), c.get("account").id, id));
-  if (deleted) await tellGate(c.env, c.get("account").id, { senders: [...CHANNELS] });
+  const deleted = SENDER_ID.test(id) && (await removeSender(c.var.control, c.get("account"), id)).ok;
   return sendersPage(c, deleted ? { text: "Sender deleted." } : { text: "No such sender in this account.", error: true });
 }

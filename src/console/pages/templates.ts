@@ -4,11 +4,9 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { z } from "zod";
-import { database } from "../../db/client.ts";
-import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from "../../db/templates.ts";
-import { unixSeconds } from "../../domain/ids.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
-import { bodiesProblem, createTemplateSchema, renderTemplate, type Template } from "../../domain/template.ts";
+import { createTemplateSchema, renderTemplate, type Template } from "../../domain/template.ts";
+import { createTemplate, editTemplate, findAccountTemplate, listAccountTemplates, removeTemplate } from "../../services/templates.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { csrfField, notice, page } from "../layout.ts";
 
@@ -109,7 +107,7 @@ ${showPreview ? html`<section aria-live="polite">${preview(form)}</section>` : "
 }
 
 export async function templatesPage(c: Context<ConsoleEnv>, flash: string | null = null) {
-  const list = await listTemplates(database(c.env.CONTROL_DB), c.get("account").id, 100, null);
+  const list = await listAccountTemplates(c.var.control, c.get("account"), 100, null);
   return page(
     c,
     "Templates",
@@ -125,13 +123,13 @@ ${list.items.map(
 
 export async function templateEditPage(c: Context<ConsoleEnv>) {
   const id = c.req.param("id") ?? "";
-  const template = TEMPLATE_ID.test(id) ? await findTemplate(database(c.env.CONTROL_DB), c.get("account").id, id) : undefined;
-  if (!template) return page(c, "Not found", html`<h1>Template not found</h1><p><a href="/console/templates">All templates</a></p>`, 404);
-  return page(c, `Template ${id}`, html`<h1>Template <code>${id}</code></h1>${editor(c, formOf(template), true, false)}`);
+  const found = TEMPLATE_ID.test(id) ? await findAccountTemplate(c.var.control, c.get("account"), id) : null;
+  if (!found?.ok) return page(c, "Not found", html`<h1>Template not found</h1><p><a href="/console/templates">All templates</a></p>`, 404);
+  return page(c, `Template ${id}`, html`<h1>Template <code>${id}</code></h1>${editor(c, formOf(found.value), true, false)}`);
 }
 
 /** Create (no id in the path) or update; "Preview" only renders. */
-export async function saveTemplate(c: Context<ConsoleEnv>) {
+export async function saveTemplateForm(c: Context<ConsoleEnv>) {
   const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v : ""])) as Form;
   const pathId = c.req.param("id");
   if (pathId !== undefined) form.id = pathId;
@@ -141,28 +139,23 @@ export async function saveTemplate(c: Context<ConsoleEnv>) {
   if (form.action === "preview") return again(null, 200);
   const parsed = createTemplateSchema.safeParse(bodyOf(form));
   if (!parsed.success) return again(problemOf(parsed.error));
-  const db = database(c.env.CONTROL_DB);
-  const accountId = c.get("account").id;
-  const now = unixSeconds();
-  const bodies = { sms: parsed.data.sms ?? null, whatsapp: parsed.data.whatsapp ?? null, email: parsed.data.email ?? null };
-  const problem = bodiesProblem(bodies);
-  if (problem) return again(problem);
-  if (pathId === undefined) {
-    const row = await insertTemplate(db, {
-      accountId,
-      id: parsed.data.id,
-      ...bodies,
-      contentRetention: parsed.data.content_retention ?? "retain",
-      createdAt: now,
-      updatedAt: now,
-    });
-    if (!row) return again(`Template '${parsed.data.id}' already exists in this account.`, 409);
-  } else if (!(await updateTemplate(db, accountId, pathId, bodies, now))) return again("No such template in this account.", 404);
+  const account = c.get("account");
+  const { sms = null, whatsapp = null, email = null } = parsed.data;
+  const saved =
+    pathId === undefined
+      ? await createTemplate(c.var.control, account, parsed.data)
+      : // The editor shows every body: one left empty is removed.
+        await editTemplate(c.var.control, account, pathId, { sms, whatsapp, email });
+  if (!saved.ok) {
+    const { code, message } = saved.problem;
+    if (code === "resource_already_exists") return again(message, 409);
+    return code === "resource_missing" ? again("No such template in this account.", 404) : again(message);
+  }
   return templatesPage(c, `Saved template ${parsed.data.id}.`);
 }
 
-export async function removeTemplate(c: Context<ConsoleEnv>) {
+export async function deleteTemplateForm(c: Context<ConsoleEnv>) {
   const id = c.req.param("id") ?? "";
-  const deleted = TEMPLATE_ID.test(id) && (await deleteTemplate(database(c.env.CONTROL_DB), c.get("account").id, id));
+  const deleted = TEMPLATE_ID.test(id) && (await removeTemplate(c.var.control, c.get("account"), id)).ok;
   return templatesPage(c, deleted ? `Deleted template ${id}.` : "No such template in this account.");
 }

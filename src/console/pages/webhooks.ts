@@ -58,7 +58,7 @@ ${attempts.map(({ message, event }) => {
 }
 
 export async function rollSecret(c: Context<ConsoleEnv>) {
-  const updated = await rollSigningSecret(c.env, c.get("account"));
+  const updated = await rollSigningSecret(c.env, c.var.control, c.get("account"));
   c.set("account", updated);
   return webhooksPage(c, "Rolled: new callbacks are signed with the new secret and, for 24 hours, the old one.");
 }

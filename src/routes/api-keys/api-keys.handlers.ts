@@ -1,7 +1,6 @@
-import { createApiKeySchema, rollApiKeySchema, toApiKeyObject } from "../../domain/api-key.ts";
+import { toApiKeyObject } from "../../domain/api-key.ts";
 import { idPattern } from "../../domain/ids.ts";
 import type { Problem } from "../../domain/result.ts";
-import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
@@ -14,9 +13,9 @@ const KEY_ID = idPattern("key");
 const failure = (problem: Problem, id: string) => (problem.code === "resource_missing" ? errors.notFound("api_key", id) : errors.problem(problem));
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const input = await validBody(c, createApiKeySchema);
+  const input = c.req.valid("json");
   const account = c.get("account");
-  const { key, secret } = await createApiKey(c.env, account, input);
+  const { key, secret } = await createApiKey(c.var.control, account, input);
   return c.json({ ...toApiKeyObject(key, account.mode), secret }, 201);
 };
 
@@ -24,7 +23,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, KEY_ID);
   const account = c.get("account");
-  const page = await listApiKeys(c.env, account, limit, cursor);
+  const page = await listApiKeys(c.var.control, account, limit, cursor);
   return c.json(
     listEnvelope(page, cursor, (key) => toApiKeyObject(key, account.mode)),
     200,
@@ -34,7 +33,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
   const account = c.get("account");
-  const found = await findApiKey(c.env, account, id);
+  const found = await findApiKey(c.var.control, account, id);
   if (!found.ok) throw failure(found.problem, id);
   return c.json(toApiKeyObject(found.value, account.mode), 200);
 };
@@ -42,16 +41,16 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
 export const revoke: AppRouteHandler<typeof routes.revoke> = async (c) => {
   const { id } = c.req.valid("param");
   const account = c.get("account");
-  const revoked = await revokeApiKey(c.env, account, id);
+  const revoked = await revokeApiKey(c.var.control, account, id);
   if (!revoked.ok) throw failure(revoked.problem, id);
   return c.json(toApiKeyObject(revoked.value, account.mode), 200);
 };
 
 export const roll: AppRouteHandler<typeof routes.roll> = async (c) => {
   const { id } = c.req.valid("param");
-  const input = await validBody(c, rollApiKeySchema);
+  const input = c.req.valid("json");
   const account = c.get("account");
-  const rolled = await rollApiKey(c.env, account, id, input);
+  const rolled = await rollApiKey(c.var.control, account, id, input);
   if (!rolled.ok) throw failure(rolled.problem, id);
   return c.json({ ...toApiKeyObject(rolled.value.key, account.mode), secret: rolled.value.secret }, 200);
 };

@@ -1,14 +1,10 @@
-import { database } from "../../db/client.ts";
-import { deleteSender, findSender, listSenders } from "../../db/senders.ts";
-import { CHANNELS } from "../../domain/address.ts";
 import { idPattern } from "../../domain/ids.ts";
 import type { Problem } from "../../domain/result.ts";
-import { createSenderSchema, toSenderObject, verifySenderSchema } from "../../domain/sender.ts";
-import { tellGate } from "../../gate/account-gate.ts";
-import { validBody } from "../../http/body.ts";
+import { toSenderObject } from "../../domain/sender.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
+import { findAccountSender, listAccountSenders, removeSender } from "../../services/sender-pool.ts";
 import { createSender, verifySender } from "../../services/senders.ts";
 import type * as routes from "./senders.routes.ts";
 
@@ -26,39 +22,36 @@ const STATUS_OF: Record<string, 404 | 409 | 503> = {
 const failure = (problem: Problem) => errors.problem(problem, STATUS_OF[problem.code] ?? 400);
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const result = await createSender(c.env, c.get("account"), await validBody(c, createSenderSchema));
+  const result = await createSender(c.env, c.var.control, c.get("account"), c.req.valid("json"));
   if (!result.ok) throw failure(result.problem);
   return c.json(toSenderObject(result.value), 201);
 };
 
 export const verify: AppRouteHandler<typeof routes.verify> = async (c) => {
   const { id } = c.req.valid("param");
-  const { code } = await validBody(c, verifySenderSchema, { optional: true });
-  const result = await verifySender(c.env, c.get("account"), id, code);
+  const { code } = c.req.valid("json");
+  const result = await verifySender(c.env, c.var.control, c.get("account"), id, code);
   if (!result.ok) throw failure(result.problem);
-  // A verified sender joins what a create may use: the gate reads the channel's senders again.
-  await tellGate(c.env, result.value.accountId, { senders: [result.value.channel] });
   return c.json(toSenderObject(result.value), 200);
 };
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await findSender(database(c.env.CONTROL_DB), c.get("account").id, id);
-  if (!row) throw errors.notFound("sender", id);
-  return c.json(toSenderObject(row), 200);
+  const result = await findAccountSender(c.var.control, c.get("account"), id);
+  if (!result.ok) throw failure(result.problem);
+  return c.json(toSenderObject(result.value), 200);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  const accountId = c.get("account").id;
-  if (!(await deleteSender(database(c.env.CONTROL_DB), accountId, id))) throw errors.notFound("sender", id);
-  await tellGate(c.env, accountId, { senders: [...CHANNELS] });
+  const result = await removeSender(c.var.control, c.get("account"), id);
+  if (!result.ok) throw failure(result.problem);
   return c.json({ id, object: "sender" as const, deleted: true as const }, 200);
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, SENDER_ID);
-  const page = await listSenders(database(c.env.CONTROL_DB), c.get("account").id, limit, cursor);
+  const page = await listAccountSenders(c.var.control, c.get("account"), limit, cursor);
   return c.json(listEnvelope(page, cursor, toSenderObject), 200);
 };

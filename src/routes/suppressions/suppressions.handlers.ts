@@ -1,20 +1,17 @@
 import type { z } from "zod";
-import { database } from "../../db/client.ts";
-import { findSuppression, listSuppressions } from "../../db/suppressions.ts";
 import { idPattern } from "../../domain/ids.ts";
-import { createSuppressionSchema, toSuppressionObject } from "../../domain/suppression.ts";
-import { validBody } from "../../http/body.ts";
+import { toSuppressionObject } from "../../domain/suppression.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
-import { createSuppression, removeSuppression } from "../../services/suppressions.ts";
+import { createSuppression, findAccountSuppression, listAccountSuppressions, removeSuppression } from "../../services/suppressions.ts";
 import type * as routes from "./suppressions.routes.ts";
 import { SuppressionFiltersSchema } from "./suppressions.schemas.ts";
 
 const SUPPRESSION_ID = idPattern("sup");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const result = await createSuppression(c.env, c.get("account"), await validBody(c, createSuppressionSchema));
+  const result = await createSuppression(c.env, c.get("account"), c.req.valid("json"));
   if (!result.ok) throw errors.problem(result.problem);
   const { suppression, created } = result.value;
   return c.json(toSuppressionObject(suppression), created ? 201 : 200);
@@ -22,14 +19,14 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await findSuppression(database(c.env.CONTROL_DB), c.get("account").id, id);
-  if (!row) throw errors.notFound("suppression", id);
-  return c.json(toSuppressionObject(row), 200);
+  const result = await findAccountSuppression(c.var.control, c.get("account"), id);
+  if (!result.ok) throw errors.notFound("suppression", id);
+  return c.json(toSuppressionObject(result.value), 200);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  const result = await removeSuppression(c.env, c.get("account"), id);
+  const result = await removeSuppression(c.env, c.var.control, c.get("account"), id);
   if (!result.ok) throw errors.notFound("suppression", id);
   return c.json({ id, object: "suppression" as const, deleted: true as const }, 200);
 };
@@ -38,6 +35,6 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor, ...requested } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, SUPPRESSION_ID);
   const filters: z.output<typeof SuppressionFiltersSchema> = pageFilters(cursor, requested, SuppressionFiltersSchema);
-  const page = await listSuppressions(database(c.env.CONTROL_DB), c.get("account").id, filters, limit, cursor);
+  const page = await listAccountSuppressions(c.var.control, c.get("account"), filters, limit, cursor);
   return c.json(listEnvelope(page, cursor, toSuppressionObject, filters), 200);
 };

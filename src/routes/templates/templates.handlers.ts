@@ -1,79 +1,61 @@
-import { database } from "../../db/client.ts";
-import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate } from "../../db/templates.ts";
-import { unixSeconds } from "../../domain/ids.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
-import { previewTemplate, templatePreviewSchema } from "../../domain/preview.ts";
-import { bodiesProblem, createTemplateSchema, toTemplateObject, updateTemplateSchema } from "../../domain/template.ts";
-import { tellGate } from "../../gate/account-gate.ts";
-import { validBody } from "../../http/body.ts";
+import { previewTemplate } from "../../domain/preview.ts";
+import type { Problem } from "../../domain/result.ts";
+import { toTemplateObject } from "../../domain/template.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
+import { createTemplate, editTemplate, findAccountTemplate, listAccountTemplates, removeTemplate } from "../../services/templates.ts";
 import type * as routes from "./templates.routes.ts";
 
+// The service's problems that are not a 400: the id taken, the template not found.
+const STATUS_OF: Record<string, 404 | 409> = { resource_already_exists: 409, resource_missing: 404 };
+
+const failure = (problem: Problem) => errors.problem(problem, STATUS_OF[problem.code] ?? 400);
+
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const input = await validBody(c, createTemplateSchema);
-  const now = unixSeconds();
-  const row = await insertTemplate(database(c.env.CONTROL_DB), {
-    accountId: c.get("account").id,
-    id: input.id,
-    sms: input.sms ?? null,
-    whatsapp: input.whatsapp ?? null,
-    email: input.email ?? null,
-    contentRetention: input.content_retention ?? "retain",
-    createdAt: now,
-    updatedAt: now,
-  });
-  if (!row) throw errors.alreadyExists(`Template '${input.id}'`, "id");
-  await tellGate(c.env, row.accountId, { templates: [row.id] });
-  return c.json(toTemplateObject(row), 201);
+  const input = c.req.valid("json");
+  const result = await createTemplate(c.var.control, c.get("account"), input);
+  if (!result.ok) throw failure(result.problem);
+  return c.json(toTemplateObject(result.value), 201);
 };
 
 export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await findTemplate(database(c.env.CONTROL_DB), c.get("account").id, id);
-  if (!row) throw errors.notFound("template", id);
-  return c.json(toTemplateObject(row), 200);
+  const result = await findAccountTemplate(c.var.control, c.get("account"), id);
+  if (!result.ok) throw failure(result.problem);
+  return c.json(toTemplateObject(result.value), 200);
 };
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
-  const { content_retention: contentRetention, ...bodies } = await validBody(c, updateTemplateSchema);
+  const { content_retention: contentRetention, ...bodies } = c.req.valid("json");
   const changes = Object.fromEntries(Object.entries(bodies).filter(([, body]) => body !== undefined));
-  const db = database(c.env.CONTROL_DB);
-  const accountId = c.get("account").id;
-  const current = await findTemplate(db, accountId, id);
-  if (!current) throw errors.notFound("template", id);
-  const problem = bodiesProblem({ ...current, ...changes });
-  if (problem) throw errors.invalidRequest("parameter_invalid", problem);
-  const row = await updateTemplate(db, accountId, id, { ...changes, ...(contentRetention ? { contentRetention } : {}) }, unixSeconds());
-  // Deleted between the read and the write.
-  if (!row) throw errors.notFound("template", id);
-  await tellGate(c.env, accountId, { templates: [id] });
-  return c.json(toTemplateObject(row), 200);
+  const result = await editTemplate(c.var.control, c.get("account"), id, { ...changes, ...(contentRetention ? { contentRetention } : {}) });
+  if (!result.ok) throw failure(result.problem);
+  return c.json(toTemplateObject(result.value), 200);
 };
 
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
   const { id } = c.req.valid("param");
-  const input = await validBody(c, templatePreviewSchema);
-  const row = await findTemplate(database(c.env.CONTROL_DB), c.get("account").id, id);
-  if (!row) throw errors.notFound("template", id);
-  const result = previewTemplate(row, input);
+  const input = c.req.valid("json");
+  const found = await findAccountTemplate(c.var.control, c.get("account"), id);
+  if (!found.ok) throw failure(found.problem);
+  const result = previewTemplate(found.value, input);
   if (!result.ok) throw errors.problem(result.problem);
   return c.json({ id, object: "template_preview" as const, ...result.value }, 200);
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   const { id } = c.req.valid("param");
-  const accountId = c.get("account").id;
-  if (!(await deleteTemplate(database(c.env.CONTROL_DB), accountId, id))) throw errors.notFound("template", id);
-  await tellGate(c.env, accountId, { templates: [id] });
+  const result = await removeTemplate(c.var.control, c.get("account"), id);
+  if (!result.ok) throw failure(result.problem);
   return c.json({ id, object: "template" as const, deleted: true as const }, 200);
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, cursor: rawCursor } = c.req.valid("query");
   const cursor = requestedCursor(rawCursor, TEMPLATE_ID);
-  const page = await listTemplates(database(c.env.CONTROL_DB), c.get("account").id, limit, cursor);
+  const page = await listAccountTemplates(c.var.control, c.get("account"), limit, cursor);
   return c.json(listEnvelope(page, cursor, toTemplateObject), 200);
 };
