@@ -1,4 +1,4 @@
-// The client side of a crash test (scripts/crashtest-move.ts): keyed creates
+// The client side of the crash tests (scripts/crashtest.ts, crashtest-move.ts): keyed creates
 // retried as a careful client retries them, and the API reads that check
 // afterwards that every message is there once.
 import type { Pool } from "undici";
