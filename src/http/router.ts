@@ -2,7 +2,7 @@
 // ties a handler to its route declaration (its request schemas and the
 // context variables its guard sets).
 import { OpenAPIHono, type RouteConfig, type RouteConfigToEnv, type RouteHandler } from "@hono/zod-openapi";
-import type { Context, Next } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "./context.ts";
 import { validationError } from "./errors.ts";
@@ -23,6 +23,12 @@ function validatingBody<C extends Context<AppEnv>, R>(body: RequestBody<z.ZodTyp
   };
 }
 
+const noParameters = () => Promise.resolve({});
+const ignoreBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("body", noParameters);
+  await next();
+};
+
 /**
  * A router whose zod validation failures become our 400 envelope, naming the
  * param, and whose request bodies (jsonOrForm) validate JSON and forms with one
@@ -38,6 +44,12 @@ export function createRouter() {
   const register = router.openapi;
   router.openapi = (route, handler, hook) => {
     const body = route.request?.body;
+    if (body === undefined) {
+      // A route that takes no body never reads one, not even for its Idempotency-Key's fingerprint:
+      // a body it would ignore without a key cannot change its answer with one.
+      const bodiless: typeof route = { ...route, middleware: [ignoreBody, ...[route.middleware ?? []].flat()] };
+      return register(bodiless, handler, hook);
+    }
     if (!(body instanceof RequestBody)) return register(route, handler, hook);
     // The same route with its body as documentation (JSON Schema, which the library does not validate);
     // typed as declared, since the handler still gets the body the schema validated.

@@ -3,15 +3,18 @@
 // route is checked without being listed: every authenticated operation is a
 // 401 without a key, before any 400 for its parameters or body, and answers
 // under the key's rate limit with one.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { operationsOf, servedDocument } from "../openapi/operations.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
+import { countD1Statements } from "../support/db.ts";
 
 const document = await servedDocument();
 const authenticated = operationsOf(document)
   .filter((operation) => operation.authenticated)
   .map((operation) => [operation.name, operation] as const);
+
+afterEach(() => vi.restoreAllMocks());
 
 let account: TestAccount;
 beforeAll(async () => {
@@ -36,6 +39,21 @@ describe("every authenticated operation in the document", () => {
     const res = await api(badPath(path), { key: account.key, method, ...badBody(method) });
     expect(res.status).toBeLessThan(500);
     expect(res.headers.get("RateLimit-Limit")).not.toBeNull();
+  });
+});
+
+describe("a key that is not proven", () => {
+  const posts = authenticated.filter(([, operation]) => operation.method === "POST");
+
+  it.each(posts)("%s: with an Idempotency-Key, a 401 with no D1 statement about the account", async (_, { path }) => {
+    const owner = await createAccount();
+    // The gate knows the account's keys already (a first request), as it does for any account in use.
+    expect((await api("/v1/account", { key: owner.key })).status).toBe(200);
+    const counts = countD1Statements([owner.id]);
+    const wrongSecret = `${owner.key.slice(0, -4)}${owner.key.endsWith("0000") ? "1111" : "0000"}`;
+    const res = await api(path.replace(/\{\w+\}/g, "not_an_id"), { key: wrongSecret, method: "POST", json: {}, headers: { "Idempotency-Key": "unproven" } });
+    await expectError(res, 401, { type: "authentication_error", code: "invalid_api_key" });
+    expect(counts).toEqual({ reads: 0, writes: 0, roundTrips: 0 });
   });
 });
 

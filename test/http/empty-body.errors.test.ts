@@ -3,7 +3,8 @@
 // route without a body, or whose body is optional, answers as it does without
 // one; a route whose body is required answers the 400 naming the missing field
 // it gives for {}. Before, the key's fingerprint parsed "" as JSON (a 400
-// invalid_json) where the route itself never read it.
+// invalid_json) where the route itself never read it; and a route that takes
+// no body ignores one it cannot parse, with a key as without.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DocumentedOperation, operationsOf, servedDocument } from "../openapi/operations.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
@@ -98,6 +99,23 @@ describe("every authenticated POST in the OpenAPI document", () => {
       for (const keyed of [false, true]) {
         const outcome = await postEmpty(path, type, keyed);
         expect({ type, keyed, ...outcome }).toEqual({ type, keyed, ...bodiless });
+      }
+    }
+  });
+
+  // A route that takes no body never reads one, not for its Idempotency-Key's fingerprint either.
+  const bodiless = posts.filter((operation) => operation.operation.requestBody === undefined).map((operation) => [operation.name, operation] as const);
+  it.each(bodiless)("%s, which takes no body: a body it cannot parse is ignored alike with and without a key", async (_, operation) => {
+    const path = unknownIdPath(operation);
+    const expected = await outcomeOf(await api(path, { key: account.key, method: "POST" }));
+    for (const [type, body] of [
+      ["application/json", "{not json"],
+      ["text/plain", "hello"],
+    ]) {
+      for (const keyed of [false, true]) {
+        const headers: Record<string, string> = { "Content-Type": type!, ...(keyed ? { "Idempotency-Key": `bodiless-${++keyCount}` } : {}) };
+        const outcome = await outcomeOf(await api(path, { key: account.key, method: "POST", body, headers }));
+        expect({ type, keyed, ...outcome }).toEqual({ type, keyed, ...expected });
       }
     }
   });
