@@ -5,7 +5,8 @@
 // crashtest does), creates N keyed test-mode messages, then records a move of
 // the account to the other shard (`npm run shards -- move`) and lets the
 // Worker's own maintenance carry it out, run every few seconds through the
-// local scheduled endpoint. Keyed creates go on throughout (R new keys a
+// local scheduled endpoint while the move runs (and each minute throughout,
+// as npm run dev runs it). Keyed creates go on throughout (R new keys a
 // second; each key sent until answered, then again; an earlier key re-sent
 // with every new one), retried after connection errors, 409s, 429s and 5xx.
 // The server's whole process group is killed with SIGKILL twice, inside the
@@ -26,6 +27,7 @@ import { createKey, setLimits } from "./accounts.ts";
 import { eventLogs, keyedCreate, listedIds, newCounts, readableById, tally } from "./crash-client.ts";
 import { CrashableWorker } from "./crash-server.ts";
 import { FINAL, sleep } from "./local-api.ts";
+import { runCronsEveryMinute } from "./local-cron.ts";
 import { applyMigrations } from "./migrations.ts";
 import { type MoveState, moveState, recordMoveOffHome, startMaintenance } from "./move-driver.ts";
 
@@ -156,6 +158,8 @@ async function main(): Promise<boolean> {
   const { key: apiKey } = await createKey(target, "crashmove", "test");
   setLimits(target, "crashmove", { rps: 10_000 });
   await server.start();
+  // The crons every minute, as npm run dev and the crash test run them (the reconciler, the convergence pass), throughout.
+  const stopCrons = runCronsEveryMinute(ORIGIN);
   const runId = Date.now().toString(36);
   try {
     await sendBefore(apiKey, runId);
@@ -216,6 +220,7 @@ async function main(): Promise<boolean> {
 `);
     return Object.values(failures).every((n) => n === 0);
   } finally {
+    stopCrons();
     await server.stop();
     await pool.close();
   }
