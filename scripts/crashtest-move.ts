@@ -12,12 +12,12 @@
 // The server's whole process group is killed with SIGKILL twice, inside the
 // maintenance run that copies (after the first grace) and inside the one that
 // recopies and deletes (after the flip's grace), and each time restarted on
-// the same state (the killed run's lease then holds the move for 50 s). When the move is done, every key is sent
-// once more; then it waits until every message is final and checks from the
-// API: every key answered with one message, each listed once and readable by
-// id, none stored that no key was answered with, every one final and handed
-// to its provider once, the move done. Prints the figures; exits 1 on any
-// violation.
+// the same state (the killed run's lease then holds the move for 50 s). When
+// the move is done, every key is sent once more; then it waits until every
+// message is final and checks from the API: every key answered with one
+// message, each listed once and readable by id, none stored that no key was
+// answered with, every one final and handed to its provider once, the move
+// done. Prints the figures; exits 1 on any violation.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
