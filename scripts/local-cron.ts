@@ -8,7 +8,7 @@ import path from "node:path";
 import { unstable_readConfig } from "wrangler";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const EVERY_MINUTE = "* * * * *";
+export const EVERY_MINUTE = "* * * * *";
 const MINUTE_MS = 60_000;
 
 /** wrangler.toml's crons; only every-minute ones, the only kind OmniFlow has and this driver knows. */
@@ -19,7 +19,8 @@ function configuredCrons(): string[] {
   return crons;
 }
 
-async function fire(origin: string, cron: string, scheduledTime: number): Promise<void> {
+/** One run of `cron` at `scheduledTime`, as the runtime would start it; a run that fails is reported on stderr. */
+export async function fire(origin: string, cron: string, scheduledTime: number): Promise<void> {
   const query = new URLSearchParams({ cron, time: String(scheduledTime) });
   try {
     const response = await fetch(`${origin}/cdn-cgi/local/scheduled?${query}`);

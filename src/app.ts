@@ -1,7 +1,7 @@
 // The HTTP API: middleware every request passes through, then the routers.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { every } from "hono/combine";
 import { createMiddleware } from "hono/factory";
@@ -10,11 +10,10 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { loadConfig } from "./config.ts";
 import { consoleApp } from "./console/index.ts";
-import { authenticate } from "./http/auth.ts";
+import { apiKey } from "./http/auth.ts";
 import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors } from "./http/errors.ts";
-import { idempotency } from "./http/idempotency.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
 import { DOCS_PATH, OPENAPI_PATH } from "./http/openapi-paths.ts";
 import { createRouter } from "./http/router.ts";
@@ -116,8 +115,8 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
   );
   // A layer of its own, so that it also marks the error responses of the layers below.
   app.use("/v1/*", unless(isPublic, noStore));
-  // Rate limits first, so a retry storm is refused before it costs a D1 write.
-  app.use("/v1/*", unless(isPublic, authenticate, idempotency));
+  // Each route under /v1 that is not public declares its API key guard (src/http/auth.ts apiKey) in its
+  // own middleware: rate limits first, so a retry storm is refused before it costs a D1 write.
   for (const router of routers) app.route("/", router);
 
   // Built on first request: the routes are all registered by then, and the
@@ -140,7 +139,12 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
 
   app.route("/console", consoleApp);
 
-  app.notFound((c) => errorResponse(c, errors.routeNotFound(c.req.method, c.req.path)));
+  const routeNotFound = (c: Context) => errorResponse(c, errors.routeNotFound(c.req.method, c.req.path));
+  // A path under /v1 that no route takes (or a method it does not) is still answered under the key, as
+  // the routes are: 401 without one, and with one a rate-limited 404, which methodNotAllowed above turns
+  // into a 405 for a known path. Registered last, so it runs only when no route answered.
+  app.all("/v1/*", (c, next) => (isPublic(c.req.path) ? routeNotFound(c) : next()), apiKey(), routeNotFound);
+  app.notFound(routeNotFound);
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
     if (error instanceof HTTPException && error.status < 500) {

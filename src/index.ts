@@ -7,6 +7,7 @@ import type { Projection } from "./db/projections.ts";
 import { consumeDeadLetters, consumeDeliveries } from "./delivery/consumer.ts";
 import type { DeliveryJob } from "./delivery/job.ts";
 import { consumeProjections } from "./delivery/projection-consumer.ts";
+import { consumeProjectionDeadLetters } from "./delivery/projection-dead-letters.ts";
 import { apiRouters } from "./routes/index.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
@@ -15,13 +16,15 @@ export { AccountGate } from "./gate/account-gate.ts";
 
 const app = createApp(apiRouters);
 
-/** The status projections' queue (wrangler.toml); every other queue carries delivery jobs. */
+/** The status projections' queue and its dead-letter queue (wrangler.toml); every other queue carries delivery jobs. */
 const PROJECTIONS_QUEUE = "omniflow-projections";
+const PROJECTIONS_DLQ = "omniflow-projections-dlq";
 
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
     if (batch.queue === PROJECTIONS_QUEUE) await consumeProjections(batch as MessageBatch<Projection>, env);
+    else if (batch.queue === PROJECTIONS_DLQ) await consumeProjectionDeadLetters(batch as MessageBatch<Projection>, env);
     else if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch as MessageBatch<DeliveryJob>, env);
     else {
       // Bad configuration: nothing is handed off; the batch is retried, naming the variable, until it is fixed.

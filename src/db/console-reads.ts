@@ -5,6 +5,7 @@ import { and, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Channel } from "../domain/address.ts";
 import { firstIdAt } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
+import { bornOnOneOf } from "./born-on.ts";
 import type { Database } from "./client.ts";
 import { messages } from "./message-schema.ts";
 
@@ -18,10 +19,15 @@ export interface ChannelCounts {
   secondsToDelivered: { seconds: number; count: number }[];
 }
 
-/** Per channel, the account's messages created since `sinceSeconds` on this database: how many, delivered (or read), failed (or undelivered), times to delivered. */
-export async function channelCounts(db: Database, accountId: string, sinceSeconds: number): Promise<ChannelCounts[]> {
+/**
+ * Per channel, the account's messages created since `sinceSeconds` on this
+ * database and created on one of `bornOn` (the shards whose messages it holds
+ * for reads: during a move, the copies at the target are not counted there):
+ * how many, delivered (or read), failed (or undelivered), times to delivered.
+ */
+export async function channelCounts(db: Database, accountId: string, bornOn: readonly number[], sinceSeconds: number): Promise<ChannelCounts[]> {
   // The window is an id range (ids start with their creation time), served by (account_id, id).
-  const inWindow = and(eq(messages.accountId, accountId), gte(messages.id, firstIdAt("msg", sinceSeconds * 1000)));
+  const inWindow = and(bornOnOneOf(accountId, bornOn), gte(messages.id, firstIdAt("msg", sinceSeconds * 1000)));
   const seconds = sql<number>`${messages.deliveredAt} - ${messages.createdAt}`;
   const [counts, times] = await db.batch([
     db

@@ -1,6 +1,6 @@
 // Idempotency-Key records in D1. A key is claimed atomically (one upsert),
 // so of two concurrent requests with one key exactly one runs.
-import { and, eq, inArray, isNull, lte, notExists, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, isNull, lte, not, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { Message } from "../domain/message.ts";
 import type { Database } from "./client.ts";
 import { idempotencyKeys, messages } from "./message-schema.ts";
@@ -36,16 +36,41 @@ export type ClaimOutcome =
   /** A message create's key whose message exists: the response is that message as created. */
   | { kind: "created"; message: Message };
 
+/**
+ * The key of the row that seals an account's keys on a message database it is
+ * moving off (a shard move, src/services/shard-move.ts): from then on no key
+ * is claimed there (a new or expired one, or an abandoned claim taken over),
+ * so that every claim is made where the keys went, and no claim the move has
+ * not copied can exist. Empty, which no request's key can be (1-255 characters).
+ */
+export const SEAL_KEY = "";
+
+/**
+ * The lock token of a claim a move copied to its target while the claim's
+ * request was still running at the source: the move settles it with the
+ * source's outcome after the flip (its response, the message it made, or its
+ * release), so no claim at the target takes it over as abandoned meanwhile.
+ * No request's token (a random UUID) is ever this.
+ */
+export const COPIED_CLAIM = "copied";
+
 const sameKey = (accountId: string, key: string) => and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key));
 
 /** The message the key's request created, if it did (a condition on the key's row). */
 const messageOfKey = (db: Database) => db.select({ id: messages.id }).from(messages).where(eq(messages.id, idempotencyKeys.messageId));
 
+/** Whether the account's keys on this database are sealed (see SEAL_KEY). */
+const sealed = (accountId: string): SQL =>
+  sql`EXISTS (SELECT 1 FROM ${idempotencyKeys} AS seal WHERE seal.account_id = ${accountId} AND seal.key = ${SEAL_KEY})`;
+
 /**
  * Claims the key for this request, unless another request holds it or has
  * completed it: one round trip. The upsert claims a new, expired or abandoned
  * key; the selects read what is there when it did not, and the message its
- * request created, if any.
+ * request created, if any. On a database the account's keys are moving off
+ * (sealed), nothing is claimed: a key found there answers as it stands (its
+ * replay, a mismatch, in use), any other is "in use", so the client retries
+ * in a second, by then with the placement that names the new home.
  */
 export async function claimIdempotencyKey(db: Database, request: ClaimRequest): Promise<ClaimOutcome> {
   const { accountId, key, fingerprint, now } = request;
@@ -60,22 +85,33 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
     createdAt: now,
     expiresAt: now + request.ttlSeconds,
   };
+  // INSERT ... SELECT, so a sealed database inserts nothing: the values in the table's column order.
+  const row: Record<string, unknown> = { accountId, key, ...claim };
+  const values = sql.join(
+    Object.keys(getTableColumns(idempotencyKeys)).map((column) => sql`${row[column] ?? null}`),
+    sql`, `,
+  );
   const [claimed, [existing], [message]] = await db.batch([
     db
       .insert(idempotencyKeys)
-      .values({ accountId, key, ...claim })
+      .select(sql`SELECT ${values} WHERE NOT ${sealed(accountId)}`)
       .onConflictDoUpdate({
         target: [idempotencyKeys.accountId, idempotencyKeys.key],
         set: claim,
         // Abandoned: still without a response long after it was claimed, and
         // (a message create) without its message, which would be its response.
-        setWhere: or(
-          lte(idempotencyKeys.expiresAt, now),
-          and(
-            isNull(idempotencyKeys.responseStatus),
-            lte(idempotencyKeys.lockedAt, now - request.lockSeconds),
-            eq(idempotencyKeys.fingerprint, fingerprint),
-            notExists(messageOfKey(db)),
+        // A claim a move copied while its request ran is not abandoned: its request may yet complete at the source.
+        setWhere: and(
+          not(sealed(accountId)),
+          or(
+            lte(idempotencyKeys.expiresAt, now),
+            and(
+              isNull(idempotencyKeys.responseStatus),
+              lte(idempotencyKeys.lockedAt, now - request.lockSeconds),
+              eq(idempotencyKeys.fingerprint, fingerprint),
+              sql`${idempotencyKeys.lockToken} IS NOT ${COPIED_CLAIM}`,
+              notExists(messageOfKey(db)),
+            ),
           ),
         ),
       })
@@ -92,7 +128,9 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
       ),
   ]);
   if (claimed.length > 0) return { kind: "claimed" };
-  if (!existing || existing.fingerprint !== fingerprint) return { kind: "mismatch" };
+  // Neither claimed nor there (or expired): only a sealed database refuses a key so.
+  if (!existing || existing.expiresAt <= now) return { kind: "in_flight" };
+  if (existing.fingerprint !== fingerprint) return { kind: "mismatch" };
   if (existing.responseStatus !== null) {
     const { responseStatus: status, responseContentType: contentType, responseBody: body } = existing;
     return { kind: "completed", response: { status, contentType: contentType ?? "application/json", body: body ?? "" } };

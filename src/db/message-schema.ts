@@ -102,6 +102,15 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index("idempotency_keys_expires_at_idx").on(t.expiresAt)],
 );
 
+// Where each message database's convergence pass (src/delivery/convergence.ts)
+// has got to, per check age: the id (creation order) up to which it has
+// compared the rows of that age with their objects.
+export const convergeCursors = sqliteTable("converge_cursors", {
+  // The check's age in seconds: a row is compared with its object when it is this old.
+  ageSeconds: integer("age_seconds").primaryKey(),
+  throughId: text("through_id").notNull(),
+});
+
 // A copy of each account's webhook signing secrets on every message database
 // its messages are created on, so that signing a status callback reads the
 // message's own database, not the one control database every message shares.

@@ -143,14 +143,20 @@ export async function stuckQueuedMessageIds(db: Database, before: number, limit:
 // The same for scheduled rows (messages_scheduled_idx).
 const isScheduled = sql`${messages.status} = 'scheduled'`;
 
-/** Scheduled messages whose send time passed before `before` (Unix seconds), untouched since, oldest first. */
-export async function overdueScheduledMessages(db: Database, before: number, limit: number): Promise<{ id: string; sendAt: number }[]> {
-  const rows = await db
+/** Scheduled messages whose send time passed before `before` (Unix seconds), untouched since, the longest untouched first. */
+export function overdueScheduledQuery(db: Database, before: number, limit: number) {
+  // The index serves the send time's range; the order is by the last re-arming
+  // (updated_at), so rows re-armed every run go behind one never armed.
+  return db
     .select({ id: messages.id, sendAt: messages.sendAt })
     .from(messages)
     .where(and(isScheduled, lte(messages.sendAt, before), lte(messages.updatedAt, before)))
-    .orderBy(asc(messages.sendAt))
+    .orderBy(asc(messages.updatedAt), asc(messages.sendAt))
     .limit(limit);
+}
+
+export async function overdueScheduledMessages(db: Database, before: number, limit: number): Promise<{ id: string; sendAt: number }[]> {
+  const rows = await overdueScheduledQuery(db, before, limit);
   return rows.map((row) => ({ id: row.id, sendAt: row.sendAt ?? 0 }));
 }
 

@@ -17,9 +17,17 @@ export function redactedColumns(redactedAt: number) {
   return { content: {}, rendered: null, fallback: sql`CASE WHEN ${messages.fallback} IS NULL THEN NULL ELSE ${fallback} END`, redactedAt };
 }
 
-/** Empties the row's content and stamps when (a final row that no object holds; an object projects it instead). */
+/**
+ * Empties the row's content and stamps when (a final row that no object holds;
+ * an object projects it instead). It raises projection_seq as a projection
+ * does, so that a shard move's copy or verify step sees the redacted row as
+ * the newer one and never copies the content back over it.
+ */
 export async function redactMessageRow(db: Database, messageId: string, redactedAt: number): Promise<void> {
-  await db.update(messages).set(redactedColumns(redactedAt)).where(eq(messages.id, messageId));
+  await db
+    .update(messages)
+    .set({ ...redactedColumns(redactedAt), projectionSeq: sql`${messages.projectionSeq} + 1` })
+    .where(eq(messages.id, messageId));
 }
 
 /** An account whose retention_days is not the default. */

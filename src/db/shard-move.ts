@@ -4,37 +4,33 @@
 // A move copies only the messages held on the source for the shards it
 // leaves (their ids' shards: `bornOn`), never the account's other messages
 // there or the ones created on the target meanwhile.
-import { and, asc, eq, getTableColumns, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, sql } from "drizzle-orm";
+import { bornOnOneOf } from "./born-on.ts";
 import type { Database } from "./client.ts";
+import { COPIED_CLAIM, SEAL_KEY } from "./idempotency.ts";
 import { idempotencyKeys, messages } from "./message-schema.ts";
 
 type MessageRow = typeof messages.$inferSelect;
 type KeyRow = typeof idempotencyKeys.$inferSelect;
 
-/** The account's messages whose ids name one of `bornOn` (a message id's last 4 hex digits are its shard). */
-function heldFor(accountId: string, bornOn: readonly number[]): SQL {
-  const hexes = bornOn.map((shard) => shard.toString(16).padStart(4, "0"));
-  return and(eq(messages.accountId, accountId), inArray(sql`substr(${messages.id}, -4)`, hexes))!;
-}
-
-/** Up to `limit` of those messages after `afterId`, in id order. */
+/** Up to `limit` of the account's messages created on `bornOn` after `afterId`, in id order. */
 export function messagesAfter(db: Database, accountId: string, bornOn: readonly number[], afterId: string | null, limit: number): Promise<MessageRow[]> {
   const after = afterId === null ? undefined : gt(messages.id, afterId);
   return db
     .select()
     .from(messages)
-    .where(and(heldFor(accountId, bornOn), after))
+    .where(and(bornOnOneOf(accountId, bornOn), after))
     .orderBy(asc(messages.id))
     .limit(limit);
 }
 
-/** The messages with these ids (of the account). */
+/** The messages with these ids (of the account): the ids travel as one JSON parameter (D1 binds at most 100, a batch is up to 100 ids). */
 export function messagesWithIds(db: Database, accountId: string, ids: string[]): Promise<MessageRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db
     .select()
     .from(messages)
-    .where(and(eq(messages.accountId, accountId), inArray(messages.id, ids)));
+    .where(and(eq(messages.accountId, accountId), inArray(messages.id, sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`)));
 }
 
 export interface Versioned {
@@ -55,7 +51,11 @@ export function versionsBetween(
     .select({ id: messages.id, projectionSeq: messages.projectionSeq })
     .from(messages)
     .where(
-      and(heldFor(accountId, bornOn), afterId === null ? undefined : gt(messages.id, afterId), throughId === null ? undefined : lte(messages.id, throughId)),
+      and(
+        bornOnOneOf(accountId, bornOn),
+        afterId === null ? undefined : gt(messages.id, afterId),
+        throughId === null ? undefined : lte(messages.id, throughId),
+      ),
     )
     .orderBy(asc(messages.id));
   return limit === undefined ? query : query.limit(limit);
@@ -85,44 +85,83 @@ export async function deleteMessagesWithIds(db: Database, ids: string[]): Promis
 
 /** Deletes up to `limit` of the account's messages held for `bornOn`; how many it deleted. */
 export async function deleteHeldMessages(db: Database, accountId: string, bornOn: readonly number[], limit: number): Promise<number> {
-  const chunk = db.select({ id: messages.id }).from(messages).where(heldFor(accountId, bornOn)).limit(limit);
+  const chunk = db.select({ id: messages.id }).from(messages).where(bornOnOneOf(accountId, bornOn)).limit(limit);
   const deleted = await db.delete(messages).where(inArray(messages.id, chunk)).returning({ id: messages.id });
   return deleted.length;
 }
 
-/** Up to `limit` of the account's idempotency keys after `afterKey`, in key order. */
-export function keysAfter(db: Database, accountId: string, afterKey: string | null, limit: number): Promise<KeyRow[]> {
+/**
+ * Up to `limit` of the account's idempotency keys after `afterKey`, in key
+ * order; with `lockedSince`, only those claimed (or taken over) since then.
+ * The seal (SEAL_KEY, the empty key, first in order) is never among them.
+ */
+export function keysAfter(db: Database, accountId: string, afterKey: string | null, limit: number, lockedSince?: number): Promise<KeyRow[]> {
   return db
     .select()
     .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.accountId, accountId), afterKey === null ? undefined : gt(idempotencyKeys.key, afterKey)))
+    .where(
+      and(
+        eq(idempotencyKeys.accountId, accountId),
+        gt(idempotencyKeys.key, afterKey ?? SEAL_KEY),
+        lockedSince === undefined ? undefined : gte(idempotencyKeys.lockedAt, lockedSince),
+      ),
+    )
     .orderBy(asc(idempotencyKeys.key))
     .limit(limit);
 }
 
+/** Seals the account's keys on this database (see SEAL_KEY); kept until the move deletes the account's keys here. */
+export async function sealKeys(db: Database, accountId: string, now: number): Promise<void> {
+  await db
+    .insert(idempotencyKeys)
+    .values({ accountId, key: SEAL_KEY, fingerprint: "sealed", createdAt: now, expiresAt: Number.MAX_SAFE_INTEGER })
+    .onConflictDoNothing();
+}
+
+// Every column of a key taken from the source's row.
+const keyFromExcluded = Object.fromEntries(
+  Object.entries(getTableColumns(idempotencyKeys)).map(([key, column]) => [key, sql.raw(`excluded."${column.name}"`)]),
+);
+
 /**
- * Stores the keys, keeping any the database already has (a key claimed there
- * is the newer record), except that a claim copied while in flight takes the
- * response its request completed with at the source (same claim: same
- * fingerprint and lock time), so a retry replays it instead of waiting out
- * the lock and running again.
+ * Copies the keys before the flip: a key whose request has no response yet
+ * is stored as COPIED_CLAIM (its request may still complete at the source, so
+ * no claim at the target takes it over), and an earlier copy is replaced with
+ * the source's row as it is now. A key claimed at the target itself is kept.
  */
-export async function insertKeysKeepingExisting(db: Database, rows: KeyRow[]): Promise<void> {
-  const completes = sql`${idempotencyKeys.responseStatus} IS NULL AND excluded.response_status IS NOT NULL
-    AND ${idempotencyKeys.fingerprint} = excluded.fingerprint AND ${idempotencyKeys.lockedAt} IS excluded.locked_at`;
-  const set = {
-    responseStatus: sql.raw("excluded.response_status"),
-    responseContentType: sql.raw("excluded.response_content_type"),
-    responseBody: sql.raw("excluded.response_body"),
-    lockToken: sql.raw("excluded.lock_token"),
-  };
+export async function copyKeys(db: Database, rows: KeyRow[]): Promise<void> {
   const [first, ...rest] = rows.map((row) =>
     db
       .insert(idempotencyKeys)
-      .values(row)
-      .onConflictDoUpdate({ target: [idempotencyKeys.accountId, idempotencyKeys.key], set, setWhere: completes }),
+      .values(row.responseStatus === null ? { ...row, lockToken: COPIED_CLAIM } : row)
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.accountId, idempotencyKeys.key],
+        set: keyFromExcluded,
+        setWhere: sql`${idempotencyKeys.lockToken} IS ${COPIED_CLAIM}`,
+      }),
   );
   if (first) await db.batch([first, ...rest]);
+}
+
+/**
+ * After the flip, when every request that claimed at the source has ended:
+ * the copies of keys in (afterKey, throughKey] (no upper end when null) take
+ * the source's rows as they ended, as plain claims, and a copy whose key the
+ * source no longer has (its request failed and released it) goes. A key
+ * claimed at the target itself is kept.
+ */
+export async function settleKeys(db: Database, accountId: string, rows: KeyRow[], afterKey: string | null, throughKey: string | null): Promise<void> {
+  const copies = db
+    .delete(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.accountId, accountId),
+        sql`${idempotencyKeys.lockToken} IS ${COPIED_CLAIM}`,
+        gt(idempotencyKeys.key, afterKey ?? SEAL_KEY),
+        throughKey === null ? undefined : lte(idempotencyKeys.key, throughKey),
+      ),
+    );
+  await db.batch([copies, ...rows.map((row) => db.insert(idempotencyKeys).values(row).onConflictDoNothing())]);
 }
 
 /** Deletes up to `limit` of the account's idempotency keys; how many it deleted. */

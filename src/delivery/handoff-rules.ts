@@ -16,7 +16,8 @@ export const INLINE_SAFETY_MS = 30_000;
 export const REDRIVE_DELAY_MS = 2_000;
 
 export type DeliveryOutcome = { action: "ack"; reason: string } | { action: "retry"; delaySeconds: number };
-export type ReceiptOutcome = "applied" | "ignored" | "noted" | "unknown";
+/** "held": it came while the hand-off it may be about was still being made (provider-reports.ts). */
+export type ReceiptOutcome = "applied" | "ignored" | "noted" | "held" | "unknown";
 
 export interface Change {
   source: string;

@@ -88,15 +88,13 @@ export class MessageAlarm {
       if (attempt < MISSING_ROW_ATTEMPTS) this.store.addTimer("send", Date.now() + MISSING_ROW_RETRY_SECONDS * 1000, { messageId, attempt: attempt + 1 });
       return;
     }
-    // Read again after the load: a cancel may have changed it meanwhile.
-    const state = this.store.state() ?? loaded;
-    if (state.status !== "scheduled") return;
-    if (isExpired(state.message.expiresAt, Date.now())) {
-      await this.changes.message(state, "expired", { source: "validity_period", ...EXPIRED });
-      return;
-    }
+    const before = await this.stillScheduled(loaded);
+    if (!before) return;
     // A STOP (or a bounce) may have come since the create: checked again now, as the create checked it.
-    const [own, ...steps] = await this.host.suppressed(state.message);
+    const [own, ...steps] = await this.host.suppressed(before.message);
+    // The gate's answer let other calls in (a cancel, a redrive): what is decided now is decided on the state as it is now.
+    const state = await this.stillScheduled(loaded);
+    if (!state) return;
     if (own) {
       await this.changes.message(state, "failed", { source: SUPPRESSION_LIST, ...RECIPIENT_SUPPRESSED });
       return;
@@ -107,6 +105,18 @@ export class MessageAlarm {
     }
     await this.changes.message(state, "queued", { source: "send_at" }, { callback: false });
     await this.redriveDue({ messageId, attempt: 1 });
+  }
+
+  /**
+   * The message's state read now (the stored one; `loaded`, read from D1, while none is stored), if it is still
+   * scheduled and within its validity; a message whose validity ended waiting is expired here, and null returned.
+   */
+  private async stillScheduled(loaded: DeliveryState): Promise<DeliveryState | null> {
+    const state = this.store.state() ?? loaded;
+    if (state.status !== "scheduled") return null;
+    if (!isExpired(state.message.expiresAt, Date.now())) return state;
+    await this.changes.message(state, "expired", { source: "validity_period", ...EXPIRED });
+    return null;
   }
 
   /** A step's fallback_after: not delivered by now, so the next step starts (the first may still deliver too). */

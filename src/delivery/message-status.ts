@@ -13,12 +13,13 @@
 // an answered callback needs no alarm; the sandbox's reports live in the state
 // and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
+import type { Projection } from "../db/projections.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
 import type { Message, MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
 import { suppressionRecipient } from "../domain/suppression.ts";
-import type { Receipt } from "../providers/provider.ts";
+import type { Provider, Receipt, SendResult } from "../providers/provider.ts";
 import {
   type DeliveryOutcome,
   HANDOFF_LEASE_MS,
@@ -33,11 +34,11 @@ import { announceReceived } from "./inbound-arrival.ts";
 import { MessageAlarm } from "./message-alarm.ts";
 import { loadState } from "./message-load.ts";
 import { type DeliveryState, MessageStore, type NewEvent, type SigningSecrets } from "./message-store.ts";
+import { ProviderReports } from "./provider-reports.ts";
 import { emptyStorage, Redaction, type RedactOutcome } from "./redaction.ts";
 import { StatusChanges, startAttempt } from "./status-change.ts";
 import { StatusProjection } from "./status-projection.ts";
 import { sendStep } from "./step-send.ts";
-import { suppressFromOutcome } from "./suppression-feed.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** The Durable Object of one message: one instance per message id. */
@@ -51,6 +52,7 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly projection = new StatusProjection(this.store, this.ctx.storage, this.env);
   private readonly redaction = new Redaction(this.store, this.projection);
   private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
+  private readonly reports = new ProviderReports(this.env, this.store, this.changes);
   private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
     load: (messageId) => this.loadFromD1(messageId),
@@ -102,18 +104,25 @@ export class MessageStatus extends DurableObject<Env> {
     this.store.saveState(state);
 
     const { provider, result } = await sendStep(this.env, message, step, target, state.handoffAttempts, now);
+    const outcome = await this.recordAnswer(step, provider.name, result, now);
+    // Reports that came while the call was open can be placed now.
+    await this.reports.afterHandOff();
+    return outcome;
+  }
 
+  /** A hand-off's answer, recorded on the state as it is now (the call let other requests in). */
+  private async recordAnswer(step: number, providerName: Provider["name"], result: SendResult, now: number): Promise<DeliveryOutcome> {
     const current = this.store.state()!;
     current.handoffStartedAt = null;
-    current.provider = provider.name;
-    const attempt = { provider: provider.name, attempt: current.handoffAttempts, duration_ms: Date.now() - now, ...(step > 0 ? { step } : {}) };
+    current.provider = providerName;
+    const attempt = { provider: providerName, attempt: current.handoffAttempts, duration_ms: Date.now() - now, ...(step > 0 ? { step } : {}) };
     if (result.ok) {
       current.handedOffAt = now;
       current.providerMessageId = result.providerMessageId;
-      Object.assign(current.attempts[step]!, { provider: provider.name, provider_message_id: result.providerMessageId, handed_off_at: now });
+      Object.assign(current.attempts[step]!, { provider: providerName, provider_message_id: result.providerMessageId, handed_off_at: now });
       current.reports = (result.reports ?? []).map((report) => ({ ...report, dueAt: now + report.afterMs, step }));
       const accepted = { ...attempt, outcome: "accepted", provider_message_id: result.providerMessageId };
-      await this.changes.step(current, step, "sent", { source: provider.name }, [{ type: "provider.attempt", data: accepted, at: Date.now() }]);
+      await this.changes.step(current, step, "sent", { source: providerName }, [{ type: "provider.attempt", data: accepted, at: Date.now() }]);
       return { action: "ack", reason: "handed_off" };
     }
 
@@ -133,7 +142,7 @@ export class MessageStatus extends DurableObject<Env> {
       this.store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
       this.store.addEvents([refused]);
       // Its validity may end before the retry comes.
-      if (message.expiresAt !== null) await this.changes.armAlarm();
+      if (current.message.expiresAt !== null) await this.changes.armAlarm();
       return { action: "retry", delaySeconds };
     }
     const exhausted = result.retryable;
@@ -142,7 +151,7 @@ export class MessageStatus extends DurableObject<Env> {
       step,
       "failed",
       {
-        source: provider.name,
+        source: providerName,
         errorCode: exhausted ? "provider_unavailable" : result.code,
         errorMessage: exhausted ? `The provider was unavailable for ${current.handoffAttempts} attempts; last error: ${result.message}` : result.message,
       },
@@ -158,6 +167,8 @@ export class MessageStatus extends DurableObject<Env> {
     // A copy of the job (the reconciler's) ran out of retries while the
     // message waits out a provider's backoff: its own retries still run.
     if (state.retryNotBefore !== null && state.retryNotBefore > Date.now() && state.handoffAttempts < MAX_DELIVERY_ATTEMPTS) return;
+    // A copy ran out while another job's hand-off is under way: that hand-off's answer decides.
+    if (state.handoffStartedAt !== null && Date.now() - state.handoffStartedAt < HANDOFF_LEASE_MS) return;
     startAttempt(state, Date.now());
     await this.changes.step(state, state.step, "failed", {
       source: "dead_letter_queue",
@@ -166,21 +177,9 @@ export class MessageStatus extends DurableObject<Env> {
     });
   }
 
-  /** A verified provider report, about the hand-off of any of the message's steps. */
-  async receipt(receipt: Receipt): Promise<ReceiptOutcome> {
-    const state = this.store.state();
-    // A verified report proves who sent it, not what it is about: it must come from the provider a step was
-    // handed to and carry that hand-off's id. Before a hand-off is recorded there is nothing it can be about.
-    const step = state ? state.attempts.findIndex((a) => a.provider === receipt.provider && a.provider_message_id === receipt.providerMessageId) : -1;
-    if (!state || step < 0 || !receipt.providerMessageId) return "unknown";
-    if (receipt.status === null) {
-      const { channel, to } = state.attempts[step]!;
-      await suppressFromOutcome(this.env, state.message, undefined, receipt.detail, { channel, to });
-      this.store.addEvents([{ type: "receipt.noted", data: { source: receipt.provider, detail: receipt.detail ?? null }, at: Date.now() }]);
-      return "noted";
-    }
-    const { errorCode, errorMessage, detail } = receipt;
-    return (await this.changes.step(state, step, receipt.status, { source: receipt.provider, errorCode, errorMessage, detail })) ? "applied" : "ignored";
+  /** A verified provider report, about the hand-off of any of the message's steps (provider-reports.ts). */
+  receipt(receipt: Receipt): Promise<ReceiptOutcome> {
+    return this.reports.apply(receipt);
   }
 
   /** An inbound message, just stored (src/services/inbound.ts): its message.received callback goes out. */
@@ -215,10 +214,26 @@ export class MessageStatus extends DurableObject<Env> {
     await this.timers.run();
   }
 
-  /** A scheduled message's create: its hand-off waits for this object's alarm at `sendAtMs`. */
+  /**
+   * A scheduled message's create: its hand-off waits for this object's alarm
+   * at `sendAtMs`. Called again by the reconciler for a row still `scheduled`
+   * past its time: a message already queued, sent or canceled here has only
+   * its view projected again (the row was left behind by a lost projection).
+   */
   async schedule(messageId: string, sendAtMs: number): Promise<void> {
+    const state = this.store.state();
+    if (state && state.status !== "scheduled") {
+      await this.projection.write();
+      await this.changes.armAlarm(); // the send's safety ring, replaced by what is really due
+      return;
+    }
     this.store.addTimer("send", sendAtMs, { messageId, attempt: 1 });
     await this.changes.armAlarm();
+  }
+
+  /** This object's view of its message with a fresh seq, for a repair of its row (null: it holds no state). */
+  view(): Projection | null {
+    return this.projection.current();
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Channel } from "../domain/address.ts";
 import type { Attempt } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
-import type { ScheduledReport } from "../providers/provider.ts";
+import type { Receipt, ScheduledReport } from "../providers/provider.ts";
 
 /** An account's webhook signing secrets, as the outbox holds them in memory (never in storage). */
 export type SigningSecrets = Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt"> & {
@@ -38,6 +38,8 @@ export interface DeliveryState {
   errorMessage: string | null;
   /** The sandbox's delivery reports still to come, each due at `dueAt` (ms), about the hand-off of step `step`. */
   reports: (ScheduledReport & { dueAt: number; step?: number })[];
+  /** Provider reports that came while a hand-off's call was open, applied once its answer is recorded (absent in older states). */
+  heldReports?: Receipt[];
   /** Set when the callback URL answered 410 Gone or can no longer be used: no more webhooks for this message. */
   callbackGone: boolean;
   /** The step being tried: 0 is the message itself, then each fallback step (src/domain/failover.ts). */

@@ -4,13 +4,15 @@
 // newest projection of each message, and writes each shard's projections in
 // one D1 batch: a shard's write round trips per message approach one (the
 // insert) plus a share of a batch. A shard whose batch failed has its
-// messages retried, with backoff; the others are acked.
+// messages retried, with backoff; the others are acked. A projection still
+// unwritten after the queue's last retry goes to the dead-letter queue
+// (projection-dead-letters.ts).
 import { database } from "../db/client.ts";
 import { accountPlacements, type Projection, writeProjections } from "../db/projections.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
-import { type Placement, placementOf, shardsWriting } from "../domain/placement.ts";
+import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { logger } from "../log.ts";
 
 export async function consumeProjections(batch: MessageBatch<Projection>, env: Env): Promise<void> {
@@ -21,36 +23,17 @@ export async function consumeProjections(batch: MessageBatch<Projection>, env: E
     if (!held || message.body.seq > held.body.seq) newest.set(message.body.messageId, message);
   }
 
-  let placements: Map<string, Placement | null>;
+  let failed: Set<string>;
   try {
-    placements = await accountPlacements(database(env.CONTROL_DB), [...new Set(batch.messages.map((message) => message.body.accountId))]);
+    failed = await projectEverywhere(
+      env,
+      [...newest.values()].map((message) => message.body),
+    );
   } catch (error) {
     logger.error("projection_placements_failed", { count: batch.messages.length, error });
     batch.retryAll({ delaySeconds: backoffSeconds(Math.max(...batch.messages.map((message) => message.attempts))) });
     return;
   }
-
-  // During a move of the shard holding a message, both the source and the target take its projection.
-  const byShard = new Map<number, Projection[]>();
-  for (const { body } of newest.values()) {
-    const placement = placementOf({ placement: placements.get(body.accountId) ?? null });
-    for (const shard of shardsWriting(placement, shardOfMessageId(body.messageId))) {
-      byShard.set(shard, [...(byShard.get(shard) ?? []), body]);
-    }
-  }
-
-  const failed = new Set<string>();
-  const now = unixSeconds();
-  await Promise.all(
-    [...byShard].map(async ([shard, projections]) => {
-      try {
-        await writeProjections(shardDatabase(env, shard), projections, now);
-      } catch (error) {
-        logger.error("projection_write_failed", { shard, count: projections.length, error });
-        for (const projection of projections) failed.add(projection.messageId);
-      }
-    }),
-  );
 
   for (const message of batch.messages) {
     const { messageId } = message.body;
@@ -58,4 +41,36 @@ export async function consumeProjections(batch: MessageBatch<Projection>, env: E
     if (newest.get(messageId) === message && failed.has(messageId)) message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     else message.ack();
   }
+}
+
+/**
+ * Writes projections (at most one per message) to every shard that takes
+ * each, one D1 batch per shard; the ids whose shard's batch failed. Throws
+ * when the placements cannot be read.
+ */
+export async function projectEverywhere(env: Env, projections: Projection[]): Promise<Set<string>> {
+  const placements = await accountPlacements(database(env.CONTROL_DB), [...new Set(projections.map((projection) => projection.accountId))]);
+
+  // During a move of the shard holding a message, both the source and the target take its projection.
+  const byShard = new Map<number, Projection[]>();
+  for (const projection of projections) {
+    const placement = placementOf({ placement: placements.get(projection.accountId) ?? null });
+    for (const shard of shardsWriting(placement, shardOfMessageId(projection.messageId))) {
+      byShard.set(shard, [...(byShard.get(shard) ?? []), projection]);
+    }
+  }
+
+  const failed = new Set<string>();
+  const now = unixSeconds();
+  await Promise.all(
+    [...byShard].map(async ([shard, onShard]) => {
+      try {
+        await writeProjections(shardDatabase(env, shard), onShard, now);
+      } catch (error) {
+        logger.error("projection_write_failed", { shard, count: onShard.length, error });
+        for (const projection of onShard) failed.add(projection.messageId);
+      }
+    }),
+  );
+  return failed;
 }

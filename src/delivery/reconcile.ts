@@ -10,7 +10,9 @@
 // A scheduled message waits for its object's alarm instead of a job: one whose
 // send time passed while its row still says `scheduled` (the create could not
 // arm the alarm after its insert) has the alarm armed again; an object that
-// already sent or canceled it ignores that.
+// already queued, sent or canceled it projects its view again instead (the row
+// was left behind by a lost projection). Re-armed rows go to the back of the
+// line, so rows that stay behind cannot keep an unarmed one from its turn.
 import type { Database } from "../db/client.ts";
 import { markRequeued, overdueScheduledMessages, stuckQueuedMessageIds } from "../db/messages.ts";
 import { messageDatabases } from "../db/shards.ts";

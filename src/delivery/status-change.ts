@@ -160,7 +160,9 @@ export class StatusChanges {
   async armAlarm(): Promise<void> {
     const state = this.store.state();
     const dues = [this.store.nextTimerDue(), ...(state?.reports ?? []).map((report) => report.dueAt)].filter((due) => due !== null);
-    if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now());
+    // A pending event with no timer is either being sent now (ring once its attempt could have died with the object)
+    // or was being sent when the object died (ring now).
+    if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now() + (this.outbox.attemptInFlight ? INLINE_SAFETY_MS : 0));
     if (state && waitsForHandOff(state) && state.message.expiresAt !== null) dues.push(state.message.expiresAt * 1000);
     if (dues.length > 0) await this.storage.setAlarm(Math.min(...dues));
     else await this.storage.deleteAlarm();

@@ -49,6 +49,15 @@ export class StatusProjection {
     return this.lastSeq;
   }
 
+  /**
+   * The current view with a fresh seq, sent nowhere: for a repair that writes
+   * it itself (convergence.ts, projection-dead-letters.ts); null without state.
+   */
+  current(): Projection | null {
+    const state = this.store.state();
+    return state ? projectionOf(state, this.nextSeq()) : null;
+  }
+
   /** Sends the current state to the projection queue; if the send fails, a timer sends the then current state. */
   write(): Promise<void> {
     this.queue = this.queue.then(async () => {

@@ -20,6 +20,11 @@ const SECRETS_REREAD_MS = 1_000;
 
 export class WebhookOutbox {
   private signing: SigningSecrets | null = null;
+  /**
+   * An attempt is waiting for its receiver's answer. Kept in memory on purpose: it dies with the object exactly
+   * when the attempt does, so while it is set the pending event is being sent, not lost.
+   */
+  private sending = false;
 
   constructor(
     private readonly store: MessageStore,
@@ -87,17 +92,48 @@ export class WebhookOutbox {
     return this.signing;
   }
 
-  /** One attempt at `event`; schedules what comes next. */
+  /**
+   * The callback is switched off: the events still queued will never be sent, so each ends with `outcome`,
+   * unattempted, and none stays pending (a pending event keeps the object's alarm ringing for it).
+   */
+  private endQueued(outcome: string, why: string): void {
+    const error = `not sent: ${why}`;
+    for (let next = this.store.pendingWebhook(); next; next = this.store.pendingWebhook()) {
+      const unsent = { event_id: next.eventId, event_type: next.type, attempt: next.attempts, outcome, error };
+      this.store.addEvents([{ type: "webhook.attempt", data: unsent, at: Date.now() }]);
+    }
+  }
+
+  /** Whether an attempt of this instance is waiting for its answer (the pending event is not lost, only slow). */
+  get attemptInFlight(): boolean {
+    return this.sending;
+  }
+
+  /** One attempt at `event`, unless one is already waiting for its answer (events go one at a time, in order). */
   private async attempt(event: WebhookEvent & { attempts: number }): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      await this.attemptNow(event);
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** One attempt at `event`; schedules what comes next. */
+  private async attemptNow(event: WebhookEvent & { attempts: number }): Promise<void> {
     const state = this.store.state()!;
     const url = state.message.statusCallback;
-    if (!url || state.callbackGone) return;
+    if (!url) return;
     const logged = { event_id: event.eventId, event_type: event.type, attempt: event.attempts + 1 };
     const record = (data: NewEvent["data"]) => this.store.addEvents([{ type: "webhook.attempt", data: { ...logged, ...data }, at: Date.now() }]);
     const stop = (data: NewEvent["data"]) => {
       this.store.saveState({ ...this.store.state()!, callbackGone: true });
       record(data);
+      this.endQueued(String(data.outcome), String(data.error));
     };
+    // Switched off before its queued events were ended with it (an object stored before they were): ended now.
+    if (state.callbackGone) return this.endQueued("disabled", "the callback was switched off");
 
     // Checked again at delivery: the rules may have tightened since the message was created.
     const problem = callbackUrlProblem(url, state.message.mode);

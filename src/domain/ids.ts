@@ -18,7 +18,12 @@ const MAX_SHARD = 0xffff;
 /** A new message id on `shard` (see newId). */
 export function newMessageId(shard: number): string {
   if (!Number.isInteger(shard) || shard < 0 || shard > MAX_SHARD) throw new RangeError(`shard ${shard} is outside 0-${MAX_SHARD}`);
-  return newId("msg").slice(0, -SHARD_HEX_DIGITS) + shard.toString(16).padStart(SHARD_HEX_DIGITS, "0");
+  return newId("msg").slice(0, -SHARD_HEX_DIGITS) + shardSuffix(shard);
+}
+
+/** How the ids of messages created on `shard` end. */
+export function shardSuffix(shard: number): string {
+  return shard.toString(16).padStart(SHARD_HEX_DIGITS, "0");
 }
 
 /** The shard a message id was created on. */

@@ -7,21 +7,21 @@
 // Only successful (2xx) responses are stored. Every 4xx/5xx of the API means
 // nothing was created, so the key is released and a corrected retry may reuse it.
 //
-// An operation that creates a message (its hooks say so) stores no copy of its
+// Part of the API key guard (src/http/auth.ts), run once the key is proven.
+// An operation that creates a message (its guard options say so) stores no copy of its
 // response: its key records the id of the message it creates, and that message
 // is the response (one D1 write per keyed create instead of two). One whose
 // response holds a secret (the webhook secret roll) stores none either: its
 // replay is made from the current state.
-import { createMiddleware } from "hono/factory";
+import type { Context, Next } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type ClaimOutcome, type ClaimRequest, claimIdempotencyKey, completeClaim, releaseClaim, type StoredResponse } from "../db/idempotency.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { placementOf } from "../domain/placement.ts";
 import { requestFingerprint } from "../domain/request-fingerprint.ts";
-import type { AppEnv } from "./context.ts";
 import { errors } from "./errors.ts";
-import { hooksOf, type OperationHooks, setOperationState } from "./operation-hooks.ts";
+import type { CreatesMessage, GuardedEnv, GuardOptions } from "./operation-hooks.ts";
 
 export const IDEMPOTENCY = {
   maxKeyLength: 255,
@@ -36,7 +36,7 @@ const VALID_KEY = new RegExp(`^[\\x20-\\x7e]{1,${IDEMPOTENCY.maxKeyLength}}$`);
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** The response of a completed key's first request; throws for a key in use or used with other parameters. */
-function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "claimed" }>, createsMessage: OperationHooks["createsMessage"]): StoredResponse {
+function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "claimed" }>, createsMessage: CreatesMessage | undefined): StoredResponse {
   switch (outcome.kind) {
     case "mismatch":
       throw errors.idempotencyMismatch(key);
@@ -50,9 +50,17 @@ function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "cla
   }
 }
 
-export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
+/** Runs `next` under the request's Idempotency-Key, if it has one (a POST). */
+export async function idempotent<Prepared>(
+  c: Context<GuardedEnv<Prepared>>,
+  { createsMessage, replaysCurrentState }: Pick<GuardOptions<never, Prepared>, "createsMessage" | "replaysCurrentState">,
+  next: Next,
+): Promise<Response | undefined> {
   const key = c.req.header("idempotency-key");
-  if (c.req.method !== "POST" || key === undefined) return next();
+  if (c.req.method !== "POST" || key === undefined) {
+    await next();
+    return;
+  }
   if (!VALID_KEY.test(key)) throw errors.idempotencyKeyInvalid(IDEMPOTENCY.maxKeyLength);
 
   // The account's keys live on its home shard, with the messages their creates made (one atomic claim).
@@ -61,7 +69,6 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const db = shardDatabase(c.env, home);
   // An invalid body fails here exactly as in the handler; nothing is stored.
   const params = c.req.raw.body === null ? {} : await c.get("body")();
-  const { createsMessage, replaysCurrentState } = hooksOf(c);
   const claim: ClaimRequest = {
     accountId: account.id,
     key,
@@ -83,7 +90,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     return c.body(body, status as ContentfulStatusCode, { "Content-Type": contentType, "Idempotent-Replayed": "true" });
   }
   // This request now holds the key.
-  if (claim.messageId !== undefined) setOperationState(c, { reservedId: claim.messageId });
+  c.set("reservedId", claim.messageId);
 
   await next();
   if (!isSuccess(c.res.status)) {
@@ -93,4 +100,4 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     const response = { status: c.res.status, contentType: c.res.headers.get("content-type") ?? "application/json", body };
     await completeClaim(db, claim, response);
   }
-});
+}

@@ -57,7 +57,7 @@ export const notFoundError = {
   404: errorResponse("No such resource in this account", errors.notFound("message", "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f")),
 } as const;
 
-/** The errors of a route that reads its body with validBody(), on top of commonErrors. */
+/** The errors of a route that takes a body (jsonOrForm), on top of commonErrors. */
 export const bodyErrors = {
   413: errorResponse(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB`, errors.bodyTooLarge(MAX_BODY_BYTES)),
   415: errorResponse("The body is neither JSON nor form-encoded", errors.unsupportedMediaType()),
@@ -75,9 +75,9 @@ const mayBeObject = (schema: PropertySchema): boolean =>
   [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some(mayBeObject);
 
 /**
- * The request body of a route whose handler reads it with validBody(): JSON or
- * form-encoded with bracket notation, one schema for both. It is documented as
- * plain JSON Schema, which @hono/zod-openapi does not validate a second time.
+ * How a route's request body (src/http/request-body.ts) is documented: JSON or
+ * form-encoded with bracket notation, one schema for both, as plain JSON
+ * Schema, which @hono/zod-openapi does not validate a second time.
  */
 export function validatedBody(schema: z.ZodType, example: Record<string, unknown>, { required = true } = {}): RequestBody {
   const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });

@@ -1,14 +1,15 @@
-// Which provider sends a message: the sandbox for test mode, else the channel's provider.
+// Which provider sends a message (the sandbox for test mode, else the channel's provider),
+// and each live provider's webhooks.
 
 import { loadConfig } from "../config.ts";
 import type { Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import { logger } from "../log.ts";
 import type { Provider, SendResult } from "./provider.ts";
-import { resendProvider } from "./resend.ts";
+import { resendProvider, resendWebhooks } from "./resend.ts";
 import { sandboxProvider } from "./sandbox.ts";
-import { twilioProvider } from "./twilio.ts";
-import { whatsappProvider } from "./whatsapp.ts";
+import { twilioProvider, twilioWebhooks } from "./twilio.ts";
+import { whatsappProvider, whatsappWebhooks } from "./whatsapp.ts";
 
 /** A live provider whose secrets are missing: retried (an operator can fix it), and logged loudly. */
 function unconfigured(name: Provider["name"], missing: string[]): Provider {
@@ -42,4 +43,14 @@ export function providerFor(env: Env, mode: Mode, channel: Channel): Provider {
       return resendProvider({ apiBase, ...credentials });
     }
   }
+}
+
+/** Each live provider's webhooks, from the deployment's webhook secrets. */
+export function providerWebhooks(env: Env) {
+  const { twilio, whatsapp, resend } = loadConfig(env);
+  return {
+    twilio: twilioWebhooks(twilio.credentials?.authToken),
+    whatsapp: whatsappWebhooks({ appSecret: whatsapp.appSecret, verifyToken: whatsapp.verifyToken }),
+    resend: resendWebhooks(resend.webhookSecret),
+  };
 }

@@ -57,3 +57,26 @@ export interface InboundReport {
   text: string;
   providerMessageId: string;
 }
+
+/** A webhook request from a provider, as it arrived: its full URL, its headers and its raw body. */
+interface WebhookRequest {
+  url: string;
+  headers: Headers;
+  body: string;
+}
+
+/** What a webhook request reports once its signature is verified, or why nothing in it can be believed. */
+type WebhookReading = { ok: true; receipts: Receipt[]; inbound: InboundReport[] } | { ok: false; problem: "invalid_signature" | "invalid_json" };
+
+/**
+ * A provider's side of its webhooks: it verifies a request's signature (each
+ * provider signs its own way) and reads the delivery receipts and inbound
+ * messages in it. Built from the webhook secrets alone, which a deployment
+ * configures apart from the send credentials; without its secret every
+ * request is an invalid signature.
+ */
+export interface ProviderWebhooks {
+  /** The provider's name as errors show it ("The Twilio webhook signature is missing or wrong."). */
+  readonly displayName: string;
+  read(request: WebhookRequest): Promise<WebhookReading>;
+}

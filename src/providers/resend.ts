@@ -2,7 +2,7 @@
 // as the Idempotency-Key so a repeated hand-off can never send twice.
 import { Webhook } from "standardwebhooks";
 import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
-import type { Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
+import type { Provider, ProviderWebhooks, Receipt, SendRequest, SendResult } from "./provider.ts";
 
 export interface ResendConfig {
   apiBase: string;
@@ -70,7 +70,7 @@ interface ResendEvent {
  * as Standard Webhooks do (svix-id/-timestamp/-signature), so the standardwebhooks
  * verifier serves for it. Throws when the signature or timestamp is wrong.
  */
-export function verifyResendWebhook(secret: string, body: string, headers: Headers): Receipt | null {
+function verifyResendWebhook(secret: string, body: string, headers: Headers): Receipt | null {
   const event = new Webhook(secret).verify(body, {
     "webhook-id": headers.get("svix-id") ?? "",
     "webhook-timestamp": headers.get("svix-timestamp") ?? "",
@@ -87,5 +87,22 @@ export function verifyResendWebhook(secret: string, body: string, headers: Heade
     status: mapped.status,
     ...(mapped.errorCode ? { errorCode: mapped.errorCode, errorMessage: event.data?.bounce?.message ?? `Resend reported ${event.type}` } : {}),
     detail: event.type ?? "",
+  };
+}
+
+/** Resend's webhooks, signed by Svix: each carries one email event, read as a receipt. */
+export function resendWebhooks(secret: string | undefined): ProviderWebhooks {
+  return {
+    displayName: "Resend",
+    async read({ headers, body }) {
+      try {
+        if (!secret) throw new Error("no secret configured");
+        const receipt = verifyResendWebhook(secret, body, headers);
+        return { ok: true, receipts: receipt ? [receipt] : [], inbound: [] };
+      } catch {
+        // A body that is not JSON fails the verifier as a wrong signature does: neither can be believed.
+        return { ok: false, problem: "invalid_signature" };
+      }
+    },
   };
 }

@@ -1,7 +1,8 @@
 // SMS through Twilio Programmable Messaging:
 // POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, HTTP Basic (SID:token).
+import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
-import type { InboundReport, Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
+import type { InboundReport, Provider, ProviderWebhooks, Receipt, SendRequest, SendResult } from "./provider.ts";
 
 export interface TwilioConfig {
   apiBase: string;
@@ -74,7 +75,7 @@ const STATUS_MAP: Record<string, Receipt["status"]> = {
 };
 
 /** A Twilio status callback (form fields) as a receipt. */
-export function twilioReceipt(params: Record<string, string>, messageId: string | null): Receipt {
+function twilioReceipt(params: Record<string, string>, messageId: string | null): Receipt {
   const status = STATUS_MAP[params.MessageStatus ?? ""] ?? null;
   const failed = status === "undelivered" || status === "failed";
   return {
@@ -90,7 +91,7 @@ export function twilioReceipt(params: Record<string, string>, messageId: string 
 }
 
 /** X-Twilio-Signature: base64 HMAC-SHA1, keyed with the auth token, of the URL followed by each POST param name and value, sorted by name. */
-export async function twilioSignature(authToken: string, url: string, params: Record<string, string>): Promise<string> {
+async function twilioSignature(authToken: string, url: string, params: Record<string, string>): Promise<string> {
   const data =
     url +
     Object.keys(params)
@@ -103,8 +104,26 @@ export async function twilioSignature(authToken: string, url: string, params: Re
 }
 
 /** Twilio's incoming-message webhook (form fields From, To, Body, MessageSid); null when it is not a message we can read. */
-export function twilioInbound(params: Record<string, string>): InboundReport | null {
+function twilioInbound(params: Record<string, string>): InboundReport | null {
   const { From: from, To: to, Body: text, MessageSid: sid } = params;
   if (!from || !to || text === undefined || !sid) return null;
   return { provider: "twilio", to, from, text, providerMessageId: sid };
+}
+
+/**
+ * Twilio's webhooks (status callbacks and incoming messages), signed with
+ * X-Twilio-Signature over the URL and the sorted form params. A status
+ * callback's URL names our message (?message_id=, set at hand-off).
+ */
+export function twilioWebhooks(authToken: string | undefined): ProviderWebhooks {
+  return {
+    displayName: "Twilio",
+    async read({ url, headers, body }) {
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const signature = headers.get("x-twilio-signature") ?? "";
+      if (!authToken || !timingSafeEqualStrings(await twilioSignature(authToken, url, params), signature)) return { ok: false, problem: "invalid_signature" };
+      const inbound = twilioInbound(params);
+      return { ok: true, receipts: [twilioReceipt(params, new URL(url).searchParams.get("message_id"))], inbound: inbound ? [inbound] : [] };
+    },
+  };
 }

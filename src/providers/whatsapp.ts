@@ -1,6 +1,7 @@
 // WhatsApp through Meta's Cloud API: POST {base}/{phone-number-id}/messages, JSON, Bearer token.
+import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
-import type { InboundReport, Provider, Receipt, SendRequest, SendResult } from "./provider.ts";
+import type { InboundReport, Provider, ProviderWebhooks, Receipt, SendRequest, SendResult } from "./provider.ts";
 
 export interface WhatsAppConfig {
   apiBase: string;
@@ -89,7 +90,7 @@ interface WhatsAppStatus {
 const STATUS_MAP: Record<string, Receipt["status"]> = { sent: "sent", delivered: "delivered", read: "read", failed: "failed" };
 
 /** Every status update in a webhook payload (entry[].changes[].value.statuses[]) as receipts. */
-export function whatsappReceipts(payload: unknown): Receipt[] {
+function whatsappReceipts(payload: unknown): Receipt[] {
   const entries = (payload as { entry?: { changes?: { value?: { statuses?: WhatsAppStatus[] } }[] }[] })?.entry ?? [];
   return entries.flatMap((entry) =>
     (entry.changes ?? []).flatMap((change) =>
@@ -128,7 +129,7 @@ interface WhatsAppValue {
  * with the number that received it. Other types (images, reactions, buttons)
  * carry no text a stop word could be, and are not stored.
  */
-export function whatsappInbound(payload: unknown): InboundReport[] {
+function whatsappInbound(payload: unknown): InboundReport[] {
   const entries = (payload as { entry?: { changes?: { value?: WhatsAppValue }[] }[] })?.entry ?? [];
   return entries.flatMap((entry) =>
     (entry.changes ?? []).flatMap(({ value }) =>
@@ -150,8 +151,38 @@ export function whatsappInbound(payload: unknown): InboundReport[] {
 }
 
 /** X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body, keyed with the app secret. */
-export async function whatsappSignature(appSecret: string, body: string): Promise<string> {
+async function whatsappSignature(appSecret: string, body: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)));
   return `sha256=${Array.from(signature, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Meta's webhook secrets: the app secret signs every POST, the verify token answers the subscription handshake. */
+export interface WhatsAppWebhookSecrets {
+  appSecret?: string;
+  verifyToken?: string;
+}
+
+/** Meta's webhooks: X-Hub-Signature-256 over the raw JSON body, carrying status updates and inbound messages. */
+export function whatsappWebhooks({ appSecret, verifyToken }: WhatsAppWebhookSecrets): ProviderWebhooks & { handshake(query: URLSearchParams): string | null } {
+  return {
+    displayName: "WhatsApp",
+    async read({ headers, body }) {
+      const signature = headers.get("x-hub-signature-256") ?? "";
+      if (!appSecret || !timingSafeEqualStrings(await whatsappSignature(appSecret, body), signature)) return { ok: false, problem: "invalid_signature" };
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body);
+      } catch {
+        return { ok: false, problem: "invalid_json" };
+      }
+      return { ok: true, receipts: whatsappReceipts(payload), inbound: whatsappInbound(payload) };
+    },
+    /** The subscription handshake (GET with hub.mode, hub.verify_token, hub.challenge): the challenge to echo, or null when the token is wrong. */
+    handshake(query) {
+      const given = query.get("hub.verify_token") ?? "";
+      if (query.get("hub.mode") !== "subscribe" || !verifyToken || !timingSafeEqualStrings(verifyToken, given)) return null;
+      return query.get("hub.challenge") ?? "";
+    },
+  };
 }

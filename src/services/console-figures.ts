@@ -9,7 +9,7 @@ import type { Channel } from "../domain/address.ts";
 import { medianOfCounts } from "../domain/median.ts";
 import type { Message } from "../domain/message.ts";
 import { mergePages } from "../domain/page-merge.ts";
-import { placementOf, shardsToRead } from "../domain/placement.ts";
+import { placementOf, shardsHeldOn, shardsToRead } from "../domain/placement.ts";
 
 export interface ChannelFigures {
   channel: Channel;
@@ -23,9 +23,20 @@ export interface ChannelFigures {
 const onEachShard = <T>(env: Env, account: Account, read: (db: Database) => Promise<T>) =>
   Promise.all(shardsToRead(placementOf(account)).map((shard) => read(shardDatabase(env, shard))));
 
-/** Per channel, the account's messages created since `sinceSeconds`: how many, delivered (or read), failed (or undelivered), median time to delivered. */
+/**
+ * Per channel, the account's messages created since `sinceSeconds`: how many,
+ * delivered (or read), failed (or undelivered), median time to delivered.
+ * Each message is counted once, on the shard that holds it for reads: during
+ * a move its copy at the target is not counted until the flip, after which
+ * the source is no longer read.
+ */
 export async function channelFigures(env: Env, account: Account, sinceSeconds: number): Promise<ChannelFigures[]> {
-  const perShard = (await onEachShard(env, account, (db) => channelCounts(db, account.id, sinceSeconds))).flat();
+  const placement = placementOf(account);
+  const perShard = (
+    await Promise.all(
+      shardsToRead(placement).map((shard) => channelCounts(shardDatabase(env, shard), account.id, shardsHeldOn(placement, shard), sinceSeconds)),
+    )
+  ).flat();
   return (["sms", "whatsapp", "email"] as const).map((channel) => {
     const counts = perShard.filter((row) => row.channel === channel);
     const sum = (field: "sent" | "delivered" | "failed") => counts.reduce((total, row) => total + row[field], 0);

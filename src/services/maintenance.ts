@@ -4,6 +4,7 @@ import { database } from "../db/client.ts";
 import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
 import { messageDatabases } from "../db/shards.ts";
+import { convergeRows } from "../delivery/convergence.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { deleteExpiredMessages } from "./retention.ts";
@@ -33,6 +34,8 @@ export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
   const results = await Promise.allSettled([
     reenqueueStuckMessages(env, nowMs),
     rearmOverdueScheduled(env, nowMs),
+    // Rows a lost status projection left behind their objects.
+    convergeRows(env, nowMs),
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(database(env.CONTROL_DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, nowMs),

@@ -2,13 +2,13 @@
 // maintenance run's deletion of messages past their account's retention_days.
 import { type Database, database } from "../db/client.ts";
 import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
-import { messageDatabase, messageDatabases } from "../db/shards.ts";
+import { messageDatabases, shardDatabase } from "../db/shards.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { redactedMessage } from "../delivery/redaction.ts";
 import type { Account } from "../domain/account.ts";
-import { unixSeconds } from "../domain/ids.ts";
+import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
-import { placementOf } from "../domain/placement.ts";
+import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { isFinal } from "../domain/retention.ts";
 import { logger } from "../log.ts";
@@ -28,9 +28,11 @@ export async function redactMessage(env: Env, account: Account, row: Message): P
   let redactedAt: number;
   if (outcome.kind === "redacted") redactedAt = outcome.redactedAt;
   else {
-    // Final in D1 without an object's state (nothing to redact there): the row alone.
+    // Final in D1 without an object's state (nothing to redact there): the row alone, on every shard a
+    // change of it goes to (during a move, the target's copy too, where reads go after the flip).
     redactedAt = unixSeconds();
-    await redactMessageRow(messageDatabase(env, placementOf(account), row.id), row.id, redactedAt);
+    const shards = shardsWriting(placementOf(account), shardOfMessageId(row.id));
+    await Promise.all(shards.map((shard) => redactMessageRow(shardDatabase(env, shard), row.id, redactedAt)));
   }
   // Its fallback steps' content goes too (as the row's and the object's).
   return succeed({ ...redactedMessage(row, redactedAt), status });

@@ -3,13 +3,15 @@
 // compare the two, delete the source's. Each returns where it got to (a
 // keyset cursor, null when the phase is through) and is safe to repeat.
 import {
+  copyKeys,
   deleteAccountKeys,
   deleteHeldMessages,
   deleteMessagesWithIds,
-  insertKeysKeepingExisting,
   keysAfter,
   messagesAfter,
   messagesWithIds,
+  sealKeys,
+  settleKeys,
   upsertMessages,
   versionsBetween,
 } from "../db/shard-move.ts";
@@ -23,11 +25,39 @@ export interface MoveShards {
   bornOn: number[];
 }
 
-/** Copies a batch of the account's keys, keeping any the target holds (claimed there after the flip, so newer). */
+/** Copies a batch of the account's keys (before the flip; see copyKeys for a claim still running). */
 export async function copyKeysStep(env: Env, move: MoveShards, cursor: string | null, batchSize: number): Promise<string | null> {
   const keys = await keysAfter(shardDatabase(env, move.from), move.accountId, cursor, batchSize);
-  await insertKeysKeepingExisting(shardDatabase(env, move.to), keys);
+  await copyKeys(shardDatabase(env, move.to), keys);
   return keys.length < batchSize ? null : keys.at(-1)!.key;
+}
+
+/** Seals the account's keys at the source: from now on every claim is made at the target, after the flip. */
+export async function sealKeysStep(env: Env, move: MoveShards, now: number): Promise<void> {
+  await sealKeys(shardDatabase(env, move.from), move.accountId, now);
+}
+
+/**
+ * Copies a batch of the keys claimed at the source since `since` (after the
+ * seal, the last the source will have), with the messages their creates made
+ * there, so that a retry at the target after the flip replays that message.
+ */
+export async function copyKeysClaimedSinceStep(env: Env, move: MoveShards, since: number, cursor: string | null, batchSize: number): Promise<string | null> {
+  const source = shardDatabase(env, move.from);
+  const target = shardDatabase(env, move.to);
+  const keys = await keysAfter(source, move.accountId, cursor, batchSize, since);
+  const made = keys.flatMap(({ messageId }) => (messageId === null ? [] : [messageId]));
+  await upsertMessages(target, await messagesWithIds(source, move.accountId, made));
+  await copyKeys(target, keys);
+  return keys.length < batchSize ? null : keys.at(-1)!.key;
+}
+
+/** After the flip and its grace (every request at the source has ended): a batch of the keys' copies takes the source's final rows. */
+export async function settleKeysStep(env: Env, move: MoveShards, cursor: string | null, batchSize: number): Promise<string | null> {
+  const keys = await keysAfter(shardDatabase(env, move.from), move.accountId, cursor, batchSize);
+  const last = keys.length < batchSize ? null : keys.at(-1)!.key;
+  await settleKeys(shardDatabase(env, move.to), move.accountId, keys, cursor, last);
+  return last;
 }
 
 /** Copies a batch of the messages; a target row with a later projection is kept. */

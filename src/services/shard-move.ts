@@ -13,7 +13,7 @@ import { unixSeconds } from "../domain/ids.ts";
 import { flippedMove, moveProblem, placementOf, shardsHeldOn, startedMove } from "../domain/placement.ts";
 import { tellGate } from "../gate/account-gate.ts";
 import { logger } from "../log.ts";
-import { copyKeysStep, copyMessagesStep, deleteStep, verifyStep } from "./shard-copy.ts";
+import { copyKeysClaimedSinceStep, copyKeysStep, copyMessagesStep, deleteStep, sealKeysStep, settleKeysStep, verifyStep } from "./shard-copy.ts";
 
 export interface MoveOptions {
   /**
@@ -35,6 +35,15 @@ const DEFAULTS: MoveOptions = { graceSeconds: 60, batchSize: 100 };
  * second copy and the grace cover what the last pass could not settle.
  */
 const MAX_VERIFY_PASSES = 3;
+
+/**
+ * How long before the key copy began the sealing step looks for keys claimed
+ * since: a claim whose request was still running while the copy read it (a
+ * request holds a claim for at most IDEMPOTENCY.lockSeconds, 60 s) may have
+ * completed since, and the clocks of the Worker that claimed and of the one
+ * that moves may differ a little.
+ */
+const CLAIMED_SINCE_MARGIN_SECONDS = 120;
 
 /** Where a step leaves the move: changed (and what it is now), or waiting for its grace to pass. */
 export type StepOutcome = { move: ShardMove; waiting: boolean };
@@ -60,25 +69,37 @@ export async function advanceMove(env: Env, move: ShardMove, nowMs: number, opti
     case "started":
     case "flipped":
       if (!graceOver) return { move, waiting: true };
-      return next(move.phase === "started" ? "copying_keys" : "recopying_keys");
-    case "copying_keys":
-    case "recopying_keys": {
-      const cursor = await copyKeysStep(env, shards, move.cursor, batchSize);
-      if (cursor !== null) return save({ cursor });
-      return next(move.phase === "copying_keys" ? "copying" : "recopying");
-    }
+      return next(move.phase === "started" ? "copying" : "recopying");
     case "copying":
     case "recopying": {
       const cursor = await copyMessagesStep(env, shards, move.cursor, batchSize);
       if (cursor !== null) return save({ cursor });
-      return move.phase === "copying" ? next("verifying", { pass: 1, repaired: 0 }) : next("deleting");
+      return move.phase === "copying" ? next("verifying", { pass: 1, repaired: 0 }) : next("recopying_keys");
     }
     case "verifying": {
       const { cursor, repaired } = await verifyStep(env, shards, move.cursor, batchSize);
       const total = move.repaired + repaired;
       if (cursor !== null) return save({ cursor, repaired: total });
       if (total > 0 && move.pass < MAX_VERIFY_PASSES) return save({ cursor: null, pass: move.pass + 1, repaired: 0 });
+      return next("copying_keys");
+    }
+    case "copying_keys": {
+      const cursor = await copyKeysStep(env, shards, move.cursor, batchSize);
+      if (cursor !== null) return save({ cursor });
+      // Claims at the source stop here; phase_started_at stays the copy's start, from which sealing_keys copies what was claimed since.
+      await sealKeysStep(env, shards, now);
+      return save({ phase: "sealing_keys", cursor: null });
+    }
+    case "sealing_keys": {
+      const since = move.phaseStartedAt - CLAIMED_SINCE_MARGIN_SECONDS;
+      const cursor = await copyKeysClaimedSinceStep(env, shards, since, move.cursor, batchSize);
+      if (cursor !== null) return save({ cursor });
       return flip(env, move, now, save);
+    }
+    case "recopying_keys": {
+      const cursor = await settleKeysStep(env, shards, move.cursor, batchSize);
+      if (cursor !== null) return save({ cursor });
+      return next("deleting");
     }
     case "deleting": {
       const finished = await deleteStep(env, shards, batchSize);
@@ -131,7 +152,9 @@ export async function advanceShardMoves(env: Env, nowMs: number, options: Partia
     const leaseUntil = unixSeconds(nowMs) + LEASE_SECONDS;
     let move = await leaseMove(db, candidate.id, unixSeconds(nowMs), leaseUntil);
     try {
-      while (move && move.phase !== "done" && move.phase !== "failed" && Date.now() - started < RUN_BUDGET_MS) {
+      // A sealed move is carried to its flip in the same run, past the budget if need be (a bounded number of
+      // steps: the keys claimed during the key copy), so new keys wait out the seal for steps, not for the next run.
+      while (move && move.phase !== "done" && move.phase !== "failed" && (Date.now() - started < RUN_BUDGET_MS || move.phase === "sealing_keys")) {
         const outcome = await advanceMove(env, move, nowMs + (Date.now() - started), options);
         steps++;
         if (outcome.waiting) break;

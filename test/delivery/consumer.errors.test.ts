@@ -3,10 +3,12 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/handoff-rules.ts";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { newMessageId } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { projectedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
+import { hold } from "../support/hold.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
@@ -121,6 +123,25 @@ describe("dead-letter queue consumer", () => {
     await runConsumer([id]);
     await runConsumer([id], 9, "omniflow-messages-dlq");
     await projectedMessage(id).toMatchObject({ status: "sent", errorCode: null });
+  });
+
+  it("leaves a message whose hand-off is under way to that hand-off's answer (a copy's dead letter lands while the provider call is open)", async () => {
+    const call = hold();
+    fake = fakeProviders();
+    fake.respondWith(async () => {
+      await call.wait();
+      return Response.json({ sid: `SM${"1".repeat(32)}`, status: "queued" }, { status: 201 });
+    });
+    const id = await storeMessage(await createAccount("live"));
+    const handOff = runConsumer([id]);
+    await call.reached();
+    const deadLetter = await runConsumer([id], 9, "omniflow-messages-dlq");
+    expect(deadLetter.explicitAcks).toHaveLength(1);
+    call.release();
+    await handOff;
+    await projectedMessage(id).toMatchObject({ status: "sent", errorCode: null });
+    const changes = (await messageStatusStub(env, id).events()).filter((event) => event.type === "status.changed");
+    expect(changes.map((event) => event.data.status)).toEqual(["sent"]);
   });
 
   // The reconciler re-sends a message that stays queued; a copy can run out of

@@ -33,6 +33,24 @@ async function secondStepStarted() {
 }
 
 describe("fallback_after and late reports", () => {
+  it("starts the next step when fallback_after has passed since the hand-off, not a second before", async () => {
+    const providers = fakeProviders();
+    const account = await createAccount("live");
+    const { id, stub } = await storedWithControls(account, { fallback: [emailStep], fallbackAfter: 30 });
+    await runConsumer([id]);
+    const started = async () => (await stub.events()).filter((event) => event.type === "fallback.started").length;
+
+    await afterSeconds(stub, 29);
+    await afterSeconds(stub, 29.5);
+    expect(await started()).toBe(0);
+    expect(providers.requests.map((request) => request.url.hostname)).toEqual(["twilio.fake"]);
+
+    await afterSeconds(stub, 30.5);
+    expect(await started()).toBe(1);
+    await afterSeconds(stub, 31);
+    expect(providers.requests.map((request) => request.url.hostname)).toEqual(["twilio.fake", "resend.fake"]);
+  });
+
   it("starts the next step when the first is not delivered in time, and a late delivery of the first then delivers the message", async () => {
     const { account, id, receiver, report, smsId, emailId } = await secondStepStarted();
     await shownMessage(account, id).toMatchObject({ status: "sent", delivered_channel: null });

@@ -74,6 +74,25 @@ describe("projection consumer", () => {
     expect(d1.writes).toBe(1);
   });
 
+  it("keeps a newer projection's view when a later batch holds only an older one (the row's projection_seq guard)", async () => {
+    const account = await createAccount();
+    const id = await storeOn(0, account);
+    const failed = { status: "failed", errorCode: "30003", errorMessage: "Unreachable destination handset" } as const;
+    await runProjections([projection(account, id, 3, failed)]);
+
+    // Alone in its batch, so only the database's guard can keep it off the row.
+    const late = await runProjections([projection(account, id, 2, { attempts: [] })]);
+
+    expect(late.acked).toEqual([id]);
+    expect(await rowOn(0, id)).toMatchObject({
+      status: "failed",
+      errorCode: "30003",
+      errorMessage: "Unreachable destination handset",
+      attempts: null,
+      projectionSeq: 3,
+    });
+  });
+
   it("writes both the source and the target while the account's shard is moving", async () => {
     const account = await createAccount();
     const id = await storeOn(0, account);

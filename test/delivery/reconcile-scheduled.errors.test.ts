@@ -10,15 +10,18 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
+import { overdueScheduledQuery } from "../../src/db/messages.ts";
+import { shardDatabase } from "../../src/db/shards.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { RECONCILE } from "../../src/delivery/reconcile.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import worker from "../../src/index.ts";
-import { createAccount } from "../support/accounts.ts";
+import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { messageDb, storedMessage } from "../support/db.ts";
+import { messageDb, projectedMessage, storedMessage } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
-import { waitForStatus } from "../support/wait.ts";
+import { storeMessage } from "../support/queue.ts";
+import { eventually, waitForStatus } from "../support/wait.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -103,4 +106,55 @@ describe("a scheduled message whose alarm the create could not arm", () => {
     expect(await handOffs(account.key, ids[0]!)).toBe(1);
     expect(await handOffs(account.key, ids[1]!)).toBe(1);
   });
+
+  it("has the object project its view again when it already canceled the message, so the row does not stay scheduled", async () => {
+    const account = await createAccount();
+    const sendAt = longAgo();
+    const [id] = await canceledUnseen(account, sendAt, 1);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+
+    await cronRunAt(sendAt + RECONCILE.graceSeconds + 1);
+
+    await projectedMessage(id!).toMatchObject({ status: "canceled" });
+  });
+
+  it("puts rows re-armed every run behind one never armed: 101 rows still behind cannot keep it from being sent", async () => {
+    const account = await createAccount("test", { placement: homedOn(0) });
+    const sendAt = longAgo();
+    const behind = await canceledUnseen(account, sendAt, RECONCILE.batchSize + 1);
+    // Its create could not arm it, and its time is the latest: behind all of them by send time.
+    const unarmed = await storeMessage(account, { status: "scheduled", sendAt: sendAt + RECONCILE.batchSize + 1, updatedAt: sendAt });
+    // Their projections keep being lost, so re-arming does not bring them level.
+    vi.spyOn(env.PROJECTIONS_QUEUE, "send").mockResolvedValue({} as QueueSendResponse);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+
+    const late = sendAt + RECONCILE.batchSize + 1 + RECONCILE.graceSeconds;
+    await cronRunAt(late + 1);
+    await cronRunAt(late + 61);
+
+    await eventually(async () => (await handOffs(account.key, unarmed)) === 1);
+    expect((await storedMessage(behind[0]!)).status).toBe("scheduled");
+  });
 });
+
+it("finds overdue scheduled rows through the partial index of scheduled rows", async () => {
+  const query = overdueScheduledQuery(shardDatabase(env, 0), 0, RECONCILE.batchSize).toSQL();
+  const { results } = await env.MESSAGES_DB_0.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+    .bind(...query.params)
+    .all<{ detail: string }>();
+  expect(results.map((row) => row.detail).join("; ")).toContain("USING INDEX messages_scheduled_idx");
+});
+
+/** `howMany` scheduled messages canceled by their objects, the projections of it lost: their rows say scheduled, sent at `sendAt` on. */
+async function canceledUnseen(account: TestAccount, sendAt: number, howMany: number): Promise<string[]> {
+  vi.spyOn(env.PROJECTIONS_QUEUE, "send").mockResolvedValue({} as QueueSendResponse);
+  const ids: string[] = [];
+  for (let i = 0; i < howMany; i++) {
+    const id = await storeMessage(account, { status: "scheduled", sendAt: sendAt + i, updatedAt: sendAt });
+    const answer: { outcome: string } = await messageStatusStub(env, id).cancel(id);
+    expect(answer.outcome).toBe("cancel");
+    ids.push(id);
+  }
+  vi.mocked(env.PROJECTIONS_QUEUE.send).mockRestore();
+  return ids;
+}

@@ -43,6 +43,22 @@ describe("validity_period", () => {
     await shownMessage(account, id).toMatchObject(EXPIRED);
   });
 
+  it("ends expired, with no provider request, a first job that reaches its object after expires_at", async () => {
+    receiver = fakeReceiver();
+    const fake = fakeProviders();
+    const account = await createAccount("live");
+    // The job was slow to come (a Queue backlog): the window closed before the object ever saw the message.
+    const { id, stub } = await storedWithControls(account, { expiresAt: now() + 30, statusCallback: receiver.url });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 31_000 });
+    const job = await runConsumer([id]);
+    vi.useRealTimers();
+    expect(job.retryMessages).toHaveLength(0);
+    await shownMessage(account, id).toMatchObject(EXPIRED);
+    expect(fake.requests).toEqual([]);
+    expect(await handOffs(stub)).toEqual([]);
+    await expect.poll(() => callbacks(receiver).map((event) => event.type)).toEqual(["message.expired"]);
+  });
+
   it("expires a scheduled message whose send time came past its window, counting validity from send_at", async () => {
     receiver = fakeReceiver();
     const account = await createAccount();

@@ -1,6 +1,7 @@
 // GET and POST /v1/geo_permissions: every country with its calling code, the
 // high-risk ones blocked until allowed, changes by JSON or form body.
 import { describe, expect, it } from "vitest";
+import apiGuide from "../../docs/api-guide.md?raw";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { country, geoPermissions, setCountries } from "./geo-permissions.fixture.ts";
@@ -21,6 +22,24 @@ describe("GET /v1/geo_permissions", () => {
     // Every high-risk country starts blocked, and only those.
     for (const entry of countries) expect(entry.allowed).toBe(!entry.high_risk);
     expect(number_types).toEqual({ premium_rate: "blocked", shared_cost: "blocked", international_network: "blocked" });
+  });
+});
+
+// The documented high-risk list (docs/api-guide.md, "Country permissions", Defaults), written out here, not
+// imported: a country dropped from (or added to) the list in src must fail this test.
+const DOCUMENTED_HIGH_RISK = ["AZ", "CK", "CU", "GN", "GW", "KI", "KM", "MR", "NR", "NU", "SB", "SH", "SL", "SO", "TD", "TK", "TV", "VU"];
+
+describe("the default high-risk list", () => {
+  it("is exactly the documented eighteen countries, each blocked until allowed", async () => {
+    const { countries } = await geoPermissions(await createAccount());
+    const highRisk = countries.filter((entry) => entry.high_risk);
+    expect(highRisk.map((entry) => entry.country)).toEqual(DOCUMENTED_HIGH_RISK);
+    expect(highRisk.every((entry) => !entry.allowed)).toBe(true);
+  });
+
+  it("is the list the docs give, country by country", () => {
+    const defaults = apiGuide.slice(apiGuide.indexOf("**Defaults**"), apiGuide.indexOf("**Number types**"));
+    expect([...defaults.matchAll(/\(([A-Z]{2})\)/g)].map((match) => match[1])).toEqual(DOCUMENTED_HIGH_RISK);
   });
 });
 

@@ -8,7 +8,7 @@ import { messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 
 describe("malformed JSON", () => {
-  it.each(['{"channel": "SMS",', "{channel: 'SMS'}", "", "\u0000"])("answers 400 invalid_json for %j and stores nothing", async (body) => {
+  it.each(['{"channel": "SMS",', "{channel: 'SMS'}", " ", "\u0000"])("answers 400 invalid_json for %j and stores nothing", async (body) => {
     const account = await createAccount();
     const res = await api("/v1/messages", { key: account.key, body, headers: { "Content-Type": "application/json" } });
     await expectError(res, 400, { type: "invalid_request_error", code: "invalid_json" });

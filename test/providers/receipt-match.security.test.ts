@@ -1,6 +1,8 @@
 // A verified report only proves that a provider sent it, not that it is about
 // the message it names: it applies only when it comes from the provider the
-// message was handed to and carries that hand-off's provider message id.
+// message was handed to and carries that hand-off's provider message id. One
+// that comes while the hand-off's call is open waits for its answer, and must
+// match it then.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
@@ -9,6 +11,7 @@ import { createAccount } from "../support/accounts.ts";
 import { projectedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
+import { hold } from "../support/hold.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
 
 let fake: ReturnType<typeof fakeProviders>;
@@ -63,6 +66,35 @@ describe("a provider report's match with the hand-off", () => {
       await stub.receipt({ provider: "twilio", messageId: id, providerMessageId: "SMffffffffffffffffffffffffffffffff", status: "failed", detail: "x" }),
     ).toBe("unknown");
     await projectedMessage(id).toMatchObject({ status: "sent" });
+  });
+
+  it.each([
+    [
+      "accepted under another provider message id",
+      () => Response.json({ sid: "SM0123456789abcdef0123456789abcdef", status: "queued" }, { status: 201 }),
+      "sent",
+    ],
+    ["refused", () => Response.json({ code: 21211, message: "Invalid 'To' Phone Number" }, { status: 400 }), "failed"],
+  ] as const)("keeps a report made while the hand-off's call was open only until its answer: a hand-off %s drops it", async (_, answer, status) => {
+    const call = hold();
+    fake = fakeProviders();
+    fake.respondWith(async () => {
+      await call.wait();
+      return answer();
+    });
+    const account = await createAccount("live");
+    const id = await storeMessage(account);
+    const stub = messageStatusStub(env, id);
+    const consumer = runConsumer([id]);
+    await call.reached();
+    const report: Receipt = { provider: "twilio", messageId: id, providerMessageId: "SMffffffffffffffffffffffffffffffff", status: "delivered", detail: "x" };
+    expect(await stub.receipt(report)).toBe("held");
+    call.release();
+    await consumer;
+    await projectedMessage(id).toMatchObject({ status });
+    const events = await stub.events();
+    expect(events.filter((event) => event.type === "status.changed").map((event) => event.data.status)).toEqual([status]);
+    expect(events.map((event) => event.type)).toContain("receipt.dropped");
   });
 
   it("applies the report that matches both", async () => {

@@ -4,7 +4,14 @@
 import { createHmac } from "node:crypto";
 import twilio from "twilio";
 import type { TestProject } from "vitest/node";
-import { PROVIDER_SECRETS, type ProviderSignatures, SIGNED_TWILIO, SIGNED_TWILIO_INBOUND, SIGNED_WHATSAPP } from "../fixtures/signed-reports.ts";
+import {
+  PROVIDER_SECRETS,
+  type ProviderSignatures,
+  SIGNED_TWILIO,
+  SIGNED_TWILIO_EARLY,
+  SIGNED_TWILIO_INBOUND,
+  SIGNED_WHATSAPP,
+} from "../fixtures/signed-reports.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -25,5 +32,10 @@ export default function setup(project: TestProject): void {
   if (!twilio.validateRequest(PROVIDER_SECRETS.twilioAuthToken, twilioInbound, inbound.url, { ...inbound.params })) {
     throw new Error("twilio.validateRequest refused its own signature of the inbound message");
   }
-  project.provide("providerSignatures", { twilio: twilioSignature, whatsapp: whatsappSignature, twilioInbound });
+  const early = SIGNED_TWILIO_EARLY;
+  const twilioEarly = twilio.getExpectedTwilioSignature(PROVIDER_SECRETS.twilioAuthToken, early.url, { ...early.params });
+  if (!twilio.validateRequest(PROVIDER_SECRETS.twilioAuthToken, twilioEarly, early.url, { ...early.params })) {
+    throw new Error("twilio.validateRequest refused its own signature of the early report");
+  }
+  project.provide("providerSignatures", { twilio: twilioSignature, twilioEarly, whatsapp: whatsappSignature, twilioInbound });
 }

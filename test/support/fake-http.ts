@@ -12,7 +12,8 @@ export interface RecordedRequest {
   body: string;
 }
 
-type Responder = (request: RecordedRequest) => Response;
+/** A response, or a promise of one: a test can hold an answer open (test/support/hold.ts). */
+type Responder = (request: RecordedRequest) => Response | Promise<Response>;
 
 export interface FakeHttp {
   requests: RecordedRequest[];
@@ -26,7 +27,7 @@ export interface FakeHttp {
 
 // One fetch spy serves every fake (vi.spyOn on an already spied fetch would
 // return the same spy): each fake registers the hosts it answers for.
-const hosts = new Map<string, (request: RecordedRequest) => Response>();
+const hosts = new Map<string, Responder>();
 const realFetch = globalThis.fetch;
 
 function intercept(): void {

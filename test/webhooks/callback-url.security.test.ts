@@ -105,3 +105,25 @@ describe("status_callback with a test key", () => {
     },
   );
 });
+
+// The test-mode rule itself (README: a test key may point callbacks at the developer's own machine), each URL
+// checked under both keys: what a test key may use, a live key may not, at create and again at delivery.
+describe("loopback callbacks: a test key's allowance that a live key never has", () => {
+  it.each([
+    "http://localhost:3000/hooks",
+    "https://localhost/hooks",
+    "http://app.localhost:8787/hooks",
+    "http://127.0.0.1:8080/hooks",
+    "https://127.0.0.1/hooks",
+    "http://127.9.9.9/hooks",
+    "http://[::1]:3000/hooks",
+    "https://[::1]/hooks",
+  ])("%s: accepted with a test key, refused with a live key", async (url) => {
+    expect(callbackUrlProblem(url, "test")).toBeNull();
+    expect(callbackUrlProblem(url, "live")).not.toBeNull();
+    expect((await create("test", url)).res.status).toBe(201);
+    const live = await create("live", url);
+    await expectError(live.res, 400, { code: "parameter_invalid", param: "status_callback" });
+    expect(await messageCount(live.account.id)).toBe(0);
+  });
+});

@@ -1,9 +1,14 @@
 // status_callback webhooks: what arrives, signed how, in which order, and how
 // failures are retried. A receiver verifies every request with the
 // `standardwebhooks` package, as a customer's server would.
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeReceiver } from "../support/fake-http.ts";
+import { type MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
+import { createAccount } from "../support/accounts.ts";
+import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
+import { hold } from "../support/hold.ts";
+import { runConsumer, storeMessage } from "../support/queue.ts";
 import { eventually } from "../support/wait.ts";
 import { afterSeconds, sentLiveMessage, signingSecret, verify, webhookAttempts } from "./webhooks.fixture.ts";
 
@@ -78,6 +83,80 @@ describe("status callbacks", () => {
     await afterSeconds(stub, 11 * 3600);
     expect(receiver.requests).toHaveLength(1);
     expect((await webhookAttempts(stub)).map((a) => a.outcome)).toEqual(["disabled"]);
+  });
+
+  /**
+   * A live SMS whose message.sent callback is held at the receiver (then answered `answer`) while its delivered
+   * report queues the next event behind it; `meanwhile` runs during the hold.
+   */
+  async function heldCallback(answer: () => Response, meanwhile: (stub: ReturnType<typeof messageStatusStub>) => Promise<unknown> = async () => {}) {
+    receiver = fakeReceiver();
+    const first = hold();
+    receiver.respondWith(async () => {
+      await first.wait();
+      return answer();
+    });
+    fakeProviders();
+    const id = await storeMessage(await createAccount("live"), { statusCallback: receiver.url });
+    const stub = messageStatusStub(env, id);
+    const consumer = runConsumer([id]);
+    await first.reached();
+    const handedOff = (await stub.events()).find((event) => event.type === "provider.attempt")!;
+    const providerMessageId = String(handedOff.data.provider_message_id);
+    expect(await stub.receipt({ provider: "twilio", messageId: id, providerMessageId, status: "delivered", detail: "status=delivered" })).toBe("applied");
+    await meanwhile(stub);
+    first.release();
+    await consumer;
+    return stub;
+  }
+  const goneWithAnEventQueued = () => heldCallback(() => new Response("gone", { status: 410 }));
+
+  it("sends one event at a time: the alarm ringing while the first attempt waits for its answer sends nothing", async () => {
+    const stub = await heldCallback(
+      () => new Response("ok"),
+      async (held) => {
+        // The alarm is set for when the open attempt could have died with the object, not at once (nor over and over).
+        const alarm = await runInDurableObject(held, (_: MessageStatus, state) => state.storage.getAlarm());
+        expect(alarm).toBeGreaterThan(Date.now() + 20_000);
+        await runDurableObjectAlarm(held);
+      },
+    );
+    await eventually(() => receiver.requests.length === 2);
+    await afterSeconds(stub, 60);
+    expect(receiver.requests.map((request) => JSON.parse(request.body).type)).toEqual(["message.sent", "message.delivered"]);
+    expect((await webhookAttempts(stub)).map((a) => [a.event_type, a.attempt, a.outcome])).toEqual([
+      ["message.sent", 1, "delivered"],
+      ["message.delivered", 1, "delivered"],
+    ]);
+  });
+
+  it("on 410 Gone also switches off the events already queued behind the one that got it", async () => {
+    const stub = await goneWithAnEventQueued();
+    // Ended with the 410 itself, not on some later ring.
+    expect((await webhookAttempts(stub)).map((a) => [a.event_type, a.attempt, a.outcome])).toEqual([
+      ["message.sent", 1, "disabled"],
+      ["message.delivered", 0, "disabled"],
+    ]);
+    // Far past any retry: nothing sends the queued event, and no alarm is left ringing for it.
+    await afterSeconds(stub, 11 * 3600);
+    expect(receiver.requests.map((request) => JSON.parse(request.body).type)).toEqual(["message.sent"]);
+    expect(await afterSeconds(stub, 12 * 3600)).toBe(false);
+  });
+
+  it("ends, unsent, the queued events of an object switched off before they were ended with it, and rings no more", async () => {
+    const stub = await goneWithAnEventQueued();
+    // As an object stored before this: the queued event has no outcome, and the alarm is due for it.
+    await runInDurableObject(stub, (_: MessageStatus, state) => {
+      state.storage.sql.exec(`DELETE FROM events WHERE type = 'webhook.attempt' AND json_extract(data, '$.event_type') = 'message.delivered'`);
+      return state.storage.setAlarm(Date.now());
+    });
+    expect(await afterSeconds(stub, 1)).toBe(true);
+    expect(receiver.requests).toHaveLength(1);
+    expect((await webhookAttempts(stub)).map((a) => [a.event_type, a.outcome])).toEqual([
+      ["message.sent", "disabled"],
+      ["message.delivered", "disabled"],
+    ]);
+    expect(await afterSeconds(stub, 12 * 3600)).toBe(false);
   });
 
   it("honours Retry-After on 429 and 503", async () => {

@@ -1,6 +1,7 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
-import { authErrors, bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
-import { operationHooks } from "../../http/operation-hooks.ts";
+import { apiKey } from "../../http/auth.ts";
+import { authErrors, bodyErrors, commonErrors } from "../../http/openapi-schemas.ts";
+import { jsonOrForm } from "../../http/request-body.ts";
 import { WebhookEventSchema } from "../messages/messages.schemas.ts";
 import { toAccountObject } from "./account.object.ts";
 import { AccountSchema, RollSecretSchema, UpdateAccountSchema } from "./account.schemas.ts";
@@ -11,6 +12,7 @@ export const retrieve = createRoute({
   operationId: "retrieveAccount",
   tags: ["Account"],
   summary: "Retrieve your account and its webhook signing secret",
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: AccountSchema } }, description: "The account of the API key" },
     // No parameters, so no 400.
@@ -27,8 +29,8 @@ export const rollSecret = createRoute({
   description:
     "Issues a new secret. For 24 hours webhooks are signed with both (two space-separated signatures), so receivers can switch without downtime. Takes no parameters; the body may be empty. A retry with the same Idempotency-Key answers the account as it is now, with its current secret, and rolls nothing.",
   // The answer holds the secret, which a later roll replaces: a replay is the account as it is now.
-  middleware: [operationHooks({ replaysCurrentState: (c) => c.json(toAccountObject(c.get("account")), 200) })],
-  request: { body: { ...validatedBody(RollSecretSchema, {}), required: false } },
+  middleware: apiKey({ replaysCurrentState: (c) => c.json(toAccountObject(c.get("account")), 200) }),
+  request: { body: jsonOrForm(RollSecretSchema, {}, { required: false }) },
   responses: {
     200: { content: { "application/json": { schema: AccountSchema } }, description: "The account with its new secret" },
     ...commonErrors,
@@ -45,12 +47,13 @@ export const update = createRoute({
   description:
     "Sets the settings given; the others keep their value. `inbound_callback`: where inbound messages are posted as `message.received` events. `recipient_limits[per_hour]`: past it, a create to that recipient is a 429 `recipient_rate_limited` with Retry-After. `retention_days`: older messages are deleted by the maintenance run.",
   request: {
-    body: validatedBody(UpdateAccountSchema, {
+    body: jsonOrForm(UpdateAccountSchema, {
       inbound_callback: "https://your-app.com/webhooks/omniflow/inbound",
       recipient_limits: { per_hour: 10 },
       retention_days: 30,
     }),
   },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: AccountSchema } }, description: "The account, changed" },
     ...commonErrors,

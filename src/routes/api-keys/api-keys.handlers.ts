@@ -1,7 +1,6 @@
-import { createApiKeySchema, rollApiKeySchema, toApiKeyObject } from "../../domain/api-key.ts";
+import { toApiKeyObject } from "../../domain/api-key.ts";
 import { idPattern } from "../../domain/ids.ts";
 import type { Problem } from "../../domain/result.ts";
-import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
@@ -14,7 +13,7 @@ const KEY_ID = idPattern("key");
 const failure = (problem: Problem, id: string) => (problem.code === "resource_missing" ? errors.notFound("api_key", id) : errors.problem(problem));
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const input = await validBody(c, createApiKeySchema);
+  const input = c.req.valid("json");
   const account = c.get("account");
   const { key, secret } = await createApiKey(c.var.control, account, input);
   return c.json({ ...toApiKeyObject(key, account.mode), secret }, 201);
@@ -49,7 +48,7 @@ export const revoke: AppRouteHandler<typeof routes.revoke> = async (c) => {
 
 export const roll: AppRouteHandler<typeof routes.roll> = async (c) => {
   const { id } = c.req.valid("param");
-  const input = await validBody(c, rollApiKeySchema);
+  const input = c.req.valid("json");
   const account = c.get("account");
   const rolled = await rollApiKey(c.var.control, account, id, input);
   if (!rolled.ok) throw failure(rolled.problem, id);

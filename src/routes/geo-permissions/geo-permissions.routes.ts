@@ -1,6 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { updateGeoPermissionsSchema } from "../../domain/geo.ts";
-import { authErrors, bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
+import { apiKey } from "../../http/auth.ts";
+import { authErrors, bodyErrors, commonErrors } from "../../http/openapi-schemas.ts";
+import { jsonOrForm } from "../../http/request-body.ts";
 import { GeoPermissionsSchema } from "./geo-permissions.schemas.ts";
 
 const answer = (description: string) => ({ content: { "application/json": { schema: GeoPermissionsSchema } }, description });
@@ -13,6 +15,7 @@ export const retrieve = createRoute({
   summary: "List the countries the account may message",
   description:
     "Every country with its calling code, whether SMS and WhatsApp messages to it may be created, and whether it is on the high-risk list (blocked until allowed); and the number types the account may message.",
+  middleware: apiKey(),
   responses: { 200: answer("The account's geo permissions"), ...authErrors },
 });
 
@@ -24,6 +27,7 @@ export const update = createRoute({
   summary: "Allow or block countries",
   description:
     "Sets the countries given (`countries[NG]=allowed`, `countries[RU]=blocked`); the others keep their setting. A create to a blocked country is a 400 `destination_country_blocked`. Number types are changed by the operator only.",
-  request: { body: validatedBody(updateGeoPermissionsSchema, { countries: { NG: "allowed" } }) },
+  request: { body: jsonOrForm(updateGeoPermissionsSchema, { countries: { NG: "allowed" } }) },
+  middleware: apiKey(),
   responses: { 200: answer("The account's geo permissions, changed"), ...commonErrors, ...bodyErrors },
 });

@@ -2,11 +2,9 @@ import type { z } from "zod";
 import type { MessageFilters } from "../../db/messages.ts";
 import type { Account } from "../../domain/account.ts";
 import { idPattern } from "../../domain/ids.ts";
-import { createMessageSchema, toMessageObject } from "../../domain/message.ts";
+import { toMessageObject } from "../../domain/message.ts";
 import { toMessagePreviewObject } from "../../domain/preview.ts";
-import { validBody } from "../../http/body.ts";
 import { errors } from "../../http/errors.ts";
-import { operationState } from "../../http/operation-hooks.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
 import { cancelMessage } from "../../services/cancel.ts";
@@ -14,26 +12,20 @@ import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { findAccountMessage, listAccountMessages } from "../../services/message-reads.ts";
 import { createMessage, prepareMessage } from "../../services/messages.ts";
 import { redactMessage } from "../../services/retention.ts";
-import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
 import type * as routes from "./messages.routes.ts";
 import { MessageFiltersSchema } from "./messages.schemas.ts";
 
 const MESSAGE_ID = idPattern("msg");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  // The guard validated the body with the key lookup; a body it could not validate is validated here for its 400.
-  const { prepared, reservedId } = operationState(c, createMessageHooks);
-  const input = prepared?.input ?? (await validBody(c, createMessageSchema));
-  const result = await createMessage(c.env, c.get("account"), input, { reads: prepared?.reads, id: reservedId });
+  // The reads came back with the key check (src/http/auth.ts) when the gate had them.
+  const result = await createMessage(c.env, c.get("account"), c.req.valid("json"), { reads: c.get("prepared"), id: c.get("reservedId") });
   if (!result.ok) throw errors.problem(result.problem);
   return c.json(toMessageObject(result.value), 201);
 };
 
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
-  // As the create: the guard validated the body with the key lookup, or it is validated here for its 400.
-  const { prepared } = operationState(c, previewMessageHooks);
-  const input = prepared?.input ?? (await validBody(c, createMessageSchema));
-  const result = await prepareMessage(c.env, c.get("account"), input, prepared?.reads);
+  const result = await prepareMessage(c.env, c.get("account"), c.req.valid("json"), c.get("prepared"));
   if (!result.ok) throw errors.problem(result.problem);
   return c.json(toMessagePreviewObject(result.value), 200);
 };

@@ -1,9 +1,10 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
+import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
-import { bodyErrors, commonErrors, dailyLimitError, errorResponse, notFoundError, sendingErrors, validatedBody } from "../../http/openapi-schemas.ts";
-import { operationHooks } from "../../http/operation-hooks.ts";
-import { createMessageHooks, previewMessageHooks } from "./create.hooks.ts";
+import { bodyErrors, commonErrors, dailyLimitError, errorResponse, notFoundError, sendingErrors } from "../../http/openapi-schemas.ts";
+import { jsonOrForm } from "../../http/request-body.ts";
+import { createMessageHooks, createReads, previewReads } from "./create.hooks.ts";
 import {
   examples,
   MessageEventListSchema,
@@ -18,6 +19,9 @@ import { MessagePreviewSchema, messagePreviewExample } from "./preview.schemas.t
 
 const json = (schema: z.ZodType, example: unknown) => ({ "application/json": { schema, example } });
 
+// The create's body, also the preview's.
+const createBody = jsonOrForm(createMessageSchema, examples.createRequest);
+
 export const create = createRoute({
   method: "post",
   path: "/v1/messages",
@@ -25,9 +29,9 @@ export const create = createRoute({
   tags: ["Messages"],
   summary: "Create a message",
   description: "Dispatches a new message. OmniFlow routes it based on the selected channel (WhatsApp, SMS, email).",
-  // Its hooks into the API key guard: reads with the key lookup, the daily cap, the reserved id.
-  middleware: [operationHooks(createMessageHooks)],
-  request: { body: validatedBody(createMessageSchema, examples.createRequest) },
+  // Its guard: reads with the key lookup, the daily cap, the reserved id.
+  middleware: apiKey({ body: createBody, reads: createReads, ...createMessageHooks }),
+  request: { body: createBody },
   responses: {
     201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
     // sending_access keys may create messages too: no 403.
@@ -45,8 +49,8 @@ export const preview = createRoute({
   summary: "Preview a message",
   description:
     "Takes the body of a create, checked exactly as the create checks it, and answers what the create would send: the rendered content, the sender the default pool would pick, and for SMS the encoding and segment count. Stores nothing, sends nothing, and does not count against the daily cap.",
-  middleware: [operationHooks(previewMessageHooks)],
-  request: { body: validatedBody(createMessageSchema, examples.createRequest) },
+  middleware: apiKey({ body: createBody, reads: previewReads }),
+  request: { body: createBody },
   responses: {
     200: { content: json(MessagePreviewSchema, messagePreviewExample), description: "What the message would be sent as" },
     ...commonErrors,
@@ -61,6 +65,7 @@ export const retrieve = createRoute({
   tags: ["Messages"],
   summary: "Retrieve a message",
   description: "Retrieves the details of an existing message by the id returned on creation.",
+  middleware: apiKey(),
   request: { params: MessageIdParams },
   responses: {
     200: { content: json(MessageSchema, examples.delivered), description: "The message" },
@@ -76,6 +81,7 @@ export const list = createRoute({
   tags: ["Messages"],
   summary: "List all messages",
   description: "Returns your messages, most recent first, with cursor-based pagination. Filters combine; a cursor remembers the filters of its list.",
+  middleware: apiKey(),
   request: { query: MessageListQuery },
   responses: {
     200: { content: json(MessageListSchema, examples.list), description: "A page of messages, newest first" },
@@ -90,6 +96,7 @@ export const listEvents = createRoute({
   tags: ["Messages"],
   summary: "List a message's events",
   description: "The message's event log, oldest first: status changes, provider hand-off attempts and their outcome, webhook attempts.",
+  middleware: apiKey(),
   request: { params: MessageIdParams },
   responses: {
     200: { content: { "application/json": { schema: MessageEventListSchema } }, description: "The event log" },
@@ -106,6 +113,7 @@ export const retryWebhook = createRoute({
   summary: "Resend abandoned status callbacks",
   description:
     "Puts every status callback of the message that was abandoned (its retries exhausted) back in its queue, to be sent again in order with the same event ids and a fresh retry schedule. A message with none abandoned is a 400 `webhook_not_abandoned`.",
+  middleware: apiKey(),
   request: { params: MessageIdParams },
   responses: {
     200: { content: { "application/json": { schema: WebhookRetrySchema } }, description: "The callbacks are queued again" },
@@ -122,6 +130,7 @@ export const cancel = createRoute({
   summary: "Cancel a scheduled message",
   description:
     "Cancels a message that is still `scheduled` (created with `send_at`): it ends `canceled`, with its status callback. Canceling a canceled message answers it again (no second callback); any other status is a 409 `message_not_cancelable`.",
+  middleware: apiKey(),
   request: { params: MessageIdParams },
   responses: {
     200: { content: json(MessageSchema, examples.canceled), description: "The canceled message" },
@@ -142,6 +151,7 @@ export const redact = createRoute({
   summary: "Remove a message's content",
   description:
     "Removes the content, variables and rendered text of a final (delivered, read, undelivered, failed, canceled or expired) message from storage and from its event log's callbacks; `content` becomes null and `redacted_at` is set. Status, timestamps and error stay. A message not final yet is a 409 `message_not_final`. Redacting a redacted message changes nothing.",
+  middleware: apiKey(),
   request: { params: MessageIdParams },
   responses: {
     200: { content: json(MessageSchema, examples.redacted), description: "The message, redacted" },

@@ -1,7 +1,6 @@
 import { idPattern } from "../../domain/ids.ts";
 import type { Problem } from "../../domain/result.ts";
-import { createSenderSchema, toSenderObject, verifySenderSchema } from "../../domain/sender.ts";
-import { validBody } from "../../http/body.ts";
+import { toSenderObject } from "../../domain/sender.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
@@ -23,14 +22,14 @@ const STATUS_OF: Record<string, 404 | 409 | 503> = {
 const failure = (problem: Problem) => errors.problem(problem, STATUS_OF[problem.code] ?? 400);
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const result = await createSender(c.env, c.var.control, c.get("account"), await validBody(c, createSenderSchema));
+  const result = await createSender(c.env, c.var.control, c.get("account"), c.req.valid("json"));
   if (!result.ok) throw failure(result.problem);
   return c.json(toSenderObject(result.value), 201);
 };
 
 export const verify: AppRouteHandler<typeof routes.verify> = async (c) => {
   const { id } = c.req.valid("param");
-  const { code } = await validBody(c, verifySenderSchema, { optional: true });
+  const { code } = c.req.valid("json");
   const result = await verifySender(c.env, c.var.control, c.get("account"), id, code);
   if (!result.ok) throw failure(result.problem);
   return c.json(toSenderObject(result.value), 200);

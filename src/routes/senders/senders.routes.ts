@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSenderSchema, verifySenderSchema } from "../../domain/sender.ts";
+import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
-import { bodyErrors, commonErrors, conflictError, errorResponse, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
+import { bodyErrors, commonErrors, conflictError, errorResponse, notFoundError, paginationQuery } from "../../http/openapi-schemas.ts";
+import { jsonOrForm } from "../../http/request-body.ts";
 import { DeletedSenderSchema, SenderIdParams, SenderListSchema, SenderSchema } from "./senders.schemas.ts";
 
 export const create = createRoute({
@@ -12,7 +14,8 @@ export const create = createRoute({
   summary: "Add a sender",
   description:
     "Test mode: a sandbox sender, usable at once. Live mode: a sender pending verification, with what proves it in `verification`: a DNS TXT record for an email domain, a code sent by SMS to a number, or the operator's approval (alphanumeric sender ids). A 409 `sender_unavailable` when another account holds the address or phone_number_id.",
-  request: { body: validatedBody(createSenderSchema, { channel: "sms", address: "+14155550100", default: true }) },
+  request: { body: jsonOrForm(createSenderSchema, { channel: "sms", address: "+14155550100", default: true }) },
+  middleware: apiKey(),
   responses: {
     201: { content: { "application/json": { schema: SenderSchema } }, description: "The sender" },
     ...commonErrors,
@@ -29,7 +32,8 @@ export const verify = createRoute({
   summary: "Verify a sender",
   description:
     "Completes a live sender's verification: for an email sender, OmniFlow reads its domain's TXT record (no body needed); for a number, give the `code` sent to it. A sender already verified is returned as it is.",
-  request: { params: SenderIdParams, body: validatedBody(verifySenderSchema, { code: "849201" }, { required: false }) },
+  request: { params: SenderIdParams, body: jsonOrForm(verifySenderSchema, { code: "849201" }, { required: false }) },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: SenderSchema } }, description: "The sender, verified" },
     ...commonErrors,
@@ -56,6 +60,7 @@ export const retrieve = createRoute({
   tags: ["Senders"],
   summary: "Retrieve a sender",
   request: { params: SenderIdParams },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: SenderSchema } }, description: "The sender" },
     ...commonErrors,
@@ -71,6 +76,7 @@ export const remove = createRoute({
   summary: "Delete a sender",
   description: "Messages already sent keep the from they were sent with.",
   request: { params: SenderIdParams },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: DeletedSenderSchema } }, description: "The sender is deleted" },
     ...commonErrors,
@@ -85,6 +91,7 @@ export const list = createRoute({
   tags: ["Senders"],
   summary: "List all senders",
   request: { query: z.strictObject(paginationQuery) },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: SenderListSchema } }, description: "A page of senders, newest first" },
     ...commonErrors,

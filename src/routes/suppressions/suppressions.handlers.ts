@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import { idPattern } from "../../domain/ids.ts";
-import { createSuppressionSchema, toSuppressionObject } from "../../domain/suppression.ts";
-import { validBody } from "../../http/body.ts";
+import { toSuppressionObject } from "../../domain/suppression.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
@@ -12,7 +11,7 @@ import { SuppressionFiltersSchema } from "./suppressions.schemas.ts";
 const SUPPRESSION_ID = idPattern("sup");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const result = await createSuppression(c.env, c.get("account"), await validBody(c, createSuppressionSchema));
+  const result = await createSuppression(c.env, c.get("account"), c.req.valid("json"));
   if (!result.ok) throw errors.problem(result.problem);
   const { suppression, created } = result.value;
   return c.json(toSuppressionObject(suppression), created ? 201 : 200);

@@ -1,8 +1,7 @@
 import { TEMPLATE_ID } from "../../domain/message.ts";
-import { previewTemplate, templatePreviewSchema } from "../../domain/preview.ts";
+import { previewTemplate } from "../../domain/preview.ts";
 import type { Problem } from "../../domain/result.ts";
-import { createTemplateSchema, toTemplateObject, updateTemplateSchema } from "../../domain/template.ts";
-import { validBody } from "../../http/body.ts";
+import { toTemplateObject } from "../../domain/template.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
@@ -15,7 +14,7 @@ const STATUS_OF: Record<string, 404 | 409> = { resource_already_exists: 409, res
 const failure = (problem: Problem) => errors.problem(problem, STATUS_OF[problem.code] ?? 400);
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const input = await validBody(c, createTemplateSchema);
+  const input = c.req.valid("json");
   const result = await createTemplate(c.var.control, c.get("account"), input);
   if (!result.ok) throw failure(result.problem);
   return c.json(toTemplateObject(result.value), 201);
@@ -30,7 +29,7 @@ export const retrieve: AppRouteHandler<typeof routes.retrieve> = async (c) => {
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
-  const { content_retention: contentRetention, ...bodies } = await validBody(c, updateTemplateSchema);
+  const { content_retention: contentRetention, ...bodies } = c.req.valid("json");
   const changes = Object.fromEntries(Object.entries(bodies).filter(([, body]) => body !== undefined));
   const result = await editTemplate(c.var.control, c.get("account"), id, { ...changes, ...(contentRetention ? { contentRetention } : {}) });
   if (!result.ok) throw failure(result.problem);
@@ -39,7 +38,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
 
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
   const { id } = c.req.valid("param");
-  const input = await validBody(c, templatePreviewSchema);
+  const input = c.req.valid("json");
   const found = await findAccountTemplate(c.var.control, c.get("account"), id);
   if (!found.ok) throw failure(found.problem);
   const result = previewTemplate(found.value, input);

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { templatePreviewSchema } from "../../domain/preview.ts";
 import { createTemplateSchema, updateTemplateSchema } from "../../domain/template.ts";
-import { bodyErrors, commonErrors, conflictError, notFoundError, paginationQuery, validatedBody } from "../../http/openapi-schemas.ts";
+import { apiKey } from "../../http/auth.ts";
+import { bodyErrors, commonErrors, conflictError, notFoundError, paginationQuery } from "../../http/openapi-schemas.ts";
+import { jsonOrForm } from "../../http/request-body.ts";
 import {
   DeletedTemplateSchema,
   TemplateIdParams,
@@ -26,7 +28,8 @@ export const create = createRoute({
   path: "/v1/templates",
   tags: ["Templates"],
   summary: "Create a template",
-  request: { body: validatedBody(createTemplateSchema, authOtp) },
+  request: { body: jsonOrForm(createTemplateSchema, authOtp) },
+  middleware: apiKey(),
   responses: { 201: templateResponse("The template"), ...commonErrors, ...bodyErrors, ...conflictError },
 });
 
@@ -37,6 +40,7 @@ export const retrieve = createRoute({
   tags: ["Templates"],
   summary: "Retrieve a template",
   request: { params: TemplateIdParams },
+  middleware: apiKey(),
   responses: { 200: templateResponse("The template"), ...commonErrors, ...notFoundError },
 });
 
@@ -48,7 +52,8 @@ export const update = createRoute({
   summary: "Update a template",
   description:
     "Each body given replaces that channel's body; null (or an empty string in a form body) removes it. Messages already sent keep the content they were rendered with.",
-  request: { params: TemplateIdParams, body: validatedBody(updateTemplateSchema, { sms: { text: "Your OmniFlow code: {{code}}" } }) },
+  request: { params: TemplateIdParams, body: jsonOrForm(updateTemplateSchema, { sms: { text: "Your OmniFlow code: {{code}}" } }) },
+  middleware: apiKey(),
   responses: { 200: templateResponse("The updated template"), ...commonErrors, ...bodyErrors, ...notFoundError },
 });
 
@@ -60,7 +65,8 @@ export const preview = createRoute({
   summary: "Preview a template",
   description:
     "Renders the template's bodies with these variables, as a create would render them (the same missing and unknown variable errors, named variables[...]), with the SMS text's encoding and segment count. Stores and sends nothing.",
-  request: { params: TemplateIdParams, body: validatedBody(templatePreviewSchema, { variables: { code: "849201" } }) },
+  request: { params: TemplateIdParams, body: jsonOrForm(templatePreviewSchema, { variables: { code: "849201" } }) },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: TemplatePreviewSchema, example: templatePreviewExample } }, description: "The rendered bodies" },
     ...commonErrors,
@@ -76,6 +82,7 @@ export const remove = createRoute({
   tags: ["Templates"],
   summary: "Delete a template",
   request: { params: TemplateIdParams },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: DeletedTemplateSchema } }, description: "The template is deleted" },
     ...commonErrors,
@@ -90,6 +97,7 @@ export const list = createRoute({
   tags: ["Templates"],
   summary: "List all templates",
   request: { query: z.strictObject(paginationQuery) },
+  middleware: apiKey(),
   responses: {
     200: { content: { "application/json": { schema: TemplateListSchema } }, description: "A page of templates, in order of id" },
     ...commonErrors,

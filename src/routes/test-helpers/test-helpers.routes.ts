@@ -1,6 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { simulateInboundSchema } from "../../domain/inbound.ts";
-import { bodyErrors, commonErrors, validatedBody } from "../../http/openapi-schemas.ts";
+import { apiKey } from "../../http/auth.ts";
+import { bodyErrors, commonErrors } from "../../http/openapi-schemas.ts";
+import { jsonOrForm } from "../../http/request-body.ts";
 import { MessageSchema } from "../messages/messages.schemas.ts";
 
 export const simulateInbound = createRoute({
@@ -11,7 +13,9 @@ export const simulateInbound = createRoute({
   summary: "Simulate an inbound reply (test keys)",
   description:
     "A reply from `from` to your sender `to`, handled exactly as a provider's inbound webhook would be: stored as a message with direction `inbound` and status `received`, applied to the suppression list when it is a stop word (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT) or a start word (START, UNSTOP, YES), and posted to your inbound_callback as `message.received`. With a live key this route does not exist (404).",
-  request: { body: validatedBody(simulateInboundSchema, { channel: "SMS", from: "+14155550123", to: "+15005550006", text: "STOP" }) },
+  request: { body: jsonOrForm(simulateInboundSchema, { channel: "SMS", from: "+14155550123", to: "+15005550006", text: "STOP" }) },
+  // To a live key this route does not exist.
+  middleware: apiKey({ testModeOnly: true }),
   responses: {
     201: { content: { "application/json": { schema: MessageSchema } }, description: "The inbound message, received" },
     ...commonErrors,

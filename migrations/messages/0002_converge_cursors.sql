@@ -1,0 +1,4 @@
+CREATE TABLE `converge_cursors` (
+	`age_seconds` integer PRIMARY KEY NOT NULL,
+	`through_id` text NOT NULL
+);

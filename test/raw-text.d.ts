@@ -1,0 +1,5 @@
+// A file imported as its text (Vite's `?raw`): the docs a test holds the code to (test/geo-permissions/update.happy.test.ts).
+declare module "*.md?raw" {
+  const text: string;
+  export default text;
+}
