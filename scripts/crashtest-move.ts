@@ -154,7 +154,7 @@ async function main(): Promise<boolean> {
   const target = { remote: false, persistTo: stateDir };
   applyMigrations(target, { quiet: true });
   const { key: apiKey } = await createKey(target, "crashmove", "test");
-  setLimits(target, "crashmove", { rps: 10_000 });
+  await setLimits(target, "crashmove", { rps: 10_000 });
   await server.start();
   const runId = Date.now().toString(36);
   try {
