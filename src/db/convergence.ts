@@ -1,13 +1,13 @@
 // The convergence pass's reads and writes on one message database: the rows a
 // lost projection may have left behind their objects, taken by creation order
-// (an id range on the primary key, from a cursor per check age), and in one
-// D1 batch the views that differ with the cursors' new places.
+// (an id range on the primary key, from a cursor per check age), and the
+// cursors' new places.
 import { and, asc, gt, lt, sql } from "drizzle-orm";
 import { isFinal } from "../domain/retention.ts";
 import { STATUSES } from "../domain/status.ts";
 import type { Database } from "./client.ts";
 import { convergeCursors, messages } from "./message-schema.ts";
-import { type Projection, projectionUpdate } from "./projections.ts";
+import type { Projection } from "./projections.ts";
 
 /**
  * `sent` (a delivery report may have come since), `scheduled` (it may have
@@ -55,11 +55,10 @@ export async function readCursors(db: Database): Promise<Map<number, string>> {
   return new Map(rows.map((row) => [row.ageSeconds, row.throughId]));
 }
 
-/** The views that differ from their rows (each applied only over an older projection), and the cursors' new places, in one batch. */
-export async function writeConvergence(db: Database, views: Projection[], cursors: Map<number, string>, nowSeconds: number): Promise<void> {
-  const moved = [...cursors].map(([ageSeconds, throughId]) =>
+/** The cursors' new places, in one batch. */
+export async function saveCursors(db: Database, cursors: Map<number, string>): Promise<void> {
+  const [first, ...rest] = [...cursors].map(([ageSeconds, throughId]) =>
     db.insert(convergeCursors).values({ ageSeconds, throughId }).onConflictDoUpdate({ target: convergeCursors.ageSeconds, set: { throughId } }),
   );
-  const [first, ...rest] = [...views.map((view) => projectionUpdate(db, view, nowSeconds)), ...moved];
   if (first) await db.batch([first, ...rest]);
 }

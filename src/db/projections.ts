@@ -27,8 +27,7 @@ export async function accountPlacements(db: Database, accountIds: string[]): Pro
   return new Map(rows.map((row) => [row.id, row.placement]));
 }
 
-/** The write of one projection onto its row, applied only over an older one. */
-export function projectionUpdate(db: Database, projection: Projection, now: number) {
+function projectionUpdate(db: Database, projection: Projection, now: number) {
   const { messageId, seq, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt } = projection;
   const redaction = redactedAt === null ? {} : redactedColumns(redactedAt);
   return (

@@ -1,22 +1,23 @@
 // The convergence pass: every D1 row reaches its object's view, whatever
 // projection was lost on the way. Each minute (the maintenance cron), on each
-// message database, the rows that may lag (`sent`, `scheduled`, or final with the content
-// of a `discard` message still on them: db/convergence.ts) are compared with
-// their objects' views when they are CONVERGE.checkAges old, and a view that
-// differs is written at once, in one D1 batch with the cursors. A check age
-// walks the rows by creation order from its own cursor, which moves past every
-// row it took whatever its object answered (unreachable, or no state: emptied
-// by retention, never handed off), so no row is looked at twice per age and
-// none can hold the rest back; the ages share a budget per run, the first
-// served in turn, so no age waits on another for more than a few minutes.
-
+// message database, the rows that may lag (`sent`, `scheduled`, or final with
+// the content of a `discard` message still on them: db/convergence.ts) are
+// compared with their objects' views when they are CONVERGE.checkAges old,
+// and a view that differs is written at once, as the projection consumer
+// writes it; then the cursors are saved. A check age walks the rows by
+// creation order from its own cursor, which moves past every row it took
+// whatever its object answered (unreachable, or no state: emptied by
+// retention, never handed off), so no row is looked at twice per age and none
+// can hold the rest back; the ages share a budget per run, a different one
+// served first each minute, so no age waits on another for long.
 import type { Database } from "../db/client.ts";
-import { type RowView, readCursors, type Slice, unsettledRows, writeConvergence } from "../db/convergence.ts";
+import { type RowView, readCursors, type Slice, saveCursors, unsettledRows } from "../db/convergence.ts";
 import type { Projection } from "../db/projections.ts";
 import { messageDatabases } from "../db/shards.ts";
-import { firstIdAt, idTimestampMs, unixSeconds } from "../domain/ids.ts";
+import { firstIdAt, idTimestampMs } from "../domain/ids.ts";
 import { logger } from "../log.ts";
 import { messageStatusStub } from "./message-status.ts";
+import { projectEverywhere } from "./projection-consumer.ts";
 
 export const CONVERGE = {
   /**
@@ -69,7 +70,11 @@ async function convergeOn(env: Env, db: Database, nowMs: number, options: Conver
   }
 
   const lagging = await laggingViews(env, taken);
-  await writeConvergence(db, lagging, moved, unixSeconds(nowMs));
+  // Written as the consumer writes them: during a move of the account, to the source and the target alike.
+  const failed = lagging.length > 0 ? await projectEverywhere(env, lagging) : new Set();
+  // The cursors stay where they were: the next run takes the same rows (a shard's failed batch is an outage, not one row).
+  if (failed.size > 0) throw new Error(`the convergence pass could not write ${failed.size} rows`);
+  await saveCursors(db, moved);
   if (lagging.length > 0) logger.info("rows_converged", { count: lagging.length, message_ids: lagging.map((view) => view.messageId) });
   return lagging.length;
 }

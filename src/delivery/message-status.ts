@@ -216,19 +216,14 @@ export class MessageStatus extends DurableObject<Env> {
 
   /**
    * A scheduled message's create: its hand-off waits for this object's alarm
-   * at `sendAtMs`. Called again by the reconciler for a row still `scheduled`
-   * past its time: a message already queued, sent or canceled here has only
-   * its view projected again (the row was left behind by a lost projection).
+   * at `sendAtMs`. From the reconciler, for a row still `scheduled` past its
+   * time that this object already moved on: a lost projection, sent again.
    */
   async schedule(messageId: string, sendAtMs: number): Promise<void> {
-    const state = this.store.state();
-    if (state && state.status !== "scheduled") {
-      await this.projection.write();
-      await this.changes.armAlarm(); // the send's safety ring, replaced by what is really due
-      return;
-    }
-    this.store.addTimer("send", sendAtMs, { messageId, attempt: 1 });
-    await this.changes.armAlarm();
+    const status = this.store.state()?.status;
+    if (status !== undefined && status !== "scheduled") await this.projection.write();
+    else this.store.addTimer("send", sendAtMs, { messageId, attempt: 1 });
+    await this.changes.armAlarm(); // after a projection, its safety ring replaced by what is really due
   }
 
   /** This object's view of its message with a fresh seq, for a repair of its row (null: it holds no state). */

@@ -8,20 +8,21 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sliceQuery } from "../../src/db/convergence.ts";
-import { messages } from "../../src/db/message-schema.ts";
-import { shardDatabase } from "../../src/db/shards.ts";
+import { convergeCursors, messages } from "../../src/db/message-schema.ts";
+import { shardBinding, shardDatabase } from "../../src/db/shards.ts";
 import { CONVERGE, convergeRows } from "../../src/delivery/convergence.ts";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { firstIdAt, idTimestampMs } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { messageDb, projectedMessage, storedMessage } from "../support/db.ts";
+import { messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { smsBody } from "../support/messages.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
 import { convergeFrom, loseProjections } from "./convergence.fixture.ts";
+import { place, rowOn, storeOn } from "./projection.fixture.ts";
 
 useFakeProviders();
 afterEach(() => vi.restoreAllMocks());
@@ -34,7 +35,7 @@ type Sent = Awaited<ReturnType<typeof handedOff>>;
 async function sentMessages(howMany: number, overrides: (i: number) => Parameters<typeof handedOff>[1], account?: TestAccount): Promise<Sent[]> {
   const sent: Sent[] = [];
   for (let i = 0; i < howMany; i++) sent.push(await handedOff("sms", overrides(i), account));
-  for (const { id } of sent) await projectedMessage(id).toMatchObject({ status: "sent" });
+  for (const { id } of sent) await rowFromQueue(id).toMatchObject({ status: "sent" });
   return sent;
 }
 
@@ -115,6 +116,45 @@ describe("the convergence pass, after a projection was lost", () => {
     expect(await convergeRows(env, createdMs + 10 * MINUTE + 1000)).toBe(1);
 
     expect(await storedMessage(id)).toMatchObject({ status: "delivered", content: {}, redactedAt: expect.any(Number) });
+  });
+});
+
+describe("the convergence pass, where it writes", () => {
+  it("writes both copies of a row while its account is moving, as the projection consumer does", async () => {
+    const account = await createAccount("live", { placement: homedOn(0) });
+    await convergeFrom(Date.now() - 1);
+    const { id, createdMs } = await oneDeliveredUnseen({}, account);
+    // The move has copied the row (still `sent`); until it ends, changes go to both copies.
+    await storeOn(1, account, { ...(await storedMessage(id)), projectionSeq: 0 });
+    await place(account, { home: 1, write: [1], read: [0, 1], moving: { from: 0, to: 1 } });
+    // The target's own pass is long past that id: its copy is compared on the source's turn only.
+    await shardDatabase(env, 1)
+      .update(convergeCursors)
+      .set({ throughId: firstIdAt("msg", Date.now() + 3_600_000) });
+    vi.spyOn(console, "log").mockImplementation(() => {});
+
+    await convergeRows(env, createdMs + MINUTE + 1000);
+
+    expect(await rowOn(0, id)).toMatchObject({ status: "delivered" });
+    expect(await rowOn(1, id)).toMatchObject({ status: "delivered" });
+  });
+
+  it("keeps its cursors when a shard's write fails, and writes the row the next run", async () => {
+    const account = await createAccount("live", { placement: homedOn(0) });
+    await convergeFrom(Date.now() - 1);
+    const { id, createdMs } = await oneDeliveredUnseen({}, account);
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    // The run's read goes through; its write fails.
+    const binding = shardBinding(env, 0);
+    const batch = binding.batch.bind(binding);
+    vi.spyOn(binding, "batch").mockImplementationOnce(batch).mockRejectedValueOnce(new Error("D1_ERROR: internal error"));
+
+    await expect(convergeRows(env, createdMs + MINUTE + 1000)).rejects.toThrow("could not write 1 rows");
+    expect(await storedMessage(id)).toMatchObject({ status: "sent" });
+
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    expect(await convergeRows(env, createdMs + MINUTE + 2000)).toBe(1);
+    expect(await storedMessage(id)).toMatchObject({ status: "delivered" });
   });
 });
 

@@ -11,7 +11,7 @@ import { MessageStatus, messageStatusStub } from "../../src/delivery/message-sta
 import { AccountGate } from "../../src/gate/account-gate.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { countD1Statements, projectedMessage } from "../support/db.ts";
+import { countD1Statements, rowFromQueue } from "../support/db.ts";
 import { fakeReceiver } from "../support/fake-http.ts";
 import { createMessage } from "../support/messages.ts";
 import { eventually } from "../support/wait.ts";
@@ -26,7 +26,7 @@ it("a WhatsApp message that falls back to SMS costs one gate call, one Queue del
   const warm = await createMessage(account, body);
   await eventually(() => receiver.requests.length === 3);
   // Its projections too: the consumer's reads and writes would count.
-  await projectedMessage(warm.id).toMatchObject({ status: "delivered" });
+  await rowFromQueue(warm.id).toMatchObject({ status: "delivered" });
 
   const calls = {
     admit: vi.spyOn(AccountGate.prototype, "admit"),
@@ -38,7 +38,7 @@ it("a WhatsApp message that falls back to SMS costs one gate call, one Queue del
   expect(res.status).toBe(201);
   const { id } = await res.json<{ id: string }>();
   await eventually(() => receiver.requests.length === 6);
-  await projectedMessage(id).toMatchObject({ status: "delivered", deliveredChannel: "sms" });
+  await rowFromQueue(id).toMatchObject({ status: "delivered", deliveredChannel: "sms" });
 
   const objectSql = await runInDurableObject(messageStatusStub(env, id), (_: MessageStatus, state) => state.storage.sql);
   const own = (instance: unknown) => (instance as { ctx: DurableObjectState }).ctx.storage.sql === objectSql;

@@ -9,7 +9,7 @@ import { storedMessage } from "../support/db.ts";
 import { fakeReceiver } from "../support/fake-http.ts";
 import { createMessage } from "../support/messages.ts";
 import { createTemplate } from "../support/resources.ts";
-import { eventually, waitForStatus } from "../support/wait.ts";
+import { eventually, waitForStatusThroughQueue } from "../support/wait.ts";
 
 const FINAL = ["delivered", "read", "undelivered", "failed", "expired"];
 const BOUND_MS = 10_000;
@@ -45,7 +45,7 @@ describe("failover", () => {
       },
     ]);
 
-    const message = await waitForStatus(account, id, FINAL, BOUND_MS);
+    const message = await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS);
     expect(message).toMatchObject({ status: "delivered", delivered_channel: "email", error: null });
     expect(message.attempts).toEqual([
       expect.objectContaining({
@@ -80,7 +80,7 @@ describe("failover", () => {
   it("delivers a WhatsApp message to a number not on WhatsApp by SMS, to the same number", async () => {
     const account = await createAccount();
     const { id } = await createMessage(account, { channel: "WHATSAPP", to: "+15005550004", content: { text: "hi" }, fallback: [{ channel: "SMS" }] });
-    const message = await waitForStatus(account, id, FINAL, BOUND_MS);
+    const message = await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS);
     expect(message).toMatchObject({ status: "delivered", delivered_channel: "sms" });
     expect((message.attempts as { channel: string; to: string; status: string }[]).map(({ channel, to, status }) => [channel, to, status])).toEqual([
       ["whatsapp", "+15005550004", "failed"],
@@ -96,7 +96,7 @@ describe("failover", () => {
       content: { text: "hi" },
       fallback: [{ channel: "SMS", to: "+15005550001" }],
     });
-    const message = await waitForStatus(account, id, FINAL, BOUND_MS);
+    const message = await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS);
     expect(message).toMatchObject({ status: "failed", delivered_channel: null, error: { code: "invalid_number" } });
     expect(message.attempts).toHaveLength(2);
   });
@@ -110,7 +110,7 @@ describe("failover", () => {
       content: { template_id: "otp_failover", variables: { code: "4242" } },
       fallback: [{ channel: "SMS" }],
     });
-    expect(await waitForStatus(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "delivered", delivered_channel: "sms" });
+    expect(await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "delivered", delivered_channel: "sms" });
     expect((await storedMessage(id)).fallback![0]!.rendered).toEqual({ channel: "sms", text: "Code 4242" });
   });
 });

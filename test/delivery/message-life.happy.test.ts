@@ -9,7 +9,7 @@ import { MessageStatus, messageStatusStub } from "../../src/delivery/message-sta
 import { AccountGate } from "../../src/gate/account-gate.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { countD1Statements, projectedMessage, storedMessage } from "../support/db.ts";
+import { countD1Statements, rowFromQueue, storedMessage } from "../support/db.ts";
 import { fakeReceiver } from "../support/fake-http.ts";
 import { createMessage, smsBody } from "../support/messages.ts";
 import { eventually } from "../support/wait.ts";
@@ -25,7 +25,7 @@ it("a sandbox SMS with a callback costs 3 Durable Object requests, at most 8 sto
   const warm = await createMessage(account, body);
   await eventually(() => receiver.requests.length === 2);
   // Its projections too: the consumer's reads of the account's placement would count.
-  await projectedMessage(warm.id).toMatchObject({ status: "delivered" });
+  await rowFromQueue(warm.id).toMatchObject({ status: "delivered" });
 
   // Other test files share this runtime: every count is narrowed to this account and this message.
   const sql = await runInDurableObject(messageStatusStub(env, warm.id), (_: MessageStatus, state) => Object.getPrototypeOf(state.storage.sql));

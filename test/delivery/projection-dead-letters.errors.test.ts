@@ -6,8 +6,9 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { shardBinding } from "../../src/db/shards.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
+import wranglerToml from "../../wrangler.toml?raw";
 import { createAccount } from "../support/accounts.ts";
-import { projectedMessage, storedMessage } from "../support/db.ts";
+import { rowFromQueue, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { runQueueBatch, storeMessage } from "../support/queue.ts";
@@ -22,7 +23,7 @@ const DLQ = "omniflow-projections-dlq";
 /** A handed-off SMS, delivered since, whose row still says `sent`: the projection of its delivery is the one dead-lettered. */
 async function deliveredBehind() {
   const message = await handedOff();
-  await projectedMessage(message.id).toMatchObject({ status: "sent" });
+  await rowFromQueue(message.id).toMatchObject({ status: "sent" });
   loseProjections();
   await message.report("delivered");
   vi.restoreAllMocks();
@@ -68,5 +69,12 @@ describe("the projection dead-letter queue's consumer", () => {
     expect(explicitAcks).toHaveLength(1);
     expect(retryMessages).toHaveLength(0);
     expect(await storedMessage(id)).toMatchObject({ status: "sent" });
+  });
+
+  it("is where the projection queue's consumer sends what it gave up on (wrangler.toml, which the tests run too)", () => {
+    const consumers = wranglerToml.split("[[queues.consumers]]").slice(1);
+    const projections = consumers.find((block) => block.startsWith('\nqueue = "omniflow-projections"\n'));
+    expect(projections).toMatch(/^dead_letter_queue = "omniflow-projections-dlq"$/m);
+    expect(consumers.some((block) => block.startsWith('\nqueue = "omniflow-projections-dlq"\n'))).toBe(true);
   });
 });

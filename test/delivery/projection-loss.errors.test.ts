@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
-import { messageDb, projectedMessage } from "../support/db.ts";
+import { messageDb, rowFromQueue } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { runConsumer } from "../support/queue.ts";
@@ -19,20 +19,20 @@ useFakeProviders();
 describe("a row a lost projection left behind", () => {
   it("catches up when a job for the message comes again (the reconciler's), and nothing is sent twice", async () => {
     const { id, stub } = await handedOff();
-    await projectedMessage(id).toMatchObject({ status: "sent" });
+    await rowFromQueue(id).toMatchObject({ status: "sent" });
     // As if the sent projection had never landed.
     await messageDb(id).update(messages).set({ status: "queued", projectionSeq: 0 }).where(eq(messages.id, id));
 
     const again = await runConsumer([id], 1);
 
     expect(again.explicitAcks).toHaveLength(1);
-    await projectedMessage(id).toMatchObject({ status: "sent", attempts: [expect.objectContaining({ status: "sent" })] });
+    await rowFromQueue(id).toMatchObject({ status: "sent", attempts: [expect.objectContaining({ status: "sent" })] });
     expect((await stub.events()).filter((event) => event.type === "provider.attempt")).toHaveLength(1);
   });
 
   it("is sent again when the object's alarm rings with nothing else due (the ring set before every send)", async () => {
     const { id, report } = await handedOff();
-    await projectedMessage(id).toMatchObject({ status: "sent" });
+    await rowFromQueue(id).toMatchObject({ status: "sent" });
     // The delivered change is stored; its projection never reaches the queue (as if the object had died sending it).
     vi.spyOn(env.PROJECTIONS_QUEUE, "send").mockResolvedValueOnce({} as QueueSendResponse);
     await report("delivered");
@@ -41,6 +41,6 @@ describe("a row a lost projection left behind", () => {
     const object = env.MESSAGE_STATUS.get(env.MESSAGE_STATUS.idFromName(id));
     await runInDurableObject(object, (_instance, state) => state.storage.setAlarm(Date.now()));
     expect(await runDurableObjectAlarm(object)).toBe(true);
-    await projectedMessage(id).toMatchObject({ status: "delivered" });
+    await rowFromQueue(id).toMatchObject({ status: "delivered" });
   });
 });

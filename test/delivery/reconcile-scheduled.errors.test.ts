@@ -18,10 +18,10 @@ import { homedOn } from "../../src/domain/placement.ts";
 import worker from "../../src/index.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { messageDb, projectedMessage, storedMessage } from "../support/db.ts";
+import { messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
-import { eventually, waitForStatus } from "../support/wait.ts";
+import { eventually, waitForStatusThroughQueue } from "../support/wait.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -58,7 +58,7 @@ describe("a scheduled message whose alarm the create could not arm", () => {
     await cronRunAt(sendAt + RECONCILE.graceSeconds - 1);
     expect(await storedMessage(id)).toMatchObject({ status: "scheduled", updatedAt: sendAt });
     await cronRunAt(sendAt + RECONCILE.graceSeconds + 1);
-    await waitForStatus(account, id, ["delivered"]);
+    await waitForStatusThroughQueue(account, id, ["delivered"]);
     expect(await handOffs(account.key, id)).toBe(1);
   });
 
@@ -66,7 +66,7 @@ describe("a scheduled message whose alarm the create could not arm", () => {
     const account = await createAccount();
     const sendAt = Math.floor(Date.now() / 1000) + 1;
     const { id } = await (await api("/v1/messages", { key: account.key, json: smsBody({ send_at: sendAt }) })).json<{ id: string }>();
-    await waitForStatus(account, id, ["delivered"], 10_000);
+    await waitForStatusThroughQueue(account, id, ["delivered"], 10_000);
     // As if the row had lagged behind as scheduled: the reconciler arms it again.
     const past = longAgo();
     await messageDb(id).update(messages).set({ status: "scheduled", sendAt: past, updatedAt: past }).where(eq(messages.id, id));
@@ -98,11 +98,11 @@ describe("a scheduled message whose alarm the create could not arm", () => {
     vi.spyOn(env.MESSAGE_STATUS, "get").mockReturnValueOnce({ schedule: () => Promise.reject(new Error("object unavailable")) } as never);
     await cronRunAt(sendAt + RECONCILE.graceSeconds + 1);
     vi.mocked(env.MESSAGE_STATUS.get).mockRestore();
-    await waitForStatus(account, ids[1]!, ["delivered"]);
+    await waitForStatusThroughQueue(account, ids[1]!, ["delivered"]);
     expect(await storedMessage(ids[0]!)).toMatchObject({ status: "scheduled", updatedAt: sendAt });
 
     await cronRunAt(sendAt + RECONCILE.graceSeconds + 61);
-    await waitForStatus(account, ids[0]!, ["delivered"]);
+    await waitForStatusThroughQueue(account, ids[0]!, ["delivered"]);
     expect(await handOffs(account.key, ids[0]!)).toBe(1);
     expect(await handOffs(account.key, ids[1]!)).toBe(1);
   });
@@ -115,7 +115,7 @@ describe("a scheduled message whose alarm the create could not arm", () => {
 
     await cronRunAt(sendAt + RECONCILE.graceSeconds + 1);
 
-    await projectedMessage(id!).toMatchObject({ status: "canceled" });
+    await rowFromQueue(id!).toMatchObject({ status: "canceled" });
   });
 
   it("puts rows re-armed every run behind one never armed: 101 rows still behind cannot keep it from being sent", async () => {

@@ -12,7 +12,7 @@ import { api } from "../support/api.ts";
 import { messageDb } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
-import { waitForStatus } from "../support/wait.ts";
+import { waitForStatusThroughQueue } from "../support/wait.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -66,7 +66,7 @@ describe("reconciler (Cron Trigger every minute)", () => {
     expect(requeuedIds(sendBatch)).toEqual([id]);
     expect(sendBatch).toHaveBeenCalledWith([{ body: { messageId: id }, contentType: "json" }]);
 
-    await waitForStatus(account, id, ["delivered"]);
+    await waitForStatusThroughQueue(account, id, ["delivered"]);
     expect(await providerAttempts(account, id)).toBe(1);
   });
 
@@ -80,11 +80,11 @@ describe("reconciler (Cron Trigger every minute)", () => {
     vi.spyOn(console, "log").mockImplementation(() => {});
 
     await cronRunAt(queuedAt + RECONCILE.graceSeconds + 60);
-    await waitForStatus(account, id, ["delivered"]);
+    await waitForStatusThroughQueue(account, id, ["delivered"]);
     await env.MESSAGES_QUEUE.send({ messageId: id }, { contentType: "json" }); // the original, late
     await scheduler.wait(500);
     expect(await providerAttempts(account, id)).toBe(1);
-    expect((await waitForStatus(account, id, ["delivered"])).status).toBe("delivered");
+    expect((await waitForStatusThroughQueue(account, id, ["delivered"])).status).toBe("delivered");
   });
 
   it("sends it again only once another grace period has passed since the last re-send", async () => {

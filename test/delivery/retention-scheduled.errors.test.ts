@@ -9,7 +9,7 @@ import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
-import { waitForStatus } from "../support/wait.ts";
+import { waitForStatusThroughQueue } from "../support/wait.ts";
 import { emailStep } from "./delivery-controls.fixture.ts";
 
 const DAY_MS = 86_400_000;
@@ -43,7 +43,7 @@ it("keeps a message whose fallback chain is still under way past retention_days"
   });
   await runConsumer([id]);
   // The status reaches the row through the projection queue: within about a second.
-  await waitForStatus(account, id, ["sent"]);
+  await waitForStatusThroughQueue(account, id, ["sent"]);
   while ((await deleteExpiredMessages(env, Date.now(), 50, 1)) > 0);
   expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(200);
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { createMessage } from "../support/messages.ts";
-import { eventually, waitForStatus } from "../support/wait.ts";
+import { eventually, waitForStatusThroughQueue } from "../support/wait.ts";
 
 const FINAL = ["delivered", "read", "undelivered", "failed"];
 /** How long a row may take through the real Queue, Durable Object and alarm, with the rest of the suite running. */
@@ -17,7 +17,7 @@ describe("sandbox (test keys)", () => {
     const account = await createAccount();
     const before = Math.floor(Date.now() / 1000);
     const { id } = await createMessage(account, { channel: "SMS", to: "+14155550123", content: { text: "hi" } });
-    const message = await waitForStatus(account, id, FINAL, BOUND_MS);
+    const message = await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS);
     expect(message).toMatchObject({ status: "delivered", error: null });
     expect(message.delivered_at).toBeGreaterThanOrEqual(before);
     expect(message.provider_latency_ms).toBeGreaterThanOrEqual(100);
@@ -26,7 +26,7 @@ describe("sandbox (test keys)", () => {
   it("fails +15005550001 at hand-off with invalid_number", async () => {
     const account = await createAccount();
     const { id } = await createMessage(account, { channel: "SMS", to: "+15005550001", content: { text: "hi" } });
-    expect(await waitForStatus(account, id, FINAL, BOUND_MS)).toMatchObject({
+    expect(await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS)).toMatchObject({
       status: "failed",
       delivered_at: null,
       error: { code: "invalid_number" },
@@ -36,7 +36,7 @@ describe("sandbox (test keys)", () => {
   it("sends +15005550002, then reports it undelivered with carrier_rejected", async () => {
     const account = await createAccount();
     const { id } = await createMessage(account, { channel: "SMS", to: "+15005550002", content: { text: "hi" } });
-    expect(await waitForStatus(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "undelivered", error: { code: "carrier_rejected" } });
+    expect(await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "undelivered", error: { code: "carrier_rejected" } });
     const events = await (await api(`/v1/messages/${id}/events`, { key: account.key })).json<{ data: { type: string; data: { status?: string } }[] }>();
     expect(events.data.filter((e) => e.type === "status.changed").map((e) => e.data.status)).toEqual(["sent", "undelivered"]);
   });
@@ -54,19 +54,19 @@ describe("sandbox (test keys)", () => {
   it("bounces email to bounce@ any domain as failed with email_bounced", async () => {
     const account = await createAccount();
     const { id } = await createMessage(account, { channel: "EMAIL", to: "bounce@customer.example", content: { subject: "Hi", text: "hi" } });
-    expect(await waitForStatus(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "failed", error: { code: "email_bounced" } });
+    expect(await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "failed", error: { code: "email_bounced" } });
   });
 
   it("delivers email to any other address", async () => {
     const account = await createAccount();
     const { id } = await createMessage(account, { channel: "EMAIL", to: "ana@customer.example", content: { subject: "Hi", html: "<b>hi</b>" } });
-    expect(await waitForStatus(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "delivered" });
+    expect(await waitForStatusThroughQueue(account, id, FINAL, BOUND_MS)).toMatchObject({ status: "delivered" });
   });
 
   it("delivers and then reads a WhatsApp message", async () => {
     const account = await createAccount();
     const { id } = await createMessage(account, { channel: "WHATSAPP", to: "+919876543210", content: { text: "hi" } });
-    const message = await waitForStatus(account, id, ["read", "undelivered", "failed"], BOUND_MS);
+    const message = await waitForStatusThroughQueue(account, id, ["read", "undelivered", "failed"], BOUND_MS);
     expect(message).toMatchObject({ status: "read", error: null });
     expect(message.delivered_at).toEqual(expect.any(Number));
   });

@@ -97,6 +97,27 @@ describe("a provider report's match with the hand-off", () => {
     expect(events.map((event) => event.type)).toContain("receipt.dropped");
   });
 
+  it("keeps at most the last 10 reports made while the hand-off's call is open", async () => {
+    const call = hold();
+    fake = fakeProviders();
+    fake.respondWith(async () => {
+      await call.wait();
+      return Response.json({ sid: "SM0123456789abcdef0123456789abcdef", status: "queued" }, { status: 201 });
+    });
+    const id = await storeMessage(await createAccount("live"));
+    const stub = messageStatusStub(env, id);
+    const consumer = runConsumer([id]);
+    await call.reached();
+    for (let i = 0; i < 12; i++) {
+      const sid = `SM${String(i).padStart(32, "0")}`;
+      expect(await stub.receipt({ provider: "twilio", messageId: id, providerMessageId: sid, status: "delivered", detail: `report ${i}` })).toBe("held");
+    }
+    call.release();
+    await consumer;
+    const dropped = (await stub.events()).filter((event) => event.type === "receipt.dropped").map((event) => event.data.detail);
+    expect(dropped).toEqual(Array.from({ length: 10 }, (_, i) => `report ${i + 2}`));
+  });
+
   it("applies the report that matches both", async () => {
     fake = fakeProviders();
     const { id, report } = await handedOff("sms");

@@ -8,7 +8,7 @@ import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { createMessage } from "../support/messages.ts";
 import { expectNothingStored } from "../support/state.ts";
-import { waitForStatus } from "../support/wait.ts";
+import { waitForStatusThroughQueue } from "../support/wait.ts";
 
 const FINAL = ["delivered", "read", "undelivered", "failed", "expired"];
 
@@ -21,7 +21,7 @@ async function failingOverToSuppressedSms(steps: Record<string, unknown>[]) {
   const account = await createAccount();
   await suppress(account.key, "sms", "+15005550004");
   const { id } = await createMessage(account, { channel: "WHATSAPP", to: "+15005550004", content: { text: "Your code is 849201" }, fallback: steps });
-  return waitForStatus(account, id, FINAL, 10_000);
+  return waitForStatusThroughQueue(account, id, FINAL, 10_000);
 }
 
 describe("a suppressed recipient in a fallback chain", () => {
