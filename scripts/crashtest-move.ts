@@ -156,7 +156,7 @@ async function main(): Promise<boolean> {
   const target = { remote: false, persistTo: stateDir };
   applyMigrations(target, { quiet: true });
   const { key: apiKey } = await createKey(target, "crashmove", "test");
-  setLimits(target, "crashmove", { rps: 10_000 });
+  await setLimits(target, "crashmove", { rps: 10_000 });
   await server.start();
   // The crons every minute, as npm run dev and the crash test run them (the reconciler, the convergence pass), throughout.
   const stopCrons = runCronsEveryMinute(ORIGIN);
