@@ -5,15 +5,20 @@
 // clock (Date only) is moved and the object's alarm run as it would ring.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { messages } from "../../src/db/message-schema.ts";
 import { type MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { DeliveryState } from "../../src/delivery/message-store.ts";
 import { ROW_CHECK_AFTER_MS } from "../../src/delivery/status-projection.ts";
+import { homedOn } from "../../src/domain/placement.ts";
+import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { countD1Statements, failMessageQueries, rowFromQueue, storedMessage } from "../support/db.ts";
+import { countD1Statements, failMessageQueries, messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { loseProjections } from "./convergence.fixture.ts";
+import { place, rowOn, storeOn } from "./projection.fixture.ts";
 
 useFakeProviders();
 afterEach(() => {
@@ -145,6 +150,27 @@ describe("the row's check by its own object, after a projection was lost", () =>
     expect(await runDurableObjectAlarm(stub)).toBe(true);
 
     expect(await storedMessage(id)).toMatchObject({ status: "delivered" });
+    expect(await rowCheckOf(id)).toBeNull();
+  });
+
+  it("finds and repairs the row where its account was moved, off the shard its id names", async () => {
+    const account = await createAccount("live", { placement: homedOn(0) });
+    const { id, stub, report } = await handedOff("sms", {}, account);
+    await rowFromQueue(id).toMatchObject({ status: "sent" });
+    // The move of shard 0's messages to shard 1 has ended: the row is on shard 1 alone.
+    await storeOn(1, account, await storedMessage(id));
+    await messageDb(id).delete(messages).where(eq(messages.id, id));
+    await place(account, { home: 1, write: [1], read: [1], moved: { "0": 1 } });
+    const later = takeClock();
+    later(HOUR);
+    await lost(() => report("delivered"));
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+
+    later(ROW_CHECK_AFTER_MS + 1000);
+    await runDurableObjectAlarm(stub);
+
+    expect(await rowOn(1, id)).toMatchObject({ status: "delivered" });
+    expect(await rowOn(0, id)).toBeUndefined();
     expect(await rowCheckOf(id)).toBeNull();
   });
 });
