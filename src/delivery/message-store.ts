@@ -55,7 +55,7 @@ export interface DeliveryState {
   rowCheck?: RowCheck | null;
 }
 
-export interface RowCheck {
+interface RowCheck {
   seq: number;
   at: number;
   tries?: number;
