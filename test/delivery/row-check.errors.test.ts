@@ -8,15 +8,18 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
+import { shardBinding } from "../../src/db/shards.ts";
 import { type MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
 import type { DeliveryState } from "../../src/delivery/message-store.ts";
 import { ROW_CHECK_AFTER_MS } from "../../src/delivery/status-projection.ts";
+import { shardOfMessageId } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { countD1Statements, failMessageQueries, messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
+import { aroundExecution, countD1Statements, failMessageQueries, messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
+import { hold } from "../support/hold.ts";
 import { loseProjections } from "./convergence.fixture.ts";
 import { place, rowOn, storeOn } from "./projection.fixture.ts";
 
@@ -172,5 +175,38 @@ describe("the row's check by its own object, after a projection was lost", () =>
     expect(await rowOn(1, id)).toMatchObject({ status: "delivered" });
     expect(await rowOn(0, id)).toBeUndefined();
     expect(await rowCheckOf(id)).toBeNull();
+  });
+
+  it("keeps the check of a change that came while it read the row, and repairs that change at its own check", async () => {
+    const { id, stub, report } = await deliveredMessage();
+    const later = takeClock();
+    later(ROW_CHECK_AFTER_MS + 1000);
+    // The check's read of the row is held open until released.
+    const read = hold();
+    const binding = shardBinding(env, shardOfMessageId(id));
+    const prepare = binding.prepare.bind(binding);
+    vi.spyOn(binding, "prepare").mockImplementation((query: string) => {
+      const statement = prepare(query);
+      if (!query.startsWith('select "projection_seq"')) return statement;
+      return aroundExecution(statement, ["run", "all", "raw", "first"], async (execute) => {
+        await read.wait();
+        return execute();
+      });
+    });
+    const ring = runDurableObjectAlarm(stub);
+    await read.reached();
+
+    // A read comes meanwhile, and its projection is lost.
+    expect(await lost(() => report("read"))).toBe("applied");
+    read.release();
+    await ring;
+
+    const kept = await rowCheckOf(id);
+    expect(kept!.at).toBeGreaterThan(Date.now());
+    expect(await storedMessage(id)).toMatchObject({ status: "delivered" });
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    later(ROW_CHECK_AFTER_MS + 1000);
+    await runDurableObjectAlarm(stub);
+    expect(await storedMessage(id)).toMatchObject({ status: "read" });
   });
 });
