@@ -1,4 +1,4 @@
-// The server side of a crash test (scripts/development/crashtest-move.ts): `wrangler dev`
+// The server side of the crash tests (scripts/development/crashtest.ts, crashtest-move.ts): `wrangler dev`
 // on its own state, killed with SIGKILL (its whole process group: wrangler and
 // its workerd runtimes) and restarted on the same state.
 import type { ChildProcess } from "node:child_process";

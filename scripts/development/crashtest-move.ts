@@ -5,18 +5,19 @@
 // crashtest does), creates N keyed test-mode messages, then records a move of
 // the account to the other shard (`npm run shards -- move`) and lets the
 // Worker's own maintenance carry it out, run every few seconds through the
-// local scheduled endpoint. Keyed creates go on throughout (R new keys a
+// local scheduled endpoint while the move runs (and each minute throughout,
+// as npm run dev runs it). Keyed creates go on throughout (R new keys a
 // second; each key sent until answered, then again; an earlier key re-sent
 // with every new one), retried after connection errors, 409s, 429s and 5xx.
 // The server's whole process group is killed with SIGKILL twice, inside the
 // maintenance run that copies (after the first grace) and inside the one that
 // recopies and deletes (after the flip's grace), and each time restarted on
-// the same state (the killed run's lease then holds the move for 50 s). When the move is done, every key is sent
-// once more; then it waits until every message is final and checks from the
-// API: every key answered with one message, each listed once and readable by
-// id, none stored that no key was answered with, every one final and handed
-// to its provider once, the move done. Prints the figures; exits 1 on any
-// violation.
+// the same state (the killed run's lease then holds the move for 50 s). When
+// the move is done, every key is sent once more; then it waits until every
+// message is final and checks from the API: every key answered with one
+// message, each listed once and readable by id, none stored that no key was
+// answered with, every one final and handed to its provider once, the move
+// done. Prints the figures; exits 1 on any violation.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,9 +25,10 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "../lib/accounts.ts";
 import { applyMigrations } from "../lib/apply-migrations.ts";
-import { FINAL, handOffs, sleep } from "../lib/local-api.ts";
-import { keyedCreate, listedIds, newCounts, readableById, tally } from "./crash-client.ts";
+import { FINAL, sleep } from "../lib/local-api.ts";
+import { eventLogs, keyedCreate, listedIds, newCounts, readableById, tally } from "./crash-client.ts";
 import { CrashableWorker } from "./crash-server.ts";
+import { runCronsEveryMinute } from "./local-cron.ts";
 import { type MoveState, moveState, recordMoveOffHome, startMaintenance } from "./move-driver.ts";
 
 const { values: options } = parseArgs({
@@ -154,8 +156,10 @@ async function main(): Promise<boolean> {
   const target = { remote: false, persistTo: stateDir };
   applyMigrations(target, { quiet: true });
   const { key: apiKey } = await createKey(target, "crashmove", "test");
-  setLimits(target, "crashmove", { rps: 10_000 });
+  await setLimits(target, "crashmove", { rps: 10_000 });
   await server.start();
+  // The crons every minute, as npm run dev and the crash test run them (the reconciler, the convergence pass), throughout.
+  const stopCrons = runCronsEveryMinute(ORIGIN);
   const runId = Date.now().toString(36);
   try {
     await sendBefore(apiKey, runId);
@@ -183,12 +187,13 @@ async function main(): Promise<boolean> {
     const listedOnce = new Set(listed.map(({ id }) => id));
     const status = new Map(listed.map(({ id, status }) => [id, status]));
     const readable = await readableById(pool, apiKey, [...accepted], CONCURRENCY);
-    const handed = await handOffs(
+    const logs = await eventLogs(
       pool,
       apiKey,
       [...accepted].filter((id) => listedOnce.has(id)),
       CONCURRENCY,
     );
+    const notFinalIds = [...accepted].filter((id) => listedOnce.has(id) && !FINAL.has(status.get(id)!));
     const entries = [...answers.values()];
     const failures = {
       unanswered: entries.filter(({ ids }) => ids.size === 0).length,
@@ -197,8 +202,8 @@ async function main(): Promise<boolean> {
       neverAnswered: [...listedOnce].filter((id) => !accepted.has(id)).length,
       lost: [...accepted].filter((id) => !listedOnce.has(id)).length,
       unreadable: accepted.size - readable,
-      notFinal: [...accepted].filter((id) => listedOnce.has(id) && !FINAL.has(status.get(id)!)).length,
-      notOnce: [...handed.values()].filter((n) => n !== 1).length,
+      notFinal: notFinalIds.length,
+      notOnce: [...logs.values()].filter(({ handOffs }) => handOffs !== 1).length,
       moveNotDone: phase === "done" ? 0 : 1,
     };
     console.log(`
@@ -210,10 +215,12 @@ async function main(): Promise<boolean> {
   Keys answered with two messages          ${failures.twoMessages}; stored but never answered: ${failures.neverAnswered}; lost: ${failures.lost}
   Listed                                   ${listed.length} rows, ${failures.listedTwice} listed twice; readable by id: ${readable} of ${accepted.size}
   Final                                    ${accepted.size - failures.notFinal - failures.lost} of ${accepted.size}, ${finalSeconds.toFixed(1)} s after the move (${tally([...accepted].map((id) => status.get(id) ?? "missing"))})
-  Provider hand-offs per message           ${tally([...handed.values()].map((n) => `${n}x`))}
+  Not final in D1                          ${notFinalIds.length}; their objects' event logs say: ${tally(notFinalIds.map((id) => logs.get(id)?.status ?? "no status change"))}
+  Provider hand-offs per message           ${tally([...logs.values()].map(({ handOffs }) => `${handOffs}x`))}
 `);
     return Object.values(failures).every((n) => n === 0);
   } finally {
+    stopCrons();
     await server.stop();
     await pool.close();
   }

@@ -12,7 +12,6 @@
 // message, one message per key, every message final, each handed to its
 // provider exactly once (its event log's accepted hand-offs). Prints the
 // figures; exits 1 on any violation.
-import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +19,9 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "../lib/accounts.ts";
 import { applyMigrations } from "../lib/apply-migrations.ts";
-import { FINAL, handOffs, postMessage, signalGroup, sleep, startWorker, storedMessages, waitForHealth } from "../lib/local-api.ts";
+import { FINAL, handOffs, sleep, storedMessages } from "../lib/local-api.ts";
+import { keyedCreate, newCounts, tally } from "./crash-client.ts";
+import { CrashableWorker } from "./crash-server.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
 
 const { values: options } = parseArgs({
@@ -46,48 +47,9 @@ const RECIPIENTS = [
 
 const stateDir = mkdtempSync(join(tmpdir(), "omniflow-crashtest-"));
 const pool = new Pool(ORIGIN, { connections: CONCURRENCY, pipelining: 1 });
-const counts = { attempts: 0, connectionErrors: 0, byStatus: new Map<number, number>() };
-const kills: { at: string; restartSeconds: number }[] = [];
-let worker: ChildProcess;
-// Interrupted half way, the script must not leave a server behind.
-process.on("exit", () => signalGroup(worker, "SIGKILL"));
+const counts = newCounts();
+const server = new CrashableWorker(stateDir, options.port, options["inspector-port"], pool);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-
-async function start(): Promise<void> {
-  worker = startWorker(stateDir, options.port, options["inspector-port"]);
-  await waitForHealth(pool, 90);
-}
-
-/** kill -9 of the server's process group, then a restart on the same state. */
-async function crash(at: string): Promise<void> {
-  const exited = new Promise((resolve) => worker.once("exit", resolve));
-  signalGroup(worker, "SIGKILL");
-  await exited;
-  const started = performance.now();
-  await start();
-  kills.push({ at, restartSeconds: (performance.now() - started) / 1000 });
-  console.log(`  killed -9 ${at}; serving again after ${kills.at(-1)!.restartSeconds.toFixed(1)} s`);
-}
-
-/** One key's create, retried as a client would until it gets a 201 or runs out of patience. */
-async function create(apiKey: string, key: string, body: string): Promise<string | undefined> {
-  const deadline = Date.now() + CLIENT_PATIENCE_MS;
-  while (Date.now() < deadline) {
-    const answer = await postMessage(pool, apiKey, key, body);
-    if (!answer) {
-      counts.connectionErrors++;
-      await sleep(250);
-      continue;
-    }
-    const { status, text, retryAfter } = answer;
-    counts.attempts++;
-    counts.byStatus.set(status, (counts.byStatus.get(status) ?? 0) + 1);
-    if (status === 201) return (JSON.parse(text) as { id: string }).id;
-    if (status !== 409 && status !== 429 && status < 500) throw new Error(`a create answered ${status}: ${text}`);
-    await sleep(retryAfter ? Number(retryAfter) * 1000 : 250);
-  }
-  return undefined;
-}
 
 /** Every key's create; the ids each key was answered with (one, unless a key got two messages). */
 async function sendAll(apiKey: string): Promise<Map<string, Set<string>>> {
@@ -106,10 +68,10 @@ async function sendAll(apiKey: string): Promise<Map<string, Set<string>>> {
         answers.set(key, ids);
         // The first answer, then the same key once more: a replay must name the same message.
         for (let round = 0; round < 2; round++) {
-          const id = await create(apiKey, key, body);
+          const id = await keyedCreate(pool, apiKey, key, body, counts, CLIENT_PATIENCE_MS);
           if (id) ids.add(id);
         }
-        if (++accepted === Math.floor(SENDS / 3)) crashing = crash(`during accepts (${accepted} of ${SENDS} keys answered)`);
+        if (++accepted === Math.floor(SENDS / 3)) crashing = server.crash(`during accepts (${accepted} of ${SENDS} keys answered)`);
       }
     }),
   );
@@ -129,19 +91,13 @@ async function waitForFinal(apiKey: string, accepted: Set<string>): Promise<{ st
   }
 }
 
-function tally<T>(values: Iterable<T>): string {
-  const counted = new Map<T, number>();
-  for (const value of values) counted.set(value, (counted.get(value) ?? 0) + 1);
-  return [...counted].map(([value, n]) => `${value}: ${n}`).join(", ");
-}
-
 async function main(): Promise<boolean> {
   console.log(`  Local state in ${stateDir}`);
   const target = { remote: false, persistTo: stateDir };
   applyMigrations(target, { quiet: true });
   const { key } = await createKey(target, "crashtest", "test");
   setLimits(target, "crashtest", { rps: 10_000 });
-  await start();
+  await server.start();
   const stopCrons = runCronsEveryMinute(ORIGIN);
   try {
     console.log(`  Worker up at ${ORIGIN}; ${SENDS} creates, ${CONCURRENCY} at a time`);
@@ -151,7 +107,7 @@ async function main(): Promise<boolean> {
     const accepted = new Set([...answers.values()].flatMap((ids) => [...ids]));
     const atSecondKill = await storedMessages(pool, key);
     const inFlight = [...accepted].filter((id) => !FINAL.has(atSecondKill.get(id) ?? "")).length;
-    await crash(`during deliveries (${inFlight} of ${accepted.size} messages not final)`);
+    await server.crash(`during deliveries (${inFlight} of ${accepted.size} messages not final)`);
     const { stored, seconds } = await waitForFinal(key, accepted);
     const handed = await handOffs(
       pool,
@@ -169,7 +125,7 @@ async function main(): Promise<boolean> {
     console.log(`
   Keys (one Idempotency-Key per message)   ${answers.size}, each sent until answered, then once more
   HTTP attempts                            ${counts.attempts} in ${sendSeconds.toFixed(1)} s; ${tally([...counts.byStatus].flatMap(([s, n]) => Array(n).fill(s)))}; connection errors: ${counts.connectionErrors}
-  kill -9 and restart                      ${kills.map((kill) => `${kill.at}: back in ${kill.restartSeconds.toFixed(1)} s`).join("; ")}
+  kill -9 and restart                      ${server.kills.map((kill) => `${kill.at}: back in ${kill.restartSeconds.toFixed(1)} s`).join("; ")}
   Accepted messages                        ${accepted.size} (keys without an answer: ${unanswered})
   Keys answered with two messages          ${twoMessages}; stored but never answered: ${neverAnswered}; lost: ${lost}
   Final                                    ${accepted.size - notFinal - lost} of ${accepted.size}, ${seconds.toFixed(1)} s after the last restart (${tally([...accepted].map((id) => stored.get(id) ?? "missing"))})
@@ -178,9 +134,7 @@ async function main(): Promise<boolean> {
     return unanswered + twoMessages + neverAnswered + lost + notFinal + notOnce === 0;
   } finally {
     stopCrons();
-    const exited = new Promise((resolve) => worker.once("exit", resolve));
-    signalGroup(worker, "SIGTERM");
-    await Promise.race([exited, sleep(5_000)]);
+    await server.stop();
     await pool.close();
   }
 }

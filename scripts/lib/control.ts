@@ -3,7 +3,6 @@
 // through `wrangler d1 execute`, against the local database or, with
 // --remote, the deployed one. An operator's change is written by the same
 // code as the API's and the Console's.
-
 import { database } from "../../src/db/client.ts";
 import type { Control } from "../../src/services/control.ts";
 import { type D1Target, executeStatements, type StatementResult } from "./d1.ts";

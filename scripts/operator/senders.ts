@@ -4,14 +4,15 @@
 import type { Account } from "../../src/domain/account.ts";
 import type { Cursor } from "../../src/domain/cursor.ts";
 import type { Sender } from "../../src/domain/sender.ts";
+import type { Control } from "../../src/services/control.ts";
 import { findAccountNamed } from "../../src/services/operator.ts";
 import { bindLiveSender, listAccountSenders, removeSender } from "../../src/services/sender-pool.ts";
 import { scriptControl } from "../lib/control.ts";
 import type { D1Target } from "../lib/d1.ts";
 import { type BindingRequest, bindingInput } from "./sender-binding.ts";
 
-async function namedAccount(target: D1Target, name: string): Promise<Account> {
-  const found = await findAccountNamed(scriptControl(target), name);
+async function namedAccount(control: Control, name: string): Promise<Account> {
+  const found = await findAccountNamed(control, name);
   if (!found.ok) throw new Error(found.problem.message);
   return found.value;
 }
@@ -19,18 +20,20 @@ async function namedAccount(target: D1Target, name: string): Promise<Account> {
 /** Binds a live sender to the account (or approves its pending claim); returns the sender. */
 export async function bindNamedSender(target: D1Target, request: BindingRequest): Promise<Sender> {
   const input = bindingInput(request);
-  const bound = await bindLiveSender(scriptControl(target), await namedAccount(target, request.account), input);
+  const control = scriptControl(target);
+  const bound = await bindLiveSender(control, await namedAccount(control, request.account), input);
   if (!bound.ok) throw new Error(`account '${request.account}': ${bound.problem.message}`);
   return bound.value;
 }
 
 /** Every sender of the account, by channel and address. */
 export async function listNamedSenders(target: D1Target, name: string): Promise<Sender[]> {
-  const account = await namedAccount(target, name);
+  const control = scriptControl(target);
+  const account = await namedAccount(control, name);
   const all: Sender[] = [];
   let cursor: Cursor | null = null;
   do {
-    const page = await listAccountSenders(scriptControl(target), account, 100, cursor);
+    const page = await listAccountSenders(control, account, 100, cursor);
     all.push(...page.items);
     cursor = page.hasMore ? { id: page.items.at(-1)!.id, dir: "next" } : null;
   } while (cursor);
@@ -38,6 +41,7 @@ export async function listNamedSenders(target: D1Target, name: string): Promise<
 }
 
 export async function removeNamedSender(target: D1Target, name: string, senderId: string): Promise<void> {
-  const removed = await removeSender(scriptControl(target), await namedAccount(target, name), senderId);
+  const control = scriptControl(target);
+  const removed = await removeSender(control, await namedAccount(control, name), senderId);
   if (!removed.ok) throw new Error(`account '${name}' has no sender ${senderId}`);
 }

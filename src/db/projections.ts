@@ -39,6 +39,12 @@ function projectionUpdate(db: Database, projection: Projection, now: number) {
   );
 }
 
+/** The seq of the projection a message's row last took (0: none since its insert); undefined without the row. */
+export async function rowProjectionSeq(db: Database, messageId: string): Promise<number | undefined> {
+  const row = await db.select({ seq: messages.projectionSeq }).from(messages).where(eq(messages.id, messageId)).get();
+  return row?.seq;
+}
+
 /** Writes projections (at most one per message) to one shard, in one D1 batch. */
 export async function writeProjections(db: Database, projections: Projection[], nowSeconds: number): Promise<void> {
   const [first, ...rest] = projections.map((projection) => projectionUpdate(db, projection, nowSeconds));

@@ -1,14 +1,15 @@
 // What the message's Durable Object does when its alarm rings: every timer
 // that is due (a projection or a webhook to retry, a hand-off the object
 // makes itself, a scheduled message's send time, a fallback step's deadline),
-// the sandbox's delivery reports, and the end of a waiting message's
-// validity; then the alarm is set for what comes next.
+// the sandbox's delivery reports, the check of its D1 row after a change, and
+// the end of a waiting message's validity; then the alarm is set for what comes next.
 import { EXPIRED, isExpired } from "../domain/failover.ts";
 import type { Message } from "../domain/message.ts";
 import { isDelivery, isTerminal } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { type DeliveryOutcome, HANDOFF_LEASE_MS, MISSING_ROW_ATTEMPTS, MISSING_ROW_RETRY_SECONDS } from "./handoff-rules.ts";
 import type { DeliveryState, MessageStore } from "./message-store.ts";
+import type { RowChecker } from "./row-check.ts";
 import { type StatusChanges, waitsForHandOff } from "./status-change.ts";
 import { PROJECTION_RETRY_MS, type StatusProjection } from "./status-projection.ts";
 import { RECIPIENT_SUPPRESSED, SUPPRESSION_LIST } from "./suppression-feed.ts";
@@ -30,6 +31,7 @@ export class MessageAlarm {
     private readonly changes: StatusChanges,
     private readonly outbox: WebhookOutbox,
     private readonly projection: StatusProjection,
+    private readonly rows: RowChecker,
     private readonly host: Host,
   ) {}
 
@@ -61,6 +63,9 @@ export class MessageAlarm {
     } else if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) {
       // An inline attempt that died with the object.
       await this.outbox.sendNext();
+    } else if (state && this.rows.due(state, Date.now())) {
+      // The row's check, a while after the last change (row-check.ts).
+      await this.rows.run();
     } else if (state && due.length === 0) {
       // Nothing was due: the safety ring of a projection whose send may have died with the object (PROJECTION_SAFETY_MS).
       await this.projection.write();

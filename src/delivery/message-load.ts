@@ -2,7 +2,7 @@
 // the row alone (its sender's provider id is on it), from the shard its id
 // names. Only when the row is not there is the control database asked where
 // that shard's messages were moved (an account moved off it), and read there.
-import { database } from "../db/client.ts";
+import { type Database, database } from "../db/client.ts";
 import { messageForDelivery, shardsMovedFrom } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { shardOfMessageId } from "../domain/ids.ts";
@@ -20,13 +20,22 @@ export async function loadState(env: Env, store: MessageStore, messageId: string
   return store.state() ?? initialState(row.message, row.fromId);
 }
 
-async function readRow(env: Env, messageId: string) {
+function readRow(env: Env, messageId: string) {
+  return readWhereHeld(env, messageId, (db) => messageForDelivery(db, messageId));
+}
+
+/**
+ * `read` on the shard the message's id names, and only when that finds no row,
+ * on each shard that shard's messages were moved to (the control database says
+ * which): what `read` found first, or undefined.
+ */
+export async function readWhereHeld<T>(env: Env, messageId: string, read: (db: Database) => Promise<T | undefined>): Promise<T | undefined> {
   const bornOn = shardOfMessageId(messageId);
-  const row = await messageForDelivery(shardDatabase(env, bornOn), messageId);
-  if (row) return row;
+  const found = await read(shardDatabase(env, bornOn));
+  if (found !== undefined) return found;
   for (const shard of await shardsMovedFrom(database(env.CONTROL_DB), bornOn)) {
-    const moved = await messageForDelivery(shardDatabase(env, shard), messageId);
-    if (moved) return moved;
+    const moved = await read(shardDatabase(env, shard));
+    if (moved !== undefined) return moved;
   }
   return undefined;
 }

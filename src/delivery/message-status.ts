@@ -14,12 +14,12 @@
 // and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
 import type { Projection } from "../db/projections.ts";
-import { backoffSeconds } from "../domain/backoff.ts";
 import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
 import type { Message, MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
 import { suppressionRecipient } from "../domain/suppression.ts";
-import type { Provider, Receipt, SendResult } from "../providers/provider.ts";
+import type { Receipt } from "../providers/provider.ts";
+import { recordAnswer } from "./handoff-answer.ts";
 import {
   type DeliveryOutcome,
   HANDOFF_LEASE_MS,
@@ -33,9 +33,10 @@ import {
 import { announceReceived } from "./inbound-arrival.ts";
 import { MessageAlarm } from "./message-alarm.ts";
 import { loadState } from "./message-load.ts";
-import { type DeliveryState, MessageStore, type NewEvent, type SigningSecrets } from "./message-store.ts";
+import { type DeliveryState, MessageStore, type SigningSecrets } from "./message-store.ts";
 import { ProviderReports } from "./provider-reports.ts";
 import { emptyStorage, Redaction, type RedactOutcome } from "./redaction.ts";
+import { RowChecker } from "./row-check.ts";
 import { StatusChanges, startAttempt } from "./status-change.ts";
 import { StatusProjection } from "./status-projection.ts";
 import { sendStep } from "./step-send.ts";
@@ -53,7 +54,8 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly redaction = new Redaction(this.store, this.projection);
   private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
   private readonly reports = new ProviderReports(this.env, this.store, this.changes);
-  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, {
+  private readonly rows = new RowChecker(this.env, this.store, this.projection);
+  private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.rows, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
     load: (messageId) => this.loadFromD1(messageId),
     suppressed: (message) =>
@@ -104,60 +106,10 @@ export class MessageStatus extends DurableObject<Env> {
     this.store.saveState(state);
 
     const { provider, result } = await sendStep(this.env, message, step, target, state.handoffAttempts, now);
-    const outcome = await this.recordAnswer(step, provider.name, result, now);
+    const outcome = await recordAnswer(this.store, this.changes, { step, provider: provider.name, result, startedAt: now });
     // Reports that came while the call was open can be placed now.
     await this.reports.afterHandOff();
     return outcome;
-  }
-
-  /** A hand-off's answer, recorded on the state as it is now (the call let other requests in). */
-  private async recordAnswer(step: number, providerName: Provider["name"], result: SendResult, now: number): Promise<DeliveryOutcome> {
-    const current = this.store.state()!;
-    current.handoffStartedAt = null;
-    current.provider = providerName;
-    const attempt = { provider: providerName, attempt: current.handoffAttempts, duration_ms: Date.now() - now, ...(step > 0 ? { step } : {}) };
-    if (result.ok) {
-      current.handedOffAt = now;
-      current.providerMessageId = result.providerMessageId;
-      Object.assign(current.attempts[step]!, { provider: providerName, provider_message_id: result.providerMessageId, handed_off_at: now });
-      current.reports = (result.reports ?? []).map((report) => ({ ...report, dueAt: now + report.afterMs, step }));
-      const accepted = { ...attempt, outcome: "accepted", provider_message_id: result.providerMessageId };
-      await this.changes.step(current, step, "sent", { source: providerName }, [{ type: "provider.attempt", data: accepted, at: Date.now() }]);
-      return { action: "ack", reason: "handed_off" };
-    }
-
-    const refused: NewEvent = {
-      type: "provider.attempt",
-      data: {
-        ...attempt,
-        outcome: result.retryable ? "retryable_error" : "permanent_error",
-        http_status: result.httpStatus ?? null,
-        code: result.code,
-        message: result.message,
-      },
-      at: Date.now(),
-    };
-    if (result.retryable && current.handoffAttempts < MAX_DELIVERY_ATTEMPTS) {
-      const delaySeconds = backoffSeconds(current.handoffAttempts, result.retryAfterSeconds);
-      this.store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
-      this.store.addEvents([refused]);
-      // Its validity may end before the retry comes.
-      if (current.message.expiresAt !== null) await this.changes.armAlarm();
-      return { action: "retry", delaySeconds };
-    }
-    const exhausted = result.retryable;
-    await this.changes.step(
-      current,
-      step,
-      "failed",
-      {
-        source: providerName,
-        errorCode: exhausted ? "provider_unavailable" : result.code,
-        errorMessage: exhausted ? `The provider was unavailable for ${current.handoffAttempts} attempts; last error: ${result.message}` : result.message,
-      },
-      [refused],
-    );
-    return { action: "ack", reason: "failed" };
   }
 
   /** Called for a job that the queue gave up on: the message must not stay queued forever. */

@@ -47,6 +47,18 @@ export interface DeliveryState {
   /** One per step started, with its hand-off: a late report of an earlier step finds its attempt by the provider's id. */
   attempts: AttemptRecord[];
   deliveredChannel: Channel | null;
+  /**
+   * The check of the D1 row (row-check.ts), set with each change's own state write: at `at` (ms) the row must
+   * show projection_seq `seq` or newer (a seq taken before the change's send); `tries` counts failed checks.
+   * Absent or null: nothing to check.
+   */
+  rowCheck?: RowCheck | null;
+}
+
+interface RowCheck {
+  seq: number;
+  at: number;
+  tries?: number;
 }
 
 export type AttemptRecord = Attempt & { provider: string | null; provider_message_id: string | null; handed_off_at: number | null };

@@ -46,6 +46,7 @@ export class Redaction {
     if (!isFinal(state.status)) return { kind: "not_final", status: state.status };
     if (!state.message.redactedAt) {
       state.message = redactedMessage(state.message, unixSeconds(now));
+      this.projection.checkRowLater(state);
       this.store.saveState(state);
     }
     this.finish();

@@ -102,6 +102,7 @@ export class StatusChanges {
       return;
     }
     const started = this.startNextStep(state, now);
+    this.projection.checkRowLater(state);
     this.store.saveState(state);
     this.store.addEvents([started]);
     await this.projection.write();
@@ -141,6 +142,7 @@ export class StatusChanges {
     // A discard message that this change makes final is stored, and called back, without its content.
     const redacted = this.redaction.onChange(state, now);
     const webhook = commit.callback === false ? null : this.outbox.event(state, this.messageObject(state), now, webhookType(overall, status), about);
+    this.projection.checkRowLater(state);
     this.store.saveState(state);
     this.store.addEvents([...commit.before, { type: "status.changed", data, at: now, webhook }]);
     if (webhook) await this.storage.setAlarm(now + INLINE_SAFETY_MS);
@@ -156,7 +158,7 @@ export class StatusChanges {
     return true;
   }
 
-  /** Sets the object's alarm for what is due next: timers, sandbox reports, a pending callback, the validity's end. */
+  /** Sets the object's alarm for what is due next: timers, sandbox reports, a pending callback, the validity's end, the row's check. */
   async armAlarm(): Promise<void> {
     const state = this.store.state();
     const dues = [this.store.nextTimerDue(), ...(state?.reports ?? []).map((report) => report.dueAt)].filter((due) => due !== null);
@@ -164,6 +166,7 @@ export class StatusChanges {
     // or was being sent when the object died (ring now).
     if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now() + (this.outbox.attemptInFlight ? INLINE_SAFETY_MS : 0));
     if (state && waitsForHandOff(state) && state.message.expiresAt !== null) dues.push(state.message.expiresAt * 1000);
+    if (state?.rowCheck) dues.push(state.rowCheck.at);
     if (dues.length > 0) await this.storage.setAlarm(Math.min(...dues));
     else await this.storage.deleteAlarm();
   }

@@ -20,6 +20,13 @@ export const PROJECTION_RETRY_MS = 5_000;
  */
 const PROJECTION_SAFETY_MS = 10_000;
 
+/**
+ * A change's row is checked this long after the change (row-check.ts): long
+ * enough for the queue's own delivery and first retries, short enough that a
+ * projection lost late in a message's life is repaired within minutes.
+ */
+export const ROW_CHECK_AFTER_MS = 120_000;
+
 /** The projection of a state: everything the row shows that the object changes. */
 function projectionOf(state: DeliveryState, seq: number): Projection {
   const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
@@ -47,6 +54,16 @@ export class StatusProjection {
   private nextSeq(): number {
     this.lastSeq = Math.max(Date.now(), this.lastSeq + 1);
     return this.lastSeq;
+  }
+
+  /**
+   * Before a change's state write: its row is to be checked ROW_CHECK_AFTER_MS
+   * from now for a seq newer than any sent so far (the change's own send takes
+   * a later one). Kept in the state, so the change's own write stores it; a
+   * burst of changes shares one check, moved to the last one's.
+   */
+  checkRowLater(state: DeliveryState): void {
+    state.rowCheck = { seq: this.nextSeq(), at: Date.now() + ROW_CHECK_AFTER_MS };
   }
 
   /**

@@ -36,10 +36,10 @@ import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
  * reach `changed`, so this reload stays:
  * - the operator's scripts (`npm run keys -- revoke | limits | number-types |
  *   senders` through the same services as the API, `npm run shards -- add`
- *   with its own statement) run under Node and reach D1 through wrangler (locally its SQLite files,
- *   remotely Cloudflare's D1 HTTP API): a Durable Object answers only a
- *   Worker bound to its namespace, and wrangler's remote bindings do not
- *   reach Durable Objects (scripts/control.ts);
+ *   with its own statement) run under Node and reach D1 through wrangler
+ *   (locally its SQLite files, remotely Cloudflare's D1 HTTP API): a Durable
+ *   Object answers only a Worker bound to its namespace, and wrangler's remote
+ *   bindings do not reach Durable Objects (scripts/control.ts);
  * - a notice that fails after its write committed (tellGate below: the gate
  *   restarting in a deploy, an overloaded object): the write stands, and only
  *   this reload brings the gate to it.

@@ -1,7 +1,8 @@
 // The bounded steps of a shard move that touch message databases: copy the
-// account's idempotency keys and messages from the source to the target,
-// compare the two, delete the source's. Each returns where it got to (a
-// keyset cursor, null when the phase is through) and is safe to repeat.
+// account's messages and idempotency keys from the source to the target,
+// compare the two, seal the source's keys, settle the copied claims after the
+// flip, delete the source's. Each returns where it got to (a keyset cursor,
+// null when the phase is through) and is safe to repeat.
 import {
   copyKeys,
   deleteAccountKeys,

@@ -1,12 +1,12 @@
 // recipient_limits[per_hour]: past it, a create to that recipient is a 429
 // recipient_rate_limited with Retry-After, counted exactly in the account's gate.
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accounts } from "../../src/db/control-schema.ts";
+import { workerControl } from "../../src/services/control.ts";
+import { changeOperatorSettings, findAccountNamed } from "../../src/services/operator.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { db, messageCount } from "../support/db.ts";
+import { messageCount } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 import { bindSender } from "../support/resources.ts";
 
@@ -72,9 +72,11 @@ describe("the per-recipient limit", () => {
     await api("/v1/account", { key: account.key, json: { recipient_limits: { per_hour: 2 } } });
     expect((await send(account, "+14155550129")).status).toBe(201);
     await expectError(await send(account, "+14155550129"), 429, { type: "rate_limit_error", code: "daily_limit_exceeded" });
-    // The operator raises the cap (the gate reloads the account within 10 s; told at once here).
-    await db().update(accounts).set({ dailyMessageLimit: 10 }).where(eq(accounts.id, account.id));
-    await env.ACCOUNT_GATE.getByName(account.id).changed({ account: true });
+    // The operator raises the cap, through its service (from a script the gate reloads the account within 10 s; told at once here).
+    const control = workerControl(env);
+    const found = await findAccountNamed(control, account.id);
+    if (!found.ok) throw new Error(found.problem.message);
+    await changeOperatorSettings(control, found.value, { dailyMessageLimit: 10 });
     expect((await send(account, "+14155550129")).status).toBe(201);
     await expectError(await send(account, "+14155550129"), 429, { type: "rate_limit_error", code: "recipient_rate_limited" });
   });

@@ -113,7 +113,7 @@ describe("moving an account to another shard", () => {
     expect(await idsOnShard(account.id, 0)).toEqual([]);
   });
 
-  it("carries idempotency keys claimed on the old home until its last grace, and the responses of claims copied in flight", async () => {
+  it("settles at the recopy the claims copied in flight with the responses their requests completed with on the old home, and carries any key left there", async () => {
     const account = await createAccount("test", { placement: homedOn(0) });
     const claim = { accountId: account.id, key: "in-flight", token: "token-1" };
     const key = (name: string, lockToken: string | null) => ({
@@ -129,7 +129,8 @@ describe("moving an account to another shard", () => {
 
     await runMove(await startMove(account, 1), async (phase) => {
       if (phase !== "flipped") return;
-      // A request that held the old placement completes its claim, and another claims a key, on the old home.
+      // A request that claimed before the seal completes its claim on the old home; a key is written there directly
+      // (no claim can be made there since the seal: see move-keys.errors).
       await completeClaim(shardDatabase(env, 0), claim, { status: 200, contentType: "application/json", body: '{"ok":true}' });
       await shardDatabase(env, 0)
         .insert(idempotencyKeys)
