@@ -9,6 +9,7 @@ import type { DeliveryJob } from "./delivery/job.ts";
 import { consumeProjections } from "./delivery/projection-consumer.ts";
 import { consumeProjectionDeadLetters } from "./delivery/projection-dead-letters.ts";
 import { apiRouters } from "./routes/index.ts";
+import { workerControl } from "./services/control.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
@@ -23,8 +24,10 @@ const PROJECTIONS_DLQ = "omniflow-projections-dlq";
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    if (batch.queue === PROJECTIONS_QUEUE) await consumeProjections(batch as MessageBatch<Projection>, env);
-    else if (batch.queue === PROJECTIONS_DLQ) await consumeProjectionDeadLetters(batch as MessageBatch<Projection>, env);
+    // One control database client for the batch, made on first use (a delivery batch needs none).
+    const control = workerControl(env);
+    if (batch.queue === PROJECTIONS_QUEUE) await consumeProjections(batch as MessageBatch<Projection>, env, control.db);
+    else if (batch.queue === PROJECTIONS_DLQ) await consumeProjectionDeadLetters(batch as MessageBatch<Projection>, env, control.db);
     else if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch as MessageBatch<DeliveryJob>, env);
     else {
       // Bad configuration: nothing is handed off; the batch is retried, naming the variable, until it is fixed.
@@ -33,6 +36,6 @@ export default {
     }
   },
   async scheduled(controller, env) {
-    await runMaintenance(env, controller.scheduledTime);
+    await runMaintenance(env, workerControl(env), controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, DeliveryJob | Projection>;

@@ -37,13 +37,13 @@ export const CONVERGE = {
 type Converge = typeof CONVERGE;
 
 /** Compares the lagging rows of every message database with their objects; how many rows were written. */
-export async function convergeRows(env: Env, nowMs: number, options: Converge = CONVERGE): Promise<number> {
+export async function convergeRows(env: Env, controlDb: Database, nowMs: number, options: Converge = CONVERGE): Promise<number> {
   let written = 0;
-  for (const db of messageDatabases(env)) written += await convergeOn(env, db, nowMs, options);
+  for (const db of messageDatabases(env)) written += await convergeOn(env, controlDb, db, nowMs, options);
   return written;
 }
 
-async function convergeOn(env: Env, db: Database, nowMs: number, options: Converge): Promise<number> {
+async function convergeOn(env: Env, controlDb: Database, db: Database, nowMs: number, options: Converge): Promise<number> {
   const { checkAges, rowsPerRun, spanSeconds } = options;
   const cursors = await readCursors(db);
   const slices: Slice[] = checkAges.map((age) => {
@@ -71,7 +71,7 @@ async function convergeOn(env: Env, db: Database, nowMs: number, options: Conver
 
   const lagging = await laggingViews(env, taken);
   // Written as the consumer writes them: during a move of the account, to the source and the target alike.
-  const failed = lagging.length > 0 ? await projectEverywhere(env, lagging) : new Set();
+  const failed = lagging.length > 0 ? await projectEverywhere(env, controlDb, lagging) : new Set();
   // The cursors stay where they were: the next run takes the same rows (a shard's failed batch is an outage, not one row).
   if (failed.size > 0) throw new Error(`the convergence pass could not write ${failed.size} rows`);
   await saveCursors(db, moved);

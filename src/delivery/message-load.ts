@@ -2,7 +2,7 @@
 // the row alone (its sender's provider id is on it), from the shard its id
 // names. Only when the row is not there is the control database asked where
 // that shard's messages were moved (an account moved off it), and read there.
-import { type Database, database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { messageForDelivery, shardsMovedFrom } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { shardOfMessageId } from "../domain/ids.ts";
@@ -10,8 +10,8 @@ import { logger } from "../log.ts";
 import { type DeliveryState, initialState, type MessageStore } from "./message-store.ts";
 
 /** The state stored already, or the one read from D1 (not stored: the first change stores it); null without a row. */
-export async function loadState(env: Env, store: MessageStore, messageId: string): Promise<DeliveryState | null> {
-  const row = await readRow(env, messageId);
+export async function loadState(env: Env, controlDb: Database, store: MessageStore, messageId: string): Promise<DeliveryState | null> {
+  const row = await readRow(env, controlDb, messageId);
   if (!row) {
     logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
     return null;
@@ -20,8 +20,8 @@ export async function loadState(env: Env, store: MessageStore, messageId: string
   return store.state() ?? initialState(row.message, row.fromId);
 }
 
-function readRow(env: Env, messageId: string) {
-  return readWhereHeld(env, messageId, (db) => messageForDelivery(db, messageId));
+function readRow(env: Env, controlDb: Database, messageId: string) {
+  return readWhereHeld(env, controlDb, messageId, (db) => messageForDelivery(db, messageId));
 }
 
 /**
@@ -29,11 +29,16 @@ function readRow(env: Env, messageId: string) {
  * on each shard that shard's messages were moved to (the control database says
  * which): what `read` found first, or undefined.
  */
-export async function readWhereHeld<T>(env: Env, messageId: string, read: (db: Database) => Promise<T | undefined>): Promise<T | undefined> {
+export async function readWhereHeld<T>(
+  env: Env,
+  controlDb: Database,
+  messageId: string,
+  read: (db: Database) => Promise<T | undefined>,
+): Promise<T | undefined> {
   const bornOn = shardOfMessageId(messageId);
   const found = await read(shardDatabase(env, bornOn));
   if (found !== undefined) return found;
-  for (const shard of await shardsMovedFrom(database(env.CONTROL_DB), bornOn)) {
+  for (const shard of await shardsMovedFrom(controlDb, bornOn)) {
     const moved = await read(shardDatabase(env, shard));
     if (moved !== undefined) return moved;
   }

@@ -13,6 +13,7 @@
 // an answered callback needs no alarm; the sandbox's reports live in the state
 // and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
+import { database } from "../db/client.ts";
 import type { Projection } from "../db/projections.ts";
 import { type CancelDecision, cancelDecision, EXPIRED, isExpired, lastStep } from "../domain/failover.ts";
 import type { Message, MessageObject } from "../domain/message.ts";
@@ -48,13 +49,15 @@ export function messageStatusStub(env: Env, messageId: string) {
 }
 
 export class MessageStatus extends DurableObject<Env> {
+  // The control database's client, made once per object and handed to the parts that read or write it.
+  private readonly controlDb = database(this.env.CONTROL_DB);
   private readonly store = new MessageStore(this.ctx.storage.sql);
-  private readonly outbox = new WebhookOutbox(this.store, this.env);
+  private readonly outbox = new WebhookOutbox(this.store, this.env, this.controlDb);
   private readonly projection = new StatusProjection(this.store, this.ctx.storage, this.env);
   private readonly redaction = new Redaction(this.store, this.projection);
-  private readonly changes = new StatusChanges(this.env, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
-  private readonly reports = new ProviderReports(this.env, this.store, this.changes);
-  private readonly rows = new RowChecker(this.env, this.store, this.projection);
+  private readonly changes = new StatusChanges(this.env, this.controlDb, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
+  private readonly reports = new ProviderReports(this.env, this.controlDb, this.store, this.changes);
+  private readonly rows = new RowChecker(this.env, this.controlDb, this.store, this.projection);
   private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.rows, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
     load: (messageId) => this.loadFromD1(messageId),
@@ -200,7 +203,7 @@ export class MessageStatus extends DurableObject<Env> {
   }
 
   private loadFromD1(messageId: string): Promise<DeliveryState | null> {
-    return loadState(this.env, this.store, messageId);
+    return loadState(this.env, this.controlDb, this.store, messageId);
   }
 
   /**

@@ -7,7 +7,7 @@
 // messages retried, with backoff; the others are acked. A projection still
 // unwritten after the queue's last retry goes to the dead-letter queue
 // (projection-dead-letters.ts).
-import { database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { accountPlacements, type Projection, writeProjections } from "../db/projections.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
@@ -15,7 +15,7 @@ import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { logger } from "../log.ts";
 
-export async function consumeProjections(batch: MessageBatch<Projection>, env: Env): Promise<void> {
+export async function consumeProjections(batch: MessageBatch<Projection>, env: Env, controlDb: Database): Promise<void> {
   // Each projection carries the object's whole view, so an older one of the same message is done once the newest is.
   const newest = new Map<string, Message<Projection>>();
   for (const message of batch.messages) {
@@ -27,6 +27,7 @@ export async function consumeProjections(batch: MessageBatch<Projection>, env: E
   try {
     failed = await projectEverywhere(
       env,
+      controlDb,
       [...newest.values()].map((message) => message.body),
     );
   } catch (error) {
@@ -48,8 +49,8 @@ export async function consumeProjections(batch: MessageBatch<Projection>, env: E
  * each, one D1 batch per shard; the ids whose shard's batch failed. Throws
  * when the placements cannot be read.
  */
-export async function projectEverywhere(env: Env, projections: Projection[]): Promise<Set<string>> {
-  const placements = await accountPlacements(database(env.CONTROL_DB), [...new Set(projections.map((projection) => projection.accountId))]);
+export async function projectEverywhere(env: Env, controlDb: Database, projections: Projection[]): Promise<Set<string>> {
+  const placements = await accountPlacements(controlDb, [...new Set(projections.map((projection) => projection.accountId))]);
 
   // During a move of the shard holding a message, both the source and the target take its projection.
   const byShard = new Map<number, Projection[]>();

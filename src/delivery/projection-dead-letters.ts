@@ -5,13 +5,14 @@
 // written as the consumer writes them. An object without state (emptied by
 // retention, with its row) has nothing to write. A failure is retried with
 // backoff, as the queue's own retries are.
+import type { Database } from "../db/client.ts";
 import type { Projection } from "../db/projections.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { logger } from "../log.ts";
 import { messageStatusStub } from "./message-status.ts";
 import { projectEverywhere } from "./projection-consumer.ts";
 
-export async function consumeProjectionDeadLetters(batch: MessageBatch<Projection>, env: Env): Promise<void> {
+export async function consumeProjectionDeadLetters(batch: MessageBatch<Projection>, env: Env, controlDb: Database): Promise<void> {
   const ids = [...new Set(batch.messages.map((message) => message.body.messageId))];
   const views = await Promise.allSettled(ids.map((id) => messageStatusStub(env, id).view()));
   const unreachable = new Set(ids.filter((_, i) => views[i]!.status === "rejected"));
@@ -19,7 +20,7 @@ export async function consumeProjectionDeadLetters(batch: MessageBatch<Projectio
 
   let failed: Set<string>;
   try {
-    failed = await projectEverywhere(env, current);
+    failed = await projectEverywhere(env, controlDb, current);
   } catch (error) {
     logger.error("projection_placements_failed", { count: batch.messages.length, error });
     failed = new Set(ids);

@@ -4,6 +4,7 @@
 // that early, and Twilio does not reliably retry a status callback) is kept in
 // the state and applied once the call's answer is recorded, instead of being
 // dropped.
+import type { Database } from "../db/client.ts";
 import type { Receipt } from "../providers/provider.ts";
 import type { ReceiptOutcome } from "./handoff-rules.ts";
 import type { MessageStore } from "./message-store.ts";
@@ -16,6 +17,7 @@ const MAX_HELD_REPORTS = 10;
 export class ProviderReports {
   constructor(
     private readonly env: Env,
+    private readonly controlDb: Database,
     private readonly store: MessageStore,
     private readonly changes: StatusChanges,
   ) {}
@@ -38,7 +40,7 @@ export class ProviderReports {
     }
     if (receipt.status === null) {
       const { channel, to } = state.attempts[step]!;
-      await suppressFromOutcome(this.env, state.message, undefined, receipt.detail, { channel, to });
+      await suppressFromOutcome(this.env, this.controlDb, state.message, undefined, receipt.detail, { channel, to });
       this.store.addEvents([{ type: "receipt.noted", data: { source: receipt.provider, detail: receipt.detail ?? null }, at: Date.now() }]);
       return "noted";
     }

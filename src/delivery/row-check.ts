@@ -7,6 +7,7 @@
 // again: the path that lost it), and the check is cleared. A failed check
 // (D1 down) is tried again with backoff. The convergence pass
 // (convergence.ts) stays as the backstop for objects that never ring.
+import type { Database } from "../db/client.ts";
 import { rowProjectionSeq } from "../db/projections.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { logger } from "../log.ts";
@@ -18,6 +19,7 @@ import type { StatusProjection } from "./status-projection.ts";
 export class RowChecker {
   constructor(
     private readonly env: Env,
+    private readonly controlDb: Database,
     private readonly store: MessageStore,
     private readonly projection: StatusProjection,
   ) {}
@@ -33,12 +35,12 @@ export class RowChecker {
     if (!check) return;
     const messageId = this.store.state()!.message.id;
     try {
-      const rowSeq = await readWhereHeld(this.env, messageId, (db) => rowProjectionSeq(db, messageId));
+      const rowSeq = await readWhereHeld(this.env, this.controlDb, messageId, (db) => rowProjectionSeq(db, messageId));
       // The read let other calls in: a change since then has a check of its own, a forgotten message none.
       if (this.store.state()?.rowCheck?.seq !== check.seq) return;
       if (rowSeq === undefined || rowSeq < check.seq) {
         const view = this.projection.current()!;
-        const failed = await projectEverywhere(this.env, [view]);
+        const failed = await projectEverywhere(this.env, this.controlDb, [view]);
         if (failed.size > 0) throw new Error("the row's shard did not take its projection");
         logger.with({ message_id: messageId }).warn("row_check_repaired", { row_seq: rowSeq ?? null, missing: rowSeq === undefined });
       }

@@ -8,7 +8,7 @@
 
 import { secretsCopy, storeSecretsCopy } from "../db/account-secrets.ts";
 import { findAccount } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import { logger } from "../log.ts";
@@ -17,13 +17,19 @@ import type { SigningSecrets } from "./message-store.ts";
 export const COPY_TRUST_SECONDS = 60;
 
 /** The secrets that sign the callbacks of this message of the account; null when the account is gone. */
-export async function readSigningSecrets(env: Env, accountId: string, messageId: string, nowMs = Date.now()): Promise<SigningSecrets | null> {
+export async function readSigningSecrets(
+  env: Env,
+  controlDb: Database,
+  accountId: string,
+  messageId: string,
+  nowMs = Date.now(),
+): Promise<SigningSecrets | null> {
   // The shard the id names: a copy is kept on every shard the account's messages are created on.
   const shard = shardDatabase(env, shardOfMessageId(messageId));
   const now = unixSeconds(nowMs);
   const copy = await secretsCopy(shard, accountId);
   if (copy && now - copy.copiedAt < COPY_TRUST_SECONDS) return signingOf(copy, nowMs);
-  const account = await findAccount(database(env.CONTROL_DB), accountId);
+  const account = await findAccount(controlDb, accountId);
   if (!account) return null;
   // A failed write only means the next read comes here again.
   await storeSecretsCopy(shard, account, now).catch((error: unknown) => logger.with({ account_id: accountId }).warn("secrets_copy_not_written", { error }));

@@ -7,6 +7,7 @@
 // queue, then D1) and the callback's first attempt follow at once, and the
 // object's alarm is set for what is due.
 
+import type { Database } from "../db/client.ts";
 import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutcome, stepTarget, webhookType } from "../domain/failover.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
@@ -33,6 +34,7 @@ interface Commit {
 export class StatusChanges {
   constructor(
     private readonly env: Env,
+    private readonly controlDb: Database,
     private readonly storage: DurableObjectStorage,
     private readonly store: MessageStore,
     private readonly outbox: WebhookOutbox,
@@ -152,7 +154,7 @@ export class StatusChanges {
     // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient; a step skipped
     // because it was suppressed at create (its recipient_suppressed is ours, not a provider's) suppresses nothing.
     const skipped = change.source === SUPPRESSION_LIST || (step !== null && stepTarget(state.message, step, null).suppressed);
-    if (!skipped) await suppressFromOutcome(this.env, state.message, change.errorCode, undefined, attempt ?? state.message);
+    if (!skipped) await suppressFromOutcome(this.env, this.controlDb, state.message, change.errorCode, undefined, attempt ?? state.message);
     await this.outbox.sendAfterChange(webhook);
     await this.armAlarm();
     return true;

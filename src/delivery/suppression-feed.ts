@@ -2,7 +2,7 @@
 // and START replies, and the message objects (a bounce, a complaint, a
 // provider's opted-out error). Each change is told to the account's gate,
 // which answers a create's suppression check from its cache.
-import { database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { deleteSuppressionWithReason, insertSuppression } from "../db/suppressions.ts";
 import type { Channel } from "../domain/address.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
@@ -28,9 +28,9 @@ export interface NewSuppression {
 }
 
 /** Suppresses the recipient: the new suppression, or the one it already had (unchanged). */
-export async function suppress(env: Env, input: NewSuppression): Promise<{ suppression: Suppression; created: boolean }> {
+export async function suppress(env: Env, controlDb: Database, input: NewSuppression): Promise<{ suppression: Suppression; created: boolean }> {
   const row: Suppression = { id: newId("sup"), ...input, createdAt: unixSeconds() };
-  const result = await insertSuppression(database(env.CONTROL_DB), row);
+  const result = await insertSuppression(controlDb, row);
   if (result.created) await tellGate(env, input.accountId, { suppressions: [{ channel: input.channel, address: input.address, suppressed: true }] });
   return result;
 }
@@ -41,8 +41,8 @@ export async function suppressionLifted(env: Env, accountId: string, channel: Ch
 }
 
 /** A START reply: lifts the recipient's opt-out (not a bounce, a complaint or a manual suppression). */
-export async function liftOptOut(env: Env, accountId: string, channel: Channel, address: string): Promise<boolean> {
-  const lifted = await deleteSuppressionWithReason(database(env.CONTROL_DB), accountId, channel, address, "opt_out");
+export async function liftOptOut(env: Env, controlDb: Database, accountId: string, channel: Channel, address: string): Promise<boolean> {
+  const lifted = await deleteSuppressionWithReason(controlDb, accountId, channel, address, "opt_out");
   if (lifted) await suppressionLifted(env, accountId, channel, address);
   return lifted;
 }
@@ -54,6 +54,7 @@ export async function liftOptOut(env: Env, accountId: string, channel: Channel, 
  */
 export async function suppressFromOutcome(
   env: Env,
+  controlDb: Database,
   message: Message,
   errorCode: string | undefined,
   detail?: string,
@@ -64,7 +65,7 @@ export async function suppressFromOutcome(
   if (!reason || message.direction === "inbound") return;
   try {
     const address = suppressionKey(recipient.channel, recipient.to);
-    await suppress(env, { accountId: message.accountId, channel: recipient.channel, address, reason, sourceMessageId: message.id });
+    await suppress(env, controlDb, { accountId: message.accountId, channel: recipient.channel, address, reason, sourceMessageId: message.id });
   } catch (error) {
     logger.with({ message_id: message.id }).error("suppression_not_recorded", { reason, error });
   }

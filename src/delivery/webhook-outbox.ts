@@ -8,6 +8,7 @@
 // the ones held are older than a second (a roll shows in the next callback);
 // they stay in memory, never in the object's storage.
 
+import type { Database } from "../db/client.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
@@ -29,6 +30,7 @@ export class WebhookOutbox {
   constructor(
     private readonly store: MessageStore,
     private readonly env: Env,
+    private readonly controlDb: Database,
   ) {}
 
   /**
@@ -88,7 +90,7 @@ export class WebhookOutbox {
   /** The account's signing secrets: the held ones while fresh, else read again (they may have been rolled); null without an account. */
   private async secrets(accountId: string, messageId: string): Promise<SigningSecrets | null> {
     if (this.signing && Date.now() - this.signing.readAt < SECRETS_REREAD_MS) return this.signing;
-    this.signing = await readSigningSecrets(this.env, accountId, messageId);
+    this.signing = await readSigningSecrets(this.env, this.controlDb, accountId, messageId);
     return this.signing;
   }
 

@@ -10,7 +10,6 @@ import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import { hashApiKey, type ParsedKey, parseApiKey } from "../auth/api-key.ts";
 import { activeKeysQuery } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { errors } from "./errors.ts";
 import { idempotent } from "./idempotency.ts";
@@ -121,6 +120,6 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
 
 /** The account of a v2 key (issued before keys carried their account): one D1 read by its prefix. */
 async function legacyKeyAccount<Prepared>(c: Context<GuardedEnv<Prepared>>, key: ParsedKey, hash: string): Promise<string | null> {
-  const candidates = await activeKeysQuery(database(c.env.CONTROL_DB), key.prefix);
+  const candidates = await activeKeysQuery(c.var.control.db, key.prefix);
   return candidates.find((candidate) => timingSafeEqualStrings(hash, candidate.hash))?.account.id ?? null;
 }

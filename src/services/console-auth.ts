@@ -21,21 +21,22 @@ const consoleLinkPath = (token: string) => `/console/auth?token=${token}`;
  * about whether there is one, so the form cannot be used to find users out.
  * `local`: the request came to localhost, where no mail can be meant.
  */
-export async function requestSignIn(env: Env, { db }: Control, config: Config, email: string, origin: string, local: boolean): Promise<void> {
+export async function requestSignIn(env: Env, control: Control, config: Config, email: string, origin: string, local: boolean): Promise<void> {
+  const { db } = control;
   const users = await usersByEmail(db, email.trim().toLowerCase());
   const operator = config.console.operatorAccount && !local ? await findAccountByName(db, config.console.operatorAccount) : undefined;
   for (const user of users) {
     const token = generateConsoleToken();
     await insertLink(db, await hashConsoleToken(token), user.id, unixSeconds() + LINK_TTL_SECONDS);
     const link = `${origin}${consoleLinkPath(token)}`;
-    if (operator?.mode === "live" && config.console.emailFrom) await emailLink(env, operator, config.console.emailFrom, user.email, link);
+    if (operator?.mode === "live" && config.console.emailFrom) await emailLink(env, control, operator, config.console.emailFrom, user.email, link);
     // Only where no mail goes out (locally, or a test-mode operator whose mail the sandbox swallows) does the
     // link reach the log: the field is named so that the log's redaction lets it through (see src/log.ts).
     else logger.info("console_sign_in_link", { account_id: user.accountId, console_sign_in_link: link });
   }
 }
 
-async function emailLink(env: Env, operator: Account, from: string, to: string, link: string): Promise<void> {
+async function emailLink(env: Env, control: Control, operator: Account, from: string, to: string, link: string): Promise<void> {
   const input = await createMessageSchema.parseAsync({
     channel: "email",
     to,
@@ -45,7 +46,7 @@ async function emailLink(env: Env, operator: Account, from: string, to: string, 
       text: `Open this link to sign in to the OmniFlow Console. It works once, for 15 minutes:\n\n${link}\n\nIf you did not ask for it, ignore this email.`,
     },
   });
-  const sent = await createMessage(env, operator, input);
+  const sent = await createMessage(env, control, operator, input);
   if (!sent.ok) logger.error("console_sign_in_email_failed", { code: sent.problem.code, param: sent.problem.param });
 }
 

@@ -1,12 +1,12 @@
 // What the every-minute Cron Trigger runs.
 import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from "../auth/console-token.ts";
-import { database } from "../db/client.ts";
 import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
 import { messageDatabases } from "../db/shards.ts";
 import { convergeRows } from "../delivery/convergence.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
+import type { Control } from "./control.ts";
 import { deleteExpiredMessages } from "./retention.ts";
 import { advanceShardMoves } from "./shard-move.ts";
 import { measureShards } from "./shard-sizes.ts";
@@ -30,18 +30,18 @@ export async function pruneIdempotencyKeys(env: Env, nowMs: number): Promise<num
 }
 
 /** Each task runs even when the other fails; any failure fails the run (and is logged by the runtime). */
-export async function runMaintenance(env: Env, nowMs: number): Promise<void> {
+export async function runMaintenance(env: Env, control: Control, nowMs: number): Promise<void> {
   const results = await Promise.allSettled([
     reenqueueStuckMessages(env, nowMs),
     rearmOverdueScheduled(env, nowMs),
     // Rows a lost status projection left behind their objects.
-    convergeRows(env, nowMs),
+    convergeRows(env, control.db, nowMs),
     pruneIdempotencyKeys(env, nowMs),
-    pruneConsoleAuth(database(env.CONTROL_DB), unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
-    deleteExpiredMessages(env, nowMs),
-    measureShards(env, nowMs),
+    pruneConsoleAuth(control.db, unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
+    deleteExpiredMessages(env, control, nowMs),
+    measureShards(env, control, nowMs),
     // Operator's moves of accounts between message databases, a bounded part each minute.
-    advanceShardMoves(env, nowMs),
+    advanceShardMoves(env, control, nowMs),
   ]);
   const failures = results.filter((result) => result.status === "rejected").map((result) => result.reason);
   if (failures.length > 0) throw new AggregateError(failures, "scheduled maintenance failed");

@@ -1,5 +1,5 @@
 // Creating a message: the one place that decides what is stored and queued.
-import { type Database, database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { deliveryJob } from "../delivery/job.ts";
@@ -15,6 +15,7 @@ import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
 import { renderedSize, segmentLimitProblem } from "../domain/segments.ts";
 import { suppressionRecipient } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
+import type { Control } from "./control.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
 import { render, sender } from "./message-parts.ts";
 
@@ -54,7 +55,12 @@ export type PreparedMessage = Pick<
  * fallback steps. Reads (no writes); a problem naming the param at fault when
  * the input cannot be sent as given.
  */
-export async function prepareMessage(env: Env, account: Account, input: CreateMessageInput, reads?: CreateReadResults): Promise<Result<PreparedMessage>> {
+export async function prepareMessage(
+  control: Control,
+  account: Account,
+  input: CreateMessageInput,
+  reads?: CreateReadResults,
+): Promise<Result<PreparedMessage>> {
   if (input.statusCallback !== undefined) {
     const problem = callbackUrlProblem(input.statusCallback, account.mode);
     if (problem) return fail("status_callback", "parameter_invalid", `Invalid status_callback: ${problem}.`);
@@ -63,7 +69,7 @@ export async function prepareMessage(env: Env, account: Account, input: CreateMe
   const blocked = destinationProblem(account, input.channel, input.to) ?? stepDestinationProblem(account, input);
   if (blocked) return { ok: false, problem: blocked };
   const { channel } = input;
-  const found = reads ?? (await readForCreate(database(env.CONTROL_DB), account.id, readsForCreate(input, account.mode)));
+  const found = reads ?? (await readForCreate(control.db, account.id, readsForCreate(input, account.mode)));
   if (found.suppressed) return suppressedRecipient(input);
   const rendered = render(input, found.template);
   if (!rendered.ok) return rendered;
@@ -105,8 +111,14 @@ function stepDestinationProblem(account: Account, input: CreateMessageInput): Pr
 }
 
 /** Stores the message and queues its delivery (or arms its send time); a problem naming the param at fault when the input cannot be sent as given. */
-export async function createMessage(env: Env, account: Account, input: CreateMessageInput, options: CreateOptions = {}): Promise<Result<Message>> {
-  const prepared = await prepareMessage(env, account, input, options.reads);
+export async function createMessage(
+  env: Env,
+  control: Control,
+  account: Account,
+  input: CreateMessageInput,
+  options: CreateOptions = {},
+): Promise<Result<Message>> {
+  const prepared = await prepareMessage(control, account, input, options.reads);
   if (!prepared.ok) return prepared;
   // A new message goes to one of the account's write shards; its id says which.
   const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));

@@ -1,6 +1,6 @@
 // Content retention on demand (POST /v1/messages/:id/redact), and the
 // maintenance run's deletion of messages past their account's retention_days.
-import { type Database, database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
 import { messageDatabases, shardDatabase } from "../db/shards.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
@@ -12,6 +12,7 @@ import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { isFinal } from "../domain/retention.ts";
 import { logger } from "../log.ts";
+import type { Control } from "./control.ts";
 
 /** The message with its content removed; a problem when it is not final yet (its content is still needed to send it). */
 export async function redactMessage(env: Env, account: Account, row: Message): Promise<Result<Message>> {
@@ -55,8 +56,8 @@ const DELETE_CHUNKS_PER_RUN = 10;
  * Deletes messages past their account's retention_days, with their objects'
  * storage, in bounded chunks on each message database in turn; how many.
  */
-export async function deleteExpiredMessages(env: Env, nowMs: number, chunk = DELETE_CHUNK, chunks = DELETE_CHUNKS_PER_RUN): Promise<number> {
-  const overrides = await retentionOverrides(database(env.CONTROL_DB));
+export async function deleteExpiredMessages(env: Env, control: Control, nowMs: number, chunk = DELETE_CHUNK, chunks = DELETE_CHUNKS_PER_RUN): Promise<number> {
+  const overrides = await retentionOverrides(control.db);
   let deleted = 0;
   for (const db of messageDatabases(env)) deleted += await deleteExpiredOn(env, db, overrides, nowMs, chunk, chunks);
   return deleted;

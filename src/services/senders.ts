@@ -78,14 +78,14 @@ export async function createSender(env: Env, control: Control, account: Account,
   }
   const inserted = await insertSender(db, row);
   if (!inserted) return fail("address", "resource_already_exists", `The ${input.channel} sender '${input.address}' already exists in this account.`);
-  if (code !== undefined) await sendCode(env, inserted, code);
+  if (code !== undefined) await sendCode(env, control, inserted, code);
   // What a create may send from changed: the account's gate reads the channel's senders again.
   await control.tellGate(account.id, { senders: [inserted.channel] });
   return succeed(inserted);
 }
 
 /** The code goes by SMS, for WhatsApp numbers too: Meta itself verifies a number that way, and no template is needed. */
-async function sendCode(env: Env, sender: Sender, code: string): Promise<void> {
+async function sendCode(env: Env, control: Control, sender: Sender, code: string): Promise<void> {
   const input = createMessageSchema.parse({
     channel: "sms",
     to: sender.address,
@@ -96,7 +96,7 @@ async function sendCode(env: Env, sender: Sender, code: string): Promise<void> {
   });
   // The platform's own sender, so the create needs no lookup of it.
   const platformSender: Sender = { ...sender, accountId: PLATFORM_ACCOUNT.id, address: input.from!, status: "operator_bound" };
-  const message = await createMessage(env, PLATFORM_ACCOUNT, input, { reads: { template: undefined, senders: [platformSender], suppressed: false } });
+  const message = await createMessage(env, control, PLATFORM_ACCOUNT, input, { reads: { template: undefined, senders: [platformSender], suppressed: false } });
   logger.with({ sender_id: sender.id }).info("sender_code_sent", message.ok ? { message_id: message.value.id } : { problem: message.problem.code });
 }
 

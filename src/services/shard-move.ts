@@ -6,13 +6,12 @@
 // a crash between a step's write and its record only makes the next run do
 // the step again.
 import { findAccount } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
 import { activeMoves, findMove, leaseMove, releaseMove, type ShardMove, type ShardMoveChange, saveStep, setPlacement } from "../db/shard-moves.ts";
 import { messageShards } from "../db/shards.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { flippedMove, moveProblem, placementOf, shardsHeldOn, startedMove } from "../domain/placement.ts";
-import { tellGate } from "../gate/account-gate.ts";
 import { logger } from "../log.ts";
+import type { Control } from "./control.ts";
 import { copyKeysClaimedSinceStep, copyKeysStep, copyMessagesStep, deleteStep, sealKeysStep, settleKeysStep, verifyStep } from "./shard-copy.ts";
 
 export interface MoveOptions {
@@ -49,9 +48,9 @@ const CLAIMED_SINCE_MARGIN_SECONDS = 120;
 export type StepOutcome = { move: ShardMove; waiting: boolean };
 
 /** Carries the move one bounded step further. */
-export async function advanceMove(env: Env, move: ShardMove, nowMs: number, options: Partial<MoveOptions> = {}): Promise<StepOutcome> {
+export async function advanceMove(env: Env, control: Control, move: ShardMove, nowMs: number, options: Partial<MoveOptions> = {}): Promise<StepOutcome> {
   const { graceSeconds, batchSize } = { ...DEFAULTS, ...options };
-  const db = database(env.CONTROL_DB);
+  const { db } = control;
   const now = unixSeconds(nowMs);
   const save = async (change: ShardMoveChange): Promise<StepOutcome> => {
     const saved = await saveStep(db, move, change);
@@ -65,7 +64,7 @@ export async function advanceMove(env: Env, move: ShardMove, nowMs: number, opti
 
   switch (move.phase) {
     case "requested":
-      return start(env, move, now, save);
+      return start(env, control, move, now, save);
     case "started":
     case "flipped":
       if (!graceOver) return { move, waiting: true };
@@ -94,7 +93,7 @@ export async function advanceMove(env: Env, move: ShardMove, nowMs: number, opti
       const since = move.phaseStartedAt - CLAIMED_SINCE_MARGIN_SECONDS;
       const cursor = await copyKeysClaimedSinceStep(env, shards, since, move.cursor, batchSize);
       if (cursor !== null) return save({ cursor });
-      return flip(env, move, now, save);
+      return flip(control, move, now, save);
     }
     case "recopying_keys": {
       const cursor = await settleKeysStep(env, shards, move.cursor, batchSize);
@@ -113,8 +112,8 @@ export async function advanceMove(env: Env, move: ShardMove, nowMs: number, opti
 type Save = (change: ShardMoveChange) => Promise<StepOutcome>;
 
 /** Phase a: new messages go to the target, changes to the source's messages are written to both. */
-async function start(env: Env, move: ShardMove, now: number, save: Save): Promise<StepOutcome> {
-  const db = database(env.CONTROL_DB);
+async function start(env: Env, control: Control, move: ShardMove, now: number, save: Save): Promise<StepOutcome> {
+  const { db } = control;
   const account = await findAccount(db, move.accountId);
   const placement = account ? placementOf(account) : null;
   const resumed = placement?.moving?.from === move.fromShard && placement.moving.to === move.toShard;
@@ -125,16 +124,16 @@ async function start(env: Env, move: ShardMove, now: number, save: Save): Promis
   }
   const bornOn = shardsHeldOn(placement, move.fromShard);
   await setPlacement(db, move.accountId, startedMove(placement, move.fromShard, move.toShard));
-  await tellGate(env, move.accountId, { account: true });
+  await control.tellGate(move.accountId, { account: true });
   return save({ phase: "started", bornOn, phaseStartedAt: now });
 }
 
 /** Phase d: the source's messages are now read at the target, and the home with them. */
-async function flip(env: Env, move: ShardMove, now: number, save: Save): Promise<StepOutcome> {
-  const db = database(env.CONTROL_DB);
+async function flip(control: Control, move: ShardMove, now: number, save: Save): Promise<StepOutcome> {
+  const { db } = control;
   const account = await findAccount(db, move.accountId);
   if (account) await setPlacement(db, move.accountId, flippedMove(placementOf(account), move.fromShard, move.toShard));
-  await tellGate(env, move.accountId, { account: true });
+  await control.tellGate(move.accountId, { account: true });
   return save({ phase: "flipped", cursor: null, phaseStartedAt: now });
 }
 
@@ -143,8 +142,8 @@ const RUN_BUDGET_MS = 20_000;
 const LEASE_SECONDS = 50;
 
 /** The maintenance's part: every move in progress advanced as far as one run allows. */
-export async function advanceShardMoves(env: Env, nowMs: number, options: Partial<MoveOptions> = {}): Promise<number> {
-  const db = database(env.CONTROL_DB);
+export async function advanceShardMoves(env: Env, control: Control, nowMs: number, options: Partial<MoveOptions> = {}): Promise<number> {
+  const { db } = control;
   const started = Date.now();
   let steps = 0;
   const failures: unknown[] = [];
@@ -155,7 +154,7 @@ export async function advanceShardMoves(env: Env, nowMs: number, options: Partia
       // A sealed move is carried to its flip in the same run, past the budget if need be (a bounded number of
       // steps: the keys claimed during the key copy), so new keys wait out the seal for steps, not for the next run.
       while (move && move.phase !== "done" && move.phase !== "failed" && (Date.now() - started < RUN_BUDGET_MS || move.phase === "sealing_keys")) {
-        const outcome = await advanceMove(env, move, nowMs + (Date.now() - started), options);
+        const outcome = await advanceMove(env, control, move, nowMs + (Date.now() - started), options);
         steps++;
         if (outcome.waiting) break;
         move = outcome.move;

@@ -19,10 +19,11 @@ const missing = (id: string) => fail("id", "resource_missing", `No such suppress
  */
 export async function createSuppression(
   env: Env,
+  control: Control,
   account: Account,
   input: CreateSuppressionInput,
 ): Promise<Result<{ suppression: Suppression; created: boolean }>> {
-  return succeed(await suppress(env, { accountId: account.id, ...input, sourceMessageId: null }));
+  return succeed(await suppress(env, control.db, { accountId: account.id, ...input, sourceMessageId: null }));
 }
 
 /** Removes a suppression: the recipient may be messaged again (the feed tells the gate, as for a START reply). */

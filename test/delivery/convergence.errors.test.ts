@@ -16,7 +16,7 @@ import { firstIdAt, idTimestampMs } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
+import { db, messageDb, rowFromQueue, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { smsBody } from "../support/messages.ts";
@@ -61,16 +61,16 @@ describe("the convergence pass, after a projection was lost", () => {
     vi.spyOn(console, "log").mockImplementation(() => {});
 
     // Too young for its first check: nothing yet.
-    expect(await convergeRows(env, createdMs + 30_000)).toBe(0);
+    expect(await convergeRows(env, db(), createdMs + 30_000)).toBe(0);
     expect(await storedMessage(id)).toMatchObject({ status: "sent" });
 
-    expect(await convergeRows(env, createdMs + MINUTE + 1000)).toBe(1);
+    expect(await convergeRows(env, db(), createdMs + MINUTE + 1000)).toBe(1);
     const row = await storedMessage(id);
     expect(row).toMatchObject({ status: "delivered", deliveredChannel: "sms", attempts: [expect.objectContaining({ status: "delivered" })] });
     expect(row.deliveredAt).toBeGreaterThanOrEqual(Math.floor(createdMs / 1000));
     expect(row.providerLatencyMs).toEqual(expect.any(Number));
     // Compared once per check age: the next run writes nothing more.
-    expect(await convergeRows(env, createdMs + MINUTE + 2000)).toBe(0);
+    expect(await convergeRows(env, db(), createdMs + MINUTE + 2000)).toBe(0);
   });
 
   it("shows a canceled scheduled message canceled, long before its send time", async () => {
@@ -86,7 +86,7 @@ describe("the convergence pass, after a projection was lost", () => {
     expect(await storedMessage(id)).toMatchObject({ status: "scheduled" });
     vi.spyOn(console, "log").mockImplementation(() => {});
 
-    await convergeRows(env, idTimestampMs(id) + MINUTE + 1000);
+    await convergeRows(env, db(), idTimestampMs(id) + MINUTE + 1000);
 
     const res = await api(`/v1/messages/${id}`, { key: account.key });
     expect(await res.json()).toMatchObject({ status: "canceled" });
@@ -98,7 +98,7 @@ describe("the convergence pass, after a projection was lost", () => {
     expect(await storedMessage(id)).toMatchObject({ content: { text: expect.any(String) }, redactedAt: null });
     vi.spyOn(console, "log").mockImplementation(() => {});
 
-    await convergeRows(env, createdMs + MINUTE + 1000);
+    await convergeRows(env, db(), createdMs + MINUTE + 1000);
 
     expect(await storedMessage(id)).toMatchObject({ status: "delivered", content: {}, rendered: null, redactedAt: expect.any(Number) });
   });
@@ -107,13 +107,13 @@ describe("the convergence pass, after a projection was lost", () => {
     await convergeFrom(Date.now() - 1);
     const { id, createdMs } = await oneDeliveredUnseen({ contentRetention: "discard" });
     // Delivered in D1 as the object is, but with its content: the redaction never reached the row.
-    await convergeRows(env, createdMs + MINUTE + 1000);
+    await convergeRows(env, db(), createdMs + MINUTE + 1000);
     const content = { text: "Your code is 849201" };
     await messageDb(id).update(messages).set({ content, redactedAt: null }).where(eq(messages.id, id));
     vi.spyOn(console, "log").mockImplementation(() => {});
 
     // Its next check age.
-    expect(await convergeRows(env, createdMs + 10 * MINUTE + 1000)).toBe(1);
+    expect(await convergeRows(env, db(), createdMs + 10 * MINUTE + 1000)).toBe(1);
 
     expect(await storedMessage(id)).toMatchObject({ status: "delivered", content: {}, redactedAt: expect.any(Number) });
   });
@@ -133,7 +133,7 @@ describe("the convergence pass, where it writes", () => {
       .set({ throughId: firstIdAt("msg", Date.now() + 3_600_000) });
     vi.spyOn(console, "log").mockImplementation(() => {});
 
-    await convergeRows(env, createdMs + MINUTE + 1000);
+    await convergeRows(env, db(), createdMs + MINUTE + 1000);
 
     expect(await rowOn(0, id)).toMatchObject({ status: "delivered" });
     expect(await rowOn(1, id)).toMatchObject({ status: "delivered" });
@@ -149,11 +149,11 @@ describe("the convergence pass, where it writes", () => {
     const batch = binding.batch.bind(binding);
     vi.spyOn(binding, "batch").mockImplementationOnce(batch).mockRejectedValueOnce(new Error("D1_ERROR: internal error"));
 
-    await expect(convergeRows(env, createdMs + MINUTE + 1000)).rejects.toThrow("could not write 1 rows");
+    await expect(convergeRows(env, db(), createdMs + MINUTE + 1000)).rejects.toThrow("could not write 1 rows");
     expect(await storedMessage(id)).toMatchObject({ status: "sent" });
 
     vi.spyOn(console, "log").mockImplementation(() => {});
-    expect(await convergeRows(env, createdMs + MINUTE + 2000)).toBe(1);
+    expect(await convergeRows(env, db(), createdMs + MINUTE + 2000)).toBe(1);
     expect(await storedMessage(id)).toMatchObject({ status: "delivered" });
   });
 });
@@ -176,7 +176,7 @@ describe("the convergence pass, on rows it cannot repair", () => {
       id.toString() === refused ? ({ view: () => Promise.reject(new Error("object unavailable")) } as never) : get(id),
     );
 
-    expect(await convergeRows(env, lagging.createdMs + MINUTE + 1000)).toBe(1);
+    expect(await convergeRows(env, db(), lagging.createdMs + MINUTE + 1000)).toBe(1);
 
     expect(await storedMessage(lagging.id)).toMatchObject({ status: "delivered" });
     expect(await storedMessage(noState)).toMatchObject({ status: "sent" });
@@ -184,11 +184,11 @@ describe("the convergence pass, on rows it cannot repair", () => {
     // The cursor moved past both: the next run at the same age asks no object.
     const asked = vi.spyOn(env.MESSAGE_STATUS, "get");
     asked.mockClear();
-    expect(await convergeRows(env, lagging.createdMs + MINUTE + 2000)).toBe(0);
+    expect(await convergeRows(env, db(), lagging.createdMs + MINUTE + 2000)).toBe(0);
     expect(asked).not.toHaveBeenCalled();
     // The unreachable one is compared again at its next check age.
     vi.mocked(env.MESSAGE_STATUS.get).mockImplementation(get);
-    expect(await convergeRows(env, unreachable.createdMs + 10 * MINUTE + 1000)).toBe(1);
+    expect(await convergeRows(env, db(), unreachable.createdMs + 10 * MINUTE + 1000)).toBe(1);
     expect(await storedMessage(unreachable.id)).toMatchObject({ status: "delivered" });
   });
 
@@ -208,11 +208,11 @@ describe("the convergence pass, on rows it cannot repair", () => {
 
     // A minute whose turn starts with the one-minute age: its oldest row takes the run's whole budget.
     const at = Math.ceil((t0 + 11 * MINUTE) / (2 * MINUTE)) * 2 * MINUTE + 1000;
-    expect(await convergeRows(env, at, options)).toBe(1);
+    expect(await convergeRows(env, db(), at, options)).toBe(1);
     const statuses = async () => (await Promise.all([late!, ...young].map(({ id }) => storedMessage(id)))).map((row) => row.status);
     expect(await statuses()).toEqual(["sent", "delivered", "sent", "sent"]);
     // The next minute the ten-minute age goes first.
-    expect(await convergeRows(env, at + MINUTE, options)).toBe(1);
+    expect(await convergeRows(env, db(), at + MINUTE, options)).toBe(1);
     expect(await statuses()).toEqual(["delivered", "delivered", "sent", "sent"]);
   });
 });

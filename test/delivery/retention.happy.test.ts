@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Placement } from "../../src/domain/placement.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { objectRowCount } from "../messages/redact.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
@@ -30,7 +31,7 @@ async function oldMessages(account: TestAccount, ageDays: number, howMany: numbe
 
 /** Runs until nothing is left to delete (other files' expired messages may share the database). */
 async function deleteAll(): Promise<void> {
-  while ((await deleteExpiredMessages(env, Date.now(), 50, 1)) > 0);
+  while ((await deleteExpiredMessages(env, workerControl(env), Date.now(), 50, 1)) > 0);
 }
 
 describe("retention_days", () => {
@@ -68,9 +69,9 @@ describe("retention_days", () => {
     // Seven on each shard: each database gives up six this run, the last one next run.
     const more = await withRetention(1, { home: 0, write: [0, 1], read: [0, 1] });
     await oldMessages(more, 5, 14);
-    expect(await deleteExpiredMessages(env, Date.now(), 2, 3)).toBe(12);
+    expect(await deleteExpiredMessages(env, workerControl(env), Date.now(), 2, 3)).toBe(12);
     expect(await messageCount(more.id)).toBe(2);
-    expect(await deleteExpiredMessages(env, Date.now(), 2, 3)).toBe(2);
+    expect(await deleteExpiredMessages(env, workerControl(env), Date.now(), 2, 3)).toBe(2);
     expect(await messageCount(more.id)).toBe(0);
   });
 });
@@ -79,7 +80,7 @@ describe("retention_days at the start of time", () => {
   it("deletes nothing when the cut-off would fall before 1970 (a run with a clock near the epoch)", async () => {
     const account = await createAccount();
     await oldMessages(account, 0, 1);
-    expect(await deleteExpiredMessages(env, 1_000_000_000, 50, 1)).toBe(0);
+    expect(await deleteExpiredMessages(env, workerControl(env), 1_000_000_000, 50, 1)).toBe(0);
     expect(await messageCount(account.id)).toBe(1);
   });
 });

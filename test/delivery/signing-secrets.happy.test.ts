@@ -23,9 +23,9 @@ describe("the signing secrets of a message's callbacks", () => {
     const now = Date.now();
     await storeSecretsCopy(shardDatabase(env, 1), { id: account.id, ...copy }, unixSeconds(now));
 
-    expect(await readSigningSecrets(env, account.id, messageId, now)).toMatchObject(copy);
+    expect(await readSigningSecrets(env, db(), account.id, messageId, now)).toMatchObject(copy);
     const later = now + COPY_TRUST_SECONDS * 1000;
-    expect(await readSigningSecrets(env, account.id, messageId, later)).toMatchObject({ webhookSecret: account.webhookSecret });
+    expect(await readSigningSecrets(env, db(), account.id, messageId, later)).toMatchObject({ webhookSecret: account.webhookSecret });
     // Read through and written back: the copy is the control database's again.
     expect(await secretsCopy(shardDatabase(env, 1), account.id)).toMatchObject({ webhookSecret: account.webhookSecret, copiedAt: unixSeconds(later) });
   });
@@ -33,12 +33,12 @@ describe("the signing secrets of a message's callbacks", () => {
   it("are read through from the control database and copied when the message's database has no copy", async () => {
     const account = await createAccount("test", { placement: homedOn(0) });
     expect(await secretsCopy(shardDatabase(env, 0), account.id)).toBeUndefined();
-    expect(await readSigningSecrets(env, account.id, newMessageId(0))).toMatchObject({ webhookSecret: account.webhookSecret });
+    expect(await readSigningSecrets(env, db(), account.id, newMessageId(0))).toMatchObject({ webhookSecret: account.webhookSecret });
     expect(await secretsCopy(shardDatabase(env, 0), account.id)).toMatchObject({ webhookSecret: account.webhookSecret });
   });
 
   it("are none for an account that no longer exists", async () => {
-    expect(await readSigningSecrets(env, newId("acct"), newMessageId(0))).toBeNull();
+    expect(await readSigningSecrets(env, db(), newId("acct"), newMessageId(0))).toBeNull();
   });
 
   it("are copied by a roll to every database the account's messages are on", async () => {

@@ -12,6 +12,7 @@ import { shardDatabase } from "../../src/db/shards.ts";
 import { newMessageId, unixSeconds } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { advanceMove, advanceShardMoves } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, listAll } from "../support/api.ts";
@@ -41,7 +42,7 @@ async function stepUntil(move: ShardMove, phase: ShardMove["phase"]): Promise<Sh
   let current = move;
   for (let step = 0; current.phase !== phase; step++) {
     if (step > 100) throw new Error(`the move never reached ${phase} (at ${current.phase})`);
-    current = (await advanceMove(env, current, Date.now(), FAST)).move;
+    current = (await advanceMove(env, workerControl(env), current, Date.now(), FAST)).move;
   }
   return current;
 }
@@ -197,7 +198,7 @@ describe("an Idempotency-Key across a shard move", () => {
     const start = Date.now();
     let looks = 0;
     vi.spyOn(Date, "now").mockImplementation(() => start + (looks++ === 0 ? 0 : 25_000));
-    await advanceShardMoves(env, start, FAST);
+    await advanceShardMoves(env, workerControl(env), start, FAST);
     vi.restoreAllMocks();
 
     expect((await moveRecord(move.id)).phase).toBe("flipped");
@@ -212,7 +213,7 @@ describe("an Idempotency-Key across a shard move", () => {
       const { messageId } = await claimAtOldHome(account, `full-${i}`, 0);
       made.push(await storeMessage(account, { id: messageId }, 0));
     }
-    while (move.phase !== "flipped") move = (await advanceMove(env, move, Date.now(), { graceSeconds: 0, batchSize: 100 })).move;
+    while (move.phase !== "flipped") move = (await advanceMove(env, workerControl(env), move, Date.now(), { graceSeconds: 0, batchSize: 100 })).move;
 
     expect(await idsOnShard(account.id, 1)).toEqual(made.sort());
     expect(await answer(account, "full-99")).toEqual({ status: 201, id: made.at(-1), replayed: true });

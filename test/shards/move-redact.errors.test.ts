@@ -10,6 +10,7 @@ import type { ShardMove } from "../../src/db/shard-moves.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { newMessageId } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { advanceMove } from "../../src/services/shard-move.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -34,7 +35,7 @@ describe("redacting a message during a shard move", () => {
         rendered: { channel: "sms", text: SECRET },
       });
       let move: ShardMove = await recordMove(account.id, 1);
-      while (move.phase !== redactIn) move = (await advanceMove(env, move, Date.now(), FAST)).move;
+      while (move.phase !== redactIn) move = (await advanceMove(env, workerControl(env), move, Date.now(), FAST)).move;
       expect((await rowOn(1, id))?.content).toEqual({ text: SECRET });
 
       const redacted = await api(`/v1/messages/${id}/redact`, { key: account.key, method: "POST" });

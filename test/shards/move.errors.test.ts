@@ -8,6 +8,7 @@ import { messages } from "../../src/db/message-schema.ts";
 import { saveMove } from "../../src/db/shard-moves.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { homedOn } from "../../src/domain/placement.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { advanceMove, advanceShardMoves } from "../../src/services/shard-move.ts";
 import { createAccount } from "../support/accounts.ts";
 import { db } from "../support/db.ts";
@@ -69,9 +70,9 @@ describe("a move interrupted or disturbed", () => {
     const phases: string[] = [];
     for (let step = 0; step < 200 && move.phase !== "done"; step++) {
       // The step's writes land, its record does not: the next run starts from the old record.
-      await advanceMove(env, move, Date.now(), FAST);
+      await advanceMove(env, workerControl(env), move, Date.now(), FAST);
       await saveMove(db(), move.id, move);
-      move = (await advanceMove(env, await moveRecord(move.id), Date.now(), FAST)).move;
+      move = (await advanceMove(env, workerControl(env), await moveRecord(move.id), Date.now(), FAST)).move;
       phases.push(move.phase);
     }
 
@@ -85,7 +86,7 @@ describe("a move interrupted or disturbed", () => {
     const account = await createAccount("test", { placement: homedOn(0) });
     const [kept, changed, expired] = await storeOnShard(account, 0, 3);
     let move = await requested(account.id, 1);
-    while (move.phase !== "verifying") move = (await advanceMove(env, move, Date.now(), FAST)).move;
+    while (move.phase !== "verifying") move = (await advanceMove(env, workerControl(env), move, Date.now(), FAST)).move;
     // What a race with the copy could leave: the source newer than its copy, and a row gone from the source.
     await shardDatabase(env, 0).update(messages).set({ status: "delivered", projectionSeq: 4 }).where(eq(messages.id, changed!));
     await shardDatabase(env, 0).delete(messages).where(eq(messages.id, expired!));
@@ -102,7 +103,7 @@ describe("a move interrupted or disturbed", () => {
     const account = await createAccount("test", { placement: homedOn(0) });
     const [id] = await storeOnShard(account, 0, 1);
     let move = await requested(account.id, 1);
-    while (move.phase !== "verifying") move = (await advanceMove(env, move, Date.now(), FAST)).move;
+    while (move.phase !== "verifying") move = (await advanceMove(env, workerControl(env), move, Date.now(), FAST)).move;
     await shardDatabase(env, 1).update(messages).set({ status: "delivered", projectionSeq: 2 }).where(eq(messages.id, id!));
     await shardDatabase(env, 0).update(messages).set({ status: "sent", projectionSeq: 1 }).where(eq(messages.id, id!));
 
@@ -119,11 +120,11 @@ describe("a move interrupted or disturbed", () => {
     const now = Date.now();
     await saveMove(db(), move.id, { leaseUntil: Math.floor(now / 1000) + 30 });
 
-    await advanceShardMoves(env, now, FAST);
+    await advanceShardMoves(env, workerControl(env), now, FAST);
     expect((await moveRecord(move.id)).phase).toBe("requested");
 
     // Once the lease ran out, the next run carries it through (a zero grace: no waits).
-    await advanceShardMoves(env, now + 31_000, FAST);
+    await advanceShardMoves(env, workerControl(env), now + 31_000, FAST);
     expect((await moveRecord(move.id)).phase).toBe("done");
     expect(await idsOnShard(account.id, 0)).toEqual([]);
   });
@@ -132,12 +133,12 @@ describe("a move interrupted or disturbed", () => {
     const account = await createAccount("test", { placement: homedOn(0) });
     const ids = await storeOnShard(account, 0, 5);
     let move = await requested(account.id, 1);
-    while (move.phase !== "copying") move = (await advanceMove(env, move, Date.now(), FAST)).move;
+    while (move.phase !== "copying") move = (await advanceMove(env, workerControl(env), move, Date.now(), FAST)).move;
     const stalled = move;
-    while (move.phase !== "deleting") move = (await advanceMove(env, move, Date.now(), FAST)).move;
-    move = (await advanceMove(env, move, Date.now(), FAST)).move; // one batch deleted from shard 0
+    while (move.phase !== "deleting") move = (await advanceMove(env, workerControl(env), move, Date.now(), FAST)).move;
+    move = (await advanceMove(env, workerControl(env), move, Date.now(), FAST)).move; // one batch deleted from shard 0
 
-    const woke = await advanceMove(env, stalled, Date.now(), FAST);
+    const woke = await advanceMove(env, workerControl(env), stalled, Date.now(), FAST);
 
     expect(woke).toMatchObject({ waiting: true, move: { phase: "deleting" } });
     expect((await moveRecord(move.id)).phase).toBe("deleting");

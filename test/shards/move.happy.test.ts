@@ -12,6 +12,7 @@ import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { homedOn } from "../../src/domain/placement.ts";
 import worker from "../../src/index.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { advanceMove } from "../../src/services/shard-move.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -150,17 +151,17 @@ describe("moving an account to another shard", () => {
     const ids = await storeOnShard(account, 0, 2);
     const options = { graceSeconds: 60, batchSize: 100 };
     const start = Date.now();
-    let move = (await advanceMove(env, await startMove(account, 1), start, options)).move;
+    let move = (await advanceMove(env, workerControl(env), await startMove(account, 1), start, options)).move;
     expect(move.phase).toBe("started");
 
-    expect(await advanceMove(env, move, start + 59_000, options)).toMatchObject({ waiting: true, move: { phase: "started" } });
+    expect(await advanceMove(env, workerControl(env), move, start + 59_000, options)).toMatchObject({ waiting: true, move: { phase: "started" } });
     expect(await idsOnShard(account.id, 1)).toEqual([]);
-    while (move.phase !== "flipped") move = (await advanceMove(env, move, start + 61_000, options)).move;
+    while (move.phase !== "flipped") move = (await advanceMove(env, workerControl(env), move, start + 61_000, options)).move;
     expect(await idsOnShard(account.id, 1)).toEqual(ids);
 
-    expect(await advanceMove(env, move, start + 61_000 + 59_000, options)).toMatchObject({ waiting: true, move: { phase: "flipped" } });
+    expect(await advanceMove(env, workerControl(env), move, start + 61_000 + 59_000, options)).toMatchObject({ waiting: true, move: { phase: "flipped" } });
     expect(await idsOnShard(account.id, 0)).toEqual(ids);
-    while (move.phase !== "done") move = (await advanceMove(env, move, start + 61_000 + 61_000, options)).move;
+    while (move.phase !== "done") move = (await advanceMove(env, workerControl(env), move, start + 61_000 + 61_000, options)).move;
     expect(await idsOnShard(account.id, 0)).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import { idempotencyKeys, messages } from "../../src/db/message-schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
 import { homedOn } from "../../src/domain/placement.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { measureShards } from "../../src/services/shard-sizes.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -60,7 +61,7 @@ describe("the databases", () => {
   it("measures each shard's size into the shard map", async () => {
     const account = await createAccount("test", { placement: homedOn(1) });
     await createMessage(account, smsBody());
-    const sizes = await measureShards(env, Date.now());
+    const sizes = await measureShards(env, workerControl(env), Date.now());
     expect(sizes.map((size) => size.shard)).toEqual([0, 1]);
     for (const { sizeBytes } of sizes) expect(sizeBytes).toBeGreaterThan(0);
     const stored = await env.CONTROL_DB.prepare("SELECT shard, size_bytes FROM message_shards ORDER BY shard").all<{ shard: number; size_bytes: number }>();

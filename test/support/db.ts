@@ -75,7 +75,7 @@ export function rowFromQueue(id: string) {
 /** Writes the message object's current view to its row (every shard that takes it) as the projection consumer would. */
 export async function flushProjection(id: string): Promise<void> {
   const view = await messageStatusStub(env, id).view();
-  if (view) await projectEverywhere(env, [view]);
+  if (view) await projectEverywhere(env, db(), [view]);
 }
 
 /**

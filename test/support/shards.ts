@@ -8,6 +8,7 @@ import { findMove, insertMove, type ShardMove } from "../../src/db/shard-moves.t
 import { shardDatabase } from "../../src/db/shards.ts";
 import { newMessageId, shardOfMessageId, unixSeconds } from "../../src/domain/ids.ts";
 import { type Placement, placementOf, shardsWriting } from "../../src/domain/placement.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { advanceMove } from "../../src/services/shard-move.ts";
 import type { TestAccount } from "./accounts.ts";
 import { db } from "./db.ts";
@@ -60,7 +61,7 @@ export async function runMove(move: ShardMove, between: (phase: ShardMove["phase
   let current = move;
   for (let step = 0; step < 500; step++) {
     if (current.phase === "done" || current.phase === "failed") return current;
-    current = (await advanceMove(env, current, Date.now(), FAST)).move;
+    current = (await advanceMove(env, workerControl(env), current, Date.now(), FAST)).move;
     await between(current.phase);
   }
   throw new Error(`move ${move.id} did not finish in 500 steps (phase ${current.phase})`);

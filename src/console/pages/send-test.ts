@@ -47,7 +47,7 @@ export async function sendTest(c: Context<ConsoleEnv>) {
     const issue = parsed.error.issues[0]!;
     return sendTestPage(c, `Invalid ${issue.path.join(".")}: ${issue.message}`, form);
   }
-  const created = await createMessage(c.env, account, parsed.data);
+  const created = await createMessage(c.env, c.var.control, account, parsed.data);
   if (!created.ok) return sendTestPage(c, created.problem.message, form);
   return c.redirect(`/console/messages/${created.value.id}`, 303);
 }

@@ -19,13 +19,13 @@ const MESSAGE_ID = idPattern("msg");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   // The reads came back with the key check (src/http/auth.ts) when the gate had them.
-  const result = await createMessage(c.env, c.get("account"), c.req.valid("json"), { reads: c.get("prepared"), id: c.get("reservedId") });
+  const result = await createMessage(c.env, c.var.control, c.get("account"), c.req.valid("json"), { reads: c.get("prepared"), id: c.get("reservedId") });
   if (!result.ok) throw errors.problem(result.problem);
   return c.json(toMessageObject(result.value), 201);
 };
 
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
-  const result = await prepareMessage(c.env, c.get("account"), c.req.valid("json"), c.get("prepared"));
+  const result = await prepareMessage(c.var.control, c.get("account"), c.req.valid("json"), c.get("prepared"));
   if (!result.ok) throw errors.problem(result.problem);
   return c.json(toMessagePreviewObject(result.value), 200);
 };

@@ -31,7 +31,7 @@ providersRouter
   // Twilio's incoming-message webhook (the number's "A message comes in"), answered with empty TwiML: no auto-reply.
   .post("/v1/providers/twilio/inbound", async (c) => {
     const { inbound } = await verified(c, providerWebhooks(c.env).twilio);
-    for (const report of inbound) await receiveFromProvider(c.env, report);
+    for (const report of inbound) await receiveFromProvider(c.env, c.var.control, report);
     return c.body('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 200, { "Content-Type": "text/xml" });
   })
   // Meta: the subscription handshake, then signed POSTs.
@@ -43,7 +43,7 @@ providersRouter
   .post("/v1/providers/whatsapp/webhook", async (c) => {
     const { receipts, inbound } = await verified(c, providerWebhooks(c.env).whatsapp);
     for (const receipt of receipts) await applyReceipt(c.env, receipt);
-    for (const report of inbound) await receiveFromProvider(c.env, report);
+    for (const report of inbound) await receiveFromProvider(c.env, c.var.control, report);
     return c.body(null, 200);
   })
   .post("/v1/providers/resend/webhook", async (c) => {

@@ -11,7 +11,7 @@ import { SuppressionFiltersSchema } from "./suppressions.schemas.ts";
 const SUPPRESSION_ID = idPattern("sup");
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
-  const result = await createSuppression(c.env, c.get("account"), c.req.valid("json"));
+  const result = await createSuppression(c.env, c.var.control, c.get("account"), c.req.valid("json"));
   if (!result.ok) throw errors.problem(result.problem);
   const { suppression, created } = result.value;
   return c.json(toSuppressionObject(suppression), created ? 201 : 200);

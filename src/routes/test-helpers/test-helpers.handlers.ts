@@ -5,7 +5,7 @@ import { simulateInbound as simulate } from "../../services/inbound.ts";
 import type * as routes from "./test-helpers.routes.ts";
 
 export const simulateInbound: AppRouteHandler<typeof routes.simulateInbound> = async (c) => {
-  const result = await simulate(c.env, c.get("account"), c.req.valid("json"));
+  const result = await simulate(c.env, c.var.control, c.get("account"), c.req.valid("json"));
   if (!result.ok) throw errors.problem(result.problem);
   return c.json(toMessageObject(result.value), 201);
 };
