@@ -96,7 +96,7 @@ async function main(): Promise<boolean> {
   const target = { remote: false, persistTo: stateDir };
   applyMigrations(target, { quiet: true });
   const { key } = await createKey(target, "crashtest", "test");
-  setLimits(target, "crashtest", { rps: 10_000 });
+  await setLimits(target, "crashtest", { rps: 10_000 });
   await server.start();
   const stopCrons = runCronsEveryMinute(ORIGIN);
   try {
