@@ -25,7 +25,7 @@ const LIFE_MESSAGES = 20;
 const FAR_DELAY_MS = 100;
 /** A message whose first step fails at hand-off and whose one fallback step is delivered. */
 const WHATSAPP_TO_SMS = { channel: "WHATSAPP", to: "+15005550004", content: { text: "Your code is 849201" }, fallback: [{ channel: "SMS" }] };
-/** Closed-loop connections for the create while the pipeline runs (issue 13's figure). */
+/** Closed-loop connections for the create while the pipeline runs. */
 const PIPELINE_CONNECTIONS = 16;
 /** Creates counted for the accept path's cost per message database. */
 const ACCEPT_MESSAGES = 200;
@@ -188,7 +188,7 @@ async function lifeCosts(receiver: WebhookReceiver, perSecond: number) {
     email: await lifeCost(counted, receiver, email, "message.delivered", LIFE_MESSAGES),
     // The sandbox reports WhatsApp messages read after delivered: their life ends there.
     whatsapp: await lifeCost(counted, receiver, whatsapp, "message.read", LIFE_MESSAGES),
-    // Issue 15: WhatsApp to the sandbox's "not on WhatsApp" number, failing over to SMS, which is delivered.
+    // Failover: WhatsApp to the sandbox's "not on WhatsApp" number, failing over to SMS, which is delivered.
     "whatsapp -> sms fallback": await lifeCost(counted, receiver, WHATSAPP_TO_SMS, "message.delivered", LIFE_MESSAGES),
   };
   log(`cost per message database: SMS at ${perSecond}/s for ${SHARD_LIFE_SECONDS} s from an account over two shards`);

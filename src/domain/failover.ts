@@ -1,4 +1,4 @@
-// The rules of a message's delivery controls (issue 15), as pure functions the
+// The rules of a message's delivery controls, as pure functions the
 // message's Durable Object applies: which step sends now, what a step's status
 // change does to the message's overall status, when a waiting message has
 // expired, and whether it can be canceled.

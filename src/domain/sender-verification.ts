@@ -1,4 +1,4 @@
-// How a live sender is proven (issue 17): every tenant sends through the
+// How a live sender is proven: every tenant sends through the
 // platform's own Twilio, Meta and Resend accounts, which only check that the
 // platform owns an address, so OmniFlow itself must know which account an
 // address belongs to before it sends from it.

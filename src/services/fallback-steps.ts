@@ -1,4 +1,4 @@
-// A create's fallback steps (issue 15): what each reads with the message's own
+// A create's fallback steps: what each reads with the message's own
 // reads (one gate call), and each step resolved as the message itself is: its
 // content rendered for its channel (the same template, or the same text), and
 // its sender from its channel's pool unless it names one.

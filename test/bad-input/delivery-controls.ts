@@ -1,4 +1,4 @@
-// The bad-input corpus's table for issue 15's fields of POST /v1/messages
+// The bad-input corpus's table for the delivery-control fields of POST /v1/messages
 // (fallback, fallback_after, validity_period, send_at) and for
 // POST /v1/messages/:id/cancel, in JSON and form bodies. Listed in CORPUS.
 import { smsBody } from "../support/messages.ts";

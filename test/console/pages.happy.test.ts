@@ -10,7 +10,7 @@ import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
 import { handedOff } from "../support/hand-off.ts";
 import { eventually } from "../support/wait.ts";
 
-/** The documented retry schedule (README): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+/** The documented retry schedule (docs/api-guide.md): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
 
 let receiver: ReturnType<typeof fakeReceiver> | undefined;

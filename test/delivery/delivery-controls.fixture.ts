@@ -44,7 +44,7 @@ export async function getMessage(account: TestAccount, id: string): Promise<Reco
 
 /**
  * GET /v1/messages/:id polled until it matches (`await shownMessage(account, id).toMatchObject(...)`):
- * a change reaches the row through the projection queue (README, "Status projections").
+ * a change reaches the row through the projection queue (docs/architecture.md, "Status projections").
  */
 export function shownMessage(account: TestAccount, id: string) {
   return expect.poll(() => getMessage(account, id), { timeout: 5_000, interval: 50 });

@@ -1,6 +1,6 @@
-// Failover end to end through the Worker (issue 15): API -> Queue -> the
+// Failover end to end through the Worker: API -> Queue -> the
 // message's Durable Object, which starts each next step itself. The sandbox
-// decides each step's fate by its recipient (README's sandbox table):
+// decides each step's fate by its recipient (the sandbox table of docs/api-guide.md):
 // +15005550004 is not on WhatsApp, +15005550002 is undelivered by its carrier,
 // any other address is delivered.
 import { afterEach, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Failover when reports come late or never (issue 15): fallback_after starts
+// Failover when reports come late or never: fallback_after starts
 // the next step while the first is still out, and a late report of an earlier
 // step never moves the message backwards. Live messages to the fake providers,
 // driven by hand: the consumer for the first hand-off, the object's alarm for

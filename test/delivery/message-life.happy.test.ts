@@ -1,4 +1,4 @@
-// What one message costs over its whole life (issue 13's budget), counted
+// What one message costs over its whole life, counted
 // through the real pipeline: a sandbox SMS with a status_callback, from its
 // create to `delivered`, with both callbacks answered. The account's gate is
 // warmed by an earlier message, as it is for any account that sends.

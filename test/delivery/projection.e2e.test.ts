@@ -14,7 +14,7 @@ import { runConsumer } from "../support/queue.ts";
 import { eventually } from "../support/wait.ts";
 import { place, rowOn, storeOn } from "./projection.fixture.ts";
 
-/** README, "Status projections": the queue's batch timeout (1 s) plus the consumer's two D1 round trips. */
+/** docs/architecture.md, "Status projections": the queue's batch timeout (1 s) plus the consumer's two D1 round trips. */
 const BOUND_MS = 2_000;
 
 /** When (ms) the message's object recorded its change to `status`. */

@@ -1,4 +1,4 @@
-// The validity period (issue 15): a message not handed off by its expires_at
+// The validity period: a message not handed off by its expires_at
 // ends `expired` (validity_period_expired) with its callback, whether it was
 // retrying, scheduled or waiting for a fallback step; and Twilio is told how
 // long it may still try (ValidityPeriod).

@@ -1,5 +1,5 @@
 // The failover, validity and cancel rules (src/domain/failover.ts) on a table
-// taken from issue 15: "delivered when any step is; failed or undelivered only
+// taken from the delivery controls' stated rules (docs/api-guide.md): "delivered when any step is; failed or undelivered only
 // when the last step ends so; a late report of an earlier step never moves the
 // message backwards"; only a scheduled message can be canceled; Twilio's
 // ValidityPeriod is 1..36000 seconds (its Messages resource).

@@ -1,4 +1,4 @@
-// Canceling what cannot be canceled (issue 15): a message past `scheduled` is
+// Canceling what cannot be canceled: a message past `scheduled` is
 // a 409 message_not_cancelable and stays as it was. A cancel landing inside the
 // send alarm's wait for the gate: test/delivery/send-alarm.errors.test.ts.
 import { afterEach, describe, expect, it, vi } from "vitest";

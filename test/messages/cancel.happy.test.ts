@@ -1,4 +1,4 @@
-// Scheduled messages (issue 15): `send_at` keeps a message `scheduled` until
+// Scheduled messages: `send_at` keeps a message `scheduled` until
 // its Durable Object's alarm sends it; POST /v1/messages/:id/cancel ends it
 // `canceled`, once. The alarm is run by hand at the time it would ring.
 import { env } from "cloudflare:workers";
@@ -61,7 +61,7 @@ describe("scheduled messages", () => {
     expect(res.status).toBe(200);
     const canceled = await res.json<Record<string, unknown>>();
     expect(canceled).toMatchObject({ id, object: "message", status: "canceled", error: null });
-    // GET shows it once the projection queue has written the row (README, "Status projections").
+    // GET shows it once the projection queue has written the row (docs/architecture.md, "Status projections").
     await shownMessage(account, id).toEqual(canceled);
     expect(callbacks(receiver).map((event) => [event.type, event.data.status])).toEqual([["message.canceled", "canceled"]]);
     expect((await listMessages(account.key, { status: "canceled" })).data.map((m) => m.id)).toEqual([id]);

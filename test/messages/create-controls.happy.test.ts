@@ -1,4 +1,4 @@
-// The create's delivery controls (issue 15): fallback steps resolved as the
+// The create's delivery controls: fallback steps resolved as the
 // message itself is (the step's sender from its channel's pool, in the same
 // one gate call), stored the same from JSON and from a form body.
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -52,7 +52,7 @@ describe("POST /v1/messages/:id/redact with fallback steps", () => {
     const answered = await res.json<{ content: unknown; fallback: { content: unknown }[] }>();
     expect(answered.content).toBeNull();
     expect(answered.fallback, "the redact answer").toEqual([expect.objectContaining({ channel: "sms", content: null })]);
-    // GET shows it once the projection queue has written the row (README, "Status projections").
+    // GET shows it once the projection queue has written the row (docs/architecture.md, "Status projections").
     await expect
       .poll(async () => (await (await api(`/v1/messages/${created.id}`, { key: account.key })).json<{ fallback: { content: unknown }[] }>()).fallback, {
         message: "GET after",

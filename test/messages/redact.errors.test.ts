@@ -30,7 +30,7 @@ describe("POST /v1/messages/:id/redact", () => {
       content: null,
       redacted_at: expect.any(Number),
     });
-    // GET shows it once the projection queue has written the row (README, "Status projections").
+    // GET shows it once the projection queue has written the row (docs/architecture.md, "Status projections").
     await expect
       .poll(async () => (await api(`/v1/messages/${created.id}`, { key: account.key })).json(), { timeout: 5_000, interval: 50 })
       .toMatchObject({ content: null, redacted_at: redacted.redacted_at });

@@ -24,7 +24,7 @@ import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import type { DocumentedOperation } from "./operations.ts";
 
-/** The documented retry schedule (README): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+/** The documented retry schedule (docs/api-guide.md): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
 
 export type ContractCase = (account: TestAccount) => Promise<Response>;

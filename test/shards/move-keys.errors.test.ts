@@ -1,4 +1,4 @@
-// Idempotency-Keys across a shard move (issue 23): a keyed create claimed in
+// Idempotency-Keys across a shard move: a keyed create claimed in
 // any phase of the move, retried during the move and after the flip, answers
 // with its one message; a claim whose request was still running when the keys
 // were copied is never taken over at the new home as abandoned; a request that

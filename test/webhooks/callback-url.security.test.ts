@@ -106,7 +106,7 @@ describe("status_callback with a test key", () => {
   );
 });
 
-// The test-mode rule itself (README: a test key may point callbacks at the developer's own machine), each URL
+// The test-mode rule itself (docs/api-guide.md: a test key may point callbacks at the developer's own machine), each URL
 // checked under both keys: what a test key may use, a live key may not, at create and again at delivery.
 describe("loopback callbacks: a test key's allowance that a live key never has", () => {
   it.each([

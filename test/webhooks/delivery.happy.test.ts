@@ -27,7 +27,7 @@ describe("status callbacks", () => {
       expect(event).toMatchObject({ id: expect.stringMatching(/^evt_[0-9a-f]{32}$/), object: "event", created_at: expect.any(Number) });
       expect(event.data).toMatchObject({ id, object: "message", channel: "whatsapp", to: "+919876543210", status: event.type.slice("message.".length) });
     }
-    // GET shows the same message once the projection queue has written it (README, "Status projections").
+    // GET shows the same message once the projection queue has written it (docs/architecture.md, "Status projections").
     await expect.poll(async () => (await api(`/v1/messages/${id}`, { key: account.key })).json(), { timeout: 5_000, interval: 50 }).toEqual(events[2]!.data);
     const request = receiver.requests[0]!;
     expect(request.method).toBe("POST");
