@@ -81,30 +81,3 @@ export async function readableById(pool: Pool, apiKey: string, ids: string[], co
   );
   return readable;
 }
-
-export interface EventLogView {
-  /** Hand-offs a provider accepted. */
-  handOffs: number;
-  /** The status its object last changed to (what its D1 row should show). */
-  status: string | undefined;
-}
-
-/** Each message's event log, as its object keeps it (`concurrency` reads at a time). */
-export async function eventLogs(pool: Pool, apiKey: string, ids: string[], concurrency: number): Promise<Map<string, EventLogView>> {
-  const views = new Map<string, EventLogView>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++]!;
-        const res = await pool.request({ path: `/v1/messages/${id}/events`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
-        if (res.statusCode !== 200) throw new Error(`the events of ${id} answered ${res.statusCode}: ${await res.body.text()}`);
-        const events = (await res.body.json()) as { data: { type: string; data: { outcome?: string; status?: string } }[] };
-        const handOffs = events.data.filter((event) => event.type === "provider.attempt" && event.data.outcome === "accepted").length;
-        const status = events.data.filter((event) => event.type === "status.changed").at(-1)?.data.status;
-        views.set(id, { handOffs, status });
-      }
-    }),
-  );
-  return views;
-}

@@ -99,9 +99,16 @@ export async function storedMessages(pool: Pool, apiKey: string): Promise<Map<st
   return statuses;
 }
 
-/** Message id -> how many times a provider accepted it, from its event log (`concurrency` reads at a time). */
-export async function handOffs(pool: Pool, apiKey: string, ids: string[], concurrency: number): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
+export interface EventLogView {
+  /** Hand-offs a provider accepted. */
+  handOffs: number;
+  /** The status its object last changed to (what its D1 row should show). */
+  status: string | undefined;
+}
+
+/** Each message's event log, as its object keeps it (`concurrency` reads at a time). */
+export async function eventLogs(pool: Pool, apiKey: string, ids: string[], concurrency: number): Promise<Map<string, EventLogView>> {
+  const views = new Map<string, EventLogView>();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -109,10 +116,18 @@ export async function handOffs(pool: Pool, apiKey: string, ids: string[], concur
         const id = ids[next++]!;
         const res = await pool.request({ path: `/v1/messages/${id}/events`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
         if (res.statusCode !== 200) throw new Error(`the events of ${id} answered ${res.statusCode}: ${await res.body.text()}`);
-        const events = (await res.body.json()) as { data: { type: string; data: { outcome?: string } }[] };
-        counts.set(id, events.data.filter((event) => event.type === "provider.attempt" && event.data.outcome === "accepted").length);
+        const events = (await res.body.json()) as { data: { type: string; data: { outcome?: string; status?: string } }[] };
+        const handOffs = events.data.filter((event) => event.type === "provider.attempt" && event.data.outcome === "accepted").length;
+        const status = events.data.filter((event) => event.type === "status.changed").at(-1)?.data.status;
+        views.set(id, { handOffs, status });
       }
     }),
   );
-  return counts;
+  return views;
+}
+
+/** Message id -> how many times a provider accepted it, from its event log (`concurrency` reads at a time). */
+export async function handOffs(pool: Pool, apiKey: string, ids: string[], concurrency: number): Promise<Map<string, number>> {
+  const logs = await eventLogs(pool, apiKey, ids, concurrency);
+  return new Map([...logs].map(([id, log]) => [id, log.handOffs]));
 }
