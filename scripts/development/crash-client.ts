@@ -50,21 +50,6 @@ export function tally<T>(values: Iterable<T>): string {
   return [...counted].map(([value, n]) => `${value}: ${n}`).join(", ");
 }
 
-/** Every id GET /v1/messages lists, walking forward, each as often as it was listed. */
-export async function listedIds(pool: Pool, apiKey: string): Promise<{ id: string; status: string }[]> {
-  const listed: { id: string; status: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `limit=100&cursor=${cursor}` : "limit=100";
-    const res = await pool.request({ path: `/v1/messages?${query}`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
-    if (res.statusCode !== 200) throw new Error(`listing messages answered ${res.statusCode}: ${await res.body.text()}`);
-    const page = (await res.body.json()) as { data: { id: string; status: string }[]; next_cursor: string | null };
-    listed.push(...page.data.map(({ id, status }) => ({ id, status })));
-    cursor = page.next_cursor;
-  } while (cursor);
-  return listed;
-}
-
 /** How many of `ids` GET /v1/messages/:id answers with that message (`concurrency` reads at a time). */
 export async function readableById(pool: Pool, apiKey: string, ids: string[], concurrency: number): Promise<number> {
   let readable = 0;

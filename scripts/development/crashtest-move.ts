@@ -25,8 +25,8 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { createKey, setLimits } from "../lib/accounts.ts";
 import { applyMigrations } from "../lib/apply-migrations.ts";
-import { eventLogs, FINAL, sleep } from "../lib/local-api.ts";
-import { keyedCreate, listedIds, newCounts, readableById, tally } from "./crash-client.ts";
+import { eventLogs, FINAL, listedMessages, sleep } from "../lib/local-api.ts";
+import { keyedCreate, newCounts, readableById, tally } from "./crash-client.ts";
 import { CrashableWorker } from "./crash-server.ts";
 import { runCronsEveryMinute } from "./local-cron.ts";
 import { type MoveState, moveState, recordMoveOffHome, startMaintenance } from "./move-driver.ts";
@@ -143,7 +143,7 @@ async function waitForFinal(apiKey: string, accepted: Set<string>): Promise<numb
   const started = performance.now();
   const deadline = Date.now() + WAIT_SECONDS * 1000;
   for (let round = 0; ; round++) {
-    const listed = await listedIds(pool, apiKey);
+    const listed = await listedMessages(pool, apiKey);
     const pending = listed.filter(({ id, status }) => accepted.has(id) && !FINAL.has(status)).length;
     if (pending === 0 || Date.now() > deadline) return (performance.now() - started) / 1000;
     if (round % 5 === 0) console.log(`  waiting for final statuses: ${pending} of ${accepted.size} not final yet`);
@@ -183,7 +183,7 @@ async function main(): Promise<boolean> {
     const accepted = new Set([...answers.values()].flatMap(({ ids }) => [...ids]));
     const finalSeconds = await waitForFinal(apiKey, accepted);
 
-    const listed = await listedIds(pool, apiKey);
+    const listed = await listedMessages(pool, apiKey);
     const listedOnce = new Set(listed.map(({ id }) => id));
     const status = new Map(listed.map(({ id, status }) => [id, status]));
     const readable = await readableById(pool, apiKey, [...accepted], CONCURRENCY);

@@ -84,19 +84,24 @@ export async function waitForHealth(pool: Pool, seconds: number): Promise<void> 
   throw new Error(`the Worker did not answer /healthz within ${seconds} s`);
 }
 
-/** Every message of the account: id -> status. */
-export async function storedMessages(pool: Pool, apiKey: string): Promise<Map<string, string>> {
-  const statuses = new Map<string, string>();
+/** Every message GET /v1/messages lists for the account, walking forward, each as often as it was listed. */
+export async function listedMessages(pool: Pool, apiKey: string): Promise<{ id: string; status: string }[]> {
+  const listed: { id: string; status: string }[] = [];
   let cursor: string | null = null;
   do {
     const query: string = cursor ? `limit=100&cursor=${cursor}` : "limit=100";
     const res = await pool.request({ path: `/v1/messages?${query}`, method: "GET", headers: { authorization: `Bearer ${apiKey}` } });
     if (res.statusCode !== 200) throw new Error(`listing messages answered ${res.statusCode}: ${await res.body.text()}`);
     const page = (await res.body.json()) as { data: { id: string; status: string }[]; next_cursor: string | null };
-    for (const message of page.data) statuses.set(message.id, message.status);
+    listed.push(...page.data.map(({ id, status }) => ({ id, status })));
     cursor = page.next_cursor;
   } while (cursor);
-  return statuses;
+  return listed;
+}
+
+/** Every message of the account: id -> status. */
+export async function storedMessages(pool: Pool, apiKey: string): Promise<Map<string, string>> {
+  return new Map((await listedMessages(pool, apiKey)).map(({ id, status }) => [id, status]));
 }
 
 export interface EventLogView {
