@@ -11,7 +11,7 @@ import { requestId } from "hono/request-id";
 import { loadConfig } from "./config.ts";
 import { consoleApp } from "./console/index.ts";
 import { apiKey } from "./http/auth.ts";
-import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
+import { bodyLimitOf, bodyReader, MAX_BODY_BYTES, MAX_MEDIA_BODY_BYTES } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors } from "./http/errors.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
@@ -36,7 +36,7 @@ declare module "hono" {
  * caller its own way, or is public like the API document. (Everything outside
  * /v1, such as /docs and /healthz, is public anyway.)
  */
-const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
+const PUBLIC_PATHS = ["/v1/providers/*", "/v1/media/*", OPENAPI_PATH];
 
 /**
  * Whether a path is one of `patterns` (exact, or a prefix ending in "/*").
@@ -89,14 +89,15 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
       onMethodNotAllowed: (c, allowed) => errorResponse(c, errors.methodNotAllowed(c.req.method, allowed)),
     }),
   );
-  app.use(
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw errors.bodyTooLarge(MAX_BODY_BYTES);
+        throw maxSize === MAX_BODY_BYTES ? errors.bodyTooLarge(maxSize) : errors.mediaBodyTooLarge(maxSize);
       },
-    }),
-  );
+    });
+  const bodyLimits = { [MAX_BODY_BYTES]: limitOf(MAX_BODY_BYTES), [MAX_MEDIA_BODY_BYTES]: limitOf(MAX_MEDIA_BODY_BYTES) };
+  app.use((c, next) => bodyLimits[bodyLimitOf(c.req.method, c.req.path)]!(c, next));
   app.use(async (c, next) => {
     c.set("body", bodyReader(c.req.raw));
     await next();

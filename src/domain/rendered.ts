@@ -1,3 +1,5 @@
+import type { MediaRef } from "./media.ts";
+
 // What a provider adapter sends: the message content resolved for its channel.
 // Direct content maps one to one; template content is rendered from the
 // account's template when the message is created, and stored, so later
@@ -8,4 +10,5 @@ export type RenderedContent =
   // WhatsApp templates are approved by Meta: we send the template's name and
   // language and map variables onto its body parameters, in order.
   | { channel: "whatsapp"; type: "template"; name: string; language: string; bodyParams: string[] }
-  | { channel: "email"; subject: string; text?: string; html?: string };
+  // Attachments as stored in R2 (their bytes are read at hand-off); custom headers as the create gave them.
+  | { channel: "email"; subject: string; text?: string; html?: string; headers?: Record<string, string>; attachments?: MediaRef[] };

@@ -28,6 +28,7 @@ import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { GateStore } from "./gate-store.ts";
+import { MediaClaims } from "./media-claims.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
 
@@ -102,6 +103,7 @@ interface Loaded {
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
   readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
+  readonly #media = new MediaClaims(this.ctx.storage.sql, this.env.MEDIA);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
@@ -188,6 +190,16 @@ export class AccountGate extends DurableObject<Env> {
   /** Gives back a per-recipient token whose request created no message. */
   releaseRecipient(recipient: string): void {
     this.#recipients.release(recipient);
+  }
+
+  /** A create is about to look for these files of the account in R2 and refer to them (media-claims.ts). */
+  claimMedia(sha256s: string[]): Promise<void> {
+    return this.#media.claim(sha256s, Date.now());
+  }
+
+  /** Deletes the account's file unless a create claimed it lately (media-claims.ts); whether it did. */
+  collectMedia(accountId: string, sha256: string, countedAtMs: number): Promise<boolean> {
+    return this.#media.collect(accountId, sha256, countedAtMs);
   }
 
   /** Something the gate caches changed in D1: it is read again on next use. */

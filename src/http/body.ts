@@ -6,6 +6,19 @@ import { ApiError, errors } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
 
+/**
+ * A message create (and its preview) carries its files as base64: 25 MB of
+ * attachments is 33.4 MB of JSON, plus the text. Larger is refused before it
+ * is read (Workers hold the body in an isolate of 128 MB).
+ */
+export const MAX_MEDIA_BODY_BYTES = 35 * 1024 * 1024;
+const MEDIA_BODY_PATHS = new Set(["/v1/messages", "/v1/messages/preview"]);
+
+/** The body limit of a request: the create's is larger, for its files. */
+export function bodyLimitOf(method: string, path: string): number {
+  return method === "POST" && MEDIA_BODY_PATHS.has(path) ? MAX_MEDIA_BODY_BYTES : MAX_BODY_BYTES;
+}
+
 // Bounds on form parsing; going past any of them is a 400, not a truncation.
 const FORM_OPTIONS = {
   depth: 4,

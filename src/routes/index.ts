@@ -2,6 +2,7 @@
 import { accountRouter } from "./account/index.ts";
 import { apiKeysRouter } from "./api-keys/index.ts";
 import { geoPermissionsRouter } from "./geo-permissions/index.ts";
+import { mediaRouter } from "./media/index.ts";
 import { messagesRouter } from "./messages/index.ts";
 import { providersRouter } from "./providers/index.ts";
 import { sendersRouter } from "./senders/index.ts";
@@ -11,6 +12,7 @@ import { testHelpersRouter } from "./test-helpers/index.ts";
 
 export const apiRouters = [
   messagesRouter,
+  mediaRouter,
   templatesRouter,
   sendersRouter,
   accountRouter,

@@ -1,6 +1,7 @@
 // Creating a message: the one place that decides what is stored and queued.
 import type { Database } from "../db/client.ts";
-import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
+import { insertMessageWithMedia } from "../db/media.ts";
+import { type CreateReadResults, type CreateReads, readForCreate } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { deliveryJob } from "../delivery/job.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
@@ -8,6 +9,7 @@ import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
+import type { MediaFile, MediaRef } from "../domain/media.ts";
 import type { CreateMessageInput, Message } from "../domain/message.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
@@ -17,6 +19,7 @@ import { suppressionRecipient } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
+import { prepareMedia, storeMedia } from "./media.ts";
 import { render, sender } from "./message-parts.ts";
 
 /** The reads a create of this input needs besides the account. */
@@ -45,6 +48,8 @@ export type PreparedMessage = Pick<
   "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention"
 > & {
   rendered: RenderedContent;
+  /** The content's files with their bytes, to store in R2 before the message (src/services/media.ts). */
+  files: MediaFile[];
   /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
   fromId: string | null;
 };
@@ -80,13 +85,17 @@ export async function prepareMessage(
   if (!sentFrom.ok) return sentFrom;
   const steps = resolveSteps(account, input, found);
   if (!steps.ok) return steps;
+  // Last: the files are decoded (or fetched) only for a create that passed every other check.
+  const media = await prepareMedia(account.mode, input.content, rendered.value);
+  if (!media.ok) return media;
   return succeed({
     channel,
     to: input.to,
     from: sentFrom.value.from,
     fromId: sentFrom.value.fromId,
-    content: input.content,
-    rendered: rendered.value,
+    content: media.value.content,
+    rendered: media.value.rendered,
+    files: media.value.files,
     statusCallback: input.statusCallback ?? null,
     encoding: size?.encoding ?? null,
     segments: size?.segments ?? null,
@@ -120,6 +129,7 @@ export async function createMessage(
 ): Promise<Result<Message>> {
   const prepared = await prepareMessage(control, account, input, options.reads);
   if (!prepared.ok) return prepared;
+  const { files, ...message } = prepared.value;
   // A new message goes to one of the account's write shards; its id says which.
   const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
   const db = shardDatabase(env, shardOfMessageId(id));
@@ -128,7 +138,7 @@ export async function createMessage(
   // Validity counts from the send time of a scheduled message.
   const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
   const row: Message & { fromId: string | null } = {
-    ...prepared.value,
+    ...message,
     id,
     accountId: account.id,
     mode: account.mode,
@@ -148,7 +158,10 @@ export async function createMessage(
     attempts: null,
     deliveredChannel: null,
   };
-  if (sendAt !== null) return schedule(env, db, row, sendAt);
+  // The files are in R2 before any message refers to them (and before its job can read them).
+  await storeMedia(env, account.id, files);
+  const refs = files.map((file) => file.ref);
+  if (sendAt !== null) return schedule(env, db, row, sendAt, refs);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
   // after the insert has already sent the job. A job that arrives before its
@@ -156,7 +169,7 @@ export async function createMessage(
   // finds no message and is dropped, so nothing is sent for a failed create.
   // If the send fails, the message's object hands it off within seconds (redrive).
   const queued = enqueue(env, row.id);
-  await insertMessage(db, row);
+  await insertMessageWithMedia(db, row, refs);
   if (!(await queued)) await redrive(env, row.id);
   return succeed(row);
 }
@@ -166,7 +179,7 @@ export async function createMessage(
  * a Queue job (one call, as the job would be), with the row inserted at the
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
-async function schedule(env: Env, db: Database, row: Message, sendAt: number): Promise<Result<Message>> {
+async function schedule(env: Env, db: Database, row: Message, sendAt: number, refs: MediaRef[]): Promise<Result<Message>> {
   // One more try on a fresh stub if the first call fails. If that fails too,
   // the stored message is still answered 201: the reconciler arms its alarm
   // once the send time has passed (rearmOverdueScheduled), as it re-enqueues
@@ -178,7 +191,7 @@ async function schedule(env: Env, db: Database, row: Message, sendAt: number): P
       return arm();
     })
     .catch((error: unknown) => logger.with({ message_id: row.id }).error("schedule_failed", { error }));
-  await Promise.all([insertMessage(db, row), armed]);
+  await Promise.all([insertMessageWithMedia(db, row, refs), armed]);
   return succeed(row);
 }
 
