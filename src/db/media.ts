@@ -44,11 +44,14 @@ export async function dropMediaRefs(db: Database, messageIds: string[], now: num
   if (messageIds.length === 0) return [];
   // One bound parameter for the whole list: D1 caps a query at 100.
   const ids = sql`(SELECT value FROM json_each(${JSON.stringify(messageIds)}))`;
+  const named = inArray(messageMedia.messageId, ids);
+  const files = db
+    .selectDistinct({ accountId: messageMedia.accountId, sha256: messageMedia.sha256, since: sql<number>`${now}`.as("since") })
+    .from(messageMedia)
+    .where(named);
   const [, dropped] = await db.batch([
-    db.run(
-      sql`INSERT INTO ${mediaOrphans} (account_id, sha256, since) SELECT DISTINCT account_id, sha256, ${now} FROM ${messageMedia} WHERE message_id IN ${ids} ON CONFLICT DO NOTHING`,
-    ),
-    db.delete(messageMedia).where(inArray(messageMedia.messageId, ids)).returning({ accountId: messageMedia.accountId, sha256: messageMedia.sha256 }),
+    db.insert(mediaOrphans).select(files).onConflictDoNothing(),
+    db.delete(messageMedia).where(named).returning({ accountId: messageMedia.accountId, sha256: messageMedia.sha256 }),
   ]);
   const unique = new Map(dropped.map((file) => [`${file.accountId}/${file.sha256}`, { ...file, since: now }]));
   return [...unique.values()];
