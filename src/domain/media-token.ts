@@ -36,14 +36,16 @@ export async function signMediaToken(secret: string, claims: MediaTokenClaims): 
   return `${payload}.${await signature(secret, payload)}`;
 }
 
+/** account id . message id . attachment id . expiry . signature (43 characters of base64url: 32 bytes). */
+export const MEDIA_TOKEN = new RegExp(
+  `^(acct_[0-9a-f]{32})\\.(msg_[0-9a-f]{32})\\.(${ATTACHMENT_ID.source.slice(1, -1)})\\.([0-9]{1,12})\\.[A-Za-z0-9_-]{43}$`,
+);
+
 /** The token's claims as written, before any check (null: not a token's shape); `verifyMediaToken` decides. */
 export function readMediaToken(token: string): MediaTokenClaims | null {
-  const parts = token.split(".");
-  if (parts.length !== 5) return null;
-  const [accountId, messageId, attachmentId, expires] = parts as [string, string, string, string, string];
-  if (!/^acct_[0-9a-f]{32}$/.test(accountId) || !/^msg_[0-9a-f]{32}$/.test(messageId) || !ATTACHMENT_ID.test(attachmentId) || !/^\d{1,12}$/.test(expires)) {
-    return null;
-  }
+  const match = MEDIA_TOKEN.exec(token);
+  if (!match) return null;
+  const [, accountId, messageId, attachmentId, expires] = match as unknown as [string, string, string, string, string];
   return { accountId, messageId, attachmentId, expiresAt: Number(expires) };
 }
 

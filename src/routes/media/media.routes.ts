@@ -1,13 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ATTACHMENT_ID } from "../../domain/media.ts";
+import { ATTACHMENT_ID, EMAIL_TYPES } from "../../domain/media.ts";
+import { MEDIA_TOKEN } from "../../domain/media-token.ts";
 import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
 import { commonErrors, errorResponse, notFoundError } from "../../http/openapi-schemas.ts";
 import { MessageIdParams } from "../messages/messages.schemas.ts";
 
-const fileContent = {
-  "application/octet-stream": { schema: z.string().openapi({ format: "binary", description: "The file's bytes, served with its content_type" }) },
-};
+// Served with the file's own content_type, one of those a file may have.
+const fileSchema = z.string().openapi({ format: "binary", description: "The file's bytes" });
+const fileContent = Object.fromEntries(EMAIL_TYPES.map((type) => [type, { schema: fileSchema }]));
 
 export const retrieveAttachment = createRoute({
   method: "get",
@@ -52,7 +53,12 @@ export const mediaByToken = createRoute({
       token: z
         .string()
         .max(512)
-        .openapi({ param: { name: "token", in: "path" }, description: "The signed token" }),
+        .openapi({
+          param: { name: "token", in: "path" },
+          description: "The signed token",
+          pattern: MEDIA_TOKEN.source,
+          example: `acct_${"0".repeat(32)}.msg_${"1".repeat(32)}.att_${"2".repeat(24)}.1767225600.${"A".repeat(43)}`,
+        }),
     }),
   },
   responses: {
