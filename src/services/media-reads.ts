@@ -27,11 +27,17 @@ async function storedFile(env: Env, accountId: string, messageId: string, attach
   return body ? { ref, body } : null;
 }
 
-/** GET /v1/messages/:id/attachments/:attachment_id: null when the message is not the account's or no longer has the file. */
-export async function accountAttachment(env: Env, account: Account, messageId: string, attachmentId: string): Promise<StoredFile | null> {
+/** GET /v1/messages/:id/attachments/:attachment_id: the file, or which of the two ids names nothing (any more) of the account's. */
+export async function accountAttachment(
+  env: Env,
+  account: Account,
+  messageId: string,
+  attachmentId: string,
+): Promise<{ ok: true; file: StoredFile } | { ok: false; missing: "message" | "attachment" }> {
   const message = await findAccountMessage(env, account, messageId);
-  if (!message || message.redactedAt) return null;
-  return storedFile(env, account.id, messageId, attachmentId);
+  if (!message) return { ok: false, missing: "message" };
+  const file = message.redactedAt ? null : await storedFile(env, account.id, messageId, attachmentId);
+  return file ? { ok: true, file } : { ok: false, missing: "attachment" };
 }
 
 /** GET /v1/media/:token: null for a token that is malformed, forged, expired, or names a file no longer referred to. */

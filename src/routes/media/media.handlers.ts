@@ -18,9 +18,9 @@ function fileResponse(c: Pick<Context, "body">, file: StoredFile, disposition: "
 
 export const retrieveAttachment: AppRouteHandler<typeof routes.retrieveAttachment> = async (c) => {
   const { id, attachment_id } = c.req.valid("param");
-  const file = await accountAttachment(c.env, c.get("account"), id, attachment_id);
-  if (!file) throw errors.notFound("attachment", attachment_id, "attachment_id");
-  return fileResponse(c, file, "attachment");
+  const found = await accountAttachment(c.env, c.get("account"), id, attachment_id);
+  if (!found.ok) throw found.missing === "message" ? errors.notFound("message", id) : errors.notFound("attachment", attachment_id, "attachment_id");
+  return fileResponse(c, found.file, "attachment");
 };
 
 export const mediaByToken: AppRouteHandler<typeof routes.mediaByToken> = async (c) => {
