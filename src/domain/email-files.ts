@@ -5,7 +5,7 @@ import { z } from "zod";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import { CONTENT_ID, EMAIL_LIMITS, EMAIL_TYPES, isBase64, isSafeFilename } from "./media.ts";
 
-export const attachmentInputSchema = z
+const attachmentInputSchema = z
   .strictObject({
     filename: z
       .string()
@@ -67,7 +67,7 @@ const OWNED_HEADERS = new Set([
 const OWNED_PREFIXES = ["content-", "dkim-", "arc-", "resent-", "x-ses-", "x-resend-"];
 
 /** Whether an email's custom header would overwrite one the platform owns. */
-export function isOwnedHeader(name: string): boolean {
+function isOwnedHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return OWNED_HEADERS.has(lower) || OWNED_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
@@ -77,7 +77,7 @@ const HEADER_NAME = /^[!-9;-~]{1,76}$/;
 const MAX_HEADERS = 20;
 const MAX_HEADER_VALUE = 998;
 
-export const headersInputSchema = z
+const headersInputSchema = z
   .record(z.string(), z.string())
   .superRefine((headers, ctx) => {
     const names = Object.keys(headers);

@@ -130,7 +130,7 @@ export function encodeBase64(bytes: Uint8Array): string {
 }
 
 /** A file name that can go into a MIME header and names no path. */
-export const FILENAME = /^[^/\\]+$/;
+const FILENAME = /^[^/\\]+$/;
 export const isSafeFilename = (name: string) => FILENAME.test(name) && HEADER_SAFE.test(name) && name.trim() === name;
 
 /** A Content-ID as the html's `cid:` references it. */

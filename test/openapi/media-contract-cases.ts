@@ -6,8 +6,9 @@ import { emailWith, pdfAttachment } from "../messages/attachments.fixture.ts";
 import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
-import type { ContractCase } from "./contract-cases.ts";
 
+/** contract-cases.ts's shape, restated (it imports this file, so importing it back would be a cycle). */
+type ContractCase = (account: TestAccount) => Promise<Response>;
 async function withAttachment(account: TestAccount): Promise<{ id: string; attachmentId: string }> {
   const res = await api("/v1/messages", { key: account.key, json: emailWith({ attachments: [pdfAttachment()] }) });
   const created = await res.json<{ id: string; content: { attachments: { id: string }[] } }>();
