@@ -16,6 +16,7 @@ import type { Database } from "../db/client.ts";
 import { deferOrphan, dropMediaRefs, dropOrphan, type Orphan, orphansSince, redactedWithMedia, refersTo } from "../db/media.ts";
 import { messageDatabases, shardDatabase } from "../db/shards.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
+import { mediaRefsOf } from "../domain/media-content.ts";
 import type { Message } from "../domain/message.ts";
 import { logger } from "../log.ts";
 
@@ -29,7 +30,7 @@ const REDACTED_PER_RUN = 50;
 
 /** Whether the message's content refers to files (only then is there anything to release). */
 export function hasFiles(message: Message): boolean {
-  return message.rendered?.channel === "email" && (message.rendered.attachments?.length ?? 0) > 0;
+  return mediaRefsOf(message.rendered).length > 0;
 }
 
 /**

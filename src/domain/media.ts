@@ -136,6 +136,10 @@ export const isSafeFilename = (name: string) => FILENAME.test(name) && HEADER_SA
 /** A Content-ID as the html's `cid:` references it. */
 export const CONTENT_ID = /^[A-Za-z0-9._@-]+$/;
 
+/** Meta's media message types (WhatsApp); their limits are in media-content.ts. */
+export const WHATSAPP_MEDIA_TYPES = ["image", "document", "audio", "video", "sticker"] as const;
+export type WhatsAppMediaType = (typeof WHATSAPP_MEDIA_TYPES)[number];
+
 /** An attachment or medium as stored and shown: the file's description, never its bytes. */
 export interface MediaRef {
   id: string;

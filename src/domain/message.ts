@@ -6,6 +6,7 @@ import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts"
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { type AttachmentInput, emailFileFields } from "./email-files.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
+import { type MediaItem, mmsMediaField, whatsappMediaField } from "./media-content.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 import { maxSegmentsSchema, type SmsEncoding } from "./segments.ts";
@@ -67,12 +68,16 @@ const stepContentSchemas = {
 } as const;
 
 const directContentSchemas = {
-  ...stepContentSchemas,
+  sms: z.strictObject({ text: plainText(LIMITS.smsText), media: mmsMediaField }),
+  whatsapp: z
+    .strictObject({ text: plainText(LIMITS.whatsappText).optional(), media: whatsappMediaField })
+    .refine((c) => (c.text === undefined) !== (c.media === undefined), { message: "give text, or media (with its caption), one of them", path: ["text"] }),
   email: z.strictObject({ ...emailFields(plainText), ...emailFileFields }).refine(hasBody, NEEDS_BODY),
 } as const;
 
 export type EmailContent = { subject: string; text?: string; html?: string; attachments?: AttachmentInput[]; headers?: Record<string, string> };
-export type MessageContent = z.output<typeof templateContentSchema> | { text: string } | EmailContent;
+export type MediaContent = { text?: string; media?: MediaItem[] };
+export type MessageContent = z.output<typeof templateContentSchema> | MediaContent | EmailContent;
 
 export const channelSchema = z
   .string()
@@ -215,7 +220,8 @@ export function renderDirect(channel: Channel, content: MessageContent): Rendere
     const { subject, text, html, headers } = content as EmailContent;
     return { channel, subject, text, html, ...(headers ? { headers } : {}) };
   }
-  const { text } = content as { text: string };
+  // A WhatsApp medium is rendered once stored (src/services/media.ts); its text is its caption.
+  const { text = "" } = content as MediaContent;
   return channel === "sms" ? { channel, text } : { channel, type: "text", text };
 }
 

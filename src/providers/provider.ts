@@ -22,6 +22,8 @@ export interface SendRequest {
   content: RenderedContent;
   /** An email's attachments with their bytes. */
   files?: AttachedFile[];
+  /** An MMS's or WhatsApp medium's files as signed URLs the provider fetches (GET /v1/media/:token), in order. */
+  mediaUrls?: string[];
   /** 1 on the first hand-off attempt. */
   attempt: number;
   /** Seconds left of the message's validity_period, for providers that can drop a message they could not send in time. */

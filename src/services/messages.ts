@@ -86,7 +86,7 @@ export async function prepareMessage(
   const steps = resolveSteps(account, input, found);
   if (!steps.ok) return steps;
   // Last: the files are decoded (or fetched) only for a create that passed every other check.
-  const media = await prepareMedia(account.mode, input.content, rendered.value);
+  const media = await prepareMedia(account.mode, input.to, input.content, rendered.value);
   if (!media.ok) return media;
   return succeed({
     channel,

@@ -9,7 +9,7 @@ import { mediaPath } from "../../src/delivery/media-links.ts";
 import { sweepMedia } from "../../src/delivery/media-release.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { deleteExpiredMessages } from "../../src/services/retention.ts";
-import { emailWith, pdfAttachment, pdfBytes, sha256, storedObjects } from "../messages/attachments.fixture.ts";
+import { base64, emailWith, pdfAttachment, pdfBytes, pngBytes, sha256, storedObjects } from "../messages/attachments.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db, messageDb } from "../support/db.ts";
@@ -51,6 +51,19 @@ describe("content_retention discard", () => {
     await sweepMedia(env, Date.now());
     expect(await storedObjects(account.id)).toEqual([`${account.id}/${await sha256(bytes)}`]);
     // ...and the first run after the grace deletes it.
+    await sweepMedia(env, Date.now() + 16 * MINUTE_MS);
+    expect(await storedObjects(account.id)).toEqual([]);
+  });
+
+  it("does the same for a WhatsApp medium", async () => {
+    const account = await createAccount("test");
+    const png = pngBytes();
+    const media = [{ type: "image", content_type: "image/png", content: base64(png) }];
+    const body = { channel: "WHATSAPP", to: "+14155550123", content: { media }, content_retention: "discard" };
+    const created = await (await api("/v1/messages", { key: account.key, json: body })).json<{ id: string; content: { media: { id: string }[] } }>();
+    const sent = { id: created.id, attachmentId: created.content.media[0]!.id };
+    await waitForStatus(account, sent.id, ["delivered", "read"]);
+    expect(await reads(account, sent)).toEqual([404, 404]);
     await sweepMedia(env, Date.now() + 16 * MINUTE_MS);
     expect(await storedObjects(account.id)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // Files as the attachment tests send them, built here byte by byte (not by
 // the code under test), and what R2 holds for an account.
 import { env } from "cloudflare:workers";
+import { vi } from "vitest";
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 
@@ -42,4 +43,20 @@ export const pdfAttachment = (bytes = pdfBytes(), filename = "invoice.pdf") => (
 export async function storedObjects(accountId: string): Promise<string[]> {
   const listed = await env.MEDIA.list({ prefix: `${accountId}/` });
   return listed.objects.map((object) => object.key);
+}
+
+/** A public file host at a name of its own, answering each request with `respond` (undo with vi.restoreAllMocks()). */
+export function fakeFileHost(respond: () => Response) {
+  const name = `files-${crypto.randomUUID().slice(0, 8)}.cdn-example.com`;
+  const state = { name, requests: 0 };
+  // Another fake's answers (test/support/fake-http.ts) for every other host: its mock, when fetch is one already.
+  const current = globalThis.fetch;
+  const previous: typeof fetch = vi.isMockFunction(current) ? (current.getMockImplementation() as typeof fetch) : current;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const url = new URL(new Request(input, init).url);
+    if (url.hostname !== name) return previous(input, init);
+    state.requests += 1;
+    return respond();
+  });
+  return state;
 }

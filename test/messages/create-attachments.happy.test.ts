@@ -9,7 +9,7 @@ import { fakeProviders } from "../support/fake-http.ts";
 import { runConsumer } from "../support/queue.ts";
 import { bindSender } from "../support/resources.ts";
 import { waitForStatus } from "../support/wait.ts";
-import { base64, emailWith, pdfAttachment, pdfBytes, pngBytes, sha256, storedObjects } from "./attachments.fixture.ts";
+import { base64, emailWith, fakeFileHost, pdfAttachment, pdfBytes, pngBytes, sha256, storedObjects } from "./attachments.fixture.ts";
 
 let fake: ReturnType<typeof fakeProviders> | undefined;
 afterEach(() => {
@@ -105,7 +105,7 @@ describe("an email with a PDF attachment and a List-Unsubscribe header", () => {
 describe("a file given by url", () => {
   it("is fetched once at create, checked, and stored like a base64 one", async () => {
     const bytes = pdfBytes();
-    const host = fakeHost(() => new Response(bytes, { headers: { "Content-Type": "application/pdf" } }));
+    const host = fakeFileHost(() => new Response(bytes, { headers: { "Content-Type": "application/pdf" } }));
     const account = await createAccount("live");
     const sender = await bindSender(account, "email");
     const attachment = { filename: "ticket.pdf", content_type: "application/pdf", url: `https://${host.name}/files/ticket.pdf` };
@@ -117,17 +117,3 @@ describe("a file given by url", () => {
     expect(await storedObjects(account.id)).toEqual([`${account.id}/${await sha256(bytes)}`]);
   });
 });
-
-/** A public file host at a name of its own, answering each request with `respond`. */
-function fakeHost(respond: () => Response) {
-  const name = `files-${crypto.randomUUID().slice(0, 8)}.cdn-example.com`;
-  const state = { name, requests: 0 };
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const url = new URL(new Request(input, init).url);
-    if (url.hostname !== name) return realFetch(input, init);
-    state.requests += 1;
-    return respond();
-  });
-  return state;
-}
