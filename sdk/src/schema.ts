@@ -616,6 +616,14 @@ export interface components {
                 };
             } | {
                 text: string;
+                media?: {
+                    /** @constant */
+                    type?: "image";
+                    /** @enum {string} */
+                    content_type: "image/jpeg" | "image/png" | "image/gif";
+                    content?: string;
+                    url?: string;
+                }[];
             } | {
                 subject: string;
                 text?: string;
@@ -646,6 +654,14 @@ export interface components {
                 };
             } | {
                 text: string;
+                media?: {
+                    /** @constant */
+                    type?: "image";
+                    /** @enum {string} */
+                    content_type: "image/jpeg" | "image/png" | "image/gif";
+                    content?: string;
+                    url?: string;
+                }[];
             } | {
                 subject: string;
                 text?: string;
@@ -1503,6 +1519,13 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
@@ -1581,6 +1604,13 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
@@ -1854,6 +1884,13 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
@@ -1932,6 +1969,13 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
