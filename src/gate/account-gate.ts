@@ -27,6 +27,7 @@ import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { CreateReadsCache } from "./create-reads.ts";
+import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
@@ -91,6 +92,8 @@ export interface GateChange {
   senders?: Channel[];
   /** Recipients suppressed or no longer suppressed. */
   suppressions?: SuppressionChange[];
+  /** A webhook endpoint was created, changed or deleted. */
+  endpoints?: boolean;
 }
 
 interface Loaded {
@@ -112,6 +115,7 @@ export class AccountGate extends DurableObject<Env> {
   // fill the cache with what it read.
   #generation = 0;
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
+  readonly #endpoints = new EndpointCache(this.#db, (promise) => this.ctx.waitUntil(promise));
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -155,7 +159,13 @@ export class AccountGate extends DurableObject<Env> {
       this.#recipients.release(recipient.recipient);
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
-    const reads = request.reads ? await this.#creates.read(account.id, request.reads) : null;
+    // A create learns whether the account has endpoints, which its message's object then asks for (src/gate/endpoints.ts).
+    const reads = request.reads
+      ? await Promise.all([this.#creates.read(account.id, request.reads), this.#endpoints.subscriptions(account.id)]).then(([found, endpoints]) => ({
+          ...found,
+          endpoints: endpoints.length > 0,
+        }))
+      : null;
     return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
   }
 
@@ -195,6 +205,17 @@ export class AccountGate extends DurableObject<Env> {
     this.#generation++;
     if (change.keys || change.account) this.#loaded = null;
     this.#creates.changed(change);
+    if (change.endpoints) this.#endpoints.changed();
+  }
+
+  /** The enabled webhook endpoints a message of this account fans its events out to (asked once per message, only when there are some). */
+  endpointSubscriptions(accountId: string) {
+    return this.#endpoints.subscriptions(accountId);
+  }
+
+  /** Where and with which secrets to send to an endpoint now; null when it is disabled or deleted. */
+  endpointTarget(accountId: string, endpointId: string): Promise<EndpointTarget | null> {
+    return this.#endpoints.target(accountId, endpointId);
   }
 
   /**

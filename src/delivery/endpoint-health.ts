@@ -1,0 +1,29 @@
+// Automatic disabling (issue 27): an endpoint whose deliveries have all failed
+// for 5 days in a row is disabled with disabled_reason "failing", judged from
+// its delivery log after each failed attempt (the log already holds every
+// attempt; nothing else is kept for it). Enabling it again (POST /:id with
+// disabled: false) re-sends nothing old: its queued events ended "disabled".
+import type { Database } from "../db/client.ts";
+import { disableFailingEndpoint, failingSince } from "../db/webhook-endpoints.ts";
+import { unixSeconds } from "../domain/ids.ts";
+import { tellGate } from "../gate/account-gate.ts";
+import { logger } from "../log.ts";
+
+/** Failing this long, with no delivery in between, disables an endpoint. */
+export const FAILING_DISABLES_AFTER_SECONDS = 5 * 24 * 60 * 60;
+
+/** After a failed attempt: disables the endpoint if every delivery has failed for FAILING_DISABLES_AFTER_SECONDS. */
+export async function judgeEndpoint(env: Env, db: Database, accountId: string, endpointId: string, now = unixSeconds()): Promise<boolean> {
+  try {
+    const since = await failingSince(db, accountId, endpointId);
+    if (since === null || now - since < FAILING_DISABLES_AFTER_SECONDS) return false;
+    if (!(await disableFailingEndpoint(db, accountId, endpointId, now))) return false;
+    logger.with({ account_id: accountId }).warn("endpoint_disabled_failing", { endpoint_id: endpointId, failing_since: since });
+    await tellGate(env, accountId, { endpoints: true });
+    return true;
+  } catch (error) {
+    // The next failed attempt judges again.
+    logger.warn("endpoint_judgement_failed", { endpoint_id: endpointId, error });
+    return false;
+  }
+}
