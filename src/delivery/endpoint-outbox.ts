@@ -30,6 +30,7 @@ export class EndpointOutbox {
     private readonly store: MessageStore,
     private readonly env: Env,
     private readonly controlDb: Database,
+    private readonly rearm: () => Promise<void>,
   ) {}
 
   /** Whether an attempt at this endpoint is waiting for its answer (its pending event is not lost, only slow). */
@@ -37,10 +38,16 @@ export class EndpointOutbox {
     return this.sending.has(endpointId);
   }
 
-  /** After a change: the first attempt of its event at each endpoint whose queue it heads, all at once. */
-  async sendAfterChange(event: WebhookEvent): Promise<void> {
+  /**
+   * After a change: the first attempt of its event at each endpoint whose queue it heads, all at once, not waited
+   * for. While one is in flight the object's alarm stands INLINE_SAFETY_MS away (armAlarm), so an attempt that
+   * dies with the object is made again; once they have all ended the alarm is set for their retries.
+   */
+  startAfterChange(event: WebhookEvent): void {
     const heads = (event.endpoints ?? []).filter((id) => !this.store.hasEndpointTimer(id) && this.store.pendingWebhook(id)?.eventId === event.eventId);
-    await settleAll(heads.map((id) => this.sendNext(id)));
+    if (heads.length === 0) return;
+    const sends = settleAll(heads.map((id) => this.sendNext(id))).finally(() => this.rearm());
+    sends.catch((error: unknown) => logger.error("endpoint_send_failed", { error }));
   }
 
   /** One attempt at the oldest pending event of this endpoint (a retry, from its timer). */

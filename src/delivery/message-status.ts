@@ -52,7 +52,7 @@ export class MessageStatus extends DurableObject<Env> {
   // The control database's client, made once per object and handed to the parts that read or write it.
   private readonly controlDb = database(this.env.CONTROL_DB);
   private readonly store = new MessageStore(this.ctx.storage.sql);
-  private readonly outbox = new WebhookOutbox(this.store, this.env, this.controlDb);
+  private readonly outbox = new WebhookOutbox(this.store, this.env, this.controlDb, () => this.changes.armAlarm());
   private readonly projection = new StatusProjection(this.store, this.ctx.storage, this.env);
   private readonly redaction = new Redaction(this.store, this.projection);
   private readonly changes = new StatusChanges(this.env, this.controlDb, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);

@@ -36,8 +36,10 @@ export class WebhookOutbox {
     private readonly store: MessageStore,
     private readonly env: Env,
     private readonly controlDb: Database,
+    /** Sets the object's alarm for what is due (an endpoint's send that ended after its change returned). */
+    rearm: () => Promise<void> = async () => {},
   ) {
-    this.endpoints = new EndpointOutbox(store, env, controlDb);
+    this.endpoints = new EndpointOutbox(store, env, controlDb, rearm);
   }
 
   /**
@@ -88,8 +90,10 @@ export class WebhookOutbox {
   async sendAfterChange(event: WebhookEvent | null, signing?: SigningSecrets | null): Promise<void> {
     if (signing) this.signing = signing;
     if (!event) return;
-    // The callback and each endpoint at once: none waits for another's answer.
-    await Promise.all([this.callbackAfterChange(event), this.endpoints.sendAfterChange(event)]);
+    // The endpoints' first attempts are not waited for: a slow endpoint holds up neither the callback nor the
+    // caller of the change (a queue consumer, a provider's report).
+    this.endpoints.startAfterChange(event);
+    await this.callbackAfterChange(event);
   }
 
   private async callbackAfterChange(event: WebhookEvent): Promise<void> {
