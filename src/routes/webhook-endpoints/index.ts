@@ -13,3 +13,5 @@ export const webhookEndpointsRouter = createRouter()
   .openapi(routes.deliveries, handlers.deliveries)
   .openapi(routes.retryDelivery, handlers.retryDelivery)
   .openapi(routes.test, handlers.test);
+
+webhookEndpointsRouter.openAPIRegistry.registerWebhook(routes.endpointWebhook);

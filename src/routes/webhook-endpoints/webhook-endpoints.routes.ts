@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { EVENT_TYPES } from "../../domain/event-types.ts";
 import { createEndpointSchema, updateEndpointSchema } from "../../domain/webhook-endpoint.ts";
 import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
@@ -148,3 +149,40 @@ export const test = createRoute({
   middleware: apiKey(),
   responses: { 200: json(WebhookEndpointTestSchema, "The endpoint's answer"), ...commonErrors, ...notFoundError },
 });
+
+/** Not a route: what OmniFlow POSTs to a webhook endpoint, one type from the catalogue (documented under `webhooks`). */
+export const endpointWebhook = {
+  method: "post",
+  path: "webhookEndpointEvent",
+  operationId: "webhookEndpointEvent",
+  tags,
+  summary: "An event sent to a webhook endpoint",
+  description: `OmniFlow POSTs each event of a type the endpoint subscribed to, signed per Standard Webhooks with the endpoint's own secret. The types:\n\n${Object.entries(
+    EVENT_TYPES,
+  )
+    .map(([type, entry]) => `- \`${type}\` (${entry.owner}): ${entry.description}`)
+    .join("\n")}`,
+  security: [],
+  request: {
+    headers: z.object({
+      "webhook-id": z.string().openapi({ description: "<event id>_<endpoint id>: the same on every retry of this event to this endpoint" }),
+      "webhook-timestamp": z.string().openapi({ description: "Unix seconds when this attempt was signed" }),
+      "webhook-signature": z.string().openapi({ description: "v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>, space-separated while a secret is rolled" }),
+    }),
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.object({
+            id: z.string(),
+            object: z.literal("event"),
+            type: z.enum(Object.keys(EVENT_TYPES) as [string, ...string[]]),
+            created_at: z.number().int(),
+            data: z.record(z.string(), z.unknown()).openapi({ description: "The message (message.* events, as GET /v1/messages/:id), or the event's object" }),
+          }),
+        },
+      },
+    },
+  },
+  responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried later" } },
+} as const satisfies RouteConfig;

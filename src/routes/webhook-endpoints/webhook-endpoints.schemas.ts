@@ -8,27 +8,30 @@ export const ENDPOINT_ID = idPattern("we");
 export const DELIVERY_ID = idPattern("whd");
 const EXAMPLE_ID = "we_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
 
-export const WebhookEndpointSchema = z
-  .object({
-    id: z.string().openapi({ example: EXAMPLE_ID }),
-    object: z.literal("webhook_endpoint"),
-    url: z.string().openapi({ example: "https://hooks.your-app.com/omniflow" }),
-    description: z.string(),
-    enabled_events: z.array(z.string()).openapi({ description: `"*" or event types: ${SUBSCRIBABLE_EVENT_TYPES.join(", ")}`, example: ["message.failed"] }),
-    metadata: z.record(z.string(), z.string()),
-    status: z.enum(["enabled", "disabled"]),
-    disabled_reason: z
-      .enum(["manual", "failing"])
-      .nullable()
-      .openapi({ description: "manual: disabled through the API; failing: every delivery failed for 5 days" }),
-    created_at: z.number().int(),
-    updated_at: z.number().int(),
-  })
-  .openapi("WebhookEndpoint");
+const endpointShape = {
+  id: z.string().openapi({ example: EXAMPLE_ID }),
+  object: z.literal("webhook_endpoint"),
+  url: z.string().openapi({ example: "https://hooks.your-app.com/omniflow" }),
+  description: z.string(),
+  enabled_events: z.array(z.string()).openapi({ description: `"*" or event types: ${SUBSCRIBABLE_EVENT_TYPES.join(", ")}`, example: ["message.failed"] }),
+  metadata: z.record(z.string(), z.string()),
+  status: z.enum(["enabled", "disabled"]),
+  disabled_reason: z
+    .enum(["manual", "failing"])
+    .nullable()
+    .openapi({ description: "manual: disabled through the API; failing: every delivery failed for 5 days" }),
+  created_at: z.number().int(),
+  updated_at: z.number().int(),
+};
 
-export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
-  secret: z.string().openapi({ description: "The endpoint's signing secret (whsec_...): shown on create, and by GET /:id/secret", example: "whsec_..." }),
-}).openapi("WebhookEndpointWithSecret");
+export const WebhookEndpointSchema = z.object(endpointShape).openapi("WebhookEndpoint");
+
+export const WebhookEndpointWithSecretSchema = z
+  .object({
+    ...endpointShape,
+    secret: z.string().openapi({ description: "The endpoint's signing secret (whsec_...): shown on create, and by GET /:id/secret", example: "whsec_..." }),
+  })
+  .openapi("WebhookEndpointWithSecret");
 
 export const WebhookEndpointSecretSchema = z
   .object({
