@@ -102,14 +102,14 @@ export async function failingSince(db: Database, accountId: string, endpointId: 
   return row?.since ?? null;
 }
 
-/** Disables an enabled endpoint for failing; false when it was already disabled or is gone. */
-export async function disableFailingEndpoint(db: Database, accountId: string, id: string, now: number): Promise<boolean> {
-  const changed = await db
+/** Disables an enabled endpoint for failing: the endpoint now; null when it was already disabled or is gone. */
+export async function disableFailingEndpoint(db: Database, accountId: string, id: string, now: number): Promise<WebhookEndpoint | null> {
+  const [changed] = await db
     .update(webhookEndpoints)
     .set({ disabled: true, disabledReason: "failing", updatedAt: now })
     .where(and(byId(accountId, id), eq(webhookEndpoints.disabled, false)))
-    .returning({ id: webhookEndpoints.id });
-  return changed.length > 0;
+    .returning();
+  return changed ?? null;
 }
 
 /** Deletes up to `limit` delivery rows older than `before` (Unix seconds); how many went. */

@@ -6,7 +6,7 @@
 import type { Database } from "../db/client.ts";
 import { disableFailingEndpoint, failingSince } from "../db/webhook-endpoints.ts";
 import { unixSeconds } from "../domain/ids.ts";
-import { tellGate } from "../gate/account-gate.ts";
+import { toEndpointObject } from "../domain/webhook-endpoint.ts";
 import { logger } from "../log.ts";
 
 /** Failing this long, with no delivery in between, disables an endpoint. */
@@ -17,9 +17,15 @@ export async function judgeEndpoint(env: Env, db: Database, accountId: string, e
   try {
     const since = await failingSince(db, accountId, endpointId);
     if (since === null || now - since < FAILING_DISABLES_AFTER_SECONDS) return false;
-    if (!(await disableFailingEndpoint(db, accountId, endpointId, now))) return false;
+    const disabled = await disableFailingEndpoint(db, accountId, endpointId, now);
+    if (!disabled) return false;
     logger.with({ account_id: accountId }).warn("endpoint_disabled_failing", { endpoint_id: endpointId, failing_since: since });
-    await tellGate(env, accountId, { endpoints: true });
+    // The gate reads its endpoints again and tells the account's other endpoints (endpoint.disabled). Called on the
+    // namespace, not through tellGate: the gate's own outbox judges endpoints too (account-gate.ts imports this module).
+    await env.ACCOUNT_GATE.getByName(accountId).changed({
+      endpoints: true,
+      event: { accountId, type: "endpoint.disabled", data: JSON.stringify(toEndpointObject(disabled)) },
+    });
     return true;
   } catch (error) {
     // The next failed attempt judges again.

@@ -1,4 +1,5 @@
-// A message's events to the account's webhook endpoints (issue 27): the same
+// Events to the account's webhook endpoints (issue 27), a message's from its
+// object and the account's own from its gate (src/gate/account-events.ts): the same
 // outbox as the status_callback (the event log, webhook-outbox.ts), one queue
 // per endpoint. An event's row names the endpoints subscribed to its type
 // when it was stored; each endpoint gets its events one at a time, oldest
@@ -11,6 +12,7 @@
 // endpoint ends its queue unsent.
 import type { Database } from "../db/client.ts";
 import { insertDelivery } from "../db/webhook-endpoints.ts";
+import type { Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import { type DeliveryOutcome, endpointWebhookId } from "../domain/webhook-endpoint.ts";
@@ -30,7 +32,7 @@ export class EndpointOutbox {
     private readonly store: MessageStore,
     private readonly env: Env,
     private readonly controlDb: Database,
-    private readonly rearm: () => Promise<void>,
+    private readonly owner: OutboxOwner,
   ) {}
 
   /** Whether an attempt at this endpoint is waiting for its answer (its pending event is not lost, only slow). */
@@ -46,7 +48,7 @@ export class EndpointOutbox {
   startAfterChange(event: WebhookEvent): void {
     const heads = (event.endpoints ?? []).filter((id) => !this.store.hasEndpointTimer(id) && this.store.pendingWebhook(id)?.eventId === event.eventId);
     if (heads.length === 0) return;
-    const sends = settleAll(heads.map((id) => this.sendNext(id))).finally(() => this.rearm());
+    const sends = settleAll(heads.map((id) => this.sendNext(id))).finally(() => this.owner.rearm());
     sends.catch((error: unknown) => logger.error("endpoint_send_failed", { error }));
   }
 
@@ -82,16 +84,16 @@ export class EndpointOutbox {
   }
 
   private async attempt(endpointId: string, event: Pending): Promise<void> {
-    const { message } = this.store.state()!;
+    const { accountId, mode } = this.owner.describe();
     const webhookId = endpointWebhookId(event.eventId, endpointId);
     const attempt = event.attempts + 1;
-    const target = await this.target(message.accountId, endpointId);
+    const target = await this.target(accountId, endpointId);
     if (target === "unavailable") {
       // The gate could not answer: this attempt waits for the next slot of the schedule, as a failed send would.
       return this.failed(endpointId, event, { attempt, webhookId, statusCode: null, durationMs: null, error: "the account's gate did not answer" });
     }
     if (!target) return this.endQueue(endpointId, "disabled", "the endpoint is disabled or deleted");
-    const problem = callbackUrlProblem(target.url, message.mode);
+    const problem = callbackUrlProblem(target.url, mode);
     if (problem) return this.endQueue(endpointId, "abandoned", `url refused: ${problem}`);
 
     const started = Date.now();
@@ -101,8 +103,7 @@ export class EndpointOutbox {
       await this.record(endpointId, event, { ...timing, outcome: "delivered" });
     } else if (result.outcome === "gone") {
       // 410: this endpoint takes nothing more of this message (the endpoint itself stays; its owner decides).
-      const state = this.store.state()!;
-      this.store.saveState({ ...state, endpoints: (state.endpoints ?? []).filter((endpoint) => endpoint.id !== endpointId) });
+      this.owner.gone(endpointId);
       await this.record(endpointId, event, { ...timing, outcome: "disabled", error: "410 Gone: no further events of this message" });
       return this.endQueue(endpointId, "disabled", "the endpoint answered 410 Gone");
     } else {
@@ -122,7 +123,7 @@ export class EndpointOutbox {
       await this.record(endpointId, event, { ...logged, outcome: "abandoned" });
       if (this.store.pendingWebhook(endpointId)) this.store.addTimer("endpoint", Date.now(), { endpointId });
     }
-    await judgeEndpoint(this.env, this.controlDb, this.store.state()!.message.accountId, endpointId);
+    await judgeEndpoint(this.env, this.controlDb, this.owner.describe().accountId, endpointId);
   }
 
   private async target(accountId: string, endpointId: string): Promise<EndpointTarget | null | "unavailable"> {
@@ -157,15 +158,15 @@ export class EndpointOutbox {
       ...(logged.nextRetryAt ? { next_retry_at: logged.nextRetryAt } : {}),
     };
     this.store.addEvents([{ type: "webhook.attempt", data, at: now }]);
-    const { message } = this.store.state()!;
+    const { accountId, messageId } = this.owner.describe();
     const row = {
       id: newId("whd"),
-      accountId: message.accountId,
+      accountId,
       endpointId,
       webhookId: logged.webhookId,
       eventId: event.eventId,
       eventType: event.type,
-      messageId: message.id,
+      messageId,
       attempt: logged.attempt,
       statusCode: logged.statusCode,
       durationMs: logged.durationMs,
@@ -177,6 +178,15 @@ export class EndpointOutbox {
     // The message's own log is the outbox; the D1 log is the endpoint's view of it, and a failed write loses only that view.
     await insertDelivery(this.controlDb, row).catch((error) => logger.warn("delivery_log_not_written", { endpoint_id: endpointId, error }));
   }
+}
+
+/** Whose events the outbox sends: a message's object, or the account's gate (account events). */
+export interface OutboxOwner {
+  describe(): { accountId: string; messageId: string | null; mode: Mode };
+  /** The endpoint answered 410 Gone: the owner sends it nothing more. */
+  gone(endpointId: string): void;
+  /** Sets the owner's alarm for what is due (a send that ended after the change that started it returned). */
+  rearm(): Promise<void>;
 }
 
 interface Logged {

@@ -39,7 +39,17 @@ export class WebhookOutbox {
     /** Sets the object's alarm for what is due (an endpoint's send that ended after its change returned). */
     rearm: () => Promise<void> = async () => {},
   ) {
-    this.endpoints = new EndpointOutbox(store, env, controlDb, rearm);
+    this.endpoints = new EndpointOutbox(store, env, controlDb, {
+      describe: () => {
+        const { message } = store.state()!;
+        return { accountId: message.accountId, messageId: message.id, mode: message.mode };
+      },
+      gone: (endpointId) => {
+        const state = store.state()!;
+        store.saveState({ ...state, endpoints: (state.endpoints ?? []).filter((endpoint) => endpoint.id !== endpointId) });
+      },
+      rearm,
+    });
   }
 
   /**

@@ -26,6 +26,7 @@ import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
+import { type AccountEvent, AccountEvents } from "./account-events.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
 import { GateStore } from "./gate-store.ts";
@@ -94,6 +95,8 @@ export interface GateChange {
   suppressions?: SuppressionChange[];
   /** A webhook endpoint was created, changed or deleted. */
   endpoints?: boolean;
+  /** The account event the change makes (src/gate/account-events.ts), for the endpoints subscribed to it. */
+  event?: AccountEvent;
 }
 
 interface Loaded {
@@ -116,6 +119,7 @@ export class AccountGate extends DurableObject<Env> {
   #generation = 0;
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
   readonly #endpoints = new EndpointCache(this.#db, (promise) => this.ctx.waitUntil(promise));
+  readonly #events = new AccountEvents(this.ctx.storage.sql, this.ctx.storage, this.env, this.#db, this.#endpoints);
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -200,12 +204,26 @@ export class AccountGate extends DurableObject<Env> {
     this.#recipients.release(recipient);
   }
 
-  /** Something the gate caches changed in D1: it is read again on next use. */
-  changed(change: GateChange): void {
+  /** Something the gate caches changed in D1: it is read again on next use. The account event it makes goes out. */
+  async changed(change: GateChange): Promise<void> {
     this.#generation++;
     if (change.keys || change.account) this.#loaded = null;
     this.#creates.changed(change);
     if (change.endpoints) this.#endpoints.changed();
+    const { event } = change;
+    if (event) await this.#events.record(event, async () => (this.#loaded ?? (await this.#load(event.accountId)))?.account.mode ?? null);
+  }
+
+  /** The delivery log's retry of an account event: sent again to one endpoint, same webhook-id. */
+  async retryAccountEvent(endpointId: string, eventId: string): Promise<boolean> {
+    const requeued = this.#events.requeue(endpointId, eventId);
+    await this.#events.armAlarm();
+    return requeued;
+  }
+
+  /** Retries of account events to webhook endpoints (the gate has no other timer). */
+  async alarm(): Promise<void> {
+    await this.#events.alarm();
   }
 
   /** The enabled webhook endpoints a message of this account fans its events out to (asked once per message, only when there are some). */

@@ -27,9 +27,14 @@ export async function listEndpointDeliveries(
 export async function retryDelivery(env: Env, control: Control, account: Account, endpointId: string, deliveryId: string): Promise<Result<WebhookDelivery>> {
   const delivery = await findDelivery(control.db, account.id, endpointId, deliveryId);
   if (!delivery) return fail("delivery_id", "resource_missing", `No such delivery of webhook endpoint '${endpointId}': '${deliveryId}'`);
-  if (delivery.messageId === null)
+  if (delivery.eventType === "endpoint.test") {
     return fail("delivery_id", "delivery_not_retriable", "A test event is not retried: send another with POST /v1/webhook_endpoints/:id/test.");
-  const requeued = await messageStatusStub(env, delivery.messageId).retryEndpointEvent(endpointId, delivery.eventId, "api");
+  }
+  // A message's event is held by its object; an account event by the account's gate.
+  const requeued =
+    delivery.messageId === null
+      ? await env.ACCOUNT_GATE.getByName(account.id).retryAccountEvent(endpointId, delivery.eventId)
+      : await messageStatusStub(env, delivery.messageId).retryEndpointEvent(endpointId, delivery.eventId, "api");
   if (!requeued) {
     return fail(
       "delivery_id",

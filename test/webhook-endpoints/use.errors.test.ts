@@ -12,7 +12,7 @@ import { handedOff } from "../support/hand-off.ts";
 import { hold } from "../support/hold.ts";
 import { eventually } from "../support/wait.ts";
 import { afterSeconds } from "../webhooks/webhooks.fixture.ts";
-import { createEndpoint, deliveries, endpointAttempts } from "./webhook-endpoints.fixture.ts";
+import { createEndpoint, deliveries, endpointAttempts, verifyWith } from "./webhook-endpoints.fixture.ts";
 
 const receivers: ReturnType<typeof fakeReceiver>[] = [];
 const receiver = () => {
@@ -101,12 +101,13 @@ describe("webhook endpoints that fail", () => {
     expect(types(fine.requests)).toEqual(["message.sent", "message.delivered"]);
   });
 
-  it("disables an endpoint whose deliveries have all failed for 5 days, and sends it nothing more", async () => {
+  it("disables an endpoint whose deliveries have all failed for 5 days, tells the other endpoints, and sends it nothing more", async () => {
     fakeProviders();
     const account = await createAccount("live");
-    const dead = receiver();
+    const [dead, watcher] = [receiver(), receiver()];
     dead.respondWith(() => new Response("down", { status: 503 }));
     const endpoint = await createEndpoint(account, { url: dead.url, enabled_events: ["*"] });
+    const watching = await createEndpoint(account, { url: watcher.url, enabled_events: ["endpoint.disabled"] });
     // Its log so far: a delivery 7 days ago, then only failures since 6 days ago.
     const day = 24 * 60 * 60;
     const now = Math.floor(Date.now() / 1000);
@@ -137,6 +138,11 @@ describe("webhook endpoints that fail", () => {
     expect(await (await api(`/v1/webhook_endpoints/${endpoint.id}`, { key: account.key })).json()).toMatchObject({
       status: "disabled",
       disabled_reason: "failing",
+    });
+    await eventually(() => watcher.requests.length === 1);
+    expect(verifyWith(watching.secret, watcher.requests[0]!)).toMatchObject({
+      type: "endpoint.disabled",
+      data: { id: endpoint.id, status: "disabled", disabled_reason: "failing" },
     });
     await report("delivered");
     expect(dead.requests).toHaveLength(1);
