@@ -10,7 +10,7 @@ import { toEndpointObject } from "../domain/webhook-endpoint.ts";
 import { logger } from "../log.ts";
 
 /** Failing this long, with no delivery in between, disables an endpoint. */
-export const FAILING_DISABLES_AFTER_SECONDS = 5 * 24 * 60 * 60;
+const FAILING_DISABLES_AFTER_SECONDS = 5 * 24 * 60 * 60;
 
 /** After a failed attempt: disables the endpoint if every delivery has failed for FAILING_DISABLES_AFTER_SECONDS. */
 export async function judgeEndpoint(env: Env, db: Database, accountId: string, endpointId: string, now = unixSeconds()): Promise<boolean> {

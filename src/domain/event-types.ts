@@ -5,7 +5,7 @@
 // all read it. Adding a type is one line in EVENT_TYPES.
 
 /** Who emits an event: the message's Durable Object, the account's gate, or the endpoint API itself. */
-export type EventOwner = "message" | "account" | "endpoint";
+type EventOwner = "message" | "account" | "endpoint";
 
 interface EventTypeEntry {
   description: string;

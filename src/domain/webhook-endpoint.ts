@@ -6,7 +6,7 @@ import { ALL_EVENTS, SUBSCRIBABLE_EVENT_TYPES } from "./event-types.ts";
 /** At most this many endpoints per account. */
 export const MAX_ENDPOINTS = 20;
 
-export type DisabledReason = "manual" | "failing";
+type DisabledReason = "manual" | "failing";
 
 /** An endpoint as stored. */
 export interface WebhookEndpoint {

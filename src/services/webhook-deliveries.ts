@@ -1,6 +1,6 @@
 // An endpoint's delivery log (kept 30 days), its retry, and the test event.
 import type { Page } from "../db/pagination.ts";
-import { findDelivery, findEndpoint, insertDelivery, listDeliveries } from "../db/webhook-endpoints.ts";
+import { deleteDeliveriesBefore, findDelivery, findEndpoint, insertDelivery, listDeliveries } from "../db/webhook-endpoints.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { attemptWebhook, signedHeaders, signingSecrets } from "../delivery/webhooks.ts";
 import type { Account } from "../domain/account.ts";
@@ -10,6 +10,24 @@ import { newId, unixSeconds } from "../domain/ids.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { type DeliveryOutcome, endpointWebhookId, type WebhookDelivery } from "../domain/webhook-endpoint.ts";
 import type { Control } from "./control.ts";
+
+/** How long the delivery log keeps an attempt. */
+const DELIVERY_LOG_DAYS = 30;
+/** Rows deleted per statement, and statements per maintenance run: a bounded, short run each minute. */
+const PRUNE_CHUNK = 1000;
+const PRUNE_CHUNKS_PER_RUN = 10;
+
+/** The maintenance run's pruning of delivery log rows older than 30 days; how many went. */
+export async function pruneWebhookDeliveries(control: Control, nowMs: number): Promise<number> {
+  const before = unixSeconds(nowMs) - DELIVERY_LOG_DAYS * 24 * 60 * 60;
+  let pruned = 0;
+  for (let chunk = 0; chunk < PRUNE_CHUNKS_PER_RUN; chunk++) {
+    const deleted = await deleteDeliveriesBefore(control.db, before, PRUNE_CHUNK);
+    pruned += deleted;
+    if (deleted < PRUNE_CHUNK) break;
+  }
+  return pruned;
+}
 
 const missingEndpoint = (id: string) => fail("id", "resource_missing", `No such webhook endpoint: '${id}'`);
 

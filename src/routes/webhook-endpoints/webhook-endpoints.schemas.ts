@@ -45,7 +45,7 @@ export const WebhookEndpointSecretSchema = z
 export const WebhookEndpointListSchema = listSchema(WebhookEndpointSchema, "WebhookEndpointList");
 export const DeletedWebhookEndpointSchema = deletedSchema("webhook_endpoint", "DeletedWebhookEndpoint");
 
-export const WebhookDeliverySchema = z
+const WebhookDeliverySchema = z
   .object({
     id: z.string().openapi({ example: "whd_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
     object: z.literal("webhook_delivery"),
