@@ -671,6 +671,20 @@ export interface components {
              * @enum {string|null}
              */
             delivered_channel: "sms" | "whatsapp" | "email" | null;
+            /**
+             * @description Your own keys, as the create gave them ({} when none); kept through fallback and redaction
+             * @example {
+             *       "order_id": "A1001"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+            /**
+             * @description The batch that created the message (POST /v1/messages/batch), or null
+             * @example null
+             */
+            batch_id: string | null;
         };
         Error: {
             error: {
@@ -1168,10 +1182,16 @@ export interface operations {
                 channel?: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
                 /** @description Recipient: E.164 phone number or email address */
                 to?: string;
+                /** @description Only the messages a batch created */
+                batch_id?: string;
                 /** @description Created at or after (Unix seconds) */
                 "created[gte]"?: number;
                 /** @description Created at or before (Unix seconds) */
                 "created[lte]"?: number;
+                /** @description metadata[<key>]=<value>: only messages whose metadata has exactly this value for the key; up to 5 keys, all of which must match */
+                metadata?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path?: never;
@@ -1231,7 +1251,11 @@ export interface operations {
                      *               "created_at": 1718329482
                      *             }
                      *           ],
-                     *           "delivered_channel": "whatsapp"
+                     *           "delivered_channel": "whatsapp",
+                     *           "metadata": {
+                     *             "order_id": "A1001"
+                     *           },
+                     *           "batch_id": null
                      *         },
                      *         {
                      *           "id": "msg_019ec8f3a1b17c3d8e9f0a1b2c3d4e5f",
@@ -1264,7 +1288,11 @@ export interface operations {
                      *           "send_at": null,
                      *           "expires_at": null,
                      *           "attempts": [],
-                     *           "delivered_channel": null
+                     *           "delivered_channel": null,
+                     *           "metadata": {
+                     *             "order_id": "A1001"
+                     *           },
+                     *           "batch_id": null
                      *         }
                      *       ],
                      *       "next_cursor": "eyJpZCI6Im1zZ18wMTllYzhmM2ExYjE3YzNkOGU5ZjBhMWIyYzNkNGU1ZiIsImRpciI6Im5leHQifQ",
@@ -1454,6 +1482,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
                 /**
                  * @example {
@@ -1514,6 +1551,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
             };
         };
@@ -1557,7 +1603,11 @@ export interface operations {
                      *       "send_at": null,
                      *       "expires_at": null,
                      *       "attempts": [],
-                     *       "delivered_channel": null
+                     *       "delivered_channel": null,
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -1768,6 +1818,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
                 /**
                  * @example {
@@ -1828,6 +1887,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
             };
         };
@@ -2078,7 +2146,11 @@ export interface operations {
                      *           "created_at": 1718329482
                      *         }
                      *       ],
-                     *       "delivered_channel": "whatsapp"
+                     *       "delivered_channel": "whatsapp",
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -2594,7 +2666,11 @@ export interface operations {
                      *       "send_at": 1718415881,
                      *       "expires_at": null,
                      *       "attempts": [],
-                     *       "delivered_channel": null
+                     *       "delivered_channel": null,
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -2795,7 +2871,11 @@ export interface operations {
                      *           "created_at": 1718329482
                      *         }
                      *       ],
-                     *       "delivered_channel": "whatsapp"
+                     *       "delivered_channel": "whatsapp",
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -7792,7 +7872,11 @@ export interface operations {
                  *             "created_at": 1718329482
                  *           }
                  *         ],
-                 *         "delivered_channel": "whatsapp"
+                 *         "delivered_channel": "whatsapp",
+                 *         "metadata": {
+                 *           "order_id": "A1001"
+                 *         },
+                 *         "batch_id": null
                  *       }
                  *     }
                  */
