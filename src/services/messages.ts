@@ -112,7 +112,7 @@ function stepDestinationProblem(account: Account, input: CreateMessageInput): Pr
 }
 
 /** A message as a create stores it, with its sender's provider id. */
-type MessageRow = Message & { fromId: string | null };
+export type MessageRow = Message & { fromId: string | null };
 
 /** What a create stores beside its input: the batch it belongs to, and the batch's metadata under the message's own. */
 interface RowContext {
@@ -124,7 +124,7 @@ interface RowContext {
  * The row a create stores for a prepared message: the one door of a single
  * create and of each item of a batch (src/services/batch.ts).
  */
-function messageRow(account: Account, input: CreateMessageInput, prepared: PreparedMessage, id: string, context: RowContext): MessageRow {
+export function messageRow(account: Account, input: CreateMessageInput, prepared: PreparedMessage, id: string, context: RowContext): MessageRow {
   const createdAt = unixSeconds(idTimestampMs(id));
   const sendAt = input.sendAt ?? null;
   return {
@@ -192,7 +192,7 @@ async function schedule(env: Env, db: Database, row: Message, sendAt: number): P
 }
 
 /** Arms a scheduled message's send time on its object; a failure is logged (the reconciler arms it once the time has passed). */
-function armSendTime(env: Env, messageId: string, sendAt: number): Promise<void> {
+export function armSendTime(env: Env, messageId: string, sendAt: number): Promise<void> {
   // One more try on a fresh stub if the first call fails. If that fails too,
   // the stored message is still answered 201: the reconciler arms its alarm
   // once the send time has passed (rearmOverdueScheduled), as it re-enqueues
