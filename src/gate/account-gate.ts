@@ -27,6 +27,7 @@ import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { type AccountEvent, AccountEvents } from "./account-events.ts";
+import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, releaseItems } from "./batch-admission.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
 import { GateStore } from "./gate-store.ts";
@@ -63,6 +64,8 @@ export interface AdmitRequest {
   reads?: CreateReads;
   /** The recipient of the message this request would create: the account's per-recipient limit applies. */
   recipient?: string;
+  /** A batch create's items (null: one that did not validate), each admitted as one create would be (batch-admission.ts). */
+  items?: (BatchItemRequest | null)[];
 }
 
 export type Admission =
@@ -84,6 +87,8 @@ export type Admission =
       /** Admitted, the recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
       recipient?: string;
       reads: CreateReadResults | null;
+      /** A batch's items, admitted or refused each (give the admitted ones' takes back with `releaseItems` if not created). */
+      items?: ItemAdmission[];
     };
 
 export interface GateChange {
@@ -120,6 +125,7 @@ export class AccountGate extends DurableObject<Env> {
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
   readonly #endpoints = new EndpointCache(this.#db, (promise) => this.ctx.waitUntil(promise));
   readonly #events = new AccountEvents(this.ctx.storage.sql, this.ctx.storage, this.env, this.#db, this.#endpoints);
+  readonly #parts = { store: this.#store, recipients: this.#recipients, creates: this.#creates };
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -170,7 +176,8 @@ export class AccountGate extends DurableObject<Env> {
           endpoints: endpoints.length > 0,
         }))
       : null;
-    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
+    const items = request.items ? await admitItems(this.#parts, account, request.items, now) : undefined;
+    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads, ...(items ? { items } : {}) };
   }
 
   /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */
@@ -197,6 +204,11 @@ export class AccountGate extends DurableObject<Env> {
     const [recipient, ...stepRecipients] = recipients;
     const answer = await this.#creates.read(accountId, { recipient, stepRecipients });
     return [answer.suppressed, ...(answer.stepSuppressed ?? [])];
+  }
+
+  /** Gives back the takes of a batch's items that were not created. */
+  releaseItems(items: ItemTaken[]): void {
+    releaseItems(this.#parts, items);
   }
 
   /** Gives back a per-recipient token whose request created no message. */
