@@ -170,13 +170,18 @@ export class AccountGate extends DurableObject<Env> {
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
     // A create learns whether the account has endpoints, which its message's object then asks for (src/gate/endpoints.ts).
-    const reads = request.reads
-      ? await Promise.all([this.#creates.read(account.id, request.reads), this.#endpoints.subscriptions(account.id)]).then(([found, endpoints]) => ({
-          ...found,
-          endpoints: endpoints.length > 0,
-        }))
-      : null;
-    const items = request.items ? await admitItems(this.#parts, account, request.items, now) : undefined;
+    const creates = request.reads !== undefined || request.items !== undefined;
+    const [found, endpoints] = await Promise.all([
+      request.reads ? this.#creates.read(account.id, request.reads) : null,
+      creates ? this.#endpoints.subscriptions(account.id) : null,
+    ]);
+    const hasEndpoints = endpoints === null ? undefined : endpoints.length > 0;
+    const reads = found && { ...found, endpoints: hasEndpoints };
+    const items = request.items
+      ? (await admitItems(this.#parts, account, request.items, now)).map((item) =>
+          item?.kind === "admitted" ? { ...item, reads: { ...item.reads, endpoints: hasEndpoints } } : item,
+        )
+      : undefined;
     return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads, ...(items ? { items } : {}) };
   }
 
