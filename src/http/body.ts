@@ -5,6 +5,9 @@ import { jsonDeeperThan, MAX_BODY_DEPTH, malformedTextParam } from "../domain/bo
 import { ApiError, errors } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
+/** POST /v1/messages/batch: up to 1,000 create bodies. */
+export const BATCH_PATH = "/v1/messages/batch";
+export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
  * A message create (and its preview) carries its files as base64: 25 MB of
@@ -14,9 +17,10 @@ export const MAX_BODY_BYTES = 128 * 1024;
 export const MAX_MEDIA_BODY_BYTES = 35 * 1024 * 1024;
 const MEDIA_BODY_PATHS = new Set(["/v1/messages", "/v1/messages/preview"]);
 
-/** The body limit of a request: the create's is larger, for its files. */
-export function bodyLimitOf(method: string, path: string): number {
-  return method === "POST" && MEDIA_BODY_PATHS.has(path) ? MAX_MEDIA_BODY_BYTES : MAX_BODY_BYTES;
+/** The largest body a path takes: the create's is larger, for its files, and the batch's for its items. */
+export function maxBodyBytes(path: string): number {
+  if (path === BATCH_PATH) return MAX_BATCH_BODY_BYTES;
+  return MEDIA_BODY_PATHS.has(path) ? MAX_MEDIA_BODY_BYTES : MAX_BODY_BYTES;
 }
 
 // Bounds on form parsing; going past any of them is a 400, not a truncation.

@@ -11,6 +11,7 @@ import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import type { MediaFile, MediaRef } from "../domain/media.ts";
 import type { CreateMessageInput, Message } from "../domain/message.ts";
+import { type Metadata, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
@@ -119,26 +120,26 @@ function stepDestinationProblem(account: Account, input: CreateMessageInput): Pr
   return null;
 }
 
-/** Stores the message and queues its delivery (or arms its send time); a problem naming the param at fault when the input cannot be sent as given. */
-export async function createMessage(
-  env: Env,
-  control: Control,
-  account: Account,
-  input: CreateMessageInput,
-  options: CreateOptions = {},
-): Promise<Result<Message>> {
-  const prepared = await prepareMessage(control, account, input, options.reads);
-  if (!prepared.ok) return prepared;
-  const { files, ...message } = prepared.value;
-  // A new message goes to one of the account's write shards; its id says which.
-  const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
-  const db = shardDatabase(env, shardOfMessageId(id));
+/** A message as a create stores it, with its sender's provider id. */
+export type MessageRow = Message & { fromId: string | null };
+
+/** What a create stores beside its input: the batch it belongs to, and the batch's metadata under the message's own. */
+interface RowContext {
+  batchId: string | null;
+  batchMetadata?: Metadata;
+}
+
+/**
+ * The row a create stores for a prepared message: the one door of a single
+ * create and of each item of a batch (src/services/batch.ts).
+ */
+export function messageRow(account: Account, input: CreateMessageInput, prepared: PreparedMessage, id: string, context: RowContext): MessageRow {
   const createdAt = unixSeconds(idTimestampMs(id));
   const sendAt = input.sendAt ?? null;
-  // Validity counts from the send time of a scheduled message.
-  const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
-  const row: Message & { fromId: string | null } = {
-    ...message,
+  // The files' bytes are stored apart (storeMedia): the row holds their descriptions.
+  const { files: _, ...kept } = prepared;
+  return {
+    ...kept,
     id,
     accountId: account.id,
     mode: account.mode,
@@ -154,21 +155,44 @@ export async function createMessage(
     updatedAt: createdAt,
     fallbackAfter: input.fallbackAfter ?? null,
     sendAt,
-    expiresAt,
+    // Validity counts from the send time of a scheduled message.
+    expiresAt: input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod,
     attempts: null,
     deliveredChannel: null,
+    metadata: storedMetadata(input.metadata, context.batchMetadata),
+    batchId: context.batchId,
   };
+}
+
+/** Stores the message and queues its delivery (or arms its send time); a problem naming the param at fault when the input cannot be sent as given. */
+export async function createMessage(
+  env: Env,
+  control: Control,
+  account: Account,
+  input: CreateMessageInput,
+  options: CreateOptions = {},
+): Promise<Result<Message>> {
+  const prepared = await prepareMessage(control, account, input, options.reads);
+  if (!prepared.ok) return prepared;
+  // A new message goes to one of the account's write shards; its id says which.
+  const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
+  const db = shardDatabase(env, shardOfMessageId(id));
+  const row = messageRow(account, input, prepared.value, id, { batchId: null });
+  const { sendAt } = row;
+  // Whether the account has webhook endpoints, as the gate answered with the create's reads (undefined: not asked).
+  const endpoints = options.reads?.endpoints;
   // The files are in R2 before any message refers to them (and before its job can read them).
+  const { files } = prepared.value;
   await storeMedia(env, account.id, files);
   const refs = files.map((file) => file.ref);
-  if (sendAt !== null) return schedule(env, db, row, sendAt, refs);
+  if (sendAt !== null) return schedule(env, db, row, sendAt, endpoints, refs);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
   // after the insert has already sent the job. A job that arrives before its
   // row is committed is retried by the consumer; one whose insert failed
   // finds no message and is dropped, so nothing is sent for a failed create.
   // If the send fails, the message's object hands it off within seconds (redrive).
-  const queued = enqueue(env, row.id);
+  const queued = enqueue(env, row.id, endpoints);
   await insertMessageWithMedia(db, row, refs);
   if (!(await queued)) await redrive(env, row.id);
   return succeed(row);
@@ -179,26 +203,36 @@ export async function createMessage(
  * a Queue job (one call, as the job would be), with the row inserted at the
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
-async function schedule(env: Env, db: Database, row: Message, sendAt: number, refs: MediaRef[]): Promise<Result<Message>> {
+async function schedule(env: Env, db: Database, row: MessageRow, sendAt: number, endpoints: boolean | undefined, refs: MediaRef[]): Promise<Result<Message>> {
+  await Promise.all([insertMessageWithMedia(db, row, refs), armSendTime(env, row.id, sendAt, endpoints)]);
+  return succeed(row);
+}
+
+/**
+ * Arms a scheduled message's send time on its object; a failure is logged (the reconciler arms it once the time has
+ * passed). `endpoints`: whether the account has webhook endpoints (undefined: unknown, the object asks its gate).
+ */
+export function armSendTime(env: Env, messageId: string, sendAt: number, endpoints?: boolean): Promise<void> {
   // One more try on a fresh stub if the first call fails. If that fails too,
   // the stored message is still answered 201: the reconciler arms its alarm
   // once the send time has passed (rearmOverdueScheduled), as it re-enqueues
   // a queued message whose job was lost.
-  const arm = () => messageStatusStub(env, row.id).schedule(row.id, sendAt * 1000);
-  const armed = arm()
+  const arm = () => messageStatusStub(env, messageId).schedule(messageId, sendAt * 1000, endpoints);
+  return arm()
     .catch((error: unknown) => {
-      logger.with({ message_id: row.id }).warn("schedule_retried", { error });
+      logger.with({ message_id: messageId }).warn("schedule_retried", { error });
       return arm();
     })
-    .catch((error: unknown) => logger.with({ message_id: row.id }).error("schedule_failed", { error }));
-  await Promise.all([insertMessageWithMedia(db, row, refs), armed]);
-  return succeed(row);
+    .then(
+      () => undefined,
+      (error: unknown) => logger.with({ message_id: messageId }).error("schedule_failed", { error }),
+    );
 }
 
 /** Hands the message's job to the Queue; false, logged, when the send failed. */
-async function enqueue(env: Env, messageId: string): Promise<boolean> {
+async function enqueue(env: Env, messageId: string, endpoints: boolean | undefined): Promise<boolean> {
   try {
-    const job = deliveryJob(messageId);
+    const job = deliveryJob(messageId, endpoints);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
     return true;
   } catch (error) {
