@@ -16,7 +16,8 @@ const validate = schemaValidator(document);
 afterEach(() => vi.restoreAllMocks());
 
 async function expectDocumented(route: DocumentedOperation, status: string, res: Response) {
-  expect(res.status, `${route.name} answered ${res.status}, expected ${status}: ${await res.clone().text()}`).toBe(Number(status));
+  // The body is read only to explain a wrong status (a file's bytes are no text to print).
+  if (res.status !== Number(status)) expect.fail(`${route.name} answered ${res.status}, expected ${status}: ${await res.clone().text()}`);
   const documented = route.operation.responses[status]!;
   for (const [name, header] of Object.entries(documented.headers ?? {})) {
     const required = header.$ref ? document.components.headers?.[header.$ref.split("/").pop()!]?.required : false;
