@@ -94,6 +94,7 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
       dailyCappedChannel: dailyCappedChannel && raw !== null ? dailyCappedChannel(raw) : null,
       reads: plan?.reads,
       recipient: plan?.recipient,
+      verificationRecipient: plan?.verificationRecipient,
     });
     if (admission.kind === "invalid_key") throw invalid();
     if (admission.kind === "unavailable") throw new Error("the account's gate could not read D1");
@@ -108,6 +109,7 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
     const { daily } = admission;
     if (admission.kind === "daily_limited" && daily) throw errors.dailyLimitExceeded(daily.channel, daily.limit, admission.retryAfterSeconds);
     if (admission.kind === "recipient_limited") throw errors.recipientRateLimited(admission.retryAfterSeconds);
+    if (admission.kind === "verification_limited") throw errors.verificationRateLimited(admission.retryAfterSeconds);
     if (testModeOnly && admission.account.mode !== "test") throw errors.routeNotFound(c.req.method, c.req.path);
     c.set("prepared", plan && admission.reads ? plan.prepared(admission.reads) : undefined);
 
@@ -115,6 +117,7 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
     if (replay) c.res = replay;
     if (daily && !created(c.res)) await gate.release(daily.day, daily.channel);
     if (admission.recipient && !created(c.res)) await gate.releaseRecipient(admission.recipient);
+    if (admission.verificationSlot && !created(c.res)) await gate.releaseVerification(admission.verificationSlot);
   });
 }
 

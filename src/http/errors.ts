@@ -142,6 +142,18 @@ export const errors = {
       undefined,
       { "Retry-After": String(retryAfterSeconds) },
     ),
+  verificationRateLimited: (retryAfterSeconds: number) =>
+    new ApiError(
+      429,
+      "rate_limit_error",
+      "verification_rate_limited",
+      "This recipient has been sent its limit of verifications (5 in 10 minutes, 10 in 24 hours); retry after the Retry-After header's seconds.",
+      undefined,
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
+  /** A limit of one resource's own, with when to retry (a verification's resend). */
+  limited: (code: string, message: string, retryAfterSeconds: number) =>
+    new ApiError(429, "rate_limit_error", code, message, undefined, { "Retry-After": String(retryAfterSeconds) }),
   internal: () =>
     new ApiError(
       500,

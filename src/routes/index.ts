@@ -8,6 +8,7 @@ import { sendersRouter } from "./senders/index.ts";
 import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
+import { verificationsRouter } from "./verifications/index.ts";
 
 export const apiRouters = [
   messagesRouter,
@@ -18,5 +19,6 @@ export const apiRouters = [
   geoPermissionsRouter,
   suppressionsRouter,
   testHelpersRouter,
+  verificationsRouter,
   providersRouter,
 ];

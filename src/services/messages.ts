@@ -8,7 +8,7 @@ import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
-import type { CreateMessageInput, Message } from "../domain/message.ts";
+import { type CreateMessageInput, type Message, verificationContent } from "../domain/message.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
@@ -37,6 +37,8 @@ export interface CreateOptions {
   reads?: CreateReadResults;
   /** The message's id, when one was reserved for it (by its Idempotency-Key, on the account's home shard); new otherwise. */
   id?: string;
+  /** A verification's send (src/services/verifications.ts): the content stored and shown is its marker, never the text with the code. */
+  verificationId?: string;
 }
 
 /** What a create decides before anything is stored: the message as it would be sent. */
@@ -129,6 +131,7 @@ export async function createMessage(
   const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
   const row: Message & { fromId: string | null } = {
     ...prepared.value,
+    ...(options.verificationId === undefined ? {} : { content: verificationContent(options.verificationId) }),
     id,
     accountId: account.id,
     mode: account.mode,
