@@ -249,7 +249,7 @@ export function toMessageObject(row: Message) {
     // A message its Durable Object took in before these fields existed holds neither.
     encoding: row.encoding ?? null,
     segments: row.segments ?? null,
-    fallback: (row.fallback ?? []).map(({ channel, to, from, content }) => ({ channel, to, from, content })),
+    fallback: (row.fallback ?? []).map(({ channel, to, from, content }) => ({ channel, to, from, content: hidesContent(row) ? null : content })),
     fallback_after: row.fallbackAfter,
     send_at: row.sendAt,
     expires_at: row.expiresAt,

@@ -26,10 +26,8 @@ function contentFor(verification: Wording, channel: Channel, code: string): Mess
 export function verificationMessage(verification: Wording, steps: VerificationStep[], code: string, nowSeconds: number): CreateMessageInput {
   const [first, ...rest] = steps;
   if (!first) throw new RangeError("a verification's message needs a channel");
-  const fallback = rest.map((step) => {
-    const content = contentFor(verification, step.channel, code);
-    return { channel: step.channel, to: step.to, content, sends: content };
-  });
+  // A step's own content is what the message would store and show for it: none (it sends its rendered text only).
+  const fallback = rest.map((step) => ({ channel: step.channel, to: step.to, sends: contentFor(verification, step.channel, code) }));
   return {
     channel: first.channel,
     to: first.to,

@@ -1,0 +1,113 @@
+// A verification's code is readable through the test helper alone: never in an
+// API answer, a message's content, an event, a callback or the log. One
+// account never reaches another's verification, and a recipient cannot be
+// pumped with verifications.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createAccount } from "../support/accounts.ts";
+import { api, expectError } from "../support/api.ts";
+import { fakeReceiver } from "../support/fake-http.ts";
+import { eventually } from "../support/wait.ts";
+import { startVerification, testCode, type VerificationBody } from "./verifications.fixture.ts";
+
+const fakes: { restore(): void }[] = [];
+afterEach(() => {
+  for (const fake of fakes.splice(0)) fake.restore();
+  vi.restoreAllMocks();
+});
+
+function captureConsole(): () => string {
+  const spies = (["log", "warn", "error", "info", "debug"] as const).map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
+  return () => spies.flatMap((spy) => spy.mock.calls.map((args) => args.map(String).join(" "))).join("\n");
+}
+
+describe("the code", () => {
+  it("appears in no answer, message content, event, callback or log, before or after the check", async () => {
+    const logged = captureConsole();
+    const receiver = fakeReceiver();
+    fakes.push(receiver);
+    const account = await createAccount();
+    const seen: string[] = [];
+    const read = async (path: string, options: Parameters<typeof api>[1] = { key: account.key }) => {
+      const res = await api(path, options);
+      const text = await res.text();
+      seen.push(text);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+    // Ten digits: no id or timestamp of these answers holds them by chance.
+    const body = { to: "+15005550004", channels: ["WHATSAPP", "SMS"], code_length: 10, app_name: "Acme", status_callback: receiver.url };
+    const created = (await read("/v1/verifications", { key: account.key, json: body })) as unknown as VerificationBody;
+    const settled = await eventually(async () => {
+      const now = (await read(`/v1/verifications/${created.id}`)) as unknown as VerificationBody;
+      return now.attempts.some((attempt) => attempt.status === "delivered") && now;
+    }, 15_000);
+    const messageId = settled.attempts[0]!.message_id;
+    const message = await read(`/v1/messages/${messageId}`);
+    expect(message.content).toBeNull();
+    const listed = (await read(`/v1/messages?to=${encodeURIComponent("+15005550004")}`)) as { data: { id: string; content: unknown }[] };
+    expect(listed.data.find((row) => row.id === messageId)?.content).toBeNull();
+    await read(`/v1/messages/${messageId}/events`);
+    await read("/v1/verifications?status=pending");
+    await read(`/v1/verifications/${created.id}/check`, { key: account.key, json: { code: "0000000000" } });
+
+    const code = await testCode(account, created.id);
+    expect(code).toMatch(/^[0-9]{10}$/);
+    await read(`/v1/verifications/${created.id}/check`, { key: account.key, json: { code } });
+    await read("/v1/verifications");
+    await eventually(() => receiver.requests.some((request) => request.body.includes("verification.approved")));
+
+    const everything = [...seen, ...receiver.requests.map((request) => request.body), logged()].join("\n");
+    expect(everything).toContain(created.id);
+    expect(everything).not.toContain(code);
+    expect(receiver.requests.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual(["verification.pending", "verification.approved"]);
+  });
+
+  it("is a 404 from the test helper to a live key, and to another account", async () => {
+    const owner = await createAccount();
+    const other = await createAccount();
+    const live = await createAccount("live");
+    const { id } = await startVerification(owner, { to: "+14155550123" });
+    await expectError(await api(`/v1/test_helpers/verifications/${id}/code`, { key: other.key }), 404, { code: "resource_missing" });
+    await expectError(await api(`/v1/test_helpers/verifications/${id}/code`, { key: live.key }), 404, { code: "route_not_found" });
+  });
+});
+
+describe("another account's verification", () => {
+  it("cannot be read, checked, canceled or resent", async () => {
+    const owner = await createAccount();
+    const other = await createAccount();
+    const { id } = await startVerification(owner, { to: "+14155550123" });
+    const code = await testCode(owner, id);
+    await expectError(await api(`/v1/verifications/${id}`, { key: other.key }), 404, { code: "resource_missing", param: "id" });
+    await expectError(await api(`/v1/verifications/${id}/check`, { key: other.key, json: { code } }), 404, { code: "resource_missing" });
+    await expectError(await api("/v1/verification_checks", { key: other.key, json: { to: "+14155550123", code } }), 404, { code: "resource_missing" });
+    await expectError(await api(`/v1/verifications/${id}/cancel`, { key: other.key, method: "POST" }), 404, { code: "resource_missing" });
+    await expectError(await api(`/v1/verifications/${id}/resend`, { key: other.key, method: "POST" }), 404, { code: "resource_missing" });
+    const list = await (await api("/v1/verifications", { key: other.key })).json<{ data: unknown[] }>();
+    expect(list.data).toEqual([]);
+    // Untouched by all of that: still pending, five checks left.
+    expect(await (await api(`/v1/verifications/${id}`, { key: owner.key })).json()).toMatchObject({ status: "pending", check_attempts_remaining: 5 });
+  });
+});
+
+describe("the fraud guard per recipient", () => {
+  it("refuses a sixth verification to one number within 10 minutes with a 429, and lets another number through", async () => {
+    const account = await createAccount();
+    for (let i = 0; i < 5; i++) await startVerification(account, { to: "+14155550188" });
+    const refused = await api("/v1/verifications", { key: account.key, json: { to: "+14155550188" } });
+    await expectError(refused, 429, { code: "verification_rate_limited", type: "rate_limit_error" });
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get("Retry-After"))).toBeLessThanOrEqual(600);
+    // Nothing was started for the refused one.
+    const listed = await (await api(`/v1/verifications?to=${encodeURIComponent("+14155550188")}`, { key: account.key })).json<{ data: unknown[] }>();
+    expect(listed.data).toHaveLength(5);
+    await startVerification(account, { to: "+14155550199" });
+  });
+
+  it("counts a refused create (a suppressed recipient) for nothing: its slot is given back", async () => {
+    const account = await createAccount();
+    await api("/v1/suppressions", { key: account.key, json: { channel: "SMS", address: "+14155550177", reason: "manual" } });
+    for (let i = 0; i < 6; i++) {
+      await expectError(await api("/v1/verifications", { key: account.key, json: { to: "+14155550177" } }), 400, { code: "recipient_suppressed", param: "to" });
+    }
+  });
+});
