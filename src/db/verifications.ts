@@ -26,7 +26,13 @@ export interface VerificationFilters {
 }
 
 /** One page of an account's verifications on one database, newest first. */
-export function listVerifications(db: Database, accountId: string, filters: VerificationFilters, limit: number, cursor: Cursor | null): Promise<Page<VerificationRow>> {
+export function listVerifications(
+  db: Database,
+  accountId: string,
+  filters: VerificationFilters,
+  limit: number,
+  cursor: Cursor | null,
+): Promise<Page<VerificationRow>> {
   const conditions = [
     filters.status === undefined ? undefined : eq(verifications.status, filters.status),
     filters.to === undefined ? undefined : eq(verifications.to, filters.to),

@@ -14,7 +14,15 @@ import { type VerificationRow, writeVerificationRow } from "../db/verifications.
 import type { Channel } from "../domain/address.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { shardOfMessageId } from "../domain/ids.ts";
-import { isPending, toVerificationObject, VERIFICATION_LIMITS, type Verification, type VerificationObject, type VerificationSend, type VerificationStatus } from "../domain/verification.ts";
+import {
+  isPending,
+  toVerificationObject,
+  VERIFICATION_LIMITS,
+  type Verification,
+  type VerificationObject,
+  type VerificationSend,
+  type VerificationStatus,
+} from "../domain/verification.ts";
 import { logger } from "../log.ts";
 import { attemptsOf, type SendViews, sendViews } from "./verification-attempts.ts";
 import { VerificationOutbox } from "./verification-outbox.ts";
@@ -27,7 +35,7 @@ export function verifierStub(env: Env, verificationId: string) {
   return env.VERIFIER.get(env.VERIFIER.idFromName(verificationId));
 }
 
-export type Ended = { kind: "ended"; status: VerificationStatus };
+type Ended = { kind: "ended"; status: VerificationStatus };
 export type CheckOutcome = { kind: "not_found" } | Ended | { kind: "checked"; valid: boolean; verification: VerificationObject };
 export type CancelOutcome = { kind: "not_found" } | Ended | { kind: "canceled"; verification: VerificationObject };
 export type ResendReservation =
@@ -216,6 +224,23 @@ export class Verifier extends DurableObject<Env> {
 }
 
 function rowOf({ verification, version }: VerificationState): VerificationRow {
-  const { id, accountId, mode, to, status, steps, sends, codeLength, locale, checkAttemptsRemaining, statusCallback, createdAt, expiresAt, updatedAt } = verification;
-  return { id, accountId, mode, to, status, steps, sends, codeLength, locale, checkAttemptsRemaining, statusCallback, createdAt, expiresAt, updatedAt, version };
+  const { id, accountId, mode, to, status, steps, sends, codeLength, locale, checkAttemptsRemaining, statusCallback, createdAt, expiresAt, updatedAt } =
+    verification;
+  return {
+    id,
+    accountId,
+    mode,
+    to,
+    status,
+    steps,
+    sends,
+    codeLength,
+    locale,
+    checkAttemptsRemaining,
+    statusCallback,
+    createdAt,
+    expiresAt,
+    updatedAt,
+    version,
+  };
 }

@@ -18,4 +18,3 @@ export function generateCode(length: number, random: (bytes: Uint8Array) => Uint
 export function codeHash(verificationId: string, code: string): Promise<string> {
   return sha256Hex(`${verificationId}:${code}`);
 }
-

@@ -8,7 +8,7 @@ export interface Window {
 }
 
 /** Per recipient: at most 5 verifications in any 10 minutes and 10 in any 24 hours. */
-export const RECIPIENT_WINDOWS: readonly Window[] = [
+const RECIPIENT_WINDOWS: readonly Window[] = [
   { seconds: 600, max: 5 },
   { seconds: 86_400, max: 10 },
 ];

@@ -40,17 +40,33 @@ export const createVerificationSchema = z
     channels: channelList.optional(),
     channel: channelSchema.optional(),
     email_to: z.string().min(1).max(320).optional().meta({ description: "The email address of the EMAIL channel when `to` is a phone number." }),
-    code_length: wholeNumber(VERIFICATION_LIMITS.codeLength.min, VERIFICATION_LIMITS.codeLength.max).optional().meta({ description: "Digits in the code (4-10, default 6)." }),
+    code_length: wholeNumber(VERIFICATION_LIMITS.codeLength.min, VERIFICATION_LIMITS.codeLength.max)
+      .optional()
+      .meta({ description: "Digits in the code (4-10, default 6)." }),
     expires_in: wholeNumber(VERIFICATION_LIMITS.expiresIn.min, VERIFICATION_LIMITS.expiresIn.max)
       .optional()
       .meta({ description: "Seconds the code is valid (60-3600, default 600); then the verification ends `expired`." }),
     channel_timeout: wholeNumber(VERIFICATION_LIMITS.channelTimeout.min, VERIFICATION_LIMITS.channelTimeout.max)
       .optional()
       .meta({ description: "Seconds (15-900) a channel's message may stay undelivered before the next channel is sent the code." }),
-    locale: z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` }).optional().meta({ description: "The language of the built-in text (default en)." }),
-    app_name: z.string().min(1).max(64).regex(HEADER_SAFE, HEADER_SAFE_RULE).optional().meta({ description: 'Shown in the text: "Your {app_name} code is 123456".' }),
+    locale: z
+      .enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` })
+      .optional()
+      .meta({ description: "The language of the built-in text (default en)." }),
+    app_name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(HEADER_SAFE, HEADER_SAFE_RULE)
+      .optional()
+      .meta({ description: 'Shown in the text: "Your {app_name} code is 123456".' }),
     template_id: templateId.optional().meta({ description: "One of your templates with a `code` variable, sent instead of the built-in text." }),
-    status_callback: z.string().min(1).max(2048).optional().meta({ description: "A URL that receives the verification.* events (signed like status callbacks)." }),
+    status_callback: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .meta({ description: "A URL that receives the verification.* events (signed like status callbacks)." }),
   })
   .transform((input, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });

@@ -29,8 +29,8 @@ import { logger } from "../log.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
-import { VerificationLimits, type VerificationSlot } from "./verification-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
+import { VerificationLimits, type VerificationSlot } from "./verification-limits.ts";
 
 /**
  * The bound on how stale the gate's copy can be. Two kinds of change never
@@ -152,7 +152,8 @@ export class AccountGate extends DurableObject<Env> {
     const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
     if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, reads: null };
     const verification = request.verificationRecipient === undefined ? null : this.#verifications.take(request.verificationRecipient, now);
-    if (verification?.retryAfterSeconds) return { kind: "verification_limited", account, keyId, permission, ...rate, ...verification, daily: null, reads: null };
+    if (verification?.retryAfterSeconds)
+      return { kind: "verification_limited", account, keyId, permission, ...rate, ...verification, daily: null, reads: null };
     const verificationSlot = verification?.slot;
     const recipient = this.#recipients.take(account, request.recipient, now);
     if (recipient.retryAfterSeconds) {

@@ -17,13 +17,7 @@ import { idPattern, newShardedId, unixSeconds } from "../domain/ids.ts";
 import { mergePages, type ShardPage } from "../domain/page-merge.ts";
 import { placementOf, shardForNewMessage, shardsToRead } from "../domain/placement.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
-import {
-  type CreateVerificationInput,
-  toVerificationObject,
-  VERIFICATION_LIMITS,
-  type Verification,
-  type VerificationObject,
-} from "../domain/verification.ts";
+import { type CreateVerificationInput, toVerificationObject, VERIFICATION_LIMITS, type Verification, type VerificationObject } from "../domain/verification.ts";
 import { codeHash, generateCode } from "../domain/verification-code.ts";
 import { verificationMessage } from "../domain/verification-message.ts";
 import type { Control } from "./control.ts";
@@ -100,7 +94,10 @@ export async function checkRecipient(env: Env, account: Account, to: string, cod
   if ("error" in address) return { kind: "invalid_to", message: address.error } as const;
   const shards = shardsToRead(placementOf(account));
   const found = await Promise.all(shards.map((shard) => newestPendingVerification(shardDatabase(env, shard), account.id, address.value)));
-  const newest = found.filter((id) => id !== undefined).sort().at(-1);
+  const newest = found
+    .filter((id) => id !== undefined)
+    .sort()
+    .at(-1);
   if (!newest) return { kind: "not_found" } as const;
   return { ...(await checkVerification(env, account, newest, code)), id: newest };
 }
@@ -117,12 +114,12 @@ export async function resendVerification(env: Env, control: Control, account: Ac
   if (reserved.kind !== "reserved") return reserved;
   const now = unixSeconds();
   const step = { channel: reserved.channel, to: reserved.to };
-  const message = await createMessage(env, control, account, verificationMessage(reserved.verification, [step], reserved.code, now), { verificationId: id }).catch(
-    async (error: unknown) => {
-      await stub.releaseSend();
-      throw error;
-    },
-  );
+  const message = await createMessage(env, control, account, verificationMessage(reserved.verification, [step], reserved.code, now), {
+    verificationId: id,
+  }).catch(async (error: unknown) => {
+    await stub.releaseSend();
+    throw error;
+  });
   if (!message.ok) {
     await stub.releaseSend();
     return { kind: "problem", problem: message.problem } as const;

@@ -44,7 +44,9 @@ describe("wrong codes", () => {
     expect(remaining).toEqual([4, 3, 2, 1]);
     const last = await (await api(`/v1/verifications/${id}/check`, { key: account.key, json: { code: wrongCode(code) } })).json();
     expect(last).toMatchObject({ status: "max_attempts_reached", valid: false, check_attempts_remaining: 0 });
-    const after = await expectError(await api(`/v1/verifications/${id}/check`, { key: account.key, json: { code } }), 409, { code: "verification_not_pending" });
+    const after = await expectError(await api(`/v1/verifications/${id}/check`, { key: account.key, json: { code } }), 409, {
+      code: "verification_not_pending",
+    });
     expect(after.message).toContain("max_attempts_reached");
   });
 });
@@ -68,7 +70,9 @@ describe("expiry", () => {
     const { id } = await startVerification(account, { to: "+14155550123", expires_in: 60 });
     const code = await testCode(account, id);
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 61_000 });
-    const refused = await expectError(await api(`/v1/verifications/${id}/check`, { key: account.key, json: { code } }), 409, { code: "verification_not_pending" });
+    const refused = await expectError(await api(`/v1/verifications/${id}/check`, { key: account.key, json: { code } }), 409, {
+      code: "verification_not_pending",
+    });
     expect(refused.message).toContain("expired");
   });
 });

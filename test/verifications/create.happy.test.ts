@@ -126,7 +126,9 @@ describe("verification.* callbacks", () => {
     await api(`/v1/verifications/${id}/cancel`, { key: account.key, method: "POST" });
     await eventually(() => receiver.requests.length === 2);
     const secret = await signingSecret(account);
-    const events = receiver.requests.map((request) => new Webhook(secret).verify(request.body, Object.fromEntries(request.headers)) as { type: string; data: { id: string; status: string } });
+    const events = receiver.requests.map(
+      (request) => new Webhook(secret).verify(request.body, Object.fromEntries(request.headers)) as { type: string; data: { id: string; status: string } },
+    );
     expect(events.map((event) => [event.type, event.data.status])).toEqual([
       ["verification.pending", "pending"],
       ["verification.canceled", "canceled"],

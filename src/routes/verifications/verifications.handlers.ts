@@ -52,7 +52,10 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const cursor = requestedCursor(rawCursor, VERIFICATION_ID);
   const filters: z.output<typeof VerificationFiltersSchema> = pageFilters(cursor, requested, VerificationFiltersSchema);
   const page = await listAccountVerifications(c.env, c.get("account"), filters, limit, cursor);
-  return c.json(listEnvelope(page, cursor, (verification) => verification, filters), 200);
+  return c.json(
+    listEnvelope(page, cursor, (verification) => verification, filters),
+    200,
+  );
 };
 
 export const check: AppRouteHandler<typeof routes.check> = async (c) => {

@@ -24,7 +24,10 @@ const TAGS = ["Verify"];
 const ended = {
   409: errorResponse(
     "The verification has ended (verification_not_pending); the message names its status",
-    errors.problem({ param: "id", code: "verification_not_pending", message: "Verification vrf_... is approved: only a pending verification can be checked." }, 409),
+    errors.problem(
+      { param: "id", code: "verification_not_pending", message: "Verification vrf_... is approved: only a pending verification can be checked." },
+      409,
+    ),
   ),
 } as const;
 
@@ -155,7 +158,8 @@ export const testCode = createRoute({
   operationId: "retrieveVerificationTestCode",
   tags: ["Test helpers"],
   summary: "Read a verification's code (test keys)",
-  description: "The code of a test-mode verification of your account, for end-to-end tests. With a live key this route does not exist (404); nowhere else can a code be read.",
+  description:
+    "The code of a test-mode verification of your account, for end-to-end tests. With a live key this route does not exist (404); nowhere else can a code be read.",
   middleware: apiKey({ testModeOnly: true }),
   request: { params: VerificationIdParams },
   responses: { 200: { content: json(CodeSchema), description: "The code" }, ...commonErrors, ...notFoundError },

@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { idPattern } from "../../domain/ids.ts";
+import { channelSchema } from "../../domain/message.ts";
 import { STATUSES } from "../../domain/status.ts";
 import { VERIFICATION_STATUSES } from "../../domain/verification.ts";
 import { LOCALES } from "../../domain/verification-text.ts";
 import { listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
-import { channelSchema } from "../../domain/message.ts";
 import { recipientFilter } from "../messages/messages.schemas.ts";
 
 const EXAMPLE_ID = "vrf_019ec8f3a1b27c3d8e9f0a1b2c3d0000";
@@ -65,7 +65,9 @@ const VerificationFilters = {
     .enum(VERIFICATION_STATUSES)
     .optional()
     .openapi({ param: { name: "status", in: "query" }, example: "pending" }),
-  to: recipientFilter.optional().openapi({ param: { name: "to", in: "query" }, description: "Recipient: E.164 phone number or email address", example: "+15005550004" }),
+  to: recipientFilter
+    .optional()
+    .openapi({ param: { name: "to", in: "query" }, description: "Recipient: E.164 phone number or email address", example: "+15005550004" }),
 };
 
 export const VerificationFiltersSchema = z.strictObject(VerificationFilters);
