@@ -1101,6 +1101,13 @@ export interface components {
              * @example 400
              */
             retention_days: number;
+            verification_limits: {
+                /**
+                 * @description Verifications per destination prefix (the number without its last 4 digits) per hour
+                 * @example 30
+                 */
+                per_prefix_per_hour: number;
+            };
         };
         IssuedApiKey: {
             /** @example key_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
@@ -5400,6 +5407,9 @@ export interface operations {
                         per_hour: (number | string) | null;
                     };
                     retention_days?: number | string;
+                    verification_limits?: {
+                        per_prefix_per_hour: (number | string) | null;
+                    };
                 };
                 /**
                  * @example {
@@ -5416,6 +5426,9 @@ export interface operations {
                         per_hour: (number | string) | null;
                     };
                     retention_days?: number | string;
+                    verification_limits?: {
+                        per_prefix_per_hour: (number | string) | null;
+                    };
                 };
             };
         };
@@ -8348,7 +8361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many verifications to this recipient (verification_rate_limited). This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            /** @description Too many verifications to this recipient (verification_rate_limited) or to its range of numbers (verification_prefix_blocked). This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

@@ -30,7 +30,7 @@ import { CreateReadsCache } from "./create-reads.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
-import { VerificationLimits, type VerificationSlot } from "./verification-limits.ts";
+import { VerificationLimits, type VerificationRefusal, type VerificationRefusalCode, type VerificationSlot } from "./verification-limits.ts";
 
 /**
  * The bound on how stale the gate's copy can be. Two kinds of change never
@@ -86,6 +86,8 @@ export type Admission =
       recipient?: string;
       /** Admitted, the verification's slot (give it back with `releaseVerification` if nothing was created). */
       verificationSlot?: VerificationSlot;
+      /** verification_limited: which guard refused. */
+      refusal?: VerificationRefusalCode;
       reads: CreateReadResults | null;
     };
 
@@ -151,9 +153,11 @@ export class AccountGate extends DurableObject<Env> {
     this.#buckets.set(keyId, taken.state);
     const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
     if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, reads: null };
-    const verification = request.verificationRecipient === undefined ? null : this.#verifications.take(request.verificationRecipient, now);
-    if (verification?.retryAfterSeconds)
-      return { kind: "verification_limited", account, keyId, permission, ...rate, ...verification, daily: null, reads: null };
+    const verification = request.verificationRecipient === undefined ? null : this.#verifications.take(account, request.verificationRecipient, now);
+    if (verification?.retryAfterSeconds) {
+      const { code, retryAfterSeconds } = verification;
+      return { kind: "verification_limited", account, keyId, permission, ...rate, retryAfterSeconds, refusal: code, daily: null, reads: null };
+    }
     const verificationSlot = verification?.slot;
     const recipient = this.#recipients.take(account, request.recipient, now);
     if (recipient.retryAfterSeconds) {
@@ -207,6 +211,11 @@ export class AccountGate extends DurableObject<Env> {
   /** Gives back a verification's fraud-guard slot whose request created no verification. */
   releaseVerification(slot: VerificationSlot): void {
     this.#verifications.release(slot);
+  }
+
+  /** The fraud guard's latest refusals, newest first (the Console shows them). */
+  verificationRefusals(): VerificationRefusal[] {
+    return this.#verifications.refusals();
   }
 
   /** Something the gate caches changed in D1: it is read again on next use. */

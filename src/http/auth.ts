@@ -109,7 +109,8 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
     const { daily } = admission;
     if (admission.kind === "daily_limited" && daily) throw errors.dailyLimitExceeded(daily.channel, daily.limit, admission.retryAfterSeconds);
     if (admission.kind === "recipient_limited") throw errors.recipientRateLimited(admission.retryAfterSeconds);
-    if (admission.kind === "verification_limited") throw errors.verificationRateLimited(admission.retryAfterSeconds);
+    if (admission.kind === "verification_limited")
+      throw errors.verificationLimited(admission.refusal ?? "verification_rate_limited", admission.retryAfterSeconds);
     if (testModeOnly && admission.account.mode !== "test") throw errors.routeNotFound(c.req.method, c.req.path);
     c.set("prepared", plan && admission.reads ? plan.prepared(admission.reads) : undefined);
 

@@ -111,3 +111,24 @@ describe("the fraud guard per recipient", () => {
     }
   });
 });
+
+describe("the fraud guard per destination prefix", () => {
+  it("refuses past the account's verification_limits[per_prefix_per_hour] to one range of numbers, with a 429 verification_prefix_blocked", async () => {
+    const account = await createAccount();
+    const set = await api("/v1/account", { key: account.key, json: { verification_limits: { per_prefix_per_hour: 3 } } });
+    expect(await set.json()).toMatchObject({ verification_limits: { per_prefix_per_hour: 3 } });
+    // Three numbers of one range (+1415555xxxx), each once: what SMS pumping looks like.
+    for (const to of ["+14155550131", "+14155550132", "+14155550133"]) await startVerification(account, { to });
+    const refused = await api("/v1/verifications", { key: account.key, json: { to: "+14155550134" } });
+    await expectError(refused, 429, { code: "verification_prefix_blocked", type: "rate_limit_error", param: "to" });
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(3500);
+    // Another range is not affected.
+    await startVerification(account, { to: "+14155560134" });
+  });
+
+  it("shows the default, 30 an hour to a range, on the account", async () => {
+    const account = await createAccount();
+    const object = await (await api("/v1/account", { key: account.key })).json();
+    expect(object).toMatchObject({ verification_limits: { per_prefix_per_hour: 30 } });
+  });
+});

@@ -47,7 +47,10 @@ export const create = createRoute({
     201: { content: json(VerificationSchema, examples.created), description: "The verification, its first message queued" },
     ...commonErrors,
     ...bodyErrors,
-    429: errorResponse("Too many verifications to this recipient (verification_rate_limited)", errors.verificationRateLimited(120)),
+    429: errorResponse(
+      "Too many verifications to this recipient (verification_rate_limited) or to its range of numbers (verification_prefix_blocked)",
+      errors.verificationLimited("verification_rate_limited", 120),
+    ),
   },
 });
 
