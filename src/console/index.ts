@@ -12,6 +12,7 @@ import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
 import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
 import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
+import { verificationDetailPage, verificationsPage } from "./pages/verifications.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
 import { securityHeaders } from "./security.ts";
 import { requireSession } from "./session.ts";
@@ -33,6 +34,8 @@ const pages = new Hono<ConsoleEnv>()
   })
   .get("/messages/:id", (c) => messageDetailPage(c))
   .post("/messages/:id/webhook/retry", resendWebhook)
+  .get("/verifications", verificationsPage)
+  .get("/verifications/:id", verificationDetailPage)
   .get("/api-keys", (c) => apiKeysPage(c))
   .post("/api-keys", createKey)
   .post("/api-keys/:id/roll", rollKey)

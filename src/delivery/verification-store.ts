@@ -20,6 +20,8 @@ export interface VerificationState {
   rowDue: boolean;
   /** The callback answered 410 Gone or can no longer be used: no more events are sent. */
   callbackGone: boolean;
+  /** Each check, for the Console (ms, and whether the code was right); absent in a state stored before checks were kept. */
+  checks?: { at: number; valid: boolean }[];
 }
 
 export interface OutboxEvent {

@@ -35,6 +35,11 @@ export function verifierStub(env: Env, verificationId: string) {
   return env.VERIFIER.get(env.VERIFIER.idFromName(verificationId));
 }
 
+export interface VerificationHistory {
+  checks: { at: number; valid: boolean }[];
+  callbacks: { eventId: string; type: string; attempts: number; outcome: string | null }[];
+}
+
 type Ended = { kind: "ended"; status: VerificationStatus };
 export type CheckOutcome = { kind: "not_found" } | Ended | { kind: "checked"; valid: boolean; verification: VerificationObject };
 export type CancelOutcome = { kind: "not_found" } | Ended | { kind: "canceled"; verification: VerificationObject };
@@ -69,6 +74,14 @@ export class Verifier extends DurableObject<Env> {
     return this.#object(this.#store.state()!, views);
   }
 
+  /** What the Console shows beside the object: the checks and the callbacks' outcomes (never the code); null when not the account's. */
+  history(accountId: string): VerificationHistory | null {
+    const state = this.#own(accountId);
+    if (!state) return null;
+    const callbacks = this.#store.events().map(({ eventId, type, attempts, outcome }) => ({ eventId, type, attempts, outcome }));
+    return { checks: state.checks ?? [], callbacks };
+  }
+
   /** The code, for the test helper: test mode only (a live verification's code is never answered). */
   testCode(accountId: string): string | null {
     const state = this.#own(accountId);
@@ -85,6 +98,7 @@ export class Verifier extends DurableObject<Env> {
       return { kind: "ended", status: state.verification.status };
     }
     const valid = timingSafeEqualStrings(codeHash, state.codeHash);
+    state.checks = [...(state.checks ?? []), { at: Date.now(), valid }];
     if (valid) this.#end(state, views, "approved");
     else {
       state.verification.checkAttemptsRemaining -= 1;

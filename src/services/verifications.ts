@@ -128,6 +128,19 @@ export async function resendVerification(env: Env, control: Control, account: Ac
   return { kind: "resent", verification: (await stub.get(account.id))! } as const;
 }
 
+/** The Console's detail: the object, its checks and callbacks; null when it is not the account's. */
+export async function verificationDetail(env: Env, account: Account, id: string) {
+  if (!VERIFICATION_ID.test(id)) return null;
+  const stub = verifierStub(env, id);
+  const [verification, history] = await Promise.all([stub.get(account.id), stub.history(account.id)]);
+  return verification && history ? { verification, ...history } : null;
+}
+
+/** The fraud guard's latest refusals in the account (its gate keeps them), newest first. */
+export function verificationRefusals(env: Env, account: Account) {
+  return env.ACCOUNT_GATE.getByName(account.id).verificationRefusals();
+}
+
 /** The code, for the test helper (test keys only); null for another account's verification or a live one. */
 export async function verificationTestCode(env: Env, account: Account, id: string): Promise<string | null> {
   return VERIFICATION_ID.test(id) ? verifierStub(env, id).testCode(account.id) : null;

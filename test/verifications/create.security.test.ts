@@ -2,10 +2,15 @@
 // API answer, a message's content, an event, a callback or the log. One
 // account never reaches another's verification, and a recipient cannot be
 // pumped with verifications.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { verifierStub } from "../../src/delivery/verifier.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { fakeReceiver } from "../support/fake-http.ts";
+import { consoleFetch, signIn } from "../support/console.ts";
+import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
+import { bindSender } from "../support/resources.ts";
 import { eventually } from "../support/wait.ts";
 import { startVerification, testCode, type VerificationBody } from "./verifications.fixture.ts";
 
@@ -68,6 +73,44 @@ describe("the code", () => {
     const { id } = await startVerification(owner, { to: "+14155550123" });
     await expectError(await api(`/v1/test_helpers/verifications/${id}/code`, { key: other.key }), 404, { code: "resource_missing" });
     await expectError(await api(`/v1/test_helpers/verifications/${id}/code`, { key: live.key }), 404, { code: "route_not_found" });
+  });
+});
+
+describe("a live verification's code", () => {
+  it("goes to the provider alone: not in the message, its events, the Console, the answers; gone from storage once approved", async () => {
+    const providers = fakeProviders();
+    fakes.push(providers);
+    const account = await createAccount("live");
+    await bindSender(account, "sms");
+    const created = await startVerification(account, { to: "+14155550150", code_length: 10 });
+    const sent = await eventually(() => providers.requests.find((request) => request.url.hostname === "twilio.fake"), 15_000);
+    const code = /([0-9]{10})/.exec(new URLSearchParams(sent.body).get("Body") ?? "")?.[1];
+    expect(code).toMatch(/^[0-9]{10}$/);
+    const messageId = created.attempts[0]!.message_id;
+    // Handed off, not final: the message object still holds the rendered text for its delivery.
+    await eventually(async () => (await (await api(`/v1/messages/${messageId}`, { key: account.key })).json<{ status: string }>()).status === "sent");
+    const session = await signIn(account);
+    const shown = [
+      await (await api(`/v1/messages/${messageId}`, { key: account.key })).text(),
+      await (await api(`/v1/messages/${messageId}/events`, { key: account.key })).text(),
+      await (await api(`/v1/verifications/${created.id}`, { key: account.key })).text(),
+      await (await consoleFetch(`/console/messages/${messageId}`, { cookie: session.cookie })).text(),
+      await (await consoleFetch(`/console/verifications/${created.id}`, { cookie: session.cookie })).text(),
+    ];
+    for (const text of shown) expect(text).not.toContain(code);
+    await expectError(await api(`/v1/test_helpers/verifications/${created.id}/code`, { key: account.key }), 404, { code: "route_not_found" });
+
+    const approved = await api(`/v1/verifications/${created.id}/check`, { key: account.key, json: { code } });
+    expect(await approved.json()).toMatchObject({ status: "approved", valid: true });
+    const stored = await runInDurableObject(verifierStub(env, created.id), (_, state) =>
+      state.storage.sql
+        .exec<{ json: string }>("SELECT json FROM state")
+        .toArray()
+        .map((row) => row.json)
+        .join(""),
+    );
+    expect(stored).toContain(created.id);
+    expect(stored).not.toContain(code);
   });
 });
 
