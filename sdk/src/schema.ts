@@ -537,7 +537,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a verification
-         * @description A pending verification ends `canceled`; an ended one is a 409 naming its status.
+         * @description A pending verification ends `canceled`; canceling a canceled one answers it again, and any other ended one is a 409 naming its status.
          */
         post: operations["cancelVerification"];
         delete?: never;

@@ -124,7 +124,7 @@ export const cancel = createRoute({
   operationId: "cancelVerification",
   tags: TAGS,
   summary: "Cancel a verification",
-  description: "A pending verification ends `canceled`; an ended one is a 409 naming its status.",
+  description: "A pending verification ends `canceled`; canceling a canceled one answers it again, and any other ended one is a 409 naming its status.",
   middleware: apiKey(),
   request: { params: VerificationIdParams },
   responses: { 200: { content: json(VerificationSchema), description: "The canceled verification" }, ...commonErrors, ...notFoundError, ...ended },
