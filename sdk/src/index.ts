@@ -4,11 +4,23 @@
 // and webhook verification.
 import createClient, { type Client } from "openapi-fetch";
 import { Webhook } from "standardwebhooks";
+import { unwrap } from "./errors.js";
 // ".js" is the path in the built package (dist/schema.d.ts); TypeScript maps it to schema.ts here.
 import type { components, paths } from "./schema.js";
+import { Verifications } from "./verifications.js";
 
 export { WebhookVerificationError } from "standardwebhooks";
+export { OmniFlowError } from "./errors.js";
+export type {
+  CheckVerificationParams,
+  CreateVerificationParams,
+  ListVerificationsParams,
+  Verification,
+  VerificationCheck,
+  VerificationList,
+} from "./verifications.js";
 export type { components, paths };
+export { Verifications };
 
 export type Message = components["schemas"]["Message"];
 export type MessageList = components["schemas"]["MessageList"];
@@ -32,7 +44,6 @@ export type SuppressionList = components["schemas"]["SuppressionList"];
 export type CreateSuppressionParams = paths["/v1/suppressions"]["post"]["requestBody"]["content"]["application/json"];
 export type ListSuppressionsParams = NonNullable<paths["/v1/suppressions"]["get"]["parameters"]["query"]>;
 export type SimulateInboundParams = paths["/v1/test_helpers/inbound_messages"]["post"]["requestBody"]["content"]["application/json"];
-type ErrorBody = components["schemas"]["Error"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
 
@@ -48,32 +59,6 @@ export interface OmniFlowOptions {
 export interface CreateOptions {
   /** Makes a retry safe: the API replays the first response for the same key and parameters. */
   idempotencyKey?: string;
-}
-
-/** A non-2xx answer of the API, with the fields of its error object. */
-export class OmniFlowError extends Error {
-  readonly status: number;
-  readonly type: string;
-  readonly code: string;
-  readonly param: string | undefined;
-  /** The X-Request-Id to quote to support. */
-  readonly requestId: string | null;
-
-  constructor(response: Response, body: unknown) {
-    const error = (body as Partial<ErrorBody> | undefined)?.error;
-    super(error?.message ?? `OmniFlow answered HTTP ${response.status}`);
-    this.name = "OmniFlowError";
-    this.status = response.status;
-    this.type = error?.type ?? "api_error";
-    this.code = error?.code ?? "unexpected_response";
-    this.param = error?.param;
-    this.requestId = response.headers.get("x-request-id");
-  }
-}
-
-function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.data === undefined) throw new OmniFlowError(result.response, result.error);
-  return result.data;
 }
 
 export class Messages {
@@ -224,6 +209,11 @@ export class TestHelpers {
     this.#client = client;
   }
 
+  /** GET /v1/test_helpers/verifications/{id}/code (test keys): the code of a test-mode verification. */
+  async verificationCode(id: string): Promise<string> {
+    return unwrap(await this.#client.GET("/v1/test_helpers/verifications/{id}/code", { params: { path: { id } } })).code;
+  }
+
   /** POST /v1/test_helpers/inbound_messages (test keys): a reply to one of your numbers, handled as a real one. */
   async simulateInbound(params: SimulateInboundParams): Promise<Message> {
     return unwrap(await this.#client.POST("/v1/test_helpers/inbound_messages", { body: params }));
@@ -252,6 +242,7 @@ export class OmniFlow {
   readonly apiKeys: ApiKeys;
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
+  readonly verifications: Verifications;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -265,6 +256,7 @@ export class OmniFlow {
     this.apiKeys = new ApiKeys(this.client);
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);
+    this.verifications = new Verifications(this.client);
   }
 }
 
