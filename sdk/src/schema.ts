@@ -1307,7 +1307,41 @@ export interface components {
             prev_cursor: string | null;
             has_more: boolean;
         };
-        VerificationCheck: components["schemas"]["Verification"] & {
+        VerificationCheck: {
+            /** @example vrf_019ec8f3a1b27c3d8e9f0a1b2c3d0000 */
+            id: string;
+            /** @enum {string} */
+            object: "verification";
+            /** @example +15005550004 */
+            to: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "canceled" | "expired" | "max_attempts_reached";
+            /**
+             * @description The channel tried last
+             * @enum {string}
+             */
+            channel: "sms" | "whatsapp" | "email";
+            /** @description The channels to try, in order */
+            channels: ("sms" | "whatsapp" | "email")[];
+            /** @description Each channel tried: the message that carried the code (its content is never shown) and its status there */
+            attempts: {
+                /** @enum {string} */
+                channel: "sms" | "whatsapp" | "email";
+                message_id: string;
+                /** @enum {string} */
+                status: "scheduled" | "queued" | "sent" | "delivered" | "read" | "undelivered" | "failed" | "canceled" | "expired" | "received";
+            }[];
+            code_length: number;
+            /** @enum {string} */
+            locale: "en" | "es" | "fr" | "de" | "pt";
+            check_attempts_remaining: number;
+            status_callback: string | null;
+            /** @description Unix seconds */
+            created_at: number;
+            /** @description Unix seconds: the code's end; the verification then ends expired */
+            expires_at: number;
+            /** @description Unix seconds */
+            updated_at: number;
             /** @description Whether the code was the verification's */
             valid: boolean;
         };
@@ -8278,25 +8312,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A sending_access key, which may only create messages */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
             409: {
                 headers: {
@@ -8683,25 +8698,6 @@ export interface operations {
                      *         "type": "authentication_error",
                      *         "code": "invalid_api_key",
                      *         "message": "Invalid API key provided. Check the key, or create a new one."
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A sending_access key, which may only create messages */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9328,25 +9324,6 @@ export interface operations {
                      *         "type": "authentication_error",
                      *         "code": "invalid_api_key",
                      *         "message": "Invalid API key provided. Check the key, or create a new one."
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A sending_access key, which may only create messages */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
                      *       }
                      *     }
                      */

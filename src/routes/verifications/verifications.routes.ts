@@ -2,7 +2,7 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import { createVerificationSchema } from "../../domain/verification.ts";
 import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
-import { bodyErrors, commonErrors, errorResponse, notFoundError } from "../../http/openapi-schemas.ts";
+import { bodyErrors, commonErrors, errorResponse, notFoundError, sendingErrors } from "../../http/openapi-schemas.ts";
 import { jsonOrForm } from "../../http/request-body.ts";
 import { createVerificationHooks } from "./create.hooks.ts";
 import {
@@ -45,7 +45,7 @@ export const create = createRoute({
   request: { body: createBody },
   responses: {
     201: { content: json(VerificationSchema, examples.created), description: "The verification, its first message queued" },
-    ...commonErrors,
+    ...sendingErrors,
     ...bodyErrors,
     429: errorResponse(
       "Too many verifications to this recipient (verification_rate_limited) or to its range of numbers (verification_prefix_blocked)",
@@ -91,7 +91,7 @@ export const check = createRoute({
   request: { params: VerificationIdParams, body: checkBody },
   responses: {
     200: { content: json(VerificationCheckSchema, examples.approved), description: "The verification after the check" },
-    ...commonErrors,
+    ...sendingErrors,
     ...bodyErrors,
     ...notFoundError,
     ...ended,
@@ -107,11 +107,13 @@ export const checkByRecipient = createRoute({
   tags: TAGS,
   summary: "Check a code by recipient",
   description: "Twilio's shape: the code is checked against the newest pending verification of `to` in your account (404 when it has none).",
+  // Its example needs a pending verification to `to`, as a path's id needs its resource (test/openapi's contract cases make one).
+  "x-example-needs-resource": true,
   middleware: apiKey({ body: checkByRecipientBody, allowsSendingAccess: true }),
   request: { body: checkByRecipientBody },
   responses: {
     200: { content: json(VerificationCheckSchema, examples.approved), description: "The verification after the check" },
-    ...commonErrors,
+    ...sendingErrors,
     ...bodyErrors,
     ...notFoundError,
     ...ended,

@@ -10,30 +10,30 @@ import { recipientFilter } from "../messages/messages.schemas.ts";
 const EXAMPLE_ID = "vrf_019ec8f3a1b27c3d8e9f0a1b2c3d0000";
 const CHANNELS = z.enum(["sms", "whatsapp", "email"]);
 
-export const VerificationSchema = z
-  .object({
-    id: z.string().openapi({ example: EXAMPLE_ID }),
-    object: z.literal("verification"),
-    to: z.string().openapi({ example: "+15005550004" }),
-    status: z.enum(VERIFICATION_STATUSES),
-    channel: CHANNELS.openapi({ description: "The channel tried last" }),
-    channels: z.array(CHANNELS).openapi({ description: "The channels to try, in order" }),
-    attempts: z
-      .array(z.object({ channel: CHANNELS, message_id: z.string(), status: z.enum(STATUSES) }))
-      .openapi({ description: "Each channel tried: the message that carried the code (its content is never shown) and its status there" }),
-    code_length: z.number().int(),
-    locale: z.enum(LOCALES),
-    check_attempts_remaining: z.number().int(),
-    status_callback: z.string().nullable(),
-    created_at: z.number().int().openapi({ description: "Unix seconds" }),
-    expires_at: z.number().int().openapi({ description: "Unix seconds: the code's end; the verification then ends expired" }),
-    updated_at: z.number().int().openapi({ description: "Unix seconds" }),
-  })
-  .openapi("Verification");
+const verificationFields = {
+  id: z.string().openapi({ example: EXAMPLE_ID }),
+  object: z.literal("verification"),
+  to: z.string().openapi({ example: "+15005550004" }),
+  status: z.enum(VERIFICATION_STATUSES),
+  channel: CHANNELS.openapi({ description: "The channel tried last" }),
+  channels: z.array(CHANNELS).openapi({ description: "The channels to try, in order" }),
+  attempts: z
+    .array(z.object({ channel: CHANNELS, message_id: z.string(), status: z.enum(STATUSES) }))
+    .openapi({ description: "Each channel tried: the message that carried the code (its content is never shown) and its status there" }),
+  code_length: z.number().int(),
+  locale: z.enum(LOCALES),
+  check_attempts_remaining: z.number().int(),
+  status_callback: z.string().nullable(),
+  created_at: z.number().int().openapi({ description: "Unix seconds" }),
+  expires_at: z.number().int().openapi({ description: "Unix seconds: the code's end; the verification then ends expired" }),
+  updated_at: z.number().int().openapi({ description: "Unix seconds" }),
+};
 
-export const VerificationCheckSchema = VerificationSchema.extend({
-  valid: z.boolean().openapi({ description: "Whether the code was the verification's" }),
-}).openapi("VerificationCheck");
+export const VerificationSchema = z.object(verificationFields).openapi("Verification");
+
+export const VerificationCheckSchema = z
+  .object({ ...verificationFields, valid: z.boolean().openapi({ description: "Whether the code was the verification's" }) })
+  .openapi("VerificationCheck");
 
 export const VerificationListSchema = listSchema(VerificationSchema, "VerificationList");
 
