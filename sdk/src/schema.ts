@@ -480,7 +480,7 @@ export interface paths {
         put?: never;
         /**
          * Start a verification
-         * @description Sends a one-time code to `to` over the first of `channels`; when that channel's message fails (or is not delivered within `channel_timeout`) the next channel is sent the same code. Each send is an ordinary message with `content: null` on every read. At most 5 verifications per recipient in 10 minutes and 10 in 24 hours (429 `verification_rate_limited`).
+         * @description Sends a one-time code to `to` over the first of `channels`; when that channel's message fails (or is not delivered within `channel_timeout`) the next channel is sent the same code. Each send is an ordinary message with `content: null` on every read. At most 5 verifications per recipient in 10 minutes and 10 in 24 hours (429 `verification_rate_limited`). Its first message counts against the daily cap of its channel (live keys) (429 `daily_limit_exceeded`).
          */
         post: operations["createVerification"];
         delete?: never;
@@ -8376,7 +8376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many verifications to this recipient (verification_rate_limited) or to its range of numbers (verification_prefix_blocked). This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            /** @description Too many verifications to this recipient (verification_rate_limited) or to its range of numbers (verification_prefix_blocked), or the daily cap of the first channel reached (daily_limit_exceeded). This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

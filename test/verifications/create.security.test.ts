@@ -175,3 +175,17 @@ describe("the fraud guard per destination prefix", () => {
     expect(object).toMatchObject({ verification_limits: { per_prefix_per_hour: 30 } });
   });
 });
+
+describe("the daily message cap (live keys)", () => {
+  it("counts a verification's first message against its channel's cap", async () => {
+    const account = await createAccount("live", { dailyMessageLimit: 1 });
+    await bindSender(account, "sms");
+    const providers = fakeProviders();
+    fakes.push(providers);
+    await startVerification(account, { to: "+14155550160" });
+    await expectError(await api("/v1/verifications", { key: account.key, json: { to: "+14155550161" } }), 429, {
+      code: "daily_limit_exceeded",
+      type: "rate_limit_error",
+    });
+  });
+});

@@ -40,7 +40,7 @@ export const create = createRoute({
   tags: TAGS,
   summary: "Start a verification",
   description:
-    "Sends a one-time code to `to` over the first of `channels`; when that channel's message fails (or is not delivered within `channel_timeout`) the next channel is sent the same code. Each send is an ordinary message with `content: null` on every read. At most 5 verifications per recipient in 10 minutes and 10 in 24 hours (429 `verification_rate_limited`).",
+    "Sends a one-time code to `to` over the first of `channels`; when that channel's message fails (or is not delivered within `channel_timeout`) the next channel is sent the same code. Each send is an ordinary message with `content: null` on every read. At most 5 verifications per recipient in 10 minutes and 10 in 24 hours (429 `verification_rate_limited`). Its first message counts against the daily cap of its channel (live keys) (429 `daily_limit_exceeded`).",
   middleware: apiKey({ body: createBody, ...createVerificationHooks }),
   request: { body: createBody },
   responses: {
@@ -48,7 +48,7 @@ export const create = createRoute({
     ...sendingErrors,
     ...bodyErrors,
     429: errorResponse(
-      "Too many verifications to this recipient (verification_rate_limited) or to its range of numbers (verification_prefix_blocked)",
+      "Too many verifications to this recipient (verification_rate_limited) or to its range of numbers (verification_prefix_blocked), or the daily cap of the first channel reached (daily_limit_exceeded)",
       errors.verificationLimited("verification_rate_limited", 120),
     ),
   },
