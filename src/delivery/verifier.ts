@@ -238,8 +238,23 @@ export class Verifier extends DurableObject<Env> {
 }
 
 function rowOf({ verification, version }: VerificationState): VerificationRow {
-  const { id, accountId, mode, to, status, steps, sends, codeLength, locale, checkAttemptsRemaining, statusCallback, createdAt, expiresAt, updatedAt } =
-    verification;
+  const {
+    id,
+    accountId,
+    mode,
+    to,
+    status,
+    steps,
+    sends,
+    codeLength,
+    locale,
+    checkAttemptsRemaining,
+    statusCallback,
+    metadata,
+    createdAt,
+    expiresAt,
+    updatedAt,
+  } = verification;
   return {
     id,
     accountId,
@@ -252,6 +267,7 @@ function rowOf({ verification, version }: VerificationState): VerificationRow {
     locale,
     checkAttemptsRemaining,
     statusCallback,
+    metadata,
     createdAt,
     expiresAt,
     updatedAt,

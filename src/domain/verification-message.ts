@@ -13,7 +13,7 @@ import { verificationSubject, verificationText } from "./verification-text.ts";
 /** The shortest validity a message accepts (delivery-controls.ts). */
 const MIN_VALIDITY_SECONDS = 5;
 
-type Wording = Pick<Verification, "locale" | "appName" | "templateId" | "channelTimeout" | "expiresAt">;
+type Wording = Pick<Verification, "locale" | "appName" | "templateId" | "channelTimeout" | "expiresAt" | "metadata">;
 
 function contentFor(verification: Wording, channel: Channel, code: string): MessageContent {
   const { locale, appName, templateId } = verification;
@@ -40,5 +40,6 @@ export function verificationMessage(verification: Wording, steps: VerificationSt
     fallbackAfter: fallback.length > 0 && verification.channelTimeout !== null ? verification.channelTimeout : undefined,
     validityPeriod: Math.max(MIN_VALIDITY_SECONDS, verification.expiresAt - nowSeconds),
     sendAt: undefined,
+    metadata: verification.metadata ?? undefined,
   };
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { type Channel, isEmail, normalizeRecipient } from "./address.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import { channelSchema, templateId } from "./message.ts";
+import { type Metadata, metadataSchema, storedMetadata } from "./metadata.ts";
 import type { Status } from "./status.ts";
 import { LOCALES, type Locale } from "./verification-text.ts";
 import { wholeNumber } from "./whole-number.ts";
@@ -67,6 +68,7 @@ export const createVerificationSchema = z
       .max(2048)
       .optional()
       .meta({ description: "A URL that receives the verification.* events (signed like status callbacks)." }),
+    metadata: metadataSchema.optional(),
   })
   .transform((input, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
@@ -91,6 +93,7 @@ export const createVerificationSchema = z
       appName: input.app_name ?? null,
       templateId: input.template_id ?? null,
       statusCallback: input.status_callback,
+      metadata: storedMetadata(input.metadata),
     };
   });
 
@@ -123,6 +126,8 @@ export interface Verification {
   templateId: string | null;
   channelTimeout: number | null;
   statusCallback: string | null;
+  /** The customer's own keys, on the verification and on each of its messages; null when none. */
+  metadata: Metadata | null;
   status: VerificationStatus;
   checkAttemptsRemaining: number;
   sends: VerificationSend[];
@@ -142,7 +147,18 @@ export interface VerificationAttempt {
 /** What the object shows of a verification: its D1 row holds exactly this. */
 type Shown = Pick<
   Verification,
-  "id" | "to" | "status" | "steps" | "codeLength" | "locale" | "checkAttemptsRemaining" | "statusCallback" | "createdAt" | "expiresAt" | "updatedAt"
+  | "id"
+  | "to"
+  | "status"
+  | "steps"
+  | "codeLength"
+  | "locale"
+  | "checkAttemptsRemaining"
+  | "statusCallback"
+  | "metadata"
+  | "createdAt"
+  | "expiresAt"
+  | "updatedAt"
 >;
 
 /** The verification object exactly as the API returns it (never its code). */
@@ -160,6 +176,7 @@ export function toVerificationObject(verification: Shown, attempts: Verification
     locale: verification.locale,
     check_attempts_remaining: verification.checkAttemptsRemaining,
     status_callback: verification.statusCallback,
+    metadata: verification.metadata ?? {},
     created_at: verification.createdAt,
     expires_at: verification.expiresAt,
     updated_at: verification.updatedAt,

@@ -27,7 +27,7 @@ export const VERIFICATION_ID = idPattern("vrf");
 
 /** What a create of this verification reads (its message's template, senders and suppressions), asked with the key check. */
 export function readsForVerification(input: CreateVerificationInput, mode: Mode): CreateReads {
-  const wording = { locale: input.locale, appName: input.appName, templateId: input.templateId, channelTimeout: input.channelTimeout, expiresAt: 0 };
+  const wording = { ...input, expiresAt: 0 };
   return readsForCreate(verificationMessage(wording, input.steps, "0".repeat(input.codeLength), 0), mode);
 }
 
@@ -66,6 +66,7 @@ export async function createVerification(
     templateId: input.templateId,
     channelTimeout: input.channelTimeout,
     statusCallback: input.statusCallback ?? null,
+    metadata: input.metadata,
     status: "pending",
     checkAttemptsRemaining: VERIFICATION_LIMITS.checkAttempts,
     sends: [],

@@ -46,6 +46,16 @@ describe("POST /v1/verifications", () => {
   });
 });
 
+describe("metadata", () => {
+  it("is shown on the verification and carried by each of its messages, where the messages' metadata filter finds them", async () => {
+    const account = await createAccount();
+    const verification = await startVerification(account, { to: "+14155550123", metadata: { user_id: "u_42" } });
+    expect(verification.metadata).toEqual({ user_id: "u_42" });
+    const messages = await (await api("/v1/messages?metadata[user_id]=u_42", { key: account.key })).json<{ data: { id: string }[] }>();
+    expect(messages.data.map((message) => message.id)).toEqual([verification.attempts[0]!.message_id]);
+  });
+});
+
 describe("GET /v1/verifications", () => {
   it("lists the account's verifications newest first, filtered by status and to", async () => {
     const account = await createAccount();

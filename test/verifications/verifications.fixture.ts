@@ -13,6 +13,7 @@ export interface VerificationBody {
   attempts: { channel: string; message_id: string; status: string }[];
   check_attempts_remaining: number;
   expires_at: number;
+  metadata: Record<string, string>;
   valid?: boolean;
 }
 

@@ -10,6 +10,7 @@ CREATE TABLE `verifications` (
 	`locale` text NOT NULL,
 	`check_attempts_remaining` integer NOT NULL,
 	`status_callback` text,
+	`metadata` text,
 	`created_at` integer NOT NULL,
 	`expires_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
