@@ -1,4 +1,4 @@
-// The API's error envelope as an exception, and the one way every method reads an answer.
+// The API's errors as exceptions: every method of the client unwraps its answer here.
 import type { components } from "./schema.js";
 
 type ErrorBody = components["schemas"]["Error"];

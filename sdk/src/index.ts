@@ -4,10 +4,11 @@
 // and webhook verification.
 import createClient, { type Client } from "openapi-fetch";
 import { Webhook } from "standardwebhooks";
-import { unwrap } from "./errors.js";
 // ".js" is the path in the built package (dist/schema.d.ts); TypeScript maps it to schema.ts here.
+import { unwrap } from "./errors.js";
 import type { components, paths } from "./schema.js";
 import { Verifications } from "./verifications.js";
+import { WebhookEndpoints } from "./webhook-endpoints.js";
 
 export { WebhookVerificationError } from "standardwebhooks";
 export { OmniFlowError } from "./errors.js";
@@ -19,6 +20,7 @@ export type {
   VerificationCheck,
   VerificationList,
 } from "./verifications.js";
+export type * from "./webhook-endpoints.js";
 export type { components, paths };
 export { Verifications };
 
@@ -243,6 +245,7 @@ export class OmniFlow {
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
   readonly verifications: Verifications;
+  readonly webhookEndpoints: WebhookEndpoints;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -257,13 +260,15 @@ export class OmniFlow {
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);
     this.verifications = new Verifications(this.client);
+    this.webhookEndpoints = new WebhookEndpoints(this.client);
   }
 }
 
 /**
  * Checks a status callback's Standard Webhooks signature (webhook-id,
  * webhook-timestamp within 5 minutes, webhook-signature) against your
- * account's whsec_ signing secret, and returns the event. Pass the raw body
+ * account's whsec_ signing secret (or, for a webhook endpoint's events, that
+ * endpoint's own secret), and returns the event. Pass the raw body
  * exactly as received. Throws WebhookVerificationError when it does not verify.
  */
 export function verifyWebhook(payload: string, headers: Headers | Record<string, string>, secret: string): WebhookEvent {
