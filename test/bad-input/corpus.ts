@@ -10,6 +10,7 @@ import type { BadRequest, Body, Expected } from "./bad-request.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 import { MEDIA_CORPUS } from "./media.corpus.ts";
+import { VERIFICATION_CORPUS } from "./verifications.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
 
 export type { BadRequest };
@@ -903,5 +904,6 @@ export const CORPUS: BadRequest[] = [
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
   ...MEDIA_CORPUS,
+  ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
 ];
