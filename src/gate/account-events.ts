@@ -66,6 +66,7 @@ export class AccountEvents {
     if (subscribed.length === 0) return;
     const mode = await modeOf();
     if (!mode) return;
+    this.#parts();
     this.sql.exec(
       `INSERT INTO account_event_owner (id, account_id, mode) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET mode = excluded.mode`,
       event.accountId,
