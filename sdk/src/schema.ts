@@ -768,7 +768,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @description One entry per index of `messages`: the message as created, or null */
-            data: (components["schemas"]["Message"] & (Record<string, never> | null))[];
+            data: (((components["schemas"]["Message"] | null) | null) | components["schemas"]["Message"] | null)[];
             /** @description Each item not created: its index and why (param relative to the item) */
             errors: components["schemas"]["BatchItemError"][];
         };
@@ -1370,7 +1370,9 @@ export interface operations {
                  */
                 "application/json": {
                     /** @description 1-1000 create bodies */
-                    messages: Record<string, never>[];
+                    messages: {
+                        [key: string]: unknown;
+                    }[];
                     /**
                      * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
                      * @default strict
@@ -1419,7 +1421,9 @@ export interface operations {
                  */
                 "application/x-www-form-urlencoded": {
                     /** @description 1-1000 create bodies */
-                    messages: Record<string, never>[];
+                    messages: {
+                        [key: string]: unknown;
+                    }[];
                     /**
                      * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
                      * @default strict
