@@ -6,6 +6,7 @@
 // and list it in CORPUS.
 import { smsBody } from "../support/messages.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
+import { BATCH_CORPUS } from "./batches.corpus.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
@@ -896,4 +897,5 @@ export const CORPUS: BadRequest[] = [
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
+  ...BATCH_CORPUS,
 ];
