@@ -9,6 +9,7 @@ import type { BadRequest, Body, Expected } from "./bad-request.ts";
 import { BATCH_CORPUS } from "./batches.corpus.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
+import { VERIFICATION_CORPUS } from "./verifications.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
 
 export type { BadRequest };
@@ -896,6 +897,7 @@ export const CORPUS: BadRequest[] = [
   ...authCases,
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
+  ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
   ...BATCH_CORPUS,
 ];
