@@ -1188,7 +1188,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @description One entry per index of `messages`: the message as created, or null */
-            data: (components["schemas"]["Message"] & (Record<string, never> | null))[];
+            data: (((components["schemas"]["Message"] | null) | null) | components["schemas"]["Message"] | null)[];
             /** @description Each item not created: its index and why (param relative to the item) */
             errors: components["schemas"]["BatchItemError"][];
         };
@@ -2031,7 +2031,9 @@ export interface operations {
                  */
                 "application/json": {
                     /** @description 1-1000 create bodies */
-                    messages: Record<string, never>[];
+                    messages: {
+                        [key: string]: unknown;
+                    }[];
                     /**
                      * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
                      * @default strict
@@ -2080,7 +2082,9 @@ export interface operations {
                  */
                 "application/x-www-form-urlencoded": {
                     /** @description 1-1000 create bodies */
-                    messages: Record<string, never>[];
+                    messages: {
+                        [key: string]: unknown;
+                    }[];
                     /**
                      * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
                      * @default strict
@@ -2332,7 +2336,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -2481,7 +2485,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -2767,7 +2771,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -3481,7 +3485,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -3722,7 +3726,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -3875,7 +3879,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4024,7 +4028,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4232,7 +4236,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4437,7 +4441,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4834,7 +4838,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5038,7 +5042,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5223,7 +5227,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5424,7 +5428,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5640,7 +5644,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5850,7 +5854,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6069,7 +6073,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6231,7 +6235,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6416,7 +6420,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6568,7 +6572,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6735,7 +6739,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6941,7 +6945,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7105,7 +7109,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7299,7 +7303,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7495,7 +7499,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7649,7 +7653,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7842,7 +7846,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7994,7 +7998,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8161,7 +8165,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8352,7 +8356,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8516,7 +8520,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8717,7 +8721,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8900,7 +8904,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9093,7 +9097,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9245,7 +9249,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9400,7 +9404,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9566,7 +9570,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9759,7 +9763,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9950,7 +9954,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10166,7 +10170,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10318,7 +10322,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10466,7 +10470,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10648,7 +10652,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10797,7 +10801,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10960,7 +10964,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -11174,7 +11178,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -11411,7 +11415,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -11864,7 +11868,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -12251,7 +12255,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -12442,7 +12446,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -12884,7 +12888,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */

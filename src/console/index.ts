@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { CONSOLE_CSS, CONSOLE_JS } from "./assets.ts";
 import type { ConsoleEnv } from "./context.ts";
 import { apiKeysPage, createKey, revokeKey, rollKey } from "./pages/api-keys.ts";
+import { batchesPage, batchPage } from "./pages/batches.ts";
 import { messageDetailPage, resendWebhook } from "./pages/message-detail.ts";
 import { liveMessages, messagesPage } from "./pages/messages.ts";
 import { overviewPage } from "./pages/overview.ts";
@@ -34,6 +35,8 @@ const pages = new Hono<ConsoleEnv>()
     return c.redirect(/^msg_[0-9a-f]{32}$/.test(id) ? `/console/messages/${id}` : `/console/messages?missing=${encodeURIComponent(id)}`, 303);
   })
   .get("/messages/:id", (c) => messageDetailPage(c))
+  .get("/batches", batchesPage)
+  .get("/batches/:id", batchPage)
   .post("/messages/:id/webhook/retry", resendWebhook)
   .get("/verifications", verificationsPage)
   .get("/verifications/:id", verificationDetailPage)

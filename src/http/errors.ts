@@ -102,7 +102,7 @@ export const errors = {
       403,
       "permission_error",
       "insufficient_permission",
-      `This API key has ${permission}, which only allows creating messages (POST /v1/messages). Use a full_access key for this request.`,
+      `This API key has ${permission}, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request.`,
     ),
   invalidSignature: (provider: string) =>
     new ApiError(401, "authentication_error", "invalid_signature", `The ${provider} webhook signature is missing or wrong.`),

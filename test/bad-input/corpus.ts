@@ -7,6 +7,7 @@
 import { MAX_MEDIA_BODY_BYTES } from "../../src/http/body.ts";
 import { smsBody } from "../support/messages.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
+import { BATCH_CORPUS } from "./batches.corpus.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 import { MEDIA_CORPUS } from "./media.corpus.ts";
@@ -906,4 +907,5 @@ export const CORPUS: BadRequest[] = [
   ...MEDIA_CORPUS,
   ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
+  ...BATCH_CORPUS,
 ];

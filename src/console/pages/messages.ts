@@ -26,14 +26,23 @@ function filtersOf(query: Record<string, string>, prefix = ""): { filters: Messa
   const to = get("to");
   const from = DATE.test(get("from")) ? get("from") : "";
   const until = DATE.test(get("until")) ? get("until") : "";
+  const batch = /^bat_[0-9a-f]{32}$/.test(get("batch")) ? get("batch") : "";
+  const metaKey = /^[A-Za-z0-9_-]{1,40}$/.test(get("meta_key")) ? get("meta_key") : "";
+  const metaValue = metaKey ? get("meta_value").slice(0, 500) : "";
   const filters: MessageFilters = {
+    batchId: batch || undefined,
+    metadata: metaKey && metaValue ? { [metaKey]: metaValue } : undefined,
     status: status as Status | undefined,
     channel: channel as Channel | undefined,
     to: to || undefined,
     createdGte: from ? Date.parse(`${from}T00:00:00Z`) / 1000 : undefined,
     createdLte: until ? Date.parse(`${until}T23:59:59Z`) / 1000 : undefined,
   };
-  const form = Object.fromEntries(Object.entries({ status: status ?? "", channel: channel ?? "", to, from, until }).filter(([, value]) => value !== ""));
+  const form = Object.fromEntries(
+    Object.entries({ status: status ?? "", channel: channel ?? "", to, from, until, batch, meta_key: metaKey, meta_value: metaValue }).filter(
+      ([, value]) => value !== "",
+    ),
+  );
   return { filters, form };
 }
 
@@ -73,6 +82,9 @@ ${notice(query.missing ? `No message ${query.missing} in this account.` : null, 
   <div><label for="f-to">To</label><input id="f-to" name="to" value="${form.to ?? ""}" placeholder="+14155550123"></div>
   <div><label for="f-from">Created from (UTC)</label><input id="f-from" name="from" type="date" value="${form.from ?? ""}"></div>
   <div><label for="f-until">until</label><input id="f-until" name="until" type="date" value="${form.until ?? ""}"></div>
+  <div><label for="f-batch">Batch</label><input id="f-batch" name="batch" value="${form.batch ?? ""}" placeholder="bat_..." class="mono"></div>
+  <div><label for="f-meta-key">Metadata key</label><input id="f-meta-key" name="meta_key" value="${form.meta_key ?? ""}" placeholder="order_id"></div>
+  <div><label for="f-meta-value">value</label><input id="f-meta-value" name="meta_value" value="${form.meta_value ?? ""}"></div>
   <button type="submit">Filter</button> <a href="/console/messages">Clear</a>
 </form>
 <div class="card">
