@@ -3,8 +3,10 @@ import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
+import type { Rate } from "../domain/price.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./control-schema.ts";
+import { accountRatesQuery } from "./rates.ts";
 import { suppressedRecipientsQuery } from "./suppressions.ts";
 
 /** Not revoked, and not past the end of a roll's overlap. */
@@ -42,23 +44,24 @@ export interface GateKey {
 }
 
 /**
- * What an account's gate holds: the account, its working keys and (up to
- * `suppressionLimit` + 1 of) its suppressed recipients, in one round trip.
+ * What an account's gate holds: the account, its working keys, (up to
+ * `suppressionLimit` + 1 of) its suppressed recipients and its rate card, in one round trip.
  */
 export async function accountWithKeys(
   db: Database,
   accountId: string,
   suppressionLimit: number,
-): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[] } | null> {
-  const [[account], keys, suppressed] = await db.batch([
+): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[]; rates: Rate[] } | null> {
+  const [[account], keys, suppressed, card] = await db.batch([
     db.select().from(accounts).where(eq(accounts.id, accountId)),
     db
       .select({ id: apiKeys.id, hash: apiKeys.hash, permission: apiKeys.permission, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
       .where(and(eq(apiKeys.accountId, accountId), keyWorksNow())),
     suppressedRecipientsQuery(db, accountId, suppressionLimit + 1),
+    accountRatesQuery(db, accountId),
   ]);
-  return account ? { account, keys, suppressions: suppressed } : null;
+  return account ? { account, keys, suppressions: suppressed, rates: card } : null;
 }
 
 export async function findAccountByName(db: Database, name: string): Promise<Account | undefined> {

@@ -24,11 +24,13 @@ import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
+import { type Rate, ratesFor } from "../domain/price.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
+import { type Charge, SpendStore, type SpendWindows } from "./spend-store.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
 
 /**
@@ -96,12 +98,15 @@ export interface GateChange {
 interface Loaded {
   account: Account;
   keys: GateKey[];
+  /** The account's rate card (its overrides and the default card). */
+  rates: Rate[];
   at: number;
 }
 
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
   readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
+  readonly #spend = new SpendStore(this.ctx.storage.sql);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
@@ -155,7 +160,7 @@ export class AccountGate extends DurableObject<Env> {
       this.#recipients.release(recipient.recipient);
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
-    const reads = request.reads ? await this.#creates.read(account.id, request.reads) : null;
+    const reads = request.reads ? { ...(await this.#creates.read(account.id, request.reads)), ...pricing(loaded, request.reads) } : null;
     return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
   }
 
@@ -166,6 +171,22 @@ export class AccountGate extends DurableObject<Env> {
     key.lastUsedAt = seconds;
     const write = touchApiKey(this.#db, key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
     this.ctx.waitUntil(write.catch((error) => logger.warn("last_used_not_written", { key_id: key.id, error })));
+  }
+
+  /**
+   * A create's estimated price counted against the account's spend limits
+   * (src/gate/spend-store.ts), from the account this gate holds: no D1 read.
+   */
+  async spend(accountId: string, amount: number): Promise<Charge | null> {
+    const loaded = this.#loaded ?? (await this.#load(accountId));
+    if (!loaded) return null;
+    const { spendLimitDaily, spendLimitMonthly, usageAlerts } = loaded.account;
+    return this.#spend.charge(amount, { daily: spendLimitDaily, monthly: spendLimitMonthly, alerts: usageAlerts ?? [] }, Date.now());
+  }
+
+  /** Gives back a charge whose message was not stored. */
+  refund(amount: number, windows: SpendWindows): void {
+    this.#spend.refund(amount, windows);
   }
 
   /** Gives back a daily slot whose request created no message. */
@@ -207,7 +228,7 @@ export class AccountGate extends DurableObject<Env> {
     if (this.#loading?.generation === generation) return this.#loading.promise;
     const promise: Promise<Loaded | null> = accountWithKeys(this.#db, accountId, MAX_PRELOADED)
       .then((row) => {
-        const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
+        const loaded = row && { account: row.account, keys: row.keys, rates: row.rates, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
         this.#creates.reset(row && generation === this.#generation ? row.suppressions : null);
         return loaded;
@@ -218,6 +239,11 @@ export class AccountGate extends DurableObject<Env> {
     this.#loading = { generation, promise };
     return promise;
   }
+}
+
+/** The card's rates a create's reads asked for (the message's and its steps'). */
+function pricing(loaded: Loaded, reads: CreateReads): { rates?: Rate[] } {
+  return reads.prices ? { rates: ratesFor(loaded.rates, loaded.account.id, reads.prices) } : {};
 }
 
 /** The account's key with this hash, compared in constant time. */

@@ -142,6 +142,8 @@ export const errors = {
       undefined,
       { "Retry-After": String(retryAfterSeconds) },
     ),
+  /** A create whose estimated price would pass the account's spend limit (POST /v1/account spend_limits). */
+  spendLimitReached: (message: string) => new ApiError(402, "invalid_request_error", "spend_limit_reached", message),
   internal: () =>
     new ApiError(
       500,

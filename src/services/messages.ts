@@ -18,6 +18,7 @@ import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
 import { render, sender } from "./message-parts.ts";
+import { chargeSpend, priceKeys, pricing, refundSpend } from "./message-price.ts";
 
 /** The reads a create of this input needs besides the account. */
 export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
@@ -29,6 +30,7 @@ export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateRea
     recipient: suppressionRecipient(input),
     ...(stepSenders ? { stepSenders } : {}),
     ...(recipients ? { stepRecipients: recipients } : {}),
+    prices: priceKeys(input),
   };
 }
 
@@ -37,17 +39,20 @@ export interface CreateOptions {
   reads?: CreateReadResults;
   /** The message's id, when one was reserved for it (by its Idempotency-Key, on the account's home shard); new otherwise. */
   id?: string;
+  /** The API key that creates it, for usage by key. */
+  apiKeyId?: string;
 }
 
 /** What a create decides before anything is stored: the message as it would be sent. */
 export type PreparedMessage = Pick<
   Message,
-  "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention"
-> & {
-  rendered: RenderedContent;
-  /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
-  fromId: string | null;
-};
+  "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention" | "country" | "stepPrices"
+> &
+  Pick<Message, "price" | "priceUnit" | "priceStatus"> & {
+    rendered: RenderedContent;
+    /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
+    fromId: string | null;
+  };
 
 /**
  * The first half of a create, which a preview runs alone: checks what the
@@ -93,6 +98,7 @@ export async function prepareMessage(
     fallback: steps.value,
     // The create's own choice wins over its template's default.
     contentRetention: input.contentRetention ?? found.template?.contentRetention ?? "retain",
+    ...pricing(account, input, size?.segments ?? null, steps.value, found.rates ?? []),
   });
 }
 
@@ -120,6 +126,18 @@ export async function createMessage(
 ): Promise<Result<Message>> {
   const prepared = await prepareMessage(control, account, input, options.reads);
   if (!prepared.ok) return prepared;
+  // The spend limits, in the account's gate: the estimate is counted, and given back if nothing is stored.
+  const charged = await chargeSpend(env, account, prepared.value.price);
+  if (!charged.ok) return charged;
+  try {
+    return await store(env, account, input, prepared.value, options);
+  } catch (error) {
+    await refundSpend(env, account, charged.value);
+    throw error;
+  }
+}
+
+async function store(env: Env, account: Account, input: CreateMessageInput, prepared: PreparedMessage, options: CreateOptions): Promise<Result<Message>> {
   // A new message goes to one of the account's write shards; its id says which.
   const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
   const db = shardDatabase(env, shardOfMessageId(id));
@@ -128,7 +146,8 @@ export async function createMessage(
   // Validity counts from the send time of a scheduled message.
   const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
   const row: Message & { fromId: string | null } = {
-    ...prepared.value,
+    ...prepared,
+    apiKeyId: options.apiKeyId ?? null,
     id,
     accountId: account.id,
     mode: account.mode,

@@ -46,6 +46,9 @@ const PLATFORM_ACCOUNT: Account = {
   recipientLimitPerHour: null,
   retentionDays: null,
   placement: null,
+  spendLimitDaily: null,
+  spendLimitMonthly: null,
+  usageAlerts: null,
 };
 
 const unproven = { verificationToken: null, verificationCodeHash: null, verificationExpiresAt: null, verificationAttempts: 0 };

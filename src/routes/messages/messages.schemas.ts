@@ -5,7 +5,7 @@ import { channelSchema, contentShapes } from "../../domain/message.ts";
 import { CONTENT_RETENTIONS } from "../../domain/retention.ts";
 import { STATUSES } from "../../domain/status.ts";
 import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
-import { smsSizeFields } from "./preview.schemas.ts";
+import { priceFields, smsSizeFields } from "./preview.schemas.ts";
 
 // Examples follow the API reference, with ids and cursors in their real format.
 const EXAMPLE_ID = "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
@@ -59,6 +59,7 @@ export const MessageSchema = z
       )
       .openapi({ description: "Each step tried so far: the message's own first, then its fallback steps" }),
     delivered_channel: z.enum(["sms", "whatsapp", "email"]).nullable().openapi({ description: "The channel of the step that was delivered" }),
+    ...priceFields,
   })
   .openapi("Message");
 
@@ -188,6 +189,9 @@ const exampleMessage = {
   expires_at: null,
   attempts: [],
   delivered_channel: null,
+  price: "0.0050",
+  price_unit: "USD",
+  price_status: "estimated",
 };
 
 const deliveredAttempt = {
@@ -206,6 +210,7 @@ const deliveredMessage = {
   provider_latency_ms: 1420,
   attempts: [deliveredAttempt],
   delivered_channel: "whatsapp",
+  price_status: "final",
 };
 
 export const examples = {
