@@ -3,7 +3,7 @@
 // account's gate counts what its creates were estimated to cost (the price
 // at create) and applies these rules, with no D1 read.
 import { z } from "zod";
-import { amountSchema } from "./price.ts";
+import { amountSchema, formatAmount } from "./price.ts";
 
 export const SPEND_WINDOWS = ["day", "month"] as const;
 export type SpendWindow = (typeof SPEND_WINDOWS)[number];
@@ -42,11 +42,14 @@ export function alertsPassed(alerts: readonly UsageAlert[], before: Spent, after
   return alerts.filter((alert) => before[alert.window] < alert.threshold && after[alert.window] >= alert.threshold);
 }
 
+// null (or "" in a form body, which cannot say null) removes a limit.
+const removableAmount = z.preprocess((value) => (value === "" ? null : value), amountSchema.nullable());
+
 /** The request's form of the account's spend settings (POST /v1/account). */
 export const spendLimitsSchema = z
   .strictObject({
-    daily: amountSchema.nullable().optional().meta({ description: 'Most the account may spend per UTC day, e.g. "50.00"; null removes it.' }),
-    monthly: amountSchema.nullable().optional().meta({ description: "Most the account may spend per UTC month; null removes it." }),
+    daily: removableAmount.optional().meta({ description: 'Most the account may spend per UTC day, e.g. "50.00"; null removes it.' }),
+    monthly: removableAmount.optional().meta({ description: "Most the account may spend per UTC month; null removes it." }),
   })
   .meta({ description: "Spend limits in the account's currency: a create whose estimated price would pass one is a 402 spend_limit_reached." });
 
@@ -61,4 +64,13 @@ export function usageAlertsSchema(url: z.ZodType<string>) {
     )
     .max(MAX_USAGE_ALERTS, `at most ${MAX_USAGE_ALERTS} usage alerts`)
     .meta({ description: "The account's usage alerts, replacing any set before (an empty list removes them)." });
+}
+
+/** The account's spend settings as the account object shows them. */
+export function spendObject(account: { spendLimitDaily: number | null; spendLimitMonthly: number | null; usageAlerts: UsageAlert[] | null }) {
+  const amount = (value: number | null) => (value === null ? null : formatAmount(value));
+  return {
+    spend_limits: { daily: amount(account.spendLimitDaily), monthly: amount(account.spendLimitMonthly) },
+    usage_alerts: (account.usageAlerts ?? []).map(({ threshold, window, url }) => ({ threshold: formatAmount(threshold), window, url })),
+  };
 }

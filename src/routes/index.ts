@@ -8,6 +8,7 @@ import { sendersRouter } from "./senders/index.ts";
 import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
+import { usageRouter } from "./usage/index.ts";
 
 export const apiRouters = [
   messagesRouter,
@@ -17,6 +18,7 @@ export const apiRouters = [
   apiKeysRouter,
   geoPermissionsRouter,
   suppressionsRouter,
+  usageRouter,
   testHelpersRouter,
   providersRouter,
 ];

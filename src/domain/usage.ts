@@ -1,0 +1,88 @@
+// GET /v1/usage: an account's messages counted and priced over a period of
+// UTC days, grouped by any of its dimensions. Read from the usage rollups
+// (src/db/message-schema.ts), summed over the account's message databases.
+import { z } from "zod";
+import { formatAmount } from "./price.ts";
+
+export const USAGE_GROUPS = ["channel", "country", "day", "month", "api_key", "status"] as const;
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
+
+/** The longest period one request may ask for, in days. */
+export const MAX_USAGE_DAYS = 400;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isDay = (value: string) => DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+const daySchema = z.string().refine(isDay, "must be a UTC date as YYYY-MM-DD, e.g. 2026-12-01");
+
+/** The query of GET /v1/usage, as the route validates it. */
+export const usageQuerySchema = z
+  .strictObject({
+    start: daySchema.optional().meta({ description: "First UTC day counted (YYYY-MM-DD); default: the first day of this month" }),
+    end: daySchema.optional().meta({ description: "Last UTC day counted (YYYY-MM-DD), inclusive; default: today" }),
+    group_by: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const groups = value === undefined || value === "" ? [] : value.split(",");
+        const unknown = groups.find((group) => !(USAGE_GROUPS as readonly string[]).includes(group));
+        if (unknown !== undefined) ctx.addIssue({ code: "custom", message: `unknown group '${unknown.slice(0, 40)}': use any of ${USAGE_GROUPS.join(", ")}` });
+        else if (new Set(groups).size !== groups.length) ctx.addIssue({ code: "custom", message: "names a group twice" });
+        else if (groups.includes("day") && groups.includes("month")) ctx.addIssue({ code: "custom", message: "group by day or by month, not both" });
+        return groups as UsageGroup[];
+      })
+      .meta({ description: `Comma-separated, any of ${USAGE_GROUPS.join(", ")}; none: one total per currency` }),
+  })
+  .meta({ description: "A period of UTC days and the dimensions to group by" });
+
+export interface UsagePeriod {
+  start: string;
+  end: string;
+}
+
+/** The period asked for, defaulted; a message when it is backwards or too long. */
+export function usagePeriod(query: { start?: string; end?: string }, now: number): UsagePeriod | { error: string; param: string } {
+  const today = new Date(now).toISOString().slice(0, 10);
+  const start = query.start ?? `${today.slice(0, 7)}-01`;
+  const end = query.end ?? today;
+  if (end < start) return { error: "end is before start", param: "end" };
+  const days = (Date.parse(end) - Date.parse(start)) / 86_400_000 + 1;
+  if (days > MAX_USAGE_DAYS) return { error: `a period is at most ${MAX_USAGE_DAYS} days`, param: "start" };
+  return { start, end };
+}
+
+/** One group's sums, as the rollups of one database give them. */
+export interface UsageRow {
+  keys: Partial<Record<UsageGroup, string | null>>;
+  priceUnit: string;
+  count: number;
+  segments: number;
+  price: number;
+}
+
+/** The groups of several databases summed (an account's messages may lie on several), in the order of their keys. */
+export function mergeUsage(parts: readonly UsageRow[][]): UsageRow[] {
+  const merged = new Map<string, UsageRow>();
+  for (const row of parts.flat()) {
+    const key = JSON.stringify([row.keys, row.priceUnit]);
+    const held = merged.get(key);
+    if (held) Object.assign(held, { count: held.count + row.count, segments: held.segments + row.segments, price: held.price + row.price });
+    else merged.set(key, { ...row, keys: { ...row.keys } });
+  }
+  // Groups whose figures netted to nothing (every message of them deleted) are not shown.
+  return [...merged]
+    .filter(([, row]) => row.count !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+}
+
+/** One group as the API shows it: its keys, then count, segments, price and price_unit. */
+export function toUsageObject(row: UsageRow) {
+  return {
+    ...row.keys,
+    count: row.count,
+    segments: row.segments,
+    // Unpriced messages (no rate) are counted with a price of 0 and no currency.
+    price: formatAmount(row.price),
+    price_unit: row.priceUnit === "" ? null : row.priceUnit,
+  };
+}

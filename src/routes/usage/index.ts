@@ -1,0 +1,5 @@
+import { createRouter } from "../../http/router.ts";
+import * as handlers from "./usage.handlers.ts";
+import * as routes from "./usage.routes.ts";
+
+export const usageRouter = createRouter().openapi(routes.list, handlers.list);

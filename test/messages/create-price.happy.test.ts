@@ -1,0 +1,69 @@
+// A message's price: estimated from the rate card at create (the 201 says so),
+// the same in a preview, final once the message is handed off; per SMS
+// segment and country, with the account's override before the default card.
+import { describe, expect, it } from "vitest";
+import { createAccount, seedExample } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { createMessage, smsBody } from "../support/messages.ts";
+import { setAccountRate } from "../support/rates.ts";
+import { waitForStatus } from "../support/wait.ts";
+
+// 161 GSM-7 characters: two segments.
+const twoSegments = smsBody({ content: { text: "a".repeat(161) } });
+
+describe("POST /v1/messages: price", () => {
+  it("prices a 2-segment US SMS at 0.0158 USD estimated in its 201, and final once delivered", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    const created = await createMessage(account, twoSegments);
+    expect(created).toMatchObject({ segments: 2, price: "0.0158", price_unit: "USD", price_status: "estimated" });
+    const delivered = await waitForStatus(account, created.id, ["delivered"]);
+    expect(delivered).toMatchObject({ price: "0.0158", price_unit: "USD", price_status: "final" });
+  });
+
+  it("answers the same estimate in a preview, which stores nothing", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    const res = await api("/v1/messages/preview", { key: account.key, json: twoSegments });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ segments: 2, price: "0.0158", price_unit: "USD", price_status: "estimated" });
+  });
+
+  it("prices by the country's own rate, else the card's rate for any country", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    await setAccountRate(account, "sms", "*", "0.0450");
+    const us = await createMessage(account, smsBody({ to: "+14155550123" }));
+    const gb = await createMessage(account, smsBody({ to: "+447400123456" }));
+    expect([us.price, gb.price]).toEqual(["0.0079", "0.0450"]);
+  });
+
+  it("prices WhatsApp per message by category and email per message, whatever their length", async () => {
+    const account = await createAccount();
+    await seedExample(account);
+    await setAccountRate(account, "whatsapp", "IN", "0.0014", "USD", "service");
+    await setAccountRate(account, "whatsapp", "IN", "0.0107", "USD", "marketing");
+    await setAccountRate(account, "email", "*", "0.0009");
+    const text = await createMessage(account, { channel: "WHATSAPP", to: "+919876543210", content: { text: "Ж".repeat(300) } });
+    const template = await createMessage(account, { channel: "WHATSAPP", to: "+919876543210", content: { template_id: "auth_otp", variables: { code: "1" } } });
+    const email = await createMessage(account, { channel: "EMAIL", to: "ana@example.com", content: { subject: "Hi", text: "a".repeat(5000) } });
+    expect([text.price, template.price, email.price]).toEqual(["0.0014", "0.0107", "0.0009"]);
+  });
+
+  it("leaves a message the card has no rate for unpriced", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    const gb = await createMessage(account, smsBody({ to: "+447400123456" }));
+    expect(gb).toMatchObject({ price: null, price_unit: null, price_status: null });
+  });
+
+  it("shows the price on a read and in the list", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    const created = await createMessage(account, twoSegments);
+    const retrieved = await (await api(`/v1/messages/${created.id}`, { key: account.key })).json();
+    const listed = await (await api("/v1/messages", { key: account.key })).json<{ data: unknown[] }>();
+    expect(retrieved).toMatchObject({ price: "0.0158", price_status: "estimated" });
+    expect(listed.data[0]).toMatchObject({ id: created.id, price: "0.0158" });
+  });
+});
