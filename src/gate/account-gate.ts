@@ -28,9 +28,10 @@ import { type Rate, ratesFor } from "../domain/price.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { CreateReadsCache } from "./create-reads.ts";
+import { GateSpend } from "./gate-spend.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
-import { type Charge, SpendStore, type SpendWindows } from "./spend-store.ts";
+import type { Charge, SpendWindows } from "./spend-store.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
 
 /**
@@ -106,7 +107,7 @@ interface Loaded {
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
   readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
-  readonly #spend = new SpendStore(this.ctx.storage.sql);
+  readonly #spend = new GateSpend(this.ctx.storage);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
@@ -175,18 +176,23 @@ export class AccountGate extends DurableObject<Env> {
 
   /**
    * A create's estimated price counted against the account's spend limits
-   * (src/gate/spend-store.ts), from the account this gate holds: no D1 read.
+   * and alerts (gate-spend.ts), from the account this gate holds: no D1 read.
    */
-  async spend(accountId: string, amount: number): Promise<Charge | null> {
+  async spend(accountId: string, amount: number, currency: string | null): Promise<Charge | null> {
     const loaded = this.#loaded ?? (await this.#load(accountId));
-    if (!loaded) return null;
-    const { spendLimitDaily, spendLimitMonthly, usageAlerts } = loaded.account;
-    return this.#spend.charge(amount, { daily: spendLimitDaily, monthly: spendLimitMonthly, alerts: usageAlerts ?? [] }, Date.now());
+    return loaded && this.#spend.charge(loaded.account, amount, currency);
   }
 
   /** Gives back a charge whose message was not stored. */
   refund(amount: number, windows: SpendWindows): void {
     this.#spend.refund(amount, windows);
+  }
+
+  /** Posts the usage alerts' events that are due. */
+  async alarm(): Promise<void> {
+    const accountId = this.#loaded?.account.id ?? (await this.#spend.pendingAccountId());
+    const loaded = this.#loaded ?? (accountId ? await this.#load(accountId) : null);
+    if (loaded) await this.#spend.deliver(loaded.account);
   }
 
   /** Gives back a daily slot whose request created no message. */

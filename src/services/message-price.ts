@@ -49,10 +49,10 @@ export interface SpendCharge {
  * its gate; a `spend_limit_reached` problem when it would pass one. Only for
  * an account with limits or alerts: the others' creates make no call.
  */
-export async function chargeSpend(env: Env, account: Account, price: number | null): Promise<Result<SpendCharge | null>> {
+export async function chargeSpend(env: Env, account: Account, price: number | null, currency: string | null): Promise<Result<SpendCharge | null>> {
   const watched = account.spendLimitDaily !== null || account.spendLimitMonthly !== null || (account.usageAlerts?.length ?? 0) > 0;
   if (!watched || price === null || price === 0) return succeed(null);
-  const charge = await env.ACCOUNT_GATE.getByName(account.id).spend(account.id, price);
+  const charge = await env.ACCOUNT_GATE.getByName(account.id).spend(account.id, price, currency);
   if (!charge) return succeed(null);
   if (charge.kind === "limit_reached") {
     const which = charge.window === "day" ? "daily" : "monthly";

@@ -127,7 +127,7 @@ export async function createMessage(
   const prepared = await prepareMessage(control, account, input, options.reads);
   if (!prepared.ok) return prepared;
   // The spend limits, in the account's gate: the estimate is counted, and given back if nothing is stored.
-  const charged = await chargeSpend(env, account, prepared.value.price);
+  const charged = await chargeSpend(env, account, prepared.value.price, prepared.value.priceUnit);
   if (!charged.ok) return charged;
   try {
     return await store(env, account, input, prepared.value, options);
