@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { usageQuerySchema } from "../../domain/usage.ts";
 import { apiKey } from "../../http/auth.ts";
 import { commonErrors } from "../../http/openapi-schemas.ts";
@@ -43,3 +43,35 @@ export const list = createRoute({
     ...commonErrors,
   },
 });
+
+const UsageAlertEventSchema = z
+  .object({
+    id: z.string().openapi({ example: "evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f" }),
+    object: z.literal("event"),
+    type: z.literal("usage.threshold_reached"),
+    created_at: z.number().int(),
+    data: z.object({
+      object: z.literal("usage_alert"),
+      window: z.enum(["day", "month"]),
+      period: z.string().openapi({ description: "The UTC day (YYYY-MM-DD) or month (YYYY-MM) whose spend passed the threshold", example: "2026-12-03" }),
+      threshold: z.string().openapi({ example: "0.0100" }),
+      spent: z.string().openapi({ description: "The window's estimated spend when it passed the threshold", example: "0.0158" }),
+      price_unit: z.string().nullable().openapi({ example: "USD" }),
+      url: z.string(),
+    }),
+  })
+  .openapi("UsageAlertEvent");
+
+/** Not a route: the request OmniFlow sends to a usage alert's url (documented under `webhooks`). */
+export const usageAlertWebhook = {
+  method: "post",
+  path: "usageThresholdReached",
+  operationId: "usageThresholdReached",
+  tags: ["Usage"],
+  summary: "Usage threshold reached",
+  description:
+    "OmniFlow POSTs this event once per window to each usage alert's url (POST /v1/account usage_alerts) when the window's spend reaches the alert's threshold, signed with the account's webhook secret (Standard Webhooks) and retried as status callbacks are.",
+  security: [],
+  request: { body: { required: true, content: { "application/json": { schema: UsageAlertEventSchema } } } },
+  responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried later" } },
+} as const satisfies RouteConfig;
