@@ -11,7 +11,11 @@ export type UsageGroup = (typeof USAGE_GROUPS)[number];
 export const MAX_USAGE_DAYS = 400;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (value: string) => DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+/** A real calendar day (not 2026-02-30, which Date would roll over, nor 2026-13-01, which it cannot read). */
+function isDay(value: string): boolean {
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return DAY.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value);
+}
 const daySchema = z.string().refine(isDay, "must be a UTC date as YYYY-MM-DD, e.g. 2026-12-01");
 
 /** The query of GET /v1/usage, as the route validates it. */

@@ -23,6 +23,7 @@ import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import type { DocumentedOperation } from "./operations.ts";
+import { priceContractCases, spendLimitReached } from "./price.contract-cases.ts";
 
 /** The documented retry schedule (docs/api-guide.md): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -88,9 +89,11 @@ async function abandonWebhooks(stub: ReturnType<typeof messageStatusStub>): Prom
 
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
 export const contractCases: Record<string, Record<number, ContractCase>> = {
+  ...priceContractCases,
   "POST /v1/messages": {
     201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
     400: (account) => api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) }),
+    402: spendLimitReached,
   },
   "POST /v1/messages/preview": {
     200: (account) => api("/v1/messages/preview", { key: account.key, json: smsBody({ max_segments: 1 }) }),
