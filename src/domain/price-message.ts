@@ -26,7 +26,7 @@ export function priceKey(channel: Channel, to: string, content: Record<string, u
 }
 
 /** One step's price: the rate times its units (an SMS's segments, else 1); null when the card has no rate. */
-export function stepPrice(rates: readonly Rate[], accountId: string, key: PriceKey, segments: number | null): Price | null {
+function stepPrice(rates: readonly Rate[], accountId: string, key: PriceKey, segments: number | null): Price | null {
   return priceOf(rates, accountId, key, key.kind === "sms" ? (segments ?? 1) : 1);
 }
 

@@ -42,7 +42,6 @@ export type RateKind = (typeof RATE_KINDS)[number];
 
 /** WhatsApp's pricing categories (Meta's). */
 export const WHATSAPP_CATEGORIES = ["marketing", "utility", "authentication", "service"] as const;
-export type WhatsappCategory = (typeof WHATSAPP_CATEGORIES)[number];
 
 /** Any country: the rate used where no country's own rate is set. */
 export const ANY_COUNTRY = "*";

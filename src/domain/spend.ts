@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { amountSchema, formatAmount } from "./price.ts";
 
-export const SPEND_WINDOWS = ["day", "month"] as const;
+const SPEND_WINDOWS = ["day", "month"] as const;
 export type SpendWindow = (typeof SPEND_WINDOWS)[number];
 
 /** Posted `usage.threshold_reached` once per window, when the window's spend passes `threshold`. */
@@ -16,7 +16,7 @@ export interface UsageAlert {
 }
 
 /** At most this many alerts per account. */
-export const MAX_USAGE_ALERTS = 10;
+const MAX_USAGE_ALERTS = 10;
 
 /** The window a moment falls in: "2026-12-03" (day) or "2026-12" (month), UTC. */
 export function windowOf(window: SpendWindow, ms: number): string {

@@ -4,11 +4,11 @@
 import { z } from "zod";
 import { formatAmount } from "./price.ts";
 
-export const USAGE_GROUPS = ["channel", "country", "day", "month", "api_key", "status"] as const;
+const USAGE_GROUPS = ["channel", "country", "day", "month", "api_key", "status"] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 /** The longest period one request may ask for, in days. */
-export const MAX_USAGE_DAYS = 400;
+const MAX_USAGE_DAYS = 400;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** A real calendar day (not 2026-02-30, which Date would roll over, nor 2026-13-01, which it cannot read). */

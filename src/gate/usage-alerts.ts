@@ -13,13 +13,13 @@ import { formatAmount } from "../domain/price.ts";
 import { type Spent, type UsageAlert, windowOf } from "../domain/spend.ts";
 import { logger } from "../log.ts";
 
-export const USAGE_THRESHOLD_REACHED = "usage.threshold_reached";
+const USAGE_THRESHOLD_REACHED = "usage.threshold_reached";
 
 /** A stored event; attempts: made so far. (A type, not an interface: SqlStorage rows need its index signature.) */
 type Pending = { id: string; url: string; body: string; attempts: number; due_at: number };
 
 /** The event an alert posts: the alert, its window and what was spent in it. */
-export function thresholdEvent(alert: UsageAlert, spent: Spent, currency: string | null, now: number) {
+function thresholdEvent(alert: UsageAlert, spent: Spent, currency: string | null, now: number) {
   return {
     id: newId("evt"),
     object: "event" as const,

@@ -21,7 +21,7 @@ export interface RateInput {
 const COUNTRY = /^[A-Z]{2}$/;
 
 /** The line checked and in the card's form; a message naming what is wrong. */
-export function parseRate(input: RateInput, accountId: string): Result<Rate> {
+function parseRate(input: RateInput, accountId: string): Result<Rate> {
   const kind = input.channel.toLowerCase() as RateKind;
   if (!RATE_KINDS.includes(kind)) return fail("channel", "parameter_invalid", `channel must be one of ${RATE_KINDS.join(", ")}`);
   const country = (input.country ?? ANY_COUNTRY).toUpperCase();

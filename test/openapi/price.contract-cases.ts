@@ -4,7 +4,9 @@ import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { smsBody } from "../support/messages.ts";
 import { setAccountRate } from "../support/rates.ts";
-import type { ContractCase } from "./contract-cases.ts";
+
+// contract-cases.ts's shape, restated (it imports this file, so importing it back would be a cycle).
+type ContractCase = (account: TestAccount) => Promise<Response>;
 
 /** A create whose estimated price passes the account's daily spend limit. */
 export async function spendLimitReached(account: TestAccount): Promise<Response> {
