@@ -12,6 +12,7 @@ import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
 import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
 import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
+import { usageCsv, usagePage } from "./pages/usage.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
 import { securityHeaders } from "./security.ts";
 import { requireSession } from "./session.ts";
@@ -48,7 +49,9 @@ const pages = new Hono<ConsoleEnv>()
   .post("/senders", addSenderForm)
   .post("/senders/:id/delete", deleteSenderForm)
   .get("/send", (c) => sendTestPage(c))
-  .post("/send", sendTest);
+  .post("/send", sendTest)
+  .get("/usage", usagePage)
+  .get("/usage.csv", usageCsv);
 
 export const consoleApp = new Hono<ConsoleEnv>()
   .get("/assets/console.css", asset(CONSOLE_CSS, "text/css"))

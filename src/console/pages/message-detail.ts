@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import { idPattern } from "../../domain/ids.ts";
 import { type Message, toMessageObject } from "../../domain/message.ts";
+import { formatAmount } from "../../domain/price.ts";
 import type { RenderedContent } from "../../domain/rendered.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { findAccountMessage } from "../../services/message-reads.ts";
@@ -66,6 +67,9 @@ ${data.next_retry_at ? html` · next retry ${time(data.next_retry_at as number)}
   }
 }
 
+const priceText = (message: Message) =>
+  message.price === null ? "no price" : `${formatAmount(message.price)} ${message.priceUnit ?? ""} (${message.priceStatus ?? ""})`;
+
 const timestamp = (atMs: number) => `${new Date(atMs).toISOString().replace("T", " ").slice(0, 23)} UTC`;
 
 export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: string; error: boolean } | null = null) {
@@ -84,7 +88,7 @@ export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: s
     message.id,
     html`<h1>Message <span class="mono">${message.id}</span></h1>
 ${notice(flash?.text ?? null, flash?.error ? "error" : "info")}
-<p>${statusBadge(message.id, message.status, true)} · ${message.channel} to ${message.to} from ${message.from} · created ${time(message.createdAt)}</p>
+<p>${statusBadge(message.id, message.status, true)} · ${message.channel} to ${message.to} from ${message.from} · created ${time(message.createdAt)} · ${priceText(message)}</p>
 <div class="grid">
 <section class="card"><h2>Content as sent</h2>${rendered(message.rendered)}</section>
 <section class="card"><h2>Message object</h2><pre>${JSON.stringify(toMessageObject(message), null, 2)}</pre></section>
