@@ -66,4 +66,33 @@ describe("POST /v1/messages: price", () => {
     expect(retrieved).toMatchObject({ price: "0.0158", price_status: "estimated" });
     expect(listed.data[0]).toMatchObject({ id: created.id, price: "0.0158" });
   });
+
+  it("prices a fallback message as the sum of its attempts handed off, each priced as its step", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "*", "0.0079");
+    await setAccountRate(account, "email", "*", "0.0009");
+    // The sandbox hands the SMS off and its carrier reports it undelivered; the email step is delivered.
+    const created = await createMessage(account, {
+      channel: "SMS",
+      to: "+15005550002",
+      content: { text: "a".repeat(161) },
+      fallback: [{ channel: "EMAIL", to: "ana@example.com", content: { subject: "Your code", text: "849201" } }],
+    });
+    expect(created).toMatchObject({ price: "0.0158", price_status: "estimated" });
+    const ended = await waitForStatus(account, created.id, ["delivered"]);
+    expect(ended).toMatchObject({ delivered_channel: "email", price: "0.0167", price_unit: "USD", price_status: "final" });
+    const [total] = await (await api("/v1/usage", { key: account.key })).json<{ data: unknown[] }>().then((body) => body.data);
+    expect(total).toMatchObject({ count: 1, price: "0.0167" });
+  });
+
+  it("charges nothing for a step its provider refused at hand-off", async () => {
+    const account = await createAccount();
+    await seedExample(account);
+    await setAccountRate(account, "whatsapp", "*", "0.0250", "USD", "service");
+    await setAccountRate(account, "sms", "*", "0.0079");
+    // +15005550004 is not on WhatsApp: the sandbox refuses the hand-off, and the SMS step is delivered.
+    const created = await createMessage(account, { channel: "WHATSAPP", to: "+15005550004", content: { text: "hi" }, fallback: [{ channel: "SMS" }] });
+    expect(created).toMatchObject({ price: "0.0250", price_status: "estimated" });
+    expect(await waitForStatus(account, created.id, ["delivered"])).toMatchObject({ delivered_channel: "sms", price: "0.0079", price_status: "final" });
+  });
 });
