@@ -31,6 +31,10 @@ export type Suppression = components["schemas"]["Suppression"];
 export type SuppressionList = components["schemas"]["SuppressionList"];
 export type CreateSuppressionParams = paths["/v1/suppressions"]["post"]["requestBody"]["content"]["application/json"];
 export type ListSuppressionsParams = NonNullable<paths["/v1/suppressions"]["get"]["parameters"]["query"]>;
+export type UsageList = components["schemas"]["UsageList"];
+export type UsageGroup = components["schemas"]["UsageGroup"];
+export type ListUsageParams = NonNullable<paths["/v1/usage"]["get"]["parameters"]["query"]>;
+export type UsageAlertEvent = components["schemas"]["UsageAlertEvent"];
 export type SimulateInboundParams = paths["/v1/test_helpers/inbound_messages"]["post"]["requestBody"]["content"]["application/json"];
 type ErrorBody = components["schemas"]["Error"];
 
@@ -217,6 +221,19 @@ export class Suppressions {
   }
 }
 
+export class Usage {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** GET /v1/usage: counts, segments and exact prices (decimal strings) over UTC days, grouped by group_by (comma-separated). */
+  async list(query: ListUsageParams = {}): Promise<UsageGroup[]> {
+    return unwrap(await this.#client.GET("/v1/usage", { params: { query } })).data;
+  }
+}
+
 export class TestHelpers {
   readonly #client: Client<paths>;
 
@@ -252,6 +269,7 @@ export class OmniFlow {
   readonly apiKeys: ApiKeys;
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
+  readonly usage: Usage;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -265,6 +283,7 @@ export class OmniFlow {
     this.apiKeys = new ApiKeys(this.client);
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);
+    this.usage = new Usage(this.client);
   }
 }
 
