@@ -5,6 +5,7 @@ import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
+import { type Metadata, metadataSchema } from "./metadata.ts";
 import { formatAmount } from "./price.ts";
 import type { PriceStatus } from "./price-message.ts";
 import type { RenderedContent } from "./rendered.ts";
@@ -117,6 +118,7 @@ export const createMessageSchema = z
       description:
         "discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.",
     }),
+    metadata: metadataSchema.optional(),
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;
@@ -149,6 +151,7 @@ export const createMessageSchema = z
       statusCallback: input.status_callback,
       maxSegments: input.max_segments,
       contentRetention: input.content_retention,
+      metadata: input.metadata,
       ...controls,
     };
   });
@@ -202,6 +205,10 @@ export interface Message {
   priceUnit: string | null;
   priceStatus: PriceStatus | null;
   stepPrices: (number | null)[] | null;
+  /** The customer's own keys (src/domain/metadata.ts); null when it has none. Kept through fallback and redaction. */
+  metadata: Metadata | null;
+  /** The batch that created it (POST /v1/messages/batch), or null. */
+  batchId: string | null;
 }
 
 /** Rendering of direct (non-template) content; null for template content. */
@@ -249,6 +256,9 @@ export function toMessageObject(row: Message) {
     price: row.price == null ? null : formatAmount(row.price),
     price_unit: row.priceUnit ?? null,
     price_status: row.priceStatus ?? null,
+    // A message its Durable Object took in before these fields existed holds neither.
+    metadata: row.metadata ?? {},
+    batch_id: row.batchId ?? null,
   };
 }
 

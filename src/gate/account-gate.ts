@@ -27,6 +27,7 @@ import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.
 import { type Rate, ratesFor } from "../domain/price.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
+import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, releaseItems } from "./batch-admission.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { GateSpend } from "./gate-spend.ts";
 import { GateStore } from "./gate-store.ts";
@@ -64,6 +65,8 @@ export interface AdmitRequest {
   reads?: CreateReads;
   /** The recipient of the message this request would create: the account's per-recipient limit applies. */
   recipient?: string;
+  /** A batch create's items (null: one that did not validate), each admitted as one create would be (batch-admission.ts). */
+  items?: (BatchItemRequest | null)[];
 }
 
 export type Admission =
@@ -85,6 +88,8 @@ export type Admission =
       /** Admitted, the recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
       recipient?: string;
       reads: CreateReadResults | null;
+      /** A batch's items, admitted or refused each (give the admitted ones' takes back with `releaseItems` if not created). */
+      items?: ItemAdmission[];
     };
 
 export interface GateChange {
@@ -118,6 +123,7 @@ export class AccountGate extends DurableObject<Env> {
   // fill the cache with what it read.
   #generation = 0;
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
+  readonly #parts = { store: this.#store, recipients: this.#recipients, creates: this.#creates };
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -162,7 +168,8 @@ export class AccountGate extends DurableObject<Env> {
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
     const reads = request.reads ? { ...(await this.#creates.read(account.id, request.reads)), ...pricing(loaded, request.reads) } : null;
-    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
+    const items = request.items ? pricedItems(loaded, request.items, await admitItems(this.#parts, account, request.items, now)) : undefined;
+    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads, ...(items ? { items } : {}) };
   }
 
   /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */
@@ -212,6 +219,11 @@ export class AccountGate extends DurableObject<Env> {
     return [answer.suppressed, ...(answer.stepSuppressed ?? [])];
   }
 
+  /** Gives back the takes of a batch's items that were not created. */
+  releaseItems(items: ItemTaken[]): void {
+    releaseItems(this.#parts, items);
+  }
+
   /** Gives back a per-recipient token whose request created no message. */
   releaseRecipient(recipient: string): void {
     this.#recipients.release(recipient);
@@ -250,6 +262,11 @@ export class AccountGate extends DurableObject<Env> {
 /** The card's rates a create's reads asked for (the message's and its steps'). */
 function pricing(loaded: Loaded, reads: CreateReads): { rates?: Rate[] } {
   return reads.prices ? { rates: ratesFor(loaded.rates, loaded.account.id, reads.prices) } : {};
+}
+
+/** A batch's admitted items with the card's rates their reads asked for. */
+function pricedItems(loaded: Loaded, requests: (BatchItemRequest | null)[], items: ItemAdmission[]): ItemAdmission[] {
+  return items.map((item, i) => (item?.kind === "admitted" ? { ...item, reads: { ...item.reads, ...pricing(loaded, requests[i]!.reads) } } : item));
 }
 
 /** The account's key with this hash, compared in constant time. */

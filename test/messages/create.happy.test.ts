@@ -54,6 +54,8 @@ describe("POST /v1/messages", () => {
       price: null,
       price_unit: null,
       price_status: null,
+      metadata: {},
+      batch_id: null,
     });
     expect(message.created_at).toBeGreaterThanOrEqual(before);
     expect(res.headers.get("X-Request-Id")).toMatch(/^req_/);

@@ -17,7 +17,8 @@ ALTER TABLE `messages` ADD `api_key_id` text;--> statement-breakpoint
 ALTER TABLE `messages` ADD `price` integer;--> statement-breakpoint
 ALTER TABLE `messages` ADD `price_unit` text;--> statement-breakpoint
 ALTER TABLE `messages` ADD `price_status` text;--> statement-breakpoint
-ALTER TABLE `messages` ADD `step_prices` text;--> statement-breakpoint
+ALTER TABLE `messages` ADD `step_prices` text;
+--> statement-breakpoint
 -- Written by hand (drizzle-kit does not generate triggers): usage_rollups kept
 -- equal to a sum over the outbound rows (src/db/message-schema.ts), moved in
 -- the same statement as any insert, change of status or price, or delete.
