@@ -1422,6 +1422,15 @@ export interface components {
             api_key?: string | null;
             status?: string | null;
             /**
+             * @description With group_by=metadata[key]: the key's value (null: the messages without it)
+             * @example {
+             *       "team": "growth"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            };
+            /**
              * @description Outbound messages created in the period
              * @example 2
              */
@@ -8563,7 +8572,7 @@ export interface operations {
                 start?: string;
                 /** @description Last UTC day counted (YYYY-MM-DD), inclusive; default: today */
                 end?: string;
-                /** @description Comma-separated, any of channel, country, day, month, api_key, status; none: one total per currency */
+                /** @description Comma-separated, any of channel, country, day, month, api_key, status, and one metadata[key] (not with api_key); none: one total per currency */
                 group_by?: string;
             };
             header?: never;

@@ -119,6 +119,28 @@ export const usageRollups = sqliteTable(
   (t) => [primaryKey({ columns: [t.accountId, t.day, t.channel, t.country, t.apiKeyId, t.status, t.priceUnit] })],
 );
 
+// Usage by metadata key: the same figures as usage_rollups, for each key and
+// value of each outbound message that has metadata (none for one without),
+// kept by triggers as usage_rollups is. GET /v1/usage?group_by=metadata[key]
+// reads one key's groups; messages without the key are the rest of usage_rollups.
+export const usageMetadataRollups = sqliteTable(
+  "usage_metadata_rollups",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    country: text("country").notNull(),
+    status: text("status").notNull(),
+    priceUnit: text("price_unit").notNull(),
+    count: integer("count").notNull().default(0),
+    segments: integer("segments").notNull().default(0),
+    price: integer("price").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key, t.value, t.day, t.channel, t.country, t.status, t.priceUnit] })],
+);
+
 // The metadata filter's index: one row per key of a message that has
 // metadata (none for one without), written and deleted with its message by
 // the triggers appended to the migration that made this table (0003), so

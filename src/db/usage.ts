@@ -3,7 +3,7 @@
 import { and, between, eq, type SQL, sql } from "drizzle-orm";
 import type { UsageGroup, UsagePeriod, UsageRow } from "../domain/usage.ts";
 import type { Database } from "./client.ts";
-import { usageRollups } from "./message-schema.ts";
+import { usageMetadataRollups, usageRollups } from "./message-schema.ts";
 
 const COLUMNS: Record<UsageGroup, SQL> = {
   channel: sql`${usageRollups.channel}`,
@@ -32,6 +32,45 @@ export async function usageOnShard(db: Database, accountId: string, period: Usag
     .groupBy(...grouping);
   return rows.map(({ priceUnit, count, segments, price, ...found }) => ({
     keys: Object.fromEntries(groups.map((group) => [group, (found as Record<string, string | null>)[group] ?? null])),
+    priceUnit,
+    count: Number(count),
+    segments: Number(segments),
+    price: Number(price),
+  }));
+}
+
+const METADATA_COLUMNS: Record<Exclude<UsageGroup, "api_key">, SQL> = {
+  channel: sql`${usageMetadataRollups.channel}`,
+  country: sql`nullif(${usageMetadataRollups.country}, '')`,
+  day: sql`${usageMetadataRollups.day}`,
+  month: sql`substr(${usageMetadataRollups.day}, 1, 7)`,
+  status: sql`${usageMetadataRollups.status}`,
+};
+
+/** The account's usage on this database by one metadata key's values (messages without the key are not here: see withoutKey). */
+export async function metadataUsageOnShard(
+  db: Database,
+  accountId: string,
+  period: UsagePeriod,
+  groups: readonly Exclude<UsageGroup, "api_key">[],
+  key: string,
+): Promise<UsageRow[]> {
+  const t = usageMetadataRollups;
+  const keys = Object.fromEntries(groups.map((group) => [group, METADATA_COLUMNS[group].as(`g_${group}`)]));
+  const rows = await db
+    .select({
+      ...keys,
+      value: t.value,
+      priceUnit: t.priceUnit,
+      count: sql<number>`sum(${t.count})`.as("sum_count"),
+      segments: sql<number>`sum(${t.segments})`.as("sum_segments"),
+      price: sql<number>`sum(${t.price})`.as("sum_price"),
+    })
+    .from(t)
+    .where(and(eq(t.accountId, accountId), eq(t.key, key), between(t.day, period.start, period.end)))
+    .groupBy(...groups.map((group) => METADATA_COLUMNS[group]), t.value, t.priceUnit);
+  return rows.map(({ value, priceUnit, count, segments, price, ...found }) => ({
+    keys: { ...Object.fromEntries(groups.map((group) => [group, (found as Record<string, string | null>)[group] ?? null])), metadata: value },
     priceUnit,
     count: Number(count),
     segments: Number(segments),

@@ -7,6 +7,15 @@ import { formatAmount } from "./price.ts";
 const USAGE_GROUPS = ["channel", "country", "day", "month", "api_key", "status"] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
+/** group_by=metadata[team]: a metadata key (its rules: src/domain/metadata.ts). */
+const METADATA_GROUP = /^metadata\[([A-Za-z0-9_-]{1,40})\]$/;
+
+/** What group_by asks: the dimensions, and a metadata key or null. */
+export interface UsageGrouping {
+  groups: UsageGroup[];
+  metadataKey: string | null;
+}
+
 /** The longest period one request may ask for, in days. */
 const MAX_USAGE_DAYS = 400;
 
@@ -26,15 +35,27 @@ export const usageQuerySchema = z
     group_by: z
       .string()
       .optional()
-      .transform((value, ctx) => {
-        const groups = value === undefined || value === "" ? [] : value.split(",");
+      .transform((value, ctx): UsageGrouping => {
+        const named = value === undefined || value === "" ? [] : value.split(",");
+        const keys = named.map((group) => METADATA_GROUP.exec(group)?.[1]).filter((key) => key !== undefined);
+        const groups = named.filter((group) => !METADATA_GROUP.test(group));
         const unknown = groups.find((group) => !(USAGE_GROUPS as readonly string[]).includes(group));
-        if (unknown !== undefined) ctx.addIssue({ code: "custom", message: `unknown group '${unknown.slice(0, 40)}': use any of ${USAGE_GROUPS.join(", ")}` });
-        else if (new Set(groups).size !== groups.length) ctx.addIssue({ code: "custom", message: "names a group twice" });
-        else if (groups.includes("day") && groups.includes("month")) ctx.addIssue({ code: "custom", message: "group by day or by month, not both" });
-        return groups as UsageGroup[];
+        const problem =
+          unknown !== undefined
+            ? `unknown group '${unknown.slice(0, 40)}': use any of ${USAGE_GROUPS.join(", ")} or metadata[key]`
+            : new Set(named).size !== named.length
+              ? "names a group twice"
+              : groups.includes("day") && groups.includes("month")
+                ? "group by day or by month, not both"
+                : keys.length > 1
+                  ? "group by one metadata key at most"
+                  : keys.length === 1 && groups.includes("api_key")
+                    ? "metadata[key] and api_key cannot be grouped together"
+                    : null;
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+        return { groups: groups as UsageGroup[], metadataKey: keys[0] ?? null };
       })
-      .meta({ description: `Comma-separated, any of ${USAGE_GROUPS.join(", ")}; none: one total per currency` }),
+      .meta({ description: `Comma-separated, any of ${USAGE_GROUPS.join(", ")}, and one metadata[key] (not with api_key); none: one total per currency` }),
   })
   .meta({ description: "A period of UTC days and the dimensions to group by" });
 
@@ -56,7 +77,8 @@ export function usagePeriod(query: { start?: string; end?: string }, now: number
 
 /** One group's sums, as the rollups of one database give them. */
 export interface UsageRow {
-  keys: Partial<Record<UsageGroup, string | null>>;
+  /** The groups' values; `metadata`: the asked key's value (null: messages without the key). */
+  keys: Partial<Record<UsageGroup | "metadata", string | null>>;
   priceUnit: string;
   count: number;
   segments: number;
@@ -79,10 +101,30 @@ export function mergeUsage(parts: readonly UsageRow[][]): UsageRow[] {
     .map(([, row]) => row);
 }
 
-/** One group as the API shows it: its keys, then count, segments, price and price_unit. */
-export function toUsageObject(row: UsageRow) {
+/**
+ * The metadata groups completed: the messages without the key are each
+ * group's total (of `totals`, grouped by the same other dimensions) less its
+ * metadata groups, shown with the key's value null.
+ */
+export function withoutKey(totals: readonly UsageRow[], byKey: readonly UsageRow[]): UsageRow[] {
+  const rest = totals.map((total) => {
+    const same = byKey.filter((row) => row.priceUnit === total.priceUnit && sameGroups(row.keys, total.keys));
+    const sum = (field: "count" | "segments" | "price") => total[field] - same.reduce((acc, row) => acc + row[field], 0);
+    return { keys: { ...total.keys, metadata: null }, priceUnit: total.priceUnit, count: sum("count"), segments: sum("segments"), price: sum("price") };
+  });
+  return [...byKey, ...rest];
+}
+
+function sameGroups(withKey: UsageRow["keys"], total: UsageRow["keys"]): boolean {
+  return Object.entries(total).every(([group, value]) => withKey[group as UsageGroup] === value);
+}
+
+/** One group as the API shows it: its keys (a metadata key's as `metadata: { key: value }`), then count, segments, price and price_unit. */
+export function toUsageObject(row: UsageRow, metadataKey: string | null = null) {
+  const { metadata, ...keys } = row.keys;
   return {
-    ...row.keys,
+    ...keys,
+    ...(metadataKey === null ? {} : { metadata: { [metadataKey]: metadata ?? null } }),
     count: row.count,
     segments: row.segments,
     // Unpriced messages (no rate) are counted with a price of 0 and no currency.

@@ -41,6 +41,8 @@ describe("a simulated reply", () => {
       expires_at: null,
       attempts: [],
       delivered_channel: null,
+      metadata: {},
+      batch_id: null,
       // An inbound message costs nothing here.
       price: null,
       price_unit: null,

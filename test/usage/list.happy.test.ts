@@ -102,4 +102,24 @@ describe("GET /v1/usage", () => {
     expect(await usage(account, "?group_by=month")).toEqual([{ month: today.slice(0, 7), count: 1, segments: 1, price: "0.0079", price_unit: "USD" }]);
     expect(await usage(account, "?start=2020-01-01&end=2020-01-31")).toEqual([]);
   });
+
+  it("groups by a metadata key, the messages without it under null, summing to the total", async () => {
+    const account = await createAccount("test", { placement: { home: 1, write: [0, 1], read: [0, 1] } });
+    await setAccountRate(account, "sms", "US", "0.0079");
+    await createMessage(account, smsBody({ content: { text: "a".repeat(161) }, metadata: { team: "growth" } }));
+    await createMessage(account, smsBody({ metadata: { team: "growth", order: "A1" } }));
+    await createMessage(account, smsBody({ metadata: { team: "ops" } }));
+    await createMessage(account, smsBody({ metadata: { order: "A2" } }));
+    const grouped = await usage(account, "?group_by=metadata[team],channel");
+    expect(grouped).toHaveLength(3);
+    expect(grouped).toEqual(
+      expect.arrayContaining([
+        { channel: "sms", metadata: { team: "growth" }, count: 2, segments: 3, price: "0.0237", price_unit: "USD" },
+        { channel: "sms", metadata: { team: "ops" }, count: 1, segments: 1, price: "0.0079", price_unit: "USD" },
+        { channel: "sms", metadata: { team: null }, count: 1, segments: 1, price: "0.0079", price_unit: "USD" },
+      ]),
+    );
+    const messages = await listAll<Listed>("/v1/messages", account.key, 100);
+    expect(sumPrices(grouped.map((group) => group.price as string))).toBe(sumPrices(messages.map((message) => message.price!)));
+  });
 });

@@ -56,7 +56,7 @@ function chart(rows: UsageRow[]) {
 
 export async function usagePage(c: Context<ConsoleEnv>) {
   const { start, end } = periodOf(c);
-  const result = await accountUsage(c.env, c.get("account"), { start, end, groups: ["day", "channel", "country"] });
+  const result = await accountUsage(c.env, c.get("account"), { start, end, groups: ["day", "channel", "country"], metadataKey: null });
   const rows = result.ok ? result.value : [];
   const csv = `/console/usage.csv?start=${start}&end=${end}`;
   return page(

@@ -11,6 +11,10 @@ const UsageGroupSchema = z
     month: z.string().nullable().optional().openapi({ example: "2026-12" }),
     api_key: z.string().nullable().optional().openapi({ description: "The id of the API key that created the messages" }),
     status: z.string().nullable().optional(),
+    metadata: z
+      .record(z.string(), z.string().nullable())
+      .optional()
+      .openapi({ description: "With group_by=metadata[key]: the key's value (null: the messages without it)", example: { team: "growth" } }),
     count: z.number().int().openapi({ description: "Outbound messages created in the period", example: 2 }),
     segments: z.number().int().openapi({ description: "Their SMS segments", example: 4 }),
     price: z.string().openapi({ description: "Their prices summed exactly (4 decimal places)", example: "0.0316" }),
