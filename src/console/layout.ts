@@ -13,6 +13,7 @@ const NAV = [
   ["/console/usage", "Usage"],
   ["/console/api-keys", "API keys"],
   ["/console/webhooks", "Webhooks"],
+  ["/console/webhook-endpoints", "Endpoints"],
   ["/console/templates", "Templates"],
   ["/console/senders", "Senders"],
   ["/console/send", "Send a test"],

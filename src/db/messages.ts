@@ -54,6 +54,8 @@ export interface CreateReadResults {
   stepSuppressed?: boolean[];
   /** The card's rates that price `prices` (empty when none was asked or the card has none). */
   rates?: Rate[];
+  /** Whether the account has an enabled webhook endpoint (answered by the gate; absent: unknown, the message's object asks). */
+  endpoints?: boolean;
 }
 
 /** What a create reads besides the account, in at most one D1 round trip. */

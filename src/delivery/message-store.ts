@@ -9,6 +9,7 @@ import type { Channel } from "../domain/address.ts";
 import type { Attempt } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
+import type { EndpointSubscription } from "../domain/webhook-endpoint.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
 
 /** An account's webhook signing secrets, as the outbox holds them in memory (never in storage). */
@@ -53,6 +54,8 @@ export interface DeliveryState {
    * Absent or null: nothing to check.
    */
   rowCheck?: RowCheck | null;
+  /** The account's enabled webhook endpoints when the message's object first loaded it (absent: none); one answering 410 is removed. */
+  endpoints?: EndpointSubscription[];
 }
 
 interface RowCheck {
@@ -69,8 +72,9 @@ export function publicAttempts(records: AttemptRecord[]): Attempt[] {
 }
 
 /** A message's state when its object first reads it from D1 (stored with its first change). */
-export function initialState(message: Message, fromId: string | null): DeliveryState {
+export function initialState(message: Message, fromId: string | null, endpoints: EndpointSubscription[] = []): DeliveryState {
   return {
+    ...(endpoints.length > 0 ? { endpoints } : {}),
     message,
     status: message.status,
     handoffAttempts: 0,
@@ -120,11 +124,15 @@ export interface StoredEvent {
   data: JsonObject;
 }
 
-/** A signed status event for the callback. */
+/** A signed status event for the callback, and for the webhook endpoints subscribed to its type. */
 export interface WebhookEvent {
   eventId: string;
   type: string;
   body: string;
+  /** false: for the endpoints alone (the message has no callback, or this is an endpoint's retry). */
+  callback?: false;
+  /** The webhook endpoints it goes to, each in its own order with its own retries (absent: none). */
+  endpoints?: string[];
 }
 
 export interface NewEvent {
@@ -180,23 +188,38 @@ export class MessageStore {
   }
 
   /**
-   * The oldest webhook event not yet delivered or abandoned (the only one that
-   * may be sent now), with its attempts so far: those logged after its row (a
-   * resent event has a row of its own).
+   * The oldest webhook event not yet delivered or abandoned to `endpointId`
+   * (null: the status_callback), the only one that may be sent there now, with
+   * its attempts so far: those logged after its row (a resent event has a row
+   * of its own).
    */
-  pendingWebhook(): (WebhookEvent & { attempts: number }) | null {
+  pendingWebhook(endpointId: string | null = null): (WebhookEvent & { attempts: number }) | null {
+    const sameTarget = endpointId === null ? "json_extract(a.data, '$.endpoint_id') IS NULL" : "json_extract(a.data, '$.endpoint_id') = ?";
+    const attemptOf = `a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId') AND ${sameTarget}`;
+    const goesThere =
+      endpointId === null
+        ? "coalesce(json_extract(e.webhook, '$.callback'), 1) <> 0"
+        : "EXISTS (SELECT 1 FROM json_each(e.webhook, '$.endpoints') j WHERE j.value = ?)";
+    const bindings = endpointId === null ? [] : [endpointId, endpointId, endpointId];
     const row = this.sql
       .exec<{ webhook: string; attempts: number }>(
-        `SELECT e.webhook,
-           (SELECT COUNT(*) FROM events a WHERE a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')) AS attempts
+        `SELECT e.webhook, (SELECT COUNT(*) FROM events a WHERE ${attemptOf}) AS attempts
          FROM events e
-         WHERE e.webhook IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM events a WHERE a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')
-             AND json_extract(a.data, '$.outcome') IN ${FINISHED})
+         WHERE e.webhook IS NOT NULL AND ${goesThere}
+           AND NOT EXISTS (SELECT 1 FROM events a WHERE ${attemptOf} AND json_extract(a.data, '$.outcome') IN ${FINISHED})
          ORDER BY e.seq LIMIT 1`,
+        ...bindings,
       )
       .toArray()[0];
     return row ? { ...(JSON.parse(row.webhook) as WebhookEvent), attempts: row.attempts } : null;
+  }
+
+  /** The endpoints that have an event still to send (each one's queue is sent in order, apart from the others). */
+  pendingEndpoints(): string[] {
+    const rows = this.sql
+      .exec<{ id: string }>(`SELECT DISTINCT j.value AS id FROM events e, json_each(e.webhook, '$.endpoints') j WHERE e.webhook IS NOT NULL`)
+      .toArray();
+    return rows.map((row) => row.id).filter((id) => this.pendingWebhook(id) !== null);
   }
 
   addTimer(kind: string, dueAt: number, payload: Record<string, unknown> = {}): void {
@@ -223,6 +246,11 @@ export class MessageStore {
 
   hasTimer(kind: string): boolean {
     return this.sql.exec(`SELECT 1 FROM timers WHERE kind = ? LIMIT 1`, kind).toArray().length > 0;
+  }
+
+  /** Whether a retry of this endpoint's queue is scheduled ("endpoint" timers carry the endpoint's id). */
+  hasEndpointTimer(endpointId: string): boolean {
+    return this.sql.exec(`SELECT 1 FROM timers WHERE kind = 'endpoint' AND json_extract(payload, '$.endpointId') = ? LIMIT 1`, endpointId).toArray().length > 0;
   }
 
   /** The signed event of the status change that carries this webhook event id. */

@@ -26,7 +26,7 @@ export class GateSpend {
     if (charge.kind === "charged" && charge.fired.length > 0) {
       this.#alerts.add(charge.fired, charge.spent, currency, now);
       await this.storage.put(ACCOUNT_ID_KEY, account.id);
-      await this.storage.setAlarm(now);
+      await this.rearm();
     }
     return charge;
   }
@@ -43,7 +43,18 @@ export class GateSpend {
   /** Posts the due events, then sets the alarm for the next one. */
   async deliver(account: Account): Promise<void> {
     await this.#alerts.deliverDue(account, Date.now());
+    await this.rearm();
+  }
+
+  /**
+   * The gate's one alarm is shared with its account events (account-events.ts),
+   * which may set it later or delete it: it is brought forward to the next
+   * alert's post when that is sooner, never pushed back.
+   */
+  async rearm(): Promise<void> {
     const next = this.#alerts.nextDue();
-    if (next !== null) await this.storage.setAlarm(next);
+    if (next === null) return;
+    const current = await this.storage.getAlarm();
+    if (current === null || current > next) await this.storage.setAlarm(next);
   }
 }

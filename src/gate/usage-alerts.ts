@@ -13,27 +13,32 @@ import { formatAmount } from "../domain/price.ts";
 import { type Spent, type UsageAlert, windowOf } from "../domain/spend.ts";
 import { logger } from "../log.ts";
 
-const USAGE_THRESHOLD_REACHED = "usage.threshold_reached";
+export const USAGE_THRESHOLD_REACHED = "usage.threshold_reached";
 
 /** A stored event; attempts: made so far. (A type, not an interface: SqlStorage rows need its index signature.) */
 type Pending = { id: string; url: string; body: string; attempts: number; due_at: number };
 
-/** The event an alert posts: the alert, its window and what was spent in it. */
+/** What an alert's event says: the alert, its window and what was spent in it. */
+export function thresholdData(alert: UsageAlert, spent: Spent, currency: string | null, now: number) {
+  return {
+    object: "usage_alert" as const,
+    window: alert.window,
+    period: windowOf(alert.window, now),
+    threshold: formatAmount(alert.threshold),
+    spent: formatAmount(spent[alert.window]),
+    price_unit: currency,
+    url: alert.url,
+  };
+}
+
+/** The event posted to the alert's url. */
 function thresholdEvent(alert: UsageAlert, spent: Spent, currency: string | null, now: number) {
   return {
     id: newId("evt"),
     object: "event" as const,
     type: USAGE_THRESHOLD_REACHED,
     created_at: unixSeconds(now),
-    data: {
-      object: "usage_alert" as const,
-      window: alert.window,
-      period: windowOf(alert.window, now),
-      threshold: formatAmount(alert.threshold),
-      spent: formatAmount(spent[alert.window]),
-      price_unit: currency,
-      url: alert.url,
-    },
+    data: thresholdData(alert, spent, currency, now),
   };
 }
 

@@ -10,6 +10,7 @@ import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
 import { usageRouter } from "./usage/index.ts";
+import { webhookEndpointsRouter } from "./webhook-endpoints/index.ts";
 
 export const apiRouters = [
   // Before messages: POST /v1/messages/batch is not a message id.
@@ -22,6 +23,7 @@ export const apiRouters = [
   geoPermissionsRouter,
   suppressionsRouter,
   usageRouter,
+  webhookEndpointsRouter,
   testHelpersRouter,
   providersRouter,
 ];

@@ -25,6 +25,7 @@ import { addSender, bindSender, createTemplate, freshEmail } from "../support/re
 import { batchContractCases } from "./batch-cases.ts";
 import type { DocumentedOperation } from "./operations.ts";
 import { priceContractCases, spendLimitReached } from "./price.contract-cases.ts";
+import { webhookEndpointCases } from "./webhook-endpoint-cases.ts";
 
 /** The documented retry schedule (docs/api-guide.md): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -91,6 +92,7 @@ async function abandonWebhooks(stub: ReturnType<typeof messageStatusStub>): Prom
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
 export const contractCases: Record<string, Record<number, ContractCase>> = {
   ...priceContractCases,
+  ...webhookEndpointCases,
   ...batchContractCases,
   "POST /v1/messages": {
     201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
