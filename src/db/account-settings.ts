@@ -23,7 +23,10 @@ export async function patchGeoPermissions(db: Database, accountId: string, patch
 }
 
 export type AccountSettings = Partial<
-  Pick<Account, "inboundCallback" | "recipientLimitPerHour" | "retentionDays" | "spendLimitDaily" | "spendLimitMonthly" | "usageAlerts">
+  Pick<
+    Account,
+    "inboundCallback" | "recipientLimitPerHour" | "retentionDays" | "verificationPrefixLimitPerHour" | "spendLimitDaily" | "spendLimitMonthly" | "usageAlerts"
+  >
 >;
 
 /** What only the operator sets (`npm run keys`): a leaked key must not raise its own limits or open premium numbers. */

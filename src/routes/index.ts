@@ -10,6 +10,7 @@ import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
 import { usageRouter } from "./usage/index.ts";
+import { verificationsRouter } from "./verifications/index.ts";
 import { webhookEndpointsRouter } from "./webhook-endpoints/index.ts";
 
 export const apiRouters = [
@@ -25,5 +26,6 @@ export const apiRouters = [
   usageRouter,
   webhookEndpointsRouter,
   testHelpersRouter,
+  verificationsRouter,
   providersRouter,
 ];

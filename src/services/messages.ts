@@ -8,7 +8,7 @@ import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
-import type { CreateMessageInput, Message } from "../domain/message.ts";
+import { type CreateMessageInput, type Message, verificationContent } from "../domain/message.ts";
 import { type Metadata, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
@@ -42,6 +42,8 @@ export interface CreateOptions {
   id?: string;
   /** The API key that creates it, for usage by key. */
   apiKeyId?: string;
+  /** A verification's send (src/services/verifications.ts): the content stored and shown is its marker, never the text with the code. */
+  verificationId?: string;
 }
 
 /** What a create decides before anything is stored: the message as it would be sent. */
@@ -126,6 +128,8 @@ interface RowContext {
   /** The API key that creates it. */
   apiKeyId?: string;
   batchMetadata?: Metadata;
+  /** A verification's send: the content stored and shown is its marker, never the text with the code. */
+  verificationId?: string;
 }
 
 /**
@@ -137,6 +141,7 @@ export function messageRow(account: Account, input: CreateMessageInput, prepared
   const sendAt = input.sendAt ?? null;
   return {
     ...prepared,
+    ...(context.verificationId === undefined ? {} : { content: verificationContent(context.verificationId) }),
     id,
     accountId: account.id,
     mode: account.mode,
@@ -187,7 +192,7 @@ async function store(env: Env, account: Account, input: CreateMessageInput, prep
   // A new message goes to one of the account's write shards; its id says which.
   const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
   const db = shardDatabase(env, shardOfMessageId(id));
-  const row = messageRow(account, input, prepared, id, { batchId: null, apiKeyId: options.apiKeyId });
+  const row = messageRow(account, input, prepared, id, { batchId: null, apiKeyId: options.apiKeyId, verificationId: options.verificationId });
   const { sendAt } = row;
   // Whether the account has webhook endpoints, as the gate answered with the create's reads (undefined: not asked).
   const endpoints = options.reads?.endpoints;

@@ -9,6 +9,7 @@ import type { BadRequest, Body, Expected } from "./bad-request.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 import { PRICE_CORPUS } from "./price.corpus.ts";
+import { VERIFICATION_CORPUS } from "./verifications.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
 
 export type { BadRequest };
@@ -897,5 +898,6 @@ export const CORPUS: BadRequest[] = [
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
   ...PRICE_CORPUS,
+  ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
 ];

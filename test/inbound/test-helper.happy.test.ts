@@ -41,14 +41,15 @@ describe("a simulated reply", () => {
       expires_at: null,
       attempts: [],
       delivered_channel: null,
-      metadata: {},
-      batch_id: null,
       // An inbound message costs nothing here.
       price: null,
       price_unit: null,
       price_status: null,
       content_retention: "retain",
       redacted_at: null,
+      // A reply carries none of the customer's keys and belongs to no batch.
+      metadata: {},
+      batch_id: null,
     });
     expect((await api(`/v1/messages/${inbound.id}`, { key: account.key })).status).toBe(200);
     expect((await listMessages(account.key, { direction: "inbound" })).data.map((m) => m.id)).toEqual([inbound.id]);

@@ -22,6 +22,7 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
     ...(input.spend_limits?.daily === undefined ? {} : { spendLimitDaily: input.spend_limits.daily }),
     ...(input.spend_limits?.monthly === undefined ? {} : { spendLimitMonthly: input.spend_limits.monthly }),
     ...(input.usage_alerts === undefined ? {} : { usageAlerts: input.usage_alerts }),
+    ...(input.verification_limits ? { verificationPrefixLimitPerHour: input.verification_limits.per_prefix_per_hour } : {}),
   });
   if (!result.ok) throw errors.problem(result.problem);
   return c.json(toAccountObject(result.value), 200);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RETENTION_DAYS } from "../../domain/retention.ts";
 import { spendLimitsSchema, usageAlertsSchema } from "../../domain/spend.ts";
+import { PREFIX_LIMIT } from "../../domain/verification-guard.ts";
 import { wholeNumber } from "../../domain/whole-number.ts";
 
 /** A per-recipient limit above this would not limit anything a pumping attack needs. */
@@ -36,6 +37,12 @@ export const AccountSchema = z
     usage_alerts: z
       .array(z.object({ threshold: z.string().openapi({ example: "100.0000" }), window: z.enum(["day", "month"]), url: z.string() }))
       .openapi({ description: "Each posts one usage.threshold_reached event per window, when the window's spend reaches its threshold" }),
+    verification_limits: z.object({
+      per_prefix_per_hour: z
+        .number()
+        .int()
+        .openapi({ description: "Verifications per destination prefix (the number without its last 4 digits) per hour", example: 30 }),
+    }),
   })
   .openapi("Account");
 
@@ -61,4 +68,13 @@ export const UpdateAccountSchema = z.strictObject({
   retention_days: wholeNumber(RETENTION_DAYS.min, RETENTION_DAYS.max)
     .optional()
     .openapi({ description: `Days messages are kept (${RETENTION_DAYS.min}-${RETENTION_DAYS.max}, default ${RETENTION_DAYS.default})` }),
+  verification_limits: z
+    .strictObject({
+      // null (or "" in a form body) goes back to the default.
+      per_prefix_per_hour: z.preprocess((value) => (value === "" ? null : value), wholeNumber(PREFIX_LIMIT.min, PREFIX_LIMIT.max).nullable()),
+    })
+    .optional()
+    .openapi({
+      description: `Verifications per destination prefix (a phone number without its last 4 digits) per hour (${PREFIX_LIMIT.min}-${PREFIX_LIMIT.max}, default ${PREFIX_LIMIT.default}); past it a create is a 429 verification_prefix_blocked. null: the default`,
+    }),
 });
