@@ -8,6 +8,7 @@ import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./control-schema.ts";
 import { accountRatesQuery } from "./rates.ts";
 import { suppressedRecipientsQuery } from "./suppressions.ts";
+import { webhookEndpoints } from "./webhook-endpoint-schema.ts";
 
 /** Not revoked, and not past the end of a roll's overlap. */
 function keyWorksNow(): SQL {
@@ -45,15 +46,21 @@ export interface GateKey {
 
 /**
  * What an account's gate holds: the account, its working keys, (up to
- * `suppressionLimit` + 1 of) its suppressed recipients and its rate card, in one round trip.
+ * `suppressionLimit` + 1 of) its suppressed recipients, how many enabled
+ * webhook endpoints it has (read with the account's row, no statement of its
+ * own) and its rate card, in one round trip.
  */
 export async function accountWithKeys(
   db: Database,
   accountId: string,
   suppressionLimit: number,
-): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[]; rates: Rate[] } | null> {
-  const [[account], keys, suppressed, card] = await db.batch([
-    db.select().from(accounts).where(eq(accounts.id, accountId)),
+): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[]; enabledEndpoints: number; rates: Rate[] } | null> {
+  const enabledEndpoints = sql<number>`(SELECT COUNT(*) FROM ${webhookEndpoints} WHERE ${webhookEndpoints.accountId} = ${accounts.id} AND ${webhookEndpoints.disabled} = 0)`;
+  const [[row], keys, suppressed, card] = await db.batch([
+    db
+      .select({ account: accounts, enabledEndpoints: enabledEndpoints.as("enabled_endpoints") })
+      .from(accounts)
+      .where(eq(accounts.id, accountId)),
     db
       .select({ id: apiKeys.id, hash: apiKeys.hash, permission: apiKeys.permission, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
@@ -61,7 +68,7 @@ export async function accountWithKeys(
     suppressedRecipientsQuery(db, accountId, suppressionLimit + 1),
     accountRatesQuery(db, accountId),
   ]);
-  return account ? { account, keys, suppressions: suppressed, rates: card } : null;
+  return row ? { account: row.account, keys, suppressions: suppressed, enabledEndpoints: row.enabledEndpoints, rates: card } : null;
 }
 
 export async function findAccountByName(db: Database, name: string): Promise<Account | undefined> {
