@@ -49,6 +49,10 @@ export type CreateBatchParams = paths["/v1/messages/batch"]["post"]["requestBody
 export type BatchCreated = components["schemas"]["BatchCreated"];
 export type Batch = components["schemas"]["Batch"];
 export type BatchCancel = components["schemas"]["BatchCancel"];
+export type UsageList = components["schemas"]["UsageList"];
+export type UsageGroup = components["schemas"]["UsageGroup"];
+export type ListUsageParams = NonNullable<paths["/v1/usage"]["get"]["parameters"]["query"]>;
+export type UsageAlertEvent = components["schemas"]["UsageAlertEvent"];
 export type SimulateInboundParams = paths["/v1/test_helpers/inbound_messages"]["post"]["requestBody"]["content"]["application/json"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
@@ -237,6 +241,19 @@ export class Suppressions {
   }
 }
 
+export class Usage {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** GET /v1/usage: counts, segments and exact prices (decimal strings) over UTC days, grouped by group_by (comma-separated). */
+  async list(query: ListUsageParams = {}): Promise<UsageGroup[]> {
+    return unwrap(await this.#client.GET("/v1/usage", { params: { query } })).data;
+  }
+}
+
 export class TestHelpers {
   readonly #client: Client<paths>;
 
@@ -278,6 +295,7 @@ export class OmniFlow {
   readonly apiKeys: ApiKeys;
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
+  readonly usage: Usage;
   readonly verifications: Verifications;
   readonly webhookEndpoints: WebhookEndpoints;
 
@@ -294,6 +312,7 @@ export class OmniFlow {
     this.apiKeys = new ApiKeys(this.client);
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);
+    this.usage = new Usage(this.client);
     this.verifications = new Verifications(this.client);
     this.webhookEndpoints = new WebhookEndpoints(this.client);
   }

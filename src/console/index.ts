@@ -13,6 +13,7 @@ import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
 import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
 import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
+import { usageCsv, usagePage } from "./pages/usage.ts";
 import { verificationDetailPage, verificationsPage } from "./pages/verifications.ts";
 import { addEndpoint, endpointPage, endpointsPage, retryDeliveryForm, rollEndpoint, saveEndpoint, testEndpointForm } from "./pages/webhook-endpoints.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
@@ -62,7 +63,9 @@ const pages = new Hono<ConsoleEnv>()
   .post("/senders", addSenderForm)
   .post("/senders/:id/delete", deleteSenderForm)
   .get("/send", (c) => sendTestPage(c))
-  .post("/send", sendTest);
+  .post("/send", sendTest)
+  .get("/usage", usagePage)
+  .get("/usage.csv", usageCsv);
 
 export const consoleApp = new Hono<ConsoleEnv>()
   .get("/assets/console.css", asset(CONSOLE_CSS, "text/css"))

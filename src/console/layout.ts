@@ -11,6 +11,7 @@ const NAV = [
   ["/console", "Overview"],
   ["/console/messages", "Messages"],
   ["/console/batches", "Batches"],
+  ["/console/usage", "Usage"],
   ["/console/verifications", "Verifications"],
   ["/console/api-keys", "API keys"],
   ["/console/webhooks", "Webhooks"],

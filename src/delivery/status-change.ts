@@ -16,6 +16,7 @@ import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { hasFiles, releaseMessageMedia } from "./media-release.ts";
 import { type DeliveryState, type JsonObject, type MessageStore, type NewEvent, publicAttempts } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
+import { statePrice } from "./state-price.ts";
 import type { StatusProjection } from "./status-projection.ts";
 import { SUPPRESSION_LIST, suppressFromOutcome } from "./suppression-feed.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
@@ -47,7 +48,17 @@ export class StatusChanges {
   messageObject(state: DeliveryState): MessageObject {
     const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
     const attempts = publicAttempts(state.attempts);
-    return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel });
+    return toMessageObject({
+      ...state.message,
+      status,
+      deliveredAt,
+      providerLatencyMs,
+      errorCode,
+      errorMessage,
+      attempts,
+      deliveredChannel,
+      ...statePrice(state),
+    });
   }
 
   /**

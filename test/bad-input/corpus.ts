@@ -11,6 +11,7 @@ import { BATCH_CORPUS } from "./batches.corpus.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 import { MEDIA_CORPUS } from "./media.corpus.ts";
+import { PRICE_CORPUS } from "./price.corpus.ts";
 import { VERIFICATION_CORPUS } from "./verifications.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
 
@@ -905,6 +906,7 @@ export const CORPUS: BadRequest[] = [
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
   ...MEDIA_CORPUS,
+  ...PRICE_CORPUS,
   ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
   ...BATCH_CORPUS,

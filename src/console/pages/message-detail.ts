@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import { idPattern } from "../../domain/ids.ts";
 import { hidesContent, type Message, toMessageObject } from "../../domain/message.ts";
+import { formatAmount } from "../../domain/price.ts";
 import type { RenderedContent } from "../../domain/rendered.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { findAccountMessage } from "../../services/message-reads.ts";
@@ -78,6 +79,9 @@ const metadataList = (metadata: Record<string, string> | null) =>
       )}</dl></section>`
     : "";
 
+const priceText = (message: Message) =>
+  message.price === null ? "no price" : `${formatAmount(message.price)} ${message.priceUnit ?? ""} (${message.priceStatus ?? ""})`;
+
 const timestamp = (atMs: number) => `${new Date(atMs).toISOString().replace("T", " ").slice(0, 23)} UTC`;
 
 export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: string; error: boolean } | null = null) {
@@ -96,7 +100,7 @@ export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: s
     message.id,
     html`<h1>Message <span class="mono">${message.id}</span></h1>
 ${notice(flash?.text ?? null, flash?.error ? "error" : "info")}
-<p>${statusBadge(message.id, message.status, true)} · ${message.channel} to ${message.to} from ${message.from} · created ${time(message.createdAt)}${
+<p>${statusBadge(message.id, message.status, true)} · ${message.channel} to ${message.to} from ${message.from} · created ${time(message.createdAt)} · ${priceText(message)}${
       message.batchId ? html` · batch <a class="mono" href="/console/batches/${message.batchId}">${message.batchId}</a>` : ""
     }</p>
 ${metadataList(message.metadata)}

@@ -8,6 +8,7 @@ import { CHANNELS, type Channel } from "../../domain/address.ts";
 import { type Cursor, decodeCursor, encodeCursor } from "../../domain/cursor.ts";
 import { idPattern } from "../../domain/ids.ts";
 import type { Message } from "../../domain/message.ts";
+import { formatAmount } from "../../domain/price.ts";
 import { STATUSES, type Status } from "../../domain/status.ts";
 import { accountStatuses } from "../../services/console-figures.ts";
 import { listAccountMessages } from "../../services/message-reads.ts";
@@ -47,7 +48,7 @@ function filtersOf(query: Record<string, string>, prefix = ""): { filters: Messa
 }
 
 const messageRow = (m: Message) =>
-  html`<tr><td><a class="mono" href="/console/messages/${m.id}">${m.id}</a></td><td>${m.channel}</td><td>${m.to}</td><td>${statusBadge(m.id, m.status)}</td><td class="optional">${time(m.createdAt)}</td></tr>`;
+  html`<tr><td><a class="mono" href="/console/messages/${m.id}">${m.id}</a></td><td>${m.channel}</td><td>${m.to}</td><td>${statusBadge(m.id, m.status)}</td><td class="mono">${m.price === null ? "—" : `${formatAmount(m.price)} ${m.priceUnit ?? ""}`}</td><td class="optional">${time(m.createdAt)}</td></tr>`;
 
 const select = (name: string, label: string, options: readonly string[], chosen: string | undefined) =>
   html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}"><option value="">any</option>${options.map(
@@ -89,7 +90,7 @@ ${notice(query.missing ? `No message ${query.missing} in this account.` : null, 
 </form>
 <div class="card">
 <table>
-<thead><tr><th scope="col">Id</th><th scope="col">Channel</th><th scope="col">To</th><th scope="col">Status</th><th scope="col" class="optional">Created</th></tr></thead>
+<thead><tr><th scope="col">Id</th><th scope="col">Channel</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Price</th><th scope="col" class="optional">Created</th></tr></thead>
 <tbody ${live === null ? "" : html`data-live-list="${live}"`}>${result.items.map(messageRow)}</tbody>
 </table>
 ${result.items.length === 0 ? html`<p class="muted">No messages${Object.keys(form).length ? " match these filters" : " yet"}.</p>` : ""}
