@@ -143,6 +143,7 @@ function main() {
   const acceptControl = accept?.d1ByDatabase.CONTROL_DB ?? NO_DATABASE;
   console.log(`# Capacity for ${fmt(RATE)} messages/s, ${RETENTION_DAYS} days kept\n`);
   console.log(`Measured: ${source} (${results.date.slice(0, 10)}), and the message schema now (${SAMPLE_ROWS.toLocaleString("en")} rows in SQLite).\n`);
+  if (results.note?.startsWith("--life")) console.log(`${results.note}.\n`);
   console.log(
     table(
       ["input", "value", "kind"],

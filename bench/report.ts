@@ -8,6 +8,8 @@ import { perShardRows } from "./report-shards.ts";
 
 export interface Results {
   date: string;
+  /** Set by `--life`: which figures were measured in this run and which were taken from the recorded one. */
+  note?: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; loadAverage1mAtStart: number; loadAverage1mAtEnd: number; node: string };
   load: typeof LOAD;
   healthz: LoadResult;

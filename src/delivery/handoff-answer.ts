@@ -46,8 +46,7 @@ export async function recordAnswer(store: MessageStore, changes: StatusChanges, 
   };
   if (result.retryable && current.handoffAttempts < MAX_DELIVERY_ATTEMPTS) {
     const delaySeconds = backoffSeconds(current.handoffAttempts, result.retryAfterSeconds);
-    store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
-    store.addEvents([refused]);
+    store.commit({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 }, [refused]);
     // Its validity may end before the retry comes.
     if (current.message.expiresAt !== null) await changes.armAlarm();
     return { action: "retry", delaySeconds };

@@ -1,7 +1,9 @@
-// The per-message Durable Object's own SQLite storage: the message's delivery
-// state (one row), its event log, and its retry timers. The event log doubles
-// as the webhook outbox: a status change that has a callback carries its
-// signed event's body, and the webhook.attempt events that follow it say
+// The per-message Durable Object's own SQLite storage: one row holding the
+// message's delivery state and its event log (a JSON array), and its retry
+// timers. A change writes its new state and its events in one statement, one
+// row: Cloudflare bills an object's storage by rows written. The event log
+// doubles as the webhook outbox: a status change that has a callback carries
+// its signed event's body, and the webhook.attempt events that follow it say
 // whether it is still pending, so no fact is written twice. All calls are
 // synchronous, so a check and the write that follows it never interleave.
 import type { Account } from "../domain/account.ts";
@@ -142,41 +144,71 @@ export interface Timer {
 }
 
 /** A webhook.attempt outcome after which its event is no longer pending. */
-const FINISHED = "('delivered', 'abandoned', 'disabled')";
+const FINISHED = new Set(["delivered", "abandoned", "disabled"]);
+
+/** An event as the log stores it: its seq is its place in the log (from 1). */
+type LoggedEvent = Omit<NewEvent, "webhook"> & { webhook?: WebhookEvent | null };
+
+/** An event's stored form: the webhook only when there is one. */
+const logged = ({ webhook, ...event }: NewEvent): LoggedEvent => (webhook ? { ...event, webhook } : event);
+
+/** The JSON path arguments that append each of `events` to the log (json_insert's '$[#]'). */
+function appended(events: NewEvent[]): { paths: string; values: string[] } {
+  return { paths: events.map(() => ", '$[#]', json(?)").join(""), values: events.map((event) => JSON.stringify(logged(event))) };
+}
 
 export class MessageStore {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)`);
-    // Objects created before the event log doubled as the outbox gain its column.
-    const columns = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('events')`).toArray();
-    if (!columns.some((column) => column.name === "webhook")) sql.exec(`ALTER TABLE events ADD COLUMN webhook TEXT`);
+    // One row holds the state and the event log (a JSON array), so a change is one row written: its new state
+    // and its events together. Cloudflare bills storage by rows written, and a row of the log was one more each.
+    sql.exec(`CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT, events TEXT NOT NULL DEFAULT '[]')`);
     sql.exec(
       `CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL DEFAULT '{}')`,
     );
+    foldOldTables(sql);
   }
 
   state(): DeliveryState | null {
-    const row = this.sql.exec<{ json: string }>(`SELECT json FROM state WHERE id = 1`).toArray()[0];
-    return row ? withControls(JSON.parse(row.json) as DeliveryState) : null;
+    const row = this.sql.exec<{ state: string | null }>(`SELECT state FROM message`).toArray()[0];
+    return row?.state ? withControls(JSON.parse(row.state) as DeliveryState) : null;
   }
 
   saveState(state: DeliveryState): void {
-    this.sql.exec(`INSERT INTO state (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json`, JSON.stringify(state));
+    this.sql.exec(`INSERT INTO message (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state`, JSON.stringify(state));
   }
 
-  /** Appends events in one statement. */
+  /** Appends events in one write. */
   addEvents(events: NewEvent[]): void {
     if (events.length === 0) return;
-    const values = events.flatMap((event) => [event.at, event.type, JSON.stringify(event.data), event.webhook ? JSON.stringify(event.webhook) : null]);
-    this.sql.exec(`INSERT INTO events (at, type, data, webhook) VALUES ${events.map(() => "(?, ?, ?, ?)").join(", ")}`, ...values);
+    const { paths, values } = appended(events);
+    this.sql.exec(
+      `INSERT INTO message (id, events) VALUES (1, json_array(${values.map(() => "json(?)").join(", ")}))
+       ON CONFLICT (id) DO UPDATE SET events = json_insert(events${paths})`,
+      ...values,
+      ...values,
+    );
+  }
+
+  /** A change: its new state and its events, in one write (one row). */
+  commit(state: DeliveryState, events: NewEvent[]): void {
+    const { paths, values } = appended(events);
+    this.sql.exec(
+      `INSERT INTO message (id, state, events) VALUES (1, ?, json_array(${values.map(() => "json(?)").join(", ")}))
+       ON CONFLICT (id) DO UPDATE SET state = excluded.state, events = json_insert(events${paths})`,
+      JSON.stringify(state),
+      ...values,
+      ...values,
+    );
+  }
+
+  /** The log as stored, oldest first. */
+  private log(): LoggedEvent[] {
+    const row = this.sql.exec<{ events: string }>(`SELECT events FROM message`).toArray()[0];
+    return row ? (JSON.parse(row.events) as LoggedEvent[]) : [];
   }
 
   events(): StoredEvent[] {
-    return this.sql
-      .exec<{ seq: number; at: number; type: string; data: string }>(`SELECT seq, at, type, data FROM events ORDER BY seq`)
-      .toArray()
-      .map((row) => ({ ...row, data: JSON.parse(row.data) as JsonObject }));
+    return this.log().map(({ at, type, data }, i) => ({ seq: i + 1, at, type, data }));
   }
 
   /**
@@ -185,18 +217,14 @@ export class MessageStore {
    * resent event has a row of its own).
    */
   pendingWebhook(): (WebhookEvent & { attempts: number }) | null {
-    const row = this.sql
-      .exec<{ webhook: string; attempts: number }>(
-        `SELECT e.webhook,
-           (SELECT COUNT(*) FROM events a WHERE a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')) AS attempts
-         FROM events e
-         WHERE e.webhook IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM events a WHERE a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId')
-             AND json_extract(a.data, '$.outcome') IN ${FINISHED})
-         ORDER BY e.seq LIMIT 1`,
-      )
-      .toArray()[0];
-    return row ? { ...(JSON.parse(row.webhook) as WebhookEvent), attempts: row.attempts } : null;
+    const log = this.log();
+    for (const [i, event] of log.entries()) {
+      if (!event.webhook) continue;
+      const eventId = event.webhook.eventId;
+      const attempts = log.slice(i + 1).filter((later) => later.type === "webhook.attempt" && later.data.event_id === eventId);
+      if (!attempts.some((attempt) => FINISHED.has(String(attempt.data.outcome)))) return { ...event.webhook, attempts: attempts.length };
+    }
+    return null;
   }
 
   addTimer(kind: string, dueAt: number, payload: Record<string, unknown> = {}): void {
@@ -227,23 +255,38 @@ export class MessageStore {
 
   /** The signed event of the status change that carries this webhook event id. */
   webhookEvent(eventId: string): WebhookEvent | null {
-    const row = this.sql
-      .exec<{ webhook: string }>(`SELECT webhook FROM events WHERE json_extract(webhook, '$.eventId') = ? ORDER BY seq LIMIT 1`, eventId)
-      .toArray()[0];
-    return row ? (JSON.parse(row.webhook) as WebhookEvent) : null;
+    return this.log().find((event) => event.webhook?.eventId === eventId)?.webhook ?? null;
   }
 
   /** Rewrites every stored callback's body in place (redaction): the events keep their order and ids. */
   rewriteWebhookBodies(rewrite: (body: string) => string): void {
-    const rows = this.sql.exec<{ seq: number; webhook: string }>(`SELECT seq, webhook FROM events WHERE webhook IS NOT NULL`).toArray();
-    for (const row of rows) {
-      const webhook = JSON.parse(row.webhook) as WebhookEvent;
-      this.sql.exec(`UPDATE events SET webhook = ? WHERE seq = ?`, JSON.stringify({ ...webhook, body: rewrite(webhook.body) }), row.seq);
-    }
+    const log = this.log();
+    if (!log.some((event) => event.webhook)) return;
+    const rewritten = log.map((event) => (event.webhook ? { ...event, webhook: { ...event.webhook, body: rewrite(event.webhook.body) } } : event));
+    this.sql.exec(`UPDATE message SET events = ?`, JSON.stringify(rewritten));
   }
 
   nextTimerDue(): number | null {
     const row = this.sql.exec<{ due: number | null }>(`SELECT MIN(due_at) AS due FROM timers`).toArray()[0];
     return row?.due ?? null;
   }
+}
+
+/**
+ * An object stored before the one-row layout keeps its state and its log in
+ * tables of their own: folded into the row once, the first time it runs now.
+ */
+function foldOldTables(sql: SqlStorage): void {
+  const old = sql.exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('state', 'events')`).toArray();
+  if (old.length < 2) return;
+  const hasWebhook = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('events') WHERE name = 'webhook'`).toArray().length > 0;
+  const webhook = hasWebhook ? "json(webhook)" : "NULL";
+  sql.exec(
+    `INSERT INTO message (id, state, events) VALUES (1, (SELECT json FROM state WHERE id = 1),
+       (SELECT json_group_array(json_patch(json_object('at', at, 'type', type, 'data', json(data)), json_object('webhook', ${webhook})))
+        FROM (SELECT * FROM events ORDER BY seq)))
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  sql.exec(`DROP TABLE state`);
+  sql.exec(`DROP TABLE events`);
 }

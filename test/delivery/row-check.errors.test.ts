@@ -56,8 +56,8 @@ async function lost<T>(change: () => Promise<T>): Promise<T> {
 
 const rowCheckOf = (id: string) =>
   runInDurableObject(messageStatusStub(env, id), (_: MessageStatus, state) => {
-    const row = state.storage.sql.exec<{ json: string }>("SELECT json FROM state WHERE id = 1").one();
-    return (JSON.parse(row.json) as DeliveryState).rowCheck ?? null;
+    const row = state.storage.sql.exec<{ state: string }>("SELECT state FROM message WHERE id = 1").one();
+    return (JSON.parse(row.state) as DeliveryState).rowCheck ?? null;
   });
 
 describe("the row's check by its own object, after a projection was lost", () => {
