@@ -91,15 +91,20 @@ export interface MessageFilters {
   createdLte?: number;
 }
 
+// The literal (not a bound parameter) lets SQLite use the partial index
+// messages_account_inbound_idx, which holds only inbound rows.
+const isInbound = sql`${messages.direction} = 'inbound'`;
+
 /**
  * Each filter is an equality served by its (account_id, column, id) index,
- * which also serves the keyset order; the created range is an id range, since
- * created_at is the id's timestamp.
+ * which also serves the keyset order; direction=inbound by the partial index
+ * of inbound rows, direction=outbound (nearly every row) by (account_id, id);
+ * the created range is an id range, since created_at is the id's timestamp.
  */
 function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
   return [
     filters.status === undefined ? undefined : eq(messages.status, filters.status),
-    filters.direction === undefined ? undefined : eq(messages.direction, filters.direction),
+    filters.direction === undefined ? undefined : filters.direction === "inbound" ? isInbound : eq(messages.direction, filters.direction),
     filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
     filters.to === undefined ? undefined : eq(messages.to, filters.to),
     filters.createdGte === undefined ? undefined : gte(messages.id, firstIdAt("msg", filters.createdGte * 1000)),
