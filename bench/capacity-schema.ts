@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { gzipSync } from "node:zlib";
 import { seedMessagesSql } from "./seed-sql.ts";
 
 const MIGRATIONS = path.resolve(import.meta.dirname, "..", "migrations/messages");
@@ -37,6 +38,9 @@ export interface SchemaCost {
   /** SQLite's own time per statement on this machine (D1's per-call time is published). */
   insertMs: number;
   projectionMs: number;
+  /** A row as an archive would keep it (its JSON, as stored), and the same gzipped a day's worth at a time (the seeded rows' content is all alike: a floor). */
+  archivedBytesPerMessage: number;
+  archivedGzipBytesPerMessage: number;
 }
 
 export function measureSchema(): SchemaCost {
@@ -93,7 +97,11 @@ export function measureSchema(): SchemaCost {
       "UPDATE messages SET status = 'read', updated_at = ?, projection_seq = projection_seq + 1 WHERE id = ? AND account_id = 'acct_capacity'",
     );
     const projectionMs = timed(ids.length, (i) => update.run(1_800_000_000 + i, ids[i]!));
+    const rows = (db.prepare("SELECT * FROM messages WHERE account_id = 'acct_capacity'").all() as object[]).map((row) => `${JSON.stringify(row)}\n`);
+    const archived = Buffer.from(rows.join(""));
     return {
+      archivedBytesPerMessage: archived.length / rows.length,
+      archivedGzipBytesPerMessage: gzipSync(archived).length / rows.length,
       bytesPerMessage,
       rowsPerInsert,
       rowsPerProjection: projectionRows.reduce((a, b) => a + b, 0) / projectionRows.length,
