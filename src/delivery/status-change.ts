@@ -165,7 +165,8 @@ export class StatusChanges {
     // or was being sent when the object died (ring now).
     if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now() + (this.outbox.attemptInFlight ? INLINE_SAFETY_MS : 0));
     if (state && waitsForHandOff(state) && state.message.expiresAt !== null) dues.push(state.message.expiresAt * 1000);
-    if (state?.rowCheck) dues.push(state.rowCheck.at);
+    const check = state && this.projection.openCheck(state);
+    if (check) dues.push(check.at);
     if (dues.length > 0) await this.storage.setAlarm(Math.min(...dues));
     else await this.storage.deleteAlarm();
   }
