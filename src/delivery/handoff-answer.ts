@@ -5,7 +5,8 @@
 import { backoffSeconds } from "../domain/backoff.ts";
 import type { Provider, SendResult } from "../providers/provider.ts";
 import { type DeliveryOutcome, MAX_DELIVERY_ATTEMPTS } from "./handoff-rules.ts";
-import type { MessageStore, NewEvent } from "./message-store.ts";
+import type { NewEvent } from "./message-log.ts";
+import type { MessageStore } from "./message-store.ts";
 import type { StatusChanges } from "./status-change.ts";
 
 /** What the provider call answered, for step `step`, the call made at `startedAt` (ms). */

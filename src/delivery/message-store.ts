@@ -12,6 +12,7 @@ import type { Attempt } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
+import { appended, foldOldTables, type LoggedEvent, type NewEvent, type StoredEvent, type WebhookEvent } from "./message-log.ts";
 
 /** An account's webhook signing secrets, as the outbox holds them in memory (never in storage). */
 export type SigningSecrets = Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt"> & {
@@ -111,31 +112,6 @@ function withControls(state: DeliveryState): DeliveryState {
   return { ...state, step: 0, attempts, deliveredChannel: null };
 }
 
-// Event data is JSON two levels deep at most (a recursive type would defeat RPC's type mapping).
-type Scalar = string | number | boolean | null;
-export type JsonObject = { [key: string]: Scalar | { [key: string]: Scalar } };
-
-export interface StoredEvent {
-  seq: number;
-  at: number;
-  type: string;
-  data: JsonObject;
-}
-
-/** A signed status event for the callback. */
-export interface WebhookEvent {
-  eventId: string;
-  type: string;
-  body: string;
-}
-
-export interface NewEvent {
-  type: string;
-  data: JsonObject;
-  at: number;
-  webhook?: WebhookEvent | null;
-}
-
 export interface Timer {
   id: number;
   kind: string;
@@ -145,17 +121,6 @@ export interface Timer {
 
 /** A webhook.attempt outcome after which its event is no longer pending. */
 const FINISHED = new Set(["delivered", "abandoned", "disabled"]);
-
-/** An event as the log stores it: its seq is its place in the log (from 1). */
-type LoggedEvent = Omit<NewEvent, "webhook"> & { webhook?: WebhookEvent | null };
-
-/** An event's stored form: the webhook only when there is one. */
-const logged = ({ webhook, ...event }: NewEvent): LoggedEvent => (webhook ? { ...event, webhook } : event);
-
-/** The JSON path arguments that append each of `events` to the log (json_insert's '$[#]'). */
-function appended(events: NewEvent[]): { paths: string; values: string[] } {
-  return { paths: events.map(() => ", '$[#]', json(?)").join(""), values: events.map((event) => JSON.stringify(logged(event))) };
-}
 
 export class MessageStore {
   constructor(private readonly sql: SqlStorage) {
@@ -180,7 +145,7 @@ export class MessageStore {
   /** Appends events in one write. */
   addEvents(events: NewEvent[]): void {
     if (events.length === 0) return;
-    const { paths, values } = appended(events);
+    const { paths, values } = appended(events, this.carried(events));
     this.sql.exec(
       `INSERT INTO message (id, events) VALUES (1, json_array(${values.map(() => "json(?)").join(", ")}))
        ON CONFLICT (id) DO UPDATE SET events = json_insert(events${paths})`,
@@ -191,7 +156,7 @@ export class MessageStore {
 
   /** A change: its new state and its events, in one write (one row). */
   commit(state: DeliveryState, events: NewEvent[]): void {
-    const { paths, values } = appended(events);
+    const { paths, values } = appended(events, this.carried(events));
     this.sql.exec(
       `INSERT INTO message (id, state, events) VALUES (1, ?, json_array(${values.map(() => "json(?)").join(", ")}))
        ON CONFLICT (id) DO UPDATE SET state = excluded.state, events = json_insert(events${paths})`,
@@ -199,6 +164,19 @@ export class MessageStore {
       ...values,
       ...values,
     );
+  }
+
+  /** The ids of the webhook events among `events` whose body the log holds already (read only when one has a webhook). */
+  private carried(events: NewEvent[]): Set<string> {
+    if (!events.some((event) => event.webhook)) return new Set();
+    return new Set(this.log().flatMap((event) => (event.webhook?.body === undefined ? [] : [event.webhook.eventId])));
+  }
+
+  /** A logged webhook with its body, which a re-queued event takes from the first event that logged it. */
+  private withBody(webhook: NonNullable<LoggedEvent["webhook"]>, log: LoggedEvent[]): WebhookEvent {
+    if (webhook.body !== undefined) return webhook as WebhookEvent;
+    const body = log.find((event) => event.webhook?.eventId === webhook.eventId && event.webhook.body !== undefined)?.webhook?.body ?? "";
+    return { ...webhook, body };
   }
 
   /** The log as stored, oldest first. */
@@ -222,7 +200,7 @@ export class MessageStore {
       if (!event.webhook) continue;
       const eventId = event.webhook.eventId;
       const attempts = log.slice(i + 1).filter((later) => later.type === "webhook.attempt" && later.data.event_id === eventId);
-      if (!attempts.some((attempt) => FINISHED.has(String(attempt.data.outcome)))) return { ...event.webhook, attempts: attempts.length };
+      if (!attempts.some((attempt) => FINISHED.has(String(attempt.data.outcome)))) return { ...this.withBody(event.webhook, log), attempts: attempts.length };
     }
     return null;
   }
@@ -255,14 +233,18 @@ export class MessageStore {
 
   /** The signed event of the status change that carries this webhook event id. */
   webhookEvent(eventId: string): WebhookEvent | null {
-    return this.log().find((event) => event.webhook?.eventId === eventId)?.webhook ?? null;
+    const log = this.log();
+    const webhook = log.find((event) => event.webhook?.eventId === eventId)?.webhook;
+    return webhook ? this.withBody(webhook, log) : null;
   }
 
   /** Rewrites every stored callback's body in place (redaction): the events keep their order and ids. */
   rewriteWebhookBodies(rewrite: (body: string) => string): void {
     const log = this.log();
-    if (!log.some((event) => event.webhook)) return;
-    const rewritten = log.map((event) => (event.webhook ? { ...event, webhook: { ...event.webhook, body: rewrite(event.webhook.body) } } : event));
+    if (!log.some((event) => event.webhook?.body !== undefined)) return;
+    const rewritten = log.map((event) =>
+      event.webhook?.body === undefined ? event : { ...event, webhook: { ...event.webhook, body: rewrite(event.webhook.body) } },
+    );
     this.sql.exec(`UPDATE message SET events = ?`, JSON.stringify(rewritten));
   }
 
@@ -270,23 +252,4 @@ export class MessageStore {
     const row = this.sql.exec<{ due: number | null }>(`SELECT MIN(due_at) AS due FROM timers`).toArray()[0];
     return row?.due ?? null;
   }
-}
-
-/**
- * An object stored before the one-row layout keeps its state and its log in
- * tables of their own: folded into the row once, the first time it runs now.
- */
-function foldOldTables(sql: SqlStorage): void {
-  const old = sql.exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('state', 'events')`).toArray();
-  if (old.length < 2) return;
-  const hasWebhook = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('events') WHERE name = 'webhook'`).toArray().length > 0;
-  const webhook = hasWebhook ? "json(webhook)" : "NULL";
-  sql.exec(
-    `INSERT INTO message (id, state, events) VALUES (1, (SELECT json FROM state WHERE id = 1),
-       (SELECT json_group_array(json_patch(json_object('at', at, 'type', type, 'data', json(data)), json_object('webhook', ${webhook})))
-        FROM (SELECT * FROM events ORDER BY seq)))
-     ON CONFLICT (id) DO NOTHING`,
-  );
-  sql.exec(`DROP TABLE state`);
-  sql.exec(`DROP TABLE events`);
 }

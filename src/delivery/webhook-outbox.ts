@@ -12,7 +12,8 @@ import type { Database } from "../db/client.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
-import type { DeliveryState, JsonObject, MessageStore, NewEvent, SigningSecrets, WebhookEvent } from "./message-store.ts";
+import type { JsonObject, NewEvent, WebhookEvent } from "./message-log.ts";
+import type { DeliveryState, MessageStore, SigningSecrets } from "./message-store.ts";
 import { readSigningSecrets } from "./signing-secrets.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 
