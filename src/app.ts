@@ -11,7 +11,7 @@ import { requestId } from "hono/request-id";
 import { loadConfig } from "./config.ts";
 import { consoleApp } from "./console/index.ts";
 import { apiKey } from "./http/auth.ts";
-import { bodyReader, MAX_BODY_BYTES } from "./http/body.ts";
+import { bodyReader, MAX_BATCH_BODY_BYTES, MAX_BODY_BYTES, maxBodyBytes } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors } from "./http/errors.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
@@ -89,14 +89,19 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
       onMethodNotAllowed: (c, allowed) => errorResponse(c, errors.methodNotAllowed(c.req.method, allowed)),
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw errors.bodyTooLarge(MAX_BODY_BYTES);
-      },
-    }),
+  // One limit per size: the batch route takes more than any other.
+  const limits = new Map(
+    [MAX_BODY_BYTES, MAX_BATCH_BODY_BYTES].map((maxSize) => [
+      maxSize,
+      bodyLimit({
+        maxSize,
+        onError: () => {
+          throw errors.bodyTooLarge(maxSize);
+        },
+      }),
+    ]),
   );
+  app.use((c, next) => limits.get(maxBodyBytes(c.req.path))!(c, next));
   app.use(async (c, next) => {
     c.set("body", bodyReader(c.req.raw));
     await next();

@@ -4,6 +4,66 @@
  */
 
 export interface paths {
+    "/v1/messages/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a batch of messages
+         * @description Creates up to 1,000 messages in one request. Each item is a create body and is checked, limited and sent exactly as POST /v1/messages would (daily cap, per-recipient limit, suppressions, country rules). strict (the default): any item that cannot be sent refuses the whole batch with a 400 `batch_invalid` listing every item's error by index, and nothing is created. permissive: the other items are created. One Idempotency-Key covers the whole batch.
+         */
+        post: operations["createMessageBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a batch
+         * @description The batch with how many of its messages are in each status. List its messages with GET /v1/messages?batch_id=.
+         */
+        get: operations["retrieveBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a batch's scheduled messages
+         * @description Cancels every message of the batch that is still `scheduled` (each ends `canceled`, with its status callback). Messages already sent are left alone.
+         */
+        post: operations["cancelBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages": {
         parameters: {
             query?: never;
@@ -671,6 +731,57 @@ export interface components {
              * @enum {string|null}
              */
             delivered_channel: "sms" | "whatsapp" | "email" | null;
+            /**
+             * @description Your own keys, as the create gave them ({} when none); kept through fallback and redaction
+             * @example {
+             *       "order_id": "A1001"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+            /**
+             * @description The batch that created the message (POST /v1/messages/batch), or null
+             * @example null
+             */
+            batch_id: string | null;
+        };
+        BatchCreated: {
+            /** @example bat_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
+            id: string;
+            /** @enum {string} */
+            object: "batch";
+            /**
+             * @description Unix seconds
+             * @example 1718329481
+             */
+            created_at: number;
+            /** @enum {string} */
+            validation: "strict" | "permissive";
+            /**
+             * @description The batch-level metadata ({} when none)
+             * @example {
+             *       "campaign": "shift-reminders"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+            /** @description One entry per index of `messages`: the message as created, or null */
+            data: (components["schemas"]["Message"] & (Record<string, never> | null))[];
+            /** @description Each item not created: its index and why (param relative to the item) */
+            errors: components["schemas"]["BatchItemError"][];
+        };
+        BatchItemError: {
+            index: number;
+            error: {
+                /** @enum {string} */
+                type: "invalid_request_error" | "authentication_error" | "permission_error" | "rate_limit_error" | "idempotency_error" | "api_error";
+                code: string;
+                message: string;
+                /** @description The request parameter at fault, in bracket notation (content[text]) */
+                param?: string;
+            };
         };
         Error: {
             error: {
@@ -680,7 +791,65 @@ export interface components {
                 message: string;
                 /** @description The request parameter at fault, in bracket notation (content[text]) */
                 param?: string;
+                /** @description A refused batch (batch_invalid): every item's error, by index */
+                errors?: components["schemas"]["BatchItemError"][];
             };
+        };
+        Batch: {
+            /** @example bat_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
+            id: string;
+            /** @enum {string} */
+            object: "batch";
+            /**
+             * @description Unix seconds
+             * @example 1718329481
+             */
+            created_at: number;
+            /** @enum {string} */
+            validation: "strict" | "permissive";
+            /**
+             * @description The batch-level metadata ({} when none)
+             * @example {
+             *       "campaign": "shift-reminders"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+            /** @description How many of its messages are in each status; a second or so behind the messages themselves */
+            counts: {
+                scheduled?: number;
+                queued?: number;
+                sent?: number;
+                delivered?: number;
+                read?: number;
+                undelivered?: number;
+                failed?: number;
+                canceled?: number;
+                expired?: number;
+                received?: number;
+            };
+            /**
+             * @description How many messages the batch created
+             * @example 997
+             */
+            total: number;
+        };
+        BatchCancel: {
+            /** @enum {string} */
+            object: "batch_cancel";
+            /** @example bat_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
+            batch_id: string;
+            /**
+             * @description Messages that were scheduled and are now canceled
+             * @example 997
+             */
+            canceled: number;
+            /**
+             * @description Messages that were scheduled when listed but were sent first
+             * @example 0
+             */
+            not_cancelable: number;
         };
         MessagePreview: {
             /** @enum {string} */
@@ -1154,6 +1323,600 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    createMessageBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "validation": "permissive",
+                 *       "metadata": {
+                 *         "campaign": "shift-reminders"
+                 *       },
+                 *       "messages": [
+                 *         {
+                 *           "channel": "SMS",
+                 *           "to": "+14155550123",
+                 *           "content": {
+                 *             "text": "Your shift starts at 9:00"
+                 *           },
+                 *           "metadata": {
+                 *             "staff_id": "s_1"
+                 *           }
+                 *         },
+                 *         {
+                 *           "channel": "SMS",
+                 *           "to": "+14155550124",
+                 *           "content": {
+                 *             "text": "Your shift starts at 9:00"
+                 *           },
+                 *           "metadata": {
+                 *             "staff_id": "s_2"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1-1000 create bodies */
+                    messages: Record<string, never>[];
+                    /**
+                     * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
+                     * @default strict
+                     * @enum {string}
+                     */
+                    validation?: "strict" | "permissive";
+                    /**
+                     * @description Metadata every message of the batch carries, under its own (a message's own key wins; its "" removes the batch's)
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
+                };
+                /**
+                 * @example {
+                 *       "validation": "permissive",
+                 *       "metadata": {
+                 *         "campaign": "shift-reminders"
+                 *       },
+                 *       "messages": [
+                 *         {
+                 *           "channel": "SMS",
+                 *           "to": "+14155550123",
+                 *           "content": {
+                 *             "text": "Your shift starts at 9:00"
+                 *           },
+                 *           "metadata": {
+                 *             "staff_id": "s_1"
+                 *           }
+                 *         },
+                 *         {
+                 *           "channel": "SMS",
+                 *           "to": "+14155550124",
+                 *           "content": {
+                 *             "text": "Your shift starts at 9:00"
+                 *           },
+                 *           "metadata": {
+                 *             "staff_id": "s_2"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /** @description 1-1000 create bodies */
+                    messages: Record<string, never>[];
+                    /**
+                     * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
+                     * @default strict
+                     * @enum {string}
+                     */
+                    validation?: "strict" | "permissive";
+                    /**
+                     * @description Metadata every message of the batch carries, under its own (a message's own key wins; its "" removes the batch's)
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The batch: each item's message, or its error */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCreated"];
+                };
+            };
+            /** @description Invalid request, or a batch none of whose messages is created (batch_invalid, with every item's error). The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "idempotency_error",
+                     *         "code": "idempotency_key_in_use",
+                     *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 2048 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "body_too_large",
+                     *         "message": "The request body is larger than 2048 KiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send the body as application/json or application/x-www-form-urlencoded."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrieveBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batch id returned on creation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "parameter_invalid",
+                     *         "message": "Invalid limit: must be a whole number from 1 to 100",
+                     *         "param": "limit"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a retry with the same key and the same parameters replays the first response (with Idempotent-Replayed: true) instead of acting twice.
+                 * @example 3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The batch id returned on creation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were canceled */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCancel"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault. The Idempotency-Key header is not 1-255 printable ASCII characters (idempotency_key_invalid). The Idempotency-Key was first used with other parameters (idempotency_error, idempotency_parameters_mismatch). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "idempotency_error",
+                     *         "code": "idempotency_key_in_use",
+                     *         "message": "A request with Idempotency-Key '3f1c9b1e-8a8e-4f6e-9d0a-7b2f5c4e1d20' is still being processed; retry shortly to get its result."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listMessages: {
         parameters: {
             query?: {
@@ -1168,10 +1931,16 @@ export interface operations {
                 channel?: "WHATSAPP" | "SMS" | "EMAIL" | "whatsapp" | "sms" | "email";
                 /** @description Recipient: E.164 phone number or email address */
                 to?: string;
+                /** @description Only the messages a batch created */
+                batch_id?: string;
                 /** @description Created at or after (Unix seconds) */
                 "created[gte]"?: number;
                 /** @description Created at or before (Unix seconds) */
                 "created[lte]"?: number;
+                /** @description metadata[<key>]=<value>: only messages whose metadata has exactly this value for the key; up to 5 keys, all of which must match */
+                metadata?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path?: never;
@@ -1231,7 +2000,11 @@ export interface operations {
                      *               "created_at": 1718329482
                      *             }
                      *           ],
-                     *           "delivered_channel": "whatsapp"
+                     *           "delivered_channel": "whatsapp",
+                     *           "metadata": {
+                     *             "order_id": "A1001"
+                     *           },
+                     *           "batch_id": null
                      *         },
                      *         {
                      *           "id": "msg_019ec8f3a1b17c3d8e9f0a1b2c3d4e5f",
@@ -1264,7 +2037,11 @@ export interface operations {
                      *           "send_at": null,
                      *           "expires_at": null,
                      *           "attempts": [],
-                     *           "delivered_channel": null
+                     *           "delivered_channel": null,
+                     *           "metadata": {
+                     *             "order_id": "A1001"
+                     *           },
+                     *           "batch_id": null
                      *         }
                      *       ],
                      *       "next_cursor": "eyJpZCI6Im1zZ18wMTllYzhmM2ExYjE3YzNkOGU5ZjBhMWIyYzNkNGU1ZiIsImRpciI6Im5leHQifQ",
@@ -1454,6 +2231,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
                 /**
                  * @example {
@@ -1514,6 +2300,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
             };
         };
@@ -1557,7 +2352,11 @@ export interface operations {
                      *       "send_at": null,
                      *       "expires_at": null,
                      *       "attempts": [],
-                     *       "delivered_channel": null
+                     *       "delivered_channel": null,
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -1768,6 +2567,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
                 /**
                  * @example {
@@ -1828,6 +2636,15 @@ export interface operations {
                      * @enum {string}
                      */
                     content_retention?: "retain" | "discard";
+                    /**
+                     * @description Your own keys on the message, returned on every read and callback and filterable on list: up to 50 keys of 1-40 characters [A-Za-z0-9_-], each a string of up to 500 characters. A value of "" leaves the key out.
+                     * @example {
+                     *       "order_id": "A1001"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string | number;
+                    };
                 };
             };
         };
@@ -2078,7 +2895,11 @@ export interface operations {
                      *           "created_at": 1718329482
                      *         }
                      *       ],
-                     *       "delivered_channel": "whatsapp"
+                     *       "delivered_channel": "whatsapp",
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -2594,7 +3415,11 @@ export interface operations {
                      *       "send_at": 1718415881,
                      *       "expires_at": null,
                      *       "attempts": [],
-                     *       "delivered_channel": null
+                     *       "delivered_channel": null,
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -2795,7 +3620,11 @@ export interface operations {
                      *           "created_at": 1718329482
                      *         }
                      *       ],
-                     *       "delivered_channel": "whatsapp"
+                     *       "delivered_channel": "whatsapp",
+                     *       "metadata": {
+                     *         "order_id": "A1001"
+                     *       },
+                     *       "batch_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Message"];
@@ -7792,7 +8621,11 @@ export interface operations {
                  *             "created_at": 1718329482
                  *           }
                  *         ],
-                 *         "delivered_channel": "whatsapp"
+                 *         "delivered_channel": "whatsapp",
+                 *         "metadata": {
+                 *           "order_id": "A1001"
+                 *         },
+                 *         "batch_id": null
                  *       }
                  *     }
                  */

@@ -216,3 +216,20 @@ type SchemaMatchesDomain = [
   : never;
 const schemaMatchesDomain: SchemaMatchesDomain = true;
 void schemaMatchesDomain;
+
+// Batches (POST /v1/messages/batch): one row per batch, in the control
+// database so that a shard move of the account leaves it where it is; its
+// messages (each with batch_id) are on the account's message databases, and
+// its counts per status are read from them.
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    validation: text("validation", { enum: ["strict", "permissive"] }).notNull(),
+    // The batch-level metadata (each message stores it merged under its own); null when none.
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, string>>(),
+  },
+  (t) => [index("batches_account_id_idx").on(t.accountId, t.id)],
+);

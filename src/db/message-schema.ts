@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Attempt, FallbackStep } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
+import type { Metadata } from "../domain/metadata.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { CONTENT_RETENTIONS } from "../domain/retention.ts";
 import type { Status } from "../domain/status.ts";
@@ -54,6 +55,11 @@ export const messages = sqliteTable(
     // Projected by the message's Durable Object with its status.
     attempts: text("attempts", { mode: "json" }).$type<Attempt[]>(),
     deliveredChannel: text("delivered_channel", { enum: ["sms", "whatsapp", "email"] }),
+    // The customer's own keys (src/domain/metadata.ts), null when none; each
+    // key is also a row of message_metadata, written by a trigger, for filters.
+    metadata: text("metadata", { mode: "json" }).$type<Metadata>(),
+    // The batch that created the message (POST /v1/messages/batch), or null.
+    batchId: text("batch_id"),
     // The sender's provider id (Meta's phone-number id), as the create picked
     // it: the delivery reads the message's own database alone.
     fromId: text("from_id"),
@@ -74,11 +80,31 @@ export const messages = sqliteTable(
     // direction=outbound, nearly every row, reads (account_id, id) and skips
     // the few inbound ones; an outbound insert writes no entry here.
     index("messages_account_inbound_idx").on(t.accountId, t.id).where(sql`${t.direction} = 'inbound'`),
+    // Only the rows a batch created: a message sent alone adds no entry.
+    index("messages_account_batch_idx").on(t.accountId, t.batchId, t.id).where(sql`${t.batchId} IS NOT NULL`),
     // Only the (few) queued rows: what the reconciler scans every minute.
     index("messages_queued_idx").on(t.updatedAt).where(sql`${t.status} = 'queued'`),
     // Only the scheduled rows: the reconciler's look for a send time that passed without its alarm.
     index("messages_scheduled_idx").on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
   ],
+);
+
+// The metadata filter's index: one row per key of a message that has
+// metadata (none for one without), written and deleted with its message by
+// the triggers appended to the migration that made this table (0003), so
+// every insert and delete of a message (a create, a batch, a shard move's
+// copy and delete, retention) keeps it, with no statement of its own. The
+// primary key is the one index: a filter on key=value reads its message ids
+// in id order (the list's order) from it.
+export const messageMetadata = sqliteTable(
+  "message_metadata",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    messageId: text("message_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key, t.value, t.messageId] })],
 );
 
 // Idempotency-Key records: the first request's response, replayed on retries.

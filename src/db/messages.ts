@@ -5,11 +5,13 @@ import type { Channel } from "../domain/address.ts";
 import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
 import type { Direction, Message } from "../domain/message.ts";
+import type { Metadata } from "../domain/metadata.ts";
 import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
 import type { Template } from "../domain/template.ts";
 import type { Database } from "./client.ts";
 import { accounts } from "./control-schema.ts";
+import { metadataPage, metadataPageQuery } from "./message-metadata.ts";
 import { messages, type NewMessageRow } from "./message-schema.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { sendersQuery } from "./senders.ts";
@@ -86,6 +88,9 @@ export interface MessageFilters {
   direction?: Direction;
   channel?: Channel;
   to?: string;
+  batchId?: string;
+  /** Every key with exactly its value (served by message_metadata, see message-metadata.ts). */
+  metadata?: Metadata;
   /** Unix seconds, inclusive. */
   createdGte?: number;
   createdLte?: number;
@@ -107,6 +112,8 @@ function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
     filters.direction === undefined ? undefined : filters.direction === "inbound" ? isInbound : eq(messages.direction, filters.direction),
     filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
     filters.to === undefined ? undefined : eq(messages.to, filters.to),
+    // Served by the partial index of batched rows (messages_account_batch_idx).
+    filters.batchId === undefined ? undefined : eq(messages.batchId, filters.batchId),
     filters.createdGte === undefined ? undefined : gte(messages.id, firstIdAt("msg", filters.createdGte * 1000)),
     filters.createdLte === undefined ? undefined : lt(messages.id, firstIdAt("msg", (filters.createdLte + 1) * 1000)),
   ];
@@ -116,13 +123,18 @@ function messagePage(accountId: string, filters: MessageFilters, limit: number, 
   return { table: messages, order: "desc" as const, accountId, limit, cursor, filters: filterConditions(filters) };
 }
 
+const hasMetadataFilter = (filters: MessageFilters): filters is MessageFilters & { metadata: Metadata } =>
+  filters.metadata !== undefined && Object.keys(filters.metadata).length > 0;
+
 /** The query listMessages runs (for checking its plan). */
 export function messagePageQuery(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
+  if (hasMetadataFilter(filters)) return metadataPageQuery(db, accountId, filters.metadata, filterConditions(filters), limit, cursor);
   return accountPageQuery(db, messagePage(accountId, filters, limit, cursor));
 }
 
 /** One page of an account's messages, newest first (ids sort by creation time). */
 export function listMessages(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null): Promise<Page<Message>> {
+  if (hasMetadataFilter(filters)) return metadataPage(db, accountId, filters.metadata, filterConditions(filters), limit, cursor);
   return accountPage(db, messagePage(accountId, filters, limit, cursor));
 }
 

@@ -6,15 +6,16 @@
 // listed resource's form, is a 400, never a 500.
 import { z } from "zod";
 
-export const MAX_CURSOR_LENGTH = 1024;
+// Room for a list's filters: up to five metadata keys of 500-character values (metadata.ts).
+export const MAX_CURSOR_LENGTH = 4096;
 
 const cursorSchema = (idPattern: RegExp) =>
   z.strictObject({
     id: z.string().regex(idPattern),
     dir: z.enum(["next", "prev"]),
     filters: z
-      .record(z.string().max(32), z.string().max(320))
-      .refine((filters) => Object.keys(filters).length <= 10)
+      .record(z.string().max(64), z.string().max(500))
+      .refine((filters) => Object.keys(filters).length <= 16)
       .optional(),
   });
 

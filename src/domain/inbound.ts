@@ -80,5 +80,8 @@ export function inboundMessage(account: Account, id: string, createdAt: number, 
     // A reply's text is kept as any message's (POST /v1/messages/:id/redact removes it on demand).
     contentRetention: "retain",
     redactedAt: null,
+    // A reply carries none of the customer's keys and belongs to no batch.
+    metadata: null,
+    batchId: null,
   };
 }

@@ -5,6 +5,7 @@ import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
+import { type Metadata, metadataSchema } from "./metadata.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 import { maxSegmentsSchema, type SmsEncoding } from "./segments.ts";
@@ -115,6 +116,7 @@ export const createMessageSchema = z
       description:
         "discard: the content is removed once the message is final (delivered, read, undelivered, failed, canceled or expired). Default: the template's, else retain.",
     }),
+    metadata: metadataSchema.optional(),
   })
   .transform((input, ctx) => {
     const channel: Channel = input.channel;
@@ -147,6 +149,7 @@ export const createMessageSchema = z
       statusCallback: input.status_callback,
       maxSegments: input.max_segments,
       contentRetention: input.content_retention,
+      metadata: input.metadata,
       ...controls,
     };
   });
@@ -192,6 +195,10 @@ export interface Message {
   /** Each step tried so far, and the channel of the step that was delivered. */
   attempts: Attempt[] | null;
   deliveredChannel: Channel | null;
+  /** The customer's own keys (src/domain/metadata.ts); null when it has none. Kept through fallback and redaction. */
+  metadata: Metadata | null;
+  /** The batch that created it (POST /v1/messages/batch), or null. */
+  batchId: string | null;
 }
 
 /** Rendering of direct (non-template) content; null for template content. */
@@ -235,6 +242,9 @@ export function toMessageObject(row: Message) {
     expires_at: row.expiresAt,
     attempts: row.attempts ?? [],
     delivered_channel: row.deliveredChannel,
+    // A message its Durable Object took in before these fields existed holds neither.
+    metadata: row.metadata ?? {},
+    batch_id: row.batchId ?? null,
   };
 }
 

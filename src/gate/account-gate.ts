@@ -26,6 +26,7 @@ import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
+import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, releaseItems } from "./batch-admission.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
@@ -61,6 +62,8 @@ export interface AdmitRequest {
   reads?: CreateReads;
   /** The recipient of the message this request would create: the account's per-recipient limit applies. */
   recipient?: string;
+  /** A batch create's items (null: one that did not validate), each admitted as one create would be (batch-admission.ts). */
+  items?: (BatchItemRequest | null)[];
 }
 
 export type Admission =
@@ -82,6 +85,8 @@ export type Admission =
       /** Admitted, the recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
       recipient?: string;
       reads: CreateReadResults | null;
+      /** A batch's items, admitted or refused each (give the admitted ones' takes back with `releaseItems` if not created). */
+      items?: ItemAdmission[];
     };
 
 export interface GateChange {
@@ -112,6 +117,7 @@ export class AccountGate extends DurableObject<Env> {
   // fill the cache with what it read.
   #generation = 0;
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
+  readonly #parts = { store: this.#store, recipients: this.#recipients, creates: this.#creates };
 
   async admit(request: AdmitRequest): Promise<Admission> {
     // A failure is answered, not thrown: an exception leaving an object's
@@ -156,7 +162,8 @@ export class AccountGate extends DurableObject<Env> {
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
     const reads = request.reads ? await this.#creates.read(account.id, request.reads) : null;
-    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads };
+    const items = request.items ? await admitItems(this.#parts, account, request.items, now) : undefined;
+    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads, ...(items ? { items } : {}) };
   }
 
   /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */
@@ -183,6 +190,11 @@ export class AccountGate extends DurableObject<Env> {
     const [recipient, ...stepRecipients] = recipients;
     const answer = await this.#creates.read(accountId, { recipient, stepRecipients });
     return [answer.suppressed, ...(answer.stepSuppressed ?? [])];
+  }
+
+  /** Gives back the takes of a batch's items that were not created. */
+  releaseItems(items: ItemTaken[]): void {
+    releaseItems(this.#parts, items);
   }
 
   /** Gives back a per-recipient token whose request created no message. */

@@ -11,6 +11,7 @@ import type { z } from "zod";
 import { hashApiKey, type ParsedKey, parseApiKey } from "../auth/api-key.ts";
 import { activeKeysQuery } from "../db/accounts.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
+import type { ItemAdmission, ItemTaken } from "../gate/batch-admission.ts";
 import { errors } from "./errors.ts";
 import { idempotent } from "./idempotency.ts";
 import type { GuardedEnv, GuardOptions } from "./operation-hooks.ts";
@@ -57,8 +58,8 @@ const created = (response: Response) => response.status === 201 && !response.hea
 export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = never>(
   options: GuardOptions<S, Prepared> = {},
 ): MiddlewareHandler<GuardedEnv<Prepared>> {
-  const { body, reads, dailyCappedChannel, allowsSendingAccess, testModeOnly } = options;
-  if (reads && !body) throw new Error("apiKey: reads needs the route's body");
+  const { body, reads, batchItems, dailyCappedChannel, allowsSendingAccess, testModeOnly } = options;
+  if ((reads || batchItems) && !body) throw new Error("apiKey: reads needs the route's body");
   return createMiddleware<GuardedEnv<Prepared>>(async (c, next) => {
     const header = c.req.header("authorization");
     const key = presentedKey(header);
@@ -78,7 +79,7 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
     // What the operation reads (a message create's template and senders) comes
     // back with the admission, from the gate's cache. A body that does not
     // validate reads nothing: the router answers its 400 once the key is checked.
-    const input = reads && body ? await body.read(c.req.raw, c.get("body")).catch(() => null) : null;
+    const input = (reads || batchItems) && body ? await body.read(c.req.raw, c.get("body")).catch(() => null) : null;
     const plan = reads && input !== null ? reads(input, parsed.mode) : null;
     const raw = dailyCappedChannel
       ? await c
@@ -94,6 +95,7 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
       dailyCappedChannel: dailyCappedChannel && raw !== null ? dailyCappedChannel(raw) : null,
       reads: plan?.reads,
       recipient: plan?.recipient,
+      items: batchItems && input !== null ? batchItems(input, parsed.mode) : undefined,
     });
     if (admission.kind === "invalid_key") throw invalid();
     if (admission.kind === "unavailable") throw new Error("the account's gate could not read D1");
@@ -110,12 +112,22 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
     if (admission.kind === "recipient_limited") throw errors.recipientRateLimited(admission.retryAfterSeconds);
     if (testModeOnly && admission.account.mode !== "test") throw errors.routeNotFound(c.req.method, c.req.path);
     c.set("prepared", plan && admission.reads ? plan.prepared(admission.reads) : undefined);
+    c.set("batchItems", admission.items);
 
     const replay = await idempotent(c, options, next);
     if (replay) c.res = replay;
     if (daily && !created(c.res)) await gate.release(daily.day, daily.channel);
     if (admission.recipient && !created(c.res)) await gate.releaseRecipient(admission.recipient);
+    const notCreated = unusedItemTakes(admission.items, created(c.res) ? c.get("createdItems") : undefined);
+    if (notCreated.length > 0) await gate.releaseItems(notCreated);
   });
+}
+
+/** The takes of a batch's admitted items that were not created (all of them when the request created nothing). */
+function unusedItemTakes(items: ItemAdmission[] | undefined, createdItems: ReadonlySet<number> | undefined): ItemTaken[] {
+  return (items ?? []).flatMap((item, i) =>
+    item?.kind === "admitted" && !createdItems?.has(i) ? [{ daily: item.daily, ...(item.recipient === undefined ? {} : { recipient: item.recipient }) }] : [],
+  );
 }
 
 /** The account of a v2 key (issued before keys carried their account): one D1 read by its prefix. */

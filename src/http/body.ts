@@ -5,6 +5,12 @@ import { jsonDeeperThan, MAX_BODY_DEPTH, malformedTextParam } from "../domain/bo
 import { ApiError, errors } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 128 * 1024;
+/** POST /v1/messages/batch: up to 1,000 create bodies. */
+export const BATCH_PATH = "/v1/messages/batch";
+export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The largest body a path takes. */
+export const maxBodyBytes = (path: string) => (path === BATCH_PATH ? MAX_BATCH_BODY_BYTES : MAX_BODY_BYTES);
 
 // Bounds on form parsing; going past any of them is a 400, not a truncation.
 const FORM_OPTIONS = {

@@ -15,20 +15,27 @@ export class ApiError extends Error {
     message: string,
     readonly param?: string,
     readonly headers: Record<string, string> = {},
+    /** A refused batch: every item's error by index. */
+    readonly itemErrors?: { index: number; error: ErrorDetail }[],
   ) {
     super(message);
   }
 
-  toJSON() {
-    return {
-      error: {
-        type: this.type,
-        code: this.code,
-        message: this.message,
-        ...(this.param === undefined ? {} : { param: this.param }),
-      },
-    };
+  /** The error object alone (also a batch item's error). */
+  detail(): ErrorDetail {
+    return { type: this.type, code: this.code, message: this.message, ...(this.param === undefined ? {} : { param: this.param }) };
   }
+
+  toJSON() {
+    return { error: { ...this.detail(), ...(this.itemErrors ? { errors: this.itemErrors } : {}) } };
+  }
+}
+
+export interface ErrorDetail {
+  type: ErrorType;
+  code: string;
+  message: string;
+  param?: string;
 }
 
 export const errors = {
@@ -141,6 +148,17 @@ export const errors = {
       "This account has sent its hourly limit of messages to this recipient (recipient_limits[per_hour]); retry after the Retry-After header's seconds.",
       undefined,
       { "Retry-After": String(retryAfterSeconds) },
+    ),
+  /** A batch none of whose items is created: strict with any invalid item, or no valid item at all. */
+  batchRefused: (itemErrors: { index: number; error: ErrorDetail }[], total: number) =>
+    new ApiError(
+      400,
+      "invalid_request_error",
+      "batch_invalid",
+      `${itemErrors.length} of the batch's ${total} messages cannot be sent as given (see errors); nothing was created.`,
+      "messages",
+      {},
+      itemErrors,
     ),
   internal: () =>
     new ApiError(

@@ -4,13 +4,21 @@ import { MAX_CURSOR_LENGTH } from "../domain/cursor.ts";
 import { MAX_BODY_BYTES } from "./body.ts";
 import { errors } from "./errors.ts";
 
+const errorDetail = {
+  type: z.enum(["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "idempotency_error", "api_error"]),
+  code: z.string(),
+  message: z.string(),
+  param: z.string().optional().openapi({ description: "The request parameter at fault, in bracket notation (content[text])" }),
+};
+
+/** A batch item's error: its index in `messages`, and why it was not created (param relative to the item). */
+export const ItemErrorSchema = z.object({ index: z.number().int(), error: z.object(errorDetail) }).openapi("BatchItemError");
+
 export const ErrorSchema = z
   .object({
     error: z.object({
-      type: z.enum(["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "idempotency_error", "api_error"]),
-      code: z.string(),
-      message: z.string(),
-      param: z.string().optional().openapi({ description: "The request parameter at fault, in bracket notation (content[text])" }),
+      ...errorDetail,
+      errors: z.array(ItemErrorSchema).optional().openapi({ description: "A refused batch (batch_invalid): every item's error, by index" }),
     }),
   })
   .openapi("Error");

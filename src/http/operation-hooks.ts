@@ -7,6 +7,7 @@ import type { CreateReadResults, CreateReads } from "../db/messages.ts";
 import type { Account, Mode } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Message } from "../domain/message.ts";
+import type { BatchItemRequest, ItemAdmission } from "../gate/batch-admission.ts";
 import type { AppEnv } from "./context.ts";
 import type { RequestBody } from "./request-body.ts";
 
@@ -21,6 +22,10 @@ export interface GuardedEnv<Prepared> {
     prepared: Prepared | undefined;
     /** The id the request's Idempotency-Key reserved for the message it creates. */
     reservedId: string | undefined;
+    /** A batch create's items as the gate admitted them (see GuardOptions.batchItems). */
+    batchItems: ItemAdmission[] | undefined;
+    /** Set by a batch create's handler: the indexes of the items it created (the guard gives back the others' takes). */
+    createdItems: ReadonlySet<number> | undefined;
   };
 }
 
@@ -48,6 +53,11 @@ export interface GuardOptions<S extends z.ZodType<object>, Prepared> {
    * router answers its 400 once the key is checked.
    */
   reads?(input: z.output<S>, mode: Mode): GateReads<Prepared>;
+  /**
+   * A batch create: its items, admitted in the same gate call as the key, each
+   * as one create would be (its daily slot, its recipient's token, its reads).
+   */
+  batchItems?(input: z.output<S>, mode: Mode): (BatchItemRequest | null)[];
   /** The channel of the message this request would create, when it counts against the daily cap; read before validation. */
   dailyCappedChannel?(body: unknown): Channel | null;
   /**

@@ -1,6 +1,7 @@
 // Every router of the API, in the order the app mounts them.
 import { accountRouter } from "./account/index.ts";
 import { apiKeysRouter } from "./api-keys/index.ts";
+import { batchesRouter } from "./batches/index.ts";
 import { geoPermissionsRouter } from "./geo-permissions/index.ts";
 import { messagesRouter } from "./messages/index.ts";
 import { providersRouter } from "./providers/index.ts";
@@ -10,6 +11,8 @@ import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
 
 export const apiRouters = [
+  // Before messages: POST /v1/messages/batch is not a message id.
+  batchesRouter,
   messagesRouter,
   templatesRouter,
   sendersRouter,

@@ -5,7 +5,7 @@ import type { Message, MessageObject } from "../domain/message.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 
 /** The message, canceled now or before; a problem (message_not_cancelable) when it is past its scheduled state. */
-export async function cancelMessage(env: Env, message: Message): Promise<Result<MessageObject>> {
+export async function cancelMessage(env: Env, message: Pick<Message, "id" | "status">): Promise<Result<MessageObject>> {
   const answer: { outcome: string; message: MessageObject | null } = await messageStatusStub(env, message.id).cancel(message.id);
   if (answer.outcome !== "not_cancelable" && answer.message) return succeed(answer.message);
   const status = answer.message?.status ?? message.status;

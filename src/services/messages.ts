@@ -9,6 +9,7 @@ import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import type { CreateMessageInput, Message } from "../domain/message.ts";
+import { type Metadata, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
@@ -110,25 +111,24 @@ function stepDestinationProblem(account: Account, input: CreateMessageInput): Pr
   return null;
 }
 
-/** Stores the message and queues its delivery (or arms its send time); a problem naming the param at fault when the input cannot be sent as given. */
-export async function createMessage(
-  env: Env,
-  control: Control,
-  account: Account,
-  input: CreateMessageInput,
-  options: CreateOptions = {},
-): Promise<Result<Message>> {
-  const prepared = await prepareMessage(control, account, input, options.reads);
-  if (!prepared.ok) return prepared;
-  // A new message goes to one of the account's write shards; its id says which.
-  const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
-  const db = shardDatabase(env, shardOfMessageId(id));
+/** A message as a create stores it, with its sender's provider id. */
+export type MessageRow = Message & { fromId: string | null };
+
+/** What a create stores beside its input: the batch it belongs to, and the batch's metadata under the message's own. */
+interface RowContext {
+  batchId: string | null;
+  batchMetadata?: Metadata;
+}
+
+/**
+ * The row a create stores for a prepared message: the one door of a single
+ * create and of each item of a batch (src/services/batch.ts).
+ */
+export function messageRow(account: Account, input: CreateMessageInput, prepared: PreparedMessage, id: string, context: RowContext): MessageRow {
   const createdAt = unixSeconds(idTimestampMs(id));
   const sendAt = input.sendAt ?? null;
-  // Validity counts from the send time of a scheduled message.
-  const expiresAt = input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod;
-  const row: Message & { fromId: string | null } = {
-    ...prepared.value,
+  return {
+    ...prepared,
     id,
     accountId: account.id,
     mode: account.mode,
@@ -144,10 +144,30 @@ export async function createMessage(
     updatedAt: createdAt,
     fallbackAfter: input.fallbackAfter ?? null,
     sendAt,
-    expiresAt,
+    // Validity counts from the send time of a scheduled message.
+    expiresAt: input.validityPeriod === undefined ? null : (sendAt ?? createdAt) + input.validityPeriod,
     attempts: null,
     deliveredChannel: null,
+    metadata: storedMetadata(input.metadata, context.batchMetadata),
+    batchId: context.batchId,
   };
+}
+
+/** Stores the message and queues its delivery (or arms its send time); a problem naming the param at fault when the input cannot be sent as given. */
+export async function createMessage(
+  env: Env,
+  control: Control,
+  account: Account,
+  input: CreateMessageInput,
+  options: CreateOptions = {},
+): Promise<Result<Message>> {
+  const prepared = await prepareMessage(control, account, input, options.reads);
+  if (!prepared.ok) return prepared;
+  // A new message goes to one of the account's write shards; its id says which.
+  const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
+  const db = shardDatabase(env, shardOfMessageId(id));
+  const row = messageRow(account, input, prepared.value, id, { batchId: null });
+  const { sendAt } = row;
   if (sendAt !== null) return schedule(env, db, row, sendAt);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
@@ -167,19 +187,26 @@ export async function createMessage(
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
 async function schedule(env: Env, db: Database, row: Message, sendAt: number): Promise<Result<Message>> {
+  await Promise.all([insertMessage(db, row), armSendTime(env, row.id, sendAt)]);
+  return succeed(row);
+}
+
+/** Arms a scheduled message's send time on its object; a failure is logged (the reconciler arms it once the time has passed). */
+export function armSendTime(env: Env, messageId: string, sendAt: number): Promise<void> {
   // One more try on a fresh stub if the first call fails. If that fails too,
   // the stored message is still answered 201: the reconciler arms its alarm
   // once the send time has passed (rearmOverdueScheduled), as it re-enqueues
   // a queued message whose job was lost.
-  const arm = () => messageStatusStub(env, row.id).schedule(row.id, sendAt * 1000);
-  const armed = arm()
+  const arm = () => messageStatusStub(env, messageId).schedule(messageId, sendAt * 1000);
+  return arm()
     .catch((error: unknown) => {
-      logger.with({ message_id: row.id }).warn("schedule_retried", { error });
+      logger.with({ message_id: messageId }).warn("schedule_retried", { error });
       return arm();
     })
-    .catch((error: unknown) => logger.with({ message_id: row.id }).error("schedule_failed", { error }));
-  await Promise.all([insertMessage(db, row), armed]);
-  return succeed(row);
+    .then(
+      () => undefined,
+      (error: unknown) => logger.with({ message_id: messageId }).error("schedule_failed", { error }),
+    );
 }
 
 /** Hands the message's job to the Queue; false, logged, when the send failed. */

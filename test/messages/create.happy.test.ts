@@ -50,6 +50,8 @@ describe("POST /v1/messages", () => {
       expires_at: null,
       attempts: [],
       delivered_channel: null,
+      metadata: {},
+      batch_id: null,
     });
     expect(message.created_at).toBeGreaterThanOrEqual(before);
     expect(res.headers.get("X-Request-Id")).toMatch(/^req_/);

@@ -5,6 +5,7 @@ import { api } from "../support/api.ts";
 
 const MESSAGE_FIELDS = [
   "attempts",
+  "batch_id",
   "channel",
   "content",
   "content_retention",
@@ -19,6 +20,7 @@ const MESSAGE_FIELDS = [
   "fallback_after",
   "from",
   "id",
+  "metadata",
   "object",
   "provider_latency_ms",
   "redacted_at",

@@ -13,7 +13,7 @@ import { idempotencyKeys } from "../../src/db/message-schema.ts";
 import type { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { unixSeconds } from "../../src/domain/ids.ts";
 import { requestFingerprint } from "../../src/domain/request-fingerprint.ts";
-import { MAX_BODY_BYTES } from "../../src/http/body.ts";
+import { maxBodyBytes } from "../../src/http/body.ts";
 import { addKey, createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db, homeDb } from "../support/db.ts";
@@ -22,6 +22,7 @@ import { handedOff } from "../support/hand-off.ts";
 import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
+import { batchContractCases } from "./batch-cases.ts";
 import type { DocumentedOperation } from "./operations.ts";
 
 /** The documented retry schedule (docs/api-guide.md): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -88,6 +89,7 @@ async function abandonWebhooks(stub: ReturnType<typeof messageStatusStub>): Prom
 
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
 export const contractCases: Record<string, Record<number, ContractCase>> = {
+  ...batchContractCases,
   "POST /v1/messages": {
     201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
     400: (account) => api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) }),
@@ -365,7 +367,7 @@ export const genericCases: Record<number, GenericCase> = {
   },
   413: {
     fits: (route) => route.hasBody,
-    run: (route, account) => api(samplePath(route.path), { key: account.key, method: route.method, json: { padding: "x".repeat(MAX_BODY_BYTES) } }),
+    run: (route, account) => api(samplePath(route.path), { key: account.key, method: route.method, json: { padding: "x".repeat(maxBodyBytes(route.path)) } }),
   },
   415: {
     fits: (route) => route.hasBody,

@@ -65,7 +65,7 @@ describe("GET /v1/openapi.json", () => {
   it("documents the list filters of GET /v1/messages as query parameters", async () => {
     const list = (await servedDocument()).paths["/v1/messages"]!.get!;
     const names = (list.parameters as { name: string; in: string }[]).filter((parameter) => parameter.in === "query").map((parameter) => parameter.name);
-    expect(names).toEqual(["limit", "cursor", "status", "direction", "channel", "to", "created[gte]", "created[lte]"]);
+    expect(names).toEqual(["limit", "cursor", "status", "direction", "channel", "to", "batch_id", "created[gte]", "created[lte]", "metadata"]);
   });
 
   it("documents the X-Request-Id header on every response", async () => {

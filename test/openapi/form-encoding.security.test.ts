@@ -27,7 +27,7 @@ async function formBody(path: string, method: string): Promise<Media> {
 
 describe("form-encoded request bodies", () => {
   it.each([
-    ["/v1/messages", "post", ["content"]],
+    ["/v1/messages", "post", ["content", "metadata"]],
     ["/v1/templates", "post", ["sms", "whatsapp", "email"]],
     ["/v1/templates/{id}", "post", ["sms", "whatsapp", "email"]],
   ])("%s %s declares deepObject encoding for each nested field: %j", async (path, method, nested) => {

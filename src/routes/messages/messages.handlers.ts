@@ -3,6 +3,7 @@ import type { MessageFilters } from "../../db/messages.ts";
 import type { Account } from "../../domain/account.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { toMessageObject } from "../../domain/message.ts";
+import { metadataFilter } from "../../domain/metadata.ts";
 import { toMessagePreviewObject } from "../../domain/preview.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
@@ -69,7 +70,11 @@ export const redact: AppRouteHandler<typeof routes.redact> = async (c) => {
 
 function toMessageFilters(filters: z.output<typeof MessageFiltersSchema>): MessageFilters {
   const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  // The schema checked the metadata[<key>] params.
+  const metadata = metadataFilter(filters as Record<string, string | undefined>);
   return {
+    batchId: filters.batch_id,
+    metadata: "filter" in metadata ? metadata.filter : undefined,
     status: filters.status,
     direction: filters.direction,
     channel: filters.channel,

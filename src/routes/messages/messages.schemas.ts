@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { normalizeRecipient } from "../../domain/address.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { channelSchema, contentShapes } from "../../domain/message.ts";
+import { METADATA_LIMITS, metadataFilter } from "../../domain/metadata.ts";
 import { CONTENT_RETENTIONS } from "../../domain/retention.ts";
 import { STATUSES } from "../../domain/status.ts";
 import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
@@ -59,6 +60,10 @@ export const MessageSchema = z
       )
       .openapi({ description: "Each step tried so far: the message's own first, then its fallback steps" }),
     delivered_channel: z.enum(["sms", "whatsapp", "email"]).nullable().openapi({ description: "The channel of the step that was delivered" }),
+    metadata: z
+      .record(z.string(), z.string())
+      .openapi({ description: "Your own keys, as the create gave them ({} when none); kept through fallback and redaction", example: { order_id: "A1001" } }),
+    batch_id: z.string().nullable().openapi({ description: "The batch that created the message (POST /v1/messages/batch), or null", example: null }),
   })
   .openapi("Message");
 
@@ -152,6 +157,11 @@ const MessageFilters = {
   to: recipientFilter
     .optional()
     .openapi({ param: { name: "to", in: "query" }, description: "Recipient: E.164 phone number or email address", example: "+919876543210" }),
+  batch_id: z
+    .string()
+    .regex(idPattern("bat"), "must be a batch id (bat_...)")
+    .optional()
+    .openapi({ param: { name: "batch_id", in: "query" }, description: "Only the messages a batch created", example: "bat_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f" }),
   "created[gte]": unixSecondsFilter
     .optional()
     .openapi({ param: { name: "created[gte]", in: "query" }, description: "Created at or after (Unix seconds)", example: 1718323200 }),
@@ -160,9 +170,38 @@ const MessageFilters = {
     .openapi({ param: { name: "created[lte]", in: "query" }, description: "Created at or before (Unix seconds)", example: 1718409599 }),
 };
 
-export const MessageFiltersSchema = z.strictObject(MessageFilters);
+/**
+ * The filters with the metadata ones: any number of params named
+ * metadata[<key>] (Hono hands the query's keys as sent), checked here; any
+ * other unknown param is refused as a strict object refuses it.
+ */
+function withMetadataFilters<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z
+    .object(shape)
+    .catchall(z.string())
+    .superRefine((query, ctx) => {
+      const unknown = Object.keys(query).filter((key) => !(key in shape) && !key.startsWith("metadata["));
+      if (unknown.length > 0) ctx.addIssue({ code: "unrecognized_keys", keys: unknown, input: query });
+      const filter = metadataFilter(query as Record<string, string>);
+      if ("error" in filter) ctx.addIssue({ code: "custom", path: [filter.param], message: filter.error, input: query });
+    });
+}
 
-export const MessageListQuery = z.strictObject({ ...paginationQuery, ...MessageFilters });
+export const MessageFiltersSchema = withMetadataFilters(MessageFilters);
+
+export const MessageListQuery = withMetadataFilters({
+  ...paginationQuery,
+  ...MessageFilters,
+  // Documents the metadata[<key>] params (validated with the others above).
+  metadata: z
+    .record(z.string(), z.string())
+    .optional()
+    .openapi({
+      param: { name: "metadata", in: "query", style: "deepObject", explode: true },
+      description: `metadata[<key>]=<value>: only messages whose metadata has exactly this value for the key; up to ${METADATA_LIMITS.filterKeys} keys, all of which must match`,
+      example: { order_id: "A1001" },
+    }),
+});
 
 const exampleMessage = {
   id: EXAMPLE_ID,
@@ -188,6 +227,8 @@ const exampleMessage = {
   expires_at: null,
   attempts: [],
   delivered_channel: null,
+  metadata: { order_id: "A1001" },
+  batch_id: null,
 };
 
 const deliveredAttempt = {

@@ -1,0 +1,40 @@
+// Batches: their row in the control database (control-schema.ts), and what
+// their messages say on the message databases (counts per status, the
+// scheduled ones a cancel reaches), read per shard through the partial index
+// messages_account_batch_idx.
+import { and, eq, sql } from "drizzle-orm";
+import type { Status } from "../domain/status.ts";
+import type { Database } from "./client.ts";
+import { batches } from "./control-schema.ts";
+import { messages } from "./message-schema.ts";
+
+export type BatchRow = typeof batches.$inferSelect;
+
+export async function insertBatch(db: Database, row: BatchRow): Promise<void> {
+  await db.insert(batches).values(row);
+}
+
+export async function findBatch(db: Database, accountId: string, id: string): Promise<BatchRow | undefined> {
+  return db
+    .select()
+    .from(batches)
+    .where(and(eq(batches.accountId, accountId), eq(batches.id, id)))
+    .get();
+}
+
+/** How many of the batch's messages on one message database are in each status. */
+export async function batchStatusCounts(db: Database, accountId: string, batchId: string): Promise<{ status: Status; count: number }[]> {
+  return db
+    .select({ status: messages.status, count: sql<number>`count(*)` })
+    .from(messages)
+    .where(and(eq(messages.accountId, accountId), eq(messages.batchId, batchId)))
+    .groupBy(messages.status);
+}
+
+/** The batch's messages on one message database that are still scheduled. */
+export async function scheduledBatchMessages(db: Database, accountId: string, batchId: string): Promise<{ id: string; status: Status }[]> {
+  return db
+    .select({ id: messages.id, status: messages.status })
+    .from(messages)
+    .where(and(eq(messages.accountId, accountId), eq(messages.batchId, batchId), eq(messages.status, "scheduled")));
+}
