@@ -51,7 +51,10 @@ describe("resending an abandoned status callback", () => {
     expect(ids.size).toBe(1);
     // The resend is the event as signed at first, and the object's storage holds its body once (a row is at most 2 MB).
     expect(receiver.requests.at(-1)!.body).toBe(receiver.requests[0]!.body);
-    const stored = await runInDurableObject(stub, (_: MessageStatus, state) => state.storage.sql.exec<{ events: string }>("SELECT events FROM message").one().events);
+    const stored = await runInDurableObject(
+      stub,
+      (_: MessageStatus, state) => state.storage.sql.exec<{ events: string }>("SELECT events FROM message").one().events,
+    );
     expect(stored.split(JSON.stringify(receiver.requests[0]!.body)).length - 1).toBe(1);
     await eventually(async () => (await attempts(stub)).at(-1)?.outcome === "delivered");
     const events = await (await api(`/v1/messages/${id}/events`, { key: account.key })).json<{ data: { type: string; data: unknown }[] }>();
