@@ -5,9 +5,13 @@
 import createClient, { type Client } from "openapi-fetch";
 import { Webhook } from "standardwebhooks";
 // ".js" is the path in the built package (dist/schema.d.ts); TypeScript maps it to schema.ts here.
+import { unwrap } from "./errors.js";
 import type { components, paths } from "./schema.js";
+import { WebhookEndpoints } from "./webhook-endpoints.js";
 
 export { WebhookVerificationError } from "standardwebhooks";
+export { OmniFlowError } from "./errors.js";
+export type * from "./webhook-endpoints.js";
 export type { components, paths };
 
 export type Message = components["schemas"]["Message"];
@@ -32,7 +36,6 @@ export type SuppressionList = components["schemas"]["SuppressionList"];
 export type CreateSuppressionParams = paths["/v1/suppressions"]["post"]["requestBody"]["content"]["application/json"];
 export type ListSuppressionsParams = NonNullable<paths["/v1/suppressions"]["get"]["parameters"]["query"]>;
 export type SimulateInboundParams = paths["/v1/test_helpers/inbound_messages"]["post"]["requestBody"]["content"]["application/json"];
-type ErrorBody = components["schemas"]["Error"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
 
@@ -48,32 +51,6 @@ export interface OmniFlowOptions {
 export interface CreateOptions {
   /** Makes a retry safe: the API replays the first response for the same key and parameters. */
   idempotencyKey?: string;
-}
-
-/** A non-2xx answer of the API, with the fields of its error object. */
-export class OmniFlowError extends Error {
-  readonly status: number;
-  readonly type: string;
-  readonly code: string;
-  readonly param: string | undefined;
-  /** The X-Request-Id to quote to support. */
-  readonly requestId: string | null;
-
-  constructor(response: Response, body: unknown) {
-    const error = (body as Partial<ErrorBody> | undefined)?.error;
-    super(error?.message ?? `OmniFlow answered HTTP ${response.status}`);
-    this.name = "OmniFlowError";
-    this.status = response.status;
-    this.type = error?.type ?? "api_error";
-    this.code = error?.code ?? "unexpected_response";
-    this.param = error?.param;
-    this.requestId = response.headers.get("x-request-id");
-  }
-}
-
-function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.data === undefined) throw new OmniFlowError(result.response, result.error);
-  return result.data;
 }
 
 export class Messages {
@@ -252,6 +229,7 @@ export class OmniFlow {
   readonly apiKeys: ApiKeys;
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
+  readonly webhookEndpoints: WebhookEndpoints;
 
   constructor(options: OmniFlowOptions) {
     this.client = createClient<paths>({
@@ -265,13 +243,15 @@ export class OmniFlow {
     this.apiKeys = new ApiKeys(this.client);
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);
+    this.webhookEndpoints = new WebhookEndpoints(this.client);
   }
 }
 
 /**
  * Checks a status callback's Standard Webhooks signature (webhook-id,
  * webhook-timestamp within 5 minutes, webhook-signature) against your
- * account's whsec_ signing secret, and returns the event. Pass the raw body
+ * account's whsec_ signing secret (or, for a webhook endpoint's events, that
+ * endpoint's own secret), and returns the event. Pass the raw body
  * exactly as received. Throws WebhookVerificationError when it does not verify.
  */
 export function verifyWebhook(payload: string, headers: Headers | Record<string, string>, secret: string): WebhookEvent {

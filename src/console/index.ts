@@ -12,6 +12,7 @@ import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
 import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
 import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
+import { addEndpoint, endpointPage, endpointsPage, retryDeliveryForm, rollEndpoint, saveEndpoint, testEndpointForm } from "./pages/webhook-endpoints.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
 import { securityHeaders } from "./security.ts";
 import { requireSession } from "./session.ts";
@@ -39,6 +40,13 @@ const pages = new Hono<ConsoleEnv>()
   .post("/api-keys/:id/revoke", revokeKey)
   .get("/webhooks", (c) => webhooksPage(c))
   .post("/webhooks/roll", rollSecret)
+  .get("/webhook-endpoints", (c) => endpointsPage(c))
+  .post("/webhook-endpoints", addEndpoint)
+  .get("/webhook-endpoints/:id", (c) => endpointPage(c))
+  .post("/webhook-endpoints/:id", saveEndpoint)
+  .post("/webhook-endpoints/:id/roll", rollEndpoint)
+  .post("/webhook-endpoints/:id/test", testEndpointForm)
+  .post("/webhook-endpoints/:id/deliveries/:delivery/retry", retryDeliveryForm)
   .get("/templates", (c) => templatesPage(c))
   .post("/templates", saveTemplateForm)
   .get("/templates/:id", templateEditPage)

@@ -12,6 +12,7 @@ const NAV = [
   ["/console/messages", "Messages"],
   ["/console/api-keys", "API keys"],
   ["/console/webhooks", "Webhooks"],
+  ["/console/webhook-endpoints", "Endpoints"],
   ["/console/templates", "Templates"],
   ["/console/senders", "Senders"],
   ["/console/send", "Send a test"],

@@ -48,6 +48,8 @@ export interface CreateReadResults {
   /** Per fallback step, when the create has steps. */
   stepSenders?: Sender[][];
   stepSuppressed?: boolean[];
+  /** Whether the account has an enabled webhook endpoint (answered by the gate; absent: unknown, the message's object asks). */
+  endpoints?: boolean;
 }
 
 /** What a create reads besides the account, in at most one D1 round trip. */

@@ -60,8 +60,8 @@ export async function deleteSuppressionWithReason(db: Database, accountId: strin
   const deleted = await db
     .delete(suppressions)
     .where(and(byAddress(accountId, channel, address), eq(suppressions.reason, reason)))
-    .returning({ id: suppressions.id });
-  return deleted.length > 0;
+    .returning();
+  return deleted[0] ?? null;
 }
 
 export interface SuppressionFilters {

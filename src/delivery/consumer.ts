@@ -8,9 +8,9 @@ import { messageStatusStub } from "./message-status.ts";
 export async function consumeDeliveries(batch: MessageBatch<DeliveryJob>, env: Env): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
-      const { messageId } = message.body;
+      const { messageId, endpoints } = message.body;
       try {
-        const outcome = await messageStatusStub(env, messageId).deliver(messageId, message.attempts);
+        const outcome = await messageStatusStub(env, messageId).deliver(messageId, message.attempts, endpoints);
         if (outcome.action === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
         else message.ack();
       } catch (error) {

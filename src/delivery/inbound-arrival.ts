@@ -5,11 +5,13 @@
 // resendable with POST /v1/messages/:id/webhook/retry.
 import { type Message, toMessageObject } from "../domain/message.ts";
 import { INLINE_SAFETY_MS } from "./handoff-rules.ts";
+import { endpointSubscriptions } from "./message-load.ts";
 import { initialState, type MessageStore, type SigningSecrets } from "./message-store.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** Stores the message's state and its message.received event, and makes the callback's first attempt. Once per message. */
 export async function announceReceived(
+  env: Env,
   store: MessageStore,
   outbox: WebhookOutbox,
   storage: DurableObjectStorage,
@@ -18,7 +20,10 @@ export async function announceReceived(
 ): Promise<void> {
   // A retried call finds the state stored: the event exists already.
   if (store.state()) return;
-  const state = initialState(message, null);
+  const endpoints = await endpointSubscriptions(env, message.accountId);
+  // The gate's answer let other calls in: a retried call may have stored the event meanwhile.
+  if (store.state()) return;
+  const state = initialState(message, null, endpoints);
   const now = Date.now();
   const webhook = outbox.event(state, toMessageObject(message), now, "message.received", null);
   store.commit(state, [{ type: "message.received", data: { status: "received", source: "inbound" }, at: now, webhook }]);

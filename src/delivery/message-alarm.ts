@@ -8,7 +8,7 @@ import type { Message } from "../domain/message.ts";
 import { isDelivery, isTerminal } from "../domain/status.ts";
 import { logger } from "../log.ts";
 import { type DeliveryOutcome, HANDOFF_LEASE_MS, MISSING_ROW_ATTEMPTS, MISSING_ROW_RETRY_SECONDS } from "./handoff-rules.ts";
-import type { DeliveryState, MessageStore } from "./message-store.ts";
+import type { DeliveryState, MessageStore, Timer } from "./message-store.ts";
 import type { RowChecker } from "./row-check.ts";
 import { type StatusChanges, waitsForHandOff } from "./status-change.ts";
 import { PROJECTION_RETRY_MS, type StatusProjection } from "./status-projection.ts";
@@ -18,12 +18,12 @@ import type { WebhookOutbox } from "./webhook-outbox.ts";
 /** What the alarm needs of the object itself. */
 interface Host {
   deliver(messageId: string, attempt: number): Promise<DeliveryOutcome>;
-  load(messageId: string): Promise<DeliveryState | null>;
+  load(messageId: string, endpoints?: boolean): Promise<DeliveryState | null>;
   /** Whether the message's recipient, then each fallback step's, is suppressed now (the account's gate). */
   suppressed(message: Message): Promise<boolean[]>;
 }
 
-type Attempted = { messageId: string; attempt: number };
+type Attempted = { messageId: string; attempt: number; endpoints?: boolean };
 
 export class MessageAlarm {
   constructor(
@@ -40,20 +40,15 @@ export class MessageAlarm {
     // idempotent, so an alarm that fires twice changes nothing the second
     // time. Failures are scheduled again by the handlers themselves.
     const due = this.store.dueTimers(Date.now());
-    for (const timer of due) {
+    // Webhook endpoints' retries go out together: one endpoint's slow answer holds up no other.
+    const endpointSends = due.filter((timer) => timer.kind === "endpoint");
+    for (const timer of endpointSends) this.store.deleteTimer(timer.id);
+    const endpoints = Promise.all(endpointSends.map((timer) => this.runTimer(timer)));
+    for (const timer of due.filter((timer) => timer.kind !== "endpoint")) {
       this.store.deleteTimer(timer.id);
-      try {
-        // "redact": a row redaction stored before redactions were projected; the projection carries it now.
-        if (timer.kind === "project" || timer.kind === "redact") await this.projection.write();
-        else if (timer.kind === "webhook") await this.outbox.sendNext();
-        else if (timer.kind === "redrive") await this.redriveDue(timer.payload as Attempted);
-        else if (timer.kind === "send") await this.sendDue(timer.payload as Attempted);
-        else if (timer.kind === "fallback") await this.fallbackDue(timer.payload as { step: number });
-      } catch (error) {
-        logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
-        this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS, timer.payload);
-      }
+      await this.runTimer(timer);
     }
+    await endpoints;
     const state = this.store.state();
     const [report, ...later] = state?.reports ?? [];
     if (state && report && report.dueAt <= Date.now()) {
@@ -70,11 +65,29 @@ export class MessageAlarm {
       // Nothing was due: the safety ring of a projection whose send may have died with the object (PROJECTION_SAFETY_MS).
       await this.projection.write();
     }
+    // An endpoint's inline attempt that died with the object.
+    await this.outbox.endpoints.resume();
     const now = this.store.state();
     if (now && waitsForHandOff(now) && isExpired(now.message.expiresAt, Date.now())) {
       await this.changes.message(now, "expired", { source: "validity_period", ...EXPIRED });
     }
     await this.changes.armAlarm();
+  }
+
+  /** One due timer; a failure is tried again later. */
+  private async runTimer(timer: Timer): Promise<void> {
+    try {
+      // "redact": a row redaction stored before redactions were projected; the projection carries it now.
+      if (timer.kind === "project" || timer.kind === "redact") await this.projection.write();
+      else if (timer.kind === "webhook") await this.outbox.sendNext();
+      else if (timer.kind === "endpoint") await this.outbox.endpoints.sendNext(String(timer.payload.endpointId));
+      else if (timer.kind === "redrive") await this.redriveDue(timer.payload as Attempted);
+      else if (timer.kind === "send") await this.sendDue(timer.payload as Attempted);
+      else if (timer.kind === "fallback") await this.fallbackDue(timer.payload as { step: number });
+    } catch (error) {
+      logger.with({ message_id: this.store.state()?.message.id }).error("timer_failed", { kind: timer.kind, error });
+      this.store.addTimer(timer.kind, Date.now() + PROJECTION_RETRY_MS, timer.payload);
+    }
   }
 
   /** A hand-off this object makes itself; its retries follow the same schedule a job's would. */
@@ -86,11 +99,12 @@ export class MessageAlarm {
   }
 
   /** A scheduled message's send time: it is queued (no callback: it is not news) and handed off, unless it was canceled. */
-  private async sendDue({ messageId, attempt }: Attempted): Promise<void> {
-    const loaded = this.store.state() ?? (await this.host.load(messageId));
+  private async sendDue({ messageId, attempt, endpoints }: Attempted): Promise<void> {
+    const loaded = this.store.state() ?? (await this.host.load(messageId, endpoints));
     if (!loaded) {
       // The create inserts the row while it arms this alarm: the row may not be there yet.
-      if (attempt < MISSING_ROW_ATTEMPTS) this.store.addTimer("send", Date.now() + MISSING_ROW_RETRY_SECONDS * 1000, { messageId, attempt: attempt + 1 });
+      if (attempt < MISSING_ROW_ATTEMPTS)
+        this.store.addTimer("send", Date.now() + MISSING_ROW_RETRY_SECONDS * 1000, { messageId, attempt: attempt + 1, endpoints });
       return;
     }
     const before = await this.stillScheduled(loaded);

@@ -6,18 +6,34 @@ import type { Database } from "../db/client.ts";
 import { messageForDelivery, shardsMovedFrom } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { shardOfMessageId } from "../domain/ids.ts";
+import type { EndpointSubscription } from "../domain/webhook-endpoint.ts";
 import { logger } from "../log.ts";
 import { type DeliveryState, initialState, type MessageStore } from "./message-store.ts";
 
-/** The state stored already, or the one read from D1 (not stored: the first change stores it); null without a row. */
-export async function loadState(env: Env, controlDb: Database, store: MessageStore, messageId: string): Promise<DeliveryState | null> {
+/**
+ * The state stored already, or the one read from D1 (not stored: the first change stores it); null without a row.
+ * `endpoints`: whether the account had webhook endpoints at the create (false: none, so the gate is not asked;
+ * undefined: unknown, asked).
+ */
+export async function loadState(env: Env, controlDb: Database, store: MessageStore, messageId: string, endpoints?: boolean): Promise<DeliveryState | null> {
   const row = await readRow(env, controlDb, messageId);
   if (!row) {
     logger.with({ message_id: messageId }).warn("delivery_for_unknown_message");
     return null;
   }
-  // Another request may have stored the state while this one read D1.
-  return store.state() ?? initialState(row.message, row.fromId);
+  const subscriptions = endpoints === false || store.state() ? [] : await endpointSubscriptions(env, row.message.accountId);
+  // Another request may have stored the state while this one read D1 (or asked the gate).
+  return store.state() ?? initialState(row.message, row.fromId, subscriptions);
+}
+
+/** The account's enabled webhook endpoints, from its gate: once per message; none when the gate cannot answer (logged). */
+export async function endpointSubscriptions(env: Env, accountId: string): Promise<EndpointSubscription[]> {
+  try {
+    return await env.ACCOUNT_GATE.getByName(accountId).endpointSubscriptions(accountId);
+  } catch (error) {
+    logger.warn("endpoints_not_read", { account_id: accountId, error });
+    return [];
+  }
 }
 
 function readRow(env: Env, controlDb: Database, messageId: string) {

@@ -14,11 +14,15 @@ export interface StoredEvent {
   data: JsonObject;
 }
 
-/** A signed status event for the callback. */
+/** A signed status event for the callback, and for the webhook endpoints subscribed to its type. */
 export interface WebhookEvent {
   eventId: string;
   type: string;
   body: string;
+  /** false: for the endpoints alone (the message has no callback, or this is an endpoint's retry). */
+  callback?: false;
+  /** The webhook endpoints it goes to, each in its own order with its own retries (absent: none). */
+  endpoints?: string[];
 }
 
 export interface NewEvent {

@@ -53,7 +53,7 @@ export class MessageStatus extends DurableObject<Env> {
   // The control database's client, made once per object and handed to the parts that read or write it.
   private readonly controlDb = database(this.env.CONTROL_DB);
   private readonly store = new MessageStore(this.ctx.storage.sql);
-  private readonly outbox = new WebhookOutbox(this.store, this.env, this.controlDb);
+  private readonly outbox = new WebhookOutbox(this.store, this.env, this.controlDb, () => this.changes.armAlarm());
   private readonly projection = new StatusProjection(this.store, this.ctx.storage, this.env);
   private readonly redaction = new Redaction(this.store, this.projection);
   private readonly changes = new StatusChanges(this.env, this.controlDb, this.ctx.storage, this.store, this.outbox, this.projection, this.redaction);
@@ -61,14 +61,14 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly rows = new RowChecker(this.env, this.controlDb, this.store, this.projection);
   private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.rows, {
     deliver: (messageId, attempt) => this.deliver(messageId, attempt),
-    load: (messageId) => this.loadFromD1(messageId),
+    load: (messageId, endpoints) => this.loadFromD1(messageId, endpoints),
     suppressed: (message) =>
       this.env.ACCOUNT_GATE.getByName(message.accountId).suppressed(message.accountId, [message, ...(message.fallback ?? [])].map(suppressionRecipient)),
   });
 
   /** Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1). */
-  async deliver(messageId: string, queueAttempt = 1): Promise<DeliveryOutcome> {
-    const state = this.store.state() ?? (await this.loadFromD1(messageId));
+  async deliver(messageId: string, queueAttempt = 1, endpoints?: boolean): Promise<DeliveryOutcome> {
+    const state = this.store.state() ?? (await this.loadFromD1(messageId, endpoints));
     if (!state) {
       // The job is sent while its row is inserted, so it can arrive first; a
       // job whose insert failed never finds its message and is dropped.
@@ -140,7 +140,7 @@ export class MessageStatus extends DurableObject<Env> {
 
   /** An inbound message, just stored (src/services/inbound.ts): its message.received callback goes out. */
   async received(message: Message, signing: SigningSecrets | null): Promise<void> {
-    await announceReceived(this.store, this.outbox, this.ctx.storage, message, signing);
+    await announceReceived(this.env, this.store, this.outbox, this.ctx.storage, message, signing);
     await this.changes.armAlarm();
   }
 
@@ -166,6 +166,13 @@ export class MessageStatus extends DurableObject<Env> {
     return requeued;
   }
 
+  /** The delivery log's retry: one logged event sent again to one endpoint, same webhook-id, fresh schedule. */
+  async retryEndpointEvent(endpointId: string, eventId: string, source: string): Promise<boolean> {
+    const requeued = this.outbox.endpoints.requeue(endpointId, eventId, source, Date.now());
+    await this.changes.armAlarm();
+    return requeued;
+  }
+
   async alarm(): Promise<void> {
     await this.timers.run();
   }
@@ -175,10 +182,10 @@ export class MessageStatus extends DurableObject<Env> {
    * at `sendAtMs`. From the reconciler, for a row still `scheduled` past its
    * time that this object already moved on: a lost projection, sent again.
    */
-  async schedule(messageId: string, sendAtMs: number): Promise<void> {
+  async schedule(messageId: string, sendAtMs: number, endpoints?: boolean): Promise<void> {
     const status = this.store.state()?.status;
     if (status !== undefined && status !== "scheduled") await this.projection.write();
-    else this.store.addTimer("send", sendAtMs, { messageId, attempt: 1 });
+    else this.store.addTimer("send", sendAtMs, { messageId, attempt: 1, ...(endpoints === undefined ? {} : { endpoints }) });
     await this.changes.armAlarm(); // after a projection, its safety ring replaced by what is really due
   }
 
@@ -203,8 +210,8 @@ export class MessageStatus extends DurableObject<Env> {
     return { outcome, message: this.changes.messageObject(this.store.state() ?? state) };
   }
 
-  private loadFromD1(messageId: string): Promise<DeliveryState | null> {
-    return loadState(this.env, this.controlDb, this.store, messageId);
+  private loadFromD1(messageId: string, endpoints?: boolean): Promise<DeliveryState | null> {
+    return loadState(this.env, this.controlDb, this.store, messageId, endpoints);
   }
 
   /**

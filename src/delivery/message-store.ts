@@ -11,8 +11,9 @@ import type { Channel } from "../domain/address.ts";
 import type { Attempt } from "../domain/delivery-controls.ts";
 import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
+import type { EndpointSubscription } from "../domain/webhook-endpoint.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
-import { appended, foldOldTables, type LoggedEvent, type NewEvent, type StoredEvent, type WebhookEvent } from "./message-log.ts";
+import { appended, foldOldTables, type JsonObject, type LoggedEvent, type NewEvent, type StoredEvent, type WebhookEvent } from "./message-log.ts";
 
 /** An account's webhook signing secrets, as the outbox holds them in memory (never in storage). */
 export type SigningSecrets = Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt"> & {
@@ -56,6 +57,8 @@ export interface DeliveryState {
    * Absent or null: nothing to check.
    */
   rowCheck?: RowCheck | null;
+  /** The account's enabled webhook endpoints when the message's object first loaded it (absent: none); one answering 410 is removed. */
+  endpoints?: EndpointSubscription[];
 }
 
 interface RowCheck {
@@ -72,8 +75,9 @@ export function publicAttempts(records: AttemptRecord[]): Attempt[] {
 }
 
 /** A message's state when its object first reads it from D1 (stored with its first change). */
-export function initialState(message: Message, fromId: string | null): DeliveryState {
+export function initialState(message: Message, fromId: string | null, endpoints: EndpointSubscription[] = []): DeliveryState {
   return {
+    ...(endpoints.length > 0 ? { endpoints } : {}),
     message,
     status: message.status,
     handoffAttempts: 0,
@@ -122,15 +126,32 @@ export interface Timer {
 /** A webhook.attempt outcome after which its event is no longer pending. */
 const FINISHED = new Set(["delivered", "abandoned", "disabled"]);
 
+/**
+ * Where the log lives. "row": a message's object, whose log is short (a few changes and their callbacks' attempts):
+ * the state and the log share one row, so a change is one row written. "table": the account's gate, whose log of
+ * account events grows for 30 days before it is pruned (src/gate/account-events.ts): a row per event, since one row
+ * would outgrow SQLite's 2 MB and be rewritten whole on every event.
+ */
+type LogLayout = "row" | "table";
+
 export class MessageStore {
-  constructor(private readonly sql: SqlStorage) {
-    // One row holds the state and the event log (a JSON array), so a change is one row written: its new state
-    // and its events together. Cloudflare bills storage by rows written, and a row of the log was one more each.
-    sql.exec(`CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT, events TEXT NOT NULL DEFAULT '[]')`);
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly layout: LogLayout = "row",
+  ) {
+    if (layout === "row") {
+      // One row holds the state and the event log (a JSON array), so a change is one row written: its new state
+      // and its events together. Cloudflare bills storage by rows written, and a row of the log was one more each.
+      sql.exec(`CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT, events TEXT NOT NULL DEFAULT '[]')`);
+      foldOldTables(sql);
+    } else {
+      sql.exec(
+        `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, webhook TEXT)`,
+      );
+    }
     sql.exec(
       `CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL DEFAULT '{}')`,
     );
-    foldOldTables(sql);
   }
 
   state(): DeliveryState | null {
@@ -146,6 +167,14 @@ export class MessageStore {
   addEvents(events: NewEvent[]): void {
     if (events.length === 0) return;
     const { paths, values } = appended(events, this.carried(events));
+    if (this.layout === "table") {
+      const rows = values.map((value) => JSON.parse(value) as LoggedEvent);
+      this.sql.exec(
+        `INSERT INTO events (at, type, data, webhook) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        ...rows.flatMap((row) => [row.at, row.type, JSON.stringify(row.data), row.webhook ? JSON.stringify(row.webhook) : null]),
+      );
+      return;
+    }
     this.sql.exec(
       `INSERT INTO message (id, events) VALUES (1, json_array(${values.map(() => "json(?)").join(", ")}))
        ON CONFLICT (id) DO UPDATE SET events = json_insert(events${paths})`,
@@ -180,29 +209,48 @@ export class MessageStore {
   }
 
   /** The log as stored, oldest first. */
-  private log(): LoggedEvent[] {
+  private log(): (LoggedEvent & { seq: number })[] {
+    if (this.layout === "table") {
+      return this.sql
+        .exec<{ seq: number; at: number; type: string; data: string; webhook: string | null }>(`SELECT seq, at, type, data, webhook FROM events ORDER BY seq`)
+        .toArray()
+        .map(({ webhook, data, ...event }) => ({
+          ...event,
+          data: JSON.parse(data) as JsonObject,
+          ...(webhook ? { webhook: JSON.parse(webhook) as WebhookEvent } : {}),
+        }));
+    }
     const row = this.sql.exec<{ events: string }>(`SELECT events FROM message`).toArray()[0];
-    return row ? (JSON.parse(row.events) as LoggedEvent[]) : [];
+    return row ? (JSON.parse(row.events) as LoggedEvent[]).map((event, i) => ({ ...event, seq: i + 1 })) : [];
   }
 
   events(): StoredEvent[] {
-    return this.log().map(({ at, type, data }, i) => ({ seq: i + 1, at, type, data }));
+    return this.log().map(({ seq, at, type, data }) => ({ seq, at, type, data }));
   }
 
   /**
-   * The oldest webhook event not yet delivered or abandoned (the only one that
-   * may be sent now), with its attempts so far: those logged after its row (a
-   * resent event has a row of its own).
+   * The oldest webhook event not yet delivered or abandoned to `endpointId`
+   * (null: the status_callback), the only one that may be sent there now, with
+   * its attempts so far: those logged after its row (a resent event has a row
+   * of its own).
    */
-  pendingWebhook(): (WebhookEvent & { attempts: number }) | null {
+  pendingWebhook(endpointId: string | null = null): (WebhookEvent & { attempts: number }) | null {
     const log = this.log();
     for (const [i, event] of log.entries()) {
-      if (!event.webhook) continue;
-      const eventId = event.webhook.eventId;
-      const attempts = log.slice(i + 1).filter((later) => later.type === "webhook.attempt" && later.data.event_id === eventId);
-      if (!attempts.some((attempt) => FINISHED.has(String(attempt.data.outcome)))) return { ...this.withBody(event.webhook, log), attempts: attempts.length };
+      const webhook = event.webhook;
+      if (!webhook || !(endpointId === null ? webhook.callback !== false : (webhook.endpoints ?? []).includes(endpointId))) continue;
+      const attempts = log
+        .slice(i + 1)
+        .filter((later) => later.type === "webhook.attempt" && later.data.event_id === webhook.eventId && (later.data.endpoint_id ?? null) === endpointId);
+      if (!attempts.some((attempt) => FINISHED.has(String(attempt.data.outcome)))) return { ...this.withBody(webhook, log), attempts: attempts.length };
     }
     return null;
+  }
+
+  /** The endpoints that have an event still to send (each one's queue is sent in order, apart from the others). */
+  pendingEndpoints(): string[] {
+    const ids = new Set(this.log().flatMap((event) => event.webhook?.endpoints ?? []));
+    return [...ids].filter((id) => this.pendingWebhook(id) !== null);
   }
 
   addTimer(kind: string, dueAt: number, payload: Record<string, unknown> = {}): void {
@@ -229,6 +277,11 @@ export class MessageStore {
 
   hasTimer(kind: string): boolean {
     return this.sql.exec(`SELECT 1 FROM timers WHERE kind = ? LIMIT 1`, kind).toArray().length > 0;
+  }
+
+  /** Whether a retry of this endpoint's queue is scheduled ("endpoint" timers carry the endpoint's id). */
+  hasEndpointTimer(endpointId: string): boolean {
+    return this.sql.exec(`SELECT 1 FROM timers WHERE kind = 'endpoint' AND json_extract(payload, '$.endpointId') = ? LIMIT 1`, endpointId).toArray().length > 0;
   }
 
   /** The signed event of the status change that carries this webhook event id. */

@@ -44,7 +44,7 @@ async function reenqueueStuckOn(env: Env, db: Database, nowMs: number): Promise<
   const now = unixSeconds(nowMs);
   const ids = await stuckQueuedMessageIds(db, now - RECONCILE.graceSeconds, RECONCILE.batchSize);
   if (ids.length === 0) return ids;
-  await env.MESSAGES_QUEUE.sendBatch(ids.map(deliveryJob));
+  await env.MESSAGES_QUEUE.sendBatch(ids.map((id) => deliveryJob(id)));
   // Restarts their grace period, so a slow Queue does not get them every minute.
   await markRequeued(db, ids, now);
   logger.info("messages_requeued", { count: ids.length, message_ids: ids });

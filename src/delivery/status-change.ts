@@ -165,6 +165,10 @@ export class StatusChanges {
     // A pending event with no timer is either being sent now (ring once its attempt could have died with the object)
     // or was being sent when the object died (ring now).
     if (this.store.pendingWebhook() && !this.store.hasTimer("webhook")) dues.push(Date.now() + (this.outbox.attemptInFlight ? INLINE_SAFETY_MS : 0));
+    // The same for each webhook endpoint's queue.
+    for (const id of this.store.pendingEndpoints()) {
+      if (!this.store.hasEndpointTimer(id)) dues.push(Date.now() + (this.outbox.endpoints.inFlight(id) ? INLINE_SAFETY_MS : 0));
+    }
     if (state && waitsForHandOff(state) && state.message.expiresAt !== null) dues.push(state.message.expiresAt * 1000);
     const check = state && this.projection.openCheck(state);
     if (check) dues.push(check.at);

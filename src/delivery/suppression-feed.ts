@@ -7,7 +7,7 @@ import { deleteSuppressionWithReason, insertSuppression } from "../db/suppressio
 import type { Channel } from "../domain/address.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
-import { type Suppression, type SuppressionReason, suppressionKey, suppressionReasonFor } from "../domain/suppression.ts";
+import { type Suppression, type SuppressionReason, suppressionKey, suppressionReasonFor, toSuppressionObject } from "../domain/suppression.ts";
 import { tellGate } from "../gate/account-gate.ts";
 import { logger } from "../log.ts";
 
@@ -31,20 +31,29 @@ export interface NewSuppression {
 export async function suppress(env: Env, controlDb: Database, input: NewSuppression): Promise<{ suppression: Suppression; created: boolean }> {
   const row: Suppression = { id: newId("sup"), ...input, createdAt: unixSeconds() };
   const result = await insertSuppression(controlDb, row);
-  if (result.created) await tellGate(env, input.accountId, { suppressions: [{ channel: input.channel, address: input.address, suppressed: true }] });
+  if (result.created) {
+    await tellGate(env, input.accountId, {
+      suppressions: [{ channel: input.channel, address: input.address, suppressed: true }],
+      event: { accountId: input.accountId, type: "suppression.created", data: JSON.stringify(toSuppressionObject(result.suppression)) },
+    });
+  }
   return result;
 }
 
-/** Tells the gate that a suppression was removed (by id or by a START reply). */
-export async function suppressionLifted(env: Env, accountId: string, channel: Channel, address: string): Promise<void> {
-  await tellGate(env, accountId, { suppressions: [{ channel, address, suppressed: false }] });
+/** Tells the gate that a suppression was removed (by id or by a START reply); its endpoints hear suppression.deleted. */
+export async function suppressionLifted(env: Env, lifted: Suppression): Promise<void> {
+  const { accountId, channel, address } = lifted;
+  await tellGate(env, accountId, {
+    suppressions: [{ channel, address, suppressed: false }],
+    event: { accountId, type: "suppression.deleted", data: JSON.stringify(toSuppressionObject(lifted)) },
+  });
 }
 
 /** A START reply: lifts the recipient's opt-out (not a bounce, a complaint or a manual suppression). */
 export async function liftOptOut(env: Env, controlDb: Database, accountId: string, channel: Channel, address: string): Promise<boolean> {
   const lifted = await deleteSuppressionWithReason(controlDb, accountId, channel, address, "opt_out");
-  if (lifted) await suppressionLifted(env, accountId, channel, address);
-  return lifted;
+  if (lifted) await suppressionLifted(env, lifted);
+  return lifted !== null;
 }
 
 /**

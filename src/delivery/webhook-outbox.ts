@@ -6,12 +6,15 @@
 // in webhooks.ts on the object's "webhook" timer. The account's signing
 // secrets are read from the control database when an attempt needs them and
 // the ones held are older than a second (a roll shows in the next callback);
-// they stay in memory, never in the object's storage.
+// they stay in memory, never in the object's storage. The same event goes to
+// the account's webhook endpoints subscribed to its type: endpoint-outbox.ts.
 
 import type { Database } from "../db/client.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
+import { subscribes } from "../domain/event-types.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
+import { EndpointOutbox } from "./endpoint-outbox.ts";
 import type { JsonObject, NewEvent, WebhookEvent } from "./message-log.ts";
 import type { DeliveryState, MessageStore, SigningSecrets } from "./message-store.ts";
 import { readSigningSecrets } from "./signing-secrets.ts";
@@ -27,21 +30,41 @@ export class WebhookOutbox {
    * when the attempt does, so while it is set the pending event is being sent, not lost.
    */
   private sending = false;
+  /** The same events to the account's webhook endpoints. */
+  readonly endpoints: EndpointOutbox;
 
   constructor(
     private readonly store: MessageStore,
     private readonly env: Env,
     private readonly controlDb: Database,
-  ) {}
+    /** Sets the object's alarm for what is due (an endpoint's send that ended after its change returned). */
+    rearm: () => Promise<void> = async () => {},
+  ) {
+    this.endpoints = new EndpointOutbox(store, env, controlDb, {
+      describe: () => {
+        const { message } = store.state()!;
+        return { accountId: message.accountId, messageId: message.id, mode: message.mode };
+      },
+      gone: (endpointId) => {
+        const state = store.state()!;
+        store.saveState({ ...state, endpoints: (state.endpoints ?? []).filter((endpoint) => endpoint.id !== endpointId) });
+      },
+      rearm,
+    });
+  }
 
   /**
    * The signed event for this status change, to store with it; null when the
-   * message has no callback. `attempt` names the step the change is about.
+   * message has no callback and no endpoint takes its type. `attempt` names
+   * the step the change is about.
    */
   event(state: DeliveryState, message: MessageObject, now: number, type: string, attempt: JsonObject | null): WebhookEvent | null {
-    if (!state.message.statusCallback || state.callbackGone) return null;
+    const callback = Boolean(state.message.statusCallback) && !state.callbackGone;
+    const endpoints = (state.endpoints ?? []).filter((endpoint) => subscribes(endpoint.events, type)).map((endpoint) => endpoint.id);
+    if (!callback && endpoints.length === 0) return null;
     const eventId = newId("evt");
-    return { eventId, type, body: JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), attempt, data: message }) };
+    const body = JSON.stringify({ id: eventId, object: "event", type, created_at: unixSeconds(now), attempt, data: message });
+    return { eventId, type, body, ...(callback ? {} : { callback: false as const }), ...(endpoints.length > 0 ? { endpoints } : {}) };
   }
 
   /**
@@ -56,14 +79,14 @@ export class WebhookOutbox {
     if (!state?.message.statusCallback || state.callbackGone) return 0;
     const lastOutcome = new Map<string, unknown>();
     for (const event of this.store.events()) {
-      if (event.type === "webhook.attempt") lastOutcome.set(String(event.data.event_id), event.data.outcome);
+      if (event.type === "webhook.attempt" && event.data.endpoint_id === undefined) lastOutcome.set(String(event.data.event_id), event.data.outcome);
     }
     const abandoned = [...lastOutcome].filter(([, outcome]) => outcome === "abandoned").map(([eventId]) => String(eventId));
     const resent: NewEvent[] = abandoned.map((eventId, i) => ({
       type: i === 0 ? "webhook.retry_requested" : "webhook.requeued",
       data: (i === 0 ? { source, events: abandoned.length } : { source, event_id: eventId }) as JsonObject,
       at: now,
-      webhook: this.store.webhookEvent(eventId),
+      webhook: callbackOnly(this.store.webhookEvent(eventId)),
     }));
     this.store.addEvents(resent);
     if (resent.length > 0 && !this.store.hasTimer("webhook")) this.store.addTimer("webhook", now);
@@ -77,7 +100,15 @@ export class WebhookOutbox {
    */
   async sendAfterChange(event: WebhookEvent | null, signing?: SigningSecrets | null): Promise<void> {
     if (signing) this.signing = signing;
-    if (!event || this.store.hasTimer("webhook")) return;
+    if (!event) return;
+    // The endpoints' first attempts are not waited for: a slow endpoint holds up neither the callback nor the
+    // caller of the change (a queue consumer, a provider's report).
+    this.endpoints.startAfterChange(event);
+    await this.callbackAfterChange(event);
+  }
+
+  private async callbackAfterChange(event: WebhookEvent): Promise<void> {
+    if (event.callback === false || this.store.hasTimer("webhook")) return;
     const pending = this.store.pendingWebhook();
     if (pending?.eventId === event.eventId) await this.attempt(pending);
   }
@@ -164,4 +195,9 @@ export class WebhookOutbox {
     // The next event waited for this one; it goes out on the next alarm.
     if (this.store.pendingWebhook()) this.store.addTimer("webhook", Date.now());
   }
+}
+
+/** A logged event resent to the status_callback alone (the endpoints have their own retries). */
+function callbackOnly(event: WebhookEvent | null): WebhookEvent | null {
+  return event && { eventId: event.eventId, type: event.type, body: event.body };
 }

@@ -1,6 +1,6 @@
 import { uuidv7 } from "uuidv7";
 
-type IdPrefix = "msg" | "acct" | "key" | "evt" | "snd" | "cu" | "sup" | "bat";
+type IdPrefix = "msg" | "acct" | "key" | "evt" | "snd" | "cu" | "sup" | "bat" | "we" | "whd";
 
 // Public ids are a type prefix plus a UUIDv7 in hex: unique, and ordered by
 // creation time (the generator is monotonic within an isolate), so sorting

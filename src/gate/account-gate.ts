@@ -26,8 +26,10 @@ import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
+import { type AccountEvent, AccountEvents } from "./account-events.ts";
 import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, releaseItems } from "./batch-admission.ts";
 import { CreateReadsCache } from "./create-reads.ts";
+import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
@@ -96,6 +98,10 @@ export interface GateChange {
   senders?: Channel[];
   /** Recipients suppressed or no longer suppressed. */
   suppressions?: SuppressionChange[];
+  /** A webhook endpoint was created, changed or deleted. */
+  endpoints?: boolean;
+  /** The account event the change makes (src/gate/account-events.ts), for the endpoints subscribed to it. */
+  event?: AccountEvent;
 }
 
 interface Loaded {
@@ -117,6 +123,8 @@ export class AccountGate extends DurableObject<Env> {
   // fill the cache with what it read.
   #generation = 0;
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
+  readonly #endpoints = new EndpointCache(this.#db, (promise) => this.ctx.waitUntil(promise));
+  readonly #events = new AccountEvents(this.ctx.storage.sql, this.ctx.storage, this.env, this.#db, this.#endpoints);
   readonly #parts = { store: this.#store, recipients: this.#recipients, creates: this.#creates };
 
   async admit(request: AdmitRequest): Promise<Admission> {
@@ -161,8 +169,19 @@ export class AccountGate extends DurableObject<Env> {
       this.#recipients.release(recipient.recipient);
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
-    const reads = request.reads ? await this.#creates.read(account.id, request.reads) : null;
-    const items = request.items ? await admitItems(this.#parts, account, request.items, now) : undefined;
+    // A create learns whether the account has endpoints, which its message's object then asks for (src/gate/endpoints.ts).
+    const creates = request.reads !== undefined || request.items !== undefined;
+    const [found, endpoints] = await Promise.all([
+      request.reads ? this.#creates.read(account.id, request.reads) : null,
+      creates ? this.#endpoints.subscriptions(account.id) : null,
+    ]);
+    const hasEndpoints = endpoints === null ? undefined : endpoints.length > 0;
+    const reads = found && { ...found, endpoints: hasEndpoints };
+    const items = request.items
+      ? (await admitItems(this.#parts, account, request.items, now)).map((item) =>
+          item?.kind === "admitted" ? { ...item, reads: { ...item.reads, endpoints: hasEndpoints } } : item,
+        )
+      : undefined;
     return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads, ...(items ? { items } : {}) };
   }
 
@@ -202,11 +221,36 @@ export class AccountGate extends DurableObject<Env> {
     this.#recipients.release(recipient);
   }
 
-  /** Something the gate caches changed in D1: it is read again on next use. */
-  changed(change: GateChange): void {
+  /** Something the gate caches changed in D1: it is read again on next use. The account event it makes goes out. */
+  async changed(change: GateChange): Promise<void> {
     this.#generation++;
     if (change.keys || change.account) this.#loaded = null;
     this.#creates.changed(change);
+    if (change.endpoints) this.#endpoints.changed();
+    const { event } = change;
+    if (event) await this.#events.record(event, async () => (this.#loaded ?? (await this.#load(event.accountId)))?.account.mode ?? null);
+  }
+
+  /** The delivery log's retry of an account event: sent again to one endpoint, same webhook-id. */
+  async retryAccountEvent(endpointId: string, eventId: string): Promise<boolean> {
+    const requeued = this.#events.requeue(endpointId, eventId);
+    await this.#events.armAlarm();
+    return requeued;
+  }
+
+  /** Retries of account events to webhook endpoints (the gate has no other timer). */
+  async alarm(): Promise<void> {
+    await this.#events.alarm();
+  }
+
+  /** The enabled webhook endpoints a message of this account fans its events out to (asked once per message, only when there are some). */
+  endpointSubscriptions(accountId: string) {
+    return this.#endpoints.subscriptions(accountId);
+  }
+
+  /** Where and with which secrets to send to an endpoint now; null when it is disabled or deleted. */
+  endpointTarget(accountId: string, endpointId: string): Promise<EndpointTarget | null> {
+    return this.#endpoints.target(accountId, endpointId);
   }
 
   /**

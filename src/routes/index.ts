@@ -9,6 +9,7 @@ import { sendersRouter } from "./senders/index.ts";
 import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
+import { webhookEndpointsRouter } from "./webhook-endpoints/index.ts";
 
 export const apiRouters = [
   // Before messages: POST /v1/messages/batch is not a message id.
@@ -20,6 +21,7 @@ export const apiRouters = [
   apiKeysRouter,
   geoPermissionsRouter,
   suppressionsRouter,
+  webhookEndpointsRouter,
   testHelpersRouter,
   providersRouter,
 ];

@@ -93,9 +93,12 @@ export async function createBatch(
     errors.push({ index, error: { kind: "unavailable" } });
     return null;
   });
+  // Whether the account has webhook endpoints, as the gate answered with the items (undefined: not asked).
+  const endpoints = admitted?.find((admission) => admission?.kind === "admitted")?.reads.endpoints;
   await dispatch(
     env,
     planned.filter((row) => stored.has(row.id)),
+    endpoints,
   );
   return { id, createdAt, data, errors: sorted(errors), refused: false };
 }
@@ -124,17 +127,17 @@ async function storeByShard(env: Env, rows: MessageRow[]): Promise<Set<string>> 
 }
 
 /** Queues the stored messages' jobs in chunks and arms the scheduled ones' send times. */
-async function dispatch(env: Env, rows: MessageRow[]): Promise<void> {
+async function dispatch(env: Env, rows: MessageRow[], endpoints: boolean | undefined): Promise<void> {
   const queued = rows.filter((row) => row.sendAt === null).map((row) => row.id);
   const chunks: string[][] = [];
   for (let i = 0; i < queued.length; i += SEND_CHUNK) chunks.push(queued.slice(i, i + SEND_CHUNK));
   const scheduled = rows.filter((row) => row.sendAt !== null);
-  await Promise.all([...chunks.map((ids) => sendJobs(env, ids)), armAll(env, scheduled)]);
+  await Promise.all([...chunks.map((ids) => sendJobs(env, ids, endpoints)), armAll(env, scheduled, endpoints)]);
 }
 
 /** One sendBatch, tried twice; if both fail the messages stay queued and the reconciler re-enqueues them within a minute or so. */
-async function sendJobs(env: Env, ids: string[]): Promise<void> {
-  const send = () => env.MESSAGES_QUEUE.sendBatch(ids.map(deliveryJob));
+async function sendJobs(env: Env, ids: string[], endpoints: boolean | undefined): Promise<void> {
+  const send = () => env.MESSAGES_QUEUE.sendBatch(ids.map((id) => deliveryJob(id, endpoints)));
   try {
     await send().catch((error: unknown) => {
       logger.warn("batch_enqueue_retried", { messages: ids.length, error });
@@ -145,8 +148,8 @@ async function sendJobs(env: Env, ids: string[]): Promise<void> {
   }
 }
 
-async function armAll(env: Env, rows: MessageRow[]): Promise<void> {
+async function armAll(env: Env, rows: MessageRow[], endpoints: boolean | undefined): Promise<void> {
   for (let i = 0; i < rows.length; i += ARM_CONCURRENCY) {
-    await Promise.all(rows.slice(i, i + ARM_CONCURRENCY).map((row) => armSendTime(env, row.id, row.sendAt!)));
+    await Promise.all(rows.slice(i, i + ARM_CONCURRENCY).map((row) => armSendTime(env, row.id, row.sendAt!, endpoints)));
   }
 }

@@ -10,6 +10,7 @@ import type { Control } from "./control.ts";
 import { deleteExpiredMessages } from "./retention.ts";
 import { advanceShardMoves } from "./shard-move.ts";
 import { measureShards } from "./shard-sizes.ts";
+import { pruneWebhookDeliveries } from "./webhook-deliveries.ts";
 
 // Expired keys are already ignored by the claim; pruning only reclaims space,
 // in bounded deletes so one run stays short however many expired at once.
@@ -39,6 +40,8 @@ export async function runMaintenance(env: Env, control: Control, nowMs: number):
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(control.db, unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, control, nowMs),
+    // Webhook endpoints' delivery log, kept 30 days.
+    pruneWebhookDeliveries(control, nowMs),
     measureShards(env, control, nowMs),
     // Operator's moves of accounts between message databases, a bounded part each minute.
     advanceShardMoves(env, control, nowMs),

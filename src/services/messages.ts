@@ -168,14 +168,16 @@ export async function createMessage(
   const db = shardDatabase(env, shardOfMessageId(id));
   const row = messageRow(account, input, prepared.value, id, { batchId: null });
   const { sendAt } = row;
-  if (sendAt !== null) return schedule(env, db, row, sendAt);
+  // Whether the account has webhook endpoints, as the gate answered with the create's reads (undefined: not asked).
+  const endpoints = options.reads?.endpoints;
+  if (sendAt !== null) return schedule(env, db, row, sendAt, endpoints);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
   // after the insert has already sent the job. A job that arrives before its
   // row is committed is retried by the consumer; one whose insert failed
   // finds no message and is dropped, so nothing is sent for a failed create.
   // If the send fails, the message's object hands it off within seconds (redrive).
-  const queued = enqueue(env, row.id);
+  const queued = enqueue(env, row.id, endpoints);
   await insertMessage(db, row);
   if (!(await queued)) await redrive(env, row.id);
   return succeed(row);
@@ -186,18 +188,21 @@ export async function createMessage(
  * a Queue job (one call, as the job would be), with the row inserted at the
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
-async function schedule(env: Env, db: Database, row: Message, sendAt: number): Promise<Result<Message>> {
-  await Promise.all([insertMessage(db, row), armSendTime(env, row.id, sendAt)]);
+async function schedule(env: Env, db: Database, row: Message, sendAt: number, endpoints: boolean | undefined): Promise<Result<Message>> {
+  await Promise.all([insertMessage(db, row), armSendTime(env, row.id, sendAt, endpoints)]);
   return succeed(row);
 }
 
-/** Arms a scheduled message's send time on its object; a failure is logged (the reconciler arms it once the time has passed). */
-export function armSendTime(env: Env, messageId: string, sendAt: number): Promise<void> {
+/**
+ * Arms a scheduled message's send time on its object; a failure is logged (the reconciler arms it once the time has
+ * passed). `endpoints`: whether the account has webhook endpoints (undefined: unknown, the object asks its gate).
+ */
+export function armSendTime(env: Env, messageId: string, sendAt: number, endpoints?: boolean): Promise<void> {
   // One more try on a fresh stub if the first call fails. If that fails too,
   // the stored message is still answered 201: the reconciler arms its alarm
   // once the send time has passed (rearmOverdueScheduled), as it re-enqueues
   // a queued message whose job was lost.
-  const arm = () => messageStatusStub(env, messageId).schedule(messageId, sendAt * 1000);
+  const arm = () => messageStatusStub(env, messageId).schedule(messageId, sendAt * 1000, endpoints);
   return arm()
     .catch((error: unknown) => {
       logger.with({ message_id: messageId }).warn("schedule_retried", { error });
@@ -210,9 +215,9 @@ export function armSendTime(env: Env, messageId: string, sendAt: number): Promis
 }
 
 /** Hands the message's job to the Queue; false, logged, when the send failed. */
-async function enqueue(env: Env, messageId: string): Promise<boolean> {
+async function enqueue(env: Env, messageId: string, endpoints: boolean | undefined): Promise<boolean> {
   try {
-    const job = deliveryJob(messageId);
+    const job = deliveryJob(messageId, endpoints);
     await env.MESSAGES_QUEUE.send(job.body, { contentType: job.contentType });
     return true;
   } catch (error) {

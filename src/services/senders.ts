@@ -7,7 +7,7 @@ import type { Account } from "../domain/account.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import { createMessageSchema } from "../domain/message.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
-import { type CreateSenderInput, type Sender, senderModeProblem } from "../domain/sender.ts";
+import { type CreateSenderInput, type Sender, senderModeProblem, toSenderObject } from "../domain/sender.ts";
 import {
   CODE_TTL_SECONDS,
   checkVerificationCode,
@@ -102,16 +102,10 @@ async function sendCode(env: Env, control: Control, sender: Sender, code: string
 
 /**
  * Completes a pending sender's proof: its domain's TXT record, or the code
- * sent to its number. A proven sender is returned as it is. Either way it is
- * one a create may use: the gate reads the channel's senders again.
+ * sent to its number. A proven sender is returned as it is. Proven now, it is
+ * one a create may use: the gate reads the channel's senders again (markProven).
  */
 export async function verifySender(env: Env, control: Control, account: Account, id: string, code: string | undefined): Promise<Result<Sender>> {
-  const result = await proveSender(env, control, account, id, code);
-  if (result.ok) await control.tellGate(account.id, { senders: [result.value.channel] });
-  return result;
-}
-
-async function proveSender(env: Env, control: Control, account: Account, id: string, code: string | undefined): Promise<Result<Sender>> {
   const sender = await findSender(control.db, account.id, id);
   if (!sender) return senderMissing(id);
   if (sender.status !== "pending_verification") return succeed(sender);
@@ -169,7 +163,11 @@ async function markProven(control: Control, sender: Sender): Promise<Result<Send
     // The unique indexes refused: another account proved it since this one claimed it.
     return addressTaken((await boundElsewhere(db, sender.accountId, sender.channel, sender.address, sender.phoneNumberId)) ?? "address");
   }
-  return current(control, sender);
+  const proven = await current(control, sender);
+  // The gate reads the channel's senders again (a create may use it now), and the account's endpoints hear sender.verified.
+  const event = proven.ok ? { accountId: sender.accountId, type: "sender.verified", data: JSON.stringify(toSenderObject(proven.value)) } : undefined;
+  await control.tellGate(sender.accountId, { senders: [sender.channel], ...(event ? { event } : {}) });
+  return proven;
 }
 
 /** The sender as it is now (deleted meanwhile: not found). */

@@ -30,7 +30,7 @@ export async function createSuppression(
 export async function removeSuppression(env: Env, control: Control, account: Account, id: string): Promise<Result<Suppression>> {
   const deleted = await deleteSuppression(control.db, account.id, id);
   if (!deleted) return missing(id);
-  await suppressionLifted(env, account.id, deleted.channel, deleted.address);
+  await suppressionLifted(env, deleted);
   return succeed(deleted);
 }
 

@@ -9,6 +9,7 @@ import { seededId, seedMessagesSql } from "../../bench/seed-sql.ts";
 import { messages } from "../../src/db/message-schema.ts";
 import { type MessageFilters, messagePageQuery } from "../../src/db/messages.ts";
 import { type Projection, writeProjections } from "../../src/db/projections.ts";
+import type { Cursor } from "../../src/domain/cursor.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { newId, newMessageId } from "../../src/domain/ids.ts";
 
@@ -89,7 +90,7 @@ describe("every list filter is served by an index at 200,000 messages", () => {
   }, 120_000);
 
   const LIMIT = 20;
-  async function page(filters: MessageFilters, cursor: typeof deep | null) {
+  async function page(filters: MessageFilters, cursor: Cursor | null) {
     const query = messagePageQuery(db, accountId, filters, LIMIT, cursor).toSQL();
     const { results } = await env.MESSAGES_DB_0.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
       .bind(...query.params)

@@ -24,6 +24,7 @@ import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import { batchContractCases } from "./batch-cases.ts";
 import type { DocumentedOperation } from "./operations.ts";
+import { webhookEndpointCases } from "./webhook-endpoint-cases.ts";
 
 /** The documented retry schedule (docs/api-guide.md): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -89,6 +90,7 @@ async function abandonWebhooks(stub: ReturnType<typeof messageStatusStub>): Prom
 
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
 export const contractCases: Record<string, Record<number, ContractCase>> = {
+  ...webhookEndpointCases,
   ...batchContractCases,
   "POST /v1/messages": {
     201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
