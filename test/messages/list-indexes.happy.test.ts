@@ -9,8 +9,8 @@ import { seededId, seedMessagesSql } from "../../bench/seed-sql.ts";
 import { messages } from "../../src/db/message-schema.ts";
 import { type MessageFilters, messagePageQuery } from "../../src/db/messages.ts";
 import { type Projection, writeProjections } from "../../src/db/projections.ts";
-import type { Cursor } from "../../src/domain/cursor.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
+import type { Cursor } from "../../src/domain/cursor.ts";
 import { newId, newMessageId } from "../../src/domain/ids.ts";
 
 const db = shardDatabase(env, 0);
