@@ -9,8 +9,8 @@
 //   (CONTROL_DB, MESSAGES_DB_N): its read and write statements and its calls,
 //   a batch being one call (one round trip, however many statements);
 // - every message sent to a Queue, per binding;
-// - every Durable Object request, by class: each RPC call on a MessageStatus
-//   or AccountGate stub ("AccountGate admit") and each alarm an object runs;
+// - every Durable Object request, by class: each RPC call on a MessageStatus,
+//   AccountGate or Verifier stub ("AccountGate admit") and each alarm an object runs;
 // - every write statement an object runs on its own SQLite storage, by class;
 // - the rows each of those writes wrote as the runtime counts them, which is
 //   what Cloudflare bills (D1's `meta.rows_written`, a storage cursor's
@@ -21,7 +21,7 @@
 // GET /__bench/counters answers the totals (the Worker and its Durable
 // Objects share one isolate under `wrangler dev`, so one set of counters sees both).
 
-import worker, { AccountGate as CountedAccountGate, MessageStatus as CountedMessageStatus } from "../src/index.ts";
+import worker, { AccountGate as CountedAccountGate, MessageStatus as CountedMessageStatus, Verifier as CountedVerifier } from "../src/index.ts";
 
 /** What the Worker's queue handler takes: delivery jobs, and status projections once they are queued. */
 type QueueJob = Parameters<typeof worker.queue>[0] extends MessageBatch<infer Job> ? Job : never;
@@ -152,7 +152,7 @@ function countedD1(db: D1Database, binding: string, delayMs: number): D1Database
   });
 }
 
-type ObjectClass = "MessageStatus" | "AccountGate";
+type ObjectClass = "MessageStatus" | "AccountGate" | "Verifier";
 
 function countedStub<S extends object>(stub: S, objectClass: ObjectClass, delayMs: number): S {
   return new Proxy(stub, {
@@ -214,6 +214,7 @@ function countedEnv(env: Env): Env {
     ...(wrapped as unknown as Env),
     MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus", delayMs),
     ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate", delayMs),
+    VERIFIER: countedNamespace(env.VERIFIER, "Verifier", delayMs),
   };
 }
 
@@ -254,6 +255,18 @@ export class AccountGate extends CountedAccountGate {
   constructor(ctx: DurableObjectState, env: Env) {
     countStorageWrites(ctx, "AccountGate");
     super(ctx, countedEnv(env));
+  }
+}
+
+export class Verifier extends CountedVerifier {
+  constructor(ctx: DurableObjectState, env: Env) {
+    countStorageWrites(ctx, "Verifier");
+    super(ctx, countedEnv(env));
+  }
+
+  override async alarm(): Promise<void> {
+    add(counters.durableObjectRequests, "Verifier alarm");
+    await super.alarm();
   }
 }
 

@@ -143,7 +143,7 @@ function pipelineRows(pipeline: NonNullable<Results["pipeline"]>, b: LoadResult)
   ];
 }
 
-function costRows(cost: Record<string, LifeCost>): string[] {
+export function costRows(cost: Record<string, LifeCost>): string[] {
   return [
     "6. Billed operations per message over its whole life (created -> final status, every status_callback acknowledged):",
     "",
@@ -153,7 +153,7 @@ function costRows(cost: Record<string, LifeCost>): string[] {
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...Object.entries(cost).map(
       ([channel, c]) =>
-        `| ${channel} (to ${c.finalEvent.replace("message.", "")}) | ${num(c.d1Writes)} (target <= ${TARGETS.d1WritesPerMessage}: ${met(c.d1Writes <= TARGETS.d1WritesPerMessage)}) | ${num(c.d1Reads)} | ${num(c.durableObjectRequests)} (${num(c.durableObjectRequestsByClass.MessageStatus ?? 0)} + ${num(c.durableObjectRequestsByClass.AccountGate ?? 0)}) | ${num(c.durableObjectStorageWrites)} | ${c.rowsWritten ? `${num(c.rowsWritten.d1)} / ${num(c.rowsWritten.durableObjects)}` : "-"} | ${num(c.webhooks)} |`,
+        `| ${channel} (to ${c.finalEvent.replace("message.", "")}) | ${num(c.d1Writes)} (target <= ${TARGETS.d1WritesPerMessage}: ${met(c.d1Writes <= TARGETS.d1WritesPerMessage)}) | ${num(c.d1Reads)} | ${num(c.durableObjectRequests)} (${num(c.durableObjectRequestsByClass.MessageStatus ?? 0)} + ${num(c.durableObjectRequestsByClass.AccountGate ?? 0)}${c.durableObjectRequestsByClass.Verifier ? ` + ${num(c.durableObjectRequestsByClass.Verifier)} Verifier` : ""}) | ${num(c.durableObjectStorageWrites)} | ${c.rowsWritten ? `${num(c.rowsWritten.d1)} / ${num(c.rowsWritten.durableObjects)}` : "-"} | ${num(c.webhooks)} |`,
     ),
   ];
 }

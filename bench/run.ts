@@ -7,12 +7,12 @@ import os from "node:os";
 import path from "node:path";
 import { benchAccount, ONE_SHARD, TWO_SHARDS } from "./accounts.ts";
 import { benchResults, lean, RECORDED_RESULTS } from "./capacity-results.ts";
-import { acceptCost, type LifeCost, lifeCost } from "./life-cost.ts";
+import { acceptCost, type LifeCost, lifeCost, verifyCost } from "./life-cost.ts";
 import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
 import { type Api, SMS, type StageResult, steadyStage } from "./pipeline.ts";
 import { readBenchmarks } from "./reads.ts";
-import { machine, markdownTable, type Results, sustainedRate } from "./report.ts";
+import { costRows, machine, markdownTable, type Results, sustainedRate } from "./report.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8808);
@@ -47,6 +47,8 @@ const NO_DELIVERY = process.argv.includes("--no-delivery");
  * of the code as it is now. Its table says which figures are recorded ones.
  */
 const LIFE_ONLY = process.argv.includes("--life");
+/** `npm run bench -- --verify-only`: figure 6's Verify row alone (an approved verification, SMS, one check), in about a minute. */
+const VERIFY_ONLY = process.argv.includes("--verify-only");
 
 const started = Date.now();
 const loadAtStart = os.loadavg()[0]!;
@@ -202,6 +204,7 @@ async function lifeCosts(receiver: WebhookReceiver, perSecond: number, smsOnly =
         whatsapp: await lifeCost(counted, receiver, whatsapp, "message.read", LIFE_MESSAGES),
         // Failover: WhatsApp to the sandbox's "not on WhatsApp" number, failing over to SMS, which is delivered.
         "whatsapp -> sms fallback": await lifeCost(counted, receiver, WHATSAPP_TO_SMS, "message.delivered", LIFE_MESSAGES),
+        "verification: sms, one check": await verifyCost(counted, receiver, LIFE_MESSAGES),
       };
   log(`cost per message database: SMS at ${perSecond}/s for ${SHARD_LIFE_SECONDS} s from an account over two shards`);
   const spread: Api = { url: counting.url, key: (await benchAccount(counting, "bench-cost-spread", TWO_SHARDS)).key };
@@ -255,6 +258,32 @@ async function main(): Promise<Results> {
     perShard: { accept, life: shardLife },
     runSeconds: (Date.now() - started) / 1000,
   };
+}
+
+/** The Verify row alone, on the counting Worker. */
+async function verifyOnly(): Promise<void> {
+  const receiver = await startWebhookReceiver(PORTS.webhooks);
+  const counting = await worker("counting", omniflowConfig(work, "counting", { consumers: true }), PORTS.api, PORTS.apiInspector, {
+    script: "bench/counting-worker.ts",
+  });
+  const counted: Api = { url: counting.url, key: (await benchAccount(counting, "bench-verify")).key };
+  log(`cost per approved verification: ${LIFE_MESSAGES} verifications`);
+  const cost = { "verification: sms, one check": await verifyCost(counted, receiver, LIFE_MESSAGES) };
+  await counting.stop();
+  await receiver.close();
+  console.log(costRows(cost).join("\n"));
+  console.log(`\n${JSON.stringify(cost, null, 2)}`);
+}
+
+if (VERIFY_ONLY) {
+  try {
+    await verifyOnly();
+    rmSync(work, { recursive: true, force: true });
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? error.message : String(error)} (state and logs kept in ${work})`);
+    process.exitCode = 1;
+  }
+  process.exit();
 }
 
 try {

@@ -13,6 +13,7 @@ import { workerControl } from "./services/control.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
+export { Verifier } from "./delivery/verifier.ts";
 export { AccountGate } from "./gate/account-gate.ts";
 
 const app = createApp(apiRouters);

@@ -7,12 +7,22 @@ import { Webhook } from "standardwebhooks";
 // ".js" is the path in the built package (dist/schema.d.ts); TypeScript maps it to schema.ts here.
 import { unwrap } from "./errors.js";
 import type { components, paths } from "./schema.js";
+import { Verifications } from "./verifications.js";
 import { WebhookEndpoints } from "./webhook-endpoints.js";
 
 export { WebhookVerificationError } from "standardwebhooks";
 export { OmniFlowError } from "./errors.js";
+export type {
+  CheckVerificationParams,
+  CreateVerificationParams,
+  ListVerificationsParams,
+  Verification,
+  VerificationCheck,
+  VerificationList,
+} from "./verifications.js";
 export type * from "./webhook-endpoints.js";
 export type { components, paths };
+export { Verifications };
 
 export type Message = components["schemas"]["Message"];
 export type MessageList = components["schemas"]["MessageList"];
@@ -201,6 +211,11 @@ export class TestHelpers {
     this.#client = client;
   }
 
+  /** GET /v1/test_helpers/verifications/{id}/code (test keys): the code of a test-mode verification. */
+  async verificationCode(id: string): Promise<string> {
+    return unwrap(await this.#client.GET("/v1/test_helpers/verifications/{id}/code", { params: { path: { id } } })).code;
+  }
+
   /** POST /v1/test_helpers/inbound_messages (test keys): a reply to one of your numbers, handled as a real one. */
   async simulateInbound(params: SimulateInboundParams): Promise<Message> {
     return unwrap(await this.#client.POST("/v1/test_helpers/inbound_messages", { body: params }));
@@ -229,6 +244,7 @@ export class OmniFlow {
   readonly apiKeys: ApiKeys;
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
+  readonly verifications: Verifications;
   readonly webhookEndpoints: WebhookEndpoints;
 
   constructor(options: OmniFlowOptions) {
@@ -243,6 +259,7 @@ export class OmniFlow {
     this.apiKeys = new ApiKeys(this.client);
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);
+    this.verifications = new Verifications(this.client);
     this.webhookEndpoints = new WebhookEndpoints(this.client);
   }
 }

@@ -12,6 +12,7 @@ import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
 import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
 import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
+import { verificationDetailPage, verificationsPage } from "./pages/verifications.ts";
 import { addEndpoint, endpointPage, endpointsPage, retryDeliveryForm, rollEndpoint, saveEndpoint, testEndpointForm } from "./pages/webhook-endpoints.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
 import { securityHeaders } from "./security.ts";
@@ -34,6 +35,8 @@ const pages = new Hono<ConsoleEnv>()
   })
   .get("/messages/:id", (c) => messageDetailPage(c))
   .post("/messages/:id/webhook/retry", resendWebhook)
+  .get("/verifications", verificationsPage)
+  .get("/verifications/:id", verificationDetailPage)
   .get("/api-keys", (c) => apiKeysPage(c))
   .post("/api-keys", createKey)
   .post("/api-keys/:id/roll", rollKey)

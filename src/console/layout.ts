@@ -10,6 +10,7 @@ export type Fragment = HtmlEscapedString | Promise<HtmlEscapedString>;
 const NAV = [
   ["/console", "Overview"],
   ["/console/messages", "Messages"],
+  ["/console/verifications", "Verifications"],
   ["/console/api-keys", "API keys"],
   ["/console/webhooks", "Webhooks"],
   ["/console/webhook-endpoints", "Endpoints"],

@@ -22,7 +22,7 @@ export async function patchGeoPermissions(db: Database, accountId: string, patch
   return row;
 }
 
-export type AccountSettings = Partial<Pick<Account, "inboundCallback" | "recipientLimitPerHour" | "retentionDays">>;
+export type AccountSettings = Partial<Pick<Account, "inboundCallback" | "recipientLimitPerHour" | "retentionDays" | "verificationPrefixLimitPerHour">>;
 
 /** What only the operator sets (`npm run keys`): a leaked key must not raise its own limits or open premium numbers. */
 export type OperatorSettings = Partial<Pick<Account, "rateLimitRps" | "dailyMessageLimit" | "allowedNumberTypes">>;

@@ -35,6 +35,8 @@ export const accounts = sqliteTable("accounts", {
   // POST /v1/account: messages per recipient per hour (null: no limit), and days messages are kept (null: the default).
   recipientLimitPerHour: integer("recipient_limit_per_hour"),
   retentionDays: integer("retention_days"),
+  // POST /v1/account: verifications per destination prefix per hour, the Verify API's pumping guard (null: the default).
+  verificationPrefixLimitPerHour: integer("verification_prefix_limit_per_hour"),
   // Which message databases hold the account's messages and take its new ones
   // (src/domain/placement.ts); set when the account is created, changed by
   // `npm run shards`. Null: shard 0 alone (accounts made before sharding).

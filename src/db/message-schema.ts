@@ -10,6 +10,8 @@ import type { Metadata } from "../domain/metadata.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { CONTENT_RETENTIONS } from "../domain/retention.ts";
 import type { Status } from "../domain/status.ts";
+import type { VerificationSend, VerificationStatus, VerificationStep } from "../domain/verification.ts";
+import type { Locale } from "../domain/verification-text.ts";
 
 export const messages = sqliteTable(
   "messages",
@@ -86,6 +88,38 @@ export const messages = sqliteTable(
     index("messages_queued_idx").on(t.updatedAt).where(sql`${t.status} = 'queued'`),
     // Only the scheduled rows: the reconciler's look for a send time that passed without its alarm.
     index("messages_scheduled_idx").on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+  ],
+);
+
+// Verifications (issue 25), one row per verification on its account's message
+// database, for lists: each row is the projection of its verification's
+// Durable Object (src/delivery/verifier.ts), which alone changes
+// it; `version` orders the writes. Never the code or its hash.
+export const verifications = sqliteTable(
+  "verifications",
+  {
+    // vrf_ + UUIDv7 (hex), ending in its shard as message ids do.
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    mode: text("mode", { enum: ["test", "live"] }).notNull(),
+    to: text("to").notNull(),
+    status: text("status").$type<VerificationStatus>().notNull(),
+    steps: text("steps", { mode: "json" }).notNull().$type<VerificationStep[]>(),
+    sends: text("sends", { mode: "json" }).notNull().$type<VerificationSend[]>(),
+    codeLength: integer("code_length").notNull(),
+    locale: text("locale").$type<Locale>().notNull(),
+    checkAttemptsRemaining: integer("check_attempts_remaining").notNull(),
+    statusCallback: text("status_callback"),
+    metadata: text("metadata", { mode: "json" }).$type<Metadata>(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    index("verifications_account_id_idx").on(t.accountId, t.id),
+    index("verifications_account_status_idx").on(t.accountId, t.status, t.id),
+    index("verifications_account_to_idx").on(t.accountId, t.to, t.id),
   ],
 );
 

@@ -27,6 +27,8 @@ export interface Account {
   recipientLimitPerHour: number | null;
   /** Days messages are kept (null: the default in retention.ts). */
   retentionDays: number | null;
+  /** Verifications per destination prefix per hour (null: the default in verification-guard.ts). */
+  verificationPrefixLimitPerHour: number | null;
   /** The message databases that hold and take its messages (null: shard 0 alone). */
   placement: Placement | null;
 }

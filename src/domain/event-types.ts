@@ -4,13 +4,16 @@
 // endpoint's enabled_events, the OpenAPI document's `webhooks` and the docs
 // all read it. Adding a type is one line in EVENT_TYPES.
 
-/** Who emits an event: the message's Durable Object, the account's gate, or the endpoint API itself. */
-type EventOwner = "message" | "account" | "endpoint";
+/** Who emits an event: the message's Durable Object, the account's gate, the endpoint API itself, or a verification's Durable Object. */
+type EventOwner = "message" | "account" | "endpoint" | "verification";
 
 interface EventTypeEntry {
   description: string;
   owner: EventOwner;
-  /** False for an event sent to one endpoint on request only (endpoint.test): no endpoint subscribes to it. */
+  /**
+   * False for an event no endpoint subscribes to: endpoint.test (sent to one endpoint on request), and the
+   * verification.* events (sent to the verification's status_callback only, src/delivery/verification-outbox.ts).
+   */
   subscribable?: false;
 }
 
@@ -33,6 +36,15 @@ const STATUS_EVENTS = {
   "message.received": "An inbound message arrived on one of the account's senders.",
 } as const;
 
+/** A verification's events, posted to its status_callback (docs/verify.md). */
+const VERIFICATION_EVENTS = {
+  "verification.pending": "A verification was started: its first message is queued.",
+  "verification.approved": "The right code was checked.",
+  "verification.canceled": "A pending verification was canceled.",
+  "verification.expired": "The code's expires_at passed before it was checked.",
+  "verification.max_attempts_reached": "The fifth wrong code ended the verification.",
+} as const;
+
 /** Every event type, with its description and owner. */
 export const EVENT_TYPES = {
   ...Object.fromEntries(Object.entries(STATUS_EVENTS).map(([type, description]) => [type, { description, owner: "message" }])),
@@ -41,6 +53,7 @@ export const EVENT_TYPES = {
   "sender.verified": { description: "A sender's ownership was verified: it can send.", owner: "account" },
   "endpoint.disabled": { description: "One of the account's webhook endpoints was disabled after 5 days of failed deliveries.", owner: "account" },
   "endpoint.test": { description: "Sent by POST /v1/webhook_endpoints/:id/test to that endpoint alone.", owner: "endpoint", subscribable: false },
+  ...Object.fromEntries(Object.entries(VERIFICATION_EVENTS).map(([type, description]) => [type, { description, owner: "verification", subscribable: false }])),
 } as const satisfies Record<string, EventTypeEntry> as Record<string, EventTypeEntry>;
 
 /** The types an endpoint may list in enabled_events (besides "*"). */

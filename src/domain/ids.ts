@@ -1,6 +1,6 @@
 import { uuidv7 } from "uuidv7";
 
-type IdPrefix = "msg" | "acct" | "key" | "evt" | "snd" | "cu" | "sup" | "bat" | "we" | "whd";
+type IdPrefix = "msg" | "acct" | "key" | "evt" | "snd" | "cu" | "sup" | "bat" | "we" | "whd" | "vrf";
 
 // Public ids are a type prefix plus a UUIDv7 in hex: unique, and ordered by
 // creation time (the generator is monotonic within an isolate), so sorting
@@ -17,8 +17,13 @@ const MAX_SHARD = 0xffff;
 
 /** A new message id on `shard` (see newId). */
 export function newMessageId(shard: number): string {
+  return newShardedId("msg", shard);
+}
+
+/** A new id of a resource stored on a message database (a message, a verification), ending in its shard. */
+export function newShardedId(prefix: IdPrefix, shard: number): string {
   if (!Number.isInteger(shard) || shard < 0 || shard > MAX_SHARD) throw new RangeError(`shard ${shard} is outside 0-${MAX_SHARD}`);
-  return newId("msg").slice(0, -SHARD_HEX_DIGITS) + shardSuffix(shard);
+  return newId(prefix).slice(0, -SHARD_HEX_DIGITS) + shardSuffix(shard);
 }
 
 /** How the ids of messages created on `shard` end. */

@@ -213,6 +213,25 @@ export function renderDirect(channel: Channel, content: MessageContent): Rendere
   return channel === "sms" ? { channel, text } : { channel, type: "text", text };
 }
 
+/**
+ * What a verification's message stores as its content (the rendered text,
+ * which holds the code, is kept only for the hand-off and discarded once the
+ * message is final): the verification's id. No content a create accepts has
+ * this shape (every content schema is strict), so it marks such a message.
+ */
+export function verificationContent(verificationId: string): Record<string, unknown> {
+  return { verification_id: verificationId };
+}
+
+function isVerificationContent(content: Record<string, unknown> | null | undefined): boolean {
+  return typeof content?.verification_id === "string";
+}
+
+/** Whether the message shows no content: redacted, or a verification's (its rendered text must not be shown either). */
+export function hidesContent(row: Pick<Message, "redactedAt" | "content">): boolean {
+  return Boolean(row.redactedAt) || isVerificationContent(row.content);
+}
+
 /** The message object exactly as the API returns it. */
 export function toMessageObject(row: Message) {
   return {
@@ -224,7 +243,8 @@ export function toMessageObject(row: Message) {
     from: row.from,
     // Redacted: nothing of the content is left to show. (Falsy checks: a
     // message object's state stored before these fields existed lacks them.)
-    content: row.redactedAt ? null : row.content,
+    // A verification's message never shows its content: its text holds the code.
+    content: hidesContent(row) ? null : row.content,
     content_retention: row.contentRetention || "retain",
     redacted_at: row.redactedAt || null,
     status: row.status,
@@ -236,7 +256,7 @@ export function toMessageObject(row: Message) {
     // A message its Durable Object took in before these fields existed holds neither.
     encoding: row.encoding ?? null,
     segments: row.segments ?? null,
-    fallback: (row.fallback ?? []).map(({ channel, to, from, content }) => ({ channel, to, from, content })),
+    fallback: (row.fallback ?? []).map(({ channel, to, from, content }) => ({ channel, to, from, content: hidesContent(row) ? null : content })),
     fallback_after: row.fallbackAfter,
     send_at: row.sendAt,
     expires_at: row.expiresAt,

@@ -33,6 +33,7 @@ import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
 import { GateStore } from "./gate-store.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
+import { VerificationLimits, type VerificationRefusal, type VerificationRefusalCode, type VerificationSlot } from "./verification-limits.ts";
 
 /**
  * The bound on how stale the gate's copy can be. Two kinds of change never
@@ -64,6 +65,8 @@ export interface AdmitRequest {
   reads?: CreateReads;
   /** The recipient of the message this request would create: the account's per-recipient limit applies. */
   recipient?: string;
+  /** The recipient of the verification this request would start: the Verify API's fraud guard applies (verification-limits.ts). */
+  verificationRecipient?: string;
   /** A batch create's items (null: one that did not validate), each admitted as one create would be (batch-admission.ts). */
   items?: (BatchItemRequest | null)[];
 }
@@ -73,7 +76,7 @@ export type Admission =
   /** D1 failed while the gate read what it lacked: the request cannot be answered now (a 500, retried by the client). */
   | { kind: "unavailable" }
   | {
-      kind: "admitted" | "rate_limited" | "daily_limited" | "recipient_limited";
+      kind: "admitted" | "rate_limited" | "daily_limited" | "recipient_limited" | "verification_limited";
       account: Account;
       keyId: string;
       /** full_access, or sending_access (which may only create messages). */
@@ -86,6 +89,10 @@ export type Admission =
       daily: { day: string; channel: Channel; limit: number } | null;
       /** Admitted, the recipient whose token was taken (give it back with `releaseRecipient` if nothing was created). */
       recipient?: string;
+      /** Admitted, the verification's slot (give it back with `releaseVerification` if nothing was created). */
+      verificationSlot?: VerificationSlot;
+      /** verification_limited: which guard refused. */
+      refusal?: VerificationRefusalCode;
       reads: CreateReadResults | null;
       /** A batch's items, admitted or refused each (give the admitted ones' takes back with `releaseItems` if not created). */
       items?: ItemAdmission[];
@@ -113,6 +120,7 @@ interface Loaded {
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
   readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
+  readonly #verifications = new VerificationLimits(this.ctx.storage.sql);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
   readonly #buckets = new Map<string, BucketState>();
@@ -159,14 +167,24 @@ export class AccountGate extends DurableObject<Env> {
     this.#buckets.set(keyId, taken.state);
     const rate = { limit: limits.bucket.capacity, remaining: taken.remaining, resetSeconds: taken.resetSeconds, retryAfterSeconds: taken.retryAfterSeconds };
     if (!taken.allowed) return { kind: "rate_limited", account, keyId, permission, ...rate, daily: null, reads: null };
+    const verification = request.verificationRecipient === undefined ? null : this.#verifications.take(account, request.verificationRecipient, now);
+    if (verification?.retryAfterSeconds) {
+      const { code, retryAfterSeconds } = verification;
+      return { kind: "verification_limited", account, keyId, permission, ...rate, retryAfterSeconds, refusal: code, daily: null, reads: null };
+    }
+    const verificationSlot = verification?.slot;
     const recipient = this.#recipients.take(account, request.recipient, now);
-    if (recipient.retryAfterSeconds) return { kind: "recipient_limited", account, keyId, permission, ...rate, ...recipient, daily: null, reads: null };
+    if (recipient.retryAfterSeconds) {
+      if (verificationSlot) this.#verifications.release(verificationSlot);
+      return { kind: "recipient_limited", account, keyId, permission, ...rate, ...recipient, daily: null, reads: null };
+    }
 
     const cap = limits.dailyMessagesPerChannel;
     const channel = request.dailyCappedChannel;
     const daily = cap !== null && channel !== null ? { day: utcDay(now), channel, limit: cap } : null;
     if (daily && !this.#store.reserve(daily.day, daily.channel, daily.limit)) {
       this.#recipients.release(recipient.recipient);
+      if (verificationSlot) this.#verifications.release(verificationSlot);
       return { kind: "daily_limited", account, keyId, permission, ...rate, retryAfterSeconds: secondsUntilNextUtcDay(now), daily, reads: null };
     }
     // A create learns whether the account has endpoints, which its message's object then asks for (src/gate/endpoints.ts).
@@ -182,7 +200,18 @@ export class AccountGate extends DurableObject<Env> {
           item?.kind === "admitted" ? { ...item, reads: { ...item.reads, endpoints: hasEndpoints } } : item,
         )
       : undefined;
-    return { kind: "admitted", account, keyId, permission, ...rate, daily, ...recipient, reads, ...(items ? { items } : {}) };
+    return {
+      kind: "admitted",
+      account,
+      keyId,
+      permission,
+      ...rate,
+      daily,
+      ...recipient,
+      ...(verificationSlot ? { verificationSlot } : {}),
+      reads,
+      ...(items ? { items } : {}),
+    };
   }
 
   /** Records the key's use in D1 when the recorded one is a minute old, off the request path. */
@@ -219,6 +248,16 @@ export class AccountGate extends DurableObject<Env> {
   /** Gives back a per-recipient token whose request created no message. */
   releaseRecipient(recipient: string): void {
     this.#recipients.release(recipient);
+  }
+
+  /** Gives back a verification's fraud-guard slot whose request created no verification. */
+  releaseVerification(slot: VerificationSlot): void {
+    this.#verifications.release(slot);
+  }
+
+  /** The fraud guard's latest refusals, newest first (the Console shows them). */
+  verificationRefusals(): VerificationRefusal[] {
+    return this.#verifications.refusals();
   }
 
   /** Something the gate caches changed in D1: it is read again on next use. The account event it makes goes out. */

@@ -95,6 +95,7 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
       dailyCappedChannel: dailyCappedChannel && raw !== null ? dailyCappedChannel(raw) : null,
       reads: plan?.reads,
       recipient: plan?.recipient,
+      verificationRecipient: plan?.verificationRecipient,
       items: batchItems && input !== null ? batchItems(input, parsed.mode) : undefined,
     });
     if (admission.kind === "invalid_key") throw invalid();
@@ -110,6 +111,8 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
     const { daily } = admission;
     if (admission.kind === "daily_limited" && daily) throw errors.dailyLimitExceeded(daily.channel, daily.limit, admission.retryAfterSeconds);
     if (admission.kind === "recipient_limited") throw errors.recipientRateLimited(admission.retryAfterSeconds);
+    if (admission.kind === "verification_limited")
+      throw errors.verificationLimited(admission.refusal ?? "verification_rate_limited", admission.retryAfterSeconds);
     if (testModeOnly && admission.account.mode !== "test") throw errors.routeNotFound(c.req.method, c.req.path);
     c.set("prepared", plan && admission.reads ? plan.prepared(admission.reads) : undefined);
     c.set("batchItems", admission.items);
@@ -118,6 +121,7 @@ export function apiKey<S extends z.ZodType<object> = z.ZodObject, Prepared = nev
     if (replay) c.res = replay;
     if (daily && !created(c.res)) await gate.release(daily.day, daily.channel);
     if (admission.recipient && !created(c.res)) await gate.releaseRecipient(admission.recipient);
+    if (admission.verificationSlot && !created(c.res)) await gate.releaseVerification(admission.verificationSlot);
     const notCreated = unusedItemTakes(admission.items, created(c.res) ? c.get("createdItems") : undefined);
     if (notCreated.length > 0) await gate.releaseItems(notCreated);
   });

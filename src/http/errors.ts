@@ -149,6 +149,21 @@ export const errors = {
       undefined,
       { "Retry-After": String(retryAfterSeconds) },
     ),
+  /** The Verify API's fraud guard refused a create: too many to the recipient, or to its range of numbers. */
+  verificationLimited: (code: "verification_rate_limited" | "verification_prefix_blocked", retryAfterSeconds: number) =>
+    new ApiError(
+      429,
+      "rate_limit_error",
+      code,
+      code === "verification_rate_limited"
+        ? "This recipient has been sent its limit of verifications (5 in 10 minutes, 10 in 24 hours); retry after the Retry-After header's seconds."
+        : "Too many verifications to numbers of this range in the last hour (verification_limits[per_prefix_per_hour]), as SMS pumping sends; retry after the Retry-After header's seconds.",
+      "to",
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
+  /** A limit of one resource's own, with when to retry (a verification's resend). */
+  limited: (code: string, message: string, retryAfterSeconds: number) =>
+    new ApiError(429, "rate_limit_error", code, message, undefined, { "Retry-After": String(retryAfterSeconds) }),
   /** A batch none of whose items is created: strict with any invalid item, or no valid item at all. */
   batchRefused: (itemErrors: { index: number; error: ErrorDetail }[], total: number) =>
     new ApiError(

@@ -34,6 +34,8 @@ export interface GateReads<Prepared> {
   reads: CreateReads;
   /** The recipient of the message the operation would create, for the account's per-recipient limit. */
   recipient?: string;
+  /** The recipient of the verification the operation would start, for the Verify API's fraud guard. */
+  verificationRecipient?: string;
   /** What the handler gets, from the gate's answer. */
   prepared(results: CreateReadResults): Prepared;
 }

@@ -9,6 +9,7 @@ import { sendersRouter } from "./senders/index.ts";
 import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
+import { verificationsRouter } from "./verifications/index.ts";
 import { webhookEndpointsRouter } from "./webhook-endpoints/index.ts";
 
 export const apiRouters = [
@@ -23,5 +24,6 @@ export const apiRouters = [
   suppressionsRouter,
   webhookEndpointsRouter,
   testHelpersRouter,
+  verificationsRouter,
   providersRouter,
 ];

@@ -8,7 +8,7 @@ import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
-import type { CreateMessageInput, Message } from "../domain/message.ts";
+import { type CreateMessageInput, type Message, verificationContent } from "../domain/message.ts";
 import { type Metadata, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
@@ -38,6 +38,8 @@ export interface CreateOptions {
   reads?: CreateReadResults;
   /** The message's id, when one was reserved for it (by its Idempotency-Key, on the account's home shard); new otherwise. */
   id?: string;
+  /** A verification's send (src/services/verifications.ts): the content stored and shown is its marker, never the text with the code. */
+  verificationId?: string;
 }
 
 /** What a create decides before anything is stored: the message as it would be sent. */
@@ -118,6 +120,8 @@ export type MessageRow = Message & { fromId: string | null };
 interface RowContext {
   batchId: string | null;
   batchMetadata?: Metadata;
+  /** A verification's send: the content stored and shown is its marker, never the text with the code. */
+  verificationId?: string;
 }
 
 /**
@@ -129,6 +133,7 @@ export function messageRow(account: Account, input: CreateMessageInput, prepared
   const sendAt = input.sendAt ?? null;
   return {
     ...prepared,
+    ...(context.verificationId === undefined ? {} : { content: verificationContent(context.verificationId) }),
     id,
     accountId: account.id,
     mode: account.mode,
@@ -166,7 +171,7 @@ export async function createMessage(
   // A new message goes to one of the account's write shards; its id says which.
   const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
   const db = shardDatabase(env, shardOfMessageId(id));
-  const row = messageRow(account, input, prepared.value, id, { batchId: null });
+  const row = messageRow(account, input, prepared.value, id, { batchId: null, verificationId: options.verificationId });
   const { sendAt } = row;
   // Whether the account has webhook endpoints, as the gate answered with the create's reads (undefined: not asked).
   const endpoints = options.reads?.endpoints;

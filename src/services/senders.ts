@@ -45,6 +45,7 @@ const PLATFORM_ACCOUNT: Account = {
   allowedNumberTypes: null,
   recipientLimitPerHour: null,
   retentionDays: null,
+  verificationPrefixLimitPerHour: null,
   placement: null,
 };
 

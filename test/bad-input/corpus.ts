@@ -8,6 +8,7 @@ import { smsBody } from "../support/messages.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
+import { VERIFICATION_CORPUS } from "./verifications.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
 
 export type { BadRequest };
@@ -895,5 +896,6 @@ export const CORPUS: BadRequest[] = [
   ...authCases,
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
+  ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
 ];

@@ -43,6 +43,9 @@ describe("a simulated reply", () => {
       delivered_channel: null,
       content_retention: "retain",
       redacted_at: null,
+      // A reply carries none of the customer's keys and belongs to no batch.
+      metadata: {},
+      batch_id: null,
     });
     expect((await api(`/v1/messages/${inbound.id}`, { key: account.key })).status).toBe(200);
     expect((await listMessages(account.key, { direction: "inbound" })).data.map((m) => m.id)).toEqual([inbound.id]);

@@ -24,6 +24,7 @@ import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import { batchContractCases } from "./batch-cases.ts";
 import type { DocumentedOperation } from "./operations.ts";
+import { verificationContractCases } from "./verification-cases.ts";
 import { webhookEndpointCases } from "./webhook-endpoint-cases.ts";
 
 /** The documented retry schedule (docs/api-guide.md): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -304,6 +305,7 @@ export const contractCases: Record<string, Record<number, ContractCase>> = {
     200: (account) => api("/v1/account/webhook_secret/roll", { key: account.key, method: "POST" }),
     400: (account) => api("/v1/account/webhook_secret/roll", { key: account.key, json: { overlap_hours: 1 } }),
   },
+  ...verificationContractCases,
 };
 
 /** The path with a sample value in each {param}. */

@@ -9,6 +9,8 @@ export interface Operation {
   parameters?: unknown[];
   requestBody?: { content: Record<string, { schema: object; example?: unknown }> };
   responses: Record<string, { content?: Record<string, { schema: object }>; headers?: Record<string, { $ref?: string }> }>;
+  /** Its body's example needs a resource that a fresh account lacks (a pending verification of its `to`). */
+  "x-example-needs-resource"?: boolean;
 }
 
 export interface OpenApiDocument {

@@ -92,3 +92,16 @@ describe("the SDK against the Worker", () => {
     await expect(omniflow.senders.retrieve(sender.id)).rejects.toMatchObject({ status: 404, code: "resource_missing" });
   });
 });
+
+describe("the SDK's Verify methods", () => {
+  it("starts a verification, reads its code through the test helper, checks it and lists it", async () => {
+    const account = await createAccount();
+    const omniflow = clientFor(account.key);
+    const verification = await omniflow.verifications.create({ to: "+14155550123", channels: ["SMS"], code_length: 8 });
+    expect(verification).toMatchObject({ object: "verification", status: "pending", channel: "sms" });
+    const code = await omniflow.testHelpers.verificationCode(verification.id);
+    expect(await omniflow.verifications.check(verification.id, code)).toMatchObject({ status: "approved", valid: true });
+    expect(await omniflow.verifications.retrieve(verification.id)).toMatchObject({ status: "approved" });
+    await expect(omniflow.verifications.cancel(verification.id)).rejects.toMatchObject({ status: 409, code: "verification_not_pending" });
+  });
+});

@@ -1,14 +1,14 @@
 // What an account has stored, row by row, for "a refused request stores
 // nothing" checks: its account row (webhook secret), messages, templates,
-// senders, suppressions, Idempotency-Key records, and its gate's durable state (the daily
-// message counts). Comparing whole rows, not counts, also catches an
+// senders, suppressions, verifications, Idempotency-Key records, and its gate's durable state (the daily
+// message counts, the Verify fraud guard's). Comparing whole rows, not counts, also catches an
 // update that changed a row it should not have touched.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { accounts, apiKeys, senders, suppressions, templates } from "../../src/db/control-schema.ts";
-import { idempotencyKeys } from "../../src/db/message-schema.ts";
+import { idempotencyKeys, verifications } from "../../src/db/message-schema.ts";
 import type { TestAccount } from "./accounts.ts";
 import { accountMessageRows, db, onEveryShard } from "./db.ts";
 
@@ -26,7 +26,7 @@ async function gateState(accountId: string): Promise<Record<string, unknown[]>> 
 
 /** Everything the account has stored. */
 async function accountState(accountId: string) {
-  const [account, keys, messageRows, templateRows, senderRows, idempotencyRows, limiter, suppressionRows] = await Promise.all([
+  const [account, keys, messageRows, templateRows, senderRows, idempotencyRows, limiter, suppressionRows, verificationRows] = await Promise.all([
     db().select().from(accounts).where(eq(accounts.id, accountId)),
     // A key's last_used_at records that it was used, refused request or not (as the key API shows it).
     db()
@@ -47,6 +47,7 @@ async function accountState(accountId: string) {
     onEveryShard((shardDb) => shardDb.select().from(idempotencyKeys).where(eq(idempotencyKeys.accountId, accountId))),
     gateState(accountId),
     db().select().from(suppressions).where(eq(suppressions.accountId, accountId)),
+    onEveryShard((shardDb) => shardDb.select().from(verifications).where(eq(verifications.accountId, accountId))),
   ]);
   return {
     account,
@@ -57,6 +58,7 @@ async function accountState(accountId: string) {
     idempotencyKeys: idempotencyRows,
     limiter,
     suppressions: suppressionRows,
+    verifications: verificationRows,
   };
 }
 

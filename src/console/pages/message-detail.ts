@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { idPattern } from "../../domain/ids.ts";
-import { type Message, toMessageObject } from "../../domain/message.ts";
+import { hidesContent, type Message, toMessageObject } from "../../domain/message.ts";
 import type { RenderedContent } from "../../domain/rendered.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { findAccountMessage } from "../../services/message-reads.ts";
@@ -86,7 +86,7 @@ export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: s
 ${notice(flash?.text ?? null, flash?.error ? "error" : "info")}
 <p>${statusBadge(message.id, message.status, true)} · ${message.channel} to ${message.to} from ${message.from} · created ${time(message.createdAt)}</p>
 <div class="grid">
-<section class="card"><h2>Content as sent</h2>${rendered(message.rendered)}</section>
+<section class="card"><h2>Content as sent</h2>${rendered(hidesContent(message) ? null : message.rendered)}</section>
 <section class="card"><h2>Message object</h2><pre>${JSON.stringify(toMessageObject(message), null, 2)}</pre></section>
 </div>
 <section class="card"><h2>Timeline</h2>

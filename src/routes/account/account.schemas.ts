@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RETENTION_DAYS } from "../../domain/retention.ts";
+import { PREFIX_LIMIT } from "../../domain/verification-guard.ts";
 import { wholeNumber } from "../../domain/whole-number.ts";
 
 /** A per-recipient limit above this would not limit anything a pumping attack needs. */
@@ -26,6 +27,12 @@ export const AccountSchema = z
       per_hour: z.number().int().nullable().openapi({ description: "Messages per recipient per hour; null: no limit", example: 10 }),
     }),
     retention_days: z.number().int().openapi({ description: "Messages older than this are deleted with their content and events", example: 400 }),
+    verification_limits: z.object({
+      per_prefix_per_hour: z
+        .number()
+        .int()
+        .openapi({ description: "Verifications per destination prefix (the number without its last 4 digits) per hour", example: 30 }),
+    }),
   })
   .openapi("Account");
 
@@ -49,4 +56,13 @@ export const UpdateAccountSchema = z.strictObject({
   retention_days: wholeNumber(RETENTION_DAYS.min, RETENTION_DAYS.max)
     .optional()
     .openapi({ description: `Days messages are kept (${RETENTION_DAYS.min}-${RETENTION_DAYS.max}, default ${RETENTION_DAYS.default})` }),
+  verification_limits: z
+    .strictObject({
+      // null (or "" in a form body) goes back to the default.
+      per_prefix_per_hour: z.preprocess((value) => (value === "" ? null : value), wholeNumber(PREFIX_LIMIT.min, PREFIX_LIMIT.max).nullable()),
+    })
+    .optional()
+    .openapi({
+      description: `Verifications per destination prefix (a phone number without its last 4 digits) per hour (${PREFIX_LIMIT.min}-${PREFIX_LIMIT.max}, default ${PREFIX_LIMIT.default}); past it a create is a 429 verification_prefix_blocked. null: the default`,
+    }),
 });

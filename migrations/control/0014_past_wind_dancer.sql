@@ -1,0 +1,1 @@
+ALTER TABLE `accounts` ADD `verification_prefix_limit_per_hour` integer;
