@@ -208,6 +208,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a message's attachment
+         * @description The bytes of one of the message's attachments (`content[attachments][].id`), with its content type and file name. Once the message's content is gone (discard, redact, retention) this is a 404.
+         */
+        get: operations["retrieveMessageAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch a file by signed URL
+         * @description A message's file by the short-lived signed URL OmniFlow gives providers (to fetch WhatsApp and MMS media) and the Console: no API key. The URL names one file of one message and expires after an hour; an expired, altered or unknown token, or a file the message no longer refers to, is a 404.
+         */
+        get: operations["retrieveMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -964,10 +1004,36 @@ export interface components {
                 };
             } | {
                 text: string;
+                media?: {
+                    /** @constant */
+                    type?: "image";
+                    /** @enum {string} */
+                    content_type: "image/jpeg" | "image/png" | "image/gif";
+                    content?: string;
+                    url?: string;
+                }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
+                attachments?: {
+                    filename: string;
+                    /**
+                     * @description The file's type, checked against its bytes.
+                     * @enum {string}
+                     */
+                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                    /** @description The file, base64-encoded. Give content or url. */
+                    content?: string;
+                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                    url?: string;
+                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                    content_id?: string;
+                }[];
+                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                headers?: {
+                    [key: string]: string;
+                };
             } | null) | null) | {
                 template_id: string;
                 /** @default {} */
@@ -976,10 +1042,36 @@ export interface components {
                 };
             } | {
                 text: string;
+                media?: {
+                    /** @constant */
+                    type?: "image";
+                    /** @enum {string} */
+                    content_type: "image/jpeg" | "image/png" | "image/gif";
+                    content?: string;
+                    url?: string;
+                }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
+                attachments?: {
+                    filename: string;
+                    /**
+                     * @description The file's type, checked against its bytes.
+                     * @enum {string}
+                     */
+                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                    /** @description The file, base64-encoded. Give content or url. */
+                    content?: string;
+                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                    url?: string;
+                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                    content_id?: string;
+                }[];
+                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                headers?: {
+                    [key: string]: string;
+                };
             } | null;
             /**
              * @description discard: the content is removed once the message is final
@@ -2773,10 +2865,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -2842,10 +2959,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -2986,7 +3128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than 128 KiB */
+            /** @description The files are larger than a message may carry; the error names the field */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2997,8 +3139,9 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "body_too_large",
-                     *         "message": "The request body is larger than 128 KiB."
+                     *         "code": "media_too_large",
+                     *         "message": "The request body is larger than 35 MiB: a message's files total at most 25 MB (about 33 MB as base64). Send a larger file by url.",
+                     *         "param": "content"
                      *       }
                      *     }
                      */
@@ -3109,10 +3252,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -3178,10 +3346,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -3318,7 +3511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than 128 KiB */
+            /** @description The files are larger than a message may carry; the error names the field */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -3329,8 +3522,9 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "body_too_large",
-                     *         "message": "The request body is larger than 128 KiB."
+                     *         "code": "media_too_large",
+                     *         "message": "The request body is larger than 35 MiB: a message's files total at most 25 MB (about 33 MB as base64). Send a larger file by url.",
+                     *         "param": "content"
                      *       }
                      *     }
                      */
@@ -4324,6 +4518,233 @@ export interface operations {
                      *         "type": "api_error",
                      *         "code": "internal_error",
                      *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrieveMessageAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message id returned on creation */
+                id: string;
+                /** @description The attachment's id */
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "text/calendar": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "application/zip": string;
+                    "application/msword": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                };
+            };
+            /** @description Invalid request: the error names the param at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "parameter_invalid",
+                     *         "message": "Invalid limit: must be a whole number from 1 to 100",
+                     *         "param": "limit"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrieveMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "text/calendar": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "application/zip": string;
+                    "application/msword": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                };
+            };
+            /** @description No such file, or the link expired */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such media: '…'",
+                     *         "param": "token"
                      *       }
                      *     }
                      */

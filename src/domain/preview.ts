@@ -11,8 +11,13 @@ import { renderTemplate, type Template } from "./template.ts";
 
 type Rendered<C extends Channel> = Extract<RenderedContent, { channel: C }>;
 
+// A media message previews as its caption: its file is the create's content[media].
 const whatsappObject = (rendered: Rendered<"whatsapp">) =>
-  rendered.type === "text" ? { text: rendered.text } : { name: rendered.name, language: rendered.language, parameters: rendered.bodyParams };
+  rendered.type === "text"
+    ? { text: rendered.text }
+    : rendered.type === "media"
+      ? { text: rendered.caption ?? "" }
+      : { name: rendered.name, language: rendered.language, parameters: rendered.bodyParams };
 
 const emailObject = (rendered: Rendered<"email">) => ({ subject: rendered.subject, text: rendered.text ?? null, html: rendered.html ?? null });
 

@@ -31,6 +31,7 @@ import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, 
 import { CreateReadsCache } from "./create-reads.ts";
 import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
 import { GateStore } from "./gate-store.ts";
+import { MediaClaims } from "./media-claims.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
 import { VerificationLimits, type VerificationRefusal, type VerificationRefusalCode, type VerificationSlot } from "./verification-limits.ts";
@@ -120,6 +121,7 @@ interface Loaded {
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
   readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
+  readonly #media = new MediaClaims(this.ctx.storage.sql, this.env.MEDIA);
   readonly #verifications = new VerificationLimits(this.ctx.storage.sql);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
@@ -131,7 +133,7 @@ export class AccountGate extends DurableObject<Env> {
   // fill the cache with what it read.
   #generation = 0;
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
-  readonly #endpoints = new EndpointCache(this.#db, (promise) => this.ctx.waitUntil(promise));
+  readonly #endpoints = new EndpointCache(this.#db);
   readonly #events = new AccountEvents(this.ctx.storage.sql, this.ctx.storage, this.env, this.#db, this.#endpoints);
   readonly #parts = { store: this.#store, recipients: this.#recipients, creates: this.#creates };
 
@@ -189,11 +191,10 @@ export class AccountGate extends DurableObject<Env> {
     }
     // A create learns whether the account has endpoints, which its message's object then asks for (src/gate/endpoints.ts).
     const creates = request.reads !== undefined || request.items !== undefined;
-    const [found, endpoints] = await Promise.all([
+    const [found, hasEndpoints] = await Promise.all([
       request.reads ? this.#creates.read(account.id, request.reads) : null,
-      creates ? this.#endpoints.subscriptions(account.id) : null,
+      creates ? this.#endpoints.any(account.id) : undefined,
     ]);
-    const hasEndpoints = endpoints === null ? undefined : endpoints.length > 0;
     const reads = found && { ...found, endpoints: hasEndpoints };
     const items = request.items
       ? (await admitItems(this.#parts, account, request.items, now)).map((item) =>
@@ -248,6 +249,16 @@ export class AccountGate extends DurableObject<Env> {
   /** Gives back a per-recipient token whose request created no message. */
   releaseRecipient(recipient: string): void {
     this.#recipients.release(recipient);
+  }
+
+  /** A create is about to look for these files of the account in R2 and refer to them (media-claims.ts). */
+  claimMedia(sha256s: string[]): Promise<void> {
+    return this.#media.claim(sha256s, Date.now());
+  }
+
+  /** Deletes the account's file unless a create claimed it lately (media-claims.ts); whether it did. */
+  collectMedia(accountId: string, sha256: string, countedAtMs: number): Promise<boolean> {
+    return this.#media.collect(accountId, sha256, countedAtMs);
   }
 
   /** Gives back a verification's fraud-guard slot whose request created no verification. */
@@ -305,6 +316,7 @@ export class AccountGate extends DurableObject<Env> {
         const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
         this.#creates.reset(row && generation === this.#generation ? row.suppressions : null);
+        this.#endpoints.reset(row && generation === this.#generation ? row.enabledEndpoints : null);
         return loaded;
       })
       .finally(() => {

@@ -46,7 +46,7 @@ export const errors = {
    * fault, unless the route knows a better status for its code (a 409 conflict,
    * a 503 for a dependency that may answer on a retry).
    */
-  problem: ({ param, code, message }: Problem, status: 400 | 404 | 409 | 503 = 400) =>
+  problem: ({ param, code, message }: Problem, status: 400 | 404 | 409 | 413 | 503 = 400) =>
     new ApiError(
       status,
       status === 503 ? "api_error" : "invalid_request_error",
@@ -62,6 +62,15 @@ export const errors = {
   alreadyExists: (what: string, param: string) =>
     new ApiError(409, "invalid_request_error", "resource_already_exists", `${what} already exists in this account.`, param),
   bodyTooLarge: (maxBytes: number) => new ApiError(413, "invalid_request_error", "body_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`),
+  /** A create's body past its limit: only files make one that large. */
+  mediaBodyTooLarge: (maxBytes: number) =>
+    new ApiError(
+      413,
+      "invalid_request_error",
+      "media_too_large",
+      `The request body is larger than ${maxBytes / 1024 / 1024} MiB: a message's files total at most 25 MB (about 33 MB as base64). Send a larger file by url.`,
+      "content",
+    ),
   unsupportedMediaType: () =>
     new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as application/json or application/x-www-form-urlencoded."),
   unsupportedCharset: () =>

@@ -1,7 +1,7 @@
 // Shapes and responses shared by every route's OpenAPI declaration.
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import { MAX_CURSOR_LENGTH } from "../domain/cursor.ts";
-import { MAX_BODY_BYTES } from "./body.ts";
+import { MAX_BODY_BYTES, MAX_MEDIA_BODY_BYTES } from "./body.ts";
 import { errors } from "./errors.ts";
 
 const errorDetail = {
@@ -69,6 +69,12 @@ export const notFoundError = {
 export const bodyErrors = {
   413: errorResponse(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB`, errors.bodyTooLarge(MAX_BODY_BYTES)),
   415: errorResponse("The body is neither JSON nor form-encoded", errors.unsupportedMediaType()),
+} as const;
+
+/** bodyErrors of the create and its preview, whose body may carry files (src/http/body.ts). */
+export const mediaBodyErrors = {
+  ...bodyErrors,
+  413: errorResponse("The files are larger than a message may carry; the error names the field", errors.mediaBodyTooLarge(MAX_MEDIA_BODY_BYTES)),
 } as const;
 
 interface PropertySchema {

@@ -3,6 +3,7 @@ import { accountRouter } from "./account/index.ts";
 import { apiKeysRouter } from "./api-keys/index.ts";
 import { batchesRouter } from "./batches/index.ts";
 import { geoPermissionsRouter } from "./geo-permissions/index.ts";
+import { mediaRouter } from "./media/index.ts";
 import { messagesRouter } from "./messages/index.ts";
 import { providersRouter } from "./providers/index.ts";
 import { sendersRouter } from "./senders/index.ts";
@@ -16,6 +17,7 @@ export const apiRouters = [
   // Before messages: POST /v1/messages/batch is not a message id.
   batchesRouter,
   messagesRouter,
+  mediaRouter,
   templatesRouter,
   sendersRouter,
   accountRouter,

@@ -1,6 +1,7 @@
 // Creating a message: the one place that decides what is stored and queued.
 import type { Database } from "../db/client.ts";
-import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
+import { insertMessageWithMedia } from "../db/media.ts";
+import { type CreateReadResults, type CreateReads, readForCreate } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { deliveryJob } from "../delivery/job.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
@@ -8,6 +9,7 @@ import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
+import type { MediaFile, MediaRef } from "../domain/media.ts";
 import { type CreateMessageInput, type Message, verificationContent } from "../domain/message.ts";
 import { type Metadata, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
@@ -18,6 +20,7 @@ import { suppressionRecipient } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
+import { prepareMedia, storeMedia } from "./media.ts";
 import { render, sender } from "./message-parts.ts";
 
 /** The reads a create of this input needs besides the account. */
@@ -48,6 +51,8 @@ export type PreparedMessage = Pick<
   "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention"
 > & {
   rendered: RenderedContent;
+  /** The content's files with their bytes, to store in R2 before the message (src/services/media.ts). */
+  files: MediaFile[];
   /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
   fromId: string | null;
 };
@@ -83,13 +88,17 @@ export async function prepareMessage(
   if (!sentFrom.ok) return sentFrom;
   const steps = resolveSteps(account, input, found);
   if (!steps.ok) return steps;
+  // Last: the files are decoded (or fetched) only for a create that passed every other check.
+  const media = await prepareMedia(account.mode, input.to, input.content, rendered.value);
+  if (!media.ok) return media;
   return succeed({
     channel,
     to: input.to,
     from: sentFrom.value.from,
     fromId: sentFrom.value.fromId,
-    content: input.content,
-    rendered: rendered.value,
+    content: media.value.content,
+    rendered: media.value.rendered,
+    files: media.value.files,
     statusCallback: input.statusCallback ?? null,
     encoding: size?.encoding ?? null,
     segments: size?.segments ?? null,
@@ -131,8 +140,10 @@ interface RowContext {
 export function messageRow(account: Account, input: CreateMessageInput, prepared: PreparedMessage, id: string, context: RowContext): MessageRow {
   const createdAt = unixSeconds(idTimestampMs(id));
   const sendAt = input.sendAt ?? null;
+  // The files' bytes are stored apart (storeMedia): the row holds their descriptions.
+  const { files: _, ...kept } = prepared;
   return {
-    ...prepared,
+    ...kept,
     ...(context.verificationId === undefined ? {} : { content: verificationContent(context.verificationId) }),
     id,
     accountId: account.id,
@@ -175,7 +186,11 @@ export async function createMessage(
   const { sendAt } = row;
   // Whether the account has webhook endpoints, as the gate answered with the create's reads (undefined: not asked).
   const endpoints = options.reads?.endpoints;
-  if (sendAt !== null) return schedule(env, db, row, sendAt, endpoints);
+  // The files are in R2 before any message refers to them (and before its job can read them).
+  const { files } = prepared.value;
+  await storeMedia(env, account.id, files);
+  const refs = files.map((file) => file.ref);
+  if (sendAt !== null) return schedule(env, db, row, sendAt, endpoints, refs);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
   // after the insert has already sent the job. A job that arrives before its
@@ -183,7 +198,7 @@ export async function createMessage(
   // finds no message and is dropped, so nothing is sent for a failed create.
   // If the send fails, the message's object hands it off within seconds (redrive).
   const queued = enqueue(env, row.id, endpoints);
-  await insertMessage(db, row);
+  await insertMessageWithMedia(db, row, refs);
   if (!(await queued)) await redrive(env, row.id);
   return succeed(row);
 }
@@ -193,8 +208,8 @@ export async function createMessage(
  * a Queue job (one call, as the job would be), with the row inserted at the
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
-async function schedule(env: Env, db: Database, row: Message, sendAt: number, endpoints: boolean | undefined): Promise<Result<Message>> {
-  await Promise.all([insertMessage(db, row), armSendTime(env, row.id, sendAt, endpoints)]);
+async function schedule(env: Env, db: Database, row: MessageRow, sendAt: number, endpoints: boolean | undefined, refs: MediaRef[]): Promise<Result<Message>> {
+  await Promise.all([insertMessageWithMedia(db, row, refs), armSendTime(env, row.id, sendAt, endpoints)]);
   return succeed(row);
 }
 

@@ -23,6 +23,7 @@ import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import { batchContractCases } from "./batch-cases.ts";
+import { mediaContractCases } from "./media-contract-cases.ts";
 import type { DocumentedOperation } from "./operations.ts";
 import { verificationContractCases } from "./verification-cases.ts";
 import { webhookEndpointCases } from "./webhook-endpoint-cases.ts";
@@ -91,6 +92,7 @@ async function abandonWebhooks(stub: ReturnType<typeof messageStatusStub>): Prom
 
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
 export const contractCases: Record<string, Record<number, ContractCase>> = {
+  ...mediaContractCases,
   ...webhookEndpointCases,
   ...batchContractCases,
   "POST /v1/messages": {

@@ -34,6 +34,9 @@ ${content.html === undefined ? "" : html`<dt>HTML (source)</dt><dd><pre>${conten
   if (content.channel === "whatsapp" && content.type === "template") {
     return html`<p>WhatsApp template <code>${content.name}</code> (${content.language}), parameters:</p><ol>${content.bodyParams.map((p) => html`<li>${p}</li>`)}</ol>`;
   }
+  if (content.channel === "whatsapp" && content.type === "media") {
+    return html`<p>WhatsApp ${content.mediaType} <code>${content.media.filename}</code> (${content.media.content_type}, ${content.media.size} bytes)</p><pre>${content.caption ?? ""}</pre>`;
+  }
   return html`<pre>${content.text}</pre>`;
 }
 
