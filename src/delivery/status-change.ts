@@ -17,6 +17,7 @@ import { hasFiles, releaseMessageMedia } from "./media-release.ts";
 import type { JsonObject, NewEvent } from "./message-log.ts";
 import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
+import { statePrice } from "./state-price.ts";
 import type { StatusProjection } from "./status-projection.ts";
 import { SUPPRESSION_LIST, suppressFromOutcome } from "./suppression-feed.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
@@ -48,7 +49,17 @@ export class StatusChanges {
   messageObject(state: DeliveryState): MessageObject {
     const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
     const attempts = publicAttempts(state.attempts);
-    return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel });
+    return toMessageObject({
+      ...state.message,
+      status,
+      deliveredAt,
+      providerLatencyMs,
+      errorCode,
+      errorMessage,
+      attempts,
+      deliveredChannel,
+      ...statePrice(state),
+    });
   }
 
   /**

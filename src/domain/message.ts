@@ -8,6 +8,8 @@ import { type AttachmentInput, emailFileFields } from "./email-files.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
 import { type MediaItem, mmsMediaField, whatsappMediaField } from "./media-content.ts";
 import { type Metadata, metadataSchema } from "./metadata.ts";
+import { formatAmount } from "./price.ts";
+import type { PriceStatus } from "./price-message.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 import { maxSegmentsSchema, type SmsEncoding } from "./segments.ts";
@@ -212,6 +214,14 @@ export interface Message {
   /** Each step tried so far, and the channel of the step that was delivered. */
   attempts: Attempt[] | null;
   deliveredChannel: Channel | null;
+  /** The recipient's country and the creating key (outbound), for usage. */
+  country: string | null;
+  apiKeyId: string | null;
+  /** Its price (price-message.ts): ten-thousandths of priceUnit; each step's by the card at create. */
+  price: number | null;
+  priceUnit: string | null;
+  priceStatus: PriceStatus | null;
+  stepPrices: (number | null)[] | null;
   /** The customer's own keys (src/domain/metadata.ts); null when it has none. Kept through fallback and redaction. */
   metadata: Metadata | null;
   /** The batch that created it (POST /v1/messages/batch), or null. */
@@ -281,6 +291,10 @@ export function toMessageObject(row: Message) {
     expires_at: row.expiresAt,
     attempts: row.attempts ?? [],
     delivered_channel: row.deliveredChannel,
+    // A row or state from before prices existed holds none.
+    price: row.price == null ? null : formatAmount(row.price),
+    price_unit: row.priceUnit ?? null,
+    price_status: row.priceStatus ?? null,
     // A message its Durable Object took in before these fields existed holds neither.
     metadata: row.metadata ?? {},
     batch_id: row.batchId ?? null,
@@ -293,5 +307,6 @@ export type MessageObject = ReturnType<typeof toMessageObject>;
 export function asCreated(row: Message): Message {
   const status = row.sendAt === null ? "queued" : "scheduled";
   const untouched = { deliveredAt: null, providerLatencyMs: null, errorCode: null, errorMessage: null, attempts: null, deliveredChannel: null };
-  return { ...row, status, ...untouched, updatedAt: row.createdAt };
+  const priced = row.priceUnit === null ? {} : { price: row.stepPrices?.[0] ?? null, priceStatus: "estimated" as const };
+  return { ...row, status, ...untouched, ...priced, updatedAt: row.createdAt };
 }

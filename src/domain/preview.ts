@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Channel } from "./address.ts";
 import { channelSchema, type Message, variablesSchema } from "./message.ts";
+import { formatAmount } from "./price.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { fail, type Result, succeed } from "./result.ts";
 import { type SmsSize, smsSize } from "./segments.ts";
@@ -34,7 +35,9 @@ function toRenderedObject(rendered: RenderedContent) {
 }
 
 /** What a create would send, as POST /v1/messages/preview answers it. */
-export function toMessagePreviewObject(prepared: Pick<Message, "channel" | "to" | "from" | "encoding" | "segments"> & { rendered: RenderedContent }) {
+export function toMessagePreviewObject(
+  prepared: Pick<Message, "channel" | "to" | "from" | "encoding" | "segments" | "price" | "priceUnit" | "priceStatus"> & { rendered: RenderedContent },
+) {
   return {
     object: "message_preview" as const,
     channel: prepared.channel,
@@ -43,6 +46,10 @@ export function toMessagePreviewObject(prepared: Pick<Message, "channel" | "to" 
     content: toRenderedObject(prepared.rendered),
     encoding: prepared.encoding,
     segments: prepared.segments,
+    // What the create would be estimated at: the card's price now.
+    price: prepared.price === null ? null : formatAmount(prepared.price),
+    price_unit: prepared.priceUnit,
+    price_status: prepared.priceStatus,
   };
 }
 

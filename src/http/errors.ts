@@ -102,7 +102,7 @@ export const errors = {
       403,
       "permission_error",
       "insufficient_permission",
-      `This API key has ${permission}, which only allows creating messages (POST /v1/messages). Use a full_access key for this request.`,
+      `This API key has ${permission}, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request.`,
     ),
   invalidSignature: (provider: string) =>
     new ApiError(401, "authentication_error", "invalid_signature", `The ${provider} webhook signature is missing or wrong.`),
@@ -158,6 +158,8 @@ export const errors = {
       undefined,
       { "Retry-After": String(retryAfterSeconds) },
     ),
+  /** A create whose estimated price would pass the account's spend limit (POST /v1/account spend_limits). */
+  spendLimitReached: (message: string) => new ApiError(402, "invalid_request_error", "spend_limit_reached", message),
   /** The Verify API's fraud guard refused a create: too many to the recipient, or to its range of numbers. */
   verificationLimited: (code: "verification_rate_limited" | "verification_prefix_blocked", retryAfterSeconds: number) =>
     new ApiError(

@@ -126,6 +126,15 @@ export const dailyLimitError = {
   },
 } as const;
 
+export const spendLimitError = {
+  402: errorResponse(
+    "The message's estimated price would pass the account's daily or monthly spend limit (spend_limit_reached; POST /v1/account spend_limits)",
+    errors.spendLimitReached(
+      "This message's estimated price (0.0158) would pass the account's daily spend limit (spend_limits[daily] = 0.0200; spent so far: 0.0158). Raise the limit with POST /v1/account, or wait for the next UTC day.",
+    ),
+  ),
+} as const;
+
 export const conflictError = {
   409: errorResponse("The account already has this resource", errors.alreadyExists("Template 'auth_otp'", "id")),
 } as const;

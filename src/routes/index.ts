@@ -10,6 +10,7 @@ import { sendersRouter } from "./senders/index.ts";
 import { suppressionsRouter } from "./suppressions/index.ts";
 import { templatesRouter } from "./templates/index.ts";
 import { testHelpersRouter } from "./test-helpers/index.ts";
+import { usageRouter } from "./usage/index.ts";
 import { verificationsRouter } from "./verifications/index.ts";
 import { webhookEndpointsRouter } from "./webhook-endpoints/index.ts";
 
@@ -24,6 +25,7 @@ export const apiRouters = [
   apiKeysRouter,
   geoPermissionsRouter,
   suppressionsRouter,
+  usageRouter,
   webhookEndpointsRouter,
   testHelpersRouter,
   verificationsRouter,

@@ -22,6 +22,7 @@ import type { Control } from "./control.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
 import { prepareMedia, storeMedia } from "./media.ts";
 import { render, sender } from "./message-parts.ts";
+import { chargeSpend, priceKeys, pricing, refundSpend } from "./message-price.ts";
 
 /** The reads a create of this input needs besides the account. */
 export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
@@ -33,6 +34,7 @@ export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateRea
     recipient: suppressionRecipient(input),
     ...(stepSenders ? { stepSenders } : {}),
     ...(recipients ? { stepRecipients: recipients } : {}),
+    prices: priceKeys(input),
   };
 }
 
@@ -41,6 +43,8 @@ export interface CreateOptions {
   reads?: CreateReadResults;
   /** The message's id, when one was reserved for it (by its Idempotency-Key, on the account's home shard); new otherwise. */
   id?: string;
+  /** The API key that creates it, for usage by key. */
+  apiKeyId?: string;
   /** A verification's send (src/services/verifications.ts): the content stored and shown is its marker, never the text with the code. */
   verificationId?: string;
 }
@@ -48,14 +52,15 @@ export interface CreateOptions {
 /** What a create decides before anything is stored: the message as it would be sent. */
 export type PreparedMessage = Pick<
   Message,
-  "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention"
-> & {
-  rendered: RenderedContent;
-  /** The content's files with their bytes, to store in R2 before the message (src/services/media.ts). */
-  files: MediaFile[];
-  /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
-  fromId: string | null;
-};
+  "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention" | "country" | "stepPrices"
+> &
+  Pick<Message, "price" | "priceUnit" | "priceStatus"> & {
+    rendered: RenderedContent;
+    /** The content's files with their bytes, to store in R2 before the message (src/services/media.ts). */
+    files: MediaFile[];
+    /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
+    fromId: string | null;
+  };
 
 /**
  * The first half of a create, which a preview runs alone: checks what the
@@ -105,6 +110,7 @@ export async function prepareMessage(
     fallback: steps.value,
     // The create's own choice wins over its template's default.
     contentRetention: input.contentRetention ?? found.template?.contentRetention ?? "retain",
+    ...pricing(account, input, size?.segments ?? null, steps.value, found.rates ?? []),
   });
 }
 
@@ -128,6 +134,8 @@ export type MessageRow = Message & { fromId: string | null };
 /** What a create stores beside its input: the batch it belongs to, and the batch's metadata under the message's own. */
 interface RowContext {
   batchId: string | null;
+  /** The API key that creates it. */
+  apiKeyId?: string;
   batchMetadata?: Metadata;
   /** A verification's send: the content stored and shown is its marker, never the text with the code. */
   verificationId?: string;
@@ -166,6 +174,7 @@ export function messageRow(account: Account, input: CreateMessageInput, prepared
     deliveredChannel: null,
     metadata: storedMetadata(input.metadata, context.batchMetadata),
     batchId: context.batchId,
+    apiKeyId: context.apiKeyId ?? null,
   };
 }
 
@@ -179,15 +188,27 @@ export async function createMessage(
 ): Promise<Result<Message>> {
   const prepared = await prepareMessage(control, account, input, options.reads);
   if (!prepared.ok) return prepared;
+  // The spend limits, in the account's gate: the estimate is counted, and given back if nothing is stored.
+  const charged = await chargeSpend(env, account, prepared.value.price, prepared.value.priceUnit);
+  if (!charged.ok) return charged;
+  try {
+    return await store(env, account, input, prepared.value, options);
+  } catch (error) {
+    await refundSpend(env, account, charged.value);
+    throw error;
+  }
+}
+
+async function store(env: Env, account: Account, input: CreateMessageInput, prepared: PreparedMessage, options: CreateOptions): Promise<Result<Message>> {
   // A new message goes to one of the account's write shards; its id says which.
   const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
   const db = shardDatabase(env, shardOfMessageId(id));
-  const row = messageRow(account, input, prepared.value, id, { batchId: null, verificationId: options.verificationId });
+  const row = messageRow(account, input, prepared, id, { batchId: null, apiKeyId: options.apiKeyId, verificationId: options.verificationId });
   const { sendAt } = row;
   // Whether the account has webhook endpoints, as the gate answered with the create's reads (undefined: not asked).
   const endpoints = options.reads?.endpoints;
   // The files are in R2 before any message refers to them (and before its job can read them).
-  const { files } = prepared.value;
+  const { files } = prepared;
   await storeMedia(env, account.id, files);
   const refs = files.map((file) => file.ref);
   if (sendAt !== null) return schedule(env, db, row, sendAt, endpoints, refs);

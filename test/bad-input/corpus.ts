@@ -7,9 +7,11 @@
 import { MAX_MEDIA_BODY_BYTES } from "../../src/http/body.ts";
 import { smsBody } from "../support/messages.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
+import { BATCH_CORPUS } from "./batches.corpus.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
 import { MEDIA_CORPUS } from "./media.corpus.ts";
+import { PRICE_CORPUS } from "./price.corpus.ts";
 import { VERIFICATION_CORPUS } from "./verifications.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
 
@@ -904,6 +906,8 @@ export const CORPUS: BadRequest[] = [
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
   ...MEDIA_CORPUS,
+  ...PRICE_CORPUS,
   ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
+  ...BATCH_CORPUS,
 ];

@@ -16,7 +16,7 @@ import { newId, newMessageId } from "../../src/domain/ids.ts";
 const db = shardDatabase(env, 0);
 
 describe("rows written per message", () => {
-  it("an SMS's insert writes 7 rows and each status projection 2", async () => {
+  it("an SMS's insert writes 7 rows and each status projection 2, plus what the usage rollups' triggers write", async () => {
     const id = newMessageId(0);
     const accountId = newId("acct");
     const row = {
@@ -31,8 +31,9 @@ describe("rows written per message", () => {
     };
     const inserted = await db.insert(messages).values(row).run();
     // The row, and its entries in: the primary key, (account_id, id), (account_id, status, id),
-    // (account_id, channel, id), (account_id, to, id), and the partial index of queued rows.
-    expect(inserted.meta.rows_written).toBe(7);
+    // (account_id, channel, id), (account_id, to, id), and the partial index of queued rows: 7; and 2 more that the
+    // usage rollups' insert trigger writes (migrations/messages/0006_usage_rollups.sql).
+    expect(inserted.meta.rows_written).toBe(7 + 2);
 
     const batch = vi.spyOn(env.MESSAGES_DB_0, "batch");
     const projection = (status: Projection["status"], seq: number): Projection => ({
@@ -47,12 +48,15 @@ describe("rows written per message", () => {
       attempts: null,
       deliveredChannel: status === "delivered" ? "sms" : null,
       redactedAt: null,
+      price: null,
+      priceStatus: null,
     });
     for (const [seq, status] of (["sent", "delivered"] as const).entries()) await writeProjections(db, [projection(status, seq + 1)], 2);
     const written = await Promise.all(batch.mock.results.map((result) => result.value as Promise<D1Result[]>));
     batch.mockRestore();
-    // The row and its entry in (account_id, status, id): leaving the queued rows' index writes nothing there.
-    expect(written.map((results) => results.reduce((sum, result) => sum + result.meta.rows_written, 0))).toEqual([2, 2]);
+    // The row and its entry in (account_id, status, id): leaving the queued rows' index writes nothing there; and 3
+    // more that the usage rollups' update trigger writes, moving the message between its statuses' rollups.
+    expect(written.map((results) => results.reduce((sum, result) => sum + result.meta.rows_written, 0))).toEqual([2 + 3, 2 + 3]);
   });
 });
 

@@ -25,8 +25,15 @@ const createStatus = (problem: Problem) => (problem.code === MEDIA_TOO_LARGE ? 4
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   // The reads came back with the key check (src/http/auth.ts) when the gate had them.
-  const result = await createMessage(c.env, c.var.control, c.get("account"), c.req.valid("json"), { reads: c.get("prepared"), id: c.get("reservedId") });
-  if (!result.ok) throw errors.problem(result.problem, createStatus(result.problem));
+  const result = await createMessage(c.env, c.var.control, c.get("account"), c.req.valid("json"), {
+    reads: c.get("prepared"),
+    id: c.get("reservedId"),
+    apiKeyId: c.get("apiKeyId"),
+  });
+  if (!result.ok)
+    throw result.problem.code === "spend_limit_reached"
+      ? errors.spendLimitReached(result.problem.message)
+      : errors.problem(result.problem, createStatus(result.problem));
   return c.json(toMessageObject(result.value), 201);
 };
 

@@ -2,7 +2,7 @@ import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
 import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
-import { commonErrors, dailyLimitError, errorResponse, mediaBodyErrors, notFoundError, sendingErrors } from "../../http/openapi-schemas.ts";
+import { commonErrors, dailyLimitError, errorResponse, mediaBodyErrors, notFoundError, sendingErrors, spendLimitError } from "../../http/openapi-schemas.ts";
 import { jsonOrForm } from "../../http/request-body.ts";
 import { createMessageHooks, createReads, previewReads } from "./create.hooks.ts";
 import {
@@ -37,6 +37,7 @@ export const create = createRoute({
     // sending_access keys may create messages too: no 403.
     ...sendingErrors,
     ...mediaBodyErrors,
+    ...spendLimitError,
     ...dailyLimitError,
   },
 });
