@@ -77,6 +77,15 @@ const milliseconds = z.preprocess(
     .refine((ms) => ms <= MAX_SANDBOX_DELAY_MS, `must be a whole number of milliseconds from 0 to ${MAX_SANDBOX_DELAY_MS}`),
 );
 
+/** The archive's hot window in whole days; at most the longest retention_days (a longer window would never archive). */
+const hotDays = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  required
+    .regex(/^\d+$/, "must be a whole number of days from 1 to 400")
+    .transform(Number)
+    .refine((days) => days >= 1 && days <= 400, "must be a whole number of days from 1 to 400"),
+);
+
 /** A pasted secret often brings a newline along; it would then never match. */
 const secret = required.refine((value) => value.trim() === value, "has leading or trailing whitespace").optional();
 
@@ -96,6 +105,7 @@ const configSchema = z
     SENDER_VERIFICATION_FROM: platformSmsSender,
     SANDBOX_SEND_LATENCY_MS: milliseconds,
     SANDBOX_REPORT_DELAY_MS: milliseconds,
+    ARCHIVE_HOT_DAYS: hotDays.default(7),
     TWILIO_ACCOUNT_SID: secret.refine((value) => value === undefined || /^AC[0-9a-f]{32}$/i.test(value), "must be 'AC' followed by 32 hex digits"),
     TWILIO_AUTH_TOKEN: secret,
     WHATSAPP_ACCESS_TOKEN: secret,
@@ -131,6 +141,8 @@ export interface Config {
   /** This deployment's https origin, where Twilio posts delivery reports; null when unset. */
   publicBaseUrl: string | null;
   sandbox: SandboxConfig;
+  /** Final messages older than this many days move to the R2 archive (src/services/archive.ts). */
+  archiveHotDays: number;
   senderVerification: {
     /** The DNS-over-HTTPS JSON endpoint that email domains' TXT records are read from. */
     dohUrl: string;
@@ -177,6 +189,7 @@ export function parseConfig(env: Partial<Record<string, unknown>>): Config {
   return {
     publicBaseUrl: vars.PUBLIC_BASE_URL ?? null,
     sandbox: { sendLatencyMs: vars.SANDBOX_SEND_LATENCY_MS, reportDelayMs: vars.SANDBOX_REPORT_DELAY_MS },
+    archiveHotDays: vars.ARCHIVE_HOT_DAYS,
     senderVerification: { dohUrl: vars.DNS_OVER_HTTPS_URL, codeFrom: vars.SENDER_VERIFICATION_FROM ?? null },
     twilio: { apiBase: vars.TWILIO_API_BASE, ...credentials(vars, { accountSid: "TWILIO_ACCOUNT_SID", authToken: "TWILIO_AUTH_TOKEN" }) },
     whatsapp: {

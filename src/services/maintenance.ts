@@ -7,6 +7,7 @@ import { convergeRows } from "../delivery/convergence.ts";
 import { sweepMedia } from "../delivery/media-release.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
+import { archiveColdMessages } from "./archive.ts";
 import type { Control } from "./control.ts";
 import { deleteExpiredMessages } from "./retention.ts";
 import { advanceShardMoves } from "./shard-move.ts";
@@ -41,6 +42,8 @@ export async function runMaintenance(env: Env, control: Control, nowMs: number):
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(control.db, unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, control, nowMs),
+    // Final messages past the hot window to R2, a day per message database a minute (src/services/archive.ts).
+    archiveColdMessages(env, control, nowMs),
     // Files no retained message refers to any more, and releases that failed (src/delivery/media-release.ts).
     sweepMedia(env, nowMs),
     // Webhook endpoints' delivery log, kept 30 days.

@@ -1,0 +1,78 @@
+// The R2 archive: final messages older than the hot window (ARCHIVE_HOT_DAYS)
+// move from the message databases to one gzipped JSON-lines object per
+// account, shard (the id's) and UTC day, rows as stored. The object is written
+// and read back before any row is deleted, so a crash between the two leaves
+// the rows in D1 and the next run writes the same day again, merged by id:
+// nothing is lost and nothing is held twice once the run completes.
+
+import { loadConfig } from "../config.ts";
+import { archivableRows, deleteArchivedRows, oldestArchivable, type StoredMessage } from "../db/archive.ts";
+import { retentionOverrides } from "../db/retention.ts";
+import { activeMoves } from "../db/shard-moves.ts";
+import { messageDatabases } from "../db/shards.ts";
+import { archiveKey, DAY_MS, dayIdRange, dayOfId, hotBoundaryId } from "../domain/archive.ts";
+import { shardOfMessageId, shardSuffix } from "../domain/ids.ts";
+import { RETENTION_DAYS } from "../domain/retention.ts";
+import type { Control } from "./control.ts";
+
+/** The day's rows in id order, or null when the account has no object for that shard and day. */
+export async function readArchivedDay(bucket: R2Bucket, key: string): Promise<StoredMessage[] | null> {
+  const object = await bucket.get(key);
+  if (!object) return null;
+  const text = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  return text === "" ? [] : text.split("\n").map((line) => JSON.parse(line) as StoredMessage);
+}
+
+/**
+ * Writes the day's rows (in id order) as one object, its small index in customMetadata (how many, the first
+ * and last id: 2 KB holds no more), then reads it back and compares the ids: only a verified object lets
+ * the rows go. An empty day deletes the object.
+ */
+export async function writeArchivedDay(bucket: R2Bucket, key: string, rows: StoredMessage[]): Promise<void> {
+  if (rows.length === 0) {
+    await bucket.delete(key);
+    return;
+  }
+  const text = rows.map((row) => JSON.stringify(row)).join("\n");
+  const body = await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
+  await bucket.put(key, body, {
+    httpMetadata: { contentType: "application/jsonl", contentEncoding: "gzip" },
+    customMetadata: { count: String(rows.length), first: rows[0]!.id, last: rows.at(-1)!.id },
+  });
+  const written = await readArchivedDay(bucket, key);
+  if (written?.map((row) => row.id).join() !== rows.map((row) => row.id).join()) throw new Error(`archive object ${key} did not read back as written`);
+}
+
+/** The object's rows with `fresh` replacing any of the same id (D1's copy is the newer), in id order. */
+function merged(held: StoredMessage[], fresh: StoredMessage[]): StoredMessage[] {
+  const byId = new Map(held.map((row) => [row.id, row]));
+  for (const row of fresh) byId.set(row.id, row);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Moves one day of one account's messages of each message database to the archive; how many rows moved.
+ * The day is the oldest final message's below the hot boundary; an account under a shard move is left
+ * alone until the move ends, and a day that has begun to expire is left to retention (which deletes
+ * rows below the same instant's cut-off, so the two never hold the same row).
+ */
+export async function archiveColdMessages(env: Env, control: Control, nowMs: number): Promise<number> {
+  const boundary = hotBoundaryId(nowMs, loadConfig(env).archiveHotDays);
+  const [moves, overrides] = await Promise.all([activeMoves(control.db), retentionOverrides(control.db)]);
+  const retention = new Map(overrides.map((override) => [override.accountId, override.days]));
+  let moved = 0;
+  for (const db of messageDatabases(env)) {
+    const next = await oldestArchivable(db, boundary, [...new Set(moves.map((move) => move.accountId))]);
+    if (!next) continue;
+    const day = dayOfId(next.id);
+    const days = retention.get(next.accountId) ?? RETENTION_DAYS.default;
+    if (Date.parse(`${day}T00:00:00Z`) < nowMs - days * DAY_MS) continue;
+    const shard = shardOfMessageId(next.id);
+    const rows = await archivableRows(db, next.accountId, shardSuffix(shard), dayIdRange(day));
+    const key = archiveKey(next.accountId, shard, day);
+    await writeArchivedDay(env.ARCHIVE, key, merged((await readArchivedDay(env.ARCHIVE, key)) ?? [], rows));
+    await deleteArchivedRows(db, rows);
+    moved += rows.length;
+  }
+  return moved;
+}
