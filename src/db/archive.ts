@@ -1,10 +1,10 @@
 // D1 side of the R2 archive (src/services/archive.ts): the next day to move,
 // its rows as stored, and their deletion once the object holds them.
-import { and, gte, inArray, lt, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, gte, inArray, lt, notInArray, sql } from "drizzle-orm";
 import { isFinal } from "../domain/retention.ts";
 import { STATUSES } from "../domain/status.ts";
 import type { Database } from "./client.ts";
-import { messages, usageMetadataRollups, usageRollups } from "./message-schema.ts";
+import { messages } from "./message-schema.ts";
 
 /** A row exactly as the message database stores it: every column of `messages`. */
 export type StoredMessage = typeof messages.$inferSelect;
@@ -42,33 +42,33 @@ export function archivableRows(db: Database, accountId: string, suffix: string, 
     .orderBy(messages.id);
 }
 
-/** The archived rows as one JSON parameter (D1 binds at most 100): id and the projection_seq the object holds. */
-function archivedList(rows: Pick<StoredMessage, "id" | "projectionSeq">[]): SQL {
-  return sql`(SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.seq') AS seq FROM json_each(${JSON.stringify(rows.map((row) => ({ id: row.id, seq: row.projectionSeq })))}))`;
-}
+/** The rows deleted: each archived id whose row still has the projection_seq the object holds (one JSON parameter: D1 binds at most 100). */
+const GONE = `messages.id IN (SELECT m.id FROM messages m JOIN json_each(?1) a
+  ON m.id = json_extract(a.value, '$.id') AND m.projection_seq = json_extract(a.value, '$.seq'))`;
+const OUTBOUND = `messages.direction = 'outbound' AND ${GONE}`;
+
+// The rollups' delete triggers (migrations/messages/0006), each with +1 for -1.
+const USAGE_BACK = `INSERT INTO usage_rollups (account_id, day, channel, country, api_key_id, status, price_unit, count, segments, price)
+  SELECT account_id, date(created_at, 'unixepoch'), channel, coalesce(country, ''), coalesce(api_key_id, ''), status, coalesce(price_unit, ''),
+    1, coalesce(segments, 0), coalesce(price, 0) FROM messages WHERE ${OUTBOUND}
+  ON CONFLICT (account_id, day, channel, country, api_key_id, status, price_unit) DO UPDATE SET
+    count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`;
+const METADATA_USAGE_BACK = `INSERT INTO usage_metadata_rollups (account_id, key, value, day, channel, country, status, price_unit, count, segments, price)
+  SELECT messages.account_id, j.key, j.value, date(messages.created_at, 'unixepoch'), messages.channel, coalesce(messages.country, ''), messages.status,
+    coalesce(messages.price_unit, ''), 1, coalesce(messages.segments, 0), coalesce(messages.price, 0)
+  FROM messages, json_each(messages.metadata) j WHERE messages.metadata IS NOT NULL AND ${OUTBOUND}
+  ON CONFLICT (account_id, key, value, day, channel, country, status, price_unit) DO UPDATE SET
+    count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`;
 
 /**
  * Deletes the rows the object now holds, each only if unchanged since it was read (same projection_seq): a
  * projection that landed meanwhile keeps its row, and the next run writes the day again with it. Deleting a
- * row runs the usage rollups' delete triggers (migrations/messages/0006), which would take an archived
- * message out of usage; the same batch first adds each row back, so usage stays as it was.
+ * row runs the usage rollups' delete triggers, which would take an archived message out of usage; the same
+ * batch (one transaction) first adds each row back, so usage stays as it was.
  */
 export async function deleteArchivedRows(db: Database, rows: StoredMessage[]): Promise<void> {
   if (rows.length === 0) return;
-  const list = archivedList(rows);
-  const gone = sql`${messages.id} IN (SELECT m.id FROM ${messages} m JOIN ${list} a ON m.id = a.id AND m.projection_seq = a.seq)`;
-  const outbound = sql`${messages.direction} = 'outbound' AND ${gone}`;
-  await db.batch([
-    db.run(sql`INSERT INTO ${usageRollups} (account_id, day, channel, country, api_key_id, status, price_unit, count, segments, price)
-      SELECT account_id, date(created_at, 'unixepoch'), channel, coalesce(country, ''), coalesce(api_key_id, ''), status, coalesce(price_unit, ''),
-        1, coalesce(segments, 0), coalesce(price, 0) FROM ${messages} WHERE ${outbound}
-      ON CONFLICT (account_id, day, channel, country, api_key_id, status, price_unit) DO UPDATE SET
-        count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`),
-    db.run(sql`INSERT INTO ${usageMetadataRollups} (account_id, key, value, day, channel, country, status, price_unit, count, segments, price)
-      SELECT account_id, j.key, j.value, date(created_at, 'unixepoch'), channel, coalesce(country, ''), status, coalesce(price_unit, ''),
-        1, coalesce(segments, 0), coalesce(price, 0) FROM ${messages}, json_each(${messages.metadata}) j WHERE ${messages.metadata} IS NOT NULL AND ${outbound}
-      ON CONFLICT (account_id, key, value, day, channel, country, status, price_unit) DO UPDATE SET
-        count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`),
-    db.run(sql`DELETE FROM ${messages} WHERE ${gone}`),
-  ]);
+  const list = JSON.stringify(rows.map((row) => ({ id: row.id, seq: row.projectionSeq })));
+  const d1 = db.$client;
+  await d1.batch([USAGE_BACK, METADATA_USAGE_BACK, `DELETE FROM messages WHERE ${GONE}`].map((statement) => d1.prepare(statement).bind(list)));
 }
