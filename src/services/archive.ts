@@ -10,35 +10,44 @@ import { archivableRows, deleteArchivedRows, oldestArchivable, type StoredMessag
 import { retentionOverrides } from "../db/retention.ts";
 import { activeMoves } from "../db/shard-moves.ts";
 import { messageDatabases } from "../db/shards.ts";
-import { archiveKey, DAY_MS, dayIdRange, dayOfId, hotBoundaryId } from "../domain/archive.ts";
+import { redactedMessage } from "../delivery/redaction.ts";
+import { archiveKey, archiveKeyOf, DAY_MS, dayIdRange, dayOfId, hotBoundaryId } from "../domain/archive.ts";
 import { shardOfMessageId, shardSuffix } from "../domain/ids.ts";
 import { RETENTION_DAYS } from "../domain/retention.ts";
 import type { Control } from "./control.ts";
 
-/** The day's rows in id order, or null when the account has no object for that shard and day. */
-export async function readArchivedDay(bucket: R2Bucket, key: string): Promise<StoredMessage[] | null> {
+/** The day's rows in id order and the object's etag, or null when the account has no object for that shard and day. */
+async function readArchivedObject(bucket: R2Bucket, key: string): Promise<{ rows: StoredMessage[]; etag: string } | null> {
   const object = await bucket.get(key);
   if (!object) return null;
   const text = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
-  return text === "" ? [] : text.split("\n").map((line) => JSON.parse(line) as StoredMessage);
+  return { rows: text === "" ? [] : text.split("\n").map((line) => JSON.parse(line) as StoredMessage), etag: object.etag };
+}
+
+/** The day's rows in id order, or null when the account has no object for that shard and day. */
+export async function readArchivedDay(bucket: R2Bucket, key: string): Promise<StoredMessage[] | null> {
+  return (await readArchivedObject(bucket, key))?.rows ?? null;
 }
 
 /**
  * Writes the day's rows (in id order) as one object, its small index in customMetadata (how many, the first
  * and last id: 2 KB holds no more), then reads it back and compares the ids: only a verified object lets
- * the rows go. An empty day deletes the object.
+ * the rows go. An empty day deletes the object. `etag`: the object as it was read, and the write fails if
+ * another writer (a redaction, an overlapping run) changed it since, rather than undo that change.
  */
-export async function writeArchivedDay(bucket: R2Bucket, key: string, rows: StoredMessage[]): Promise<void> {
+async function writeArchivedDay(bucket: R2Bucket, key: string, rows: StoredMessage[], etag: string | undefined): Promise<void> {
   if (rows.length === 0) {
     await bucket.delete(key);
     return;
   }
   const text = rows.map((row) => JSON.stringify(row)).join("\n");
   const body = await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
-  await bucket.put(key, body, {
+  const put = await bucket.put(key, body, {
+    onlyIf: etag ? { etagMatches: etag } : undefined,
     httpMetadata: { contentType: "application/jsonl", contentEncoding: "gzip" },
     customMetadata: { count: String(rows.length), first: rows[0]!.id, last: rows.at(-1)!.id },
   });
+  if (!put) throw new Error(`archive object ${key} changed while it was rewritten`);
   const written = await readArchivedDay(bucket, key);
   if (written?.map((row) => row.id).join() !== rows.map((row) => row.id).join()) throw new Error(`archive object ${key} did not read back as written`);
 }
@@ -70,9 +79,26 @@ export async function archiveColdMessages(env: Env, control: Control, nowMs: num
     const shard = shardOfMessageId(next.id);
     const rows = await archivableRows(db, next.accountId, shardSuffix(shard), dayIdRange(day));
     const key = archiveKey(next.accountId, shard, day);
-    await writeArchivedDay(env.ARCHIVE, key, merged((await readArchivedDay(env.ARCHIVE, key)) ?? [], rows));
+    const held = await readArchivedObject(env.ARCHIVE, key);
+    await writeArchivedDay(env.ARCHIVE, key, merged(held?.rows ?? [], rows), held?.etag);
     await deleteArchivedRows(db, rows);
     moved += rows.length;
   }
   return moved;
+}
+
+/**
+ * Rewrites the archived message in its object without its content (as a redacted row holds it, with
+ * projection_seq raised as the row's redaction raises it); false when the archive does not hold it.
+ */
+export async function redactArchived(env: Env, accountId: string, messageId: string, redactedAt: number): Promise<boolean> {
+  const key = archiveKeyOf(accountId, messageId);
+  const held = await readArchivedObject(env.ARCHIVE, key);
+  const index = held?.rows.findIndex((row) => row.id === messageId) ?? -1;
+  if (!held || index < 0) return false;
+  const row = held.rows[index]!;
+  if (row.redactedAt) return true;
+  held.rows[index] = { ...row, ...redactedMessage(row, redactedAt), projectionSeq: row.projectionSeq + 1 };
+  await writeArchivedDay(env.ARCHIVE, key, held.rows, held.etag);
+  return true;
 }

@@ -1,5 +1,6 @@
 // Content retention on demand (POST /v1/messages/:id/redact), and the
 // maintenance run's deletion of messages past their account's retention_days.
+import { loadConfig } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
 import { messageDatabases, shardDatabase } from "../db/shards.ts";
@@ -7,12 +8,14 @@ import { dropReferences, hasFiles, releaseMessageMedia } from "../delivery/media
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { redactedMessage } from "../delivery/redaction.ts";
 import type { Account } from "../domain/account.ts";
+import { hotBoundaryId } from "../domain/archive.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
 import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { isFinal } from "../domain/retention.ts";
 import { logger } from "../log.ts";
+import { redactArchived } from "./archive.ts";
 import type { Control } from "./control.ts";
 
 /** The message with its content removed; a problem when it is not final yet (its content is still needed to send it). */
@@ -36,6 +39,8 @@ export async function redactMessage(env: Env, account: Account, row: Message): P
     const shards = shardsWriting(placementOf(account), shardOfMessageId(row.id));
     await Promise.all(shards.map((shard) => redactMessageRow(shardDatabase(env, shard), row.id, redactedAt)));
   }
+  // An archived message's object is rewritten without it (one past the hot window may be there or in D1).
+  if (row.id < hotBoundaryId(Date.now(), loadConfig(env).archiveHotDays)) await redactArchived(env, account.id, row.id, redactedAt);
   // Its files go with its content; once only (the row above still showed them).
   if (hasFiles(row)) await releaseMessageMedia(env, row.id);
   // Its fallback steps' content goes too (as the row's and the object's).

@@ -3,7 +3,7 @@
 
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { archiveColdMessages } from "../../src/services/archive.ts";
+import { archiveColdMessages, readArchivedDay } from "../../src/services/archive.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -11,6 +11,8 @@ import { messageCount } from "../support/db.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
 
 const DAY_MS = 86_400_000;
+/** One shard: a day of the account is then one object. */
+const ONE_SHARD = { home: 0, write: [0], read: [0] };
 const HOUR_MS = 3_600_000;
 
 /** Delivered messages at these times, one a minute apart (so ids order as the times do). */
@@ -58,7 +60,7 @@ async function walk(account: TestAccount, limit: number) {
 
 describe("the R2 archive", () => {
   it("moves a day past the hot window to one object, and retrieve and list (forward and back) read through it", async () => {
-    const account = await createAccount();
+    const account = await createAccount("test", { placement: ONE_SHARD });
     const dayStart = Date.now() - 10 * DAY_MS - ((Date.now() - 10 * DAY_MS) % DAY_MS);
     const old = await delivered(account, dayStart + 3 * HOUR_MS, 5);
     const young = await delivered(account, Date.now() - HOUR_MS, 2);
@@ -84,6 +86,26 @@ describe("the R2 archive", () => {
       data: { id: string }[];
     }>();
     expect(filtered.data.map((message) => message.id)).toEqual(old);
+  });
+
+  it("a redaction reaches the archived message's object", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const dayStart = Date.now() - 8 * DAY_MS - ((Date.now() - 8 * DAY_MS) % DAY_MS);
+    const [kept, redacted] = await delivered(account, dayStart + HOUR_MS, 2);
+    await archiveAll();
+    expect(await messageCount(account.id)).toBe(0);
+
+    expect((await api(`/v1/messages/${redacted}/redact`, { key: account.key, method: "POST" })).status).toBe(200);
+    const retrieved = await (await api(`/v1/messages/${redacted}`, { key: account.key })).json<{ content: unknown; redacted_at: number | null }>();
+    expect(retrieved.content).toBeNull();
+    expect(retrieved.redacted_at).toEqual(expect.any(Number));
+    const day = new Date(dayStart).toISOString().slice(0, 10);
+    const rows = await readArchivedDay(env.ARCHIVE, `${account.id}/${account.placement.home}/${day}.jsonl.gz`);
+    expect(rows?.map((row) => [row.id, row.content])).toEqual([
+      [kept, { text: "message 0" }],
+      [redacted, {}],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain("message 1");
   });
 
   it("a run repeated after a crash between the object's write and the rows' delete neither loses nor duplicates", async () => {
