@@ -81,3 +81,8 @@ function done(nowSeconds: number, days: SQL) {
 export async function deleteMessages(db: Database, ids: string[]): Promise<void> {
   if (ids.length > 0) await db.delete(messages).where(inArray(messages.id, ids));
 }
+
+/** Every account's id, retention_days and placement, in id order (the archive's expiry visits a slice a run). */
+export function accountsForExpiry(db: Database) {
+  return db.select({ id: accounts.id, retentionDays: accounts.retentionDays, placement: accounts.placement }).from(accounts).orderBy(accounts.id);
+}

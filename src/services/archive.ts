@@ -17,7 +17,7 @@ import { RETENTION_DAYS } from "../domain/retention.ts";
 import type { Control } from "./control.ts";
 
 /** The day's rows in id order and the object's etag, or null when the account has no object for that shard and day. */
-async function readArchivedObject(bucket: R2Bucket, key: string): Promise<{ rows: StoredMessage[]; etag: string } | null> {
+export async function readArchivedObject(bucket: R2Bucket, key: string): Promise<{ rows: StoredMessage[]; etag: string } | null> {
   const object = await bucket.get(key);
   if (!object) return null;
   const text = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
@@ -35,7 +35,7 @@ export async function readArchivedDay(bucket: R2Bucket, key: string): Promise<St
  * the rows go. An empty day deletes the object. `etag`: the object as it was read, and the write fails if
  * another writer (a redaction, an overlapping run) changed it since, rather than undo that change.
  */
-async function writeArchivedDay(bucket: R2Bucket, key: string, rows: StoredMessage[], etag: string | undefined): Promise<void> {
+export async function writeArchivedDay(bucket: R2Bucket, key: string, rows: StoredMessage[], etag: string | undefined): Promise<void> {
   if (rows.length === 0) {
     await bucket.delete(key);
     return;

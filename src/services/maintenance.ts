@@ -8,6 +8,7 @@ import { sweepMedia } from "../delivery/media-release.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { archiveColdMessages } from "./archive.ts";
+import { expireArchivedDays } from "./archive-expiry.ts";
 import type { Control } from "./control.ts";
 import { deleteExpiredMessages } from "./retention.ts";
 import { advanceShardMoves } from "./shard-move.ts";
@@ -44,6 +45,8 @@ export async function runMaintenance(env: Env, control: Control, nowMs: number):
     deleteExpiredMessages(env, control, nowMs),
     // Final messages past the hot window to R2, a day per message database a minute (src/services/archive.ts).
     archiveColdMessages(env, control, nowMs),
+    // Archived days past their account's retention_days, with their objects' storage and usage.
+    expireArchivedDays(env, control, nowMs),
     // Files no retained message refers to any more, and releases that failed (src/delivery/media-release.ts).
     sweepMedia(env, nowMs),
     // Webhook endpoints' delivery log, kept 30 days.

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { archiveColdMessages, readArchivedDay } from "../../src/services/archive.ts";
+import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -25,6 +26,13 @@ async function delivered(account: TestAccount, startMs: number, howMany: number)
     );
   }
   return ids;
+}
+
+/** The account's messages counted in its usage rollups (shard 0). */
+async function usageCount(accountId: string): Promise<number> {
+  return (
+    (await env.MESSAGES_DB_0.prepare("SELECT coalesce(sum(count), 0) AS n FROM usage_rollups WHERE account_id = ?").bind(accountId).first<number>("n")) ?? 0
+  );
 }
 
 async function archiveAll(): Promise<void> {
@@ -106,6 +114,27 @@ describe("the R2 archive", () => {
       [redacted, {}],
     ]);
     expect(JSON.stringify(rows)).not.toContain("message 1");
+  });
+
+  it("retention deletes an archived day past retention_days whole, with its usage; usage stays while it is archived", async () => {
+    const [expiring, kept] = [await createAccount("test", { placement: ONE_SHARD }), await createAccount("test", { placement: ONE_SHARD })];
+    const dayStart = Date.now() - 10 * DAY_MS - ((Date.now() - 10 * DAY_MS) % DAY_MS);
+    const ids = await delivered(expiring, dayStart + HOUR_MS, 3);
+    const [keptId] = await delivered(kept, dayStart + HOUR_MS, 1);
+    expect(await usageCount(expiring.id)).toBe(3);
+    await archiveAll();
+    expect(await messageCount(expiring.id)).toBe(0);
+    expect(await usageCount(expiring.id)).toBe(3);
+
+    expect((await api("/v1/account", { key: expiring.key, json: { retention_days: 9 } })).status).toBe(200);
+    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    const day = new Date(dayStart).toISOString().slice(0, 10);
+    expect(await env.ARCHIVE.head(`${expiring.id}/0/${day}.jsonl.gz`)).toBeNull();
+    for (const id of ids) expect((await api(`/v1/messages/${id}`, { key: expiring.key })).status).toBe(404);
+    expect((await (await api("/v1/messages", { key: expiring.key })).json<ListPage>()).data).toEqual([]);
+    expect(await usageCount(expiring.id)).toBe(0);
+    // The default 400 days: still archived, still answered.
+    expect((await api(`/v1/messages/${keptId}`, { key: kept.key })).status).toBe(200);
   });
 
   it("a run repeated after a crash between the object's write and the rows' delete neither loses nor duplicates", async () => {
