@@ -1,5 +1,5 @@
 // The verification Durable Object's own SQLite storage: its state (one row,
-// with the code's hash and, while needed, the code), and the outbox of its
+// with the code's hash and, while needed, the sealed code), and the outbox of its
 // signed verification.* events, sent oldest first. All calls are synchronous,
 // so a check and the write that follows it never interleave.
 import type { Verification } from "../domain/verification.ts";
@@ -8,11 +8,12 @@ export interface VerificationState {
   verification: Verification;
   codeHash: string;
   /**
-   * The code in clear, for a resend and the next channel's message: dropped
-   * when the verification ends, except in test mode, where the test helper
-   * may read it (GET /v1/test_helpers/verifications/:id/code).
+   * The code sealed (AES-GCM, src/domain/verification-code.ts), for a resend
+   * to send the same code: never stored in clear. Dropped when the
+   * verification ends, except in test mode, where the test helper may read it
+   * (GET /v1/test_helpers/verifications/:id/code).
    */
-  code: string | null;
+  sealedCode: string | null;
   /** ms: a send reserved by a resend and not yet recorded (a second resend waits for it). */
   sendReservedAt: number | null;
   /** The row's version last written to D1, and whether the current one still has to be (a failed write). */

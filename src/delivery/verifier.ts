@@ -49,17 +49,21 @@ export type ResendReservation =
   | { kind: "send_limit" }
   | { kind: "too_soon"; retryAfterSeconds: number }
   | { kind: "unknown_channel" }
-  | { kind: "reserved"; code: string; channel: Channel; to: string; verification: Verification };
+  | { kind: "reserved"; sealedCode: string; channel: Channel; to: string; verification: Verification };
 
 export class Verifier extends DurableObject<Env> {
   readonly #store = new VerificationStore(this.ctx.storage.sql);
   readonly #outbox = new VerificationOutbox(this.#store, this.env, database(this.env.CONTROL_DB));
 
-  /** A verification whose first message was just created: stored, its pending event sent, its expiry armed. Idempotent. */
-  async start(verification: Verification, codeHash: string, code: string): Promise<VerificationObject> {
+  /**
+   * A verification whose first message was just created: stored, its pending
+   * event sent, its expiry armed. Idempotent. The code comes sealed
+   * (src/domain/verification-code.ts): this object never holds it in clear.
+   */
+  async start(verification: Verification, codeHash: string, sealedCode: string): Promise<VerificationObject> {
     const views = await sendViews(this.env, verification.sends);
     if (!this.#store.state()) {
-      const state: VerificationState = { verification, codeHash, code, sendReservedAt: null, version: 0, rowDue: true, callbackGone: false };
+      const state: VerificationState = { verification, codeHash, sealedCode, sendReservedAt: null, version: 0, rowDue: true, callbackGone: false };
       this.#changed(state, views, "verification.pending");
     }
     await this.#afterChange();
@@ -82,10 +86,10 @@ export class Verifier extends DurableObject<Env> {
     return { checks: state.checks ?? [], callbacks };
   }
 
-  /** The code, for the test helper: test mode only (a live verification's code is never answered). */
+  /** The sealed code, for the test helper: test mode only (a live verification's code is never answered). */
   testCode(accountId: string): string | null {
     const state = this.#own(accountId);
-    return state?.verification.mode === "test" ? state.code : null;
+    return state?.verification.mode === "test" ? state.sealedCode : null;
   }
 
   async check(accountId: string, codeHash: string): Promise<CheckOutcome> {
@@ -133,7 +137,7 @@ export class Verifier extends DurableObject<Env> {
     const views = await sendViews(this.env, found.verification.sends);
     const state = this.#expireIfDue(this.#store.state()!, views);
     const { verification } = state;
-    if (!isPending(verification) || state.code === null) {
+    if (!isPending(verification) || state.sealedCode === null) {
       await this.#afterChange();
       return { kind: "ended", status: verification.status };
     }
@@ -146,7 +150,7 @@ export class Verifier extends DurableObject<Env> {
     const step = verification.steps.find((candidate) => candidate.channel === (channel ?? current));
     if (!step) return { kind: "unknown_channel" };
     this.#store.save({ ...state, sendReservedAt: now });
-    return { kind: "reserved", code: state.code, channel: step.channel, to: step.to, verification };
+    return { kind: "reserved", sealedCode: state.sealedCode, channel: step.channel, to: step.to, verification };
   }
 
   /** A resend's message was created: it counts as a send. */
@@ -184,10 +188,10 @@ export class Verifier extends DurableObject<Env> {
     return this.#store.state()!;
   }
 
-  /** The verification ends: the code in clear goes, except in test mode (the test helper's). */
+  /** The verification ends: the sealed code goes, except in test mode (the test helper's). */
   #end(state: VerificationState, views: SendViews, status: Exclude<VerificationStatus, "pending">): void {
     state.verification.status = status;
-    if (state.verification.mode !== "test") state.code = null;
+    if (state.verification.mode !== "test") state.sealedCode = null;
     state.sendReservedAt = null;
     this.#changed(state, views, `verification.${status}`);
   }
