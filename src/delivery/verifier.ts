@@ -9,11 +9,13 @@
 // state after the last such await.
 import { DurableObject } from "cloudflare:workers";
 import { database } from "../db/client.ts";
+import { accountPlacements } from "../db/projections.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { type VerificationRow, writeVerificationRow } from "../db/verifications.ts";
 import type { Channel } from "../domain/address.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { shardOfMessageId } from "../domain/ids.ts";
+import { placementOf, shardsWriting } from "../domain/placement.ts";
 import {
   isPending,
   toVerificationObject,
@@ -53,7 +55,8 @@ export type ResendReservation =
 
 export class Verifier extends DurableObject<Env> {
   readonly #store = new VerificationStore(this.ctx.storage.sql);
-  readonly #outbox = new VerificationOutbox(this.#store, this.env, database(this.env.CONTROL_DB));
+  readonly #control = database(this.env.CONTROL_DB);
+  readonly #outbox = new VerificationOutbox(this.#store, this.env, this.#control);
 
   /**
    * A verification whose first message was just created: stored, its pending
@@ -229,8 +232,12 @@ export class Verifier extends DurableObject<Env> {
     const state = this.#store.state();
     if (!state?.rowDue) return;
     const { version } = state;
+    const { id, accountId } = state.verification;
     try {
-      await writeVerificationRow(shardDatabase(this.env, shardOfMessageId(state.verification.id)), rowOf(state));
+      // Where the account's placement holds the row now: after a shard move, the target; during one, both sides.
+      const placement = placementOf({ placement: (await accountPlacements(this.#control, [accountId])).get(accountId) ?? null });
+      const shards = shardsWriting(placement, shardOfMessageId(id));
+      await Promise.all(shards.map((shard) => writeVerificationRow(shardDatabase(this.env, shard), rowOf(state))));
     } catch (error) {
       logger.with({ verification_id: state.verification.id }).warn("verification_row_not_written", { error });
       return;
