@@ -6,6 +6,7 @@ import type { Permission } from "../domain/api-key.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./control-schema.ts";
 import { suppressedRecipientsQuery } from "./suppressions.ts";
+import { webhookEndpoints } from "./webhook-endpoint-schema.ts";
 
 /** Not revoked, and not past the end of a roll's overlap. */
 function keyWorksNow(): SQL {
@@ -42,23 +43,29 @@ export interface GateKey {
 }
 
 /**
- * What an account's gate holds: the account, its working keys and (up to
- * `suppressionLimit` + 1 of) its suppressed recipients, in one round trip.
+ * What an account's gate holds: the account, its working keys, (up to
+ * `suppressionLimit` + 1 of) its suppressed recipients, and how many enabled
+ * webhook endpoints it has (read with the account's row, no statement of its
+ * own), in one round trip.
  */
 export async function accountWithKeys(
   db: Database,
   accountId: string,
   suppressionLimit: number,
-): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[] } | null> {
-  const [[account], keys, suppressed] = await db.batch([
-    db.select().from(accounts).where(eq(accounts.id, accountId)),
+): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[]; enabledEndpoints: number } | null> {
+  const enabledEndpoints = sql<number>`(SELECT COUNT(*) FROM ${webhookEndpoints} WHERE ${webhookEndpoints.accountId} = ${accounts.id} AND ${webhookEndpoints.disabled} = 0)`;
+  const [[row], keys, suppressed] = await db.batch([
+    db
+      .select({ account: accounts, enabledEndpoints: enabledEndpoints.as("enabled_endpoints") })
+      .from(accounts)
+      .where(eq(accounts.id, accountId)),
     db
       .select({ id: apiKeys.id, hash: apiKeys.hash, permission: apiKeys.permission, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
       .where(and(eq(apiKeys.accountId, accountId), keyWorksNow())),
     suppressedRecipientsQuery(db, accountId, suppressionLimit + 1),
   ]);
-  return account ? { account, keys, suppressions: suppressed } : null;
+  return row ? { account: row.account, keys, suppressions: suppressed, enabledEndpoints: row.enabledEndpoints } : null;
 }
 
 export async function findAccountByName(db: Database, name: string): Promise<Account | undefined> {

@@ -27,24 +27,37 @@ export interface AccountEvent {
 const KEEP_EVENTS_MS = 30 * 24 * 60 * 60 * 1000;
 
 export class AccountEvents {
-  readonly #store: MessageStore;
-  readonly #outbox: EndpointOutbox;
+  /** Made on first use: a gate whose account never has an event for an endpoint creates no table for them. */
+  #made: { store: MessageStore; outbox: EndpointOutbox } | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly storage: DurableObjectStorage,
-    env: Env,
-    db: Database,
+    private readonly env: Env,
+    private readonly db: Database,
     private readonly endpoints: EndpointCache,
-  ) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS account_event_owner (id INTEGER PRIMARY KEY CHECK (id = 1), account_id TEXT NOT NULL, mode TEXT NOT NULL)`);
-    this.#store = new MessageStore(sql);
-    this.#outbox = new EndpointOutbox(this.#store, env, db, {
+  ) {}
+
+  get #store(): MessageStore {
+    return this.#parts().store;
+  }
+
+  get #outbox(): EndpointOutbox {
+    return this.#parts().outbox;
+  }
+
+  #parts() {
+    if (this.#made) return this.#made;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS account_event_owner (id INTEGER PRIMARY KEY CHECK (id = 1), account_id TEXT NOT NULL, mode TEXT NOT NULL)`);
+    const store = new MessageStore(this.sql);
+    const outbox = new EndpointOutbox(store, this.env, this.db, {
       describe: () => ({ ...this.#owner(), messageId: null }),
       // An endpoint answering 410 to an account event ends that event's queue only: the next event asks again.
       gone: () => {},
       rearm: () => this.armAlarm(),
     });
+    this.#made = { store, outbox };
+    return this.#made;
   }
 
   /** Stores the event for each enabled endpoint subscribed to its type, and makes their first attempts (not waited for). */
@@ -53,6 +66,7 @@ export class AccountEvents {
     if (subscribed.length === 0) return;
     const mode = await modeOf();
     if (!mode) return;
+    this.#parts();
     this.sql.exec(
       `INSERT INTO account_event_owner (id, account_id, mode) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET mode = excluded.mode`,
       event.accountId,

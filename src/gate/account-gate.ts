@@ -131,7 +131,7 @@ export class AccountGate extends DurableObject<Env> {
   // fill the cache with what it read.
   #generation = 0;
   readonly #creates = new CreateReadsCache(this.#db, () => this.#generation);
-  readonly #endpoints = new EndpointCache(this.#db, (promise) => this.ctx.waitUntil(promise));
+  readonly #endpoints = new EndpointCache(this.#db);
   readonly #events = new AccountEvents(this.ctx.storage.sql, this.ctx.storage, this.env, this.#db, this.#endpoints);
   readonly #parts = { store: this.#store, recipients: this.#recipients, creates: this.#creates };
 
@@ -189,11 +189,10 @@ export class AccountGate extends DurableObject<Env> {
     }
     // A create learns whether the account has endpoints, which its message's object then asks for (src/gate/endpoints.ts).
     const creates = request.reads !== undefined || request.items !== undefined;
-    const [found, endpoints] = await Promise.all([
+    const [found, hasEndpoints] = await Promise.all([
       request.reads ? this.#creates.read(account.id, request.reads) : null,
-      creates ? this.#endpoints.subscriptions(account.id) : null,
+      creates ? this.#endpoints.any(account.id) : undefined,
     ]);
-    const hasEndpoints = endpoints === null ? undefined : endpoints.length > 0;
     const reads = found && { ...found, endpoints: hasEndpoints };
     const items = request.items
       ? (await admitItems(this.#parts, account, request.items, now)).map((item) =>
@@ -305,6 +304,7 @@ export class AccountGate extends DurableObject<Env> {
         const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
         this.#creates.reset(row && generation === this.#generation ? row.suppressions : null);
+        this.#endpoints.reset(row && generation === this.#generation ? row.enabledEndpoints : null);
         return loaded;
       })
       .finally(() => {

@@ -1,17 +1,17 @@
-// The account's webhook endpoints, as its gate holds them: read from D1 on
-// first use and after every change told through the API (GateChange.endpoints);
-// also read again off the request path once older than RELOAD_AFTER_MS, for a
-// notice that failed after its write committed. A message create learns from
-// here whether the account has any enabled endpoint (so a message of an
-// account without endpoints costs nothing more), a message's object which
-// ones it fans out to, and each send the endpoint's URL and secrets.
+// The account's webhook endpoints, as its gate holds them. The account's load
+// (every RELOAD_AFTER_MS while it is busy, account-gate.ts) counts its enabled
+// endpoints with the account's own row, so a message create learns whether
+// there are any without a statement of its own (an account without endpoints
+// costs nothing more). The list itself is read from D1 when a message's object
+// or a send first asks for it, and again after every change told through the
+// API (GateChange.endpoints) and every reload of the account (which also
+// repairs a notice that failed after its write committed). A message's object
+// learns from here which endpoints it fans out to, and each send the
+// endpoint's URL and secrets.
 import type { Database } from "../db/client.ts";
 import { accountEndpoints } from "../db/webhook-endpoints.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import type { EndpointSubscription, WebhookEndpoint } from "../domain/webhook-endpoint.ts";
-import { logger } from "../log.ts";
-
-const RELOAD_AFTER_MS = 60_000;
 
 /** What a send to an endpoint needs: where, signed with which secrets (current first). */
 export interface EndpointTarget {
@@ -20,18 +20,30 @@ export interface EndpointTarget {
 }
 
 export class EndpointCache {
-  #loaded: { endpoints: WebhookEndpoint[]; at: number } | null = null;
+  #list: WebhookEndpoint[] | null = null;
+  /** The enabled endpoints the account's load counted; null: unknown (changed since), the list is read. */
+  #enabled: number | null = null;
+  /** Bumped by every change: a read that began before one is not kept after it. */
   #generation = 0;
 
-  constructor(
-    private readonly db: Database,
-    private readonly waitUntil: (promise: Promise<unknown>) => void,
-  ) {}
+  constructor(private readonly db: Database) {}
+
+  /** The account was (re)loaded, counting `enabled` endpoints: the list is read again on next use. */
+  reset(enabled: number | null): void {
+    this.#generation++;
+    this.#list = null;
+    this.#enabled = enabled;
+  }
 
   /** An endpoint was created, changed or deleted: read again on next use. */
   changed(): void {
-    this.#generation++;
-    this.#loaded = null;
+    this.reset(null);
+  }
+
+  /** Whether the account has an enabled endpoint: the load's count while it holds, else from the list. */
+  async any(accountId: string): Promise<boolean> {
+    if (this.#enabled !== null) return this.#enabled > 0;
+    return (await this.subscriptions(accountId)).length > 0;
   }
 
   /** The enabled endpoints and the events each takes. */
@@ -49,20 +61,10 @@ export class EndpointCache {
   }
 
   async #endpoints(accountId: string): Promise<WebhookEndpoint[]> {
-    const loaded = this.#loaded;
-    if (!loaded) return this.#read(accountId);
-    if (Date.now() - loaded.at > RELOAD_AFTER_MS) {
-      loaded.at = Date.now(); // one reload at a time
-      this.waitUntil(this.#read(accountId).catch((error) => logger.warn("endpoints_reload_failed", { account_id: accountId, error })));
-    }
-    return loaded.endpoints;
-  }
-
-  async #read(accountId: string): Promise<WebhookEndpoint[]> {
+    if (this.#list) return this.#list;
     const generation = this.#generation;
     const endpoints = await accountEndpoints(this.db, accountId);
-    // A read that began before a change is not kept after it.
-    if (generation === this.#generation) this.#loaded = { endpoints, at: Date.now() };
+    if (generation === this.#generation) this.#list = endpoints;
     return endpoints;
   }
 }

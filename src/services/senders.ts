@@ -97,7 +97,9 @@ async function sendCode(env: Env, control: Control, sender: Sender, code: string
   });
   // The platform's own sender, so the create needs no lookup of it.
   const platformSender: Sender = { ...sender, accountId: PLATFORM_ACCOUNT.id, address: input.from!, status: "operator_bound" };
-  const message = await createMessage(env, control, PLATFORM_ACCOUNT, input, { reads: { template: undefined, senders: [platformSender], suppressed: false } });
+  const message = await createMessage(env, control, PLATFORM_ACCOUNT, input, {
+    reads: { template: undefined, senders: [platformSender], suppressed: false, endpoints: false },
+  });
   logger.with({ sender_id: sender.id }).info("sender_code_sent", message.ok ? { message_id: message.value.id } : { problem: message.problem.code });
 }
 
