@@ -1626,7 +1626,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, endpoint.disabled
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -1669,7 +1669,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, endpoint.disabled
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]

@@ -206,7 +206,10 @@ export class Verifier extends DurableObject<Env> {
     state.version = Math.max(now, state.version + 1);
     state.rowDue = true;
     this.#store.save(state);
-    if (eventType) this.#outbox.add(state, eventType, this.#object(state, views), now);
+    if (!eventType) return;
+    const object = this.#object(state, views);
+    this.#outbox.add(state, eventType, object, now);
+    this.#store.addGateEvent(eventType, JSON.stringify(object));
   }
 
   #object(state: VerificationState, views: SendViews): VerificationObject {
@@ -216,16 +219,37 @@ export class Verifier extends DurableObject<Env> {
   /** The row written if due, the events that are due sent, and the alarm set for what comes next. */
   async #afterChange(): Promise<void> {
     await this.#writeRow();
+    await this.#tellGate();
     await this.#outbox.sendDue();
     const state = this.#store.state();
     if (!state) return;
     const due = [
       isPending(state.verification) ? state.verification.expiresAt * 1000 : null,
-      state.rowDue ? Date.now() + ROW_RETRY_MS : null,
+      state.rowDue || this.#store.gateEvents().length > 0 ? Date.now() + ROW_RETRY_MS : null,
       state.callbackGone ? null : this.#outbox.nextDue(),
     ].filter((at) => at !== null);
     if (due.length > 0) await this.ctx.storage.setAlarm(Math.min(...due));
     else await this.ctx.storage.deleteAlarm();
+  }
+
+  /**
+   * Hands the events to the account's gate, oldest first, which sends each to
+   * the account's webhook endpoints subscribed to it (src/gate/account-events.ts).
+   * One the gate did not take stops the rest until the alarm tries again
+   * (ROW_RETRY_MS), so they reach it in order; at least once.
+   */
+  async #tellGate(): Promise<void> {
+    const accountId = this.#store.state()?.verification.accountId;
+    if (!accountId) return;
+    for (const { seq, type, data } of this.#store.gateEvents()) {
+      try {
+        await this.env.ACCOUNT_GATE.getByName(accountId).changed({ event: { accountId, type, data } });
+      } catch (error) {
+        logger.with({ account_id: accountId }).warn("verification_event_not_handed_to_gate", { type, error });
+        return;
+      }
+      this.#store.gateEventTaken(seq);
+    }
   }
 
   async #writeRow(): Promise<void> {
