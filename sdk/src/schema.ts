@@ -757,7 +757,7 @@ export interface paths {
         put?: never;
         /**
          * Send the code again
-         * @description The same code, on `channel` or the channel tried last, as a message of its own. At most 5 sends per verification (429 `verification_send_limit`), and none within 30 seconds of the last (429 `verification_resend_too_soon`, with Retry-After).
+         * @description The same code, on `channel` or the channel tried last, as a message of its own. At most 5 sends per verification (429 `verification_send_limit`), and none within 30 seconds of the last (429 `verification_resend_too_soon`, with Retry-After). Like any send, it counts against the per-recipient limit (429 `recipient_rate_limited`) and its channel's daily cap (live keys) (429 `daily_limit_exceeded`).
          */
         post: operations["resendVerification"];
         delete?: never;
@@ -12107,7 +12107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A resend too soon, or one send too many. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            /** @description A resend too soon, one send too many, or past the per-recipient limit or the daily cap. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

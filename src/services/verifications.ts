@@ -19,6 +19,7 @@ import { idPattern, newShardedId, unixSeconds } from "../domain/ids.ts";
 import { mergePages, type ShardPage } from "../domain/page-merge.ts";
 import { placementOf, shardForNewMessage, shardsToRead } from "../domain/placement.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
+import { suppressionKey } from "../domain/suppression.ts";
 import { type CreateVerificationInput, toVerificationObject, VERIFICATION_LIMITS, type Verification, type VerificationObject } from "../domain/verification.ts";
 import { codeHash, generateCode, openCode, sealCode } from "../domain/verification-code.ts";
 import { verificationMessage } from "../domain/verification-message.ts";
@@ -129,14 +130,28 @@ export async function resendVerification(env: Env, control: Control, account: Ac
   if (reserved.kind !== "reserved") return reserved;
   const now = unixSeconds();
   const step = { channel: reserved.channel, to: reserved.to };
+  // The gate's limits apply as to any send: the recipient's hourly limit and the channel's daily cap.
+  const gate = env.ACCOUNT_GATE.getByName(account.id);
+  const taken = await gate.takeSend(account.id, suppressionKey(step.channel, step.to), step.channel).catch(async (error: unknown) => {
+    await stub.releaseSend();
+    throw error;
+  });
+  if (taken.kind !== "taken") {
+    await stub.releaseSend();
+    return taken;
+  }
+  const giveBack = async () => {
+    await stub.releaseSend();
+    await gate.releaseItems([{ daily: taken.daily, recipient: taken.recipient }]);
+  };
   const message = await openCode(codeSecret(env, account.mode), id, reserved.sealedCode)
     .then((code) => createMessage(env, control, account, verificationMessage(reserved.verification, [step], code, now), { verificationId: id }))
     .catch(async (error: unknown) => {
-      await stub.releaseSend();
+      await giveBack();
       throw error;
     });
   if (!message.ok) {
-    await stub.releaseSend();
+    await giveBack();
     return { kind: "problem", problem: message.problem } as const;
   }
   await stub.recordSend({ channel: reserved.channel, messageId: message.value.id, at: now });
