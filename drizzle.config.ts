@@ -4,7 +4,7 @@ import { type Config, defineConfig } from "drizzle-kit";
 
 const kinds: Record<string, Pick<Config, "schema" | "out">> = {
   control: { schema: ["./src/db/control-schema.ts", "./src/db/shard-schema.ts", "./src/db/webhook-endpoint-schema.ts"], out: "./migrations/control" },
-  messages: { schema: "./src/db/message-schema.ts", out: "./migrations/messages" },
+  messages: { schema: ["./src/db/message-schema.ts", "./src/db/media-schema.ts"], out: "./migrations/messages" },
 };
 
 const kind = kinds[process.env.DRIZZLE_DB ?? ""];

@@ -209,13 +209,14 @@ export async function verifyCost(api: Api, receiver: WebhookReceiver, count: num
 }
 
 /** What `count` creates alone cost (on an instance without consumers: nothing is delivered), 4 at a time. */
-export async function acceptCost(api: Api, body: Record<string, unknown>, count: number): Promise<OperationCost> {
+export function acceptCost(api: Api, body: Record<string, unknown>, count: number): Promise<OperationCost> {
+  return costOf(api, async () => (await inParallel(Array.from({ length: count }), 4, () => createMessage(api, body))).map((m) => m.id));
+}
+
+/** What `create` costs, divided by the messages it created (the ids it answers), once the Worker has gone quiet. */
+export async function costOf(api: Api, create: () => Promise<string[]>): Promise<OperationCost> {
   const before = await counters(api.url);
-  const created = await inParallel(Array.from({ length: count }), 4, () => createMessage(api, body));
+  const ids = await create();
   const after = await quietCounters(api.url);
-  return operationCost(
-    before,
-    after,
-    created.map((m) => m.id),
-  );
+  return operationCost(before, after, ids);
 }

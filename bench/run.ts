@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchAccount, ONE_SHARD, TWO_SHARDS } from "./accounts.ts";
+import { batchRows, batchSummary, type StartWorker } from "./batch.ts";
 import { acceptCost, type LifeCost, lifeCost, verifyCost } from "./life-cost.ts";
 import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
@@ -38,6 +39,8 @@ const SHARD_LIFE_SECONDS = 10;
  * does not run.
  */
 const NO_DELIVERY = process.argv.includes("--no-delivery");
+/** `npm run bench -- --batch`: only the batch and metadata rows (bench/batch.ts), written to bench/batch-results.json. */
+const BATCH_ONLY = process.argv.includes("--batch");
 /** `npm run bench -- --verify-only`: figure 6's Verify row alone (an approved verification, SMS, one check), in about a minute. */
 const VERIFY_ONLY = process.argv.includes("--verify-only");
 
@@ -230,6 +233,22 @@ async function main(): Promise<Results> {
     perShard: { accept, life: shardLife },
     runSeconds: (Date.now() - started) / 1000,
   };
+}
+
+/** The batch rows alone, each on its own instance. */
+function startForBatch(kind: Parameters<StartWorker>[0]): Promise<LocalWorker> {
+  if (kind === "baseline")
+    return worker("baseline", BASELINE_CONFIG, PORTS.baseline, PORTS.baselineInspector, { extraArgs: ["--compatibility-date", omniflowCompatibilityDate()] });
+  const config = omniflowConfig(work, kind, { consumers: kind === "pipeline" });
+  return worker(kind, config, PORTS.api, PORTS.apiInspector, kind === "counting" ? { script: "bench/counting-worker.ts" } : {});
+}
+
+if (BATCH_ONLY) {
+  const results = await batchRows(startForBatch, log);
+  writeFileSync(path.resolve(import.meta.dirname, "batch-results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(batchSummary(results));
+  rmSync(work, { recursive: true, force: true });
+  process.exit();
 }
 
 /** The Verify row alone, on the counting Worker. */

@@ -16,6 +16,8 @@ export interface Seeding {
   /** The first message's "creation" time; each next one is a millisecond later. */
   startMs: number;
   shards: number[];
+  /** Each message with metadata { order_id: "O<n>", tier: "pro" (even n) or "free" } (the metadata filter's bench row). */
+  withMetadata?: boolean;
 }
 
 /** The shard seeded message number `n` is stored on. */
@@ -42,11 +44,13 @@ export function seededId(seeding: Seeding, n: number): string {
 export function seedMessagesSql(seeding: Seeding, slot = 0): string {
   const { accountId, count, startMs, shards } = seeding;
   const createdAt = `(${startMs} + n) / 1000`;
+  // Its keys reach message_metadata through the insert's trigger, as a create's do.
+  const metadata = seeding.withMetadata ? "json_object('order_id', 'O' || n, 'tier', CASE n % 2 WHEN 0 THEN 'pro' ELSE 'free' END)" : "NULL";
   return `WITH RECURSIVE seq(n) AS (SELECT ${slot} UNION ALL SELECT n + ${shards.length} FROM seq WHERE n + ${shards.length} < ${count})
      INSERT INTO messages (id, account_id, mode, channel, "to", "from", content, rendered, status, status_callback,
-                           created_at, delivered_at, provider_latency_ms, updated_at, from_id)
+                           created_at, delivered_at, provider_latency_ms, updated_at, from_id, metadata)
      SELECT printf('msg_%012x7000%04x%08x%04x', ${startMs} + n, 32768 + n % 16384, n, ${shards[slot]!}), ${literal(accountId)}, 'test', 'sms',
             '+14155550123', '+15005550006', ${literal(JSON.stringify(SEEDED_CONTENT))}, ${literal(JSON.stringify(renderDirect("sms", SEEDED_CONTENT)))},
-            'delivered', NULL, ${createdAt}, ${createdAt} + 1, 1000, ${createdAt} + 1, NULL
+            'delivered', NULL, ${createdAt}, ${createdAt} + 1, 1000, ${createdAt} + 1, NULL, ${metadata}
      FROM seq WHERE n < ${count}`;
 }

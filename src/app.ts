@@ -11,7 +11,7 @@ import { requestId } from "hono/request-id";
 import { loadConfig } from "./config.ts";
 import { consoleApp } from "./console/index.ts";
 import { apiKey } from "./http/auth.ts";
-import { bodyReader, MAX_BATCH_BODY_BYTES, MAX_BODY_BYTES, maxBodyBytes } from "./http/body.ts";
+import { bodyReader, MAX_BATCH_BODY_BYTES, MAX_BODY_BYTES, MAX_MEDIA_BODY_BYTES, maxBodyBytes } from "./http/body.ts";
 import type { AppEnv } from "./http/context.ts";
 import { ApiError, errorResponse, errors } from "./http/errors.ts";
 import { buildDocument, PRODUCTION_SERVER } from "./http/openapi-document.ts";
@@ -36,7 +36,7 @@ declare module "hono" {
  * caller its own way, or is public like the API document. (Everything outside
  * /v1, such as /docs and /healthz, is public anyway.)
  */
-const PUBLIC_PATHS = ["/v1/providers/*", OPENAPI_PATH];
+const PUBLIC_PATHS = ["/v1/providers/*", "/v1/media/*", OPENAPI_PATH];
 
 /**
  * Whether a path is one of `patterns` (exact, or a prefix ending in "/*").
@@ -89,14 +89,14 @@ export function createApp(routers: OpenAPIHono<AppEnv>[]) {
       onMethodNotAllowed: (c, allowed) => errorResponse(c, errors.methodNotAllowed(c.req.method, allowed)),
     }),
   );
-  // One limit per size: the batch route takes more than any other.
+  // One limit per size: the batch route and the create (its files) take more than any other.
   const limits = new Map(
-    [MAX_BODY_BYTES, MAX_BATCH_BODY_BYTES].map((maxSize) => [
+    [MAX_BODY_BYTES, MAX_BATCH_BODY_BYTES, MAX_MEDIA_BODY_BYTES].map((maxSize) => [
       maxSize,
       bodyLimit({
         maxSize,
         onError: () => {
-          throw errors.bodyTooLarge(maxSize);
+          throw maxSize === MAX_MEDIA_BODY_BYTES ? errors.mediaBodyTooLarge(maxSize) : errors.bodyTooLarge(maxSize);
         },
       }),
     ]),

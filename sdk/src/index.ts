@@ -45,6 +45,14 @@ export type Suppression = components["schemas"]["Suppression"];
 export type SuppressionList = components["schemas"]["SuppressionList"];
 export type CreateSuppressionParams = paths["/v1/suppressions"]["post"]["requestBody"]["content"]["application/json"];
 export type ListSuppressionsParams = NonNullable<paths["/v1/suppressions"]["get"]["parameters"]["query"]>;
+export type CreateBatchParams = paths["/v1/messages/batch"]["post"]["requestBody"]["content"]["application/json"];
+export type BatchCreated = components["schemas"]["BatchCreated"];
+export type Batch = components["schemas"]["Batch"];
+export type BatchCancel = components["schemas"]["BatchCancel"];
+export type UsageList = components["schemas"]["UsageList"];
+export type UsageGroup = components["schemas"]["UsageGroup"];
+export type ListUsageParams = NonNullable<paths["/v1/usage"]["get"]["parameters"]["query"]>;
+export type UsageAlertEvent = components["schemas"]["UsageAlertEvent"];
 export type SimulateInboundParams = paths["/v1/test_helpers/inbound_messages"]["post"]["requestBody"]["content"]["application/json"];
 
 export const DEFAULT_BASE_URL = "https://api.omniflow.com";
@@ -74,6 +82,17 @@ export class Messages {
   async create(params: CreateMessageParams, options: CreateOptions = {}): Promise<Message> {
     const header = options.idempotencyKey === undefined ? undefined : { "Idempotency-Key": options.idempotencyKey };
     return unwrap(await this.#client.POST("/v1/messages", { body: params, params: { header } }));
+  }
+
+  /**
+   * POST /v1/messages/batch: up to 1,000 creates in one request. Strict (the
+   * default) throws a 400 batch_invalid (its item errors in the error body)
+   * when any item cannot be sent; permissive resolves with each item's
+   * message or null, and the errors by index.
+   */
+  async batch(params: CreateBatchParams, options: CreateOptions = {}): Promise<BatchCreated> {
+    const header = options.idempotencyKey === undefined ? undefined : { "Idempotency-Key": options.idempotencyKey };
+    return unwrap(await this.#client.POST("/v1/messages/batch", { body: params, params: { header } }));
   }
 
   /** POST /v1/messages/preview: what `create` would send (rendered content, sender, SMS encoding and segments); stores and sends nothing. */
@@ -107,6 +126,24 @@ export class Messages {
   /** POST /v1/messages/{id}/webhook/retry: sends the message's abandoned status callbacks again. */
   async retryWebhook(id: string): Promise<WebhookRetry> {
     return unwrap(await this.#client.POST("/v1/messages/{id}/webhook/retry", { params: { path: { id } } }));
+  }
+}
+
+export class Batches {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** GET /v1/batches/{id}: the batch, with how many of its messages are in each status. */
+  async retrieve(id: string): Promise<Batch> {
+    return unwrap(await this.#client.GET("/v1/batches/{id}", { params: { path: { id } } }));
+  }
+
+  /** POST /v1/batches/{id}/cancel: cancels every message of the batch still scheduled. */
+  async cancel(id: string): Promise<BatchCancel> {
+    return unwrap(await this.#client.POST("/v1/batches/{id}/cancel", { params: { path: { id } } }));
   }
 }
 
@@ -204,6 +241,19 @@ export class Suppressions {
   }
 }
 
+export class Usage {
+  readonly #client: Client<paths>;
+
+  constructor(client: Client<paths>) {
+    this.#client = client;
+  }
+
+  /** GET /v1/usage: counts, segments and exact prices (decimal strings) over UTC days, grouped by group_by (comma-separated). */
+  async list(query: ListUsageParams = {}): Promise<UsageGroup[]> {
+    return unwrap(await this.#client.GET("/v1/usage", { params: { query } })).data;
+  }
+}
+
 export class TestHelpers {
   readonly #client: Client<paths>;
 
@@ -239,11 +289,13 @@ export class OmniFlow {
   /** The typed openapi-fetch client, for any endpoint in the API document. */
   readonly client: Client<paths>;
   readonly messages: Messages;
+  readonly batches: Batches;
   readonly senders: Senders;
   readonly templates: Templates;
   readonly apiKeys: ApiKeys;
   readonly suppressions: Suppressions;
   readonly testHelpers: TestHelpers;
+  readonly usage: Usage;
   readonly verifications: Verifications;
   readonly webhookEndpoints: WebhookEndpoints;
 
@@ -254,11 +306,13 @@ export class OmniFlow {
       headers: { Authorization: `Bearer ${options.apiKey}` },
     });
     this.messages = new Messages(this.client);
+    this.batches = new Batches(this.client);
     this.senders = new Senders(this.client);
     this.templates = new Templates(this.client);
     this.apiKeys = new ApiKeys(this.client);
     this.suppressions = new Suppressions(this.client);
     this.testHelpers = new TestHelpers(this.client);
+    this.usage = new Usage(this.client);
     this.verifications = new Verifications(this.client);
     this.webhookEndpoints = new WebhookEndpoints(this.client);
   }

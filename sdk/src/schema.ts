@@ -208,6 +208,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a message's attachment
+         * @description The bytes of one of the message's attachments (`content[attachments][].id`), with its content type and file name. Once the message's content is gone (discard, redact, retention) this is a 404.
+         */
+        get: operations["retrieveMessageAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch a file by signed URL
+         * @description A message's file by the short-lived signed URL OmniFlow gives providers (to fetch WhatsApp and MMS media) and the Console: no API key. The URL names one file of one message and expires after an hour; an expired, altered or unknown token, or a file the message no longer refers to, is a 404.
+         */
+        get: operations["retrieveMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -500,6 +540,26 @@ export interface paths {
          * @description The recipient can be messaged again at once. Only do it when they asked to hear from you again.
          */
         delete: operations["deleteSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage and spend over a period
+         * @description The account's outbound messages created from `start` to `end` (UTC days, inclusive), counted with their segments and prices, one entry per group of `group_by` (and per currency). Sums are exact: they equal the sum of the messages' own `price`. Kept as messages change, so a message's latest price and status are counted.
+         */
+        get: operations["listUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -848,6 +908,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    usageThresholdReached: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Usage threshold reached
+         * @description OmniFlow POSTs this event once per window to each usage alert's url (POST /v1/account usage_alerts) when the window's spend reaches the alert's threshold, signed with the account's webhook secret (Standard Webhooks) and retried as status callbacks are.
+         */
+        post: operations["usageThresholdReached"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     webhookEndpointEvent: {
         parameters: {
             query?: never;
@@ -880,6 +960,7 @@ export interface webhooks {
          *     - `suppression.created` (account): A recipient was added to the suppression list (a STOP, a bounce, a complaint, or the API).
          *     - `suppression.deleted` (account): A recipient was removed from the suppression list.
          *     - `sender.verified` (account): A sender's ownership was verified: it can send.
+         *     - `usage.threshold_reached` (account): The account's spend in a day or month reached one of its usage_alerts' threshold (POST /v1/account): once per alert and window.
          *     - `endpoint.disabled` (account): One of the account's webhook endpoints was disabled after 5 days of failed deliveries.
          *     - `endpoint.test` (endpoint): Sent by POST /v1/webhook_endpoints/:id/test to that endpoint alone.
          *     - `verification.pending` (verification): A verification was started: its first message is queued.
@@ -964,10 +1045,36 @@ export interface components {
                 };
             } | {
                 text: string;
+                media?: {
+                    /** @constant */
+                    type?: "image";
+                    /** @enum {string} */
+                    content_type: "image/jpeg" | "image/png" | "image/gif";
+                    content?: string;
+                    url?: string;
+                }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
+                attachments?: {
+                    filename: string;
+                    /**
+                     * @description The file's type, checked against its bytes.
+                     * @enum {string}
+                     */
+                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                    /** @description The file, base64-encoded. Give content or url. */
+                    content?: string;
+                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                    url?: string;
+                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                    content_id?: string;
+                }[];
+                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                headers?: {
+                    [key: string]: string;
+                };
             } | null) | null) | {
                 template_id: string;
                 /** @default {} */
@@ -976,10 +1083,36 @@ export interface components {
                 };
             } | {
                 text: string;
+                media?: {
+                    /** @constant */
+                    type?: "image";
+                    /** @enum {string} */
+                    content_type: "image/jpeg" | "image/png" | "image/gif";
+                    content?: string;
+                    url?: string;
+                }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
+                attachments?: {
+                    filename: string;
+                    /**
+                     * @description The file's type, checked against its bytes.
+                     * @enum {string}
+                     */
+                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                    /** @description The file, base64-encoded. Give content or url. */
+                    content?: string;
+                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                    url?: string;
+                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                    content_id?: string;
+                }[];
+                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                headers?: {
+                    [key: string]: string;
+                };
             } | null;
             /**
              * @description discard: the content is removed once the message is final
@@ -1060,6 +1193,22 @@ export interface components {
              */
             delivered_channel: "sms" | "whatsapp" | "email" | null;
             /**
+             * @description What the message costs by the rate card, a decimal with 4 places (e.g. "0.0158"); null for an inbound message or one the card has no rate for
+             * @example 0.0158
+             */
+            price: string | null;
+            /**
+             * @description The price's currency (ISO 4217)
+             * @example USD
+             */
+            price_unit: string | null;
+            /**
+             * @description estimated: from the card at create, before the hand-off; final: once the message is handed off to its provider (or ended without one)
+             * @example estimated
+             * @enum {string|null}
+             */
+            price_status: "estimated" | "final" | null;
+            /**
              * @description Your own keys, as the create gave them ({} when none); kept through fallback and redaction
              * @example {
              *       "order_id": "A1001"
@@ -1073,6 +1222,36 @@ export interface components {
              * @example null
              */
             batch_id: string | null;
+        };
+        UsageAlertEvent: {
+            /** @example evt_019ec8f3a1c47c3d8e9f0a1b2c3d4e5f */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @enum {string} */
+            type: "usage.threshold_reached";
+            created_at: number;
+            data: {
+                /** @enum {string} */
+                object: "usage_alert";
+                /** @enum {string} */
+                window: "day" | "month";
+                /**
+                 * @description The UTC day (YYYY-MM-DD) or month (YYYY-MM) whose spend passed the threshold
+                 * @example 2026-12-03
+                 */
+                period: string;
+                /** @example 0.0100 */
+                threshold: string;
+                /**
+                 * @description The window's estimated spend when it passed the threshold
+                 * @example 0.0158
+                 */
+                spent: string;
+                /** @example USD */
+                price_unit: string | null;
+                url: string;
+            };
         };
         BatchCreated: {
             /** @example bat_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
@@ -1096,7 +1275,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @description One entry per index of `messages`: the message as created, or null */
-            data: (components["schemas"]["Message"] & (Record<string, never> | null))[];
+            data: (((components["schemas"]["Message"] | null) | null) | components["schemas"]["Message"] | null)[];
             /** @description Each item not created: its index and why (param relative to the item) */
             errors: components["schemas"]["BatchItemError"][];
         };
@@ -1206,6 +1385,22 @@ export interface components {
              * @example null
              */
             segments: number | null;
+            /**
+             * @description What the message costs by the rate card, a decimal with 4 places (e.g. "0.0158"); null for an inbound message or one the card has no rate for
+             * @example 0.0158
+             */
+            price: string | null;
+            /**
+             * @description The price's currency (ISO 4217)
+             * @example USD
+             */
+            price_unit: string | null;
+            /**
+             * @description estimated: from the card at create, before the hand-off; final: once the message is handed off to its provider (or ended without one)
+             * @example estimated
+             * @enum {string|null}
+             */
+            price_status: "estimated" | "final" | null;
         };
         RenderedContent: {
             text: string;
@@ -1457,6 +1652,27 @@ export interface components {
              * @example 400
              */
             retention_days: number;
+            /** @description In the currency of the account's prices: a create whose estimated price would pass one is a 402 spend_limit_reached */
+            spend_limits: {
+                /**
+                 * @description Most the account may spend per UTC day (4 decimal places); null: no limit
+                 * @example 50.0000
+                 */
+                daily: string | null;
+                /**
+                 * @description Most the account may spend per UTC month; null: no limit
+                 * @example null
+                 */
+                monthly: string | null;
+            };
+            /** @description Each posts one usage.threshold_reached event per window, when the window's spend reaches its threshold */
+            usage_alerts: {
+                /** @example 100.0000 */
+                threshold: string;
+                /** @enum {string} */
+                window: "day" | "month";
+                url: string;
+            }[];
             verification_limits: {
                 /**
                  * @description Verifications per destination prefix (the number without its last 4 digits) per hour
@@ -1617,6 +1833,52 @@ export interface components {
             /** @enum {boolean} */
             deleted: true;
         };
+        UsageList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["UsageGroup"][];
+        };
+        UsageGroup: {
+            channel?: string | null;
+            /** @description ISO 3166-1 alpha-2; null for email */
+            country?: string | null;
+            /** @example 2026-12-03 */
+            day?: string | null;
+            /** @example 2026-12 */
+            month?: string | null;
+            /** @description The id of the API key that created the messages */
+            api_key?: string | null;
+            status?: string | null;
+            /**
+             * @description With group_by=metadata[key]: the key's value (null: the messages without it)
+             * @example {
+             *       "team": "growth"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            };
+            /**
+             * @description Outbound messages created in the period
+             * @example 2
+             */
+            count: number;
+            /**
+             * @description Their SMS segments
+             * @example 4
+             */
+            segments: number;
+            /**
+             * @description Their prices summed exactly (4 decimal places)
+             * @example 0.0316
+             */
+            price: string;
+            /**
+             * @description ISO 4217; null for the messages no rate priced
+             * @example USD
+             */
+            price_unit: string | null;
+        };
         WebhookEndpointWithSecret: {
             /** @example we_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f */
             id: string;
@@ -1626,7 +1888,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -1669,7 +1931,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -1939,7 +2201,9 @@ export interface operations {
                  */
                 "application/json": {
                     /** @description 1-1000 create bodies */
-                    messages: Record<string, never>[];
+                    messages: {
+                        [key: string]: unknown;
+                    }[];
                     /**
                      * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
                      * @default strict
@@ -1988,7 +2252,9 @@ export interface operations {
                  */
                 "application/x-www-form-urlencoded": {
                     /** @description 1-1000 create bodies */
-                    messages: Record<string, never>[];
+                    messages: {
+                        [key: string]: unknown;
+                    }[];
                     /**
                      * @description strict: any invalid item refuses the whole batch (400, every item's errors by index). permissive: the valid items are created
                      * @default strict
@@ -2240,7 +2506,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -2389,7 +2655,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -2570,6 +2836,9 @@ export interface operations {
                      *             }
                      *           ],
                      *           "delivered_channel": "whatsapp",
+                     *           "price": "0.0050",
+                     *           "price_unit": "USD",
+                     *           "price_status": "final",
                      *           "metadata": {
                      *             "order_id": "A1001"
                      *           },
@@ -2607,6 +2876,9 @@ export interface operations {
                      *           "expires_at": null,
                      *           "attempts": [],
                      *           "delivered_channel": null,
+                     *           "price": "0.0050",
+                     *           "price_unit": "USD",
+                     *           "price_status": "estimated",
                      *           "metadata": {
                      *             "order_id": "A1001"
                      *           },
@@ -2675,7 +2947,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -2773,10 +3045,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -2842,10 +3139,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -2922,6 +3244,9 @@ export interface operations {
                      *       "expires_at": null,
                      *       "attempts": [],
                      *       "delivered_channel": null,
+                     *       "price": "0.0050",
+                     *       "price_unit": "USD",
+                     *       "price_status": "estimated",
                      *       "metadata": {
                      *         "order_id": "A1001"
                      *       },
@@ -2963,6 +3288,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The message's estimated price would pass the account's daily or monthly spend limit (spend_limit_reached; POST /v1/account spend_limits) */
+            402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "spend_limit_reached",
+                     *         "message": "This message's estimated price (0.0158) would pass the account's daily spend limit (spend_limits[daily] = 0.0200; spent so far: 0.0158). Raise the limit with POST /v1/account, or wait for the next UTC day."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A request with this Idempotency-Key is still running (idempotency_error, idempotency_key_in_use): retry after Retry-After seconds to get its result. */
             409: {
                 headers: {
@@ -2986,7 +3333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than 128 KiB */
+            /** @description The files are larger than a message may carry; the error names the field */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2997,8 +3344,9 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "body_too_large",
-                     *         "message": "The request body is larger than 128 KiB."
+                     *         "code": "media_too_large",
+                     *         "message": "The request body is larger than 35 MiB: a message's files total at most 25 MB (about 33 MB as base64). Send a larger file by url.",
+                     *         "param": "content"
                      *       }
                      *     }
                      */
@@ -3109,10 +3457,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -3178,10 +3551,35 @@ export interface operations {
                         };
                     } | {
                         text: string;
+                        media?: {
+                            /** @constant */
+                            type?: "image";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                        }[];
                     } | {
                         subject: string;
                         text?: string;
                         html?: string;
+                        attachments?: {
+                            filename: string;
+                            /**
+                             * @description The file's type, checked against its bytes.
+                             * @enum {string}
+                             */
+                            content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+                            /** @description The file, base64-encoded. Give content or url. */
+                            content?: string;
+                            /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
+                            url?: string;
+                            /** @description Makes the file an inline image that the html references as cid:<content_id>. */
+                            content_id?: string;
+                        }[];
+                        /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
+                        headers?: {
+                            [key: string]: string;
+                        };
                     };
                     /** @description A URL that OmniFlow sends a webhook to every time the message status changes (e.g. delivered, failed). */
                     status_callback?: string;
@@ -3238,7 +3636,10 @@ export interface operations {
                      *         "text": "Your code is 849201"
                      *       },
                      *       "encoding": "gsm7",
-                     *       "segments": 1
+                     *       "segments": 1,
+                     *       "price": "0.0079",
+                     *       "price_unit": "USD",
+                     *       "price_status": "estimated"
                      *     }
                      */
                     "application/json": components["schemas"]["MessagePreview"];
@@ -3288,7 +3689,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -3318,7 +3719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than 128 KiB */
+            /** @description The files are larger than a message may carry; the error names the field */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -3329,8 +3730,9 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "body_too_large",
-                     *         "message": "The request body is larger than 128 KiB."
+                     *         "code": "media_too_large",
+                     *         "message": "The request body is larger than 35 MiB: a message's files total at most 25 MB (about 33 MB as base64). Send a larger file by url.",
+                     *         "param": "content"
                      *       }
                      *     }
                      */
@@ -3465,6 +3867,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "delivered_channel": "whatsapp",
+                     *       "price": "0.0050",
+                     *       "price_unit": "USD",
+                     *       "price_status": "final",
                      *       "metadata": {
                      *         "order_id": "A1001"
                      *       },
@@ -3528,7 +3933,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -3681,7 +4086,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -3830,7 +4235,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -3985,6 +4390,9 @@ export interface operations {
                      *       "expires_at": null,
                      *       "attempts": [],
                      *       "delivered_channel": null,
+                     *       "price": "0.0050",
+                     *       "price_unit": "USD",
+                     *       "price_status": "estimated",
                      *       "metadata": {
                      *         "order_id": "A1001"
                      *       },
@@ -4038,7 +4446,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4190,6 +4598,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "delivered_channel": "whatsapp",
+                     *       "price": "0.0050",
+                     *       "price_unit": "USD",
+                     *       "price_status": "final",
                      *       "metadata": {
                      *         "order_id": "A1001"
                      *       },
@@ -4243,7 +4654,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4324,6 +4735,233 @@ export interface operations {
                      *         "type": "api_error",
                      *         "code": "internal_error",
                      *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrieveMessageAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message id returned on creation */
+                id: string;
+                /** @description The attachment's id */
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "text/calendar": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "application/zip": string;
+                    "application/msword": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                };
+            };
+            /** @description Invalid request: the error names the param at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "parameter_invalid",
+                     *         "message": "Invalid limit: must be a whole number from 1 to 100",
+                     *         "param": "limit"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource in this account */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
+                     *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrieveMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "text/calendar": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "application/zip": string;
+                    "application/msword": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                };
+            };
+            /** @description No such file, or the link expired */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such media: '…'",
+                     *         "param": "token"
                      *       }
                      *     }
                      */
@@ -4413,7 +5051,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4617,7 +5255,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -4802,7 +5440,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5003,7 +5641,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5219,7 +5857,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5429,7 +6067,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5648,7 +6286,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5810,7 +6448,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -5995,7 +6633,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6147,7 +6785,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6314,7 +6952,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6520,7 +7158,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6600,6 +7238,21 @@ export interface operations {
                     recipient_limits?: {
                         per_hour: (number | string) | null;
                     };
+                    /** @description Spend limits in the account's currency: a create whose estimated price would pass one is a 402 spend_limit_reached. */
+                    spend_limits?: {
+                        /** @description Most the account may spend per UTC day, e.g. "50.00"; null removes it. */
+                        daily?: string | number | null;
+                        /** @description Most the account may spend per UTC month; null removes it. */
+                        monthly?: string | number | null;
+                    };
+                    /** @description The account's usage alerts, replacing any set before (an empty list removes them). */
+                    usage_alerts?: {
+                        /** @description Spend in the window that fires the alert, e.g. "100.00". */
+                        threshold: string | number;
+                        /** @enum {string} */
+                        window: "day" | "month";
+                        url: string;
+                    }[];
                     retention_days?: number | string;
                     verification_limits?: {
                         per_prefix_per_hour: (number | string) | null;
@@ -6619,6 +7272,21 @@ export interface operations {
                     recipient_limits?: {
                         per_hour: (number | string) | null;
                     };
+                    /** @description Spend limits in the account's currency: a create whose estimated price would pass one is a 402 spend_limit_reached. */
+                    spend_limits?: {
+                        /** @description Most the account may spend per UTC day, e.g. "50.00"; null removes it. */
+                        daily?: string | number | null;
+                        /** @description Most the account may spend per UTC month; null removes it. */
+                        monthly?: string | number | null;
+                    };
+                    /** @description The account's usage alerts, replacing any set before (an empty list removes them). */
+                    usage_alerts?: {
+                        /** @description Spend in the window that fires the alert, e.g. "100.00". */
+                        threshold: string | number;
+                        /** @enum {string} */
+                        window: "day" | "month";
+                        url: string;
+                    }[];
                     retention_days?: number | string;
                     verification_limits?: {
                         per_prefix_per_hour: (number | string) | null;
@@ -6684,7 +7352,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -6878,7 +7546,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7074,7 +7742,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7228,7 +7896,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7421,7 +8089,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7573,7 +8241,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7740,7 +8408,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -7931,7 +8599,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8095,7 +8763,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8296,7 +8964,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8479,7 +9147,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8672,7 +9340,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8824,7 +9492,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8848,6 +9516,155 @@ export interface operations {
                      *         "code": "resource_missing",
                      *         "message": "No such message: 'msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f'",
                      *         "param": "id"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Too many requests with this API key; slow down and retry after the Retry-After header's seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure on OmniFlow's side */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error occurred on our side; retry later. Quote the X-Request-Id header if you contact support."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listUsage: {
+        parameters: {
+            query?: {
+                /** @description First UTC day counted (YYYY-MM-DD); default: the first day of this month */
+                start?: string;
+                /** @description Last UTC day counted (YYYY-MM-DD), inclusive; default: today */
+                end?: string;
+                /** @description Comma-separated, any of channel, country, day, month, api_key, status, and one metadata[key] (not with api_key); none: one total per currency */
+                group_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The period's usage, grouped */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "country": "US",
+                     *           "count": 2,
+                     *           "segments": 4,
+                     *           "price": "0.0316",
+                     *           "price_unit": "USD"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UsageList"];
+                };
+            };
+            /** @description Invalid request: the error names the param at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "parameter_invalid",
+                     *         "message": "Invalid limit: must be a whole number from 1 to 100",
+                     *         "param": "limit"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_api_key",
+                     *         "message": "Invalid API key provided. Check the key, or create a new one."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A sending_access key, which may only create messages */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "insufficient_permission",
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -8979,7 +9796,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9145,7 +9962,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9338,7 +10155,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9529,7 +10346,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9745,7 +10562,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -9897,7 +10714,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10045,7 +10862,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10227,7 +11044,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10376,7 +11193,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10539,7 +11356,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10753,7 +11570,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -10990,7 +11807,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -11443,7 +12260,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -11830,7 +12647,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -12021,7 +12838,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -12463,7 +13280,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "permission_error",
                      *         "code": "insufficient_permission",
-                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages). Use a full_access key for this request."
+                     *         "message": "This API key has sending_access, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request."
                      *       }
                      *     }
                      */
@@ -12604,6 +13421,9 @@ export interface operations {
                  *           }
                  *         ],
                  *         "delivered_channel": "whatsapp",
+                 *         "price": "0.0050",
+                 *         "price_unit": "USD",
+                 *         "price_status": "final",
                  *         "metadata": {
                  *           "order_id": "A1001"
                  *         },
@@ -12646,6 +13466,28 @@ export interface operations {
             };
         };
     };
+    usageThresholdReached: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageAlertEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else is retried later */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     webhookEndpointEvent: {
         parameters: {
             query?: never;
@@ -12667,7 +13509,7 @@ export interface operations {
                     /** @enum {string} */
                     object: "event";
                     /** @enum {string} */
-                    type: "message.scheduled" | "message.queued" | "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired" | "message.received" | "suppression.created" | "suppression.deleted" | "sender.verified" | "endpoint.disabled" | "endpoint.test" | "verification.pending" | "verification.approved" | "verification.canceled" | "verification.expired" | "verification.max_attempts_reached";
+                    type: "message.scheduled" | "message.queued" | "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired" | "message.received" | "suppression.created" | "suppression.deleted" | "sender.verified" | "usage.threshold_reached" | "endpoint.disabled" | "endpoint.test" | "verification.pending" | "verification.approved" | "verification.canceled" | "verification.expired" | "verification.max_attempts_reached";
                     created_at: number;
                     /** @description The message (message.* events, as GET /v1/messages/:id), or the event's object */
                     data: {

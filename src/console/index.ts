@@ -6,12 +6,14 @@ import { Hono } from "hono";
 import { CONSOLE_CSS, CONSOLE_JS } from "./assets.ts";
 import type { ConsoleEnv } from "./context.ts";
 import { apiKeysPage, createKey, revokeKey, rollKey } from "./pages/api-keys.ts";
+import { batchesPage, batchPage } from "./pages/batches.ts";
 import { messageDetailPage, resendWebhook } from "./pages/message-detail.ts";
 import { liveMessages, messagesPage } from "./pages/messages.ts";
 import { overviewPage } from "./pages/overview.ts";
 import { sendTest, sendTestPage } from "./pages/send-test.ts";
 import { addSenderForm, deleteSenderForm, sendersPage } from "./pages/senders.ts";
 import { deleteTemplateForm, saveTemplateForm, templateEditPage, templatesPage } from "./pages/templates.ts";
+import { usageCsv, usagePage } from "./pages/usage.ts";
 import { verificationDetailPage, verificationsPage } from "./pages/verifications.ts";
 import { addEndpoint, endpointPage, endpointsPage, retryDeliveryForm, rollEndpoint, saveEndpoint, testEndpointForm } from "./pages/webhook-endpoints.ts";
 import { rollSecret, webhooksPage } from "./pages/webhooks.ts";
@@ -34,6 +36,8 @@ const pages = new Hono<ConsoleEnv>()
     return c.redirect(/^msg_[0-9a-f]{32}$/.test(id) ? `/console/messages/${id}` : `/console/messages?missing=${encodeURIComponent(id)}`, 303);
   })
   .get("/messages/:id", (c) => messageDetailPage(c))
+  .get("/batches", batchesPage)
+  .get("/batches/:id", batchPage)
   .post("/messages/:id/webhook/retry", resendWebhook)
   .get("/verifications", verificationsPage)
   .get("/verifications/:id", verificationDetailPage)
@@ -59,7 +63,9 @@ const pages = new Hono<ConsoleEnv>()
   .post("/senders", addSenderForm)
   .post("/senders/:id/delete", deleteSenderForm)
   .get("/send", (c) => sendTestPage(c))
-  .post("/send", sendTest);
+  .post("/send", sendTest)
+  .get("/usage", usagePage)
+  .get("/usage.csv", usageCsv);
 
 export const consoleApp = new Hono<ConsoleEnv>()
   .get("/assets/console.css", asset(CONSOLE_CSS, "text/css"))

@@ -10,6 +10,8 @@ export type Fragment = HtmlEscapedString | Promise<HtmlEscapedString>;
 const NAV = [
   ["/console", "Overview"],
   ["/console/messages", "Messages"],
+  ["/console/batches", "Batches"],
+  ["/console/usage", "Usage"],
   ["/console/verifications", "Verifications"],
   ["/console/api-keys", "API keys"],
   ["/console/webhooks", "Webhooks"],

@@ -22,7 +22,12 @@ export async function patchGeoPermissions(db: Database, accountId: string, patch
   return row;
 }
 
-export type AccountSettings = Partial<Pick<Account, "inboundCallback" | "recipientLimitPerHour" | "retentionDays" | "verificationPrefixLimitPerHour">>;
+export type AccountSettings = Partial<
+  Pick<
+    Account,
+    "inboundCallback" | "recipientLimitPerHour" | "retentionDays" | "verificationPrefixLimitPerHour" | "spendLimitDaily" | "spendLimitMonthly" | "usageAlerts"
+  >
+>;
 
 /** What only the operator sets (`npm run keys`): a leaked key must not raise its own limits or open premium numbers. */
 export type OperatorSettings = Partial<Pick<Account, "rateLimitRps" | "dailyMessageLimit" | "allowedNumberTypes">>;

@@ -3,8 +3,10 @@ import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
 import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
+import type { Rate } from "../domain/price.ts";
 import type { Database } from "./client.ts";
 import { accounts, apiKeys } from "./control-schema.ts";
+import { accountRatesQuery } from "./rates.ts";
 import { suppressedRecipientsQuery } from "./suppressions.ts";
 import { webhookEndpoints } from "./webhook-endpoint-schema.ts";
 
@@ -44,17 +46,17 @@ export interface GateKey {
 
 /**
  * What an account's gate holds: the account, its working keys, (up to
- * `suppressionLimit` + 1 of) its suppressed recipients, and how many enabled
+ * `suppressionLimit` + 1 of) its suppressed recipients, how many enabled
  * webhook endpoints it has (read with the account's row, no statement of its
- * own), in one round trip.
+ * own) and its rate card, in one round trip.
  */
 export async function accountWithKeys(
   db: Database,
   accountId: string,
   suppressionLimit: number,
-): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[]; enabledEndpoints: number } | null> {
+): Promise<{ account: Account; keys: GateKey[]; suppressions: { channel: Channel; address: string }[]; enabledEndpoints: number; rates: Rate[] } | null> {
   const enabledEndpoints = sql<number>`(SELECT COUNT(*) FROM ${webhookEndpoints} WHERE ${webhookEndpoints.accountId} = ${accounts.id} AND ${webhookEndpoints.disabled} = 0)`;
-  const [[row], keys, suppressed] = await db.batch([
+  const [[row], keys, suppressed, card] = await db.batch([
     db
       .select({ account: accounts, enabledEndpoints: enabledEndpoints.as("enabled_endpoints") })
       .from(accounts)
@@ -64,8 +66,9 @@ export async function accountWithKeys(
       .from(apiKeys)
       .where(and(eq(apiKeys.accountId, accountId), keyWorksNow())),
     suppressedRecipientsQuery(db, accountId, suppressionLimit + 1),
+    accountRatesQuery(db, accountId),
   ]);
-  return row ? { account: row.account, keys, suppressions: suppressed, enabledEndpoints: row.enabledEndpoints } : null;
+  return row ? { account: row.account, keys, suppressions: suppressed, enabledEndpoints: row.enabledEndpoints, rates: card } : null;
 }
 
 export async function findAccountByName(db: Database, name: string): Promise<Account | undefined> {

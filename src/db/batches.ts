@@ -2,7 +2,7 @@
 // their messages say on the message databases (counts per status, the
 // scheduled ones a cancel reaches), read per shard through the partial index
 // messages_account_batch_idx.
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Status } from "../domain/status.ts";
 import type { Database } from "./client.ts";
 import { batches } from "./control-schema.ts";
@@ -37,4 +37,9 @@ export async function scheduledBatchMessages(db: Database, accountId: string, ba
     .select({ id: messages.id, status: messages.status })
     .from(messages)
     .where(and(eq(messages.accountId, accountId), eq(messages.batchId, batchId), eq(messages.status, "scheduled")));
+}
+
+/** The account's batches, newest first (the Console's list). */
+export async function recentBatches(db: Database, accountId: string, limit: number): Promise<BatchRow[]> {
+  return db.select().from(batches).where(eq(batches.accountId, accountId)).orderBy(desc(batches.id)).limit(limit);
 }

@@ -8,8 +8,10 @@ import type { Account } from "../domain/account.ts";
 import type { ApiKey } from "../domain/api-key.ts";
 import type { BlockableNumberType, GeoOverrides } from "../domain/geo.ts";
 import type { Placement } from "../domain/placement.ts";
+import { RATE_KINDS, type Rate } from "../domain/price.ts";
 import { CONTENT_RETENTIONS } from "../domain/retention.ts";
 import type { Sender } from "../domain/sender.ts";
+import type { UsageAlert } from "../domain/spend.ts";
 import type { Suppression } from "../domain/suppression.ts";
 import type { EmailBody, SmsBody, Template, WhatsappBody } from "../domain/template.ts";
 
@@ -41,7 +43,30 @@ export const accounts = sqliteTable("accounts", {
   // (src/domain/placement.ts); set when the account is created, changed by
   // `npm run shards`. Null: shard 0 alone (accounts made before sharding).
   placement: text("placement", { mode: "json" }).$type<Placement>(),
+  // POST /v1/account: spend limits per UTC day and month in ten-thousandths of
+  // the account's currency (null: none), and its usage alerts (src/domain/spend.ts).
+  spendLimitDaily: integer("spend_limit_daily"),
+  spendLimitMonthly: integer("spend_limit_monthly"),
+  usageAlerts: text("usage_alerts", { mode: "json" }).$type<UsageAlert[]>(),
 });
+
+// The rate card (`npm run rates`): the operator's default card (account_id
+// "") and per-account overrides, each price in ten-thousandths of its
+// currency per SMS segment, MMS, WhatsApp message (per category) or email,
+// for a country or for any ("*"). See src/domain/price.ts.
+export const rates = sqliteTable(
+  "rates",
+  {
+    accountId: text("account_id").notNull().default(""),
+    kind: text("kind", { enum: RATE_KINDS }).notNull(),
+    country: text("country").notNull().default("*"),
+    category: text("category").notNull().default(""),
+    price: integer("price").notNull(),
+    currency: text("currency").notNull(),
+  },
+  // The key doubles as the index that loads an account's card with the default one.
+  (t) => [primaryKey({ columns: [t.accountId, t.kind, t.country, t.category] })],
+);
 
 export const apiKeys = sqliteTable(
   "api_keys",
@@ -213,7 +238,8 @@ type SchemaMatchesDomain = [
   Same<typeof senders.$inferSelect, Sender>,
   Same<typeof apiKeys.$inferSelect, ApiKey>,
   Same<typeof suppressions.$inferSelect, Suppression>,
-] extends [true, true, true, true, true]
+  Same<typeof rates.$inferSelect, Rate>,
+] extends [true, true, true, true, true, true]
   ? true
   : never;
 const schemaMatchesDomain: SchemaMatchesDomain = true;

@@ -33,9 +33,23 @@ export type RowView = Omit<Projection, "seq">;
 
 /** One slice's query (for checking its plan). */
 export function sliceQuery(db: Database, { after, before, limit }: Slice) {
-  const { id, accountId, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt } = messages;
+  const { id, accountId, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt, price, priceStatus } =
+    messages;
   return db
-    .select({ messageId: id, accountId, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt })
+    .select({
+      messageId: id,
+      accountId,
+      status,
+      deliveredAt,
+      providerLatencyMs,
+      errorCode,
+      errorMessage,
+      attempts,
+      deliveredChannel,
+      redactedAt,
+      price,
+      priceStatus,
+    })
     .from(messages)
     .where(and(gt(messages.id, after), lt(messages.id, before), unsettled))
     .orderBy(asc(messages.id))

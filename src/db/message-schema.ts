@@ -68,6 +68,15 @@ export const messages = sqliteTable(
     // The message object's count of its projections: a projection applies only
     // over an older one (the projection queue delivers out of order and twice).
     projectionSeq: integer("projection_seq").notNull().default(0),
+    // Price and usage (src/domain/price-message.ts): the recipient's country,
+    // the API key that created it, its price in ten-thousandths of price_unit
+    // and each step's price by the card at create. Null: inbound, or unpriced.
+    country: text("country"),
+    apiKeyId: text("api_key_id"),
+    price: integer("price"),
+    priceUnit: text("price_unit"),
+    priceStatus: text("price_status", { enum: ["estimated", "final"] }),
+    stepPrices: text("step_prices", { mode: "json" }).$type<(number | null)[]>(),
   },
   (t) => [
     // Every list filter is an equality on (account_id, <column>) then the id
@@ -84,6 +93,54 @@ export const messages = sqliteTable(
     // Only the scheduled rows: the reconciler's look for a send time that passed without its alarm.
     index("messages_scheduled_idx").on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
   ],
+);
+
+// Usage, kept as messages change: each outbound message counted once under
+// its creation day, channel, country, API key and current status, with its
+// segments and price (ten-thousandths of price_unit). Kept by triggers on
+// messages (appended by hand to the migration that made this table), so every
+// write of a row (the create's insert, a status projection, a shard move's
+// copy and delete, retention) moves its figures in the same statement: the
+// rollups equal a sum over the rows at all times. GET /v1/usage sums them.
+export const usageRollups = sqliteTable(
+  "usage_rollups",
+  {
+    accountId: text("account_id").notNull(),
+    // YYYY-MM-DD, UTC.
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    // "" for none (email, or a number of no country): part of the key, which cannot hold a null.
+    country: text("country").notNull(),
+    apiKeyId: text("api_key_id").notNull(),
+    status: text("status").notNull(),
+    priceUnit: text("price_unit").notNull(),
+    count: integer("count").notNull().default(0),
+    segments: integer("segments").notNull().default(0),
+    price: integer("price").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.day, t.channel, t.country, t.apiKeyId, t.status, t.priceUnit] })],
+);
+
+// Usage by metadata key: the same figures as usage_rollups, for each key and
+// value of each outbound message that has metadata (none for one without),
+// kept by triggers as usage_rollups is. GET /v1/usage?group_by=metadata[key]
+// reads one key's groups; messages without the key are the rest of usage_rollups.
+export const usageMetadataRollups = sqliteTable(
+  "usage_metadata_rollups",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    country: text("country").notNull(),
+    status: text("status").notNull(),
+    priceUnit: text("price_unit").notNull(),
+    count: integer("count").notNull().default(0),
+    segments: integer("segments").notNull().default(0),
+    price: integer("price").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key, t.value, t.day, t.channel, t.country, t.status, t.priceUnit] })],
 );
 
 // Verifications (issue 25), one row per verification on its account's message

@@ -6,6 +6,7 @@ import type { Cursor } from "../domain/cursor.ts";
 import { firstIdAt } from "../domain/ids.ts";
 import type { Direction, Message } from "../domain/message.ts";
 import type { Metadata } from "../domain/metadata.ts";
+import { type PriceKey, type Rate, ratesFor } from "../domain/price.ts";
 import type { Sender } from "../domain/sender.ts";
 import type { Status } from "../domain/status.ts";
 import type { Template } from "../domain/template.ts";
@@ -14,6 +15,7 @@ import { accounts } from "./control-schema.ts";
 import { metadataPage, metadataPageQuery } from "./message-metadata.ts";
 import { messages, type NewMessageRow } from "./message-schema.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
+import { accountRatesQuery } from "./rates.ts";
 import { sendersQuery } from "./senders.ts";
 import { suppressionQuery } from "./suppressions.ts";
 import { templateQuery } from "./templates.ts";
@@ -38,6 +40,8 @@ export interface CreateReads {
   /** The same for each fallback step, in order (undefined: the step needs none). */
   stepSenders?: (SenderRead | undefined)[];
   stepRecipients?: Recipient[];
+  /** What prices the message and each fallback step (the gate answers the card's rates for them). */
+  prices?: PriceKey[];
 }
 
 export interface CreateReadResults {
@@ -48,6 +52,8 @@ export interface CreateReadResults {
   /** Per fallback step, when the create has steps. */
   stepSenders?: Sender[][];
   stepSuppressed?: boolean[];
+  /** The card's rates that price `prices` (empty when none was asked or the card has none). */
+  rates?: Rate[];
   /** Whether the account has an enabled webhook endpoint (answered by the gate; absent: unknown, the message's object asks). */
   endpoints?: boolean;
 }
@@ -59,8 +65,9 @@ export async function readForCreate(db: Database, accountId: string, reads: Crea
   const suppression = reads.recipient && suppressionQuery(db, accountId, reads.recipient.channel, reads.recipient.address);
   const stepPools = (reads.stepSenders ?? []).map((read) => read && sendersQuery(db, accountId, read.channel, read.address));
   const stepSuppressions = (reads.stepRecipients ?? []).map((recipient) => suppressionQuery(db, accountId, recipient.channel, recipient.address));
+  const card = reads.prices && accountRatesQuery(db, accountId);
   // Only what is asked: one statement alone, or several in one batch.
-  const asked = [template, pool, suppression, ...stepPools, ...stepSuppressions].filter((query) => query !== undefined);
+  const asked = [template, pool, suppression, card, ...stepPools, ...stepSuppressions].filter((query) => query !== undefined);
   const [first, ...rest] = asked;
   const results: unknown[][] = first === undefined ? [] : rest.length === 0 ? [await first] : await db.batch([first, ...rest]);
   const resultOf = (query: (typeof asked)[number] | undefined) => (query === undefined ? [] : results[asked.indexOf(query)]!);
@@ -70,6 +77,7 @@ export async function readForCreate(db: Database, accountId: string, reads: Crea
     suppressed: resultOf(suppression).length > 0,
     ...(reads.stepSenders ? { stepSenders: stepPools.map((query) => resultOf(query) as Sender[]) } : {}),
     ...(reads.stepRecipients ? { stepSuppressed: stepSuppressions.map((query) => resultOf(query).length > 0) } : {}),
+    ...(reads.prices ? { rates: ratesFor(resultOf(card) as Rate[], accountId, reads.prices) } : {}),
   };
 }
 

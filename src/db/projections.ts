@@ -12,7 +12,7 @@ import { redactedColumns } from "./retention.ts";
 /** One projection: the object's whole current view of the message, so the newest one alone is enough. */
 export type Projection = Pick<
   Message,
-  "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage" | "attempts" | "deliveredChannel" | "redactedAt"
+  "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage" | "attempts" | "deliveredChannel" | "redactedAt" | "price" | "priceStatus"
 > & {
   messageId: string;
   accountId: string;
@@ -28,12 +28,26 @@ export async function accountPlacements(db: Database, accountIds: string[]): Pro
 }
 
 function projectionUpdate(db: Database, projection: Projection, now: number) {
-  const { messageId, seq, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt } = projection;
+  const { messageId, seq, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt, price, priceStatus } =
+    projection;
   const redaction = redactedAt === null ? {} : redactedColumns(redactedAt);
   return (
     db
       .update(messages)
-      .set({ status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, ...redaction, projectionSeq: seq, updatedAt: now })
+      .set({
+        status,
+        deliveredAt,
+        providerLatencyMs,
+        errorCode,
+        errorMessage,
+        attempts,
+        deliveredChannel,
+        ...redaction,
+        price,
+        priceStatus,
+        projectionSeq: seq,
+        updatedAt: now,
+      })
       // The Queue delivers at least once and in any order: an older projection never overwrites a newer one.
       .where(and(eq(messages.id, messageId), lt(messages.projectionSeq, seq)))
   );

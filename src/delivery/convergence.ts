@@ -90,7 +90,18 @@ async function laggingViews(env: Env, rows: RowView[]): Promise<Projection[]> {
   });
 }
 
-const COMPARED = ["status", "deliveredAt", "providerLatencyMs", "errorCode", "errorMessage", "attempts", "deliveredChannel", "redactedAt"] as const;
+const COMPARED = [
+  "status",
+  "deliveredAt",
+  "providerLatencyMs",
+  "errorCode",
+  "errorMessage",
+  "attempts",
+  "deliveredChannel",
+  "redactedAt",
+  "price",
+  "priceStatus",
+] as const;
 
 function differs(row: RowView, view: Projection): boolean {
   return COMPARED.some((field) => JSON.stringify(row[field]) !== JSON.stringify(view[field]));

@@ -13,8 +13,10 @@ import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
+import { hasFiles, releaseMessageMedia } from "./media-release.ts";
 import { type DeliveryState, type JsonObject, type MessageStore, type NewEvent, publicAttempts } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
+import { statePrice } from "./state-price.ts";
 import type { StatusProjection } from "./status-projection.ts";
 import { SUPPRESSION_LIST, suppressFromOutcome } from "./suppression-feed.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
@@ -46,7 +48,17 @@ export class StatusChanges {
   messageObject(state: DeliveryState): MessageObject {
     const { status, deliveredAt, providerLatencyMs, errorCode, errorMessage, deliveredChannel } = state;
     const attempts = publicAttempts(state.attempts);
-    return toMessageObject({ ...state.message, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel });
+    return toMessageObject({
+      ...state.message,
+      status,
+      deliveredAt,
+      providerLatencyMs,
+      errorCode,
+      errorMessage,
+      attempts,
+      deliveredChannel,
+      ...statePrice(state),
+    });
   }
 
   /**
@@ -142,6 +154,7 @@ export class StatusChanges {
     if (change.errorCode) data.error = { code: change.errorCode, message: change.errorMessage ?? "" };
     const about = attempt && step !== null ? { index: step, channel: attempt.channel, to: attempt.to, status: attempt.status } : null;
     // A discard message that this change makes final is stored, and called back, without its content.
+    const filesHeld = hasFiles(state.message);
     const redacted = this.redaction.onChange(state, now);
     const webhook = commit.callback === false ? null : this.outbox.event(state, this.messageObject(state), now, webhookType(overall, status), about);
     this.projection.checkRowLater(state);
@@ -151,6 +164,8 @@ export class StatusChanges {
     // The projection carries the redaction: a final status reaches D1 already without content.
     if (redacted) this.redaction.finish();
     await this.projection.write();
+    // Its files go with its content (src/delivery/media-release.ts); the object's state is not touched.
+    if (redacted && filesHeld) await releaseMessageMedia(this.env, state.message.id, now);
     // A bounce, a complaint or the provider's opted-out error suppresses the step's recipient; a step skipped
     // because it was suppressed at create (its recipient_suppressed is ours, not a provider's) suppresses nothing.
     const skipped = change.source === SUPPRESSION_LIST || (step !== null && stepTarget(state.message, step, null).suppressed);

@@ -7,6 +7,7 @@
 import type { Projection } from "../db/projections.ts";
 import { logger } from "../log.ts";
 import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
+import { statePrice } from "./state-price.ts";
 
 /** A failed send is tried again this much later, by the object's "project" timer. */
 export const PROJECTION_RETRY_MS = 5_000;
@@ -33,7 +34,22 @@ function projectionOf(state: DeliveryState, seq: number): Projection {
   const { id, accountId, redactedAt } = state.message;
   // A message that never started a step keeps its attempts null (the create's own row, unchanged).
   const attempts = state.attempts.length > 0 ? publicAttempts(state.attempts) : null;
-  return { messageId: id, accountId, seq, status, deliveredAt, providerLatencyMs, errorCode, errorMessage, attempts, deliveredChannel, redactedAt };
+  const { price, priceStatus } = statePrice(state);
+  return {
+    messageId: id,
+    accountId,
+    seq,
+    status,
+    deliveredAt,
+    providerLatencyMs,
+    errorCode,
+    errorMessage,
+    attempts,
+    deliveredChannel,
+    redactedAt,
+    price,
+    priceStatus,
+  };
 }
 
 export class StatusProjection {

@@ -2,6 +2,7 @@
 // mode, with which webhook signing secret and limits.
 import type { BlockableNumberType, GeoOverrides } from "./geo.ts";
 import type { Placement } from "./placement.ts";
+import type { UsageAlert } from "./spend.ts";
 
 /** Test accounts send through the sandbox; live accounts through the providers. */
 export type Mode = "test" | "live";
@@ -31,4 +32,8 @@ export interface Account {
   verificationPrefixLimitPerHour: number | null;
   /** The message databases that hold and take its messages (null: shard 0 alone). */
   placement: Placement | null;
+  /** Spend limits per UTC day and month, in ten-thousandths of the account's currency (null: none), and usage alerts (spend.ts). */
+  spendLimitDaily: number | null;
+  spendLimitMonthly: number | null;
+  usageAlerts: UsageAlert[] | null;
 }

@@ -13,7 +13,7 @@ export type BatchItem = { ok: true; input: CreateMessageInput } | { ok: false; e
 
 const itemSchema = z
   .custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), "must be an object")
-  .meta({ description: "A create body, exactly as POST /v1/messages takes it (every field works)", type: "object" });
+  .meta({ description: "A create body, exactly as POST /v1/messages takes it (every field works)", type: "object", additionalProperties: true });
 
 /** The body of POST /v1/messages/batch; each item is parsed on its own (an invalid one is an item error, not the body's). */
 export const createBatchSchema = z

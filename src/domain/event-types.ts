@@ -48,6 +48,10 @@ export const EVENT_TYPES = {
   "suppression.created": { description: "A recipient was added to the suppression list (a STOP, a bounce, a complaint, or the API).", owner: "account" },
   "suppression.deleted": { description: "A recipient was removed from the suppression list.", owner: "account" },
   "sender.verified": { description: "A sender's ownership was verified: it can send.", owner: "account" },
+  "usage.threshold_reached": {
+    description: "The account's spend in a day or month reached one of its usage_alerts' threshold (POST /v1/account): once per alert and window.",
+    owner: "account",
+  },
   "endpoint.disabled": { description: "One of the account's webhook endpoints was disabled after 5 days of failed deliveries.", owner: "account" },
   "endpoint.test": { description: "Sent by POST /v1/webhook_endpoints/:id/test to that endpoint alone.", owner: "endpoint", subscribable: false },
   ...Object.fromEntries(Object.entries(VERIFICATION_EVENTS).map(([type, description]) => [type, { description, owner: "verification" }])),

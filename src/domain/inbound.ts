@@ -1,9 +1,11 @@
 // Inbound messages: replies that reach an account's numbers, stored as
 // messages with direction "inbound" and status "received".
+
 import { z } from "zod";
 import type { Account } from "./account.ts";
 import { type Channel, normalizeRecipient } from "./address.ts";
 import { LIMITS, type Message } from "./message.ts";
+import { UNPRICED } from "./price-message.ts";
 
 /** The body of POST /v1/test_helpers/inbound_messages: a reply, as a provider would report it. */
 export const simulateInboundSchema = z
@@ -57,6 +59,11 @@ export function inboundMessage(account: Account, id: string, createdAt: number, 
     to: input.to,
     from: input.from,
     content: { text: input.text },
+    // An inbound message costs the account nothing it is billed for here.
+    country: null,
+    apiKeyId: null,
+    ...UNPRICED,
+    stepPrices: null,
     // Nothing is sent for it.
     rendered: null,
     // Segments are what an outbound SMS is billed by; a reply is not.

@@ -4,8 +4,12 @@ import { z } from "zod";
 import type { Mode } from "./account.ts";
 import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts";
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
+import { type AttachmentInput, emailFileFields } from "./email-files.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
+import { type MediaItem, mmsMediaField, whatsappMediaField } from "./media-content.ts";
 import { type Metadata, metadataSchema } from "./metadata.ts";
+import { formatAmount } from "./price.ts";
+import type { PriceStatus } from "./price-message.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 import { maxSegmentsSchema, type SmsEncoding } from "./segments.ts";
@@ -39,30 +43,44 @@ export const variablesSchema = z
 
 const templateContentSchema = z.strictObject({ template_id: templateId, variables: variablesSchema });
 
+/** An email's fields; `field` makes each text field (plain here, with placeholders in templates). */
+function emailFields(field: (max: number) => z.ZodString) {
+  return {
+    // The subject is a header line: a line break in it would start a new header.
+    subject: field(LIMITS.emailSubject).regex(HEADER_SAFE, HEADER_SAFE_RULE),
+    text: field(LIMITS.emailBody).optional(),
+    html: field(LIMITS.emailBody).optional(),
+  };
+}
+
+const hasBody = (c: { text?: string; html?: string }) => c.text !== undefined || c.html !== undefined;
+const NEEDS_BODY = { message: "an email needs text, html or both", path: ["text"] };
+
 /** An email's shape; `field` makes each text field (plain here, with placeholders in templates). */
 export function emailSchema(field: (max: number) => z.ZodString) {
-  return z
-    .strictObject({
-      // The subject is a header line: a line break in it would start a new header.
-      subject: field(LIMITS.emailSubject).regex(HEADER_SAFE, HEADER_SAFE_RULE),
-      text: field(LIMITS.emailBody).optional(),
-      html: field(LIMITS.emailBody).optional(),
-    })
-    .refine((c) => c.text !== undefined || c.html !== undefined, {
-      message: "an email needs text, html or both",
-      path: ["text"],
-    });
+  return z.strictObject(emailFields(field)).refine(hasBody, NEEDS_BODY);
 }
 
 const plainText = (max: number) => z.string().min(1).max(max);
 
-const directContentSchemas = {
+// A fallback step's content is text only: files go with the message's own content (src/services/media.ts).
+const stepContentSchemas = {
   sms: z.strictObject({ text: plainText(LIMITS.smsText) }),
   whatsapp: z.strictObject({ text: plainText(LIMITS.whatsappText) }),
   email: emailSchema(plainText),
 } as const;
 
-export type MessageContent = z.output<typeof templateContentSchema> | { text: string } | { subject: string; text?: string; html?: string };
+const directContentSchemas = {
+  sms: z.strictObject({ text: plainText(LIMITS.smsText), media: mmsMediaField }),
+  whatsapp: z
+    .strictObject({ text: plainText(LIMITS.whatsappText).optional(), media: whatsappMediaField })
+    .refine((c) => (c.text === undefined) !== (c.media === undefined), { message: "give text, or media (with its caption), one of them", path: ["text"] }),
+  email: z.strictObject({ ...emailFields(plainText), ...emailFileFields }).refine(hasBody, NEEDS_BODY),
+} as const;
+
+export type EmailContent = { subject: string; text?: string; html?: string; attachments?: AttachmentInput[]; headers?: Record<string, string> };
+export type MediaContent = { text?: string; media?: MediaItem[] };
+export type MessageContent = z.output<typeof templateContentSchema> | MediaContent | EmailContent;
 
 export const channelSchema = z
   .string()
@@ -131,7 +149,8 @@ export const createMessageSchema = z
         issue([...path, "content"], "must be an object");
         return null;
       }
-      const contentSchema = "template_id" in (rawContent as object) ? templateContentSchema : directContentSchemas[stepChannel];
+      const direct = path.length === 0 ? directContentSchemas : stepContentSchemas;
+      const contentSchema = "template_id" in (rawContent as object) ? templateContentSchema : direct[stepChannel];
       const content = contentSchema.safeParse(rawContent);
       if (!content.success) {
         for (const found of content.error.issues) ctx.addIssue({ ...found, path: [...path, "content", ...found.path] } as never);
@@ -195,6 +214,14 @@ export interface Message {
   /** Each step tried so far, and the channel of the step that was delivered. */
   attempts: Attempt[] | null;
   deliveredChannel: Channel | null;
+  /** The recipient's country and the creating key (outbound), for usage. */
+  country: string | null;
+  apiKeyId: string | null;
+  /** Its price (price-message.ts): ten-thousandths of priceUnit; each step's by the card at create. */
+  price: number | null;
+  priceUnit: string | null;
+  priceStatus: PriceStatus | null;
+  stepPrices: (number | null)[] | null;
   /** The customer's own keys (src/domain/metadata.ts); null when it has none. Kept through fallback and redaction. */
   metadata: Metadata | null;
   /** The batch that created it (POST /v1/messages/batch), or null. */
@@ -206,10 +233,12 @@ export function renderDirect(channel: Channel, content: MessageContent): Rendere
   if ("template_id" in content) return null;
   // createMessageSchema has already checked the content's shape for its channel.
   if (channel === "email") {
-    const { subject, text, html } = content as { subject: string; text?: string; html?: string };
-    return { channel, subject, text, html };
+    // Attachments are rendered once stored (src/services/media.ts): only their description is sent on.
+    const { subject, text, html, headers } = content as EmailContent;
+    return { channel, subject, text, html, ...(headers ? { headers } : {}) };
   }
-  const { text } = content as { text: string };
+  // A WhatsApp medium is rendered once stored (src/services/media.ts); its text is its caption.
+  const { text = "" } = content as MediaContent;
   return channel === "sms" ? { channel, text } : { channel, type: "text", text };
 }
 
@@ -262,6 +291,10 @@ export function toMessageObject(row: Message) {
     expires_at: row.expiresAt,
     attempts: row.attempts ?? [],
     delivered_channel: row.deliveredChannel,
+    // A row or state from before prices existed holds none.
+    price: row.price == null ? null : formatAmount(row.price),
+    price_unit: row.priceUnit ?? null,
+    price_status: row.priceStatus ?? null,
     // A message its Durable Object took in before these fields existed holds neither.
     metadata: row.metadata ?? {},
     batch_id: row.batchId ?? null,
@@ -274,5 +307,6 @@ export type MessageObject = ReturnType<typeof toMessageObject>;
 export function asCreated(row: Message): Message {
   const status = row.sendAt === null ? "queued" : "scheduled";
   const untouched = { deliveredAt: null, providerLatencyMs: null, errorCode: null, errorMessage: null, attempts: null, deliveredChannel: null };
-  return { ...row, status, ...untouched, updatedAt: row.createdAt };
+  const priced = row.priceUnit === null ? {} : { price: row.stepPrices?.[0] ?? null, priceStatus: "estimated" as const };
+  return { ...row, status, ...untouched, ...priced, updatedAt: row.createdAt };
 }

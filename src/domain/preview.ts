@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Channel } from "./address.ts";
 import { channelSchema, type Message, variablesSchema } from "./message.ts";
+import { formatAmount } from "./price.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { fail, type Result, succeed } from "./result.ts";
 import { type SmsSize, smsSize } from "./segments.ts";
@@ -11,8 +12,13 @@ import { renderTemplate, type Template } from "./template.ts";
 
 type Rendered<C extends Channel> = Extract<RenderedContent, { channel: C }>;
 
+// A media message previews as its caption: its file is the create's content[media].
 const whatsappObject = (rendered: Rendered<"whatsapp">) =>
-  rendered.type === "text" ? { text: rendered.text } : { name: rendered.name, language: rendered.language, parameters: rendered.bodyParams };
+  rendered.type === "text"
+    ? { text: rendered.text }
+    : rendered.type === "media"
+      ? { text: rendered.caption ?? "" }
+      : { name: rendered.name, language: rendered.language, parameters: rendered.bodyParams };
 
 const emailObject = (rendered: Rendered<"email">) => ({ subject: rendered.subject, text: rendered.text ?? null, html: rendered.html ?? null });
 
@@ -29,7 +35,9 @@ function toRenderedObject(rendered: RenderedContent) {
 }
 
 /** What a create would send, as POST /v1/messages/preview answers it. */
-export function toMessagePreviewObject(prepared: Pick<Message, "channel" | "to" | "from" | "encoding" | "segments"> & { rendered: RenderedContent }) {
+export function toMessagePreviewObject(
+  prepared: Pick<Message, "channel" | "to" | "from" | "encoding" | "segments" | "price" | "priceUnit" | "priceStatus"> & { rendered: RenderedContent },
+) {
   return {
     object: "message_preview" as const,
     channel: prepared.channel,
@@ -38,6 +46,10 @@ export function toMessagePreviewObject(prepared: Pick<Message, "channel" | "to" 
     content: toRenderedObject(prepared.rendered),
     encoding: prepared.encoding,
     segments: prepared.segments,
+    // What the create would be estimated at: the card's price now.
+    price: prepared.price === null ? null : formatAmount(prepared.price),
+    price_unit: prepared.priceUnit,
+    price_status: prepared.priceStatus,
   };
 }
 

@@ -1,11 +1,17 @@
+import type { MediaRef, WhatsAppMediaType } from "./media.ts";
+
 // What a provider adapter sends: the message content resolved for its channel.
 // Direct content maps one to one; template content is rendered from the
 // account's template when the message is created, and stored, so later
 // template edits never change a message's history.
 export type RenderedContent =
-  | { channel: "sms"; text: string }
+  // An MMS carries its images (stored in R2, linked at hand-off); the text is still sized in segments.
+  | { channel: "sms"; text: string; media?: MediaRef[] }
   | { channel: "whatsapp"; type: "text"; text: string }
+  // Meta's media message: one file by link, with its caption (image, video, document) and a document's filename.
+  | { channel: "whatsapp"; type: "media"; mediaType: WhatsAppMediaType; media: MediaRef; caption?: string; filename?: string }
   // WhatsApp templates are approved by Meta: we send the template's name and
   // language and map variables onto its body parameters, in order.
   | { channel: "whatsapp"; type: "template"; name: string; language: string; bodyParams: string[] }
-  | { channel: "email"; subject: string; text?: string; html?: string };
+  // Attachments as stored in R2 (their bytes are read at hand-off); custom headers as the create gave them.
+  | { channel: "email"; subject: string; text?: string; html?: string; headers?: Record<string, string>; attachments?: MediaRef[] };

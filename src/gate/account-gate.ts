@@ -24,15 +24,20 @@ import type { Channel } from "../domain/address.ts";
 import type { Permission } from "../domain/api-key.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
+import { type Rate, ratesFor } from "../domain/price.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { type AccountEvent, AccountEvents } from "./account-events.ts";
 import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, releaseItems, type SendTake, takeSend } from "./batch-admission.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
+import { GateSpend } from "./gate-spend.ts";
 import { GateStore } from "./gate-store.ts";
+import { MediaClaims } from "./media-claims.ts";
 import { RecipientLimits } from "./recipient-limits.ts";
+import type { Charge, SpendWindows } from "./spend-store.ts";
 import { MAX_PRELOADED, type SuppressionChange } from "./suppression-cache.ts";
+import { thresholdData, USAGE_THRESHOLD_REACHED } from "./usage-alerts.ts";
 import { VerificationLimits, type VerificationRefusal, type VerificationRefusalCode, type VerificationSlot } from "./verification-limits.ts";
 
 /**
@@ -114,12 +119,16 @@ export interface GateChange {
 interface Loaded {
   account: Account;
   keys: GateKey[];
+  /** The account's rate card (its overrides and the default card). */
+  rates: Rate[];
   at: number;
 }
 
 export class AccountGate extends DurableObject<Env> {
   readonly #store = new GateStore(this.ctx.storage.sql);
   readonly #recipients = new RecipientLimits(this.ctx.storage.sql);
+  readonly #media = new MediaClaims(this.ctx.storage.sql, this.env.MEDIA);
+  readonly #spend = new GateSpend(this.ctx.storage);
   readonly #verifications = new VerificationLimits(this.ctx.storage.sql);
   // Buckets live in memory: an instance is only evicted after a quiet spell
   // longer than any bucket takes to refill, so a fresh bucket is the same one.
@@ -193,9 +202,10 @@ export class AccountGate extends DurableObject<Env> {
       request.reads ? this.#creates.read(account.id, request.reads) : null,
       creates ? this.#endpoints.any(account.id) : undefined,
     ]);
-    const reads = found && { ...found, endpoints: hasEndpoints };
+    // The card's rates for what it creates come with it (pricing), from the account this gate holds.
+    const reads = found && request.reads ? { ...found, endpoints: hasEndpoints, ...pricing(loaded, request.reads) } : null;
     const items = request.items
-      ? (await admitItems(this.#parts, account, request.items, now)).map((item) =>
+      ? pricedItems(loaded, request.items, await admitItems(this.#parts, account, request.items, now)).map((item) =>
           item?.kind === "admitted" ? { ...item, reads: { ...item.reads, endpoints: hasEndpoints } } : item,
         )
       : undefined;
@@ -220,6 +230,30 @@ export class AccountGate extends DurableObject<Env> {
     key.lastUsedAt = seconds;
     const write = touchApiKey(this.#db, key.id, seconds, LAST_USED_RESOLUTION_SECONDS);
     this.ctx.waitUntil(write.catch((error) => logger.warn("last_used_not_written", { key_id: key.id, error })));
+  }
+
+  /**
+   * A create's estimated price counted against the account's spend limits
+   * and alerts (gate-spend.ts), from the account this gate holds: no D1 read.
+   */
+  async spend(accountId: string, amount: number, currency: string | null): Promise<Charge | null> {
+    const loaded = this.#loaded ?? (await this.#load(accountId));
+    if (!loaded) return null;
+    const { account } = loaded;
+    const charge = await this.#spend.charge(account, amount, currency);
+    // An alert that fires also goes to the webhook endpoints subscribed to usage.threshold_reached.
+    const fired = charge.kind === "charged" ? charge.fired : [];
+    for (const alert of fired) {
+      const data = JSON.stringify(thresholdData(alert, charge.kind === "charged" ? charge.spent : { day: 0, month: 0 }, currency, Date.now()));
+      await this.#events.record({ accountId, type: USAGE_THRESHOLD_REACHED, data }, async () => account.mode);
+    }
+    if (fired.length > 0) await this.#spend.rearm();
+    return charge;
+  }
+
+  /** Gives back a charge whose message was not stored. */
+  refund(amount: number, windows: SpendWindows): void {
+    this.#spend.refund(amount, windows);
   }
 
   /** Gives back a daily slot whose request created no message. */
@@ -256,6 +290,16 @@ export class AccountGate extends DurableObject<Env> {
     this.#recipients.release(recipient);
   }
 
+  /** A create is about to look for these files of the account in R2 and refer to them (media-claims.ts). */
+  claimMedia(sha256s: string[]): Promise<void> {
+    return this.#media.claim(sha256s, Date.now());
+  }
+
+  /** Deletes the account's file unless a create claimed it lately (media-claims.ts); whether it did. */
+  collectMedia(accountId: string, sha256: string, countedAtMs: number): Promise<boolean> {
+    return this.#media.collect(accountId, sha256, countedAtMs);
+  }
+
   /** Gives back a verification's fraud-guard slot whose request created no verification. */
   releaseVerification(slot: VerificationSlot): void {
     this.#verifications.release(slot);
@@ -280,12 +324,16 @@ export class AccountGate extends DurableObject<Env> {
   async retryAccountEvent(endpointId: string, eventId: string): Promise<boolean> {
     const requeued = this.#events.requeue(endpointId, eventId);
     await this.#events.armAlarm();
+    await this.#spend.rearm();
     return requeued;
   }
 
-  /** Retries of account events to webhook endpoints (the gate has no other timer). */
+  /** The gate's timers: retries of account events to webhook endpoints, and the usage alerts' posts (gate-spend.ts). */
   async alarm(): Promise<void> {
     await this.#events.alarm();
+    const accountId = this.#loaded?.account.id ?? (await this.#spend.pendingAccountId());
+    const loaded = this.#loaded ?? (accountId ? await this.#load(accountId) : null);
+    if (loaded) await this.#spend.deliver(loaded.account);
   }
 
   /** The enabled webhook endpoints a message of this account fans its events out to (asked once per message, only when there are some). */
@@ -308,7 +356,7 @@ export class AccountGate extends DurableObject<Env> {
     if (this.#loading?.generation === generation) return this.#loading.promise;
     const promise: Promise<Loaded | null> = accountWithKeys(this.#db, accountId, MAX_PRELOADED)
       .then((row) => {
-        const loaded = row && { account: row.account, keys: row.keys, at: Date.now() };
+        const loaded = row && { account: row.account, keys: row.keys, rates: row.rates, at: Date.now() };
         if (generation === this.#generation) this.#loaded = loaded;
         this.#creates.reset(row && generation === this.#generation ? row.suppressions : null);
         this.#endpoints.reset(row && generation === this.#generation ? row.enabledEndpoints : null);
@@ -320,6 +368,16 @@ export class AccountGate extends DurableObject<Env> {
     this.#loading = { generation, promise };
     return promise;
   }
+}
+
+/** The card's rates a create's reads asked for (the message's and its steps'). */
+function pricing(loaded: Loaded, reads: CreateReads): { rates?: Rate[] } {
+  return reads.prices ? { rates: ratesFor(loaded.rates, loaded.account.id, reads.prices) } : {};
+}
+
+/** A batch's admitted items with the card's rates their reads asked for. */
+function pricedItems(loaded: Loaded, requests: (BatchItemRequest | null)[], items: ItemAdmission[]): ItemAdmission[] {
+  return items.map((item, i) => (item?.kind === "admitted" ? { ...item, reads: { ...item.reads, ...pricing(loaded, requests[i]!.reads) } } : item));
 }
 
 /** The account's key with this hash, compared in constant time. */

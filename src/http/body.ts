@@ -9,8 +9,19 @@ export const MAX_BODY_BYTES = 128 * 1024;
 export const BATCH_PATH = "/v1/messages/batch";
 export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 
-/** The largest body a path takes. */
-export const maxBodyBytes = (path: string) => (path === BATCH_PATH ? MAX_BATCH_BODY_BYTES : MAX_BODY_BYTES);
+/**
+ * A message create (and its preview) carries its files as base64: 25 MB of
+ * attachments is 33.4 MB of JSON, plus the text. Larger is refused before it
+ * is read (Workers hold the body in an isolate of 128 MB).
+ */
+export const MAX_MEDIA_BODY_BYTES = 35 * 1024 * 1024;
+const MEDIA_BODY_PATHS = new Set(["/v1/messages", "/v1/messages/preview"]);
+
+/** The largest body a path takes: the create's is larger, for its files, and the batch's for its items. */
+export function maxBodyBytes(path: string): number {
+  if (path === BATCH_PATH) return MAX_BATCH_BODY_BYTES;
+  return MEDIA_BODY_PATHS.has(path) ? MAX_MEDIA_BODY_BYTES : MAX_BODY_BYTES;
+}
 
 // Bounds on form parsing; going past any of them is a 400, not a truncation.
 const FORM_OPTIONS = {

@@ -46,7 +46,7 @@ export const errors = {
    * fault, unless the route knows a better status for its code (a 409 conflict,
    * a 503 for a dependency that may answer on a retry).
    */
-  problem: ({ param, code, message }: Problem, status: 400 | 404 | 409 | 503 = 400) =>
+  problem: ({ param, code, message }: Problem, status: 400 | 404 | 409 | 413 | 503 = 400) =>
     new ApiError(
       status,
       status === 503 ? "api_error" : "invalid_request_error",
@@ -62,6 +62,15 @@ export const errors = {
   alreadyExists: (what: string, param: string) =>
     new ApiError(409, "invalid_request_error", "resource_already_exists", `${what} already exists in this account.`, param),
   bodyTooLarge: (maxBytes: number) => new ApiError(413, "invalid_request_error", "body_too_large", `The request body is larger than ${maxBytes / 1024} KiB.`),
+  /** A create's body past its limit: only files make one that large. */
+  mediaBodyTooLarge: (maxBytes: number) =>
+    new ApiError(
+      413,
+      "invalid_request_error",
+      "media_too_large",
+      `The request body is larger than ${maxBytes / 1024 / 1024} MiB: a message's files total at most 25 MB (about 33 MB as base64). Send a larger file by url.`,
+      "content",
+    ),
   unsupportedMediaType: () =>
     new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as application/json or application/x-www-form-urlencoded."),
   unsupportedCharset: () =>
@@ -93,7 +102,7 @@ export const errors = {
       403,
       "permission_error",
       "insufficient_permission",
-      `This API key has ${permission}, which only allows creating messages (POST /v1/messages). Use a full_access key for this request.`,
+      `This API key has ${permission}, which only allows creating messages (POST /v1/messages and POST /v1/messages/batch). Use a full_access key for this request.`,
     ),
   invalidSignature: (provider: string) =>
     new ApiError(401, "authentication_error", "invalid_signature", `The ${provider} webhook signature is missing or wrong.`),
@@ -149,6 +158,8 @@ export const errors = {
       undefined,
       { "Retry-After": String(retryAfterSeconds) },
     ),
+  /** A create whose estimated price would pass the account's spend limit (POST /v1/account spend_limits). */
+  spendLimitReached: (message: string) => new ApiError(402, "invalid_request_error", "spend_limit_reached", message),
   /** The Verify API's fraud guard refused a create: too many to the recipient, or to its range of numbers. */
   verificationLimited: (code: "verification_rate_limited" | "verification_prefix_blocked", retryAfterSeconds: number) =>
     new ApiError(

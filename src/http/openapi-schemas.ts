@@ -1,7 +1,7 @@
 // Shapes and responses shared by every route's OpenAPI declaration.
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import { MAX_CURSOR_LENGTH } from "../domain/cursor.ts";
-import { MAX_BODY_BYTES } from "./body.ts";
+import { MAX_BODY_BYTES, MAX_MEDIA_BODY_BYTES } from "./body.ts";
 import { errors } from "./errors.ts";
 
 const errorDetail = {
@@ -71,6 +71,12 @@ export const bodyErrors = {
   415: errorResponse("The body is neither JSON nor form-encoded", errors.unsupportedMediaType()),
 } as const;
 
+/** bodyErrors of the create and its preview, whose body may carry files (src/http/body.ts). */
+export const mediaBodyErrors = {
+  ...bodyErrors,
+  413: errorResponse("The files are larger than a message may carry; the error names the field", errors.mediaBodyTooLarge(MAX_MEDIA_BODY_BYTES)),
+} as const;
+
 interface PropertySchema {
   type?: unknown;
   anyOf?: PropertySchema[];
@@ -118,6 +124,15 @@ export const dailyLimitError = {
     ),
     headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
   },
+} as const;
+
+export const spendLimitError = {
+  402: errorResponse(
+    "The message's estimated price would pass the account's daily or monthly spend limit (spend_limit_reached; POST /v1/account spend_limits)",
+    errors.spendLimitReached(
+      "This message's estimated price (0.0158) would pass the account's daily spend limit (spend_limits[daily] = 0.0200; spent so far: 0.0158). Raise the limit with POST /v1/account, or wait for the next UTC day.",
+    ),
+  ),
 } as const;
 
 export const conflictError = {

@@ -2,6 +2,15 @@
 import type { RenderedContent } from "../domain/rendered.ts";
 import type { Status } from "../domain/status.ts";
 
+/** A file sent with an email, its bytes base64-encoded (read from R2 at hand-off). */
+export interface AttachedFile {
+  filename: string;
+  contentType: string;
+  content: string;
+  /** Inline: the html references it as cid:<contentId>. */
+  contentId?: string;
+}
+
 export interface SendRequest {
   messageId: string;
   /** What makes a repeated hand-off of this step idempotent at the provider (Resend's Idempotency-Key); the message id when omitted. */
@@ -11,6 +20,10 @@ export interface SendRequest {
   /** The provider's own id for the sender, where it has one (WhatsApp: the phone-number id). */
   fromId?: string;
   content: RenderedContent;
+  /** An email's attachments with their bytes. */
+  files?: AttachedFile[];
+  /** An MMS's or WhatsApp medium's files as signed URLs the provider fetches (GET /v1/media/:token), in order. */
+  mediaUrls?: string[];
   /** 1 on the first hand-off attempt. */
   attempt: number;
   /** Seconds left of the message's validity_period, for providers that can drop a message they could not send in time. */

@@ -2,7 +2,7 @@
 // as the Idempotency-Key so a repeated hand-off can never send twice.
 import { Webhook } from "standardwebhooks";
 import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
-import type { Provider, ProviderWebhooks, Receipt, SendRequest, SendResult } from "./provider.ts";
+import type { AttachedFile, Provider, ProviderWebhooks, Receipt, SendRequest, SendResult } from "./provider.ts";
 
 export interface ResendConfig {
   apiBase: string;
@@ -31,6 +31,8 @@ export function resendProvider(config: ResendConfig): Provider {
           subject: content.subject,
           ...(content.html === undefined ? {} : { html: content.html }),
           ...(content.text === undefined ? {} : { text: content.text }),
+          ...(content.headers === undefined ? {} : { headers: content.headers }),
+          ...(request.files?.length ? { attachments: request.files.map(resendAttachment) } : {}),
           tags: [{ name: MESSAGE_ID_TAG, value: request.messageId }],
         }),
       });
@@ -47,6 +49,16 @@ export function resendProvider(config: ResendConfig): Provider {
         httpStatus: response.status,
       };
     },
+  };
+}
+
+/** Resend's attachment: the file inline as base64 `content` (its `path` would make Resend fetch it from us). */
+function resendAttachment(file: AttachedFile) {
+  return {
+    filename: file.filename,
+    content: file.content,
+    content_type: file.contentType,
+    ...(file.contentId === undefined ? {} : { content_id: file.contentId }),
   };
 }
 

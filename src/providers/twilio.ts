@@ -40,6 +40,8 @@ export function twilioProvider(config: TwilioConfig): Provider {
     async send(request: SendRequest): Promise<SendResult> {
       if (request.content.channel !== "sms") throw new Error("the Twilio adapter sends SMS only");
       const form = new URLSearchParams({ To: request.to, From: request.from, Body: request.content.text });
+      // An MMS: each image by URL, which Twilio fetches (up to 10).
+      for (const url of request.mediaUrls ?? []) form.append("MediaUrl", url);
       if (config.statusCallbackBase) form.set("StatusCallback", twilioStatusCallback(config.statusCallbackBase, request.messageId));
       // Twilio drops the message if it cannot send it within this (so an expired code is never sent late).
       if (request.validitySeconds !== undefined) form.set("ValidityPeriod", String(request.validitySeconds));

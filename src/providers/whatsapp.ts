@@ -41,6 +41,13 @@ function whatsappMessageBody(request: SendRequest): Record<string, unknown> {
     biz_opaque_callback_data: request.messageId,
   };
   if (content.type === "text") return { ...common, type: "text", text: { body: content.text, preview_url: false } };
+  if (content.type === "media") {
+    // Meta's media message by link (the signed URL it fetches the file from); caption and filename where the type has them.
+    const link = request.mediaUrls?.[0];
+    if (!link) throw new Error("a WhatsApp media message needs its file's URL");
+    const media = { link, ...(content.caption ? { caption: content.caption } : {}), ...(content.filename ? { filename: content.filename } : {}) };
+    return { ...common, type: content.mediaType, [content.mediaType]: media };
+  }
   return {
     ...common,
     type: "template",

@@ -23,6 +23,11 @@ export async function changeAccountSettings(control: Control, account: Account, 
   const url = settings.inboundCallback;
   const problem = url ? callbackUrlProblem(url, account.mode) : null;
   if (problem) return fail("inbound_callback", "parameter_invalid", `Invalid inbound_callback: ${problem}.`);
+  // A usage alert's url takes the same rules: it is posted to as a status callback is.
+  for (const [i, alert] of (settings.usageAlerts ?? []).entries()) {
+    const alertProblem = callbackUrlProblem(alert.url, account.mode);
+    if (alertProblem) return fail(`usage_alerts[${i}][url]`, "parameter_invalid", `Invalid usage_alerts[${i}][url]: ${alertProblem}.`);
+  }
   if (Object.keys(settings).length === 0) return succeed(account);
   const updated = await updateAccountSettings(control.db, account.id, { ...settings, ...(url === "" ? { inboundCallback: null } : {}) });
   // The gate holds the account: a create's checks and inbound messages read it there.

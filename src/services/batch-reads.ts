@@ -2,7 +2,7 @@
 // control database, its messages' statuses from every message database the
 // account reads. Statuses come from the messages' rows, which follow their
 // objects through the projection queue (a second or so behind).
-import { type BatchRow, batchStatusCounts, findBatch, scheduledBatchMessages } from "../db/batches.ts";
+import { type BatchRow, batchStatusCounts, findBatch, recentBatches, scheduledBatchMessages } from "../db/batches.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { Account } from "../domain/account.ts";
 import { placementOf, shardsToRead } from "../domain/placement.ts";
@@ -50,4 +50,9 @@ export async function cancelBatch(env: Env, control: Control, account: Account, 
     }
   }
   return answer;
+}
+
+/** The account's latest batches, newest first (the Console's list). */
+export function latestBatches(control: Control, account: Account, limit: number): Promise<BatchRow[]> {
+  return recentBatches(control.db, account.id, limit);
 }

@@ -76,6 +76,11 @@ export async function createBatch(
       }
       const prepared = await prepareMessage(control, account, item.input, admission?.kind === "admitted" ? admission.reads : undefined);
       if (!prepared.ok) return refuse({ kind: "problem", problem: prepared.problem });
+      // A batch stores no files yet (src/services/media.ts stores a single create's): refused rather than sent without them.
+      if (prepared.value.files.length > 0) {
+        const message = "Attachments and media are not taken in a batch yet: send these messages one by one with POST /v1/messages.";
+        return refuse({ kind: "problem", problem: { param: "content", code: "media_not_in_batch", message } });
+      }
       const messageId = newMessageId(shardForNewMessage(placement, false));
       return messageRow(account, item.input, prepared.value, messageId, { batchId: id, batchMetadata: input.metadata });
     }),

@@ -4,6 +4,7 @@ import { pruneConsoleAuth } from "../db/console.ts";
 import { pruneExpiredIdempotencyKeys } from "../db/idempotency.ts";
 import { messageDatabases } from "../db/shards.ts";
 import { convergeRows } from "../delivery/convergence.ts";
+import { sweepMedia } from "../delivery/media-release.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import type { Control } from "./control.ts";
@@ -40,6 +41,8 @@ export async function runMaintenance(env: Env, control: Control, nowMs: number):
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(control.db, unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, control, nowMs),
+    // Files no retained message refers to any more, and releases that failed (src/delivery/media-release.ts).
+    sweepMedia(env, nowMs),
     // Webhook endpoints' delivery log, kept 30 days.
     pruneWebhookDeliveries(control, nowMs),
     measureShards(env, control, nowMs),

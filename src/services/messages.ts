@@ -1,6 +1,7 @@
 // Creating a message: the one place that decides what is stored and queued.
 import type { Database } from "../db/client.ts";
-import { type CreateReadResults, type CreateReads, insertMessage, readForCreate } from "../db/messages.ts";
+import { insertMessageWithMedia } from "../db/media.ts";
+import { type CreateReadResults, type CreateReads, readForCreate } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { deliveryJob } from "../delivery/job.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
@@ -8,6 +9,7 @@ import type { Account, Mode } from "../domain/account.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { destinationProblem } from "../domain/geo.ts";
 import { idTimestampMs, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
+import type { MediaFile, MediaRef } from "../domain/media.ts";
 import { type CreateMessageInput, type Message, verificationContent } from "../domain/message.ts";
 import { type Metadata, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
@@ -18,7 +20,9 @@ import { suppressionRecipient } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
+import { prepareMedia, storeMedia } from "./media.ts";
 import { render, sender } from "./message-parts.ts";
+import { chargeSpend, priceKeys, pricing, refundSpend } from "./message-price.ts";
 
 /** The reads a create of this input needs besides the account. */
 export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateReads {
@@ -30,6 +34,7 @@ export function readsForCreate(input: CreateMessageInput, mode: Mode): CreateRea
     recipient: suppressionRecipient(input),
     ...(stepSenders ? { stepSenders } : {}),
     ...(recipients ? { stepRecipients: recipients } : {}),
+    prices: priceKeys(input),
   };
 }
 
@@ -38,6 +43,8 @@ export interface CreateOptions {
   reads?: CreateReadResults;
   /** The message's id, when one was reserved for it (by its Idempotency-Key, on the account's home shard); new otherwise. */
   id?: string;
+  /** The API key that creates it, for usage by key. */
+  apiKeyId?: string;
   /** A verification's send (src/services/verifications.ts): the content stored and shown is its marker, never the text with the code. */
   verificationId?: string;
 }
@@ -45,12 +52,15 @@ export interface CreateOptions {
 /** What a create decides before anything is stored: the message as it would be sent. */
 export type PreparedMessage = Pick<
   Message,
-  "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention"
-> & {
-  rendered: RenderedContent;
-  /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
-  fromId: string | null;
-};
+  "channel" | "to" | "from" | "content" | "statusCallback" | "encoding" | "segments" | "fallback" | "contentRetention" | "country" | "stepPrices"
+> &
+  Pick<Message, "price" | "priceUnit" | "priceStatus"> & {
+    rendered: RenderedContent;
+    /** The content's files with their bytes, to store in R2 before the message (src/services/media.ts). */
+    files: MediaFile[];
+    /** The sender's provider id (Meta's phone-number id), stored with the message for its delivery. */
+    fromId: string | null;
+  };
 
 /**
  * The first half of a create, which a preview runs alone: checks what the
@@ -83,19 +93,24 @@ export async function prepareMessage(
   if (!sentFrom.ok) return sentFrom;
   const steps = resolveSteps(account, input, found);
   if (!steps.ok) return steps;
+  // Last: the files are decoded (or fetched) only for a create that passed every other check.
+  const media = await prepareMedia(account.mode, input.to, input.content, rendered.value);
+  if (!media.ok) return media;
   return succeed({
     channel,
     to: input.to,
     from: sentFrom.value.from,
     fromId: sentFrom.value.fromId,
-    content: input.content,
-    rendered: rendered.value,
+    content: media.value.content,
+    rendered: media.value.rendered,
+    files: media.value.files,
     statusCallback: input.statusCallback ?? null,
     encoding: size?.encoding ?? null,
     segments: size?.segments ?? null,
     fallback: steps.value,
     // The create's own choice wins over its template's default.
     contentRetention: input.contentRetention ?? found.template?.contentRetention ?? "retain",
+    ...pricing(account, input, size?.segments ?? null, steps.value, found.rates ?? []),
   });
 }
 
@@ -119,6 +134,8 @@ export type MessageRow = Message & { fromId: string | null };
 /** What a create stores beside its input: the batch it belongs to, and the batch's metadata under the message's own. */
 interface RowContext {
   batchId: string | null;
+  /** The API key that creates it. */
+  apiKeyId?: string;
   batchMetadata?: Metadata;
   /** A verification's send: the content stored and shown is its marker, never the text with the code. */
   verificationId?: string;
@@ -131,8 +148,10 @@ interface RowContext {
 export function messageRow(account: Account, input: CreateMessageInput, prepared: PreparedMessage, id: string, context: RowContext): MessageRow {
   const createdAt = unixSeconds(idTimestampMs(id));
   const sendAt = input.sendAt ?? null;
+  // The files' bytes are stored apart (storeMedia): the row holds their descriptions.
+  const { files: _, ...kept } = prepared;
   return {
-    ...prepared,
+    ...kept,
     ...(context.verificationId === undefined ? {} : { content: verificationContent(context.verificationId) }),
     id,
     accountId: account.id,
@@ -155,6 +174,7 @@ export function messageRow(account: Account, input: CreateMessageInput, prepared
     deliveredChannel: null,
     metadata: storedMetadata(input.metadata, context.batchMetadata),
     batchId: context.batchId,
+    apiKeyId: context.apiKeyId ?? null,
   };
 }
 
@@ -168,14 +188,30 @@ export async function createMessage(
 ): Promise<Result<Message>> {
   const prepared = await prepareMessage(control, account, input, options.reads);
   if (!prepared.ok) return prepared;
+  // The spend limits, in the account's gate: the estimate is counted, and given back if nothing is stored.
+  const charged = await chargeSpend(env, account, prepared.value.price, prepared.value.priceUnit);
+  if (!charged.ok) return charged;
+  try {
+    return await store(env, account, input, prepared.value, options);
+  } catch (error) {
+    await refundSpend(env, account, charged.value);
+    throw error;
+  }
+}
+
+async function store(env: Env, account: Account, input: CreateMessageInput, prepared: PreparedMessage, options: CreateOptions): Promise<Result<Message>> {
   // A new message goes to one of the account's write shards; its id says which.
   const id = options.id ?? newMessageId(shardForNewMessage(placementOf(account), false));
   const db = shardDatabase(env, shardOfMessageId(id));
-  const row = messageRow(account, input, prepared.value, id, { batchId: null, verificationId: options.verificationId });
+  const row = messageRow(account, input, prepared, id, { batchId: null, apiKeyId: options.apiKeyId, verificationId: options.verificationId });
   const { sendAt } = row;
   // Whether the account has webhook endpoints, as the gate answered with the create's reads (undefined: not asked).
   const endpoints = options.reads?.endpoints;
-  if (sendAt !== null) return schedule(env, db, row, sendAt, endpoints);
+  // The files are in R2 before any message refers to them (and before its job can read them).
+  const { files } = prepared;
+  await storeMedia(env, account.id, files);
+  const refs = files.map((file) => file.ref);
+  if (sendAt !== null) return schedule(env, db, row, sendAt, endpoints, refs);
   // The row and its job go out at once, and the 201 waits for both: a create
   // costs one round trip after the gate, not two, and a Worker that dies
   // after the insert has already sent the job. A job that arrives before its
@@ -183,7 +219,7 @@ export async function createMessage(
   // finds no message and is dropped, so nothing is sent for a failed create.
   // If the send fails, the message's object hands it off within seconds (redrive).
   const queued = enqueue(env, row.id, endpoints);
-  await insertMessage(db, row);
+  await insertMessageWithMedia(db, row, refs);
   if (!(await queued)) await redrive(env, row.id);
   return succeed(row);
 }
@@ -193,8 +229,8 @@ export async function createMessage(
  * a Queue job (one call, as the job would be), with the row inserted at the
  * same time. An alarm that finds no row waits for it a moment and then drops it.
  */
-async function schedule(env: Env, db: Database, row: Message, sendAt: number, endpoints: boolean | undefined): Promise<Result<Message>> {
-  await Promise.all([insertMessage(db, row), armSendTime(env, row.id, sendAt, endpoints)]);
+async function schedule(env: Env, db: Database, row: MessageRow, sendAt: number, endpoints: boolean | undefined, refs: MediaRef[]): Promise<Result<Message>> {
+  await Promise.all([insertMessageWithMedia(db, row, refs), armSendTime(env, row.id, sendAt, endpoints)]);
   return succeed(row);
 }
 

@@ -3,6 +3,7 @@
 import type { Database } from "../db/client.ts";
 import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
 import { messageDatabases, shardDatabase } from "../db/shards.ts";
+import { dropReferences, hasFiles, releaseMessageMedia } from "../delivery/media-release.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { redactedMessage } from "../delivery/redaction.ts";
 import type { Account } from "../domain/account.ts";
@@ -35,6 +36,8 @@ export async function redactMessage(env: Env, account: Account, row: Message): P
     const shards = shardsWriting(placementOf(account), shardOfMessageId(row.id));
     await Promise.all(shards.map((shard) => redactMessageRow(shardDatabase(env, shard), row.id, redactedAt)));
   }
+  // Its files go with its content; once only (the row above still showed them).
+  if (hasFiles(row)) await releaseMessageMedia(env, row.id);
   // Its fallback steps' content goes too (as the row's and the object's).
   return succeed({ ...redactedMessage(row, redactedAt), status });
 }
@@ -71,6 +74,8 @@ async function deleteExpiredOn(env: Env, db: Database, overrides: RetentionOverr
     // The objects first: a message whose object could not be emptied keeps its row, and the next run tries again.
     const forgotten = await Promise.allSettled(ids.map((id) => messageStatusStub(env, id).forget()));
     const done = ids.filter((_, index) => forgotten[index]!.status === "fulfilled");
+    // References before rows: a failure here leaves the rows for the next run, which drops them again.
+    await dropReferences(env, done, nowMs);
     await deleteMessages(db, done);
     deleted += done.length;
     if (done.length < ids.length) {

@@ -47,6 +47,9 @@ const PLATFORM_ACCOUNT: Account = {
   retentionDays: null,
   verificationPrefixLimitPerHour: null,
   placement: null,
+  spendLimitDaily: null,
+  spendLimitMonthly: null,
+  usageAlerts: null,
 };
 
 const unproven = { verificationToken: null, verificationCodeHash: null, verificationExpiresAt: null, verificationAttempts: 0 };

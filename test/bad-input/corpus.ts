@@ -4,10 +4,14 @@
 // limiter's durable state of the account and of another, test/support/state.ts),
 // and never a 5xx. To cover a new endpoint, add a table below
 // and list it in CORPUS.
+import { MAX_MEDIA_BODY_BYTES } from "../../src/http/body.ts";
 import { smsBody } from "../support/messages.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
+import { BATCH_CORPUS } from "./batches.corpus.ts";
 import { deliveryControlCases } from "./delivery-controls.ts";
 import { GEO_RETENTION_CORPUS } from "./geo-retention.corpus.ts";
+import { MEDIA_CORPUS } from "./media.corpus.ts";
+import { PRICE_CORPUS } from "./price.corpus.ts";
 import { VERIFICATION_CORPUS } from "./verifications.corpus.ts";
 import { WEBHOOK_ENDPOINT_CORPUS } from "./webhook-endpoints.corpus.ts";
 
@@ -93,7 +97,12 @@ const brokenBodies: BadRequest[] = [
       code: "unsupported_media_type",
     },
   ),
-  create("a body over 128 KiB", { json: smsBody({ content: { text: "x".repeat(130 * 1024) } }) }, { status: 413, code: "body_too_large" }),
+  // A create's limit is a message's files as base64 (src/http/body.ts): past it, the error names content.
+  create(
+    "a body over 35 MiB",
+    { json: smsBody({ content: { text: "x".repeat(MAX_MEDIA_BODY_BYTES) } }) },
+    { status: 413, code: "media_too_large", param: "content" },
+  ),
   create(
     "a JSON nesting bomb",
     { raw: `{"channel":"SMS","to":"+14155550123","content":${"[".repeat(5000)}${"]".repeat(5000)}}`, contentType: "application/json" },
@@ -766,7 +775,7 @@ const existingPreview = (name: string, body: Body, expected: Expected) => previe
 const previewCases: BadRequest[] = [
   previewMessage("truncated JSON", { raw: '{"channel":"SMS","to":', contentType: "application/json" }, { status: 400, code: "invalid_json" }),
   previewMessage("text/plain", { raw: JSON.stringify(smsBody()), contentType: "text/plain" }, { status: 415, code: "unsupported_media_type" }),
-  previewMessage("a body over 128 KiB", withContent({ text: "x".repeat(130 * 1024) }), { status: 413, code: "body_too_large" }),
+  previewMessage("a body over 35 MiB", withContent({ text: "x".repeat(MAX_MEDIA_BODY_BYTES) }), { status: 413, code: "media_too_large", param: "content" }),
   previewMessage("a form nesting bomb", { form: `channel=SMS&content${"[a]".repeat(50)}=x` }, { status: 400, code: "invalid_form_body" }),
   previewMessage("no channel", withField("channel", undefined), invalid("channel")),
   previewMessage("to not a number", withField("to", "not-a-number"), invalid("to")),
@@ -896,6 +905,9 @@ export const CORPUS: BadRequest[] = [
   ...authCases,
   ...routingCases,
   ...GEO_RETENTION_CORPUS,
+  ...MEDIA_CORPUS,
+  ...PRICE_CORPUS,
   ...VERIFICATION_CORPUS,
   ...WEBHOOK_ENDPOINT_CORPUS,
+  ...BATCH_CORPUS,
 ];

@@ -27,7 +27,17 @@ export async function rowOn(shard: number, id: string) {
   return (await shardDatabase(env, shard).select().from(messages).where(eq(messages.id, id)))[0];
 }
 
-const untouched = { deliveredAt: null, providerLatencyMs: null, errorCode: null, errorMessage: null, attempts: null, deliveredChannel: null, redactedAt: null };
+const untouched = {
+  deliveredAt: null,
+  providerLatencyMs: null,
+  errorCode: null,
+  errorMessage: null,
+  attempts: null,
+  deliveredChannel: null,
+  redactedAt: null,
+  price: null,
+  priceStatus: null,
+};
 
 /** A projection as a message's object sends it. */
 export function projection(account: TestAccount, messageId: string, seq: number, fields: Partial<Projection> = {}): Projection {

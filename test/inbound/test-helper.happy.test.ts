@@ -41,6 +41,10 @@ describe("a simulated reply", () => {
       expires_at: null,
       attempts: [],
       delivered_channel: null,
+      // An inbound message costs nothing here.
+      price: null,
+      price_unit: null,
+      price_status: null,
       content_retention: "retain",
       redacted_at: null,
       // A reply carries none of the customer's keys and belongs to no batch.

@@ -75,4 +75,26 @@ describe("POST /v1/messages metadata", () => {
     ]);
     receiver.restore();
   });
+
+  it("is kept through fallback steps: every callback of a WhatsApp failing over to SMS carries it", async () => {
+    const receiver = fakeReceiver();
+    const account = await createAccount();
+    // The sandbox's "not on WhatsApp" number: the first step fails at hand-off, the SMS step is delivered.
+    const created = await createMessage(account, {
+      channel: "WHATSAPP",
+      to: "+15005550004",
+      content: { text: "Your code is 849201" },
+      fallback: [{ channel: "SMS" }],
+      status_callback: receiver.url,
+      metadata: { order_id: "A1" },
+    });
+    const delivered = await waitForStatus(account, created.id, ["delivered"]);
+    expect(delivered).toMatchObject({ delivered_channel: "sms", metadata: { order_id: "A1" } });
+    await eventually(() => receiver.requests.some((request) => request.body.includes('"message.delivered"')));
+    const bodies = receiver.requests.map((request) => JSON.parse(request.body) as { type: string; data: Record<string, unknown> });
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    expect(bodies.map((body) => body.type)).toContain("message.attempt.failed");
+    expect(bodies.every((body) => JSON.stringify(body.data.metadata) === JSON.stringify({ order_id: "A1" }))).toBe(true);
+    receiver.restore();
+  });
 });

@@ -50,6 +50,10 @@ describe("POST /v1/messages", () => {
       expires_at: null,
       attempts: [],
       delivered_channel: null,
+      // The default card has no rates: nothing is priced.
+      price: null,
+      price_unit: null,
+      price_status: null,
       metadata: {},
       batch_id: null,
     });

@@ -38,6 +38,9 @@ describe("POST /v1/messages/preview", () => {
       // The emoji is outside GSM-7: 41 UTF-16 units (the emoji is a surrogate pair), one UCS-2 segment.
       encoding: "ucs2",
       segments: 1,
+      price: null,
+      price_unit: null,
+      price_status: null,
     });
 
     const created = await createMessage(account, body);

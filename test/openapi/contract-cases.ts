@@ -23,7 +23,9 @@ import { smsBody } from "../support/messages.ts";
 import { storeMessage } from "../support/queue.ts";
 import { addSender, bindSender, createTemplate, freshEmail } from "../support/resources.ts";
 import { batchContractCases } from "./batch-cases.ts";
+import { mediaContractCases } from "./media-contract-cases.ts";
 import type { DocumentedOperation } from "./operations.ts";
+import { priceContractCases, spendLimitReached } from "./price.contract-cases.ts";
 import { verificationContractCases } from "./verification-cases.ts";
 import { webhookEndpointCases } from "./webhook-endpoint-cases.ts";
 
@@ -91,11 +93,14 @@ async function abandonWebhooks(stub: ReturnType<typeof messageStatusStub>): Prom
 
 /** Keyed by "METHOD /path" as the document writes it, then by status. */
 export const contractCases: Record<string, Record<number, ContractCase>> = {
+  ...mediaContractCases,
+  ...priceContractCases,
   ...webhookEndpointCases,
   ...batchContractCases,
   "POST /v1/messages": {
     201: (account) => api("/v1/messages", { key: account.key, json: smsBody() }),
     400: (account) => api("/v1/messages", { key: account.key, json: smsBody({ to: "not-a-number" }) }),
+    402: spendLimitReached,
   },
   "POST /v1/messages/preview": {
     200: (account) => api("/v1/messages/preview", { key: account.key, json: smsBody({ max_segments: 1 }) }),

@@ -19,6 +19,32 @@ describe("the SDK against the Worker", () => {
     expect(await omniflow.messages.retrieve(created.id)).toEqual(created);
   });
 
+  it("sends a batch, retrieves it and cancels its scheduled messages", async () => {
+    const account = await createAccount();
+    const omniflow = clientFor(account.key);
+    const sendAt = Math.floor(Date.now() / 1000) + 3600;
+    const batch = await omniflow.messages.batch(
+      {
+        validation: "permissive",
+        metadata: { campaign: "c1" },
+        messages: [
+          { channel: "SMS", to: "+14155550123", content: { text: "Shift at 9" }, send_at: sendAt, metadata: { staff_id: "s_1" } },
+          { channel: "SMS", to: "not a number", content: { text: "Shift at 9" } },
+        ],
+      },
+      { idempotencyKey: "sdk-batch-1" },
+    );
+    expect(batch.data[0]).toMatchObject({ status: "scheduled", batch_id: batch.id, metadata: { campaign: "c1", staff_id: "s_1" } });
+    expect(batch.data[1]).toBeNull();
+    expect(batch.errors).toMatchObject([{ index: 1, error: { param: "to" } }]);
+    expect(await omniflow.batches.retrieve(batch.id)).toMatchObject({ id: batch.id, total: 1, metadata: { campaign: "c1" } });
+    expect(await omniflow.batches.cancel(batch.id)).toEqual({ object: "batch_cancel", batch_id: batch.id, canceled: 1, not_cancelable: 0 });
+    await expect(omniflow.messages.batch({ messages: [{ channel: "SMS", to: "x", content: { text: "hi" } }] })).rejects.toMatchObject({
+      status: 400,
+      code: "batch_invalid",
+    });
+  });
+
   it("previews a message and a template; the create then sends what the preview said", async () => {
     const account = await createAccount();
     await seedExample(account);

@@ -48,6 +48,8 @@ describe("GET /v1/account", () => {
       created_at: expect.any(Number),
       recipient_limits: { per_hour: null },
       retention_days: 400,
+      spend_limits: { daily: null, monthly: null },
+      usage_alerts: [],
       verification_limits: { per_prefix_per_hour: 30 },
     });
     expect(atob(test.webhookSecret.slice("whsec_".length))).toHaveLength(32);

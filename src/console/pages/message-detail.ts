@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import { idPattern } from "../../domain/ids.ts";
 import { hidesContent, type Message, toMessageObject } from "../../domain/message.ts";
+import { formatAmount } from "../../domain/price.ts";
 import type { RenderedContent } from "../../domain/rendered.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
 import { findAccountMessage } from "../../services/message-reads.ts";
@@ -33,6 +34,9 @@ ${content.html === undefined ? "" : html`<dt>HTML (source)</dt><dd><pre>${conten
   }
   if (content.channel === "whatsapp" && content.type === "template") {
     return html`<p>WhatsApp template <code>${content.name}</code> (${content.language}), parameters:</p><ol>${content.bodyParams.map((p) => html`<li>${p}</li>`)}</ol>`;
+  }
+  if (content.channel === "whatsapp" && content.type === "media") {
+    return html`<p>WhatsApp ${content.mediaType} <code>${content.media.filename}</code> (${content.media.content_type}, ${content.media.size} bytes)</p><pre>${content.caption ?? ""}</pre>`;
   }
   return html`<pre>${content.text}</pre>`;
 }
@@ -66,6 +70,18 @@ ${data.next_retry_at ? html` · next retry ${time(data.next_retry_at as number)}
   }
 }
 
+/** The message's metadata, each key a link to the messages with the same value. */
+const metadataList = (metadata: Record<string, string> | null) =>
+  metadata
+    ? html`<section class="card"><h2>Metadata</h2><dl>${Object.entries(metadata).map(
+        ([key, value]) =>
+          html`<dt>${key}</dt><dd><a href="/console/messages?${new URLSearchParams({ meta_key: key, meta_value: value }).toString()}">${value}</a></dd>`,
+      )}</dl></section>`
+    : "";
+
+const priceText = (message: Message) =>
+  message.price === null ? "no price" : `${formatAmount(message.price)} ${message.priceUnit ?? ""} (${message.priceStatus ?? ""})`;
+
 const timestamp = (atMs: number) => `${new Date(atMs).toISOString().replace("T", " ").slice(0, 23)} UTC`;
 
 export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: string; error: boolean } | null = null) {
@@ -84,7 +100,10 @@ export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: s
     message.id,
     html`<h1>Message <span class="mono">${message.id}</span></h1>
 ${notice(flash?.text ?? null, flash?.error ? "error" : "info")}
-<p>${statusBadge(message.id, message.status, true)} · ${message.channel} to ${message.to} from ${message.from} · created ${time(message.createdAt)}</p>
+<p>${statusBadge(message.id, message.status, true)} · ${message.channel} to ${message.to} from ${message.from} · created ${time(message.createdAt)} · ${priceText(message)}${
+      message.batchId ? html` · batch <a class="mono" href="/console/batches/${message.batchId}">${message.batchId}</a>` : ""
+    }</p>
+${metadataList(message.metadata)}
 <div class="grid">
 <section class="card"><h2>Content as sent</h2>${rendered(hidesContent(message) ? null : message.rendered)}</section>
 <section class="card"><h2>Message object</h2><pre>${JSON.stringify(toMessageObject(message), null, 2)}</pre></section>

@@ -8,6 +8,7 @@ import { CHANNELS, type Channel } from "../../domain/address.ts";
 import { type Cursor, decodeCursor, encodeCursor } from "../../domain/cursor.ts";
 import { idPattern } from "../../domain/ids.ts";
 import type { Message } from "../../domain/message.ts";
+import { formatAmount } from "../../domain/price.ts";
 import { STATUSES, type Status } from "../../domain/status.ts";
 import { accountStatuses } from "../../services/console-figures.ts";
 import { listAccountMessages } from "../../services/message-reads.ts";
@@ -26,19 +27,28 @@ function filtersOf(query: Record<string, string>, prefix = ""): { filters: Messa
   const to = get("to");
   const from = DATE.test(get("from")) ? get("from") : "";
   const until = DATE.test(get("until")) ? get("until") : "";
+  const batch = /^bat_[0-9a-f]{32}$/.test(get("batch")) ? get("batch") : "";
+  const metaKey = /^[A-Za-z0-9_-]{1,40}$/.test(get("meta_key")) ? get("meta_key") : "";
+  const metaValue = metaKey ? get("meta_value").slice(0, 500) : "";
   const filters: MessageFilters = {
+    batchId: batch || undefined,
+    metadata: metaKey && metaValue ? { [metaKey]: metaValue } : undefined,
     status: status as Status | undefined,
     channel: channel as Channel | undefined,
     to: to || undefined,
     createdGte: from ? Date.parse(`${from}T00:00:00Z`) / 1000 : undefined,
     createdLte: until ? Date.parse(`${until}T23:59:59Z`) / 1000 : undefined,
   };
-  const form = Object.fromEntries(Object.entries({ status: status ?? "", channel: channel ?? "", to, from, until }).filter(([, value]) => value !== ""));
+  const form = Object.fromEntries(
+    Object.entries({ status: status ?? "", channel: channel ?? "", to, from, until, batch, meta_key: metaKey, meta_value: metaValue }).filter(
+      ([, value]) => value !== "",
+    ),
+  );
   return { filters, form };
 }
 
 const messageRow = (m: Message) =>
-  html`<tr><td><a class="mono" href="/console/messages/${m.id}">${m.id}</a></td><td>${m.channel}</td><td>${m.to}</td><td>${statusBadge(m.id, m.status)}</td><td class="optional">${time(m.createdAt)}</td></tr>`;
+  html`<tr><td><a class="mono" href="/console/messages/${m.id}">${m.id}</a></td><td>${m.channel}</td><td>${m.to}</td><td>${statusBadge(m.id, m.status)}</td><td class="mono">${m.price === null ? "—" : `${formatAmount(m.price)} ${m.priceUnit ?? ""}`}</td><td class="optional">${time(m.createdAt)}</td></tr>`;
 
 const select = (name: string, label: string, options: readonly string[], chosen: string | undefined) =>
   html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}"><option value="">any</option>${options.map(
@@ -73,11 +83,14 @@ ${notice(query.missing ? `No message ${query.missing} in this account.` : null, 
   <div><label for="f-to">To</label><input id="f-to" name="to" value="${form.to ?? ""}" placeholder="+14155550123"></div>
   <div><label for="f-from">Created from (UTC)</label><input id="f-from" name="from" type="date" value="${form.from ?? ""}"></div>
   <div><label for="f-until">until</label><input id="f-until" name="until" type="date" value="${form.until ?? ""}"></div>
+  <div><label for="f-batch">Batch</label><input id="f-batch" name="batch" value="${form.batch ?? ""}" placeholder="bat_..." class="mono"></div>
+  <div><label for="f-meta-key">Metadata key</label><input id="f-meta-key" name="meta_key" value="${form.meta_key ?? ""}" placeholder="order_id"></div>
+  <div><label for="f-meta-value">value</label><input id="f-meta-value" name="meta_value" value="${form.meta_value ?? ""}"></div>
   <button type="submit">Filter</button> <a href="/console/messages">Clear</a>
 </form>
 <div class="card">
 <table>
-<thead><tr><th scope="col">Id</th><th scope="col">Channel</th><th scope="col">To</th><th scope="col">Status</th><th scope="col" class="optional">Created</th></tr></thead>
+<thead><tr><th scope="col">Id</th><th scope="col">Channel</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Price</th><th scope="col" class="optional">Created</th></tr></thead>
 <tbody ${live === null ? "" : html`data-live-list="${live}"`}>${result.items.map(messageRow)}</tbody>
 </table>
 ${result.items.length === 0 ? html`<p class="muted">No messages${Object.keys(form).length ? " match these filters" : " yet"}.</p>` : ""}

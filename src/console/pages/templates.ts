@@ -82,7 +82,9 @@ function preview(form: Form) {
           ? `Subject: ${r.subject}\n\n${r.text ?? ""}${r.html ? `\n\n--- HTML ---\n${r.html}` : ""}`
           : r.channel === "whatsapp" && r.type === "template"
             ? `Template ${r.name} (${r.language}) with parameters: ${r.bodyParams.join(" | ")}`
-            : r.text;
+            : "text" in r
+              ? r.text
+              : "";
       return html`<h3>${channel}</h3><pre data-preview="${channel}">${text}</pre>`;
     });
 }

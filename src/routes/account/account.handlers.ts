@@ -19,6 +19,9 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
     ...(input.inbound_callback === undefined ? {} : { inboundCallback: input.inbound_callback }),
     ...(input.recipient_limits ? { recipientLimitPerHour: input.recipient_limits.per_hour } : {}),
     ...(input.retention_days === undefined ? {} : { retentionDays: input.retention_days }),
+    ...(input.spend_limits?.daily === undefined ? {} : { spendLimitDaily: input.spend_limits.daily }),
+    ...(input.spend_limits?.monthly === undefined ? {} : { spendLimitMonthly: input.spend_limits.monthly }),
+    ...(input.usage_alerts === undefined ? {} : { usageAlerts: input.usage_alerts }),
     ...(input.verification_limits ? { verificationPrefixLimitPerHour: input.verification_limits.per_prefix_per_hour } : {}),
   });
   if (!result.ok) throw errors.problem(result.problem);

@@ -2,6 +2,7 @@
 import type { Account } from "../../domain/account.ts";
 import { unixSeconds } from "../../domain/ids.ts";
 import { retentionDays } from "../../domain/retention.ts";
+import { spendObject } from "../../domain/spend.ts";
 import { PREFIX_LIMIT } from "../../domain/verification-guard.ts";
 
 export function toAccountObject(account: Account) {
@@ -17,6 +18,7 @@ export function toAccountObject(account: Account) {
     created_at: account.createdAt,
     recipient_limits: { per_hour: account.recipientLimitPerHour },
     retention_days: retentionDays(account),
+    ...spendObject(account),
     verification_limits: { per_prefix_per_hour: account.verificationPrefixLimitPerHour ?? PREFIX_LIMIT.default },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RETENTION_DAYS } from "../../domain/retention.ts";
+import { spendLimitsSchema, usageAlertsSchema } from "../../domain/spend.ts";
 import { PREFIX_LIMIT } from "../../domain/verification-guard.ts";
 import { wholeNumber } from "../../domain/whole-number.ts";
 
@@ -27,6 +28,15 @@ export const AccountSchema = z
       per_hour: z.number().int().nullable().openapi({ description: "Messages per recipient per hour; null: no limit", example: 10 }),
     }),
     retention_days: z.number().int().openapi({ description: "Messages older than this are deleted with their content and events", example: 400 }),
+    spend_limits: z
+      .object({
+        daily: z.string().nullable().openapi({ description: "Most the account may spend per UTC day (4 decimal places); null: no limit", example: "50.0000" }),
+        monthly: z.string().nullable().openapi({ description: "Most the account may spend per UTC month; null: no limit", example: null }),
+      })
+      .openapi({ description: "In the currency of the account's prices: a create whose estimated price would pass one is a 402 spend_limit_reached" }),
+    usage_alerts: z
+      .array(z.object({ threshold: z.string().openapi({ example: "100.0000" }), window: z.enum(["day", "month"]), url: z.string() }))
+      .openapi({ description: "Each posts one usage.threshold_reached event per window, when the window's spend reaches its threshold" }),
     verification_limits: z.object({
       per_prefix_per_hour: z
         .number()
@@ -53,6 +63,8 @@ export const UpdateAccountSchema = z.strictObject({
     })
     .optional()
     .openapi({ description: "Messages per recipient (phone number or email address) per hour; null turns the limit off (the default)" }),
+  spend_limits: spendLimitsSchema.optional(),
+  usage_alerts: usageAlertsSchema(z.string().min(1).max(2048)).optional(),
   retention_days: wholeNumber(RETENTION_DAYS.min, RETENTION_DAYS.max)
     .optional()
     .openapi({ description: `Days messages are kept (${RETENTION_DAYS.min}-${RETENTION_DAYS.max}, default ${RETENTION_DAYS.default})` }),

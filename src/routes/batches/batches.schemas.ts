@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { idPattern } from "../../domain/ids.ts";
 import { STATUSES } from "../../domain/status.ts";
 import { ItemErrorSchema } from "../../http/openapi-schemas.ts";
-import { MessageSchema } from "../messages/messages.schemas.ts";
+import type { MessageSchema } from "../messages/messages.schemas.ts";
 
 const EXAMPLE_ID = "bat_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
 
@@ -14,10 +14,16 @@ const batchFields = {
   metadata: z.record(z.string(), z.string()).openapi({ description: "The batch-level metadata ({} when none)", example: { campaign: "shift-reminders" } }),
 };
 
+// Documented by hand: zod's nullable of a named schema becomes an allOf with
+// null, which no message matches and generated clients mistype.
+const messageOrNull = z
+  .custom<z.output<typeof MessageSchema> | null>(() => true)
+  .openapi({ type: ["object", "null"], anyOf: [{ $ref: "#/components/schemas/Message" }, { type: "null" }] });
+
 export const BatchCreatedSchema = z
   .object({
     ...batchFields,
-    data: z.array(MessageSchema.nullable()).openapi({ description: "One entry per index of `messages`: the message as created, or null" }),
+    data: z.array(messageOrNull).openapi({ description: "One entry per index of `messages`: the message as created, or null" }),
     errors: z.array(ItemErrorSchema).openapi({ description: "Each item not created: its index and why (param relative to the item)" }),
   })
   .openapi("BatchCreated");

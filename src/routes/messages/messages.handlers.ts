@@ -5,11 +5,13 @@ import { idPattern } from "../../domain/ids.ts";
 import { toMessageObject } from "../../domain/message.ts";
 import { metadataFilter } from "../../domain/metadata.ts";
 import { toMessagePreviewObject } from "../../domain/preview.ts";
+import type { Problem } from "../../domain/result.ts";
 import { errors } from "../../http/errors.ts";
 import { listEnvelope, pageFilters, requestedCursor } from "../../http/pagination.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
 import { cancelMessage } from "../../services/cancel.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
+import { MEDIA_TOO_LARGE } from "../../services/media.ts";
 import { findAccountMessage, listAccountMessages } from "../../services/message-reads.ts";
 import { createMessage, prepareMessage } from "../../services/messages.ts";
 import { redactMessage } from "../../services/retention.ts";
@@ -18,16 +20,26 @@ import { MessageFiltersSchema } from "./messages.schemas.ts";
 
 const MESSAGE_ID = idPattern("msg");
 
+/** A create's (or preview's) problem as its answer: files past the size limit are a 413, naming the file. */
+const createStatus = (problem: Problem) => (problem.code === MEDIA_TOO_LARGE ? 413 : 400);
+
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   // The reads came back with the key check (src/http/auth.ts) when the gate had them.
-  const result = await createMessage(c.env, c.var.control, c.get("account"), c.req.valid("json"), { reads: c.get("prepared"), id: c.get("reservedId") });
-  if (!result.ok) throw errors.problem(result.problem);
+  const result = await createMessage(c.env, c.var.control, c.get("account"), c.req.valid("json"), {
+    reads: c.get("prepared"),
+    id: c.get("reservedId"),
+    apiKeyId: c.get("apiKeyId"),
+  });
+  if (!result.ok)
+    throw result.problem.code === "spend_limit_reached"
+      ? errors.spendLimitReached(result.problem.message)
+      : errors.problem(result.problem, createStatus(result.problem));
   return c.json(toMessageObject(result.value), 201);
 };
 
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
   const result = await prepareMessage(c.var.control, c.get("account"), c.req.valid("json"), c.get("prepared"));
-  if (!result.ok) throw errors.problem(result.problem);
+  if (!result.ok) throw errors.problem(result.problem, createStatus(result.problem));
   return c.json(toMessagePreviewObject(result.value), 200);
 };
 

@@ -2,7 +2,7 @@ import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createMessageSchema } from "../../domain/message.ts";
 import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
-import { bodyErrors, commonErrors, dailyLimitError, errorResponse, notFoundError, sendingErrors } from "../../http/openapi-schemas.ts";
+import { commonErrors, dailyLimitError, errorResponse, mediaBodyErrors, notFoundError, sendingErrors, spendLimitError } from "../../http/openapi-schemas.ts";
 import { jsonOrForm } from "../../http/request-body.ts";
 import { createMessageHooks, createReads, previewReads } from "./create.hooks.ts";
 import {
@@ -36,7 +36,8 @@ export const create = createRoute({
     201: { content: json(MessageSchema, examples.created), description: "The message, queued for delivery" },
     // sending_access keys may create messages too: no 403.
     ...sendingErrors,
-    ...bodyErrors,
+    ...mediaBodyErrors,
+    ...spendLimitError,
     ...dailyLimitError,
   },
 });
@@ -54,7 +55,7 @@ export const preview = createRoute({
   responses: {
     200: { content: json(MessagePreviewSchema, messagePreviewExample), description: "What the message would be sent as" },
     ...commonErrors,
-    ...bodyErrors,
+    ...mediaBodyErrors,
   },
 });
 

@@ -6,7 +6,7 @@ import { METADATA_LIMITS, metadataFilter } from "../../domain/metadata.ts";
 import { CONTENT_RETENTIONS } from "../../domain/retention.ts";
 import { STATUSES } from "../../domain/status.ts";
 import { asOpenApiSchema, listSchema, paginationQuery } from "../../http/openapi-schemas.ts";
-import { smsSizeFields } from "./preview.schemas.ts";
+import { priceFields, smsSizeFields } from "./preview.schemas.ts";
 
 // Examples follow the API reference, with ids and cursors in their real format.
 const EXAMPLE_ID = "msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f";
@@ -60,6 +60,7 @@ export const MessageSchema = z
       )
       .openapi({ description: "Each step tried so far: the message's own first, then its fallback steps" }),
     delivered_channel: z.enum(["sms", "whatsapp", "email"]).nullable().openapi({ description: "The channel of the step that was delivered" }),
+    ...priceFields,
     metadata: z
       .record(z.string(), z.string())
       .openapi({ description: "Your own keys, as the create gave them ({} when none); kept through fallback and redaction", example: { order_id: "A1001" } }),
@@ -227,6 +228,9 @@ const exampleMessage = {
   expires_at: null,
   attempts: [],
   delivered_channel: null,
+  price: "0.0050",
+  price_unit: "USD",
+  price_status: "estimated",
   metadata: { order_id: "A1001" },
   batch_id: null,
 };
@@ -247,6 +251,7 @@ const deliveredMessage = {
   provider_latency_ms: 1420,
   attempts: [deliveredAttempt],
   delivered_channel: "whatsapp",
+  price_status: "final",
 };
 
 export const examples = {

@@ -11,6 +11,20 @@ export const smsSizeFields = {
   segments: z.number().int().nullable().openapi({ description: "SMS: how many segments (billed parts) the text takes; null on other channels", example: null }),
 };
 
+/** A message's price (the message object's and a preview's): exact decimals, never floats. */
+export const priceFields = {
+  price: z.string().nullable().openapi({
+    description:
+      'What the message costs by the rate card, a decimal with 4 places (e.g. "0.0158"); null for an inbound message or one the card has no rate for',
+    example: "0.0158",
+  }),
+  price_unit: z.string().nullable().openapi({ description: "The price's currency (ISO 4217)", example: "USD" }),
+  price_status: z.enum(["estimated", "final"]).nullable().openapi({
+    description: "estimated: from the card at create, before the hand-off; final: once the message is handed off to its provider (or ended without one)",
+    example: "estimated",
+  }),
+};
+
 // Content as rendered for the provider (src/domain/preview.ts toRenderedObject), per channel.
 const whatsappTemplateContent = z
   .object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
@@ -32,6 +46,7 @@ export const MessagePreviewSchema = z
     from: z.string().openapi({ description: "The sender given, or the one the default pool picks for this recipient", example: "+15005550006" }),
     content: RenderedContentSchema,
     ...smsSizeFields,
+    ...priceFields,
   })
   .openapi("MessagePreview");
 
@@ -43,4 +58,7 @@ export const messagePreviewExample = {
   content: { text: "Your code is 849201" },
   encoding: "gsm7",
   segments: 1,
+  price: "0.0079",
+  price_unit: "USD",
+  price_status: "estimated",
 };

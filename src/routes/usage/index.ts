@@ -1,0 +1,7 @@
+import { createRouter } from "../../http/router.ts";
+import * as handlers from "./usage.handlers.ts";
+import * as routes from "./usage.routes.ts";
+
+export const usageRouter = createRouter().openapi(routes.list, handlers.list);
+
+usageRouter.openAPIRegistry.registerWebhook(routes.usageAlertWebhook);

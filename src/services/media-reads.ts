@@ -1,0 +1,51 @@
+// A stored file read back: by the account's API key (its message's
+// attachment) or by a signed media URL. Either way only while the message
+// still refers to the file: once its content is gone (discard, redact,
+// retention) both are a 404, whatever R2 still holds for other messages.
+import { findMediaRef, type MediaRow } from "../db/media.ts";
+import { messageShards, shardDatabase } from "../db/shards.ts";
+import { readSigningSecrets } from "../delivery/signing-secrets.ts";
+import { signingSecrets } from "../delivery/webhooks.ts";
+import type { Account } from "../domain/account.ts";
+import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
+import { mediaKey } from "../domain/media.ts";
+import { readMediaToken, verifyMediaToken } from "../domain/media-token.ts";
+import type { Control } from "./control.ts";
+import { findAccountMessage } from "./message-reads.ts";
+
+export interface StoredFile {
+  ref: MediaRow;
+  body: R2ObjectBody;
+}
+
+/** The file of one attachment of a message of the account's; null when there is none (any more). */
+async function storedFile(env: Env, accountId: string, messageId: string, attachmentId: string): Promise<StoredFile | null> {
+  // References stay on the database the message id names (src/db/media-schema.ts).
+  const ref = await findMediaRef(shardDatabase(env, shardOfMessageId(messageId)), accountId, messageId, attachmentId);
+  if (!ref) return null;
+  const body = await env.MEDIA.get(mediaKey(accountId, ref.sha256));
+  return body ? { ref, body } : null;
+}
+
+/** GET /v1/messages/:id/attachments/:attachment_id: the file, or which of the two ids names nothing (any more) of the account's. */
+export async function accountAttachment(
+  env: Env,
+  account: Account,
+  messageId: string,
+  attachmentId: string,
+): Promise<{ ok: true; file: StoredFile } | { ok: false; missing: "message" | "attachment" }> {
+  const message = await findAccountMessage(env, account, messageId);
+  if (!message) return { ok: false, missing: "message" };
+  const file = message.redactedAt ? null : await storedFile(env, account.id, messageId, attachmentId);
+  return file ? { ok: true, file } : { ok: false, missing: "attachment" };
+}
+
+/** GET /v1/media/:token: null for a token that is malformed, forged, expired, or names a file no longer referred to. */
+export async function mediaByToken(env: Env, control: Control, token: string, nowMs = Date.now()): Promise<StoredFile | null> {
+  const claims = readMediaToken(token);
+  // A message id names its database: one that names none is no message of ours.
+  if (!claims || !messageShards(env).includes(shardOfMessageId(claims.messageId))) return null;
+  const secrets = await readSigningSecrets(env, control.db, claims.accountId, claims.messageId, nowMs);
+  if (!secrets || !(await verifyMediaToken(token, claims, signingSecrets(secrets, unixSeconds(nowMs)), unixSeconds(nowMs)))) return null;
+  return storedFile(env, claims.accountId, claims.messageId, claims.attachmentId);
+}

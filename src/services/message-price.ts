@@ -1,0 +1,76 @@
+// A create's price and spend: the estimate from the card's rates the gate
+// answered (src/domain/price-message.ts), and the account's spend limits,
+// checked and counted by its gate (src/gate/spend-store.ts).
+import type { Account } from "../domain/account.ts";
+import type { FallbackStep } from "../domain/delivery-controls.ts";
+import type { CreateMessageInput } from "../domain/message.ts";
+import { formatAmount, type PriceKey, type Rate } from "../domain/price.ts";
+import { countryOf, priceKey, stepPrices } from "../domain/price-message.ts";
+import { fail, type Result, succeed } from "../domain/result.ts";
+import { renderedSize } from "../domain/segments.ts";
+import type { SpendWindows } from "../gate/spend-store.ts";
+import { logger } from "../log.ts";
+
+/** What prices a create's message and each of its steps: asked of the gate with the create's reads. */
+export function priceKeys(input: CreateMessageInput): PriceKey[] {
+  const own = priceKey(input.channel, input.to, input.content);
+  return [own, ...(input.fallback ?? []).map((step) => priceKey(step.channel, step.to, step.sends))];
+}
+
+/** The pricing columns of a prepared message: its country, each step's price and the message's estimate. */
+export function pricing(account: Account, input: CreateMessageInput, segments: number | null, steps: FallbackStep[] | null, rates: readonly Rate[]) {
+  const priced = stepPrices(rates, account.id, [
+    { channel: input.channel, to: input.to, content: input.content, segments },
+    ...(steps ?? []).map((step) => ({
+      channel: step.channel,
+      to: step.to,
+      content: step.content ?? input.content,
+      segments: step.rendered ? (renderedSize(step.rendered)?.segments ?? null) : null,
+    })),
+  ]);
+  const price = priced.priceUnit === null ? null : (priced.stepPrices[0] ?? 0);
+  return {
+    country: countryOf(input.channel, input.to),
+    stepPrices: priced.priceUnit === null ? null : priced.stepPrices,
+    price,
+    priceUnit: priced.priceUnit,
+    priceStatus: priced.priceUnit === null ? null : ("estimated" as const),
+  };
+}
+
+/** A spend counted by the gate, to give back if the message is not stored. */
+export interface SpendCharge {
+  amount: number;
+  windows: SpendWindows;
+}
+
+/**
+ * Counts the create's estimated price against the account's spend limits, in
+ * its gate; a `spend_limit_reached` problem when it would pass one. Only for
+ * an account with limits or alerts: the others' creates make no call.
+ */
+export async function chargeSpend(env: Env, account: Account, price: number | null, currency: string | null): Promise<Result<SpendCharge | null>> {
+  const watched = account.spendLimitDaily !== null || account.spendLimitMonthly !== null || (account.usageAlerts?.length ?? 0) > 0;
+  if (!watched || price === null || price === 0) return succeed(null);
+  const charge = await env.ACCOUNT_GATE.getByName(account.id).spend(account.id, price, currency);
+  if (!charge) return succeed(null);
+  if (charge.kind === "limit_reached") {
+    const which = charge.window === "day" ? "daily" : "monthly";
+    return fail(
+      "",
+      "spend_limit_reached",
+      `This message's estimated price (${formatAmount(price)}) would pass the account's ${which} spend limit (spend_limits[${which}] = ${formatAmount(charge.limit)}; spent so far: ${formatAmount(charge.spent[charge.window])}). Raise the limit with POST /v1/account, or wait for the next UTC ${charge.window}.`,
+    );
+  }
+  return succeed({ amount: price, windows: charge.windows });
+}
+
+/** Gives a charge back: its message was not stored. */
+export async function refundSpend(env: Env, account: Account, charge: SpendCharge | null): Promise<void> {
+  if (!charge) return;
+  try {
+    await env.ACCOUNT_GATE.getByName(account.id).refund(charge.amount, charge.windows);
+  } catch (error) {
+    logger.warn("spend_refund_failed", { account_id: account.id, error });
+  }
+}

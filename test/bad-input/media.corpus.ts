@@ -1,0 +1,81 @@
+// The bad-input corpus's table for email attachments and custom headers:
+// oversize, wrong type, bad base64, a url to a private address, a forbidden
+// header, and their shapes. Listed in CORPUS (corpus.ts).
+import { base64, pdfAttachment, pdfBytes } from "../messages/attachments.fixture.ts";
+import type { BadRequest, Body, Expected } from "./bad-request.ts";
+
+const invalid = (param: string, code = "parameter_invalid"): Expected => ({ status: 400, code, param });
+
+const email = (content: Record<string, unknown>): Body => ({
+  json: { channel: "EMAIL", to: "ada@example.com", from: "billing@acme.example", content: { subject: "Invoice", text: "Attached.", ...content } },
+});
+const create = (name: string, body: Body, expected: Expected): BadRequest => ({
+  name: `POST /v1/messages: ${name}`,
+  method: "POST",
+  path: "/v1/messages",
+  body,
+  ...expected,
+});
+const file = (overrides: Record<string, unknown>) => ({ attachments: [{ ...pdfAttachment(pdfBytes("corpus")), ...overrides }] });
+
+export const MEDIA_CORPUS: BadRequest[] = [
+  create("attachments past 25 MB", email(file({ content: `JVBERi0x${"A".repeat(34_000_000)}` })), {
+    status: 413,
+    code: "media_too_large",
+    param: "content[attachments][0]",
+  }),
+  create("attachments not a list", email({ attachments: { filename: "a.pdf" } }), invalid("content[attachments]")),
+  create("an empty attachments list", email({ attachments: [] }), invalid("content[attachments]")),
+  create("eleven attachments", email({ attachments: Array.from({ length: 11 }, () => pdfAttachment(pdfBytes("corpus"))) }), invalid("content[attachments]")),
+  create("an attachment's unknown field", email(file({ path: "/etc/passwd" })), {
+    status: 400,
+    code: "parameter_unknown",
+    param: "content[attachments][0][path]",
+  }),
+  create("a type outside the allow-list", email(file({ content_type: "text/html" })), invalid("content[attachments][0][content_type]")),
+  create(
+    "bytes that are not the declared type",
+    email(file({ content_type: "image/jpeg" })),
+    invalid("content[attachments][0][content_type]", "attachment_type_mismatch"),
+  ),
+  create("an empty file", email(file({ content: "" })), invalid("content[attachments][0][content]")),
+  create("content that is not base64", email(file({ content: "%%%%" })), invalid("content[attachments][0][content]")),
+  create(
+    "base64 without its padding",
+    email(file({ content: base64(pdfBytes("corpus")).replace(/=+$/, "").slice(0, -1) })),
+    invalid("content[attachments][0][content]"),
+  ),
+  create("base64 with line breaks", email(file({ content: "JVBE\r\nRi0x" })), invalid("content[attachments][0][content]")),
+  create("content as a number", email(file({ content: 12345 })), invalid("content[attachments][0][content]")),
+  create("a filename with a path", email(file({ filename: "../invoice.pdf" })), invalid("content[attachments][0][filename]")),
+  create("a filename with a NUL", email(file({ filename: "invoice\u0000.pdf" })), invalid("content[attachments][0][filename]")),
+  create("a filename over 255 characters", email(file({ filename: `${"a".repeat(256)}.pdf` })), invalid("content[attachments][0][filename]")),
+  create("a content_id with a space", email(file({ content_id: "logo 1" })), invalid("content[attachments][0][content_id]")),
+  create(
+    "a url to a private address",
+    email(file({ content: undefined, url: "http://10.0.0.1/invoice.pdf" })),
+    invalid("content[attachments][0][url]", "attachment_url_invalid"),
+  ),
+  create(
+    "a url to the metadata service",
+    email(file({ content: undefined, url: "http://169.254.169.254/latest/meta-data/" })),
+    invalid("content[attachments][0][url]", "attachment_url_invalid"),
+  ),
+  create("a url that is not a URL", email(file({ content: undefined, url: "invoice.pdf" })), invalid("content[attachments][0][url]", "attachment_url_invalid")),
+  create("headers not an object", email({ headers: ["List-Unsubscribe"] }), invalid("content[headers]")),
+  create("a From header", email({ headers: { From: "ceo@acme.example" } }), invalid("content[headers][From]")),
+  create("a Content-Type header", email({ headers: { "content-type": "text/html" } }), invalid("content[headers][content-type]")),
+  create("a DKIM-Signature header", email({ headers: { "DKIM-Signature": "v=1" } }), invalid("content[headers][DKIM-Signature]")),
+  create("a header value with CRLF", email({ headers: { "X-Tag": "a\r\nBcc: victim@example.com" } }), invalid("content[headers][X-Tag]")),
+  create("a header name with a colon", email({ headers: { "X-Tag:": "a" } }), invalid("content[headers][X-Tag:]")),
+  create("a header value as a number", email({ headers: { "X-Tag": 1 } }), invalid("content[headers][X-Tag]")),
+  create(
+    "attachments on an SMS",
+    { json: { channel: "SMS", to: "+14155550123", content: { text: "hi", attachments: [] } } },
+    {
+      status: 400,
+      code: "parameter_unknown",
+      param: "content[attachments]",
+    },
+  ),
+];
