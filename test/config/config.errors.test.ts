@@ -67,6 +67,10 @@ describe("a bad configuration names each variable", () => {
     ["SANDBOX_SEND_LATENCY_MS", "1.5", "SANDBOX_SEND_LATENCY_MS must be a whole number of milliseconds"],
     ["SANDBOX_REPORT_DELAY_MS", String(MAX_SANDBOX_DELAY_MS + 1), "SANDBOX_REPORT_DELAY_MS must be a whole number of milliseconds"],
     ["SANDBOX_REPORT_DELAY_MS", undefined, "SANDBOX_REPORT_DELAY_MS is not set"],
+    // Whole days from 1; past 400 (the longest retention_days) nothing would ever move.
+    ["ARCHIVE_HOT_DAYS", "0", "ARCHIVE_HOT_DAYS must be a whole number of days from 1 to 400"],
+    ["ARCHIVE_HOT_DAYS", "401", "ARCHIVE_HOT_DAYS must be a whole number of days from 1 to 400"],
+    ["ARCHIVE_HOT_DAYS", "7d", "ARCHIVE_HOT_DAYS must be a whole number of days from 1 to 400"],
     ["TWILIO_API_BASE", undefined, "TWILIO_API_BASE is not set"],
     ["TWILIO_API_BASE", "", "TWILIO_API_BASE is not set"],
     ["WHATSAPP_API_BASE", "graph.facebook.com/v23.0", "WHATSAPP_API_BASE must be an http(s) URL"],
