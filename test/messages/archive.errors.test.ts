@@ -1,0 +1,37 @@
+// The R2 archive when two writers meet: an object rewrite is conditional on
+// the object as it was read, so a stale writer fails instead of undoing a
+// redaction made meanwhile.
+
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { archiveColdMessages, readArchivedDay, readArchivedObject, writeArchivedDay } from "../../src/services/archive.ts";
+import { workerControl } from "../../src/services/control.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { idCreatedAt, storeMessage } from "../support/queue.ts";
+
+const DAY_MS = 86_400_000;
+
+describe("the R2 archive's object rewrites", () => {
+  it("a writer holding the object as it was before a redaction fails, and the redaction stays", async () => {
+    const account = await createAccount("test", { placement: { home: 0, write: [0], read: [0] } });
+    const at = Date.now() - 12 * DAY_MS;
+    const id = await storeMessage(account, {
+      id: idCreatedAt(account, at),
+      createdAt: Math.floor(at / 1000),
+      status: "delivered",
+      content: { text: "secret" },
+    });
+    while ((await archiveColdMessages(env, workerControl(env), Date.now())) > 0);
+    const key = `${account.id}/0/${new Date(at).toISOString().slice(0, 10)}.jsonl.gz`;
+
+    // The stale writer read the object here (as an archive run merging the day would)...
+    const stale = await readArchivedObject(env.ARCHIVE, key);
+    // ...then the message is redacted...
+    expect((await api(`/v1/messages/${id}/redact`, { key: account.key, method: "POST" })).status).toBe(200);
+    // ...and the stale writer's rewrite, with the content, is refused.
+    await expect(writeArchivedDay(env.ARCHIVE, key, stale!.rows, stale!.etag)).rejects.toThrow("changed while it was rewritten");
+    const rows = await readArchivedDay(env.ARCHIVE, key);
+    expect(rows?.map((row) => row.content)).toEqual([{}]);
+  });
+});
