@@ -22,6 +22,7 @@ import type { Problem } from "../domain/result.ts";
 import type { ItemAdmission } from "../gate/batch-admission.ts";
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
+import { chargeItems, refundAll } from "./message-price.ts";
 import { armSendTime, type MessageRow, messageRow, prepareMessage } from "./messages.ts";
 
 /** Jobs per Queue sendBatch: at most 100 messages and 256 KB (a job is its message id, well under 2.5 KB). */
@@ -85,13 +86,48 @@ export async function createBatch(
       return messageRow(account, item.input, prepared.value, messageId, { batchId: id, batchMetadata: input.metadata });
     }),
   );
+  const refusedOutcome = (): BatchOutcome => ({ id, createdAt, data: rows.map(() => null), errors: sorted(errors), refused: true });
+  if (rows.every((row) => row === null) || (input.validation === "strict" && errors.length > 0)) return refusedOutcome();
+  // The spend limits, charged per item in the gate as a single create's; an item over a limit is an item error.
+  const charges = await chargeItems(env, account, rows);
+  for (const [index, charge] of charges.entries()) {
+    if (charge.ok) continue;
+    rows[index] = null;
+    errors.push({ index, error: { kind: "problem", problem: charge.problem } });
+  }
+  const spent = (ids: (id: string) => boolean) =>
+    rows.flatMap((row, index) => {
+      const charge = charges[index];
+      return row && charge?.ok && charge.value && ids(row.id) ? [charge.value] : [];
+    });
   const planned = rows.filter((row) => row !== null);
-  if (planned.length === 0 || (input.validation === "strict" && errors.length > 0))
-    return { id, createdAt, data: rows.map(() => null), errors: sorted(errors), refused: true };
+  if (planned.length === 0 || (input.validation === "strict" && errors.length > 0)) {
+    await refundAll(
+      env,
+      account,
+      spent(() => true),
+    );
+    return refusedOutcome();
+  }
 
   // The batch's row first: a batch whose messages exist can always be read.
-  await insertBatch(control.db, { id, accountId: account.id, createdAt, validation: input.validation, metadata: input.metadata ?? null });
+  await insertBatch(control.db, { id, accountId: account.id, createdAt, validation: input.validation, metadata: input.metadata ?? null }).catch(
+    async (error: unknown) => {
+      await refundAll(
+        env,
+        account,
+        spent(() => true),
+      );
+      throw error;
+    },
+  );
   const stored = await storeByShard(env, planned);
+  // Items whose database stored nothing give their spend back.
+  await refundAll(
+    env,
+    account,
+    spent((messageId) => !stored.has(messageId)),
+  );
   const data = rows.map((row, index) => {
     if (row === null) return null;
     if (stored.has(row.id)) return row;
