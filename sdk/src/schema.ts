@@ -961,6 +961,7 @@ export interface webhooks {
          *     - `suppression.deleted` (account): A recipient was removed from the suppression list.
          *     - `sender.verified` (account): A sender's ownership was verified: it can send.
          *     - `usage.threshold_reached` (account): The account's spend in a day or month reached one of its usage_alerts' threshold (POST /v1/account): once per alert and window.
+         *     - `batch.completed` (account): Every message of a batch (POST /v1/messages/batch) reached a final status: once per batch, with its counts per status.
          *     - `endpoint.disabled` (account): One of the account's webhook endpoints was disabled after 5 days of failed deliveries.
          *     - `endpoint.test` (endpoint): Sent by POST /v1/webhook_endpoints/:id/test to that endpoint alone.
          *     - `verification.pending` (verification): A verification was started: its first message is queued.
@@ -1888,7 +1889,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, batch.completed, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -1931,7 +1932,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, batch.completed, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -13509,7 +13510,7 @@ export interface operations {
                     /** @enum {string} */
                     object: "event";
                     /** @enum {string} */
-                    type: "message.scheduled" | "message.queued" | "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired" | "message.received" | "suppression.created" | "suppression.deleted" | "sender.verified" | "usage.threshold_reached" | "endpoint.disabled" | "endpoint.test" | "verification.pending" | "verification.approved" | "verification.canceled" | "verification.expired" | "verification.max_attempts_reached";
+                    type: "message.scheduled" | "message.queued" | "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired" | "message.received" | "suppression.created" | "suppression.deleted" | "sender.verified" | "usage.threshold_reached" | "batch.completed" | "endpoint.disabled" | "endpoint.test" | "verification.pending" | "verification.approved" | "verification.canceled" | "verification.expired" | "verification.max_attempts_reached";
                     created_at: number;
                     /** @description The message (message.* events, as GET /v1/messages/:id), or the event's object */
                     data: {

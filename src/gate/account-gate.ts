@@ -261,6 +261,12 @@ export class AccountGate extends DurableObject<Env> {
     return charges;
   }
 
+  /** A batch whose messages are all final (src/delivery/batch-completion.ts): its batch.completed, once. */
+  async batchCompleted(accountId: string, batchId: string, data: string): Promise<void> {
+    const modeOf = async () => (this.#loaded ?? (await this.#load(accountId)))?.account.mode ?? null;
+    await this.#events.recordOnce(`batch.completed:${batchId}`, { accountId, type: "batch.completed", data }, modeOf);
+  }
+
   /** Gives back the charges of messages (a create's, or a batch's items) that were not stored. */
   refundItems(charges: { amount: number; windows: SpendWindows }[]): void {
     for (const charge of charges) this.#spend.refund(charge.amount, charge.windows);
