@@ -11,7 +11,9 @@
 // - every message sent to a Queue, per binding;
 // - every Durable Object request, by class: each RPC call on a MessageStatus,
 //   AccountGate or Verifier stub ("AccountGate admit") and each alarm an object runs;
-// - every write statement an object runs on its own SQLite storage, by class.
+// - every write statement an object runs on its own SQLite storage, by class;
+// - every call on the MEDIA R2 bucket, by method ("MEDIA put"), and the bytes
+//   its puts upload ("MEDIA put bytes").
 // With the var BENCH_DELAY_MS set, every D1 statement or batch, Durable Object
 // call and Queue send first waits that long: a far database, as the edge sees
 // one, so the bench can show what each sequential call costs a request.
@@ -32,6 +34,7 @@ const counters = {
   queueMessages: {} as Tally,
   durableObjectRequests: {} as Tally,
   durableObjectStorageWrites: {} as Tally,
+  r2Operations: {} as Tally,
 };
 
 function add(tally: Tally, key: string): void {
@@ -171,6 +174,23 @@ function countedQueue(queue: Queue, binding: string, delayMs: number): Queue {
   });
 }
 
+/** Bytes an R2 put uploads, for the bodies OmniFlow gives it (a file's bytes). */
+const bodyBytes = (body: unknown) => (body instanceof Uint8Array || body instanceof ArrayBuffer ? body.byteLength : typeof body === "string" ? body.length : 0);
+
+function countedBucket(bucket: R2Bucket, binding: string): R2Bucket {
+  return new Proxy(bucket, {
+    get(target, prop) {
+      const value = bound(target, prop);
+      if (typeof prop !== "string" || typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        add(counters.r2Operations, `${binding} ${prop}`);
+        if (prop === "put") counters.r2Operations[`${binding} put bytes`] = (counters.r2Operations[`${binding} put bytes`] ?? 0) + bodyBytes(args[1]);
+        return (value as (...a: unknown[]) => unknown)(...args);
+      };
+    },
+  });
+}
+
 // Every database wrangler.toml declares (the control database and each shard), and every Queue producer.
 const D1_BINDING = /^(CONTROL_DB|MESSAGES_DB_\d+)$/;
 const QUEUE_BINDING = /_QUEUE$/;
@@ -184,6 +204,7 @@ function countedEnv(env: Env): Env {
   }
   return {
     ...(wrapped as unknown as Env),
+    MEDIA: countedBucket(env.MEDIA, "MEDIA"),
     MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus", delayMs),
     ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate", delayMs),
     VERIFIER: countedNamespace(env.VERIFIER, "Verifier", delayMs),
