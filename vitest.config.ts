@@ -48,6 +48,7 @@ export default defineConfig(async () => {
             RESEND_API_BASE: "https://resend.fake",
             RESEND_API_KEY: "re_test_key",
             RESEND_WEBHOOK_SECRET: PROVIDER_SECRETS.resendWebhookSecret,
+            VERIFICATION_CODE_SECRET: "verification-code-secret-of-the-tests-0123456789",
             // Sender verification: a DNS resolver only fakeDns answers, and the platform's code sender.
             DNS_OVER_HTTPS_URL: "https://doh.fake/dns-query",
             SENDER_VERIFICATION_FROM: "+15005550006",

@@ -13,6 +13,8 @@ export const PUBLISHED = {
   },
   queues: { source: "developers.cloudflare.com/queues/platform/limits", messagesPerSecond: 5_000 },
   durableObjects: { source: "developers.cloudflare.com/durable-objects/platform/limits", requestsPerSecond: 1_000 },
+  /** R2 Standard storage (developers.cloudflare.com/r2/pricing): per GB-month, and per million Class A (writes) and Class B (reads) operations. */
+  r2: { source: "developers.cloudflare.com/r2/pricing", gbMonth: 0.015, classA: 4.5, classB: 0.36 },
   /** US dollars per million units (per GB-month for storage). */
   prices: {
     source: "developers.cloudflare.com/{workers,d1,durable-objects,queues}/platform/pricing",

@@ -7,7 +7,8 @@ import type { OperationCost } from "./life-cost.ts";
 import type { Results } from "./report.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const RECORDED = path.join(ROOT, "bench/recorded-results.json");
+export const RECORDED_RESULTS = path.join(ROOT, "bench/recorded-results.json");
+const RECORDED = RECORDED_RESULTS;
 
 /** The part of a bench run this script plans with (recorded-results.json holds exactly this). */
 export type Used = Pick<Results, "date" | "durableAccept" | "pipeline" | "cost"> & { perShard?: Results["perShard"]; note?: string };
@@ -19,7 +20,7 @@ export function benchResults(given?: string): { source: string; results: Used } 
 }
 
 /** Without the per-statement breakdowns, which only the full results need. */
-function lean<T extends OperationCost | undefined>(cost: T): T {
+export function lean<T extends OperationCost | undefined>(cost: T): T {
   if (!cost) return cost;
   const { breakdown: _breakdown, ...rest } = cost;
   return rest as T;
@@ -29,6 +30,7 @@ function lean<T extends OperationCost | undefined>(cost: T): T {
 export function record(given?: string): void {
   const { source, results } = benchResults(given);
   if (!results.cost || !results.perShard?.life) throw new Error(`${source} is a --no-delivery run: record a full npm run bench`);
+  if (results.note?.startsWith("--life")) throw new Error(`${source} is a --life run: record a full npm run bench`);
   const used: Used = {
     note: "The figures npm run capacity uses when bench/results.json is absent: the subset of the npm run bench run recorded in docs/benchmarks.md (Latest results).",
     date: results.date,

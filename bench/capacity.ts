@@ -5,7 +5,7 @@
 // bench/recorded-results.json) and from the message schema itself
 // (capacity-schema.ts, measured now); the rest are Cloudflare's published
 // limits and prices (capacity-published.ts). docs/scale.md explains the model.
-//   npm run capacity -- --rate 10000 --retention-days 30
+//   npm run capacity -- --rate 10000 --retention-days 30 --hot-days 7
 //   npm run capacity -- --record    # after npm run bench: keep its figures in bench/recorded-results.json
 import { parseArgs } from "node:util";
 import { PUBLISHED } from "./capacity-published.ts";
@@ -17,12 +17,15 @@ const { values: options } = parseArgs({
   options: {
     rate: { type: "string", default: "10000" },
     "retention-days": { type: "string", default: "30" },
+    "hot-days": { type: "string", default: "7" },
     results: { type: "string" },
     record: { type: "boolean", default: false },
   },
 });
 const RATE = Number(options.rate);
 const RETENTION_DAYS = Number(options["retention-days"]);
+/** The hot window an archive would keep in D1 (at most the retention). */
+const HOT_DAYS = Math.min(Number(options["hot-days"]), RETENTION_DAYS);
 /** Headroom: plan each piece to run at half its published limit, and fill a database to 80%. */
 const UTILIZATION = 0.5;
 const FILL = 0.8;
@@ -97,6 +100,8 @@ function main() {
   // Per message (an SMS, created -> delivered, both callbacks acknowledged).
   const projections = Math.max(0, m.shard.writeStatements - 1);
   const d1RowsWritten = schema.rowsPerInsert + projections * schema.rowsPerProjection + m.control.writeStatements;
+  // Rows as the runtime counts them when the bench measured them (SQLite's own bookkeeping included); else write statements.
+  const objectRows = m.life.rowsWritten?.durableObjects ?? m.life.durableObjectStorageWrites;
   const queueOps = 3 * m.queueMessages; // write + read + delete, for the delivery job and each queued projection
   const workersRequests = 1 + 2 + 1 / 10; // the create, two provider receipts, a share of a consumer batch
   const cpuMs = kept?.cpuMsPerMessage ?? Number.NaN;
@@ -131,7 +136,7 @@ function main() {
     "D1 rows written": d1RowsWritten * p.prices.d1RowWritten,
     "D1 rows read": (m.shard.readStatements + m.control.readStatements) * p.prices.d1RowRead,
     "Durable Object requests": m.life.durableObjectRequests * p.prices.durableObjectRequest,
-    "Durable Object storage rows written": m.life.durableObjectStorageWrites * p.prices.durableObjectRowWritten,
+    "Durable Object storage rows written": objectRows * p.prices.durableObjectRowWritten,
     "Queue operations": queueOps * p.prices.queueOperation,
   };
   const perMillionTotal = Object.values(perMillion).reduce((a, b) => a + b, 0);
@@ -143,6 +148,7 @@ function main() {
   const acceptControl = accept?.d1ByDatabase.CONTROL_DB ?? NO_DATABASE;
   console.log(`# Capacity for ${fmt(RATE)} messages/s, ${RETENTION_DAYS} days kept\n`);
   console.log(`Measured: ${source} (${results.date.slice(0, 10)}), and the message schema now (${SAMPLE_ROWS.toLocaleString("en")} rows in SQLite).\n`);
+  if (results.note?.startsWith("--life")) console.log(`${results.note}.\n`);
   console.log(
     table(
       ["input", "value", "kind"],
@@ -172,10 +178,11 @@ function main() {
         ],
         ["Queue messages per SMS (delivery job + projections)", fmt(m.queueMessages), m.kind],
         [
-          "Durable Object requests / storage writes per SMS",
-          `${fmt(m.life.durableObjectRequests)} / ${fmt(m.life.durableObjectStorageWrites)}`,
+          "Durable Object requests / storage write statements / storage rows written per SMS",
+          `${fmt(m.life.durableObjectRequests)} / ${fmt(m.life.durableObjectStorageWrites)} / ${m.life.rowsWritten ? fmt(objectRows) : "not counted in this run"}`,
           m.measured ? m.kind : "measured (npm run bench, figure 6)",
         ],
+        ...(m.life.rowsWritten ? [["D1 rows written per SMS, as the runtime counted them (meta.rows_written)", fmt(m.life.rowsWritten.d1), m.kind]] : []),
         [
           "CPU per message, end to end",
           `${fmt(cpuMs, 1)} ms at ${kept?.targetPerSecond ?? "-"}/s (local runtime and simulators included: an upper bound)`,
@@ -221,6 +228,48 @@ function main() {
   );
   console.log(
     `\nAt ${fmt(RATE)} messages/s: ${fmt(monthlyMessages / 1e9)} billion messages a month, $${fmt((perMillionTotal * monthlyMessages) / 1e6, 0)} a month of operations, plus $${fmt(storageMonthly, 0)} a month of D1 storage for ${RETENTION_DAYS} days of them (${fmt(storedBytes / 1e12)} TB; D1's published per-account storage is ${fmt(p.d1.accountBytes / 1e12)} TB).`,
+  );
+  archivePlan(schema, storedBytes);
+}
+
+/** Storage as hot D1 plus cold R2: what an archive of the messages past a hot window would cost (docs/scale.md says what is built). */
+function archivePlan(schema: ReturnType<typeof measureSchema>, allInD1Bytes: number) {
+  const p = PUBLISHED;
+  const perDay = RATE * 86_400;
+  const hotBytes = perDay * HOT_DAYS * schema.bytesPerMessage;
+  const coldMessages = perDay * (RETENTION_DAYS - HOT_DAYS);
+  const coldBytes = coldMessages * schema.archivedBytesPerMessage;
+  const d1Monthly = (hotBytes / 1e9) * p.prices.d1GbMonth;
+  const r2Monthly = (coldBytes / 1e9) * p.r2.gbMonth;
+  const fitsDays = (p.d1.accountBytes * FILL) / (perDay * schema.bytesPerMessage);
+  const allInD1Monthly = (allInD1Bytes / 1e9) * p.prices.d1GbMonth;
+  console.log(`\n## Storage as hot D1 plus an R2 archive (planned: the archive is not built yet; see docs/scale.md)\n`);
+  console.log(
+    table(
+      ["piece", "value", "why"],
+      [
+        [
+          "hot window in D1",
+          `${fmt(HOT_DAYS)} days`,
+          `${fmt(hotBytes / 1e12)} TB in D1 (${fmt(Math.ceil(hotBytes / (p.d1.databaseBytes * FILL)))} databases for storage); D1's 1 TB per account at ${FILL * 100}% fill holds ${fmt(fitsDays)} days at this rate`,
+        ],
+        [
+          "cold messages in R2",
+          `${fmt(coldMessages / 1e9)} billion`,
+          `${fmt(coldBytes / 1e12)} TB as rows' JSON (${fmt(schema.archivedBytesPerMessage, 0)} bytes a message, uncompressed: an upper bound; gzipped a day at a time the seeded rows take ${fmt(schema.archivedGzipBytesPerMessage, 0)}, a floor)`,
+        ],
+        [
+          "storage a month",
+          `$${fmt(d1Monthly + r2Monthly, 0)}`,
+          `$${fmt(d1Monthly, 0)} D1 + $${fmt(r2Monthly, 0)} R2 (${p.r2.source}), against $${fmt(allInD1Monthly, 0)} with every message in D1`,
+        ],
+        [
+          "R2 operations",
+          `about one Class A ($${p.r2.classA}/M) per account, shard and day archived, one Class B ($${p.r2.classB}/M) per archived read`,
+          "objects per account, shard and day: their count, not the messages, sets the writes",
+        ],
+      ],
+    ),
   );
 }
 

@@ -12,6 +12,9 @@
 // - every Durable Object request, by class: each RPC call on a MessageStatus,
 //   AccountGate or Verifier stub ("AccountGate admit") and each alarm an object runs;
 // - every write statement an object runs on its own SQLite storage, by class;
+// - the rows each of those writes wrote as the runtime counts them, which is
+//   what Cloudflare bills (D1's `meta.rows_written`, a storage cursor's
+//   `rowsWritten`): index entries and SQLite's own bookkeeping included;
 // - every call on the MEDIA R2 bucket, by method ("MEDIA put"), and the bytes
 //   its puts upload ("MEDIA put bytes").
 // With the var BENCH_DELAY_MS set, every D1 statement or batch, Durable Object
@@ -34,11 +37,30 @@ const counters = {
   queueMessages: {} as Tally,
   durableObjectRequests: {} as Tally,
   durableObjectStorageWrites: {} as Tally,
+  /** Rows written as billed: "<binding>" for D1, "<class>" for an object's storage. */
+  d1RowsWritten: {} as Tally,
+  durableObjectRowsWritten: {} as Tally,
   r2Operations: {} as Tally,
 };
 
-function add(tally: Tally, key: string): void {
-  tally[key] = (tally[key] ?? 0) + 1;
+function add(tally: Tally, key: string, by = 1): void {
+  tally[key] = (tally[key] ?? 0) + by;
+}
+
+/** D1's rows written, from a statement's or a batch's results (a `raw` or `first` read has no meta, and writes nothing). */
+function recordRowsWritten(binding: string, result: unknown): void {
+  for (const one of Array.isArray(result) ? result : [result]) {
+    const written = (one as { meta?: { rows_written?: number } } | null)?.meta?.rows_written;
+    if (typeof written === "number" && written > 0) add(counters.d1RowsWritten, binding, written);
+  }
+}
+
+/** Counts the rows of a settled D1 call, and passes its result on. */
+function countingRows<T>(binding: string, call: T | Promise<T>): Promise<T> {
+  return Promise.resolve(call).then((result) => {
+    recordRowsWritten(binding, result);
+    return result;
+  });
 }
 
 // Every write OmniFlow issues (through drizzle, or to the object's storage) starts with its verb.
@@ -85,7 +107,10 @@ function countedStatement(statement: D1PreparedStatement, sql: string, binding: 
         return (...args: unknown[]) => {
           recordD1(binding, sql);
           recordCall(binding, [sql]);
-          return delayed(delayMs, () => method(...args));
+          return countingRows(
+            binding,
+            delayed(delayMs, () => method(...args)),
+          );
         };
       }
       return bound(target, prop);
@@ -111,7 +136,10 @@ function countedD1(db: D1Database, binding: string, delayMs: number): D1Database
             return known?.statement ?? statement;
           });
           recordCall(binding, sqls);
-          return delayed(delayMs, () => target.batch(unwrapped));
+          return countingRows(
+            binding,
+            delayed(delayMs, () => target.batch(unwrapped)),
+          );
         };
       }
       if (prop === "exec") {
@@ -222,8 +250,13 @@ function countStorageWrites(ctx: DurableObjectState, objectClass: ObjectClass): 
   sql.exec = ((query: string, ...bindings: unknown[]) => {
     const key = statementKey(query);
     // Miniflare's own bookkeeping (its __miniflare_* tables) is not OmniFlow's.
-    if (WRITE.test(query) && !key.includes(" __")) add(counters.durableObjectStorageWrites, `${objectClass} ${key}`);
-    return exec(query, ...bindings);
+    const cursor = exec(query, ...bindings);
+    if (WRITE.test(query) && !key.includes(" __")) {
+      add(counters.durableObjectStorageWrites, `${objectClass} ${key}`);
+      // A write without RETURNING has run to its end once exec returns.
+      add(counters.durableObjectRowsWritten, objectClass, cursor.rowsWritten);
+    }
+    return cursor;
   }) as SqlStorage["exec"];
 }
 

@@ -15,6 +15,8 @@ interface Counters {
   queueMessages: Tally;
   durableObjectRequests: Tally;
   durableObjectStorageWrites: Tally;
+  d1RowsWritten: Tally;
+  durableObjectRowsWritten: Tally;
 }
 
 /** One D1 database's load, per message: each shard's per message stored on it, the control database's per message. */
@@ -41,6 +43,8 @@ export interface OperationCost {
   /** Durable Object requests per message by class ("MessageStatus", "AccountGate"). */
   durableObjectRequestsByClass: Tally;
   durableObjectStorageWrites: number;
+  /** Rows written as Cloudflare bills them, per message (index entries and SQLite's bookkeeping included); absent from runs before they were counted. */
+  rowsWritten?: { d1: number; d1ByDatabase: Tally; durableObjects: number; durableObjectsByClass: Tally };
   breakdown: Pick<Counters, "d1Reads" | "d1Writes" | "durableObjectRequests" | "durableObjectStorageWrites">;
 }
 
@@ -94,6 +98,19 @@ function databaseCosts(counted: Tally, ids: string[]): Record<string, DatabaseCo
   return result;
 }
 
+/** D1's rows written per message (a shard's per message stored on it, as databaseCosts divides), and the objects' per message. */
+function rowsWritten(before: Counters, after: Counters, ids: string[]): NonNullable<OperationCost["rowsWritten"]> {
+  const d1 = delta(after.d1RowsWritten ?? {}, before.d1RowsWritten ?? {});
+  const objects = divided(delta(after.durableObjectRowsWritten ?? {}, before.durableObjectRowsWritten ?? {}), ids.length);
+  const d1ByDatabase: Tally = {};
+  for (const [binding, rows] of Object.entries(d1)) {
+    const shard = /^MESSAGES_DB_(\d+)$/.exec(binding)?.[1];
+    const stored = shard === undefined ? ids.length : ids.filter((id) => shardOfMessageId(id) === Number(shard)).length;
+    d1ByDatabase[binding] = rows / (stored || ids.length);
+  }
+  return { d1: sum(d1) / ids.length, d1ByDatabase, durableObjects: sum(objects), durableObjectsByClass: objects };
+}
+
 function operationCost(before: Counters, after: Counters, ids: string[]): OperationCost {
   const count = ids.length;
   const breakdown = {
@@ -111,6 +128,7 @@ function operationCost(before: Counters, after: Counters, ids: string[]): Operat
     durableObjectRequests: sum(breakdown.durableObjectRequests),
     durableObjectRequestsByClass: byFirstWord(breakdown.durableObjectRequests),
     durableObjectStorageWrites: sum(breakdown.durableObjectStorageWrites),
+    rowsWritten: rowsWritten(before, after, ids),
     breakdown,
   };
 }

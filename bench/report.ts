@@ -8,6 +8,8 @@ import { perShardRows } from "./report-shards.ts";
 
 export interface Results {
   date: string;
+  /** Set by `--life`: which figures were measured in this run and which were taken from the recorded one. */
+  note?: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; loadAverage1mAtStart: number; loadAverage1mAtEnd: number; node: string };
   load: typeof LOAD;
   healthz: LoadResult;
@@ -147,11 +149,11 @@ export function costRows(cost: Record<string, LifeCost>): string[] {
     "",
     `Targets per message: D1 writes <= ${TARGETS.d1WritesPerMessage}, D1 reads <= ${TARGETS.d1Reads}, Durable Object requests <= ${TARGETS.durableObjectRequests} (gate call included), storage writes <= ${TARGETS.storageWrites} (an SMS; email and WhatsApp live the same way).`,
     "",
-    "| channel (life) | D1 writes | D1 reads | Durable Object requests: all (MessageStatus + AccountGate) | DO storage writes | webhooks |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    "| channel (life) | D1 writes | D1 reads | Durable Object requests: all (MessageStatus + AccountGate) | DO storage writes | rows written, as billed: D1 / DO storage | webhooks |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...Object.entries(cost).map(
       ([channel, c]) =>
-        `| ${channel} (to ${c.finalEvent.replace("message.", "")}) | ${num(c.d1Writes)} (target <= ${TARGETS.d1WritesPerMessage}: ${met(c.d1Writes <= TARGETS.d1WritesPerMessage)}) | ${num(c.d1Reads)} | ${num(c.durableObjectRequests)} (${num(c.durableObjectRequestsByClass.MessageStatus ?? 0)} + ${num(c.durableObjectRequestsByClass.AccountGate ?? 0)}${c.durableObjectRequestsByClass.Verifier ? ` + ${num(c.durableObjectRequestsByClass.Verifier)} Verifier` : ""}) | ${num(c.durableObjectStorageWrites)} | ${num(c.webhooks)} |`,
+        `| ${channel} (to ${c.finalEvent.replace("message.", "")}) | ${num(c.d1Writes)} (target <= ${TARGETS.d1WritesPerMessage}: ${met(c.d1Writes <= TARGETS.d1WritesPerMessage)}) | ${num(c.d1Reads)} | ${num(c.durableObjectRequests)} (${num(c.durableObjectRequestsByClass.MessageStatus ?? 0)} + ${num(c.durableObjectRequestsByClass.AccountGate ?? 0)}${c.durableObjectRequestsByClass.Verifier ? ` + ${num(c.durableObjectRequestsByClass.Verifier)} Verifier` : ""}) | ${num(c.durableObjectStorageWrites)} | ${c.rowsWritten ? `${num(c.rowsWritten.d1)} / ${num(c.rowsWritten.durableObjects)}` : "-"} | ${num(c.webhooks)} |`,
     ),
   ];
 }

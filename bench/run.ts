@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { benchAccount, ONE_SHARD, TWO_SHARDS } from "./accounts.ts";
 import { batchRows, batchSummary, type StartWorker } from "./batch.ts";
+import { benchResults, lean, RECORDED_RESULTS } from "./capacity-results.ts";
 import { acceptCost, type LifeCost, lifeCost, verifyCost } from "./life-cost.ts";
 import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
@@ -40,6 +41,14 @@ const SHARD_LIFE_SECONDS = 10;
  * does not run.
  */
 const NO_DELIVERY = process.argv.includes("--no-delivery");
+/**
+ * `npm run bench -- --life`: only the counting build's SMS life (figure 6's
+ * first row) and the per-shard life (figure 7's), about a minute, merged over
+ * bench/recorded-results.json's other figures into bench/results.json, so
+ * `npm run capacity` plans with the storage writes, rows and Queue messages
+ * of the code as it is now. Its table says which figures are recorded ones.
+ */
+const LIFE_ONLY = process.argv.includes("--life");
 /** `npm run bench -- --batch`: only the batch and metadata rows (bench/batch.ts), written to bench/batch-results.json. */
 const BATCH_ONLY = process.argv.includes("--batch");
 /** `npm run bench -- --verify-only`: figure 6's Verify row alone (an approved verification, SMS, one check), in about a minute. */
@@ -181,7 +190,7 @@ async function endToEnd(receiver: WebhookReceiver, createBody: string) {
  * account over two shards sending at `perSecond` (status projections batch
  * more as the rate grows: this is what they do at that rate).
  */
-async function lifeCosts(receiver: WebhookReceiver, perSecond: number) {
+async function lifeCosts(receiver: WebhookReceiver, perSecond: number, smsOnly = false) {
   const counting = await worker("counting", omniflowConfig(work, "counting", { consumers: true }), PORTS.api, PORTS.apiInspector, {
     script: "bench/counting-worker.ts",
   });
@@ -189,22 +198,41 @@ async function lifeCosts(receiver: WebhookReceiver, perSecond: number) {
   log(`cost per message: ${LIFE_MESSAGES} messages per channel`);
   const email = { channel: "EMAIL", to: "ada@example.com", content: { subject: "Your code", text: "849201" } };
   const whatsapp = { channel: "WHATSAPP", to: "+14155550123", content: { text: "Your code is 849201" } };
-  const cost: Record<string, LifeCost> = {
-    sms: await lifeCost(counted, receiver, SMS, "message.delivered", LIFE_MESSAGES),
-    // The same with an Idempotency-Key: its claim is a D1 write too (the message is its stored response).
-    "sms, Idempotency-Key": await lifeCost(counted, receiver, SMS, "message.delivered", LIFE_MESSAGES, { idempotencyKey: true }),
-    email: await lifeCost(counted, receiver, email, "message.delivered", LIFE_MESSAGES),
-    // The sandbox reports WhatsApp messages read after delivered: their life ends there.
-    whatsapp: await lifeCost(counted, receiver, whatsapp, "message.read", LIFE_MESSAGES),
-    // Failover: WhatsApp to the sandbox's "not on WhatsApp" number, failing over to SMS, which is delivered.
-    "whatsapp -> sms fallback": await lifeCost(counted, receiver, WHATSAPP_TO_SMS, "message.delivered", LIFE_MESSAGES),
-    "verification: sms, one check": await verifyCost(counted, receiver, LIFE_MESSAGES),
-  };
+  const sms = await lifeCost(counted, receiver, SMS, "message.delivered", LIFE_MESSAGES);
+  const cost: Record<string, LifeCost> = smsOnly
+    ? { sms }
+    : {
+        sms,
+        // The same with an Idempotency-Key: its claim is a D1 write too (the message is its stored response).
+        "sms, Idempotency-Key": await lifeCost(counted, receiver, SMS, "message.delivered", LIFE_MESSAGES, { idempotencyKey: true }),
+        email: await lifeCost(counted, receiver, email, "message.delivered", LIFE_MESSAGES),
+        // The sandbox reports WhatsApp messages read after delivered: their life ends there.
+        whatsapp: await lifeCost(counted, receiver, whatsapp, "message.read", LIFE_MESSAGES),
+        // Failover: WhatsApp to the sandbox's "not on WhatsApp" number, failing over to SMS, which is delivered.
+        "whatsapp -> sms fallback": await lifeCost(counted, receiver, WHATSAPP_TO_SMS, "message.delivered", LIFE_MESSAGES),
+        "verification: sms, one check": await verifyCost(counted, receiver, LIFE_MESSAGES),
+      };
   log(`cost per message database: SMS at ${perSecond}/s for ${SHARD_LIFE_SECONDS} s from an account over two shards`);
   const spread: Api = { url: counting.url, key: (await benchAccount(counting, "bench-cost-spread", TWO_SHARDS)).key };
   const shardLife = await lifeCost(spread, receiver, SMS, "message.delivered", perSecond * SHARD_LIFE_SECONDS, { perSecond });
   await counting.stop();
   return { cost, shardLife };
+}
+
+/** `--life`: figure 6's SMS row and figure 7's whole life at the recorded sustained rate, over the recorded run's other figures. */
+async function lifeOnly(): Promise<Results> {
+  const recorded = benchResults(RECORDED_RESULTS).results;
+  const receiver = await startWebhookReceiver(PORTS.webhooks);
+  const { cost, shardLife } = await lifeCosts(receiver, Math.max(SHARD_LIFE_MIN_RATE, sustainedRate(recorded.pipeline?.stages ?? [])), true);
+  await receiver.close();
+  return {
+    ...(recorded as unknown as Results),
+    note: `--life run: figures 6 (sms) and 7 (whole life) measured ${new Date().toISOString()}; the rest recorded on ${recorded.date}`,
+    date: new Date().toISOString(),
+    cost,
+    perShard: { ...recorded.perShard!, life: shardLife },
+    runSeconds: (Date.now() - started) / 1000,
+  } as Results;
 }
 
 async function main(): Promise<Results> {
@@ -299,10 +327,10 @@ if (MEDIA_ONLY) {
 }
 
 try {
-  const results = await main();
+  const results = LIFE_ONLY ? await lifeOnly() : await main();
   const file = path.resolve(import.meta.dirname, "results.json");
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(markdownTable(results));
+  console.log(LIFE_ONLY ? JSON.stringify({ sms: lean(results.cost!.sms!), perShardLife: lean(results.perShard.life) }, null, 2) : markdownTable(results));
   log(`done in ${results.runSeconds.toFixed(0)} s; results in ${path.relative(process.cwd(), file)}`);
   rmSync(work, { recursive: true, force: true });
 } catch (error) {

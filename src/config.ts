@@ -103,6 +103,10 @@ const configSchema = z
     WHATSAPP_APP_SECRET: secret,
     WHATSAPP_VERIFY_TOKEN: secret,
     RESEND_API_KEY: secret,
+    VERIFICATION_CODE_SECRET: secret.refine(
+      (value) => value === undefined || value.length >= 32,
+      "must be at least 32 characters (e.g. `openssl rand -base64 32`)",
+    ),
     RESEND_WEBHOOK_SECRET: secret.refine(
       (value) => value === undefined || /^(whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(value),
       "must be the webhook's signing secret, 'whsec_' followed by base64",
@@ -140,6 +144,8 @@ export interface Config {
   twilio: LiveProviderConfig<Pick<TwilioConfig, "accountSid" | "authToken">>;
   whatsapp: LiveProviderConfig<Pick<WhatsAppConfig, "accessToken" | "defaultPhoneNumberId">> & { appSecret?: string; verifyToken?: string };
   resend: LiveProviderConfig<Pick<ResendConfig, "apiKey">> & { webhookSecret?: string };
+  /** What a live verification's code is sealed under while it is pending (src/domain/verification-code.ts); null when unset. */
+  verificationCodeSecret: string | null;
   /** Who sends the Console's sign-in emails; with either unset, sign-in links go to the log. */
   console: { operatorAccount: string | null; emailFrom: string | null };
 }
@@ -186,6 +192,7 @@ export function parseConfig(env: Partial<Record<string, unknown>>): Config {
       verifyToken: vars.WHATSAPP_VERIFY_TOKEN,
     },
     resend: { apiBase: vars.RESEND_API_BASE, ...credentials(vars, { apiKey: "RESEND_API_KEY" }), webhookSecret: vars.RESEND_WEBHOOK_SECRET },
+    verificationCodeSecret: vars.VERIFICATION_CODE_SECRET ?? null,
     console: { operatorAccount: vars.CONSOLE_OPERATOR_ACCOUNT ?? null, emailFrom: vars.CONSOLE_EMAIL_FROM ?? null },
   };
 }

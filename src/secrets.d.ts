@@ -10,6 +10,7 @@ interface OmniFlowSecrets {
   WHATSAPP_VERIFY_TOKEN?: string;
   RESEND_API_KEY?: string;
   RESEND_WEBHOOK_SECRET?: string;
+  VERIFICATION_CODE_SECRET?: string;
 }
 
 declare namespace Cloudflare {

@@ -817,7 +817,7 @@ export interface paths {
         put?: never;
         /**
          * Send the code again
-         * @description The same code, on `channel` or the channel tried last, as a message of its own. At most 5 sends per verification (429 `verification_send_limit`), and none within 30 seconds of the last (429 `verification_resend_too_soon`, with Retry-After).
+         * @description The same code, on `channel` or the channel tried last, as a message of its own. At most 5 sends per verification (429 `verification_send_limit`), and none within 30 seconds of the last (429 `verification_resend_too_soon`, with Retry-After). Like any send, it counts against the per-recipient limit (429 `recipient_rate_limited`) and its channel's daily cap (live keys) (429 `daily_limit_exceeded`).
          */
         post: operations["resendVerification"];
         delete?: never;
@@ -1888,7 +1888,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -1931,7 +1931,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -12924,7 +12924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A resend too soon, or one send too many. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
+            /** @description A resend too soon, one send too many, or past the per-recipient limit or the daily cap. This API key sent more requests than its rate limit allows (rate_limit_exceeded): retry after Retry-After seconds. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

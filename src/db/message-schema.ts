@@ -81,11 +81,16 @@ export const messages = sqliteTable(
   (t) => [
     // Every list filter is an equality on (account_id, <column>) then the id
     // order, so each has its index that also serves the keyset pagination.
+    // D1 bills each index entry an insert or update writes as a row written,
+    // so each index here is one that a filter needs (docs/scale.md).
     index("messages_account_id_idx").on(t.accountId, t.id),
     index("messages_account_status_idx").on(t.accountId, t.status, t.id),
     index("messages_account_channel_idx").on(t.accountId, t.channel, t.id),
     index("messages_account_to_idx").on(t.accountId, t.to, t.id),
-    index("messages_account_direction_idx").on(t.accountId, t.direction, t.id),
+    // Only the (few) inbound rows: direction=inbound reads them here, and
+    // direction=outbound, nearly every row, reads (account_id, id) and skips
+    // the few inbound ones; an outbound insert writes no entry here.
+    index("messages_account_inbound_idx").on(t.accountId, t.id).where(sql`${t.direction} = 'inbound'`),
     // Only the rows a batch created: a message sent alone adds no entry.
     index("messages_account_batch_idx").on(t.accountId, t.batchId, t.id).where(sql`${t.batchId} IS NOT NULL`),
     // Only the (few) queued rows: what the reconciler scans every minute.

@@ -106,15 +106,20 @@ export interface MessageFilters {
   createdLte?: number;
 }
 
+// The literal (not a bound parameter) lets SQLite use the partial index
+// messages_account_inbound_idx, which holds only inbound rows.
+const isInbound = sql`${messages.direction} = 'inbound'`;
+
 /**
  * Each filter is an equality served by its (account_id, column, id) index,
- * which also serves the keyset order; the created range is an id range, since
- * created_at is the id's timestamp.
+ * which also serves the keyset order; direction=inbound by the partial index
+ * of inbound rows, direction=outbound (nearly every row) by (account_id, id);
+ * the created range is an id range, since created_at is the id's timestamp.
  */
 function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
   return [
     filters.status === undefined ? undefined : eq(messages.status, filters.status),
-    filters.direction === undefined ? undefined : eq(messages.direction, filters.direction),
+    filters.direction === undefined ? undefined : filters.direction === "inbound" ? isInbound : eq(messages.direction, filters.direction),
     filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
     filters.to === undefined ? undefined : eq(messages.to, filters.to),
     // Served by the partial index of batched rows (messages_account_batch_idx).
@@ -124,8 +129,23 @@ function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
   ];
 }
 
+/**
+ * The filters without the created bound a cursor inside the range makes redundant (the list is newest first: "next"
+ * reads ids below the cursor, "prev" above it). Left in, SQLite may start the page's range of (account_id, id) at that
+ * bound instead of at the cursor, and read every row between the two.
+ */
+function withinCursor(filters: MessageFilters, cursor: Cursor | null): MessageFilters {
+  if (cursor?.dir === "next" && filters.createdLte !== undefined && firstIdAt("msg", (filters.createdLte + 1) * 1000) >= cursor.id) {
+    return { ...filters, createdLte: undefined };
+  }
+  if (cursor?.dir === "prev" && filters.createdGte !== undefined && firstIdAt("msg", filters.createdGte * 1000) <= cursor.id) {
+    return { ...filters, createdGte: undefined };
+  }
+  return filters;
+}
+
 function messagePage(accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
-  return { table: messages, order: "desc" as const, accountId, limit, cursor, filters: filterConditions(filters) };
+  return { table: messages, order: "desc" as const, accountId, limit, cursor, filters: filterConditions(withinCursor(filters, cursor)) };
 }
 
 const hasMetadataFilter = (filters: MessageFilters): filters is MessageFilters & { metadata: Metadata } =>
@@ -133,13 +153,13 @@ const hasMetadataFilter = (filters: MessageFilters): filters is MessageFilters &
 
 /** The query listMessages runs (for checking its plan). */
 export function messagePageQuery(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null) {
-  if (hasMetadataFilter(filters)) return metadataPageQuery(db, accountId, filters.metadata, filterConditions(filters), limit, cursor);
+  if (hasMetadataFilter(filters)) return metadataPageQuery(db, accountId, filters.metadata, filterConditions(withinCursor(filters, cursor)), limit, cursor);
   return accountPageQuery(db, messagePage(accountId, filters, limit, cursor));
 }
 
 /** One page of an account's messages, newest first (ids sort by creation time). */
 export function listMessages(db: Database, accountId: string, filters: MessageFilters, limit: number, cursor: Cursor | null): Promise<Page<Message>> {
-  if (hasMetadataFilter(filters)) return metadataPage(db, accountId, filters.metadata, filterConditions(filters), limit, cursor);
+  if (hasMetadataFilter(filters)) return metadataPage(db, accountId, filters.metadata, filterConditions(withinCursor(filters, cursor)), limit, cursor);
   return accountPage(db, messagePage(accountId, filters, limit, cursor));
 }
 

@@ -19,7 +19,8 @@ import { type DeliveryOutcome, endpointWebhookId } from "../domain/webhook-endpo
 import type { EndpointTarget } from "../gate/endpoints.ts";
 import { logger } from "../log.ts";
 import { judgeEndpoint } from "./endpoint-health.ts";
-import type { JsonObject, MessageStore, WebhookEvent } from "./message-store.ts";
+import type { JsonObject, WebhookEvent } from "./message-log.ts";
+import type { MessageStore } from "./message-store.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders } from "./webhooks.ts";
 
 type Pending = WebhookEvent & { attempts: number };

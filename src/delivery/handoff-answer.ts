@@ -5,7 +5,8 @@
 import { backoffSeconds } from "../domain/backoff.ts";
 import type { Provider, SendResult } from "../providers/provider.ts";
 import { type DeliveryOutcome, MAX_DELIVERY_ATTEMPTS } from "./handoff-rules.ts";
-import type { MessageStore, NewEvent } from "./message-store.ts";
+import type { NewEvent } from "./message-log.ts";
+import type { MessageStore } from "./message-store.ts";
 import type { StatusChanges } from "./status-change.ts";
 
 /** What the provider call answered, for step `step`, the call made at `startedAt` (ms). */
@@ -46,8 +47,7 @@ export async function recordAnswer(store: MessageStore, changes: StatusChanges, 
   };
   if (result.retryable && current.handoffAttempts < MAX_DELIVERY_ATTEMPTS) {
     const delaySeconds = backoffSeconds(current.handoffAttempts, result.retryAfterSeconds);
-    store.saveState({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 });
-    store.addEvents([refused]);
+    store.commit({ ...current, retryNotBefore: Date.now() + delaySeconds * 1000 }, [refused]);
     // Its validity may end before the retry comes.
     if (current.message.expiresAt !== null) await changes.armAlarm();
     return { action: "retry", delaySeconds };

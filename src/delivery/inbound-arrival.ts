@@ -26,8 +26,7 @@ export async function announceReceived(
   const state = initialState(message, null, endpoints);
   const now = Date.now();
   const webhook = outbox.event(state, toMessageObject(message), now, "message.received", null);
-  store.saveState(state);
-  store.addEvents([{ type: "message.received", data: { status: "received", source: "inbound" }, at: now, webhook }]);
+  store.commit(state, [{ type: "message.received", data: { status: "received", source: "inbound" }, at: now, webhook }]);
   // The alarm picks the attempt up if this object dies during it.
   if (webhook) await storage.setAlarm(now + INLINE_SAFETY_MS);
   await outbox.sendAfterChange(webhook, signing);

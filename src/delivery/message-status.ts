@@ -7,8 +7,9 @@
 // send and cancel) follow src/domain/failover.ts; its alarm runs what is due.
 //
 // A message's life is kept lean (npm run bench counts it): one D1 read of its
-// row, from its own shard; per change one state write, one event write (which
-// carries its signed webhook: the log is also the outbox) and one Queue send
+// row, from its own shard; per change one storage row written, its state and
+// its events together (the change's event carries its signed webhook: the log
+// is also the outbox), and one Queue send
 // of its projection; a webhook's first attempt runs inline with its change, so
 // an answered callback needs no alarm; the sandbox's reports live in the state
 // and come due on the object's alarm.

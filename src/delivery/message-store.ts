@@ -1,7 +1,9 @@
-// The per-message Durable Object's own SQLite storage: the message's delivery
-// state (one row), its event log, and its retry timers. The event log doubles
-// as the webhook outbox: a status change that has a callback carries its
-// signed event's body, and the webhook.attempt events that follow it say
+// The per-message Durable Object's own SQLite storage: one row holding the
+// message's delivery state and its event log (a JSON array), and its retry
+// timers. A change writes its new state and its events in one statement, one
+// row: Cloudflare bills an object's storage by rows written. The event log
+// doubles as the webhook outbox: a status change that has a callback carries
+// its signed event's body, and the webhook.attempt events that follow it say
 // whether it is still pending, so no fact is written twice. All calls are
 // synchronous, so a check and the write that follows it never interleave.
 import type { Account } from "../domain/account.ts";
@@ -11,6 +13,7 @@ import type { Message } from "../domain/message.ts";
 import type { Status } from "../domain/status.ts";
 import type { EndpointSubscription } from "../domain/webhook-endpoint.ts";
 import type { Receipt, ScheduledReport } from "../providers/provider.ts";
+import { appended, foldOldTables, type JsonObject, type LoggedEvent, type NewEvent, type StoredEvent, type WebhookEvent } from "./message-log.ts";
 
 /** An account's webhook signing secrets, as the outbox holds them in memory (never in storage). */
 export type SigningSecrets = Pick<Account, "webhookSecret" | "previousWebhookSecret" | "previousWebhookSecretExpiresAt"> & {
@@ -113,35 +116,6 @@ function withControls(state: DeliveryState): DeliveryState {
   return { ...state, step: 0, attempts, deliveredChannel: null };
 }
 
-// Event data is JSON two levels deep at most (a recursive type would defeat RPC's type mapping).
-type Scalar = string | number | boolean | null;
-export type JsonObject = { [key: string]: Scalar | { [key: string]: Scalar } };
-
-export interface StoredEvent {
-  seq: number;
-  at: number;
-  type: string;
-  data: JsonObject;
-}
-
-/** A signed status event for the callback, and for the webhook endpoints subscribed to its type. */
-export interface WebhookEvent {
-  eventId: string;
-  type: string;
-  body: string;
-  /** false: for the endpoints alone (the message has no callback, or this is an endpoint's retry). */
-  callback?: false;
-  /** The webhook endpoints it goes to, each in its own order with its own retries (absent: none). */
-  endpoints?: string[];
-}
-
-export interface NewEvent {
-  type: string;
-  data: JsonObject;
-  at: number;
-  webhook?: WebhookEvent | null;
-}
-
 export interface Timer {
   id: number;
   kind: string;
@@ -150,41 +124,108 @@ export interface Timer {
 }
 
 /** A webhook.attempt outcome after which its event is no longer pending. */
-const FINISHED = "('delivered', 'abandoned', 'disabled')";
+const FINISHED = new Set(["delivered", "abandoned", "disabled"]);
+
+/**
+ * Where the log lives. "row": a message's object, whose log is short (a few changes and their callbacks' attempts):
+ * the state and the log share one row, so a change is one row written. "table": the account's gate, whose log of
+ * account events grows for 30 days before it is pruned (src/gate/account-events.ts): a row per event, since one row
+ * would outgrow SQLite's 2 MB and be rewritten whole on every event.
+ */
+type LogLayout = "row" | "table";
 
 export class MessageStore {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)`);
-    // Objects created before the event log doubled as the outbox gain its column.
-    const columns = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('events')`).toArray();
-    if (!columns.some((column) => column.name === "webhook")) sql.exec(`ALTER TABLE events ADD COLUMN webhook TEXT`);
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly layout: LogLayout = "row",
+  ) {
+    if (layout === "row") {
+      // One row holds the state and the event log (a JSON array), so a change is one row written: its new state
+      // and its events together. Cloudflare bills storage by rows written, and a row of the log was one more each.
+      sql.exec(`CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT, events TEXT NOT NULL DEFAULT '[]')`);
+      foldOldTables(sql);
+    } else {
+      sql.exec(
+        `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, webhook TEXT)`,
+      );
+    }
     sql.exec(
       `CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL DEFAULT '{}')`,
     );
   }
 
   state(): DeliveryState | null {
-    const row = this.sql.exec<{ json: string }>(`SELECT json FROM state WHERE id = 1`).toArray()[0];
-    return row ? withControls(JSON.parse(row.json) as DeliveryState) : null;
+    const row = this.sql.exec<{ state: string | null }>(`SELECT state FROM message`).toArray()[0];
+    return row?.state ? withControls(JSON.parse(row.state) as DeliveryState) : null;
   }
 
   saveState(state: DeliveryState): void {
-    this.sql.exec(`INSERT INTO state (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json`, JSON.stringify(state));
+    this.sql.exec(`INSERT INTO message (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state`, JSON.stringify(state));
   }
 
-  /** Appends events in one statement. */
+  /** Appends events in one write. */
   addEvents(events: NewEvent[]): void {
     if (events.length === 0) return;
-    const values = events.flatMap((event) => [event.at, event.type, JSON.stringify(event.data), event.webhook ? JSON.stringify(event.webhook) : null]);
-    this.sql.exec(`INSERT INTO events (at, type, data, webhook) VALUES ${events.map(() => "(?, ?, ?, ?)").join(", ")}`, ...values);
+    const { paths, values } = appended(events, this.carried(events));
+    if (this.layout === "table") {
+      const rows = values.map((value) => JSON.parse(value) as LoggedEvent);
+      this.sql.exec(
+        `INSERT INTO events (at, type, data, webhook) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        ...rows.flatMap((row) => [row.at, row.type, JSON.stringify(row.data), row.webhook ? JSON.stringify(row.webhook) : null]),
+      );
+      return;
+    }
+    this.sql.exec(
+      `INSERT INTO message (id, events) VALUES (1, json_array(${values.map(() => "json(?)").join(", ")}))
+       ON CONFLICT (id) DO UPDATE SET events = json_insert(events${paths})`,
+      ...values,
+      ...values,
+    );
+  }
+
+  /** A change: its new state and its events, in one write (one row). */
+  commit(state: DeliveryState, events: NewEvent[]): void {
+    const { paths, values } = appended(events, this.carried(events));
+    this.sql.exec(
+      `INSERT INTO message (id, state, events) VALUES (1, ?, json_array(${values.map(() => "json(?)").join(", ")}))
+       ON CONFLICT (id) DO UPDATE SET state = excluded.state, events = json_insert(events${paths})`,
+      JSON.stringify(state),
+      ...values,
+      ...values,
+    );
+  }
+
+  /** The ids of the webhook events among `events` whose body the log holds already (read only when one has a webhook). */
+  private carried(events: NewEvent[]): Set<string> {
+    if (!events.some((event) => event.webhook)) return new Set();
+    return new Set(this.log().flatMap((event) => (event.webhook?.body === undefined ? [] : [event.webhook.eventId])));
+  }
+
+  /** A logged webhook with its body, which a re-queued event takes from the first event that logged it. */
+  private withBody(webhook: NonNullable<LoggedEvent["webhook"]>, log: LoggedEvent[]): WebhookEvent {
+    if (webhook.body !== undefined) return webhook as WebhookEvent;
+    const body = log.find((event) => event.webhook?.eventId === webhook.eventId && event.webhook.body !== undefined)?.webhook?.body ?? "";
+    return { ...webhook, body };
+  }
+
+  /** The log as stored, oldest first. */
+  private log(): (LoggedEvent & { seq: number })[] {
+    if (this.layout === "table") {
+      return this.sql
+        .exec<{ seq: number; at: number; type: string; data: string; webhook: string | null }>(`SELECT seq, at, type, data, webhook FROM events ORDER BY seq`)
+        .toArray()
+        .map(({ webhook, data, ...event }) => ({
+          ...event,
+          data: JSON.parse(data) as JsonObject,
+          ...(webhook ? { webhook: JSON.parse(webhook) as WebhookEvent } : {}),
+        }));
+    }
+    const row = this.sql.exec<{ events: string }>(`SELECT events FROM message`).toArray()[0];
+    return row ? (JSON.parse(row.events) as LoggedEvent[]).map((event, i) => ({ ...event, seq: i + 1 })) : [];
   }
 
   events(): StoredEvent[] {
-    return this.sql
-      .exec<{ seq: number; at: number; type: string; data: string }>(`SELECT seq, at, type, data FROM events ORDER BY seq`)
-      .toArray()
-      .map((row) => ({ ...row, data: JSON.parse(row.data) as JsonObject }));
+    return this.log().map(({ seq, at, type, data }) => ({ seq, at, type, data }));
   }
 
   /**
@@ -194,32 +235,22 @@ export class MessageStore {
    * of its own).
    */
   pendingWebhook(endpointId: string | null = null): (WebhookEvent & { attempts: number }) | null {
-    const sameTarget = endpointId === null ? "json_extract(a.data, '$.endpoint_id') IS NULL" : "json_extract(a.data, '$.endpoint_id') = ?";
-    const attemptOf = `a.type = 'webhook.attempt' AND a.seq > e.seq AND json_extract(a.data, '$.event_id') = json_extract(e.webhook, '$.eventId') AND ${sameTarget}`;
-    const goesThere =
-      endpointId === null
-        ? "coalesce(json_extract(e.webhook, '$.callback'), 1) <> 0"
-        : "EXISTS (SELECT 1 FROM json_each(e.webhook, '$.endpoints') j WHERE j.value = ?)";
-    const bindings = endpointId === null ? [] : [endpointId, endpointId, endpointId];
-    const row = this.sql
-      .exec<{ webhook: string; attempts: number }>(
-        `SELECT e.webhook, (SELECT COUNT(*) FROM events a WHERE ${attemptOf}) AS attempts
-         FROM events e
-         WHERE e.webhook IS NOT NULL AND ${goesThere}
-           AND NOT EXISTS (SELECT 1 FROM events a WHERE ${attemptOf} AND json_extract(a.data, '$.outcome') IN ${FINISHED})
-         ORDER BY e.seq LIMIT 1`,
-        ...bindings,
-      )
-      .toArray()[0];
-    return row ? { ...(JSON.parse(row.webhook) as WebhookEvent), attempts: row.attempts } : null;
+    const log = this.log();
+    for (const [i, event] of log.entries()) {
+      const webhook = event.webhook;
+      if (!webhook || !(endpointId === null ? webhook.callback !== false : (webhook.endpoints ?? []).includes(endpointId))) continue;
+      const attempts = log
+        .slice(i + 1)
+        .filter((later) => later.type === "webhook.attempt" && later.data.event_id === webhook.eventId && (later.data.endpoint_id ?? null) === endpointId);
+      if (!attempts.some((attempt) => FINISHED.has(String(attempt.data.outcome)))) return { ...this.withBody(webhook, log), attempts: attempts.length };
+    }
+    return null;
   }
 
   /** The endpoints that have an event still to send (each one's queue is sent in order, apart from the others). */
   pendingEndpoints(): string[] {
-    const rows = this.sql
-      .exec<{ id: string }>(`SELECT DISTINCT j.value AS id FROM events e, json_each(e.webhook, '$.endpoints') j WHERE e.webhook IS NOT NULL`)
-      .toArray();
-    return rows.map((row) => row.id).filter((id) => this.pendingWebhook(id) !== null);
+    const ids = new Set(this.log().flatMap((event) => event.webhook?.endpoints ?? []));
+    return [...ids].filter((id) => this.pendingWebhook(id) !== null);
   }
 
   addTimer(kind: string, dueAt: number, payload: Record<string, unknown> = {}): void {
@@ -255,19 +286,19 @@ export class MessageStore {
 
   /** The signed event of the status change that carries this webhook event id. */
   webhookEvent(eventId: string): WebhookEvent | null {
-    const row = this.sql
-      .exec<{ webhook: string }>(`SELECT webhook FROM events WHERE json_extract(webhook, '$.eventId') = ? ORDER BY seq LIMIT 1`, eventId)
-      .toArray()[0];
-    return row ? (JSON.parse(row.webhook) as WebhookEvent) : null;
+    const log = this.log();
+    const webhook = log.find((event) => event.webhook?.eventId === eventId)?.webhook;
+    return webhook ? this.withBody(webhook, log) : null;
   }
 
   /** Rewrites every stored callback's body in place (redaction): the events keep their order and ids. */
   rewriteWebhookBodies(rewrite: (body: string) => string): void {
-    const rows = this.sql.exec<{ seq: number; webhook: string }>(`SELECT seq, webhook FROM events WHERE webhook IS NOT NULL`).toArray();
-    for (const row of rows) {
-      const webhook = JSON.parse(row.webhook) as WebhookEvent;
-      this.sql.exec(`UPDATE events SET webhook = ? WHERE seq = ?`, JSON.stringify({ ...webhook, body: rewrite(webhook.body) }), row.seq);
-    }
+    const log = this.log();
+    if (!log.some((event) => event.webhook?.body !== undefined)) return;
+    const rewritten = log.map((event) =>
+      event.webhook?.body === undefined ? event : { ...event, webhook: { ...event.webhook, body: rewrite(event.webhook.body) } },
+    );
+    this.sql.exec(`UPDATE message SET events = ?`, JSON.stringify(rewritten));
   }
 
   nextTimerDue(): number | null {

@@ -34,8 +34,7 @@ export class ProviderReports {
       // then it may be about that call's answer, and waits for it.
       if (state.handoffStartedAt === null) return "unknown";
       state.heldReports = [...(state.heldReports ?? []), receipt].slice(-MAX_HELD_REPORTS);
-      this.store.saveState(state);
-      this.store.addEvents([{ type: "receipt.held", data: { source: receipt.provider, detail: receipt.detail }, at: Date.now() }]);
+      this.store.commit(state, [{ type: "receipt.held", data: { source: receipt.provider, detail: receipt.detail }, at: Date.now() }]);
       return "held";
     }
     if (receipt.status === null) {

@@ -4,9 +4,15 @@
 // within minutes of the change, late in a message's life as early. One D1
 // read of the row's projection_seq; a row behind gets the object's current
 // view written directly to every shard that takes it (not through the queue
-// again: the path that lost it), and the check is cleared. A failed check
+// again: the path that lost it), and the check is settled. A failed check
 // (D1 down) is tried again with backoff. The convergence pass
 // (convergence.ts) stays as the backstop for objects that never ring.
+//
+// A settled check is not written away (a storage row, billed, per check): the
+// object remembers it in memory and sets no alarm for it. An instance started
+// after an eviction has forgotten, and runs that check once more if something
+// sets its alarm again (one more D1 read, no write); the message's next change
+// replaces the check anyway.
 import type { Database } from "../db/client.ts";
 import { rowProjectionSeq } from "../db/projections.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
@@ -26,12 +32,14 @@ export class RowChecker {
 
   /** Whether the row's check has come. */
   due(state: DeliveryState, now: number): boolean {
-    return state.rowCheck != null && state.rowCheck.at <= now;
+    const check = this.projection.openCheck(state);
+    return check !== null && check.at <= now;
   }
 
-  /** Reads the row's seq; repairs a row behind the check's; clears the check, or sets it again for a retry. */
+  /** Reads the row's seq; repairs a row behind the check's; settles the check, or sets it again for a retry. */
   async run(): Promise<void> {
-    const check = this.store.state()?.rowCheck;
+    const held = this.store.state();
+    const check = held && this.projection.openCheck(held);
     if (!check) return;
     const messageId = this.store.state()!.message.id;
     try {
@@ -44,7 +52,7 @@ export class RowChecker {
         if (failed.size > 0) throw new Error("the row's shard did not take its projection");
         logger.with({ message_id: messageId }).warn("row_check_repaired", { row_seq: rowSeq ?? null, missing: rowSeq === undefined });
       }
-      this.settle(check.seq, null);
+      if (this.store.state()?.rowCheck?.seq === check.seq) this.projection.settleCheck(check.seq);
     } catch (error) {
       logger.with({ message_id: messageId }).error("row_check_failed", { error });
       const tries = (check.tries ?? 0) + 1;
@@ -52,7 +60,7 @@ export class RowChecker {
     }
   }
 
-  /** The check that ran (`seq`), replaced by `next` in the state as it is now, unless a newer change replaced it already. */
+  /** The check that failed (`seq`), replaced by its retry in the state as it is now, unless a newer change replaced it already. */
   private settle(seq: number, next: DeliveryState["rowCheck"]): void {
     const state = this.store.state();
     if (state?.rowCheck?.seq !== seq) return;

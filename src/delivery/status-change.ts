@@ -2,7 +2,7 @@
 // of one step (a hand-off's outcome, a provider's report) and through it to
 // the message's overall status (src/domain/failover.ts), or to the message
 // alone (expired, canceled, a scheduled message's turn). Each change is one
-// state write and one event write; the event carries its signed callback,
+// write of its new state and its events together (one row, message-store.ts); the event carries its signed callback,
 // which names the attempt it is about; the projection (to the projection
 // queue, then D1) and the callback's first attempt follow at once, and the
 // object's alarm is set for what is due.
@@ -14,7 +14,8 @@ import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
 import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { hasFiles, releaseMessageMedia } from "./media-release.ts";
-import { type DeliveryState, type JsonObject, type MessageStore, type NewEvent, publicAttempts } from "./message-store.ts";
+import type { JsonObject, NewEvent } from "./message-log.ts";
+import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
 import { statePrice } from "./state-price.ts";
 import type { StatusProjection } from "./status-projection.ts";
@@ -78,8 +79,7 @@ export class StatusChanges {
         current_status: attempt?.status ?? state.status,
         ...(change.detail ? { detail: change.detail } : {}),
       };
-      this.store.saveState(state);
-      this.store.addEvents([...before, { type: "status.ignored", data, at: now }]);
+      this.store.commit(state, [...before, { type: "status.ignored", data, at: now }]);
       return false;
     }
     attempt.status = status;
@@ -117,8 +117,7 @@ export class StatusChanges {
     }
     const started = this.startNextStep(state, now);
     this.projection.checkRowLater(state);
-    this.store.saveState(state);
-    this.store.addEvents([started]);
+    this.store.commit(state, [started]);
     await this.projection.write();
     await this.armAlarm();
   }
@@ -158,8 +157,7 @@ export class StatusChanges {
     const redacted = this.redaction.onChange(state, now);
     const webhook = commit.callback === false ? null : this.outbox.event(state, this.messageObject(state), now, webhookType(overall, status), about);
     this.projection.checkRowLater(state);
-    this.store.saveState(state);
-    this.store.addEvents([...commit.before, { type: "status.changed", data, at: now, webhook }]);
+    this.store.commit(state, [...commit.before, { type: "status.changed", data, at: now, webhook }]);
     if (webhook) await this.storage.setAlarm(now + INLINE_SAFETY_MS);
     // The projection carries the redaction: a final status reaches D1 already without content.
     if (redacted) this.redaction.finish();
@@ -187,7 +185,8 @@ export class StatusChanges {
       if (!this.store.hasEndpointTimer(id)) dues.push(Date.now() + (this.outbox.endpoints.inFlight(id) ? INLINE_SAFETY_MS : 0));
     }
     if (state && waitsForHandOff(state) && state.message.expiresAt !== null) dues.push(state.message.expiresAt * 1000);
-    if (state?.rowCheck) dues.push(state.rowCheck.at);
+    const check = state && this.projection.openCheck(state);
+    if (check) dues.push(check.at);
     if (dues.length > 0) await this.storage.setAlarm(Math.min(...dues));
     else await this.storage.deleteAlarm();
   }

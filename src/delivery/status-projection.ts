@@ -55,6 +55,7 @@ function projectionOf(state: DeliveryState, seq: number): Projection {
 export class StatusProjection {
   private queue: Promise<void> = Promise.resolve();
   private lastSeq = 0;
+  private settledCheck: number | null = null;
 
   constructor(
     private readonly store: MessageStore,
@@ -80,6 +81,16 @@ export class StatusProjection {
    */
   checkRowLater(state: DeliveryState): void {
     state.rowCheck = { seq: this.nextSeq(), at: Date.now() + ROW_CHECK_AFTER_MS };
+  }
+
+  /** The row's check `seq` ran and left the row level: done, without a storage write (row-check.ts says why). */
+  settleCheck(seq: number): void {
+    this.settledCheck = seq;
+  }
+
+  /** The state's row check, unless this instance has settled it. */
+  openCheck(state: DeliveryState): NonNullable<DeliveryState["rowCheck"]> | null {
+    return state.rowCheck && state.rowCheck.seq !== this.settledCheck ? state.rowCheck : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 // The verification Durable Object's own SQLite storage: its state (one row,
-// with the code's hash and, while needed, the code), and the outbox of its
-// signed verification.* events, sent oldest first. All calls are synchronous,
+// with the code's hash and, while needed, the sealed code), and the outbox of its
+// signed verification.* events for its status_callback, sent oldest first,
+// and the events still to hand to the account's gate (its webhook endpoints). All calls are synchronous,
 // so a check and the write that follows it never interleave.
 import type { Verification } from "../domain/verification.ts";
 
@@ -8,11 +9,12 @@ export interface VerificationState {
   verification: Verification;
   codeHash: string;
   /**
-   * The code in clear, for a resend and the next channel's message: dropped
-   * when the verification ends, except in test mode, where the test helper
-   * may read it (GET /v1/test_helpers/verifications/:id/code).
+   * The code sealed (AES-GCM, src/domain/verification-code.ts), for a resend
+   * to send the same code: never stored in clear. Dropped when the
+   * verification ends, except in test mode, where the test helper may read it
+   * (GET /v1/test_helpers/verifications/:id/code).
    */
-  code: string | null;
+  sealedCode: string | null;
   /** ms: a send reserved by a resend and not yet recorded (a second resend waits for it). */
   sendReservedAt: number | null;
   /** The row's version last written to D1, and whether the current one still has to be (a failed write). */
@@ -40,6 +42,7 @@ export class VerificationStore {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, outcome TEXT)",
     );
+    sql.exec("CREATE TABLE IF NOT EXISTS gate_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, data TEXT NOT NULL)");
   }
 
   state(): VerificationState | null {
@@ -53,6 +56,20 @@ export class VerificationStore {
 
   addEvent(eventId: string, type: string, body: string, now: number): void {
     this.sql.exec("INSERT INTO outbox (event_id, type, body, next_at) VALUES (?, ?, ?, ?)", eventId, type, body, now);
+  }
+
+  /** An event for the account's webhook endpoints, kept until the account's gate has taken it. */
+  addGateEvent(type: string, data: string): void {
+    this.sql.exec("INSERT INTO gate_events (type, data) VALUES (?, ?)", type, data);
+  }
+
+  /** The events the gate has not taken yet, oldest first. */
+  gateEvents(): { seq: number; type: string; data: string }[] {
+    return this.sql.exec<{ seq: number; type: string; data: string }>("SELECT seq, type, data FROM gate_events ORDER BY seq").toArray();
+  }
+
+  gateEventTaken(seq: number): void {
+    this.sql.exec("DELETE FROM gate_events WHERE seq = ?", seq);
   }
 
   /** The oldest event not yet delivered or given up on: the only one that may be sent now. */

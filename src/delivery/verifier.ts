@@ -9,11 +9,13 @@
 // state after the last such await.
 import { DurableObject } from "cloudflare:workers";
 import { database } from "../db/client.ts";
+import { accountPlacements } from "../db/projections.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { type VerificationRow, writeVerificationRow } from "../db/verifications.ts";
 import type { Channel } from "../domain/address.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { shardOfMessageId } from "../domain/ids.ts";
+import { placementOf, shardsWriting } from "../domain/placement.ts";
 import {
   isPending,
   toVerificationObject,
@@ -49,17 +51,22 @@ export type ResendReservation =
   | { kind: "send_limit" }
   | { kind: "too_soon"; retryAfterSeconds: number }
   | { kind: "unknown_channel" }
-  | { kind: "reserved"; code: string; channel: Channel; to: string; verification: Verification };
+  | { kind: "reserved"; sealedCode: string; channel: Channel; to: string; verification: Verification };
 
 export class Verifier extends DurableObject<Env> {
   readonly #store = new VerificationStore(this.ctx.storage.sql);
-  readonly #outbox = new VerificationOutbox(this.#store, this.env, database(this.env.CONTROL_DB));
+  readonly #control = database(this.env.CONTROL_DB);
+  readonly #outbox = new VerificationOutbox(this.#store, this.env, this.#control);
 
-  /** A verification whose first message was just created: stored, its pending event sent, its expiry armed. Idempotent. */
-  async start(verification: Verification, codeHash: string, code: string): Promise<VerificationObject> {
+  /**
+   * A verification whose first message was just created: stored, its pending
+   * event sent, its expiry armed. Idempotent. The code comes sealed
+   * (src/domain/verification-code.ts): this object never holds it in clear.
+   */
+  async start(verification: Verification, codeHash: string, sealedCode: string): Promise<VerificationObject> {
     const views = await sendViews(this.env, verification.sends);
     if (!this.#store.state()) {
-      const state: VerificationState = { verification, codeHash, code, sendReservedAt: null, version: 0, rowDue: true, callbackGone: false };
+      const state: VerificationState = { verification, codeHash, sealedCode, sendReservedAt: null, version: 0, rowDue: true, callbackGone: false };
       this.#changed(state, views, "verification.pending");
     }
     await this.#afterChange();
@@ -82,10 +89,10 @@ export class Verifier extends DurableObject<Env> {
     return { checks: state.checks ?? [], callbacks };
   }
 
-  /** The code, for the test helper: test mode only (a live verification's code is never answered). */
+  /** The sealed code, for the test helper: test mode only (a live verification's code is never answered). */
   testCode(accountId: string): string | null {
     const state = this.#own(accountId);
-    return state?.verification.mode === "test" ? state.code : null;
+    return state?.verification.mode === "test" ? state.sealedCode : null;
   }
 
   async check(accountId: string, codeHash: string): Promise<CheckOutcome> {
@@ -133,7 +140,7 @@ export class Verifier extends DurableObject<Env> {
     const views = await sendViews(this.env, found.verification.sends);
     const state = this.#expireIfDue(this.#store.state()!, views);
     const { verification } = state;
-    if (!isPending(verification) || state.code === null) {
+    if (!isPending(verification) || state.sealedCode === null) {
       await this.#afterChange();
       return { kind: "ended", status: verification.status };
     }
@@ -146,7 +153,7 @@ export class Verifier extends DurableObject<Env> {
     const step = verification.steps.find((candidate) => candidate.channel === (channel ?? current));
     if (!step) return { kind: "unknown_channel" };
     this.#store.save({ ...state, sendReservedAt: now });
-    return { kind: "reserved", code: state.code, channel: step.channel, to: step.to, verification };
+    return { kind: "reserved", sealedCode: state.sealedCode, channel: step.channel, to: step.to, verification };
   }
 
   /** A resend's message was created: it counts as a send. */
@@ -184,10 +191,10 @@ export class Verifier extends DurableObject<Env> {
     return this.#store.state()!;
   }
 
-  /** The verification ends: the code in clear goes, except in test mode (the test helper's). */
+  /** The verification ends: the sealed code goes, except in test mode (the test helper's). */
   #end(state: VerificationState, views: SendViews, status: Exclude<VerificationStatus, "pending">): void {
     state.verification.status = status;
-    if (state.verification.mode !== "test") state.code = null;
+    if (state.verification.mode !== "test") state.sealedCode = null;
     state.sendReservedAt = null;
     this.#changed(state, views, `verification.${status}`);
   }
@@ -199,7 +206,10 @@ export class Verifier extends DurableObject<Env> {
     state.version = Math.max(now, state.version + 1);
     state.rowDue = true;
     this.#store.save(state);
-    if (eventType) this.#outbox.add(state, eventType, this.#object(state, views), now);
+    if (!eventType) return;
+    const object = this.#object(state, views);
+    this.#outbox.add(state, eventType, object, now);
+    this.#store.addGateEvent(eventType, JSON.stringify(object));
   }
 
   #object(state: VerificationState, views: SendViews): VerificationObject {
@@ -209,24 +219,49 @@ export class Verifier extends DurableObject<Env> {
   /** The row written if due, the events that are due sent, and the alarm set for what comes next. */
   async #afterChange(): Promise<void> {
     await this.#writeRow();
+    await this.#tellGate();
     await this.#outbox.sendDue();
     const state = this.#store.state();
     if (!state) return;
     const due = [
       isPending(state.verification) ? state.verification.expiresAt * 1000 : null,
-      state.rowDue ? Date.now() + ROW_RETRY_MS : null,
+      state.rowDue || this.#store.gateEvents().length > 0 ? Date.now() + ROW_RETRY_MS : null,
       state.callbackGone ? null : this.#outbox.nextDue(),
     ].filter((at) => at !== null);
     if (due.length > 0) await this.ctx.storage.setAlarm(Math.min(...due));
     else await this.ctx.storage.deleteAlarm();
   }
 
+  /**
+   * Hands the events to the account's gate, oldest first, which sends each to
+   * the account's webhook endpoints subscribed to it (src/gate/account-events.ts).
+   * One the gate did not take stops the rest until the alarm tries again
+   * (ROW_RETRY_MS), so they reach it in order; at least once.
+   */
+  async #tellGate(): Promise<void> {
+    const accountId = this.#store.state()?.verification.accountId;
+    if (!accountId) return;
+    for (const { seq, type, data } of this.#store.gateEvents()) {
+      try {
+        await this.env.ACCOUNT_GATE.getByName(accountId).changed({ event: { accountId, type, data } });
+      } catch (error) {
+        logger.with({ account_id: accountId }).warn("verification_event_not_handed_to_gate", { type, error });
+        return;
+      }
+      this.#store.gateEventTaken(seq);
+    }
+  }
+
   async #writeRow(): Promise<void> {
     const state = this.#store.state();
     if (!state?.rowDue) return;
     const { version } = state;
+    const { id, accountId } = state.verification;
     try {
-      await writeVerificationRow(shardDatabase(this.env, shardOfMessageId(state.verification.id)), rowOf(state));
+      // Where the account's placement holds the row now: after a shard move, the target; during one, both sides.
+      const placement = placementOf({ placement: (await accountPlacements(this.#control, [accountId])).get(accountId) ?? null });
+      const shards = shardsWriting(placement, shardOfMessageId(id));
+      await Promise.all(shards.map((shard) => writeVerificationRow(shardDatabase(this.env, shard), rowOf(state))));
     } catch (error) {
       logger.with({ verification_id: state.verification.id }).warn("verification_row_not_written", { error });
       return;

@@ -15,7 +15,8 @@ import { subscribes } from "../domain/event-types.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
 import { EndpointOutbox } from "./endpoint-outbox.ts";
-import type { DeliveryState, JsonObject, MessageStore, NewEvent, SigningSecrets, WebhookEvent } from "./message-store.ts";
+import type { JsonObject, NewEvent, WebhookEvent } from "./message-log.ts";
+import type { DeliveryState, MessageStore, SigningSecrets } from "./message-store.ts";
 import { readSigningSecrets } from "./signing-secrets.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 

@@ -10,10 +10,7 @@ type EventOwner = "message" | "account" | "endpoint" | "verification";
 interface EventTypeEntry {
   description: string;
   owner: EventOwner;
-  /**
-   * False for an event no endpoint subscribes to: endpoint.test (sent to one endpoint on request), and the
-   * verification.* events (sent to the verification's status_callback only, src/delivery/verification-outbox.ts).
-   */
+  /** False for an event no endpoint subscribes to: endpoint.test (sent to one endpoint on request). */
   subscribable?: false;
 }
 
@@ -36,7 +33,7 @@ const STATUS_EVENTS = {
   "message.received": "An inbound message arrived on one of the account's senders.",
 } as const;
 
-/** A verification's events, posted to its status_callback (docs/verify.md). */
+/** A verification's events, posted to its status_callback and to the account's endpoints subscribed to them (docs/verify.md). */
 const VERIFICATION_EVENTS = {
   "verification.pending": "A verification was started: its first message is queued.",
   "verification.approved": "The right code was checked.",
@@ -57,7 +54,7 @@ export const EVENT_TYPES = {
   },
   "endpoint.disabled": { description: "One of the account's webhook endpoints was disabled after 5 days of failed deliveries.", owner: "account" },
   "endpoint.test": { description: "Sent by POST /v1/webhook_endpoints/:id/test to that endpoint alone.", owner: "endpoint", subscribable: false },
-  ...Object.fromEntries(Object.entries(VERIFICATION_EVENTS).map(([type, description]) => [type, { description, owner: "verification", subscribable: false }])),
+  ...Object.fromEntries(Object.entries(VERIFICATION_EVENTS).map(([type, description]) => [type, { description, owner: "verification" }])),
 } as const satisfies Record<string, EventTypeEntry> as Record<string, EventTypeEntry>;
 
 /** The types an endpoint may list in enabled_events (besides "*"). */

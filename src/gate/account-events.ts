@@ -49,7 +49,8 @@ export class AccountEvents {
   #parts() {
     if (this.#made) return this.#made;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS account_event_owner (id INTEGER PRIMARY KEY CHECK (id = 1), account_id TEXT NOT NULL, mode TEXT NOT NULL)`);
-    const store = new MessageStore(this.sql);
+    // A row per event: the account's log grows for 30 days (KEEP_EVENTS_MS) before it is pruned.
+    const store = new MessageStore(this.sql, "table");
     const outbox = new EndpointOutbox(store, this.env, this.db, {
       describe: () => ({ ...this.#owner(), messageId: null }),
       // An endpoint answering 410 to an account event ends that event's queue only: the next event asks again.

@@ -28,7 +28,7 @@ import { type Rate, ratesFor } from "../domain/price.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { type AccountEvent, AccountEvents } from "./account-events.ts";
-import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, releaseItems } from "./batch-admission.ts";
+import { admitItems, type BatchItemRequest, type ItemAdmission, type ItemTaken, releaseItems, type SendTake, takeSend } from "./batch-admission.ts";
 import { CreateReadsCache } from "./create-reads.ts";
 import { EndpointCache, type EndpointTarget } from "./endpoints.ts";
 import { GateSpend } from "./gate-spend.ts";
@@ -271,6 +271,13 @@ export class AccountGate extends DurableObject<Env> {
     const [recipient, ...stepRecipients] = recipients;
     const answer = await this.#creates.read(accountId, { recipient, stepRecipients });
     return [answer.suppressed, ...(answer.stepSuppressed ?? [])];
+  }
+
+  /** A verification's resend: its recipient's token and its channel's daily slot, as a create takes them; give them back with `releaseItems`. */
+  async takeSend(accountId: string, recipient: string, channel: Channel): Promise<SendTake> {
+    const loaded = this.#loaded ?? (await this.#load(accountId));
+    if (!loaded) throw new Error(`account ${accountId} not found by its gate`);
+    return takeSend(this.#parts, loaded.account, { recipient, channel }, Date.now());
   }
 
   /** Gives back the takes of a batch's items that were not created. */

@@ -39,19 +39,27 @@ export interface GateParts {
   creates: CreateReadsCache;
 }
 
-export async function admitItems(parts: GateParts, account: Account, items: (BatchItemRequest | null)[], now: number): Promise<ItemAdmission[]> {
+export type SendTake = Exclude<ItemAdmission, null | { kind: "admitted" }> | (ItemTaken & { kind: "taken" });
+
+/**
+ * One send's per-recipient token and daily slot, taken as a create takes them
+ * (synchronously: nothing of the account's runs between the two): a batch's
+ * item, or a verification's resend, which has no create admission of its own.
+ */
+export function takeSend(parts: Pick<GateParts, "store" | "recipients">, account: Account, item: Omit<BatchItemRequest, "reads">, now: number): SendTake {
   const cap = accountLimits(account).dailyMessagesPerChannel;
   const day = utcDay(now);
-  const taken = items.map((item): ItemAdmission | (ItemTaken & { kind: "taken" }) => {
-    if (!item) return null;
-    const recipient = parts.recipients.take(account, item.recipient, now);
-    if (recipient.retryAfterSeconds) return { kind: "recipient_limited", retryAfterSeconds: recipient.retryAfterSeconds };
-    if (cap !== null && !parts.store.reserve(day, item.channel, cap)) {
-      parts.recipients.release(recipient.recipient);
-      return { kind: "daily_limited", channel: item.channel, limit: cap, retryAfterSeconds: secondsUntilNextUtcDay(now) };
-    }
-    return { kind: "taken", daily: cap === null ? null : { day, channel: item.channel }, recipient: recipient.recipient };
-  });
+  const recipient = parts.recipients.take(account, item.recipient, now);
+  if (recipient.retryAfterSeconds) return { kind: "recipient_limited", retryAfterSeconds: recipient.retryAfterSeconds };
+  if (cap !== null && !parts.store.reserve(day, item.channel, cap)) {
+    parts.recipients.release(recipient.recipient);
+    return { kind: "daily_limited", channel: item.channel, limit: cap, retryAfterSeconds: secondsUntilNextUtcDay(now) };
+  }
+  return { kind: "taken", daily: cap === null ? null : { day, channel: item.channel }, recipient: recipient.recipient };
+}
+
+export async function admitItems(parts: GateParts, account: Account, items: (BatchItemRequest | null)[], now: number): Promise<ItemAdmission[]> {
+  const taken = items.map((item) => (item ? takeSend(parts, account, item, now) : null));
   const admitted: ItemAdmission[] = [];
   try {
     for (const [i, item] of taken.entries()) {

@@ -1,5 +1,5 @@
 // The bounded steps of a shard move that touch message databases: copy the
-// account's messages and idempotency keys from the source to the target,
+// account's messages, verifications and idempotency keys from the source to the target,
 // compare the two, seal the source's keys, settle the copied claims after the
 // flip, delete the source's. Each returns where it got to (a keyset cursor,
 // null when the phase is through) and is safe to repeat.
@@ -17,6 +17,7 @@ import {
   versionsBetween,
 } from "../db/shard-move.ts";
 import { shardDatabase } from "../db/shards.ts";
+import { deleteHeldVerifications, upsertVerifications, verificationsAfter } from "../db/verification-move.ts";
 
 export interface MoveShards {
   accountId: string;
@@ -69,6 +70,17 @@ export async function copyMessagesStep(env: Env, move: MoveShards, cursor: strin
 }
 
 /**
+ * Copies a batch of the verifications' rows; a target row with a later
+ * version (its object wrote there during the move) is kept. No compare pass:
+ * the recopy after the flip takes every version the source got before it.
+ */
+export async function copyVerificationsStep(env: Env, move: MoveShards, cursor: string | null, batchSize: number): Promise<string | null> {
+  const rows = await verificationsAfter(shardDatabase(env, move.from), move.accountId, move.bornOn, cursor, batchSize);
+  await upsertVerifications(shardDatabase(env, move.to), rows);
+  return rows.length < batchSize ? null : rows.at(-1)!.id;
+}
+
+/**
  * Compares a batch of ids on both sides: a row missing at the target or with
  * an older projection there is copied again; a target row the source no
  * longer has (retention deleted it meanwhile) is deleted. The source is read
@@ -91,9 +103,10 @@ export async function verifyStep(env: Env, move: MoveShards, cursor: string | nu
   return { cursor: last, repaired: stale.length + gone.length };
 }
 
-/** Deletes a batch of the account's moved messages from the source, then its keys there; true when none are left. */
+/** Deletes a batch of the account's moved messages from the source, then its verifications, then its keys there; true when none are left. */
 export async function deleteStep(env: Env, move: MoveShards, batchSize: number): Promise<boolean> {
   const source = shardDatabase(env, move.from);
   if ((await deleteHeldMessages(source, move.accountId, move.bornOn, batchSize)) === batchSize) return false;
+  if ((await deleteHeldVerifications(source, move.accountId, move.bornOn, batchSize)) === batchSize) return false;
   return (await deleteAccountKeys(source, move.accountId, batchSize)) < batchSize;
 }

@@ -12,7 +12,16 @@ import { unixSeconds } from "../domain/ids.ts";
 import { flippedMove, moveProblem, placementOf, shardsHeldOn, startedMove } from "../domain/placement.ts";
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
-import { copyKeysClaimedSinceStep, copyKeysStep, copyMessagesStep, deleteStep, sealKeysStep, settleKeysStep, verifyStep } from "./shard-copy.ts";
+import {
+  copyKeysClaimedSinceStep,
+  copyKeysStep,
+  copyMessagesStep,
+  copyVerificationsStep,
+  deleteStep,
+  sealKeysStep,
+  settleKeysStep,
+  verifyStep,
+} from "./shard-copy.ts";
 
 export interface MoveOptions {
   /**
@@ -44,6 +53,9 @@ const MAX_VERIFY_PASSES = 3;
  */
 const CLAIMED_SINCE_MARGIN_SECONDS = 120;
 
+/** Where the copy's cursor turns from the messages' ids (msg_…) to the verifications' (vrf_…, every one after it). */
+const VERIFICATIONS_FROM = "vrf_";
+
 /** Where a step leaves the move: changed (and what it is now), or waiting for its grace to pass. */
 export type StepOutcome = { move: ShardMove; waiting: boolean };
 
@@ -71,7 +83,12 @@ export async function advanceMove(env: Env, control: Control, move: ShardMove, n
       return next(move.phase === "started" ? "copying" : "recopying");
     case "copying":
     case "recopying": {
-      const cursor = await copyMessagesStep(env, shards, move.cursor, batchSize);
+      // One cursor over both tables: the messages' ids (msg_…) first, then the verifications' (vrf_…, all after VERIFICATIONS_FROM).
+      if (!move.cursor?.startsWith(VERIFICATIONS_FROM)) {
+        const cursor = await copyMessagesStep(env, shards, move.cursor, batchSize);
+        return save({ cursor: cursor ?? VERIFICATIONS_FROM });
+      }
+      const cursor = await copyVerificationsStep(env, shards, move.cursor, batchSize);
       if (cursor !== null) return save({ cursor });
       return move.phase === "copying" ? next("verifying", { pass: 1, repaired: 0 }) : next("recopying_keys");
     }

@@ -4,6 +4,8 @@
 // decides checks, resends, the cancel and the expiry. A problem names the
 // param at fault; an outcome that is not a problem with the input (ended,
 // too soon) is answered as such for the route to map.
+
+import { ConfigError, loadConfig } from "../config.ts";
 import type { CreateReadResults, CreateReads } from "../db/messages.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { listVerifications, newestPendingVerification, sendStatuses, type VerificationFilters } from "../db/verifications.ts";
@@ -17,13 +19,25 @@ import { idPattern, newShardedId, unixSeconds } from "../domain/ids.ts";
 import { mergePages, type ShardPage } from "../domain/page-merge.ts";
 import { placementOf, shardForNewMessage, shardsToRead } from "../domain/placement.ts";
 import { fail, type Problem, type Result, succeed } from "../domain/result.ts";
+import { suppressionKey } from "../domain/suppression.ts";
 import { type CreateVerificationInput, toVerificationObject, VERIFICATION_LIMITS, type Verification, type VerificationObject } from "../domain/verification.ts";
-import { codeHash, generateCode } from "../domain/verification-code.ts";
+import { codeHash, generateCode, openCode, sealCode } from "../domain/verification-code.ts";
 import { verificationMessage } from "../domain/verification-message.ts";
 import type { Control } from "./control.ts";
 import { createMessage, readsForCreate } from "./messages.ts";
 
 export const VERIFICATION_ID = idPattern("vrf");
+
+/** Test mode's codes are readable through the test helper anyway: without the secret (a fresh `npm run dev`) they are sealed under this one. */
+const TEST_MODE_CODE_SECRET = "omniflow test mode: codes are readable through the test helper";
+
+/** What a verification's code is sealed under; a live one is refused (a 500 naming the variable) before any message when it is unset. */
+function codeSecret(env: Env, mode: Mode): string {
+  const secret = loadConfig(env).verificationCodeSecret;
+  if (secret) return secret;
+  if (mode === "test") return TEST_MODE_CODE_SECRET;
+  throw new ConfigError(["VERIFICATION_CODE_SECRET"], ["VERIFICATION_CODE_SECRET must be set for live verifications: their codes are sealed under it"]);
+}
 
 /** What a create of this verification reads (its message's template, senders and suppressions), asked with the key check. */
 export function readsForVerification(input: CreateVerificationInput, mode: Mode): CreateReads {
@@ -53,6 +67,7 @@ export async function createVerification(
   }
   const id = newShardedId("vrf", shardForNewMessage(placementOf(account), false));
   const code = generateCode(input.codeLength);
+  const sealedCode = await sealCode(codeSecret(env, account.mode), id, code);
   const createdAt = unixSeconds();
   const verification: Verification = {
     id,
@@ -77,7 +92,7 @@ export async function createVerification(
   const message = await createMessage(env, control, account, verificationMessage(verification, input.steps, code, createdAt), { reads, verificationId: id });
   if (!message.ok) return { ok: false, problem: asVerificationProblem(message.problem, input) };
   verification.sends.push({ channel: message.value.channel, messageId: message.value.id, at: createdAt });
-  return succeed(await verifierStub(env, id).start(verification, await codeHash(id, code), code));
+  return succeed(await verifierStub(env, id).start(verification, await codeHash(id, code), sealedCode));
 }
 
 export async function retrieveVerification(env: Env, account: Account, id: string): Promise<VerificationObject | null> {
@@ -115,14 +130,28 @@ export async function resendVerification(env: Env, control: Control, account: Ac
   if (reserved.kind !== "reserved") return reserved;
   const now = unixSeconds();
   const step = { channel: reserved.channel, to: reserved.to };
-  const message = await createMessage(env, control, account, verificationMessage(reserved.verification, [step], reserved.code, now), {
-    verificationId: id,
-  }).catch(async (error: unknown) => {
+  // The gate's limits apply as to any send: the recipient's hourly limit and the channel's daily cap.
+  const gate = env.ACCOUNT_GATE.getByName(account.id);
+  const taken = await gate.takeSend(account.id, suppressionKey(step.channel, step.to), step.channel).catch(async (error: unknown) => {
     await stub.releaseSend();
     throw error;
   });
-  if (!message.ok) {
+  if (taken.kind !== "taken") {
     await stub.releaseSend();
+    return taken;
+  }
+  const giveBack = async () => {
+    await stub.releaseSend();
+    await gate.releaseItems([{ daily: taken.daily, recipient: taken.recipient }]);
+  };
+  const message = await openCode(codeSecret(env, account.mode), id, reserved.sealedCode)
+    .then((code) => createMessage(env, control, account, verificationMessage(reserved.verification, [step], code, now), { verificationId: id }))
+    .catch(async (error: unknown) => {
+      await giveBack();
+      throw error;
+    });
+  if (!message.ok) {
+    await giveBack();
     return { kind: "problem", problem: message.problem } as const;
   }
   await stub.recordSend({ channel: reserved.channel, messageId: message.value.id, at: now });
@@ -144,7 +173,8 @@ export function verificationRefusals(env: Env, account: Account) {
 
 /** The code, for the test helper (test keys only); null for another account's verification or a live one. */
 export async function verificationTestCode(env: Env, account: Account, id: string): Promise<string | null> {
-  return VERIFICATION_ID.test(id) ? verifierStub(env, id).testCode(account.id) : null;
+  const sealed = VERIFICATION_ID.test(id) ? await verifierStub(env, id).testCode(account.id) : null;
+  return sealed === null ? null : openCode(codeSecret(env, account.mode), id, sealed);
 }
 
 /** One page of the account's verifications, newest first, over every database that holds them; attempts as their messages' rows show them. */

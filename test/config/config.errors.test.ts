@@ -80,6 +80,7 @@ describe("a bad configuration names each variable", () => {
     ["WHATSAPP_PHONE_NUMBER_ID", "+14155550100", "WHATSAPP_PHONE_NUMBER_ID must be digits only"],
     ["RESEND_WEBHOOK_SECRET", "whsec_not base64!", "RESEND_WEBHOOK_SECRET must be the webhook's signing secret"],
     ["TWILIO_AUTH_TOKEN", "twilio-test-token\n", "TWILIO_AUTH_TOKEN has leading or trailing whitespace"],
+    ["VERIFICATION_CODE_SECRET", "too-short-to-derive-keys-from", "VERIFICATION_CODE_SECRET must be at least 32 characters"],
   ])("%s = %j", (name, value, message) => {
     const error = configError({ [name]: value });
     expect(error.variables).toEqual([name]);

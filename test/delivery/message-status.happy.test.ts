@@ -1,9 +1,10 @@
 // The per-message Durable Object: ordering of status reports, alarms, and
 // keeping D1 in step with it.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import { type MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
+import { MessageStore } from "../../src/delivery/message-store.ts";
 import { createAccount } from "../support/accounts.ts";
 import { projectedMessage, storedMessage } from "../support/db.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
@@ -46,5 +47,34 @@ describe("MessageStatus Durable Object", () => {
     // The alarm stays set for the row's check (row-check.ts): an early second run applies nothing again.
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await statusChanges(stub)).toEqual(["sent", "delivered"]);
+  });
+});
+
+describe("an object stored before its state and log shared one row", () => {
+  it("keeps its state, its events in order and its pending callback, and writes one row a change from then on", async () => {
+    const { id, stub, report } = await handedOff();
+    // The object as the old layout stored it: the state and the log in tables of their own, a callback still pending.
+    const before = await runInDurableObject(stub, (_: MessageStatus, state) => {
+      const sql = state.storage.sql;
+      const { state: json, events } = sql.exec<{ state: string; events: string }>("SELECT state, events FROM message").one();
+      const log = JSON.parse(events) as { at: number; type: string; data: object }[];
+      sql.exec("DROP TABLE message");
+      sql.exec("CREATE TABLE state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)");
+      sql.exec("CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, webhook TEXT)");
+      sql.exec("INSERT INTO state (id, json) VALUES (1, ?)", json);
+      for (const event of log) sql.exec("INSERT INTO events (at, type, data) VALUES (?, ?, ?)", event.at, event.type, JSON.stringify(event.data));
+      const webhook = { eventId: "evt_old", type: "message.sent", body: "{}" };
+      sql.exec("INSERT INTO events (at, type, data, webhook) VALUES (?, 'status.changed', '{}', ?)", Date.now(), JSON.stringify(webhook));
+      return log.map((event) => event.type);
+    });
+    const folded = await runInDurableObject(stub, (_: MessageStatus, state) => {
+      const store = new MessageStore(state.storage.sql);
+      const tables = state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('state', 'events')").toArray();
+      return { tables, status: store.state()?.status, types: store.events().map((event) => event.type), pending: store.pendingWebhook()?.eventId };
+    });
+    expect(folded).toEqual({ tables: [], status: "sent", types: [...before, "status.changed"], pending: "evt_old" });
+    expect(await report("delivered")).toBe("applied");
+    expect((await stub.events()).map((event) => event.seq)).toEqual([...before, "status.changed", "status.changed"].map((_, i) => i + 1));
+    await projectedMessage(id).toMatchObject({ status: "delivered" });
   });
 });

@@ -147,7 +147,10 @@ describe("status callbacks", () => {
     const stub = await goneWithAnEventQueued();
     // As an object stored before this: the queued event has no outcome, and the alarm is due for it.
     await runInDurableObject(stub, (_: MessageStatus, state) => {
-      state.storage.sql.exec(`DELETE FROM events WHERE type = 'webhook.attempt' AND json_extract(data, '$.event_type') = 'message.delivered'`);
+      state.storage.sql.exec(
+        `UPDATE message SET events = (SELECT json_group_array(json(value)) FROM json_each(events)
+           WHERE NOT (value ->> '$.type' = 'webhook.attempt' AND value ->> '$.data.event_type' = 'message.delivered'))`,
+      );
       return state.storage.setAlarm(Date.now());
     });
     expect(await afterSeconds(stub, 1)).toBe(true);

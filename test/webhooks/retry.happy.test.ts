@@ -1,8 +1,8 @@
 // POST /v1/messages/:id/webhook/retry: a status callback abandoned after its
 // last retry is sent again, with its event id, once the receiver is back.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { messageStatusStub } from "../../src/delivery/message-status.ts";
+import type { MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
@@ -49,6 +49,13 @@ describe("resending an abandoned status callback", () => {
     await eventually(() => receiver.requests.length === RETRY_SCHEDULE_SECONDS.length + 2);
     const ids = new Set(receiver.requests.map((request) => request.headers.get("webhook-id")));
     expect(ids.size).toBe(1);
+    // The resend is the event as signed at first, and the object's storage holds its body once (a row is at most 2 MB).
+    expect(receiver.requests.at(-1)!.body).toBe(receiver.requests[0]!.body);
+    const stored = await runInDurableObject(
+      stub,
+      (_: MessageStatus, state) => state.storage.sql.exec<{ events: string }>("SELECT events FROM message").one().events,
+    );
+    expect(stored.split(JSON.stringify(receiver.requests[0]!.body)).length - 1).toBe(1);
     await eventually(async () => (await attempts(stub)).at(-1)?.outcome === "delivered");
     const events = await (await api(`/v1/messages/${id}/events`, { key: account.key })).json<{ data: { type: string; data: unknown }[] }>();
     expect(events.data.find((event) => event.type === "webhook.retry_requested")?.data).toEqual({ source: "api", events: 1 });

@@ -98,6 +98,10 @@ export const resend: AppRouteHandler<typeof routes.resend> = async (c) => {
         "The code was sent less than 30 seconds ago; retry after the Retry-After header's seconds.",
         outcome.retryAfterSeconds,
       );
+    case "recipient_limited":
+      throw errors.recipientRateLimited(outcome.retryAfterSeconds);
+    case "daily_limited":
+      throw errors.dailyLimitExceeded(outcome.channel, outcome.limit, outcome.retryAfterSeconds);
     case "problem":
       throw errors.problem(outcome.problem);
     case "resent":

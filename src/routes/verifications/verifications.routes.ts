@@ -141,7 +141,7 @@ export const resend = createRoute({
   tags: TAGS,
   summary: "Send the code again",
   description:
-    "The same code, on `channel` or the channel tried last, as a message of its own. At most 5 sends per verification (429 `verification_send_limit`), and none within 30 seconds of the last (429 `verification_resend_too_soon`, with Retry-After).",
+    "The same code, on `channel` or the channel tried last, as a message of its own. At most 5 sends per verification (429 `verification_send_limit`), and none within 30 seconds of the last (429 `verification_resend_too_soon`, with Retry-After). Like any send, it counts against the per-recipient limit (429 `recipient_rate_limited`) and its channel's daily cap (live keys) (429 `daily_limit_exceeded`).",
   middleware: apiKey({ body: resendBody }),
   request: { params: VerificationIdParams, body: resendBody },
   responses: {
@@ -151,7 +151,7 @@ export const resend = createRoute({
     ...notFoundError,
     ...ended,
     429: errorResponse(
-      "A resend too soon, or one send too many",
+      "A resend too soon, one send too many, or past the per-recipient limit or the daily cap",
       errors.limited("verification_resend_too_soon", "The code was sent less than 30 seconds ago; retry after the Retry-After header's seconds.", 12),
     ),
   },
