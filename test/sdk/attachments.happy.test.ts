@@ -22,8 +22,9 @@ describe("messages.attachment", () => {
         attachments: [{ filename: "Rechnung-März.pdf", content_type: "application/pdf", content: btoa(String.fromCharCode(...PDF)) }],
       },
     });
-    // The generated Message type gives content its create shapes (a file as sent, not as stored): read the stored description.
-    const [shown] = (created.content as unknown as { attachments: { id: string }[] }).attachments;
+    // The generated Message type shows content's files as their descriptions: no cast.
+    const shown = created.content && "attachments" in created.content ? created.content.attachments?.[0] : undefined;
+    expect(shown).toMatchObject({ filename: "Rechnung-März.pdf", content_type: "application/pdf", size: PDF.byteLength });
     const file = await omniflow.messages.attachment(created.id, shown!.id);
     expect(file).toEqual({ bytes: PDF, contentType: "application/pdf", filename: "Rechnung-März.pdf" });
 
