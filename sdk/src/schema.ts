@@ -1045,37 +1045,44 @@ export interface components {
                     [key: string]: string;
                 };
             } | {
-                text: string;
+                text?: string;
                 media?: {
-                    /** @constant */
-                    type?: "image";
-                    /** @enum {string} */
-                    content_type: "image/jpeg" | "image/png" | "image/gif";
-                    content?: string;
-                    url?: string;
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
                 }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
-                attachments?: {
-                    filename: string;
-                    /**
-                     * @description The file's type, checked against its bytes.
-                     * @enum {string}
-                     */
-                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
-                    /** @description The file, base64-encoded. Give content or url. */
-                    content?: string;
-                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
-                    url?: string;
-                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
-                    content_id?: string;
-                }[];
-                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
                 headers?: {
                     [key: string]: string;
                 };
+                attachments?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | null) | null) | {
                 template_id: string;
                 /** @default {} */
@@ -1083,37 +1090,44 @@ export interface components {
                     [key: string]: string;
                 };
             } | {
-                text: string;
+                text?: string;
                 media?: {
-                    /** @constant */
-                    type?: "image";
-                    /** @enum {string} */
-                    content_type: "image/jpeg" | "image/png" | "image/gif";
-                    content?: string;
-                    url?: string;
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
                 }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
-                attachments?: {
-                    filename: string;
-                    /**
-                     * @description The file's type, checked against its bytes.
-                     * @enum {string}
-                     */
-                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
-                    /** @description The file, base64-encoded. Give content or url. */
-                    content?: string;
-                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
-                    url?: string;
-                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
-                    content_id?: string;
-                }[];
-                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
                 headers?: {
                     [key: string]: string;
                 };
+                attachments?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | null;
             /**
              * @description discard: the content is removed once the message is final
