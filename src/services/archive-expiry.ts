@@ -1,10 +1,11 @@
 // Retention reaches the archive: an archived day wholly past its account's
 // retention_days goes, with its messages' Durable Object storage (their event
-// logs) and their usage, as retention takes a message from D1.
+// logs), their files' references and their usage, as retention takes a message from D1.
 import { removeArchivedUsage } from "../db/archive.ts";
 import { accountsForExpiry } from "../db/retention.ts";
 import { activeMoves } from "../db/shard-moves.ts";
 import { shardDatabase } from "../db/shards.ts";
+import { dropReferences } from "../delivery/media-release.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { DAY_MS, dayOfKey } from "../domain/archive.ts";
 import { placementOf, shardHolding } from "../domain/placement.ts";
@@ -40,6 +41,8 @@ export async function expireArchivedDays(env: Env, control: Control, nowMs: numb
       const batch = held.rows.slice(0, budget);
       const forgotten = await Promise.allSettled(batch.map((row) => messageStatusStub(env, row.id).forget()));
       const gone = new Set(batch.filter((_, index) => forgotten[index]!.status === "fulfilled").map((row) => row.id));
+      // Their files' references before the day, as retention drops them before the rows: a failure leaves the day for the next run.
+      await dropReferences(env, [...gone], nowMs);
       await writeArchivedDay(
         env.ARCHIVE,
         key,

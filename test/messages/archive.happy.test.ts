@@ -3,13 +3,16 @@
 
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { insertMessageWithMedia } from "../../src/db/media.ts";
+import { sweepMedia } from "../../src/delivery/media-release.ts";
 import { archiveColdMessages, readArchivedDay } from "../../src/services/archive.ts";
 import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { messageCount } from "../support/db.ts";
+import { messageCount, messageDb } from "../support/db.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
+import { pdfBytes, sha256, storedObjects } from "./attachments.fixture.ts";
 
 const DAY_MS = 86_400_000;
 /** One shard: a day of the account is then one object. */
@@ -135,6 +138,32 @@ describe("the R2 archive", () => {
     expect(await usageCount(expiring.id)).toBe(0);
     // The default 400 days: still archived, still answered.
     expect((await api(`/v1/messages/${keptId}`, { key: kept.key })).status).toBe(200);
+  });
+
+  it("an expired archived message's file is released with it, and served while it is archived", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const bytes = pdfBytes();
+    const sha = await sha256(bytes);
+    const at = Date.now() - 10 * DAY_MS;
+    const id = idCreatedAt(account, at);
+    const ref = { id: "att_0123456789abcdef01234567", filename: "invoice.pdf", content_type: "application/pdf", size: bytes.byteLength, sha256: sha };
+    await env.MEDIA.put(`${account.id}/${sha}`, bytes);
+    const content = { subject: "Invoice", text: "Attached.", attachments: [ref] };
+    const row = { id, accountId: account.id, mode: "test" as const, channel: "email" as const, to: "ada@example.com", from: "billing@acme.example" };
+    await insertMessageWithMedia(
+      messageDb(id),
+      { ...row, content, rendered: { channel: "email", ...content }, status: "delivered", createdAt: Math.floor(at / 1000) },
+      [ref],
+    );
+    await archiveAll();
+    const file = await api(`/v1/messages/${id}/attachments/${ref.id}`, { key: account.key });
+    await file.body?.cancel();
+    expect(file.status).toBe(200);
+
+    expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
+    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    await sweepMedia(env, Date.now());
+    expect(await storedObjects(account.id)).toEqual([]);
   });
 
   it("a run repeated after a crash between the object's write and the rows' delete neither loses nor duplicates", async () => {
