@@ -10,6 +10,7 @@ import { createMessage, smsBody } from "../support/messages.ts";
 import { runConsumer } from "../support/queue.ts";
 import { setAccountRate } from "../support/rates.ts";
 import { afterSeconds } from "../webhooks/webhooks.fixture.ts";
+import { base64, pngBytes } from "./attachments.fixture.ts";
 
 const ENDED = ["delivered", "read", "undelivered", "failed", "expired", "canceled"];
 
@@ -78,6 +79,19 @@ describe("POST /v1/messages: price", () => {
     const template = await createMessage(account, { channel: "WHATSAPP", to: "+919876543210", content: { template_id: "auth_otp", variables: { code: "1" } } });
     const email = await createMessage(account, { channel: "EMAIL", to: "ana@example.com", content: { subject: "Hi", text: "a".repeat(5000) } });
     expect([text.price, template.price, email.price]).toEqual(["0.0014", "0.0107", "0.0009"]);
+  });
+
+  it("prices an SMS with content.media as one MMS by the card's MMS rate, whatever its text's length, estimated and final", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    await setAccountRate(account, "mms", "US", "0.0200");
+    const media = [{ content_type: "image/png", content: base64(pngBytes()) }];
+    const created = await createMessage(account, { channel: "SMS", to: "+14155550123", content: { text: "a".repeat(161), media } });
+    expect(created).toMatchObject({ price: "0.0200", price_unit: "USD", price_status: "estimated" });
+    await runConsumer([created.id]);
+    expect(await shown(account, created.id)).toMatchObject({ status: "sent", price: "0.0200", price_status: "final" });
+    const [total] = await (await api("/v1/usage", { key: account.key })).json<{ data: unknown[] }>().then((body) => body.data);
+    expect(total).toMatchObject({ count: 1, price: "0.0200" });
   });
 
   it("leaves a message the card has no rate for unpriced", async () => {
