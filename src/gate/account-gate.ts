@@ -25,6 +25,7 @@ import type { Permission } from "../domain/api-key.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
 import { type Rate, ratesFor } from "../domain/price.ts";
+import type { Spent } from "../domain/spend.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { type AccountEvent, AccountEvents } from "./account-events.ts";
@@ -249,6 +250,11 @@ export class AccountGate extends DurableObject<Env> {
     }
     if (fired.length > 0) await this.#spend.rearm();
     return charge;
+  }
+
+  /** The account just got a spend limit or an alert: its counts start from the spend its rollups recorded. */
+  startSpend(recorded: Spent): void {
+    this.#spend.start(recorded);
   }
 
   /** Gives back a charge whose message was not stored. */

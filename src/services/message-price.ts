@@ -8,6 +8,7 @@ import { formatAmount, type PriceKey, type Rate } from "../domain/price.ts";
 import { countryOf, priceKey, stepPrices } from "../domain/price-message.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { renderedSize } from "../domain/segments.ts";
+import { spendWatched } from "../domain/spend.ts";
 import type { SpendWindows } from "../gate/spend-store.ts";
 import { logger } from "../log.ts";
 
@@ -50,8 +51,7 @@ export interface SpendCharge {
  * an account with limits or alerts: the others' creates make no call.
  */
 export async function chargeSpend(env: Env, account: Account, price: number | null, currency: string | null): Promise<Result<SpendCharge | null>> {
-  const watched = account.spendLimitDaily !== null || account.spendLimitMonthly !== null || (account.usageAlerts?.length ?? 0) > 0;
-  if (!watched || price === null || price === 0) return succeed(null);
+  if (!spendWatched(account) || price === null || price === 0) return succeed(null);
   const charge = await env.ACCOUNT_GATE.getByName(account.id).spend(account.id, price, currency);
   if (!charge) return succeed(null);
   if (charge.kind === "limit_reached") {
