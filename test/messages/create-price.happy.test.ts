@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createAccount, seedExample } from "../support/accounts.ts";
-import { api } from "../support/api.ts";
+import { api, expectError } from "../support/api.ts";
 import { flushProjection, storedMessage } from "../support/db.ts";
 import { createMessage, smsBody } from "../support/messages.ts";
 import { runConsumer } from "../support/queue.ts";
@@ -128,6 +128,24 @@ describe("POST /v1/messages: price", () => {
     expect(ended).toMatchObject({ delivered_channel: "email", price: "0.0167", price_unit: "USD", price_status: "final" });
     const [total] = await (await api("/v1/usage", { key: account.key })).json<{ data: unknown[] }>().then((body) => body.data);
     expect(total).toMatchObject({ count: 1, price: "0.0167" });
+  });
+
+  it("adds a fallback step's cost to the day's spend when the step is handed off", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "*", "0.0079");
+    await setAccountRate(account, "email", "*", "0.0009");
+    // 0.0158 for the SMS at create, 0.0009 for the email step at its hand-off: 0.0167 spent, the whole limit.
+    expect((await api("/v1/account", { key: account.key, json: { spend_limits: { daily: "0.0167" } } })).status).toBe(200);
+    const created = await createMessage(account, {
+      channel: "SMS",
+      to: "+15005550002",
+      content: { text: "a".repeat(161) },
+      fallback: [{ channel: "EMAIL", to: "ana@example.com", content: { subject: "Your code", text: "849201" } }],
+    });
+    await toTheEnd(created.id);
+    expect(await shown(account, created.id)).toMatchObject({ delivered_channel: "email", price: "0.0167" });
+    const email = await api("/v1/messages", { key: account.key, json: { channel: "EMAIL", to: "ana@example.com", content: { subject: "Hi", text: "x" } } });
+    await expectError(email, 402, { code: "spend_limit_reached" });
   });
 
   it("charges nothing for a step its provider refused at hand-off", async () => {
