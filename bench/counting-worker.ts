@@ -14,7 +14,9 @@
 // - every write statement an object runs on its own SQLite storage, by class;
 // - the rows each of those writes wrote as the runtime counts them, which is
 //   what Cloudflare bills (D1's `meta.rows_written`, a storage cursor's
-//   `rowsWritten`): index entries and SQLite's own bookkeeping included.
+//   `rowsWritten`): index entries and SQLite's own bookkeeping included;
+// - every call on the MEDIA R2 bucket, by method ("MEDIA put"), and the bytes
+//   its puts upload ("MEDIA put bytes").
 // With the var BENCH_DELAY_MS set, every D1 statement or batch, Durable Object
 // call and Queue send first waits that long: a far database, as the edge sees
 // one, so the bench can show what each sequential call costs a request.
@@ -38,6 +40,7 @@ const counters = {
   /** Rows written as billed: "<binding>" for D1, "<class>" for an object's storage. */
   d1RowsWritten: {} as Tally,
   durableObjectRowsWritten: {} as Tally,
+  r2Operations: {} as Tally,
 };
 
 function add(tally: Tally, key: string, by = 1): void {
@@ -199,6 +202,23 @@ function countedQueue(queue: Queue, binding: string, delayMs: number): Queue {
   });
 }
 
+/** Bytes an R2 put uploads, for the bodies OmniFlow gives it (a file's bytes). */
+const bodyBytes = (body: unknown) => (body instanceof Uint8Array || body instanceof ArrayBuffer ? body.byteLength : typeof body === "string" ? body.length : 0);
+
+function countedBucket(bucket: R2Bucket, binding: string): R2Bucket {
+  return new Proxy(bucket, {
+    get(target, prop) {
+      const value = bound(target, prop);
+      if (typeof prop !== "string" || typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        add(counters.r2Operations, `${binding} ${prop}`);
+        if (prop === "put") counters.r2Operations[`${binding} put bytes`] = (counters.r2Operations[`${binding} put bytes`] ?? 0) + bodyBytes(args[1]);
+        return (value as (...a: unknown[]) => unknown)(...args);
+      };
+    },
+  });
+}
+
 // Every database wrangler.toml declares (the control database and each shard), and every Queue producer.
 const D1_BINDING = /^(CONTROL_DB|MESSAGES_DB_\d+)$/;
 const QUEUE_BINDING = /_QUEUE$/;
@@ -212,6 +232,7 @@ function countedEnv(env: Env): Env {
   }
   return {
     ...(wrapped as unknown as Env),
+    MEDIA: countedBucket(env.MEDIA, "MEDIA"),
     MESSAGE_STATUS: countedNamespace(env.MESSAGE_STATUS, "MessageStatus", delayMs),
     ACCOUNT_GATE: countedNamespace(env.ACCOUNT_GATE, "AccountGate", delayMs),
     VERIFIER: countedNamespace(env.VERIFIER, "Verifier", delayMs),

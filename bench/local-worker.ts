@@ -36,6 +36,8 @@ export function omniflowConfig(dir: string, name: string, { consumers, vars = {}
       ...db,
       migrations_dir: path.join(ROOT, db.migrations_dir ?? "migrations"),
     })),
+    // The MEDIA bucket (attachments and media), local under wrangler dev.
+    r2_buckets: config.r2_buckets,
     queues: { producers: config.queues.producers, consumers: consumers ? config.queues.consumers : [] },
     durable_objects: config.durable_objects,
     migrations: config.migrations,

@@ -11,6 +11,7 @@ import { benchResults, lean, RECORDED_RESULTS } from "./capacity-results.ts";
 import { acceptCost, type LifeCost, lifeCost, verifyCost } from "./life-cost.ts";
 import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
+import { mediaRow, mediaSummary } from "./media.ts";
 import { type Api, SMS, type StageResult, steadyStage } from "./pipeline.ts";
 import { readBenchmarks } from "./reads.ts";
 import { costRows, machine, markdownTable, type Results, sustainedRate } from "./report.ts";
@@ -52,6 +53,8 @@ const LIFE_ONLY = process.argv.includes("--life");
 const BATCH_ONLY = process.argv.includes("--batch");
 /** `npm run bench -- --verify-only`: figure 6's Verify row alone (an approved verification, SMS, one check), in about a minute. */
 const VERIFY_ONLY = process.argv.includes("--verify-only");
+/** `npm run bench -- --media`: the attachments row alone (a 1 MB PDF to 100 recipients, R2 puts counted), in about a minute. */
+const MEDIA_ONLY = process.argv.includes("--media");
 
 const started = Date.now();
 const loadAtStart = os.loadavg()[0]!;
@@ -297,6 +300,24 @@ async function verifyOnly(): Promise<void> {
 if (VERIFY_ONLY) {
   try {
     await verifyOnly();
+    rmSync(work, { recursive: true, force: true });
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? error.message : String(error)} (state and logs kept in ${work})`);
+    process.exitCode = 1;
+  }
+  process.exit();
+}
+
+if (MEDIA_ONLY) {
+  try {
+    const counting = await worker("counting", omniflowConfig(work, "counting", { consumers: false }), PORTS.api, PORTS.apiInspector, {
+      script: "bench/counting-worker.ts",
+    });
+    log("a 1 MB PDF to 100 recipients on the counting build");
+    const results = await mediaRow({ url: counting.url, key: (await benchAccount(counting, "bench-media")).key });
+    await counting.stop();
+    console.log(mediaSummary(results));
+    console.log(`\n${JSON.stringify(results, null, 2)}`);
     rmSync(work, { recursive: true, force: true });
   } catch (error) {
     log(`failed: ${error instanceof Error ? error.message : String(error)} (state and logs kept in ${work})`);

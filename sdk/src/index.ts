@@ -25,6 +25,13 @@ export type { components, paths };
 export { Verifications };
 
 export type Message = components["schemas"]["Message"];
+/** A message's file as `messages.attachment` returns it. */
+export interface AttachmentFile {
+  bytes: Uint8Array;
+  contentType: string;
+  /** As the create named it; null if the response named none. */
+  filename: string | null;
+}
 export type MessageList = components["schemas"]["MessageList"];
 export type WebhookEvent = components["schemas"]["WebhookEvent"];
 export type CreateMessageParams = paths["/v1/messages"]["post"]["requestBody"]["content"]["application/json"];
@@ -121,6 +128,26 @@ export class Messages {
       yield* page.data;
       cursor = page.next_cursor ?? undefined;
     } while (cursor !== undefined);
+  }
+
+  /**
+   * GET /v1/messages/{id}/attachments/{attachment_id} (full-access keys): an
+   * attachment's or medium's bytes, with its content type and file name (from
+   * Content-Disposition). The message object lists the files, never their bytes.
+   */
+  async attachment(id: string, attachmentId: string): Promise<AttachmentFile> {
+    const result = await this.#client.GET("/v1/messages/{id}/attachments/{attachment_id}", {
+      params: { path: { id, attachment_id: attachmentId } },
+      parseAs: "arrayBuffer",
+    });
+    const bytes = new Uint8Array(unwrap(result));
+    const disposition = result.response.headers.get("content-disposition") ?? "";
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    return {
+      bytes,
+      contentType: result.response.headers.get("content-type") ?? "application/octet-stream",
+      filename: encoded ? decodeURIComponent(encoded) : null,
+    };
   }
 
   /** POST /v1/messages/{id}/webhook/retry: sends the message's abandoned status callbacks again. */

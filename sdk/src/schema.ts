@@ -961,6 +961,7 @@ export interface webhooks {
          *     - `suppression.deleted` (account): A recipient was removed from the suppression list.
          *     - `sender.verified` (account): A sender's ownership was verified: it can send.
          *     - `usage.threshold_reached` (account): The account's spend in a day or month reached one of its usage_alerts' threshold (POST /v1/account): once per alert and window.
+         *     - `batch.completed` (account): Every message of a batch (POST /v1/messages/batch) reached a final status: once per batch, with its counts per status.
          *     - `endpoint.disabled` (account): One of the account's webhook endpoints was disabled after 5 days of failed deliveries.
          *     - `endpoint.test` (endpoint): Sent by POST /v1/webhook_endpoints/:id/test to that endpoint alone.
          *     - `verification.pending` (verification): A verification was started: its first message is queued.
@@ -1044,37 +1045,44 @@ export interface components {
                     [key: string]: string;
                 };
             } | {
-                text: string;
+                text?: string;
                 media?: {
-                    /** @constant */
-                    type?: "image";
-                    /** @enum {string} */
-                    content_type: "image/jpeg" | "image/png" | "image/gif";
-                    content?: string;
-                    url?: string;
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
                 }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
-                attachments?: {
-                    filename: string;
-                    /**
-                     * @description The file's type, checked against its bytes.
-                     * @enum {string}
-                     */
-                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
-                    /** @description The file, base64-encoded. Give content or url. */
-                    content?: string;
-                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
-                    url?: string;
-                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
-                    content_id?: string;
-                }[];
-                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
                 headers?: {
                     [key: string]: string;
                 };
+                attachments?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | null) | null) | {
                 template_id: string;
                 /** @default {} */
@@ -1082,37 +1090,44 @@ export interface components {
                     [key: string]: string;
                 };
             } | {
-                text: string;
+                text?: string;
                 media?: {
-                    /** @constant */
-                    type?: "image";
-                    /** @enum {string} */
-                    content_type: "image/jpeg" | "image/png" | "image/gif";
-                    content?: string;
-                    url?: string;
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
                 }[];
             } | {
                 subject: string;
                 text?: string;
                 html?: string;
-                attachments?: {
-                    filename: string;
-                    /**
-                     * @description The file's type, checked against its bytes.
-                     * @enum {string}
-                     */
-                    content_type: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/calendar" | "text/plain" | "text/csv" | "application/zip" | "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation";
-                    /** @description The file, base64-encoded. Give content or url. */
-                    content?: string;
-                    /** @description Where OmniFlow fetches the file from, once, at create (live keys: a public https URL; test keys may also use loopback). */
-                    url?: string;
-                    /** @description Makes the file an inline image that the html references as cid:<content_id>. */
-                    content_id?: string;
-                }[];
-                /** @description Custom headers (List-Unsubscribe, Reply-To, X-...). Those OmniFlow sets itself (From, To, Subject, Content-*, DKIM-*, ...) are refused. */
                 headers?: {
                     [key: string]: string;
                 };
+                attachments?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | null;
             /**
              * @description discard: the content is removed once the message is final
@@ -1888,7 +1903,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, batch.completed, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -1931,7 +1946,7 @@ export interface components {
             url: string;
             description: string;
             /**
-             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
+             * @description "*" or event types: message.scheduled, message.queued, message.sent, message.delivered, message.read, message.undelivered, message.failed, message.canceled, message.expired, message.attempt.sent, message.attempt.delivered, message.attempt.read, message.attempt.undelivered, message.attempt.failed, message.attempt.expired, message.received, suppression.created, suppression.deleted, sender.verified, usage.threshold_reached, batch.completed, endpoint.disabled, verification.pending, verification.approved, verification.canceled, verification.expired, verification.max_attempts_reached
              * @example [
              *       "message.failed"
              *     ]
@@ -13509,7 +13524,7 @@ export interface operations {
                     /** @enum {string} */
                     object: "event";
                     /** @enum {string} */
-                    type: "message.scheduled" | "message.queued" | "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired" | "message.received" | "suppression.created" | "suppression.deleted" | "sender.verified" | "usage.threshold_reached" | "endpoint.disabled" | "endpoint.test" | "verification.pending" | "verification.approved" | "verification.canceled" | "verification.expired" | "verification.max_attempts_reached";
+                    type: "message.scheduled" | "message.queued" | "message.sent" | "message.delivered" | "message.read" | "message.undelivered" | "message.failed" | "message.canceled" | "message.expired" | "message.attempt.sent" | "message.attempt.delivered" | "message.attempt.read" | "message.attempt.undelivered" | "message.attempt.failed" | "message.attempt.expired" | "message.received" | "suppression.created" | "suppression.deleted" | "sender.verified" | "usage.threshold_reached" | "batch.completed" | "endpoint.disabled" | "endpoint.test" | "verification.pending" | "verification.approved" | "verification.canceled" | "verification.expired" | "verification.max_attempts_reached";
                     created_at: number;
                     /** @description The message (message.* events, as GET /v1/messages/:id), or the event's object */
                     data: {

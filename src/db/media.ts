@@ -14,18 +14,24 @@ export async function insertMessageWithMedia(db: Database, row: NewMessageRow, r
     await insert;
     return;
   }
-  const refRows = refs.map((ref) => ({
-    messageId: row.id,
+  await db.batch([insert, db.insert(messageMedia).values(mediaRefRows(row, refs))]);
+}
+
+/** A message's references to its files, as message_media rows. */
+export function mediaRefRows(message: Pick<NewMessageRow, "id" | "accountId" | "createdAt">, refs: readonly MediaRef[]): NewMediaRow[] {
+  return refs.map((ref) => ({
+    messageId: message.id,
     attachmentId: ref.id,
-    accountId: row.accountId,
+    accountId: message.accountId,
     sha256: ref.sha256,
     filename: ref.filename,
     contentType: ref.content_type,
     size: ref.size,
-    createdAt: row.createdAt,
+    createdAt: message.createdAt,
   }));
-  await db.batch([insert, db.insert(messageMedia).values(refRows)]);
 }
+
+export type NewMediaRow = typeof messageMedia.$inferInsert;
 
 export type MediaRow = typeof messageMedia.$inferSelect;
 export type Orphan = typeof mediaOrphans.$inferSelect;

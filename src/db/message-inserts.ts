@@ -5,6 +5,8 @@
 // every row of that database is stored, or none.
 import { getTableColumns, sql } from "drizzle-orm";
 import type { Database } from "./client.ts";
+import type { NewMediaRow } from "./media.ts";
+import { messageMedia } from "./media-schema.ts";
 import { messages } from "./message-schema.ts";
 
 /** Rows per statement, and the most JSON text one statement's parameter carries (D1 takes up to 2 MB a value). */
@@ -44,8 +46,17 @@ function insertStatement(db: Database, encodedRows: string[]) {
   return db.insert(messages).select(sql`SELECT ${VALUES} FROM json_each(${`[${encodedRows.join(",")}]`})`);
 }
 
-/** Stores the rows on one message database in one round trip (one D1 batch, one transaction). */
-export async function insertMessages(db: Database, rows: readonly object[]): Promise<void> {
-  const [first, ...rest] = insertMessagesStatements(db, rows);
+/** Media references per statement: 8 columns each, within D1's 100 bound parameters. */
+const MEDIA_CHUNK = Math.floor(100 / Object.keys(getTableColumns(messageMedia)).length);
+
+/**
+ * Stores the rows, and their references to their files, on one message
+ * database in one round trip (one D1 batch, one transaction): a reference
+ * never names a message that was not stored.
+ */
+export async function insertMessages(db: Database, rows: readonly object[], media: readonly NewMediaRow[] = []): Promise<void> {
+  const refs = [];
+  for (let i = 0; i < media.length; i += MEDIA_CHUNK) refs.push(db.insert(messageMedia).values(media.slice(i, i + MEDIA_CHUNK)));
+  const [first, ...rest] = [...insertMessagesStatements(db, rows), ...refs];
   if (first) await db.batch([first, ...rest]);
 }

@@ -18,6 +18,8 @@ export type Projection = Pick<
   accountId: string;
   /** Strictly increasing per message: a row takes a projection only over an older one. */
   seq: number;
+  /** The message's batch, for its completion check (batch-completion.ts); absent for a message sent alone. */
+  batchId?: string;
 };
 
 /** The placements of these accounts (an account with none, or with no row, is absent), in one read. */

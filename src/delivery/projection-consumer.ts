@@ -14,6 +14,7 @@ import { backoffSeconds } from "../domain/backoff.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { logger } from "../log.ts";
+import { checkBatches } from "./batch-completion.ts";
 
 export async function consumeProjections(batch: MessageBatch<Projection>, env: Env, controlDb: Database): Promise<void> {
   // Each projection carries the object's whole view, so an older one of the same message is done once the newest is.
@@ -73,5 +74,6 @@ export async function projectEverywhere(env: Env, controlDb: Database, projectio
       }
     }),
   );
+  await checkBatches(env, projections, placements, failed);
   return failed;
 }

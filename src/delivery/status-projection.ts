@@ -49,6 +49,7 @@ function projectionOf(state: DeliveryState, seq: number): Projection {
     redactedAt,
     price,
     priceStatus,
+    ...(state.message.batchId ? { batchId: state.message.batchId } : {}),
   };
 }
 

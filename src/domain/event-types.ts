@@ -52,6 +52,10 @@ export const EVENT_TYPES = {
     description: "The account's spend in a day or month reached one of its usage_alerts' threshold (POST /v1/account): once per alert and window.",
     owner: "account",
   },
+  "batch.completed": {
+    description: "Every message of a batch (POST /v1/messages/batch) reached a final status: once per batch, with its counts per status.",
+    owner: "account",
+  },
   "endpoint.disabled": { description: "One of the account's webhook endpoints was disabled after 5 days of failed deliveries.", owner: "account" },
   "endpoint.test": { description: "Sent by POST /v1/webhook_endpoints/:id/test to that endpoint alone.", owner: "endpoint", subscribable: false },
   ...Object.fromEntries(Object.entries(VERIFICATION_EVENTS).map(([type, description]) => [type, { description, owner: "verification" }])),

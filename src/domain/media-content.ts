@@ -71,6 +71,18 @@ const mmsItem = z
 export const whatsappMediaField = z.array(whatsappItem).length(1, "a WhatsApp message carries one medium").optional();
 export const mmsMediaField = z.array(mmsItem).min(1).max(MMS.items).optional();
 
+/** A file as a message object shows it (a MediaRef): its description, never its bytes. */
+export const storedFileSchema = z
+  .object({
+    id: z.string().meta({ description: "The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}", example: "att_0e1f2a3b4c5d6e7f8a9b0c1d" }),
+    filename: z.string(),
+    content_type: z.string(),
+    size: z.number().int().meta({ description: "Bytes" }),
+    sha256: z.string().meta({ description: "The hex SHA-256 of the bytes" }),
+    content_id: z.string().optional().meta({ description: "An inline image's id, as the html's cid: names it" }),
+  })
+  .meta({ description: "A stored file's description; its bytes come from the attachments route" });
+
 export type MediaItem = { type?: WhatsAppMediaType; content_type: string; content?: string; url?: string; caption?: string; filename?: string };
 
 /** Why an MMS cannot go to this number (Twilio sends MMS in the US and Canada only), or null. */

@@ -6,7 +6,7 @@ import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts"
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { type AttachmentInput, emailFileFields } from "./email-files.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
-import { type MediaItem, mmsMediaField, whatsappMediaField } from "./media-content.ts";
+import { type MediaItem, mmsMediaField, storedFileSchema, whatsappMediaField } from "./media-content.ts";
 import { type Metadata, metadataSchema } from "./metadata.ts";
 import { formatAmount } from "./price.ts";
 import type { PriceStatus } from "./price-message.ts";
@@ -95,8 +95,17 @@ export const channelSchema = z
  * JSON Schemas of the content shapes, for the API document: the request
  * accepts them as "input", the message object returns them as "output".
  */
+// The content as a message object shows it: files as their descriptions (src/services/media.ts stores them so).
+const shownContentSchemas = [
+  templateContentSchema,
+  // SMS and WhatsApp: text, media, or both (a WhatsApp medium's caption is sent with it, not shown here).
+  z.strictObject({ text: z.string().optional(), media: z.array(storedFileSchema).optional() }),
+  z.strictObject({ ...emailFields(plainText), headers: z.record(z.string(), z.string()).optional(), attachments: z.array(storedFileSchema).optional() }),
+];
+
 export function contentShapes(io: "input" | "output") {
-  return [templateContentSchema, directContentSchemas.sms, directContentSchemas.email].map((shape) => {
+  const shapes = io === "input" ? [templateContentSchema, directContentSchemas.sms, directContentSchemas.email] : shownContentSchemas;
+  return shapes.map((shape) => {
     const { $schema: _, ...jsonSchema } = z.toJSONSchema(shape, { io });
     return jsonSchema;
   });

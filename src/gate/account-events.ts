@@ -25,6 +25,8 @@ export interface AccountEvent {
 
 /** Events older than this (long past their last retry) are dropped from the gate's log. */
 const KEEP_EVENTS_MS = 30 * 24 * 60 * 60 * 1000;
+/** An event emitted once (batch.completed) is remembered this long: past the convergence pass's last check of a row (36 days). */
+const KEEP_ONCE_MS = 40 * 24 * 60 * 60 * 1000;
 
 export class AccountEvents {
   /** Made on first use: a gate whose account never has an event for an endpoint creates no table for them. */
@@ -59,6 +61,23 @@ export class AccountEvents {
     });
     this.#made = { store, outbox };
     return this.#made;
+  }
+
+  /**
+   * Records the event unless one with the same `key` was recorded before (in the last KEEP_ONCE_MS): the claim is
+   * taken before the first await, so two calls with one key never both record, and given back if recording fails.
+   */
+  async recordOnce(key: string, event: AccountEvent, modeOf: () => Promise<Mode | null>): Promise<void> {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS account_event_once (key TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
+    const now = Date.now();
+    this.sql.exec(`DELETE FROM account_event_once WHERE at < ?`, now - KEEP_ONCE_MS);
+    if (this.sql.exec(`INSERT INTO account_event_once (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, now).rowsWritten === 0) return;
+    try {
+      await this.record(event, modeOf);
+    } catch (error) {
+      this.sql.exec(`DELETE FROM account_event_once WHERE key = ?`, key);
+      throw error;
+    }
   }
 
   /** Stores the event for each enabled endpoint subscribed to its type, and makes their first attempts (not waited for). */

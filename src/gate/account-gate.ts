@@ -262,9 +262,25 @@ export class AccountGate extends DurableObject<Env> {
     this.#spend.start(recorded);
   }
 
-  /** Gives back a charge whose message was not stored. */
-  refund(amount: number, windows: SpendWindows): void {
-    this.#spend.refund(amount, windows);
+  /**
+   * A batch's items' estimated prices, charged in order in one call, each as
+   * spend() charges a single create's (null: an item with no price, not charged).
+   */
+  async spendItems(accountId: string, items: ({ amount: number; currency: string | null } | null)[]): Promise<(Charge | null)[]> {
+    const charges: (Charge | null)[] = [];
+    for (const item of items) charges.push(item && (await this.spend(accountId, item.amount, item.currency)));
+    return charges;
+  }
+
+  /** A batch whose messages are all final (src/delivery/batch-completion.ts): its batch.completed, once. */
+  async batchCompleted(accountId: string, batchId: string, data: string): Promise<void> {
+    const modeOf = async () => (this.#loaded ?? (await this.#load(accountId)))?.account.mode ?? null;
+    await this.#events.recordOnce(`batch.completed:${batchId}`, { accountId, type: "batch.completed", data }, modeOf);
+  }
+
+  /** Gives back the charges of messages (a create's, or a batch's items) that were not stored. */
+  refundItems(charges: { amount: number; windows: SpendWindows }[]): void {
+    for (const charge of charges) this.#spend.refund(charge.amount, charge.windows);
   }
 
   /** Gives back a daily slot whose request created no message. */

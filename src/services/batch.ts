@@ -9,12 +9,14 @@
 // re-enqueues them (src/delivery/reconcile.ts), as for a single create.
 import type { ZodError } from "zod";
 import { insertBatch } from "../db/batches.ts";
+import { mediaRefRows } from "../db/media.ts";
 import { insertMessages } from "../db/message-inserts.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { deliveryJob } from "../delivery/job.ts";
 import type { Account } from "../domain/account.ts";
 import type { CreateBatchInput } from "../domain/batch.ts";
 import { newId, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
+import type { MediaFile } from "../domain/media.ts";
 import type { Message } from "../domain/message.ts";
 import { METADATA_LIMITS, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
@@ -22,6 +24,8 @@ import type { Problem } from "../domain/result.ts";
 import type { ItemAdmission } from "../gate/batch-admission.ts";
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
+import { storeMedia } from "./media.ts";
+import { chargeItems, refundAll } from "./message-price.ts";
 import { armSendTime, type MessageRow, messageRow, prepareMessage } from "./messages.ts";
 
 /** Jobs per Queue sendBatch: at most 100 messages and 256 KB (a job is its message id, well under 2.5 KB). */
@@ -58,6 +62,8 @@ export async function createBatch(
   const createdAt = unixSeconds();
   const placement = placementOf(account);
   const errors: BatchOutcome["errors"] = [];
+  // Each item's files with their bytes, by message id: stored once per account and content before any insert.
+  const filesOf = new Map<string, MediaFile[]>();
   const rows: (MessageRow | null)[] = await Promise.all(
     input.items.map(async (item, index) => {
       const refuse = (error: ItemError) => {
@@ -76,22 +82,60 @@ export async function createBatch(
       }
       const prepared = await prepareMessage(control, account, item.input, admission?.kind === "admitted" ? admission.reads : undefined);
       if (!prepared.ok) return refuse({ kind: "problem", problem: prepared.problem });
-      // A batch stores no files yet (src/services/media.ts stores a single create's): refused rather than sent without them.
-      if (prepared.value.files.length > 0) {
-        const message = "Attachments and media are not taken in a batch yet: send these messages one by one with POST /v1/messages.";
-        return refuse({ kind: "problem", problem: { param: "content", code: "media_not_in_batch", message } });
-      }
       const messageId = newMessageId(shardForNewMessage(placement, false));
+      if (prepared.value.files.length > 0) filesOf.set(messageId, prepared.value.files);
       return messageRow(account, item.input, prepared.value, messageId, { batchId: id, batchMetadata: input.metadata });
     }),
   );
+  const refusedOutcome = (): BatchOutcome => ({ id, createdAt, data: rows.map(() => null), errors: sorted(errors), refused: true });
+  if (rows.every((row) => row === null) || (input.validation === "strict" && errors.length > 0)) return refusedOutcome();
+  // The spend limits, charged per item in the gate as a single create's; an item over a limit is an item error.
+  const charges = await chargeItems(env, account, rows);
+  for (const [index, charge] of charges.entries()) {
+    if (charge.ok) continue;
+    rows[index] = null;
+    errors.push({ index, error: { kind: "problem", problem: charge.problem } });
+  }
+  const spent = (ids: (id: string) => boolean) =>
+    rows.flatMap((row, index) => {
+      const charge = charges[index];
+      return row && charge?.ok && charge.value && ids(row.id) ? [charge.value] : [];
+    });
   const planned = rows.filter((row) => row !== null);
-  if (planned.length === 0 || (input.validation === "strict" && errors.length > 0))
-    return { id, createdAt, data: rows.map(() => null), errors: sorted(errors), refused: true };
+  if (planned.length === 0 || (input.validation === "strict" && errors.length > 0)) {
+    await refundAll(
+      env,
+      account,
+      spent(() => true),
+    );
+    return refusedOutcome();
+  }
 
-  // The batch's row first: a batch whose messages exist can always be read.
-  await insertBatch(control.db, { id, accountId: account.id, createdAt, validation: input.validation, metadata: input.metadata ?? null });
-  const stored = await storeByShard(env, planned);
+  // The distinct files in R2 first (as a single create's, src/services/media.ts: one object per account and
+  // content, one gate claim for them all), then the batch's row: a batch whose messages exist can always be read.
+  // A failure of either stores no message: the request fails whole, as a single create does.
+  try {
+    await storeMedia(
+      env,
+      account.id,
+      planned.flatMap((row) => filesOf.get(row.id) ?? []),
+    );
+    await insertBatch(control.db, { id, accountId: account.id, createdAt, validation: input.validation, metadata: input.metadata ?? null });
+  } catch (error) {
+    await refundAll(
+      env,
+      account,
+      spent(() => true),
+    );
+    throw error;
+  }
+  const stored = await storeByShard(env, planned, filesOf);
+  // Items whose database stored nothing give their spend back.
+  await refundAll(
+    env,
+    account,
+    spent((messageId) => !stored.has(messageId)),
+  );
   const data = rows.map((row, index) => {
     if (row === null) return null;
     if (stored.has(row.id)) return row;
@@ -111,7 +155,7 @@ export async function createBatch(
 const sorted = (errors: BatchOutcome["errors"]) => errors.sort((a, b) => a.index - b.index);
 
 /** One D1 batch per message database, all at once; the ids of the rows stored (a database that failed stored none of its rows). */
-async function storeByShard(env: Env, rows: MessageRow[]): Promise<Set<string>> {
+async function storeByShard(env: Env, rows: MessageRow[], filesOf: ReadonlyMap<string, MediaFile[]>): Promise<Set<string>> {
   const byShard = new Map<number, MessageRow[]>();
   for (const row of rows) {
     const shard = shardOfMessageId(row.id);
@@ -121,7 +165,13 @@ async function storeByShard(env: Env, rows: MessageRow[]): Promise<Set<string>> 
   await Promise.all(
     [...byShard].map(async ([shard, shardRows]) => {
       try {
-        await insertMessages(shardDatabase(env, shard), shardRows);
+        const media = shardRows.flatMap((row) =>
+          mediaRefRows(
+            row,
+            (filesOf.get(row.id) ?? []).map((file) => file.ref),
+          ),
+        );
+        await insertMessages(shardDatabase(env, shard), shardRows, media);
         for (const row of shardRows) stored.add(row.id);
       } catch (error) {
         logger.error("batch_insert_failed", { shard, messages: shardRows.length, error });

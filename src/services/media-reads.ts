@@ -2,14 +2,18 @@
 // attachment) or by a signed media URL. Either way only while the message
 // still refers to the file: once its content is gone (discard, redact,
 // retention) both are a 404, whatever R2 still holds for other messages.
+import { database } from "../db/client.ts";
 import { findMediaRef, type MediaRow } from "../db/media.ts";
 import { messageShards, shardDatabase } from "../db/shards.ts";
+import { mediaPath } from "../delivery/media-links.ts";
 import { readSigningSecrets } from "../delivery/signing-secrets.ts";
 import { signingSecrets } from "../delivery/webhooks.ts";
 import type { Account } from "../domain/account.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
-import { mediaKey } from "../domain/media.ts";
+import { type MediaRef, mediaKey } from "../domain/media.ts";
+import { mediaRefsOf } from "../domain/media-content.ts";
 import { readMediaToken, verifyMediaToken } from "../domain/media-token.ts";
+import { hidesContent, type Message } from "../domain/message.ts";
 import type { Control } from "./control.ts";
 import { findAccountMessage } from "./message-reads.ts";
 
@@ -48,4 +52,23 @@ export async function mediaByToken(env: Env, control: Control, token: string, no
   const secrets = await readSigningSecrets(env, control.db, claims.accountId, claims.messageId, nowMs);
   if (!secrets || !(await verifyMediaToken(token, claims, signingSecrets(secrets, unixSeconds(nowMs)), unixSeconds(nowMs)))) return null;
   return storedFile(env, claims.accountId, claims.messageId, claims.attachmentId);
+}
+
+/** A message's file as the Console lists it: its description and, for an image, a signed URL path for its thumbnail. */
+export interface ShownFile {
+  ref: MediaRef;
+  thumbnail: string | null;
+}
+
+/** The files the message's content still refers to (none once it is hidden), each image with a fresh signed path. */
+export async function messageFiles(env: Env, message: Message, nowMs = Date.now()): Promise<ShownFile[]> {
+  const refs = hidesContent(message) ? [] : mediaRefsOf(message.rendered);
+  if (refs.length === 0) return [];
+  const controlDb = database(env.CONTROL_DB);
+  return Promise.all(
+    refs.map(async (ref) => ({
+      ref,
+      thumbnail: ref.content_type.startsWith("image/") ? await mediaPath(env, controlDb, message.accountId, message.id, ref.id, nowMs) : null,
+    })),
+  );
 }

@@ -9,7 +9,7 @@ import { countryOf, priceKey, stepPrices } from "../domain/price-message.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { renderedSize } from "../domain/segments.ts";
 import { spendWatched } from "../domain/spend.ts";
-import type { SpendWindows } from "../gate/spend-store.ts";
+import type { Charge, SpendWindows } from "../gate/spend-store.ts";
 import { logger } from "../log.ts";
 
 /** What prices a create's message and each of its steps: asked of the gate with the create's reads. */
@@ -45,6 +45,22 @@ export interface SpendCharge {
   windows: SpendWindows;
 }
 
+/** The create's answer when its estimate would pass a limit. */
+function limitReached(price: number, charge: Extract<Charge, { kind: "limit_reached" }>): Result<never> {
+  const which = charge.window === "day" ? "daily" : "monthly";
+  return fail(
+    "",
+    "spend_limit_reached",
+    `This message's estimated price (${formatAmount(price)}) would pass the account's ${which} spend limit (spend_limits[${which}] = ${formatAmount(charge.limit)}; spent so far: ${formatAmount(charge.spent[charge.window])}). Raise the limit with POST /v1/account, or wait for the next UTC ${charge.window}.`,
+  );
+}
+
+const charged = (price: number, charge: Charge | null): Result<SpendCharge | null> => {
+  if (!charge) return succeed(null);
+  if (charge.kind === "limit_reached") return limitReached(price, charge);
+  return succeed({ amount: price, windows: charge.windows });
+};
+
 /**
  * Counts the create's estimated price against the account's spend limits, in
  * its gate; a `spend_limit_reached` problem when it would pass one. Only for
@@ -52,24 +68,35 @@ export interface SpendCharge {
  */
 export async function chargeSpend(env: Env, account: Account, price: number | null, currency: string | null): Promise<Result<SpendCharge | null>> {
   if (!spendWatched(account) || price === null || price === 0) return succeed(null);
-  const charge = await env.ACCOUNT_GATE.getByName(account.id).spend(account.id, price, currency);
-  if (!charge) return succeed(null);
-  if (charge.kind === "limit_reached") {
-    const which = charge.window === "day" ? "daily" : "monthly";
-    return fail(
-      "",
-      "spend_limit_reached",
-      `This message's estimated price (${formatAmount(price)}) would pass the account's ${which} spend limit (spend_limits[${which}] = ${formatAmount(charge.limit)}; spent so far: ${formatAmount(charge.spent[charge.window])}). Raise the limit with POST /v1/account, or wait for the next UTC ${charge.window}.`,
-    );
-  }
-  return succeed({ amount: price, windows: charge.windows });
+  return charged(price, await env.ACCOUNT_GATE.getByName(account.id).spend(account.id, price, currency));
+}
+
+/**
+ * A batch's items (null: not to be created), each charged as chargeSpend
+ * charges a single create's, in order, in one gate call (none for an account
+ * without limits or alerts).
+ */
+export async function chargeItems(
+  env: Env,
+  account: Account,
+  items: ({ price: number | null; priceUnit: string | null } | null)[],
+): Promise<Result<SpendCharge | null>[]> {
+  const asked = items.map((item) => (item && item.price !== null && item.price !== 0 ? { amount: item.price, currency: item.priceUnit } : null));
+  if (!spendWatched(account) || asked.every((item) => item === null)) return items.map(() => succeed(null));
+  const charges = await env.ACCOUNT_GATE.getByName(account.id).spendItems(account.id, asked);
+  return asked.map((item, i) => (item ? charged(item.amount, charges[i] ?? null) : succeed(null)));
 }
 
 /** Gives a charge back: its message was not stored. */
 export async function refundSpend(env: Env, account: Account, charge: SpendCharge | null): Promise<void> {
-  if (!charge) return;
+  await refundAll(env, account, charge ? [charge] : []);
+}
+
+/** Gives back the charges of messages not stored, in one gate call (none when there are none). */
+export async function refundAll(env: Env, account: Account, charges: readonly SpendCharge[]): Promise<void> {
+  if (charges.length === 0) return;
   try {
-    await env.ACCOUNT_GATE.getByName(account.id).refund(charge.amount, charge.windows);
+    await env.ACCOUNT_GATE.getByName(account.id).refundItems([...charges]);
   } catch (error) {
     logger.warn("spend_refund_failed", { account_id: account.id, error });
   }

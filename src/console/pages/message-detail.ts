@@ -9,6 +9,7 @@ import { hidesContent, type Message, toMessageObject } from "../../domain/messag
 import { formatAmount } from "../../domain/price.ts";
 import type { RenderedContent } from "../../domain/rendered.ts";
 import { messageEvents, retryWebhooks } from "../../services/events.ts";
+import { messageFiles, type ShownFile } from "../../services/media-reads.ts";
 import { findAccountMessage } from "../../services/message-reads.ts";
 import type { ConsoleEnv } from "../context.ts";
 import { csrfField, notice, page, statusBadge, time } from "../layout.ts";
@@ -79,6 +80,15 @@ const metadataList = (metadata: Record<string, string> | null) =>
       )}</dl></section>`
     : "";
 
+/** The message's attachments or media: name, type and size, an image as a thumbnail through its signed URL (an hour). */
+const fileList = (files: ShownFile[]) =>
+  files.length === 0
+    ? ""
+    : html`<section class="card"><h2>Files</h2><table><thead><tr><th></th><th>Name</th><th>Type</th><th>Size</th></tr></thead><tbody>${files.map(
+        ({ ref, thumbnail }) =>
+          html`<tr><td>${thumbnail ? html`<img class="thumbnail" src="${thumbnail}" alt="${ref.filename}" width="96">` : ""}</td><td>${ref.filename}</td><td><code>${ref.content_type}</code></td><td>${ref.size.toLocaleString("en-US")} bytes</td></tr>`,
+      )}</tbody></table></section>`;
+
 const priceText = (message: Message) =>
   message.price === null ? "no price" : `${formatAmount(message.price)} ${message.priceUnit ?? ""} (${message.priceStatus ?? ""})`;
 
@@ -93,7 +103,7 @@ export async function messageDetailPage(c: Context<ConsoleEnv>, flash: { text: s
       html`<h1>Message not found</h1><p>No such message in this account.</p><p><a href="/console/messages">All messages</a></p>`,
       404,
     );
-  const events = await messageEvents(c.env, message);
+  const [events, files] = await Promise.all([messageEvents(c.env, message), messageFiles(c.env, message)]);
   const abandoned = events.some((e) => e.type === "webhook.attempt" && (e.data as Data).outcome === "abandoned");
   return page(
     c,
@@ -104,6 +114,7 @@ ${notice(flash?.text ?? null, flash?.error ? "error" : "info")}
       message.batchId ? html` · batch <a class="mono" href="/console/batches/${message.batchId}">${message.batchId}</a>` : ""
     }</p>
 ${metadataList(message.metadata)}
+${fileList(files)}
 <div class="grid">
 <section class="card"><h2>Content as sent</h2>${rendered(hidesContent(message) ? null : message.rendered)}</section>
 <section class="card"><h2>Message object</h2><pre>${JSON.stringify(toMessageObject(message), null, 2)}</pre></section>

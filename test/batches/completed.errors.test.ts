@@ -1,0 +1,59 @@
+// batch.completed when its check fails: a message database that cannot
+// count the batch's statuses marks the projection failed (so the queue
+// retries it), and the retry's check emits the event, once.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import { projectEverywhere } from "../../src/delivery/projection-consumer.ts";
+import { createAccount } from "../support/accounts.ts";
+import { db, messageBindings } from "../support/db.ts";
+import { fakeReceiver, useFakeProviders } from "../support/fake-http.ts";
+import { smsBody } from "../support/messages.ts";
+import { waitForStatus } from "../support/wait.ts";
+import { createEndpoint } from "../webhook-endpoints/webhook-endpoints.fixture.ts";
+import { type BatchAnswer, sendBatch } from "./batches.fixture.ts";
+
+useFakeProviders();
+const receivers: ReturnType<typeof fakeReceiver>[] = [];
+afterEach(() => {
+  for (const made of receivers.splice(0)) made.restore();
+  vi.restoreAllMocks();
+});
+
+function recordedCompletions(accountId: string): Promise<number> {
+  return runInDurableObject(env.ACCOUNT_GATE.getByName(accountId), async (_instance, state) => {
+    const [made] = state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'`).toArray();
+    if (!made?.n) return 0;
+    const [row] = state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM events WHERE type = 'batch.completed'`).toArray();
+    return row?.n ?? 0;
+  });
+}
+
+describe("batch.completed: a failed check", () => {
+  it("marks the final projection failed while the batch's counts cannot be read, and its retry emits the event once", async () => {
+    const account = await createAccount("test");
+    const hooks = fakeReceiver();
+    receivers.push(hooks);
+    await createEndpoint(account, { url: hooks.url, enabled_events: ["batch.completed"] });
+    // Every count of a batch's statuses fails until restored (the real queue's consumer's too).
+    for (const binding of messageBindings()) {
+      const prepare = binding.prepare.bind(binding);
+      vi.spyOn(binding, "prepare").mockImplementation((sql: string) => {
+        if (sql.startsWith('select "status", count(*)')) throw new Error("D1_ERROR: database is locked");
+        return prepare(sql);
+      });
+    }
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await sendBatch(account, { messages: [smsBody()] });
+    const [message] = (await res.json<BatchAnswer>()).data as { id: string }[];
+    await waitForStatus(account, message!.id, ["delivered"]);
+    const view = (await messageStatusStub(env, message!.id).view())!;
+    expect([...(await projectEverywhere(env, db(), [view]))]).toEqual([message!.id]);
+    expect(await recordedCompletions(account.id)).toBe(0);
+
+    vi.restoreAllMocks();
+    expect([...(await projectEverywhere(env, db(), [view]))]).toEqual([]);
+    expect(await recordedCompletions(account.id)).toBe(1);
+  });
+});
