@@ -42,6 +42,7 @@ import { RowChecker } from "./row-check.ts";
 import { StatusChanges, startAttempt } from "./status-change.ts";
 import { StatusProjection } from "./status-projection.ts";
 import { sendStep } from "./step-send.ts";
+import { countStepSpend } from "./step-spend.ts";
 import { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** The Durable Object of one message: one instance per message id. */
@@ -113,6 +114,7 @@ export class MessageStatus extends DurableObject<Env> {
     const outcome = await recordAnswer(this.store, this.changes, { step, provider: provider.name, result, startedAt: now });
     // Reports that came while the call was open can be placed now.
     await this.reports.afterHandOff();
+    if (outcome.action === "ack" && outcome.reason === "handed_off") await countStepSpend(this.env, message, step);
     return outcome;
   }
 

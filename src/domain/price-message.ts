@@ -13,6 +13,12 @@ export function countryOf(channel: Channel, to: string): string | null {
   return parsePhoneNumberFromString(to)?.country ?? null;
 }
 
+/** An SMS with files (`content.media`) is an MMS: one message at the card's MMS rate, whatever its text's segments. */
+function isMms(content: Record<string, unknown> | null): boolean {
+  const media = content?.media;
+  return Array.isArray(media) && media.length > 0;
+}
+
 /**
  * The rate a message or step is priced by. WhatsApp: a free-form text is a
  * `service` message (an answer within the customer's 24-hour window); a
@@ -22,6 +28,7 @@ export function countryOf(channel: Channel, to: string): string | null {
 export function priceKey(channel: Channel, to: string, content: Record<string, unknown> | null): PriceKey {
   const country = countryOf(channel, to);
   if (channel === "whatsapp") return { kind: "whatsapp", country, category: content && "template_id" in content ? "marketing" : "service" };
+  if (channel === "sms" && isMms(content)) return { kind: "mms", country, category: "" };
   return { kind: channel, country, category: "" };
 }
 

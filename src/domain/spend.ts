@@ -30,6 +30,11 @@ export interface Spent {
   month: number;
 }
 
+/** Whether the account's gate counts its spend: it has a spend limit or a usage alert. */
+export function spendWatched(account: { spendLimitDaily: number | null; spendLimitMonthly: number | null; usageAlerts: UsageAlert[] | null }): boolean {
+  return account.spendLimitDaily !== null || account.spendLimitMonthly !== null || (account.usageAlerts?.length ?? 0) > 0;
+}
+
 /** The window whose limit `amount` more would pass, or null: the spend may go ahead. */
 export function limitPassed(spent: Spent, amount: number, limits: { daily: number | null; monthly: number | null }): SpendWindow | null {
   if (limits.daily !== null && spent.day + amount > limits.daily) return "day";

@@ -25,6 +25,7 @@ import type { Permission } from "../domain/api-key.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
 import { accountLimits, secondsUntilNextUtcDay, utcDay } from "../domain/limits.ts";
 import { type Rate, ratesFor } from "../domain/price.ts";
+import { type Spent, spendWatched } from "../domain/spend.ts";
 import { type BucketState, takeToken } from "../domain/token-bucket.ts";
 import { logger } from "../log.ts";
 import { type AccountEvent, AccountEvents } from "./account-events.ts";
@@ -235,12 +236,17 @@ export class AccountGate extends DurableObject<Env> {
   /**
    * A create's estimated price counted against the account's spend limits
    * and alerts (gate-spend.ts), from the account this gate holds: no D1 read.
+   * `enforceLimits` false: a fallback step's price, counted at its hand-off.
    */
-  async spend(accountId: string, amount: number, currency: string | null): Promise<Charge | null> {
+  async spend(accountId: string, amount: number, currency: string | null, enforceLimits = true): Promise<Charge | null> {
     const loaded = this.#loaded ?? (await this.#load(accountId));
     if (!loaded) return null;
     const { account } = loaded;
-    const charge = await this.#spend.charge(account, amount, currency);
+    // The counts are kept only while the account has a limit or an alert (spend-start.ts starts them).
+    if (!spendWatched(account)) return null;
+    // A spend already made (a fallback step handed off) is counted whatever the limits: they refuse creates only.
+    const rules = enforceLimits ? account : { ...account, spendLimitDaily: null, spendLimitMonthly: null };
+    const charge = await this.#spend.charge(rules, amount, currency);
     // An alert that fires also goes to the webhook endpoints subscribed to usage.threshold_reached.
     const fired = charge.kind === "charged" ? charge.fired : [];
     for (const alert of fired) {
@@ -249,6 +255,11 @@ export class AccountGate extends DurableObject<Env> {
     }
     if (fired.length > 0) await this.#spend.rearm();
     return charge;
+  }
+
+  /** The account just got a spend limit or an alert: its counts start from the spend its rollups recorded. */
+  startSpend(recorded: Spent): void {
+    this.#spend.start(recorded);
   }
 
   /**

@@ -3,6 +3,7 @@
 // the usage alerts it fires posted from the gate's alarm (usage-alerts.ts).
 // All in the gate's own storage (prefix spend_).
 import type { Account } from "../domain/account.ts";
+import type { Spent } from "../domain/spend.ts";
 import { type Charge, SpendStore, type SpendWindows } from "./spend-store.ts";
 import { UsageAlertOutbox } from "./usage-alerts.ts";
 
@@ -29,6 +30,11 @@ export class GateSpend {
       await this.rearm();
     }
     return charge;
+  }
+
+  /** The windows of now start from the spend the rollups recorded (spend-store.ts). */
+  start(recorded: Spent): void {
+    this.#store.start(recorded, Date.now());
   }
 
   refund(amount: number, windows: SpendWindows): void {

@@ -45,6 +45,24 @@ export class SpendStore {
     return { kind: "charged", windows, spent: after, fired };
   }
 
+  /**
+   * Starts the windows of `now` from the spend already recorded in the
+   * rollups (an account that just got a limit or an alert was not counted
+   * before). The larger figure stands: a create the gate counted since it
+   * is in both, and a second save must not count the day twice.
+   */
+  start(recorded: Spent, now: number): void {
+    const windows = { day: `day:${windowOf("day", now)}`, month: `month:${windowOf("month", now)}` };
+    this.#dropOld(windows);
+    for (const window of ["day", "month"] as const) {
+      this.sql.exec(
+        "INSERT INTO spend_windows (window, amount) VALUES (?, ?) ON CONFLICT (window) DO UPDATE SET amount = max(amount, excluded.amount)",
+        windows[window],
+        recorded[window],
+      );
+    }
+  }
+
   /** Takes back a charge whose message was not stored. */
   refund(amount: number, windows: SpendWindows): void {
     this.#add(windows.day, -amount);

@@ -8,6 +8,7 @@ import { formatAmount, type PriceKey, type Rate } from "../domain/price.ts";
 import { countryOf, priceKey, stepPrices } from "../domain/price-message.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { renderedSize } from "../domain/segments.ts";
+import { spendWatched } from "../domain/spend.ts";
 import type { Charge, SpendWindows } from "../gate/spend-store.ts";
 import { logger } from "../log.ts";
 
@@ -44,8 +45,6 @@ export interface SpendCharge {
   windows: SpendWindows;
 }
 
-const watches = (account: Account) => account.spendLimitDaily !== null || account.spendLimitMonthly !== null || (account.usageAlerts?.length ?? 0) > 0;
-
 /** The create's answer when its estimate would pass a limit. */
 function limitReached(price: number, charge: Extract<Charge, { kind: "limit_reached" }>): Result<never> {
   const which = charge.window === "day" ? "daily" : "monthly";
@@ -68,7 +67,7 @@ const charged = (price: number, charge: Charge | null): Result<SpendCharge | nul
  * an account with limits or alerts: the others' creates make no call.
  */
 export async function chargeSpend(env: Env, account: Account, price: number | null, currency: string | null): Promise<Result<SpendCharge | null>> {
-  if (!watches(account) || price === null || price === 0) return succeed(null);
+  if (!spendWatched(account) || price === null || price === 0) return succeed(null);
   return charged(price, await env.ACCOUNT_GATE.getByName(account.id).spend(account.id, price, currency));
 }
 
@@ -83,7 +82,7 @@ export async function chargeItems(
   items: ({ price: number | null; priceUnit: string | null } | null)[],
 ): Promise<Result<SpendCharge | null>[]> {
   const asked = items.map((item) => (item && item.price !== null && item.price !== 0 ? { amount: item.price, currency: item.priceUnit } : null));
-  if (!watches(account) || asked.every((item) => item === null)) return items.map(() => succeed(null));
+  if (!spendWatched(account) || asked.every((item) => item === null)) return items.map(() => succeed(null));
   const charges = await env.ACCOUNT_GATE.getByName(account.id).spendItems(account.id, asked);
   return asked.map((item, i) => (item ? charged(item.amount, charges[i] ?? null) : succeed(null)));
 }

@@ -40,6 +40,31 @@ describe("POST /v1/messages: spend limits", () => {
     expect(await messageCount(account.id)).toBe(2);
   });
 
+  it("counts the day's spend from before the limit was set: a limit set at noon counts the morning's messages", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    await createMessage(account, twoSegments);
+    await createMessage(account, twoSegments);
+    // 0.0316 spent before any limit: a third 0.0158 makes 0.0474, past 0.04.
+    await setSpend(account, { spend_limits: { daily: "0.04" } });
+    await expectError(await api("/v1/messages", { key: account.key, json: twoSegments }), 402, { code: "spend_limit_reached" });
+    expect(await messageCount(account.id)).toBe(2);
+  });
+
+  it("counts the month's spend from before an alert was added, against a monthly limit set after it", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    await createMessage(account, twoSegments);
+    await setSpend(account, { usage_alerts: [{ threshold: "1.00", window: "month", url: "https://hooks.example.com/usage" }] });
+    await createMessage(account, twoSegments);
+    // 0.0316 this month, counted once (the second message is both in the rollups and in the gate's count):
+    // a limit of 0.05 takes a third 0.0158 (0.0474) and not a fourth.
+    await setSpend(account, { spend_limits: { monthly: "0.05" } });
+    await createMessage(account, twoSegments);
+    await expectError(await api("/v1/messages", { key: account.key, json: twoSegments }), 402, { code: "spend_limit_reached" });
+    expect(await messageCount(account.id)).toBe(3);
+  });
+
   it("gives the spend back when the message could not be stored", async () => {
     const account = await createAccount();
     await setAccountRate(account, "sms", "US", "0.0079");

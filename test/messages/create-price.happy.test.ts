@@ -4,12 +4,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createAccount, seedExample } from "../support/accounts.ts";
-import { api } from "../support/api.ts";
+import { api, expectError } from "../support/api.ts";
 import { flushProjection, storedMessage } from "../support/db.ts";
 import { createMessage, smsBody } from "../support/messages.ts";
 import { runConsumer } from "../support/queue.ts";
 import { setAccountRate } from "../support/rates.ts";
 import { afterSeconds } from "../webhooks/webhooks.fixture.ts";
+import { base64, pngBytes } from "./attachments.fixture.ts";
 
 const ENDED = ["delivered", "read", "undelivered", "failed", "expired", "canceled"];
 
@@ -80,6 +81,19 @@ describe("POST /v1/messages: price", () => {
     expect([text.price, template.price, email.price]).toEqual(["0.0014", "0.0107", "0.0009"]);
   });
 
+  it("prices an SMS with content.media as one MMS by the card's MMS rate, whatever its text's length, estimated and final", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "US", "0.0079");
+    await setAccountRate(account, "mms", "US", "0.0200");
+    const media = [{ content_type: "image/png", content: base64(pngBytes()) }];
+    const created = await createMessage(account, { channel: "SMS", to: "+14155550123", content: { text: "a".repeat(161), media } });
+    expect(created).toMatchObject({ price: "0.0200", price_unit: "USD", price_status: "estimated" });
+    await runConsumer([created.id]);
+    expect(await shown(account, created.id)).toMatchObject({ status: "sent", price: "0.0200", price_status: "final" });
+    const [total] = await (await api("/v1/usage", { key: account.key })).json<{ data: unknown[] }>().then((body) => body.data);
+    expect(total).toMatchObject({ count: 1, price: "0.0200" });
+  });
+
   it("leaves a message the card has no rate for unpriced", async () => {
     const account = await createAccount();
     await setAccountRate(account, "sms", "US", "0.0079");
@@ -114,6 +128,24 @@ describe("POST /v1/messages: price", () => {
     expect(ended).toMatchObject({ delivered_channel: "email", price: "0.0167", price_unit: "USD", price_status: "final" });
     const [total] = await (await api("/v1/usage", { key: account.key })).json<{ data: unknown[] }>().then((body) => body.data);
     expect(total).toMatchObject({ count: 1, price: "0.0167" });
+  });
+
+  it("adds a fallback step's cost to the day's spend when the step is handed off", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "sms", "*", "0.0079");
+    await setAccountRate(account, "email", "*", "0.0009");
+    // 0.0158 for the SMS at create, 0.0009 for the email step at its hand-off: 0.0167 spent, the whole limit.
+    expect((await api("/v1/account", { key: account.key, json: { spend_limits: { daily: "0.0167" } } })).status).toBe(200);
+    const created = await createMessage(account, {
+      channel: "SMS",
+      to: "+15005550002",
+      content: { text: "a".repeat(161) },
+      fallback: [{ channel: "EMAIL", to: "ana@example.com", content: { subject: "Your code", text: "849201" } }],
+    });
+    await toTheEnd(created.id);
+    expect(await shown(account, created.id)).toMatchObject({ delivered_channel: "email", price: "0.0167" });
+    const email = await api("/v1/messages", { key: account.key, json: { channel: "EMAIL", to: "ana@example.com", content: { subject: "Hi", text: "x" } } });
+    await expectError(email, 402, { code: "spend_limit_reached" });
   });
 
   it("charges nothing for a step its provider refused at hand-off", async () => {

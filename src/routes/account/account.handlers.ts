@@ -2,6 +2,7 @@ import { errors } from "../../http/errors.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
 import { rollSigningSecret } from "../../services/account.ts";
 import { changeAccountSettings } from "../../services/account-settings.ts";
+import { startSpendCount } from "../../services/spend-start.ts";
 import { toAccountObject } from "./account.object.ts";
 import type * as routes from "./account.routes.ts";
 
@@ -25,5 +26,6 @@ export const update: AppRouteHandler<typeof routes.update> = async (c) => {
     ...(input.verification_limits ? { verificationPrefixLimitPerHour: input.verification_limits.per_prefix_per_hour } : {}),
   });
   if (!result.ok) throw errors.problem(result.problem);
+  if (input.spend_limits !== undefined || input.usage_alerts !== undefined) await startSpendCount(c.env, result.value);
   return c.json(toAccountObject(result.value), 200);
 };
