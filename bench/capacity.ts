@@ -243,7 +243,7 @@ function archivePlan(schema: ReturnType<typeof measureSchema>, allInD1Bytes: num
   const r2Monthly = (coldBytes / 1e9) * p.r2.gbMonth;
   const fitsDays = (p.d1.accountBytes * FILL) / (perDay * schema.bytesPerMessage);
   const allInD1Monthly = (allInD1Bytes / 1e9) * p.prices.d1GbMonth;
-  console.log(`\n## Storage as hot D1 plus an R2 archive (planned: the archive is not built yet; see docs/scale.md)\n`);
+  console.log(`\n## Storage as hot D1 plus the R2 archive (ARCHIVE_HOT_DAYS; see docs/scale.md)\n`);
   console.log(
     table(
       ["piece", "value", "why"],
