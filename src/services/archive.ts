@@ -78,11 +78,19 @@ export async function archiveColdMessages(env: Env, control: Control, nowMs: num
   const skip = [...new Set(moves.map((move) => move.accountId))];
   let moved = 0;
   for (const db of messageDatabases(env)) {
-    for (let run = 0; run < daysPerRun; run++) {
-      const next = await oldestArchivable(db, boundary, skip);
+    // An account whose oldest day has begun to expire is passed over, not waited for: one account's backlog
+    // for retention must not hold up every other account's archive on this database.
+    const passed = [...skip];
+    let days = 0;
+    for (let step = 0; days < daysPerRun && step < daysPerRun * 5; step++) {
+      const next = await oldestArchivable(db, boundary, passed);
       if (!next) break;
       const day = dayOfId(next.id);
-      if (Date.parse(`${day}T00:00:00Z`) < nowMs - (retention.get(next.accountId) ?? RETENTION_DAYS.default) * DAY_MS) break;
+      if (Date.parse(`${day}T00:00:00Z`) < nowMs - (retention.get(next.accountId) ?? RETENTION_DAYS.default) * DAY_MS) {
+        passed.push(next.accountId);
+        continue;
+      }
+      days++;
       const shard = shardOfMessageId(next.id);
       const rows = await archivableRows(db, next.accountId, shardSuffix(shard), dayIdRange(day));
       const key = archiveKey(next.accountId, shard, day);

@@ -23,6 +23,8 @@ export interface TestAccount {
 export interface AccountLimits {
   rateLimitRps?: number;
   dailyMessageLimit?: number;
+  /** Days its messages are kept (null: the default). */
+  retentionDays?: number;
   /** Where its messages live; by default the next of PLACEMENTS. */
   placement?: Placement;
 }
