@@ -1,7 +1,6 @@
 // batch.completed when its check fails: a message database that cannot
 // count the batch's statuses marks the projection failed (so the queue
 // retries it), and the retry's check emits the event, once.
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
@@ -12,7 +11,7 @@ import { fakeReceiver, useFakeProviders } from "../support/fake-http.ts";
 import { smsBody } from "../support/messages.ts";
 import { waitForStatus } from "../support/wait.ts";
 import { createEndpoint } from "../webhook-endpoints/webhook-endpoints.fixture.ts";
-import { type BatchAnswer, sendBatch } from "./batches.fixture.ts";
+import { type BatchAnswer, recordedCompletions, sendBatch } from "./batches.fixture.ts";
 
 useFakeProviders();
 const receivers: ReturnType<typeof fakeReceiver>[] = [];
@@ -20,15 +19,6 @@ afterEach(() => {
   for (const made of receivers.splice(0)) made.restore();
   vi.restoreAllMocks();
 });
-
-function recordedCompletions(accountId: string): Promise<number> {
-  return runInDurableObject(env.ACCOUNT_GATE.getByName(accountId), async (_instance, state) => {
-    const [made] = state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'`).toArray();
-    if (!made?.n) return 0;
-    const [row] = state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM events WHERE type = 'batch.completed'`).toArray();
-    return row?.n ?? 0;
-  });
-}
 
 describe("batch.completed: a failed check", () => {
   it("marks the final projection failed while the batch's counts cannot be read, and its retry emits the event once", async () => {

@@ -1,8 +1,6 @@
 // batch.completed: once every message of a batch is final, the account's
 // webhook endpoints subscribed to it get one event with the batch's counts,
 // however many times (and in whatever order) its messages' projections are written.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -11,7 +9,7 @@ import { fakeReceiver, useFakeProviders } from "../support/fake-http.ts";
 import { smsBody } from "../support/messages.ts";
 import { eventually, waitForStatus } from "../support/wait.ts";
 import { createEndpoint, verifyWith } from "../webhook-endpoints/webhook-endpoints.fixture.ts";
-import { type BatchAnswer, recipient, sendBatch } from "./batches.fixture.ts";
+import { type BatchAnswer, recipient, recordedCompletions, sendBatch } from "./batches.fixture.ts";
 
 useFakeProviders();
 const receivers: ReturnType<typeof fakeReceiver>[] = [];
@@ -19,17 +17,6 @@ afterEach(() => {
   for (const made of receivers.splice(0)) made.restore();
   vi.restoreAllMocks();
 });
-
-/** The batch.completed events the account's gate has recorded for its endpoints. */
-function recordedCompletions(accountId: string): Promise<number> {
-  return runInDurableObject(env.ACCOUNT_GATE.getByName(accountId), async (_instance, state) => {
-    // A gate that never recorded an account event has no events table.
-    const [made] = state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'`).toArray();
-    if (!made?.n) return 0;
-    const [row] = state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM events WHERE type = 'batch.completed'`).toArray();
-    return row?.n ?? 0;
-  });
-}
 
 describe("batch.completed", () => {
   it("is posted once to the endpoint subscribed to it when the batch's messages are all final, with its counts", async () => {
