@@ -3,10 +3,13 @@
 // scheduled ones a cancel reaches), read per shard through the partial index
 // messages_account_batch_idx.
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Status } from "../domain/status.ts";
+import { type Placement, shardsHeldOn, shardsToRead } from "../domain/placement.ts";
+import { STATUSES, type Status } from "../domain/status.ts";
+import { bornOnOneOf } from "./born-on.ts";
 import type { Database } from "./client.ts";
 import { batches } from "./control-schema.ts";
 import { messages } from "./message-schema.ts";
+import { shardDatabase } from "./shards.ts";
 
 export type BatchRow = typeof batches.$inferSelect;
 
@@ -22,13 +25,32 @@ export async function findBatch(db: Database, accountId: string, id: string): Pr
     .get();
 }
 
-/** How many of the batch's messages on one message database are in each status. */
-export async function batchStatusCounts(db: Database, accountId: string, batchId: string): Promise<{ status: Status; count: number }[]> {
+/**
+ * How many of the batch's messages on one message database, created on one of
+ * `bornOn` (the shards whose messages it holds for reads), are in each status.
+ */
+async function batchStatusCounts(db: Database, accountId: string, batchId: string, bornOn: readonly number[]): Promise<{ status: Status; count: number }[]> {
   return db
     .select({ status: messages.status, count: sql<number>`count(*)` })
     .from(messages)
-    .where(and(eq(messages.accountId, accountId), eq(messages.batchId, batchId)))
+    .where(and(bornOnOneOf(accountId, bornOn), eq(messages.batchId, batchId)))
     .groupBy(messages.status);
+}
+
+/**
+ * How many of the batch's messages are in each status (every status, 0 for
+ * those none is in), over every message database the account reads. Each
+ * message is counted once, on the database that holds it for reads: during a
+ * move, its copy at the target is not counted until the flip, after which the
+ * source is no longer read.
+ */
+export async function batchCounts(env: Env, accountId: string, placement: Placement, batchId: string): Promise<Record<Status, number>> {
+  const perShard = await Promise.all(
+    shardsToRead(placement).map((shard) => batchStatusCounts(shardDatabase(env, shard), accountId, batchId, shardsHeldOn(placement, shard))),
+  );
+  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
+  for (const { status, count } of perShard.flat()) counts[status] += count;
+  return counts;
 }
 
 /** The batch's messages on one message database that are still scheduled. */

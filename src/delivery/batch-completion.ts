@@ -8,12 +8,11 @@
 // final is followed by a check that sees them all final. A check or emit that
 // fails marks its projections failed, and the queue (then its dead-letter
 // consumer, then the convergence pass's rewrites) runs them, and the check, again.
-import { batchStatusCounts } from "../db/batches.ts";
+import { batchCounts } from "../db/batches.ts";
 import type { Projection } from "../db/projections.ts";
-import { shardDatabase } from "../db/shards.ts";
-import { type Placement, placementOf, shardsToRead } from "../domain/placement.ts";
+import { type Placement, placementOf } from "../domain/placement.ts";
 import { isFinal } from "../domain/retention.ts";
-import { STATUSES, type Status } from "../domain/status.ts";
+import { STATUSES } from "../domain/status.ts";
 import { logger } from "../log.ts";
 
 /** Checks the batches of the projections written (not in `failed`) that are final; adds to `failed` those whose check failed. */
@@ -39,10 +38,7 @@ export async function checkBatches(env: Env, projections: Projection[], placemen
 }
 
 async function checkBatch(env: Env, accountId: string, batchId: string, placement: Placement | null): Promise<void> {
-  const shards = shardsToRead(placementOf({ placement }));
-  const perShard = await Promise.all(shards.map((shard) => batchStatusCounts(shardDatabase(env, shard), accountId, batchId)));
-  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
-  for (const { status, count } of perShard.flat()) counts[status] += count;
+  const counts = await batchCounts(env, accountId, placementOf({ placement }), batchId);
   if (STATUSES.some((status) => counts[status] > 0 && !isFinal(status))) return;
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   const data = JSON.stringify({ id: batchId, object: "batch", counts, total });

@@ -2,11 +2,11 @@
 // control database, its messages' statuses from every message database the
 // account reads. Statuses come from the messages' rows, which follow their
 // objects through the projection queue (a second or so behind).
-import { type BatchRow, batchStatusCounts, findBatch, recentBatches, scheduledBatchMessages } from "../db/batches.ts";
+import { type BatchRow, batchCounts, findBatch, recentBatches, scheduledBatchMessages } from "../db/batches.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { Account } from "../domain/account.ts";
 import { placementOf, shardsToRead } from "../domain/placement.ts";
-import { STATUSES, type Status } from "../domain/status.ts";
+import type { Status } from "../domain/status.ts";
 import { cancelMessage } from "./cancel.ts";
 import type { Control } from "./control.ts";
 
@@ -22,9 +22,7 @@ export interface BatchView extends BatchRow {
 export async function findAccountBatch(env: Env, control: Control, account: Account, id: string): Promise<BatchView | undefined> {
   const batch = await findBatch(control.db, account.id, id);
   if (!batch) return undefined;
-  const perShard = await Promise.all(shardsToRead(placementOf(account)).map((shard) => batchStatusCounts(shardDatabase(env, shard), account.id, id)));
-  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
-  for (const { status, count } of perShard.flat()) counts[status] += count;
+  const counts = await batchCounts(env, account.id, placementOf(account), id);
   return { ...batch, counts, total: Object.values(counts).reduce((sum, count) => sum + count, 0) };
 }
 
