@@ -2,13 +2,15 @@
 // their messages say on the message databases (counts per status, the
 // scheduled ones a cancel reaches), read per shard through the partial index
 // messages_account_batch_idx.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { type Placement, shardsHeldOn, shardsToRead } from "../domain/placement.ts";
+import { RETENTION_DAYS } from "../domain/retention.ts";
 import { STATUSES, type Status } from "../domain/status.ts";
 import { bornOnOneOf } from "./born-on.ts";
 import type { Database } from "./client.ts";
 import { batches } from "./control-schema.ts";
 import { messages } from "./message-schema.ts";
+import { type RetentionOverride, UNDER_WAY_DAYS } from "./retention.ts";
 import { shardDatabase } from "./shards.ts";
 
 export type BatchRow = typeof batches.$inferSelect;
@@ -64,4 +66,22 @@ export async function scheduledBatchMessages(db: Database, accountId: string, ba
 /** The account's batches, newest first (the Console's list). */
 export async function recentBatches(db: Database, accountId: string, limit: number): Promise<BatchRow[]> {
   return db.select().from(batches).where(eq(batches.accountId, accountId)).orderBy(desc(batches.id)).limit(limit);
+}
+
+/**
+ * Deletes up to `limit` batch rows that have outlived every message they can
+ * have made: older than their account's retention_days plus UNDER_WAY_DAYS
+ * (the longest a message past its retention is kept while still under way,
+ * db/retention.ts); how many. Ids start with their creation time (bat_ + a
+ * UUIDv7), so the default accounts' rows are an id range on the primary key,
+ * and those of `overrides` one on (account_id, id), as expiredMessageIds reads.
+ */
+export async function pruneExpiredBatches(db: Database, overrides: RetentionOverride[], nowSeconds: number, limit: number): Promise<number> {
+  const list = sql`(SELECT json_extract(value, '$.accountId') AS account_id, json_extract(value, '$.days') AS days FROM json_each(${JSON.stringify(overrides)}))`;
+  const before = (days: SQL) => sql`printf('bat_%012x', max(0, (${nowSeconds} - (${days} + ${UNDER_WAY_DAYS}) * 86400) * 1000))`;
+  const byDefault = sql`SELECT ${batches.id} AS id FROM ${batches} WHERE ${batches.id} < ${before(sql`${RETENTION_DAYS.default}`)}
+    AND ${batches.accountId} NOT IN (SELECT account_id FROM ${list})`;
+  const own = sql`SELECT ${batches.id} AS id FROM ${list} AS own JOIN ${batches} ON ${batches.accountId} = own.account_id AND ${batches.id} < ${before(sql`own.days`)}`;
+  const result = await db.run(sql`DELETE FROM ${batches} WHERE ${batches.id} IN (${byDefault} UNION ALL ${own} LIMIT ${limit})`);
+  return result.meta.changes;
 }

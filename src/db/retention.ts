@@ -8,7 +8,7 @@ import { accounts } from "./control-schema.ts";
 import { messages } from "./message-schema.ts";
 
 /** Longer than any message stays under way (send_at 35 days ahead, then validity and fallback steps). */
-const UNDER_WAY_DAYS = 40;
+export const UNDER_WAY_DAYS = 40;
 
 /** The columns of a redacted row: its content (the API then shows null) emptied, and when. */
 export function redactedColumns(redactedAt: number) {

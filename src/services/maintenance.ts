@@ -10,7 +10,7 @@ import { unixSeconds } from "../domain/ids.ts";
 import { archiveColdMessages } from "./archive.ts";
 import { expireArchivedDays } from "./archive-expiry.ts";
 import type { Control } from "./control.ts";
-import { deleteExpiredMessages } from "./retention.ts";
+import { deleteExpiredBatches, deleteExpiredMessages } from "./retention.ts";
 import { advanceShardMoves } from "./shard-move.ts";
 import { measureShards } from "./shard-sizes.ts";
 import { pruneWebhookDeliveries } from "./webhook-deliveries.ts";
@@ -43,6 +43,8 @@ export async function runMaintenance(env: Env, control: Control, nowMs: number):
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(control.db, unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
     deleteExpiredMessages(env, control, nowMs),
+    // Batch rows once none of their messages can be left (retention_days + 40 days after their creation).
+    deleteExpiredBatches(control, nowMs),
     // Final messages past the hot window to R2, a day per message database a minute (src/services/archive.ts).
     archiveColdMessages(env, control, nowMs),
     // Archived days past their account's retention_days, with their objects' storage and usage.

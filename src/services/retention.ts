@@ -1,6 +1,7 @@
 // Content retention on demand (POST /v1/messages/:id/redact), and the
 // maintenance run's deletion of messages past their account's retention_days.
 import { loadConfig } from "../config.ts";
+import { pruneExpiredBatches } from "../db/batches.ts";
 import type { Database } from "../db/client.ts";
 import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
 import { messageDatabases, shardDatabase } from "../db/shards.ts";
@@ -88,6 +89,26 @@ async function deleteExpiredOn(env: Env, db: Database, overrides: RetentionOverr
       break;
     }
     if (ids.length < chunk) break;
+  }
+  return deleted;
+}
+
+/** Batch rows deleted per statement, and statements per run of the every-minute cron. */
+const BATCH_PRUNE_CHUNK = 500;
+const BATCH_PRUNE_CHUNKS_PER_RUN = 10;
+
+/**
+ * Batch rows (GET /v1/batches/:id, its cancel) whose messages are all gone:
+ * retention_days + UNDER_WAY_DAYS after the batch's creation, since a message
+ * of it may be scheduled or under way that long after its own retention; how many.
+ */
+export async function deleteExpiredBatches(control: Control, nowMs: number, chunk = BATCH_PRUNE_CHUNK): Promise<number> {
+  const overrides = await retentionOverrides(control.db);
+  let deleted = 0;
+  for (let i = 0; i < BATCH_PRUNE_CHUNKS_PER_RUN; i++) {
+    const pruned = await pruneExpiredBatches(control.db, overrides, unixSeconds(nowMs), chunk);
+    deleted += pruned;
+    if (pruned < chunk) break;
   }
   return deleted;
 }
