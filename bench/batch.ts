@@ -10,9 +10,11 @@ import { benchAccount, ONE_SHARD } from "./accounts.ts";
 import { costOf, type OperationCost } from "./life-cost.ts";
 import { LOAD, type LoadResult, sideBySide } from "./load.ts";
 import type { LocalWorker } from "./local-worker.ts";
-import { type Api, SMS, sleep } from "./pipeline.ts";
+import { type Api, pipelineStages, SMS, type StageResult, sleep } from "./pipeline.ts";
+import { sustainedRate } from "./report.ts";
 import { seedMessages } from "./seed.ts";
 import { type Seeding, seededId } from "./seed-sql.ts";
+import type { WebhookReceiver } from "./webhook-receiver.ts";
 
 const SIZES = [100, 1_000] as const;
 const SEEDED = 200_000;
@@ -86,17 +88,87 @@ function batchCost(api: Api): Promise<OperationCost> {
   return costOf(api, async () => (await postBatch(api, 1_000)).data.flatMap((m) => (m ? [m.id] : [])));
 }
 
+/** Where a drain stood at one moment, from GET /v1/batches/:id (the status projections' view). */
+interface DrainPoint {
+  seconds: number;
+  queued: number;
+  sent: number;
+  final: number;
+}
+
+export interface DrainResult {
+  messages: number;
+  seconds: number;
+  /** Seconds until no message of the batch was left `queued` (every job handed off, as projected). */
+  handedOffSeconds: number;
+  /** The counts about once a second: where the time went. */
+  timeline: DrainPoint[];
+  /** The pipeline's sustained rate in the same run (figure 5's stages, on the same instance, just before). */
+  sustained: { rate: number; stages: StageResult[] };
+  /** 1,000 / the sustained rate + 10 s. */
+  targetSeconds: number;
+}
+
+const DRAIN_SLACK_SECONDS = 10;
+const QUIET_CPU_SECONDS = 0.05;
+
+/** Waits until the Worker has used less than QUIET_CPU_SECONDS of CPU in a second: the stages' last alarms and projections are done. */
+async function quiet(worker: LocalWorker, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let before = worker.cpuSeconds();
+  while (Date.now() < deadline) {
+    await sleep(1_000);
+    const now = worker.cpuSeconds();
+    if (now - before < QUIET_CPU_SECONDS) return;
+    before = now;
+  }
+  throw new Error(`the pipeline was still busy ${timeoutMs / 1000} s after its stages`);
+}
+
 /** Seconds from sending a 1,000-message batch to every message of it final (GET /v1/batches/:id), on the pipeline with its consumers. */
-async function batchDrain(api: Api, timeoutMs = 180_000): Promise<{ messages: number; seconds: number }> {
+async function batchDrain(api: Api, timeoutMs = 180_000): Promise<Omit<DrainResult, "sustained" | "targetSeconds">> {
   const started = Date.now();
   const batch = await postBatch(api, 1_000);
+  const timeline: DrainPoint[] = [];
+  let handedOffSeconds = Number.NaN;
   while (Date.now() - started < timeoutMs) {
     const res = await fetch(`${api.url}/v1/batches/${batch.id}`, { headers: { authorization: `Bearer ${api.key}` } });
     const { counts } = (await res.json()) as { counts: Record<string, number> };
-    if (FINAL.reduce((sum, status) => sum + (counts[status] ?? 0), 0) >= 1_000) return { messages: 1_000, seconds: (Date.now() - started) / 1000 };
+    const seconds = (Date.now() - started) / 1000;
+    const point = { seconds, queued: counts.queued ?? 0, sent: counts.sent ?? 0, final: FINAL.reduce((sum, status) => sum + (counts[status] ?? 0), 0) };
+    if (timeline.length === 0 || seconds - timeline.at(-1)!.seconds >= 1) timeline.push(point);
+    if (point.queued === 0 && Number.isNaN(handedOffSeconds)) handedOffSeconds = seconds;
+    if (point.final >= 1_000) return { messages: 1_000, seconds, handedOffSeconds, timeline: [...timeline, point] };
     await sleep(250);
   }
-  throw new Error(`the batch was not all final within ${timeoutMs / 1000} s`);
+  throw new Error(`the batch was not all final within ${timeoutMs / 1000} s: ${JSON.stringify(timeline.at(-1))}`);
+}
+
+/** On one pipeline instance: figure 5's stages for the sustained rate, then (once quiet) the drain of a 1,000-message batch. */
+export async function drainRow(start: StartWorker, receiver: WebhookReceiver, log: (line: string) => void): Promise<DrainResult> {
+  const pipeline = await start("pipeline");
+  try {
+    const stages = await pipelineStages({ url: pipeline.url, key: (await benchAccount(pipeline, "bench-e2e")).key }, receiver, pipeline.cpuSeconds, log);
+    const rate = sustainedRate(stages);
+    await quiet(pipeline);
+    log(`a batch of 1,000 drained to final through the pipeline (sustained ${rate} messages/s)`);
+    const drain = await batchDrain({ url: pipeline.url, key: (await benchAccount(pipeline, "bench-batch-drain")).key });
+    return { ...drain, sustained: { rate, stages }, targetSeconds: 1_000 / rate + DRAIN_SLACK_SECONDS };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+/** The drain row and its target check. */
+export function drainSummary(drain: DrainResult): string {
+  const met =
+    drain.sustained.rate === 0 ? "no stage kept up, so no target (the machine is too loaded)" : drain.seconds <= drain.targetSeconds ? "met" : "**not met**";
+  const timeline = drain.timeline.map((p) => `${p.seconds.toFixed(0)} s: ${p.queued}/${p.sent}/${p.final}`).join(", ");
+  return [
+    `| sustained rate, same run | ${drain.sustained.rate} messages/s (figure 5's stages, ${drain.sustained.stages.length} run) |`,
+    `| 1,000-message batch drained to final | ${drain.seconds.toFixed(1)} s (${(drain.messages / drain.seconds).toFixed(0)} messages/s; none left queued after ${drain.handedOffSeconds.toFixed(1)} s); target 1,000 / ${drain.sustained.rate} + ${DRAIN_SLACK_SECONDS} = ${drain.targetSeconds.toFixed(1)} s: ${met} |`,
+    `| the drain's counts (queued/sent/final) | ${timeline} |`,
+  ].join("\n");
 }
 
 /** The metadata filter at 200,000 messages: an exact key, a broad one, and the unfiltered list, on the same account. */
@@ -135,12 +207,12 @@ export type StartWorker = (kind: "api" | "baseline" | "counting" | "pipeline") =
 export interface BatchResults {
   accept: BatchAccept;
   cost: OperationCost;
-  drain: { messages: number; seconds: number };
+  drain: DrainResult;
   metadataFilter: Record<"unfiltered" | "exactKey" | "broadKey", LoadResult>;
 }
 
 /** Every batch row, each on its own instance (one at a time: the machine's cores are shared). */
-export async function batchRows(start: StartWorker, log: (line: string) => void): Promise<BatchResults> {
+export async function batchRows(start: StartWorker, receiver: WebhookReceiver, log: (line: string) => void): Promise<BatchResults> {
   const [api, baseline] = [await start("api"), await start("baseline")];
   const accept = await batchAccept(api, baseline, log);
   await baseline.stop();
@@ -150,10 +222,7 @@ export async function batchRows(start: StartWorker, log: (line: string) => void)
   log("a batch of 1,000 on the counting build");
   const cost = await batchCost({ url: counting.url, key: (await benchAccount(counting, "bench-batch-cost")).key });
   await counting.stop();
-  const pipeline = await start("pipeline");
-  log("a batch of 1,000 drained to final through the pipeline");
-  const drain = await batchDrain({ url: pipeline.url, key: (await benchAccount(pipeline, "bench-batch-drain")).key });
-  await pipeline.stop();
+  const drain = await drainRow(start, receiver, log);
   return { accept, cost, drain, metadataFilter };
 }
 
@@ -171,7 +240,7 @@ export function batchSummary(r: BatchResults): string {
     `| batch of 1,000, per message | ${f(r.cost.d1Reads + r.cost.d1Writes, 3)} D1 statements, ${Object.entries(r.cost.d1ByDatabase)
       .map(([db, cost]) => `${db} ${f(cost.calls * cost.messages, 0)} calls`)
       .join(", ")}, Queue ${JSON.stringify(r.cost.queueMessages)}, ${f(r.cost.durableObjectRequests, 3)} object requests |`,
-    `| 1,000-message batch drained to final | ${f(r.drain.seconds)} s (${f(r.drain.messages / r.drain.seconds, 0)} messages/s) |`,
+    drainSummary(r.drain),
     ...Object.entries(r.metadataFilter).map(([name, load]) => `| list at 200,000, ${name} | p50 ${f(load.p50Ms)} ms, p99 ${f(load.p99Ms)} ms |`),
     `| metadata filter p99 / unfiltered p99 | exact key ${f(r.metadataFilter.exactKey.p99Ms / r.metadataFilter.unfiltered.p99Ms, 2)}x, broad key ${f(r.metadataFilter.broadKey.p99Ms / r.metadataFilter.unfiltered.p99Ms, 2)}x |`,
   ];

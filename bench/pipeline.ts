@@ -101,6 +101,10 @@ export interface StageResult {
  * Queue's batching (up to max_batch_timeout) and scheduling, not a backlog.
  */
 const MIN_RATE_SHARE = 0.95;
+/** Steady-rate stages, messages/s, each for STAGE_SECONDS; the run stops at the first that falls behind. */
+const STAGE_RATES = [10, 15, 20, 30, 45, 70, 100, 150, 220, 330];
+export const STAGE_SECONDS = 8;
+const STAGE_DRAIN_MS = 15_000;
 const MAX_BACKLOG_GROWTH_MS = 1_000;
 const EVENT_SAMPLE = 100;
 
@@ -162,4 +166,16 @@ export async function steadyStage(
     cpuMsPerMessage,
     keptUp: allDelivered && createdPerSecond >= MIN_RATE_SHARE * perSecond && backlogGrowthMs <= MAX_BACKLOG_GROWTH_MS,
   };
+}
+
+/** Figure 5's stages: each steady rate in turn, up to the first that falls behind. */
+export async function pipelineStages(api: Api, receiver: WebhookReceiver, cpuSeconds: () => number, log: (line: string) => void): Promise<StageResult[]> {
+  const stages: StageResult[] = [];
+  for (const rate of STAGE_RATES) {
+    log(`end to end: ${rate} messages/s for ${STAGE_SECONDS} s`);
+    const stage = await steadyStage(api, receiver, rate, STAGE_SECONDS, STAGE_DRAIN_MS, cpuSeconds);
+    stages.push(stage);
+    if (!stage.keptUp) break;
+  }
+  return stages;
 }

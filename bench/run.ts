@@ -6,23 +6,19 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchAccount, ONE_SHARD, TWO_SHARDS } from "./accounts.ts";
-import { batchRows, batchSummary, type StartWorker } from "./batch.ts";
+import { batchRows, batchSummary, drainRow, drainSummary, type StartWorker } from "./batch.ts";
 import { benchResults, lean, RECORDED_RESULTS } from "./capacity-results.ts";
 import { acceptCost, type LifeCost, lifeCost, verifyCost } from "./life-cost.ts";
 import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
 import { mediaRow, mediaSummary } from "./media.ts";
-import { type Api, SMS, type StageResult, steadyStage } from "./pipeline.ts";
+import { type Api, pipelineStages, SMS, STAGE_SECONDS } from "./pipeline.ts";
 import { readBenchmarks } from "./reads.ts";
 import { costRows, machine, markdownTable, type Results, sustainedRate } from "./report.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8808);
 const PORTS = { api: PORT, apiInspector: PORT + 1, baseline: PORT + 2, baselineInspector: PORT + 3, webhooks: PORT + 4 };
-/** Steady-rate stages, messages/s, each for STAGE_SECONDS; the run stops at the first that falls behind. */
-const STAGE_RATES = [10, 15, 20, 30, 45, 70, 100, 150, 220, 330];
-const STAGE_SECONDS = 8;
-const STAGE_DRAIN_MS = 15_000;
 const LIFE_MESSAGES = 20;
 /** The far-database mode's wait before every D1, Durable Object and Queue call. */
 const FAR_DELAY_MS = 100;
@@ -51,6 +47,8 @@ const NO_DELIVERY = process.argv.includes("--no-delivery");
 const LIFE_ONLY = process.argv.includes("--life");
 /** `npm run bench -- --batch`: only the batch and metadata rows (bench/batch.ts), written to bench/batch-results.json. */
 const BATCH_ONLY = process.argv.includes("--batch");
+/** `npm run bench -- --drain`: the batch drain row alone (figure 5's stages for the sustained rate, then a 1,000-message batch to final), about 2 minutes. */
+const DRAIN_ONLY = process.argv.includes("--drain");
 /** `npm run bench -- --verify-only`: figure 6's Verify row alone (an approved verification, SMS, one check), in about a minute. */
 const VERIFY_ONLY = process.argv.includes("--verify-only");
 /** `npm run bench -- --media`: the attachments row alone (a 1 MB PDF to 100 recipients, R2 puts counted), in about a minute. */
@@ -172,13 +170,7 @@ async function acceptAndReads(createBody: string) {
 async function endToEnd(receiver: WebhookReceiver, createBody: string) {
   const pipeline = await worker("pipeline", omniflowConfig(work, "pipeline", { consumers: true }), PORTS.api, PORTS.apiInspector);
   const e2e: Api = { url: pipeline.url, key: (await benchAccount(pipeline, "bench-e2e")).key };
-  const stages: StageResult[] = [];
-  for (const rate of STAGE_RATES) {
-    log(`end to end: ${rate} messages/s for ${STAGE_SECONDS} s`);
-    const stage = await steadyStage(e2e, receiver, rate, STAGE_SECONDS, STAGE_DRAIN_MS, pipeline.cpuSeconds);
-    stages.push(stage);
-    if (!stage.keptUp) break;
-  }
+  const stages = await pipelineStages(e2e, receiver, pipeline.cpuSeconds, log);
   const whilePipelineRuns = await createWhilePipelineRuns(pipeline, e2e.key, createBody);
   await pipeline.stop();
   return { pipeline: { stageSeconds: STAGE_SECONDS, stages }, whilePipelineRuns };
@@ -274,11 +266,34 @@ function startForBatch(kind: Parameters<StartWorker>[0]): Promise<LocalWorker> {
   return worker(kind, config, PORTS.api, PORTS.apiInspector, kind === "counting" ? { script: "bench/counting-worker.ts" } : {});
 }
 
-if (BATCH_ONLY) {
-  const results = await batchRows(startForBatch, log);
-  writeFileSync(path.resolve(import.meta.dirname, "batch-results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(batchSummary(results));
-  rmSync(work, { recursive: true, force: true });
+if (BATCH_ONLY || DRAIN_ONLY) {
+  const receiver = await startWebhookReceiver(PORTS.webhooks);
+  try {
+    log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} at start`,
+    );
+    if (DRAIN_ONLY) console.log(drainSummary(await drainRow(startForBatch, receiver, log)));
+    else {
+      const results = await batchRows(startForBatch, receiver, log);
+      writeFileSync(path.resolve(import.meta.dirname, "batch-results.json"), `${JSON.stringify(results, null, 2)}\n`);
+      console.log(batchSummary(results));
+    }
+    log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} at the end`,
+    );
+    rmSync(work, { recursive: true, force: true });
+  } catch (error) {
+    log(
+      `failed: ${error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error)} (state and logs kept in ${work})`,
+    );
+    process.exitCode = 1;
+  }
   process.exit();
 }
 
