@@ -2,7 +2,8 @@
 // their messages say on the message databases (counts per status, the
 // scheduled ones a cancel reaches), read per shard through the partial index
 // messages_account_batch_idx.
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import type { Message } from "../domain/message.ts";
 import { type Placement, shardsHeldOn, shardsToRead } from "../domain/placement.ts";
 import { RETENTION_DAYS } from "../domain/retention.ts";
 import { STATUSES, type Status } from "../domain/status.ts";
@@ -13,13 +14,26 @@ import { messages } from "./message-schema.ts";
 import { type RetentionOverride, UNDER_WAY_DAYS } from "./retention.ts";
 import { shardDatabase } from "./shards.ts";
 
-export type BatchRow = typeof batches.$inferSelect;
+/** A batch's whole row, with the answer a keyed create stored with it (domain/batch.ts StoredBatchItems). */
+export type KeyedBatchRow = typeof batches.$inferSelect;
+/** A batch as reads show it: its row without a keyed batch's stored answer (up to tens of KB, read by its retry alone). */
+export type BatchRow = Omit<KeyedBatchRow, "items">;
 
-export async function insertBatch(db: Database, row: BatchRow): Promise<void> {
+const { items: _answer, ...shown } = getTableColumns(batches);
+
+export async function insertBatch(db: Database, row: typeof batches.$inferInsert): Promise<void> {
   await db.insert(batches).values(row);
 }
 
 export async function findBatch(db: Database, accountId: string, id: string): Promise<BatchRow | undefined> {
+  return db
+    .select(shown)
+    .from(batches)
+    .where(and(eq(batches.accountId, accountId), eq(batches.id, id)))
+    .get();
+}
+
+export async function findKeyedBatch(db: Database, accountId: string, id: string): Promise<KeyedBatchRow | undefined> {
   return db
     .select()
     .from(batches)
@@ -55,6 +69,19 @@ export async function batchCounts(env: Env, accountId: string, placement: Placem
   return counts;
 }
 
+/** The batch's messages, each once, from every message database the account reads (as batchCounts counts them). */
+export async function batchMessages(env: Env, accountId: string, placement: Placement, batchId: string): Promise<Message[]> {
+  const perShard = await Promise.all(
+    shardsToRead(placement).map((shard) =>
+      shardDatabase(env, shard)
+        .select()
+        .from(messages)
+        .where(and(bornOnOneOf(accountId, shardsHeldOn(placement, shard)), eq(messages.batchId, batchId))),
+    ),
+  );
+  return perShard.flat();
+}
+
 /** The batch's messages on one message database that are still scheduled. */
 export async function scheduledBatchMessages(db: Database, accountId: string, batchId: string): Promise<{ id: string; status: Status }[]> {
   return db
@@ -65,7 +92,7 @@ export async function scheduledBatchMessages(db: Database, accountId: string, ba
 
 /** The account's batches, newest first (the Console's list). */
 export async function recentBatches(db: Database, accountId: string, limit: number): Promise<BatchRow[]> {
-  return db.select().from(batches).where(eq(batches.accountId, accountId)).orderBy(desc(batches.id)).limit(limit);
+  return db.select(shown).from(batches).where(eq(batches.accountId, accountId)).orderBy(desc(batches.id)).limit(limit);
 }
 
 /**

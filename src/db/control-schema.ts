@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Account } from "../domain/account.ts";
 import type { ApiKey } from "../domain/api-key.ts";
+import type { StoredBatchItems } from "../domain/batch.ts";
 import type { BlockableNumberType, GeoOverrides } from "../domain/geo.ts";
 import type { Placement } from "../domain/placement.ts";
 import { RATE_KINDS, type Rate } from "../domain/price.ts";
@@ -258,6 +259,8 @@ export const batches = sqliteTable(
     validation: text("validation", { enum: ["strict", "permissive"] }).notNull(),
     // The batch-level metadata (each message stores it merged under its own); null when none.
     metadata: text("metadata", { mode: "json" }).$type<Record<string, string>>(),
+    // A batch created with an Idempotency-Key: its answer's ids and item errors (domain/batch.ts); null without a key.
+    items: text("items", { mode: "json" }).$type<StoredBatchItems>(),
   },
   (t) => [index("batches_account_id_idx").on(t.accountId, t.id)],
 );

@@ -15,8 +15,18 @@ export interface ClaimRequest {
   ttlSeconds: number;
   /** An in-flight claim older than this is taken to be abandoned (the Worker died). */
   lockSeconds: number;
-  /** POST /v1/messages: the id of the message this request will create (see idempotencyKeys.messageId). */
+  /**
+   * The id this request reserves for what it creates: POST /v1/messages the
+   * message's (see idempotencyKeys.messageId), a batch create its batch's.
+   */
   messageId?: string;
+  /**
+   * A retry that takes over an abandoned claim keeps the id the claim reserved,
+   * so it finds what the dead request stored under it (a batch: its row is in
+   * the control database). Not for a message: its id names the home shard of
+   * the claim's time, which a shard move may have changed since.
+   */
+  keepsReservation?: boolean;
 }
 
 /** Held by the one request that runs for a key; completes or releases it. */
@@ -29,7 +39,8 @@ export interface StoredResponse {
 }
 
 export type ClaimOutcome =
-  | { kind: "claimed" }
+  /** The key is this request's; `reservedId`: the id it creates under (the one an abandoned claim reserved, when it took one over). */
+  | { kind: "claimed"; reservedId: string | null }
   | { kind: "mismatch" }
   | { kind: "in_flight" }
   | { kind: "completed"; response: StoredResponse }
@@ -97,7 +108,10 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
       .select(sql`SELECT ${values} WHERE NOT ${sealed(accountId)}`)
       .onConflictDoUpdate({
         target: [idempotencyKeys.accountId, idempotencyKeys.key],
-        set: claim,
+        // An expired key starts afresh; an abandoned claim keeps the id it reserved, when the request says so.
+        set: request.keepsReservation
+          ? { ...claim, messageId: sql`CASE WHEN ${idempotencyKeys.expiresAt} <= ${now} THEN ${claim.messageId} ELSE ${idempotencyKeys.messageId} END` }
+          : claim,
         // Abandoned: still without a response long after it was claimed, and
         // (a message create) without its message, which would be its response.
         // A claim a move copied while its request ran is not abandoned: its request may yet complete at the source.
@@ -115,7 +129,7 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
           ),
         ),
       })
-      .returning({ token: idempotencyKeys.lockToken }),
+      .returning({ token: idempotencyKeys.lockToken, reservedId: idempotencyKeys.messageId }),
     db.select().from(idempotencyKeys).where(sameKey(accountId, key)),
     db
       .select()
@@ -127,7 +141,7 @@ export async function claimIdempotencyKey(db: Database, request: ClaimRequest): 
         ),
       ),
   ]);
-  if (claimed.length > 0) return { kind: "claimed" };
+  if (claimed[0]) return { kind: "claimed", reservedId: claimed[0].reservedId };
   // Neither claimed nor there (or expired): only a sealed database refuses a key so.
   if (!existing || existing.expiresAt <= now) return { kind: "in_flight" };
   if (existing.fingerprint !== fingerprint) return { kind: "mismatch" };

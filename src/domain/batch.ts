@@ -3,8 +3,9 @@
 // in a batch and an invalid item is named by its index. strict (the default):
 // one invalid item refuses the batch; permissive: the valid items are created.
 import { z } from "zod";
-import { type CreateMessageInput, createMessageSchema } from "./message.ts";
+import { type CreateMessageInput, createMessageSchema, type Message } from "./message.ts";
 import { type Metadata, metadataSchema } from "./metadata.ts";
+import type { Problem } from "./result.ts";
 
 const BATCH_LIMITS = { messages: 1_000 } as const;
 
@@ -41,3 +42,35 @@ export const createBatchSchema = z
   }));
 
 export type CreateBatchInput = z.output<typeof createBatchSchema>;
+
+/** Why an item was not created. */
+export type ItemError =
+  | { kind: "invalid"; error: z.ZodError }
+  | { kind: "problem"; problem: Problem }
+  | { kind: "daily_limited"; channel: string; limit: number; retryAfterSeconds: number }
+  | { kind: "recipient_limited"; retryAfterSeconds: number }
+  | { kind: "unavailable" };
+
+/**
+ * A keyed batch's answer as stored with its row, before its messages are: the
+ * message id planned for each index (null: an item error), and the item errors
+ * other than an invalid body's (a retry with the key sends the same body, so
+ * those come out the same). A retry after a create that died before answering
+ * rebuilds the answer from it (an id whose message is not stored: unavailable).
+ */
+export interface StoredBatchItems {
+  ids: (string | null)[];
+  errors: { index: number; error: Exclude<ItemError, { kind: "invalid" }> }[];
+}
+
+export interface BatchOutcome {
+  id: string;
+  createdAt: number;
+  /** One per index: the message as created, or null. */
+  data: (Message | null)[];
+  errors: { index: number; error: ItemError }[];
+  /** Every item was refused, or (strict) some were: nothing was stored. */
+  refused: boolean;
+  /** The answer of a batch an earlier request with the same Idempotency-Key stored: nothing new was created. */
+  replayed?: true;
+}

@@ -10,14 +10,16 @@
 // Part of the API key guard (src/http/auth.ts), run once the key is proven.
 // An operation that creates a message (its guard options say so) stores no copy of its
 // response: its key records the id of the message it creates, and that message
-// is the response (one D1 write per keyed create instead of two). One whose
+// is the response (one D1 write per keyed create instead of two). A batch create's
+// key records its batch's id as well as its response: a retry after a request
+// that died between its inserts and its response finds the batch by it. One whose
 // response holds a secret (the webhook secret roll) stores none either: its
 // replay is made from the current state.
 import type { Context, Next } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type ClaimOutcome, type ClaimRequest, claimIdempotencyKey, completeClaim, releaseClaim, type StoredResponse } from "../db/idempotency.ts";
 import { shardDatabase } from "../db/shards.ts";
-import { unixSeconds } from "../domain/ids.ts";
+import { newId, unixSeconds } from "../domain/ids.ts";
 import { placementOf } from "../domain/placement.ts";
 import { requestFingerprint } from "../domain/request-fingerprint.ts";
 import { errors } from "./errors.ts";
@@ -53,7 +55,7 @@ function storedResponse(key: string, outcome: Exclude<ClaimOutcome, { kind: "cla
 /** Runs `next` under the request's Idempotency-Key, if it has one (a POST). */
 export async function idempotent<Prepared>(
   c: Context<GuardedEnv<Prepared>>,
-  { createsMessage, replaysCurrentState }: Pick<GuardOptions<never, Prepared>, "createsMessage" | "replaysCurrentState">,
+  { createsMessage, createsBatch, replaysCurrentState }: Pick<GuardOptions<never, Prepared>, "createsMessage" | "createsBatch" | "replaysCurrentState">,
   next: Next,
 ): Promise<Response | undefined> {
   const key = c.req.header("idempotency-key");
@@ -77,7 +79,8 @@ export async function idempotent<Prepared>(
     now: unixSeconds(),
     ttlSeconds: IDEMPOTENCY.ttlSeconds,
     lockSeconds: IDEMPOTENCY.lockSeconds,
-    messageId: createsMessage?.newId(home),
+    messageId: createsMessage?.newId(home) ?? (createsBatch ? newId("bat") : undefined),
+    keepsReservation: createsBatch,
   };
   const outcome = await claimIdempotencyKey(db, claim);
   if (outcome.kind === "completed" && replaysCurrentState) {
@@ -90,12 +93,12 @@ export async function idempotent<Prepared>(
     return c.body(body, status as ContentfulStatusCode, { "Content-Type": contentType, "Idempotent-Replayed": "true" });
   }
   // This request now holds the key.
-  c.set("reservedId", claim.messageId);
+  c.set("reservedId", outcome.reservedId ?? undefined);
 
   await next();
   if (!isSuccess(c.res.status)) {
     await releaseClaim(db, claim);
-  } else if (claim.messageId === undefined) {
+  } else if (!createsMessage) {
     const body = replaysCurrentState ? "" : await c.res.clone().text();
     const response = { status: c.res.status, contentType: c.res.headers.get("content-type") ?? "application/json", body };
     await completeClaim(db, claim, response);

@@ -20,7 +20,7 @@ export interface GuardedEnv<Prepared> {
     apiKeyId: string;
     /** What the operation's `reads` hook prepared from the gate's answer; undefined when the body did not validate or the gate had no answer for it. */
     prepared: Prepared | undefined;
-    /** The id the request's Idempotency-Key reserved for the message it creates. */
+    /** The id the request's Idempotency-Key reserved for the message (or batch) it creates. */
     reservedId: string | undefined;
     /** A batch create's items as the gate admitted them (see GuardOptions.batchItems). */
     batchItems: ItemAdmission[] | undefined;
@@ -68,6 +68,12 @@ export interface GuardOptions<S extends z.ZodType<object>, Prepared> {
    * newId: the id of the message a keyed create makes, on the shard its key is stored on (the home).
    */
   createsMessage?: CreatesMessage;
+  /**
+   * The operation creates a batch whose id its Idempotency-Key reserves (the
+   * handler's `reservedId`): a retry that takes over the claim of a request
+   * that died after storing the batch finds it by that id and answers it.
+   */
+  createsBatch?: true;
   /**
    * The operation's answer holds a secret that a later request replaces (the
    * webhook secret roll): the key stores no copy of it, and a replay is this

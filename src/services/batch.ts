@@ -7,22 +7,20 @@
 // transaction stored none of them, and no job was sent for them); a chunk of
 // jobs whose send fails leaves its messages queued, and the reconciler
 // re-enqueues them (src/delivery/reconcile.ts), as for a single create.
-import type { ZodError } from "zod";
-import { insertBatch } from "../db/batches.ts";
+import { findKeyedBatch, insertBatch } from "../db/batches.ts";
 import { mediaRefRows } from "../db/media.ts";
 import { insertMessages } from "../db/message-inserts.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { deliveryJob } from "../delivery/job.ts";
 import type { Account } from "../domain/account.ts";
-import type { CreateBatchInput } from "../domain/batch.ts";
+import type { BatchOutcome, CreateBatchInput, ItemError, StoredBatchItems } from "../domain/batch.ts";
 import { newId, newMessageId, shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import type { MediaFile } from "../domain/media.ts";
-import type { Message } from "../domain/message.ts";
 import { METADATA_LIMITS, storedMetadata } from "../domain/metadata.ts";
 import { placementOf, shardForNewMessage } from "../domain/placement.ts";
-import type { Problem } from "../domain/result.ts";
 import type { ItemAdmission } from "../gate/batch-admission.ts";
 import { logger } from "../log.ts";
+import { replayedBatch } from "./batch-replay.ts";
 import type { Control } from "./control.ts";
 import { storeMedia } from "./media.ts";
 import { chargeItems, refundAll } from "./message-price.ts";
@@ -33,32 +31,21 @@ const SEND_CHUNK = 100;
 /** Scheduled items' objects armed at once. */
 const ARM_CONCURRENCY = 50;
 
-/** Why an item was not created. */
-export type ItemError =
-  | { kind: "invalid"; error: ZodError }
-  | { kind: "problem"; problem: Problem }
-  | { kind: "daily_limited"; channel: string; limit: number; retryAfterSeconds: number }
-  | { kind: "recipient_limited"; retryAfterSeconds: number }
-  | { kind: "unavailable" };
-
-export interface BatchOutcome {
-  id: string;
-  createdAt: number;
-  /** One per index: the message as created, or null. */
-  data: (Message | null)[];
-  errors: { index: number; error: ItemError }[];
-  /** Every item was refused, or (strict) some were: nothing was stored. */
-  refused: boolean;
-}
-
 export async function createBatch(
   env: Env,
   control: Control,
   account: Account,
   input: CreateBatchInput,
   admitted: ItemAdmission[] | undefined,
+  reservedId?: string,
 ): Promise<BatchOutcome> {
-  const id = newId("bat");
+  // The batch id the request's Idempotency-Key reserved: a request with the key that died after storing its batch
+  // left it there, and this retry answers it instead of creating the batch again.
+  if (reservedId) {
+    const earlier = await findKeyedBatch(control.db, account.id, reservedId);
+    if (earlier) return replayedBatch(env, account, earlier, input);
+  }
+  const id = reservedId ?? newId("bat");
   const createdAt = unixSeconds();
   const placement = placementOf(account);
   const errors: BatchOutcome["errors"] = [];
@@ -120,7 +107,8 @@ export async function createBatch(
       account.id,
       planned.flatMap((row) => filesOf.get(row.id) ?? []),
     );
-    await insertBatch(control.db, { id, accountId: account.id, createdAt, validation: input.validation, metadata: input.metadata ?? null });
+    const items: StoredBatchItems | null = reservedId ? { ids: rows.map((row) => row?.id ?? null), errors: storedErrors(errors) } : null;
+    await insertBatch(control.db, { id, accountId: account.id, createdAt, validation: input.validation, metadata: input.metadata ?? null, items });
   } catch (error) {
     await refundAll(
       env,
@@ -153,6 +141,10 @@ export async function createBatch(
 }
 
 const sorted = (errors: BatchOutcome["errors"]) => errors.sort((a, b) => a.index - b.index);
+
+/** The item errors a keyed batch stores with its row: all but an invalid body's, which a retry's same body gives again. */
+const storedErrors = (errors: BatchOutcome["errors"]): StoredBatchItems["errors"] =>
+  errors.flatMap(({ index, error }) => (error.kind === "invalid" ? [] : [{ index, error }]));
 
 /** One D1 batch per message database, all at once; the ids of the rows stored (a database that failed stored none of its rows). */
 async function storeByShard(env: Env, rows: MessageRow[], filesOf: ReadonlyMap<string, MediaFile[]>): Promise<Set<string>> {

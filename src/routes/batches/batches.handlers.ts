@@ -1,8 +1,9 @@
+import type { ItemError } from "../../domain/batch.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { toMessageObject } from "../../domain/message.ts";
 import { type ErrorDetail, errors, validationError } from "../../http/errors.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
-import { createBatch, type ItemError } from "../../services/batch.ts";
+import { createBatch } from "../../services/batch.ts";
 import { cancelBatch, findAccountBatch } from "../../services/batch-reads.ts";
 import type * as routes from "./batches.routes.ts";
 
@@ -26,10 +27,12 @@ function itemError(error: ItemError): ErrorDetail {
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const input = c.req.valid("json");
-  const outcome = await createBatch(c.env, c.var.control, c.get("account"), input, c.get("batchItems"));
+  const outcome = await createBatch(c.env, c.var.control, c.get("account"), input, c.get("batchItems"), c.get("reservedId"));
   const itemErrors = outcome.errors.map(({ index, error }) => ({ index, error: itemError(error) }));
   if (outcome.refused) throw errors.batchRefused(itemErrors, input.items.length);
-  c.set("createdItems", new Set(outcome.data.flatMap((message, index) => (message ? [index] : []))));
+  // A batch an earlier request with the key stored: this one created nothing (its items' limits are given back).
+  if (outcome.replayed) c.header("Idempotent-Replayed", "true");
+  else c.set("createdItems", new Set(outcome.data.flatMap((message, index) => (message ? [index] : []))));
   const answer = {
     id: outcome.id,
     object: "batch" as const,

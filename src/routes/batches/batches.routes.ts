@@ -18,7 +18,7 @@ export const create = createRoute({
   summary: "Send a batch of messages",
   description:
     "Creates up to 1,000 messages in one request. Each item is a create body and is checked, limited and sent exactly as POST /v1/messages would (daily cap, per-recipient limit, suppressions, country rules). strict (the default): any item that cannot be sent refuses the whole batch with a 400 `batch_invalid` listing every item's error by index, and nothing is created. permissive: the other items are created. One Idempotency-Key covers the whole batch.",
-  middleware: apiKey({ body, batchItems, allowsSendingAccess: true }),
+  middleware: apiKey({ body, batchItems, createsBatch: true, allowsSendingAccess: true }),
   request: { body },
   responses: {
     201: { content: { "application/json": { schema: BatchCreatedSchema } }, description: "The batch: each item's message, or its error" },
