@@ -103,6 +103,8 @@ export interface StageResult {
 const MIN_RATE_SHARE = 0.95;
 /** Steady-rate stages, messages/s, each for STAGE_SECONDS; the run stops at the first that falls behind. */
 const STAGE_RATES = [10, 15, 20, 30, 45, 70, 100, 150, 220, 330];
+/** Tried in turn only when the first stage falls behind (a loaded machine), down to the first that keeps up, so the sustained rate is still a number. */
+const LOW_STAGE_RATES = [7, 5, 3];
 export const STAGE_SECONDS = 8;
 const STAGE_DRAIN_MS = 15_000;
 const MAX_BACKLOG_GROWTH_MS = 1_000;
@@ -171,11 +173,13 @@ export async function steadyStage(
 /** Figure 5's stages: each steady rate in turn, up to the first that falls behind. */
 export async function pipelineStages(api: Api, receiver: WebhookReceiver, cpuSeconds: () => number, log: (line: string) => void): Promise<StageResult[]> {
   const stages: StageResult[] = [];
-  for (const rate of STAGE_RATES) {
+  const run = async (rate: number) => {
     log(`end to end: ${rate} messages/s for ${STAGE_SECONDS} s`);
     const stage = await steadyStage(api, receiver, rate, STAGE_SECONDS, STAGE_DRAIN_MS, cpuSeconds);
     stages.push(stage);
-    if (!stage.keptUp) break;
-  }
+    return stage.keptUp;
+  };
+  for (const rate of STAGE_RATES) if (!(await run(rate))) break;
+  if (stages.length === 1 && !stages[0]!.keptUp) for (const rate of LOW_STAGE_RATES) if (await run(rate)) break;
   return stages;
 }
