@@ -111,7 +111,7 @@ const MAX_BACKLOG_GROWTH_MS = 1_000;
 const EVENT_SAMPLE = 100;
 
 /** Creates `perSecond` messages a second for `seconds`, then follows each to delivered. */
-export async function steadyStage(
+async function steadyStage(
   api: Api,
   receiver: WebhookReceiver,
   perSecond: number,
