@@ -102,6 +102,8 @@ export interface DrainResult {
   seconds: number;
   /** Seconds until no message of the batch was left `queued` (every job handed off, as projected). */
   handedOffSeconds: number;
+  /** CPU time of the Worker's processes per message over the drain: beside the stages' CPU per message, what a burst costs more. */
+  cpuMsPerMessage: number;
   /** The counts once a second: where the time went. */
   timeline: DrainPoint[];
   /** The pipeline's sustained rate in the same run (figure 5's stages, on the same instance, just before). */
@@ -130,8 +132,9 @@ async function quiet(worker: LocalWorker, timeoutMs = 60_000): Promise<void> {
 }
 
 /** Seconds from sending a 1,000-message batch to every message of it final (GET /v1/batches/:id), on the pipeline with its consumers. */
-async function batchDrain(api: Api, timeoutMs = 180_000): Promise<Omit<DrainResult, "sustained" | "targetSeconds" | "load">> {
+async function batchDrain(api: Api, cpuSeconds: () => number, timeoutMs = 180_000): Promise<Omit<DrainResult, "sustained" | "targetSeconds" | "load">> {
   const started = Date.now();
+  const cpuBefore = cpuSeconds();
   const batch = await postBatch(api, 1_000);
   const timeline: DrainPoint[] = [];
   let handedOffSeconds = Number.NaN;
@@ -142,7 +145,7 @@ async function batchDrain(api: Api, timeoutMs = 180_000): Promise<Omit<DrainResu
     const point = { seconds, queued: counts.queued ?? 0, sent: counts.sent ?? 0, final: FINAL.reduce((sum, status) => sum + (counts[status] ?? 0), 0) };
     timeline.push(point);
     if (point.queued === 0 && Number.isNaN(handedOffSeconds)) handedOffSeconds = seconds;
-    if (point.final >= 1_000) return { messages: 1_000, seconds, handedOffSeconds, timeline };
+    if (point.final >= 1_000) return { messages: 1_000, seconds, handedOffSeconds, cpuMsPerMessage: ((cpuSeconds() - cpuBefore) * 1000) / 1_000, timeline };
     // Once a second: each read is a request through the gate and a count over the batch's rows, which at 4 a second
     // took a share of the CPU the drain itself needs on a loaded machine.
     await sleep(POLL_MS);
@@ -159,12 +162,18 @@ export async function drainRow(start: StartWorker, receiver: WebhookReceiver, lo
     const rate = sustainedRate(stages);
     await quiet(pipeline);
     log(`a batch of 1,000 drained to final through the pipeline (sustained ${rate} messages/s)`);
-    const drain = await batchDrain({ url: pipeline.url, key: (await benchAccount(pipeline, "bench-batch-drain")).key });
+    const drain = await batchDrain({ url: pipeline.url, key: (await benchAccount(pipeline, "bench-batch-drain")).key }, pipeline.cpuSeconds);
     const load = { stages: loadAtStages, drained: os.loadavg()[0]! };
     return { ...drain, sustained: { rate, stages }, targetSeconds: 1_000 / rate + DRAIN_SLACK_SECONDS, load };
   } finally {
     await pipeline.stop();
   }
+}
+
+/** CPU per message of the highest stage that kept up, as figure 5 prints it. */
+function cpuOfSustained(drain: DrainResult): string {
+  const stage = drain.sustained.stages.filter((s) => s.keptUp).at(-1);
+  return stage ? `${stage.cpuMsPerMessage.toFixed(1)} ms` : "none";
 }
 
 /** The drain row and its target check. */
@@ -174,7 +183,7 @@ export function drainSummary(drain: DrainResult): string {
   const timeline = drain.timeline.map((p) => `${p.seconds.toFixed(0)} s: ${p.queued}/${p.sent}/${p.final}`).join(", ");
   return [
     `| sustained rate, same run | ${drain.sustained.rate} messages/s (figure 5's stages, ${drain.sustained.stages.length} run; load average ${drain.load.stages.toFixed(1)} then, ${drain.load.drained.toFixed(1)} when the drain ended) |`,
-    `| 1,000-message batch drained to final | ${drain.seconds.toFixed(1)} s (${(drain.messages / drain.seconds).toFixed(0)} messages/s; none left queued after ${drain.handedOffSeconds.toFixed(1)} s); target 1,000 / ${drain.sustained.rate} + ${DRAIN_SLACK_SECONDS} = ${drain.targetSeconds.toFixed(1)} s: ${met} |`,
+    `| 1,000-message batch drained to final | ${drain.seconds.toFixed(1)} s (${(drain.messages / drain.seconds).toFixed(0)} messages/s; none left queued after ${drain.handedOffSeconds.toFixed(1)} s; ${drain.cpuMsPerMessage.toFixed(1)} ms CPU per message, against ${cpuOfSustained(drain)} at the sustained stage); target 1,000 / ${drain.sustained.rate} + ${DRAIN_SLACK_SECONDS} = ${drain.targetSeconds.toFixed(1)} s: ${met} |`,
     `| the drain's counts (queued/sent/final) | ${timeline} |`,
   ].join("\n");
 }
