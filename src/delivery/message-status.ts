@@ -21,6 +21,7 @@ import type { Message, MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
 import { suppressionRecipient } from "../domain/suppression.ts";
 import type { Receipt } from "../providers/provider.ts";
+import type { DeliveryState, SigningSecrets } from "./delivery-state.ts";
 import { recordAnswer } from "./handoff-answer.ts";
 import {
   type DeliveryOutcome,
@@ -35,7 +36,7 @@ import {
 import { announceReceived } from "./inbound-arrival.ts";
 import { MessageAlarm } from "./message-alarm.ts";
 import { loadState } from "./message-load.ts";
-import { type DeliveryState, MessageStore, type SigningSecrets } from "./message-store.ts";
+import { MessageStore } from "./message-store.ts";
 import { ProviderReports } from "./provider-reports.ts";
 import { emptyStorage, Redaction, type RedactOutcome } from "./redaction.ts";
 import { RowChecker } from "./row-check.ts";

@@ -12,10 +12,11 @@ import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutc
 import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
+import { type DeliveryState, publicAttempts } from "./delivery-state.ts";
 import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { hasFiles, releaseMessageMedia } from "./media-release.ts";
 import type { JsonObject, NewEvent } from "./message-log.ts";
-import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
+import type { MessageStore } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
 import { statePrice } from "./state-price.ts";
 import type { StatusProjection } from "./status-projection.ts";

@@ -6,7 +6,8 @@
 // `seq` orders them, since the Queue delivers at least once and in any order.
 import type { Projection } from "../db/projections.ts";
 import { logger } from "../log.ts";
-import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
+import { type DeliveryState, publicAttempts } from "./delivery-state.ts";
+import type { MessageStore } from "./message-store.ts";
 import { statePrice } from "./state-price.ts";
 
 /** A failed send is tried again this much later, by the object's "project" timer. */
