@@ -100,7 +100,7 @@ export class MessageStatus extends DurableObject<Env> {
       return { action: "ack", reason: "expired" };
     }
 
-    // Recorded before the call: a duplicate delivery arriving meanwhile sees it.
+    // Recorded before the call, in memory (holdState says why it is not written): a duplicate delivery arriving meanwhile sees it.
     const { step, message } = state;
     const target = startAttempt(state, now);
     if (state.handoffAttempts === 0 && message.fallbackAfter !== null && step < lastStep(message)) {
@@ -109,7 +109,7 @@ export class MessageStatus extends DurableObject<Env> {
     }
     state.handoffAttempts += 1;
     state.handoffStartedAt = now;
-    this.store.saveState(state);
+    this.store.holdState(state);
 
     const { provider, result } = await sendStep(this.env, message, step, target, state.handoffAttempts, now);
     const outcome = await recordAnswer(this.store, this.changes, { step, provider: provider.name, result, startedAt: now });

@@ -28,6 +28,12 @@ const FINISHED = new Set(["delivered", "abandoned", "disabled"]);
 type LogLayout = "row" | "table";
 
 export class MessageStore {
+  /**
+   * The state of a hand-off whose provider call is open (holdState): in memory only, newer than the stored one,
+   * and gone with the next write, which stores it (or its successor) anyway.
+   */
+  private held: string | null = null;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly layout: LogLayout = "row",
@@ -48,12 +54,26 @@ export class MessageStore {
   }
 
   state(): DeliveryState | null {
+    if (this.held !== null) return JSON.parse(this.held) as DeliveryState;
     const row = this.sql.exec<{ state: string | null }>(`SELECT state FROM message`).toArray()[0];
     return row?.state ? withControls(JSON.parse(row.state) as DeliveryState) : null;
   }
 
   saveState(state: DeliveryState): void {
     this.sql.exec(`INSERT INTO message (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state`, JSON.stringify(state));
+    this.held = null;
+  }
+
+  /**
+   * A hand-off's lease, kept in memory and not written: every request to this instance sees it, so a copy of the
+   * job arriving while the provider call is open sends nothing. An instance that dies mid-call dies with the call,
+   * whose answer no write could have kept either: a state that never recorded the call is then what a restart
+   * finds, and the next job (same step, same idempotency key) makes the call again at once. The answer's change
+   * writes it all (attempt, count, provider id) in its one row; a row a hand-off wrote before the call was read by
+   * nothing but a restart, where it only held the retry back for the lease's 30 s.
+   */
+  holdState(state: DeliveryState): void {
+    this.held = JSON.stringify(state);
   }
 
   /** Appends events in one write. */
@@ -86,6 +106,7 @@ export class MessageStore {
       ...values,
       ...values,
     );
+    this.held = null;
   }
 
   /** The ids of the webhook events among `events` whose body the log holds already (read only when one has a webhook). */

@@ -1,9 +1,10 @@
 // The queue consumer, driven batch by batch (createMessageBatch/getQueueResult),
 // against fake provider APIs, for live-mode messages.
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/handoff-rules.ts";
-import { messageStatusStub } from "../../src/delivery/message-status.ts";
+import { type MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
 import { newMessageId } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
 import { projectedMessage } from "../support/db.ts";
@@ -93,6 +94,44 @@ describe("queue consumer", () => {
       expect.stringContaining(sequential),
       expect.stringContaining(concurrent),
     ]);
+  });
+
+  // The hand-off's lease is held in memory, not written: an object that dies with its provider call open leaves
+  // its storage as it was before the call, so the job's retry makes the call again at once (same step, same
+  // idempotency key) instead of waiting out a lease that no live call holds any more. The crash is modelled by
+  // putting the storage back as it stood during the call, then starting a new instance of the object.
+  it("hands a message off at once on the next job when its object died during the provider call", async () => {
+    const call = hold();
+    fake = fakeProviders();
+    fake.respondWith(async () => {
+      await call.wait();
+      return Response.json({ sid: `SM${"1".repeat(32)}`, status: "queued" }, { status: 201 });
+    });
+    const id = await storeMessage(await createAccount("live"));
+    const stub = messageStatusStub(env, id);
+    const handOff = runConsumer([id]);
+    await call.reached();
+    const duringCall = await runInDurableObject(stub, (_: MessageStatus, state) => ({
+      message: state.storage.sql.exec<{ id: number; state: string | null; events: string }>(`SELECT id, state, events FROM message`).toArray(),
+      timers: state.storage.sql.exec<{ kind: string; due_at: number; payload: string }>(`SELECT kind, due_at, payload FROM timers`).toArray(),
+    }));
+    call.release();
+    await handOff;
+    await runInDurableObject(stub, (_: MessageStatus, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`DELETE FROM message`);
+      sql.exec(`DELETE FROM timers`);
+      for (const row of duringCall.message) sql.exec(`INSERT INTO message (id, state, events) VALUES (?, ?, ?)`, row.id, row.state, row.events);
+      for (const timer of duringCall.timers) sql.exec(`INSERT INTO timers (kind, due_at, payload) VALUES (?, ?, ?)`, timer.kind, timer.due_at, timer.payload);
+    });
+    await evictDurableObject(stub);
+
+    const retry = await runConsumer([id], 2);
+    expect(retry.explicitAcks).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
+    const changes = (await stub.events()).filter((event) => event.type === "status.changed");
+    expect(changes.map((event) => event.data.status)).toEqual(["sent"]);
+    await projectedMessage(id).toMatchObject({ status: "sent" });
   });
 
   it("retries the job when the message's Durable Object cannot be reached", async () => {
