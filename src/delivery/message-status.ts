@@ -9,8 +9,10 @@
 // A message's life is kept lean (npm run bench counts it): one D1 read of its
 // row, from its own shard; per change one storage row written, its state and
 // its events together (the change's event carries its signed webhook: the log
-// is also the outbox), and one Queue send
-// of its projection; a webhook's first attempt runs inline with its change, so
+// is also the outbox), and one Queue send of its projection, except for the
+// hand-off's, which the delivery consumer writes to D1 itself (deliver's
+// `projectToCaller`); the hand-off's lease is held in memory, not written
+// (MessageStore.holdState); a webhook's first attempt runs inline with its change, so
 // an answered callback needs no alarm; the sandbox's reports live in the state
 // and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
@@ -51,6 +53,9 @@ export function messageStatusStub(env: Env, messageId: string) {
   return env.MESSAGE_STATUS.get(env.MESSAGE_STATUS.idFromName(messageId));
 }
 
+/** A delivery's outcome, with the projection of its change when the caller writes it (`projectToCaller`). */
+export type DeliveryAnswer = DeliveryOutcome & { projection?: Projection };
+
 export class MessageStatus extends DurableObject<Env> {
   // The control database's client, made once per object and handed to the parts that read or write it.
   private readonly controlDb = database(this.env.CONTROL_DB);
@@ -62,14 +67,24 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly reports = new ProviderReports(this.env, this.controlDb, this.store, this.changes);
   private readonly rows = new RowChecker(this.env, this.controlDb, this.store, this.projection);
   private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.rows, {
-    deliver: (messageId, attempt) => this.deliver(messageId, attempt),
+    deliver: (messageId, attempt) => this.handOff(messageId, attempt),
     load: (messageId, endpoints) => this.loadFromD1(messageId, endpoints),
     suppressed: (message) =>
       this.env.ACCOUNT_GATE.getByName(message.accountId).suppressed(message.accountId, [message, ...(message.fallback ?? [])].map(suppressionRecipient)),
   });
 
-  /** Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1). */
-  async deliver(messageId: string, queueAttempt = 1, endpoints?: boolean): Promise<DeliveryOutcome> {
+  /**
+   * Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1).
+   * `projectToCaller`: the caller writes the projection of what the hand-off changed (answered with the outcome)
+   * instead of this object sending it to the projection queue (direct-projections.ts).
+   */
+  async deliver(messageId: string, queueAttempt = 1, endpoints?: boolean, projectToCaller = false): Promise<DeliveryAnswer> {
+    if (!projectToCaller) return this.handOff(messageId, queueAttempt, endpoints);
+    const { result, projection } = await this.projection.forCaller(() => this.handOff(messageId, queueAttempt, endpoints));
+    return projection ? { ...result, projection } : result;
+  }
+
+  private async handOff(messageId: string, queueAttempt: number, endpoints?: boolean): Promise<DeliveryOutcome> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId, endpoints));
     if (!state) {
       // The job is sent while its row is inserted, so it can arrive first; a
