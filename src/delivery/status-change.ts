@@ -171,14 +171,17 @@ export class StatusChanges {
     const skipped = change.source === SUPPRESSION_LIST || (step !== null && stepTarget(state.message, step, null).suppressed);
     if (!skipped) await suppressFromOutcome(this.env, this.controlDb, state.message, change.errorCode, undefined, attempt ?? state.message);
     const callback = this.outbox.sendAfterChange(webhook);
-    if (this.projection.toCaller) {
+    if (webhook && this.projection.toCaller) {
       // Its caller writes its projection (the delivery consumer): the callback's first attempt goes on without holding
-      // the row back, under the alarm set above; once it has ended the alarm is set for its retry or what else is due.
+      // the row back, under the alarm set above; once it has ended the alarm is set for its retry or what else is due
+      // (a sandbox report rings after the attempt, as when it is waited for: no later event queues behind it).
       void callback
         .catch((error: unknown) => logger.with({ message_id: state.message.id }).error("webhook_after_change_failed", { error }))
         .then(() => this.armAlarm())
         .catch((error: unknown) => logger.with({ message_id: state.message.id }).error("alarm_not_set", { error }));
-    } else await callback;
+      return true;
+    }
+    await callback;
     await this.armAlarm();
     return true;
   }
