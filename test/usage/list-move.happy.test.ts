@@ -10,11 +10,12 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
 import { deleteMessages } from "../../src/db/retention.ts";
-import { shardDatabase } from "../../src/db/shards.ts";
+import { shardBinding, shardDatabase } from "../../src/db/shards.ts";
 import { newMessageId, shardOfMessageId, unixSeconds } from "../../src/domain/ids.ts";
 import { homedOn, shardHolding, shardsWriting } from "../../src/domain/placement.ts";
 import type { Status } from "../../src/domain/status.ts";
 import { archiveColdMessages } from "../../src/services/archive.ts";
+import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -63,49 +64,69 @@ async function startedSpend(account: TestAccount): Promise<{ day: number; month:
   });
 }
 
+/** The account's outbound messages as the test stored them, and the checks of its usage against them. */
+function ledgerOf(account: TestAccount, nowMs: number) {
+  const ledger = new Map<string, Kept>();
+  const store = async (id: string, createdMs: number, segments: number, price: number, team: string | null, status: Status = "sent") => {
+    await storeMessage(account, {
+      id,
+      createdAt: Math.floor(createdMs / 1000),
+      status,
+      segments,
+      price,
+      priceUnit: "USD",
+      priceStatus: "final",
+      metadata: team === null ? null : { team },
+    });
+    ledger.set(id, { createdMs, segments, price, team });
+  };
+  const start = new Date(nowMs - 40 * DAY_MS).toISOString().slice(0, 10);
+  const today = new Date(nowMs).toISOString().slice(0, 10);
+  const period = `?start=${start}&end=${today}`;
+  /** GET /v1/usage in total and by metadata[team], and the spend a limit starts from, against the ledger. */
+  const check = async (phase: string) => {
+    const kept = [...ledger.values()];
+    const byTeam = (team: string | null) => ({ metadata: { team }, ...totals(kept.filter((message) => message.team === team)) });
+    const teams = [...new Set(kept.map((message) => message.team))];
+    const month = kept.filter((message) => new Date(message.createdMs).toISOString().slice(0, 7) === today.slice(0, 7));
+    const day = kept.filter((message) => new Date(message.createdMs).toISOString().slice(0, 10) === today);
+    const sumOf = (some: Kept[]) => some.reduce((sum, message) => sum + message.price, 0);
+    expect({ phase, total: await usage(account, period) }).toEqual({ phase, total: [totals(kept)] });
+    const grouped = await usage(account, `${period}&group_by=metadata[team]`);
+    expect({ phase, grouped: grouped.length }).toEqual({ phase, grouped: teams.length });
+    expect({ phase, grouped }).toEqual({ phase, grouped: expect.arrayContaining(teams.map(byTeam)) });
+    expect({ phase, spend: await startedSpend(account) }).toEqual({ phase, spend: { day: sumOf(day), month: sumOf(month) } });
+  };
+  return { ledger, store, check };
+}
+
+/** Stores two messages on a day 10 days back (past the 7-day hot window) and archives them: out of D1, still in usage. */
+async function archiveTwo(account: TestAccount, store: ReturnType<typeof ledgerOf>["store"], nowMs: number): Promise<string[]> {
+  const archivedAt = nowMs - 10 * DAY_MS;
+  const ids = [idCreatedAt(account, archivedAt), idCreatedAt(account, archivedAt + 60_000)];
+  await store(ids[0]!, archivedAt, 2, 158, "growth", "delivered");
+  await store(ids[1]!, archivedAt + 60_000, 1, 79, null, "delivered");
+  while ((await archiveColdMessages(env, workerControl(env), nowMs)) > 0);
+  return ids;
+}
+
+/** The account's rollup rows on a database, of both tables. */
+async function rollupRows(accountId: string, shard: number): Promise<number> {
+  const db = shardBinding(env, shard);
+  const count = (table: string) => db.prepare(`SELECT count(*) AS n FROM ${table} WHERE account_id = ?`).bind(accountId).first<number>("n");
+  return (await count("usage_rollups"))! + (await count("usage_metadata_rollups"))!;
+}
+
 describe("usage during a shard move", () => {
   it("counts every message once in every phase: by API, by metadata and in the spend count a limit starts from", async () => {
     const account = await createAccount("test", { placement: homedOn(0) });
-    const ledger = new Map<string, Kept>();
     const nowMs = Date.now();
-    const store = async (id: string, createdMs: number, segments: number, price: number, team: string | null, status: Status = "sent") => {
-      await storeMessage(account, {
-        id,
-        createdAt: Math.floor(createdMs / 1000),
-        status,
-        segments,
-        price,
-        priceUnit: "USD",
-        priceStatus: "final",
-        metadata: team === null ? null : { team },
-      });
-      ledger.set(id, { createdMs, segments, price, team });
-    };
-    // Archived before the move: out of D1, still in usage (a day 10 days back, past the 7-day hot window).
-    const archivedAt = nowMs - 10 * DAY_MS;
-    await store(idCreatedAt(account, archivedAt), archivedAt, 2, 158, "growth", "delivered");
-    await store(idCreatedAt(account, archivedAt + 60_000), archivedAt + 60_000, 1, 79, null, "delivered");
-    while ((await archiveColdMessages(env, workerControl(env), nowMs)) > 0);
+    const { ledger, store, check } = ledgerOf(account, nowMs);
+    await archiveTwo(account, store, nowMs);
     // Seven on the source (batches of 3: the copy, the compare and the delete each take several steps).
     for (let i = 0; i < 7; i++) await store(newMessageId(0), nowMs, 1 + (i % 3), 79 * (1 + (i % 3)) + i, i % 2 ? "growth" : i === 0 ? null : "ops");
     // Inbound: never counted.
     await storeMessage(account, { id: newMessageId(0), direction: "inbound", status: "received", createdAt: unixSeconds(nowMs) });
-
-    const start = new Date(nowMs - 40 * DAY_MS).toISOString().slice(0, 10);
-    const today = new Date(nowMs).toISOString().slice(0, 10);
-    const period = `?start=${start}&end=${today}`;
-    const check = async (phase: string) => {
-      const kept = [...ledger.values()];
-      const byTeam = (team: string | null) => ({ metadata: { team }, ...totals(kept.filter((message) => message.team === team)) });
-      const month = kept.filter((message) => new Date(message.createdMs).toISOString().slice(0, 7) === today.slice(0, 7));
-      const day = kept.filter((message) => new Date(message.createdMs).toISOString().slice(0, 10) === today);
-      const sumOf = (some: Kept[]) => some.reduce((sum, message) => sum + message.price, 0);
-      expect({ phase, total: await usage(account, period) }).toEqual({ phase, total: [totals(kept)] });
-      const grouped = await usage(account, `${period}&group_by=metadata[team]`);
-      expect({ phase, grouped: grouped.length }).toEqual({ phase, grouped: 3 });
-      expect({ phase, grouped }).toEqual({ phase, grouped: expect.arrayContaining([byTeam("growth"), byTeam("ops"), byTeam(null)]) });
-      expect({ phase, spend: await startedSpend(account) }).toEqual({ phase, spend: { day: sumOf(day), month: sumOf(month) } });
-    };
     await check("before");
 
     /** A projection as the consumer writes it: to every shard the placement says, over an older one only. */
@@ -151,5 +172,22 @@ describe("usage during a shard move", () => {
       expect.arrayContaining(["started", "copying", "verifying", "copying_keys", "sealing_keys", "flipped", "recopying", "deleting", "done"]),
     );
     expect(done.size).toBe(5);
+  });
+
+  it("keeps the archived messages' usage after the move, takes it out at the target when their day expires, and leaves no rollups at the source", async () => {
+    const account = await createAccount("test", { placement: homedOn(0) });
+    const nowMs = Date.now();
+    const { ledger, store, check } = ledgerOf(account, nowMs);
+    const archived = await archiveTwo(account, store, nowMs);
+    await store(newMessageId(0), nowMs, 1, 79, "ops");
+    await runMove(await recordMove(account.id, 1));
+    await check("done");
+    expect(await rollupRows(account.id, 0)).toBe(0);
+
+    // Retention reaches the archived day (10 days back, past 9): its messages' usage goes with them, at the target.
+    expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
+    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    for (const id of archived) ledger.delete(id);
+    await check("expired");
   });
 });
