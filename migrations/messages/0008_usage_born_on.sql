@@ -6,6 +6,10 @@ DROP TRIGGER IF EXISTS `usage_rollups_delete`;--> statement-breakpoint
 DROP TRIGGER IF EXISTS `usage_metadata_rollups_insert`;--> statement-breakpoint
 DROP TRIGGER IF EXISTS `usage_metadata_rollups_update`;--> statement-breakpoint
 DROP TRIGGER IF EXISTS `usage_metadata_rollups_delete`;--> statement-breakpoint
+CREATE TABLE `usage_fold` (
+	`id` integer PRIMARY KEY NOT NULL
+);
+--> statement-breakpoint
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
 CREATE TABLE `__new_usage_metadata_rollups` (
 	`account_id` text NOT NULL,
@@ -77,7 +81,8 @@ ALTER TABLE `__new_usage_rollups` RENAME TO `usage_rollups`;
 -- Written by hand (drizzle-kit does not generate triggers): the triggers of 0006 again, each figure now
 -- under the shard its message was created on (the id's last 4 hex digits), not archived. usage_rollups
 -- is kept equal to a sum over the outbound rows plus the archive's figures (src/db/message-schema.ts),
--- moved in the same statement as any insert, change of status or price, or delete.
+-- moved in the same statement as any insert, change of status or price, or delete; except the changes of a
+-- projection batch, which moves them in its own transaction while usage_fold is set (src/db/usage-fold.ts).
 CREATE TRIGGER `usage_rollups_insert` AFTER INSERT ON `messages` WHEN new.direction = 'outbound' BEGIN
 	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
 	VALUES (new.account_id, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), coalesce(new.api_key_id, ''), new.status, coalesce(new.price_unit, ''), substr(new.id, -4), 0, 1, coalesce(new.segments, 0), coalesce(new.price, 0))
@@ -85,7 +90,7 @@ CREATE TRIGGER `usage_rollups_insert` AFTER INSERT ON `messages` WHEN new.direct
 END;
 --> statement-breakpoint
 CREATE TRIGGER `usage_rollups_update` AFTER UPDATE OF `status`, `price`, `price_unit` ON `messages`
-WHEN old.direction = 'outbound' AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
+WHEN old.direction = 'outbound' AND NOT EXISTS (SELECT 1 FROM `usage_fold`) AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
 	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
 	VALUES (old.account_id, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), coalesce(old.api_key_id, ''), old.status, coalesce(old.price_unit, ''), substr(old.id, -4), 0, -1, -coalesce(old.segments, 0), -coalesce(old.price, 0))
 	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
@@ -109,7 +114,7 @@ CREATE TRIGGER `usage_metadata_rollups_insert` AFTER INSERT ON `messages` WHEN n
 END;
 --> statement-breakpoint
 CREATE TRIGGER `usage_metadata_rollups_update` AFTER UPDATE OF `status`, `price`, `price_unit` ON `messages`
-WHEN old.direction = 'outbound' AND old.metadata IS NOT NULL AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
+WHEN old.direction = 'outbound' AND old.metadata IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `usage_fold`) AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
 	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
 	SELECT old.account_id, j.key, j.value, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), old.status, coalesce(old.price_unit, ''), substr(old.id, -4), 0, -1, -coalesce(old.segments, 0), -coalesce(old.price, 0)
 	FROM json_each(old.metadata) AS j WHERE true
