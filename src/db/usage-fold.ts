@@ -7,6 +7,7 @@
 // projection already applied (a redelivery) moves nothing. Meanwhile
 // usage_fold is set, and the update triggers stand aside (migrations/messages/0008).
 import type { Database } from "./client.ts";
+import { usageFold } from "./message-schema.ts";
 
 /** What the fold reads of a projection: the row's guard and the columns of the rollups' key and sums it changes. */
 export interface FoldedProjection {
@@ -21,7 +22,7 @@ export interface FoldedProjection {
  * writes 2 rows, which two upserts per row only outweigh from 3 rows up
  * (when they share their groups).
  */
-export const FOLD_FROM = 3;
+const FOLD_FROM = 3;
 
 /** The rows the batch changes: each with its projection (p), under the UPDATE's guard, as the update triggers' WHEN has it (a projection leaves price_unit as it is). */
 const changed = (byKey = "") => `json_each(?1) AS p JOIN messages AS m ON m.id = (p.value ->> 'id') ${byKey}
@@ -72,16 +73,16 @@ const METADATA_MOVES = `INSERT INTO usage_metadata_rollups (account_id, key, val
 export async function batchWithUsageFold(db: Database, projections: FoldedProjection[], updates: { toSQL(): { sql: string; params: unknown[] } }[]) {
   const d1 = db.$client;
   const list = JSON.stringify(projections.map(({ messageId, seq, status, price }) => ({ id: messageId, seq, status, price })));
-  const statements = updates.map((update) => {
-    const { sql, params } = update.toSQL();
+  const prepared = (query: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql, params } = query.toSQL();
     return d1.prepare(sql).bind(...params);
-  });
+  };
   await d1.batch([
-    d1.prepare("INSERT INTO usage_fold (id) VALUES (1)"),
+    prepared(db.insert(usageFold).values({ id: 1 })),
     d1.prepare(USAGE_MOVES).bind(list),
     d1.prepare(METADATA_MOVES).bind(list),
-    ...statements,
-    d1.prepare("DELETE FROM usage_fold"),
+    ...updates.map(prepared),
+    prepared(db.delete(usageFold)),
   ]);
 }
 
