@@ -190,4 +190,31 @@ describe("usage during a shard move", () => {
     for (const id of archived) ledger.delete(id);
     await check("expired");
   });
+
+  it("counts the archive's figures from before the rollups knew their shard once in every phase, and carries them", async () => {
+    const account = await createAccount("test", { placement: homedOn(0) });
+    const nowMs = Date.now();
+    const { ledger, store, check } = ledgerOf(account, nowMs);
+    await store(newMessageId(0), nowMs, 1, 79, "ops");
+    // As migrations/messages/0008 leaves the usage of a message archived before it: archived, of no shard ("").
+    const day = new Date(nowMs - 10 * DAY_MS).toISOString().slice(0, 10);
+    await shardBinding(env, 0)
+      .prepare(
+        `INSERT INTO usage_rollups (account_id, day, channel, country, api_key_id, status, price_unit, born_on, archived, count, segments, price)
+          VALUES (?1, ?2, 'sms', 'US', '', 'delivered', 'USD', '', 1, 1, 2, 158)`,
+      )
+      .bind(account.id, day)
+      .run();
+    await shardBinding(env, 0)
+      .prepare(
+        `INSERT INTO usage_metadata_rollups (account_id, key, value, day, channel, country, status, price_unit, born_on, archived, count, segments, price)
+          VALUES (?1, 'team', 'growth', ?2, 'sms', 'US', 'delivered', 'USD', '', 1, 1, 2, 158)`,
+      )
+      .bind(account.id, day)
+      .run();
+    ledger.set("archived before 0008", { createdMs: nowMs - 10 * DAY_MS, segments: 2, price: 158, team: "growth" });
+    await check("before");
+    await runMove(await recordMove(account.id, 1), check);
+    expect(await rollupRows(account.id, 0)).toBe(0);
+  });
 });
