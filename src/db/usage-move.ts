@@ -134,29 +134,23 @@ export async function writeArchivedUsage(db: Database, usage: ArchivedUsage): Pr
   if (first) await d1.batch([first, ...rest]);
 }
 
+/** Deletes the account's rows of up to `limit` of its days in one rollup table; how many days. */
+async function deleteDays(db: Database, t: typeof usageRollups | typeof usageMetadataRollups, accountId: string, limit: number): Promise<number> {
+  const days = db.selectDistinct({ day: t.day }).from(t).where(eq(t.accountId, accountId)).orderBy(t.day).limit(limit);
+  const deleted = await db
+    .delete(t)
+    .where(and(eq(t.accountId, accountId), inArray(t.day, days)))
+    .returning({ day: t.day });
+  return new Set(deleted.map(({ day }) => day)).size;
+}
+
 /**
- * Deletes up to `limit` of the account's rollup rows here (both tables);
- * how many it deleted. For the source once a move has deleted every message
- * it carried: a database the account was moved off is never read for it again.
+ * Deletes the account's rollups of up to `limit` days here (both tables: a
+ * day's rows are its groups, a bounded number); how many days it deleted. For
+ * the source once a move has deleted every message it carried: a database the
+ * account was moved off is never read for it again.
  */
 export async function deleteAccountUsage(db: Database, accountId: string, limit: number): Promise<number> {
-  const rollups = await db
-    .delete(usageRollups)
-    .where(inArray(sql`rowid`, db.select({ rowid: sql`rowid` }).from(usageRollups).where(eq(usageRollups.accountId, accountId)).limit(limit)))
-    .returning({ accountId: usageRollups.accountId });
-  if (rollups.length === limit) return limit;
-  const metadata = await db
-    .delete(usageMetadataRollups)
-    .where(
-      inArray(
-        sql`rowid`,
-        db
-          .select({ rowid: sql`rowid` })
-          .from(usageMetadataRollups)
-          .where(eq(usageMetadataRollups.accountId, accountId))
-          .limit(limit - rollups.length),
-      ),
-    )
-    .returning({ accountId: usageMetadataRollups.accountId });
-  return rollups.length + metadata.length;
+  const days = await deleteDays(db, usageRollups, accountId, limit);
+  return days === limit ? limit : days + (await deleteDays(db, usageMetadataRollups, accountId, limit - days));
 }

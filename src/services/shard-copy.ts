@@ -117,7 +117,7 @@ export async function carryArchivedUsageStep(env: Env, move: MoveShards): Promis
 
 /**
  * Deletes a batch of the account's moved messages from the source, then its verifications, its keys, and
- * its usage rollups there (the source is no longer read for it); true when none are left.
+ * its usage rollups there, a batch of days at a time (the source is no longer read for it); true when none are left.
  */
 export async function deleteStep(env: Env, move: MoveShards, batchSize: number): Promise<boolean> {
   const source = shardDatabase(env, move.from);

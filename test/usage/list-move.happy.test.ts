@@ -179,6 +179,13 @@ describe("usage during a shard move", () => {
     const nowMs = Date.now();
     const { ledger, store, check } = ledgerOf(account, nowMs);
     const archived = await archiveTwo(account, store, nowMs);
+    // Archived days beyond one delete step's 3 (FAST): the source's rollups go a batch of days at a time.
+    for (const daysBack of [11, 12, 13]) {
+      const at = nowMs - daysBack * DAY_MS;
+      archived.push(idCreatedAt(account, at));
+      await store(archived.at(-1)!, at, 1, 100 + daysBack, daysBack % 2 ? "ops" : null, "delivered");
+    }
+    while ((await archiveColdMessages(env, workerControl(env), nowMs)) > 0);
     await store(newMessageId(0), nowMs, 1, 79, "ops");
     await runMove(await recordMove(account.id, 1));
     await check("done");
