@@ -12,17 +12,11 @@ import { usageFold } from "./message-schema.ts";
 /** What the fold reads of a projection: the row's guard and the columns of the rollups' key and sums it changes. */
 export interface FoldedProjection {
   messageId: string;
+  accountId: string;
   seq: number;
   status: string;
   price: number | null;
 }
-
-/**
- * Batches smaller than this keep the triggers: setting and clearing the fold
- * writes 2 rows, which two upserts per row only outweigh from 3 rows up
- * (when they share their groups).
- */
-const FOLD_FROM = 3;
 
 /** The rows the batch changes: each with its projection (p), under the UPDATE's guard, as the update triggers' WHEN has it (a projection leaves price_unit as it is). */
 const changed = (byKey = "") => `json_each(?1) AS p JOIN messages AS m ON m.id = (p.value ->> 'id') ${byKey}
@@ -67,8 +61,7 @@ const METADATA_MOVES = `INSERT INTO usage_metadata_rollups (account_id, key, val
 /**
  * Runs the batch's UPDATEs (drizzle queries) in one D1 batch with the fold
  * around them: before them, the fold set and every group's move; after them,
- * the fold cleared. Without a fold (too small a batch, or a message twice:
- * each move reads the row as it was before the batch) the triggers move them.
+ * the fold cleared (see foldsUsage for when).
  */
 export async function batchWithUsageFold(db: Database, projections: FoldedProjection[], updates: { toSQL(): { sql: string; params: unknown[] } }[]) {
   const d1 = db.$client;
@@ -86,7 +79,15 @@ export async function batchWithUsageFold(db: Database, projections: FoldedProjec
   ]);
 }
 
-/** Whether the batch moves its usage itself (see FOLD_FROM); it needs each message once. */
-export function foldsUsage(projections: readonly { messageId: string }[]): boolean {
-  return projections.length >= FOLD_FROM && new Set(projections.map((projection) => projection.messageId)).size === projections.length;
+/**
+ * Whether the batch moves its usage itself: when that writes fewer rows. The
+ * triggers write 2 per row; the fold 2 (set and cleared) and about 2 per
+ * account and new status (out of the old group, into the new), so it pays
+ * when those are fewer than the rows less one: from 3 rows of one account and
+ * status up. It needs each message once (each move reads the row as it was
+ * before the batch).
+ */
+export function foldsUsage(projections: readonly FoldedProjection[]): boolean {
+  const groups = new Set(projections.map(({ accountId, status }) => `${accountId} ${status}`)).size;
+  return groups < projections.length - 1 && new Set(projections.map(({ messageId }) => messageId)).size === projections.length;
 }

@@ -75,7 +75,7 @@ describe("a projection batch's usage", () => {
   it("equals the rows' sum after a batch that changes some rows and not others, and after the same batch delivered again", async () => {
     const account = await createAccount("test", { placement: homedOn(0) });
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 9; i++) {
       const metadata = i % 3 === 0 ? null : { team: i % 3 === 1 ? "growth" : "ops" };
       ids.push(
         await storeMessage(account, { id: newMessageId(0), status: "queued", segments: 1 + (i % 2), price: 79 * (1 + (i % 2)), priceUnit: "USD", metadata }),
@@ -86,11 +86,10 @@ describe("a projection batch's usage", () => {
     await db.update(messages).set({ status: "sent", projectionSeq: 5 }).where(eq(messages.id, ids[5]!));
 
     const first = [
-      projection(account, ids[0]!, 1, "sent", 158),
-      projection(account, ids[1]!, 1, "sent", 158),
+      ...[0, 1, 6, 7, 8].map((i) => projection(account, ids[i]!, 1, "sent", 158)),
       projection(account, ids[2]!, 1, "failed", 0),
       // The same status and price as the row: a projection that changes no figure.
-      projection(account, ids[3]!, 1, "queued", 158),
+      projection(account, ids[3]!, 1, "queued", 79),
       projection(account, ids[5]!, 3, "delivered", 1),
     ];
     await writeProjections(db, first, 2);
@@ -105,12 +104,12 @@ describe("a projection batch's usage", () => {
     // The next batch, each message's next status.
     await writeProjections(
       db,
-      [projection(account, ids[0]!, 2, "delivered", 158), projection(account, ids[1]!, 2, "delivered", 158), projection(account, ids[4]!, 2, "sent", 158)],
+      [0, 1, 6, 7].map((i) => projection(account, ids[i]!, 2, "delivered", 158)),
       4,
     );
     const twice = await usageAndRows(account);
     expect(twice.usage).toEqual(twice.rows);
-    expect(twice.usage.byStatus).toEqual(expect.arrayContaining([expect.objectContaining({ status: "delivered", count: 2, segments: 3, price: "0.0316" })]));
+    expect(twice.usage.byStatus).toEqual(expect.arrayContaining([expect.objectContaining({ status: "delivered", count: 4, segments: 6, price: "0.0632" })]));
   });
 
   it("writes one upsert per group for a batch of one account's messages, not two per message", async () => {
@@ -127,5 +126,24 @@ describe("a projection batch's usage", () => {
     expect(written).toBe(2 * 20 + 2 + 2);
     const { usage, rows } = await usageAndRows(account);
     expect(usage).toEqual(rows);
+  });
+  it("keeps the triggers for a batch whose rows share no group, which the fold would make dearer", async () => {
+    const accounts = [await createAccount("test", { placement: homedOn(0) }), await createAccount("test", { placement: homedOn(0) })];
+    const ids = await Promise.all(
+      accounts.map((account) => storeMessage(account, { id: newMessageId(0), status: "queued", segments: 1, price: 79, priceUnit: "USD" })),
+    );
+    const another = await storeMessage(accounts[0]!, { id: newMessageId(0), status: "queued", segments: 1, price: 79, priceUnit: "USD" });
+    // Three rows in three groups (two accounts, two statuses): the triggers' 2 each plus each row's 2 (6 + 6), and each
+    // new group's primary-key entry (3); the fold would add its 2.
+    const batch = [
+      projection(accounts[0]!, ids[0]!, 1, "sent", 79),
+      projection(accounts[1]!, ids[1]!, 1, "sent", 79),
+      projection(accounts[0]!, another, 1, "failed", 0),
+    ];
+    expect(await rowsWritten(() => writeProjections(db, batch, 2))).toBe(6 + 6 + 3);
+    for (const account of accounts) {
+      const { usage, rows } = await usageAndRows(account);
+      expect(usage).toEqual(rows);
+    }
   });
 });
