@@ -248,6 +248,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/m/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a file by the link an SMS carries
+         * @description A file of an SMS sent with `content[mms_fallback]` `link` to a number without MMS: its text carries one such link per file, for its recipient to open. No API key. The link expires 30 days after the message was handed off; an expired, altered or unknown link, or a file the message no longer refers to (redacted, or past retention_days), is a 404.
+         */
+        get: operations["retrieveMediaLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -1061,6 +1081,8 @@ export interface components {
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
                 }[];
+                /** @constant */
+                mms_fallback?: "link";
             } | {
                 subject: string;
                 text?: string;
@@ -1106,6 +1128,8 @@ export interface components {
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
                 }[];
+                /** @constant */
+                mms_fallback?: "link";
             } | {
                 subject: string;
                 text?: string;
@@ -1170,6 +1194,11 @@ export interface components {
              * @example null
              */
             segments: number | null;
+            /**
+             * @description true when the SMS's files (content[media]) went as links in its text (content[mms_fallback] link, to a number without MMS); false otherwise; null once the content is removed
+             * @example false
+             */
+            mms_fallback_applied: boolean | null;
             /** @description The fallback steps, in order; content null: the message's own */
             fallback: {
                 /** @enum {string} */
@@ -2835,6 +2864,7 @@ export interface operations {
                      *           "error": null,
                      *           "encoding": null,
                      *           "segments": null,
+                     *           "mms_fallback_applied": false,
                      *           "fallback": [],
                      *           "fallback_after": null,
                      *           "send_at": null,
@@ -2885,6 +2915,7 @@ export interface operations {
                      *           },
                      *           "encoding": null,
                      *           "segments": null,
+                     *           "mms_fallback_applied": false,
                      *           "fallback": [],
                      *           "fallback_after": null,
                      *           "send_at": null,
@@ -3067,6 +3098,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3161,6 +3197,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3253,6 +3294,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": null,
@@ -3479,6 +3521,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3573,6 +3620,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3866,6 +3918,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": null,
@@ -4399,6 +4452,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": 1718415881,
@@ -4597,6 +4651,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": null,
@@ -4933,6 +4988,64 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The signed token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "text/calendar": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "application/zip": string;
+                    "application/msword": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                };
+            };
+            /** @description No such file, or the link expired */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such media: '…'",
+                     *         "param": "token"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrieveMediaLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's signed token (48 characters of base64url) */
                 token: string;
             };
             cookie?: never;
@@ -13420,6 +13533,7 @@ export interface operations {
                  *         "error": null,
                  *         "encoding": null,
                  *         "segments": null,
+                 *         "mms_fallback_applied": false,
                  *         "fallback": [],
                  *         "fallback_after": null,
                  *         "send_at": null,

@@ -70,6 +70,11 @@ const mmsItem = z
 
 export const whatsappMediaField = z.array(whatsappItem).length(1, "a WhatsApp message carries one medium").optional();
 export const mmsMediaField = z.array(mmsItem).min(1).max(MMS.items).optional();
+/** What an SMS's media becomes where MMS does not go: "link", the text and a link to each file (src/domain/media-link.ts). */
+export const mmsFallbackField = z.enum(["link"], { error: "must be link" }).optional().meta({
+  description:
+    "link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.",
+});
 
 /** A file as a message object shows it (a MediaRef): its description, never its bytes. */
 export const storedFileSchema = z
@@ -89,6 +94,12 @@ export type MediaItem = { type?: WhatsAppMediaType; content_type: string; conten
 export function mmsProblem(to: string): string | null {
   const country = parsePhoneNumberFromString(to)?.country;
   return country && (MMS.countries as readonly string[]).includes(country) ? null : "MMS (content[media]) can only be sent to US and Canadian numbers";
+}
+
+/** Whether an SMS's files go as links in its text: it has files, asks for the link fallback, and its number takes no MMS. */
+export function sendsMediaAsLinks(to: string, content: Record<string, unknown> | null): boolean {
+  const media = content?.media;
+  return Array.isArray(media) && media.length > 0 && content?.mms_fallback === "link" && mmsProblem(to) !== null;
 }
 
 /** Every file the rendered content refers to (what its retention releases, what its hand-off links). */

@@ -6,7 +6,7 @@ import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts"
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { type AttachmentInput, emailFileFields } from "./email-files.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
-import { type MediaItem, mmsMediaField, storedFileSchema, whatsappMediaField } from "./media-content.ts";
+import { type MediaItem, mmsFallbackField, mmsMediaField, storedFileSchema, whatsappMediaField } from "./media-content.ts";
 import { type Metadata, metadataSchema } from "./metadata.ts";
 import { formatAmount } from "./price.ts";
 import type { PriceStatus } from "./price-message.ts";
@@ -71,7 +71,7 @@ const stepContentSchemas = {
 } as const;
 
 const directContentSchemas = {
-  sms: z.strictObject({ text: plainText(LIMITS.smsText), media: mmsMediaField }),
+  sms: z.strictObject({ text: plainText(LIMITS.smsText), media: mmsMediaField, mms_fallback: mmsFallbackField }),
   whatsapp: z
     .strictObject({ text: plainText(LIMITS.whatsappText).optional(), media: whatsappMediaField })
     .refine((c) => (c.text === undefined) !== (c.media === undefined), { message: "give text, or media (with its caption), one of them", path: ["text"] }),
@@ -79,7 +79,7 @@ const directContentSchemas = {
 } as const;
 
 export type EmailContent = { subject: string; text?: string; html?: string; attachments?: AttachmentInput[]; headers?: Record<string, string> };
-export type MediaContent = { text?: string; media?: MediaItem[] };
+export type MediaContent = { text?: string; media?: MediaItem[]; mms_fallback?: "link" };
 export type MessageContent = z.output<typeof templateContentSchema> | MediaContent | EmailContent;
 
 export const channelSchema = z
@@ -99,7 +99,7 @@ export const channelSchema = z
 const shownContentSchemas = [
   templateContentSchema,
   // SMS and WhatsApp: text, media, or both (a WhatsApp medium's caption is sent with it, not shown here).
-  z.strictObject({ text: z.string().optional(), media: z.array(storedFileSchema).optional() }),
+  z.strictObject({ text: z.string().optional(), media: z.array(storedFileSchema).optional(), mms_fallback: z.literal("link").optional() }),
   z.strictObject({ ...emailFields(plainText), headers: z.record(z.string(), z.string()).optional(), attachments: z.array(storedFileSchema).optional() }),
 ];
 
@@ -294,6 +294,8 @@ export function toMessageObject(row: Message) {
     // A message its Durable Object took in before these fields existed holds neither.
     encoding: row.encoding ?? null,
     segments: row.segments ?? null,
+    // Whether the SMS's files went as links in its text (content[mms_fallback]); unknown (null) once its content is hidden.
+    mms_fallback_applied: hidesContent(row) ? null : row.rendered?.channel === "sms" && row.rendered.linkOrigin !== undefined,
     fallback: (row.fallback ?? []).map(({ channel, to, from, content }) => ({ channel, to, from, content: hidesContent(row) ? null : content })),
     fallback_after: row.fallbackAfter,
     send_at: row.sendAt,

@@ -6,7 +6,9 @@ import type { MediaRef, WhatsAppMediaType } from "./media.ts";
 // template edits never change a message's history.
 export type RenderedContent =
   // An MMS carries its images (stored in R2, linked at hand-off); the text is still sized in segments.
-  | { channel: "sms"; text: string; media?: MediaRef[] }
+  // With linkOrigin (mms_fallback "link", src/domain/media-link.ts) the images go as links after the text
+  // instead, built on this origin: fixed at create, so the text sent is as long as the segments counted.
+  | { channel: "sms"; text: string; media?: MediaRef[]; linkOrigin?: string }
   | { channel: "whatsapp"; type: "text"; text: string }
   // Meta's media message: one file by link, with its caption (image, video, document) and a document's filename.
   | { channel: "whatsapp"; type: "media"; mediaType: WhatsAppMediaType; media: MediaRef; caption?: string; filename?: string }

@@ -16,8 +16,8 @@ import {
   mediaKey,
   newAttachmentId,
 } from "../domain/media.ts";
-import { type MediaItem, MMS, mmsProblem, WHATSAPP_MEDIA } from "../domain/media-content.ts";
-import type { EmailContent, MediaContent, MessageContent } from "../domain/message.ts";
+import { type MediaItem, MMS, mmsProblem, sendsMediaAsLinks, WHATSAPP_MEDIA } from "../domain/media-content.ts";
+import type { CreateMessageInput, EmailContent, MediaContent, MessageContent } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { fetchMedia } from "./media-fetch.ts";
@@ -48,6 +48,33 @@ interface FileInput {
 }
 
 /**
+ * An SMS whose files go as links (content.mms_fallback "link" to a number
+ * without MMS): its rendered content marked so, on the origin the links are
+ * built on (`origin`, PUBLIC_BASE_URL), before its segments are counted.
+ * Refused without an origin (no link could be made), and with
+ * content_retention discard, which would delete the files the links show as
+ * soon as the message is final, before its recipient could open them.
+ */
+export function withMediaLinks(origin: string | null, input: CreateMessageInput, rendered: RenderedContent): Result<RenderedContent> {
+  if (rendered.channel !== "sms" || !sendsMediaAsLinks(input.to, input.content as Record<string, unknown>)) return succeed(rendered);
+  if (!origin) {
+    return fail(
+      "content[mms_fallback]",
+      "media_links_unavailable",
+      "Invalid content[mms_fallback]: this deployment has no PUBLIC_BASE_URL, so it cannot link to the files. Send to a US or Canadian number (MMS), or without media.",
+    );
+  }
+  if (input.contentRetention === "discard") {
+    return fail(
+      "content_retention",
+      "parameter_invalid",
+      "Invalid content_retention: discard deletes the files once the message is final, and with content[mms_fallback] link its recipient opens them later from the links. Use retain (and POST /v1/messages/:id/redact when they may go).",
+    );
+  }
+  return succeed({ ...rendered, linkOrigin: origin });
+}
+
+/**
  * The content's files read (decoded, or fetched from their url), checked and
  * hashed; a problem naming the file at fault. Reads only: nothing is stored.
  */
@@ -55,7 +82,7 @@ export async function prepareMedia(mode: Mode, to: string, content: MessageConte
   if (rendered.channel === "email") return prepareAttachments(mode, content as EmailContent, rendered);
   const items = "template_id" in content ? undefined : (content as MediaContent).media;
   if (!items) return succeed({ content, rendered, files: [] });
-  if (rendered.channel === "sms") {
+  if (rendered.channel === "sms" && !rendered.linkOrigin) {
     const problem = mmsProblem(to);
     if (problem) return fail("to", "mms_not_supported", `Invalid to: ${problem}.`);
   }

@@ -1,7 +1,7 @@
 // The bad-input corpus's table for email attachments and custom headers:
 // oversize, wrong type, bad base64, a url to a private address, a forbidden
-// header, and their shapes. Listed in CORPUS (corpus.ts).
-import { base64, pdfAttachment, pdfBytes } from "../messages/attachments.fixture.ts";
+// header, and their shapes; an SMS's mms_fallback. Listed in CORPUS (corpus.ts).
+import { base64, linkedSms, pdfAttachment, pdfBytes, pngBytes } from "../messages/attachments.fixture.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
 
 const invalid = (param: string, code = "parameter_invalid"): Expected => ({ status: 400, code, param });
@@ -16,6 +16,11 @@ const create = (name: string, body: Body, expected: Expected): BadRequest => ({
   body,
   ...expected,
 });
+/** An SMS to a French number whose image goes as a link, with its content changed by `content`. */
+const linked = (content: Record<string, unknown>, overrides: Record<string, unknown> = {}): Body => {
+  const body = linkedSms("+33612345678", "Your ticket", [pngBytes()], overrides);
+  return { json: { ...body, content: { ...body.content, ...content } } };
+};
 const file = (overrides: Record<string, unknown>) => ({ attachments: [{ ...pdfAttachment(pdfBytes("corpus")), ...overrides }] });
 
 export const MEDIA_CORPUS: BadRequest[] = [
@@ -78,4 +83,14 @@ export const MEDIA_CORPUS: BadRequest[] = [
       param: "content[attachments]",
     },
   ),
+  create("mms_fallback other than link", linked({ mms_fallback: "mms" }), invalid("content[mms_fallback]")),
+  create("mms_fallback as true", linked({ mms_fallback: true }), invalid("content[mms_fallback]")),
+  create("mms_fallback in upper case", linked({ mms_fallback: "LINK" }), invalid("content[mms_fallback]")),
+  create(
+    "mms_fallback on a WhatsApp message",
+    { json: { channel: "WHATSAPP", to: "+14155550123", content: { text: "hi", mms_fallback: "link" } } },
+    { status: 400, code: "parameter_unknown", param: "content[mms_fallback]" },
+  ),
+  create("mms_fallback link with content_retention discard", linked({}, { content_retention: "discard" }), invalid("content_retention")),
+  create("mms_fallback link past max_segments", linked({ text: "a".repeat(150) }, { max_segments: 1 }), invalid("content", "max_segments_exceeded")),
 ];
