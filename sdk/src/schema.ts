@@ -1064,6 +1064,21 @@ export interface components {
                 variables: {
                     [key: string]: string;
                 };
+                media?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | {
                 text?: string;
                 media?: {
@@ -1111,6 +1126,21 @@ export interface components {
                 variables: {
                     [key: string]: string;
                 };
+                media?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | {
                 text?: string;
                 media?: {
@@ -1520,6 +1550,11 @@ export interface components {
                 name: string;
                 language: string;
                 body_params: string[];
+                /** @description A media header: each message sent with the template gives that file as content[media] */
+                header?: {
+                    /** @enum {string} */
+                    format: "image" | "video" | "document";
+                };
             } | null;
             /**
              * @example {
@@ -3089,6 +3124,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -3188,6 +3232,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -3512,6 +3565,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -3611,6 +3673,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -5275,6 +5346,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     };
                     email?: {
                         subject: string;
@@ -5314,6 +5389,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     };
                     email?: {
                         subject: string;
@@ -5675,6 +5754,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     } | null;
                     email?: {
                         subject: string;
@@ -5700,6 +5783,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     } | null;
                     email?: {
                         subject: string;

@@ -17,7 +17,7 @@ import {
   newAttachmentId,
 } from "../domain/media.ts";
 import { type MediaItem, MMS, mmsProblem, sendsMediaAsLinks, WHATSAPP_MEDIA } from "../domain/media-content.ts";
-import type { CreateMessageInput, EmailContent, MediaContent, MessageContent } from "../domain/message.ts";
+import type { CreateMessageInput, EmailContent, MediaContent, MessageContent, TemplateContent } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { fetchMedia } from "./media-fetch.ts";
@@ -80,7 +80,8 @@ export function withMediaLinks(origin: string | null, input: CreateMessageInput,
  */
 export async function prepareMedia(mode: Mode, to: string, content: MessageContent, rendered: RenderedContent): Promise<Result<WithMedia>> {
   if (rendered.channel === "email") return prepareAttachments(mode, content as EmailContent, rendered);
-  const items = "template_id" in content ? undefined : (content as MediaContent).media;
+  if ("template_id" in content) return prepareHeader(mode, content, rendered);
+  const items = (content as MediaContent).media;
   if (!items) return succeed({ content, rendered, files: [] });
   if (rendered.channel === "sms" && !rendered.linkOrigin) {
     const problem = mmsProblem(to);
@@ -104,6 +105,48 @@ export async function prepareMedia(mode: Mode, to: string, content: MessageConte
   const [item] = items as [MediaItem];
   const media: RenderedContent = { channel: "whatsapp", type: "media", mediaType: item.type!, media: refs[0]!, caption: item.caption, filename: item.filename };
   return succeed({ content: stored, rendered: media, files });
+}
+
+/** A template's header file: required by a WhatsApp template whose header is an image, video or document, refused by any other. */
+async function prepareHeader(mode: Mode, content: TemplateContent, rendered: RenderedContent): Promise<Result<WithMedia>> {
+  const template = rendered.channel === "whatsapp" && rendered.type === "template" ? rendered : null;
+  const [item] = content.media ?? [];
+  if (!template?.header) {
+    if (!item) return succeed({ content, rendered, files: [] });
+    return fail(
+      "content[media]",
+      "parameter_invalid",
+      `Invalid content[media]: template '${content.template_id}' has no media header to send it in on ${rendered.channel}. Only a WhatsApp template whose header is an image, video or document (its whatsapp[header]) takes a file.`,
+    );
+  }
+  const { format } = template.header;
+  if (!item) {
+    return fail(
+      "content[media]",
+      "parameter_missing",
+      `Missing content[media]: template '${content.template_id}' has a WhatsApp ${format} header; give that file as content[media] (one item of type ${format}).`,
+    );
+  }
+  if (item.type !== format) {
+    return fail(
+      "content[media][0][type]",
+      "parameter_invalid",
+      `Invalid content[media][0][type]: template '${content.template_id}' has a ${format} header, not a ${item.type}.`,
+    );
+  }
+  const { maxBytes } = WHATSAPP_MEDIA[format];
+  const file = await readFile(mode, {
+    param: "content[media][0]",
+    source: item,
+    contentType: item.content_type,
+    filename: item.filename ?? `${format}-1`,
+    left: maxBytes,
+    limit: `a WhatsApp ${format} is at most ${maxBytes / MB} MB`,
+  });
+  if (!file.ok) return file;
+  const { ref } = file.value;
+  const header = { format, media: ref, ...(item.filename ? { filename: item.filename } : {}) };
+  return succeed({ content: { ...content, media: [ref] }, rendered: { ...template, header }, files: [file.value] });
 }
 
 async function prepareAttachments(mode: Mode, content: EmailContent, rendered: Extract<RenderedContent, { channel: "email" }>): Promise<Result<WithMedia>> {

@@ -1,6 +1,7 @@
 // The bad-input corpus's table for email attachments and custom headers:
 // oversize, wrong type, bad base64, a url to a private address, a forbidden
-// header, and their shapes; an SMS's mms_fallback. Listed in CORPUS (corpus.ts).
+// header, and their shapes; an SMS's mms_fallback; a template header's file
+// and a template's header. Listed in CORPUS (corpus.ts).
 import { base64, linkedSms, pdfAttachment, pdfBytes, pngBytes } from "../messages/attachments.fixture.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
 
@@ -21,6 +22,18 @@ const linked = (content: Record<string, unknown>, overrides: Record<string, unkn
   const body = linkedSms("+33612345678", "Your ticket", [pngBytes()], overrides);
   return { json: { ...body, content: { ...body.content, ...content } } };
 };
+/** A WhatsApp template create whose content carries `media` (checked before the template is read). */
+const templated = (media: unknown): Body => ({ json: { channel: "WHATSAPP", to: "+14155550123", content: { template_id: "corpus_ticket", media } } });
+const headerFile = (overrides: Record<string, unknown> = {}) => ({ type: "image", content_type: "image/png", content: base64(pngBytes()), ...overrides });
+const templateWithHeader = (header: unknown): BadRequest => ({
+  name: `POST /v1/templates: a whatsapp header of ${JSON.stringify(header)}`,
+  method: "POST",
+  path: "/v1/templates",
+  body: { json: { id: "corpus_ticket", whatsapp: { name: "ticket_ready", language: "en", header } } },
+  status: 400,
+  code: "parameter_invalid",
+  param: typeof header === "object" && header !== null ? "whatsapp[header][format]" : "whatsapp[header]",
+});
 const file = (overrides: Record<string, unknown>) => ({ attachments: [{ ...pdfAttachment(pdfBytes("corpus")), ...overrides }] });
 
 export const MEDIA_CORPUS: BadRequest[] = [
@@ -93,4 +106,21 @@ export const MEDIA_CORPUS: BadRequest[] = [
   ),
   create("mms_fallback link with content_retention discard", linked({}, { content_retention: "discard" }), invalid("content_retention")),
   create("mms_fallback link past max_segments", linked({ text: "a".repeat(150) }, { max_segments: 1 }), invalid("content", "max_segments_exceeded")),
+  create("a template header's file of type audio", templated([headerFile({ type: "audio", content_type: "audio/ogg" })]), invalid("content[media][0][type]")),
+  create("two files for a template header", templated([headerFile(), headerFile()]), invalid("content[media]")),
+  create("a template header's file with a caption", templated([headerFile({ caption: "hi" })]), {
+    status: 400,
+    code: "parameter_unknown",
+    param: "content[media][0][caption]",
+  }),
+  create(
+    "a template header's file by content and url",
+    templated([headerFile({ url: "https://cdn.example.com/a.png" })]),
+    invalid("content[media][0][content]"),
+  ),
+  create("a template header's image as a PDF type", templated([headerFile({ content_type: "application/pdf" })]), invalid("content[media][0][content_type]")),
+  create("a template's media not a list", templated(headerFile()), invalid("content[media]")),
+  templateWithHeader({ format: "audio" }),
+  templateWithHeader({ format: "gif" }),
+  templateWithHeader("image"),
 ];
