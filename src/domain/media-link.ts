@@ -20,7 +20,7 @@ import type { MediaRef } from "./media.ts";
 export const MEDIA_LINK_TTL_SECONDS = 30 * 86_400;
 
 /** The route (outside /v1: every character of the link is paid for in the SMS). */
-export const MEDIA_LINK_PATH = "/m/";
+const MEDIA_LINK_PATH = "/m/";
 
 const MESSAGE_BYTES = 16;
 const SIGNATURE_BYTES = 15;
