@@ -17,7 +17,8 @@ import {
   newAttachmentId,
 } from "../domain/media.ts";
 import { type MediaItem, MMS, mmsProblem, sendsMediaAsLinks, WHATSAPP_MEDIA } from "../domain/media-content.ts";
-import type { CreateMessageInput, EmailContent, MediaContent, MessageContent, TemplateContent } from "../domain/message.ts";
+import { linkedText, placeholderLink } from "../domain/media-link.ts";
+import { type CreateMessageInput, type EmailContent, LIMITS, type MediaContent, type MessageContent, type TemplateContent } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { fetchMedia } from "./media-fetch.ts";
@@ -51,9 +52,10 @@ interface FileInput {
  * An SMS whose files go as links (content.mms_fallback "link" to a number
  * without MMS): its rendered content marked so, on the origin the links are
  * built on (`origin`, PUBLIC_BASE_URL), before its segments are counted.
- * Refused without an origin (no link could be made), and with
- * content_retention discard, which would delete the files the links show as
- * soon as the message is final, before its recipient could open them.
+ * Refused without an origin (no link could be made), with content_retention
+ * discard, which would delete the files the links show as soon as the
+ * message is final, before its recipient could open them, and when the text
+ * with its links is longer than an SMS may be.
  */
 export function withMediaLinks(origin: string | null, input: CreateMessageInput, rendered: RenderedContent): Result<RenderedContent> {
   if (rendered.channel !== "sms" || !sendsMediaAsLinks(input.to, input.content as Record<string, unknown>)) return succeed(rendered);
@@ -69,6 +71,18 @@ export function withMediaLinks(origin: string | null, input: CreateMessageInput,
       "content_retention",
       "parameter_invalid",
       "Invalid content_retention: discard deletes the files once the message is final, and with content[mms_fallback] link its recipient opens them later from the links. Use retain (and POST /v1/messages/:id/redact when they may go).",
+    );
+  }
+  const count = (input.content as MediaContent).media?.length ?? 0;
+  const length = linkedText(
+    rendered.text,
+    Array.from({ length: count }, () => placeholderLink(origin)),
+  ).length;
+  if (length > LIMITS.smsText) {
+    return fail(
+      "content[text]",
+      "parameter_invalid",
+      `Invalid content[text]: with a line and a link for each of its ${count} files the SMS is ${length} characters, more than the ${LIMITS.smsText} an SMS may be. Shorten the text or send fewer files.`,
     );
   }
   return succeed({ ...rendered, linkOrigin: origin });

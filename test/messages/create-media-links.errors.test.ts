@@ -25,6 +25,18 @@ describe("POST /v1/messages with content[mms_fallback] link", () => {
     expect(mms.status).toBe(201);
   });
 
+  it("refuses a text that its links make longer than an SMS may be (1,600 characters), naming content[text]", async () => {
+    const account = await createAccount("test");
+    // 1,500 characters and two lines of 77 (a line break and a 76-character link): 1,654.
+    const res = await api("/v1/messages", { key: account.key, json: linkedSms("+33612345678", "a".repeat(1500), [pngBytes(), pngBytes()]) });
+    const error = await expectError(res, 400, { code: "parameter_invalid", param: "content[text]" });
+    expect(error.message).toContain("1654");
+    expect(await messageCount(account.id)).toBe(0);
+    // One link fewer fits: 1,577.
+    const one = await api("/v1/messages", { key: account.key, json: linkedSms("+33612345678", "a".repeat(1500), [pngBytes()]) });
+    expect(one.status).toBe(201);
+  });
+
   it("refuses content_retention discard, naming it, and stores no message and no file", async () => {
     const account = await createAccount("test");
     const res = await api("/v1/messages", {
