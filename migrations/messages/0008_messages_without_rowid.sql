@@ -2,7 +2,7 @@
 -- D1 bills every index entry an insert writes as a row written, and a rowid table with a text primary key writes
 -- two: the row, and the primary key's own index (sqlite_autoindex_messages_1). Rebuilt as a WITHOUT ROWID table the
 -- rows are stored in the primary key (id) itself, so an insert writes one fewer row, and every lookup by id and every
--- id range (the convergence pass, retention, the archive) reads the same key as before.
+-- id range (the convergence pass, retention, the archive) reads the same key as before. message_metadata the same.
 -- SQLite converts a table only by rebuilding it: create the new one, copy, drop, rename, then the indexes and the
 -- triggers again (a table's indexes and triggers go with it when it is dropped). The copy runs no trigger (the new
 -- table has none yet, and DROP TABLE runs no DELETE trigger), so message_metadata and the usage rollups stay as
@@ -54,6 +54,25 @@ INSERT INTO `messages_without_rowid` (`id`, `account_id`, `mode`, `direction`, `
 DROP TABLE `messages`;
 --> statement-breakpoint
 ALTER TABLE `messages_without_rowid` RENAME TO `messages`;
+--> statement-breakpoint
+-- message_metadata (the metadata filter's index, one row per key) likewise: its primary key was a second entry per
+-- row, so each key of a message with metadata wrote 2 rows; stored in its primary key, 1. Rebuilt after `messages`,
+-- whose triggers, which name it, went with the old table: a rename re-reads every trigger, and one that names a
+-- dropped table fails it.
+CREATE TABLE `message_metadata_without_rowid` (
+	`account_id` text NOT NULL,
+	`key` text NOT NULL,
+	`value` text NOT NULL,
+	`message_id` text NOT NULL,
+	PRIMARY KEY(`account_id`, `key`, `value`, `message_id`)
+) WITHOUT ROWID;
+--> statement-breakpoint
+INSERT INTO `message_metadata_without_rowid` (`account_id`, `key`, `value`, `message_id`)
+  SELECT `account_id`, `key`, `value`, `message_id` FROM `message_metadata`;
+--> statement-breakpoint
+DROP TABLE `message_metadata`;
+--> statement-breakpoint
+ALTER TABLE `message_metadata_without_rowid` RENAME TO `message_metadata`;
 --> statement-breakpoint
 CREATE INDEX `messages_account_id_idx` ON `messages` (`account_id`,`id`);--> statement-breakpoint
 CREATE INDEX `messages_account_channel_idx` ON `messages` (`account_id`,`channel`,`id`);--> statement-breakpoint

@@ -202,7 +202,9 @@ export const verifications = sqliteTable(
 // every insert and delete of a message (a create, a batch, a shard move's
 // copy and delete, retention) keeps it, with no statement of its own. The
 // primary key is the one index: a filter on key=value reads its message ids
-// in id order (the list's order) from it.
+// in id order (the list's order) from it. WITHOUT ROWID (by hand, in
+// migrations/messages/0008_messages_without_rowid.sql): the rows are the
+// primary key, so a key of a message writes one row, not a row and its key.
 export const messageMetadata = sqliteTable(
   "message_metadata",
   {
