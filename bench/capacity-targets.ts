@@ -4,7 +4,7 @@
 // bills), so the usage rollups' triggers and SQLite's own bookkeeping count.
 import { PUBLISHED } from "./capacity-published.ts";
 
-export const TARGETS = {
+const TARGETS = {
   /** US dollars of Cloudflare operations per million SMS, at list prices. */
   costPerMillion: 10,
   d1RowsPerSms: 6,
