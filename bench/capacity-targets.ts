@@ -3,6 +3,7 @@
 // ones (D1's meta.rows_written and an object's rowsWritten, what Cloudflare
 // bills), so the usage rollups' triggers and SQLite's own bookkeeping count.
 import { PUBLISHED } from "./capacity-published.ts";
+import type { StoragePlan } from "./capacity-storage.ts";
 
 const TARGETS = {
   /** US dollars of Cloudflare operations per million SMS, at list prices. */
@@ -12,31 +13,6 @@ const TARGETS = {
   /** A tenth of the $12,939 a month the 2026-11-30 plan paid for 30 days in D1 at 10,000 messages/s. */
   storageMonthly: 1_294,
 } as const;
-
-export interface StoragePlan {
-  /** Whole days (ARCHIVE_HOT_DAYS): 0 when not even one day fits. */
-  hotDays: number;
-  hotBytes: number;
-  monthly: number;
-}
-
-/**
- * The longest hot window (whole days, as ARCHIVE_HOT_DAYS takes it) whose messages fit in D1's published bytes per
- * account at `fill` (the headroom every database is planned with), at most the retention, and what storage costs a
- * month with it: the hot days in D1, the rest of the retention in R2 as the archive's rows.
- */
-export function largestHotWindow(
-  perDay: number,
-  retentionDays: number,
-  bytes: { d1: number; archived: number },
-  fill: number,
-  prices = { d1GbMonth: PUBLISHED.prices.d1GbMonth, r2GbMonth: PUBLISHED.r2.gbMonth },
-): StoragePlan {
-  const hotDays = Math.min(retentionDays, Math.floor((PUBLISHED.d1.accountBytes * fill) / (perDay * bytes.d1)));
-  const hotBytes = perDay * hotDays * bytes.d1;
-  const coldBytes = perDay * (retentionDays - hotDays) * bytes.archived;
-  return { hotDays, hotBytes, monthly: (hotBytes / 1e9) * prices.d1GbMonth + (coldBytes / 1e9) * prices.r2GbMonth };
-}
 
 export interface TargetFigures {
   costPerMillion: number;
