@@ -113,8 +113,9 @@ const isInbound = sql`${messages.direction} = 'inbound'`;
 
 /**
  * Each filter is an equality served by its (account_id, column, id) index,
- * which also serves the keyset order (status by one of two: status-filter.ts); direction=inbound by the partial index
- * of inbound rows, direction=outbound (nearly every row) by (account_id, id);
+ * which also serves the keyset order (status by one of two indexes, see
+ * status-filter.ts); direction=inbound by the partial index of inbound
+ * rows, direction=outbound (nearly every row) by (account_id, id);
  * the created range is an id range, since created_at is the id's timestamp.
  */
 function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
