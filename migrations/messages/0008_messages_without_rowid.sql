@@ -2,7 +2,8 @@
 -- D1 bills every index entry an insert writes as a row written, and a rowid table with a text primary key writes
 -- two: the row, and the primary key's own index (sqlite_autoindex_messages_1). Rebuilt as a WITHOUT ROWID table the
 -- rows are stored in the primary key (id) itself, so an insert writes one fewer row, and every lookup by id and every
--- id range (the convergence pass, retention, the archive) reads the same key as before. message_metadata the same.
+-- id range (the convergence pass, retention, the archive) reads the same key as before. message_metadata and
+-- verifications the same.
 -- SQLite converts a table only by rebuilding it: create the new one, copy, drop, rename, then the indexes and the
 -- triggers again (a table's indexes and triggers go with it when it is dropped). The copy runs no trigger (the new
 -- table has none yet, and DROP TABLE runs no DELETE trigger), so message_metadata and the usage rollups stay as
@@ -74,6 +75,36 @@ DROP TABLE `message_metadata`;
 --> statement-breakpoint
 ALTER TABLE `message_metadata_without_rowid` RENAME TO `message_metadata`;
 --> statement-breakpoint
+-- verifications likewise (no trigger names it): a verification's first row wrote its primary key's entry too.
+CREATE TABLE `verifications_without_rowid` (
+	`id` text PRIMARY KEY NOT NULL,
+	`account_id` text NOT NULL,
+	`mode` text NOT NULL,
+	`to` text NOT NULL,
+	`status` text NOT NULL,
+	`steps` text NOT NULL,
+	`sends` text NOT NULL,
+	`code_length` integer NOT NULL,
+	`locale` text NOT NULL,
+	`check_attempts_remaining` integer NOT NULL,
+	`status_callback` text,
+	`metadata` text,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`version` integer NOT NULL
+) WITHOUT ROWID;
+--> statement-breakpoint
+INSERT INTO `verifications_without_rowid` (`id`, `account_id`, `mode`, `to`, `status`, `steps`, `sends`, `code_length`, `locale`, `check_attempts_remaining`, `status_callback`, `metadata`, `created_at`, `expires_at`, `updated_at`, `version`)
+  SELECT `id`, `account_id`, `mode`, `to`, `status`, `steps`, `sends`, `code_length`, `locale`, `check_attempts_remaining`, `status_callback`, `metadata`, `created_at`, `expires_at`, `updated_at`, `version` FROM `verifications`;
+--> statement-breakpoint
+DROP TABLE `verifications`;
+--> statement-breakpoint
+ALTER TABLE `verifications_without_rowid` RENAME TO `verifications`;
+--> statement-breakpoint
+CREATE INDEX `verifications_account_id_idx` ON `verifications` (`account_id`,`id`);--> statement-breakpoint
+CREATE INDEX `verifications_account_status_idx` ON `verifications` (`account_id`,`status`,`id`);--> statement-breakpoint
+CREATE INDEX `verifications_account_to_idx` ON `verifications` (`account_id`,`to`,`id`);--> statement-breakpoint
 CREATE INDEX `messages_account_id_idx` ON `messages` (`account_id`,`id`);--> statement-breakpoint
 CREATE INDEX `messages_account_channel_idx` ON `messages` (`account_id`,`channel`,`id`);--> statement-breakpoint
 CREATE INDEX `messages_account_to_idx` ON `messages` (`account_id`,`to`,`id`);--> statement-breakpoint

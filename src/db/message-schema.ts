@@ -167,7 +167,8 @@ export const usageMetadataRollups = sqliteTable(
 // Verifications (issue 25), one row per verification on its account's message
 // database, for lists: each row is the projection of its verification's
 // Durable Object (src/delivery/verifier.ts), which alone changes
-// it; `version` orders the writes. Never the code or its hash.
+// it; `version` orders the writes. Never the code or its hash. WITHOUT ROWID
+// (by hand, migrations/messages/0008_messages_without_rowid.sql), as messages.
 export const verifications = sqliteTable(
   "verifications",
   {

@@ -71,6 +71,18 @@ describe("rows written per metadata key", () => {
   });
 });
 
+describe("rows written per verification", () => {
+  it("a verification's first row writes the row and its 3 index entries, its primary key being the table", async () => {
+    const written = await env.MESSAGES_DB_0.prepare(
+      `INSERT INTO verifications (id, account_id, mode, "to", status, steps, sends, code_length, locale, check_attempts_remaining,
+         created_at, expires_at, updated_at, version) VALUES (?, ?, 'test', '+14155550123', 'pending', '[]', '[]', 6, 'en', 5, 1, 2, 1, 1)`,
+    )
+      .bind(newId("vrf"), newId("acct"))
+      .run();
+    expect(written.meta.rows_written).toBe(1 + 3);
+  });
+});
+
 describe("every list filter is served by an index at 200,000 messages", () => {
   const COUNT = 200_000;
   // Seeded and removed 10,000 at a time: the test files share the local D1, and one 200,000-row statement would hold
