@@ -7,7 +7,7 @@
 -- SQLite converts a table only by rebuilding it: create the new one, copy, drop, rename, then the indexes and the
 -- triggers again (a table's indexes and triggers go with it when it is dropped). The copy runs no trigger (the new
 -- table has none yet, and DROP TABLE runs no DELETE trigger), so message_metadata and the usage rollups stay as
--- they are. The triggers below are those of 0003 (message_metadata) and 0006 (the usage rollups), unchanged; a
+-- they are. The triggers below are those of 0003 (message_metadata) and 0008 (the usage rollups), unchanged; a
 -- later migration that changes a trigger on `messages` drops and recreates it as usual.
 CREATE TABLE `messages_without_rowid` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -124,50 +124,50 @@ CREATE TRIGGER `message_metadata_delete` AFTER DELETE ON `messages` WHEN OLD.`me
     AND (`key`, `value`) IN (SELECT `key`, `value` FROM json_each(OLD.`metadata`));
 END;--> statement-breakpoint
 CREATE TRIGGER `usage_rollups_insert` AFTER INSERT ON `messages` WHEN new.direction = 'outbound' BEGIN
-	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `count`, `segments`, `price`)
-	VALUES (new.account_id, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), coalesce(new.api_key_id, ''), new.status, coalesce(new.price_unit, ''), 1, coalesce(new.segments, 0), coalesce(new.price, 0))
-	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	VALUES (new.account_id, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), coalesce(new.api_key_id, ''), new.status, coalesce(new.price_unit, ''), substr(new.id, -4), 0, 1, coalesce(new.segments, 0), coalesce(new.price, 0))
+	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `usage_rollups_update` AFTER UPDATE OF `status`, `price`, `price_unit` ON `messages`
-WHEN old.direction = 'outbound' AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
-	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `count`, `segments`, `price`)
-	VALUES (old.account_id, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), coalesce(old.api_key_id, ''), old.status, coalesce(old.price_unit, ''), -1, -coalesce(old.segments, 0), -coalesce(old.price, 0))
-	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
-	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `count`, `segments`, `price`)
-	VALUES (new.account_id, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), coalesce(new.api_key_id, ''), new.status, coalesce(new.price_unit, ''), 1, coalesce(new.segments, 0), coalesce(new.price, 0))
-	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+WHEN old.direction = 'outbound' AND NOT EXISTS (SELECT 1 FROM `usage_fold`) AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
+	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	VALUES (old.account_id, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), coalesce(old.api_key_id, ''), old.status, coalesce(old.price_unit, ''), substr(old.id, -4), 0, -1, -coalesce(old.segments, 0), -coalesce(old.price, 0))
+	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	VALUES (new.account_id, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), coalesce(new.api_key_id, ''), new.status, coalesce(new.price_unit, ''), substr(new.id, -4), 0, 1, coalesce(new.segments, 0), coalesce(new.price, 0))
+	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `usage_rollups_delete` AFTER DELETE ON `messages` WHEN old.direction = 'outbound' BEGIN
-	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `count`, `segments`, `price`)
-	VALUES (old.account_id, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), coalesce(old.api_key_id, ''), old.status, coalesce(old.price_unit, ''), -1, -coalesce(old.segments, 0), -coalesce(old.price, 0))
-	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+	INSERT INTO `usage_rollups` (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	VALUES (old.account_id, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), coalesce(old.api_key_id, ''), old.status, coalesce(old.price_unit, ''), substr(old.id, -4), 0, -1, -coalesce(old.segments, 0), -coalesce(old.price, 0))
+	ON CONFLICT (`account_id`, `day`, `channel`, `country`, `api_key_id`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
 END;
 --> statement-breakpoint
 -- The same by metadata key and value, for the outbound rows that have metadata (usage_metadata_rollups).
 CREATE TRIGGER `usage_metadata_rollups_insert` AFTER INSERT ON `messages` WHEN new.direction = 'outbound' AND new.metadata IS NOT NULL BEGIN
-	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `count`, `segments`, `price`)
-	SELECT new.account_id, j.key, j.value, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), new.status, coalesce(new.price_unit, ''), 1, coalesce(new.segments, 0), coalesce(new.price, 0)
+	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	SELECT new.account_id, j.key, j.value, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), new.status, coalesce(new.price_unit, ''), substr(new.id, -4), 0, 1, coalesce(new.segments, 0), coalesce(new.price, 0)
 	FROM json_each(new.metadata) AS j WHERE true
-	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `usage_metadata_rollups_update` AFTER UPDATE OF `status`, `price`, `price_unit` ON `messages`
-WHEN old.direction = 'outbound' AND old.metadata IS NOT NULL AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
-	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `count`, `segments`, `price`)
-	SELECT old.account_id, j.key, j.value, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), old.status, coalesce(old.price_unit, ''), -1, -coalesce(old.segments, 0), -coalesce(old.price, 0)
+WHEN old.direction = 'outbound' AND old.metadata IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `usage_fold`) AND (old.status IS NOT new.status OR old.price IS NOT new.price OR old.price_unit IS NOT new.price_unit) BEGIN
+	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	SELECT old.account_id, j.key, j.value, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), old.status, coalesce(old.price_unit, ''), substr(old.id, -4), 0, -1, -coalesce(old.segments, 0), -coalesce(old.price, 0)
 	FROM json_each(old.metadata) AS j WHERE true
-	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
-	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `count`, `segments`, `price`)
-	SELECT new.account_id, j.key, j.value, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), new.status, coalesce(new.price_unit, ''), 1, coalesce(new.segments, 0), coalesce(new.price, 0)
+	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	SELECT new.account_id, j.key, j.value, date(new.created_at, 'unixepoch'), new.channel, coalesce(new.country, ''), new.status, coalesce(new.price_unit, ''), substr(new.id, -4), 0, 1, coalesce(new.segments, 0), coalesce(new.price, 0)
 	FROM json_each(new.metadata) AS j WHERE true
-	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `usage_metadata_rollups_delete` AFTER DELETE ON `messages` WHEN old.direction = 'outbound' AND old.metadata IS NOT NULL BEGIN
-	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `count`, `segments`, `price`)
-	SELECT old.account_id, j.key, j.value, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), old.status, coalesce(old.price_unit, ''), -1, -coalesce(old.segments, 0), -coalesce(old.price, 0)
+	INSERT INTO `usage_metadata_rollups` (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`, `count`, `segments`, `price`)
+	SELECT old.account_id, j.key, j.value, date(old.created_at, 'unixepoch'), old.channel, coalesce(old.country, ''), old.status, coalesce(old.price_unit, ''), substr(old.id, -4), 0, -1, -coalesce(old.segments, 0), -coalesce(old.price, 0)
 	FROM json_each(old.metadata) AS j WHERE true
-	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
+	ON CONFLICT (`account_id`, `key`, `value`, `day`, `channel`, `country`, `status`, `price_unit`, `born_on`, `archived`) DO UPDATE SET `count` = `count` + excluded.`count`, `segments` = `segments` + excluded.`segments`, `price` = `price` + excluded.`price`;
 END;
