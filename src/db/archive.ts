@@ -1,5 +1,6 @@
 // D1 side of the R2 archive (src/services/archive.ts): the next day to move,
-// its rows as stored, and their deletion once the object holds them.
+// a part's worth of its rows as stored, and their deletion once the object
+// holds them. (The archive's index is in the control database: archive-index.ts.)
 import { and, gte, inArray, lt, notInArray, sql } from "drizzle-orm";
 import { isFinal } from "../domain/retention.ts";
 import { STATUSES } from "../domain/status.ts";
@@ -25,8 +26,8 @@ export async function oldestArchivable(db: Database, boundaryId: string, skip: s
     .get();
 }
 
-/** The account's final rows of one day (ids in [from, to)) created on the shard whose ids end in `suffix`, in id order. */
-export function archivableRows(db: Database, accountId: string, suffix: string, range: { from: string; to: string }): Promise<StoredMessage[]> {
+/** Up to `limit` of the account's final rows of one day (ids in [from, to)) created on the shard whose ids end in `suffix`, in id order. */
+export function archivableRows(db: Database, accountId: string, suffix: string, range: { from: string; to: string }, limit: number): Promise<StoredMessage[]> {
   return db
     .select()
     .from(messages)
@@ -39,7 +40,17 @@ export function archivableRows(db: Database, accountId: string, suffix: string, 
         inArray(messages.status, FINAL),
       ),
     )
-    .orderBy(messages.id);
+    .orderBy(messages.id)
+    .limit(limit);
+}
+
+/** Which of these messages have a row here (the ids as one JSON parameter: D1 binds at most 100). */
+export async function heldIds(db: Database, ids: string[]): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(sql`${messages.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+  return new Set(rows.map((row) => row.id));
 }
 
 /** The rows deleted: each archived id whose row still has the projection_seq the object holds (one JSON parameter: D1 binds at most 100). */

@@ -5,8 +5,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertMessageWithMedia } from "../../src/db/media.ts";
 import { sweepMedia } from "../../src/delivery/media-release.ts";
-import { archiveColdMessages, readArchivedDay } from "../../src/services/archive.ts";
+import { archiveColdMessages } from "../../src/services/archive.ts";
 import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
+import { readArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -79,7 +80,7 @@ describe("the R2 archive", () => {
 
     expect(await messageCount(account.id)).toBe(2);
     const day = new Date(dayStart).toISOString().slice(0, 10);
-    const object = await env.ARCHIVE.head(`${account.id}/${account.placement.home}/${day}.jsonl.gz`);
+    const object = await env.ARCHIVE.head(`${account.id}/${account.placement.home}/${day}/0.jsonl.gz`);
     expect(object?.customMetadata).toEqual({ count: "5", first: old[0], last: old[4] });
 
     const retrieved = await api(`/v1/messages/${old[2]}`, { key: account.key });
@@ -111,7 +112,7 @@ describe("the R2 archive", () => {
     expect(retrieved.content).toBeNull();
     expect(retrieved.redacted_at).toEqual(expect.any(Number));
     const day = new Date(dayStart).toISOString().slice(0, 10);
-    const rows = await readArchivedDay(env.ARCHIVE, `${account.id}/${account.placement.home}/${day}.jsonl.gz`);
+    const rows = await readArchivedPart(env.ARCHIVE, `${account.id}/${account.placement.home}/${day}/0.jsonl.gz`);
     expect(rows?.map((row) => [row.id, row.content])).toEqual([
       [kept, { text: "message 0" }],
       [redacted, {}],
@@ -132,7 +133,7 @@ describe("the R2 archive", () => {
     expect((await api("/v1/account", { key: expiring.key, json: { retention_days: 9 } })).status).toBe(200);
     while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
     const day = new Date(dayStart).toISOString().slice(0, 10);
-    expect(await env.ARCHIVE.head(`${expiring.id}/0/${day}.jsonl.gz`)).toBeNull();
+    expect(await env.ARCHIVE.head(`${expiring.id}/0/${day}/0.jsonl.gz`)).toBeNull();
     for (const id of ids) expect((await api(`/v1/messages/${id}`, { key: expiring.key })).status).toBe(404);
     expect((await (await api("/v1/messages", { key: expiring.key })).json<ListPage>()).data).toEqual([]);
     expect(await usageCount(expiring.id)).toBe(0);
