@@ -1,0 +1,95 @@
+// The archive at any size: a day is cut into parts of at most a part size (a
+// small one here), written over several runs; a retrieve reads the one part
+// its id falls in (one R2 read, no listing), and the list pages across parts
+// and the hot boundary in order, both ways.
+
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { findAccount } from "../../src/db/accounts.ts";
+import { shardOfMessageId } from "../../src/domain/ids.ts";
+import { findAccountMessage } from "../../src/services/message-reads.ts";
+import { createAccount } from "../support/accounts.ts";
+import { api } from "../support/api.ts";
+import { db, messageCount, messageDb } from "../support/db.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, ONE_SHARD, pagesOf, partsOf, walk } from "./archive.fixture.ts";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("the archive in parts", () => {
+  it("cuts a day into parts of at most the part size over several runs; a retrieve reads one part, the list pages across them both ways", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const dayStart = dayStartDaysAgo(10);
+    const old = await delivered(account, dayStart + 3 * HOUR_MS, 7);
+    const young = await delivered(account, Date.now() - HOUR_MS, 2);
+    // One part written per database a run: the day takes three runs at least.
+    await archiveAll({ partSize: 3, stepsPerRun: 1 });
+
+    expect(await messageCount(account.id)).toBe(2);
+    const day = dayOf(dayStart);
+    expect(await idsByPart(account.id, day)).toEqual([old.slice(0, 3), old.slice(3, 6), old.slice(6)]);
+    expect((await partsOf(account.id, day)).map(({ part, count, firstId, lastId }) => ({ part, count, firstId, lastId }))).toEqual([
+      { part: 0, count: 3, firstId: old[0], lastId: old[2] },
+      { part: 1, count: 3, firstId: old[3], lastId: old[5] },
+      { part: 2, count: 1, firstId: old[6], lastId: old[6] },
+    ]);
+
+    // Each archived message is one R2 read, of its own part, and no listing.
+    const owner = (await findAccount(db(), account.id))!;
+    const get = vi.spyOn(env.ARCHIVE, "get");
+    const list = vi.spyOn(env.ARCHIVE, "list");
+    for (const [i, id] of old.entries()) {
+      get.mockClear();
+      expect(await findAccountMessage(env, owner, id)).toMatchObject({ id, status: "delivered", content: { text: `message ${i}` } });
+      expect(get.mock.calls.map(([key]) => key)).toEqual([`${account.id}/0/${day}/${Math.floor(i / 3)}.jsonl.gz`]);
+    }
+    expect(list).not.toHaveBeenCalled();
+
+    const newestFirst = [...young].reverse().concat([...old].reverse());
+    const { forward, back } = await walk(account, 2);
+    expect(forward).toEqual(pagesOf(newestFirst, 2));
+    expect(back).toEqual(forward.slice(0, -1));
+    const filtered = await walk(account, 2, "&status=delivered");
+    expect(filtered.forward).toEqual(pagesOf(newestFirst, 2));
+  });
+
+  it("the parts of one day on two shards interleave in the list as their ids do", async () => {
+    const account = await createAccount("test", { placement: { home: 0, write: [0, 1], read: [0, 1] } });
+    const dayStart = dayStartDaysAgo(11);
+    // idCreatedAt alternates the write shards: each shard's messages make parts of their own, in id order.
+    const old = await delivered(account, dayStart + HOUR_MS, 8);
+    await archiveAll({ partSize: 2 });
+    expect(await messageCount(account.id)).toBe(0);
+    const day = dayOf(dayStart);
+    for (const shard of [0, 1]) {
+      const onShard = old.filter((id) => shardOfMessageId(id) === shard);
+      expect(onShard.length).toBe(4);
+      expect(await idsByPart(account.id, day, shard)).toEqual(pagesOf(onShard, 2));
+    }
+    const { forward, back } = await walk(account, 3);
+    expect(forward).toEqual(pagesOf([...old].reverse(), 3));
+    expect(back).toEqual(forward.slice(0, -1));
+  });
+
+  it("a message that turns final after its day was archived joins the part claiming its id, however full", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const dayStart = dayStartDaysAgo(9);
+    const ids = await delivered(account, dayStart + HOUR_MS, 6);
+    // The third is still sent when the day is archived (only final messages move).
+    await messageDb(ids[2]!).$client.prepare("UPDATE messages SET status = 'sent' WHERE id = ?").bind(ids[2]).run();
+    await archiveAll({ partSize: 2 });
+    const day = dayOf(dayStart);
+    expect(await idsByPart(account.id, day)).toEqual([[ids[0], ids[1]], [ids[3], ids[4]], [ids[5]]]);
+    expect(await messageCount(account.id)).toBe(1);
+
+    await messageDb(ids[2]!).$client.prepare("UPDATE messages SET status = 'delivered', projection_seq = projection_seq + 1 WHERE id = ?").bind(ids[2]).run();
+    await archiveAll({ partSize: 2 });
+    expect(await messageCount(account.id)).toBe(0);
+    expect(await idsByPart(account.id, day)).toEqual([[ids[0], ids[1], ids[2]], [ids[3], ids[4]], [ids[5]]]);
+    expect((await partsOf(account.id, day)).map((part) => part.count)).toEqual([3, 2, 1]);
+    const retrieved = await api(`/v1/messages/${ids[2]}`, { key: account.key });
+    expect(await retrieved.json()).toMatchObject({ id: ids[2], status: "delivered" });
+    expect((await walk(account, 4)).forward).toEqual(pagesOf([...ids].reverse(), 4));
+  });
+});
