@@ -10,7 +10,7 @@
 
 import { loadConfig } from "../config.ts";
 import { archivableRows, deleteArchivedRows, oldestArchivable, type StoredMessage } from "../db/archive.ts";
-import { archivedLookup, changesBetween, dayParts, oldestChanges, savePart } from "../db/archive-index.ts";
+import { archivedLookup, changesBetween, dayParts, forgetChanges, oldestChanges, savePart } from "../db/archive-index.ts";
 import type { Database } from "../db/client.ts";
 import { database } from "../db/client.ts";
 import { retentionOverrides } from "../db/retention.ts";
@@ -155,16 +155,22 @@ async function writePart(
 
 /**
  * Folds the oldest late changes into their parts' objects (each part rewritten once, with all of its changes), so
- * the table of changes stays small; a change whose part is gone (expired) goes with the part's index row.
+ * the table of changes stays small. A change no part holds the message of (it reached a message retention deleted,
+ * through a projection still queued) is dropped: otherwise it would stay first in line for ever.
  */
 async function foldChanges(env: Env, controlDb: Database, limit: number): Promise<void> {
   const done = new Set<string>();
   for (const { accountId, messageId } of await oldestChanges(controlDb, limit)) {
     const { part } = await archivedLookup(controlDb, dayAndShardOf(accountId, messageId), messageId);
-    if (!part || done.has(partKey(part))) continue;
+    const key = part && partKey(part);
+    if (key && done.has(key)) continue;
+    const held = key ? await readArchivedObject(env.ARCHIVE, key) : null;
+    if (!part || !held?.rows.some((row) => row.id === messageId)) {
+      await forgetChanges(controlDb, accountId, [messageId]);
+      continue;
+    }
     done.add(partKey(part));
-    const held = await readArchivedObject(env.ARCHIVE, partKey(part));
-    if (held) await writePart(env, controlDb, part, held, []);
+    await writePart(env, controlDb, part, held, []);
   }
 }
 

@@ -16,7 +16,7 @@ import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { consoleFetch, signIn } from "../support/console.ts";
 import { db, messageCount } from "../support/db.ts";
-import { runQueueBatch } from "../support/queue.ts";
+import { idCreatedAt, runQueueBatch } from "../support/queue.ts";
 import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, type ListPage, ONE_SHARD } from "./archive.fixture.ts";
 
 /** The object's view of a WhatsApp message as the projection queue carries it. */
@@ -80,6 +80,18 @@ describe("a change that reaches an archived message", () => {
     await project([projection(account, id!, 20, "read")]);
     expect(await retrieve(account, id!)).toMatchObject({ status: "read" });
     expect(await heldChanges(account.id)).toEqual([]);
+  });
+});
+
+describe("a change that reaches a message no part holds", () => {
+  it("(deleted by retention while its projection was queued) is dropped by the next run instead of staying first in line", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const id = idCreatedAt(account, dayStartDaysAgo(10) + HOUR_MS);
+    await project([projection(account, id, 20, "read")]);
+    expect((await heldChanges(account.id)).map((held) => held.messageId)).toEqual([id]);
+    await archiveAll();
+    expect(await heldChanges(account.id)).toEqual([]);
+    expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(404);
   });
 });
 
