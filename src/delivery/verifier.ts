@@ -9,13 +9,8 @@
 // state after the last such await.
 import { DurableObject } from "cloudflare:workers";
 import { database } from "../db/client.ts";
-import { accountPlacements } from "../db/projections.ts";
-import { shardDatabase } from "../db/shards.ts";
-import { type VerificationRow, writeVerificationRow } from "../db/verifications.ts";
 import type { Channel } from "../domain/address.ts";
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
-import { shardOfMessageId } from "../domain/ids.ts";
-import { placementOf, shardsWriting } from "../domain/placement.ts";
 import {
   isPending,
   toVerificationObject,
@@ -25,9 +20,9 @@ import {
   type VerificationSend,
   type VerificationStatus,
 } from "../domain/verification.ts";
-import { logger } from "../log.ts";
 import { attemptsOf, type SendViews, sendViews } from "./verification-attempts.ts";
 import { VerificationOutbox } from "./verification-outbox.ts";
+import { handEventsToGate, writeDueRow } from "./verification-row.ts";
 import { type VerificationState, VerificationStore } from "./verification-store.ts";
 
 /** A failed write of the D1 row is tried again this much later (the bound on a list's lag behind the object). */
@@ -218,8 +213,8 @@ export class Verifier extends DurableObject<Env> {
 
   /** The row written if due, the events that are due sent, and the alarm set for what comes next. */
   async #afterChange(): Promise<void> {
-    await this.#writeRow();
-    await this.#tellGate();
+    await writeDueRow(this.#store, this.env, this.#control);
+    await handEventsToGate(this.#store, this.env);
     await this.#outbox.sendDue();
     const state = this.#store.state();
     if (!state) return;
@@ -231,81 +226,4 @@ export class Verifier extends DurableObject<Env> {
     if (due.length > 0) await this.ctx.storage.setAlarm(Math.min(...due));
     else await this.ctx.storage.deleteAlarm();
   }
-
-  /**
-   * Hands the events to the account's gate, oldest first, which sends each to
-   * the account's webhook endpoints subscribed to it (src/gate/account-events.ts).
-   * One the gate did not take stops the rest until the alarm tries again
-   * (ROW_RETRY_MS), so they reach it in order; at least once.
-   */
-  async #tellGate(): Promise<void> {
-    const accountId = this.#store.state()?.verification.accountId;
-    if (!accountId) return;
-    for (const { seq, type, data } of this.#store.gateEvents()) {
-      try {
-        await this.env.ACCOUNT_GATE.getByName(accountId).changed({ event: { accountId, type, data } });
-      } catch (error) {
-        logger.with({ account_id: accountId }).warn("verification_event_not_handed_to_gate", { type, error });
-        return;
-      }
-      this.#store.gateEventTaken(seq);
-    }
-  }
-
-  async #writeRow(): Promise<void> {
-    const state = this.#store.state();
-    if (!state?.rowDue) return;
-    const { version } = state;
-    const { id, accountId } = state.verification;
-    try {
-      // Where the account's placement holds the row now: after a shard move, the target; during one, both sides.
-      const placement = placementOf({ placement: (await accountPlacements(this.#control, [accountId])).get(accountId) ?? null });
-      const shards = shardsWriting(placement, shardOfMessageId(id));
-      await Promise.all(shards.map((shard) => writeVerificationRow(shardDatabase(this.env, shard), rowOf(state))));
-    } catch (error) {
-      logger.with({ verification_id: state.verification.id }).warn("verification_row_not_written", { error });
-      return;
-    }
-    // A change made while the write was out is written by its own call.
-    const after = this.#store.state()!;
-    if (after.version === version) this.#store.save({ ...after, rowDue: false });
-  }
-}
-
-function rowOf({ verification, version }: VerificationState): VerificationRow {
-  const {
-    id,
-    accountId,
-    mode,
-    to,
-    status,
-    steps,
-    sends,
-    codeLength,
-    locale,
-    checkAttemptsRemaining,
-    statusCallback,
-    metadata,
-    createdAt,
-    expiresAt,
-    updatedAt,
-  } = verification;
-  return {
-    id,
-    accountId,
-    mode,
-    to,
-    status,
-    steps,
-    sends,
-    codeLength,
-    locale,
-    checkAttemptsRemaining,
-    statusCallback,
-    metadata,
-    createdAt,
-    expiresAt,
-    updatedAt,
-    version,
-  };
 }
