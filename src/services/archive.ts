@@ -23,11 +23,15 @@ import { RETENTION_DAYS } from "../domain/retention.ts";
 import { batchTallies, merged, readArchivedObject, withChanges, writeArchivedPart } from "./archive-objects.ts";
 import type { Control } from "./control.ts";
 
-/**
- * Messages per part: a step holds a part's rows about three times (D1's, the JSON, the gzip), at a few KB a row
- * well inside a Worker's 128 MB, and a day of any size is as many parts.
- */
+/** Messages per part, at most: a day of any size is as many parts, written over as many steps. */
 const PART_SIZE = 5_000;
+/**
+ * Characters per part, at most (a step holds its rows a few times over: D1's answer, the JSON, its UTF-8 bytes,
+ * and the read-back; about 2 bytes a character in memory): well inside a Worker's 128 MB. An SMS's row is about
+ * 1,000 characters, so 5,000 of them fit; an email's may be 200,000 (its 100,000-character body as given and as
+ * rendered), and then a part holds 20.
+ */
+const PART_CHARS = 4_000_000;
 /** Steps (parts written) per message database a run: 50,000 messages a minute each. */
 const STEPS_PER_RUN = 10;
 /** Late changes folded into their parts a run (one part rewritten for each, at most). */
@@ -35,6 +39,7 @@ const FOLDS_PER_RUN = 20;
 
 export interface ArchiveRun {
   partSize: number;
+  partChars: number;
   stepsPerRun: number;
 }
 
@@ -45,7 +50,7 @@ export interface ArchiveRun {
  * retention (which deletes rows below the same instant's cut-off, so the two never hold the same row).
  */
 export async function archiveColdMessages(env: Env, control: Control, nowMs: number, run: Partial<ArchiveRun> = {}): Promise<number> {
-  const { partSize, stepsPerRun } = { partSize: PART_SIZE, stepsPerRun: STEPS_PER_RUN, ...run };
+  const { stepsPerRun, ...part } = { partSize: PART_SIZE, partChars: PART_CHARS, stepsPerRun: STEPS_PER_RUN, ...run };
   const boundary = hotBoundaryId(nowMs, loadConfig(env).archiveHotDays);
   const [moves, overrides] = await Promise.all([activeMoves(control.db), retentionOverrides(control.db)]);
   const retention = new Map(overrides.map((override) => [override.accountId, override.days]));
@@ -65,7 +70,7 @@ export async function archiveColdMessages(env: Env, control: Control, nowMs: num
         continue;
       }
       steps++;
-      moved += await archiveStep(env, control.db, db, dayAndShardOf(next.accountId, next.id), partSize);
+      moved += await archiveStep(env, control.db, db, dayAndShardOf(next.accountId, next.id), part);
     }
   }
   await foldChanges(env, control.db, FOLDS_PER_RUN);
@@ -76,9 +81,15 @@ export async function archiveColdMessages(env: Env, control: Control, nowMs: num
  * One part's worth of a day's final rows into the part that claims them: a new part when the day's last one is
  * full, else the claimant rewritten with them (a full last part takes only rows inside what it holds).
  */
-async function archiveStep(env: Env, controlDb: Database, db: Database, where: Pick<ArchivePart, "accountId" | "shard" | "day">, partSize: number) {
+async function archiveStep(
+  env: Env,
+  controlDb: Database,
+  db: Database,
+  where: Pick<ArchivePart, "accountId" | "shard" | "day">,
+  { partSize, partChars }: Omit<ArchiveRun, "stepsPerRun">,
+) {
   // The rows before the index: a concurrent step that deleted rows has saved its part first, so this one sees it.
-  const rows = await archivableRows(db, where.accountId, shardSuffix(where.shard), dayIdRange(where.day), partSize);
+  const rows = await archivableRows(db, where.accountId, shardSuffix(where.shard), dayIdRange(where.day), { limit: partSize, chars: partChars });
   if (rows.length === 0) return 0;
   const parts = await dayParts(controlDb, where);
   const newPart = async (part: number, fromId: string) => {
@@ -102,7 +113,7 @@ async function archiveStep(env: Env, controlDb: Database, db: Database, where: P
     await deleteArchivedRows(db, taken);
     return taken.length;
   }
-  const taken = withinRoom(held?.rows ?? [], rows, into.lastId, partSize);
+  const taken = withinRoom(held?.rows ?? [], rows, into.lastId, { partSize, partChars });
   // Rows past the cut that its object holds are from a write whose index row a crash lost: they are in D1 still,
   // and go to the next part, so they must leave this one (no message in two parts).
   const cut = taken.length === 0 || taken.at(-1)!.id < into.lastId ? into.lastId : taken.at(-1)!.id;
@@ -113,16 +124,21 @@ async function archiveStep(env: Env, controlDb: Database, db: Database, where: P
 }
 
 /**
- * The rows a day's last part takes: every one inside what it holds, then later ones while it has room (one already
- * in its object, from a write whose index row a crash lost, takes none).
+ * The rows a day's last part takes: every one inside what it holds, then later ones while it has room, in messages
+ * and in characters (one already in its object, from a write whose index row a crash lost, takes none).
  */
-function withinRoom(held: StoredMessage[], rows: StoredMessage[], lastId: string, partSize: number): StoredMessage[] {
+function withinRoom(held: StoredMessage[], rows: StoredMessage[], lastId: string, room: Omit<ArchiveRun, "stepsPerRun">): StoredMessage[] {
+  const size = (row: StoredMessage) => JSON.stringify(row).length;
   const ids = new Set(held.map((row) => row.id));
+  let chars = held.reduce((sum, row) => sum + size(row), 0);
   const taken = rows.filter((row) => row.id <= lastId);
   for (const row of taken) ids.add(row.id);
   for (const row of rows) {
     if (row.id <= lastId) continue;
-    if (!ids.has(row.id) && ids.size >= partSize) break;
+    if (!ids.has(row.id)) {
+      if (ids.size >= room.partSize || chars + size(row) > room.partChars) break;
+      chars += size(row);
+    }
     ids.add(row.id);
     taken.push(row);
   }

@@ -54,6 +54,16 @@ describe("the archive in parts", () => {
     expect(filtered.forward).toEqual(pagesOf(newestFirst, 2));
   });
 
+  it("cuts a part at its size in characters too: large messages make smaller parts", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const dayStart = dayStartDaysAgo(12);
+    // About 4,000 characters a row (3,000 of text and the rest of the row): two in 9,000.
+    const ids = await delivered(account, dayStart + HOUR_MS, 5, { channel: "email", content: { subject: "Big", text: "x".repeat(3000) } });
+    await archiveAll({ partChars: 9_000 });
+    expect(await messageCount(account.id)).toBe(0);
+    expect(await idsByPart(account.id, dayOf(dayStart))).toEqual(pagesOf(ids, 2));
+  });
+
   it("the parts of one day on two shards interleave in the list as their ids do", async () => {
     const account = await createAccount("test", { placement: { home: 0, write: [0, 1], read: [0, 1] } });
     const dayStart = dayStartDaysAgo(11);
