@@ -32,3 +32,5 @@ CREATE TABLE `archived_changes` (
 	`change` text NOT NULL,
 	PRIMARY KEY(`account_id`, `message_id`)
 );
+--> statement-breakpoint
+CREATE INDEX `archived_changes_seq_idx` ON `archived_changes` (`seq`);

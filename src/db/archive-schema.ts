@@ -40,7 +40,11 @@ export const archivedChanges = sqliteTable(
     seq: integer("seq").notNull(),
     change: text("change", { mode: "json" }).notNull().$type<ArchivedChange>(),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.messageId] })],
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.messageId] }),
+    // The run folds the oldest first.
+    index("archived_changes_seq_idx").on(t.seq),
+  ],
 );
 
 // A part's messages of each batch, by status, as its object holds them (rewritten with it): GET /v1/batches/:id
