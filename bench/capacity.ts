@@ -232,9 +232,6 @@ function main() {
   archivePlan(schema, storedBytes);
 }
 
-/** Messages per archived part (PART_SIZE in src/services/archive.ts): an SMS's part is cut by count, not characters. */
-const ARCHIVE_PART_SIZE = 5_000;
-
 /** Storage as hot D1 plus cold R2: what an archive of the messages past a hot window would cost (docs/scale.md says what is built). */
 function archivePlan(schema: ReturnType<typeof measureSchema>, allInD1Bytes: number) {
   const p = PUBLISHED;
@@ -246,7 +243,6 @@ function archivePlan(schema: ReturnType<typeof measureSchema>, allInD1Bytes: num
   const r2Monthly = (coldBytes / 1e9) * p.r2.gbMonth;
   const fitsDays = (p.d1.accountBytes * FILL) / (perDay * schema.bytesPerMessage);
   const allInD1Monthly = (allInD1Bytes / 1e9) * p.prices.d1GbMonth;
-  const partsPerDay = perDay / ARCHIVE_PART_SIZE;
   console.log(`\n## Storage as hot D1 plus the R2 archive (ARCHIVE_HOT_DAYS; see docs/scale.md)\n`);
   console.log(
     table(
@@ -269,8 +265,8 @@ function archivePlan(schema: ReturnType<typeof measureSchema>, allInD1Bytes: num
         ],
         [
           "R2 operations",
-          `$${fmt(partsPerDay * 30 * ((p.r2.classA + 2 * p.r2.classB) / 1e6), 0)} a month`,
-          `${fmt(partsPerDay, 0)} parts a day (${fmt(ARCHIVE_PART_SIZE)} messages each, src/services/archive.ts), each 1 Class A ($${p.r2.classA}/M) and 2 Class B ($${p.r2.classB}/M); plus one Class B per archived read`,
+          `about one Class A ($${p.r2.classA}/M) per account, shard and day archived, one Class B ($${p.r2.classB}/M) per archived read`,
+          "objects per account, shard and day: their count, not the messages, sets the writes",
         ],
       ],
     ),
