@@ -74,24 +74,25 @@ const GONE = `messages.id IN (SELECT m.id FROM messages m JOIN json_each(?1) a
   ON m.id = json_extract(a.value, '$.id') AND m.projection_seq = json_extract(a.value, '$.seq'))`;
 const OUTBOUND = `messages.direction = 'outbound' AND ${GONE}`;
 
-// The rollups' delete triggers (migrations/messages/0006), each with +1 for -1.
-const USAGE_BACK = `INSERT INTO usage_rollups (account_id, day, channel, country, api_key_id, status, price_unit, count, segments, price)
+// The rollups' delete triggers (migrations/messages/0008) with +1 for -1, each figure now the archive's
+// (archived = 1: no trigger moves it again; a shard move carries it, src/db/usage-move.ts).
+const USAGE_BACK = `INSERT INTO usage_rollups (account_id, day, channel, country, api_key_id, status, price_unit, born_on, archived, count, segments, price)
   SELECT account_id, date(created_at, 'unixepoch'), channel, coalesce(country, ''), coalesce(api_key_id, ''), status, coalesce(price_unit, ''),
-    1, coalesce(segments, 0), coalesce(price, 0) FROM messages WHERE ${OUTBOUND}
-  ON CONFLICT (account_id, day, channel, country, api_key_id, status, price_unit) DO UPDATE SET
+    substr(id, -4), 1, 1, coalesce(segments, 0), coalesce(price, 0) FROM messages WHERE ${OUTBOUND}
+  ON CONFLICT (account_id, day, channel, country, api_key_id, status, price_unit, born_on, archived) DO UPDATE SET
     count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`;
-const METADATA_USAGE_BACK = `INSERT INTO usage_metadata_rollups (account_id, key, value, day, channel, country, status, price_unit, count, segments, price)
+const METADATA_USAGE_BACK = `INSERT INTO usage_metadata_rollups (account_id, key, value, day, channel, country, status, price_unit, born_on, archived, count, segments, price)
   SELECT messages.account_id, j.key, j.value, date(messages.created_at, 'unixepoch'), messages.channel, coalesce(messages.country, ''), messages.status,
-    coalesce(messages.price_unit, ''), 1, coalesce(messages.segments, 0), coalesce(messages.price, 0)
+    coalesce(messages.price_unit, ''), substr(messages.id, -4), 1, 1, coalesce(messages.segments, 0), coalesce(messages.price, 0)
   FROM messages, json_each(messages.metadata) j WHERE messages.metadata IS NOT NULL AND ${OUTBOUND}
-  ON CONFLICT (account_id, key, value, day, channel, country, status, price_unit) DO UPDATE SET
+  ON CONFLICT (account_id, key, value, day, channel, country, status, price_unit, born_on, archived) DO UPDATE SET
     count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`;
 
 /**
  * Deletes the rows the object now holds, each only if unchanged since it was read (same projection_seq): a
  * projection that landed meanwhile keeps its row, and the next run writes the day again with it. Deleting a
  * row runs the usage rollups' delete triggers, which would take an archived message out of usage; the same
- * batch (one transaction) first adds each row back, so usage stays as it was.
+ * batch (one transaction) first adds each row back as the archive's, so usage stays as it was.
  */
 export async function deleteArchivedRows(db: Database, rows: StoredMessage[]): Promise<void> {
   if (rows.length === 0) return;
@@ -101,20 +102,20 @@ export async function deleteArchivedRows(db: Database, rows: StoredMessage[]): P
 }
 
 /** The expired rows' usage columns as one JSON parameter, read as the rollups' delete triggers read a deleted row. */
-const EXPIRED = `(SELECT json_extract(value, '$.accountId') AS account_id, json_extract(value, '$.createdAt') AS created_at,
+const EXPIRED = `(SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.accountId') AS account_id, json_extract(value, '$.createdAt') AS created_at,
   json_extract(value, '$.channel') AS channel, json_extract(value, '$.country') AS country, json_extract(value, '$.apiKeyId') AS api_key_id,
   json_extract(value, '$.status') AS status, json_extract(value, '$.priceUnit') AS price_unit, json_extract(value, '$.segments') AS segments,
   json_extract(value, '$.price') AS price, json_extract(value, '$.metadata') AS metadata FROM json_each(?1)
   WHERE json_extract(value, '$.direction') = 'outbound')`;
-const USAGE_OUT = `INSERT INTO usage_rollups (account_id, day, channel, country, api_key_id, status, price_unit, count, segments, price)
+const USAGE_OUT = `INSERT INTO usage_rollups (account_id, day, channel, country, api_key_id, status, price_unit, born_on, archived, count, segments, price)
   SELECT account_id, date(created_at, 'unixepoch'), channel, coalesce(country, ''), coalesce(api_key_id, ''), status, coalesce(price_unit, ''),
-    -1, -coalesce(segments, 0), -coalesce(price, 0) FROM ${EXPIRED} WHERE true
-  ON CONFLICT (account_id, day, channel, country, api_key_id, status, price_unit) DO UPDATE SET
+    substr(id, -4), 1, -1, -coalesce(segments, 0), -coalesce(price, 0) FROM ${EXPIRED} WHERE true
+  ON CONFLICT (account_id, day, channel, country, api_key_id, status, price_unit, born_on, archived) DO UPDATE SET
     count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`;
-const METADATA_USAGE_OUT = `INSERT INTO usage_metadata_rollups (account_id, key, value, day, channel, country, status, price_unit, count, segments, price)
+const METADATA_USAGE_OUT = `INSERT INTO usage_metadata_rollups (account_id, key, value, day, channel, country, status, price_unit, born_on, archived, count, segments, price)
   SELECT r.account_id, j.key, j.value, date(r.created_at, 'unixepoch'), r.channel, coalesce(r.country, ''), r.status, coalesce(r.price_unit, ''),
-    -1, -coalesce(r.segments, 0), -coalesce(r.price, 0) FROM ${EXPIRED} r, json_each(r.metadata) j WHERE r.metadata IS NOT NULL
-  ON CONFLICT (account_id, key, value, day, channel, country, status, price_unit) DO UPDATE SET
+    substr(r.id, -4), 1, -1, -coalesce(r.segments, 0), -coalesce(r.price, 0) FROM ${EXPIRED} r, json_each(r.metadata) j WHERE r.metadata IS NOT NULL
+  ON CONFLICT (account_id, key, value, day, channel, country, status, price_unit, born_on, archived) DO UPDATE SET
     count = count + excluded.count, segments = segments + excluded.segments, price = price + excluded.price`;
 
 /**
@@ -124,7 +125,8 @@ const METADATA_USAGE_OUT = `INSERT INTO usage_metadata_rollups (account_id, key,
 export async function removeArchivedUsage(db: Database, rows: StoredMessage[]): Promise<void> {
   if (rows.length === 0) return;
   const list = JSON.stringify(
-    rows.map(({ accountId, createdAt, channel, country, apiKeyId, status, priceUnit, segments, price, metadata, direction }) => ({
+    rows.map(({ id, accountId, createdAt, channel, country, apiKeyId, status, priceUnit, segments, price, metadata, direction }) => ({
+      id,
       accountId,
       createdAt,
       channel,

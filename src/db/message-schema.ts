@@ -100,6 +100,20 @@ export const messages = sqliteTable(
   ],
 );
 
+// Where a rollup row's figures come from, part of both rollup tables' keys:
+// the shard the messages were created on (their ids' last 4 hex digits), so a
+// read counts on each database only the messages it holds for the account
+// (during a shard move the target's copies are counted there from the flip
+// on, the source's until then); and whether they are the archive's (the
+// archive took the rows out of D1 and left their usage here, which a move
+// carries to the target itself since no trigger will).
+const rollupOrigin = () => ({
+  // The id's shard suffix; "" for figures from before the rollups had it (counted wherever they are).
+  bornOn: text("born_on").notNull(),
+  // 1: messages the archive moved out of D1 (src/db/archive.ts), no longer moved by the triggers.
+  archived: integer("archived").notNull().default(0),
+});
+
 // Usage, kept as messages change: each outbound message counted once under
 // its creation day, channel, country, API key and current status, with its
 // segments and price (ten-thousandths of price_unit). Kept by triggers on
@@ -119,12 +133,21 @@ export const usageRollups = sqliteTable(
     apiKeyId: text("api_key_id").notNull(),
     status: text("status").notNull(),
     priceUnit: text("price_unit").notNull(),
+    ...rollupOrigin(),
     count: integer("count").notNull().default(0),
     segments: integer("segments").notNull().default(0),
     price: integer("price").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.day, t.channel, t.country, t.apiKeyId, t.status, t.priceUnit] })],
+  (t) => [primaryKey({ columns: [t.accountId, t.day, t.channel, t.country, t.apiKeyId, t.status, t.priceUnit, t.bornOn, t.archived] })],
 );
+
+// Set for the length of one projection batch (src/db/usage-fold.ts), and
+// only inside its transaction, so no other writer ever sees it: the rollups'
+// update triggers stand aside while it is set, as the batch moves the figures
+// of all its rows itself, one upsert per group instead of two per row.
+export const usageFold = sqliteTable("usage_fold", {
+  id: integer("id").primaryKey(),
+});
 
 // Usage by metadata key: the same figures as usage_rollups, for each key and
 // value of each outbound message that has metadata (none for one without),
@@ -141,11 +164,12 @@ export const usageMetadataRollups = sqliteTable(
     country: text("country").notNull(),
     status: text("status").notNull(),
     priceUnit: text("price_unit").notNull(),
+    ...rollupOrigin(),
     count: integer("count").notNull().default(0),
     segments: integer("segments").notNull().default(0),
     price: integer("price").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.key, t.value, t.day, t.channel, t.country, t.status, t.priceUnit] })],
+  (t) => [primaryKey({ columns: [t.accountId, t.key, t.value, t.day, t.channel, t.country, t.status, t.priceUnit, t.bornOn, t.archived] })],
 );
 
 // Verifications (issue 25), one row per verification on its account's message

@@ -8,6 +8,7 @@ import type { Database } from "./client.ts";
 import { accounts } from "./control-schema.ts";
 import { messages } from "./message-schema.ts";
 import { redactedColumns } from "./retention.ts";
+import { batchWithUsageFold, foldsUsage } from "./usage-fold.ts";
 
 /** One projection: the object's whole current view of the message, so the newest one alone is enough. */
 export type Projection = Pick<
@@ -61,9 +62,12 @@ export async function rowProjectionSeq(db: Database, messageId: string): Promise
   return row?.seq;
 }
 
-/** Writes projections (at most one per message) to one shard, in one D1 batch. */
+/**
+ * Writes projections (at most one per message) to one shard, in one D1 batch;
+ * a batch of several moves its rows' usage itself, a group at a time (usage-fold.ts).
+ */
 export async function writeProjections(db: Database, projections: Projection[], nowSeconds: number): Promise<void> {
   const [first, ...rest] = projections.map((projection) => projectionUpdate(db, projection, nowSeconds));
   if (!first) return;
-  await db.batch([first, ...rest]);
+  await (foldsUsage(projections) ? batchWithUsageFold(db, projections, [first, ...rest]) : db.batch([first, ...rest]));
 }

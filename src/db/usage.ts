@@ -1,9 +1,21 @@
 // The usage rollups of one message database (usage_rollups, kept by triggers
-// on messages): an account's sums over a period of days, grouped.
-import { and, between, eq, type SQL, sql } from "drizzle-orm";
+// on messages): an account's sums over a period of days, grouped, counting
+// only the messages this database holds for the account (bornOn).
+import { and, between, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { shardSuffix } from "../domain/ids.ts";
 import type { UsageGroup, UsagePeriod, UsageRow } from "../domain/usage.ts";
 import type { Database } from "./client.ts";
 import { usageMetadataRollups, usageRollups } from "./message-schema.ts";
+
+/**
+ * The figures of messages created on one of `bornOn` (the shards whose messages this database holds for the
+ * account: during a shard move the target's copies are not among them until the flip), and those from before
+ * the rollups recorded the shard ("").
+ */
+function heldHere(column: SQLiteColumn, bornOn: readonly number[]): SQL {
+  return inArray(column, ["", ...bornOn.map(shardSuffix)]);
+}
 
 const COLUMNS: Record<UsageGroup, SQL> = {
   channel: sql`${usageRollups.channel}`,
@@ -16,7 +28,13 @@ const COLUMNS: Record<UsageGroup, SQL> = {
 };
 
 /** The account's usage on this database over the period, one row per group and currency. */
-export async function usageOnShard(db: Database, accountId: string, period: UsagePeriod, groups: readonly UsageGroup[]): Promise<UsageRow[]> {
+export async function usageOnShard(
+  db: Database,
+  accountId: string,
+  bornOn: readonly number[],
+  period: UsagePeriod,
+  groups: readonly UsageGroup[],
+): Promise<UsageRow[]> {
   const keys = Object.fromEntries(groups.map((group) => [group, COLUMNS[group].as(`g_${group}`)]));
   const grouping = [...groups.map((group) => COLUMNS[group]), usageRollups.priceUnit];
   const rows = await db
@@ -28,7 +46,7 @@ export async function usageOnShard(db: Database, accountId: string, period: Usag
       price: sql<number>`sum(${usageRollups.price})`.as("sum_price"),
     })
     .from(usageRollups)
-    .where(and(eq(usageRollups.accountId, accountId), between(usageRollups.day, period.start, period.end)))
+    .where(and(eq(usageRollups.accountId, accountId), between(usageRollups.day, period.start, period.end), heldHere(usageRollups.bornOn, bornOn)))
     .groupBy(...grouping);
   return rows.map(({ priceUnit, count, segments, price, ...found }) => ({
     keys: Object.fromEntries(groups.map((group) => [group, (found as Record<string, string | null>)[group] ?? null])),
@@ -51,6 +69,7 @@ const METADATA_COLUMNS: Record<Exclude<UsageGroup, "api_key">, SQL> = {
 export async function metadataUsageOnShard(
   db: Database,
   accountId: string,
+  bornOn: readonly number[],
   period: UsagePeriod,
   groups: readonly Exclude<UsageGroup, "api_key">[],
   key: string,
@@ -67,7 +86,7 @@ export async function metadataUsageOnShard(
       price: sql<number>`sum(${t.price})`.as("sum_price"),
     })
     .from(t)
-    .where(and(eq(t.accountId, accountId), eq(t.key, key), between(t.day, period.start, period.end)))
+    .where(and(eq(t.accountId, accountId), eq(t.key, key), between(t.day, period.start, period.end), heldHere(t.bornOn, bornOn)))
     .groupBy(...groups.map((group) => METADATA_COLUMNS[group]), t.value, t.priceUnit);
   return rows.map(({ value, priceUnit, count, segments, price, ...found }) => ({
     keys: { ...Object.fromEntries(groups.map((group) => [group, (found as Record<string, string | null>)[group] ?? null])), metadata: value },

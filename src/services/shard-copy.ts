@@ -1,5 +1,5 @@
 // The bounded steps of a shard move that touch message databases: copy the
-// account's messages, verifications and idempotency keys from the source to the target,
+// account's messages, verifications, archived usage and idempotency keys from the source to the target,
 // compare the two, seal the source's keys, settle the copied claims after the
 // flip, delete the source's. Each returns where it got to (a keyset cursor,
 // null when the phase is through) and is safe to repeat.
@@ -17,7 +17,9 @@ import {
   versionsBetween,
 } from "../db/shard-move.ts";
 import { shardDatabase } from "../db/shards.ts";
+import { archivedUsage, deleteAccountUsage, writeArchivedUsage } from "../db/usage-move.ts";
 import { deleteHeldVerifications, upsertVerifications, verificationsAfter } from "../db/verification-move.ts";
+import { shardSuffix } from "../domain/ids.ts";
 
 export interface MoveShards {
   accountId: string;
@@ -103,10 +105,24 @@ export async function verifyStep(env: Env, move: MoveShards, cursor: string | nu
   return { cursor: last, repaired: stale.length + gone.length };
 }
 
-/** Deletes a batch of the account's moved messages from the source, then its verifications, then its keys there; true when none are left. */
+/**
+ * Carries the account's archived usage (the figures of messages the archive took out of D1, which no copied
+ * row brings) to the target, as it stands at the source: repeated after the flip, it writes the same figures.
+ * The archive leaves a moving account alone, so they do not change meanwhile.
+ */
+export async function carryArchivedUsageStep(env: Env, move: MoveShards): Promise<void> {
+  const usage = await archivedUsage(shardDatabase(env, move.from), move.accountId, shardSuffix(move.from));
+  await writeArchivedUsage(shardDatabase(env, move.to), usage);
+}
+
+/**
+ * Deletes a batch of the account's moved messages from the source, then its verifications, its keys, and
+ * its usage rollups there, a batch of days at a time (the source is no longer read for it); true when none are left.
+ */
 export async function deleteStep(env: Env, move: MoveShards, batchSize: number): Promise<boolean> {
   const source = shardDatabase(env, move.from);
   if ((await deleteHeldMessages(source, move.accountId, move.bornOn, batchSize)) === batchSize) return false;
   if ((await deleteHeldVerifications(source, move.accountId, move.bornOn, batchSize)) === batchSize) return false;
-  return (await deleteAccountKeys(source, move.accountId, batchSize)) < batchSize;
+  if ((await deleteAccountKeys(source, move.accountId, batchSize)) === batchSize) return false;
+  return (await deleteAccountUsage(source, move.accountId, batchSize)) < batchSize;
 }

@@ -13,6 +13,7 @@ import { flippedMove, moveProblem, placementOf, shardsHeldOn, startedMove } from
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
 import {
+  carryArchivedUsageStep,
   copyKeysClaimedSinceStep,
   copyKeysStep,
   copyMessagesStep,
@@ -90,6 +91,8 @@ export async function advanceMove(env: Env, control: Control, move: ShardMove, n
       }
       const cursor = await copyVerificationsStep(env, shards, move.cursor, batchSize);
       if (cursor !== null) return save({ cursor });
+      // Before the flip, and again after it: the target reads these figures from the flip on.
+      await carryArchivedUsageStep(env, shards);
       return move.phase === "copying" ? next("verifying", { pass: 1, repaired: 0 }) : next("recopying_keys");
     }
     case "verifying": {
