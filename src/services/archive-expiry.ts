@@ -13,7 +13,7 @@ import { DAY_MS, partKey } from "../domain/archive.ts";
 import { placementOf, shardHolding } from "../domain/placement.ts";
 import { retentionDays } from "../domain/retention.ts";
 import { logger } from "../log.ts";
-import { batchTallies, readArchivedObject, writeArchivedPart } from "./archive-objects.ts";
+import { batchTallies, readArchivedObject, usageColumns, writeArchivedPart } from "./archive-objects.ts";
 import type { Control } from "./control.ts";
 
 /** Accounts whose archive is looked at per run: one index read each. All are visited every ceil(accounts / 50) minutes. */
@@ -61,7 +61,7 @@ export async function expireArchivedDays(env: Env, control: Control, nowMs: numb
       await forgetChanges(control.db, account.id, [...gone]);
       await removeArchivedUsage(
         shardDatabase(env, shardHolding(placementOf(account), part.shard)),
-        held.rows.filter((row) => gone.has(row.id)),
+        held.rows.filter((row) => gone.has(row.id)).map(usageColumns),
       );
       budget -= gone.size;
       if (gone.size < batch.length) logger.warn("archive_objects_not_emptied", { count: batch.length - gone.size });

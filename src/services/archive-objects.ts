@@ -52,10 +52,24 @@ export function merged(held: StoredMessage[], fresh: StoredMessage[]): StoredMes
   return [...rows.values()].sort(byId);
 }
 
+/**
+ * An archived row: as stored, and once a late change has moved its status or price, those two as they were when it
+ * was archived. Its usage was counted under them (src/db/archive.ts adds it back as the archive's when the row
+ * leaves D1), and stays so: expiry takes out exactly that, wherever the row's status went since.
+ */
+export type ArchivedRow = StoredMessage & { usageAsArchived?: Pick<StoredMessage, "status" | "price"> };
+
+/** The row's figures as its usage counts them. */
+export function usageColumns(row: ArchivedRow): StoredMessage {
+  return { ...row, ...row.usageAsArchived };
+}
+
 /** The row as a late change leaves it, when the change is newer than the row (a projection over an older one). */
-export function withChange(row: StoredMessage, held: HeldChange | undefined): StoredMessage {
+export function withChange(row: ArchivedRow, held: HeldChange | undefined): ArchivedRow {
   if (!held || held.seq <= row.projectionSeq) return row;
-  const changed = { ...row, ...held.change, projectionSeq: held.seq };
+  const moved = held.change.status !== row.status || held.change.price !== row.price;
+  const usageAsArchived = row.usageAsArchived ?? (moved ? { status: row.status, price: row.price } : undefined);
+  const changed = { ...row, ...held.change, projectionSeq: held.seq, ...(usageAsArchived ? { usageAsArchived } : {}) };
   // A change carrying a redaction empties the content, as the projection's update of the row does.
   return held.change.redactedAt !== null && row.redactedAt === null ? { ...changed, ...redactedMessage(changed, held.change.redactedAt) } : changed;
 }

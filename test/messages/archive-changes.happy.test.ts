@@ -11,7 +11,9 @@ import { archivedChanges } from "../../src/db/archive-schema.ts";
 import { batches } from "../../src/db/control-schema.ts";
 import type { Projection } from "../../src/db/projections.ts";
 import { newId } from "../../src/domain/ids.ts";
+import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
+import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { consoleFetch, signIn } from "../support/console.ts";
@@ -72,6 +74,28 @@ describe("a change that reaches an archived message", () => {
     // A duplicate of the folded change after the fold changes nothing.
     await project([projection(account, id!, 10, "delivered")]);
     expect(await retrieve(account, id!)).toMatchObject({ status: "read" });
+  });
+
+  it("leaves usage as the message was archived, and its expiry takes out exactly that", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const [id] = await delivered(account, dayStartDaysAgo(10) + HOUR_MS, 1, { channel: "whatsapp", projectionSeq: 5 });
+    const usage = async () =>
+      (
+        await env.MESSAGES_DB_0.prepare("SELECT status, sum(count) AS n FROM usage_rollups WHERE account_id = ? GROUP BY status ORDER BY status")
+          .bind(account.id)
+          .all<{ status: string; n: number }>()
+      ).results.filter((group) => group.n !== 0);
+    expect(await usage()).toEqual([{ status: "delivered", n: 1 }]);
+    await archiveAll();
+    await project([projection(account, id!, 20, "read")]);
+    await archiveAll();
+    expect(await retrieve(account, id!)).toMatchObject({ status: "read" });
+    expect(await usage()).toEqual([{ status: "delivered", n: 1 }]);
+
+    expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
+    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(404);
+    expect(await usage()).toEqual([]);
   });
 
   it("a change of a message still in D1 past the hot window is not kept beside the archive", async () => {
