@@ -59,6 +59,20 @@ describe("the archive in parts", () => {
     expect(filtered.forward).toEqual(pagesOf(newestFirst, 2));
   });
 
+  it("a created range past the hot window reads the parts it covers, paged both ways", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const [first, second] = [dayStartDaysAgo(13), dayStartDaysAgo(12)];
+    const early = await delivered(account, first + 20 * HOUR_MS, 4);
+    const late = await delivered(account, second + HOUR_MS, 4);
+    await archiveAll({ partSize: 2 });
+    // From the third message of the first day to the second of the next: parts on both sides cut in the middle.
+    const gte = Math.floor((first + 20 * HOUR_MS + 2 * 60_000) / 1000);
+    const lte = Math.floor((second + HOUR_MS + 60_000) / 1000);
+    const { forward, back } = await walk(account, 3, `&created[gte]=${gte}&created[lte]=${lte}`);
+    expect(forward).toEqual(pagesOf([late[1]!, late[0]!, early[3]!, early[2]!], 3));
+    expect(back).toEqual(forward.slice(0, -1));
+  });
+
   it("cuts a part at its size in characters too: large messages make smaller parts", async () => {
     const account = await createAccount("test", { placement: ONE_SHARD });
     const dayStart = dayStartDaysAgo(12);
