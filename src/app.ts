@@ -36,7 +36,7 @@ declare module "hono" {
  * caller its own way, or is public like the API document. (Everything outside
  * /v1, such as /docs and /healthz, is public anyway.)
  */
-const PUBLIC_PATHS = ["/v1/providers/*", "/v1/media/*", OPENAPI_PATH];
+const PUBLIC_PATHS = ["/v1/providers/*", "/v1/media/*", "/m/*", OPENAPI_PATH];
 
 /**
  * Whether a path is one of `patterns` (exact, or a prefix ending in "/*").

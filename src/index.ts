@@ -25,7 +25,7 @@ const PROJECTIONS_DLQ = "omniflow-projections-dlq";
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    // One control database client for the batch, made on first use (a delivery batch needs none).
+    // One control database client for the batch, made on first use (a delivery batch needs one only for its projections' placements).
     const control = workerControl(env);
     if (batch.queue === PROJECTIONS_QUEUE) await consumeProjections(batch as MessageBatch<Projection>, env, control.db);
     else if (batch.queue === PROJECTIONS_DLQ) await consumeProjectionDeadLetters(batch as MessageBatch<Projection>, env, control.db);
@@ -33,7 +33,7 @@ export default {
     else {
       // Bad configuration: nothing is handed off; the batch is retried, naming the variable, until it is fixed.
       loadConfig(env);
-      await consumeDeliveries(batch as MessageBatch<DeliveryJob>, env);
+      await consumeDeliveries(batch as MessageBatch<DeliveryJob>, env, () => control.db);
     }
   },
   async scheduled(controller, env) {

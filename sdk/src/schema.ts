@@ -248,6 +248,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/m/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a file by the link an SMS carries
+         * @description A file of an SMS sent with `content[mms_fallback]` `link` to a number without MMS: its text carries one such link per file, for its recipient to open. No API key. The link expires 30 days after the message was handed off; an expired, altered or unknown link, or a file the message no longer refers to (redacted, or past retention_days), is a 404.
+         */
+        get: operations["retrieveMediaLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -1044,6 +1064,21 @@ export interface components {
                 variables: {
                     [key: string]: string;
                 };
+                media?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | {
                 text?: string;
                 media?: {
@@ -1061,6 +1096,8 @@ export interface components {
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
                 }[];
+                /** @constant */
+                mms_fallback?: "link";
             } | {
                 subject: string;
                 text?: string;
@@ -1089,6 +1126,21 @@ export interface components {
                 variables: {
                     [key: string]: string;
                 };
+                media?: {
+                    /**
+                     * @description The file's id, for GET /v1/messages/{id}/attachments/{attachment_id}
+                     * @example att_0e1f2a3b4c5d6e7f8a9b0c1d
+                     */
+                    id: string;
+                    filename: string;
+                    content_type: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description The hex SHA-256 of the bytes */
+                    sha256: string;
+                    /** @description An inline image's id, as the html's cid: names it */
+                    content_id?: string;
+                }[];
             } | {
                 text?: string;
                 media?: {
@@ -1106,6 +1158,8 @@ export interface components {
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
                 }[];
+                /** @constant */
+                mms_fallback?: "link";
             } | {
                 subject: string;
                 text?: string;
@@ -1170,6 +1224,11 @@ export interface components {
              * @example null
              */
             segments: number | null;
+            /**
+             * @description true when the SMS's files (content[media]) went as links in its text (content[mms_fallback] link, to a number without MMS); false otherwise; null once the content is removed
+             * @example false
+             */
+            mms_fallback_applied: boolean | null;
             /** @description The fallback steps, in order; content null: the message's own */
             fallback: {
                 /** @enum {string} */
@@ -1491,6 +1550,11 @@ export interface components {
                 name: string;
                 language: string;
                 body_params: string[];
+                /** @description A media header: each message sent with the template gives that file as content[media] */
+                header?: {
+                    /** @enum {string} */
+                    format: "image" | "video" | "document";
+                };
             } | null;
             /**
              * @example {
@@ -2835,6 +2899,7 @@ export interface operations {
                      *           "error": null,
                      *           "encoding": null,
                      *           "segments": null,
+                     *           "mms_fallback_applied": false,
                      *           "fallback": [],
                      *           "fallback_after": null,
                      *           "send_at": null,
@@ -2885,6 +2950,7 @@ export interface operations {
                      *           },
                      *           "encoding": null,
                      *           "segments": null,
+                     *           "mms_fallback_applied": false,
                      *           "fallback": [],
                      *           "fallback_after": null,
                      *           "send_at": null,
@@ -3058,6 +3124,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -3067,6 +3142,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3152,6 +3232,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -3161,6 +3250,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3253,6 +3347,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": null,
@@ -3470,6 +3565,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -3479,6 +3583,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3564,6 +3673,15 @@ export interface operations {
                         variables?: {
                             [key: string]: string | number;
                         };
+                        /** @description For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other. */
+                        media?: {
+                            /** @enum {string} */
+                            type: "image" | "video" | "document";
+                            content_type: string;
+                            content?: string;
+                            url?: string;
+                            filename?: string;
+                        }[];
                     } | {
                         text: string;
                         media?: {
@@ -3573,6 +3691,11 @@ export interface operations {
                             content?: string;
                             url?: string;
                         }[];
+                        /**
+                         * @description link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.
+                         * @enum {string}
+                         */
+                        mms_fallback?: "link";
                     } | {
                         subject: string;
                         text?: string;
@@ -3866,6 +3989,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": null,
@@ -4399,6 +4523,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": 1718415881,
@@ -4597,6 +4722,7 @@ export interface operations {
                      *       "error": null,
                      *       "encoding": null,
                      *       "segments": null,
+                     *       "mms_fallback_applied": false,
                      *       "fallback": [],
                      *       "fallback_after": null,
                      *       "send_at": null,
@@ -4985,6 +5111,64 @@ export interface operations {
             };
         };
     };
+    retrieveMediaLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's signed token (48 characters of base64url) */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "text/calendar": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "application/zip": string;
+                    "application/msword": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.ms-powerpoint": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                };
+            };
+            /** @description No such file, or the link expired */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "resource_missing",
+                     *         "message": "No such media: '…'",
+                     *         "param": "token"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTemplates: {
         parameters: {
             query?: {
@@ -5162,6 +5346,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     };
                     email?: {
                         subject: string;
@@ -5201,6 +5389,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     };
                     email?: {
                         subject: string;
@@ -5562,6 +5754,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     } | null;
                     email?: {
                         subject: string;
@@ -5587,6 +5783,10 @@ export interface operations {
                         language: string;
                         /** @default [] */
                         body_params?: string[];
+                        /** @description The approved template's media header, when it has one: each message sent with it gives that file as content[media] */
+                        header?: {
+                            format: string;
+                        };
                     } | null;
                     email?: {
                         subject: string;
@@ -13420,6 +13620,7 @@ export interface operations {
                  *         "error": null,
                  *         "encoding": null,
                  *         "segments": null,
+                 *         "mms_fallback_applied": false,
                  *         "fallback": [],
                  *         "fallback_after": null,
                  *         "send_at": null,

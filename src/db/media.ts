@@ -1,6 +1,7 @@
 // Media references on a message database (src/db/media-schema.ts). Every
 // query names the account, except the maintenance run's scans, which only
-// read ids and hashes.
+// read ids and hashes, and a media link's read (mediaRefsOfMessage), which
+// checks the account's signature before it answers anything.
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { MediaRef } from "../domain/media.ts";
 import type { Database } from "./client.ts";
@@ -43,6 +44,16 @@ export function findMediaRef(db: Database, accountId: string, messageId: string,
     .from(messageMedia)
     .where(and(eq(messageMedia.accountId, accountId), eq(messageMedia.messageId, messageId), eq(messageMedia.attachmentId, attachmentId)))
     .get();
+}
+
+/**
+ * A message's references, ordered by attachment id, with the account they
+ * belong to: for a media link (src/domain/media-link.ts), whose token names
+ * the message but no account. Nothing read here is answered until the
+ * account's own key is found to have signed that token.
+ */
+export function mediaRefsOfMessage(db: Database, messageId: string): Promise<MediaRow[]> {
+  return db.select().from(messageMedia).where(eq(messageMedia.messageId, messageId)).orderBy(messageMedia.attachmentId);
 }
 
 /** The messages' references go and their files become orphans to check, in one transaction; the files they named. */

@@ -4,9 +4,10 @@
 // signed, retried on the same schedule, listed in the message's events and
 // resendable with POST /v1/messages/:id/webhook/retry.
 import { type Message, toMessageObject } from "../domain/message.ts";
+import { initialState, type SigningSecrets } from "./delivery-state.ts";
 import { INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { endpointSubscriptions } from "./message-load.ts";
-import { initialState, type MessageStore, type SigningSecrets } from "./message-store.ts";
+import type { MessageStore } from "./message-store.ts";
 import type { WebhookOutbox } from "./webhook-outbox.ts";
 
 /** Stores the message's state and its message.received event, and makes the callback's first attempt. Once per message. */

@@ -8,7 +8,8 @@ import { shardDatabase } from "../db/shards.ts";
 import { shardOfMessageId } from "../domain/ids.ts";
 import type { EndpointSubscription } from "../domain/webhook-endpoint.ts";
 import { logger } from "../log.ts";
-import { type DeliveryState, initialState, type MessageStore } from "./message-store.ts";
+import { type DeliveryState, initialState } from "./delivery-state.ts";
+import type { MessageStore } from "./message-store.ts";
 
 /**
  * The state stored already, or the one read from D1 (not stored: the first change stores it); null without a row.

@@ -9,8 +9,10 @@
 // A message's life is kept lean (npm run bench counts it): one D1 read of its
 // row, from its own shard; per change one storage row written, its state and
 // its events together (the change's event carries its signed webhook: the log
-// is also the outbox), and one Queue send
-// of its projection; a webhook's first attempt runs inline with its change, so
+// is also the outbox), and one Queue send of its projection, except for the
+// hand-off's, which the delivery consumer writes to D1 itself (deliver's
+// `projectToCaller`); the hand-off's lease is held in memory, not written
+// (MessageStore.holdState); a webhook's first attempt runs inline with its change, so
 // an answered callback needs no alarm; the sandbox's reports live in the state
 // and come due on the object's alarm.
 import { DurableObject } from "cloudflare:workers";
@@ -21,6 +23,7 @@ import type { Message, MessageObject } from "../domain/message.ts";
 import { isTerminal } from "../domain/status.ts";
 import { suppressionRecipient } from "../domain/suppression.ts";
 import type { Receipt } from "../providers/provider.ts";
+import type { DeliveryState, SigningSecrets } from "./delivery-state.ts";
 import { recordAnswer } from "./handoff-answer.ts";
 import {
   type DeliveryOutcome,
@@ -35,7 +38,7 @@ import {
 import { announceReceived } from "./inbound-arrival.ts";
 import { MessageAlarm } from "./message-alarm.ts";
 import { loadState } from "./message-load.ts";
-import { type DeliveryState, MessageStore, type SigningSecrets } from "./message-store.ts";
+import { MessageStore } from "./message-store.ts";
 import { ProviderReports } from "./provider-reports.ts";
 import { emptyStorage, Redaction, type RedactOutcome } from "./redaction.ts";
 import { RowChecker } from "./row-check.ts";
@@ -50,6 +53,9 @@ export function messageStatusStub(env: Env, messageId: string) {
   return env.MESSAGE_STATUS.get(env.MESSAGE_STATUS.idFromName(messageId));
 }
 
+/** A delivery's outcome, with the projection of its change when the caller writes it (`projectToCaller`). */
+export type DeliveryAnswer = DeliveryOutcome & { projection?: Projection };
+
 export class MessageStatus extends DurableObject<Env> {
   // The control database's client, made once per object and handed to the parts that read or write it.
   private readonly controlDb = database(this.env.CONTROL_DB);
@@ -61,14 +67,24 @@ export class MessageStatus extends DurableObject<Env> {
   private readonly reports = new ProviderReports(this.env, this.controlDb, this.store, this.changes);
   private readonly rows = new RowChecker(this.env, this.controlDb, this.store, this.projection);
   private readonly timers = new MessageAlarm(this.store, this.changes, this.outbox, this.projection, this.rows, {
-    deliver: (messageId, attempt) => this.deliver(messageId, attempt),
+    deliver: (messageId, attempt) => this.handOff(messageId, attempt),
     load: (messageId, endpoints) => this.loadFromD1(messageId, endpoints),
     suppressed: (message) =>
       this.env.ACCOUNT_GATE.getByName(message.accountId).suppressed(message.accountId, [message, ...(message.fallback ?? [])].map(suppressionRecipient)),
   });
 
-  /** Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1). */
-  async deliver(messageId: string, queueAttempt = 1, endpoints?: boolean): Promise<DeliveryOutcome> {
+  /**
+   * Called by the queue consumer for every delivery of the message's queue job (`queueAttempt` counts from 1).
+   * `projectToCaller`: the caller writes the projection of what the hand-off changed (answered with the outcome)
+   * instead of this object sending it to the projection queue (direct-projections.ts).
+   */
+  async deliver(messageId: string, queueAttempt = 1, endpoints?: boolean, projectToCaller = false): Promise<DeliveryAnswer> {
+    if (!projectToCaller) return this.handOff(messageId, queueAttempt, endpoints);
+    const { result, projection } = await this.projection.forCaller(() => this.handOff(messageId, queueAttempt, endpoints));
+    return projection ? { ...result, projection } : result;
+  }
+
+  private async handOff(messageId: string, queueAttempt: number, endpoints?: boolean): Promise<DeliveryOutcome> {
     const state = this.store.state() ?? (await this.loadFromD1(messageId, endpoints));
     if (!state) {
       // The job is sent while its row is inserted, so it can arrive first; a
@@ -99,7 +115,7 @@ export class MessageStatus extends DurableObject<Env> {
       return { action: "ack", reason: "expired" };
     }
 
-    // Recorded before the call: a duplicate delivery arriving meanwhile sees it.
+    // Recorded before the call, in memory (holdState says why it is not written): a duplicate delivery arriving meanwhile sees it.
     const { step, message } = state;
     const target = startAttempt(state, now);
     if (state.handoffAttempts === 0 && message.fallbackAfter !== null && step < lastStep(message)) {
@@ -108,7 +124,7 @@ export class MessageStatus extends DurableObject<Env> {
     }
     state.handoffAttempts += 1;
     state.handoffStartedAt = now;
-    this.store.saveState(state);
+    this.store.holdState(state);
 
     const { provider, result } = await sendStep(this.env, message, step, target, state.handoffAttempts, now);
     const outcome = await recordAnswer(this.store, this.changes, { step, provider: provider.name, result, startedAt: now });

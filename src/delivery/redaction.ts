@@ -11,7 +11,8 @@ import { unixSeconds } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
 import { isFinal } from "../domain/retention.ts";
 import type { Status } from "../domain/status.ts";
-import { type DeliveryState, MessageStore } from "./message-store.ts";
+import type { DeliveryState } from "./delivery-state.ts";
+import { MessageStore } from "./message-store.ts";
 import type { StatusProjection } from "./status-projection.ts";
 
 export type RedactOutcome = { kind: "redacted"; redactedAt: number; status: Status } | { kind: "not_final"; status: Status } | { kind: "no_state" };

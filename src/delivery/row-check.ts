@@ -17,8 +17,9 @@ import type { Database } from "../db/client.ts";
 import { rowProjectionSeq } from "../db/projections.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { logger } from "../log.ts";
+import type { DeliveryState } from "./delivery-state.ts";
 import { readWhereHeld } from "./message-load.ts";
-import type { DeliveryState, MessageStore } from "./message-store.ts";
+import type { MessageStore } from "./message-store.ts";
 import { projectEverywhere } from "./projection-consumer.ts";
 import type { StatusProjection } from "./status-projection.ts";
 

@@ -12,7 +12,7 @@ import type { Database } from "../db/client.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import { logger } from "../log.ts";
-import type { SigningSecrets } from "./message-store.ts";
+import type { SigningSecrets } from "./delivery-state.ts";
 
 export const COPY_TRUST_SECONDS = 60;
 

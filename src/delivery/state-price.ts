@@ -3,7 +3,7 @@
 import type { MessagePrice } from "../domain/price-message.ts";
 import { messagePrice } from "../domain/price-message.ts";
 import { isTerminal } from "../domain/status.ts";
-import type { DeliveryState } from "./message-store.ts";
+import type { DeliveryState } from "./delivery-state.ts";
 
 export function statePrice(state: DeliveryState): MessagePrice {
   const { stepPrices, priceUnit } = state.message;

@@ -12,10 +12,12 @@ import { EXPIRED, isExpired, lastStep, type StepTarget, startedAttempt, stepOutc
 import { unixSeconds } from "../domain/ids.ts";
 import { type MessageObject, toMessageObject } from "../domain/message.ts";
 import { canTransition, isDelivery, type Status } from "../domain/status.ts";
+import { logger } from "../log.ts";
+import { type DeliveryState, publicAttempts } from "./delivery-state.ts";
 import { type Change, INLINE_SAFETY_MS } from "./handoff-rules.ts";
 import { hasFiles, releaseMessageMedia } from "./media-release.ts";
 import type { JsonObject, NewEvent } from "./message-log.ts";
-import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
+import type { MessageStore } from "./message-store.ts";
 import type { Redaction } from "./redaction.ts";
 import { statePrice } from "./state-price.ts";
 import type { StatusProjection } from "./status-projection.ts";
@@ -168,7 +170,18 @@ export class StatusChanges {
     // because it was suppressed at create (its recipient_suppressed is ours, not a provider's) suppresses nothing.
     const skipped = change.source === SUPPRESSION_LIST || (step !== null && stepTarget(state.message, step, null).suppressed);
     if (!skipped) await suppressFromOutcome(this.env, this.controlDb, state.message, change.errorCode, undefined, attempt ?? state.message);
-    await this.outbox.sendAfterChange(webhook);
+    const callback = this.outbox.sendAfterChange(webhook);
+    if (webhook && this.projection.toCaller) {
+      // Its caller writes its projection (the delivery consumer): the callback's first attempt goes on without holding
+      // the row back, under the alarm set above; once it has ended the alarm is set for its retry or what else is due
+      // (a sandbox report rings after the attempt, as when it is waited for: no later event queues behind it).
+      void callback
+        .catch((error: unknown) => logger.with({ message_id: state.message.id }).error("webhook_after_change_failed", { error }))
+        .then(() => this.armAlarm())
+        .catch((error: unknown) => logger.with({ message_id: state.message.id }).error("alarm_not_set", { error }));
+      return true;
+    }
+    await callback;
     await this.armAlarm();
     return true;
   }

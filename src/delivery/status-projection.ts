@@ -6,7 +6,8 @@
 // `seq` orders them, since the Queue delivers at least once and in any order.
 import type { Projection } from "../db/projections.ts";
 import { logger } from "../log.ts";
-import { type DeliveryState, type MessageStore, publicAttempts } from "./message-store.ts";
+import { type DeliveryState, publicAttempts } from "./delivery-state.ts";
+import type { MessageStore } from "./message-store.ts";
 import { statePrice } from "./state-price.ts";
 
 /** A failed send is tried again this much later, by the object's "project" timer. */
@@ -57,6 +58,9 @@ export class StatusProjection {
   private queue: Promise<void> = Promise.resolve();
   private lastSeq = 0;
   private settledCheck: number | null = null;
+  /** Calls under way whose projection their caller writes (forCaller), and whether a change has owed them one. */
+  private callers = 0;
+  private owed = false;
 
   constructor(
     private readonly store: MessageStore,
@@ -103,8 +107,46 @@ export class StatusProjection {
     return state ? projectionOf(state, this.nextSeq()) : null;
   }
 
-  /** Sends the current state to the projection queue; if the send fails, a timer sends the then current state. */
+  /** Whether a projection now goes to a caller (forCaller) instead of the queue. */
+  get toCaller(): boolean {
+    return this.callers > 0;
+  }
+
+  /**
+   * Runs `work` with the projections its changes would send owed to the caller instead (the delivery consumer, which
+   * writes its batch's views to D1 itself: direct-projections.ts): the current view with a fresh seq once `work` is
+   * done, or null when nothing changed. A change that another request makes meanwhile is owed to this caller too
+   * (its view is the newer). If `work` throws, what is owed goes to the queue as it would have.
+   */
+  async forCaller<T>(work: () => Promise<T>): Promise<{ result: T; projection: Projection | null }> {
+    this.callers += 1;
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      this.callers -= 1;
+      if (this.owed && this.callers === 0) {
+        this.owed = false;
+        await this.write();
+      }
+      throw error;
+    }
+    this.callers -= 1;
+    const projection = this.owed ? this.current() : null;
+    this.owed = false;
+    return { result, projection };
+  }
+
+  /**
+   * Sends the current state to the projection queue; if the send fails, a timer sends the then current state. While
+   * a caller writes the projections (forCaller), only notes that one is owed: if that caller never writes it (it
+   * died), the change's row check (checkRowLater, set with the change) writes it.
+   */
   write(): Promise<void> {
+    if (this.callers > 0) {
+      this.owed = true;
+      return Promise.resolve();
+    }
     this.queue = this.queue.then(async () => {
       const state = this.store.state()!;
       const safety = Date.now() + PROJECTION_SAFETY_MS;

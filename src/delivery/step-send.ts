@@ -5,6 +5,7 @@ import { handOffKey, remainingValiditySeconds, type StepTarget } from "../domain
 import type { Message } from "../domain/message.ts";
 import { providerFor } from "../providers/index.ts";
 import type { SendResult } from "../providers/provider.ts";
+import { withMediaLinks } from "./media-links.ts";
 import { loadAttachments } from "./media-load.ts";
 import { mediaUrls } from "./media-urls.ts";
 
@@ -37,9 +38,11 @@ export async function sendStep(env: Env, message: Message, step: number, target:
   if (!target.rendered) return { provider, result: NO_CONTENT };
   const files = await loadAttachments(env, message.accountId, target.rendered);
   if (!files) return { provider, result: FILES_GONE };
+  // An SMS's files sent as links are in its text from here on.
+  const content = await withMediaLinks(env, message, target.rendered, now);
   // The sandbox fetches nothing: its messages need no public URL.
-  const urls = provider.name === "sandbox" ? [] : await mediaUrls(env, message, target.rendered, now);
-  if (!urls) return { provider, result: NO_MEDIA_URL };
+  const urls = provider.name === "sandbox" || !content ? [] : await mediaUrls(env, message, content, now);
+  if (!content || !urls) return { provider, result: NO_MEDIA_URL };
   const validitySeconds = remainingValiditySeconds(message.expiresAt, now);
   const result = await provider.send({
     messageId: message.id,
@@ -48,7 +51,7 @@ export async function sendStep(env: Env, message: Message, step: number, target:
     from: target.from,
     fromId: target.fromId ?? undefined,
     attempt,
-    content: target.rendered,
+    content,
     ...(files.length > 0 ? { files } : {}),
     ...(urls.length > 0 ? { mediaUrls: urls } : {}),
     ...(validitySeconds === undefined ? {} : { validitySeconds }),

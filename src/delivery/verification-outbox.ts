@@ -8,7 +8,7 @@ import type { Database } from "../db/client.ts";
 import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { VerificationObject } from "../domain/verification.ts";
-import type { SigningSecrets } from "./message-store.ts";
+import type { SigningSecrets } from "./delivery-state.ts";
 import { readSigningSecrets } from "./signing-secrets.ts";
 import type { VerificationState, VerificationStore } from "./verification-store.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";

@@ -14,9 +14,10 @@ import { callbackUrlProblem } from "../domain/callback-url.ts";
 import { subscribes } from "../domain/event-types.ts";
 import { newId, unixSeconds } from "../domain/ids.ts";
 import type { MessageObject } from "../domain/message.ts";
+import type { DeliveryState, SigningSecrets } from "./delivery-state.ts";
 import { EndpointOutbox } from "./endpoint-outbox.ts";
 import type { JsonObject, NewEvent, WebhookEvent } from "./message-log.ts";
-import type { DeliveryState, MessageStore, SigningSecrets } from "./message-store.ts";
+import type { MessageStore } from "./message-store.ts";
 import { readSigningSecrets } from "./signing-secrets.ts";
 import { attemptWebhook, retryDelaySeconds, signedHeaders, signingSecrets } from "./webhooks.ts";
 

@@ -4,7 +4,7 @@
 // 10 images, 5 MB in all, to the US and Canada (where Twilio sends MMS).
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { z } from "zod";
-import { isBase64, MB, type MediaRef, WHATSAPP_MEDIA_TYPES, type WhatsAppMediaType } from "./media.ts";
+import { HEADER_FORMATS, isBase64, MB, type MediaRef, WHATSAPP_MEDIA_TYPES, type WhatsAppMediaType } from "./media.ts";
 import type { RenderedContent } from "./rendered.ts";
 
 /** Meta's Cloud API limits per media type (developers.facebook.com, "Supported media types"). */
@@ -68,8 +68,36 @@ const mmsItem = z
   })
   .refine(hasOneSource, ONE_SOURCE);
 
+// A WhatsApp template's header file: its type must be the template's header format (checked against the template).
+const headerItem = z
+  .strictObject({
+    type: z.enum(HEADER_FORMATS, { error: `must be one of ${HEADER_FORMATS.join(", ")}` }),
+    content_type: lower,
+    ...source,
+    filename: z.string().min(1).max(255).optional(),
+  })
+  .refine(hasOneSource, ONE_SOURCE)
+  .superRefine((item, ctx) => {
+    const allowed = WHATSAPP_MEDIA[item.type].types;
+    if (!allowed.includes(item.content_type))
+      ctx.addIssue({ code: "custom", path: ["content_type"], message: `a WhatsApp ${item.type} is one of ${allowed.join(", ")}` });
+    if (item.filename !== undefined && item.type !== "document")
+      ctx.addIssue({ code: "custom", path: ["filename"], message: "only a document has a filename" });
+  });
+
+/** The file a WhatsApp template with a media header sends there (a create with template_id). */
+export const templateMediaField = z.array(headerItem).length(1, "a template's header takes one file").optional().meta({
+  description:
+    "For a WhatsApp template whose header is an image, video or document: that file (one item, its type the header's format). Required by such a template, refused by any other.",
+});
+
 export const whatsappMediaField = z.array(whatsappItem).length(1, "a WhatsApp message carries one medium").optional();
 export const mmsMediaField = z.array(mmsItem).min(1).max(MMS.items).optional();
+/** What an SMS's media becomes where MMS does not go: "link", the text and a link to each file (src/domain/media-link.ts). */
+export const mmsFallbackField = z.enum(["link"], { error: "must be link" }).optional().meta({
+  description:
+    "link: to a number outside the US and Canada (no MMS), send the text and a link to each file of content[media] as one SMS, instead of refusing it (400 mms_not_supported). The links count in the segments and the price.",
+});
 
 /** A file as a message object shows it (a MediaRef): its description, never its bytes. */
 export const storedFileSchema = z
@@ -91,10 +119,17 @@ export function mmsProblem(to: string): string | null {
   return country && (MMS.countries as readonly string[]).includes(country) ? null : "MMS (content[media]) can only be sent to US and Canadian numbers";
 }
 
+/** Whether an SMS's files go as links in its text: it has files, asks for the link fallback, and its number takes no MMS. */
+export function sendsMediaAsLinks(to: string, content: Record<string, unknown> | null): boolean {
+  const media = content?.media;
+  return Array.isArray(media) && media.length > 0 && content?.mms_fallback === "link" && mmsProblem(to) !== null;
+}
+
 /** Every file the rendered content refers to (what its retention releases, what its hand-off links). */
 export function mediaRefsOf(rendered: RenderedContent | null): MediaRef[] {
   if (!rendered) return [];
   if (rendered.channel === "email") return rendered.attachments ?? [];
   if (rendered.channel === "sms") return rendered.media ?? [];
+  if (rendered.type === "template") return rendered.header?.media ? [rendered.header.media] : [];
   return rendered.type === "media" ? [rendered.media] : [];
 }

@@ -140,6 +140,10 @@ export const CONTENT_ID = /^[A-Za-z0-9._@-]+$/;
 export const WHATSAPP_MEDIA_TYPES = ["image", "document", "audio", "video", "sticker"] as const;
 export type WhatsAppMediaType = (typeof WHATSAPP_MEDIA_TYPES)[number];
 
+/** The media a WhatsApp template's header may be (Meta's header formats IMAGE, VIDEO, DOCUMENT). */
+export const HEADER_FORMATS = ["image", "video", "document"] as const;
+export type HeaderFormat = (typeof HEADER_FORMATS)[number];
+
 /** An attachment or medium as stored and shown: the file's description, never its bytes. */
 export interface MediaRef {
   id: string;

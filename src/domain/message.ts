@@ -6,7 +6,7 @@ import { type Channel, normalizeRecipient, normalizeSender } from "./address.ts"
 import { type Attempt, deliveryControlFields, type FallbackStep, resolveControls } from "./delivery-controls.ts";
 import { type AttachmentInput, emailFileFields } from "./email-files.ts";
 import { HEADER_SAFE, HEADER_SAFE_RULE } from "./header-safe.ts";
-import { type MediaItem, mmsMediaField, storedFileSchema, whatsappMediaField } from "./media-content.ts";
+import { type MediaItem, mmsFallbackField, mmsMediaField, storedFileSchema, templateMediaField, whatsappMediaField } from "./media-content.ts";
 import { type Metadata, metadataSchema } from "./metadata.ts";
 import { formatAmount } from "./price.ts";
 import type { PriceStatus } from "./price-message.ts";
@@ -42,6 +42,8 @@ export const variablesSchema = z
   .default({});
 
 const templateContentSchema = z.strictObject({ template_id: templateId, variables: variablesSchema });
+// The message's own template content may carry its WhatsApp header's file; a fallback step's sends none.
+const ownTemplateContentSchema = templateContentSchema.extend({ media: templateMediaField });
 
 /** An email's fields; `field` makes each text field (plain here, with placeholders in templates). */
 function emailFields(field: (max: number) => z.ZodString) {
@@ -71,7 +73,7 @@ const stepContentSchemas = {
 } as const;
 
 const directContentSchemas = {
-  sms: z.strictObject({ text: plainText(LIMITS.smsText), media: mmsMediaField }),
+  sms: z.strictObject({ text: plainText(LIMITS.smsText), media: mmsMediaField, mms_fallback: mmsFallbackField }),
   whatsapp: z
     .strictObject({ text: plainText(LIMITS.whatsappText).optional(), media: whatsappMediaField })
     .refine((c) => (c.text === undefined) !== (c.media === undefined), { message: "give text, or media (with its caption), one of them", path: ["text"] }),
@@ -79,8 +81,9 @@ const directContentSchemas = {
 } as const;
 
 export type EmailContent = { subject: string; text?: string; html?: string; attachments?: AttachmentInput[]; headers?: Record<string, string> };
-export type MediaContent = { text?: string; media?: MediaItem[] };
-export type MessageContent = z.output<typeof templateContentSchema> | MediaContent | EmailContent;
+export type MediaContent = { text?: string; media?: MediaItem[]; mms_fallback?: "link" };
+export type TemplateContent = z.output<typeof ownTemplateContentSchema>;
+export type MessageContent = TemplateContent | MediaContent | EmailContent;
 
 export const channelSchema = z
   .string()
@@ -97,14 +100,14 @@ export const channelSchema = z
  */
 // The content as a message object shows it: files as their descriptions (src/services/media.ts stores them so).
 const shownContentSchemas = [
-  templateContentSchema,
+  templateContentSchema.extend({ media: z.array(storedFileSchema).optional() }),
   // SMS and WhatsApp: text, media, or both (a WhatsApp medium's caption is sent with it, not shown here).
-  z.strictObject({ text: z.string().optional(), media: z.array(storedFileSchema).optional() }),
+  z.strictObject({ text: z.string().optional(), media: z.array(storedFileSchema).optional(), mms_fallback: z.literal("link").optional() }),
   z.strictObject({ ...emailFields(plainText), headers: z.record(z.string(), z.string()).optional(), attachments: z.array(storedFileSchema).optional() }),
 ];
 
 export function contentShapes(io: "input" | "output") {
-  const shapes = io === "input" ? [templateContentSchema, directContentSchemas.sms, directContentSchemas.email] : shownContentSchemas;
+  const shapes = io === "input" ? [ownTemplateContentSchema, directContentSchemas.sms, directContentSchemas.email] : shownContentSchemas;
   return shapes.map((shape) => {
     const { $schema: _, ...jsonSchema } = z.toJSONSchema(shape, { io });
     return jsonSchema;
@@ -159,7 +162,8 @@ export const createMessageSchema = z
         return null;
       }
       const direct = path.length === 0 ? directContentSchemas : stepContentSchemas;
-      const contentSchema = "template_id" in (rawContent as object) ? templateContentSchema : direct[stepChannel];
+      const templateSchema = path.length === 0 ? ownTemplateContentSchema : templateContentSchema;
+      const contentSchema = "template_id" in (rawContent as object) ? templateSchema : direct[stepChannel];
       const content = contentSchema.safeParse(rawContent);
       if (!content.success) {
         for (const found of content.error.issues) ctx.addIssue({ ...found, path: [...path, "content", ...found.path] } as never);
@@ -294,6 +298,8 @@ export function toMessageObject(row: Message) {
     // A message its Durable Object took in before these fields existed holds neither.
     encoding: row.encoding ?? null,
     segments: row.segments ?? null,
+    // Whether the SMS's files went as links in its text (content[mms_fallback]); unknown (null) once its content is hidden.
+    mms_fallback_applied: hidesContent(row) ? null : row.rendered?.channel === "sms" && row.rendered.linkOrigin !== undefined,
     fallback: (row.fallback ?? []).map(({ channel, to, from, content }) => ({ channel, to, from, content: hidesContent(row) ? null : content })),
     fallback_after: row.fallbackAfter,
     send_at: row.sendAt,

@@ -3,6 +3,7 @@
 // encoding and segment count.
 import { z } from "zod";
 import type { Channel } from "./address.ts";
+import { linkedText, placeholderLink } from "./media-link.ts";
 import { channelSchema, type Message, variablesSchema } from "./message.ts";
 import { formatAmount } from "./price.ts";
 import type { RenderedContent } from "./rendered.ts";
@@ -26,7 +27,15 @@ const emailObject = (rendered: Rendered<"email">) => ({ subject: rendered.subjec
 function toRenderedObject(rendered: RenderedContent) {
   switch (rendered.channel) {
     case "sms":
-      return { text: rendered.text };
+      // Files sent as links show as links of their real length, the token x's (it is signed at hand-off).
+      return {
+        text: rendered.linkOrigin
+          ? linkedText(
+              rendered.text,
+              (rendered.media ?? []).map(() => placeholderLink(rendered.linkOrigin!)),
+            )
+          : rendered.text,
+      };
     case "whatsapp":
       return whatsappObject(rendered);
     case "email":

@@ -5,6 +5,7 @@
 // its price is an estimate (`estimated`), after it `final`.
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Channel } from "./address.ts";
+import { sendsMediaAsLinks } from "./media-content.ts";
 import { type Price, type PriceKey, priceOf, type Rate } from "./price.ts";
 
 /** The recipient's country (ISO 3166-1 alpha-2) for a phone channel; null for email or a number of no country. */
@@ -13,10 +14,14 @@ export function countryOf(channel: Channel, to: string): string | null {
   return parsePhoneNumberFromString(to)?.country ?? null;
 }
 
-/** An SMS with files (`content.media`) is an MMS: one message at the card's MMS rate, whatever its text's segments. */
-function isMms(content: Record<string, unknown> | null): boolean {
+/**
+ * An SMS with files (`content.media`) is an MMS: one message at the card's MMS
+ * rate, whatever its text's segments; unless its files go as links (an SMS,
+ * priced by the segments of its text with the links).
+ */
+function isMms(to: string, content: Record<string, unknown> | null): boolean {
   const media = content?.media;
-  return Array.isArray(media) && media.length > 0;
+  return Array.isArray(media) && media.length > 0 && !sendsMediaAsLinks(to, content);
 }
 
 /**
@@ -28,7 +33,7 @@ function isMms(content: Record<string, unknown> | null): boolean {
 export function priceKey(channel: Channel, to: string, content: Record<string, unknown> | null): PriceKey {
   const country = countryOf(channel, to);
   if (channel === "whatsapp") return { kind: "whatsapp", country, category: content && "template_id" in content ? "marketing" : "service" };
-  if (channel === "sms" && isMms(content)) return { kind: "mms", country, category: "" };
+  if (channel === "sms" && isMms(to, content)) return { kind: "mms", country, category: "" };
   return { kind: channel, country, category: "" };
 }
 

@@ -6,6 +6,7 @@
 // across parts: an extension-table character's escape and its code, and a
 // surrogate pair's two halves, travel in the same part, so a part may hold
 // one unit fewer than its room.
+import { linkedText, placeholderLink } from "./media-link.ts";
 import type { RenderedContent } from "./rendered.ts";
 import type { Problem } from "./result.ts";
 import { wholeNumber } from "./whole-number.ts";
@@ -61,9 +62,23 @@ export const maxSegmentsSchema = wholeNumber(1, MAX_SEGMENTS_LIMIT).meta({
   description: `The most segments the SMS text, as rendered, may take (1 to ${MAX_SEGMENTS_LIMIT}): a longer one is a 400 max_segments_exceeded and nothing is stored or sent. Other channels have no segments.`,
 });
 
-/** The size of the content as sent, for SMS; null on the other channels, which are not sent in segments. */
-export function renderedSize(rendered: RenderedContent): SmsSize | null {
-  return rendered.channel === "sms" ? smsSize(rendered.text) : null;
+/**
+ * The size of the content as sent, for SMS; null on the other channels, which
+ * are not sent in segments. Files sent as links count as their links
+ * (`linkedFiles` of them, the message's files by default): each is as long
+ * as the real one the hand-off writes.
+ */
+export function renderedSize(rendered: RenderedContent, linkedFiles = rendered.channel === "sms" ? (rendered.media?.length ?? 0) : 0): SmsSize | null {
+  if (rendered.channel !== "sms") return null;
+  const { linkOrigin } = rendered;
+  return smsSize(
+    linkOrigin
+      ? linkedText(
+          rendered.text,
+          Array.from({ length: linkedFiles }, () => placeholderLink(linkOrigin)),
+        )
+      : rendered.text,
+  );
 }
 
 /** Why a text of this size may not be sent under `max`, or null. */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Channel } from "./address.ts";
 import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
 import { htmlContexts, urlAttributeProblem } from "./html-context.ts";
+import { HEADER_FORMATS } from "./media.ts";
 import { emailSchema, LIMITS, templateId, VARIABLE_NAME, variableName } from "./message.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
@@ -34,6 +35,18 @@ const whatsappBodySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9_]{1,512}$/, "must be the approved template's name: lower-case letters, digits or underscores"),
   language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, "must be a WhatsApp language code such as en or en_US"),
   body_params: z.array(variableName).max(LIMITS.variables).default([]),
+  // As approved: a header that is an image, video or document takes a file at every send (content[media]).
+  // A text header needs nothing here (one with a {{1}} of its own is not supported).
+  header: z
+    .strictObject({
+      // Meta writes them upper-case (IMAGE); either is taken, and kept lower-case.
+      format: z
+        .string()
+        .transform((format) => format.toLowerCase())
+        .pipe(z.enum(HEADER_FORMATS, { error: `must be one of ${HEADER_FORMATS.join(", ")}` })),
+    })
+    .optional()
+    .meta({ description: "The approved template's media header, when it has one: each message sent with it gives that file as content[media]" }),
 });
 
 export type SmsBody = z.output<typeof smsBodySchema>;
@@ -173,7 +186,7 @@ const BAD_WHATSAPP_PARAM = /^$|[\p{Cc}\u2028\u2029]|\p{Zs}{5}/u;
 
 function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<string, string>): Rendering {
   if (channel === "whatsapp") {
-    const { name, language, body_params } = bodies.whatsapp!;
+    const { name, language, body_params, header } = bodies.whatsapp!;
     const bad = body_params.find((param) => BAD_WHATSAPP_PARAM.test(variables[param]!));
     if (bad !== undefined) {
       return problem(
@@ -182,7 +195,9 @@ function renderBody(bodies: TemplateBodies, channel: Channel, variables: Record<
         `Invalid ${variableParam(bad)}: a WhatsApp template parameter must be non-empty, without new lines, tabs or other control characters, and without more than 4 spaces (of any kind, non-breaking ones included) in a row.`,
       );
     }
-    return { rendered: { channel, type: "template", name, language, bodyParams: body_params.map((param) => variables[param]!) } };
+    const bodyParams = body_params.map((param) => variables[param]!);
+    // The header's file is the create's content[media], read and checked with the other files (src/services/media.ts).
+    return { rendered: { channel, type: "template", name, language, bodyParams, ...(header ? { header: { format: header.format } } : {}) } };
   }
   if (channel === "sms") {
     const text = fill(bodies.sms!.text, variables);

@@ -1,5 +1,6 @@
 // WhatsApp through Meta's Cloud API: POST {base}/{phone-number-id}/messages, JSON, Bearer token.
 import { timingSafeEqualStrings } from "../domain/crypto.ts";
+import type { TemplateHeader } from "../domain/rendered.ts";
 import { callProvider, isRetryableStatus, readJson, retryAfterSeconds } from "./http.ts";
 import type { InboundReport, Provider, ProviderWebhooks, Receipt, SendRequest, SendResult } from "./provider.ts";
 
@@ -54,9 +55,19 @@ function whatsappMessageBody(request: SendRequest): Record<string, unknown> {
     template: {
       name: content.name,
       language: { code: content.language },
-      components: content.bodyParams.length ? [{ type: "body", parameters: content.bodyParams.map((text) => ({ type: "text", text })) }] : [],
+      components: [
+        ...(content.header ? [templateHeader(content.header, request.mediaUrls?.[0])] : []),
+        ...(content.bodyParams.length ? [{ type: "body", parameters: content.bodyParams.map((text) => ({ type: "text", text })) }] : []),
+      ],
     },
   };
+}
+
+/** A media header's parameter, by link (the signed URL Meta fetches the file from), with a document's filename. */
+function templateHeader(header: TemplateHeader, link: string | undefined) {
+  if (!link) throw new Error("a WhatsApp template's media header needs its file's URL");
+  const media = { link, ...(header.filename ? { filename: header.filename } : {}) };
+  return { type: "header", parameters: [{ type: header.format, [header.format]: media }] };
 }
 
 export function whatsappProvider(config: WhatsAppConfig): Provider {

@@ -80,7 +80,7 @@ export async function createBatch(
           problem: { param: "metadata", code: "parameter_invalid", message: `Invalid metadata: at most ${METADATA_LIMITS.keys} keys with the batch's.` },
         });
       }
-      const prepared = await prepareMessage(control, account, item.input, admission?.kind === "admitted" ? admission.reads : undefined);
+      const prepared = await prepareMessage(env, control, account, item.input, admission?.kind === "admitted" ? admission.reads : undefined);
       if (!prepared.ok) return refuse({ kind: "problem", problem: prepared.problem });
       const messageId = newMessageId(shardForNewMessage(placement, false));
       if (prepared.value.files.length > 0) filesOf.set(messageId, prepared.value.files);

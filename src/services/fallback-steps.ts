@@ -57,6 +57,14 @@ function resolveStep(
   }
   const rendered = render({ channel: step.channel, content: step.sends }, reads.template);
   if (!rendered.ok) return inStep(i, rendered.problem);
+  // Files go with the message's own content only: a step cannot fill a template's media header.
+  if (rendered.value.channel === "whatsapp" && rendered.value.type === "template" && rendered.value.header) {
+    return fail(
+      `fallback[${i}][content][template_id]`,
+      "parameter_invalid",
+      `A fallback step sends no files, and template '${reads.template?.id}' has a WhatsApp ${rendered.value.header.format} header: send it as the message itself, or use a template without one.`,
+    );
+  }
   // max_segments holds for an SMS step's text as for the message's own.
   const tooLong = segmentLimitProblem(renderedSize(rendered.value), maxSegments);
   if (tooLong) return inStep(i, tooLong);

@@ -3,7 +3,7 @@
 // still refers to the file: once its content is gone (discard, redact,
 // retention) both are a 404, whatever R2 still holds for other messages.
 import { database } from "../db/client.ts";
-import { findMediaRef, type MediaRow } from "../db/media.ts";
+import { findMediaRef, type MediaRow, mediaRefsOfMessage } from "../db/media.ts";
 import { messageShards, shardDatabase } from "../db/shards.ts";
 import { mediaPath } from "../delivery/media-links.ts";
 import { readSigningSecrets } from "../delivery/signing-secrets.ts";
@@ -12,6 +12,7 @@ import type { Account } from "../domain/account.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import { type MediaRef, mediaKey } from "../domain/media.ts";
 import { mediaRefsOf } from "../domain/media-content.ts";
+import { readMediaLink, verifyMediaLink } from "../domain/media-link.ts";
 import { readMediaToken, verifyMediaToken } from "../domain/media-token.ts";
 import { hidesContent, type Message } from "../domain/message.ts";
 import type { Control } from "./control.ts";
@@ -52,6 +53,23 @@ export async function mediaByToken(env: Env, control: Control, token: string, no
   const secrets = await readSigningSecrets(env, control.db, claims.accountId, claims.messageId, nowMs);
   if (!secrets || !(await verifyMediaToken(token, claims, signingSecrets(secrets, unixSeconds(nowMs)), unixSeconds(nowMs)))) return null;
   return storedFile(env, claims.accountId, claims.messageId, claims.attachmentId);
+}
+
+/**
+ * GET /m/:token, a link an SMS carries to one of its files: null for a token
+ * that is malformed, forged (by any key but the account's own), expired, or
+ * names a file the message no longer refers to.
+ */
+export async function mediaByLink(env: Env, control: Control, token: string, nowMs = Date.now()): Promise<StoredFile | null> {
+  const claims = readMediaLink(token);
+  const now = unixSeconds(nowMs);
+  if (!claims || claims.expiresAt <= now || !messageShards(env).includes(shardOfMessageId(claims.messageId))) return null;
+  const ref = (await mediaRefsOfMessage(shardDatabase(env, shardOfMessageId(claims.messageId)), claims.messageId))[claims.index];
+  if (!ref) return null;
+  const secrets = await readSigningSecrets(env, control.db, ref.accountId, claims.messageId, nowMs);
+  if (!secrets || !(await verifyMediaLink(token, ref.accountId, signingSecrets(secrets, now), now))) return null;
+  const body = await env.MEDIA.get(mediaKey(ref.accountId, ref.sha256));
+  return body ? { ref, body } : null;
 }
 
 /** A message's file as the Console lists it: its description and, for an image, a signed URL path for its thumbnail. */

@@ -16,8 +16,9 @@ import {
   mediaKey,
   newAttachmentId,
 } from "../domain/media.ts";
-import { type MediaItem, MMS, mmsProblem, WHATSAPP_MEDIA } from "../domain/media-content.ts";
-import type { EmailContent, MediaContent, MessageContent } from "../domain/message.ts";
+import { type MediaItem, MMS, mmsProblem, sendsMediaAsLinks, WHATSAPP_MEDIA } from "../domain/media-content.ts";
+import { linkedText, placeholderLink } from "../domain/media-link.ts";
+import { type CreateMessageInput, type EmailContent, LIMITS, type MediaContent, type MessageContent, type TemplateContent } from "../domain/message.ts";
 import type { RenderedContent } from "../domain/rendered.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { fetchMedia } from "./media-fetch.ts";
@@ -48,14 +49,55 @@ interface FileInput {
 }
 
 /**
+ * An SMS whose files go as links (content.mms_fallback "link" to a number
+ * without MMS): its rendered content marked so, on the origin the links are
+ * built on (`origin`, PUBLIC_BASE_URL), before its segments are counted.
+ * Refused without an origin (no link could be made), with content_retention
+ * discard, which would delete the files the links show as soon as the
+ * message is final, before its recipient could open them, and when the text
+ * with its links is longer than an SMS may be.
+ */
+export function withMediaLinks(origin: string | null, input: CreateMessageInput, rendered: RenderedContent): Result<RenderedContent> {
+  if (rendered.channel !== "sms" || !sendsMediaAsLinks(input.to, input.content as Record<string, unknown>)) return succeed(rendered);
+  if (!origin) {
+    return fail(
+      "content[mms_fallback]",
+      "media_links_unavailable",
+      "Invalid content[mms_fallback]: this deployment has no PUBLIC_BASE_URL, so it cannot link to the files. Send to a US or Canadian number (MMS), or without media.",
+    );
+  }
+  if (input.contentRetention === "discard") {
+    return fail(
+      "content_retention",
+      "parameter_invalid",
+      "Invalid content_retention: discard deletes the files once the message is final, and with content[mms_fallback] link its recipient opens them later from the links. Use retain (and POST /v1/messages/:id/redact when they may go).",
+    );
+  }
+  const count = (input.content as MediaContent).media?.length ?? 0;
+  const length = linkedText(
+    rendered.text,
+    Array.from({ length: count }, () => placeholderLink(origin)),
+  ).length;
+  if (length > LIMITS.smsText) {
+    return fail(
+      "content[text]",
+      "parameter_invalid",
+      `Invalid content[text]: with a line and a link for each of its ${count} files the SMS is ${length} characters, more than the ${LIMITS.smsText} an SMS may be. Shorten the text or send fewer files.`,
+    );
+  }
+  return succeed({ ...rendered, linkOrigin: origin });
+}
+
+/**
  * The content's files read (decoded, or fetched from their url), checked and
  * hashed; a problem naming the file at fault. Reads only: nothing is stored.
  */
 export async function prepareMedia(mode: Mode, to: string, content: MessageContent, rendered: RenderedContent): Promise<Result<WithMedia>> {
   if (rendered.channel === "email") return prepareAttachments(mode, content as EmailContent, rendered);
-  const items = "template_id" in content ? undefined : (content as MediaContent).media;
+  if ("template_id" in content) return prepareHeader(mode, content, rendered);
+  const items = (content as MediaContent).media;
   if (!items) return succeed({ content, rendered, files: [] });
-  if (rendered.channel === "sms") {
+  if (rendered.channel === "sms" && !rendered.linkOrigin) {
     const problem = mmsProblem(to);
     if (problem) return fail("to", "mms_not_supported", `Invalid to: ${problem}.`);
   }
@@ -77,6 +119,48 @@ export async function prepareMedia(mode: Mode, to: string, content: MessageConte
   const [item] = items as [MediaItem];
   const media: RenderedContent = { channel: "whatsapp", type: "media", mediaType: item.type!, media: refs[0]!, caption: item.caption, filename: item.filename };
   return succeed({ content: stored, rendered: media, files });
+}
+
+/** A template's header file: required by a WhatsApp template whose header is an image, video or document, refused by any other. */
+async function prepareHeader(mode: Mode, content: TemplateContent, rendered: RenderedContent): Promise<Result<WithMedia>> {
+  const template = rendered.channel === "whatsapp" && rendered.type === "template" ? rendered : null;
+  const [item] = content.media ?? [];
+  if (!template?.header) {
+    if (!item) return succeed({ content, rendered, files: [] });
+    return fail(
+      "content[media]",
+      "parameter_invalid",
+      `Invalid content[media]: template '${content.template_id}' has no media header to send it in on ${rendered.channel}. Only a WhatsApp template whose header is an image, video or document (its whatsapp[header]) takes a file.`,
+    );
+  }
+  const { format } = template.header;
+  if (!item) {
+    return fail(
+      "content[media]",
+      "parameter_missing",
+      `Missing content[media]: template '${content.template_id}' has a WhatsApp ${format} header; give that file as content[media] (one item of type ${format}).`,
+    );
+  }
+  if (item.type !== format) {
+    return fail(
+      "content[media][0][type]",
+      "parameter_invalid",
+      `Invalid content[media][0][type]: template '${content.template_id}' has a ${format} header, not a ${item.type}.`,
+    );
+  }
+  const { maxBytes } = WHATSAPP_MEDIA[format];
+  const file = await readFile(mode, {
+    param: "content[media][0]",
+    source: item,
+    contentType: item.content_type,
+    filename: item.filename ?? `${format}-1`,
+    left: maxBytes,
+    limit: `a WhatsApp ${format} is at most ${maxBytes / MB} MB`,
+  });
+  if (!file.ok) return file;
+  const { ref } = file.value;
+  const header = { format, media: ref, ...(item.filename ? { filename: item.filename } : {}) };
+  return succeed({ content: { ...content, media: [ref] }, rendered: { ...template, header }, files: [file.value] });
 }
 
 async function prepareAttachments(mode: Mode, content: EmailContent, rendered: Extract<RenderedContent, { channel: "email" }>): Promise<Result<WithMedia>> {

@@ -1,4 +1,5 @@
 // Creating a message: the one place that decides what is stored and queued.
+import { loadConfig } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { insertMessageWithMedia } from "../db/media.ts";
 import { type CreateReadResults, type CreateReads, readForCreate } from "../db/messages.ts";
@@ -20,7 +21,7 @@ import { suppressionRecipient } from "../domain/suppression.ts";
 import { logger } from "../log.ts";
 import type { Control } from "./control.ts";
 import { createTemplateId, resolveSteps, senderRead, stepRecipients, stepSenderReads } from "./fallback-steps.ts";
-import { prepareMedia, storeMedia } from "./media.ts";
+import { prepareMedia, storeMedia, withMediaLinks } from "./media.ts";
 import { render, sender } from "./message-parts.ts";
 import { chargeSpend, priceKeys, pricing, refundSpend } from "./message-price.ts";
 
@@ -69,6 +70,7 @@ export type PreparedMessage = Pick<
  * the input cannot be sent as given.
  */
 export async function prepareMessage(
+  env: Env,
   control: Control,
   account: Account,
   input: CreateMessageInput,
@@ -86,7 +88,10 @@ export async function prepareMessage(
   if (found.suppressed) return suppressedRecipient(input);
   const rendered = render(input, found.template);
   if (!rendered.ok) return rendered;
-  const size = renderedSize(rendered.value);
+  const linked = withMediaLinks(loadConfig(env).publicBaseUrl, input, rendered.value);
+  if (!linked.ok) return linked;
+  // Files sent as links count as their links: one per file of the create's content[media].
+  const size = renderedSize(linked.value, "media" in input.content ? (input.content.media?.length ?? 0) : 0);
   const tooLong = segmentLimitProblem(size, input.maxSegments);
   if (tooLong) return { ok: false, problem: tooLong };
   const sentFrom = sender(account, input, found.senders);
@@ -94,7 +99,7 @@ export async function prepareMessage(
   const steps = resolveSteps(account, input, found);
   if (!steps.ok) return steps;
   // Last: the files are decoded (or fetched) only for a create that passed every other check.
-  const media = await prepareMedia(account.mode, input.to, input.content, rendered.value);
+  const media = await prepareMedia(account.mode, input.to, input.content, linked.value);
   if (!media.ok) return media;
   return succeed({
     channel,
@@ -186,7 +191,7 @@ export async function createMessage(
   input: CreateMessageInput,
   options: CreateOptions = {},
 ): Promise<Result<Message>> {
-  const prepared = await prepareMessage(control, account, input, options.reads);
+  const prepared = await prepareMessage(env, control, account, input, options.reads);
   if (!prepared.ok) return prepared;
   // The spend limits, in the account's gate: the estimate is counted, and given back if nothing is stored.
   const charged = await chargeSpend(env, account, prepared.value.price, prepared.value.priceUnit);

@@ -1,7 +1,8 @@
 // The bad-input corpus's table for email attachments and custom headers:
 // oversize, wrong type, bad base64, a url to a private address, a forbidden
-// header, and their shapes. Listed in CORPUS (corpus.ts).
-import { base64, pdfAttachment, pdfBytes } from "../messages/attachments.fixture.ts";
+// header, and their shapes; an SMS's mms_fallback; a template header's file
+// and a template's header. Listed in CORPUS (corpus.ts).
+import { base64, linkedSms, pdfAttachment, pdfBytes, pngBytes } from "../messages/attachments.fixture.ts";
 import type { BadRequest, Body, Expected } from "./bad-request.ts";
 
 const invalid = (param: string, code = "parameter_invalid"): Expected => ({ status: 400, code, param });
@@ -15,6 +16,23 @@ const create = (name: string, body: Body, expected: Expected): BadRequest => ({
   path: "/v1/messages",
   body,
   ...expected,
+});
+/** An SMS to a French number whose image goes as a link, with its content changed by `content`. */
+const linked = (content: Record<string, unknown>, overrides: Record<string, unknown> = {}): Body => {
+  const body = linkedSms("+33612345678", "Your ticket", [pngBytes()], overrides);
+  return { json: { ...body, content: { ...body.content, ...content } } };
+};
+/** A WhatsApp template create whose content carries `media` (checked before the template is read). */
+const templated = (media: unknown): Body => ({ json: { channel: "WHATSAPP", to: "+14155550123", content: { template_id: "corpus_ticket", media } } });
+const headerFile = (overrides: Record<string, unknown> = {}) => ({ type: "image", content_type: "image/png", content: base64(pngBytes()), ...overrides });
+const templateWithHeader = (header: unknown): BadRequest => ({
+  name: `POST /v1/templates: a whatsapp header of ${JSON.stringify(header)}`,
+  method: "POST",
+  path: "/v1/templates",
+  body: { json: { id: "corpus_ticket", whatsapp: { name: "ticket_ready", language: "en", header } } },
+  status: 400,
+  code: "parameter_invalid",
+  param: typeof header === "object" && header !== null ? "whatsapp[header][format]" : "whatsapp[header]",
 });
 const file = (overrides: Record<string, unknown>) => ({ attachments: [{ ...pdfAttachment(pdfBytes("corpus")), ...overrides }] });
 
@@ -78,4 +96,31 @@ export const MEDIA_CORPUS: BadRequest[] = [
       param: "content[attachments]",
     },
   ),
+  create("mms_fallback other than link", linked({ mms_fallback: "mms" }), invalid("content[mms_fallback]")),
+  create("mms_fallback as true", linked({ mms_fallback: true }), invalid("content[mms_fallback]")),
+  create("mms_fallback in upper case", linked({ mms_fallback: "LINK" }), invalid("content[mms_fallback]")),
+  create(
+    "mms_fallback on a WhatsApp message",
+    { json: { channel: "WHATSAPP", to: "+14155550123", content: { text: "hi", mms_fallback: "link" } } },
+    { status: 400, code: "parameter_unknown", param: "content[mms_fallback]" },
+  ),
+  create("mms_fallback link with content_retention discard", linked({}, { content_retention: "discard" }), invalid("content_retention")),
+  create("mms_fallback link past max_segments", linked({ text: "a".repeat(150) }, { max_segments: 1 }), invalid("content", "max_segments_exceeded")),
+  create("a template header's file of type audio", templated([headerFile({ type: "audio", content_type: "audio/ogg" })]), invalid("content[media][0][type]")),
+  create("two files for a template header", templated([headerFile(), headerFile()]), invalid("content[media]")),
+  create("a template header's file with a caption", templated([headerFile({ caption: "hi" })]), {
+    status: 400,
+    code: "parameter_unknown",
+    param: "content[media][0][caption]",
+  }),
+  create(
+    "a template header's file by content and url",
+    templated([headerFile({ url: "https://cdn.example.com/a.png" })]),
+    invalid("content[media][0][content]"),
+  ),
+  create("a template header's image as a PDF type", templated([headerFile({ content_type: "application/pdf" })]), invalid("content[media][0][content_type]")),
+  create("a template's media not a list", templated(headerFile()), invalid("content[media]")),
+  templateWithHeader({ format: "audio" }),
+  templateWithHeader({ format: "gif" }),
+  templateWithHeader("image"),
 ];

@@ -2,7 +2,7 @@
 // distinct file is stored once per account in R2 before the inserts, and
 // each message shows its files and serves their bytes as a single create's does.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { emailWith, pdfAttachment, pdfBytes, sha256, storedObjects } from "../messages/attachments.fixture.ts";
+import { emailWith, linkedSms, pdfAttachment, pdfBytes, pngBytes, sha256, storedObjects } from "../messages/attachments.fixture.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { useFakeProviders } from "../support/fake-http.ts";
@@ -51,5 +51,20 @@ describe("POST /v1/messages/batch with attachments", () => {
       }
     }
     await waitForStatus(account, batch.data[3]!.id, ["delivered"]);
+  });
+
+  it("sends an item's SMS images as links where MMS does not go, counting them as a single create does", async () => {
+    const account = await createAccount("test");
+    const text = "a".repeat(120);
+    const messages = [linkedSms("+33612345678", text, [pngBytes()]), linkedSms("+14155550123", text, [pngBytes()])];
+    const res = await sendBatch(account, { messages });
+    expect(res.status).toBe(201);
+    const batch = await res.json<{ data: { mms_fallback_applied: boolean; segments: number }[]; errors: unknown[] }>();
+    expect(batch.errors).toEqual([]);
+    // 120 characters and a 76-character link on a line of its own: 197 GSM-7 characters, two segments; the MMS's text alone, one.
+    expect(batch.data.map((m) => [m.mms_fallback_applied, m.segments])).toEqual([
+      [true, 2],
+      [false, 1],
+    ]);
   });
 });

@@ -1,12 +1,15 @@
 // The queue consumer, driven batch by batch (createMessageBatch/getQueueResult),
 // against fake provider APIs, for live-mode messages.
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { shardBinding } from "../../src/db/shards.ts";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/delivery/handoff-rules.ts";
-import { messageStatusStub } from "../../src/delivery/message-status.ts";
-import { newMessageId } from "../../src/domain/ids.ts";
+import { type MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
+import { ROW_CHECK_AFTER_MS } from "../../src/delivery/status-projection.ts";
+import { newMessageId, shardOfMessageId } from "../../src/domain/ids.ts";
 import { createAccount } from "../support/accounts.ts";
-import { projectedMessage } from "../support/db.ts";
+import { projectedMessage, rowFromQueue, storedMessage } from "../support/db.ts";
 import { fakeProviders } from "../support/fake-http.ts";
 import { hold } from "../support/hold.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
@@ -95,6 +98,44 @@ describe("queue consumer", () => {
     ]);
   });
 
+  // The hand-off's lease is held in memory, not written: an object that dies with its provider call open leaves
+  // its storage as it was before the call, so the job's retry makes the call again at once (same step, same
+  // idempotency key) instead of waiting out a lease that no live call holds any more. The crash is modelled by
+  // putting the storage back as it stood during the call, then starting a new instance of the object.
+  it("hands a message off at once on the next job when its object died during the provider call", async () => {
+    const call = hold();
+    fake = fakeProviders();
+    fake.respondWith(async () => {
+      await call.wait();
+      return Response.json({ sid: `SM${"1".repeat(32)}`, status: "queued" }, { status: 201 });
+    });
+    const id = await storeMessage(await createAccount("live"));
+    const stub = messageStatusStub(env, id);
+    const handOff = runConsumer([id]);
+    await call.reached();
+    const duringCall = await runInDurableObject(stub, (_: MessageStatus, state) => ({
+      message: state.storage.sql.exec<{ id: number; state: string | null; events: string }>(`SELECT id, state, events FROM message`).toArray(),
+      timers: state.storage.sql.exec<{ kind: string; due_at: number; payload: string }>(`SELECT kind, due_at, payload FROM timers`).toArray(),
+    }));
+    call.release();
+    await handOff;
+    await runInDurableObject(stub, (_: MessageStatus, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`DELETE FROM message`);
+      sql.exec(`DELETE FROM timers`);
+      for (const row of duringCall.message) sql.exec(`INSERT INTO message (id, state, events) VALUES (?, ?, ?)`, row.id, row.state, row.events);
+      for (const timer of duringCall.timers) sql.exec(`INSERT INTO timers (kind, due_at, payload) VALUES (?, ?, ?)`, timer.kind, timer.due_at, timer.payload);
+    });
+    await evictDurableObject(stub);
+
+    const retry = await runConsumer([id], 2);
+    expect(retry.explicitAcks).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
+    const changes = (await stub.events()).filter((event) => event.type === "status.changed");
+    expect(changes.map((event) => event.data.status)).toEqual(["sent"]);
+    await projectedMessage(id).toMatchObject({ status: "sent" });
+  });
+
   it("retries the job when the message's Durable Object cannot be reached", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     vi.spyOn(env.MESSAGE_STATUS, "get").mockImplementation(() => {
@@ -106,6 +147,79 @@ describe("queue consumer", () => {
     expect(result.retryDelays).toEqual([expect.any(Number)]);
     vi.restoreAllMocks();
     await projectedMessage(id).toMatchObject({ status: "queued" });
+  });
+});
+
+// The consumer writes its hand-offs' projections itself (direct-projections.ts): what it could not write, and a
+// consumer that died before it wrote.
+describe("the consumer's own projections", () => {
+  /** The next D1 batch on the message's shard fails, as a shard's outage would. */
+  const failShardBatchOnce = (id: string) => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(shardBinding(env, shardOfMessageId(id)), "batch").mockRejectedValueOnce(new Error("D1_ERROR: internal error"));
+  };
+  const queuedFor = (id: string) =>
+    vi
+      .mocked(env.PROJECTIONS_QUEUE.sendBatch)
+      .mock.calls.flatMap(([bodies]) => [...bodies].map((message) => message.body as { messageId: string; status: string }))
+      .filter((body) => body.messageId === id);
+
+  it("queues the projections a shard would not take, and acks their jobs: the projection queue writes them", async () => {
+    fake = fakeProviders();
+    vi.spyOn(env.PROJECTIONS_QUEUE, "sendBatch");
+    const id = await storeMessage(await createAccount("live"));
+    failShardBatchOnce(id);
+    const result = await runConsumer([id]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(queuedFor(id)).toEqual([expect.objectContaining({ status: "sent" })]);
+    await rowFromQueue(id).toMatchObject({ status: "sent" });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("retries the job when neither the shard nor the projection queue takes its projection, and the retry writes the row without a second hand-off", async () => {
+    fake = fakeProviders();
+    vi.spyOn(env.PROJECTIONS_QUEUE, "sendBatch").mockRejectedValueOnce(new Error("Queue send failed"));
+    const id = await storeMessage(await createAccount("live"));
+    failShardBatchOnce(id);
+    const first = await runConsumer([id]);
+    expect(first.retryMessages).toHaveLength(1);
+    expect((await storedMessage(id)).status).toBe("queued");
+    const retry = await runConsumer([id], 2);
+    expect(retry.explicitAcks).toHaveLength(1);
+    expect(await storedMessage(id)).toMatchObject({ status: "sent" });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  // A consumer that dies between the object's answer and its D1 write: nothing was queued for the change. Its job
+  // was not acked, so the Queue delivers it again, and the object, finding the message handed off, answers its view.
+  it("writes the row on the job's redelivery when the consumer died holding the object's answer", async () => {
+    fake = fakeProviders();
+    const queued = vi.spyOn(env.PROJECTIONS_QUEUE, "send");
+    const id = await storeMessage(await createAccount("live"));
+    const answer = await messageStatusStub(env, id).deliver(id, 1, undefined, true);
+    expect(answer).toMatchObject({ action: "ack", projection: { messageId: id, status: "sent" } });
+    expect(queued.mock.calls.filter(([body]) => (body as { messageId: string }).messageId === id)).toEqual([]);
+    expect((await storedMessage(id)).status).toBe("queued");
+
+    const redelivered = await runConsumer([id], 2);
+    expect(redelivered.explicitAcks).toHaveLength(1);
+    expect(await storedMessage(id)).toMatchObject({ status: "sent" });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  // The same, with the job lost too: the object's own check of its row, set with the change, writes it
+  // (the bound of every lost projection, docs/architecture.md "Convergence").
+  it("writes the row at the object's row check when the consumer died holding the answer and its job is gone", async () => {
+    fake = fakeProviders();
+    const id = await storeMessage(await createAccount("live"));
+    const stub = messageStatusStub(env, id);
+    await stub.deliver(id, 1, undefined, true);
+    expect((await storedMessage(id)).status).toBe("queued");
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + ROW_CHECK_AFTER_MS + 1_000 });
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    vi.useRealTimers();
+    expect(await storedMessage(id)).toMatchObject({ status: "sent", attempts: [expect.objectContaining({ status: "sent" })] });
   });
 });
 

@@ -1,9 +1,12 @@
 // The queue consumer, driven batch by batch (createMessageBatch/getQueueResult),
 // against fake provider APIs, for live-mode messages.
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { messageStatusStub } from "../../src/delivery/message-status.ts";
 import { createAccount } from "../support/accounts.ts";
-import { projectedMessage } from "../support/db.ts";
-import { fakeProviders } from "../support/fake-http.ts";
+import { projectedMessage, storedMessage } from "../support/db.ts";
+import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
+import { hold } from "../support/hold.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
 import { bindSender } from "../support/resources.ts";
 
@@ -22,6 +25,46 @@ describe("queue consumer", () => {
     expect(result.retryMessages).toEqual([]);
     expect(fake.requests).toHaveLength(1);
     await projectedMessage(id).toMatchObject({ status: "sent", errorCode: null });
+  });
+
+  // The hand-offs' projections are the consumer's to write (direct-projections.ts): no Queue message each.
+  it("writes its batch's hand-offs to their rows itself, before it acks, and queues no projection for them", async () => {
+    fake = fakeProviders();
+    const queued = vi.spyOn(env.PROJECTIONS_QUEUE, "send");
+    const queuedBatches = vi.spyOn(env.PROJECTIONS_QUEUE, "sendBatch");
+    const account = await createAccount("live");
+    const ids = [await storeMessage(account), await storeMessage(account), await storeMessage(account)];
+    const result = await runConsumer(ids);
+    expect(result.explicitAcks).toHaveLength(3);
+    // Read straight from D1, nothing written for the test: the rows are level as the consumer returns.
+    for (const id of ids) expect(await storedMessage(id)).toMatchObject({ status: "sent", attempts: [expect.objectContaining({ status: "sent" })] });
+    const projected = [...queued.mock.calls.map(([body]) => body), ...queuedBatches.mock.calls.flatMap(([bodies]) => [...bodies].map((m) => m.body))];
+    expect(projected.filter((body) => ids.includes((body as { messageId: string }).messageId))).toEqual([]);
+  });
+
+  it("writes a message's row without waiting for its status_callback's first attempt, which still goes out once", async () => {
+    fake = fakeProviders();
+    const receiver = fakeReceiver();
+    const answer = hold();
+    receiver.respondWith(async () => {
+      await answer.wait();
+      return new Response("ok");
+    });
+    try {
+      const id = await storeMessage(await createAccount("live"), { statusCallback: receiver.url });
+      // The consumer returns while the receiver has not answered: it held up neither the row nor the ack.
+      const result = await runConsumer([id]);
+      expect(result.explicitAcks).toHaveLength(1);
+      expect(await storedMessage(id)).toMatchObject({ status: "sent" });
+      await answer.reached();
+      answer.release();
+      await expect
+        .poll(async () => (await messageStatusStub(env, id).events()).filter((event) => event.type === "webhook.attempt"))
+        .toEqual([expect.objectContaining({ data: expect.objectContaining({ outcome: "delivered", attempt: 1 }) })]);
+      expect(receiver.requests).toHaveLength(1);
+    } finally {
+      receiver.restore();
+    }
   });
 });
 

@@ -35,6 +35,7 @@ describe("a simulated reply", () => {
       error: null,
       encoding: null,
       segments: null,
+      mms_fallback_applied: false,
       fallback: [],
       fallback_after: null,
       send_at: null,

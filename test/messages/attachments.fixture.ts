@@ -60,3 +60,46 @@ export function fakeFileHost(respond: () => Response) {
   });
   return state;
 }
+
+/** A GIF's header and logical screen: what a GIF begins with (and bytes apart from pngBytes'). */
+export function gifBytes(): Uint8Array {
+  return new Uint8Array([...ascii("GIF89a"), 1, 0, 1, 0, 0, 0, 0]);
+}
+
+/** An SMS create with images whose files go as links where MMS does not (content[mms_fallback] link). */
+export function linkedSms(to: string, text: string, images: Uint8Array[], overrides: Record<string, unknown> = {}) {
+  const media = images.map((bytes) => ({ content_type: bytes[0] === 0x89 ? "image/png" : "image/gif", content: base64(bytes) }));
+  return { channel: "SMS", to, content: { text, media, mms_fallback: "link" }, ...overrides };
+}
+
+/** The body of the last request the fake providers got for `host`. */
+export function sentBody(fake: { requests: { url: URL; body: string }[] }, host: string): string {
+  const sent = fake.requests.filter((request) => request.url.hostname === host).at(-1);
+  if (!sent) throw new Error(`no request to ${host}`);
+  return sent.body;
+}
+
+/**
+ * A media link's token made as docs/attachments.md describes it, apart from
+ * src/: base64url of the message id's 16 bytes, the file's index, the expiry
+ * (Unix seconds, 4 bytes big-endian), and the first 15 bytes of the HMAC-SHA256,
+ * under `secret`, of "omniflow-media-link:<account id>:<those 21 bytes in hex>".
+ */
+export async function mediaLinkToken(secret: string, accountId: string, messageId: string, index: number, expiresAt: number): Promise<string> {
+  const claims = new Uint8Array(21);
+  claims.set(
+    messageId
+      .slice(4)
+      .match(/../g)!
+      .map((pair) => Number.parseInt(pair, 16)),
+  );
+  claims[16] = index;
+  new DataView(claims.buffer).setUint32(17, expiresAt);
+  const hexOf = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`omniflow-media-link:${accountId}:${hexOf(claims)}`)));
+  const token = new Uint8Array([...claims, ...mac.subarray(0, 15)]);
+  return btoa(String.fromCharCode(...token))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_");
+}

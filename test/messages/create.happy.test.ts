@@ -44,6 +44,7 @@ describe("POST /v1/messages", () => {
       error: null,
       encoding: null,
       segments: null,
+      mms_fallback_applied: false,
       fallback: [],
       fallback_after: null,
       send_at: null,

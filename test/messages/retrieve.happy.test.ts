@@ -21,6 +21,7 @@ const MESSAGE_FIELDS = [
   "from",
   "id",
   "metadata",
+  "mms_fallback_applied",
   "object",
   "price",
   "price_status",

@@ -1,8 +1,9 @@
 // Contract cases of the attachment routes (spread into contractCases): a
-// message with a PDF attachment, its file by key and by signed URL.
+// message with a PDF attachment, its file by key and by signed URL; an SMS
+// whose image went as a link, its file by that link.
 import { env } from "cloudflare:workers";
 import { mediaPath } from "../../src/delivery/media-links.ts";
-import { emailWith, pdfAttachment } from "../messages/attachments.fixture.ts";
+import { emailWith, linkedSms, mediaLinkToken, pdfAttachment, pngBytes } from "../messages/attachments.fixture.ts";
 import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db } from "../support/db.ts";
@@ -13,6 +14,13 @@ async function withAttachment(account: TestAccount): Promise<{ id: string; attac
   const res = await api("/v1/messages", { key: account.key, json: emailWith({ attachments: [pdfAttachment()] }) });
   const created = await res.json<{ id: string; content: { attachments: { id: string }[] } }>();
   return { id: created.id, attachmentId: created.content.attachments[0]!.id };
+}
+
+/** The path of the link to an SMS's image (sent as a link to a French number), signed as the hand-off signs it. */
+async function linkPath(account: TestAccount): Promise<string> {
+  const res = await api("/v1/messages", { key: account.key, json: linkedSms("+33612345678", "Your ticket", [pngBytes()]) });
+  const { id } = await res.json<{ id: string }>();
+  return `/m/${await mediaLinkToken(account.webhookSecret, account.id, id, 0, Math.floor(Date.now() / 1000) + 3600)}`;
 }
 
 export const mediaContractCases: Record<string, Record<number, ContractCase>> = {
@@ -35,6 +43,13 @@ export const mediaContractCases: Record<string, Record<number, ContractCase>> = 
     404: async (account) => {
       const { id, attachmentId } = await withAttachment(account);
       const path = (await mediaPath(env, db(), account.id, id, attachmentId))!;
+      return api(`${path.slice(0, -1)}${path.endsWith("A") ? "B" : "A"}`, { key: null });
+    },
+  },
+  "GET /m/{token}": {
+    200: async (account) => api(await linkPath(account), { key: null }),
+    404: async (account) => {
+      const path = await linkPath(account);
       return api(`${path.slice(0, -1)}${path.endsWith("A") ? "B" : "A"}`, { key: null });
     },
   },

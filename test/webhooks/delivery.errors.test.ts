@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type MessageStatus, messageStatusStub } from "../../src/delivery/message-status.ts";
 import { createAccount } from "../support/accounts.ts";
 import { fakeProviders, fakeReceiver } from "../support/fake-http.ts";
+import { callbackSettled } from "../support/hand-off.ts";
 import { hold } from "../support/hold.ts";
 import { runConsumer, storeMessage } from "../support/queue.ts";
 import { eventually } from "../support/wait.ts";
@@ -107,6 +108,7 @@ describe("status callbacks", () => {
     await meanwhile(stub);
     first.release();
     await consumer;
+    await callbackSettled(id);
     return stub;
   }
   const goneWithAnEventQueued = () => heldCallback(() => new Response("gone", { status: 410 }));

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { errors } from "../../http/errors.ts";
 import type { AppRouteHandler } from "../../http/router.ts";
-import { accountAttachment, mediaByToken as fileByToken, type StoredFile } from "../../services/media-reads.ts";
+import { accountAttachment, mediaByLink as fileByLink, mediaByToken as fileByToken, type StoredFile } from "../../services/media-reads.ts";
 import type * as routes from "./media.routes.ts";
 
 /** The file's bytes as stored, typed as its attachment says, never run by a browser as a page. */
@@ -27,5 +27,12 @@ export const mediaByToken: AppRouteHandler<typeof routes.mediaByToken> = async (
   const file = await fileByToken(c.env, c.var.control, c.req.valid("param").token);
   // One answer for every refusal: a caller learns nothing about which part of a token was wrong.
   if (!file) throw errors.invalidRequest("resource_missing", "No such media, or its link expired.", 404);
+  return fileResponse(c, file, "inline", { "Cache-Control": "private, max-age=300" });
+};
+
+export const mediaByLink: AppRouteHandler<typeof routes.mediaByLink> = async (c) => {
+  const file = await fileByLink(c.env, c.var.control, c.req.valid("param").token);
+  if (!file) throw errors.invalidRequest("resource_missing", "No such file, or its link expired.", 404);
+  // A person's browser opens it: shown inline, never cached by anything shared.
   return fileResponse(c, file, "inline", { "Cache-Control": "private, max-age=300" });
 };

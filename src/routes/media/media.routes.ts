@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ATTACHMENT_ID, EMAIL_TYPES } from "../../domain/media.ts";
+import { MEDIA_LINK_TOKEN, MEDIA_LINK_TOKEN_LENGTH } from "../../domain/media-link.ts";
 import { MEDIA_TOKEN } from "../../domain/media-token.ts";
 import { apiKey } from "../../http/auth.ts";
 import { errors } from "../../http/errors.ts";
@@ -58,6 +59,34 @@ export const mediaByToken = createRoute({
           description: "The signed token",
           pattern: MEDIA_TOKEN.source,
           example: `acct_${"0".repeat(32)}.msg_${"1".repeat(32)}.att_${"2".repeat(24)}.1767225600.${"A".repeat(43)}`,
+        }),
+    }),
+  },
+  responses: {
+    200: { content: fileContent, description: "The file" },
+    404: errorResponse("No such file, or the link expired", errors.notFound("media", "…", "token")),
+  },
+});
+
+export const mediaByLink = createRoute({
+  method: "get",
+  path: "/m/{token}",
+  operationId: "retrieveMediaLink",
+  tags: ["Messages"],
+  summary: "Open a file by the link an SMS carries",
+  description:
+    "A file of an SMS sent with `content[mms_fallback]` `link` to a number without MMS: its text carries one such link per file, for its recipient to open. No API key. The link expires 30 days after the message was handed off; an expired, altered or unknown link, or a file the message no longer refers to (redacted, or past retention_days), is a 404.",
+  security: [],
+  request: {
+    params: z.object({
+      token: z
+        .string()
+        .max(512)
+        .openapi({
+          param: { name: "token", in: "path" },
+          description: `The link's signed token (${MEDIA_LINK_TOKEN_LENGTH} characters of base64url)`,
+          pattern: MEDIA_LINK_TOKEN.source,
+          example: "AZ7I86GyfD2OnwobLD1OXwBpVbkAWhyeB7PST2aIoMTicZs9",
         }),
     }),
   },

@@ -38,7 +38,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 };
 
 export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
-  const result = await prepareMessage(c.var.control, c.get("account"), c.req.valid("json"), c.get("prepared"));
+  const result = await prepareMessage(c.env, c.var.control, c.get("account"), c.req.valid("json"), c.get("prepared"));
   if (!result.ok) throw errors.problem(result.problem, createStatus(result.problem));
   return c.json(toMessagePreviewObject(result.value), 200);
 };

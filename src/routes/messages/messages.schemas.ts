@@ -38,6 +38,11 @@ export const MessageSchema = z
     provider_latency_ms: z.number().int().nullable().openapi({ example: 1420 }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     ...smsSizeFields,
+    mms_fallback_applied: z.boolean().nullable().openapi({
+      description:
+        "true when the SMS's files (content[media]) went as links in its text (content[mms_fallback] link, to a number without MMS); false otherwise; null once the content is removed",
+      example: false,
+    }),
     fallback: z
       .array(
         z.object({ channel: z.enum(["sms", "whatsapp", "email"]), to: z.string(), from: z.string(), content: z.record(z.string(), z.unknown()).nullable() }),
@@ -222,6 +227,7 @@ const exampleMessage = {
   error: null,
   encoding: null,
   segments: null,
+  mms_fallback_applied: false,
   fallback: [],
   fallback_after: null,
   send_at: null,

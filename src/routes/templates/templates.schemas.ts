@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { HEADER_FORMATS } from "../../domain/media.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
 import { CONTENT_RETENTIONS } from "../../domain/retention.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
@@ -6,7 +7,15 @@ import { renderedShapes, smsSizeFields } from "../messages/preview.schemas.ts";
 
 const SmsBodySchema = z.object({ text: z.string() }).openapi({ example: { text: "Your OmniFlow code is {{code}}" } });
 const WhatsappBodySchema = z
-  .object({ name: z.string(), language: z.string(), body_params: z.array(z.string()) })
+  .object({
+    name: z.string(),
+    language: z.string(),
+    body_params: z.array(z.string()),
+    header: z
+      .object({ format: z.enum(HEADER_FORMATS) })
+      .optional()
+      .openapi({ description: "A media header: each message sent with the template gives that file as content[media]" }),
+  })
   .openapi({ example: { name: "auth_otp", language: "en_US", body_params: ["code"] } });
 const EmailBodySchema = z
   .object({ subject: z.string(), text: z.string().optional(), html: z.string().optional() })
