@@ -62,12 +62,17 @@ export function measureSchema(): SchemaCost {
     db.exec(seedMessagesSql({ accountId: "acct_capacity", count: SAMPLE_ROWS, startMs: Date.UTC(2026, 0, 1), shards: [0] }));
     const bytesPerMessage = (size() - empty) / SAMPLE_ROWS;
 
-    const indexes = (db.prepare("PRAGMA index_list(messages)").all() as { name: string; partial: number }[]).map(({ name, partial }) => {
-      const columns = (db.prepare(`PRAGMA index_info(${JSON.stringify(name)})`).all() as { name: string }[]).map((column) => column.name);
-      const { sql } = db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(name) as { sql: string | null };
-      const where = partial === 1 ? (/\bWHERE\b([\s\S]*)$/i.exec(sql ?? "")?.[1] ?? null) : null;
-      return { name, columns, where };
-    });
+    // A WITHOUT ROWID table lists its primary key as an index ("pk"): that is the table itself, the row counted once.
+    const withoutRowid = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages'").get() as { sql: string }).sql.includes("WITHOUT ROWID");
+    const listed = db.prepare("PRAGMA index_list(messages)").all() as { name: string; partial: number; origin: string }[];
+    const indexes = listed
+      .filter((index) => !(withoutRowid && index.origin === "pk"))
+      .map(({ name, partial }) => {
+        const columns = (db.prepare(`PRAGMA index_info(${JSON.stringify(name)})`).all() as { name: string }[]).map((column) => column.name);
+        const { sql } = db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(name) as { sql: string | null };
+        const where = partial === 1 ? (/\bWHERE\b([\s\S]*)$/i.exec(sql ?? "")?.[1] ?? null) : null;
+        return { name, columns, where };
+      });
     // Rows written as the runtime counts them (D1's meta.rows_written, checked by test/messages/list-indexes.happy.test.ts):
     // the row, plus one per index entry written. An insert writes an entry in every index whose WHERE the row meets; an
     // update rewrites the entry of each index that holds a column it sets (in its key or its WHERE) and that holds the

@@ -65,3 +65,14 @@ export async function readBenchmarks(api: LocalWorker, log: (line: string) => vo
     list: { small: results.listSmall, large: results.listLarge, spread: results.listSpread },
   };
 }
+
+/** `--reads`: figure 4's rows, p50 and p99 of each. */
+export function readsSummary(reads: ReadResults): string {
+  const rows = (["retrieve", "list"] as const).flatMap((route) =>
+    (["small", "large", "spread"] as const).map((account) => {
+      const { rps, p50Ms, p99Ms } = reads[route][account];
+      return `| ${route} | ${account} | ${rps.toFixed(0)} | ${p50Ms.toFixed(2)} ms | ${p99Ms.toFixed(2)} ms |`;
+    }),
+  );
+  return ["| route | account | req/s | p50 | p99 |", "| --- | --- | ---: | ---: | ---: |", ...rows].join("\n");
+}

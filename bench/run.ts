@@ -13,7 +13,7 @@ import { LOAD, sideBySide } from "./load.ts";
 import { BASELINE_CONFIG, type LocalWorker, omniflowCompatibilityDate, omniflowConfig, startLocalWorker } from "./local-worker.ts";
 import { mediaRow, mediaSummary } from "./media.ts";
 import { type Api, SMS, type StageResult, steadyStage } from "./pipeline.ts";
-import { readBenchmarks } from "./reads.ts";
+import { readBenchmarks, readsSummary } from "./reads.ts";
 import { costRows, machine, markdownTable, type Results, sustainedRate } from "./report.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
@@ -55,6 +55,8 @@ const BATCH_ONLY = process.argv.includes("--batch");
 const VERIFY_ONLY = process.argv.includes("--verify-only");
 /** `npm run bench -- --media`: the attachments row alone (a 1 MB PDF to 100 recipients, R2 puts counted), in about a minute. */
 const MEDIA_ONLY = process.argv.includes("--media");
+/** `npm run bench -- --reads`: figure 4 alone (retrieves and list pages over 1,000 and 200,000 stored messages), for a change of the message table. */
+const READS_ONLY = process.argv.includes("--reads");
 
 const started = Date.now();
 const loadAtStart = os.loadavg()[0]!;
@@ -318,6 +320,21 @@ if (MEDIA_ONLY) {
     await counting.stop();
     console.log(mediaSummary(results));
     console.log(`\n${JSON.stringify(results, null, 2)}`);
+    rmSync(work, { recursive: true, force: true });
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? error.message : String(error)} (state and logs kept in ${work})`);
+    process.exitCode = 1;
+  }
+  process.exit();
+}
+
+if (READS_ONLY) {
+  try {
+    const api = await worker("api", omniflowConfig(work, "api", { consumers: false }), PORTS.api, PORTS.apiInspector);
+    const reads = await readBenchmarks(api, log);
+    await api.stop();
+    console.log(readsSummary(reads));
+    console.log(`\n${JSON.stringify(reads, null, 2)}`);
     rmSync(work, { recursive: true, force: true });
   } catch (error) {
     log(`failed: ${error instanceof Error ? error.message : String(error)} (state and logs kept in ${work})`);

@@ -8,6 +8,7 @@ import type { Message } from "../domain/message.ts";
 import { bornOnOneOf } from "./born-on.ts";
 import type { Database } from "./client.ts";
 import { messages } from "./message-schema.ts";
+import { statusAmong } from "./status-filter.ts";
 
 /** Per channel, one message database's messages created in a window: counts, and how many took each number of seconds to be delivered. */
 export interface ChannelCounts {
@@ -62,7 +63,7 @@ export function recentFailures(db: Database, accountId: string, limit: number): 
   return db
     .select()
     .from(messages)
-    .where(and(eq(messages.accountId, accountId), inArray(messages.status, ["failed", "undelivered"])))
+    .where(and(eq(messages.accountId, accountId), statusAmong(["failed", "undelivered"])))
     .orderBy(desc(messages.id))
     .limit(limit)
     .all();

@@ -13,6 +13,13 @@ import type { Status } from "../domain/status.ts";
 import type { VerificationSend, VerificationStatus, VerificationStep } from "../domain/verification.ts";
 import type { Locale } from "../domain/verification-text.ts";
 
+// A WITHOUT ROWID table (migrations/messages/0009_messages_without_rowid.sql,
+// written by hand: drizzle-kit cannot say WITHOUT ROWID): the rows are stored
+// in id order in the primary key itself, so an insert writes no separate
+// primary-key index entry (D1 bills each entry as a row written). A migration
+// drizzle-kit generates that rebuilds this table would drop WITHOUT ROWID and
+// the hand-written triggers: rebuild it by hand, as 0009 does.
+// test/messages/list-indexes.happy.test.ts counts the rows an insert writes.
 export const messages = sqliteTable(
   "messages",
   {
@@ -84,7 +91,11 @@ export const messages = sqliteTable(
     // D1 bills each index entry an insert or update writes as a row written,
     // so each index here is one that a filter needs (docs/scale.md).
     index("messages_account_id_idx").on(t.accountId, t.id),
-    index("messages_account_status_idx").on(t.accountId, t.status, t.id),
+    // Every status but queued: a message is created queued, so its insert
+    // writes no entry here (its entry is in messages_queued_idx), and its
+    // first projection moves it here. A query uses this index only with the
+    // literal term `status <> 'queued'` (src/db/status-filter.ts).
+    index("messages_account_status_idx").on(t.accountId, t.status, t.id).where(sql`${t.status} <> 'queued'`),
     index("messages_account_channel_idx").on(t.accountId, t.channel, t.id),
     index("messages_account_to_idx").on(t.accountId, t.to, t.id),
     // Only the (few) inbound rows: direction=inbound reads them here, and
@@ -93,8 +104,13 @@ export const messages = sqliteTable(
     index("messages_account_inbound_idx").on(t.accountId, t.id).where(sql`${t.direction} = 'inbound'`),
     // Only the rows a batch created: a message sent alone adds no entry.
     index("messages_account_batch_idx").on(t.accountId, t.batchId, t.id).where(sql`${t.batchId} IS NOT NULL`),
-    // Only the (few) queued rows: what the reconciler scans every minute.
-    index("messages_queued_idx").on(t.updatedAt).where(sql`${t.status} = 'queued'`),
+    // Only the (few) queued rows, for two readers: a list's status=queued
+    // (account_id and status, then id order: with status in the key SQLite
+    // prefers it to (account_id, id)) and the reconciler, which reads the
+    // whole index each minute (covering: id and updated_at are in it) for the
+    // rows untouched past their grace. A projection takes the row out of it,
+    // which D1 does not bill (a removed entry is no row written).
+    index("messages_queued_idx").on(t.accountId, t.status, t.id, t.updatedAt).where(sql`${t.status} = 'queued'`),
     // Only the scheduled rows: the reconciler's look for a send time that passed without its alarm.
     index("messages_scheduled_idx").on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
   ],
@@ -175,7 +191,8 @@ export const usageMetadataRollups = sqliteTable(
 // Verifications (issue 25), one row per verification on its account's message
 // database, for lists: each row is the projection of its verification's
 // Durable Object (src/delivery/verifier.ts), which alone changes
-// it; `version` orders the writes. Never the code or its hash.
+// it; `version` orders the writes. Never the code or its hash. WITHOUT ROWID
+// (by hand, migrations/messages/0009_messages_without_rowid.sql), as messages.
 export const verifications = sqliteTable(
   "verifications",
   {
@@ -210,7 +227,9 @@ export const verifications = sqliteTable(
 // every insert and delete of a message (a create, a batch, a shard move's
 // copy and delete, retention) keeps it, with no statement of its own. The
 // primary key is the one index: a filter on key=value reads its message ids
-// in id order (the list's order) from it.
+// in id order (the list's order) from it. WITHOUT ROWID (by hand, in
+// migrations/messages/0009_messages_without_rowid.sql): the rows are the
+// primary key, so a key of a message writes one row, not a row and its key.
 export const messageMetadata = sqliteTable(
   "message_metadata",
   {

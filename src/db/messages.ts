@@ -17,6 +17,7 @@ import { messages, type NewMessageRow } from "./message-schema.ts";
 import { accountPage, accountPageQuery, type Page } from "./pagination.ts";
 import { accountRatesQuery } from "./rates.ts";
 import { sendersQuery } from "./senders.ts";
+import { queuedRows, statusIs } from "./status-filter.ts";
 import { suppressionQuery } from "./suppressions.ts";
 import { templateQuery } from "./templates.ts";
 
@@ -112,13 +113,14 @@ const isInbound = sql`${messages.direction} = 'inbound'`;
 
 /**
  * Each filter is an equality served by its (account_id, column, id) index,
- * which also serves the keyset order; direction=inbound by the partial index
- * of inbound rows, direction=outbound (nearly every row) by (account_id, id);
+ * which also serves the keyset order (status by one of two indexes, see
+ * status-filter.ts); direction=inbound by the partial index of inbound
+ * rows, direction=outbound (nearly every row) by (account_id, id);
  * the created range is an id range, since created_at is the id's timestamp.
  */
 function filterConditions(filters: MessageFilters): (SQL | undefined)[] {
   return [
-    filters.status === undefined ? undefined : eq(messages.status, filters.status),
+    filters.status === undefined ? undefined : statusIs(filters.status),
     filters.direction === undefined ? undefined : filters.direction === "inbound" ? isInbound : eq(messages.direction, filters.direction),
     filters.channel === undefined ? undefined : eq(messages.channel, filters.channel),
     filters.to === undefined ? undefined : eq(messages.to, filters.to),
@@ -163,16 +165,19 @@ export function listMessages(db: Database, accountId: string, filters: MessageFi
   return accountPage(db, messagePage(accountId, filters, limit, cursor));
 }
 
-// The literal (not a bound parameter) lets SQLite use the partial index
-// messages_queued_idx, which holds only queued rows.
-const isQueued = sql`${messages.status} = 'queued'`;
-
-/** Messages still queued and untouched since `before` (Unix seconds), oldest first. */
+/**
+ * Messages still queued and untouched since `before` (Unix seconds), oldest
+ * first. It reads the partial index of queued rows whole (it holds id and
+ * updated_at: no row is read) and sorts what passed its grace: a run reads
+ * every row queued on the database, a few in steady state (a create's row
+ * leaves the index with its first projection, about a second later), all of
+ * those created during an outage of the Queue.
+ */
 export function stuckQueuedMessagesQuery(db: Database, before: number, limit: number) {
   return db
     .select({ id: messages.id })
     .from(messages)
-    .where(and(isQueued, lte(messages.updatedAt, before)))
+    .where(and(queuedRows, lte(messages.updatedAt, before)))
     .orderBy(asc(messages.updatedAt))
     .limit(limit);
 }

@@ -222,5 +222,5 @@ it("reads each check age's slice by a range of the primary key, so a run reads t
   const { results } = await env.MESSAGES_DB_0.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
     .bind(...query.params)
     .all<{ detail: string }>();
-  expect(results.map((row) => row.detail).join("; ")).toMatch(/SEARCH messages USING INDEX sqlite_autoindex_messages_1 \(id>\? AND id<\?\)/);
+  expect(results.map((row) => row.detail).join("; ")).toMatch(/SEARCH messages USING PRIMARY KEY \(id>\? AND id<\?\)/);
 });
