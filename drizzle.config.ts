@@ -3,7 +3,10 @@
 import { type Config, defineConfig } from "drizzle-kit";
 
 const kinds: Record<string, Pick<Config, "schema" | "out">> = {
-  control: { schema: ["./src/db/control-schema.ts", "./src/db/shard-schema.ts", "./src/db/webhook-endpoint-schema.ts"], out: "./migrations/control" },
+  control: {
+    schema: ["./src/db/control-schema.ts", "./src/db/shard-schema.ts", "./src/db/webhook-endpoint-schema.ts", "./src/db/archive-schema.ts"],
+    out: "./migrations/control",
+  },
   messages: { schema: ["./src/db/message-schema.ts", "./src/db/media-schema.ts"], out: "./migrations/messages" },
 };
 

@@ -38,6 +38,9 @@ export function largestHotWindow(
   return { hotDays, hotBytes, monthly: (hotBytes / 1e9) * prices.d1GbMonth + (coldBytes / 1e9) * prices.r2GbMonth };
 }
 
+/** Messages per archived part (PART_SIZE in src/services/archive.ts): an SMS's part is cut by count, not characters. */
+const ARCHIVE_PART_SIZE = 5_000;
+
 /** Storage as hot D1 plus cold R2: what an archive of the messages past a hot window would cost (docs/scale.md says what is built). */
 export function archivePlan(plan: Plan, schema: SchemaCost, allInD1Bytes: number): string[][] {
   const { rate, retentionDays, hotDays, fill } = plan;
@@ -50,6 +53,7 @@ export function archivePlan(plan: Plan, schema: SchemaCost, allInD1Bytes: number
   const r2Monthly = (coldBytes / 1e9) * p.r2.gbMonth;
   const fitsDays = (p.d1.accountBytes * fill) / (perDay * schema.bytesPerMessage);
   const allInD1Monthly = (allInD1Bytes / 1e9) * p.prices.d1GbMonth;
+  const partsPerDay = perDay / ARCHIVE_PART_SIZE;
   return [
     [
       "hot window in D1",
@@ -68,8 +72,8 @@ export function archivePlan(plan: Plan, schema: SchemaCost, allInD1Bytes: number
     ],
     [
       "R2 operations",
-      `about one Class A ($${p.r2.classA}/M) per account, shard and day archived, one Class B ($${p.r2.classB}/M) per archived read`,
-      "objects per account, shard and day: their count, not the messages, sets the writes",
+      `$${fmt(partsPerDay * 30 * ((p.r2.classA + 2 * p.r2.classB) / 1e6), 0)} a month`,
+      `${fmt(partsPerDay, 0)} parts a day (${fmt(ARCHIVE_PART_SIZE)} messages each, src/services/archive.ts), each 1 Class A ($${p.r2.classA}/M) and 2 Class B ($${p.r2.classB}/M); plus one Class B per archived read`,
     ],
   ];
 }

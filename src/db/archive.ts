@@ -1,6 +1,7 @@
 // D1 side of the R2 archive (src/services/archive.ts): the next day to move,
-// its rows as stored, and their deletion once the object holds them.
-import { and, gte, inArray, lt, notInArray, sql } from "drizzle-orm";
+// a part's worth of its rows as stored, and their deletion once the object
+// holds them. (The archive's index is in the control database: archive-index.ts.)
+import { and, gte, inArray, lt, lte, notInArray, sql } from "drizzle-orm";
 import { isFinal } from "../domain/retention.ts";
 import { STATUSES } from "../domain/status.ts";
 import type { Database } from "./client.ts";
@@ -25,21 +26,47 @@ export async function oldestArchivable(db: Database, boundaryId: string, skip: s
     .get();
 }
 
-/** The account's final rows of one day (ids in [from, to)) created on the shard whose ids end in `suffix`, in id order. */
-export function archivableRows(db: Database, accountId: string, suffix: string, range: { from: string; to: string }): Promise<StoredMessage[]> {
+/** A row's size in characters, about: its free-form columns, and 1,000 for the rest. */
+const ROW_CHARS = sql`(1000 + length(${messages.content}) + coalesce(length(${messages.rendered}), 0) + coalesce(length(${messages.fallback}), 0)
+  + coalesce(length(${messages.attempts}), 0) + coalesce(length(${messages.metadata}), 0))`;
+
+/**
+ * The account's final rows of one day (ids in [from, to)) created on the shard whose ids end in `suffix`, in id
+ * order: at most `limit`, and no more than `chars` characters of them (at least one row). One query: the window
+ * sum finds the last row inside the budget among the first `limit`.
+ */
+export function archivableRows(
+  db: Database,
+  accountId: string,
+  suffix: string,
+  range: { from: string; to: string },
+  { limit, chars }: { limit: number; chars: number },
+): Promise<StoredMessage[]> {
+  const ofTheDay = and(
+    sql`${messages.accountId} = ${accountId}`,
+    gte(messages.id, range.from),
+    lt(messages.id, range.to),
+    sql`substr(${messages.id}, -4) = ${suffix}`,
+    inArray(messages.status, FINAL),
+  );
+  const lastInBudget = sql`(SELECT id FROM (SELECT ${messages.id} AS id, sum(${ROW_CHARS}) OVER (ORDER BY ${messages.id} ROWS UNBOUNDED PRECEDING) AS upto,
+    row_number() OVER (ORDER BY ${messages.id}) AS n FROM ${messages} WHERE ${ofTheDay} ORDER BY ${messages.id} LIMIT ${limit})
+    WHERE upto <= ${chars} OR n = 1 ORDER BY id DESC LIMIT 1)`;
   return db
     .select()
     .from(messages)
-    .where(
-      and(
-        sql`${messages.accountId} = ${accountId}`,
-        gte(messages.id, range.from),
-        lt(messages.id, range.to),
-        sql`substr(${messages.id}, -4) = ${suffix}`,
-        inArray(messages.status, FINAL),
-      ),
-    )
-    .orderBy(messages.id);
+    .where(and(ofTheDay, lte(messages.id, lastInBudget)))
+    .orderBy(messages.id)
+    .limit(limit);
+}
+
+/** Which of these messages have a row here (the ids as one JSON parameter: D1 binds at most 100). */
+export async function heldIds(db: Database, ids: string[]): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(sql`${messages.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+  return new Set(rows.map((row) => row.id));
 }
 
 /** The rows deleted: each archived id whose row still has the projection_seq the object holds (one JSON parameter: D1 binds at most 100). */

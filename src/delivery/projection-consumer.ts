@@ -14,6 +14,7 @@ import { backoffSeconds } from "../domain/backoff.ts";
 import { shardOfMessageId, unixSeconds } from "../domain/ids.ts";
 import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { logger } from "../log.ts";
+import { keepArchivedChanges } from "./archived-changes.ts";
 import { checkBatches } from "./batch-completion.ts";
 
 export async function consumeProjections(batch: MessageBatch<Projection>, env: Env, controlDb: Database): Promise<void> {
@@ -74,6 +75,9 @@ export async function projectEverywhere(env: Env, controlDb: Database, projectio
       }
     }),
   );
+  // A change of a message whose row the archive has moved to R2 updated no row: kept for the archive instead.
+  const written = new Map([...byShard].map(([shard, onShard]) => [shard, onShard.filter((projection) => !failed.has(projection.messageId))]));
+  await keepArchivedChanges(env, controlDb, written, Date.now());
   await checkBatches(env, projections, placements, failed);
   return failed;
 }

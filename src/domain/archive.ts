@@ -1,6 +1,7 @@
-// The R2 archive's rules: which object holds a message (its id names its
-// account's day and its shard), where the hot window ends, and the list's
-// filters applied in memory to an archived day's rows.
+// The R2 archive's rules: which day and shard hold a message (its id names
+// them), which part of the day (the index's id ranges), where the hot window
+// ends, a late change laid over an archived row, and the list's filters
+// applied in memory to an archived part's rows.
 import { firstIdAt, idTimestampMs, shardOfMessageId } from "./ids.ts";
 import type { Message } from "./message.ts";
 
@@ -17,20 +18,46 @@ export function dayIdRange(day: string): { from: string; to: string } {
   return { from: firstIdAt("msg", start), to: firstIdAt("msg", start + DAY_MS) };
 }
 
-/** The object holding an account's archived messages of one shard (the id's) and one day. */
-export function archiveKey(accountId: string, shard: number, day: string): string {
-  return `${accountId}/${shard}/${day}.jsonl.gz`;
+/** One part of an account's archived day on one shard: its number, the ids it claims from, and what it holds. */
+export interface ArchivePart {
+  accountId: string;
+  shard: number;
+  day: string;
+  part: number;
+  /** It claims the ids from here to the next part's fromId (the day's first part: from the day's first id). */
+  fromId: string;
+  firstId: string;
+  lastId: string;
+  count: number;
 }
 
-/** The object an archived message would be in. */
-export function archiveKeyOf(accountId: string, messageId: string): string {
-  return archiveKey(accountId, shardOfMessageId(messageId), dayOfId(messageId));
+/** The object holding one part of an account's archived messages of one shard (the id's) and one day. */
+export function partKey(part: Pick<ArchivePart, "accountId" | "shard" | "day" | "part">): string {
+  return `${part.accountId}/${part.shard}/${part.day}/${part.part}.jsonl.gz`;
 }
 
-/** The day an object's key names, or null for a key of another form. */
-export function dayOfKey(key: string): string | null {
-  return /\/(\d{4}-\d{2}-\d{2})\.jsonl\.gz$/.exec(key)?.[1] ?? null;
+/** The account's archived day and shard a message id names. */
+export function dayAndShardOf(accountId: string, messageId: string): Pick<ArchivePart, "accountId" | "shard" | "day"> {
+  return { accountId, shard: shardOfMessageId(messageId), day: dayOfId(messageId) };
 }
+
+/**
+ * The part of a day (its parts in fromId order, at least one) claiming an id, and where its claim ends (the next
+ * part's fromId; null for the day's last part, which claims to the day's end).
+ */
+export function claimant(parts: ArchivePart[], id: string): { into: ArchivePart; upTo: string | null } {
+  const at = Math.max(
+    parts.findLastIndex((part) => part.fromId <= id),
+    0,
+  );
+  return { into: parts[at]!, upTo: parts[at + 1]?.fromId ?? null };
+}
+
+/** What a status projection changes on a row: a late one, reaching a message after its row was archived, kept as this. */
+export type ArchivedChange = Pick<
+  Message,
+  "status" | "deliveredAt" | "providerLatencyMs" | "errorCode" | "errorMessage" | "attempts" | "deliveredChannel" | "redactedAt" | "price" | "priceStatus"
+>;
 
 /**
  * Every archived id is below this one: only whole UTC days that ended

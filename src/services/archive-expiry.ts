@@ -1,28 +1,38 @@
 // Retention reaches the archive: an archived day wholly past its account's
 // retention_days goes, with its messages' Durable Object storage (their event
 // logs), their files' references and their usage, as retention takes a message from D1.
+
 import { removeArchivedUsage } from "../db/archive.ts";
+import { dropPart, forgetChanges, partsBefore, savePart } from "../db/archive-index.ts";
 import { accountsForExpiry } from "../db/retention.ts";
 import { activeMoves } from "../db/shard-moves.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { dropReferences } from "../delivery/media-release.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
-import { DAY_MS, dayOfKey } from "../domain/archive.ts";
+import { DAY_MS, partKey } from "../domain/archive.ts";
 import { placementOf, shardHolding } from "../domain/placement.ts";
 import { retentionDays } from "../domain/retention.ts";
 import { logger } from "../log.ts";
-import { readArchivedObject, writeArchivedDay } from "./archive.ts";
+import { batchTallies, readArchivedObject, usageColumns, writeArchivedPart } from "./archive-objects.ts";
 import type { Control } from "./control.ts";
 
-/** Accounts whose archive is looked at per run: one R2 list each. All are visited every ceil(accounts / 50) minutes. */
+/** Accounts whose archive is looked at per run: one index read each. All are visited every ceil(accounts / 50) minutes. */
 const ACCOUNTS_PER_RUN = 50;
 /** Messages forgotten per run: one Durable Object call each, as retention's 500 a minute. */
 const MESSAGES_PER_RUN = 500;
+/** An account's expired parts read from the index a run (the budget above ends a run first at any part size). */
+const PARTS_PER_ACCOUNT = 20;
+
+/** The first day (YYYY-MM-DD) not wholly before the cut-off: every earlier day's messages are all expired. */
+function firstKeptDay(cutoffMs: number): string {
+  return new Date(Math.floor(cutoffMs / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
 
 /**
- * Deletes archived days past their account's retention, a bounded part each run. Each message's object is
- * emptied first; the day is then rewritten without the messages whose object was (deleted once empty), and
- * only then their usage removed: a crash between the two leaves their usage counted, never counted out twice.
+ * Deletes archived days past their account's retention, a bounded part each run, part by part. Each message's
+ * object is emptied first; the part is then rewritten without the messages whose object was (deleted once empty),
+ * its index row saved or dropped, and only then their usage removed: a crash between the last two leaves their
+ * usage counted, never counted out twice.
  */
 export async function expireArchivedDays(env: Env, control: Control, nowMs: number, accountsPerRun = ACCOUNTS_PER_RUN): Promise<number> {
   const [all, moves] = await Promise.all([accountsForExpiry(control.db), activeMoves(control.db)]);
@@ -31,28 +41,27 @@ export async function expireArchivedDays(env: Env, control: Control, nowMs: numb
   const slice = [...all.slice(start), ...all.slice(0, start)].slice(0, accountsPerRun).filter((account) => !moving.has(account.id));
   let budget = MESSAGES_PER_RUN;
   for (const account of slice) {
-    const cutoff = nowMs - retentionDays(account) * DAY_MS;
-    const listed = await env.ARCHIVE.list({ prefix: `${account.id}/` });
-    for (const { key } of listed.objects) {
-      const day = dayOfKey(key);
-      if (!day || Date.parse(`${day}T00:00:00Z`) + DAY_MS > cutoff) continue;
+    const parts = await partsBefore(control.db, account.id, firstKeptDay(nowMs - retentionDays(account) * DAY_MS), PARTS_PER_ACCOUNT);
+    for (const part of parts) {
+      const key = partKey(part);
       const held = await readArchivedObject(env.ARCHIVE, key);
-      if (!held) continue;
+      if (!held) {
+        await dropPart(control.db, part);
+        continue;
+      }
       const batch = held.rows.slice(0, budget);
       const forgotten = await Promise.allSettled(batch.map((row) => messageStatusStub(env, row.id).forget()));
       const gone = new Set(batch.filter((_, index) => forgotten[index]!.status === "fulfilled").map((row) => row.id));
-      // Their files' references before the day, as retention drops them before the rows: a failure leaves the day for the next run.
+      // Their files' references before the part, as retention drops them before the rows: a failure leaves the part for the next run.
       await dropReferences(env, [...gone], nowMs);
-      await writeArchivedDay(
-        env.ARCHIVE,
-        key,
-        held.rows.filter((row) => !gone.has(row.id)),
-        held.etag,
-      );
-      const shard = Number(key.split("/")[1]);
+      const kept = held.rows.filter((row) => !gone.has(row.id));
+      await writeArchivedPart(env.ARCHIVE, key, kept, held.etag);
+      if (kept.length === 0) await dropPart(control.db, part);
+      else await savePart(control.db, { ...part, firstId: kept[0]!.id, lastId: kept.at(-1)!.id, count: kept.length }, batchTallies(kept), []);
+      await forgetChanges(control.db, account.id, [...gone]);
       await removeArchivedUsage(
-        shardDatabase(env, shardHolding(placementOf(account), shard)),
-        held.rows.filter((row) => gone.has(row.id)),
+        shardDatabase(env, shardHolding(placementOf(account), part.shard)),
+        held.rows.filter((row) => gone.has(row.id)).map(usageColumns),
       );
       budget -= gone.size;
       if (gone.size < batch.length) logger.warn("archive_objects_not_emptied", { count: batch.length - gone.size });

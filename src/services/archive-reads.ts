@@ -1,66 +1,88 @@
-// Reading archived messages: one by id (its id names its object, one R2 read),
-// and a list's page past the hot window, read day by day from the objects in
-// list order with the same keyset cursor D1's pages use.
-import type { RowFilters } from "../domain/archive.ts";
-import { archiveKeyOf, DAY_MS, dayOfId, dayOfKey, matchesFilters } from "../domain/archive.ts";
+// Reading archived messages: one by id (the index row of the part claiming
+// its id, read with the retrieve's own D1 query, then one R2 read), and a
+// list's page past the hot window, read part by part from the index in list
+// order with the same keyset cursor D1's pages use. Late changes are laid
+// over the rows they reach.
+import { archivedLookup, changesBetween, type HeldChange, type IdBounds, partsInOrder } from "../db/archive-index.ts";
+import type { Database } from "../db/client.ts";
+import type { ArchivePart, RowFilters } from "../domain/archive.ts";
+import { dayAndShardOf, dayIdRange, dayOfId, matchesFilters, partKey } from "../domain/archive.ts";
 import type { Cursor } from "../domain/cursor.ts";
+import { firstIdAt } from "../domain/ids.ts";
 import type { Message } from "../domain/message.ts";
 import type { ShardPage } from "../domain/page-merge.ts";
-import { readArchivedDay } from "./archive.ts";
+import { readArchivedPart, withChange, withChanges } from "./archive-objects.ts";
 
-/** The account's archived message with this id, from the one object its id names. */
-export async function findArchivedMessage(env: Env, accountId: string, id: string): Promise<Message | undefined> {
-  const rows = await readArchivedDay(env.ARCHIVE, archiveKeyOf(accountId, id));
-  return rows?.find((row) => row.id === id);
+/** Where the archive would hold a message: its part's index row (none when its day is not archived) and its late change. */
+export type ArchivedLookup = { part: ArchivePart | undefined; change: HeldChange | undefined };
+
+/** The index's answer for one message id (one control-database batch, run beside the message database's query). */
+export function lookUpArchived(controlDb: Database, accountId: string, id: string): Promise<ArchivedLookup> {
+  return archivedLookup(controlDb, dayAndShardOf(accountId, id), id);
 }
 
-/** Whether the account has any archived day (one R2 list). */
-export async function hasArchive(env: Env, accountId: string): Promise<boolean> {
-  return (await env.ARCHIVE.list({ prefix: `${accountId}/`, limit: 1 })).objects.length > 0;
+/** The archived message from the one object its lookup names, with its late change laid over it. */
+export async function readArchivedMessage(env: Env, lookup: ArchivedLookup, id: string): Promise<Message | undefined> {
+  if (!lookup.part) return undefined;
+  const row = (await readArchivedPart(env.ARCHIVE, partKey(lookup.part)))?.find((each) => each.id === id);
+  return row && withChange(row, lookup.change);
 }
 
-/** The account's archived days, each with its objects (one per shard): R2 lists keys, 1,000 a call. */
-async function archivedDays(bucket: R2Bucket, accountId: string): Promise<Map<string, string[]>> {
-  const days = new Map<string, string[]>();
-  let cursor: string | undefined;
-  do {
-    const listed = await bucket.list({ prefix: `${accountId}/`, cursor });
-    for (const { key } of listed.objects) {
-      const day = dayOfKey(key);
-      if (day) days.set(day, [...(days.get(day) ?? []), key]);
-    }
-    cursor = listed.truncated ? listed.cursor : undefined;
-  } while (cursor);
-  return days;
-}
+/** Parts asked of the index at a time while a page is read. */
+const PARTS_PER_QUERY = 20;
 
-/** Whether any second of the day is inside the created range. */
-function dayInRange(day: string, filters: RowFilters): boolean {
-  const start = Date.parse(`${day}T00:00:00Z`) / 1000;
-  return (filters.createdGte === undefined || start + DAY_MS / 1000 > filters.createdGte) && (filters.createdLte === undefined || start <= filters.createdLte);
+const lower = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined || a < b ? a : b);
+const higher = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined || a > b ? a : b);
+
+/**
+ * The ids a page may hold: past the cursor, inside a created range. A part lies inside one day, so one holding ids
+ * below an id ends before that id's day does, and one holding ids above it starts after that day began: the
+ * index's scan starts there, not at the account's newest (or oldest) part.
+ */
+function boundsOf(filters: RowFilters, cursor: Cursor | null): IdBounds {
+  const below = cursor?.dir === "next" ? cursor.id : undefined;
+  const above = cursor?.dir === "prev" ? cursor.id : undefined;
+  const from = filters.createdGte === undefined ? undefined : firstIdAt("msg", filters.createdGte * 1000);
+  const to = filters.createdLte === undefined ? undefined : firstIdAt("msg", (filters.createdLte + 1) * 1000);
+  const dayEnd = (id: string | undefined) => id && dayIdRange(dayOfId(id)).to;
+  const dayStart = (id: string | undefined) => id && dayIdRange(dayOfId(id)).from;
+  return { below, above, from, to, lastBelow: lower(dayEnd(below), dayEnd(to)), firstAbove: higher(dayStart(above), dayStart(from)) };
 }
 
 /**
- * The archive's page of the account's messages, newest first: a "next" page (or the first) reads days
- * downward from the cursor's, a "prev" page upward, each day's objects whole, filtering in memory, until
- * one row more than the page is found. A filter that matches little reads every day it passes.
+ * The archive's page of the account's messages, newest first. A "next" page (or the first) reads parts in order
+ * of their last id downward, a "prev" page in order of their first id upward (the parts of one day on different
+ * shards overlap), filtering in memory, until `limit` + 1 rows are found that no unread part can come before.
+ * A filter that matches little reads every part it passes (one R2 read each).
  */
-export async function archivePage(env: Env, accountId: string, filters: RowFilters, limit: number, cursor: Cursor | null): Promise<ShardPage<Message>> {
+export async function archivePage(
+  env: Env,
+  controlDb: Database,
+  accountId: string,
+  filters: RowFilters,
+  limit: number,
+  cursor: Cursor | null,
+): Promise<ShardPage<Message>> {
   const backwards = cursor?.dir === "prev";
-  const days = await archivedDays(env.ARCHIVE, accountId);
-  const cursorDay = cursor ? dayOfId(cursor.id) : null;
-  const order = [...days.keys()].sort();
-  if (!backwards) order.reverse();
+  const bounds = boundsOf(filters, cursor);
   const beyond = (id: string) => !cursor || (backwards ? id > cursor.id : id < cursor.id);
-  const items: Message[] = [];
-  for (const day of order) {
-    if (cursorDay && (backwards ? day < cursorDay : day > cursorDay)) continue;
-    if (!dayInRange(day, filters)) continue;
-    const rows = (await Promise.all(days.get(day)!.map((key) => readArchivedDay(env.ARCHIVE, key)))).flatMap((held) => held ?? []);
-    rows.sort((a, b) => (a.id < b.id ? -1 : 1) * (backwards ? 1 : -1));
-    items.push(...rows.filter((row) => beyond(row.id) && matchesFilters(row, filters)));
-    if (items.length > limit) break;
+  // How far an unread part can reach into the page: its last id going down, its first going up.
+  const reach = (part: ArchivePart) => (backwards ? part.firstId : part.lastId);
+  const settled = (id: string, next: ArchivePart | undefined) => !next || (backwards ? id < reach(next) : id > reach(next));
+  const found = new Map<string, Message>();
+  let queue = await partsInOrder(controlDb, accountId, bounds, backwards, PARTS_PER_QUERY);
+  while (queue.length > 0) {
+    const part = queue.shift()!;
+    if (queue.length === 0) {
+      const after = backwards ? { ...bounds, firstAbove: part.firstId } : { ...bounds, lastBelow: part.lastId };
+      queue = await partsInOrder(controlDb, accountId, after, backwards, PARTS_PER_QUERY);
+    }
+    const rows = (await readArchivedPart(env.ARCHIVE, partKey(part))) ?? [];
+    const changes = rows.length === 0 ? [] : await changesBetween(controlDb, accountId, rows[0]!.id, rows.at(-1)!.id);
+    for (const row of withChanges(rows, changes)) if (beyond(row.id) && matchesFilters(row, filters)) found.set(row.id, row);
+    if ([...found.keys()].filter((id) => settled(id, queue[0])).length > limit) break;
   }
+  const items = [...found.values()].sort((a, b) => (a.id < b.id ? 1 : -1) * (backwards ? -1 : 1));
   const page = items.slice(0, limit);
   return { items: backwards ? page.reverse() : page, hasMore: items.length > limit };
 }

@@ -1,7 +1,10 @@
 // A batch as GET /v1/batches/:id shows it, and its cancel: its row from the
 // control database, its messages' statuses from every message database the
-// account reads. Statuses come from the messages' rows, which follow their
-// objects through the projection queue (a second or so behind).
+// account reads, and those of its messages the archive moved to R2 from the
+// archive's index (each part's counts by batch and status, kept with it).
+// Statuses come from the messages' rows, which follow their objects through
+// the projection queue (a second or so behind).
+import { archivedBatchStatusCounts } from "../db/archive-index.ts";
 import { type BatchRow, batchCounts, findBatch, recentBatches, scheduledBatchMessages } from "../db/batches.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { Account } from "../domain/account.ts";
@@ -22,7 +25,9 @@ export interface BatchView extends BatchRow {
 export async function findAccountBatch(env: Env, control: Control, account: Account, id: string): Promise<BatchView | undefined> {
   const batch = await findBatch(control.db, account.id, id);
   if (!batch) return undefined;
-  const counts = await batchCounts(env, account.id, placementOf(account), id);
+  // Its archived messages (past the hot window, in R2) are counted from the archive's index, beside the shards'.
+  const [archived, counts] = await Promise.all([archivedBatchStatusCounts(control.db, account.id, id), batchCounts(env, account.id, placementOf(account), id)]);
+  for (const { status, count } of archived) counts[status as Status] += count;
   return { ...batch, counts, total: Object.values(counts).reduce((sum, count) => sum + count, 0) };
 }
 

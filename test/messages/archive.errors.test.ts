@@ -3,8 +3,9 @@
 // redaction made meanwhile.
 
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { archiveColdMessages, readArchivedDay, readArchivedObject, writeArchivedDay } from "../../src/services/archive.ts";
+import { describe, expect, it, vi } from "vitest";
+import { archiveColdMessages } from "../../src/services/archive.ts";
+import { readArchivedObject, readArchivedPart, writeArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
@@ -31,10 +32,10 @@ describe("the R2 archive's run", () => {
     const at = Date.now() - 12 * DAY_MS;
     await storeMessage(account, { id: idCreatedAt(account, at), createdAt: Math.floor(at / 1000), status: "delivered" });
 
-    await archiveColdMessages(env, workerControl(env), Date.now(), 50);
-    expect(await env.ARCHIVE.head(`${account.id}/0/${new Date(at).toISOString().slice(0, 10)}.jsonl.gz`)).not.toBeNull();
+    await archiveColdMessages(env, workerControl(env), Date.now(), { stepsPerRun: 50 });
+    expect(await env.ARCHIVE.head(`${account.id}/0/${new Date(at).toISOString().slice(0, 10)}/0.jsonl.gz`)).not.toBeNull();
     // The expiring day is left to retention, not archived.
-    expect(await env.ARCHIVE.head(`${expiring.id}/0/${new Date(old).toISOString().slice(0, 10)}.jsonl.gz`)).toBeNull();
+    expect(await env.ARCHIVE.head(`${expiring.id}/0/${new Date(old).toISOString().slice(0, 10)}/0.jsonl.gz`)).toBeNull();
   });
 });
 
@@ -48,7 +49,7 @@ describe("the R2 archive's object rewrites", () => {
       status: "delivered",
       content: { text: "secret" },
     });
-    const key = `${account.id}/0/${new Date(at).toISOString().slice(0, 10)}.jsonl.gz`;
+    const key = `${account.id}/0/${new Date(at).toISOString().slice(0, 10)}/0.jsonl.gz`;
     await archiveUntilHeld(key);
 
     // The stale writer read the object here (as an archive run merging the day would)...
@@ -56,8 +57,32 @@ describe("the R2 archive's object rewrites", () => {
     // ...then the message is redacted...
     expect((await api(`/v1/messages/${id}/redact`, { key: account.key, method: "POST" })).status).toBe(200);
     // ...and the stale writer's rewrite, with the content, is refused.
-    await expect(writeArchivedDay(env.ARCHIVE, key, stale!.rows, stale!.etag)).rejects.toThrow("changed while it was rewritten");
-    const rows = await readArchivedDay(env.ARCHIVE, key);
+    await expect(writeArchivedPart(env.ARCHIVE, key, stale!.rows, stale!.etag)).rejects.toThrow("changed while it was rewritten");
+    const rows = await readArchivedPart(env.ARCHIVE, key);
     expect(rows?.map((row) => row.content)).toEqual([{}]);
+  });
+});
+
+describe("the archive's index unreachable", () => {
+  it("a message past the hot window still in D1 is answered; an archived one is a 500, not a 404", async () => {
+    const account = await createAccount("test", { placement: { home: 0, write: [0], read: [0] } });
+    const at = Date.now() - 12 * DAY_MS;
+    const [inD1, archived] = [idCreatedAt(account, at), idCreatedAt(account, at + 60_000)];
+    await storeMessage(account, { id: archived, createdAt: Math.floor(at / 1000), status: "delivered" });
+    await archiveUntilHeld(`${account.id}/0/${new Date(at).toISOString().slice(0, 10)}/0.jsonl.gz`);
+    await storeMessage(account, { id: inD1, createdAt: Math.floor(at / 1000), status: "sent" });
+
+    const prepare = env.CONTROL_DB.prepare.bind(env.CONTROL_DB);
+    vi.spyOn(env.CONTROL_DB, "prepare").mockImplementation((query: string) => {
+      if (query.includes("archive_parts")) throw new Error("D1_ERROR: internal error");
+      return prepare(query);
+    });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    expect((await api(`/v1/messages/${inD1}`, { key: account.key })).status).toBe(200);
+    const failed = await api(`/v1/messages/${archived}`, { key: account.key });
+    await failed.body?.cancel();
+    expect(failed.status).toBe(500);
+    vi.restoreAllMocks();
+    expect((await api(`/v1/messages/${archived}`, { key: account.key })).status).toBe(200);
   });
 });

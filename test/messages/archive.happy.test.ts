@@ -1,72 +1,25 @@
-// The R2 archive: a day of final messages past the hot window moves to one
-// gzip object, and retrieve and list read through it as if it were still in D1.
+// The R2 archive: a day of final messages past the hot window moves to gzip
+// objects, and retrieve and list read through them as if they were still in D1.
 
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertMessageWithMedia } from "../../src/db/media.ts";
 import { sweepMedia } from "../../src/delivery/media-release.ts";
-import { archiveColdMessages, readArchivedDay } from "../../src/services/archive.ts";
 import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
+import { readArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
-import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { messageCount, messageDb } from "../support/db.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
+import { archiveAll, DAY_MS, delivered, HOUR_MS, type ListPage, ONE_SHARD, walk } from "./archive.fixture.ts";
 import { pdfBytes, sha256, storedObjects } from "./attachments.fixture.ts";
-
-const DAY_MS = 86_400_000;
-/** One shard: a day of the account is then one object. */
-const ONE_SHARD = { home: 0, write: [0], read: [0] };
-const HOUR_MS = 3_600_000;
-
-/** Delivered messages at these times, one a minute apart (so ids order as the times do). */
-async function delivered(account: TestAccount, startMs: number, howMany: number): Promise<string[]> {
-  const ids = [];
-  for (let i = 0; i < howMany; i++) {
-    const at = startMs + i * 60_000;
-    ids.push(
-      await storeMessage(account, { id: idCreatedAt(account, at), createdAt: Math.floor(at / 1000), status: "delivered", content: { text: `message ${i}` } }),
-    );
-  }
-  return ids;
-}
 
 /** The account's messages counted in its usage rollups (shard 0). */
 async function usageCount(accountId: string): Promise<number> {
   return (
     (await env.MESSAGES_DB_0.prepare("SELECT coalesce(sum(count), 0) AS n FROM usage_rollups WHERE account_id = ?").bind(accountId).first<number>("n")) ?? 0
   );
-}
-
-async function archiveAll(): Promise<void> {
-  while ((await archiveColdMessages(env, workerControl(env), Date.now())) > 0);
-}
-
-/** Every page of the list of `limit`, following next_cursor, then back again with prev_cursor. */
-interface ListPage {
-  data: { id: string }[];
-  next_cursor: string | null;
-  prev_cursor: string | null;
-}
-
-async function walk(account: TestAccount, limit: number) {
-  const forward: string[][] = [];
-  const cursors: string[] = [];
-  let url: string | null = `/v1/messages?limit=${limit}`;
-  while (url) {
-    const page: ListPage = await (await api(url, { key: account.key })).json<ListPage>();
-    forward.push(page.data.map((message) => message.id));
-    cursors.push(page.prev_cursor ?? "");
-    url = page.next_cursor ? `/v1/messages?limit=${limit}&cursor=${page.next_cursor}` : null;
-  }
-  const back: string[][] = [];
-  let prev: string | null = cursors.at(-1) || null;
-  while (prev) {
-    const page: ListPage = await (await api(`/v1/messages?limit=${limit}&cursor=${prev}`, { key: account.key })).json<ListPage>();
-    back.unshift(page.data.map((message) => message.id));
-    prev = page.prev_cursor;
-  }
-  return { forward, back };
 }
 
 describe("the R2 archive", () => {
@@ -79,7 +32,7 @@ describe("the R2 archive", () => {
 
     expect(await messageCount(account.id)).toBe(2);
     const day = new Date(dayStart).toISOString().slice(0, 10);
-    const object = await env.ARCHIVE.head(`${account.id}/${account.placement.home}/${day}.jsonl.gz`);
+    const object = await env.ARCHIVE.head(`${account.id}/${account.placement.home}/${day}/0.jsonl.gz`);
     expect(object?.customMetadata).toEqual({ count: "5", first: old[0], last: old[4] });
 
     const retrieved = await api(`/v1/messages/${old[2]}`, { key: account.key });
@@ -111,7 +64,7 @@ describe("the R2 archive", () => {
     expect(retrieved.content).toBeNull();
     expect(retrieved.redacted_at).toEqual(expect.any(Number));
     const day = new Date(dayStart).toISOString().slice(0, 10);
-    const rows = await readArchivedDay(env.ARCHIVE, `${account.id}/${account.placement.home}/${day}.jsonl.gz`);
+    const rows = await readArchivedPart(env.ARCHIVE, `${account.id}/${account.placement.home}/${day}/0.jsonl.gz`);
     expect(rows?.map((row) => [row.id, row.content])).toEqual([
       [kept, { text: "message 0" }],
       [redacted, {}],
@@ -132,7 +85,7 @@ describe("the R2 archive", () => {
     expect((await api("/v1/account", { key: expiring.key, json: { retention_days: 9 } })).status).toBe(200);
     while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
     const day = new Date(dayStart).toISOString().slice(0, 10);
-    expect(await env.ARCHIVE.head(`${expiring.id}/0/${day}.jsonl.gz`)).toBeNull();
+    expect(await env.ARCHIVE.head(`${expiring.id}/0/${day}/0.jsonl.gz`)).toBeNull();
     for (const id of ids) expect((await api(`/v1/messages/${id}`, { key: expiring.key })).status).toBe(404);
     expect((await (await api("/v1/messages", { key: expiring.key })).json<ListPage>()).data).toEqual([]);
     expect(await usageCount(expiring.id)).toBe(0);
