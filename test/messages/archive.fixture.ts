@@ -1,7 +1,9 @@
 // What the archive's tests share: delivered messages at chosen times, archive
-// runs, the index's parts of a day, and a list walked forward and back.
+// runs, the index's parts of a day, and a list walked forward and back, with
+// the archive objects each page read.
 import { env } from "cloudflare:workers";
 import { and, asc, eq } from "drizzle-orm";
+import { expect, vi } from "vitest";
 import { archiveParts } from "../../src/db/archive-schema.ts";
 import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { type ArchiveRun, archiveColdMessages } from "../../src/services/archive.ts";
@@ -96,5 +98,41 @@ export async function walk(account: TestAccount, limit: number, query = "") {
 export function pagesOf(ids: string[], size: number): string[][] {
   const pages = [];
   for (let i = 0; i < ids.length; i += size) pages.push(ids.slice(i, i + size));
+  return pages;
+}
+
+export interface ReadPage {
+  ids: string[];
+  hasMore: boolean;
+  next: string | null;
+  prev: string | null;
+  /** The archive objects (R2 GETs) its request read. */
+  reads: number;
+}
+
+/** One page of the list (`query`: limit, filters or cursor), with the R2 GETs its request made, counted on the bucket. */
+export async function readPage(account: TestAccount, query: string): Promise<ReadPage> {
+  const get = vi.spyOn(env.ARCHIVE, "get");
+  try {
+    const response = await api(`/v1/messages?${query}`, { key: account.key });
+    expect(response.status).toBe(200);
+    const page = await response.json<ListPage & { has_more: boolean }>();
+    return {
+      ids: page.data.map((message) => message.id),
+      hasMore: page.has_more,
+      next: page.next_cursor,
+      prev: page.prev_cursor,
+      reads: get.mock.calls.length,
+    };
+  } finally {
+    get.mockRestore();
+  }
+}
+
+/** The pages from `query`'s on, following next_cursor (or prev_cursor) until it is null. */
+export async function follow(account: TestAccount, limit: number, query: string, towards: "next" | "prev"): Promise<ReadPage[]> {
+  const pages = [await readPage(account, `limit=${limit}${query}`)];
+  for (let cursor = pages[0]![towards]; cursor !== null; cursor = pages.at(-1)![towards])
+    pages.push(await readPage(account, `limit=${limit}&cursor=${cursor}`));
   return pages;
 }
