@@ -35,7 +35,7 @@ export async function readArchivedMessage(env: Env, lookup: ArchivedLookup, id: 
  * PART_SIZE rows to unzip and parse, about 4 MB at most), 21 control queries and the shards' own; a page that reaches
  * it ends where its read stopped, and its cursor resumes there.
  */
-export const PARTS_PER_PAGE = 20;
+const PARTS_PER_PAGE = 20;
 
 /** Parts asked of the index at a time: a page's and the one after, which says which rows it may show. */
 const PARTS_PER_QUERY = PARTS_PER_PAGE + 1;
