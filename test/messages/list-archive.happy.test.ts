@@ -5,6 +5,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
+import { consoleFetch, signIn } from "../support/console.ts";
 import { archiveAll, dayStartDaysAgo, delivered, follow, HOUR_MS, pagesOf, type ReadPage, readPage, walk } from "./archive.fixture.ts";
 
 const RARE = "+14155550999";
@@ -76,6 +77,20 @@ describe("a list page past the hot window reads a bounded number of archive obje
     const fromLast = await follow(account, 10, `&cursor=${pages[2]!.prev}`, "prev");
     expect(idsOf(fromLast)).toEqual([newest]);
     expect(fromLast.every((page) => page.reads <= CAP)).toBe(true);
+  });
+
+  it("the Console's message list follows the same stops: an empty page says older ones may match and links on", async () => {
+    const session = await signIn(account);
+    const seen: string[][] = [];
+    const notes: boolean[] = [];
+    for (let path: string | undefined = "/console/messages?status=failed"; path !== undefined; ) {
+      const html = await (await consoleFetch(path, { cookie: session.cookie })).text();
+      seen.push([...html.matchAll(/href="\/console\/messages\/(msg_[0-9a-f]{32})"/g)].map((match) => match[1]!));
+      notes.push(html.includes("Older pages may"));
+      path = /<a href="([^"]+)">Older →<\/a>/.exec(html)?.[1]?.replaceAll("&amp;", "&");
+    }
+    expect(seen).toEqual([[archived.at(-1)], [], [archived[0]]]);
+    expect(notes).toEqual([false, true, false]);
   });
 
   it("an unfiltered list is as before: pages of `limit` both ways, each read from the few parts that fill it", async () => {
