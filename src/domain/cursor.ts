@@ -60,7 +60,10 @@ export function positionBelow(id: string): string {
 function shifted(id: string, by: bigint): string {
   const at = id.indexOf("_") + 1;
   const hex = id.slice(at);
-  return id.slice(0, at) + (BigInt(`0x${hex}`) + by).toString(16).padStart(hex.length, "0");
+  // A made-up cursor at either end of the range stays there: no id lies beyond it to miss.
+  const highest = (1n << BigInt(hex.length * 4)) - 1n;
+  const moved = BigInt(`0x${hex}`) + by;
+  return id.slice(0, at) + (moved < 0n ? 0n : moved > highest ? highest : moved).toString(16).padStart(hex.length, "0");
 }
 
 /** Whether two sets of filters are the same, whatever their key order. */

@@ -153,5 +153,8 @@ describe("keyset positions between ids", () => {
     expect(positionAbove("msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f")).toBe("msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e60");
     expect(positionBelow("msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e60")).toBe("msg_019ec8f3a1b27c3d8e9f0a1b2c3d4e5f");
     expect(positionBelow("msg_019ec8f3a1b27c3d8e9f0a1b2c3d0000")).toBe("msg_019ec8f3a1b27c3d8e9f0a1b2c3cffff");
+    // A cursor made up at either end (no UUIDv7 is all zeros or all f) stays a valid cursor id.
+    expect(positionBelow(`msg_${"0".repeat(32)}`)).toBe(`msg_${"0".repeat(32)}`);
+    expect(positionAbove(`msg_${"f".repeat(32)}`)).toBe(`msg_${"f".repeat(32)}`);
   });
 });
