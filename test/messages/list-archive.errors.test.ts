@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
 import { messageCount, messageDb } from "../support/db.ts";
-import { archiveAll, dayStartDaysAgo, delivered, HOUR_MS, ONE_SHARD, type ReadPage, readPage } from "./archive.fixture.ts";
+import { archiveAll, archivedInParts, dayStartDaysAgo, delivered, HOUR_MS, ONE_SHARD, type ReadPage, readPage } from "./archive.fixture.ts";
 
 const RARE = "+14155550998";
 const rare = `&to=${encodeURIComponent(RARE)}`;
@@ -19,10 +19,13 @@ afterEach(() => {
 /** 60 messages archived two a part (30 parts), every second one to RARE; and one more to RARE at minute 10.5, still sent. */
 async function archivedDay(account: TestAccount): Promise<{ matches: string[]; straggler: string }> {
   const dayStart = dayStartDaysAgo(9);
-  const ids: string[] = [];
-  for (let i = 0; i < 60; i++) ids.push(...(await delivered(account, dayStart + HOUR_MS + i * 60_000, 1, { to: i % 2 === 1 ? RARE : "+14155550123" })));
+  const ids = await archivedInParts(
+    account,
+    dayStart + HOUR_MS,
+    Array.from({ length: 60 }, (_, i) => ({ to: i % 2 === 1 ? RARE : "+14155550123" })),
+    2,
+  );
   const [straggler] = await delivered(account, dayStart + HOUR_MS + 10 * 60_000 + 30_000, 1, { to: RARE, status: "sent" });
-  await archiveAll({ partSize: 2 });
   return { matches: [...ids.filter((_, i) => i % 2 === 1), straggler!].sort().reverse(), straggler: straggler! };
 }
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { consoleFetch, signIn } from "../support/console.ts";
-import { archiveAll, dayStartDaysAgo, delivered, follow, HOUR_MS, pagesOf, type ReadPage, readPage, walk } from "./archive.fixture.ts";
+import { archivedInParts, dayStartDaysAgo, delivered, follow, HOUR_MS, pagesOf, type ReadPage, readPage, walk } from "./archive.fixture.ts";
 
 const RARE = "+14155550999";
 const COMMON = "+14155550123";
@@ -28,16 +28,12 @@ describe("a list page past the hot window reads a bounded number of archive obje
   beforeAll(async () => {
     account = await createAccount("test", { placement: { home: 0, write: [0], read: [0] } });
     const dayStart = dayStartDaysAgo(10);
-    archived = [];
-    for (let i = 0; i < 90; i++) {
-      // The oldest and the newest archived message failed: the only two a status=failed list finds.
-      const status = i === 0 || i === 89 ? "failed" : "delivered";
-      archived.push(...(await delivered(account, dayStart + HOUR_MS + i * 60_000, 1, { to: i % 2 === 1 ? RARE : COMMON, status })));
-    }
-    // Between the 21st and 22nd messages, still sent (not final) when the day is archived: it stays in D1.
+    // The oldest and the newest archived message failed: the only two a status=failed list finds.
+    const rows = Array.from({ length: 90 }, (_, i) => ({ to: i % 2 === 1 ? RARE : COMMON, status: i === 0 || i === 89 ? "failed" : "delivered" }) as const);
+    archived = await archivedInParts(account, dayStart + HOUR_MS, rows, 2);
+    // Between the 21st and 22nd messages, still sent (not final): it stays in D1.
     [unarchived] = await delivered(account, dayStart + HOUR_MS + 20 * 60_000 + 30_000, 1, { to: RARE, status: "sent" });
     young = await delivered(account, Date.now() - 2 * HOUR_MS, 2, { to: RARE });
-    await archiveAll({ partSize: 2 });
   });
 
   const rareNewestFirst = () => newestFirst([...young, unarchived!, ...archived.filter((_, i) => i % 2 === 1)]);
@@ -109,9 +105,12 @@ describe("the bounded page over the parts of two shards", () => {
     const account = await createAccount("test", { placement: { home: 0, write: [0, 1], read: [0, 1] } });
     const dayStart = dayStartDaysAgo(11);
     // idCreatedAt alternates the shards: each shard's 30 messages make 15 parts of two, each reaching over the other's.
-    const ids: string[] = [];
-    for (let i = 0; i < 60; i++) ids.push(...(await delivered(account, dayStart + HOUR_MS + i * 60_000, 1, { to: i % 3 === 0 ? RARE : COMMON })));
-    await archiveAll({ partSize: 2 });
+    const ids = await archivedInParts(
+      account,
+      dayStart + HOUR_MS,
+      Array.from({ length: 60 }, (_, i) => ({ to: i % 3 === 0 ? RARE : COMMON })),
+      2,
+    );
     const matches = newestFirst(ids.filter((_, i) => i % 3 === 0));
 
     const forward = await follow(account, 15, rare, "next");
