@@ -100,6 +100,19 @@ describe("a list page past the hot window reads a bounded number of archive obje
   });
 });
 
+describe("an account with a message a day", () => {
+  it("has a part per archived day: an unfiltered page holds the messages of 20 parts, and the walk is every message once, both ways", async () => {
+    const account = await createAccount("test", { placement: { home: 0, write: [0], read: [0] } });
+    const ids: string[] = [];
+    for (let days = 37; days >= 8; days--) ids.push(...(await archivedInParts(account, dayStartDaysAgo(days) + HOUR_MS, [{}], 1)));
+    const forward = await follow(account, 25, "", "next");
+    expect(forward.map((page) => page.ids)).toEqual([newestFirst(ids).slice(0, 20), newestFirst(ids).slice(20)]);
+    expect(forward.map((page) => page.reads)).toEqual([CAP, 10]);
+    const back = await follow(account, 25, `&cursor=${forward[1]!.prev}`, "prev");
+    expect(back.map((page) => page.ids)).toEqual([newestFirst(ids).slice(0, 20)]);
+  });
+});
+
 describe("the bounded page over the parts of two shards", () => {
   it("parts of one day on two shards interleave; following the cursors both ways visits every match once, in order", async () => {
     const account = await createAccount("test", { placement: { home: 0, write: [0, 1], read: [0, 1] } });
