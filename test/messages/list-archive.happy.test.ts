@@ -75,6 +75,21 @@ describe("a list page past the hot window reads a bounded number of archive obje
     expect(fromLast.every((page) => page.reads <= CAP)).toBe(true);
   });
 
+  it("a created range cutting parts in the middle pages the same way, both ways", async () => {
+    // From the 6th archived message (minute 5, its part's second) to the 85th (minute 84, its part's first), the straggler (20.5) inside.
+    const start = Math.floor((dayStartDaysAgo(10) + HOUR_MS) / 1000);
+    const range = `&created[gte]=${start + 5 * 60}&created[lte]=${start + 84 * 60}`;
+    const inRange = newestFirst([unarchived!, ...archived.filter((_, i) => i % 2 === 1 && i >= 5 && i <= 84)]);
+    const forward = await follow(account, 25, `${rare}${range}`, "next");
+    expect(idsOf(forward)).toEqual(inRange);
+    expect(forward.every((page) => page.reads <= CAP)).toBe(true);
+    expect(forward[0]).toMatchObject({ hasMore: true, reads: CAP });
+    const last = forward.at(-1)!;
+    const back = await follow(account, 25, `&cursor=${last.prev}`, "prev");
+    expect(idsOf([...back].reverse())).toEqual(inRange.slice(0, -last.ids.length));
+    expect(back.every((page) => page.reads <= CAP)).toBe(true);
+  });
+
   it("the Console's message list follows the same stops: an empty page says older ones may match and links on", async () => {
     const session = await signIn(account);
     const seen: string[][] = [];
