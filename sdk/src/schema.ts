@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * List all messages
-         * @description Returns your messages, most recent first, with cursor-based pagination. Filters combine; a cursor remembers the filters of its list.
+         * @description Returns your messages, most recent first, with cursor-based pagination. Filters combine; a cursor remembers the filters of its list. Past the hot window (messages older than 7 days by default, kept in the archive) a page may hold fewer than `limit` messages with `has_more: true`, and a filtered one even none: each page reads a bounded part of the archive. Follow `next_cursor` until `has_more` is false; never stop at a short or empty page.
          */
         get: operations["listMessages"];
         put?: never;
@@ -1495,6 +1495,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         MessageEventList: {
@@ -1593,6 +1594,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         /** @description Each body rendered; null for a channel the template has no body for, or that was not asked. */
@@ -1692,6 +1694,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         DeletedSender: {
@@ -1800,6 +1803,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         ApiKey: {
@@ -1903,6 +1907,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         DeletedSuppression: {
@@ -1999,6 +2004,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         WebhookEndpoint: {
@@ -2053,6 +2059,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         WebhookDelivery: {
@@ -2142,6 +2149,7 @@ export interface components {
             next_cursor: string | null;
             /** @description Pass as cursor for the previous (newer) page; null on the first page */
             prev_cursor: string | null;
+            /** @description More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false */
             has_more: boolean;
         };
         VerificationCheck: {

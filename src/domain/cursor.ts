@@ -43,6 +43,29 @@ export function decodeCursor(value: string, idPattern: RegExp): Cursor | null {
   }
 }
 
+/**
+ * A keyset position just above or below an id: the neighbouring id of the same form (prefix and 32 hex digits), which
+ * no item between the two can have. A cursor needs one where a page ends between items (src/domain/page-merge.ts):
+ * "next" at the position above an id reads from that id on, "prev" at the position below it likewise. An id is a
+ * UUIDv7 (its version digit is 7): neither all zeros nor all f, so its neighbours keep its form.
+ */
+export function positionAbove(id: string): string {
+  return shifted(id, 1n);
+}
+
+export function positionBelow(id: string): string {
+  return shifted(id, -1n);
+}
+
+function shifted(id: string, by: bigint): string {
+  const at = id.indexOf("_") + 1;
+  const hex = id.slice(at);
+  // A made-up cursor at either end of the range stays there: no id lies beyond it to miss.
+  const highest = (1n << BigInt(hex.length * 4)) - 1n;
+  const moved = BigInt(`0x${hex}`) + by;
+  return id.slice(0, at) + (moved < 0n ? 0n : moved > highest ? highest : moved).toString(16).padStart(hex.length, "0");
+}
+
 /** Whether two sets of filters are the same, whatever their key order. */
 export function sameFilters(a: CursorFilters, b: CursorFilters): boolean {
   const canonical = (filters: CursorFilters) => JSON.stringify(Object.entries(filters).sort(([x], [y]) => (x < y ? -1 : 1)));

@@ -152,7 +152,10 @@ export function listSchema<T extends z.ZodType>(item: T, name: string) {
       data: z.array(item),
       next_cursor: z.string().nullable().openapi({ description: "Pass as cursor for the next (older) page; null on the last page" }),
       prev_cursor: z.string().nullable().openapi({ description: "Pass as cursor for the previous (newer) page; null on the first page" }),
-      has_more: z.boolean(),
+      has_more: z.boolean().openapi({
+        description:
+          "More objects follow in the direction of travel. A page may hold fewer than `limit` objects with more to come (see the list's description): follow the cursor until this is false",
+      }),
     })
     .openapi(name);
 }

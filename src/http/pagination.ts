@@ -1,7 +1,7 @@
 // Cursors in and out of list requests, and the list envelope.
 import type { z } from "zod";
-import type { Page } from "../db/pagination.ts";
 import { type Cursor, type CursorFilters, decodeCursor, encodeCursor, sameFilters } from "../domain/cursor.ts";
+import { pageEdges, type ShardPage } from "../domain/page-merge.ts";
 import { errors } from "./errors.ts";
 
 const invalidCursor = () => errors.invalidParam("cursor", "Invalid cursor: pass a next_cursor or prev_cursor value exactly as a previous page returned it.");
@@ -38,25 +38,22 @@ export function pageFilters<S extends z.ZodType<CursorFilters>>(cursor: Cursor |
 /**
  * next_cursor continues in list order (for messages, towards older items) and
  * is null on the last page; prev_cursor goes back and is null on the first page.
- * Both remember the filters of the list.
+ * Both remember the filters of the list. A page that stopped short of its
+ * limit continues from where its read stopped, not from its last item
+ * (pageEdges).
  */
 export function listEnvelope<Row extends { id: string }, Out>(
-  page: Page<Row>,
+  page: ShardPage<Row>,
   cursor: Cursor | null,
   toObject: (row: Row) => Out,
   filters: CursorFilters = {},
 ) {
-  const first = page.items[0];
-  const last = page.items.at(-1);
-  const backwards = cursor?.dir === "prev";
-  // Paging one way, the other way always has at least the item we came from.
-  const moreAhead = backwards ? true : page.hasMore;
-  const moreBehind = backwards ? page.hasMore : cursor !== null;
+  const edges = pageEdges(page, cursor);
   return {
     object: "list" as const,
     data: page.items.map(toObject),
-    next_cursor: last && moreAhead ? encodeCursor({ id: last.id, dir: "next", filters }) : null,
-    prev_cursor: first && moreBehind ? encodeCursor({ id: first.id, dir: "prev", filters }) : null,
+    next_cursor: edges.next === null ? null : encodeCursor({ id: edges.next, dir: "next", filters }),
+    prev_cursor: edges.prev === null ? null : encodeCursor({ id: edges.prev, dir: "prev", filters }),
     has_more: page.hasMore,
   };
 }

@@ -8,7 +8,7 @@ import { findMessage, listMessages, type MessageFilters } from "../db/messages.t
 import { existingMessageDatabase, shardDatabase } from "../db/shards.ts";
 import type { Account } from "../domain/account.ts";
 import { hotBoundaryId } from "../domain/archive.ts";
-import type { Cursor } from "../domain/cursor.ts";
+import { type Cursor, positionAbove, positionBelow } from "../domain/cursor.ts";
 import type { Message } from "../domain/message.ts";
 import { mergePages, type ShardPage } from "../domain/page-merge.ts";
 import { placementOf, shardsToRead } from "../domain/placement.ts";
@@ -34,6 +34,7 @@ export async function findAccountMessage(env: Env, account: Account, id: string)
  * One page of the account's messages, newest first, over every shard that holds them (one query per shard, in
  * parallel), continued into the archive when the page reaches past the hot window: every archived id is below
  * the boundary, so a full page of D1 rows at or above it reads no archive (one index read only to tell whether more follow).
+ * Past the window a filtered page may stop short of `limit` (archivePage): its `resume` is where the next one starts.
  */
 export async function listAccountMessages(
   env: Env,
@@ -42,6 +43,12 @@ export async function listAccountMessages(
   limit: number,
   cursor: Cursor | null,
 ): Promise<ShardPage<Message>> {
+  const page = await hotThenArchived(env, account, filters, limit, cursor);
+  // An empty page read from a cursor (one after a page that stopped short, or the end past it) goes back the way it came.
+  return page.items.length === 0 && cursor ? { ...page, back: wayBack(cursor) } : page;
+}
+
+async function hotThenArchived(env: Env, account: Account, filters: MessageFilters, limit: number, cursor: Cursor | null): Promise<ShardPage<Message>> {
   const shards = shardsToRead(placementOf(account));
   const pages = await Promise.all(shards.map((shard) => listMessages(shardDatabase(env, shard), account.id, filters, limit, cursor)));
   const hot = pages.length === 1 ? pages[0]! : mergePages(pages, limit, "desc", cursor?.dir === "prev");
@@ -54,4 +61,9 @@ export async function listAccountMessages(
   }
   // D1's page first: a row still in D1 (a crash between an archive write and its delete) is taken from there.
   return mergePages([hot, await archivePage(env, controlDb, account.id, filters, limit, cursor)], limit, "desc", cursor?.dir === "prev");
+}
+
+/** Where a page back from a page with no items starts: at the cursor it was read from, that cursor's own item included. */
+function wayBack(cursor: Cursor): string {
+  return cursor.dir === "next" ? positionBelow(cursor.id) : positionAbove(cursor.id);
 }

@@ -1,15 +1,21 @@
 // What the archive's tests share: delivered messages at chosen times, archive
-// runs, the index's parts of a day, and a list walked forward and back.
+// runs, a day archived in parts of a chosen size without a run, the index's parts of a day, and a list walked forward and back, with
+// the archive objects each page read.
 import { env } from "cloudflare:workers";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { expect, vi } from "vitest";
+import { deleteArchivedRows } from "../../src/db/archive.ts";
+import { savePart } from "../../src/db/archive-index.ts";
 import { archiveParts } from "../../src/db/archive-schema.ts";
-import type { NewMessageRow } from "../../src/db/message-schema.ts";
+import { messages, type NewMessageRow } from "../../src/db/message-schema.ts";
+import { dayIdRange, partKey } from "../../src/domain/archive.ts";
+import { shardOfMessageId } from "../../src/domain/ids.ts";
 import { type ArchiveRun, archiveColdMessages } from "../../src/services/archive.ts";
-import { readArchivedPart } from "../../src/services/archive-objects.ts";
+import { batchTallies, readArchivedPart, writeArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { db } from "../support/db.ts";
+import { db, messageDb } from "../support/db.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
 
 export const DAY_MS = 86_400_000;
@@ -46,6 +52,47 @@ export async function delivered(account: TestAccount, startMs: number, howMany: 
 /** Archive runs until one moves nothing (other files' old messages share the databases, and move too). */
 export async function archiveAll(run: Partial<ArchiveRun> = {}): Promise<void> {
   while ((await archiveColdMessages(env, workerControl(env), Date.now(), run)) > 0);
+}
+
+/**
+ * Messages one a minute from `startMs` (one UTC day), each with its `rows` fields (delivered unless told), archived in
+ * parts of `partSize` per shard as a run writes new parts (the object, its index row, then the D1 rows deleted), but
+ * without one: they are stored `sent` first, which no run moves, so another file's run, with its own part size,
+ * cannot cut them otherwise meanwhile. Their ids, oldest first.
+ */
+export async function archivedInParts(account: TestAccount, startMs: number, rows: Partial<NewMessageRow>[], partSize: number): Promise<string[]> {
+  const day = dayOf(startMs);
+  expect(dayOf(startMs + (rows.length - 1) * 60_000)).toBe(day);
+  const ids: string[] = [];
+  for (const [i, row] of rows.entries()) {
+    const at = startMs + i * 60_000;
+    ids.push(
+      await storeMessage(account, {
+        id: idCreatedAt(account, at),
+        createdAt: Math.floor(at / 1000),
+        content: { text: `message ${i}` },
+        ...row,
+        status: "sent",
+      }),
+    );
+  }
+  const statuses = new Map(ids.map((id, i) => [id, rows[i]!.status ?? "delivered"]));
+  for (const shard of new Set(ids.map(shardOfMessageId))) {
+    const own = ids.filter((id) => shardOfMessageId(id) === shard);
+    const stored = (await Promise.all(pagesOf(own, 50).map((some) => messageDb(some[0]!).select().from(messages).where(inArray(messages.id, some))))).flat();
+    const parts = pagesOf(
+      stored.sort((a, b) => (a.id < b.id ? -1 : 1)),
+      partSize,
+    );
+    for (const [part, held] of parts.entries()) {
+      const final = held.map((row) => ({ ...row, status: statuses.get(row.id)! }));
+      const index = { accountId: account.id, shard, day, part, fromId: part === 0 ? dayIdRange(day).from : final[0]!.id };
+      await writeArchivedPart(env.ARCHIVE, partKey(index), final, undefined);
+      await savePart(db(), { ...index, firstId: final[0]!.id, lastId: final.at(-1)!.id, count: final.length }, batchTallies(final), []);
+      await deleteArchivedRows(messageDb(held[0]!.id), held);
+    }
+  }
+  return ids;
 }
 
 /** The index's parts of the account's day on a shard, in id order. */
@@ -93,8 +140,44 @@ export async function walk(account: TestAccount, limit: number, query = "") {
 }
 
 /** In pages of `size`, as a list newest first shows them. */
-export function pagesOf(ids: string[], size: number): string[][] {
+export function pagesOf<T>(ids: T[], size: number): T[][] {
   const pages = [];
   for (let i = 0; i < ids.length; i += size) pages.push(ids.slice(i, i + size));
+  return pages;
+}
+
+export interface ReadPage {
+  ids: string[];
+  hasMore: boolean;
+  next: string | null;
+  prev: string | null;
+  /** The archive objects (R2 GETs) its request read. */
+  reads: number;
+}
+
+/** One page of the list (`query`: limit, filters or cursor), with the R2 GETs its request made, counted on the bucket. */
+export async function readPage(account: TestAccount, query: string): Promise<ReadPage> {
+  const get = vi.spyOn(env.ARCHIVE, "get");
+  try {
+    const response = await api(`/v1/messages?${query}`, { key: account.key });
+    expect(response.status).toBe(200);
+    const page = await response.json<ListPage & { has_more: boolean }>();
+    return {
+      ids: page.data.map((message) => message.id),
+      hasMore: page.has_more,
+      next: page.next_cursor,
+      prev: page.prev_cursor,
+      reads: get.mock.calls.length,
+    };
+  } finally {
+    get.mockRestore();
+  }
+}
+
+/** The pages from `query`'s on, following next_cursor (or prev_cursor) until it is null. */
+export async function follow(account: TestAccount, limit: number, query: string, towards: "next" | "prev"): Promise<ReadPage[]> {
+  const pages = [await readPage(account, `limit=${limit}${query}`)];
+  for (let cursor = pages[0]![towards]; cursor !== null; cursor = pages.at(-1)![towards])
+    pages.push(await readPage(account, `limit=${limit}&cursor=${cursor}`));
   return pages;
 }

@@ -8,6 +8,7 @@ import { CHANNELS, type Channel } from "../../domain/address.ts";
 import { type Cursor, decodeCursor, encodeCursor } from "../../domain/cursor.ts";
 import { idPattern } from "../../domain/ids.ts";
 import type { Message } from "../../domain/message.ts";
+import { pageEdges } from "../../domain/page-merge.ts";
 import { formatAmount } from "../../domain/price.ts";
 import { STATUSES, type Status } from "../../domain/status.ts";
 import { accountStatuses } from "../../services/console-figures.ts";
@@ -55,17 +56,21 @@ const select = (name: string, label: string, options: readonly string[], chosen:
     (option) => html`<option ${option === chosen ? "selected" : ""}>${option}</option>`,
   )}</select></div>`;
 
+/** What an empty page says: past the hot window a filtered page may hold none of the matches that older pages do. */
+const emptyNote = (more: boolean, filtered: boolean) =>
+  more ? "None on this page: this part of the archive holds no match. Older pages may." : `No messages${filtered ? " match these filters" : " yet"}.`;
+
 export async function messagesPage(c: Context<ConsoleEnv>) {
   const query = c.req.query();
   const { filters, form } = filtersOf(query);
   const cursor: Cursor | null = query.cursor ? decodeCursor(query.cursor, MESSAGE_ID) : null;
   const result = await listAccountMessages(c.env, c.get("account"), filters, PAGE_SIZE, cursor);
-  const backwards = cursor?.dir === "prev";
   const first = result.items[0];
-  const last = result.items.at(-1);
   const link = (target: Cursor) => `/console/messages?${new URLSearchParams({ ...form, cursor: encodeCursor(target) })}`;
-  const newer = first && (backwards ? result.hasMore : cursor !== null) ? link({ id: first.id, dir: "prev" }) : null;
-  const older = last && (backwards || result.hasMore) ? link({ id: last.id, dir: "next" }) : null;
+  // As the API's cursors: a filtered page past the hot window may stop short, even empty, and "Older" goes on from there.
+  const edges = pageEdges(result, cursor);
+  const newer = edges.prev === null ? null : link({ id: edges.prev, dir: "prev" });
+  const older = edges.next === null ? null : link({ id: edges.next, dir: "next" });
   // Only the first page takes new messages in at the top; "" when the list is empty: the first one to come.
   const live = cursor === null ? (first?.id ?? "msg_") : null;
   return page(
@@ -93,7 +98,7 @@ ${notice(query.missing ? `No message ${query.missing} in this account.` : null, 
 <thead><tr><th scope="col">Id</th><th scope="col">Channel</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Price</th><th scope="col" class="optional">Created</th></tr></thead>
 <tbody ${live === null ? "" : html`data-live-list="${live}"`}>${result.items.map(messageRow)}</tbody>
 </table>
-${result.items.length === 0 ? html`<p class="muted">No messages${Object.keys(form).length ? " match these filters" : " yet"}.</p>` : ""}
+${result.items.length === 0 ? html`<p class="muted">${emptyNote(result.hasMore, Object.keys(form).length > 0)}</p>` : ""}
 <nav class="pager" aria-label="Pages">${newer ? html`<a href="${newer}">← Newer</a>` : ""}${older ? html`<a href="${older}">Older →</a>` : ""}</nav>
 </div>`,
   );

@@ -6,7 +6,7 @@ import { html } from "hono/html";
 import type { Channel } from "../../domain/address.ts";
 import type { Cursor } from "../../domain/cursor.ts";
 import type { Message } from "../../domain/message.ts";
-import type { ShardPage } from "../../domain/page-merge.ts";
+import { pageEdges, type ShardPage } from "../../domain/page-merge.ts";
 import { formatAmount } from "../../domain/price.ts";
 import type { UsageRow } from "../../domain/usage.ts";
 import { USAGE_CSV_HEADER, usageCsvLine } from "../../domain/usage-csv.ts";
@@ -91,9 +91,10 @@ export async function usageCsv(c: Context<ConsoleEnv>) {
   while (more && lines.length <= CSV_MAX_ROWS) {
     const found: ShardPage<Message> = await listAccountMessages(c.env, account, filters, CSV_PAGE, cursor);
     for (const message of found.items) if (message.direction === "outbound") lines.push(usageCsvLine(message));
-    const last = found.items.at(-1);
-    more = found.hasMore && last !== undefined;
-    cursor = last ? { id: last.id, dir: "next" } : null;
+    // Past the hot window a page may stop short of CSV_PAGE, even empty: the next one starts where it stopped.
+    const next: string | null = pageEdges(found, cursor).next;
+    more = next !== null;
+    cursor = next === null ? null : { id: next, dir: "next" };
   }
   if (more) lines.push(`# cut at ${CSV_MAX_ROWS} messages: ask for a shorter period`);
   return c.body(`${lines.join("\r\n")}\r\n`, 200, {

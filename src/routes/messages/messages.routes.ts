@@ -81,7 +81,8 @@ export const list = createRoute({
   operationId: "listMessages",
   tags: ["Messages"],
   summary: "List all messages",
-  description: "Returns your messages, most recent first, with cursor-based pagination. Filters combine; a cursor remembers the filters of its list.",
+  description:
+    "Returns your messages, most recent first, with cursor-based pagination. Filters combine; a cursor remembers the filters of its list. Past the hot window (messages older than 7 days by default, kept in the archive) a page may hold fewer than `limit` messages with `has_more: true`, and a filtered one even none: each page reads a bounded part of the archive. Follow `next_cursor` until `has_more` is false; never stop at a short or empty page.",
   middleware: apiKey(),
   request: { query: MessageListQuery },
   responses: {
