@@ -5,6 +5,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { archiveParts } from "../../src/db/archive-schema.ts";
 import type { NewMessageRow } from "../../src/db/message-schema.ts";
 import { type ArchiveRun, archiveColdMessages } from "../../src/services/archive.ts";
+import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import type { TestAccount } from "../support/accounts.ts";
@@ -43,9 +44,29 @@ export async function delivered(account: TestAccount, startMs: number, howMany: 
   return ids;
 }
 
-/** Archive runs until one moves nothing (other files' old messages share the databases, and move too). */
+const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+/**
+ * Archive runs until one moves nothing and passes no account over (other files' old messages share the databases,
+ * and move too; a run of another file holding an account's lease passes it over here, and this waits it out).
+ */
 export async function archiveAll(run: Partial<ArchiveRun> = {}): Promise<void> {
-  while ((await archiveColdMessages(env, workerControl(env), Date.now(), run)) > 0);
+  for (;;) {
+    const { moved, held } = await archiveColdMessages(env, workerControl(env), Date.now(), run);
+    if (moved > 0) continue;
+    if (held === 0) return;
+    await pause();
+  }
+}
+
+/** Expiry runs until one forgets nothing and passes no account over, as `archiveAll`. */
+export async function expireAll(): Promise<void> {
+  for (;;) {
+    const { forgotten, held } = await expireArchivedDays(env, workerControl(env), Date.now(), 1000);
+    if (forgotten > 0) continue;
+    if (held === 0) return;
+    await pause();
+  }
 }
 
 /** The index's parts of the account's day on a shard, in id order. */

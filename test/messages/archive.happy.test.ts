@@ -5,14 +5,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertMessageWithMedia } from "../../src/db/media.ts";
 import { sweepMedia } from "../../src/delivery/media-release.ts";
-import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
-import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { messageCount, messageDb } from "../support/db.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
-import { archiveAll, DAY_MS, delivered, HOUR_MS, type ListPage, ONE_SHARD, walk } from "./archive.fixture.ts";
+import { archiveAll, DAY_MS, delivered, expireAll, HOUR_MS, type ListPage, ONE_SHARD, walk } from "./archive.fixture.ts";
 import { pdfBytes, sha256, storedObjects } from "./attachments.fixture.ts";
 
 /** The account's messages counted in its usage rollups (shard 0). */
@@ -83,7 +81,7 @@ describe("the R2 archive", () => {
     expect(await usageCount(expiring.id)).toBe(3);
 
     expect((await api("/v1/account", { key: expiring.key, json: { retention_days: 9 } })).status).toBe(200);
-    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    await expireAll();
     const day = new Date(dayStart).toISOString().slice(0, 10);
     expect(await env.ARCHIVE.head(`${expiring.id}/0/${day}/0.jsonl.gz`)).toBeNull();
     for (const id of ids) expect((await api(`/v1/messages/${id}`, { key: expiring.key })).status).toBe(404);
@@ -114,7 +112,7 @@ describe("the R2 archive", () => {
     expect(file.status).toBe(200);
 
     expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
-    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    await expireAll();
     await sweepMedia(env, Date.now());
     expect(await storedObjects(account.id)).toEqual([]);
   });
