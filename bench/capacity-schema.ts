@@ -34,6 +34,9 @@ export interface SchemaCost {
    */
   rowsPerInsert: number;
   rowsPerProjection: number;
+  /** The indexes an SMS's insert writes an entry in, and each of its two projections (sent, delivered) rewrites. */
+  insertEntries: string[];
+  projectionEntries: string[][];
   indexes: number;
   /** SQLite's own time per statement on this machine (D1's per-call time is published). */
   insertMs: number;
@@ -84,11 +87,12 @@ export function measureSchema(): SchemaCost {
     const [sample] = (db.prepare("SELECT id FROM messages WHERE account_id = 'acct_capacity' LIMIT 1").all() as { id: string }[]).map((row) => row.id);
     // An SMS's life: inserted queued, then projected sent, then delivered.
     db.prepare("UPDATE messages SET status = 'queued', delivered_at = NULL WHERE id = ?").run(sample!);
-    const rowsPerInsert = 1 + indexes.filter((index) => holds(index, sample!)).length;
-    const projectionRows = ["sent", "delivered"].map((status) => {
+    const insertEntries = indexes.filter((index) => holds(index, sample!)).map((index) => index.name);
+    const projectionEntries = ["sent", "delivered"].map((status) => {
       db.prepare("UPDATE messages SET status = ?, updated_at = updated_at + 1, projection_seq = projection_seq + 1 WHERE id = ?").run(status, sample!);
-      return 1 + indexes.filter((index) => mentions(index, PROJECTED_COLUMNS) && holds(index, sample!)).length;
+      return indexes.filter((index) => mentions(index, PROJECTED_COLUMNS) && holds(index, sample!)).map((index) => index.name);
     });
+    const projectionRows = projectionEntries.map((entries) => 1 + entries.length);
 
     const timed = (count: number, statement: (i: number) => void) => {
       const start = performance.now();
@@ -108,7 +112,9 @@ export function measureSchema(): SchemaCost {
       archivedBytesPerMessage: archived.length / rows.length,
       archivedGzipBytesPerMessage: gzipSync(archived).length / rows.length,
       bytesPerMessage,
-      rowsPerInsert,
+      rowsPerInsert: 1 + insertEntries.length,
+      insertEntries,
+      projectionEntries,
       rowsPerProjection: projectionRows.reduce((a, b) => a + b, 0) / projectionRows.length,
       indexes: indexes.length,
       insertMs,

@@ -8,6 +8,7 @@
 //   npm run capacity -- --rate 10000 --retention-days 30 --hot-days 7
 //   npm run capacity -- --record    # after npm run bench: keep its figures in bench/recorded-results.json
 import { parseArgs } from "node:util";
+import { floorRows } from "./capacity-floor.ts";
 import { PUBLISHED } from "./capacity-published.ts";
 import { benchResults, record, type Used } from "./capacity-results.ts";
 import { measureSchema, SAMPLE_ROWS } from "./capacity-schema.ts";
@@ -253,6 +254,21 @@ function main() {
         storage,
       }),
     ),
+  );
+  const floor = floorRows({
+    schema,
+    objectRows,
+    callbacks: results.cost?.sms?.webhooks ?? 2,
+    fixed: {
+      workersRequests: perMillion["Workers requests"],
+      workersCpu: perMillion["Workers CPU"],
+      durableObjectRequests: perMillion["Durable Object requests"],
+    },
+  });
+  console.log(`\n## The design's floor: what an SMS must pay for (docs/scale.md)\n`);
+  console.log(table(["what", "which promise or feature needs it", "per million SMS"], floor.rows));
+  console.log(
+    `\nMeasured $${fmt(perMillionTotal)}, of which $${fmt(perMillionTotal - floor.total)} above the floor (the usage rollups' rows, the projection queue). A target below $${fmt(floor.total)} means giving up one of the lines above.`,
   );
 }
 

@@ -1,7 +1,9 @@
 // A message's attachments on its Console page: each file's name, type and
 // size, an image as a thumbnail whose signed URL serves the image's bytes;
-// none once the message is redacted, and the thumbnail's URL then a 404.
+// none once the message is redacted, and the thumbnail's URL then a 404; an
+// SMS's files sent as links (mms_fallback link) or as an MMS, said so.
 import { describe, expect, it } from "vitest";
+import { gifBytes, linkedSms, pngBytes } from "../messages/attachments.fixture.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { consoleFetch, signIn } from "../support/console.ts";
@@ -69,5 +71,22 @@ describe("a message's files on its Console page", () => {
     expect(after).not.toContain("<h2>Files</h2>");
     expect(after).not.toContain("logo.png");
     expect((await consoleFetch(src!)).status).toBe(404);
+  });
+
+  it("says an SMS went with its images as links (mms_fallback link), and one to the US as an MMS", async () => {
+    const account = await createAccount("test");
+    const session = await signIn(account);
+    const pageOf = async (to: string) => {
+      const res = await api("/v1/messages", { key: account.key, json: linkedSms(to, "Your tickets", [pngBytes(), gifBytes()]) });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const { id } = await res.json<{ id: string }>();
+      return (await consoleFetch(`/console/messages/${id}`, { cookie: session.cookie })).text();
+    };
+    const linked = await pageOf("+33612345678");
+    expect(linked).toContain("Sent as SMS, each file as a link on <code>https://api.omniflow.test</code> after the text");
+    expect(linked).toContain("2 link(s)");
+    const mms = await pageOf("+14155550123");
+    expect(mms).toContain("Sent as MMS with 2 file(s).");
+    expect(mms).not.toContain("as a link");
   });
 });

@@ -39,6 +39,13 @@ ${content.html === undefined ? "" : html`<dt>HTML (source)</dt><dd><pre>${conten
   if (content.channel === "whatsapp" && content.type === "media") {
     return html`<p>WhatsApp ${content.mediaType} <code>${content.media.filename}</code> (${content.media.content_type}, ${content.media.size} bytes)</p><pre>${content.caption ?? ""}</pre>`;
   }
+  if (content.channel === "sms" && content.media?.length) {
+    // The text as counted; the links (fresh at each hand-off, signed) or the MMS's files are added by the delivery.
+    const how = content.linkOrigin
+      ? html`Sent as SMS, each file as a link on <code>${content.linkOrigin}</code> after the text (<code>mms_fallback: "link"</code>): ${content.media.length} link(s).`
+      : html`Sent as MMS with ${content.media.length} file(s).`;
+    return html`<p>${how}</p><pre>${content.text}</pre>`;
+  }
   return html`<pre>${content.text}</pre>`;
 }
 
