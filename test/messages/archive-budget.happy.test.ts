@@ -3,18 +3,20 @@
 // each), and the late-change fold taking what the moves left, so a backlog of
 // changes past the old 20 a run drains in one.
 
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { archivedChanges } from "../../src/db/archive-schema.ts";
 import type { Projection } from "../../src/db/projections.ts";
+import worker from "../../src/index.ts";
 import { archiveColdMessages } from "../../src/services/archive.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
-import { db } from "../support/db.ts";
+import { db, messageCount } from "../support/db.ts";
 import { runQueueBatch } from "../support/queue.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, ONE_SHARD } from "./archive.fixture.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, ONE_SHARD } from "./archive.fixture.ts";
 
 /**
  * The Worker's env with four message databases: MESSAGES_DB_2 and _3 are the same D1s as _0 and _1 under another
@@ -94,5 +96,19 @@ describe("the archive run's budget", () => {
       const rows = await readArchivedPart(env.ARCHIVE, `${account.id}/0/${dayOf(dayStart)}/0.jsonl.gz`);
       expect(rows?.map((row) => [row.id, row.status])).toEqual([[ids[index], "read"]]);
     }
+  });
+
+  it("a Cron Trigger other than the maintenance's runs an archive run alone, a second run beside the maintenance's", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const dayStart = dayStartDaysAgo(10);
+    const ids = await delivered(account, dayStart + HOUR_MS, 2);
+    // A message past its account's 1-day retention: the maintenance's retention would delete it, the archive leaves it.
+    const expiring = await createAccount("test", { placement: ONE_SHARD, retentionDays: 1 });
+    await delivered(expiring, dayStartDaysAgo(3) + HOUR_MS, 1);
+
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/1 * * * *" }), env);
+    expect(await messageCount(account.id)).toBe(0);
+    expect(await idsByPart(account.id, dayOf(dayStart))).toEqual([ids]);
+    expect(await messageCount(expiring.id)).toBe(1);
   });
 });
