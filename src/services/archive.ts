@@ -111,15 +111,17 @@ async function archiveDatabase(env: Env, controlDb: Database, db: Database, pass
   for (let look = 0; done.steps < steps && look < steps * 5; look++) {
     const next = await oldestArchivable(db, pass.boundary, passed);
     if (!next) break;
-    passed.push(next.accountId);
-    if (pass.expiring(next.accountId, next.id)) continue;
+    if (pass.expiring(next.accountId, next.id)) {
+      passed.push(next.accountId);
+      continue;
+    }
     const where = dayAndShardOf(next.accountId, next.id);
     const outcome = await underArchiveLease(controlDb, next.accountId, pass.clock(), (lease) => archiveStep(env, controlDb, db, lease, where, pass.part));
     if (outcome.held) {
+      passed.push(next.accountId);
       done.held++;
       continue;
     }
-    passed.pop();
     done.steps++;
     done.moved += outcome.value;
   }
