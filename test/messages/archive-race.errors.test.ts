@@ -5,18 +5,39 @@
 
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { releaseArchiveLease, takeArchiveLease } from "../../src/db/archive-leases.ts";
+import type { Projection } from "../../src/db/projections.ts";
 import { archiveColdMessages } from "../../src/services/archive.ts";
+import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
+import { readArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
-import { messageCount, messageDb } from "../support/db.ts";
+import { api } from "../support/api.ts";
+import { db, messageCount, messageDb } from "../support/db.ts";
 import { hold } from "../support/hold.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, ONE_SHARD, partsOf } from "./archive.fixture.ts";
+import { runQueueBatch } from "../support/queue.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, idsByPart, ONE_SHARD, partsOf } from "./archive.fixture.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 const run = (nowMs = Date.now()) => archiveColdMessages(env, workerControl(env), nowMs);
+
+/** A WhatsApp read reaching an archived message, as the projection queue carries it. */
+const READ: Omit<Projection, "messageId" | "accountId"> = {
+  seq: 9,
+  status: "read",
+  deliveredAt: 1_700_000_000,
+  providerLatencyMs: 900,
+  errorCode: null,
+  errorMessage: null,
+  attempts: null,
+  deliveredChannel: "whatsapp",
+  redactedAt: null,
+  price: null,
+  priceStatus: null,
+};
 
 const setStatus = (id: string, status: string) =>
   messageDb(id).$client.prepare("UPDATE messages SET status = ?, projection_seq = projection_seq + 1 WHERE id = ?").bind(status, id).run();
@@ -114,5 +135,31 @@ describe("two archive runs over one account's day", () => {
     // Its index row would say 3 messages ending at the third, and its part's list bounds would hide the fourth.
     expect(await partsOf(account.id, day)).toEqual(taken);
     expect(await idsByPart(account.id, day)).toEqual([[...first, ...late]]);
+  });
+
+  it("an expiry and a fold pass over an account whose lease another run holds, and do their work once it is released", async () => {
+    const account = await createAccount("test", { placement: ONE_SHARD });
+    const dayStart = dayStartDaysAgo(11);
+    const [id] = await delivered(account, dayStart + HOUR_MS, 1, { channel: "whatsapp", projectionSeq: 5 });
+    await archiveAll();
+    const key = `${account.id}/0/${dayOf(dayStart)}/0.jsonl.gz`;
+    // A late read to fold, and a retention that puts the day past it.
+    await runQueueBatch("omniflow-projections", [{ ...READ, messageId: id!, accountId: account.id }]);
+    expect((await api("/v1/account", { key: account.key, json: { retention_days: 10 } })).status).toBe(200);
+
+    // Another run holds the account's lease (taken as a run takes it, running out two minutes from now).
+    const lease = await takeArchiveLease(db(), account.id, Date.now(), Date.now() + 120_000);
+    expect(lease).not.toBeNull();
+    expect((await run()).held).toBeGreaterThan(0);
+    expect((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)).held).toBeGreaterThan(0);
+    expect((await readArchivedPart(env.ARCHIVE, key))?.map((row) => row.status)).toEqual(["delivered"]);
+    expect(await partsOf(account.id, dayOf(dayStart))).toHaveLength(1);
+
+    await releaseArchiveLease(db(), lease!);
+    await archiveAll();
+    expect((await readArchivedPart(env.ARCHIVE, key))?.map((row) => row.status)).toEqual(["read"]);
+    await expireAll();
+    expect(await env.ARCHIVE.head(key)).toBeNull();
+    expect(await partsOf(account.id, dayOf(dayStart))).toEqual([]);
   });
 });
