@@ -7,8 +7,8 @@ import type { Database } from "../db/client.ts";
 
 /**
  * How long a lease lasts. A step (one part: a D1 read, an R2 head, write and read-back, a control batch and a D1
- * batch) takes seconds and a whole run's budget is sized to end inside its minute, so only a stalled holder outlives
- * two minutes; the lease then runs out, another run takes the account over, and the stalled one's index writes,
+ * batch) takes under a second (0.2 s for 3,752 SMS locally) and is released when it ends, so only a stalled holder
+ * keeps one two minutes; the lease then runs out, another run takes the account over, and the stalled one's index writes,
  * which check the lease in their batch, write nothing (nor does it delete rows). A holder killed mid-step (a deploy,
  * an exceeded limit) holds its account's archive back two minutes at most.
  */

@@ -32,7 +32,8 @@ const PART_CHARS = 4_000_000;
 const STEPS_PER_DATABASE = 10;
 /**
  * Steps (parts written or folded) a run, over every database: about 12 subrequests each (720, inside the 10,000 a
- * Workers Paid invocation allows beside the maintenance's other tasks), and seconds each, so a run ends in its minute.
+ * Workers Paid invocation allows beside the maintenance's other tasks), and up to a second each deployed, so a run
+ * spending all of it ends about its minute's end (one running into the next is fenced by the accounts' leases).
  */
 const RUN_STEPS = 60;
 /** Of those, kept for folding late changes: the fold never starves behind a backlog of moves. */
