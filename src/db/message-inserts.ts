@@ -8,6 +8,7 @@ import type { Database } from "./client.ts";
 import type { NewMediaRow } from "./media.ts";
 import { messageMedia } from "./media-schema.ts";
 import { messages } from "./message-schema.ts";
+import { FOLD_INSERTS_FROM, insertsWithUsageFold } from "./usage-fold.ts";
 
 /** Rows per statement, and the most JSON text one statement's parameter carries (D1 takes up to 2 MB a value). */
 const INSERT_CHUNK = { rows: 100, bytes: 1_000_000 } as const;
@@ -52,11 +53,24 @@ const MEDIA_CHUNK = Math.floor(100 / Object.keys(getTableColumns(messageMedia)).
 /**
  * Stores the rows, and their references to their files, on one message
  * database in one round trip (one D1 batch, one transaction): a reference
- * never names a message that was not stored.
+ * never names a message that was not stored. Their usage is added per group
+ * when there are enough of them (src/db/usage-fold.ts).
  */
-export async function insertMessages(db: Database, rows: readonly object[], media: readonly NewMediaRow[] = []): Promise<void> {
+export async function insertMessages(db: Database, rows: readonly { id: string }[], media: readonly NewMediaRow[] = []): Promise<void> {
+  const prepared = (query: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql, params } = query.toSQL();
+    return db.$client.prepare(sql).bind(...params);
+  };
+  const inserts = insertMessagesStatements(db, rows).map(prepared);
   const refs = [];
-  for (let i = 0; i < media.length; i += MEDIA_CHUNK) refs.push(db.insert(messageMedia).values(media.slice(i, i + MEDIA_CHUNK)));
-  const [first, ...rest] = [...insertMessagesStatements(db, rows), ...refs];
-  if (first) await db.batch([first, ...rest]);
+  for (let i = 0; i < media.length; i += MEDIA_CHUNK) refs.push(prepared(db.insert(messageMedia).values(media.slice(i, i + MEDIA_CHUNK))));
+  const statements =
+    rows.length >= FOLD_INSERTS_FROM
+      ? insertsWithUsageFold(
+          db,
+          rows.map((row) => row.id),
+          inserts,
+        )
+      : inserts;
+  if (statements.length + refs.length > 0) await db.$client.batch([...statements, ...refs]);
 }

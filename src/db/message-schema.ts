@@ -18,7 +18,8 @@ import type { Locale } from "../domain/verification-text.ts";
 // in id order in the primary key itself, so an insert writes no separate
 // primary-key index entry (D1 bills each entry as a row written). A migration
 // drizzle-kit generates that rebuilds this table would drop WITHOUT ROWID and
-// the hand-written triggers: rebuild it by hand, as 0009 does.
+// the hand-written triggers: rebuild it by hand, as 0009 does, with the
+// triggers as the latest migration leaves them (0010 changed the insert ones).
 // test/messages/list-indexes.happy.test.ts counts the rows an insert writes.
 export const messages = sqliteTable(
   "messages",
@@ -157,10 +158,11 @@ export const usageRollups = sqliteTable(
   (t) => [primaryKey({ columns: [t.accountId, t.day, t.channel, t.country, t.apiKeyId, t.status, t.priceUnit, t.bornOn, t.archived] })],
 );
 
-// Set for the length of one projection batch (src/db/usage-fold.ts), and
-// only inside its transaction, so no other writer ever sees it: the rollups'
-// update triggers stand aside while it is set, as the batch moves the figures
-// of all its rows itself, one upsert per group instead of two per row.
+// Set for the length of one projection batch or batch create's inserts
+// (src/db/usage-fold.ts), and only inside its transaction, so no other writer
+// ever sees it: the rollups' update and insert triggers stand aside while it
+// is set, as the batch moves the figures of all its rows itself, one upsert
+// per group instead of one or two per row.
 export const usageFold = sqliteTable("usage_fold", {
   id: integer("id").primaryKey(),
 });

@@ -6,6 +6,8 @@
 // and take the same guard: a row the batch changes is moved once, a
 // projection already applied (a redelivery) moves nothing. Meanwhile
 // usage_fold is set, and the update triggers stand aside (migrations/messages/0008).
+// A batch create's inserts likewise add each group once (insertsWithUsageFold)
+// instead of the insert triggers' upsert per row (which stand aside since 0010).
 import type { Database } from "./client.ts";
 import { usageFold } from "./message-schema.ts";
 
@@ -90,4 +92,43 @@ export async function batchWithUsageFold(db: Database, projections: FoldedProjec
 export function foldsUsage(projections: readonly FoldedProjection[]): boolean {
   const groups = new Set(projections.map(({ accountId, status }) => `${accountId} ${status}`)).size;
   return groups < projections.length - 1 && new Set(projections.map(({ messageId }) => messageId)).size === projections.length;
+}
+
+const GROUPS = "account_id, day, channel, country, api_key_id, status, price_unit, born_on, archived";
+
+/** The inserted rows (their ids, ?1) added to usage per group, as the insert trigger adds each one. */
+const USAGE_ADDS = `INSERT INTO usage_rollups (${GROUPS}, count, segments, price)
+  SELECT m.account_id, date(m.created_at, 'unixepoch'), m.channel, coalesce(m.country, ''), coalesce(m.api_key_id, ''), m.status,
+    coalesce(m.price_unit, ''), substr(m.id, -4), 0, count(*), sum(coalesce(m.segments, 0)), sum(coalesce(m.price, 0))
+  FROM json_each(?1) AS i JOIN messages AS m ON m.id = i.value WHERE m.direction = 'outbound'
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (${GROUPS}) DO UPDATE SET ${ADD}`;
+
+const METADATA_GROUPS = "account_id, key, value, day, channel, country, status, price_unit, born_on, archived";
+
+const METADATA_ADDS = `INSERT INTO usage_metadata_rollups (${METADATA_GROUPS}, count, segments, price)
+  SELECT m.account_id, k.key, k.value, date(m.created_at, 'unixepoch'), m.channel, coalesce(m.country, ''), m.status,
+    coalesce(m.price_unit, ''), substr(m.id, -4), 0, count(*), sum(coalesce(m.segments, 0)), sum(coalesce(m.price, 0))
+  FROM json_each(?1) AS i JOIN messages AS m ON m.id = i.value ${EACH_KEY} WHERE m.direction = 'outbound'
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+  ON CONFLICT (${METADATA_GROUPS}) DO UPDATE SET ${ADD}`;
+
+/**
+ * From this many rows a batch create's inserts add their usage themselves: the fold writes 1 row (usage_fold set;
+ * its clearing is a removal, not billed) and 1 per group, the triggers 1 per row; a batch's rows share their
+ * groups (one account, one day, mostly one channel, country and key, all queued).
+ */
+export const FOLD_INSERTS_FROM = 3;
+
+/** A batch create's inserts (of the rows `ids`) in one D1 batch with the fold around them: set, inserts, adds, cleared. */
+export function insertsWithUsageFold(db: Database, ids: string[], inserts: D1PreparedStatement[]): D1PreparedStatement[] {
+  const d1 = db.$client;
+  const list = JSON.stringify(ids);
+  return [
+    d1.prepare("INSERT INTO usage_fold (id) VALUES (1)"),
+    ...inserts,
+    d1.prepare(USAGE_ADDS).bind(list),
+    d1.prepare(METADATA_ADDS).bind(list),
+    d1.prepare("DELETE FROM usage_fold"),
+  ];
 }
