@@ -40,6 +40,8 @@ export function largestHotWindow(
 
 /** Messages per archived part (PART_SIZE in src/services/archive.ts): an SMS's part is cut by count, not characters. */
 const ARCHIVE_PART_SIZE = 5_000;
+/** Class B operations a new part costs (src/services/archive-step.ts): a head of its key, the previous part's, the read-back. */
+const ARCHIVE_PART_READS = 3;
 
 /** Storage as hot D1 plus cold R2: what an archive of the messages past a hot window would cost (docs/scale.md says what is built). */
 export function archivePlan(plan: Plan, schema: SchemaCost, allInD1Bytes: number): string[][] {
@@ -72,8 +74,8 @@ export function archivePlan(plan: Plan, schema: SchemaCost, allInD1Bytes: number
     ],
     [
       "R2 operations",
-      `$${fmt(partsPerDay * 30 * ((p.r2.classA + 2 * p.r2.classB) / 1e6), 0)} a month`,
-      `${fmt(partsPerDay, 0)} parts a day (${fmt(ARCHIVE_PART_SIZE)} messages each, src/services/archive.ts), each 1 Class A ($${p.r2.classA}/M) and 2 Class B ($${p.r2.classB}/M); plus one Class B per archived read`,
+      `$${fmt(partsPerDay * 30 * ((p.r2.classA + ARCHIVE_PART_READS * p.r2.classB) / 1e6), 0)} a month`,
+      `${fmt(partsPerDay, 0)} parts a day (${fmt(ARCHIVE_PART_SIZE)} messages each, src/services/archive.ts), each 1 Class A ($${p.r2.classA}/M) and ${ARCHIVE_PART_READS} Class B ($${p.r2.classB}/M); plus one Class B per archived read`,
     ],
   ];
 }

@@ -9,6 +9,7 @@ import type { DeliveryJob } from "./delivery/job.ts";
 import { consumeProjections } from "./delivery/projection-consumer.ts";
 import { consumeProjectionDeadLetters } from "./delivery/projection-dead-letters.ts";
 import { apiRouters } from "./routes/index.ts";
+import { archiveColdMessages } from "./services/archive.ts";
 import { workerControl } from "./services/control.ts";
 import { runMaintenance } from "./services/maintenance.ts";
 
@@ -21,6 +22,12 @@ const app = createApp(apiRouters);
 /** The status projections' queue and its dead-letter queue (wrangler.toml); every other queue carries delivery jobs. */
 const PROJECTIONS_QUEUE = "omniflow-projections";
 const PROJECTIONS_DLQ = "omniflow-projections-dlq";
+/**
+ * The maintenance's Cron Trigger (wrangler.toml). Any other trigger an operator adds runs the archive alone: a second
+ * run beside the maintenance's for a deployment that one run's budget no longer serves (docs/operations.md), the two
+ * splitting the accounts by their leases.
+ */
+const MAINTENANCE_CRON = "* * * * *";
 
 export default {
   fetch: app.fetch,
@@ -37,6 +44,7 @@ export default {
     }
   },
   async scheduled(controller, env) {
-    await runMaintenance(env, workerControl(env), controller.scheduledTime);
+    if (controller.cron === MAINTENANCE_CRON) await runMaintenance(env, workerControl(env), controller.scheduledTime);
+    else await archiveColdMessages(env, workerControl(env), controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, DeliveryJob | Projection>;

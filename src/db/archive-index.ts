@@ -1,14 +1,11 @@
 // The archive's index in the control database (archive-schema.ts): the parts
 // of each archived day, the late changes not yet folded into their part, and
 // each part's batch counts. Every query is scoped to one account.
-import { and, asc, desc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, lte, notInArray, sql } from "drizzle-orm";
 import type { ArchivedChange, ArchivePart } from "../domain/archive.ts";
+import { type ArchiveLease, leaseHeld } from "./archive-leases.ts";
 import { archivedBatchCounts, archivedChanges, archiveParts } from "./archive-schema.ts";
 import type { Database } from "./client.ts";
-
-type PartId = Pick<ArchivePart, "accountId" | "shard" | "day" | "part">;
-const samePart = (part: PartId) =>
-  and(eq(archiveParts.accountId, part.accountId), eq(archiveParts.shard, part.shard), eq(archiveParts.day, part.day), eq(archiveParts.part, part.part));
 
 /** The parts of an account's day on one shard, in id order. */
 export function dayParts(db: Database, day: Pick<ArchivePart, "accountId" | "shard" | "day">): Promise<ArchivePart[]> {
@@ -57,11 +54,12 @@ export function changesBetween(db: Database, accountId: string, firstId: string,
     .where(and(eq(archivedChanges.accountId, accountId), gte(archivedChanges.messageId, firstId), lte(archivedChanges.messageId, lastId)));
 }
 
-/** The account's oldest unfolded late changes (the archive run folds them into their parts). */
-export function oldestChanges(db: Database, limit: number): Promise<{ accountId: string; messageId: string }[]> {
+/** The oldest unfolded late changes of accounts not in `skip` (the archive run folds them into their parts). */
+export function oldestChanges(db: Database, limit: number, skip: string[]): Promise<{ accountId: string; messageId: string }[]> {
   return db
     .select({ accountId: archivedChanges.accountId, messageId: archivedChanges.messageId })
     .from(archivedChanges)
+    .where(skip.length > 0 ? notInArray(archivedChanges.accountId, skip) : undefined)
     .orderBy(asc(archivedChanges.seq))
     .limit(limit);
 }
@@ -94,48 +92,55 @@ export interface BatchTally {
 /**
  * Records a part as its object now stands, in one D1 batch: its index row, its batch counts (replaced whole), and
  * the deletion of the late changes it folded in (each only if no newer one came since: `folded`, each message's
- * seq as the object holds it).
+ * seq as the object holds it). Only while `lease` is still held (every statement checks it, in one transaction):
+ * false, and nothing written, when another run has taken it since.
  */
-export async function savePart(db: Database, part: ArchivePart, tallies: BatchTally[], folded: { messageId: string; seq: number }[]): Promise<void> {
+export async function savePart(
+  db: Database,
+  lease: ArchiveLease,
+  part: ArchivePart,
+  tallies: BatchTally[],
+  folded: { messageId: string; seq: number }[],
+): Promise<boolean> {
   const { accountId, shard, day, part: number } = part;
-  const index = db
-    .insert(archiveParts)
-    .values(part)
-    .onConflictDoUpdate({
-      target: [archiveParts.accountId, archiveParts.shard, archiveParts.day, archiveParts.part],
-      set: { firstId: part.firstId, lastId: part.lastId, count: part.count },
-    })
-    .toSQL();
+  const held = leaseHeld(1, 6);
   const d1 = db.$client;
-  await d1.batch([
-    d1.prepare(index.sql).bind(...index.params),
-    d1.prepare("DELETE FROM archived_batch_counts WHERE account_id = ?1 AND shard = ?2 AND day = ?3 AND part = ?4").bind(accountId, shard, day, number),
+  const [saved] = await d1.batch([
+    d1
+      .prepare(`INSERT INTO archive_parts (account_id, shard, day, part, from_id, first_id, last_id, count)
+        SELECT ?1, ?2, ?3, ?4, json_extract(?5, '$.fromId'), json_extract(?5, '$.firstId'), json_extract(?5, '$.lastId'), json_extract(?5, '$.count')
+        WHERE ${held}
+        ON CONFLICT (account_id, shard, day, part) DO UPDATE SET first_id = excluded.first_id, last_id = excluded.last_id, count = excluded.count
+        RETURNING part`)
+      .bind(accountId, shard, day, number, JSON.stringify(part), lease.holder),
+    d1
+      .prepare(`DELETE FROM archived_batch_counts WHERE account_id = ?1 AND shard = ?2 AND day = ?3 AND part = ?4 AND ${held}`)
+      .bind(accountId, shard, day, number, null, lease.holder),
     d1
       .prepare(`INSERT INTO archived_batch_counts (account_id, batch_id, shard, day, part, status, count)
-        SELECT ?1, json_extract(value, '$.batchId'), ?2, ?3, ?4, json_extract(value, '$.status'), json_extract(value, '$.count') FROM json_each(?5)`)
-      .bind(accountId, shard, day, number, JSON.stringify(tallies)),
+        SELECT ?1, json_extract(value, '$.batchId'), ?2, ?3, ?4, json_extract(value, '$.status'), json_extract(value, '$.count') FROM json_each(?5)
+        WHERE ${held}`)
+      .bind(accountId, shard, day, number, JSON.stringify(tallies), lease.holder),
     d1
-      .prepare(`DELETE FROM archived_changes WHERE account_id = ?1 AND EXISTS (SELECT 1 FROM json_each(?2) f
+      .prepare(`DELETE FROM archived_changes WHERE account_id = ?1 AND ${held} AND EXISTS (SELECT 1 FROM json_each(?5) f
         WHERE json_extract(f.value, '$.messageId') = archived_changes.message_id AND archived_changes.seq <= json_extract(f.value, '$.seq'))`)
-      .bind(accountId, JSON.stringify(folded)),
+      .bind(accountId, null, null, null, JSON.stringify(folded), lease.holder),
   ]);
+  return (saved?.results.length ?? 0) > 0;
 }
 
-/** Forgets a part whose object is gone (every message expired), with its batch counts. */
-export async function dropPart(db: Database, part: ArchivePart): Promise<void> {
-  await db.batch([
-    db.delete(archiveParts).where(samePart(part)),
-    db
-      .delete(archivedBatchCounts)
-      .where(
-        and(
-          eq(archivedBatchCounts.accountId, part.accountId),
-          eq(archivedBatchCounts.shard, part.shard),
-          eq(archivedBatchCounts.day, part.day),
-          eq(archivedBatchCounts.part, part.part),
-        ),
-      ),
+/** Forgets a part whose object is gone (every message expired), with its batch counts, while `lease` is held; whether it did. */
+export async function dropPart(db: Database, lease: ArchiveLease, part: ArchivePart): Promise<boolean> {
+  const d1 = db.$client;
+  const [dropped] = await d1.batch([
+    d1
+      .prepare(`DELETE FROM archive_parts WHERE account_id = ?1 AND shard = ?3 AND day = ?4 AND part = ?5 AND ${leaseHeld(1, 2)} RETURNING part`)
+      .bind(part.accountId, lease.holder, part.shard, part.day, part.part),
+    d1
+      .prepare(`DELETE FROM archived_batch_counts WHERE account_id = ?1 AND shard = ?3 AND day = ?4 AND part = ?5 AND ${leaseHeld(1, 2)}`)
+      .bind(part.accountId, lease.holder, part.shard, part.day, part.part),
   ]);
+  return (dropped?.results.length ?? 0) > 0;
 }
 
 /** Forgets the late changes of expired messages (the ids as one JSON parameter). */

@@ -65,3 +65,12 @@ export const archivedBatchCounts = sqliteTable(
     index("archived_batch_counts_part_idx").on(t.accountId, t.shard, t.day, t.part),
   ],
 );
+
+// The lease on an account's archive (src/services/archive-lease.ts): the run, fold or expiry that rewrites its parts
+// holds it until lease_until (ms), so two never rewrite the same day at once; `holder` is the taker's own token, which
+// every index write of the holder checks in the same batch (a holder that lost it writes nothing).
+export const archiveLeases = sqliteTable("archive_leases", {
+  accountId: text("account_id").primaryKey(),
+  holder: text("holder").notNull(),
+  leaseUntil: integer("lease_until").notNull(),
+});

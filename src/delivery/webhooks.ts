@@ -45,7 +45,9 @@ export async function attemptWebhook(url: string, headers: Record<string, string
     const timedOut = error instanceof Error && error.name === "TimeoutError";
     return { outcome: "failed", httpStatus: null, error: timedOut ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : String(error) };
   }
-  await drain(response);
+  // The status is the answer; a body that fails to arrive (it outlasts the timeout, the connection drops) changes
+  // nothing, and must not turn a known 200 into an unrecorded attempt that is sent again.
+  await drain(response).catch(() => {});
   if (response.status >= 200 && response.status < 300) return { outcome: "delivered", httpStatus: response.status };
   if (response.status === 410) return { outcome: "gone", httpStatus: 410 };
   const retryAfter = response.status === 429 || response.status === 503 ? retryAfterSeconds(response.headers.get("retry-after")) : undefined;

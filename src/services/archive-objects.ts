@@ -20,13 +20,22 @@ export async function readArchivedPart(bucket: R2Bucket, key: string): Promise<S
   return (await readArchivedObject(bucket, key))?.rows ?? null;
 }
 
+/** A part's object changed between its read and its rewrite (another writer): the rewrite did not happen. */
+export class ArchiveObjectChanged extends Error {
+  override readonly name = "ArchiveObjectChanged";
+  constructor(key: string) {
+    super(`archive object ${key} changed while it was rewritten`);
+  }
+}
+
 /**
  * Writes the part's rows (in id order) as one object, how many and the first and last id in its customMetadata,
  * then reads it back and compares the ids: only a verified object lets the rows go. No rows deletes the object.
- * `etag`: the object as it was read, and the write fails if another writer (a redaction, an overlapping run)
- * changed it since, rather than undo that change; undefined for a part not written before.
+ * `etag`: the object as it was read, and the write fails (ArchiveObjectChanged) if another writer (a redaction, a
+ * run that took over a stalled one's lease) changed it since, rather than undo that change; null for a key that held
+ * no object when read, and the write then fails if one has appeared since.
  */
-export async function writeArchivedPart(bucket: R2Bucket, key: string, rows: StoredMessage[], etag: string | undefined): Promise<void> {
+export async function writeArchivedPart(bucket: R2Bucket, key: string, rows: StoredMessage[], etag: string | null): Promise<void> {
   if (rows.length === 0) {
     await bucket.delete(key);
     return;
@@ -34,11 +43,11 @@ export async function writeArchivedPart(bucket: R2Bucket, key: string, rows: Sto
   const text = rows.map((row) => JSON.stringify(row)).join("\n");
   const body = await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
   const put = await bucket.put(key, body, {
-    onlyIf: etag ? { etagMatches: etag } : undefined,
+    onlyIf: etag === null ? { etagDoesNotMatch: "*" } : { etagMatches: etag },
     httpMetadata: { contentType: "application/jsonl", contentEncoding: "gzip" },
     customMetadata: { count: String(rows.length), first: rows[0]!.id, last: rows.at(-1)!.id },
   });
-  if (!put) throw new Error(`archive object ${key} changed while it was rewritten`);
+  if (!put) throw new ArchiveObjectChanged(key);
   const written = await readArchivedPart(bucket, key);
   if (written?.map((row) => row.id).join() !== rows.map((row) => row.id).join()) throw new Error(`archive object ${key} did not read back as written`);
 }

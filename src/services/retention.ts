@@ -16,7 +16,7 @@ import { placementOf, shardsWriting } from "../domain/placement.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { isFinal } from "../domain/retention.ts";
 import { logger } from "../log.ts";
-import { redactArchived } from "./archive.ts";
+import { redactArchived } from "./archive-fold.ts";
 import type { Control } from "./control.ts";
 
 /** The message with its content removed; a problem when it is not final yet (its content is still needed to send it). */

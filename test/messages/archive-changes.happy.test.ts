@@ -11,15 +11,13 @@ import { archivedChanges } from "../../src/db/archive-schema.ts";
 import { batches } from "../../src/db/control-schema.ts";
 import type { Projection } from "../../src/db/projections.ts";
 import { newId } from "../../src/domain/ids.ts";
-import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
-import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { consoleFetch, signIn } from "../support/console.ts";
 import { db, messageCount } from "../support/db.ts";
 import { idCreatedAt, runQueueBatch } from "../support/queue.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, type ListPage, ONE_SHARD } from "./archive.fixture.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, type ListPage, ONE_SHARD } from "./archive.fixture.ts";
 
 /** The object's view of a WhatsApp message as the projection queue carries it. */
 function projection(account: TestAccount, messageId: string, seq: number, status: "delivered" | "read", batchId?: string): Projection {
@@ -93,7 +91,7 @@ describe("a change that reaches an archived message", () => {
     expect(await usage()).toEqual([{ status: "delivered", n: 1 }]);
 
     expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
-    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    await expireAll();
     expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(404);
     expect(await usage()).toEqual([]);
   });

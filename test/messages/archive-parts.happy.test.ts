@@ -9,14 +9,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { findAccount } from "../../src/db/accounts.ts";
 import { accounts } from "../../src/db/control-schema.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
-import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { findAccountMessage } from "../../src/services/message-reads.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db, messageCount, messageDb } from "../support/db.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, ONE_SHARD, pagesOf, partsOf, walk } from "./archive.fixture.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, idsByPart, ONE_SHARD, pagesOf, partsOf, walk } from "./archive.fixture.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -141,7 +140,7 @@ describe("the archive in parts", () => {
     ]);
 
     expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
-    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    await expireAll();
     expect(await partsOf(account.id, day)).toEqual([]);
     for (const part of [0, 1, 2]) expect(await env.ARCHIVE.head(`${account.id}/0/${day}/${part}.jsonl.gz`)).toBeNull();
     for (const id of ids) expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(404);

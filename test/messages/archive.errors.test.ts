@@ -63,6 +63,40 @@ describe("the R2 archive's object rewrites", () => {
   });
 });
 
+describe("a redaction meeting another writer", () => {
+  it("reads the part again when it was rewritten between its read and its write, and redacts that", async () => {
+    const account = await createAccount("test", { placement: { home: 0, write: [0], read: [0] } });
+    const at = Date.now() - 12 * DAY_MS;
+    const [id, other] = [idCreatedAt(account, at), idCreatedAt(account, at + 60_000)];
+    for (const each of [id, other])
+      await storeMessage(account, { id: each, createdAt: Math.floor(at / 1000), status: "delivered", content: { text: "secret" } });
+    const key = `${account.id}/0/${new Date(at).toISOString().slice(0, 10)}/0.jsonl.gz`;
+    await archiveUntilHeld(key);
+
+    // Right before the redaction's write, another writer (a run folding a late change) rewrites the part.
+    const put = env.ARCHIVE.put.bind(env.ARCHIVE);
+    let rewrites = 0;
+    vi.spyOn(env.ARCHIVE, "put").mockImplementation(async (...args: Parameters<R2Bucket["put"]>) => {
+      if (args[0] === key && rewrites++ === 0) {
+        const current = await readArchivedObject(env.ARCHIVE, key);
+        const folded = current!.rows.map((row) => (row.id === other ? { ...row, status: "read" as const, projectionSeq: row.projectionSeq + 1 } : row));
+        await writeArchivedPart(env.ARCHIVE, key, folded, current!.etag);
+      }
+      return put(...args);
+    });
+    const redacted = await api(`/v1/messages/${id}/redact`, { key: account.key, method: "POST" });
+    vi.restoreAllMocks();
+    expect(redacted.status).toBe(200);
+    // The other writer's rewrite, the redaction's refused write, and its write over the part as read again.
+    expect(rewrites).toBe(3);
+    const rows = await readArchivedPart(env.ARCHIVE, key);
+    expect(rows?.map((row) => [row.id, row.status, row.content])).toEqual([
+      [id, "delivered", {}],
+      [other, "read", { text: "secret" }],
+    ]);
+  });
+});
+
 describe("the archive's index unreachable", () => {
   it("a message past the hot window still in D1 is answered; an archived one is a 500, not a 404", async () => {
     const account = await createAccount("test", { placement: { home: 0, write: [0], read: [0] } });

@@ -6,11 +6,13 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { expect, vi } from "vitest";
 import { deleteArchivedRows } from "../../src/db/archive.ts";
 import { savePart } from "../../src/db/archive-index.ts";
+import { releaseArchiveLease, takeArchiveLease } from "../../src/db/archive-leases.ts";
 import { archiveParts } from "../../src/db/archive-schema.ts";
 import { messages, type NewMessageRow } from "../../src/db/message-schema.ts";
 import { dayIdRange, partKey } from "../../src/domain/archive.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
 import { type ArchiveRun, archiveColdMessages } from "../../src/services/archive.ts";
+import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { batchTallies, readArchivedPart, writeArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import type { TestAccount } from "../support/accounts.ts";
@@ -49,9 +51,29 @@ export async function delivered(account: TestAccount, startMs: number, howMany: 
   return ids;
 }
 
-/** Archive runs until one moves nothing (other files' old messages share the databases, and move too). */
+const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+/**
+ * Archive runs until one moves nothing and passes no account over (other files' old messages share the databases,
+ * and move too; a run of another file holding an account's lease passes it over here, and this waits it out).
+ */
 export async function archiveAll(run: Partial<ArchiveRun> = {}): Promise<void> {
-  while ((await archiveColdMessages(env, workerControl(env), Date.now(), run)) > 0);
+  for (;;) {
+    const { moved, held } = await archiveColdMessages(env, workerControl(env), Date.now(), run);
+    if (moved > 0) continue;
+    if (held === 0) return;
+    await pause();
+  }
+}
+
+/** Expiry runs until one forgets nothing and passes no account over, as `archiveAll`. */
+export async function expireAll(): Promise<void> {
+  for (;;) {
+    const { forgotten, held } = await expireArchivedDays(env, workerControl(env), Date.now(), 1000);
+    if (forgotten > 0) continue;
+    if (held === 0) return;
+    await pause();
+  }
 }
 
 /**
@@ -77,6 +99,9 @@ export async function archivedInParts(account: TestAccount, startMs: number, row
     );
   }
   const statuses = new Map(ids.map((id, i) => [id, rows[i]!.status ?? "delivered"]));
+  // The account's archive lease, as a run's step holds it: the index write checks it.
+  const lease = await takeArchiveLease(db(), account.id, Date.now(), Date.now() + 60_000);
+  expect(lease).not.toBeNull();
   for (const shard of new Set(ids.map(shardOfMessageId))) {
     const own = ids.filter((id) => shardOfMessageId(id) === shard);
     const stored = (await Promise.all(pagesOf(own, 50).map((some) => messageDb(some[0]!).select().from(messages).where(inArray(messages.id, some))))).flat();
@@ -87,11 +112,14 @@ export async function archivedInParts(account: TestAccount, startMs: number, row
     for (const [part, held] of parts.entries()) {
       const final = held.map((row) => ({ ...row, status: statuses.get(row.id)! }));
       const index = { accountId: account.id, shard, day, part, fromId: part === 0 ? dayIdRange(day).from : final[0]!.id };
-      await writeArchivedPart(env.ARCHIVE, partKey(index), final, undefined);
-      await savePart(db(), { ...index, firstId: final[0]!.id, lastId: final.at(-1)!.id, count: final.length }, batchTallies(final), []);
+      await writeArchivedPart(env.ARCHIVE, partKey(index), final, null);
+      expect(await savePart(db(), lease!, { ...index, firstId: final[0]!.id, lastId: final.at(-1)!.id, count: final.length }, batchTallies(final), [])).toBe(
+        true,
+      );
       await deleteArchivedRows(messageDb(held[0]!.id), held);
     }
   }
+  await releaseArchiveLease(db(), lease!);
   return ids;
 }
 

@@ -5,14 +5,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertMessageWithMedia } from "../../src/db/media.ts";
 import { sweepMedia } from "../../src/delivery/media-release.ts";
-import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
-import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { messageCount, messageDb } from "../support/db.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
-import { archiveAll, DAY_MS, delivered, HOUR_MS, type ListPage, ONE_SHARD, walk } from "./archive.fixture.ts";
+import { archiveAll, DAY_MS, dayStartDaysAgo, delivered, expireAll, HOUR_MS, type ListPage, ONE_SHARD, walk } from "./archive.fixture.ts";
 import { pdfBytes, sha256, storedObjects } from "./attachments.fixture.ts";
 
 /** The account's messages counted in its usage rollups (shard 0). */
@@ -25,7 +23,7 @@ async function usageCount(accountId: string): Promise<number> {
 describe("the R2 archive", () => {
   it("moves a day past the hot window to one object, and retrieve and list (forward and back) read through it", async () => {
     const account = await createAccount("test", { placement: ONE_SHARD });
-    const dayStart = Date.now() - 10 * DAY_MS - ((Date.now() - 10 * DAY_MS) % DAY_MS);
+    const dayStart = dayStartDaysAgo(10);
     const old = await delivered(account, dayStart + 3 * HOUR_MS, 5);
     const young = await delivered(account, Date.now() - HOUR_MS, 2);
     await archiveAll();
@@ -54,7 +52,7 @@ describe("the R2 archive", () => {
 
   it("a redaction reaches the archived message's object", async () => {
     const account = await createAccount("test", { placement: ONE_SHARD });
-    const dayStart = Date.now() - 8 * DAY_MS - ((Date.now() - 8 * DAY_MS) % DAY_MS);
+    const dayStart = dayStartDaysAgo(8);
     const [kept, redacted] = await delivered(account, dayStart + HOUR_MS, 2);
     await archiveAll();
     expect(await messageCount(account.id)).toBe(0);
@@ -74,7 +72,7 @@ describe("the R2 archive", () => {
 
   it("retention deletes an archived day past retention_days whole, with its usage; usage stays while it is archived", async () => {
     const [expiring, kept] = [await createAccount("test", { placement: ONE_SHARD }), await createAccount("test", { placement: ONE_SHARD })];
-    const dayStart = Date.now() - 10 * DAY_MS - ((Date.now() - 10 * DAY_MS) % DAY_MS);
+    const dayStart = dayStartDaysAgo(10);
     const ids = await delivered(expiring, dayStart + HOUR_MS, 3);
     const [keptId] = await delivered(kept, dayStart + HOUR_MS, 1);
     expect(await usageCount(expiring.id)).toBe(3);
@@ -83,7 +81,7 @@ describe("the R2 archive", () => {
     expect(await usageCount(expiring.id)).toBe(3);
 
     expect((await api("/v1/account", { key: expiring.key, json: { retention_days: 9 } })).status).toBe(200);
-    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    await expireAll();
     const day = new Date(dayStart).toISOString().slice(0, 10);
     expect(await env.ARCHIVE.head(`${expiring.id}/0/${day}/0.jsonl.gz`)).toBeNull();
     for (const id of ids) expect((await api(`/v1/messages/${id}`, { key: expiring.key })).status).toBe(404);
@@ -114,14 +112,14 @@ describe("the R2 archive", () => {
     expect(file.status).toBe(200);
 
     expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
-    while ((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)) > 0);
+    await expireAll();
     await sweepMedia(env, Date.now());
     expect(await storedObjects(account.id)).toEqual([]);
   });
 
   it("a run repeated after a crash between the object's write and the rows' delete neither loses nor duplicates", async () => {
     const account = await createAccount();
-    const dayStart = Date.now() - 9 * DAY_MS - ((Date.now() - 9 * DAY_MS) % DAY_MS);
+    const dayStart = dayStartDaysAgo(9);
     const old = await delivered(account, dayStart + HOUR_MS, 3);
     await archiveAll();
     // The crash: the object was written, the rows were not deleted (put back as they were).

@@ -50,6 +50,20 @@ describe("status callbacks", () => {
     ]);
   });
 
+  it("counts a 200 whose body fails to arrive as delivered: recorded once, not sent again", async () => {
+    // The receiver answered 200; only reading its (ignored) body failed, as when a slow server's body outlasts the
+    // attempt's timeout. The answer is known, so the attempt is recorded and nothing is retried.
+    receiver = fakeReceiver();
+    const brokenBody = () =>
+      new ReadableStream({ pull: (controller) => controller.error(new DOMException("The operation was aborted due to timeout", "TimeoutError")) });
+    receiver.respondWith(() => new Response(brokenBody(), { status: 200 }));
+    const { stub } = await sentLiveMessage(receiver.url);
+    await eventually(async () => (await webhookAttempts(stub)).length === 1);
+    expect((await webhookAttempts(stub)).map((a) => [a.attempt, a.outcome, a.http_status])).toEqual([[1, "delivered", 200]]);
+    await afterSeconds(stub, 60);
+    expect(receiver.requests).toHaveLength(1);
+  });
+
   // The documented schedule, written out here (not imported): a change to it in src must fail this test.
   const RETRY_SCHEDULE_SECONDS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
 
