@@ -33,7 +33,7 @@ const sendsTemplate = (content: Record<string, unknown> | null) => content !== n
  * approved it under), and as `marketing`, Meta's dearest, when it declares
  * none: the estimate is never below the bill.
  */
-export function priceKey(channel: Channel, to: string, content: Record<string, unknown> | null, category?: TemplateCategory): PriceKey {
+function priceKey(channel: Channel, to: string, content: Record<string, unknown> | null, category?: TemplateCategory): PriceKey {
   const country = countryOf(channel, to);
   if (channel === "whatsapp") return { kind: "whatsapp", country, category: sendsTemplate(content) ? (category ?? "marketing") : "service" };
   if (channel === "sms" && isMms(to, content)) return { kind: "mms", country, category: "" };
@@ -49,9 +49,14 @@ export function possiblePriceKeys(channel: Channel, to: string, content: Record<
   return TEMPLATE_CATEGORIES.map((category) => priceKey(channel, to, content, category));
 }
 
-/** One step's price: the rate times its units (an SMS's segments, else 1); null when the card has no rate. */
+/**
+ * One step's price: the rate times its units (an SMS's segments, else 1); null when the card has no rate. A
+ * WhatsApp template of a category the card has no rate for is priced as marketing, as one that declares none.
+ */
 function stepPrice(rates: readonly Rate[], accountId: string, key: PriceKey, segments: number | null): Price | null {
-  return priceOf(rates, accountId, key, key.kind === "sms" ? (segments ?? 1) : 1);
+  const price = priceOf(rates, accountId, key, key.kind === "sms" ? (segments ?? 1) : 1);
+  const declared = key.kind === "whatsapp" && key.category !== "service" && key.category !== "marketing";
+  return price ?? (declared ? priceOf(rates, accountId, { ...key, category: "marketing" }, 1) : null);
 }
 
 export type PriceStatus = "estimated" | "final";

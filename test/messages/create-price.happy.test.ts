@@ -192,6 +192,13 @@ describe("POST /v1/messages: a WhatsApp template priced by the category Meta app
     expect(await preview.json()).toMatchObject({ price: rates.authentication, price_status: "estimated" });
   });
 
+  it("prices a template of a category the card has no rate for as marketing", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "whatsapp", "IN", rates.marketing, "USD", "marketing");
+    await createTemplate(account, { id: "otp", whatsapp: { name: "otp", language: "en", body_params: ["code"], category: "authentication" } });
+    expect(await createMessage(account, byTemplate("otp", { code: "849201" }))).toMatchObject({ price: rates.marketing, price_status: "estimated" });
+  });
+
   it("prices each item of a batch by its own template's category", async () => {
     const account = await pricedAccount();
     const res = await api("/v1/messages/batch", {
