@@ -32,6 +32,11 @@ const HOT_DAYS = Math.min(Number(options["hot-days"]), RETENTION_DAYS);
 /** Headroom: plan each piece to run at half its published limit, and fill a database to 80%. */
 const UTILIZATION = 0.5;
 const FILL = 0.8;
+/**
+ * Message objects the every-minute maintenance empties past their retention, D1's retention and the archive's expiry
+ * each (src/services/retention.ts: 10 chunks of 50; src/services/archive-expiry.ts: 500): one object call a message.
+ */
+const EXPIRED_OBJECTS_PER_MINUTE = 500;
 /** What the projection consumer's batch holds at most: the model's batching when the bench has not measured it, and the bound it tends to at high rates. */
 const MODELLED_PROJECTION_BATCH = 100;
 
@@ -224,6 +229,11 @@ function main() {
         ["projection queues", fmt(projectionQueues), `${fmt(projectionsQueued)} status projections/s`],
         ["account gates for one account sending it all", fmt(gateObjects), "one create = one gate request"],
         ["message objects", `${fmt(RATE)} new per second`, "one per message: each sees a few requests in its life"],
+        [
+          "retention and archive expiry (each message's object emptied by the maintenance run)",
+          `${fmt(RATE * 60)} a minute to keep up`,
+          `each run empties at most ${fmt(EXPIRED_OBJECTS_PER_MINUTE)} a minute (one object call each): ${RATE * 60 > EXPIRED_OBJECTS_PER_MINUTE ? "**over** (docs/scale.md, retention at scale)" : "within"}`,
+        ],
       ],
     ),
   );
