@@ -9,12 +9,12 @@
 //   npm run capacity -- --record    # after npm run bench: keep its figures in bench/recorded-results.json
 import { parseArgs } from "node:util";
 import { floorRows } from "./capacity-floor.ts";
+import { MODELLED_PROJECTION_BATCH, NO_DATABASE, perMessage, shardAverage } from "./capacity-inputs.ts";
 import { PUBLISHED } from "./capacity-published.ts";
-import { benchResults, record, type Used } from "./capacity-results.ts";
+import { benchResults, record } from "./capacity-results.ts";
 import { measureSchema, SAMPLE_ROWS } from "./capacity-schema.ts";
 import { archivePlan, largestHotWindow } from "./capacity-storage.ts";
 import { targetRows } from "./capacity-targets.ts";
-import type { DatabaseCost, OperationCost } from "./life-cost.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -32,62 +32,11 @@ const HOT_DAYS = Math.min(Number(options["hot-days"]), RETENTION_DAYS);
 /** Headroom: plan each piece to run at half its published limit, and fill a database to 80%. */
 const UTILIZATION = 0.5;
 const FILL = 0.8;
-/** What the projection consumer's batch holds at most: the model's batching when the bench has not measured it, and the bound it tends to at high rates. */
-const MODELLED_PROJECTION_BATCH = 100;
-
-/** The message databases' figures, weighted by the messages each holds. */
-function shardAverage(cost: OperationCost): DatabaseCost {
-  const shards = Object.entries(cost.d1ByDatabase).filter(([binding]) => binding.startsWith("MESSAGES_DB_"));
-  const messages = shards.reduce((total, [, c]) => total + c.messages, 0);
-  const weighted = (pick: (c: DatabaseCost) => number) => shards.reduce((total, [, c]) => total + pick(c) * c.messages, 0) / messages;
-  return {
-    messages,
-    readStatements: weighted((c) => c.readStatements),
-    writeStatements: weighted((c) => c.writeStatements),
-    calls: weighted((c) => c.calls),
-    writeCalls: weighted((c) => c.writeCalls),
-  };
-}
-
-const NO_DATABASE: DatabaseCost = { messages: 0, readStatements: 0, writeStatements: 0, calls: 0, writeCalls: 0 };
-
 /**
- * Per SMS over its life, per message database and for the control database:
- * measured by the bench's figure 7 when the run had deliveries; else the
- * single-database life of figure 6 with projections modelled in full batches.
+ * Message objects the every-minute maintenance empties past their retention, D1's retention and the archive's expiry
+ * each (src/services/retention.ts: 10 chunks of 50; src/services/archive-expiry.ts: 500): one object call a message.
  */
-function perMessage(results: Used) {
-  const life = results.perShard?.life;
-  if (life) {
-    const date = results.date.slice(0, 10);
-    return {
-      measured: true,
-      kind: `measured (npm run bench, figure 7, ${date}: SMS at ${life.perSecond}/s, account over two shards)`,
-      life,
-      shard: shardAverage(life),
-      control: life.d1ByDatabase.CONTROL_DB ?? NO_DATABASE,
-      queueMessages: Object.values(life.queueMessages).reduce((a, b) => a + b, 0),
-    };
-  }
-  const sms = results.cost!.sms!;
-  const projections = Math.max(0, sms.d1Writes - 1);
-  return {
-    measured: false,
-    kind: `modelled: ${results.date.slice(0, 10)}'s one-database life (figure 6), its projections ${MODELLED_PROJECTION_BATCH} to a batch`,
-    life: sms,
-    // The insert, the projections' share of batches, and the object's read of its row on its shard; the other reads on the control database.
-    shard: {
-      ...NO_DATABASE,
-      writeStatements: sms.d1Writes,
-      readStatements: 1,
-      calls: 2 + projections / MODELLED_PROJECTION_BATCH,
-      writeCalls: 1 + projections / MODELLED_PROJECTION_BATCH,
-    },
-    control: { ...NO_DATABASE, readStatements: sms.d1Reads - 1, calls: sms.d1Reads - 1 },
-    queueMessages: 1 + projections,
-  };
-}
-
+const EXPIRED_OBJECTS_PER_MINUTE = 500;
 const fmt = (value: number, digits = 2) => value.toLocaleString("en", { maximumFractionDigits: digits });
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
@@ -224,6 +173,11 @@ function main() {
         ["projection queues", fmt(projectionQueues), `${fmt(projectionsQueued)} status projections/s`],
         ["account gates for one account sending it all", fmt(gateObjects), "one create = one gate request"],
         ["message objects", `${fmt(RATE)} new per second`, "one per message: each sees a few requests in its life"],
+        [
+          "retention and archive expiry (each message's object emptied by the maintenance run)",
+          `${fmt(RATE * 60)} a minute to keep up`,
+          `each run empties at most ${fmt(EXPIRED_OBJECTS_PER_MINUTE)} a minute (one object call each): ${RATE * 60 > EXPIRED_OBJECTS_PER_MINUTE ? "**over** (docs/scale.md, retention at scale)" : "within"}`,
+        ],
       ],
     ),
   );
