@@ -34,9 +34,9 @@ const UTILIZATION = 0.5;
 const FILL = 0.8;
 /**
  * Message objects the every-minute maintenance empties past their retention, D1's retention and the archive's expiry
- * each (src/services/retention.ts: 10 chunks of 50; src/services/archive-expiry.ts: 500): one object call a message.
+ * each (src/services/retention.ts: 40 chunks of 50; src/services/archive-expiry.ts: 2,000): one object call a message.
  */
-const EXPIRED_OBJECTS_PER_MINUTE = 500;
+const EXPIRED_OBJECTS_PER_MINUTE = 2_000;
 const fmt = (value: number, digits = 2) => value.toLocaleString("en", { maximumFractionDigits: digits });
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");

@@ -55,11 +55,13 @@ export async function redactMessage(env: Env, account: Account, row: Message): P
  */
 const DELETE_CHUNK = 50;
 /**
- * Chunks per run of the every-minute cron: 500 messages a minute (720,000 a
- * day) stays far below a Worker invocation's 1,000 subrequests, and each D1
- * statement is short, so the API's own queries never wait long behind it.
+ * Chunks per run of the every-minute cron: 2,000 messages a minute (2.88
+ * million a day, about 33 a second sustained), about 2,100 subrequests of a
+ * Worker invocation's 10,000 (the archive's run and expiry take about 2,800
+ * more), and each D1 statement is short, so the API's own queries never wait
+ * long behind it. Locally 1,500 took 9 s (6 ms a message).
  */
-const DELETE_CHUNKS_PER_RUN = 10;
+const DELETE_CHUNKS_PER_RUN = 40;
 
 /**
  * Deletes messages past their account's retention_days, with their objects'
