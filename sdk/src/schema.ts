@@ -1544,7 +1544,8 @@ export interface components {
              *       "language": "en_US",
              *       "body_params": [
              *         "code"
-             *       ]
+             *       ],
+             *       "category": "authentication"
              *     }
              */
             whatsapp: {
@@ -1556,6 +1557,11 @@ export interface components {
                     /** @enum {string} */
                     format: "image" | "video" | "document";
                 };
+                /**
+                 * @description The category Meta approved the template under (Meta's MARKETING, UTILITY or AUTHENTICATION; either case is taken, kept lower-case). Messages sent with the template are priced by it; without it, as marketing.
+                 * @enum {string}
+                 */
+                category?: "marketing" | "utility" | "authentication";
             } | null;
             /**
              * @example {
@@ -5335,7 +5341,8 @@ export interface operations {
                  *         "language": "en_US",
                  *         "body_params": [
                  *           "code"
-                 *         ]
+                 *         ],
+                 *         "category": "authentication"
                  *       },
                  *       "email": {
                  *         "subject": "Your verification code",
@@ -5358,6 +5365,8 @@ export interface operations {
                         header?: {
                             format: string;
                         };
+                        /** @description The category Meta approved the template under: marketing, utility or authentication (Meta's upper-case is taken too). Messages sent with the template are priced by it; without it, as marketing */
+                        category?: string;
                     };
                     email?: {
                         subject: string;
@@ -5378,7 +5387,8 @@ export interface operations {
                  *         "language": "en_US",
                  *         "body_params": [
                  *           "code"
-                 *         ]
+                 *         ],
+                 *         "category": "authentication"
                  *       },
                  *       "email": {
                  *         "subject": "Your verification code",
@@ -5401,6 +5411,8 @@ export interface operations {
                         header?: {
                             format: string;
                         };
+                        /** @description The category Meta approved the template under: marketing, utility or authentication (Meta's upper-case is taken too). Messages sent with the template are priced by it; without it, as marketing */
+                        category?: string;
                     };
                     email?: {
                         subject: string;
@@ -5766,6 +5778,8 @@ export interface operations {
                         header?: {
                             format: string;
                         };
+                        /** @description The category Meta approved the template under: marketing, utility or authentication (Meta's upper-case is taken too). Messages sent with the template are priced by it; without it, as marketing */
+                        category?: string;
                     } | null;
                     email?: {
                         subject: string;
@@ -5795,6 +5809,8 @@ export interface operations {
                         header?: {
                             format: string;
                         };
+                        /** @description The category Meta approved the template under: marketing, utility or authentication (Meta's upper-case is taken too). Messages sent with the template are priced by it; without it, as marketing */
+                        category?: string;
                     } | null;
                     email?: {
                         subject: string;

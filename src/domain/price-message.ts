@@ -6,7 +6,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Channel } from "./address.ts";
 import { sendsMediaAsLinks } from "./media-content.ts";
-import { type Price, type PriceKey, priceOf, type Rate } from "./price.ts";
+import { type Price, type PriceKey, priceOf, type Rate, TEMPLATE_CATEGORIES, type TemplateCategory } from "./price.ts";
 
 /** The recipient's country (ISO 3166-1 alpha-2) for a phone channel; null for email or a number of no country. */
 export function countryOf(channel: Channel, to: string): string | null {
@@ -24,22 +24,39 @@ function isMms(to: string, content: Record<string, unknown> | null): boolean {
   return Array.isArray(media) && media.length > 0 && !sendsMediaAsLinks(to, content);
 }
 
+const sendsTemplate = (content: Record<string, unknown> | null) => content !== null && "template_id" in content;
+
 /**
  * The rate a message or step is priced by. WhatsApp: a free-form text is a
  * `service` message (an answer within the customer's 24-hour window); a
- * template is priced as `marketing`, Meta's dearest category, since OmniFlow
- * does not know the category Meta approved it under: the estimate is never below the bill.
+ * template is priced by the category its WhatsApp body declares (the one Meta
+ * approved it under), and as `marketing`, Meta's dearest, when it declares
+ * none: the estimate is never below the bill.
  */
-export function priceKey(channel: Channel, to: string, content: Record<string, unknown> | null): PriceKey {
+function priceKey(channel: Channel, to: string, content: Record<string, unknown> | null, category?: TemplateCategory): PriceKey {
   const country = countryOf(channel, to);
-  if (channel === "whatsapp") return { kind: "whatsapp", country, category: content && "template_id" in content ? "marketing" : "service" };
+  if (channel === "whatsapp") return { kind: "whatsapp", country, category: sendsTemplate(content) ? (category ?? "marketing") : "service" };
   if (channel === "sms" && isMms(to, content)) return { kind: "mms", country, category: "" };
   return { kind: channel, country, category: "" };
 }
 
-/** One step's price: the rate times its units (an SMS's segments, else 1); null when the card has no rate. */
+/**
+ * The rates a create asks its gate for, before its template is read: for a
+ * WhatsApp template, the rate of each category it may declare.
+ */
+export function possiblePriceKeys(channel: Channel, to: string, content: Record<string, unknown> | null): PriceKey[] {
+  if (channel !== "whatsapp" || !sendsTemplate(content)) return [priceKey(channel, to, content)];
+  return TEMPLATE_CATEGORIES.map((category) => priceKey(channel, to, content, category));
+}
+
+/**
+ * One step's price: the rate times its units (an SMS's segments, else 1); null when the card has no rate. A
+ * WhatsApp template of a category the card has no rate for is priced as marketing, as one that declares none.
+ */
 function stepPrice(rates: readonly Rate[], accountId: string, key: PriceKey, segments: number | null): Price | null {
-  return priceOf(rates, accountId, key, key.kind === "sms" ? (segments ?? 1) : 1);
+  const price = priceOf(rates, accountId, key, key.kind === "sms" ? (segments ?? 1) : 1);
+  const declared = key.kind === "whatsapp" && key.category !== "service" && key.category !== "marketing";
+  return price ?? (declared ? priceOf(rates, accountId, { ...key, category: "marketing" }, 1) : null);
 }
 
 export type PriceStatus = "estimated" | "final";
@@ -80,6 +97,8 @@ export interface PricedStep {
   to: string;
   content: Record<string, unknown> | null;
   segments: number | null;
+  /** The category its template's WhatsApp body declares, if any. */
+  category?: TemplateCategory;
 }
 
 /**
@@ -92,7 +111,7 @@ export function stepPrices(
   accountId: string,
   steps: readonly PricedStep[],
 ): { stepPrices: (number | null)[]; priceUnit: string | null } {
-  const prices = steps.map((step) => stepPrice(rates, accountId, priceKey(step.channel, step.to, step.content), step.segments));
+  const prices = steps.map((step) => stepPrice(rates, accountId, priceKey(step.channel, step.to, step.content, step.category), step.segments));
   const priceUnit = prices.find((price) => price !== null)?.currency ?? null;
   return { stepPrices: prices.map((price) => price?.amount ?? null), priceUnit };
 }

@@ -40,8 +40,12 @@ export const CURRENCY = /^[A-Z]{3}$/;
 export const RATE_KINDS = ["sms", "mms", "whatsapp", "email"] as const;
 export type RateKind = (typeof RATE_KINDS)[number];
 
-/** WhatsApp's pricing categories (Meta's). */
-export const WHATSAPP_CATEGORIES = ["marketing", "utility", "authentication", "service"] as const;
+/** The categories Meta approves a WhatsApp template under (its `category`, lower-case). */
+export const TEMPLATE_CATEGORIES = ["marketing", "utility", "authentication"] as const;
+export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
+
+/** WhatsApp's pricing categories (Meta's): a template's, and `service` for a free-form answer. */
+export const WHATSAPP_CATEGORIES = [...TEMPLATE_CATEGORIES, "service"] as const;
 
 /** Any country: the rate used where no country's own rate is set. */
 export const ANY_COUNTRY = "*";

@@ -6,6 +6,7 @@ import { HEADER_SAFE_RULE, isHeaderSafe } from "./header-safe.ts";
 import { htmlContexts, urlAttributeProblem } from "./html-context.ts";
 import { HEADER_FORMATS } from "./media.ts";
 import { emailSchema, LIMITS, templateId, VARIABLE_NAME, variableName } from "./message.ts";
+import { TEMPLATE_CATEGORIES } from "./price.ts";
 import type { RenderedContent } from "./rendered.ts";
 import { type ContentRetention, contentRetentionSchema } from "./retention.ts";
 
@@ -29,6 +30,8 @@ const emailBodySchema = emailSchema(templateText).superRefine((email, ctx) => {
   const problem = email.html === undefined ? null : htmlContexts(email.html).problem;
   if (problem) ctx.addIssue({ code: "custom", path: ["html"], message: problem });
 });
+const CATEGORY_RULE = `must be one of ${TEMPLATE_CATEGORIES.join(", ")}: the category Meta approved the template under`;
+
 // WhatsApp templates are written and approved in Meta's WhatsApp Manager; the
 // body names the approved template and maps variables onto its {{1}}, {{2}}...
 const whatsappBodySchema = z.strictObject({
@@ -47,6 +50,16 @@ const whatsappBodySchema = z.strictObject({
     })
     .optional()
     .meta({ description: "The approved template's media header, when it has one: each message sent with it gives that file as content[media]" }),
+  // The category Meta approved it under, which prices it (src/domain/price-message.ts); without it, marketing.
+  category: z
+    .string({ error: CATEGORY_RULE })
+    .transform((category) => category.toLowerCase())
+    .pipe(z.enum(TEMPLATE_CATEGORIES, { error: CATEGORY_RULE }))
+    .optional()
+    .meta({
+      description:
+        "The category Meta approved the template under: marketing, utility or authentication (Meta's upper-case is taken too). Messages sent with the template are priced by it; without it, as marketing",
+    }),
 });
 
 export type SmsBody = z.output<typeof smsBodySchema>;

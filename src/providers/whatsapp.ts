@@ -103,6 +103,28 @@ interface WhatsAppStatus {
   status?: string;
   biz_opaque_callback_data?: string;
   errors?: { code?: number; title?: string; message?: string }[];
+  /** On `sent` and one of `delivered` or `read`: how Meta bills the message (its category may differ from the template's). */
+  pricing?: { billable?: unknown; pricing_model?: unknown; type?: unknown; category?: unknown };
+}
+
+// Meta's values are short lower/upper-case words (utility, PMP, regular); anything else is left out of the detail.
+const PRICING_VALUE = /^[A-Za-z0-9_]{1,40}$/;
+
+/**
+ * The receipt's detail: the status as Meta wrote it, and how Meta bills the
+ * message when it says (recorded on the message's timeline, not re-priced:
+ * the price was fixed at create by the card).
+ */
+function statusDetail(update: WhatsAppStatus): string {
+  const pricing = update.pricing ?? {};
+  const fields = [
+    ["pricing_category", pricing.category],
+    ["pricing_type", pricing.type],
+    ["pricing_model", pricing.pricing_model],
+    ["billable", pricing.billable],
+  ] as const;
+  const parts = fields.filter(([, value]) => PRICING_VALUE.test(String(value ?? ""))).map(([name, value]) => `${name}=${String(value)}`);
+  return [`status=${update.status ?? ""}`, ...parts].join(" ");
 }
 
 const STATUS_MAP: Record<string, Receipt["status"]> = { sent: "sent", delivered: "delivered", read: "read", failed: "failed" };
@@ -123,7 +145,7 @@ function whatsappReceipts(payload: unknown): Receipt[] {
           ...(status === "failed"
             ? { errorCode: whatsappErrorCode(error?.code), errorMessage: error?.message ?? error?.title ?? "WhatsApp reported failed" }
             : {}),
-          detail: `status=${update.status ?? ""}`,
+          detail: statusDetail(update),
         };
       }),
     ),

@@ -5,28 +5,41 @@ import type { Account } from "../domain/account.ts";
 import type { FallbackStep } from "../domain/delivery-controls.ts";
 import type { CreateMessageInput } from "../domain/message.ts";
 import { formatAmount, type PriceKey, type Rate } from "../domain/price.ts";
-import { countryOf, priceKey, stepPrices } from "../domain/price-message.ts";
+import { countryOf, possiblePriceKeys, stepPrices } from "../domain/price-message.ts";
 import { fail, type Result, succeed } from "../domain/result.ts";
 import { renderedSize } from "../domain/segments.ts";
 import { spendWatched } from "../domain/spend.ts";
+import type { Template } from "../domain/template.ts";
 import type { Charge, SpendWindows } from "../gate/spend-store.ts";
 import { logger } from "../log.ts";
 
 /** What prices a create's message and each of its steps: asked of the gate with the create's reads. */
 export function priceKeys(input: CreateMessageInput): PriceKey[] {
-  const own = priceKey(input.channel, input.to, input.content);
-  return [own, ...(input.fallback ?? []).map((step) => priceKey(step.channel, step.to, step.sends))];
+  const own = possiblePriceKeys(input.channel, input.to, input.content);
+  return [...own, ...(input.fallback ?? []).flatMap((step) => possiblePriceKeys(step.channel, step.to, step.sends))];
 }
 
-/** The pricing columns of a prepared message: its country, each step's price and the message's estimate. */
-export function pricing(account: Account, input: CreateMessageInput, segments: number | null, steps: FallbackStep[] | null, rates: readonly Rate[]) {
+/**
+ * The pricing columns of a prepared message: its country, each step's price and the message's estimate.
+ * `template`: the one template the create read (the message's and its steps'), whose WhatsApp category prices them.
+ */
+export function pricing(
+  account: Account,
+  input: CreateMessageInput,
+  segments: number | null,
+  steps: FallbackStep[] | null,
+  rates: readonly Rate[],
+  template: Template | undefined,
+) {
+  const category = template?.whatsapp?.category;
   const priced = stepPrices(rates, account.id, [
-    { channel: input.channel, to: input.to, content: input.content, segments },
+    { channel: input.channel, to: input.to, content: input.content, segments, category },
     ...(steps ?? []).map((step) => ({
       channel: step.channel,
       to: step.to,
       content: step.content ?? input.content,
       segments: step.rendered ? (renderedSize(step.rendered)?.segments ?? null) : null,
+      category,
     })),
   ]);
   const price = priced.priceUnit === null ? null : (priced.stepPrices[0] ?? 0);

@@ -115,7 +115,7 @@ export async function prepareMessage(
     fallback: steps.value,
     // The create's own choice wins over its template's default.
     contentRetention: input.contentRetention ?? found.template?.contentRetention ?? "retain",
-    ...pricing(account, input, size?.segments ?? null, steps.value, found.rates ?? []),
+    ...pricing(account, input, size?.segments ?? null, steps.value, found.rates ?? [], found.template),
   });
 }
 

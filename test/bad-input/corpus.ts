@@ -410,10 +410,20 @@ const templateCases: BadRequest[] = [
   ),
   createTemplate("more than 50 variables", templateBody({ sms: { text: Array.from({ length: 51 }, (_, i) => `{{v${i}}}`).join(" ") } }), { status: 400 }),
   createTemplate("an unknown channel body", templateBody({ push: { text: "hi" } }), unknownParam("push")),
+  createTemplate(
+    "a WhatsApp category that is a list",
+    templateBody({ whatsapp: { name: "otp", language: "en", category: ["utility"] } }),
+    invalid("whatsapp[category]"),
+  ),
   ...ODD_CHARACTERS.map(([what, char]) => createTemplate(`id with ${what}`, templateBody({ id: `otp${char}` }), invalid("id"))),
   ...INJECTIONS.flatMap((value) => [
     createTemplate(`injection in id: ${value}`, templateBody({ id: value }), invalid("id")),
     createTemplate(`injection in a WhatsApp name: ${value}`, templateBody({ whatsapp: { name: value, language: "en" } }), invalid("whatsapp[name]")),
+    createTemplate(
+      `injection in a WhatsApp category: ${value}`,
+      templateBody({ whatsapp: { name: "otp", language: "en", category: value } }),
+      invalid("whatsapp[category]"),
+    ),
     createTemplate(`injection as a field name: ${value}`, templateBody({ [value]: "1" }), unknownParam(value)),
   ]),
   createTemplate("an empty Idempotency-Key", templateBody(), { status: 400, code: "idempotency_key_invalid" }, { headers: { "Idempotency-Key": "" } }),

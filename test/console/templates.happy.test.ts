@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
-import { post, signIn } from "../support/console.ts";
+import { consoleFetch, post, signIn } from "../support/console.ts";
 import { messageDb } from "../support/db.ts";
 import { createTemplate } from "../support/resources.ts";
 
@@ -57,5 +57,23 @@ describe("a template changed in the Console", () => {
     const saved = await post(session, "/console/templates", { id: "auth_otp", sms_text: "Your code is {{code}}", action: "save" });
     expect(saved.status).toBe(200);
     expect(await renderedText(account, "333333")).toEqual({ channel: "sms", text: "Your code is 333333" });
+  });
+
+  it("saves the WhatsApp category chosen in the editor, shows it chosen when edited again, and keeps it on the next save", async () => {
+    const account = await createAccount();
+    const session = await signIn(account);
+    const whatsapp = { wa_name: "auth_otp", wa_language: "en_US", wa_params: "code" };
+    const saved = await post(session, "/console/templates", { id: "auth_otp", ...whatsapp, wa_category: "authentication", action: "save" });
+    expect(saved.status).toBe(200);
+    const shown = async () => (await api("/v1/templates/auth_otp", { key: account.key })).json<{ whatsapp: Record<string, unknown> }>();
+    expect((await shown()).whatsapp).toEqual({ name: "auth_otp", language: "en_US", body_params: ["code"], category: "authentication" });
+    const editor = await (await consoleFetch("/console/templates/auth_otp", { cookie: session.cookie })).text();
+    expect(editor).toMatch(/<option value="authentication" selected>/);
+    // The form as the browser posts it back: the selected option comes with it.
+    await post(session, "/console/templates/auth_otp", { ...whatsapp, wa_category: "authentication", action: "save" });
+    expect((await shown()).whatsapp).toMatchObject({ category: "authentication" });
+    // "Not declared" removes it: the template is priced as marketing again.
+    await post(session, "/console/templates/auth_otp", { ...whatsapp, wa_category: "", action: "save" });
+    expect((await shown()).whatsapp).not.toHaveProperty("category");
   });
 });

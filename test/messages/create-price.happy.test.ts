@@ -8,7 +8,8 @@ import { api, expectError } from "../support/api.ts";
 import { flushProjection, storedMessage } from "../support/db.ts";
 import { createMessage, smsBody } from "../support/messages.ts";
 import { runConsumer } from "../support/queue.ts";
-import { setAccountRate } from "../support/rates.ts";
+import { setAccountRate, sumPrices } from "../support/rates.ts";
+import { createTemplate } from "../support/resources.ts";
 import { afterSeconds } from "../webhooks/webhooks.fixture.ts";
 import { base64, pngBytes } from "./attachments.fixture.ts";
 
@@ -158,5 +159,99 @@ describe("POST /v1/messages: price", () => {
     expect(created).toMatchObject({ price: "0.0250", price_status: "estimated" });
     await toTheEnd(created.id);
     expect(await shown(account, created.id)).toMatchObject({ delivered_channel: "sms", price: "0.0079", price_status: "final" });
+  });
+});
+
+describe("POST /v1/messages: a WhatsApp template priced by the category Meta approved it under", () => {
+  const IN = "+919876543210";
+  const rates = { authentication: "0.0014", utility: "0.0021", marketing: "0.0107" };
+
+  async function pricedAccount() {
+    const account = await createAccount();
+    for (const [category, price] of Object.entries(rates)) await setAccountRate(account, "whatsapp", "IN", price, "USD", category);
+    await setAccountRate(account, "sms", "*", "0.0079");
+    // The card is set before the first request: the account's gate holds it from then on.
+    await createTemplate(account, { id: "otp", whatsapp: { name: "otp", language: "en", body_params: ["code"], category: "authentication" } });
+    await createTemplate(account, { id: "promo", whatsapp: { name: "promo", language: "en" } });
+    return account;
+  }
+
+  const byTemplate = (templateId: string, variables: Record<string, string> = {}, to = IN) => ({
+    channel: "WHATSAPP",
+    to,
+    content: { template_id: templateId, variables },
+  });
+
+  it("prices a message by an authentication template at the authentication rate, and one by a template with no category at the marketing rate", async () => {
+    const account = await pricedAccount();
+    const otp = await createMessage(account, byTemplate("otp", { code: "849201" }));
+    const promo = await createMessage(account, byTemplate("promo"));
+    expect(otp).toMatchObject({ price: rates.authentication, price_unit: "USD", price_status: "estimated" });
+    expect(promo).toMatchObject({ price: rates.marketing, price_unit: "USD", price_status: "estimated" });
+    const preview = await api("/v1/messages/preview", { key: account.key, json: byTemplate("otp", { code: "849201" }) });
+    expect(await preview.json()).toMatchObject({ price: rates.authentication, price_status: "estimated" });
+  });
+
+  it("prices a template of a category the card has no rate for as marketing", async () => {
+    const account = await createAccount();
+    await setAccountRate(account, "whatsapp", "IN", rates.marketing, "USD", "marketing");
+    await createTemplate(account, { id: "otp", whatsapp: { name: "otp", language: "en", body_params: ["code"], category: "authentication" } });
+    expect(await createMessage(account, byTemplate("otp", { code: "849201" }))).toMatchObject({ price: rates.marketing, price_status: "estimated" });
+  });
+
+  it("prices each item of a batch by its own template's category", async () => {
+    const account = await pricedAccount();
+    const res = await api("/v1/messages/batch", {
+      key: account.key,
+      json: { messages: [byTemplate("otp", { code: "1" }), byTemplate("promo"), byTemplate("otp", { code: "2" })] },
+    });
+    expect(res.status).toBe(201);
+    const { data } = await res.json<{ data: { price: string }[] }>();
+    expect(data.map((m) => m.price)).toEqual([rates.authentication, rates.marketing, rates.authentication]);
+  });
+
+  it("prices a fallback step that sends a WhatsApp template by the template's category", async () => {
+    const account = await pricedAccount();
+    await createTemplate(account, {
+      id: "receipt",
+      sms: { text: "Paid {{amount}}" },
+      whatsapp: { name: "receipt", language: "en", body_params: ["amount"], category: "UTILITY" },
+    });
+    // The sandbox's carrier reports the SMS undelivered; the WhatsApp step is delivered.
+    const created = await createMessage(account, {
+      channel: "SMS",
+      to: "+15005550002",
+      content: { template_id: "receipt", variables: { amount: "12.00" } },
+      fallback: [{ channel: "WHATSAPP", to: IN }],
+    });
+    expect(created).toMatchObject({ price: "0.0079", price_status: "estimated" });
+    await toTheEnd(created.id);
+    expect(await shown(account, created.id)).toMatchObject({
+      delivered_channel: "whatsapp",
+      price: sumPrices(["0.0079", rates.utility]),
+      price_status: "final",
+    });
+  });
+
+  it("counts the category's price against the spend limit", async () => {
+    const account = await pricedAccount();
+    // Two authentication messages fit a limit of twice their rate; priced as marketing, the first would not.
+    const limit = sumPrices([rates.authentication, rates.authentication]);
+    expect((await api("/v1/account", { key: account.key, json: { spend_limits: { daily: limit } } })).status).toBe(200);
+    await createMessage(account, byTemplate("otp", { code: "1" }));
+    await createMessage(account, byTemplate("otp", { code: "2" }));
+    await expectError(await api("/v1/messages", { key: account.key, json: byTemplate("otp", { code: "3" }) }), 402, { code: "spend_limit_reached" });
+  });
+
+  it("keeps the price a message was created with when its template's category changes later", async () => {
+    const account = await pricedAccount();
+    const created = await createMessage(account, byTemplate("otp", { code: "849201" }));
+    const edit = await api("/v1/templates/otp", {
+      key: account.key,
+      json: { whatsapp: { name: "otp", language: "en", body_params: ["code"], category: "marketing" } },
+    });
+    expect(edit.status).toBe(200);
+    expect(await shown(account, created.id)).toMatchObject({ price: rates.authentication });
+    expect(await createMessage(account, byTemplate("otp", { code: "1" }))).toMatchObject({ price: rates.marketing });
   });
 });

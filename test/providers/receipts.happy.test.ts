@@ -1,6 +1,7 @@
 // Provider delivery reports: believed only with a valid signature.
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { whatsappWebhooks } from "../../src/providers/whatsapp.ts";
 import { whatsappNotification } from "../fixtures/signed-reports.ts";
 import { api } from "../support/api.ts";
 import { projectedMessage } from "../support/db.ts";
@@ -77,6 +78,84 @@ describe("/v1/providers/whatsapp/webhook", () => {
       method: "POST",
     });
     await projectedMessage(id).toMatchObject({ status: "failed", errorCode: "unreachable_destination" });
+  });
+});
+
+describe("/v1/providers/whatsapp/webhook: how Meta bills the message", () => {
+  /**
+   * A `delivered` status in the shape of Meta's status messages webhook reference
+   * (developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/,
+   * v24.0+: `pricing` without `conversation`), its placeholders filled with values of the kinds the reference
+   * lists, and the message it is about.
+   */
+  const metaStatus = (wamid: string, messageId: string, pricing?: Record<string, unknown>) => ({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+              statuses: [
+                {
+                  id: wamid,
+                  status: "delivered",
+                  timestamp: "1750263773",
+                  recipient_id: "919876543210",
+                  biz_opaque_callback_data: messageId,
+                  ...(pricing ? { pricing } : {}),
+                },
+              ],
+            },
+            field: "messages",
+          },
+        ],
+      },
+    ],
+  });
+  const utility = { billable: true, pricing_model: "PMP", type: "regular", category: "utility" };
+
+  it("reads Meta's pricing (category, type, model, billable) into the receipt's detail", async () => {
+    const body = JSON.stringify(metaStatus("wamid.HBgLOTE5ODc2NTQzMjEwFQIAERgSQkY5", "msg_019ec8f3a1b27c3d8e9f0a1b2c30001", utility));
+    const headers = new Headers({ "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) });
+    const read = await whatsappWebhooks({ appSecret: env.WHATSAPP_APP_SECRET }).read({ url: `${BASE}/v1/providers/whatsapp/webhook`, headers, body });
+    expect(read).toMatchObject({
+      ok: true,
+      receipts: [{ status: "delivered", detail: "status=delivered pricing_category=utility pricing_type=regular pricing_model=PMP billable=true" }],
+    });
+  });
+
+  it("leaves out of the detail a pricing value that is not one word (an object, spaces, a long text), and a status without pricing says only its status", async () => {
+    const odd = { billable: { yes: true }, pricing_model: "P M P", type: "r".repeat(41), category: "utility" };
+    for (const [pricing, detail] of [
+      [odd, "status=delivered pricing_category=utility"],
+      [undefined, "status=delivered"],
+    ] as const) {
+      const body = JSON.stringify(metaStatus("wamid.HBgLOTE5ODc2NTQzMjEwFQIAERgSQkY5", "msg_019ec8f3a1b27c3d8e9f0a1b2c30001", pricing));
+      const headers = new Headers({ "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) });
+      const read = await whatsappWebhooks({ appSecret: env.WHATSAPP_APP_SECRET }).read({ url: `${BASE}/v1/providers/whatsapp/webhook`, headers, body });
+      expect(read).toMatchObject({ ok: true, receipts: [{ detail }] });
+    }
+  });
+
+  it("shows on the message's timeline the category Meta billed, beside the status", async () => {
+    const { id, providerMessageId, account } = await handedOff("whatsapp");
+    const body = JSON.stringify(metaStatus(providerMessageId, id, { ...utility, category: "marketing" }));
+    const res = await api("/v1/providers/whatsapp/webhook", {
+      key: null,
+      body,
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) },
+      method: "POST",
+    });
+    expect(res.status).toBe(200);
+    await projectedMessage(id).toMatchObject({ status: "delivered" });
+    const events = await (await api(`/v1/messages/${id}/events`, { key: account.key })).json<{ data: { type: string; data: Record<string, unknown> }[] }>();
+    expect(events.data.find((event) => event.type === "status.changed" && event.data.status === "delivered")?.data).toMatchObject({
+      source: "whatsapp",
+      detail: expect.stringContaining("pricing_category=marketing"),
+    });
   });
 });
 

@@ -31,6 +31,18 @@ describe("POST /v1/templates with bad input", () => {
     expect(await rowCount(templates, account.id)).toBe(0);
   });
 
+  it.each([
+    ["a category Meta has not", "transactional"],
+    ["the category of a free-form answer, which no template has", "service"],
+    ["a category that is not text", 1],
+  ])("refuses a WhatsApp template with %s, a 400 naming whatsapp[category] and the categories, and stores nothing", async (_, category) => {
+    const account = await createAccount();
+    const body = { id: "t", whatsapp: { name: "otp", language: "en", category } };
+    const error = await expectError(await api("/v1/templates", { key: account.key, json: body }), 400, { param: "whatsapp[category]" });
+    expect(error.message).toMatch(/marketing, utility, authentication/);
+    expect(await rowCount(templates, account.id)).toBe(0);
+  });
+
   it("refuses a template without any body", async () => {
     const account = await createAccount();
     const error = await expectError(await api("/v1/templates", { key: account.key, json: { id: "empty" } }), 400, {});

@@ -50,4 +50,22 @@ describe("templates CRUD", () => {
       whatsapp: { name: "hello_world", language: "en", body_params: [] },
     });
   });
+
+  it("keeps the category Meta approved a WhatsApp template under, Meta's upper-case taken as lower-case, and shows it on retrieve", async () => {
+    const account = await createAccount();
+    const whatsapp = { name: "auth_otp", language: "en_US", body_params: ["code"], category: "authentication" };
+    expect(await createTemplate(account, { id: "auth_otp", whatsapp })).toMatchObject({ whatsapp });
+    const retrieved = await (await api("/v1/templates/auth_otp", { key: account.key })).json();
+    expect(retrieved).toMatchObject({ whatsapp });
+    const form = new URLSearchParams({ id: "receipt", "whatsapp[name]": "receipt", "whatsapp[language]": "en", "whatsapp[category]": "UTILITY" });
+    const res = await api("/v1/templates", { key: account.key, form: form.toString() });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ whatsapp: { name: "receipt", category: "utility" } });
+  });
+
+  it("leaves the category out of a WhatsApp template that declares none", async () => {
+    const account = await createAccount();
+    const template = await createTemplate(account, { id: "hello", whatsapp: { name: "hello_world", language: "en" } });
+    expect(template.whatsapp).toEqual({ name: "hello_world", language: "en", body_params: [] });
+  });
 });

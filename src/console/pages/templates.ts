@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import type { z } from "zod";
 import { TEMPLATE_ID } from "../../domain/message.ts";
+import { TEMPLATE_CATEGORIES } from "../../domain/price.ts";
 import { createTemplateSchema, renderTemplate, type Template } from "../../domain/template.ts";
 import { createTemplate, editTemplate, findAccountTemplate, listAccountTemplates, removeTemplate } from "../../services/templates.ts";
 import type { ConsoleEnv } from "../context.ts";
@@ -30,7 +31,17 @@ function bodyOf(form: Form) {
   return {
     id: form.id ?? "",
     ...(form.sms_text ? { sms: { text: form.sms_text } } : {}),
-    ...(form.wa_name || form.wa_language ? { whatsapp: { name: form.wa_name ?? "", language: form.wa_language ?? "", body_params: params } } : {}),
+    ...(form.wa_name || form.wa_language
+      ? {
+          whatsapp: {
+            name: form.wa_name ?? "",
+            language: form.wa_language ?? "",
+            body_params: params,
+            // "" is the editor's "not declared": priced as marketing.
+            ...(form.wa_category ? { category: form.wa_category } : {}),
+          },
+        }
+      : {}),
     ...(form.email_subject || form.email_text || form.email_html
       ? {
           email: {
@@ -50,6 +61,7 @@ function formOf(template: Template): Form {
     wa_name: template.whatsapp?.name ?? "",
     wa_language: template.whatsapp?.language ?? "",
     wa_params: template.whatsapp?.body_params.join(", ") ?? "",
+    wa_category: template.whatsapp?.category ?? "",
     email_subject: template.email?.subject ?? "",
     email_text: template.email?.text ?? "",
     email_html: template.email?.html ?? "",
@@ -96,11 +108,18 @@ const field = (form: Form, name: string, label: string, multiline = false) =>
       : html`<input id="t-${name}" name="${name}" value="${form[name] ?? ""}" size="40">`
   }</div>`;
 
+/** The category Meta approved the WhatsApp template under, which prices its messages. */
+const categoryField = (form: Form) =>
+  html`<div><label for="t-wa_category">Category (as Meta approved it)</label><select id="t-wa_category" name="wa_category">
+<option value=""${form.wa_category ? "" : " selected"}>Not declared (priced as marketing)</option>
+${TEMPLATE_CATEGORIES.map((category) => html`<option value="${category}"${form.wa_category === category ? " selected" : ""}>${category}</option>`)}
+</select></div>`;
+
 function editor(c: Context<ConsoleEnv>, form: Form, existing: boolean, showPreview: boolean) {
   return html`<form class="card" method="post" action="${existing ? `/console/templates/${form.id}` : "/console/templates"}">${csrfField(c)}
 ${existing ? html`<input type="hidden" name="id" value="${form.id}"><p>Id: <code>${form.id}</code></p>` : field(form, "id", "Id (a-z, 0-9, _)")}
 <h2>SMS</h2>${field(form, "sms_text", "Text, with {{variables}}", true)}
-<h2>WhatsApp</h2><div class="row">${field(form, "wa_name", "Approved template name")}${field(form, "wa_language", "Language (en_US)")}${field(form, "wa_params", "Body parameters, in order (comma-separated)")}</div>
+<h2>WhatsApp</h2><div class="row">${field(form, "wa_name", "Approved template name")}${field(form, "wa_language", "Language (en_US)")}${field(form, "wa_params", "Body parameters, in order (comma-separated)")}${categoryField(form)}</div>
 <h2>Email</h2>${field(form, "email_subject", "Subject")}${field(form, "email_text", "Text", true)}${field(form, "email_html", "HTML", true)}
 <h2>Preview</h2>${field(form, "variables", "Variables, one name=value per line", true)}
 <p class="row"><button type="submit" name="action" value="preview" class="secondary">Preview</button><button type="submit" name="action" value="save">Save template</button></p>

@@ -16,7 +16,7 @@ import {
 const authOtp = {
   id: "auth_otp",
   sms: { text: "Your verification code is {{code}}" },
-  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"] },
+  whatsapp: { name: "auth_otp", language: "en_US", body_params: ["code"], category: "authentication" },
   email: { subject: "Your verification code", text: "Your code is {{code}}.", html: "<p>Your code is <strong>{{code}}</strong>.</p>" },
 };
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HEADER_FORMATS } from "../../domain/media.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
+import { TEMPLATE_CATEGORIES } from "../../domain/price.ts";
 import { CONTENT_RETENTIONS } from "../../domain/retention.ts";
 import { deletedSchema, listSchema } from "../../http/openapi-schemas.ts";
 import { renderedShapes, smsSizeFields } from "../messages/preview.schemas.ts";
@@ -15,8 +16,12 @@ const WhatsappBodySchema = z
       .object({ format: z.enum(HEADER_FORMATS) })
       .optional()
       .openapi({ description: "A media header: each message sent with the template gives that file as content[media]" }),
+    category: z.enum(TEMPLATE_CATEGORIES).optional().openapi({
+      description:
+        "The category Meta approved the template under (Meta's MARKETING, UTILITY or AUTHENTICATION; either case is taken, kept lower-case). Messages sent with the template are priced by it; without it, as marketing.",
+    }),
   })
-  .openapi({ example: { name: "auth_otp", language: "en_US", body_params: ["code"] } });
+  .openapi({ example: { name: "auth_otp", language: "en_US", body_params: ["code"], category: "authentication" } });
 const EmailBodySchema = z
   .object({ subject: z.string(), text: z.string().optional(), html: z.string().optional() })
   .openapi({ example: { subject: "Your code is {{code}}", html: "<p>Your code is <b>{{code}}</b></p>" } });
