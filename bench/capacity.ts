@@ -206,6 +206,7 @@ function main() {
         rate: RATE,
         retentionDays: RETENTION_DAYS,
         storage,
+        expiredPerMinute: EXPIRED_OBJECTS_PER_MINUTE,
       }),
     ),
   );
