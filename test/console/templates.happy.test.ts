@@ -76,4 +76,21 @@ describe("a template changed in the Console", () => {
     await post(session, "/console/templates/auth_otp", { ...whatsapp, wa_category: "", action: "save" });
     expect((await shown()).whatsapp).not.toHaveProperty("category");
   });
+
+  it("keeps a template's media header through an edit in the Console, and sets or removes it there", async () => {
+    const account = await createAccount();
+    await createTemplate(account, { id: "ticket", whatsapp: { name: "ticket", language: "en_US", body_params: ["event"], header: { format: "image" } } });
+    const session = await signIn(account);
+    const shown = async () => (await api("/v1/templates/ticket", { key: account.key })).json<{ whatsapp: Record<string, unknown> }>();
+    const editor = await (await consoleFetch("/console/templates/ticket", { cookie: session.cookie })).text();
+    expect(editor).toMatch(/<option value="image" selected>/);
+    // The form as the browser posts it back, the selected header with it: the header stays.
+    const whatsapp = { wa_name: "ticket", wa_language: "en_US", wa_params: "event" };
+    expect((await post(session, "/console/templates/ticket", { ...whatsapp, wa_header: "image", action: "save" })).status).toBe(200);
+    expect((await shown()).whatsapp).toMatchObject({ header: { format: "image" } });
+    await post(session, "/console/templates/ticket", { ...whatsapp, wa_header: "document", action: "save" });
+    expect((await shown()).whatsapp).toMatchObject({ header: { format: "document" } });
+    await post(session, "/console/templates/ticket", { ...whatsapp, wa_header: "", action: "save" });
+    expect((await shown()).whatsapp).not.toHaveProperty("header");
+  });
 });

@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { z } from "zod";
+import { HEADER_FORMATS } from "../../domain/media.ts";
 import { TEMPLATE_ID } from "../../domain/message.ts";
 import { TEMPLATE_CATEGORIES } from "../../domain/price.ts";
 import { createTemplateSchema, renderTemplate, type Template } from "../../domain/template.ts";
@@ -39,6 +40,8 @@ function bodyOf(form: Form) {
             body_params: params,
             // "" is the editor's "not declared": priced as marketing.
             ...(form.wa_category ? { category: form.wa_category } : {}),
+            // "" is "no media header" (a text header, or none).
+            ...(form.wa_header ? { header: { format: form.wa_header } } : {}),
           },
         }
       : {}),
@@ -62,6 +65,7 @@ function formOf(template: Template): Form {
     wa_language: template.whatsapp?.language ?? "",
     wa_params: template.whatsapp?.body_params.join(", ") ?? "",
     wa_category: template.whatsapp?.category ?? "",
+    wa_header: template.whatsapp?.header?.format ?? "",
     email_subject: template.email?.subject ?? "",
     email_text: template.email?.text ?? "",
     email_html: template.email?.html ?? "",
@@ -115,11 +119,18 @@ const categoryField = (form: Form) =>
 ${TEMPLATE_CATEGORIES.map((category) => html`<option value="${category}"${form.wa_category === category ? " selected" : ""}>${category}</option>`)}
 </select></div>`;
 
+/** The approved template's media header: each message sent with it then gives that file (content[media]). */
+const headerField = (form: Form) =>
+  html`<div><label for="t-wa_header">Media header (as approved)</label><select id="t-wa_header" name="wa_header">
+<option value=""${form.wa_header ? "" : " selected"}>None (or a text header)</option>
+${HEADER_FORMATS.map((format) => html`<option value="${format}"${form.wa_header === format ? " selected" : ""}>${format}</option>`)}
+</select></div>`;
+
 function editor(c: Context<ConsoleEnv>, form: Form, existing: boolean, showPreview: boolean) {
   return html`<form class="card" method="post" action="${existing ? `/console/templates/${form.id}` : "/console/templates"}">${csrfField(c)}
 ${existing ? html`<input type="hidden" name="id" value="${form.id}"><p>Id: <code>${form.id}</code></p>` : field(form, "id", "Id (a-z, 0-9, _)")}
 <h2>SMS</h2>${field(form, "sms_text", "Text, with {{variables}}", true)}
-<h2>WhatsApp</h2><div class="row">${field(form, "wa_name", "Approved template name")}${field(form, "wa_language", "Language (en_US)")}${field(form, "wa_params", "Body parameters, in order (comma-separated)")}${categoryField(form)}</div>
+<h2>WhatsApp</h2><div class="row">${field(form, "wa_name", "Approved template name")}${field(form, "wa_language", "Language (en_US)")}${field(form, "wa_params", "Body parameters, in order (comma-separated)")}${categoryField(form)}${headerField(form)}</div>
 <h2>Email</h2>${field(form, "email_subject", "Subject")}${field(form, "email_text", "Text", true)}${field(form, "email_html", "HTML", true)}
 <h2>Preview</h2>${field(form, "variables", "Variables, one name=value per line", true)}
 <p class="row"><button type="submit" name="action" value="preview" class="secondary">Preview</button><button type="submit" name="action" value="save">Save template</button></p>
