@@ -1,5 +1,5 @@
 // Console users, sign-in links and sessions in D1 (tokens only as hashes).
-import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, count, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Account } from "../domain/account.ts";
 import type { Database } from "./client.ts";
 import { accounts, consoleLinks, consoleSessions, consoleUsers } from "./control-schema.ts";
@@ -14,6 +14,15 @@ export interface ConsoleUser {
 /** The users with this email address, in every account they belong to. */
 export function usersByEmail(db: Database, email: string): Promise<ConsoleUser[]> {
   return db.select().from(consoleUsers).where(eq(consoleUsers.email, email)).all();
+}
+
+/** The user's sign-in links not yet expired (used or not): those asked for in the last LINK_TTL_SECONDS. */
+export async function liveLinkCount(db: Database, userId: string, now: number): Promise<number> {
+  const [row] = await db
+    .select({ count: count() })
+    .from(consoleLinks)
+    .where(and(eq(consoleLinks.userId, userId), gt(consoleLinks.expiresAt, now)));
+  return row?.count ?? 0;
 }
 
 export async function insertLink(db: Database, tokenHash: string, userId: string, expiresAt: number): Promise<void> {

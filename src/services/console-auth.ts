@@ -3,7 +3,7 @@
 import { csrfTokenFor, generateConsoleToken, hashConsoleToken, LINK_TTL_SECONDS, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from "../auth/console-token.ts";
 import type { Config } from "../config.ts";
 import { findAccountByName } from "../db/accounts.ts";
-import { consumeLink, deleteSession, insertLink, insertSession, liveSession, touchSession, usersByEmail } from "../db/console.ts";
+import { consumeLink, deleteSession, insertLink, insertSession, liveLinkCount, liveSession, touchSession, usersByEmail } from "../db/console.ts";
 import type { Account } from "../domain/account.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { createMessageSchema } from "../domain/message.ts";
@@ -17,6 +17,12 @@ const TOUCH_INTERVAL_SECONDS = 60;
 const consoleLinkPath = (token: string) => `/console/auth?token=${token}`;
 
 /**
+ * Sign-in links a user may have live at once (asked for within a link's 15 minutes): the form takes no key, so
+ * without a bound anyone knowing a user's address could mail them without end and write a control row a request.
+ */
+const MAX_LIVE_LINKS = 5;
+
+/**
  * Sends a sign-in link to every Console user with this address. Says nothing
  * about whether there is one, so the form cannot be used to find users out.
  * `local`: the request came to localhost, where no mail can be meant.
@@ -26,6 +32,11 @@ export async function requestSignIn(env: Env, control: Control, config: Config, 
   const users = await usersByEmail(db, email.trim().toLowerCase());
   const operator = config.console.operatorAccount && !local ? await findAccountByName(db, config.console.operatorAccount) : undefined;
   for (const user of users) {
+    if ((await liveLinkCount(db, user.id, unixSeconds())) >= MAX_LIVE_LINKS) {
+      // The page says the same either way: the form must not tell who is a user, nor who was limited.
+      logger.warn("console_sign_in_limited", { account_id: user.accountId });
+      continue;
+    }
     const token = generateConsoleToken();
     await insertLink(db, await hashConsoleToken(token), user.id, unixSeconds() + LINK_TTL_SECONDS);
     const link = `${origin}${consoleLinkPath(token)}`;

@@ -1,5 +1,6 @@
 // On a deployment with an operator account, the sign-in link goes out as an
-// OmniFlow email from that account and never to the log.
+// OmniFlow email from that account and never to the log; and no more than 5
+// links a user are live at once, however often the form is sent.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../src/config.ts";
@@ -32,5 +33,25 @@ describe("sign-in links on a deployment", () => {
     expect(lines.join("\n")).not.toContain(link![1]);
     expect(lines.join("\n")).not.toContain("console_sign_in_link");
     expect((await openLink(link![1]!)).cookie).toMatch(/^__Host-omniflow_console=/);
+  });
+
+  it("sends no more than 5 live links to a user (15 minutes each), however often the form is sent for the address", async () => {
+    const operator = await createAccount("live");
+    await bindSender(operator, "email", { address: "console-limits@omniflow.test", name: "OmniFlow Console" });
+    const customer = await createAccount();
+    const email = `${crypto.randomUUID()}@example.com`;
+    // One link already live (the user asked a minute ago).
+    await linkToken(customer, 840, email);
+    const config = parseConfig({ ...env, CONSOLE_OPERATOR_ACCOUNT: operator.id, CONSOLE_EMAIL_FROM: "console-limits@omniflow.test" });
+    const warned: string[] = [];
+    for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((line: string) => void warned.push(String(line)));
+
+    for (let i = 0; i < 8; i++) await requestSignIn(env, workerControl(env), config, email, "https://api.omniflow.test", false);
+
+    // 4 more make 5 live; the other 4 requests send nothing, and say so in the log without the address.
+    expect(await accountMessageRows(operator.id)).toHaveLength(4);
+    const limited = warned.filter((line) => line.includes("console_sign_in_limited"));
+    expect(limited).toHaveLength(4);
+    expect(limited.join("\n")).not.toContain(email);
   });
 });
