@@ -23,13 +23,22 @@ export interface StoredFile {
   body: R2ObjectBody;
 }
 
+/** The reference to one attachment of a message of the account's; undefined when there is none (any more). */
+function fileRef(env: Env, accountId: string, messageId: string, attachmentId: string): Promise<MediaRow | undefined> {
+  // References stay on the database the message id names (src/db/media-schema.ts).
+  return findMediaRef(shardDatabase(env, shardOfMessageId(messageId)), accountId, messageId, attachmentId);
+}
+
+/** The file a reference names, as R2 holds it; null when R2 no longer does. */
+async function fileOf(env: Env, ref: MediaRow): Promise<StoredFile | null> {
+  const body = await env.MEDIA.get(mediaKey(ref.accountId, ref.sha256));
+  return body ? { ref, body } : null;
+}
+
 /** The file of one attachment of a message of the account's; null when there is none (any more). */
 async function storedFile(env: Env, accountId: string, messageId: string, attachmentId: string): Promise<StoredFile | null> {
-  // References stay on the database the message id names (src/db/media-schema.ts).
-  const ref = await findMediaRef(shardDatabase(env, shardOfMessageId(messageId)), accountId, messageId, attachmentId);
-  if (!ref) return null;
-  const body = await env.MEDIA.get(mediaKey(accountId, ref.sha256));
-  return body ? { ref, body } : null;
+  const ref = await fileRef(env, accountId, messageId, attachmentId);
+  return ref ? fileOf(env, ref) : null;
 }
 
 /** GET /v1/messages/:id/attachments/:attachment_id: the file, or which of the two ids names nothing (any more) of the account's. */
@@ -50,9 +59,13 @@ export async function mediaByToken(env: Env, control: Control, token: string, no
   const claims = readMediaToken(token);
   // A message id names its database: one that names none is no message of ours.
   if (!claims || !messageShards(env).includes(shardOfMessageId(claims.messageId))) return null;
+  // The reference first, on the message's own database: a forged token names no file, and ends here without a
+  // read of the one control database (which the account's secrets may need).
+  const ref = await fileRef(env, claims.accountId, claims.messageId, claims.attachmentId);
+  if (!ref) return null;
   const secrets = await readSigningSecrets(env, control.db, claims.accountId, claims.messageId, nowMs);
   if (!secrets || !(await verifyMediaToken(token, claims, signingSecrets(secrets, unixSeconds(nowMs)), unixSeconds(nowMs)))) return null;
-  return storedFile(env, claims.accountId, claims.messageId, claims.attachmentId);
+  return fileOf(env, ref);
 }
 
 /**
@@ -68,8 +81,7 @@ export async function mediaByLink(env: Env, control: Control, token: string, now
   if (!ref) return null;
   const secrets = await readSigningSecrets(env, control.db, ref.accountId, claims.messageId, nowMs);
   if (!secrets || !(await verifyMediaLink(token, ref.accountId, signingSecrets(secrets, now), now))) return null;
-  const body = await env.MEDIA.get(mediaKey(ref.accountId, ref.sha256));
-  return body ? { ref, body } : null;
+  return fileOf(env, ref);
 }
 
 /** A message's file as the Console lists it: its description and, for an image, a signed URL path for its thumbnail. */

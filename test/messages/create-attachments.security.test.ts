@@ -2,8 +2,9 @@
 // holder of a signed URL until it expires; never another account, a
 // sending-only key, or an altered or expired token.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mediaPath } from "../../src/delivery/media-links.ts";
+import { newId, newMessageId } from "../../src/domain/ids.ts";
 import { signMediaToken } from "../../src/domain/media-token.ts";
 import { addKey, createAccount, type TestAccount } from "../support/accounts.ts";
 import { api, expectError } from "../support/api.ts";
@@ -72,5 +73,15 @@ describe("GET /v1/media/:token", () => {
     // The other account's own valid token for this account's message and attachment: the message is not its own.
     const crossed = await signMediaToken(await secretOf(other), { accountId: other.id, messageId: id, attachmentId, expiresAt: now + 60 });
     await expectError(await api(`/v1/media/${crossed}`, { key: null }), 404, {});
+  });
+
+  it("is a 404 for a made-up token without a read of the control database: a forgery costs one message-database read", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const attachmentId = `att_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+    const made = await signMediaToken("whsec_made_up", { accountId: newId("acct"), messageId: newMessageId(0), attachmentId, expiresAt: now + 60 });
+    const control = vi.spyOn(env.CONTROL_DB, "prepare");
+    await expectError(await api(`/v1/media/${made}`, { key: null }), 404, { code: "resource_missing" });
+    expect(control).not.toHaveBeenCalled();
+    control.mockRestore();
   });
 });
