@@ -1078,6 +1078,8 @@ export interface components {
                     sha256: string;
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
+                    /** @description WhatsApp: the caption sent with the file, as the create gave it */
+                    caption?: string;
                 }[];
             } | {
                 text?: string;
@@ -1095,6 +1097,8 @@ export interface components {
                     sha256: string;
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
+                    /** @description WhatsApp: the caption sent with the file, as the create gave it */
+                    caption?: string;
                 }[];
                 /** @constant */
                 mms_fallback?: "link";
@@ -1119,6 +1123,8 @@ export interface components {
                     sha256: string;
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
+                    /** @description WhatsApp: the caption sent with the file, as the create gave it */
+                    caption?: string;
                 }[];
             } | null) | null) | {
                 template_id: string;
@@ -1140,6 +1146,8 @@ export interface components {
                     sha256: string;
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
+                    /** @description WhatsApp: the caption sent with the file, as the create gave it */
+                    caption?: string;
                 }[];
             } | {
                 text?: string;
@@ -1157,6 +1165,8 @@ export interface components {
                     sha256: string;
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
+                    /** @description WhatsApp: the caption sent with the file, as the create gave it */
+                    caption?: string;
                 }[];
                 /** @constant */
                 mms_fallback?: "link";
@@ -1181,6 +1191,8 @@ export interface components {
                     sha256: string;
                     /** @description An inline image's id, as the html's cid: names it */
                     content_id?: string;
+                    /** @description WhatsApp: the caption sent with the file, as the create gave it */
+                    caption?: string;
                 }[];
             } | null;
             /**

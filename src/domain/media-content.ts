@@ -108,6 +108,7 @@ export const storedFileSchema = z
     size: z.number().int().meta({ description: "Bytes" }),
     sha256: z.string().meta({ description: "The hex SHA-256 of the bytes" }),
     content_id: z.string().optional().meta({ description: "An inline image's id, as the html's cid: names it" }),
+    caption: z.string().optional().meta({ description: "WhatsApp: the caption sent with the file, as the create gave it" }),
   })
   .meta({ description: "A stored file's description; its bytes come from the attachments route" });
 

@@ -101,7 +101,7 @@ export const channelSchema = z
 // The content as a message object shows it: files as their descriptions (src/services/media.ts stores them so).
 const shownContentSchemas = [
   templateContentSchema.extend({ media: z.array(storedFileSchema).optional() }),
-  // SMS and WhatsApp: text, media, or both (a WhatsApp medium's caption is sent with it, not shown here).
+  // SMS and WhatsApp: text, media, or both (a WhatsApp medium's caption is sent with it, and kept beside its file).
   z.strictObject({ text: z.string().optional(), media: z.array(storedFileSchema).optional(), mms_fallback: z.literal("link").optional() }),
   z.strictObject({ ...emailFields(plainText), headers: z.record(z.string(), z.string()).optional(), attachments: z.array(storedFileSchema).optional() }),
 ];

@@ -114,7 +114,8 @@ export async function prepareMedia(mode: Mode, to: string, content: MessageConte
     files.push(file.value);
   }
   const refs = files.map((file) => file.ref);
-  const stored = { ...(content as MediaContent), media: refs };
+  // A WhatsApp file's caption stays beside it, as the create gave it: the message shows what was sent.
+  const stored = { ...(content as MediaContent), media: refs.map((ref, i) => (items[i]?.caption ? { ...ref, caption: items[i].caption } : ref)) };
   if (rendered.channel === "sms") return succeed({ content: stored, rendered: { ...rendered, media: refs }, files });
   const [item] = items as [MediaItem];
   const media: RenderedContent = { channel: "whatsapp", type: "media", mediaType: item.type!, media: refs[0]!, caption: item.caption, filename: item.filename };

@@ -40,7 +40,7 @@ describe("a WhatsApp image by URL", () => {
     const res = await api("/v1/messages", { key: account.key, json: { channel: "WHATSAPP", to: "+14155550123", content: { media } } });
     expect(res.status, await res.clone().text()).toBe(201);
     const created = await res.json<{ id: string; content: { media: { sha256: string; size: number }[] } }>();
-    expect(created.content.media[0]).toMatchObject({ content_type: "image/png", size: png.byteLength, sha256: await sha256(png) });
+    expect(created.content.media[0]).toMatchObject({ content_type: "image/png", size: png.byteLength, sha256: await sha256(png), caption: "Your receipt" });
     await runConsumer([created.id]);
     const sent = fake.requests.find((request) => request.url.hostname === "graph.fake");
     // Meta's media message: type "image" and an image object with a link and a caption.
@@ -50,6 +50,9 @@ describe("a WhatsApp image by URL", () => {
     expect(body.image.caption).toBe("Your receipt");
     expect(body.image.link.startsWith("https://api.omniflow.test/v1/media/")).toBe(true);
     expect(await served(body.image.link)).toEqual(png);
+    // The message keeps the caption it sent, beside its file.
+    const shown = await (await api(`/v1/messages/${created.id}`, { key: account.key })).json<{ content: { media: { caption?: string }[] } }>();
+    expect(shown.content.media[0]?.caption).toBe("Your receipt");
   });
 
   it("a document carries its filename; test keys store it and the sandbox delivers it", async () => {
