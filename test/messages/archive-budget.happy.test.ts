@@ -8,7 +8,6 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { archivedChanges } from "../../src/db/archive-schema.ts";
-import type { Projection } from "../../src/db/projections.ts";
 import worker from "../../src/index.ts";
 import { archiveColdMessages } from "../../src/services/archive.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
@@ -16,7 +15,7 @@ import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
 import { db, messageCount } from "../support/db.ts";
 import { runQueueBatch } from "../support/queue.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, ONE_SHARD } from "./archive.fixture.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, lateRead, ONE_SHARD } from "./archive.fixture.ts";
 
 /**
  * The Worker's env with four message databases: MESSAGES_DB_2 and _3 are the same D1s as _0 and _1 under another
@@ -70,22 +69,10 @@ describe("the archive run's budget", () => {
     await archiveAll();
 
     // Each read by its recipient days later: a late change for each, kept beside the archive.
-    const read = (messageId: string): Projection => ({
-      messageId,
-      accountId: account.id,
-      seq: 9,
-      status: "read",
-      deliveredAt: 1_700_000_000,
-      providerLatencyMs: 900,
-      errorCode: null,
-      errorMessage: null,
-      attempts: null,
-      deliveredChannel: "whatsapp",
-      redactedAt: null,
-      price: null,
-      priceStatus: null,
-    });
-    await runQueueBatch("omniflow-projections", ids.map(read));
+    await runQueueBatch(
+      "omniflow-projections",
+      ids.map((id) => lateRead(account.id, id)),
+    );
     const held = () => db().select().from(archivedChanges).where(eq(archivedChanges.accountId, account.id));
     expect(await held()).toHaveLength(25);
 

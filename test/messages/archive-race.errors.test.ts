@@ -6,7 +6,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { releaseArchiveLease, takeArchiveLease } from "../../src/db/archive-leases.ts";
-import type { Projection } from "../../src/db/projections.ts";
 import { archiveColdMessages } from "../../src/services/archive.ts";
 import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
@@ -16,28 +15,13 @@ import { api } from "../support/api.ts";
 import { db, messageCount, messageDb } from "../support/db.ts";
 import { hold } from "../support/hold.ts";
 import { runQueueBatch } from "../support/queue.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, idsByPart, ONE_SHARD, partsOf } from "./archive.fixture.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, idsByPart, lateRead, ONE_SHARD, partsOf } from "./archive.fixture.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 const run = (nowMs = Date.now()) => archiveColdMessages(env, workerControl(env), nowMs);
-
-/** A WhatsApp read reaching an archived message, as the projection queue carries it. */
-const READ: Omit<Projection, "messageId" | "accountId"> = {
-  seq: 9,
-  status: "read",
-  deliveredAt: 1_700_000_000,
-  providerLatencyMs: 900,
-  errorCode: null,
-  errorMessage: null,
-  attempts: null,
-  deliveredChannel: "whatsapp",
-  redactedAt: null,
-  price: null,
-  priceStatus: null,
-};
 
 const setStatus = (id: string, status: string) =>
   messageDb(id).$client.prepare("UPDATE messages SET status = ?, projection_seq = projection_seq + 1 WHERE id = ?").bind(status, id).run();
@@ -144,7 +128,7 @@ describe("two archive runs over one account's day", () => {
     await archiveAll();
     const key = `${account.id}/0/${dayOf(dayStart)}/0.jsonl.gz`;
     // A late read to fold, and a retention that puts the day past it.
-    await runQueueBatch("omniflow-projections", [{ ...READ, messageId: id!, accountId: account.id }]);
+    await runQueueBatch("omniflow-projections", [lateRead(account.id, id!)]);
     expect((await api("/v1/account", { key: account.key, json: { retention_days: 10 } })).status).toBe(200);
 
     // Another run holds the account's lease (taken as a run takes it, running out two minutes from now).

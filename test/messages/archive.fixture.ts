@@ -9,6 +9,7 @@ import { savePart } from "../../src/db/archive-index.ts";
 import { releaseArchiveLease, takeArchiveLease } from "../../src/db/archive-leases.ts";
 import { archiveParts } from "../../src/db/archive-schema.ts";
 import { messages, type NewMessageRow } from "../../src/db/message-schema.ts";
+import type { Projection } from "../../src/db/projections.ts";
 import { dayIdRange, partKey } from "../../src/domain/archive.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
 import { type ArchiveRun, archiveColdMessages } from "../../src/services/archive.ts";
@@ -128,6 +129,25 @@ export async function archivedInParts(account: TestAccount, startMs: number, row
   }
   await releaseArchiveLease(db(), lease!);
   return ids;
+}
+
+/** A WhatsApp read reaching an archived message days later, as the projection queue carries it (a late change). */
+export function lateRead(accountId: string, messageId: string): Projection {
+  return {
+    messageId,
+    accountId,
+    seq: 9,
+    status: "read",
+    deliveredAt: 1_700_000_000,
+    providerLatencyMs: 900,
+    errorCode: null,
+    errorMessage: null,
+    attempts: null,
+    deliveredChannel: "whatsapp",
+    redactedAt: null,
+    price: null,
+    priceStatus: null,
+  };
 }
 
 /** The index's parts of the account's day on a shard, in id order. */
