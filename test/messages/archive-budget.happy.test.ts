@@ -15,7 +15,7 @@ import { workerControl } from "../../src/services/control.ts";
 import { createAccount } from "../support/accounts.ts";
 import { db, messageCount } from "../support/db.ts";
 import { runQueueBatch } from "../support/queue.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, lateRead, ONE_SHARD } from "./archive.fixture.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, HOUR_MS, idsByPart, ONE_SHARD, whatsappProjection } from "./archive.fixture.ts";
 
 /**
  * The Worker's env with four message databases: MESSAGES_DB_2 and _3 are the same D1s as _0 and _1 under another
@@ -71,7 +71,7 @@ describe("the archive run's budget", () => {
     // Each read by its recipient days later: a late change for each, kept beside the archive.
     await runQueueBatch(
       "omniflow-projections",
-      ids.map((id) => lateRead(account.id, id)),
+      ids.map((id) => whatsappProjection(account.id, id, 9, "read")),
     );
     const held = () => db().select().from(archivedChanges).where(eq(archivedChanges.accountId, account.id));
     expect(await held()).toHaveLength(25);

@@ -17,27 +17,7 @@ import { api } from "../support/api.ts";
 import { consoleFetch, signIn } from "../support/console.ts";
 import { db, messageCount } from "../support/db.ts";
 import { idCreatedAt, runQueueBatch } from "../support/queue.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, type ListPage, ONE_SHARD } from "./archive.fixture.ts";
-
-/** The object's view of a WhatsApp message as the projection queue carries it. */
-function projection(account: TestAccount, messageId: string, seq: number, status: "delivered" | "read", batchId?: string): Projection {
-  return {
-    messageId,
-    accountId: account.id,
-    seq,
-    status,
-    deliveredAt: 1_700_000_000,
-    providerLatencyMs: 900,
-    errorCode: null,
-    errorMessage: null,
-    attempts: null,
-    deliveredChannel: "whatsapp",
-    redactedAt: null,
-    price: null,
-    priceStatus: null,
-    ...(batchId ? { batchId } : {}),
-  };
-}
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, type ListPage, ONE_SHARD, whatsappProjection } from "./archive.fixture.ts";
 
 const project = (projections: Projection[]) => runQueueBatch("omniflow-projections", projections);
 const retrieve = async (account: TestAccount, id: string) => (await api(`/v1/messages/${id}`, { key: account.key })).json<{ status: string }>();
@@ -54,9 +34,9 @@ describe("a change that reaches an archived message", () => {
     expect(await messageCount(account.id)).toBe(0);
 
     // The read, then an older delivered view arriving after it, then the read again (at least once, any order).
-    await project([projection(account, id!, 20, "read")]);
-    await project([projection(account, id!, 10, "delivered")]);
-    await project([projection(account, id!, 20, "read")]);
+    await project([whatsappProjection(account.id, id!, 20, "read")]);
+    await project([whatsappProjection(account.id, id!, 10, "delivered")]);
+    await project([whatsappProjection(account.id, id!, 20, "read")]);
     expect(await retrieve(account, id!)).toMatchObject({ status: "read" });
     expect(await retrieve(account, other!)).toMatchObject({ status: "delivered" });
     expect(await listed(account, "status=read")).toEqual([id]);
@@ -70,7 +50,7 @@ describe("a change that reaches an archived message", () => {
     ]);
     expect(await heldChanges(account.id)).toEqual([]);
     // A duplicate of the folded change after the fold changes nothing.
-    await project([projection(account, id!, 10, "delivered")]);
+    await project([whatsappProjection(account.id, id!, 10, "delivered")]);
     expect(await retrieve(account, id!)).toMatchObject({ status: "read" });
   });
 
@@ -85,7 +65,7 @@ describe("a change that reaches an archived message", () => {
       ).results.filter((group) => group.n !== 0);
     expect(await usage()).toEqual([{ status: "delivered", n: 1 }]);
     await archiveAll();
-    await project([projection(account, id!, 20, "read")]);
+    await project([whatsappProjection(account.id, id!, 20, "read")]);
     await archiveAll();
     expect(await retrieve(account, id!)).toMatchObject({ status: "read" });
     expect(await usage()).toEqual([{ status: "delivered", n: 1 }]);
@@ -99,7 +79,7 @@ describe("a change that reaches an archived message", () => {
   it("a change of a message still in D1 past the hot window is not kept beside the archive", async () => {
     const account = await createAccount("test", { placement: ONE_SHARD });
     const [id] = await delivered(account, dayStartDaysAgo(10) + HOUR_MS, 1, { channel: "whatsapp", status: "sent" });
-    await project([projection(account, id!, 20, "read")]);
+    await project([whatsappProjection(account.id, id!, 20, "read")]);
     expect(await retrieve(account, id!)).toMatchObject({ status: "read" });
     expect(await heldChanges(account.id)).toEqual([]);
   });
@@ -109,7 +89,7 @@ describe("a change that reaches a message no part holds", () => {
   it("(deleted by retention while its projection was queued) is dropped by the next run instead of staying first in line", async () => {
     const account = await createAccount("test", { placement: ONE_SHARD });
     const id = idCreatedAt(account, dayStartDaysAgo(10) + HOUR_MS);
-    await project([projection(account, id, 20, "read")]);
+    await project([whatsappProjection(account.id, id, 20, "read")]);
     expect((await heldChanges(account.id)).map((held) => held.messageId)).toEqual([id]);
     await archiveAll();
     expect(await heldChanges(account.id)).toEqual([]);
@@ -135,7 +115,7 @@ describe("readers of archived messages besides the message routes", () => {
     expect(await counts()).toMatchObject({ total: 4, counts: { delivered: 3, failed: 1, read: 0 } });
     expect(await listed(account, `batch_id=${batchId}`)).toEqual([...ids, failed].reverse());
 
-    await project([projection(account, ids[0]!, 50, "read", batchId)]);
+    await project([whatsappProjection(account.id, ids[0]!, 50, "read", batchId)]);
     await archiveAll();
     expect(await counts()).toMatchObject({ total: 4, counts: { delivered: 2, failed: 1, read: 1 } });
   });

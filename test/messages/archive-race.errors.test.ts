@@ -15,7 +15,7 @@ import { api } from "../support/api.ts";
 import { db, messageCount, messageDb } from "../support/db.ts";
 import { hold } from "../support/hold.ts";
 import { runQueueBatch } from "../support/queue.ts";
-import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, idsByPart, lateRead, ONE_SHARD, partsOf } from "./archive.fixture.ts";
+import { archiveAll, dayOf, dayStartDaysAgo, delivered, expireAll, HOUR_MS, idsByPart, ONE_SHARD, partsOf, whatsappProjection } from "./archive.fixture.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -128,7 +128,7 @@ describe("two archive runs over one account's day", () => {
     await archiveAll();
     const key = `${account.id}/0/${dayOf(dayStart)}/0.jsonl.gz`;
     // A late read to fold, and a retention that puts the day past it.
-    await runQueueBatch("omniflow-projections", [lateRead(account.id, id!)]);
+    await runQueueBatch("omniflow-projections", [whatsappProjection(account.id, id!, 9, "read")]);
     expect((await api("/v1/account", { key: account.key, json: { retention_days: 10 } })).status).toBe(200);
 
     // Another run holds the account's lease (taken as a run takes it, running out two minutes from now).

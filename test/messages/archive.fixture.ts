@@ -131,13 +131,13 @@ export async function archivedInParts(account: TestAccount, startMs: number, row
   return ids;
 }
 
-/** A WhatsApp read reaching an archived message days later, as the projection queue carries it (a late change). */
-export function lateRead(accountId: string, messageId: string): Projection {
+/** The object's view of a WhatsApp message as the projection queue carries it: a late change reaching an archived one. */
+export function whatsappProjection(accountId: string, messageId: string, seq: number, status: "delivered" | "read", batchId?: string): Projection {
   return {
     messageId,
     accountId,
-    seq: 9,
-    status: "read",
+    seq,
+    status,
     deliveredAt: 1_700_000_000,
     providerLatencyMs: 900,
     errorCode: null,
@@ -147,6 +147,7 @@ export function lateRead(accountId: string, messageId: string): Projection {
     redactedAt: null,
     price: null,
     priceStatus: null,
+    ...(batchId ? { batchId } : {}),
   };
 }
 
