@@ -13,3 +13,9 @@ export function database(d1: D1Database): Database {
   if (!db) instances.set(d1, (db = drizzle(d1)));
   return db;
 }
+
+/** A drizzle query as a D1 statement, for a D1 batch that mixes it with raw SQL. */
+export function prepared(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
+  const { sql, params } = query.toSQL();
+  return db.$client.prepare(sql).bind(...params);
+}

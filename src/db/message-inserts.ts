@@ -4,7 +4,7 @@
 // of these statements per message database, which D1 runs as one transaction:
 // every row of that database is stored, or none.
 import { getTableColumns, sql } from "drizzle-orm";
-import type { Database } from "./client.ts";
+import { type Database, prepared } from "./client.ts";
 import type { NewMediaRow } from "./media.ts";
 import { messageMedia } from "./media-schema.ts";
 import { messages } from "./message-schema.ts";
@@ -57,13 +57,9 @@ const MEDIA_CHUNK = Math.floor(100 / Object.keys(getTableColumns(messageMedia)).
  * when there are enough of them (src/db/usage-fold.ts).
  */
 export async function insertMessages(db: Database, rows: readonly { id: string }[], media: readonly NewMediaRow[] = []): Promise<void> {
-  const prepared = (query: { toSQL(): { sql: string; params: unknown[] } }) => {
-    const { sql, params } = query.toSQL();
-    return db.$client.prepare(sql).bind(...params);
-  };
-  const inserts = insertMessagesStatements(db, rows).map(prepared);
+  const inserts = insertMessagesStatements(db, rows).map((insert) => prepared(db, insert));
   const refs = [];
-  for (let i = 0; i < media.length; i += MEDIA_CHUNK) refs.push(prepared(db.insert(messageMedia).values(media.slice(i, i + MEDIA_CHUNK))));
+  for (let i = 0; i < media.length; i += MEDIA_CHUNK) refs.push(prepared(db, db.insert(messageMedia).values(media.slice(i, i + MEDIA_CHUNK))));
   const statements =
     rows.length >= FOLD_INSERTS_FROM
       ? insertsWithUsageFold(

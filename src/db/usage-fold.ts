@@ -8,7 +8,7 @@
 // usage_fold is set, and the update triggers stand aside (migrations/messages/0008).
 // A batch create's inserts likewise add each group once (insertsWithUsageFold)
 // instead of the insert triggers' upsert per row (which stand aside since 0010).
-import type { Database } from "./client.ts";
+import { type Database, prepared } from "./client.ts";
 import { usageFold } from "./message-schema.ts";
 
 /** What the fold reads of a projection: the row's guard and the columns of the rollups' key and sums it changes. */
@@ -68,16 +68,12 @@ const METADATA_MOVES = `INSERT INTO usage_metadata_rollups (account_id, key, val
 export async function batchWithUsageFold(db: Database, projections: FoldedProjection[], updates: { toSQL(): { sql: string; params: unknown[] } }[]) {
   const d1 = db.$client;
   const list = JSON.stringify(projections.map(({ messageId, seq, status, price }) => ({ id: messageId, seq, status, price })));
-  const prepared = (query: { toSQL(): { sql: string; params: unknown[] } }) => {
-    const { sql, params } = query.toSQL();
-    return d1.prepare(sql).bind(...params);
-  };
   await d1.batch([
-    prepared(db.insert(usageFold).values({ id: 1 })),
+    prepared(db, db.insert(usageFold).values({ id: 1 })),
     d1.prepare(USAGE_MOVES).bind(list),
     d1.prepare(METADATA_MOVES).bind(list),
-    ...updates.map(prepared),
-    prepared(db.delete(usageFold)),
+    ...updates.map((update) => prepared(db, update)),
+    prepared(db, db.delete(usageFold)),
   ]);
 }
 
