@@ -11,7 +11,8 @@ export const PUBLISHED = {
     databasesPerAccount: 50_000,
     accountBytes: 1e12,
   },
-  queues: { source: "developers.cloudflare.com/queues/platform/limits", messagesPerSecond: 5_000 },
+  /** Per queue; a consumer's invocations scale out to at most `consumerConcurrency` at once. */
+  queues: { source: "developers.cloudflare.com/queues/platform/limits", messagesPerSecond: 5_000, consumerConcurrency: 250 },
   durableObjects: { source: "developers.cloudflare.com/durable-objects/platform/limits", requestsPerSecond: 1_000 },
   /** R2 Standard storage (developers.cloudflare.com/r2/pricing): per GB-month, and per million Class A (writes) and Class B (reads) operations. */
   r2: { source: "developers.cloudflare.com/r2/pricing", gbMonth: 0.015, classA: 4.5, classB: 0.36 },

@@ -12,6 +12,7 @@ import { apiRouters } from "./routes/index.ts";
 import { archiveColdMessages } from "./services/archive.ts";
 import { workerControl } from "./services/control.ts";
 import { runMaintenance } from "./services/maintenance.ts";
+import { consumeRetention, type RetentionTask } from "./services/retention-tasks.ts";
 
 export { MessageStatus } from "./delivery/message-status.ts";
 export { Verifier } from "./delivery/verifier.ts";
@@ -19,9 +20,11 @@ export { AccountGate } from "./gate/account-gate.ts";
 
 const app = createApp(apiRouters);
 
-/** The status projections' queue and its dead-letter queue (wrangler.toml); every other queue carries delivery jobs. */
+/** The status projections' queue and its dead-letter queue (wrangler.toml); every other queue but retention's carries delivery jobs. */
 const PROJECTIONS_QUEUE = "omniflow-projections";
 const PROJECTIONS_DLQ = "omniflow-projections-dlq";
+/** Retention's tasks (src/services/retention-tasks.ts). */
+const RETENTION_QUEUE = "omniflow-retention";
 /**
  * The maintenance's Cron Trigger (wrangler.toml). Any other trigger an operator adds runs the archive alone: a second
  * run beside the maintenance's for a deployment that one run's budget no longer serves (docs/operations.md), the two
@@ -36,6 +39,7 @@ export default {
     const control = workerControl(env);
     if (batch.queue === PROJECTIONS_QUEUE) await consumeProjections(batch as MessageBatch<Projection>, env, control.db);
     else if (batch.queue === PROJECTIONS_DLQ) await consumeProjectionDeadLetters(batch as MessageBatch<Projection>, env, control.db);
+    else if (batch.queue === RETENTION_QUEUE) await consumeRetention(batch as MessageBatch<RetentionTask>, env, control);
     else if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch as MessageBatch<DeliveryJob>, env);
     else {
       // Bad configuration: nothing is handed off; the batch is retried, naming the variable, until it is fixed.
@@ -47,4 +51,4 @@ export default {
     if (controller.cron === MAINTENANCE_CRON) await runMaintenance(env, workerControl(env), controller.scheduledTime);
     else await archiveColdMessages(env, workerControl(env), controller.scheduledTime);
   },
-} satisfies ExportedHandler<Env, DeliveryJob | Projection>;
+} satisfies ExportedHandler<Env, DeliveryJob | Projection | RetentionTask>;

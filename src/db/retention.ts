@@ -3,6 +3,7 @@
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import { isFinal, RETENTION_DAYS } from "../domain/retention.ts";
 import { STATUSES } from "../domain/status.ts";
+import { archiveParts } from "./archive-schema.ts";
 import type { Database } from "./client.ts";
 import { accounts } from "./control-schema.ts";
 import { messages } from "./message-schema.ts";
@@ -82,7 +83,24 @@ export async function deleteMessages(db: Database, ids: string[]): Promise<void>
   if (ids.length > 0) await db.delete(messages).where(inArray(messages.id, ids));
 }
 
-/** Every account's id, retention_days and placement, in id order (the archive's expiry visits a slice a run). */
-export function accountsForExpiry(db: Database) {
-  return db.select({ id: accounts.id, retentionDays: accounts.retentionDays, placement: accounts.placement }).from(accounts).orderBy(accounts.id);
+/** An account's retention_days and placement (the archive's expiry of one account); undefined when it is gone. */
+export async function accountForExpiry(db: Database, accountId: string) {
+  const [account] = await db
+    .select({ id: accounts.id, retentionDays: accounts.retentionDays, placement: accounts.placement })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
+  return account;
+}
+
+/**
+ * Every account with an archived part of a day wholly past its retention_days: a part's day is its first id's, so its
+ * oldest part (archive_parts_first_idx) is expired when that id is before the first kept day's first id (none: NULL, never). One
+ * index seek an account, in id order.
+ */
+export async function accountsWithExpiredParts(db: Database, nowMs: number): Promise<string[]> {
+  const days = sql`coalesce(${accounts.retentionDays}, ${RETENTION_DAYS.default})`;
+  const firstKept = sql`printf('msg_%012x', max(0, ((${nowMs} - ${days} * 86400000) / 86400000) * 86400000))`;
+  const oldest = sql`(SELECT min(${archiveParts.firstId}) FROM ${archiveParts} WHERE ${archiveParts.accountId} = ${accounts.id})`;
+  const rows = await db.select({ id: accounts.id }).from(accounts).where(sql`${oldest} < ${firstKept}`).orderBy(accounts.id);
+  return rows.map((row) => row.id);
 }

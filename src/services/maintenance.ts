@@ -8,9 +8,9 @@ import { sweepMedia } from "../delivery/media-release.ts";
 import { rearmOverdueScheduled, reenqueueStuckMessages } from "../delivery/reconcile.ts";
 import { unixSeconds } from "../domain/ids.ts";
 import { archiveColdMessages } from "./archive.ts";
-import { expireArchivedDays } from "./archive-expiry.ts";
 import type { Control } from "./control.ts";
-import { deleteExpiredBatches, deleteExpiredMessages } from "./retention.ts";
+import { deleteExpiredBatches } from "./retention.ts";
+import { seedRetention } from "./retention-tasks.ts";
 import { advanceShardMoves } from "./shard-move.ts";
 import { measureShards } from "./shard-sizes.ts";
 import { pruneWebhookDeliveries } from "./webhook-deliveries.ts";
@@ -42,13 +42,12 @@ export async function runMaintenance(env: Env, control: Control, nowMs: number):
     convergeRows(env, control.db, nowMs),
     pruneIdempotencyKeys(env, nowMs),
     pruneConsoleAuth(control.db, unixSeconds(nowMs), SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS),
-    deleteExpiredMessages(env, control, nowMs),
+    // Messages past their account's retention_days, in D1 and in the archive: tasks for the retention queue's consumers.
+    seedRetention(env, control, nowMs),
     // Batch rows once none of their messages can be left (retention_days + 40 days after their creation).
     deleteExpiredBatches(control, nowMs),
     // Final messages past the hot window to R2, a day per message database a minute (src/services/archive.ts).
     archiveColdMessages(env, control, nowMs),
-    // Archived days past their account's retention_days, with their objects' storage and usage.
-    expireArchivedDays(env, control, nowMs),
     // Files no retained message refers to any more, and releases that failed (src/delivery/media-release.ts).
     sweepMedia(env, nowMs),
     // Webhook endpoints' delivery log, kept 30 days.

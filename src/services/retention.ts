@@ -2,9 +2,8 @@
 // maintenance run's deletion of messages past their account's retention_days.
 import { loadConfig } from "../config.ts";
 import { pruneExpiredBatches } from "../db/batches.ts";
-import type { Database } from "../db/client.ts";
-import { deleteMessages, expiredMessageIds, type RetentionOverride, redactMessageRow, retentionOverrides } from "../db/retention.ts";
-import { messageDatabases, shardDatabase } from "../db/shards.ts";
+import { deleteMessages, expiredMessageIds, redactMessageRow, retentionOverrides } from "../db/retention.ts";
+import { shardDatabase } from "../db/shards.ts";
 import { dropReferences, hasFiles, releaseMessageMedia } from "../delivery/media-release.ts";
 import { messageStatusStub } from "../delivery/message-status.ts";
 import { redactedMessage } from "../delivery/redaction.ts";
@@ -54,45 +53,43 @@ export async function redactMessage(env: Env, account: Account, row: Message): P
  * so a chunk is 50 Durable Object calls and two short D1 statements.
  */
 const DELETE_CHUNK = 50;
-/**
- * Chunks per run of the every-minute cron: 2,000 messages a minute (2.88
- * million a day, about 33 a second sustained), about 2,100 subrequests of a
- * Worker invocation's 10,000 (the archive's run and expiry take about 2,800
- * more), and each D1 statement is short, so the API's own queries never wait
- * long behind it. Locally 1,500 took 9 s (6 ms a message).
- */
-const DELETE_CHUNKS_PER_RUN = 40;
 
-/**
- * Deletes messages past their account's retention_days, with their objects'
- * storage, in bounded chunks on each message database in turn; how many.
- */
-export async function deleteExpiredMessages(env: Env, control: Control, nowMs: number, chunk = DELETE_CHUNK, chunks = DELETE_CHUNKS_PER_RUN): Promise<number> {
-  const overrides = await retentionOverrides(control.db);
-  let deleted = 0;
-  for (const db of messageDatabases(env)) deleted += await deleteExpiredOn(env, db, overrides, nowMs, chunk, chunks);
-  return deleted;
+/** What one database's deletion did: messages deleted, and whether its budget ended it with more expired. */
+export interface DeletionStep {
+  done: number;
+  more: boolean;
 }
 
-async function deleteExpiredOn(env: Env, db: Database, overrides: RetentionOverride[], nowMs: number, chunk: number, chunks: number): Promise<number> {
+/**
+ * Deletes up to `budget` messages of one message database past their account's retention_days, with their objects'
+ * storage, `chunk` at a time (a task of the retention queue: retention-tasks.ts). Each D1 statement is short, so the
+ * API's own queries never wait long behind it. `more` only when the budget ended it: an object that could not be
+ * emptied ends it until the next seed, which tries again, instead of spinning a chain on it.
+ */
+export async function deleteExpiredOnShard(
+  env: Env,
+  control: Control,
+  shard: number,
+  nowMs: number,
+  budget: number,
+  chunk = DELETE_CHUNK,
+): Promise<DeletionStep> {
+  const [overrides, db] = [await retentionOverrides(control.db), shardDatabase(env, shard)];
   let deleted = 0;
-  for (let i = 0; i < chunks; i++) {
-    const ids = await expiredMessageIds(db, overrides, unixSeconds(nowMs), chunk);
-    if (ids.length === 0) break;
-    // The objects first: a message whose object could not be emptied keeps its row, and the next run tries again.
+  while (deleted < budget) {
+    const want = Math.min(chunk, budget - deleted);
+    const ids = await expiredMessageIds(db, overrides, unixSeconds(nowMs), want);
+    // The objects first: a message whose object could not be emptied keeps its row, and the next task tries again.
     const forgotten = await Promise.allSettled(ids.map((id) => messageStatusStub(env, id).forget()));
     const done = ids.filter((_, index) => forgotten[index]!.status === "fulfilled");
-    // References before rows: a failure here leaves the rows for the next run, which drops them again.
+    // References before rows: a failure here leaves the rows for the next task, which drops them again.
     await dropReferences(env, done, nowMs);
     await deleteMessages(db, done);
     deleted += done.length;
-    if (done.length < ids.length) {
-      logger.warn("retention_objects_not_emptied", { count: ids.length - done.length });
-      break;
-    }
-    if (ids.length < chunk) break;
+    if (done.length < ids.length) logger.warn("retention_objects_not_emptied", { count: ids.length - done.length });
+    if (done.length < ids.length || ids.length < want) return { done: deleted, more: false };
   }
-  return deleted;
+  return { done: deleted, more: true };
 }
 
 /** Batch rows deleted per statement, and statements per run of the every-minute cron. */

@@ -7,13 +7,12 @@ import { describe, expect, it } from "vitest";
 import { insertMessageWithMedia } from "../../src/db/media.ts";
 import { mediaPath } from "../../src/delivery/media-links.ts";
 import { sweepMedia } from "../../src/delivery/media-release.ts";
-import { workerControl } from "../../src/services/control.ts";
-import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { base64, emailWith, pdfAttachment, pdfBytes, pngBytes, sha256, storedObjects } from "../messages/attachments.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db, messageDb } from "../support/db.ts";
 import { idCreatedAt, runConsumer } from "../support/queue.ts";
+import { retainAll } from "../support/retention.ts";
 import { waitForStatus } from "../support/wait.ts";
 
 const MINUTE_MS = 60_000;
@@ -122,7 +121,7 @@ describe("retention_days", () => {
     await runConsumer([id]);
     expect(await reads(account, { id, attachmentId: ref.id })).toEqual([200, 200]);
 
-    while ((await deleteExpiredMessages(env, workerControl(env), Date.now(), 50, 1)) > 0);
+    await retainAll("messages");
     expect(await reads(account, { id, attachmentId: ref.id })).toEqual([404, 404]);
     await sweepMedia(env, Date.now());
     expect(await storedObjects(account.id)).toEqual([]);

@@ -5,11 +5,10 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { messageStatusStub } from "../../src/delivery/message-status.ts";
-import { workerControl } from "../../src/services/control.ts";
-import { deleteExpiredMessages } from "../../src/services/retention.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
+import { retainAll } from "../support/retention.ts";
 import { waitForStatusThroughQueue } from "../support/wait.ts";
 import { emailStep } from "./delivery-controls.fixture.ts";
 
@@ -23,7 +22,7 @@ it("keeps a scheduled message whose send time is still ahead, however old its cr
   const sendAt = Math.floor((Date.now() + DAY_MS) / 1000);
   const id = await storeMessage(account, { id: idCreatedAt(account, createdMs), createdAt: Math.floor(createdMs / 1000), status: "scheduled", sendAt });
   await messageStatusStub(env, id).schedule(id, sendAt * 1000);
-  while ((await deleteExpiredMessages(env, workerControl(env), Date.now(), 50, 1)) > 0);
+  await retainAll("messages");
   const res = await api(`/v1/messages/${id}`, { key: account.key });
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ status: "scheduled" });
@@ -45,6 +44,6 @@ it("keeps a message whose fallback chain is still under way past retention_days"
   await runConsumer([id]);
   // The status reaches the row through the projection queue: within about a second.
   await waitForStatusThroughQueue(account, id, ["sent"]);
-  while ((await deleteExpiredMessages(env, workerControl(env), Date.now(), 50, 1)) > 0);
+  await retainAll("messages");
   expect((await api(`/v1/messages/${id}`, { key: account.key })).status).toBe(200);
 });

@@ -5,12 +5,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Placement } from "../../src/domain/placement.ts";
 import { workerControl } from "../../src/services/control.ts";
-import { deleteExpiredMessages } from "../../src/services/retention.ts";
+import { runRetentionTask } from "../../src/services/retention-tasks.ts";
 import { objectRowCount } from "../messages/redact.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { messageCount } from "../support/db.ts";
 import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
+import { retainAll } from "../support/retention.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -30,9 +31,10 @@ async function oldMessages(account: TestAccount, ageDays: number, howMany: numbe
 }
 
 /** Runs until nothing is left to delete (other files' expired messages may share the database). */
-async function deleteAll(): Promise<void> {
-  while ((await deleteExpiredMessages(env, workerControl(env), Date.now(), 50, 1)) > 0);
-}
+const deleteAll = () => retainAll("messages");
+
+/** One retention task on a message database, up to `budget` messages. */
+const task = (shard: number, nowMs: number, budget?: number) => runRetentionTask(env, workerControl(env), { kind: "messages", shard }, nowMs, budget);
 
 describe("retention_days", () => {
   it("deletes messages older than the account's retention, with their objects' storage, and keeps the younger", async () => {
@@ -62,16 +64,23 @@ describe("retention_days", () => {
     expect((await api(`/v1/messages/${ancient[0]}`, { key: standard.key })).status).toBe(404);
   });
 
-  it("deletes at most chunk x chunks messages per message database per run", async () => {
+  it("deletes at most its budget per task on its message database, and says when more is left", async () => {
     const account = await withRetention(1);
     await oldMessages(account, 5, 7);
     await deleteAll();
-    // Seven on each shard: each database gives up six this run, the last one next run.
+    // Seven on each shard: each database's task gives up six and says more is left; its continuation takes the last.
     const more = await withRetention(1, { home: 0, write: [0, 1], read: [0, 1] });
     await oldMessages(more, 5, 14);
-    expect(await deleteExpiredMessages(env, workerControl(env), Date.now(), 2, 3)).toBe(12);
+    const now = Date.now();
+    expect([await task(0, now, 6), await task(1, now, 6)]).toEqual([
+      { done: 6, more: true, held: false },
+      { done: 6, more: true, held: false },
+    ]);
     expect(await messageCount(more.id)).toBe(2);
-    expect(await deleteExpiredMessages(env, workerControl(env), Date.now(), 2, 3)).toBe(2);
+    expect([await task(0, now, 6), await task(1, now, 6)]).toEqual([
+      { done: 1, more: false, held: false },
+      { done: 1, more: false, held: false },
+    ]);
     expect(await messageCount(more.id)).toBe(0);
   });
 });
@@ -80,7 +89,7 @@ describe("retention_days at the start of time", () => {
   it("deletes nothing when the cut-off would fall before 1970 (a run with a clock near the epoch)", async () => {
     const account = await createAccount();
     await oldMessages(account, 0, 1);
-    expect(await deleteExpiredMessages(env, workerControl(env), 1_000_000_000, 50, 1)).toBe(0);
+    expect([await task(0, 1_000_000_000), await task(1, 1_000_000_000)].map((report) => report.done)).toEqual([0, 0]);
     expect(await messageCount(account.id)).toBe(1);
   });
 });

@@ -7,9 +7,9 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { releaseArchiveLease, takeArchiveLease } from "../../src/db/archive-leases.ts";
 import { archiveColdMessages } from "../../src/services/archive.ts";
-import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { readArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
+import { runRetentionTask } from "../../src/services/retention-tasks.ts";
 import { createAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db, messageCount, messageDb } from "../support/db.ts";
@@ -135,7 +135,7 @@ describe("two archive runs over one account's day", () => {
     const lease = await takeArchiveLease(db(), account.id, Date.now(), Date.now() + 120_000);
     expect(lease).not.toBeNull();
     expect((await run()).held).toBeGreaterThan(0);
-    expect((await expireArchivedDays(env, workerControl(env), Date.now(), 1000)).held).toBeGreaterThan(0);
+    expect((await runRetentionTask(env, workerControl(env), { kind: "archive", accountId: account.id }, Date.now())).held).toBe(true);
     expect((await readArchivedPart(env.ARCHIVE, key))?.map((row) => row.status)).toEqual(["delivered"]);
     expect(await partsOf(account.id, dayOf(dayStart))).toHaveLength(1);
 

@@ -13,13 +13,13 @@ import type { Projection } from "../../src/db/projections.ts";
 import { dayIdRange, partKey } from "../../src/domain/archive.ts";
 import { shardOfMessageId } from "../../src/domain/ids.ts";
 import { type ArchiveRun, archiveColdMessages } from "../../src/services/archive.ts";
-import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { batchTallies, readArchivedPart, writeArchivedPart } from "../../src/services/archive-objects.ts";
 import { workerControl } from "../../src/services/control.ts";
 import type { TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { db, messageDb } from "../support/db.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
+import { retainAll, untilDone } from "../support/retention.ts";
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -52,22 +52,6 @@ export async function delivered(account: TestAccount, startMs: number, howMany: 
   return ids;
 }
 
-const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
-
-/**
- * Runs `once` until a run does nothing and passes no account over for another run's lease: a run of another
- * file holding an account's lease is waited out, for 2 s at most (a lease left by a run that died holds its
- * account two minutes; it is never this test's own account, which only its own runs touch).
- */
-async function untilDone(once: () => Promise<{ done: number; held: number }>): Promise<void> {
-  for (let waits = 0; ; ) {
-    const { done, held } = await once();
-    if (done > 0) continue;
-    if (held === 0 || waits++ >= 200) return;
-    await pause();
-  }
-}
-
 /** Archive runs until one moves nothing (other files' old messages share the databases, and move too). */
 export function archiveAll(run: Partial<ArchiveRun> = {}): Promise<void> {
   return untilDone(async () => {
@@ -76,12 +60,9 @@ export function archiveAll(run: Partial<ArchiveRun> = {}): Promise<void> {
   });
 }
 
-/** Expiry runs until one forgets nothing, as `archiveAll`. */
+/** Expiry until nothing is left to forget, as `archiveAll`: the retention tasks of accounts' archives. */
 export function expireAll(): Promise<void> {
-  return untilDone(async () => {
-    const { forgotten, held } = await expireArchivedDays(env, workerControl(env), Date.now(), 1000);
-    return { done: forgotten, held };
-  });
+  return retainAll("archive");
 }
 
 /**

@@ -15,12 +15,12 @@ import { newMessageId, shardOfMessageId, unixSeconds } from "../../src/domain/id
 import { homedOn, shardHolding, shardsWriting } from "../../src/domain/placement.ts";
 import type { Status } from "../../src/domain/status.ts";
 import { archiveColdMessages } from "../../src/services/archive.ts";
-import { expireArchivedDays } from "../../src/services/archive-expiry.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
 import { idCreatedAt, storeMessage } from "../support/queue.ts";
 import { sumPrices } from "../support/rates.ts";
+import { retentionMinute } from "../support/retention.ts";
 import { placementNow, recordMove, runMove } from "../support/shards.ts";
 
 const DAY_MS = 86_400_000;
@@ -212,10 +212,7 @@ describe("usage during a shard move", () => {
 
     // Retention reaches the archived day (10 days back, past 9): its messages' usage goes with them, at the target.
     expect((await api("/v1/account", { key: account.key, json: { retention_days: 9 } })).status).toBe(200);
-    await untilIdle(async () => {
-      const { forgotten, held } = await expireArchivedDays(env, workerControl(env), Date.now(), 1000);
-      return { done: forgotten, held };
-    });
+    await untilIdle(() => retentionMinute("archive"));
     for (const id of archived) ledger.delete(id);
     await check("expired");
   });

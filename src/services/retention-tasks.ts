@@ -1,0 +1,102 @@
+// Retention fanned out through a Queue (RETENTION_QUEUE, wrangler.toml): each
+// minute the maintenance seeds one task per message database and one per
+// account with an archived day past its retention_days; the queue's consumers,
+// which Cloudflare runs concurrently, each empty up to TASK_BUDGET messages'
+// objects and delete their rows or archived entries. A task that spent its
+// budget queues its own continuation at once, so a database or an account
+// with a backlog is worked without waiting for the next minute; its lease
+// keeps one chain per database or account (a second task passes over it).
+//
+// Repair: a task lost, failed past its retries, or ended early leaves its
+// messages in place, and the next minute's seed finds them again (each task
+// takes the oldest expired first), so nothing starves on a lost task.
+import { type ArchiveLease, releaseArchiveLease, takeArchiveLease } from "../db/archive-leases.ts";
+import { accountsWithExpiredParts } from "../db/retention.ts";
+import { messageShards } from "../db/shards.ts";
+import { backoffSeconds } from "../domain/backoff.ts";
+import { logger } from "../log.ts";
+import { expireArchivedAccount } from "./archive-expiry.ts";
+import type { Control } from "./control.ts";
+import { deleteExpiredOnShard } from "./retention.ts";
+
+/** One message database's expired rows, or one account's expired archived days. */
+export type RetentionTask = { kind: "messages"; shard: number } | { kind: "archive"; accountId: string };
+
+/**
+ * Messages a task empties and deletes: one Durable Object call each, so about 5,200 subrequests a task with its D1
+ * and R2 calls, inside the 10,000 a Workers Paid invocation allows (the queue hands a consumer one task at a time).
+ * Locally a message took about 6 ms, so a task ends well inside its lease.
+ */
+const TASK_BUDGET = 5_000;
+
+/**
+ * How long a task's lease lasts: a task ends in seconds and releases it, so only a stalled or killed one holds it
+ * this long; then the next seed's task takes over (its writes are idempotent: an object emptied twice, a row deleted
+ * twice, change nothing; the archive's index writes check the lease in their batch).
+ */
+const TASK_LEASE_MS = 120_000;
+
+/** What a task did: messages deleted or forgotten, whether more is left (it queued its continuation), whether another task held its lease. */
+export interface TaskReport {
+  done: number;
+  more: boolean;
+  held: boolean;
+}
+
+/** The lease's key in archive_leases: an archive task's is its account's (the archive's own lease); a database's is `retention:shard:<n>`. */
+function leaseKey(task: RetentionTask): string {
+  return task.kind === "archive" ? task.accountId : `retention:shard:${task.shard}`;
+}
+
+/** This minute's tasks: every message database, and every account with an expired archived day. */
+export async function retentionTasks(env: Env, control: Control, nowMs: number): Promise<RetentionTask[]> {
+  const accounts = await accountsWithExpiredParts(control.db, nowMs);
+  return [
+    ...messageShards(env).map((shard): RetentionTask => ({ kind: "messages", shard })),
+    ...accounts.map((accountId): RetentionTask => ({ kind: "archive", accountId })),
+  ];
+}
+
+/** Queues this minute's tasks (Queues take at most 100 messages a send); how many. */
+export async function seedRetention(env: Env, control: Control, nowMs: number): Promise<number> {
+  const tasks = await retentionTasks(env, control, nowMs);
+  for (let i = 0; i < tasks.length; i += 100) {
+    await env.RETENTION_QUEUE.sendBatch(tasks.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
+  }
+  return tasks.length;
+}
+
+/** Runs one task under its lease, up to `budget` messages; passed over (held) when another task holds it. */
+export async function runRetentionTask(env: Env, control: Control, task: RetentionTask, nowMs: number, budget = TASK_BUDGET): Promise<TaskReport> {
+  const lease = await takeArchiveLease(control.db, leaseKey(task), nowMs, nowMs + TASK_LEASE_MS);
+  if (!lease) return { done: 0, more: false, held: true };
+  try {
+    const step = await work(env, control, task, lease, nowMs, budget);
+    return { ...step, held: false };
+  } finally {
+    await releaseArchiveLease(control.db, lease);
+  }
+}
+
+function work(env: Env, control: Control, task: RetentionTask, lease: ArchiveLease, nowMs: number, budget: number) {
+  if (task.kind === "archive") return expireArchivedAccount(env, control, lease, nowMs, budget);
+  return deleteExpiredOnShard(env, control, task.shard, nowMs, budget);
+}
+
+/**
+ * The retention queue's consumer: each task run, and its continuation queued when it spent its budget (after its
+ * lease is released, so the continuation can take it). A task that threw is retried with backoff; past its retries
+ * it is dropped, and the next seed covers it.
+ */
+export async function consumeRetention(batch: MessageBatch<RetentionTask>, env: Env, control: Control, budget = TASK_BUDGET): Promise<void> {
+  for (const message of batch.messages) {
+    try {
+      const report = await runRetentionTask(env, control, message.body, Date.now(), budget);
+      if (report.more) await env.RETENTION_QUEUE.send(message.body, { contentType: "json" });
+      message.ack();
+    } catch (error) {
+      logger.error("retention_task_failed", { task: message.body.kind, attempt: message.attempts, error });
+      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+    }
+  }
+}
