@@ -12,6 +12,7 @@
 // takes the oldest expired first), so nothing starves on a lost task.
 import { type ArchiveLease, releaseArchiveLease, takeArchiveLease } from "../db/archive-leases.ts";
 import { accountsWithExpiredParts } from "../db/retention.ts";
+import { activeMoves } from "../db/shard-moves.ts";
 import { messageShards } from "../db/shards.ts";
 import { backoffSeconds } from "../domain/backoff.ts";
 import { logger } from "../log.ts";
@@ -48,12 +49,13 @@ function leaseKey(task: RetentionTask): string {
   return task.kind === "archive" ? task.accountId : `retention:shard:${task.shard}`;
 }
 
-/** This minute's tasks: every message database, and every account with an expired archived day. */
+/** This minute's tasks: every message database, and every account with an expired archived day but under a shard move (until it ends). */
 export async function retentionTasks(env: Env, control: Control, nowMs: number): Promise<RetentionTask[]> {
-  const accounts = await accountsWithExpiredParts(control.db, nowMs);
+  const [accounts, moves] = await Promise.all([accountsWithExpiredParts(control.db, nowMs), activeMoves(control.db)]);
+  const moving = new Set(moves.map((move) => move.accountId));
   return [
     ...messageShards(env).map((shard): RetentionTask => ({ kind: "messages", shard })),
-    ...accounts.map((accountId): RetentionTask => ({ kind: "archive", accountId })),
+    ...accounts.filter((accountId) => !moving.has(accountId)).map((accountId): RetentionTask => ({ kind: "archive", accountId })),
   ];
 }
 

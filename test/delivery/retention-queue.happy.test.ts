@@ -2,15 +2,18 @@
 // database and per account with an expired archived day, a task that spends
 // its budget queues its continuation, and one chain works a database at a time.
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { shardMoves } from "../../src/db/shard-schema.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { type RetentionTask, retentionTasks, runRetentionTask, seedRetention } from "../../src/services/retention-tasks.ts";
 import { archivedInParts, dayStartDaysAgo } from "../messages/archive.fixture.ts";
 import { objectRowCount } from "../messages/redact.fixture.ts";
-import { messageCount } from "../support/db.ts";
+import { db, messageCount } from "../support/db.ts";
 import { hold } from "../support/hold.ts";
 import { runQueueBatch } from "../support/queue.ts";
 import { retainAll } from "../support/retention.ts";
+import { recordMove } from "../support/shards.ts";
 import { consume, expired, interceptFirstForget, SHARD_0, withRetention } from "./retention-queue.fixture.ts";
 
 afterEach(() => {
@@ -21,8 +24,10 @@ describe("the maintenance's seed", () => {
   it("queues a task per message database and one per account with an archived day past its retention, none for one whose days are kept", async () => {
     const expiring = await withRetention(9);
     const keeping = await withRetention(30);
-    await archivedInParts(expiring, dayStartDaysAgo(10), [{}, {}], 5);
-    await archivedInParts(keeping, dayStartDaysAgo(10), [{}, {}], 5);
+    const moving = await withRetention(9);
+    for (const account of [expiring, keeping, moving]) await archivedInParts(account, dayStartDaysAgo(10), [{}, {}], 5);
+    // Under a shard move its archive waits for the move's end.
+    const move = await recordMove(moving.id, 1);
     const batches: RetentionTask[][] = [];
     vi.spyOn(env.RETENTION_QUEUE, "sendBatch").mockImplementation(async (messages) => {
       batches.push([...messages].map((message) => message.body as RetentionTask));
@@ -35,8 +40,13 @@ describe("the maintenance's seed", () => {
     expect(tasks.filter((task) => task.kind === "messages")).toEqual([SHARD_0, { kind: "messages", shard: 1 }]);
     expect(tasks).toContainEqual({ kind: "archive", accountId: expiring.id });
     expect(tasks).not.toContainEqual({ kind: "archive", accountId: keeping.id });
+    expect(tasks).not.toContainEqual({ kind: "archive", accountId: moving.id });
+    await db().delete(shardMoves).where(eq(shardMoves.id, move.id));
+    expect(await retentionTasks(env, workerControl(env), Date.now())).toContainEqual({ kind: "archive", accountId: moving.id });
     await retainAll("archive");
-    expect(await retentionTasks(env, workerControl(env), Date.now())).not.toContainEqual({ kind: "archive", accountId: expiring.id });
+    const after = await retentionTasks(env, workerControl(env), Date.now());
+    expect(after).not.toContainEqual({ kind: "archive", accountId: expiring.id });
+    expect(after).not.toContainEqual({ kind: "archive", accountId: moving.id });
   });
 });
 
