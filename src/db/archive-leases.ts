@@ -1,6 +1,7 @@
 // The archive's leases (archive_leases): one per account whose parts a run,
-// fold or expiry is rewriting. Taken only when free or run out, released by its
-// holder alone; the index writes of archive-index.ts check it in their batch.
+// fold or expiry is rewriting, and one per message database retention is
+// working (key `retention:shard:<n>`). Taken only when free or run out, released
+// by its holder alone; the index writes of archive-index.ts check it in their batch.
 import { and, eq, lte } from "drizzle-orm";
 import { archiveLeases } from "./archive-schema.ts";
 import type { Database } from "./client.ts";

@@ -68,7 +68,9 @@ export const archivedBatchCounts = sqliteTable(
 
 // The lease on an account's archive (src/services/archive-lease.ts): the run, fold or expiry that rewrites its parts
 // holds it until lease_until (ms), so two never rewrite the same day at once; `holder` is the taker's own token, which
-// every index write of the holder checks in the same batch (a holder that lost it writes nothing).
+// every index write of the holder checks in the same batch (a holder that lost it writes nothing). Retention's task on
+// a message database takes the same kind of lease under the key `retention:shard:<n>` in account_id
+// (src/services/retention-tasks.ts), no account's id, so one chain works a database at a time.
 export const archiveLeases = sqliteTable("archive_leases", {
   accountId: text("account_id").primaryKey(),
   holder: text("holder").notNull(),
