@@ -2,10 +2,11 @@
 // a database that throws. Nothing is lost: the messages stay for the next task.
 import { env } from "cloudflare:workers";
 import { afterEach, expect, it, vi } from "vitest";
+import { takeArchiveLease } from "../../src/db/archive-leases.ts";
 import { workerControl } from "../../src/services/control.ts";
 import { runRetentionTask } from "../../src/services/retention-tasks.ts";
 import { objectRowCount } from "../messages/redact.fixture.ts";
-import { messageCount } from "../support/db.ts";
+import { db, messageCount } from "../support/db.ts";
 import { retainAll } from "../support/retention.ts";
 import { consume, expired, interceptFirstForget, SHARD_0, withRetention } from "./retention-queue.fixture.ts";
 
@@ -50,5 +51,18 @@ it("retries a task whose database failed, with backoff, and releases its lease f
   vi.restoreAllMocks();
   expect(await messageCount(account.id)).toBe(2);
   expect(await runRetentionTask(env, workerControl(env), SHARD_0, Date.now())).toMatchObject({ held: false, more: false });
+  expect(await messageCount(account.id)).toBe(0);
+});
+
+it("waits out the lease of a task that died holding it, two minutes at most, then takes the database over", async () => {
+  await retainAll("messages");
+  const account = await withRetention(1);
+  await expired(account, 2);
+  // A task killed mid-way (a deploy, an exceeded limit): its lease is never released.
+  const diedAt = Date.now();
+  expect(await takeArchiveLease(db(), "retention:shard:0", diedAt, diedAt + 120_000)).not.toBeNull();
+  expect(await runRetentionTask(env, workerControl(env), SHARD_0, diedAt + 60_000)).toEqual({ done: 0, more: false, held: true });
+  expect(await messageCount(account.id)).toBe(2);
+  expect(await runRetentionTask(env, workerControl(env), SHARD_0, diedAt + 120_000)).toMatchObject({ held: false, more: false });
   expect(await messageCount(account.id)).toBe(0);
 });
