@@ -9,7 +9,7 @@ import { consumeRetention, type RetentionTask } from "../../src/services/retenti
 import { DAY_MS, ONE_SHARD } from "../messages/archive.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
-import { idCreatedAt, runConsumer, storeMessage } from "../support/queue.ts";
+import { idCreatedAt, recordRetryDelays, runConsumer, storeMessage } from "../support/queue.ts";
 
 export const SHARD_0: RetentionTask = { kind: "messages", shard: 0 };
 
@@ -39,15 +39,7 @@ export async function consume(tasks: RetentionTask[], budget: number) {
     "omniflow-retention",
     tasks.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
   );
-  // getQueueResult() does not report retry options: recorded here.
-  const retryDelays: (number | undefined)[] = [];
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    message.retry = (options) => {
-      retryDelays.push(options?.delaySeconds);
-      retry(options);
-    };
-  }
+  const retryDelays = recordRetryDelays(batch);
   const ctx = createExecutionContext();
   await consumeRetention(batch, env, workerControl(env), budget);
   return { ...(await getQueueResult(batch, ctx)), sent, retryDelays };

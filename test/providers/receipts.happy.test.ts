@@ -13,6 +13,12 @@ useFakeProviders();
 
 const BASE = "http://api.omniflow.test";
 
+/** Posts a WhatsApp webhook body as Meta does: signed with the app secret. */
+async function postMetaWebhook(body: string): Promise<Response> {
+  const headers = { "Content-Type": "application/json", "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) };
+  return api("/v1/providers/whatsapp/webhook", { key: null, body, headers, method: "POST" });
+}
+
 describe("POST /v1/providers/twilio/status", () => {
   async function post(id: string, params: Record<string, string>, signature?: string) {
     const headers: Record<string, string> = {};
@@ -56,12 +62,7 @@ describe("/v1/providers/whatsapp/webhook", () => {
       { id: providerMessageId, status: "read", timestamp: "1718329485", recipient_id: "919876543210", biz_opaque_callback_data: id },
       { id: providerMessageId, status: "delivered", timestamp: "1718329484", recipient_id: "919876543210", biz_opaque_callback_data: id },
     ]);
-    const res = await api("/v1/providers/whatsapp/webhook", {
-      key: null,
-      body,
-      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) },
-      method: "POST",
-    });
+    const res = await postMetaWebhook(body);
     expect(res.status).toBe(200);
     await projectedMessage(id).toMatchObject({ status: "read", deliveredAt: expect.any(Number) });
   });
@@ -71,12 +72,7 @@ describe("/v1/providers/whatsapp/webhook", () => {
     const body = payload([
       { id: providerMessageId, status: "failed", biz_opaque_callback_data: id, errors: [{ code: 131026, title: "Message undeliverable" }] },
     ]);
-    await api("/v1/providers/whatsapp/webhook", {
-      key: null,
-      body,
-      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) },
-      method: "POST",
-    });
+    await postMetaWebhook(body);
     await projectedMessage(id).toMatchObject({ status: "failed", errorCode: "unreachable_destination" });
   });
 });
@@ -143,12 +139,7 @@ describe("/v1/providers/whatsapp/webhook: how Meta bills the message", () => {
   it("shows on the message's timeline the category Meta billed, beside the status", async () => {
     const { id, providerMessageId, account } = await handedOff("whatsapp");
     const body = JSON.stringify(metaStatus(providerMessageId, id, { ...utility, category: "marketing" }));
-    const res = await api("/v1/providers/whatsapp/webhook", {
-      key: null,
-      body,
-      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await metaRequestSignature(env.WHATSAPP_APP_SECRET!, body) },
-      method: "POST",
-    });
+    const res = await postMetaWebhook(body);
     expect(res.status).toBe(200);
     await projectedMessage(id).toMatchObject({ status: "delivered" });
     const events = await (await api(`/v1/messages/${id}/events`, { key: account.key })).json<{ data: { type: string; data: Record<string, unknown> }[] }>();

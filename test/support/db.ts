@@ -179,3 +179,12 @@ function countOn(
     return batch(statements);
   });
 }
+
+/** Rows written by the D1 batches `run` makes on shard 0, as D1 counts them (meta.rows_written: what it bills). */
+export async function rowsWritten(run: () => Promise<void>): Promise<number> {
+  const batch = vi.spyOn(env.MESSAGES_DB_0, "batch");
+  await run();
+  const results = await Promise.all(batch.mock.results.map((result) => result.value as Promise<D1Result[]>));
+  batch.mockRestore();
+  return results.flat().reduce((sum, result) => sum + result.meta.rows_written, 0);
+}

@@ -44,13 +44,8 @@ export async function storeMessage(account: TestAccount, overrides: Partial<NewM
   return id;
 }
 
-/** Runs the Worker's queue handler on one batch of these bodies of `queue`, delivered for the `attempts`th time; its result and the retries' delays. */
-export async function runQueueBatch<Body>(queue: string, bodies: Body[], attempts = 1) {
-  const batch = createMessageBatch<Body>(
-    queue,
-    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body })),
-  );
-  // getQueueResult() does not report retry options, so record the delays here.
+/** The delays each retry of the batch's messages asks for, as they are asked: getQueueResult() does not report them. */
+export function recordRetryDelays(batch: MessageBatch<unknown>): (number | undefined)[] {
   const retryDelays: (number | undefined)[] = [];
   for (const message of batch.messages) {
     const retry = message.retry.bind(message);
@@ -59,6 +54,16 @@ export async function runQueueBatch<Body>(queue: string, bodies: Body[], attempt
       retry(options);
     };
   }
+  return retryDelays;
+}
+
+/** Runs the Worker's queue handler on one batch of these bodies of `queue`, delivered for the `attempts`th time; its result and the retries' delays. */
+export async function runQueueBatch<Body>(queue: string, bodies: Body[], attempts = 1) {
+  const batch = createMessageBatch<Body>(
+    queue,
+    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body })),
+  );
+  const retryDelays = recordRetryDelays(batch);
   const ctx = createExecutionContext();
   await (worker as ExportedHandler<Env, Body>).queue!(batch, env, ctx);
   return { ...(await getQueueResult(batch, ctx)), retryDelays, batch };

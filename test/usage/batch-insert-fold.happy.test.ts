@@ -12,6 +12,7 @@ import { homedOn } from "../../src/domain/placement.ts";
 import { sendBatch } from "../batches/batches.fixture.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
+import { rowsWritten } from "../support/db.ts";
 import { smsBody } from "../support/messages.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -37,15 +38,6 @@ async function usageAndRows(account: TestAccount, groupBy: "status" | "metadata[
   const label = (group: Group) => `${group.status} ${JSON.stringify(group.metadata)}`;
   const sorted = (list: Group[]) => [...list].sort((a, b) => label(a).localeCompare(label(b)));
   return { usage: sorted(usage), rows: sorted([...counted.values()]) };
-}
-
-/** Rows written by the D1 batches made on shard 0 while `run` runs, as D1 counts them. */
-async function rowsWritten(run: () => Promise<void>): Promise<number> {
-  const batch = vi.spyOn(env.MESSAGES_DB_0, "batch");
-  await run();
-  const results = await Promise.all(batch.mock.results.map((result) => result.value as Promise<D1Result[]>));
-  batch.mockRestore();
-  return results.flat().reduce((sum, result) => sum + result.meta.rows_written, 0);
 }
 
 const team = (i: number) => (i % 3 === 0 ? undefined : { team: i % 3 === 1 ? "growth" : "ops" });

@@ -4,7 +4,7 @@
 // not others, and for the same batch delivered again; and it costs fewer rows.
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/message-schema.ts";
 import { type Projection, writeProjections } from "../../src/db/projections.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
@@ -13,6 +13,7 @@ import { homedOn } from "../../src/domain/placement.ts";
 import type { Status } from "../../src/domain/status.ts";
 import { createAccount, type TestAccount } from "../support/accounts.ts";
 import { api } from "../support/api.ts";
+import { rowsWritten } from "../support/db.ts";
 import { storeMessage } from "../support/queue.ts";
 import { sumPrices } from "../support/rates.ts";
 
@@ -60,15 +61,6 @@ async function usageAndRows(account: TestAccount) {
       byTeam: sorted(group((row) => ({ metadata: { team: (row.metadata as { team?: string } | null)?.team ?? null } }))),
     },
   };
-}
-
-/** Rows written by the D1 batches `run` makes on shard 0, as D1 counts them. */
-async function rowsWritten(run: () => Promise<void>): Promise<number> {
-  const batch = vi.spyOn(env.MESSAGES_DB_0, "batch");
-  await run();
-  const results = await Promise.all(batch.mock.results.map((result) => result.value as Promise<D1Result[]>));
-  batch.mockRestore();
-  return results.flat().reduce((sum, result) => sum + result.meta.rows_written, 0);
 }
 
 describe("a projection batch's usage", () => {
