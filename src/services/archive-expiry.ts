@@ -17,6 +17,7 @@ import { retentionDays } from "../domain/retention.ts";
 import { logger } from "../log.ts";
 import { batchTallies, readArchivedObject, usageColumns, writeArchivedPart } from "./archive-objects.ts";
 import type { Control } from "./control.ts";
+import type { RetentionStep } from "./retention.ts";
 
 /** Objects called at once: a part may hold 5,000 messages, and one invocation should not open thousands of calls together. */
 const FORGET_AT_ONCE = 100;
@@ -30,12 +31,6 @@ function firstKeptDay(cutoffMs: number): string {
   return new Date(Math.floor(cutoffMs / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** What one account's expiry did: messages forgotten, and whether its budget ended it with expired parts left. */
-export interface ExpiryStep {
-  done: number;
-  more: boolean;
-}
-
 /**
  * Deletes one account's archived days past its retention, up to `budget` messages, part by part, under the account's
  * archive lease (taken by the caller). Each message's object is emptied first; the part is then rewritten without the
@@ -43,7 +38,7 @@ export interface ExpiryStep {
  * a crash between the last two leaves their usage counted, never counted out twice. An account under a shard move is
  * left alone until the move ends.
  */
-export async function expireArchivedAccount(env: Env, control: Control, lease: ArchiveLease, nowMs: number, budget: number): Promise<ExpiryStep> {
+export async function expireArchivedAccount(env: Env, control: Control, lease: ArchiveLease, nowMs: number, budget: number): Promise<RetentionStep> {
   const [account, moves] = await Promise.all([accountForExpiry(control.db, lease.accountId), activeMoves(control.db)]);
   if (!account || moves.some((move) => move.accountId === account.id)) return { done: 0, more: false };
   return expireAccount(env, control, lease, account, nowMs, budget);
@@ -53,7 +48,7 @@ export async function expireArchivedAccount(env: Env, control: Control, lease: A
  * One account's expired parts, up to `budget` messages forgotten. `more` only when the budget or the parts read ended
  * it: an object that could not be emptied, or a lease lost, ends it until the next seed instead of spinning a chain.
  */
-async function expireAccount(env: Env, control: Control, lease: ArchiveLease, account: ExpiringAccount, nowMs: number, budget: number): Promise<ExpiryStep> {
+async function expireAccount(env: Env, control: Control, lease: ArchiveLease, account: ExpiringAccount, nowMs: number, budget: number): Promise<RetentionStep> {
   let forgotten = 0;
   const parts = await partsBefore(control.db, account.id, firstKeptDay(nowMs - retentionDays(account) * DAY_MS), PARTS_PER_ACCOUNT);
   for (const part of parts) {

@@ -1,5 +1,5 @@
-// Content retention on demand (POST /v1/messages/:id/redact), and the
-// maintenance run's deletion of messages past their account's retention_days.
+// Content retention on demand (POST /v1/messages/:id/redact), and a retention
+// task's deletion of one database's messages past their account's retention_days.
 import { loadConfig } from "../config.ts";
 import { pruneExpiredBatches } from "../db/batches.ts";
 import { deleteMessages, expiredMessageIds, redactMessageRow, retentionOverrides } from "../db/retention.ts";
@@ -54,8 +54,8 @@ export async function redactMessage(env: Env, account: Account, row: Message): P
  */
 const DELETE_CHUNK = 50;
 
-/** What one database's deletion did: messages deleted, and whether its budget ended it with more expired. */
-export interface DeletionStep {
+/** What one retention task's work did: messages deleted or forgotten, and whether its budget ended it with more expired. */
+export interface RetentionStep {
   done: number;
   more: boolean;
 }
@@ -73,7 +73,7 @@ export async function deleteExpiredOnShard(
   nowMs: number,
   budget: number,
   chunk = DELETE_CHUNK,
-): Promise<DeletionStep> {
+): Promise<RetentionStep> {
   const [overrides, db] = [await retentionOverrides(control.db), shardDatabase(env, shard)];
   let deleted = 0;
   while (deleted < budget) {
