@@ -13,16 +13,25 @@ import { bindSender } from "../support/resources.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
+/**
+ * A deployment whose operator account sends sign-in links from `from`, a customer whose user (a fresh address) has
+ * one link live for `liveSeconds` more, and every log line captured.
+ */
+async function deployment(from: string, liveSeconds: number) {
+  const operator = await createAccount("live");
+  await bindSender(operator, "email", { address: from, name: "OmniFlow Console" });
+  const customer = await createAccount();
+  const email = `${crypto.randomUUID()}@example.com`;
+  await linkToken(customer, liveSeconds, email);
+  const config = parseConfig({ ...env, CONSOLE_OPERATOR_ACCOUNT: operator.id, CONSOLE_EMAIL_FROM: from });
+  const lines: string[] = [];
+  for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((line: string) => void lines.push(String(line)));
+  return { operator, email, config, lines };
+}
+
 describe("sign-in links on a deployment", () => {
   it("are emailed from the operator account and its sender, and never logged", async () => {
-    const operator = await createAccount("live");
-    await bindSender(operator, "email", { address: "console@omniflow.test", name: "OmniFlow Console" });
-    const customer = await createAccount();
-    const email = `${crypto.randomUUID()}@example.com`;
-    await linkToken(customer, 900, email);
-    const config = parseConfig({ ...env, CONSOLE_OPERATOR_ACCOUNT: operator.id, CONSOLE_EMAIL_FROM: "console@omniflow.test" });
-    const lines: string[] = [];
-    for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((line: string) => void lines.push(String(line)));
+    const { operator, email, config, lines } = await deployment("console@omniflow.test", 900);
 
     await requestSignIn(env, workerControl(env), config, email, "https://api.omniflow.test", false);
 
@@ -36,15 +45,8 @@ describe("sign-in links on a deployment", () => {
   });
 
   it("sends no more than 5 live links to a user (15 minutes each), however often the form is sent for the address", async () => {
-    const operator = await createAccount("live");
-    await bindSender(operator, "email", { address: "console-limits@omniflow.test", name: "OmniFlow Console" });
-    const customer = await createAccount();
-    const email = `${crypto.randomUUID()}@example.com`;
     // One link already live (the user asked a minute ago).
-    await linkToken(customer, 840, email);
-    const config = parseConfig({ ...env, CONSOLE_OPERATOR_ACCOUNT: operator.id, CONSOLE_EMAIL_FROM: "console-limits@omniflow.test" });
-    const warned: string[] = [];
-    for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((line: string) => void warned.push(String(line)));
+    const { operator, email, config, lines: warned } = await deployment("console-limits@omniflow.test", 840);
 
     for (let i = 0; i < 8; i++) await requestSignIn(env, workerControl(env), config, email, "https://api.omniflow.test", false);
 
